@@ -1,0 +1,66 @@
+//! Authentication of bearer credentials: JWT access tokens and integration API keys.
+
+use brokercrm_core::auth::Role;
+use brokercrm_core::{Error, Result};
+use brokercrm_store::repo::{api_keys, users};
+
+use crate::principal::{AuthMethod, Principal};
+use crate::security::{ct_eq, token_hash};
+use crate::App;
+
+/// Prefix of every API key, so keys are recognisable in logs and secret scanners.
+pub const API_KEY_PREFIX: &str = "bck_";
+
+/// Resolves a bearer token to the principal it stands for.
+pub async fn authenticate(app: &App, token: &str) -> Result<Principal> {
+    if token.starts_with(API_KEY_PREFIX) {
+        return authenticate_api_key(app, token).await;
+    }
+    let claims = app.jwt().verify(token)?;
+    let user = users::find_by_id(app.db().conn(), claims.uid)
+        .await?
+        .filter(|u| u.uuid == claims.sub && u.status == users::ACTIVE)
+        .ok_or_else(|| Error::Unauthorized("invalid or expired token".into()))?;
+    principal_of(&user, AuthMethod::Session, claims.imp)
+}
+
+/// Builds a principal from a stored user.
+pub fn principal_of(user: &users::UserRow, method: AuthMethod, impersonated_by: Option<i64>) -> Result<Principal> {
+    Ok(Principal {
+        user_id: user.id,
+        user_uuid: user.uuid.clone(),
+        email: user.email.clone(),
+        role: user.role.parse::<Role>().map_err(|_| Error::internal("stored role is invalid"))?,
+        method,
+        impersonated_by,
+    })
+}
+
+/// `bck_<prefix>_<secret>`: the prefix finds the row, the hash of the whole key must match.
+async fn authenticate_api_key(app: &App, token: &str) -> Result<Principal> {
+    let unauthorized = || Error::Unauthorized("invalid API key".into());
+    let rest = token.strip_prefix(API_KEY_PREFIX).ok_or_else(unauthorized)?;
+    let (prefix, _) = rest.split_once('_').ok_or_else(unauthorized)?;
+    let conn = app.db().conn();
+    let key = api_keys::find_by_prefix(conn, prefix)
+        .await?
+        .filter(|k| k.revoked_at.is_none())
+        .ok_or_else(unauthorized)?;
+    if !ct_eq(&key.key_hash, &token_hash(token)) {
+        return Err(unauthorized());
+    }
+    let role = key.role.parse::<Role>().map_err(|_| Error::internal("stored role is invalid"))?;
+    let owner = match key.owner_user_id {
+        Some(id) => users::find_by_id(conn, id).await?.filter(|u| u.status == users::ACTIVE),
+        None => None,
+    };
+    api_keys::touch(conn, key.id).await?;
+    Ok(Principal {
+        user_id: owner.as_ref().map(|u| u.id).unwrap_or(0),
+        user_uuid: owner.as_ref().map(|u| u.uuid.clone()).unwrap_or_default(),
+        email: owner.map(|u| u.email).unwrap_or_else(|| format!("api-key:{}", key.name)),
+        role,
+        method: AuthMethod::ApiKey,
+        impersonated_by: None,
+    })
+}

@@ -1,0 +1,56 @@
+//! Settings the use cases need, resolved by the server from its layered configuration.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Runtime configuration of the application layer.
+#[derive(Clone)]
+pub struct AppConfig {
+    /// Public base URL of this deployment (links in e-mails: verify, reset).
+    pub public_url: String,
+    /// Lifetime of JWT access tokens.
+    pub access_token_ttl: Duration,
+    /// Lifetime of refresh tokens.
+    pub refresh_token_ttl: Duration,
+    /// Directory of the local file store (profile pictures, documents).
+    pub files_dir: PathBuf,
+    /// Optional MaxMind country database for "country by IP".
+    pub geoip_path: Option<PathBuf>,
+    /// Login attempts allowed per account and per IP within `login_window`.
+    pub login_attempts_per_account: u32,
+    pub login_attempts_per_ip: u32,
+    pub login_window: Duration,
+    /// argon2 memory cost in KiB (tests lower it to stay fast).
+    pub argon2_memory_kib: u32,
+    /// Lets outbound calls reach loopback/private hosts (tests, on-premise providers).
+    pub allow_private_outbound: bool,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            files_dir: PathBuf::from("data/files"),
+            geoip_path: None,
+            login_attempts_per_account: 5,
+            login_attempts_per_ip: 20,
+            login_window: Duration::from_secs(15 * 60),
+            argon2_memory_kib: 19 * 1024,
+            allow_private_outbound: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for AppConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppConfig")
+            .field("public_url", &self.public_url)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("refresh_token_ttl", &self.refresh_token_ttl)
+            .field("files_dir", &self.files_dir)
+            .field("geoip_path", &self.geoip_path)
+            .finish_non_exhaustive()
+    }
+}

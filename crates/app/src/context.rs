@@ -1,0 +1,98 @@
+//! The application context: database, configuration, keys and the outbound services every
+//! use case may need. Cheap to clone.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use brokercrm_core::Result;
+use brokercrm_integrations::email::EmailSender;
+use brokercrm_integrations::geoip::{GeoIp, MaxMindGeoIp, NoGeoIp};
+use brokercrm_integrations::sms::{LogSmsSender, SmsSender};
+use brokercrm_store::Db;
+use brokercrm_store::repo::settings;
+
+use crate::config::AppConfig;
+use crate::files::{FileStore, LocalFileStore};
+use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
+use crate::security::{JwtKeys, PasswordHasherCfg, random_token};
+
+/// Setting key under which the generated JWT signing secret is persisted.
+pub const JWT_SECRET_KEY: &str = "system.jwt_secret";
+
+/// Replaceable outbound services (tests swap in recording fakes).
+#[derive(Clone)]
+pub struct Services {
+    pub sms: Arc<dyn SmsSender>,
+    pub geoip: Arc<dyn GeoIp>,
+    pub files: Arc<dyn FileStore>,
+    pub limiter: Arc<dyn RateLimiter>,
+    /// When set, every e-mail goes here instead of the configured provider.
+    pub email_override: Option<Arc<dyn EmailSender>>,
+    pub http: reqwest::Client,
+}
+
+impl Services {
+    /// Production defaults for `cfg`.
+    pub fn for_config(cfg: &AppConfig) -> Result<Self> {
+        let geoip: Arc<dyn GeoIp> = match &cfg.geoip_path {
+            Some(p) => Arc::new(MaxMindGeoIp::open(p)?),
+            None => Arc::new(NoGeoIp),
+        };
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(brokercrm_core::Error::internal)?;
+        Ok(Self {
+            sms: Arc::new(LogSmsSender),
+            geoip,
+            files: Arc::new(LocalFileStore::new(cfg.files_dir.clone())),
+            limiter: Arc::new(MemoryRateLimiter::new(Duration::from_secs(3600))),
+            email_override: None,
+            http,
+        })
+    }
+}
+
+struct Inner {
+    db: Db,
+    cfg: AppConfig,
+    jwt: JwtKeys,
+    services: Services,
+}
+
+/// Shared application state handed to every use case.
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+impl App {
+    /// Builds the context; loads the JWT signing secret from `jwt_secret` or the database,
+    /// generating and persisting one on first start.
+    pub async fn build(db: Db, cfg: AppConfig, services: Services, jwt_secret: Option<String>) -> Result<Self> {
+        let secret = match jwt_secret {
+            Some(s) => s,
+            None => settings::put_if_absent(db.conn(), JWT_SECRET_KEY, &random_token(48), true).await?,
+        };
+        let jwt = JwtKeys::from_secret(secret.as_bytes());
+        Ok(Self(Arc::new(Inner { db, cfg, jwt, services })))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.0.db
+    }
+
+    pub fn cfg(&self) -> &AppConfig {
+        &self.0.cfg
+    }
+
+    pub fn jwt(&self) -> &JwtKeys {
+        &self.0.jwt
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.0.services
+    }
+
+    pub fn hasher(&self) -> PasswordHasherCfg {
+        PasswordHasherCfg { memory_kib: self.0.cfg.argon2_memory_kib }
+    }
+}

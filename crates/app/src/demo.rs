@@ -1,0 +1,82 @@
+//! The demo data set: one user per role and an integration API key, with the credentials a
+//! newcomer needs. Safe to run again: users get fresh passwords, the old demo key is revoked.
+
+use brokercrm_core::Result;
+use brokercrm_core::auth::Role;
+use brokercrm_store::repo::users::{self, NewUser};
+use sea_orm::Set;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::api_keys;
+use crate::bootstrap::new_ref_key;
+use crate::security::{hash_password, random_token};
+use crate::App;
+
+/// What `brokercrm demo` writes (keys documented in docs/demo.md).
+#[derive(Debug, Serialize)]
+pub struct DemoCredentials {
+    pub base_url: String,
+    /// One login per role: `{ "admin": {"email","password"}, "customer": {...}, ... }`.
+    pub users: BTreeMap<String, Login>,
+    /// An integration API key (role `affiliate`, owned by the demo affiliate).
+    pub api_key: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// Creates (or refreshes) the demo data set.
+pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
+    let mut logins = BTreeMap::new();
+    let mut affiliate_id = None;
+    let mut admin_id = None;
+    for role in Role::ALL {
+        let email = format!("demo.{}@brokercrm.local", role.as_str().replace('_', "."));
+        let password = format!("Demo-{}1", random_token(9));
+        let id = upsert_user(app, &email, &password, role).await?;
+        if role == Role::Affiliate {
+            affiliate_id = Some(id);
+        }
+        if role == Role::Admin {
+            admin_id = Some(id);
+        }
+        logins.insert(role.as_str().to_owned(), Login { email, password });
+    }
+    api_keys::revoke_by_name(app, "demo-affiliate").await?;
+    let key = api_keys::create_key(app, "demo-affiliate", Role::Affiliate, affiliate_id, admin_id).await?;
+    Ok(DemoCredentials { base_url: base_url.to_owned(), users: logins, api_key: key.secret })
+}
+
+async fn upsert_user(app: &App, email: &str, password: &str, role: Role) -> Result<i64> {
+    let hash = hash_password(app.hasher(), password.to_owned()).await?;
+    let conn = app.db().conn();
+    if let Some(u) = users::find_by_email(conn, email).await? {
+        let mut ch = users::changes(u);
+        ch.password_hash = Set(Some(hash));
+        ch.status = Set(users::ACTIVE.into());
+        ch.role = Set(role.as_str().into());
+        return Ok(users::save(conn, ch).await?.id);
+    }
+    let row = users::insert(
+        conn,
+        NewUser {
+            uuid: uuid::Uuid::now_v7().to_string(),
+            email: email.to_owned(),
+            password_hash: Some(hash),
+            role: role.as_str().into(),
+            firstname: Some("Demo".into()),
+            lastname: Some(role.as_str().replace('_', " ")),
+            country: Some("CY".into()),
+            skip_onboarding_steps: "[]".into(),
+            ref_key: new_ref_key(),
+            confirmed_at: Some(brokercrm_store::db::now()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(row.id)
+}

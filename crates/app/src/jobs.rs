@@ -1,0 +1,164 @@
+//! Typed background jobs over the store's job/outbox table, and the runner that executes them:
+//! claim with a lease, run, complete or retry with exponential backoff, dead-letter after the
+//! job's maximum attempts, release leases on shutdown.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use brokercrm_core::{Error, Result};
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::jobs::{self as store_jobs, JobRow, NewJob};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::watch;
+
+use crate::App;
+
+/// A kind of background job. The payload is the job value itself, stored as JSON.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// Stable name stored in the table.
+    const KIND: &'static str;
+    /// Attempts before the job is dead-lettered.
+    const MAX_ATTEMPTS: i32 = 8;
+    /// A key making the job unique while it exists (`None`: no de-duplication).
+    fn dedup_key(&self) -> Option<String> {
+        None
+    }
+    /// Does the work. An `Err` is retried with backoff.
+    fn run(self, app: App) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// Enqueues `job` on `conn` — pass the business transaction so both commit together.
+pub async fn enqueue<C: ConnectionTrait, J: Job>(conn: &C, job: &J) -> Result<Option<i64>> {
+    store_jobs::enqueue(
+        conn,
+        NewJob {
+            kind: J::KIND.to_owned(),
+            payload: serde_json::to_value(job).map_err(Error::internal)?,
+            max_attempts: J::MAX_ATTEMPTS,
+            run_at: None,
+            dedup_key: job.dedup_key(),
+        },
+    )
+    .await
+}
+
+type Handler = Arc<dyn Fn(App, serde_json::Value) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> + Send + Sync>;
+
+/// Dispatches claimed jobs to their typed handlers.
+#[derive(Clone)]
+pub struct Runner {
+    app: App,
+    worker: String,
+    handlers: HashMap<&'static str, Handler>,
+    lease: chrono::Duration,
+    batch: u64,
+}
+
+impl Runner {
+    pub fn new(app: App, worker: impl Into<String>) -> Self {
+        Self { app, worker: worker.into(), handlers: HashMap::new(), lease: chrono::Duration::minutes(5), batch: 16 }
+    }
+
+    /// Registers the handler of `J`.
+    pub fn register<J: Job>(mut self) -> Self {
+        let h: Handler = Arc::new(|app, payload| {
+            Box::pin(async move {
+                let job: J = serde_json::from_value(payload).map_err(Error::internal)?;
+                job.run(app).await
+            })
+        });
+        self.handlers.insert(J::KIND, h);
+        self
+    }
+
+    /// Backoff before retry `attempt` (1-based): 5 s doubling, capped at one hour.
+    pub fn backoff(attempt: i32) -> Duration {
+        let exp = u32::try_from(attempt.clamp(1, 20) - 1).unwrap_or(0);
+        Duration::from_secs(5u64.saturating_mul(2u64.saturating_pow(exp)).min(3600))
+    }
+
+    async fn run_one(&self, job: JobRow) -> Result<()> {
+        let outcome = match self.handlers.get(job.kind.as_str()) {
+            Some(h) => match serde_json::from_str(&job.payload) {
+                Ok(payload) => h(self.app.clone(), payload).await,
+                Err(e) => Err(Error::internal(format!("bad payload: {e}"))),
+            },
+            None => Err(Error::internal(format!("no handler for job kind {}", job.kind))),
+        };
+        let db = self.app.db();
+        match outcome {
+            Ok(()) => {
+                store_jobs::complete(db, job.id, &self.worker).await?;
+            }
+            Err(e) => {
+                let detail = match &e {
+                    Error::Internal(s) | Error::Upstream(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, error = %detail, "job failed");
+                let delay = chrono::Duration::from_std(Self::backoff(job.attempts)).unwrap_or_default();
+                store_jobs::fail(db, &job, &self.worker, &detail, brokercrm_store::db::now() + delay).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Claims and runs due jobs until none is left; returns how many ran (tests, CLI).
+    pub async fn run_until_idle(&self) -> Result<usize> {
+        let mut n = 0;
+        loop {
+            let batch = store_jobs::claim(self.app.db(), &self.worker, self.lease, self.batch).await?;
+            if batch.is_empty() {
+                return Ok(n);
+            }
+            n += batch.len();
+            for job in batch {
+                self.run_one(job).await?;
+            }
+        }
+    }
+
+    /// Polls for jobs until `shutdown` turns true; in-flight jobs finish, then every lease this
+    /// worker still holds is released.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let idle = Duration::from_millis(500);
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let ran = match self.run_until_idle().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = ?e, "job runner error");
+                    0
+                }
+            };
+            if ran == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(idle) => {}
+                    _ = shutdown.changed() => {}
+                }
+            }
+        }
+        match store_jobs::release_all(self.app.db(), &self.worker).await {
+            Ok(n) => tracing::info!(released = n, worker = %self.worker, "job runner stopped"),
+            Err(e) => tracing::error!(error = ?e, "releasing job leases failed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(Runner::backoff(1), Duration::from_secs(5));
+        assert_eq!(Runner::backoff(2), Duration::from_secs(10));
+        assert_eq!(Runner::backoff(30), Duration::from_secs(3600));
+    }
+}

@@ -1,0 +1,31 @@
+//! Use cases of brokercrm, one module per domain. Owns transactions, permission checks and
+//! job enqueueing; knows nothing of HTTP.
+
+pub mod activities;
+pub mod adapters;
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod context;
+pub mod countries;
+pub mod demo;
+pub mod email;
+pub mod files;
+pub mod jobs;
+pub mod oauth;
+pub mod password_reset;
+pub mod principal;
+pub mod ratelimit;
+pub mod recaptcha;
+pub mod security;
+pub mod sessions;
+pub mod settings;
+pub mod tokens;
+pub mod users;
+pub mod workers;
+
+pub use config::AppConfig;
+pub use context::App;
+pub use principal::Principal;

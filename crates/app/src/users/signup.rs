@@ -1,0 +1,159 @@
+//! "Create a new user": public sign-up of a customer.
+//!
+//! The seed's sign-up form carries no password, so the account is created without one and
+//! the customer is signed in at once: the answer holds a refresh token (exchange it at
+//! `POST /api/sessions/refresh` for an access token) and the portal page to continue
+//! onboarding. One e-mail is queued in the same transaction with two single-use links: the
+//! e-mail verification link (72 h, "Verify user") and a set-password link (72 h, the
+//! `reset_token` of "Reset customer password"). While signed in, the customer may also set a
+//! first password through "Update user" (`newPassword`, no `currentPassword` needed while
+//! none is set).
+//!
+//! Anonymous callers may skip only the form steps of onboarding; skipping e-mail or phone
+//! confirmation, KYC or the deposit disclaimer needs a staff caller with `ManageUsers`, whose
+//! sign-up is then audited.
+
+use std::net::IpAddr;
+
+use brokercrm_core::auth::{Permission, Role};
+use brokercrm_core::onboarding::OnboardingStep;
+use brokercrm_core::validate::{CountryCode, Email, opt_text, phone, text};
+use brokercrm_core::error::Violations;
+use brokercrm_core::{Error, Result};
+use brokercrm_store::db::commit;
+use brokercrm_store::repo::user_tokens::PASSWORD_RESET;
+use brokercrm_store::repo::users::{self, NewUser, UserRow};
+
+use crate::audit::{self, Audit};
+use crate::bootstrap::new_ref_key;
+use crate::users::confirmation::{VERIFY_TTL_HOURS, queue_verification};
+use crate::users::{issue_token, language, public_link};
+use crate::{App, Principal, password_reset, recaptcha, tokens};
+
+/// The sign-up form, as received.
+#[derive(Debug, Clone, Default)]
+pub struct SignUp {
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub email: Option<String>,
+    pub mobilenumber: Option<String>,
+    pub country: Option<String>,
+    pub communication_language: Option<String>,
+    pub wtreferrer: Option<String>,
+    pub wants_to_become_leader: Option<bool>,
+    pub skip_onboarding_steps: Option<Vec<String>>,
+    pub source: Option<String>,
+    pub recaptcha_token: Option<String>,
+}
+
+/// What the client gets back.
+#[derive(Debug)]
+pub struct SignedUp {
+    pub user: UserRow,
+    pub refresh_token: String,
+    pub redirect_url: String,
+}
+
+/// Steps anyone may skip at sign-up (forms of the portal, not compliance checks).
+const FORM_STEPS: [OnboardingStep; 4] = [
+    OnboardingStep::SignupDemoForm,
+    OnboardingStep::SignupRealForm,
+    OnboardingStep::CompleteAccountBeforeDepositForm,
+    OnboardingStep::CompleteAccountBeforeWithdrawalForm,
+];
+
+fn validate(f: &SignUp, staff: bool) -> Result<NewUser> {
+    let mut v = Violations::new();
+    let email = match f.email.as_deref() {
+        Some(e) => v.check(Email::parse("email", e)),
+        None => {
+            v.push("email", "is required");
+            None
+        }
+    };
+    let firstname = v.check(text("firstname", f.firstname.as_deref().unwrap_or(""), 100));
+    let lastname = v.check(text("lastname", f.lastname.as_deref().unwrap_or(""), 100));
+    let mobilenumber = match f.mobilenumber.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(m) => v.check(phone("mobilenumber", m)),
+        None => None,
+    };
+    let country = match f.country.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(c) => v.check(CountryCode::parse("country", c)).map(|c| c.as_str().to_owned()),
+        None => None,
+    };
+    let lang = match f.communication_language.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(l) => v.check(language("communicationLanguage", l)),
+        None => None,
+    };
+    let wtreferrer = v.check(opt_text("wtreferrer", f.wtreferrer.as_deref(), 128)).flatten();
+    let source = v.check(opt_text("source", f.source.as_deref(), 128)).flatten();
+    let mut skipped: Vec<&'static str> = Vec::new();
+    for (i, name) in f.skip_onboarding_steps.iter().flatten().enumerate() {
+        let field = format!("skipOnboardingSteps[{i}]");
+        match OnboardingStep::parse(name) {
+            None => v.push(field, format!("unknown onboarding step '{name}'")),
+            Some(s) if !staff && !FORM_STEPS.contains(&s) => {
+                v.push(field, format!("'{name}' cannot be skipped at sign-up"))
+            }
+            Some(s) if !skipped.contains(&s.as_str()) => skipped.push(s.as_str()),
+            Some(_) => {}
+        }
+    }
+    v.finish()?;
+    Ok(NewUser {
+        uuid: uuid::Uuid::now_v7().to_string(),
+        email: email.map(|e| e.to_string()).unwrap_or_default(),
+        password_hash: None,
+        role: Role::Customer.as_str().into(),
+        firstname,
+        lastname,
+        mobilenumber,
+        country,
+        communication_language: lang,
+        wtreferrer,
+        source,
+        wants_to_become_leader: f.wants_to_become_leader.unwrap_or(false),
+        skip_onboarding_steps: serde_json::to_string(&skipped).map_err(Error::internal)?,
+        ref_key: new_ref_key(),
+        confirmed_at: None,
+    })
+}
+
+/// Creates the customer, signs it in and queues the welcome e-mail.
+pub async fn sign_up(
+    app: &App,
+    caller: Option<&Principal>,
+    form: SignUp,
+    ip: Option<IpAddr>,
+) -> Result<SignedUp> {
+    let staff = caller.is_some_and(|p| p.require(Permission::ManageUsers).is_ok());
+    let new = validate(&form, staff)?;
+    if !staff {
+        recaptcha::verify(app, form.recaptcha_token.as_deref(), ip).await?;
+    }
+    let tx = app.db().begin_write().await?;
+    let user = users::insert(&tx, new).await.map_err(|e| match e {
+        Error::Conflict(_) => Error::Conflict("email: is already registered".into()),
+        other => other,
+    })?;
+    let ttl = chrono::Duration::hours(VERIFY_TTL_HOURS);
+    let pw_token = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
+    let pw_link = password_reset::reset_link(app, &pw_token);
+    queue_verification(app, &tx, &user, Some(&pw_link)).await?;
+    let issued = tokens::issue(app, &tx, &user, None).await?;
+    if let Some(actor) = caller.filter(|_| staff) {
+        audit::record(
+            &tx,
+            Some(actor),
+            Audit::new("user.create", "user", user.uuid.clone())
+                .details(format!("customer {} signed up by staff", user.email)),
+        )
+        .await?;
+    }
+    commit(tx).await?;
+    Ok(SignedUp {
+        user,
+        refresh_token: issued.refresh_token,
+        redirect_url: public_link(app, "/onboarding"),
+    })
+}

@@ -1,0 +1,137 @@
+//! Roles and permissions. Permission checks happen in `app`; handlers never decide access.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The role of a user (or of an API key acting for an owner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Manager,
+    ConversionAgent,
+    RetentionAgent,
+    Risk,
+    Support,
+    Affiliate,
+    Customer,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Manager,
+        Role::ConversionAgent,
+        Role::RetentionAgent,
+        Role::Risk,
+        Role::Support,
+        Role::Affiliate,
+        Role::Customer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::ConversionAgent => "conversion_agent",
+            Role::RetentionAgent => "retention_agent",
+            Role::Risk => "risk",
+            Role::Support => "support",
+            Role::Affiliate => "affiliate",
+            Role::Customer => "customer",
+        }
+    }
+
+    /// Back-office staff (everyone but affiliates and customers).
+    pub fn is_staff(self) -> bool {
+        !matches!(self, Role::Affiliate | Role::Customer)
+    }
+
+    /// What this role may do.
+    pub fn permissions(self) -> &'static [Permission] {
+        use Permission::*;
+        match self {
+            Role::Admin => Permission::ALL,
+            Role::Manager => {
+                &[ReadActivities, ReadSettings, ReadAdapters, ImpersonateCustomer, WriteActivities]
+            }
+            Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
+            Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities],
+            Role::Support => &[ImpersonateCustomer, WriteActivities],
+            Role::Affiliate => &[ReadOwnEarnings],
+            Role::Customer => &[],
+        }
+    }
+
+    pub fn can(self, p: Permission) -> bool {
+        self.permissions().contains(&p)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| crate::Error::field("role", format!("unknown role '{s}'")))
+    }
+}
+
+/// A thing a principal may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    ManageUsers,
+    ManageSettings,
+    ReadSettings,
+    ManageApiKeys,
+    ManageOAuthClients,
+    ManageCountries,
+    ManageAdapters,
+    ReadAdapters,
+    ReadActivities,
+    WriteActivities,
+    ImpersonateCustomer,
+    ReadOwnEarnings,
+}
+
+impl Permission {
+    pub const ALL: &'static [Permission] = &[
+        Permission::ManageUsers,
+        Permission::ManageSettings,
+        Permission::ReadSettings,
+        Permission::ManageApiKeys,
+        Permission::ManageOAuthClients,
+        Permission::ManageCountries,
+        Permission::ManageAdapters,
+        Permission::ReadAdapters,
+        Permission::ReadActivities,
+        Permission::WriteActivities,
+        Permission::ImpersonateCustomer,
+        Permission::ReadOwnEarnings,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_admin_can_everything() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().ok(), Some(r));
+        }
+        assert!(Permission::ALL.iter().all(|p| Role::Admin.can(*p)));
+        assert!(!Role::Customer.can(Permission::ManageSettings));
+        assert!("root".parse::<Role>().is_err());
+    }
+}

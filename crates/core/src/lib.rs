@@ -1,0 +1,13 @@
+//! Pure domain of brokercrm: typed ids, `Money`, roles and permissions, validated value types
+//! and the one internal error type. No IO, no SQL, no HTTP.
+
+pub mod auth;
+pub mod countries;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod onboarding;
+pub mod validate;
+
+pub use error::{Error, FieldError, Result, Violations};
+pub use money::Money;

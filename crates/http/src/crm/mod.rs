@@ -1,0 +1,30 @@
+//! The CRM API (seed 002): one module per seed tag, merged into one OpenAPI router.
+
+use brokercrm_app::App;
+use utoipa_axum::router::OpenApiRouter;
+
+pub mod activities;
+pub mod adapters;
+pub mod api_keys;
+pub mod countries;
+pub mod forgot_password;
+pub mod health;
+pub mod oauth_clients;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+/// Every CRM tag's routes.
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .merge(activities::routes())
+        .merge(adapters::routes())
+        .merge(api_keys::routes())
+        .merge(countries::routes())
+        .merge(forgot_password::routes())
+        .merge(health::routes())
+        .merge(oauth_clients::routes())
+        .merge(sessions::routes())
+        .merge(settings::routes())
+        .merge(users::routes())
+}

@@ -1,0 +1,11 @@
+//! HTTP surfaces of brokercrm: axum routers per API surface, DTOs, OpenAPI and the mapping of
+//! the one internal error type to each surface's wire shape.
+
+pub mod crm;
+pub mod error;
+pub mod extract;
+pub mod oauth;
+pub mod openapi;
+pub mod router;
+
+pub use router::{HttpConfig, build_router};

@@ -1,0 +1,112 @@
+//! Assembles every surface into one axum router with the cross-cutting layers: request ids,
+//! tracing, metrics, CORS, body limits, panics → 500, and 404s in the surface's shape.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use brokercrm_app::App;
+use brokercrm_core::Error;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+
+/// Options of the HTTP layer.
+#[derive(Clone, Default)]
+pub struct HttpConfig {
+    /// Largest accepted request body in bytes (default 2 MiB when 0).
+    pub body_limit: usize,
+    /// Allowed CORS origins; `*` allows any; empty disables CORS headers.
+    pub cors_origins: Vec<String>,
+    /// Prometheus handle rendering `/metrics`; `None` hides the endpoint.
+    pub metrics: Option<PrometheusHandle>,
+}
+
+/// The OpenAPI routers of every surface, before state is attached.
+pub fn api_routes() -> OpenApiRouter<App> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::crm::routes()).merge(crate::oauth::routes())
+}
+
+/// The OpenAPI document as served at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().into_openapi()
+}
+
+/// The whole HTTP application.
+pub fn build_router(app: App, cfg: HttpConfig) -> Router {
+    let (api, doc) = api_routes().split_for_parts();
+    let request_id = HeaderName::from_static("x-request-id");
+    let limit = if cfg.body_limit == 0 { 2 * 1024 * 1024 } else { cfg.body_limit };
+    let mut router = api
+        .with_state(app)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
+        .fallback(not_found);
+    if let Some(handle) = cfg.metrics.clone() {
+        router = router.route("/metrics", get(move || std::future::ready(handle.render())));
+    }
+    router = router
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn(track_metrics))
+        .layer(CatchPanicLayer::custom(|_| ApiError(Error::internal("handler panicked")).into_response()))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    if let Some(cors) = cors_layer(&cfg.cors_origins) {
+        router = router.layer(cors);
+    }
+    router
+}
+
+fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+            .allow_headers(tower_http::cors::Any)
+            .max_age(Duration::from_secs(3600)),
+    )
+}
+
+async fn not_found() -> ApiError {
+    ApiError(Error::NotFound("route"))
+}
+
+async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().to_string();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "path" => path.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "path" => path)
+        .record(start.elapsed().as_secs_f64());
+    resp
+}

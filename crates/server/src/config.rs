@@ -1,0 +1,138 @@
+//! Layered configuration: defaults < `brokercrm.toml` < `BROKERCRM_*` env (and `DATABASE_URL`)
+//! < command-line flags. Secrets are redacted in Debug and logs.
+
+use std::path::PathBuf;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+/// Every configuration option of the server. See the README's configuration table.
+#[derive(Debug, Deserialize)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// `sqlite://...` (default, embedded) or `postgres://...`.
+    pub database_url: SecretString,
+    /// Public base URL used in e-mailed links.
+    pub public_url: String,
+    /// JWT signing secret; generated and stored in the database on first start when unset.
+    pub jwt_secret: Option<SecretString>,
+    /// Local directory for uploaded files.
+    pub files_dir: PathBuf,
+    /// Optional MaxMind GeoLite2/GeoIP2 country database for "country by IP".
+    pub geoip_db: Option<PathBuf>,
+    /// Allowed CORS origins (`*` for any).
+    pub cors_origins: Vec<String>,
+    /// Largest request body in bytes.
+    pub body_limit_bytes: usize,
+    /// `text` or `json` logs.
+    pub log_format: String,
+    /// tracing filter, e.g. `info,brokercrm=debug`.
+    pub log_level: String,
+    /// Run the job runner inside `serve`.
+    pub run_workers: bool,
+    /// Access token lifetime in seconds.
+    pub access_token_ttl_secs: u64,
+    /// Refresh token lifetime in seconds.
+    pub refresh_token_ttl_secs: u64,
+    /// Serve Prometheus metrics at `/metrics`.
+    pub metrics: bool,
+    /// argon2id memory cost in KiB.
+    pub argon2_memory_kib: u32,
+}
+
+/// Defaults, as a serialisable layer.
+#[derive(Serialize)]
+struct Defaults {
+    listen: &'static str,
+    database_url: &'static str,
+    public_url: &'static str,
+    files_dir: &'static str,
+    cors_origins: Vec<String>,
+    body_limit_bytes: usize,
+    log_format: &'static str,
+    log_level: &'static str,
+    run_workers: bool,
+    access_token_ttl_secs: u64,
+    refresh_token_ttl_secs: u64,
+    metrics: bool,
+    argon2_memory_kib: u32,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
+
+/// Values given on the command line (highest precedence).
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Config {
+    /// Loads the layers; `file` defaults to `brokercrm.toml` in the working directory.
+    pub fn load(file: Option<&std::path::Path>, overrides: &Overrides) -> Result<Self, Box<figment::Error>> {
+        let defaults = Defaults {
+            listen: "127.0.0.1:8080",
+            database_url: DEFAULT_DATABASE_URL,
+            public_url: "http://127.0.0.1:8080",
+            files_dir: "data/files",
+            cors_origins: Vec::new(),
+            body_limit_bytes: 2 * 1024 * 1024,
+            log_format: "text",
+            log_level: "info",
+            run_workers: true,
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            metrics: true,
+            argon2_memory_kib: 19 * 1024,
+        };
+        let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
+        Figment::from(Serialized::defaults(defaults))
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["DATABASE_URL"]))
+            .merge(Env::prefixed("BROKERCRM_"))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(Box::new)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn layers_apply_in_order_and_secrets_are_redacted() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("b.toml", "listen = \"0.0.0.0:1\"\nlog_level = \"debug\"\njwt_secret = \"s3cr3t-value\"")?;
+            jail.set_env("BROKERCRM_LISTEN", "0.0.0.0:2");
+            jail.set_env("DATABASE_URL", "postgres://x/y");
+            let c = Config::load(Some("b.toml".as_ref()), &Overrides::default()).unwrap();
+            assert_eq!(c.listen, "0.0.0.0:2");
+            assert_eq!(c.log_level, "debug");
+            assert_eq!(c.database_url.expose_secret(), "postgres://x/y");
+            let dbg = format!("{c:?}");
+            assert!(!dbg.contains("s3cr3t-value") && !dbg.contains("postgres://x/y"), "{dbg}");
+            let o = Overrides { listen: Some("127.0.0.1:3".into()), database_url: None };
+            let c = Config::load(Some("b.toml".as_ref()), &o).unwrap();
+            assert_eq!(c.listen, "127.0.0.1:3");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn defaults() {
+        figment::Jail::expect_with(|_| {
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.listen, "127.0.0.1:8080");
+            assert_eq!(c.database_url.expose_secret(), DEFAULT_DATABASE_URL);
+            Ok(())
+        });
+    }
+}

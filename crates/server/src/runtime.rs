@@ -1,0 +1,136 @@
+//! Turning configuration into a running process: logging, database, app context, HTTP server,
+//! job runner, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::Context;
+use brokercrm_app::context::Services;
+use brokercrm_app::{App, AppConfig};
+use brokercrm_http::HttpConfig;
+use brokercrm_store::Db;
+use secrecy::ExposeSecret;
+use tokio::sync::watch;
+
+use crate::config::Config;
+
+fn init_tracing(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if cfg.log_format == "json" { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// The application-layer settings of `cfg`.
+pub fn app_config(cfg: &Config) -> AppConfig {
+    AppConfig {
+        public_url: cfg.public_url.trim_end_matches('/').to_owned(),
+        access_token_ttl: std::time::Duration::from_secs(cfg.access_token_ttl_secs),
+        refresh_token_ttl: std::time::Duration::from_secs(cfg.refresh_token_ttl_secs),
+        files_dir: cfg.files_dir.clone(),
+        geoip_path: cfg.geoip_db.clone(),
+        argon2_memory_kib: cfg.argon2_memory_kib,
+        ..AppConfig::default()
+    }
+}
+
+/// Connects, migrates and builds the application context.
+pub async fn open(cfg: &Config) -> anyhow::Result<App> {
+    let db = Db::connect(cfg.database_url.expose_secret()).await.context("connecting to the database")?;
+    db.migrate().await.context("applying migrations")?;
+    let app_cfg = app_config(cfg);
+    let services = Services::for_config(&app_cfg).context("setting up services")?;
+    let secret = cfg.jwt_secret.as_ref().map(|s| s.expose_secret().to_owned());
+    App::build(db, app_cfg, services, secret).await.context("building the application")
+}
+
+fn worker_id() -> String {
+    format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "brokercrm".into()), std::process::id())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown signal received");
+}
+
+pub async fn serve(cfg: Config) -> anyhow::Result<()> {
+    init_tracing(&cfg);
+    let started = Instant::now();
+    let app = open(&cfg).await?;
+    if let Some((email, password)) = brokercrm_app::bootstrap::ensure_first_admin(&app).await? {
+        println!("First admin created. Log in once with this one-time password and change it:");
+        println!("  email:    {email}");
+        println!("  password: {password}");
+    }
+    let metrics = if cfg.metrics {
+        metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok()
+    } else {
+        None
+    };
+    let router = brokercrm_http::build_router(
+        app.clone(),
+        HttpConfig { body_limit: cfg.body_limit_bytes, cors_origins: cfg.cors_origins.clone(), metrics },
+    );
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("binding {}", cfg.listen))?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let runner = cfg
+        .run_workers
+        .then(|| tokio::spawn(brokercrm_app::workers::runner(app.clone(), worker_id()).run(stop_rx)));
+    tracing::info!(listen = %cfg.listen, startup_ms = started.elapsed().as_millis() as u64, "brokercrm listening");
+    println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    let _ = stop_tx.send(true);
+    if let Some(r) = runner {
+        let _ = r.await;
+    }
+    app.db().clone().close().await.ok();
+    tracing::info!("brokercrm stopped");
+    Ok(())
+}
+
+pub async fn worker(cfg: Config) -> anyhow::Result<()> {
+    init_tracing(&cfg);
+    let app = open(&cfg).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let task = tokio::spawn(brokercrm_app::workers::runner(app.clone(), worker_id()).run(stop_rx));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = task.await;
+    Ok(())
+}
+
+pub async fn migrate(cfg: Config) -> anyhow::Result<()> {
+    init_tracing(&cfg);
+    let db = Db::connect(cfg.database_url.expose_secret()).await.context("connecting to the database")?;
+    db.migrate().await.context("applying migrations")?;
+    println!("migrations applied");
+    Ok(())
+}
+
+pub async fn admin_create(cfg: Config, email: &str) -> anyhow::Result<()> {
+    init_tracing(&cfg);
+    let app = open(&cfg).await?;
+    let password = brokercrm_app::bootstrap::create_admin(&app, email).await.map_err(|e| anyhow::anyhow!(e.public_message()))?;
+    println!("admin created: {email}");
+    println!("one-time password: {password}");
+    Ok(())
+}

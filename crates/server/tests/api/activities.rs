@@ -1,0 +1,1 @@
+//! Tests: activities (being written).

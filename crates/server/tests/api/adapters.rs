@@ -1,0 +1,1 @@
+//! Tests: adapters (being written).

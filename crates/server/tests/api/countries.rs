@@ -1,0 +1,1 @@
+//! Tests: countries (being written).

@@ -1,0 +1,1 @@
+//! Tests: forgot_password (being written).

@@ -1,0 +1,119 @@
+//! `TestApp`: a fresh database, the real router, recording fakes for e-mail and SMS, and
+//! helpers to log in as users of any role.
+
+use std::sync::Arc;
+
+use axum_test::TestServer;
+use brokercrm_app::context::Services;
+use brokercrm_app::{App, AppConfig};
+use brokercrm_core::auth::Role;
+use brokercrm_http::HttpConfig;
+use brokercrm_integrations::email::RecordingEmailSender;
+use brokercrm_integrations::sms::RecordingSmsSender;
+use brokercrm_store::Db;
+use serde_json::{json, Value};
+
+pub struct TestApp {
+    pub server: TestServer,
+    pub app: App,
+    pub emails: Arc<RecordingEmailSender>,
+    pub sms: Arc<RecordingSmsSender>,
+    pub db_url: String,
+    _dir: tempfile::TempDir,
+}
+
+/// A URL of a database no other test uses.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|s| !s.is_empty()) {
+        Some(admin_url) => {
+            use sea_orm::{ConnectionTrait, Database};
+            let name = format!("bcrm_t_{}", uuid::Uuid::new_v4().simple());
+            let admin = Database::connect(&admin_url).await.expect("connect TEST_DATABASE_URL");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            admin.close().await.ok();
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            format!("{base}/{name}")
+        }
+        None => format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(tweak: impl FnOnce(&mut AppConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db_url = fresh_database_url(dir.path()).await;
+        let db = Db::connect(&db_url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let mut cfg = AppConfig {
+            files_dir: dir.path().join("files"),
+            argon2_memory_kib: 256,
+            allow_private_outbound: true,
+            ..AppConfig::default()
+        };
+        tweak(&mut cfg);
+        let emails = Arc::new(RecordingEmailSender::default());
+        let sms = Arc::new(RecordingSmsSender::default());
+        let mut services = Services::for_config(&cfg).expect("services");
+        services.email_override = Some(emails.clone());
+        services.sms = sms.clone();
+        let app = App::build(db, cfg, services, None).await.expect("app");
+        let router = brokercrm_http::build_router(app.clone(), HttpConfig::default());
+        let server = TestServer::new(router);
+        Self { server, app, emails, sms, db_url, _dir: dir }
+    }
+
+    /// Creates a user of `role` with `password`, returns its e-mail.
+    pub async fn create_user(&self, role: Role, email: &str, password: &str) -> String {
+        use brokercrm_store::repo::users::{self, NewUser};
+        let hash = brokercrm_app::security::hash_password(self.app.hasher(), password.to_owned()).await.unwrap();
+        users::insert(
+            self.app.db().conn(),
+            NewUser {
+                uuid: uuid::Uuid::now_v7().to_string(),
+                email: email.to_owned(),
+                password_hash: Some(hash),
+                role: role.as_str().into(),
+                skip_onboarding_steps: "[]".into(),
+                ref_key: brokercrm_app::bootstrap::new_ref_key(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        email.to_owned()
+    }
+
+    /// Logs in through `POST /api/sessions`; returns the access token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let r = self.server.post("/api/sessions").json(&json!({"username": email, "password": password})).await;
+        r.assert_status_ok();
+        r.json::<Value>()["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A user of `role` and its access token.
+    pub async fn token_for(&self, role: Role) -> String {
+        let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
+        self.create_user(role, &email, "Passw0rd!x").await;
+        self.login(&email, "Passw0rd!x").await
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token_for(Role::Admin).await
+    }
+
+    /// Runs queued jobs to completion.
+    pub async fn run_jobs(&self) -> usize {
+        brokercrm_app::workers::runner(self.app.clone(), "test").run_until_idle().await.unwrap()
+    }
+}
+
+/// Asserts the CRM error shape and code; returns the body.
+pub fn assert_error(body: &Value, code: &str) {
+    assert_eq!(body["error"]["code"], code, "body: {body}");
+    assert!(body["error"]["message"].is_string(), "body: {body}");
+    assert!(body["error"]["details"].is_object(), "body: {body}");
+}

@@ -1,0 +1,22 @@
+//! The one integration-test binary: drives the real router in-process, each test on its own
+//! database (a temp SQLite file; a fresh PostgreSQL database when `TEST_DATABASE_URL` is set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod activities;
+mod adapters;
+mod api_keys;
+mod countries;
+mod email_delivery;
+mod forgot_password;
+mod health;
+mod http_errors;
+mod jobs;
+mod oauth;
+mod openapi;
+mod schema;
+mod sessions;
+mod settings;
+mod users;

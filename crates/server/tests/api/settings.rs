@@ -1,0 +1,1 @@
+//! Tests: settings (being written).

@@ -1,0 +1,1 @@
+//! Tests: users (being written).

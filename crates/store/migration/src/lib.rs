@@ -1,0 +1,24 @@
+//! The one set of schema migrations for SQLite and PostgreSQL, written with SeaQuery builders.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m0001_identity;
+mod m0002_platform;
+mod m0003_jobs;
+mod m0004_seed_countries;
+mod util;
+
+/// Applies every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_identity::Migration),
+            Box::new(m0002_platform::Migration),
+            Box::new(m0003_jobs::Migration),
+            Box::new(m0004_seed_countries::Migration),
+        ]
+    }
+}

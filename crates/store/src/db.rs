@@ -1,0 +1,131 @@
+//! Connecting to SQLite or PostgreSQL from a URL, pragmas, migrations and write transactions.
+
+use std::time::Duration;
+
+use brokercrm_core::{Error, Result};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+
+use crate::error::DbResultExt;
+use crate::Migrator;
+
+/// Which database engine a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pooled connection to the brokercrm database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+}
+
+/// Current time truncated to microseconds, so values round-trip equally on both backends.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://...` or `postgres://...`) with production settings:
+    /// SQLite in WAL mode, `synchronous=FULL`, foreign keys on, a busy timeout.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(Error::field("database_url", "must start with sqlite: or postgres://"));
+        };
+        if backend == Backend::Sqlite {
+            ensure_sqlite_dir(url)?;
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        match backend {
+            Backend::Sqlite => {
+                opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                        .create_if_missing(true)
+                });
+            }
+            Backend::Postgres => {
+                opts.max_connections(32).min_connections(1);
+            }
+        }
+        let conn = Database::connect(opts).await.db()?;
+        Ok(Self { conn, backend })
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<()> {
+        Migrator::up(&self.conn, None).await.db()
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that
+    /// reads before it writes cannot fail to upgrade its lock under concurrency.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        let opts = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        self.conn.begin_with_options(opts).await.db()
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        self.conn.ping().await.db()
+    }
+
+    /// Closes the pool (graceful shutdown).
+    pub async fn close(self) -> Result<()> {
+        self.conn.close().await.db()
+    }
+
+    pub fn db_backend(&self) -> DbBackend {
+        match self.backend {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+}
+
+/// Creates the parent directory of a file-backed SQLite URL (e.g. `data/` of the default).
+fn ensure_sqlite_dir(url: &str) -> Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(Error::internal)?;
+    }
+    Ok(())
+}
+
+/// Commits `tx`, mapping the error.
+pub async fn commit(tx: DatabaseTransaction) -> Result<()> {
+    tx.commit().await.db()
+}

@@ -1,0 +1,172 @@
+//! The job/outbox table: enqueue inside the caller's transaction, claim with a lease
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL; the IMMEDIATE write lock on SQLite), complete,
+//! retry with backoff, dead-letter after `max_attempts`, release leases on shutdown.
+
+use brokercrm_core::Result;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::db::{now, Db};
+use crate::entities::jobs::{self, Entity as Job};
+use crate::error::DbResultExt;
+
+pub use crate::entities::jobs::Model as JobRow;
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const DONE: &str = "done";
+pub const DEAD: &str = "dead";
+
+/// A job to insert.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub max_attempts: i32,
+    pub run_at: Option<DateTime<Utc>>,
+    /// At most one job per key exists; a second enqueue with the key is a no-op.
+    pub dedup_key: Option<String>,
+}
+
+/// Inserts a job using `conn` — pass the business transaction so both commit together.
+/// Returns the job id, or `None` when a job with the same `dedup_key` already exists.
+pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option<i64>> {
+    let t = now();
+    if let Some(key) = &job.dedup_key {
+        let existing =
+            Job::find().filter(jobs::Column::DedupKey.eq(key.as_str())).one(conn).await.db()?;
+        if existing.is_some() {
+            return Ok(None);
+        }
+    }
+    let row = jobs::ActiveModel {
+        kind: Set(job.kind),
+        payload: Set(job.payload.to_string()),
+        status: Set(QUEUED.into()),
+        attempts: Set(0),
+        max_attempts: Set(Ord::max(job.max_attempts, 1)),
+        run_at: Set(job.run_at.unwrap_or(t)),
+        locked_until: Set(None),
+        locked_by: Set(None),
+        last_error: Set(None),
+        dedup_key: Set(job.dedup_key),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    };
+    Ok(Some(row.insert(conn).await.db()?.id))
+}
+
+/// Claims up to `limit` due jobs (queued and due, or running with an expired lease) for
+/// `worker`, holding them for `lease`. Each claim counts as an attempt.
+pub async fn claim(db: &Db, worker: &str, lease: Duration, limit: u64) -> Result<Vec<JobRow>> {
+    let tx = db.begin_write().await?;
+    let t = now();
+    let due = Condition::any()
+        .add(jobs::Column::Status.eq(QUEUED).and(jobs::Column::RunAt.lte(t)))
+        .add(jobs::Column::Status.eq(RUNNING).and(jobs::Column::LockedUntil.lt(t)));
+    let candidates = Job::find()
+        .filter(due.clone())
+        .order_by_asc(jobs::Column::RunAt)
+        .order_by_asc(jobs::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(&tx)
+        .await
+        .db()?;
+    let mut claimed = Vec::with_capacity(candidates.len());
+    for job in candidates {
+        let res = Job::update_many()
+            .col_expr(jobs::Column::Status, Expr::value(RUNNING))
+            .col_expr(jobs::Column::LockedBy, Expr::value(worker))
+            .col_expr(jobs::Column::LockedUntil, Expr::value(t + lease))
+            .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).add(1))
+            .col_expr(jobs::Column::UpdatedAt, Expr::value(t))
+            .filter(jobs::Column::Id.eq(job.id))
+            .filter(due.clone())
+            .exec(&tx)
+            .await
+            .db()?;
+        if res.rows_affected == 1 {
+            claimed.push(JobRow {
+                status: RUNNING.into(),
+                locked_by: Some(worker.into()),
+                locked_until: Some(t + lease),
+                attempts: job.attempts + 1,
+                ..job
+            });
+        }
+    }
+    tx.commit().await.db()?;
+    Ok(claimed)
+}
+
+/// Marks a claimed job done (only if `worker` still holds it).
+pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool> {
+    let res = Job::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(DONE))
+        .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(jobs::Column::UpdatedAt, Expr::value(now()))
+        .filter(jobs::Column::Id.eq(id))
+        .filter(jobs::Column::LockedBy.eq(worker))
+        .exec(db.conn())
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Records a failed attempt: back to `queued` at `retry_at`, or `dead` when attempts are used up.
+pub async fn fail(db: &Db, job: &JobRow, worker: &str, error: &str, retry_at: DateTime<Utc>) -> Result<bool> {
+    let dead = job.attempts >= job.max_attempts;
+    let msg: String = error.chars().take(2000).collect();
+    let res = Job::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(if dead { DEAD } else { QUEUED }))
+        .col_expr(jobs::Column::RunAt, Expr::value(retry_at))
+        .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(jobs::Column::LastError, Expr::value(msg))
+        .col_expr(jobs::Column::UpdatedAt, Expr::value(now()))
+        .filter(jobs::Column::Id.eq(job.id))
+        .filter(jobs::Column::LockedBy.eq(worker))
+        .exec(db.conn())
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Gives back every lease `worker` holds (graceful shutdown); the attempt is not counted.
+pub async fn release_all(db: &Db, worker: &str) -> Result<u64> {
+    let res = Job::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(QUEUED))
+        .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).sub(1))
+        .col_expr(jobs::Column::UpdatedAt, Expr::value(now()))
+        .filter(jobs::Column::Status.eq(RUNNING))
+        .filter(jobs::Column::LockedBy.eq(worker))
+        .exec(db.conn())
+        .await
+        .db()?;
+    Ok(res.rows_affected)
+}
+
+/// One job by id.
+pub async fn get(db: &Db, id: i64) -> Result<Option<JobRow>> {
+    Job::find_by_id(id).one(db.conn()).await.db()
+}
+
+/// Jobs of a kind, newest first (tests and operations).
+pub async fn list_by_kind(db: &Db, kind: &str, limit: u64) -> Result<Vec<JobRow>> {
+    Job::find()
+        .filter(jobs::Column::Kind.eq(kind))
+        .order_by_desc(jobs::Column::Id)
+        .limit(limit)
+        .all(db.conn())
+        .await
+        .db()
+}

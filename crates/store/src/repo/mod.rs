@@ -1,0 +1,11 @@
+//! Repositories, one file per domain.
+
+pub mod activities;
+pub mod adapters;
+pub mod api_keys;
+pub mod countries;
+pub mod oauth;
+pub mod refresh_tokens;
+pub mod settings;
+pub mod user_tokens;
+pub mod users;

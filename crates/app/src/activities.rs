@@ -36,8 +36,14 @@ impl Filters {
     pub fn parse(raw: Option<&str>) -> Result<Self> {
         match raw.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(Self::default()),
-            Some(s) => serde_json::from_str(s)
-                .map_err(|e| Error::field("filter", format!("must be a JSON object of type, actorId, entity, entityId, search: {e}"))),
+            Some(s) => serde_json::from_str(s).map_err(|e| {
+                Error::field(
+                    "filter",
+                    format!(
+                        "must be a JSON object of type, actorId, entity, entityId, search: {e}"
+                    ),
+                )
+            }),
         }
     }
 }
@@ -99,7 +105,10 @@ pub struct ListParams {
 
 /// A required integer parameter.
 fn int_param(name: &str, raw: Option<&str>) -> Result<i64> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| Error::field(name, "is required"))?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::field(name, "is required"))?;
     raw.parse::<i64>().map_err(|_| Error::field(name, "must be an integer"))
 }
 
@@ -121,7 +130,11 @@ fn parse_params(p: &ListParams) -> Result<(u64, u64, Filters)> {
 }
 
 /// "List all activities": newest first, with the total matching count.
-pub async fn list(app: &App, actor: &Principal, params: &ListParams) -> Result<(Vec<Activity>, u64)> {
+pub async fn list(
+    app: &App,
+    actor: &Principal,
+    params: &ListParams,
+) -> Result<(Vec<Activity>, u64)> {
     actor.require(Permission::ReadActivities)?;
     let (limit, offset, f) = parse_params(params)?;
     let filter = ActivityFilter {
@@ -137,13 +150,21 @@ pub async fn list(app: &App, actor: &Principal, params: &ListParams) -> Result<(
 
 /// "Create a new activity": a hand-made entry by any staff member, recorded with the actor
 /// and the client's IP.
-pub async fn create(app: &App, actor: &Principal, kind: &str, details: &str, ip: Option<IpAddr>) -> Result<i64> {
+pub async fn create(
+    app: &App,
+    actor: &Principal,
+    kind: &str,
+    details: &str,
+    ip: Option<IpAddr>,
+) -> Result<i64> {
     actor.require(Permission::WriteActivities)?;
     let mut v = Violations::new();
     let kind = v.check(text("type", kind, 64));
     let details = v.check(text("details", details, 10_000));
     v.finish()?;
-    let (Some(kind), Some(details)) = (kind, details) else { return Err(Error::internal("unreachable")) };
+    let (Some(kind), Some(details)) = (kind, details) else {
+        return Err(Error::internal("unreachable"));
+    };
     activities::insert(
         app.db().conn(),
         NewActivity {

@@ -47,7 +47,11 @@ pub async fn create_key(
     created_by: Option<i64>,
 ) -> Result<CreatedKey> {
     let owner = match owner_user_id {
-        Some(id) => Some(users::find_by_id(app.db().conn(), id).await?.ok_or_else(|| Error::field("ownerId", "unknown user"))?),
+        Some(id) => Some(
+            users::find_by_id(app.db().conn(), id)
+                .await?
+                .ok_or_else(|| Error::field("ownerId", "unknown user"))?,
+        ),
         None => None,
     };
     insert_key(app.db().conn(), name, role, owner.as_ref(), created_by).await
@@ -66,8 +70,12 @@ async fn insert_key<C: ConnectionTrait>(
         return Err(Error::field("role", "API keys cannot carry the admin role"));
     }
     match owner {
-        Some(u) if u.role != role.as_str() => return Err(Error::field("role", "must match the owner's role")),
-        Some(u) if u.status != users::ACTIVE => return Err(Error::field("ownerId", "user is not active")),
+        Some(u) if u.role != role.as_str() => {
+            return Err(Error::field("role", "must match the owner's role"));
+        }
+        Some(u) if u.status != users::ACTIVE => {
+            return Err(Error::field("ownerId", "user is not active"));
+        }
         None if !role.is_staff() => {
             return Err(Error::field("ownerId", "is required for affiliate and customer keys"));
         }
@@ -94,14 +102,22 @@ async fn insert_key<C: ConnectionTrait>(
 /// Creates a key on behalf of an admin; `role` is the role's name, `owner` the owner's
 /// public id. Audited in the
 /// same transaction.
-pub async fn create(app: &App, actor: &Principal, name: &str, role: &str, owner: Option<&str>) -> Result<CreatedKey> {
+pub async fn create(
+    app: &App,
+    actor: &Principal,
+    name: &str,
+    role: &str,
+    owner: Option<&str>,
+) -> Result<CreatedKey> {
     actor.require(Permission::ManageApiKeys)?;
     let role = role.trim().parse::<Role>()?;
     let tx = app.db().begin_write().await?;
     let owner = match owner.filter(|s| !s.trim().is_empty()) {
-        Some(uuid) => {
-            Some(users::find_by_uuid(&tx, uuid.trim()).await?.ok_or_else(|| Error::field("ownerId", "unknown user"))?)
-        }
+        Some(uuid) => Some(
+            users::find_by_uuid(&tx, uuid.trim())
+                .await?
+                .ok_or_else(|| Error::field("ownerId", "unknown user"))?,
+        ),
         None => None,
     };
     let key = insert_key(&tx, name, role, owner.as_ref(), Some(actor.user_id)).await?;
@@ -147,7 +163,12 @@ pub async fn revoke(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
     if !api_keys::revoke(&tx, uuid).await? {
         return Err(Error::NotFound("api key"));
     }
-    audit::record(&tx, Some(actor), Audit::new("api_key.revoke", "api_key", uuid).details("API key revoked")).await?;
+    audit::record(
+        &tx,
+        Some(actor),
+        Audit::new("api_key.revoke", "api_key", uuid).details("API key revoked"),
+    )
+    .await?;
     brokercrm_store::db::commit(tx).await
 }
 

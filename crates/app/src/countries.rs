@@ -43,7 +43,8 @@ fn sort_key(name: &str) -> String {
 
 /// "Get all countries" (public), sorted by name.
 pub async fn list(app: &App) -> Result<Vec<Country>> {
-    let mut all: Vec<Country> = countries::all(app.db().conn()).await?.into_iter().map(Country::from).collect();
+    let mut all: Vec<Country> =
+        countries::all(app.db().conn()).await?.into_iter().map(Country::from).collect();
     all.sort_by_cached_key(|c| (sort_key(&c.name), c.id.clone()));
     Ok(all)
 }
@@ -65,7 +66,11 @@ pub async fn set_enabled(app: &App, actor: &Principal, id: &str, enabled: bool) 
         &tx,
         Some(actor),
         Audit::new("country.update", "country", id.clone())
-            .details(format!("country {} {}", after.name, if enabled { "enabled" } else { "disabled" }))
+            .details(format!(
+                "country {} {}",
+                after.name,
+                if enabled { "enabled" } else { "disabled" }
+            ))
             .before(&before)
             .after(&after),
     )

@@ -22,7 +22,9 @@ const TOO_PRECISE: &str = "must have at most 8 decimal places";
 const OUT_OF_RANGE: &str = "is out of range (at most ±92233720368.54775807)";
 
 /// An exact amount: `minor` units of 10^-8. Serialises as its canonical decimal string.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// There are deliberately no `+`/`-`/`*` operators (they would have to panic or wrap): use the
+/// `checked_*` methods.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(i64);
 
 impl Money {
@@ -244,6 +246,12 @@ impl fmt::Display for Money {
     }
 }
 
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({self})")
+    }
+}
+
 impl FromStr for Money {
     type Err = Error;
     /// Parses with field name `amount`; use [`Money::parse`] to name the field.
@@ -300,7 +308,7 @@ impl Currency {
 
     /// For the constants above only (a bad literal fails the build, not a request).
     const fn lit(code: &[u8]) -> Currency {
-        assert!(code.len() >= 3 && code.len() <= 5);
+        assert!(matches!(code.len(), 3..=5));
         let mut bytes = [0u8; 5];
         let mut i = 0;
         while i < code.len() {

@@ -41,6 +41,12 @@ pub struct Config {
     pub metrics: bool,
     /// argon2id memory cost in KiB.
     pub argon2_memory_kib: u32,
+    /// Failed logins allowed per account within `login_window_secs`.
+    pub login_attempts_per_account: u32,
+    /// Failed logins allowed per client IP within `login_window_secs`.
+    pub login_attempts_per_ip: u32,
+    /// Window of the login limits, in seconds.
+    pub login_window_secs: u64,
 }
 
 /// Defaults, as a serialisable layer.
@@ -59,6 +65,9 @@ struct Defaults {
     refresh_token_ttl_secs: u64,
     metrics: bool,
     argon2_memory_kib: u32,
+    login_attempts_per_account: u32,
+    login_attempts_per_ip: u32,
+    login_window_secs: u64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -89,6 +98,9 @@ impl Config {
             refresh_token_ttl_secs: 30 * 24 * 3600,
             metrics: true,
             argon2_memory_kib: 19 * 1024,
+            login_attempts_per_account: 5,
+            login_attempts_per_ip: 20,
+            login_window_secs: 15 * 60,
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

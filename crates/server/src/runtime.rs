@@ -30,6 +30,9 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         files_dir: cfg.files_dir.clone(),
         geoip_path: cfg.geoip_db.clone(),
         argon2_memory_kib: cfg.argon2_memory_kib,
+        login_attempts_per_account: cfg.login_attempts_per_account,
+        login_attempts_per_ip: cfg.login_attempts_per_ip,
+        login_window: std::time::Duration::from_secs(cfg.login_window_secs),
         ..AppConfig::default()
     }
 }

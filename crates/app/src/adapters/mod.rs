@@ -82,17 +82,29 @@ fn checked(app: &App, input: &AdapterInput) -> Result<(AdapterData, Value)> {
 /// "Get a list of all adapters", by name; only trading platforms when `only_trading`.
 pub async fn list(app: &App, actor: &Principal, only_trading: bool) -> Result<Vec<AdapterView>> {
     actor.require(Permission::ReadAdapters)?;
-    Ok(adapters::list(app.db().conn(), only_trading).await?.into_iter().map(AdapterView::of).collect())
+    Ok(adapters::list(app.db().conn(), only_trading)
+        .await?
+        .into_iter()
+        .map(AdapterView::of)
+        .collect())
 }
 
 /// "Get a specific adapter by its name".
 pub async fn get(app: &App, actor: &Principal, name: &str) -> Result<AdapterView> {
     actor.require(Permission::ReadAdapters)?;
-    adapters::get(app.db().conn(), name).await?.map(AdapterView::of).ok_or(Error::NotFound("adapter"))
+    adapters::get(app.db().conn(), name)
+        .await?
+        .map(AdapterView::of)
+        .ok_or(Error::NotFound("adapter"))
 }
 
 /// "Create a new adapter"; a taken name is a `Conflict`. Audited.
-pub async fn create(app: &App, actor: &Principal, name: &str, input: AdapterInput) -> Result<AdapterView> {
+pub async fn create(
+    app: &App,
+    actor: &Principal,
+    name: &str,
+    input: AdapterInput,
+) -> Result<AdapterView> {
     actor.require(Permission::ManageAdapters)?;
     let name = adapter_name(name)?;
     let (data, _) = checked(app, &input)?;
@@ -119,7 +131,12 @@ pub async fn create(app: &App, actor: &Principal, name: &str, input: AdapterInpu
 
 /// "Update a specific adapter by its name": replaces enabled, type and configuration.
 /// Masked secrets echoed back keep their stored values when the type is unchanged. Audited.
-pub async fn update(app: &App, actor: &Principal, name: &str, input: AdapterInput) -> Result<AdapterView> {
+pub async fn update(
+    app: &App,
+    actor: &Principal,
+    name: &str,
+    input: AdapterInput,
+) -> Result<AdapterView> {
     actor.require(Permission::ManageAdapters)?;
     let (mut data, mut configuration) = checked(app, &input)?;
     let tx = app.db().begin_write().await?;

@@ -129,7 +129,8 @@ fn check_field(app: &App, f: &FieldDef, path: &str, v: &Value) -> Result<Value> 
             Value::String(s.to_owned())
         }
         FieldKind::Uuid => {
-            let u = uuid::Uuid::parse_str(as_str()?.trim()).map_err(|_| Error::field(path, "must be a UUID"))?;
+            let u = uuid::Uuid::parse_str(as_str()?.trim())
+                .map_err(|_| Error::field(path, "must be a UUID"))?;
             Value::String(u.to_string())
         }
         FieldKind::Integer => match v.as_i64() {
@@ -149,14 +150,22 @@ fn check_field(app: &App, f: &FieldDef, path: &str, v: &Value) -> Result<Value> 
             Value::String(m)
         }
         FieldKind::Headers => {
-            let map = v.as_object().ok_or_else(|| Error::field(path, "must be an object of header names to values"))?;
+            let map = v
+                .as_object()
+                .ok_or_else(|| Error::field(path, "must be an object of header names to values"))?;
             for (name, value) in map {
                 let name_ok = !name.is_empty()
                     && name.len() <= 100
-                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-                let value_ok = value.as_str().is_some_and(|s| s.len() <= 2000 && !s.contains(['\r', '\n']));
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                let value_ok =
+                    value.as_str().is_some_and(|s| s.len() <= 2000 && !s.contains(['\r', '\n']));
                 if !name_ok || !value_ok {
-                    return Err(Error::field(format!("{path}.{name}"), "must be a valid header with a string value"));
+                    return Err(Error::field(
+                        format!("{path}.{name}"),
+                        "must be a valid header with a string value",
+                    ));
                 }
             }
             v.clone()
@@ -175,7 +184,9 @@ fn check_field(app: &App, f: &FieldDef, path: &str, v: &Value) -> Result<Value> 
 /// Validates `configuration` against `ty`; every bad field is reported as
 /// `configuration.<field>`. Returns the normalised configuration.
 pub fn validate_configuration(app: &App, ty: &AdapterType, configuration: &Value) -> Result<Value> {
-    let obj = configuration.as_object().ok_or_else(|| Error::field("configuration", "must be an object"))?;
+    let obj = configuration
+        .as_object()
+        .ok_or_else(|| Error::field("configuration", "must be an object"))?;
     let mut v = Violations::new();
     let mut out = Map::new();
     for name in obj.keys() {

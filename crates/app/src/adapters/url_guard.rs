@@ -23,8 +23,12 @@ pub fn check_url(app: &App, field: &str, raw: &str) -> Result<String> {
 pub fn check_host_port(app: &App, field: &str, raw: &str) -> Result<String> {
     let s = raw.trim();
     // Parse through the URL parser so IP notations are normalised the same way.
-    let url = Url::parse(&format!("tcp://{s}")).map_err(|_| Error::field(field, "must be host or host:port"))?;
-    let ok = url.path().is_empty() && url.query().is_none() && url.username().is_empty() && url.host().is_some();
+    let url = Url::parse(&format!("tcp://{s}"))
+        .map_err(|_| Error::field(field, "must be host or host:port"))?;
+    let ok = url.path().is_empty()
+        && url.query().is_none()
+        && url.username().is_empty()
+        && url.host().is_some();
     if !ok {
         return Err(Error::field(field, "must be host or host:port"));
     }
@@ -57,14 +61,26 @@ fn check_host(allow_private: bool, field: &str, host: &str) -> Result<()> {
     if allow_private {
         return Ok(());
     }
-    let host = host.trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
     let internal = match host.parse::<IpAddr>() {
         Ok(ip) => is_internal_ip(ip),
         Err(_) => {
             !host.contains('.')
-                || [".localhost", ".local", ".localdomain", ".internal", ".intranet", ".lan", ".home.arpa"]
-                    .iter()
-                    .any(|suffix| host.ends_with(suffix))
+                || [
+                    ".localhost",
+                    ".local",
+                    ".localdomain",
+                    ".internal",
+                    ".intranet",
+                    ".lan",
+                    ".home.arpa",
+                ]
+                .iter()
+                .any(|suffix| host.ends_with(suffix))
         }
     };
     if internal {
@@ -142,7 +158,8 @@ mod tests {
         ] {
             assert!(check_url_with(false, "url", bad).is_err(), "{bad}");
         }
-        for good in ["https://api.example.com/v1", "https://8.8.8.8/", "https://[2001:4860::8888]/"] {
+        for good in ["https://api.example.com/v1", "https://8.8.8.8/", "https://[2001:4860::8888]/"]
+        {
             assert!(check_url_with(false, "url", good).is_ok(), "{good}");
         }
         assert!(check_url_with(true, "url", "http://127.0.0.1:8080/x").is_ok());

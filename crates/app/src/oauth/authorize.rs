@@ -31,17 +31,28 @@ pub enum AuthorizeOutcome {
 }
 
 /// Runs the authorization request for `user` (the bearer of a session token, if any).
-pub async fn authorize(app: &App, user: Option<&Principal>, req: AuthorizeRequest) -> AuthorizeOutcome {
+pub async fn authorize(
+    app: &App,
+    user: Option<&Principal>,
+    req: AuthorizeRequest,
+) -> AuthorizeOutcome {
     let redirect = match trusted_redirect(app, &req).await {
         Ok(url) => url,
         Err(e) => return AuthorizeOutcome::Reject(e),
     };
     let state = req.state.as_deref();
     match issue_code(app, user, &req).await {
-        Ok(code) => AuthorizeOutcome::Redirect(with_params(redirect, &[("code", Some(&code)), ("state", state)])),
+        Ok(code) => AuthorizeOutcome::Redirect(with_params(
+            redirect,
+            &[("code", Some(&code)), ("state", state)],
+        )),
         Err(e) => AuthorizeOutcome::Redirect(with_params(
             redirect,
-            &[("error", Some(e.code.as_str())), ("error_description", Some(&e.description)), ("state", state)],
+            &[
+                ("error", Some(e.code.as_str())),
+                ("error_description", Some(&e.description)),
+                ("state", state),
+            ],
         )),
     }
 }
@@ -50,13 +61,16 @@ pub async fn authorize(app: &App, user: Option<&Principal>, req: AuthorizeReques
 /// its registered ones (RFC 6749 §3.1.2.3, §4.1.2.1: otherwise the user agent must not be
 /// redirected).
 async fn trusted_redirect(app: &App, req: &AuthorizeRequest) -> Result<Url, OAuthError> {
-    let client_id = present(req.client_id.as_deref()).ok_or_else(|| OAuthError::request("client_id", "is required"))?;
-    let redirect_uri =
-        present(req.redirect_uri.as_deref()).ok_or_else(|| OAuthError::request("redirect_uri", "is required"))?;
+    let client_id = present(req.client_id.as_deref())
+        .ok_or_else(|| OAuthError::request("client_id", "is required"))?;
+    let redirect_uri = present(req.redirect_uri.as_deref())
+        .ok_or_else(|| OAuthError::request("redirect_uri", "is required"))?;
     let client = repo::find_client(app.db().conn(), client_id)
         .await?
         .filter(|c| c.revoked_at.is_none())
-        .ok_or_else(|| OAuthError::new(OAuthErrorCode::InvalidClient, "client_id: unknown or revoked client"))?;
+        .ok_or_else(|| {
+            OAuthError::new(OAuthErrorCode::InvalidClient, "client_id: unknown or revoked client")
+        })?;
     if !repo::redirect_uris(&client)?.iter().any(|u| u == redirect_uri) {
         return Err(OAuthError::request("redirect_uri", "is not registered for this client"));
     }
@@ -64,7 +78,11 @@ async fn trusted_redirect(app: &App, req: &AuthorizeRequest) -> Result<Url, OAut
 }
 
 /// Checks the rest of the request and stores a new code; errors here are redirected.
-async fn issue_code(app: &App, user: Option<&Principal>, req: &AuthorizeRequest) -> Result<String, OAuthError> {
+async fn issue_code(
+    app: &App,
+    user: Option<&Principal>,
+    req: &AuthorizeRequest,
+) -> Result<String, OAuthError> {
     match present(req.response_type.as_deref()) {
         None => return Err(OAuthError::request("response_type", "is required")),
         Some("code") => {}
@@ -84,15 +102,23 @@ async fn issue_code(app: &App, user: Option<&Principal>, req: &AuthorizeRequest)
         return Err(OAuthError::request("code_challenge_method", "must be S256"));
     }
     if !is_valid_s256_challenge(challenge) {
-        return Err(OAuthError::request("code_challenge", "must be the unpadded base64url SHA-256 of the verifier"));
+        return Err(OAuthError::request(
+            "code_challenge",
+            "must be the unpadded base64url SHA-256 of the verifier",
+        ));
     }
     let scope = present(req.scope.as_deref());
     if scope.is_some_and(|s| !is_valid_scope(s)) {
         return Err(OAuthError::new(OAuthErrorCode::InvalidScope, "scope: is malformed"));
     }
-    let user = user.ok_or_else(|| OAuthError::new(OAuthErrorCode::LoginRequired, "the user is not logged in"))?;
+    let user = user.ok_or_else(|| {
+        OAuthError::new(OAuthErrorCode::LoginRequired, "the user is not logged in")
+    })?;
     if user.method != AuthMethod::Session || user.impersonated_by.is_some() {
-        return Err(OAuthError::new(OAuthErrorCode::AccessDenied, "only the user's own session can authorize a client"));
+        return Err(OAuthError::new(
+            OAuthErrorCode::AccessDenied,
+            "only the user's own session can authorize a client",
+        ));
     }
     let code = random_token(32);
     let now = brokercrm_store::db::now();
@@ -112,7 +138,9 @@ async fn issue_code(app: &App, user: Option<&Principal>, req: &AuthorizeRequest)
     .await?;
     if rand::random_range(0..100u32) == 0 {
         // Housekeeping: spent and expired codes are useless after a while.
-        if let Err(e) = repo::delete_expired_codes(app.db().conn(), now - chrono::Duration::hours(1)).await {
+        if let Err(e) =
+            repo::delete_expired_codes(app.db().conn(), now - chrono::Duration::hours(1)).await
+        {
             tracing::warn!(error = ?e, "oauth: could not purge expired codes");
         }
     }
@@ -121,7 +149,10 @@ async fn issue_code(app: &App, user: Option<&Principal>, req: &AuthorizeRequest)
 
 /// RFC 6749 §3.3: space-separated tokens of `%x21 / %x23-5B / %x5D-7E`, at most 256 bytes.
 fn is_valid_scope(s: &str) -> bool {
-    s.len() <= 256 && s.bytes().all(|b| b == b' ' || b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+    s.len() <= 256
+        && s.bytes().all(|b| {
+            b == b' ' || b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b)
+        })
 }
 
 fn present(v: Option<&str>) -> Option<&str> {

@@ -2,8 +2,8 @@
 //! SHA-256 hash of 32 random bytes), list, revoke. Audited.
 
 use brokercrm_core::auth::Permission;
-use brokercrm_core::validate::text;
 use brokercrm_core::error::Violations;
+use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::oauth::{self as repo, NewClient, OAuthClientRow};
 use chrono::{DateTime, Utc};
@@ -88,7 +88,12 @@ pub async fn create_client(
 }
 
 /// Clients, newest first (`limit` at most 500).
-pub async fn list_clients(app: &App, actor: &Principal, offset: u64, limit: u64) -> Result<Vec<ClientView>> {
+pub async fn list_clients(
+    app: &App,
+    actor: &Principal,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ClientView>> {
     actor.require(Permission::ManageOAuthClients)?;
     let rows = repo::list_clients(app.db().conn(), offset, limit.clamp(1, 500)).await?;
     rows.iter().map(ClientView::of).collect()
@@ -104,7 +109,8 @@ pub async fn revoke_client(app: &App, actor: &Principal, client_id: &str) -> Res
     audit::record(
         &tx,
         Some(actor),
-        Audit::new("oauth_client.revoke", "oauth_client", client_id).details("OAuth client revoked"),
+        Audit::new("oauth_client.revoke", "oauth_client", client_id)
+            .details("OAuth client revoked"),
     )
     .await?;
     brokercrm_store::db::commit(tx).await
@@ -117,7 +123,10 @@ fn validate_redirect_uris(raw: &[String]) -> Result<Vec<String>> {
         return Err(Error::field("redirectUris", "must contain at least one URI"));
     }
     if raw.len() > MAX_REDIRECT_URIS {
-        return Err(Error::field("redirectUris", format!("must contain at most {MAX_REDIRECT_URIS} URIs")));
+        return Err(Error::field(
+            "redirectUris",
+            format!("must contain at most {MAX_REDIRECT_URIS} URIs"),
+        ));
     }
     let mut v = Violations::new();
     let mut out: Vec<String> = Vec::with_capacity(raw.len());
@@ -162,14 +171,28 @@ mod tests {
 
     #[test]
     fn redirect_uri_rules() {
-        for ok in ["https://cashier.example.com/cb", "http://localhost:3000/cb", "http://127.0.0.1/cb", "http://[::1]:8080/"] {
+        for ok in [
+            "https://cashier.example.com/cb",
+            "http://localhost:3000/cb",
+            "http://127.0.0.1/cb",
+            "http://[::1]:8080/",
+        ] {
             assert_eq!(check_redirect_uri(ok), Ok(()), "{ok}");
         }
-        for bad in ["http://example.com/cb", "https://x.com/cb#frag", "https://u:p@x.com/", "/relative", "ftp://x.com/", "javascript:alert(1)"] {
+        for bad in [
+            "http://example.com/cb",
+            "https://x.com/cb#frag",
+            "https://u:p@x.com/",
+            "/relative",
+            "ftp://x.com/",
+            "javascript:alert(1)",
+        ] {
             assert!(check_redirect_uri(bad).is_err(), "{bad}");
         }
         assert!(validate_redirect_uris(&[]).is_err());
         let dup = vec!["https://a.com/".to_owned(), "https://a.com/".to_owned()];
-        assert!(matches!(validate_redirect_uris(&dup), Err(Error::Validation(f)) if f[0].field == "redirectUris[1]"));
+        assert!(
+            matches!(validate_redirect_uris(&dup), Err(Error::Validation(f)) if f[0].field == "redirectUris[1]")
+        );
     }
 }

@@ -19,7 +19,9 @@ pub struct ClientCredentials {
 
 impl std::fmt::Debug for ClientCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientCredentials").field("client_id", &self.client_id).finish_non_exhaustive()
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -49,7 +51,10 @@ pub async fn token(app: &App, req: TokenRequest) -> Result<IssuedTokens, OAuthEr
 }
 
 /// The client, if it exists, is active and its secret matches (SHA-256, constant time).
-async fn authenticate_client(app: &App, creds: Option<&ClientCredentials>) -> Result<OAuthClientRow, OAuthError> {
+async fn authenticate_client(
+    app: &App,
+    creds: Option<&ClientCredentials>,
+) -> Result<OAuthClientRow, OAuthError> {
     let invalid = || OAuthError::new(OAuthErrorCode::InvalidClient, "client authentication failed");
     let creds = creds.ok_or_else(invalid)?;
     let presented = token_hash(&creds.client_secret);
@@ -61,12 +66,21 @@ async fn authenticate_client(app: &App, creds: Option<&ClientCredentials>) -> Re
 }
 
 /// RFC 6749 §4.1.3 with RFC 7636 §4.6. A reused code revokes the tokens issued from it.
-async fn exchange_code(app: &App, client: &OAuthClientRow, req: &TokenRequest) -> Result<IssuedTokens, OAuthError> {
+async fn exchange_code(
+    app: &App,
+    client: &OAuthClientRow,
+    req: &TokenRequest,
+) -> Result<IssuedTokens, OAuthError> {
     let code = present(&req.code).ok_or_else(|| OAuthError::request("code", "is required"))?;
-    let redirect_uri = present(&req.redirect_uri).ok_or_else(|| OAuthError::request("redirect_uri", "is required"))?;
-    let verifier = present(&req.code_verifier).ok_or_else(|| OAuthError::request("code_verifier", "is required"))?;
+    let redirect_uri = present(&req.redirect_uri)
+        .ok_or_else(|| OAuthError::request("redirect_uri", "is required"))?;
+    let verifier = present(&req.code_verifier)
+        .ok_or_else(|| OAuthError::request("code_verifier", "is required"))?;
     if !is_valid_verifier(verifier) {
-        return Err(OAuthError::request("code_verifier", "must be 43 to 128 unreserved characters"));
+        return Err(OAuthError::request(
+            "code_verifier",
+            "must be 43 to 128 unreserved characters",
+        ));
     }
     let hash = token_hash(code);
     let tx = app.db().begin_write().await?;
@@ -87,7 +101,9 @@ async fn exchange_code(app: &App, client: &OAuthClientRow, req: &TokenRequest) -
         return Err(OAuthError::grant("redirect_uri: does not match the authorization request"));
     }
     let challenge = row.code_challenge.as_deref().unwrap_or_default();
-    if row.code_challenge_method.as_deref() != Some("S256") || !ct_eq(challenge, &s256_challenge(verifier)) {
+    if row.code_challenge_method.as_deref() != Some("S256")
+        || !ct_eq(challenge, &s256_challenge(verifier))
+    {
         return Err(OAuthError::grant("code_verifier: does not match the code challenge"));
     }
     if !repo::consume_code(&tx, &hash).await? {
@@ -103,11 +119,18 @@ async fn exchange_code(app: &App, client: &OAuthClientRow, req: &TokenRequest) -
 }
 
 /// RFC 6749 §6: rotates a refresh token issued to this client.
-async fn refresh(app: &App, client: &OAuthClientRow, req: &TokenRequest) -> Result<IssuedTokens, OAuthError> {
-    let token = present(&req.refresh_token).ok_or_else(|| OAuthError::request("refresh_token", "is required"))?;
+async fn refresh(
+    app: &App,
+    client: &OAuthClientRow,
+    req: &TokenRequest,
+) -> Result<IssuedTokens, OAuthError> {
+    let token = present(&req.refresh_token)
+        .ok_or_else(|| OAuthError::request("refresh_token", "is required"))?;
     match tokens::rotate(app, token, Some(&client.client_id)).await {
         Ok((_, issued)) => Ok(issued),
-        Err(Error::Unauthorized(_)) => Err(OAuthError::grant("refresh_token: invalid, expired, revoked or issued to another client")),
+        Err(Error::Unauthorized(_)) => Err(OAuthError::grant(
+            "refresh_token: invalid, expired, revoked or issued to another client",
+        )),
         Err(e) => Err(e.into()),
     }
 }
@@ -115,7 +138,11 @@ async fn refresh(app: &App, client: &OAuthClientRow, req: &TokenRequest) -> Resu
 /// "Logout and redirect": checks that `redirect_uri` is registered for the client the
 /// refresh token was issued to, then revokes the token's family and returns the URI.
 /// A bad request changes nothing.
-pub async fn logout(app: &App, refresh_token: &str, redirect_uri: &str) -> Result<String, OAuthError> {
+pub async fn logout(
+    app: &App,
+    refresh_token: &str,
+    redirect_uri: &str,
+) -> Result<String, OAuthError> {
     if refresh_token.is_empty() {
         return Err(OAuthError::request("refreshToken", "is required"));
     }
@@ -130,12 +157,16 @@ pub async fn logout(app: &App, refresh_token: &str, redirect_uri: &str) -> Resul
         .client_id
         .as_deref()
         .ok_or_else(|| OAuthError::request("refreshToken", "was not issued to an OAuth client"))?;
-    let registered = match repo::find_client(conn, client_id).await?.filter(|c| c.revoked_at.is_none()) {
-        Some(c) => repo::redirect_uris(&c)?,
-        None => Vec::new(),
-    };
+    let registered =
+        match repo::find_client(conn, client_id).await?.filter(|c| c.revoked_at.is_none()) {
+            Some(c) => repo::redirect_uris(&c)?,
+            None => Vec::new(),
+        };
     if !registered.iter().any(|u| u == redirect_uri) {
-        return Err(OAuthError::request("redirectUri", "is not registered for this token's client"));
+        return Err(OAuthError::request(
+            "redirectUri",
+            "is not registered for this token's client",
+        ));
     }
     refresh_tokens::revoke_family(conn, &row.family).await?;
     Ok(redirect_uri.to_owned())

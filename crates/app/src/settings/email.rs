@@ -32,7 +32,9 @@ fn check_extra(app: &App, cfg: &EmailProviderConfig, v: &mut Violations) {
     let (api_key, api_base) = match cfg {
         EmailProviderConfig::Sendgrid { api_key, api_base, .. }
         | EmailProviderConfig::Mailgun { api_key, api_base, .. }
-        | EmailProviderConfig::Brevo { api_key, api_base, .. } => (Some(api_key), api_base.as_deref()),
+        | EmailProviderConfig::Brevo { api_key, api_base, .. } => {
+            (Some(api_key), api_base.as_deref())
+        }
         EmailProviderConfig::Smtp { .. } => (None, None),
     };
     if let Some(k) = api_key
@@ -104,7 +106,11 @@ pub async fn send_test(app: &App, actor: &Principal, to: &str) -> Result<()> {
         SendEmail {
             to: to.as_str().to_owned(),
             subject: "brokercrm test e-mail".into(),
-            text: format!("This test e-mail was sent through {} as requested by {}.", cfg.provider(), actor.email),
+            text: format!(
+                "This test e-mail was sent through {} as requested by {}.",
+                cfg.provider(),
+                actor.email
+            ),
             html: None,
         },
     )

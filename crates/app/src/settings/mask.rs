@@ -7,11 +7,13 @@ pub use brokercrm_integrations::email::mask_secret;
 
 /// Field-name endings that mark a secret (compared lower-case, without `_` and `-`):
 /// `apiKey`, `password`, `secret`, `secretKey`, `appToken`, `clientSecret`, `Authorization`...
-const SECRET_SUFFIXES: &[&str] = &["password", "secret", "secretkey", "token", "apikey", "privatekey", "authorization"];
+const SECRET_SUFFIXES: &[&str] =
+    &["password", "secret", "secretkey", "token", "apikey", "privatekey", "authorization"];
 
 /// Whether a JSON field of this name holds a secret.
 pub fn is_secret_field(name: &str) -> bool {
-    let n: String = name.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
+    let n: String =
+        name.chars().filter(|c| !matches!(c, '_' | '-')).collect::<String>().to_ascii_lowercase();
     SECRET_SUFFIXES.iter().any(|s| n.ends_with(s))
 }
 
@@ -23,7 +25,9 @@ pub fn mask_json(value: &Value) -> Value {
                 .map(|(k, v)| {
                     let masked = match v {
                         Value::String(s) if is_secret_field(k) => Value::String(mask_secret(s)),
-                        other if is_secret_field(k) && !other.is_object() => Value::String("****".into()),
+                        other if is_secret_field(k) && !other.is_object() => {
+                            Value::String("****".into())
+                        }
                         other => mask_json(other),
                     };
                     (k.clone(), masked)
@@ -53,7 +57,9 @@ pub fn restore_masked(new: &mut Value, old: &Value) {
     for (k, v) in new_map.iter_mut() {
         let Some(old_v) = old_map.get(k) else { continue };
         match (v, old_v) {
-            (Value::String(n), Value::String(o)) if is_secret_field(k) && !o.is_empty() && *n == mask_secret(o) => {
+            (Value::String(n), Value::String(o))
+                if is_secret_field(k) && !o.is_empty() && *n == mask_secret(o) =>
+            {
                 n.clone_from(o);
             }
             (n @ Value::Object(_), o @ Value::Object(_)) => restore_masked(n, o),
@@ -80,7 +86,11 @@ mod tests {
         let mut changed = json!({"apiKey": "new-key-value-123"});
         restore_masked(&mut changed, &stored);
         assert_eq!(changed["apiKey"], "new-key-value-123");
-        assert!(is_secret_field("webhookSecretKey") && is_secret_field("client_secret") && !is_secret_field("siteKey"));
+        assert!(
+            is_secret_field("webhookSecretKey")
+                && is_secret_field("client_secret")
+                && !is_secret_field("siteKey")
+        );
         assert_eq!(mask_stored("topsecretvalue!!", true), "tops****");
         assert_eq!(mask_stored("plain", false), "plain");
     }

@@ -56,11 +56,21 @@ const fn def(key: &'static str, kind: Kind, secret: bool, public: bool) -> KeyDe
 
 /// Every key of the Settings API except the open `custom.*` namespace (text, staff-only).
 pub const KEYS: &[KeyDef] = &[
-    def(crate::email::EMAIL_PROVIDER_KEY, Kind::Managed("PUT /api/settings/email/{provider}"), true, false),
+    def(
+        crate::email::EMAIL_PROVIDER_KEY,
+        Kind::Managed("PUT /api/settings/email/{provider}"),
+        true,
+        false,
+    ),
     def(crate::recaptcha::RECAPTCHA_KEY, Kind::Managed("PUT /api/settings/recaptcha"), true, false),
     def(providers::VOIP_KEY, Kind::Managed("PUT /api/settings/voip/{provider}"), true, false),
     def(providers::SUMSUB_KEY, Kind::Managed("PUT /api/settings/sumsub"), true, false),
-    def(providers::DEFAULT_WALLET_KEY, Kind::Managed("PUT /api/settings/default-wallet"), false, false),
+    def(
+        providers::DEFAULT_WALLET_KEY,
+        Kind::Managed("PUT /api/settings/default-wallet"),
+        false,
+        false,
+    ),
     def("company.name", Kind::Text(200), false, true),
     def("company.email", Kind::Email, false, true),
     def("company.website", Kind::Url, false, true),
@@ -82,9 +92,15 @@ pub fn lookup(key: &str) -> Result<KeyDef> {
     }
     let custom = key.strip_prefix(CUSTOM_PREFIX).is_some_and(|name| {
         (1..=100).contains(&name.len())
-            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+            && name.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')
+            })
     });
-    if custom { Ok(def("custom", Kind::Text(4000), false, false)) } else { Err(Error::NotFound("setting")) }
+    if custom {
+        Ok(def("custom", Kind::Text(4000), false, false))
+    } else {
+        Err(Error::NotFound("setting"))
+    }
 }
 
 /// Checks and normalises a plain value of kind `kind`.
@@ -98,9 +114,13 @@ fn validate(kind: Kind, field: &str, raw: &str) -> Result<String> {
             "true" | "false" => Ok(s.to_owned()),
             _ => Err(Error::field(field, "must be \"true\" or \"false\"")),
         },
-        Kind::Currency if s.len() == 3 && s.chars().all(|c| c.is_ascii_alphabetic()) => Ok(s.to_ascii_uppercase()),
+        Kind::Currency if s.len() == 3 && s.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Ok(s.to_ascii_uppercase())
+        }
         Kind::Currency => Err(Error::field(field, "must be a 3-letter ISO 4217 currency code")),
-        Kind::Language if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()) => Ok(s.to_ascii_lowercase()),
+        Kind::Language if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Ok(s.to_ascii_lowercase())
+        }
         Kind::Language => Err(Error::field(field, "must be a 2-letter ISO 639-1 language code")),
         Kind::Managed(endpoint) => Err(Error::field("key", format!("is set through {endpoint}"))),
     }
@@ -111,7 +131,9 @@ fn validate(kind: Kind, field: &str, raw: &str) -> Result<String> {
 pub async fn get(app: &App, actor: Option<&Principal>, key: &str) -> Result<Option<String>> {
     let d = lookup(key)?;
     if !d.public {
-        actor.ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?.require(Permission::ReadSettings)?;
+        actor
+            .ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?
+            .require(Permission::ReadSettings)?;
     }
     let row = settings::get(app.db().conn(), key).await?;
     Ok(row.map(|r| mask::mask_stored(&r.value, r.secret || d.secret)))
@@ -124,7 +146,8 @@ pub async fn put(app: &App, actor: &Principal, key: &str, val: &str) -> Result<S
     let d = lookup(key)?;
     let value = validate(d.kind, "val", val)?;
     let tx = app.db().begin_write().await?;
-    let before = settings::get_for_update(&tx, key).await?.map(|r| mask::mask_stored(&r.value, r.secret));
+    let before =
+        settings::get_for_update(&tx, key).await?.map(|r| mask::mask_stored(&r.value, r.secret));
     settings::put(&tx, key, &value, d.secret).await?;
     let shown = mask::mask_stored(&value, d.secret);
     let mut entry = Audit::new("settings.update", "setting", key)
@@ -140,7 +163,13 @@ pub async fn put(app: &App, actor: &Principal, key: &str, val: &str) -> Result<S
 
 /// Stores a structured (JSON) setting after its use case validated it and audits the change.
 /// Secrets the client echoed back masked keep their stored value. Returns the masked value.
-pub(crate) async fn store_config(app: &App, actor: &Principal, key: &str, mut value: Value, kind: &str) -> Result<Value> {
+pub(crate) async fn store_config(
+    app: &App,
+    actor: &Principal,
+    key: &str,
+    mut value: Value,
+    kind: &str,
+) -> Result<Value> {
     let secret = lookup(key)?.secret;
     let tx = app.db().begin_write().await?;
     let old: Option<Value> =
@@ -153,7 +182,8 @@ pub(crate) async fn store_config(app: &App, actor: &Principal, key: &str, mut va
     }
     settings::put(&tx, key, &value.to_string(), secret).await?;
     let after = mask::mask_json(&value);
-    let mut entry = Audit::new(kind, "setting", key).details(format!("setting '{key}' updated")).after(&after);
+    let mut entry =
+        Audit::new(kind, "setting", key).details(format!("setting '{key}' updated")).after(&after);
     if let Some(old) = &old {
         entry = entry.before(&mask::mask_json(old));
     }
@@ -163,7 +193,10 @@ pub(crate) async fn store_config(app: &App, actor: &Principal, key: &str, mut va
 }
 
 /// Reads a structured setting as `T`, if set.
-pub(crate) async fn load_config<T: serde::de::DeserializeOwned>(app: &App, key: &str) -> Result<Option<T>> {
+pub(crate) async fn load_config<T: serde::de::DeserializeOwned>(
+    app: &App,
+    key: &str,
+) -> Result<Option<T>> {
     match settings::get(app.db().conn(), key).await? {
         Some(row) => serde_json::from_str(&row.value).map(Some).map_err(Error::internal),
         None => Ok(None),

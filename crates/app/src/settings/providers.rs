@@ -70,8 +70,17 @@ pub async fn set_voiso(app: &App, actor: &Principal, url: &str, api_key: &str) -
     let url = v.check(check_url(app, "url", url));
     let api_key = v.check(secret("apiKey", api_key));
     v.finish()?;
-    let (Some(url), Some(api_key)) = (url, api_key) else { return Err(Error::internal("unreachable")) };
-    store_config(app, actor, VOIP_KEY, to_value(&VoipConfig::Voiso { url, api_key })?, "settings.voip").await
+    let (Some(url), Some(api_key)) = (url, api_key) else {
+        return Err(Error::internal("unreachable"));
+    };
+    store_config(
+        app,
+        actor,
+        VOIP_KEY,
+        to_value(&VoipConfig::Voiso { url, api_key })?,
+        "settings.voip",
+    )
+    .await
 }
 
 /// The VoIP provider, if configured.
@@ -81,7 +90,13 @@ pub async fn voip(app: &App) -> Result<Option<VoipConfig>> {
 
 /// "Update reCAPTCHA settings": `score` is the minimum v3 score, 0..=1. A verification URL
 /// set out of band (tests, proxies) is kept.
-pub async fn set_recaptcha(app: &App, actor: &Principal, site_key: &str, secret_: &str, score: f64) -> Result<Value> {
+pub async fn set_recaptcha(
+    app: &App,
+    actor: &Principal,
+    site_key: &str,
+    secret_: &str,
+    score: f64,
+) -> Result<Value> {
     actor.require(Permission::ManageSettings)?;
     let mut v = Violations::new();
     let site_key = v.check(text("siteKey", site_key, 200));
@@ -90,7 +105,9 @@ pub async fn set_recaptcha(app: &App, actor: &Principal, site_key: &str, secret_
         v.push("score", "must be a number from 0 to 1");
     }
     v.finish()?;
-    let (Some(site_key), Some(secret_)) = (site_key, secret_) else { return Err(Error::internal("unreachable")) };
+    let (Some(site_key), Some(secret_)) = (site_key, secret_) else {
+        return Err(Error::internal("unreachable"));
+    };
     let verify_url = crate::recaptcha::config(app).await?.and_then(|c| c.verify_url);
     let cfg = RecaptchaConfig { site_key, secret: secret_, score: format!("{score}"), verify_url };
     store_config(app, actor, RECAPTCHA_KEY, to_value(&cfg)?, "settings.recaptcha").await
@@ -106,8 +123,13 @@ pub async fn set_sumsub(app: &App, actor: &Principal, input: SumsubConfig) -> Re
     let level_name = v.check(text("levelName", &input.level_name, 200));
     let webhook_secret_key = v.check(secret("webhookSecretKey", &input.webhook_secret_key));
     v.finish()?;
-    let (Some(api_url), Some(secret_key), Some(app_token), Some(level_name), Some(webhook_secret_key)) =
-        (api_url, secret_key, app_token, level_name, webhook_secret_key)
+    let (
+        Some(api_url),
+        Some(secret_key),
+        Some(app_token),
+        Some(level_name),
+        Some(webhook_secret_key),
+    ) = (api_url, secret_key, app_token, level_name, webhook_secret_key)
     else {
         return Err(Error::internal("unreachable"));
     };
@@ -122,7 +144,12 @@ pub async fn sumsub(app: &App) -> Result<Option<SumsubConfig>> {
 
 /// "Configure default wallet platform and group": `platform` is a trading platform identifier
 /// (e.g. `internal`, or a trading adapter's name), `group` the trading group new wallets join.
-pub async fn set_default_wallet(app: &App, actor: &Principal, platform: &str, group: &str) -> Result<Value> {
+pub async fn set_default_wallet(
+    app: &App,
+    actor: &Principal,
+    platform: &str,
+    group: &str,
+) -> Result<Value> {
     actor.require(Permission::ManageSettings)?;
     let mut v = Violations::new();
     let platform = v.check(text("platform", platform, 64).and_then(|p| {
@@ -134,9 +161,17 @@ pub async fn set_default_wallet(app: &App, actor: &Principal, platform: &str, gr
     }));
     let group = v.check(text("group", group, 100));
     v.finish()?;
-    let (Some(platform), Some(group)) = (platform, group) else { return Err(Error::internal("unreachable")) };
-    store_config(app, actor, DEFAULT_WALLET_KEY, to_value(&DefaultWallet { platform, group })?, "settings.default_wallet")
-        .await
+    let (Some(platform), Some(group)) = (platform, group) else {
+        return Err(Error::internal("unreachable"));
+    };
+    store_config(
+        app,
+        actor,
+        DEFAULT_WALLET_KEY,
+        to_value(&DefaultWallet { platform, group })?,
+        "settings.default_wallet",
+    )
+    .await
 }
 
 /// The default wallet platform and group, if set.

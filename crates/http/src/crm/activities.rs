@@ -127,7 +127,10 @@ pub async fn list_activities(
         .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))?;
     let params = ListParams { limit: q.limit, offset: q.offset, filter: q.filter };
     let (rows, count) = activities::list(&app, &actor, &params).await?;
-    Ok(Json(ActivitiesResponse { activities: rows.into_iter().map(ActivityDto::from).collect(), count }))
+    Ok(Json(ActivitiesResponse {
+        activities: rows.into_iter().map(ActivityDto::from).collect(),
+        count,
+    }))
 }
 
 /// Adds a hand-made activity by the calling staff member (WriteActivities).

@@ -230,7 +230,9 @@ pub async fn delete_adapter(
 }
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .routes(routes!(list_adapters, create_adapter))
-        .routes(routes!(get_adapter, update_adapter, delete_adapter))
+    OpenApiRouter::new().routes(routes!(list_adapters, create_adapter)).routes(routes!(
+        get_adapter,
+        update_adapter,
+        delete_adapter
+    ))
 }

@@ -4,8 +4,8 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use brokercrm_app::api_keys::{self, KeyView};
 use brokercrm_app::App;
+use brokercrm_app::api_keys::{self, KeyView};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

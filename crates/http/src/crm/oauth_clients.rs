@@ -119,8 +119,7 @@ pub async fn list_oauth_clients(
 ) -> ApiResult<axum::Json<Vec<OAuthClientDto>>> {
     let q: ListQuery = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
         .map_err(|e| Error::BadRequest(format!("query: {e}")))?;
-    let rows =
-        oauth::list_clients(&app, &p, q.offset.unwrap_or(0), q.limit.unwrap_or(100)).await?;
+    let rows = oauth::list_clients(&app, &p, q.offset.unwrap_or(0), q.limit.unwrap_or(100)).await?;
     Ok(axum::Json(rows.into_iter().map(Into::into).collect()))
 }
 

@@ -52,10 +52,17 @@ pub struct AuthorizeQuery {
         (status = 400, description = "Unknown client or unregistered redirect URI: no redirect", body = OAuthErrorBody)
     )
 )]
-pub async fn authorize(State(app): State<App>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+pub async fn authorize(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let q: AuthorizeQuery = match serde_urlencoded::from_str(query.as_deref().unwrap_or_default()) {
         Ok(q) => q,
-        Err(e) => return OAuthFailure::from(OAuthError::request("query", &e.to_string())).into_response(),
+        Err(e) => {
+            return OAuthFailure::from(OAuthError::request("query", &e.to_string()))
+                .into_response();
+        }
     };
     let user = match bearer(&headers) {
         Some(token) => brokercrm_app::auth::authenticate(&app, token).await.ok(),
@@ -72,7 +79,8 @@ pub async fn authorize(State(app): State<App>, headers: HeaderMap, RawQuery(quer
     };
     match oauth::authorize(&app, user.as_ref(), req).await {
         AuthorizeOutcome::Redirect(url) => {
-            (StatusCode::FOUND, [(LOCATION, url), (CACHE_CONTROL, "no-store".to_owned())]).into_response()
+            (StatusCode::FOUND, [(LOCATION, url), (CACHE_CONTROL, "no-store".to_owned())])
+                .into_response()
         }
         AuthorizeOutcome::Reject(error) => {
             // Even an unknown client is a 400 here: there is no client authentication.

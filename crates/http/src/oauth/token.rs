@@ -111,18 +111,30 @@ async fn run(app: &App, req: Request) -> Result<TokenResponse, OAuthFailure> {
 }
 
 /// RFC 6749 §2.3.1: HTTP Basic or form fields, never both.
-fn client_credentials(headers: &HeaderMap, form: &TokenForm) -> Result<Option<ClientCredentials>, OAuthError> {
+fn client_credentials(
+    headers: &HeaderMap,
+    form: &TokenForm,
+) -> Result<Option<ClientCredentials>, OAuthError> {
     let basic = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     match basic {
         Some(h) => {
             let creds = oauth::parse_basic(h).ok_or_else(|| {
-                OAuthError::new(OAuthErrorCode::InvalidClient, "Authorization: must be HTTP Basic client credentials")
+                OAuthError::new(
+                    OAuthErrorCode::InvalidClient,
+                    "Authorization: must be HTTP Basic client credentials",
+                )
             })?;
             if form.client_secret.is_some() {
-                return Err(OAuthError::request("client_secret", "use either HTTP Basic or form credentials, not both"));
+                return Err(OAuthError::request(
+                    "client_secret",
+                    "use either HTTP Basic or form credentials, not both",
+                ));
             }
             if form.client_id.as_deref().is_some_and(|id| id != creds.client_id) {
-                return Err(OAuthError::request("client_id", "does not match the HTTP Basic credentials"));
+                return Err(OAuthError::request(
+                    "client_id",
+                    "does not match the HTTP Basic credentials",
+                ));
             }
             Ok(Some(creds))
         }

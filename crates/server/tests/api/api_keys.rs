@@ -11,7 +11,11 @@ use crate::oauth::user_token;
 async fn user_uuid(t: &TestApp, role: Role) -> String {
     let email = format!("owner-{}@test.local", uuid::Uuid::new_v4().simple());
     t.create_user(role, &email, "Passw0rd!x").await;
-    brokercrm_store::repo::users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap().uuid
+    brokercrm_store::repo::users::find_by_email(t.app.db().conn(), &email)
+        .await
+        .unwrap()
+        .unwrap()
+        .uuid
 }
 
 #[tokio::test]
@@ -54,8 +58,16 @@ async fn create_list_revoke_and_authenticate() {
     assert!(!list.to_string().contains(secret_part));
     assert!(list[0].get("key").is_none());
 
-    t.server.delete(&format!("/api/api-keys/{id}")).authorization_bearer(&admin).await.assert_status_no_content();
-    t.server.delete(&format!("/api/api-keys/{id}")).authorization_bearer(&admin).await.assert_status_not_found();
+    t.server
+        .delete(&format!("/api/api-keys/{id}"))
+        .authorization_bearer(&admin)
+        .await
+        .assert_status_no_content();
+    t.server
+        .delete(&format!("/api/api-keys/{id}"))
+        .authorization_bearer(&admin)
+        .await
+        .assert_status_not_found();
     let r = t.server.get("/api/oauth-clients").authorization_bearer(&key).await;
     r.assert_status_unauthorized();
     assert_error(&r.json(), "unauthorized");
@@ -74,7 +86,12 @@ async fn create_list_revoke_and_authenticate() {
 async fn staff_key_without_owner_and_validation_errors() {
     let t = TestApp::spawn().await;
     let admin = user_token(&t, Role::Admin).await;
-    let r = t.server.post("/api/api-keys").authorization_bearer(&admin).json(&json!({"name": "Risk bot", "role": "risk"})).await;
+    let r = t
+        .server
+        .post("/api/api-keys")
+        .authorization_bearer(&admin)
+        .json(&json!({"name": "Risk bot", "role": "risk"}))
+        .await;
     r.assert_status(axum::http::StatusCode::CREATED);
     assert!(r.json::<Value>()["ownerId"].is_null());
 
@@ -84,7 +101,10 @@ async fn staff_key_without_owner_and_validation_errors() {
         (json!({"name": "x", "role": "wizard"}), "role"),
         (json!({"name": "x", "role": "affiliate"}), "ownerId"),
         (json!({"name": "x", "role": "affiliate", "ownerId": owner}), "role"),
-        (json!({"name": "x", "role": "customer", "ownerId": uuid::Uuid::new_v4().to_string()}), "ownerId"),
+        (
+            json!({"name": "x", "role": "customer", "ownerId": uuid::Uuid::new_v4().to_string()}),
+            "ownerId",
+        ),
         (json!({"name": "", "role": "risk"}), "name"),
     ];
     for (body, field) in cases {
@@ -94,7 +114,12 @@ async fn staff_key_without_owner_and_validation_errors() {
         assert_error(&b, "validation_failed");
         assert_eq!(b["error"]["details"]["fields"][0]["field"], field, "{body}");
     }
-    let r = t.server.post("/api/api-keys").authorization_bearer(&admin).json(&json!({"role": "risk"})).await;
+    let r = t
+        .server
+        .post("/api/api-keys")
+        .authorization_bearer(&admin)
+        .json(&json!({"role": "risk"}))
+        .await;
     r.assert_status_bad_request();
     let list: Value = t.server.get("/api/api-keys").authorization_bearer(&admin).await.json();
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -104,10 +129,19 @@ async fn staff_key_without_owner_and_validation_errors() {
 async fn non_admins_cannot_manage_keys() {
     let t = TestApp::spawn().await;
     let manager = user_token(&t, Role::Manager).await;
-    let r = t.server.post("/api/api-keys").authorization_bearer(&manager).json(&json!({"name": "x", "role": "wizard"})).await;
+    let r = t
+        .server
+        .post("/api/api-keys")
+        .authorization_bearer(&manager)
+        .json(&json!({"name": "x", "role": "wizard"}))
+        .await;
     r.assert_status_forbidden();
     assert_error(&r.json(), "forbidden");
     t.server.get("/api/api-keys").authorization_bearer(&manager).await.assert_status_forbidden();
-    t.server.delete("/api/api-keys/whatever").authorization_bearer(&manager).await.assert_status_forbidden();
+    t.server
+        .delete("/api/api-keys/whatever")
+        .authorization_bearer(&manager)
+        .await
+        .assert_status_forbidden();
     t.server.get("/api/api-keys").await.assert_status_unauthorized();
 }

@@ -44,6 +44,16 @@ impl TestApp {
     }
 
     pub async fn spawn_with(tweak: impl FnOnce(&mut AppConfig)) -> Self {
+        Self::spawn_inner(tweak, true).await
+    }
+
+    /// Like [`TestApp::spawn`] but e-mails go through the provider configured in Settings
+    /// (the real delivery path), not the recording override.
+    pub async fn spawn_without_email_override() -> Self {
+        Self::spawn_inner(|_| {}, false).await
+    }
+
+    async fn spawn_inner(tweak: impl FnOnce(&mut AppConfig), email_override: bool) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db_url = fresh_database_url(dir.path()).await;
         let db = Db::connect(&db_url).await.expect("connect");
@@ -58,7 +68,9 @@ impl TestApp {
         let emails = Arc::new(RecordingEmailSender::default());
         let sms = Arc::new(RecordingSmsSender::default());
         let mut services = Services::for_config(&cfg).expect("services");
-        services.email_override = Some(emails.clone());
+        if email_override {
+            services.email_override = Some(emails.clone());
+        }
         services.sms = sms.clone();
         let app = App::build(db, cfg, services, None).await.expect("app");
         let router = brokercrm_http::build_router(app.clone(), HttpConfig::default());
@@ -99,6 +111,15 @@ impl TestApp {
         let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
         self.create_user(role, &email, "Passw0rd!x").await;
         self.login(&email, "Passw0rd!x").await
+    }
+
+    /// A user of `role` and an access token minted directly (no login round trip);
+    /// returns (token, e-mail).
+    pub async fn mint_token(&self, role: Role) -> (String, String) {
+        let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
+        self.create_user(role, &email, "Passw0rd!x").await;
+        let row = brokercrm_store::repo::users::find_by_email(self.app.db().conn(), &email).await.unwrap().unwrap();
+        (brokercrm_app::tokens::access_token(&self.app, &row, None).unwrap(), email)
     }
 
     pub async fn admin_token(&self) -> String {

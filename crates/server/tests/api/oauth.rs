@@ -8,21 +8,28 @@ use brokercrm_app::oauth::s256_challenge;
 use brokercrm_core::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_error};
+use crate::helpers::TestApp;
 
-const CB: &str = "https://cashier.example.com/callback";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
+mod authorize;
+mod clients;
+mod token;
+
+pub const CB: &str = "https://cashier.example.com/callback";
+pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
 
 /// A user of `role` and an access token minted for it.
 pub async fn user_token(t: &TestApp, role: Role) -> String {
     let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
     t.create_user(role, &email, "Passw0rd!x").await;
-    let u = brokercrm_store::repo::users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
+    let u = brokercrm_store::repo::users::find_by_email(t.app.db().conn(), &email)
+        .await
+        .unwrap()
+        .unwrap();
     brokercrm_app::tokens::access_token(&t.app, &u, None).unwrap()
 }
 
 /// Registers a client through the admin API; returns (client_id, secret).
-async fn register_client(t: &TestApp, admin: &str) -> (String, String) {
+pub async fn register_client(t: &TestApp, admin: &str) -> (String, String) {
     let r = t
         .server
         .post("/api/oauth-clients")
@@ -35,7 +42,7 @@ async fn register_client(t: &TestApp, admin: &str) -> (String, String) {
 }
 
 /// The query parameters of a redirect's `Location`.
-fn location_params(r: &axum_test::TestResponse) -> (String, HashMap<String, String>) {
+pub fn location_params(r: &axum_test::TestResponse) -> (String, HashMap<String, String>) {
     let loc = r.header("location").to_str().unwrap().to_owned();
     let (base, query) = loc.split_once('?').unwrap_or((&loc, ""));
     let decode = |s: &str| {
@@ -65,7 +72,11 @@ fn location_params(r: &axum_test::TestResponse) -> (String, HashMap<String, Stri
     (base.to_owned(), params)
 }
 
-async fn authorize(t: &TestApp, user: Option<&str>, params: &[(&str, &str)]) -> axum_test::TestResponse {
+pub async fn authorize(
+    t: &TestApp,
+    user: Option<&str>,
+    params: &[(&str, &str)],
+) -> axum_test::TestResponse {
     let mut req = t.server.get("/oauth/authorize");
     for (k, v) in params {
         req = req.add_query_param(k, v);
@@ -77,7 +88,7 @@ async fn authorize(t: &TestApp, user: Option<&str>, params: &[(&str, &str)]) -> 
 }
 
 /// Runs a successful authorization for a fresh customer; returns the code.
-async fn get_code(t: &TestApp, client_id: &str) -> String {
+pub async fn get_code(t: &TestApp, client_id: &str) -> String {
     let user = user_token(t, Role::Customer).await;
     let challenge = s256_challenge(VERIFIER);
     let r = authorize(
@@ -101,7 +112,13 @@ async fn get_code(t: &TestApp, client_id: &str) -> String {
     p["code"].clone()
 }
 
-async fn exchange(t: &TestApp, id: &str, secret: &str, code: &str, verifier: &str) -> axum_test::TestResponse {
+pub async fn exchange(
+    t: &TestApp,
+    id: &str,
+    secret: &str,
+    code: &str,
+    verifier: &str,
+) -> axum_test::TestResponse {
     t.server
         .post("/oauth/token")
         .form(&[
@@ -115,14 +132,19 @@ async fn exchange(t: &TestApp, id: &str, secret: &str, code: &str, verifier: &st
         .await
 }
 
-async fn refresh(t: &TestApp, id: &str, secret: &str, token: &str) -> axum_test::TestResponse {
+pub async fn refresh(t: &TestApp, id: &str, secret: &str, token: &str) -> axum_test::TestResponse {
     t.server
         .post("/oauth/token")
-        .form(&[("grant_type", "refresh_token"), ("client_id", id), ("client_secret", secret), ("refresh_token", token)])
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", id),
+            ("client_secret", secret),
+            ("refresh_token", token),
+        ])
         .await
 }
 
-fn assert_oauth_error(r: &axum_test::TestResponse, status: StatusCode, code: &str) {
+pub fn assert_oauth_error(r: &axum_test::TestResponse, status: StatusCode, code: &str) {
     r.assert_status(status);
     let b: Value = r.json();
     assert_eq!(b["error"], code, "body: {b}");
@@ -153,9 +175,17 @@ async fn full_code_flow_with_pkce_and_refresh_rotation() {
     r.assert_status_ok();
     let refresh2 = r.json::<Value>()["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(refresh1, refresh2);
-    assert_oauth_error(&refresh(&t, &id, &secret, &refresh1).await, StatusCode::BAD_REQUEST, "invalid_grant");
+    assert_oauth_error(
+        &refresh(&t, &id, &secret, &refresh1).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
     // Reuse of the spent token revoked the whole family.
-    assert_oauth_error(&refresh(&t, &id, &secret, &refresh2).await, StatusCode::BAD_REQUEST, "invalid_grant");
+    assert_oauth_error(
+        &refresh(&t, &id, &secret, &refresh2).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
 }
 
 #[tokio::test]
@@ -170,11 +200,20 @@ async fn basic_auth_works_and_refresh_is_bound_to_its_client() {
         .server
         .post("/oauth/token")
         .add_header("authorization", basic.as_str())
-        .form(&[("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", CB), ("code_verifier", VERIFIER)])
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CB),
+            ("code_verifier", VERIFIER),
+        ])
         .await;
     r.assert_status_ok();
     let rt = r.json::<Value>()["refresh_token"].as_str().unwrap().to_owned();
-    assert_oauth_error(&refresh(&t, &other_id, &other_secret, &rt).await, StatusCode::BAD_REQUEST, "invalid_grant");
+    assert_oauth_error(
+        &refresh(&t, &other_id, &other_secret, &rt).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_grant",
+    );
 }
 
 /// Minimal standard base64 for the Basic header (the test crate has no base64 dependency).
@@ -195,193 +234,4 @@ mod base64_basic {
         }
         out
     }
-}
-
-#[tokio::test]
-async fn wrong_verifier_reused_and_expired_codes_are_invalid_grant() {
-    let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let (id, secret) = register_client(&t, &admin).await;
-
-    let code = get_code(&t, &id).await;
-    let wrong = "x".repeat(43);
-    assert_oauth_error(&exchange(&t, &id, &secret, &code, &wrong).await, StatusCode::BAD_REQUEST, "invalid_grant");
-    assert_oauth_error(&exchange(&t, &id, &secret, &code, "short").await, StatusCode::BAD_REQUEST, "invalid_request");
-
-    // Single use: the second exchange fails and revokes the tokens of the first.
-    let r = exchange(&t, &id, &secret, &code, VERIFIER).await;
-    r.assert_status_ok();
-    let rt = r.json::<Value>()["refresh_token"].as_str().unwrap().to_owned();
-    assert_oauth_error(&exchange(&t, &id, &secret, &code, VERIFIER).await, StatusCode::BAD_REQUEST, "invalid_grant");
-    assert_oauth_error(&refresh(&t, &id, &secret, &rt).await, StatusCode::BAD_REQUEST, "invalid_grant");
-
-    // Expired.
-    let code = get_code(&t, &id).await;
-    {
-        use brokercrm_store::entities::oauth_codes;
-        use sea_orm::{EntityTrait, sea_query::Expr};
-        let past = brokercrm_store::db::now() - chrono::Duration::seconds(1);
-        oauth_codes::Entity::update_many()
-            .col_expr(oauth_codes::Column::ExpiresAt, Expr::value(past))
-            .exec(t.app.db().conn())
-            .await
-            .unwrap();
-    }
-    assert_oauth_error(&exchange(&t, &id, &secret, &code, VERIFIER).await, StatusCode::BAD_REQUEST, "invalid_grant");
-    // Unknown code.
-    assert_oauth_error(&exchange(&t, &id, &secret, "nope", VERIFIER).await, StatusCode::BAD_REQUEST, "invalid_grant");
-}
-
-#[tokio::test]
-async fn token_endpoint_client_and_request_errors() {
-    let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let (id, secret) = register_client(&t, &admin).await;
-    let code = get_code(&t, &id).await;
-
-    let r = exchange(&t, &id, "wrong-secret", &code, VERIFIER).await;
-    assert_oauth_error(&r, StatusCode::UNAUTHORIZED, "invalid_client");
-    assert!(r.maybe_header("www-authenticate").is_some());
-    assert_oauth_error(&exchange(&t, "no-such-client", &secret, &code, VERIFIER).await, StatusCode::UNAUTHORIZED, "invalid_client");
-
-    let r = t.server.post("/oauth/token").form(&[("grant_type", "password"), ("client_id", &id), ("client_secret", &secret)]).await;
-    assert_oauth_error(&r, StatusCode::BAD_REQUEST, "unsupported_grant_type");
-    let r = t.server.post("/oauth/token").form(&[("client_id", &id), ("client_secret", &secret)]).await;
-    assert_oauth_error(&r, StatusCode::BAD_REQUEST, "invalid_request");
-    let r = t
-        .server
-        .post("/oauth/token")
-        .form(&[("grant_type", "authorization_code"), ("client_id", &id), ("client_secret", &secret), ("code", &code), ("redirect_uri", CB)])
-        .await;
-    assert_oauth_error(&r, StatusCode::BAD_REQUEST, "invalid_request");
-    assert!(r.json::<Value>()["error_description"].as_str().unwrap().contains("code_verifier"));
-
-    let r = t.server.post("/oauth/token").json(&json!({"grant_type": "refresh_token"})).await;
-    assert_oauth_error(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request");
-    // The code survived all of that.
-    exchange(&t, &id, &secret, &code, VERIFIER).await.assert_status_ok();
-}
-
-#[tokio::test]
-async fn authorize_never_redirects_to_an_unregistered_uri() {
-    let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let (id, _) = register_client(&t, &admin).await;
-    let user = user_token(&t, Role::Customer).await;
-    let ch = s256_challenge(VERIFIER);
-    for (client, uri) in [(id.as_str(), "https://evil.example.com/cb"), (id.as_str(), "https://cashier.example.com/callback/x"), ("unknown", CB)] {
-        let r = authorize(&t, Some(&user), &[("client_id", client), ("redirect_uri", uri), ("response_type", "code"), ("state", "s"), ("code_challenge", &ch), ("code_challenge_method", "S256")]).await;
-        r.assert_status_bad_request();
-        assert!(r.maybe_header("location").is_none());
-        assert!(r.json::<Value>()["error"].is_string());
-    }
-}
-
-#[tokio::test]
-async fn authorize_errors_redirect_with_state() {
-    let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let (id, _) = register_client(&t, &admin).await;
-    let user = user_token(&t, Role::Customer).await;
-    let ch = s256_challenge(VERIFIER);
-    let cases: Vec<(Option<&str>, Vec<(&str, &str)>, &str)> = vec![
-        (Some(&user), vec![("response_type", "token"), ("code_challenge", &ch), ("code_challenge_method", "S256")], "unsupported_response_type"),
-        (Some(&user), vec![("response_type", "code")], "invalid_request"),
-        (Some(&user), vec![("response_type", "code"), ("code_challenge", VERIFIER), ("code_challenge_method", "plain")], "invalid_request"),
-        (None, vec![("response_type", "code"), ("code_challenge", &ch), ("code_challenge_method", "S256")], "login_required"),
-        (Some("not-a-token"), vec![("response_type", "code"), ("code_challenge", &ch), ("code_challenge_method", "S256")], "login_required"),
-    ];
-    for (tok, extra, expected) in cases {
-        let mut params = vec![("client_id", id.as_str()), ("redirect_uri", "http://localhost:3000/cb"), ("state", "st")];
-        params.extend(extra);
-        let r = authorize(&t, tok, &params).await;
-        r.assert_status(StatusCode::FOUND);
-        let (base, p) = location_params(&r);
-        assert_eq!(base, "http://localhost:3000/cb");
-        assert_eq!(p.get("error").map(String::as_str), Some(expected), "{p:?}");
-        assert_eq!(p["state"], "st");
-        assert!(!p.contains_key("code"));
-    }
-}
-
-#[tokio::test]
-async fn logout_redirects_only_to_registered_uris() {
-    let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let (id, secret) = register_client(&t, &admin).await;
-    let code = get_code(&t, &id).await;
-    let rt = exchange(&t, &id, &secret, &code, VERIFIER).await.json::<Value>()["refresh_token"].as_str().unwrap().to_owned();
-
-    let r = t.server.post("/oauth/logout").json(&json!({"refreshToken": rt, "redirectUri": "https://evil.example.com/"})).await;
-    assert_oauth_error(&r, StatusCode::BAD_REQUEST, "invalid_request");
-    assert!(r.json::<Value>()["error_description"].as_str().unwrap().starts_with("redirectUri"));
-    let r = t.server.post("/oauth/logout").json(&json!({"refreshToken": "unknown", "redirectUri": CB})).await;
-    r.assert_status_bad_request();
-    let r = t.server.post("/oauth/logout").json(&json!({"redirectUri": CB})).await;
-    assert_oauth_error(&r, StatusCode::BAD_REQUEST, "invalid_request");
-
-    // Refused requests changed nothing: the token still rotates.
-    let r = refresh(&t, &id, &secret, &rt).await;
-    r.assert_status_ok();
-    let rt2 = r.json::<Value>()["refresh_token"].as_str().unwrap().to_owned();
-
-    let r = t.server.post("/oauth/logout").json(&json!({"refreshToken": rt2, "redirectUri": CB})).await;
-    r.assert_status_ok();
-    assert_eq!(r.json::<Value>(), json!({"redirectUri": CB}));
-    assert_oauth_error(&refresh(&t, &id, &secret, &rt2).await, StatusCode::BAD_REQUEST, "invalid_grant");
-}
-
-#[tokio::test]
-async fn oauth_clients_admin_crud() {
-    let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let manager = user_token(&t, Role::Manager).await;
-
-    let r = t.server.post("/api/oauth-clients").authorization_bearer(&manager).json(&json!({"name": "x", "redirectUris": [CB]})).await;
-    r.assert_status_forbidden();
-    assert_error(&r.json(), "forbidden");
-    t.server.get("/api/oauth-clients").authorization_bearer(&manager).await.assert_status_forbidden();
-    t.server.get("/api/oauth-clients").await.assert_status_unauthorized();
-
-    let r = t
-        .server
-        .post("/api/oauth-clients")
-        .authorization_bearer(&admin)
-        .json(&json!({"name": " ", "redirectUris": [CB, "http://example.com/cb", CB]}))
-        .await;
-    r.assert_status_unprocessable_entity();
-    let b: Value = r.json();
-    assert_error(&b, "validation_failed");
-    let fields: Vec<&str> = b["error"]["details"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["name", "redirectUris[1]", "redirectUris[2]"]);
-
-    let (id, secret) = register_client(&t, &admin).await;
-    assert_eq!(secret.len(), 43);
-    let r = t.server.get("/api/oauth-clients").authorization_bearer(&admin).await;
-    r.assert_status_ok();
-    let list: Value = r.json();
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["clientId"], id.as_str());
-    assert_eq!(list[0]["redirectUris"], json!([CB, "http://localhost:3000/cb"]));
-    assert!(!list.to_string().contains(&secret));
-    assert!(list[0].get("clientSecret").is_none());
-
-    t.server.delete(&format!("/api/oauth-clients/{id}")).authorization_bearer(&manager).await.assert_status_forbidden();
-    t.server.delete(&format!("/api/oauth-clients/{id}")).authorization_bearer(&admin).await.assert_status_no_content();
-    t.server.delete(&format!("/api/oauth-clients/{id}")).authorization_bearer(&admin).await.assert_status_not_found();
-    let list: Value = t.server.get("/api/oauth-clients").authorization_bearer(&admin).await.json();
-    assert!(list[0]["revokedAt"].is_string());
-    // A revoked client can neither authorize nor authenticate.
-    let user = user_token(&t, Role::Customer).await;
-    let ch = s256_challenge(VERIFIER);
-    let r = authorize(&t, Some(&user), &[("client_id", &id), ("redirect_uri", CB), ("response_type", "code"), ("code_challenge", &ch), ("code_challenge_method", "S256")]).await;
-    r.assert_status_bad_request();
-    let r = t.server.post("/oauth/token").form(&[("grant_type", "refresh_token"), ("client_id", &id), ("client_secret", &secret), ("refresh_token", "x")]).await;
-    assert_oauth_error(&r, StatusCode::UNAUTHORIZED, "invalid_client");
-
-    use brokercrm_store::repo::activities::{self, ActivityFilter};
-    let f = ActivityFilter { entity_id: Some(id.clone()), ..Default::default() };
-    let (rows, _) = activities::list(t.app.db().conn(), &f, 10, 0).await.unwrap();
-    let kinds: Vec<&str> = rows.iter().map(|a| a.r#type.as_str()).collect();
-    assert_eq!(kinds, ["oauth_client.revoke", "oauth_client.create"]);
 }

@@ -78,17 +78,13 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(s) = f.search.as_deref().filter(|s| !s.is_empty()) {
         // Case-insensitive on both backends (PostgreSQL's LIKE is case-sensitive), with the
         // LIKE wildcards of the search text escaped.
-        let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped =
+            s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
         q = q.filter(Expr::expr(Func::lower(Expr::col(activities::Column::Details))).like(pattern));
     }
     let total = q.clone().count(conn).await.db()?;
-    let rows = q
-        .order_by_desc(activities::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(conn)
-        .await
-        .db()?;
+    let rows =
+        q.order_by_desc(activities::Column::Id).limit(limit).offset(offset).all(conn).await.db()?;
     Ok((rows, total))
 }

@@ -3,7 +3,9 @@
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::db::now;
 use crate::entities::adapters::{self, Entity as Adapter};
@@ -35,7 +37,11 @@ pub async fn get<C: ConnectionTrait>(conn: &C, name: &str) -> Result<Option<Adap
 }
 
 /// Inserts a new adapter; a taken name is a `Conflict` (unique primary key).
-pub async fn insert<C: ConnectionTrait>(conn: &C, name: &str, d: AdapterData) -> Result<AdapterRow> {
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+    d: AdapterData,
+) -> Result<AdapterRow> {
     let t = now();
     adapters::ActiveModel {
         name: Set(name.to_owned()),
@@ -68,6 +74,7 @@ pub async fn update<C: ConnectionTrait>(conn: &C, name: &str, d: AdapterData) ->
 
 /// Deletes by name; returns whether it existed.
 pub async fn delete<C: ConnectionTrait>(conn: &C, name: &str) -> Result<bool> {
-    let res = Adapter::delete_many().filter(adapters::Column::Name.eq(name)).exec(conn).await.db()?;
+    let res =
+        Adapter::delete_many().filter(adapters::Column::Name.eq(name)).exec(conn).await.db()?;
     Ok(res.rows_affected == 1)
 }

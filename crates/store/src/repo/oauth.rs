@@ -149,7 +149,10 @@ pub async fn consume_code<C: ConnectionTrait>(conn: &C, code_hash: &str) -> Resu
 /// code SHOULD revoke its tokens): the first token of the code's user and client created
 /// at or after the code was used starts that family, since both are written in one
 /// transaction. Returns the number of tokens revoked.
-pub async fn revoke_tokens_of_code<C: ConnectionTrait>(conn: &C, code: &OAuthCodeRow) -> Result<u64> {
+pub async fn revoke_tokens_of_code<C: ConnectionTrait>(
+    conn: &C,
+    code: &OAuthCodeRow,
+) -> Result<u64> {
     let Some(used_at) = code.used_at else { return Ok(0) };
     let first = RefreshToken::find()
         .filter(refresh_tokens::Column::UserId.eq(code.user_id))
@@ -172,7 +175,10 @@ pub async fn revoke_tokens_of_code<C: ConnectionTrait>(conn: &C, code: &OAuthCod
 }
 
 /// Deletes codes that expired before `before` (housekeeping).
-pub async fn delete_expired_codes<C: ConnectionTrait>(conn: &C, before: DateTime<Utc>) -> Result<u64> {
+pub async fn delete_expired_codes<C: ConnectionTrait>(
+    conn: &C,
+    before: DateTime<Utc>,
+) -> Result<u64> {
     let res = OAuthCode::delete_many()
         .filter(oauth_codes::Column::ExpiresAt.lt(before))
         .exec(conn)

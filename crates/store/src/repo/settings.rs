@@ -31,7 +31,11 @@ pub async fn put<C: ConnectionTrait>(conn: &C, key: &str, value: &str, secret: b
     Setting::insert(row)
         .on_conflict(
             OnConflict::column(settings::Column::Key)
-                .update_columns([settings::Column::Value, settings::Column::Secret, settings::Column::UpdatedAt])
+                .update_columns([
+                    settings::Column::Value,
+                    settings::Column::Secret,
+                    settings::Column::UpdatedAt,
+                ])
                 .to_owned(),
         )
         .exec(conn)
@@ -41,7 +45,12 @@ pub async fn put<C: ConnectionTrait>(conn: &C, key: &str, value: &str, secret: b
 }
 
 /// Inserts `key` only if absent; returns the stored value either way (first writer wins).
-pub async fn put_if_absent<C: ConnectionTrait>(conn: &C, key: &str, value: &str, secret: bool) -> Result<String> {
+pub async fn put_if_absent<C: ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    value: &str,
+    secret: bool,
+) -> Result<String> {
     let row = settings::ActiveModel {
         key: Set(key.to_owned()),
         value: Set(value.to_owned()),

@@ -119,7 +119,11 @@ type Stored = ApiResult<Json<serde_json::Value>>;
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
 )]
-pub async fn set_sendgrid(State(app): State<App>, Auth(actor): Auth, JsonBody(b): JsonBody<SendgridRequest>) -> Stored {
+pub async fn set_sendgrid(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<SendgridRequest>,
+) -> Stored {
     let cfg = EmailProviderConfig::Sendgrid {
         sender: b.sender,
         api_key: b.api_key,
@@ -140,7 +144,11 @@ pub async fn set_sendgrid(State(app): State<App>, Auth(actor): Auth, JsonBody(b)
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
 )]
-pub async fn set_mailgun(State(app): State<App>, Auth(actor): Auth, JsonBody(b): JsonBody<MailgunRequest>) -> Stored {
+pub async fn set_mailgun(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<MailgunRequest>,
+) -> Stored {
     let cfg = EmailProviderConfig::Mailgun {
         sender: b.sender,
         api_key: b.api_key,
@@ -163,7 +171,11 @@ pub async fn set_mailgun(State(app): State<App>, Auth(actor): Auth, JsonBody(b):
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
 )]
-pub async fn set_smtp(State(app): State<App>, Auth(actor): Auth, JsonBody(b): JsonBody<SmtpRequest>) -> Stored {
+pub async fn set_smtp(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<SmtpRequest>,
+) -> Stored {
     let input = SmtpInput {
         host: b.host,
         sender: b.sender,
@@ -187,7 +199,11 @@ pub async fn set_smtp(State(app): State<App>, Auth(actor): Auth, JsonBody(b): Js
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
 )]
-pub async fn set_brevo(State(app): State<App>, Auth(actor): Auth, JsonBody(b): JsonBody<BrevoRequest>) -> Stored {
+pub async fn set_brevo(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<BrevoRequest>,
+) -> Stored {
     let cfg = EmailProviderConfig::Brevo {
         api_key: b.api_key,
         sender: b.sender,

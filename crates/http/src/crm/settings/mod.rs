@@ -111,7 +111,9 @@ async fn get_recaptcha_setting(
     State(app): State<App>,
     MaybeAuth(actor): MaybeAuth,
 ) -> ApiResult<Json<SettingValue>> {
-    let value = brokercrm_app::settings::get(&app, actor.as_ref(), brokercrm_app::recaptcha::RECAPTCHA_KEY).await?;
+    let value =
+        brokercrm_app::settings::get(&app, actor.as_ref(), brokercrm_app::recaptcha::RECAPTCHA_KEY)
+            .await?;
     Ok(Json(SettingValue { value }))
 }
 

@@ -148,7 +148,9 @@ pub async fn update_recaptcha(
     Auth(actor): Auth,
     JsonBody(body): JsonBody<RecaptchaRequest>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    Ok(Json(providers::set_recaptcha(&app, &actor, &body.site_key, &body.secret, body.score).await?))
+    Ok(Json(
+        providers::set_recaptcha(&app, &actor, &body.site_key, &body.secret, body.score).await?,
+    ))
 }
 
 /// Stores SumSub credentials for KYC checks (ManageSettings; audited).

@@ -6,8 +6,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use brokercrm_core::validate::{Email, Password};
 use brokercrm_core::error::Violations;
+use brokercrm_core::validate::{Email, Password};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::user_tokens::{self, PASSWORD_RESET};
@@ -32,7 +32,12 @@ pub fn reset_link(app: &App, token: &str) -> String {
 }
 
 /// "Request password reset".
-pub async fn request(app: &App, contact: &str, captcha: Option<&str>, ip: Option<IpAddr>) -> Result<()> {
+pub async fn request(
+    app: &App,
+    contact: &str,
+    captcha: Option<&str>,
+    ip: Option<IpAddr>,
+) -> Result<()> {
     let email = Email::parse("contact", contact)?;
     recaptcha::verify(app, captcha, ip).await?;
     let hour = Duration::from_secs(3600);
@@ -55,7 +60,8 @@ pub async fn request(app: &App, contact: &str, captcha: Option<&str>, ip: Option
     };
     let tx = app.db().begin_write().await?;
     let token =
-        issue_token(&tx, user.id, PASSWORD_RESET, chrono::Duration::minutes(RESET_TTL_MINUTES)).await?;
+        issue_token(&tx, user.id, PASSWORD_RESET, chrono::Duration::minutes(RESET_TTL_MINUTES))
+            .await?;
     let link = reset_link(app, &token);
     email::queue(
         &tx,

@@ -36,7 +36,12 @@ pub fn account_key(username: &str) -> String {
 }
 
 /// "Create a new session".
-pub async fn login(app: &App, username: &str, password: &str, ip: Option<IpAddr>) -> Result<Session> {
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<Session> {
     let cfg = app.cfg();
     let limiter = &app.services().limiter;
     let username = username.trim().to_lowercase();
@@ -77,7 +82,11 @@ pub async fn login(app: &App, username: &str, password: &str, ip: Option<IpAddr>
 
 /// "Impersonate a customer": an access token (no refresh token) for the customer, marked
 /// with the impersonating staff member's id; audited.
-pub async fn impersonate(app: &App, actor: &Principal, customer_id: &str) -> Result<(UserRow, String)> {
+pub async fn impersonate(
+    app: &App,
+    actor: &Principal,
+    customer_id: &str,
+) -> Result<(UserRow, String)> {
     actor.require(Permission::ImpersonateCustomer)?;
     if actor.impersonated_by.is_some() {
         return Err(Error::Forbidden);

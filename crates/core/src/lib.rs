@@ -10,4 +10,4 @@ pub mod onboarding;
 pub mod validate;
 
 pub use error::{Error, FieldError, Result, Violations};
-pub use money::Money;
+pub use money::{Currency, Money};

@@ -47,7 +47,7 @@ impl Password {
 
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let n = raw.chars().count();
-        if n < Self::MIN_LEN || n > Self::MAX_LEN {
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&n) {
             return Err(Error::field(
                 field,
                 format!("must be {} to {} characters long", Self::MIN_LEN, Self::MAX_LEN),

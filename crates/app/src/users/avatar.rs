@@ -71,7 +71,8 @@ pub async fn upload(app: &App, who: &Principal, bytes: Vec<u8>) -> Result<UserRo
         return Err(Error::field("file", "must be a PNG, JPEG or WebP image"));
     };
     let token = random_token(24);
-    let key = format!("avatars/{}/{}.{}", who.user_id, uuid::Uuid::new_v4().simple(), kind.extension());
+    let key =
+        format!("avatars/{}/{}.{}", who.user_id, uuid::Uuid::new_v4().simple(), kind.extension());
     let files = &app.services().files;
     files.put(&key, bytes).await?;
     let saved = async {

@@ -47,7 +47,8 @@ pub async fn send_code(app: &App, who: &Principal) -> Result<()> {
     let expires = now() + chrono::Duration::minutes(CODE_TTL_MINUTES);
     user_tokens::insert(&tx, user.id, MOBILE_CODE, &code_hash(user.id, &code), expires).await?;
     commit(tx).await?;
-    let text = format!("Your confirmation code is {code}. It is valid for {CODE_TTL_MINUTES} minutes.");
+    let text =
+        format!("Your confirmation code is {code}. It is valid for {CODE_TTL_MINUTES} minutes.");
     app.services().sms.send(&number, &text).await
 }
 
@@ -60,9 +61,8 @@ pub async fn verify_code(app: &App, who: &Principal, code: &str) -> Result<()> {
     }
     let tx = app.db().begin_write().await?;
     let user = current_user_in(&tx, who).await?;
-    let Some(row) = user_tokens::latest_unused(&tx, user.id, MOBILE_CODE)
-        .await?
-        .filter(|r| r.is_usable())
+    let Some(row) =
+        user_tokens::latest_unused(&tx, user.id, MOBILE_CODE).await?.filter(|r| r.is_usable())
     else {
         return Err(Error::field(FIELD, "no valid code; request a new one"));
     };

@@ -93,8 +93,14 @@ pub async fn issue_token<C: ConnectionTrait>(
 ) -> Result<String> {
     user_tokens::invalidate(conn, user_id, purpose).await?;
     let token = random_token(32);
-    user_tokens::insert(conn, user_id, purpose, &token_hash(&token), brokercrm_store::db::now() + ttl)
-        .await?;
+    user_tokens::insert(
+        conn,
+        user_id,
+        purpose,
+        &token_hash(&token),
+        brokercrm_store::db::now() + ttl,
+    )
+    .await?;
     Ok(token)
 }
 

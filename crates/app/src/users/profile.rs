@@ -6,8 +6,8 @@
 //! clears the confirmation and sends a new verification link to the new address. A new mobile
 //! number clears the phone confirmation.
 
-use brokercrm_core::validate::{CountryCode, Email, Password, phone, text};
 use brokercrm_core::error::Violations;
+use brokercrm_core::validate::{CountryCode, Email, Password, phone, text};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::users::{self, UserRow};
@@ -81,7 +81,10 @@ fn parse(u: &UpdateUser) -> Result<Parsed> {
             .communication_language
             .as_deref()
             .and_then(|s| v.check(language("communicationLanguage", s))),
-        password: u.new_password.as_deref().and_then(|s| v.check(Password::parse("newPassword", s))),
+        password: u
+            .new_password
+            .as_deref()
+            .and_then(|s| v.check(Password::parse("newPassword", s))),
     };
     v.finish()?;
     Ok(p)
@@ -94,7 +97,10 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
     let email_changes = p.email.as_ref().is_some_and(|e| e.as_str() != user.email);
     if (p.password.is_some() || email_changes) && user.password_hash.is_some() {
         let Some(current) = u.current_password.clone().filter(|s| !s.is_empty()) else {
-            return Err(Error::field("currentPassword", "is required to change the password or e-mail"));
+            return Err(Error::field(
+                "currentPassword",
+                "is required to change the password or e-mail",
+            ));
         };
         if !verify_password(app.hasher(), current, user.password_hash.clone()).await? {
             return Err(Error::field("currentPassword", "is incorrect"));
@@ -107,7 +113,8 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
 
     let tx = app.db().begin_write().await?;
     let user = current_user_in(&tx, who).await?;
-    let phone_changes = p.mobilenumber.as_ref().is_some_and(|m| Some(m) != user.mobilenumber.as_ref());
+    let phone_changes =
+        p.mobilenumber.as_ref().is_some_and(|m| Some(m) != user.mobilenumber.as_ref());
     let mut ch = users::changes(user);
     if let Some(v) = p.firstname {
         ch.firstname = Set(Some(v));

@@ -16,9 +16,9 @@
 use std::net::IpAddr;
 
 use brokercrm_core::auth::{Permission, Role};
+use brokercrm_core::error::Violations;
 use brokercrm_core::onboarding::OnboardingStep;
 use brokercrm_core::validate::{CountryCode, Email, opt_text, phone, text};
-use brokercrm_core::error::Violations;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::user_tokens::PASSWORD_RESET;

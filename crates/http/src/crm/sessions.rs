@@ -82,7 +82,11 @@ pub async fn create_session(
         token: s.tokens.access_token,
         refresh_token: s.tokens.refresh_token,
         user: UserDto::from_row(&app, &s.user),
-        outstanding_onboarding_steps: s.outstanding.iter().map(|st| st.as_str().to_owned()).collect(),
+        outstanding_onboarding_steps: s
+            .outstanding
+            .iter()
+            .map(|st| st.as_str().to_owned())
+            .collect(),
     }))
 }
 

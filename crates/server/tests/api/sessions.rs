@@ -105,7 +105,9 @@ async fn failed_logins_are_rate_limited_per_ip() {
             .json(&json!({"username": user, "password": "Wrong0000"}))
     };
     for i in 0..4 {
-        attempt(format!("u{i}@example.com"), "203.0.113.9").await.assert_status(StatusCode::UNAUTHORIZED);
+        attempt(format!("u{i}@example.com"), "203.0.113.9")
+            .await
+            .assert_status(StatusCode::UNAUTHORIZED);
     }
     let r = attempt("u9@example.com".into(), "203.0.113.9").await;
     r.assert_status(StatusCode::TOO_MANY_REQUESTS);
@@ -132,7 +134,11 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     let b2: Value = r.json();
     let rt2 = b2["refreshToken"].as_str().unwrap().to_owned();
     assert_ne!(rt1, rt2);
-    t.server.get("/api/me").authorization_bearer(b2["token"].as_str().unwrap()).await.assert_status_ok();
+    t.server
+        .get("/api/me")
+        .authorization_bearer(b2["token"].as_str().unwrap())
+        .await
+        .assert_status_ok();
 
     // Reusing the spent token fails and revokes the whole family, rt2 included.
     let reuse = t.server.post("/api/sessions/refresh").json(&json!({"refreshToken": rt1})).await;

@@ -23,7 +23,8 @@ fn signup_body(email: &str) -> Value {
 
 /// The value after `marker` in `text`, up to the next whitespace.
 fn token_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).unwrap_or_else(|| panic!("{marker} not in {text}")) + marker.len();
+    let start =
+        text.find(marker).unwrap_or_else(|| panic!("{marker} not in {text}")) + marker.len();
     text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
@@ -48,7 +49,11 @@ async fn sign_up_creates_a_signed_in_customer_and_mails_links() {
     let b: Value = r.json();
     assert_eq!(b["success"], true);
     assert!(b["redirectUrl"].as_str().unwrap().starts_with("http"));
-    let r = t.server.post("/api/sessions/refresh").json(&json!({"refreshToken": b["refreshToken"]})).await;
+    let r = t
+        .server
+        .post("/api/sessions/refresh")
+        .json(&json!({"refreshToken": b["refreshToken"]}))
+        .await;
     r.assert_status_ok();
     let token = r.json::<Value>()["token"].as_str().unwrap().to_owned();
     let me: Value = t.server.get("/api/me").authorization_bearer(&token).await.json();
@@ -119,7 +124,11 @@ async fn sign_up_names_each_invalid_field_and_changes_nothing() {
 #[tokio::test]
 async fn duplicate_sign_up_is_a_conflict() {
     let t = TestApp::spawn().await;
-    t.server.post("/api/users").json(&signup_body("dup@example.com")).await.assert_status(StatusCode::CREATED);
+    t.server
+        .post("/api/users")
+        .json(&signup_body("dup@example.com"))
+        .await
+        .assert_status(StatusCode::CREATED);
     let r = t.server.post("/api/users").json(&signup_body("DUP@example.com")).await;
     r.assert_status(StatusCode::CONFLICT);
     assert_error(&r.json(), "conflict");
@@ -129,7 +138,9 @@ async fn duplicate_sign_up_is_a_conflict() {
 async fn update_user_changes_profile_and_password_with_current_password() {
     let t = TestApp::spawn().await;
     let tok = customer(&t, "up@example.com").await;
-    let rt = t.server.get("/api/me").authorization_bearer(&tok).await.json::<Value>()["refreshToken"].clone();
+    let rt =
+        t.server.get("/api/me").authorization_bearer(&tok).await.json::<Value>()["refreshToken"]
+            .clone();
     let r = t
         .server
         .put("/api/me")
@@ -153,7 +164,11 @@ async fn update_user_changes_profile_and_password_with_current_password() {
     assert_eq!(fields(&r.json()), ["newPassword"]);
     put(json!({"newPassword": "N3wSecret!", "currentPassword": PW})).await.assert_status_ok();
     t.login("up@example.com", "N3wSecret!").await;
-    let old = t.server.post("/api/sessions").json(&json!({"username": "up@example.com", "password": PW})).await;
+    let old = t
+        .server
+        .post("/api/sessions")
+        .json(&json!({"username": "up@example.com", "password": PW}))
+        .await;
     old.assert_status(StatusCode::UNAUTHORIZED);
     // Changing the password ended the other sessions.
     let r = t.server.post("/api/sessions/refresh").json(&json!({"refreshToken": rt})).await;
@@ -219,7 +234,8 @@ async fn mobile_confirmation_code_flow_and_limits() {
 
     // A new code replaces the old one and confirms the number.
     send().await.assert_status_ok();
-    let code2: String = t.sms.last().unwrap().text.chars().filter(char::is_ascii_digit).take(6).collect();
+    let code2: String =
+        t.sms.last().unwrap().text.chars().filter(char::is_ascii_digit).take(6).collect();
     verify(code2).await.assert_status_ok();
     let me: Value = t.server.get("/api/me").authorization_bearer(&tok).await.json();
     assert!(me["user"]["phoneConfirmedAt"].is_string(), "{me}");
@@ -227,10 +243,18 @@ async fn mobile_confirmation_code_flow_and_limits() {
 
     // Resends are limited (3 per 10 minutes).
     let tok2 = customer(&t, "sms2@example.com").await;
-    let r = t.server.put("/api/me").authorization_bearer(&tok2).json(&json!({"mobilenumber": "+15550001111"}));
+    let r = t
+        .server
+        .put("/api/me")
+        .authorization_bearer(&tok2)
+        .json(&json!({"mobilenumber": "+15550001111"}));
     r.await.assert_status_ok();
     for _ in 0..3 {
-        t.server.post("/api/me/mobile-confirmation").authorization_bearer(&tok2).await.assert_status_ok();
+        t.server
+            .post("/api/me/mobile-confirmation")
+            .authorization_bearer(&tok2)
+            .await
+            .assert_status_ok();
     }
     let r = t.server.post("/api/me/mobile-confirmation").authorization_bearer(&tok2).await;
     r.assert_status(StatusCode::TOO_MANY_REQUESTS);
@@ -251,7 +275,12 @@ async fn deposit_disclaimer_is_recorded() {
         .await
         .json();
     assert!(b["user"]["disclaimerAcceptedAt"].is_string());
-    assert!(!b["outstandingOnboardingSteps"].as_array().unwrap().contains(&json!("DisclaimerBeforeDeposit")));
+    assert!(
+        !b["outstandingOnboardingSteps"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("DisclaimerBeforeDeposit"))
+    );
     t.server.post("/api/me/deposit-disclaimer").await.assert_status(StatusCode::UNAUTHORIZED);
 }
 
@@ -269,7 +298,8 @@ async fn resend_confirmation_email_replaces_the_link_and_is_limited() {
     assert_eq!(mails.len(), 2);
     let first = token_after(&mails[0].text, "verifyToken=");
     let second = token_after(&mails[1].text, "verifyToken=");
-    let verify = |tok: String| t.server.post("/api/users/verify").json(&json!({"verifyToken": tok}));
+    let verify =
+        |tok: String| t.server.post("/api/users/verify").json(&json!({"verifyToken": tok}));
     verify(first).await.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     resend().await.assert_status_ok();
     let r = resend().await;
@@ -297,7 +327,9 @@ fn picture_form(bytes: Vec<u8>, mime: &str) -> MultipartForm {
 async fn profile_picture_upload_get_public_get_and_delete() {
     let t = TestApp::spawn().await;
     let tok = customer(&t, "pic@example.com").await;
-    let upload = |form: MultipartForm| t.server.post("/api/me/profile-picture").authorization_bearer(&tok).multipart(form);
+    let upload = |form: MultipartForm| {
+        t.server.post("/api/me/profile-picture").authorization_bearer(&tok).multipart(form)
+    };
     let mine = || t.server.get("/api/me/profile-picture").authorization_bearer(&tok);
     assert_eq!(mine().await.json::<Value>(), json!({"profilePicture": null}));
 
@@ -321,8 +353,12 @@ async fn profile_picture_upload_get_public_get_and_delete() {
     let r = upload(MultipartForm::new().add_text("other", "x")).await;
     assert_eq!(fields(&r.json()), ["file"]);
     // Too big: just over 2 MiB, and far over.
-    upload(picture_form(png(2 * 1024 * 1024 + 1), "image/png")).await.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
-    upload(picture_form(png(5 * 1024 * 1024), "image/png")).await.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+    upload(picture_form(png(2 * 1024 * 1024 + 1), "image/png"))
+        .await
+        .assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+    upload(picture_form(png(5 * 1024 * 1024), "image/png"))
+        .await
+        .assert_status(StatusCode::PAYLOAD_TOO_LARGE);
 
     // A JPEG replaces the PNG; the old public URL stops working.
     let jpeg = [&[0xFFu8, 0xD8, 0xFF, 0xE0][..], &[1u8; 100][..]].concat();
@@ -356,7 +392,11 @@ async fn disable_request_is_recorded_audited_and_ends_sessions() {
     let r = t.server.post("/api/me/disable").authorization_bearer(tok).await;
     r.assert_status_ok();
     assert_eq!(r.json::<Value>(), json!({"success": true}));
-    let r = t.server.post("/api/sessions/refresh").json(&json!({"refreshToken": b["refreshToken"]})).await;
+    let r = t
+        .server
+        .post("/api/sessions/refresh")
+        .json(&json!({"refreshToken": b["refreshToken"]}))
+        .await;
     r.assert_status(StatusCode::UNAUTHORIZED);
     let u = users::find_by_email(t.app.db().conn(), "bye@example.com").await.unwrap().unwrap();
     assert!(u.termination_requested_at.is_some());
@@ -369,7 +409,8 @@ async fn disable_request_is_recorded_audited_and_ends_sessions() {
 #[tokio::test]
 async fn country_by_ip_answers_for_the_caller() {
     let t = TestApp::spawn().await;
-    let r = t.server.get("/api/users/country-by-ip").add_header("x-forwarded-for", "203.0.113.7").await;
+    let r =
+        t.server.get("/api/users/country-by-ip").add_header("x-forwarded-for", "203.0.113.7").await;
     r.assert_status_ok();
     assert_eq!(r.json::<Value>(), json!({"countryCode": "unknown", "ip": "203.0.113.7"}));
 }

@@ -17,12 +17,7 @@ impl MigrationTrait for Migration {
             .on_conflict(OnConflict::column("id").do_nothing().to_owned());
         for (code, name) in COUNTRIES {
             insert
-                .values([
-                    (*code).into(),
-                    (*name).into(),
-                    true.into(),
-                    Expr::current_timestamp().into(),
-                ])
+                .values([(*code).into(), (*name).into(), true.into(), Expr::current_timestamp()])
                 .map_err(|e| DbErr::Migration(e.to_string()))?;
         }
         m.exec_stmt(insert).await

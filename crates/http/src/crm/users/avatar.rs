@@ -88,7 +88,10 @@ pub async fn upload_profile_picture(
         (status = 401, description = "Not authenticated", body = ErrorBody)
     )
 )]
-pub async fn delete_profile_picture(State(app): State<App>, Auth(p): Auth) -> ApiResult<StatusCode> {
+pub async fn delete_profile_picture(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<StatusCode> {
     avatar::delete(&app, &p).await?;
     Ok(StatusCode::NO_CONTENT)
 }

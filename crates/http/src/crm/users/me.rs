@@ -58,7 +58,10 @@ pub struct GetUserResponse {
         (status = 404, description = "The credential has no user (owner-less API key)", body = ErrorBody)
     )
 )]
-pub async fn get_user(State(app): State<App>, Auth(p): Auth) -> ApiResult<axum::Json<GetUserResponse>> {
+pub async fn get_user(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<axum::Json<GetUserResponse>> {
     let me = profile::get(&app, &p).await?;
     Ok(axum::Json(GetUserResponse {
         user: UserDto::from_row(&app, &me.user),

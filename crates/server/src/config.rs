@@ -47,6 +47,8 @@ pub struct Config {
     pub login_attempts_per_ip: u32,
     /// Window of the login limits, in seconds.
     pub login_window_secs: u64,
+    /// Let admin-configured outbound URLs (adapters, webhooks) target loopback/private hosts.
+    pub allow_private_outbound: bool,
 }
 
 /// Defaults, as a serialisable layer.
@@ -68,6 +70,7 @@ struct Defaults {
     login_attempts_per_account: u32,
     login_attempts_per_ip: u32,
     login_window_secs: u64,
+    allow_private_outbound: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -101,6 +104,7 @@ impl Config {
             login_attempts_per_account: 5,
             login_attempts_per_ip: 20,
             login_window_secs: 15 * 60,
+            allow_private_outbound: false,
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

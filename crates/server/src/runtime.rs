@@ -33,6 +33,7 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         login_attempts_per_account: cfg.login_attempts_per_account,
         login_attempts_per_ip: cfg.login_attempts_per_ip,
         login_window: std::time::Duration::from_secs(cfg.login_window_secs),
+        allow_private_outbound: cfg.allow_private_outbound,
         ..AppConfig::default()
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! Anonymous callers may skip only the form steps of onboarding; skipping e-mail or phone
 //! confirmation, KYC or the deposit disclaimer needs a staff caller with `ManageUsers`, whose
-//! sign-up is then audited.
+//! sign-up is then audited and signs nobody in (no refresh token: staff must not hold an
+//! unmarked session of the customer; "Impersonate a customer" exists for that).
 
 use std::net::IpAddr;
 
@@ -50,7 +51,8 @@ pub struct SignUp {
 #[derive(Debug)]
 pub struct SignedUp {
     pub user: UserRow,
-    pub refresh_token: String,
+    /// `None` when staff created the account.
+    pub refresh_token: Option<String>,
     pub redirect_url: String,
 }
 
@@ -140,7 +142,8 @@ pub async fn sign_up(
     let pw_token = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
     let pw_link = password_reset::reset_link(app, &pw_token);
     queue_verification(app, &tx, &user, Some(&pw_link)).await?;
-    let issued = tokens::issue(app, &tx, &user, None).await?;
+    let refresh_token =
+        if staff { None } else { Some(tokens::issue(app, &tx, &user, None).await?.refresh_token) };
     if let Some(actor) = caller.filter(|_| staff) {
         audit::record(
             &tx,
@@ -151,9 +154,5 @@ pub async fn sign_up(
         .await?;
     }
     commit(tx).await?;
-    Ok(SignedUp {
-        user,
-        refresh_token: issued.refresh_token,
-        redirect_url: public_link(app, "/onboarding"),
-    })
+    Ok(SignedUp { user, refresh_token, redirect_url: public_link(app, "/onboarding") })
 }

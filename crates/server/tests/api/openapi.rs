@@ -23,6 +23,12 @@ fn seed_operations() -> BTreeMap<(String, String, String), usize> {
 const REQUIRED_TAGS: &[&str] =
     &["Health", "Sessions", "Users", "Forgot Password", "OAuth", "Settings", "Countries", "Activities", "Adapters"];
 
+/// Seed operations of the required tags that wait for a later issue (with the reason).
+const DEFERRED: &[(&str, &str)] = &[
+    // Earnings come from the commission ledger, built by the commissions issue.
+    ("Users", "Get affiliate earnings"),
+];
+
 #[tokio::test]
 async fn openapi_lists_seed_operations_under_their_tags_and_titles() {
     let t = TestApp::spawn().await;
@@ -54,6 +60,7 @@ async fn openapi_lists_seed_operations_under_their_tags_and_titles() {
     let missing: Vec<_> = seed
         .iter()
         .filter(|((s, tag, _), _)| s == "002" && REQUIRED_TAGS.contains(&tag.as_str()))
+        .filter(|((_, tag, title), _)| !DEFERRED.contains(&(tag.as_str(), title.as_str())))
         .filter(|((_, tag, title), n)| served.get(&(tag.clone(), title.clone())).copied().unwrap_or(0) < **n)
         .map(|((_, tag, title), _)| format!("{tag} / {title}"))
         .collect();

@@ -122,6 +122,23 @@ async fn sign_up_names_each_invalid_field_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn staff_sign_up_may_skip_any_step_is_audited_and_signs_nobody_in() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let mut body = signup_body("staffmade@example.com");
+    body["skipOnboardingSteps"] = json!(["KYC", "PhoneConfirmation"]);
+    let r = t.server.post("/api/users").authorization_bearer(&admin).json(&body).await;
+    r.assert_status(StatusCode::CREATED);
+    assert!(r.json::<Value>()["refreshToken"].is_null());
+    let f = ActivityFilter { kind: Some("user.create".into()), ..Default::default() };
+    let (_, n) = activities::list(t.app.db().conn(), &f, 10, 0).await.unwrap();
+    assert_eq!(n, 1);
+    let u =
+        users::find_by_email(t.app.db().conn(), "staffmade@example.com").await.unwrap().unwrap();
+    assert_eq!(u.skip_onboarding_steps, r#"["KYC","PhoneConfirmation"]"#);
+}
+
+#[tokio::test]
 async fn duplicate_sign_up_is_a_conflict() {
     let t = TestApp::spawn().await;
     t.server

@@ -49,8 +49,9 @@ pub struct CreateUserRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserResponse {
     pub success: bool,
-    /// Refresh token of the new session: exchange it at `POST /api/sessions/refresh`.
-    pub refresh_token: String,
+    /// Refresh token of the new session: exchange it at `POST /api/sessions/refresh`. Null
+    /// when a staff member created the account (nobody is signed in).
+    pub refresh_token: Option<String>,
     /// Portal page where onboarding continues.
     pub redirect_url: String,
 }

@@ -155,3 +155,21 @@ async fn logout_redirects_only_to_registered_uris() {
         "invalid_grant",
     );
 }
+
+#[tokio::test]
+async fn concurrent_exchanges_of_one_code_succeed_once() {
+    let t = TestApp::spawn().await;
+    let admin = user_token(&t, Role::Admin).await;
+    let (id, secret) = register_client(&t, &admin).await;
+    let code = get_code(&t, &id).await;
+    let (a, b, c) = tokio::join!(
+        exchange(&t, &id, &secret, &code, VERIFIER),
+        exchange(&t, &id, &secret, &code, VERIFIER),
+        exchange(&t, &id, &secret, &code, VERIFIER)
+    );
+    let ok = [&a, &b, &c].iter().filter(|r| r.status_code() == StatusCode::OK).count();
+    assert_eq!(ok, 1);
+    for r in [&a, &b, &c].into_iter().filter(|r| r.status_code() != StatusCode::OK) {
+        assert_oauth_error(r, StatusCode::BAD_REQUEST, "invalid_grant");
+    }
+}

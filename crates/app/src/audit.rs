@@ -48,7 +48,11 @@ impl<'a> Audit<'a> {
 }
 
 /// Appends `entry` for `actor` using `conn` (pass the write transaction).
-pub async fn record<C: ConnectionTrait>(conn: &C, actor: Option<&Principal>, entry: Audit<'_>) -> Result<()> {
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    actor: Option<&Principal>,
+    entry: Audit<'_>,
+) -> Result<()> {
     activities::insert(
         conn,
         NewActivity {

@@ -4,9 +4,9 @@ use brokercrm_core::auth::Role;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::{api_keys, users};
 
+use crate::App;
 use crate::principal::{AuthMethod, Principal};
 use crate::security::{ct_eq, token_hash};
-use crate::App;
 
 /// Prefix of every API key, so keys are recognisable in logs and secret scanners.
 pub const API_KEY_PREFIX: &str = "bck_";
@@ -25,7 +25,11 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal> {
 }
 
 /// Builds a principal from a stored user.
-pub fn principal_of(user: &users::UserRow, method: AuthMethod, impersonated_by: Option<i64>) -> Result<Principal> {
+pub fn principal_of(
+    user: &users::UserRow,
+    method: AuthMethod,
+    impersonated_by: Option<i64>,
+) -> Result<Principal> {
     Ok(Principal {
         user_id: user.id,
         user_uuid: user.uuid.clone(),

@@ -1,12 +1,12 @@
 //! First-start chores: the first admin account, admin creation from the CLI.
 
+use brokercrm_core::Result;
 use brokercrm_core::auth::Role;
 use brokercrm_core::validate::Email;
-use brokercrm_core::Result;
 use brokercrm_store::repo::users::{self, NewUser};
 
-use crate::security::{hash_password, random_token};
 use crate::App;
+use crate::security::{hash_password, random_token};
 
 /// Default e-mail of the admin created on an empty database.
 pub const FIRST_ADMIN_EMAIL: &str = "admin@brokercrm.local";
@@ -32,7 +32,9 @@ pub async fn create_admin(app: &App, email: &str) -> Result<String> {
     )
     .await
     .map_err(|e| match e {
-        brokercrm_core::Error::Conflict(_) => brokercrm_core::Error::field("email", "is already registered"),
+        brokercrm_core::Error::Conflict(_) => {
+            brokercrm_core::Error::field("email", "is already registered")
+        }
         other => other,
     })?;
     Ok(password)

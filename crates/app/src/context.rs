@@ -67,10 +67,17 @@ pub struct App(Arc<Inner>);
 impl App {
     /// Builds the context; loads the JWT signing secret from `jwt_secret` or the database,
     /// generating and persisting one on first start.
-    pub async fn build(db: Db, cfg: AppConfig, services: Services, jwt_secret: Option<String>) -> Result<Self> {
+    pub async fn build(
+        db: Db,
+        cfg: AppConfig,
+        services: Services,
+        jwt_secret: Option<String>,
+    ) -> Result<Self> {
         let secret = match jwt_secret {
             Some(s) => s,
-            None => settings::put_if_absent(db.conn(), JWT_SECRET_KEY, &random_token(48), true).await?,
+            None => {
+                settings::put_if_absent(db.conn(), JWT_SECRET_KEY, &random_token(48), true).await?
+            }
         };
         let jwt = JwtKeys::from_secret(secret.as_bytes());
         Ok(Self(Arc::new(Inner { db, cfg, jwt, services })))

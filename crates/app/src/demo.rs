@@ -8,10 +8,10 @@ use sea_orm::Set;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+use crate::App;
 use crate::api_keys;
 use crate::bootstrap::new_ref_key;
 use crate::security::{hash_password, random_token};
-use crate::App;
 
 /// What `brokercrm demo` writes (keys documented in docs/demo.md).
 #[derive(Debug, Serialize)]
@@ -47,7 +47,8 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
         logins.insert(role.as_str().to_owned(), Login { email, password });
     }
     api_keys::revoke_by_name(app, "demo-affiliate").await?;
-    let key = api_keys::create_key(app, "demo-affiliate", Role::Affiliate, affiliate_id, admin_id).await?;
+    let key = api_keys::create_key(app, "demo-affiliate", Role::Affiliate, affiliate_id, admin_id)
+        .await?;
     Ok(DemoCredentials { base_url: base_url.to_owned(), users: logins, api_key: key.secret })
 }
 

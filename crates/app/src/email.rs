@@ -5,13 +5,15 @@
 use std::sync::Arc;
 
 use brokercrm_core::{Error, Result};
-use brokercrm_integrations::email::{build_sender, EmailMessage, EmailProviderConfig, EmailSender, LogEmailSender};
-use brokercrm_store::repo::settings;
+use brokercrm_integrations::email::{
+    EmailMessage, EmailProviderConfig, EmailSender, LogEmailSender, build_sender,
+};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::settings;
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::{self, Job};
 use crate::App;
+use crate::jobs::{self, Job};
 
 /// Setting key holding the active provider's configuration (JSON, secret).
 pub const EMAIL_PROVIDER_KEY: &str = "email.provider";
@@ -32,7 +34,14 @@ impl Job for SendEmail {
 
     async fn run(self, app: App) -> Result<()> {
         let sender = sender(&app).await?;
-        sender.send(&EmailMessage { to: self.to, subject: self.subject, text: self.text, html: self.html }).await
+        sender
+            .send(&EmailMessage {
+                to: self.to,
+                subject: self.subject,
+                text: self.text,
+                html: self.html,
+            })
+            .await
     }
 }
 

@@ -29,7 +29,11 @@ impl LocalFileStore {
             && !key.contains("..")
             && !key.starts_with('/')
             && key.chars().all(|c| c.is_ascii_alphanumeric() || "/_.-".contains(c));
-        if ok { Ok(self.root.join(key)) } else { Err(Error::internal(format!("bad file key {key}"))) }
+        if ok {
+            Ok(self.root.join(key))
+        } else {
+            Err(Error::internal(format!("bad file key {key}")))
+        }
     }
 }
 

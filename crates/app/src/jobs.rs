@@ -46,7 +46,11 @@ pub async fn enqueue<C: ConnectionTrait, J: Job>(conn: &C, job: &J) -> Result<Op
     .await
 }
 
-type Handler = Arc<dyn Fn(App, serde_json::Value) -> Pin<Box<dyn Future<Output = Result<()>> + Send>> + Send + Sync>;
+type Handler = Arc<
+    dyn Fn(App, serde_json::Value) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>
+        + Send
+        + Sync,
+>;
 
 /// Dispatches claimed jobs to their typed handlers.
 #[derive(Clone)]
@@ -60,7 +64,13 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(app: App, worker: impl Into<String>) -> Self {
-        Self { app, worker: worker.into(), handlers: HashMap::new(), lease: chrono::Duration::minutes(5), batch: 16 }
+        Self {
+            app,
+            worker: worker.into(),
+            handlers: HashMap::new(),
+            lease: chrono::Duration::minutes(5),
+            batch: 16,
+        }
     }
 
     /// Registers the handler of `J`.
@@ -100,8 +110,16 @@ impl Runner {
                     other => other.to_string(),
                 };
                 tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, error = %detail, "job failed");
-                let delay = chrono::Duration::from_std(Self::backoff(job.attempts)).unwrap_or_default();
-                store_jobs::fail(db, &job, &self.worker, &detail, brokercrm_store::db::now() + delay).await?;
+                let delay =
+                    chrono::Duration::from_std(Self::backoff(job.attempts)).unwrap_or_default();
+                store_jobs::fail(
+                    db,
+                    &job,
+                    &self.worker,
+                    &detail,
+                    brokercrm_store::db::now() + delay,
+                )
+                .await?;
             }
         }
         Ok(())
@@ -111,7 +129,8 @@ impl Runner {
     pub async fn run_until_idle(&self) -> Result<usize> {
         let mut n = 0;
         loop {
-            let batch = store_jobs::claim(self.app.db(), &self.worker, self.lease, self.batch).await?;
+            let batch =
+                store_jobs::claim(self.app.db(), &self.worker, self.lease, self.batch).await?;
             if batch.is_empty() {
                 return Ok(n);
             }

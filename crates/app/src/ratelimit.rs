@@ -32,7 +32,12 @@ pub struct MemoryRateLimiter {
 impl MemoryRateLimiter {
     /// `max_window` bounds how long an idle key is kept.
     pub fn new(max_window: Duration) -> Self {
-        Self { keys: moka::sync::Cache::builder().time_to_idle(max_window).max_capacity(1_000_000).build() }
+        Self {
+            keys: moka::sync::Cache::builder()
+                .time_to_idle(max_window)
+                .max_capacity(1_000_000)
+                .build(),
+        }
     }
 
     fn events(&self, key: &str) -> Arc<Mutex<VecDeque<Instant>>> {

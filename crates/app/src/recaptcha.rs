@@ -59,7 +59,9 @@ fn score_at_least(score: &str, threshold: &str) -> bool {
 /// token is a validation error on field `recaptchaToken`.
 pub async fn verify(app: &App, token: Option<&str>, remote_ip: Option<IpAddr>) -> Result<()> {
     let Some(cfg) = config(app).await? else { return Ok(()) };
-    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Error::field("recaptchaToken", "is required"))?;
+    let token = token
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| Error::field("recaptchaToken", "is required"))?;
     let mut form = vec![("secret", cfg.secret.clone()), ("response", token.to_owned())];
     if let Some(ip) = remote_ip {
         form.push(("remoteip", ip.to_string()));
@@ -73,9 +75,15 @@ pub async fn verify(app: &App, token: Option<&str>, remote_ip: Option<IpAddr>) -
         .send()
         .await
         .map_err(|e| Error::Upstream(format!("recaptcha: {e}")))?;
-    let body: VerifyResponse = resp.json().await.map_err(|e| Error::Upstream(format!("recaptcha: {e}")))?;
-    let passes = body.success && body.score.as_ref().is_none_or(|s| score_at_least(&s.to_string(), &cfg.score));
-    if passes { Ok(()) } else { Err(Error::field("recaptchaToken", "reCAPTCHA verification failed")) }
+    let body: VerifyResponse =
+        resp.json().await.map_err(|e| Error::Upstream(format!("recaptcha: {e}")))?;
+    let passes = body.success
+        && body.score.as_ref().is_none_or(|s| score_at_least(&s.to_string(), &cfg.score));
+    if passes {
+        Ok(())
+    } else {
+        Err(Error::field("recaptchaToken", "reCAPTCHA verification failed"))
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,11 @@ pub async fn hash_password(cfg: PasswordHasherCfg, password: String) -> Result<S
 }
 
 /// Verifies on the blocking pool. A missing hash still costs one hash (no timing oracle).
-pub async fn verify_password(cfg: PasswordHasherCfg, password: String, hash: Option<String>) -> Result<bool> {
+pub async fn verify_password(
+    cfg: PasswordHasherCfg,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool> {
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => cfg.verify(&password, &h),
         None => {
@@ -147,7 +151,14 @@ mod tests {
         assert_eq!(random_digits(6).len(), 6);
         let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
         let now = chrono::Utc::now().timestamp();
-        let c = Claims { sub: "u".into(), uid: 1, role: "admin".into(), exp: now + 60, iat: now, imp: None };
+        let c = Claims {
+            sub: "u".into(),
+            uid: 1,
+            role: "admin".into(),
+            exp: now + 60,
+            iat: now,
+            imp: None,
+        };
         let tok = keys.sign(&c).unwrap();
         assert_eq!(keys.verify(&tok).unwrap().uid, 1);
         let expired = Claims { exp: now - 600, ..c };

@@ -2,12 +2,12 @@
 //! rotated on every use (reuse of a spent token revokes its whole family) and revocable.
 
 use brokercrm_core::{Error, Result};
+use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::refresh_tokens;
 use brokercrm_store::repo::users::{self, UserRow};
-use brokercrm_store::ConnectionTrait;
 
-use crate::security::{random_token, token_hash, Claims};
 use crate::App;
+use crate::security::{Claims, random_token, token_hash};
 
 /// Tokens handed to a client.
 #[derive(Debug, Clone)]
@@ -32,15 +32,35 @@ pub fn access_token(app: &App, user: &UserRow, impersonated_by: Option<i64>) -> 
     })
 }
 
-async fn new_refresh<C: ConnectionTrait>(app: &App, conn: &C, user_id: i64, family: &str, client_id: Option<&str>) -> Result<String> {
+async fn new_refresh<C: ConnectionTrait>(
+    app: &App,
+    conn: &C,
+    user_id: i64,
+    family: &str,
+    client_id: Option<&str>,
+) -> Result<String> {
     let token = random_token(32);
-    let ttl = chrono::Duration::from_std(app.cfg().refresh_token_ttl).unwrap_or(chrono::Duration::days(30));
-    refresh_tokens::insert(conn, user_id, &token_hash(&token), family, client_id, brokercrm_store::db::now() + ttl).await?;
+    let ttl = chrono::Duration::from_std(app.cfg().refresh_token_ttl)
+        .unwrap_or(chrono::Duration::days(30));
+    refresh_tokens::insert(
+        conn,
+        user_id,
+        &token_hash(&token),
+        family,
+        client_id,
+        brokercrm_store::db::now() + ttl,
+    )
+    .await?;
     Ok(token)
 }
 
 /// Starts a new token family for `user` (login, sign-up, OAuth code exchange).
-pub async fn issue<C: ConnectionTrait>(app: &App, conn: &C, user: &UserRow, client_id: Option<&str>) -> Result<IssuedTokens> {
+pub async fn issue<C: ConnectionTrait>(
+    app: &App,
+    conn: &C,
+    user: &UserRow,
+    client_id: Option<&str>,
+) -> Result<IssuedTokens> {
     let family = uuid::Uuid::now_v7().to_string();
     Ok(IssuedTokens {
         access_token: access_token(app, user, None)?,
@@ -51,10 +71,15 @@ pub async fn issue<C: ConnectionTrait>(app: &App, conn: &C, user: &UserRow, clie
 
 /// Exchanges a refresh token for new tokens. A spent or revoked token revokes its family;
 /// a token issued to another OAuth client is rejected.
-pub async fn rotate(app: &App, refresh_token: &str, client_id: Option<&str>) -> Result<(UserRow, IssuedTokens)> {
+pub async fn rotate(
+    app: &App,
+    refresh_token: &str,
+    client_id: Option<&str>,
+) -> Result<(UserRow, IssuedTokens)> {
     let invalid = || Error::Unauthorized("invalid refresh token".into());
     let tx = app.db().begin_write().await?;
-    let row = refresh_tokens::find_by_hash(&tx, &token_hash(refresh_token)).await?.ok_or_else(invalid)?;
+    let row =
+        refresh_tokens::find_by_hash(&tx, &token_hash(refresh_token)).await?.ok_or_else(invalid)?;
     if row.client_id.as_deref() != client_id {
         return Err(invalid());
     }
@@ -64,10 +89,15 @@ pub async fn rotate(app: &App, refresh_token: &str, client_id: Option<&str>) -> 
         tracing::warn!(user_id = row.user_id, "refresh token reuse: family revoked");
         return Err(invalid());
     }
-    if row.expires_at < brokercrm_store::db::now() || !refresh_tokens::mark_used(&tx, row.id).await? {
+    if row.expires_at < brokercrm_store::db::now()
+        || !refresh_tokens::mark_used(&tx, row.id).await?
+    {
         return Err(invalid());
     }
-    let user = users::find_by_id(&tx, row.user_id).await?.filter(|u| u.status == users::ACTIVE).ok_or_else(invalid)?;
+    let user = users::find_by_id(&tx, row.user_id)
+        .await?
+        .filter(|u| u.status == users::ACTIVE)
+        .ok_or_else(invalid)?;
     let tokens = IssuedTokens {
         access_token: access_token(app, &user, None)?,
         refresh_token: new_refresh(app, &tx, user.id, &row.family, client_id).await?,

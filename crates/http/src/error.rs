@@ -66,7 +66,9 @@ impl IntoResponse for ApiError {
         }
         let details = match &e {
             Error::Validation(fields) => serde_json::json!({ "fields": fields }),
-            Error::RateLimited { retry_after_secs } => serde_json::json!({ "retryAfter": retry_after_secs }),
+            Error::RateLimited { retry_after_secs } => {
+                serde_json::json!({ "retryAfter": retry_after_secs })
+            }
             _ => serde_json::json!({}),
         };
         let body = ErrorBody {

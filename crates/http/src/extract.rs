@@ -56,7 +56,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
                 Error::BadRequest(format!("malformed JSON body: {msg}"))
             }
             _ => {
-                let field = if path == "." { missing_field(&msg).unwrap_or_default() } else { path };
+                let field =
+                    if path == "." { missing_field(&msg).unwrap_or_default() } else { path };
                 let field = if field.is_empty() { "body".to_owned() } else { field };
                 Error::BadRequest(format!("{field}: {msg}"))
             }
@@ -77,7 +78,8 @@ impl FromRequestParts<App> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
-        let token = bearer(parts).ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?;
+        let token =
+            bearer(parts).ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?;
         brokercrm_app::auth::authenticate(app, token).await.map(Auth).map_err(ApiError)
     }
 }
@@ -91,7 +93,10 @@ impl FromRequestParts<App> for MaybeAuth {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
             None => Ok(MaybeAuth(None)),
-            Some(t) => brokercrm_app::auth::authenticate(app, t).await.map(|p| MaybeAuth(Some(p))).map_err(ApiError),
+            Some(t) => brokercrm_app::auth::authenticate(app, t)
+                .await
+                .map(|p| MaybeAuth(Some(p)))
+                .map_err(ApiError),
         }
     }
 }
@@ -146,6 +151,9 @@ mod tests {
         let e = parse_json::<Body>(br#"{"nested":{"n":1}}"#).err();
         assert!(matches!(&e, Some(Error::BadRequest(m)) if m.starts_with("name:")), "{e:?}");
         let e = parse_json::<Body>(br#"{"name":"#).err();
-        assert!(matches!(&e, Some(Error::BadRequest(m)) if m.starts_with("malformed JSON")), "{e:?}");
+        assert!(
+            matches!(&e, Some(Error::BadRequest(m)) if m.starts_with("malformed JSON")),
+            "{e:?}"
+        );
     }
 }

@@ -20,11 +20,15 @@ impl Modify for Security {
         let comps = openapi.components.get_or_insert_with(Default::default);
         comps.add_security_scheme(
             "BearerAuth",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+            ),
         );
         comps.add_security_scheme(
             "BearerAuthApiKey",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("API key").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("API key").build(),
+            ),
         );
     }
 }

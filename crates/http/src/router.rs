@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use brokercrm_app::App;
 use brokercrm_core::Error;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -36,7 +36,9 @@ pub struct HttpConfig {
 
 /// The OpenAPI routers of every surface, before state is attached.
 pub fn api_routes() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::crm::routes()).merge(crate::oauth::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::crm::routes())
+        .merge(crate::oauth::routes())
 }
 
 /// The OpenAPI document as served at `/openapi.json`.

@@ -86,7 +86,10 @@ pub struct Overrides {
 
 impl Config {
     /// Loads the layers; `file` defaults to `brokercrm.toml` in the working directory.
-    pub fn load(file: Option<&std::path::Path>, overrides: &Overrides) -> Result<Self, Box<figment::Error>> {
+    pub fn load(
+        file: Option<&std::path::Path>,
+        overrides: &Overrides,
+    ) -> Result<Self, Box<figment::Error>> {
         let defaults = Defaults {
             listen: "127.0.0.1:8080",
             database_url: DEFAULT_DATABASE_URL,
@@ -118,7 +121,7 @@ impl Config {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::result_large_err)]
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;
@@ -126,7 +129,10 @@ mod tests {
     #[test]
     fn layers_apply_in_order_and_secrets_are_redacted() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("b.toml", "listen = \"0.0.0.0:1\"\nlog_level = \"debug\"\njwt_secret = \"s3cr3t-value\"")?;
+            jail.create_file(
+                "b.toml",
+                "listen = \"0.0.0.0:1\"\nlog_level = \"debug\"\njwt_secret = \"s3cr3t-value\"",
+            )?;
             jail.set_env("BROKERCRM_LISTEN", "0.0.0.0:2");
             jail.set_env("DATABASE_URL", "postgres://x/y");
             let c = Config::load(Some("b.toml".as_ref()), &Overrides::default()).unwrap();

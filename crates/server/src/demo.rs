@@ -15,7 +15,8 @@ pub async fn run(cfg: Config, out: &Path) -> anyhow::Result<()> {
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    std::fs::write(out, serde_json::to_vec_pretty(&creds)?).with_context(|| format!("writing {}", out.display()))?;
+    std::fs::write(out, serde_json::to_vec_pretty(&creds)?)
+        .with_context(|| format!("writing {}", out.display()))?;
     println!("demo data loaded; credentials written to {}", out.display());
     Ok(())
 }

@@ -34,13 +34,14 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         login_attempts_per_ip: cfg.login_attempts_per_ip,
         login_window: std::time::Duration::from_secs(cfg.login_window_secs),
         allow_private_outbound: cfg.allow_private_outbound,
-        ..AppConfig::default()
     }
 }
 
 /// Connects, migrates and builds the application context.
 pub async fn open(cfg: &Config) -> anyhow::Result<App> {
-    let db = Db::connect(cfg.database_url.expose_secret()).await.context("connecting to the database")?;
+    let db = Db::connect(cfg.database_url.expose_secret())
+        .await
+        .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
     let app_cfg = app_config(cfg);
     let services = Services::for_config(&app_cfg).context("setting up services")?;
@@ -49,7 +50,11 @@ pub async fn open(cfg: &Config) -> anyhow::Result<App> {
 }
 
 fn worker_id() -> String {
-    format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "brokercrm".into()), std::process::id())
+    format!(
+        "{}-{}",
+        std::env::var("HOSTNAME").unwrap_or_else(|_| "brokercrm".into()),
+        std::process::id()
+    )
 }
 
 async fn shutdown_signal() {
@@ -87,15 +92,19 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     };
     let router = brokercrm_http::build_router(
         app.clone(),
-        HttpConfig { body_limit: cfg.body_limit_bytes, cors_origins: cfg.cors_origins.clone(), metrics },
+        HttpConfig {
+            body_limit: cfg.body_limit_bytes,
+            cors_origins: cfg.cors_origins.clone(),
+            metrics,
+        },
     );
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| format!("binding {}", cfg.listen))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let runner = cfg
-        .run_workers
-        .then(|| tokio::spawn(brokercrm_app::workers::runner(app.clone(), worker_id()).run(stop_rx)));
+    let runner = cfg.run_workers.then(|| {
+        tokio::spawn(brokercrm_app::workers::runner(app.clone(), worker_id()).run(stop_rx))
+    });
     tracing::info!(listen = %cfg.listen, startup_ms = started.elapsed().as_millis() as u64, "brokercrm listening");
     println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -124,7 +133,9 @@ pub async fn worker(cfg: Config) -> anyhow::Result<()> {
 
 pub async fn migrate(cfg: Config) -> anyhow::Result<()> {
     init_tracing(&cfg);
-    let db = Db::connect(cfg.database_url.expose_secret()).await.context("connecting to the database")?;
+    let db = Db::connect(cfg.database_url.expose_secret())
+        .await
+        .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
     println!("migrations applied");
     Ok(())
@@ -133,7 +144,9 @@ pub async fn migrate(cfg: Config) -> anyhow::Result<()> {
 pub async fn admin_create(cfg: Config, email: &str) -> anyhow::Result<()> {
     init_tracing(&cfg);
     let app = open(&cfg).await?;
-    let password = brokercrm_app::bootstrap::create_admin(&app, email).await.map_err(|e| anyhow::anyhow!(e.public_message()))?;
+    let password = brokercrm_app::bootstrap::create_admin(&app, email)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.public_message()))?;
     println!("admin created: {email}");
     println!("one-time password: {password}");
     Ok(())

@@ -43,7 +43,10 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo> {
                 for c in rows(db, &format!("PRAGMA table_info(\"{table}\")")).await? {
                     let notnull: i32 = c.try_get("", "notnull").db()?;
                     let pk: i32 = c.try_get("", "pk").db()?;
-                    cols.push(ColumnInfo { name: c.try_get("", "name").db()?, nullable: notnull == 0 && pk == 0 });
+                    cols.push(ColumnInfo {
+                        name: c.try_get("", "name").db()?,
+                        nullable: notnull == 0 && pk == 0,
+                    });
                 }
                 let mut idx = Vec::new();
                 for i in rows(db, &format!("PRAGMA index_list(\"{table}\")")).await? {
@@ -69,10 +72,15 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo> {
             for t in tables {
                 let table: String = t.try_get("", "name").db()?;
                 let mut cols = Vec::new();
-                let sql = format!("SELECT column_name::text AS name, is_nullable::text AS nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'");
+                let sql = format!(
+                    "SELECT column_name::text AS name, is_nullable::text AS nullable FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}'"
+                );
                 for c in rows(db, &sql).await? {
                     let nullable: String = c.try_get("", "nullable").db()?;
-                    cols.push(ColumnInfo { name: c.try_get("", "name").db()?, nullable: nullable == "YES" });
+                    cols.push(ColumnInfo {
+                        name: c.try_get("", "name").db()?,
+                        nullable: nullable == "YES",
+                    });
                 }
                 let sql = format!(
                     "SELECT ix.indisunique AS uniq, array_to_string(ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum ORDER BY k.ord), ',') AS cols \

@@ -10,7 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use crate::db::{now, Db};
+use crate::db::{Db, now};
 use crate::entities::jobs::{self, Entity as Job};
 use crate::error::DbResultExt;
 
@@ -121,7 +121,13 @@ pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool> {
 }
 
 /// Records a failed attempt: back to `queued` at `retry_at`, or `dead` when attempts are used up.
-pub async fn fail(db: &Db, job: &JobRow, worker: &str, error: &str, retry_at: DateTime<Utc>) -> Result<bool> {
+pub async fn fail(
+    db: &Db,
+    job: &JobRow,
+    worker: &str,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> Result<bool> {
     let dead = job.attempts >= job.max_attempts;
     let msg: String = error.chars().take(2000).collect();
     let res = Job::update_many()

@@ -1,8 +1,8 @@
 //! Seed 002 tag Health: liveness with a database round trip.
 
 use axum::Json;
-use brokercrm_app::App;
 use axum::extract::State;
+use brokercrm_app::App;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

@@ -11,7 +11,7 @@ use brokercrm_http::HttpConfig;
 use brokercrm_integrations::email::RecordingEmailSender;
 use brokercrm_integrations::sms::RecordingSmsSender;
 use brokercrm_store::Db;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub struct TestApp {
     pub server: TestServer,
@@ -29,7 +29,10 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
             use sea_orm::{ConnectionTrait, Database};
             let name = format!("bcrm_t_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(&admin_url).await.expect("connect TEST_DATABASE_URL");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
             admin.close().await.ok();
             let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
             format!("{base}/{name}")
@@ -81,7 +84,9 @@ impl TestApp {
     /// Creates a user of `role` with `password`, returns its e-mail.
     pub async fn create_user(&self, role: Role, email: &str, password: &str) -> String {
         use brokercrm_store::repo::users::{self, NewUser};
-        let hash = brokercrm_app::security::hash_password(self.app.hasher(), password.to_owned()).await.unwrap();
+        let hash = brokercrm_app::security::hash_password(self.app.hasher(), password.to_owned())
+            .await
+            .unwrap();
         users::insert(
             self.app.db().conn(),
             NewUser {
@@ -101,7 +106,11 @@ impl TestApp {
 
     /// Logs in through `POST /api/sessions`; returns the access token.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let r = self.server.post("/api/sessions").json(&json!({"username": email, "password": password})).await;
+        let r = self
+            .server
+            .post("/api/sessions")
+            .json(&json!({"username": email, "password": password}))
+            .await;
         r.assert_status_ok();
         r.json::<Value>()["token"].as_str().expect("token").to_owned()
     }
@@ -118,7 +127,10 @@ impl TestApp {
     pub async fn mint_token(&self, role: Role) -> (String, String) {
         let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
         self.create_user(role, &email, "Passw0rd!x").await;
-        let row = brokercrm_store::repo::users::find_by_email(self.app.db().conn(), &email).await.unwrap().unwrap();
+        let row = brokercrm_store::repo::users::find_by_email(self.app.db().conn(), &email)
+            .await
+            .unwrap()
+            .unwrap();
         (brokercrm_app::tokens::access_token(&self.app, &row, None).unwrap(), email)
     }
 

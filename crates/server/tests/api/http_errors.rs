@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{assert_error, TestApp};
+use crate::helpers::{TestApp, assert_error};
 
 #[tokio::test]
 async fn unknown_route_is_404_in_crm_shape() {

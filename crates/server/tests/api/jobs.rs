@@ -2,8 +2,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use brokercrm_app::jobs::{enqueue, Job, Runner};
 use brokercrm_app::App;
+use brokercrm_app::jobs::{Job, Runner, enqueue};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::jobs as store_jobs;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,10 @@ async fn make_due(t: &TestApp) {
     use sea_orm::{ConnectionTrait, Statement};
     let db = t.app.db();
     db.conn()
-        .execute_raw(Statement::from_string(db.db_backend(), "UPDATE jobs SET run_at = created_at".to_owned()))
+        .execute_raw(Statement::from_string(
+            db.db_backend(),
+            "UPDATE jobs SET run_at = created_at".to_owned(),
+        ))
         .await
         .unwrap();
 }
@@ -75,7 +78,10 @@ async fn expired_leases_are_reclaimed_and_released_leases_do_not_count() {
     // Dedup: none here, so a second enqueue makes a second job.
     let claimed = store_jobs::claim(db, "w1", chrono::Duration::minutes(5), 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
-    assert!(store_jobs::claim(db, "w2", chrono::Duration::minutes(5), 10).await.unwrap().is_empty(), "held lease");
+    assert!(
+        store_jobs::claim(db, "w2", chrono::Duration::minutes(5), 10).await.unwrap().is_empty(),
+        "held lease"
+    );
     assert_eq!(store_jobs::release_all(db, "w1").await.unwrap(), 1);
     let job = store_jobs::get(db, id).await.unwrap().unwrap();
     assert_eq!((job.status.as_str(), job.attempts), ("queued", 0));
@@ -101,7 +107,10 @@ async fn concurrent_claims_never_hand_out_a_job_twice() {
         tasks.push(tokio::spawn(async move {
             let mut got = Vec::new();
             loop {
-                let batch = store_jobs::claim(&db, &format!("w{w}"), chrono::Duration::minutes(5), 3).await.unwrap();
+                let batch =
+                    store_jobs::claim(&db, &format!("w{w}"), chrono::Duration::minutes(5), 3)
+                        .await
+                        .unwrap();
                 if batch.is_empty() {
                     return got;
                 }

@@ -8,6 +8,7 @@ mod helpers;
 mod activities;
 mod adapters;
 mod api_keys;
+mod bootstrap;
 mod countries;
 mod email_delivery;
 mod forgot_password;

@@ -20,8 +20,17 @@ fn seed_operations() -> BTreeMap<(String, String, String), usize> {
 }
 
 /// Operations of seed 002 this build must serve (the foundation issue's tags).
-const REQUIRED_TAGS: &[&str] =
-    &["Health", "Sessions", "Users", "Forgot Password", "OAuth", "Settings", "Countries", "Activities", "Adapters"];
+const REQUIRED_TAGS: &[&str] = &[
+    "Health",
+    "Sessions",
+    "Users",
+    "Forgot Password",
+    "OAuth",
+    "Settings",
+    "Countries",
+    "Activities",
+    "Adapters",
+];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
 const DEFERRED: &[(&str, &str)] = &[
@@ -40,8 +49,10 @@ async fn openapi_lists_seed_operations_under_their_tags_and_titles() {
     let mut served: BTreeMap<(String, String), usize> = BTreeMap::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let tag = op["tags"][0].as_str().unwrap_or_else(|| panic!("{method} {path} has no tag"));
-            let summary = op["summary"].as_str().unwrap_or_else(|| panic!("{method} {path} has no summary"));
+            let tag =
+                op["tags"][0].as_str().unwrap_or_else(|| panic!("{method} {path} has no tag"));
+            let summary =
+                op["summary"].as_str().unwrap_or_else(|| panic!("{method} {path} has no summary"));
             *served.entry((tag.to_owned(), summary.to_owned())).or_insert(0) += 1;
         }
     }
@@ -54,14 +65,20 @@ async fn openapi_lists_seed_operations_under_their_tags_and_titles() {
         if !seed.keys().any(|(_, t, _)| t == tag) {
             continue; // our own tags (API Keys, OAuth Clients, Tokens...) carry no seed titles
         }
-        let known: usize = seed.iter().filter(|((_, t, s), _)| t == tag && s == title).map(|(_, c)| c).sum();
-        assert!(known >= *n, "'{tag}' / '{title}' served {n} times but the seed lists it {known} times");
+        let known: usize =
+            seed.iter().filter(|((_, t, s), _)| t == tag && s == title).map(|(_, c)| c).sum();
+        assert!(
+            known >= *n,
+            "'{tag}' / '{title}' served {n} times but the seed lists it {known} times"
+        );
     }
     let missing: Vec<_> = seed
         .iter()
         .filter(|((s, tag, _), _)| s == "002" && REQUIRED_TAGS.contains(&tag.as_str()))
         .filter(|((_, tag, title), _)| !DEFERRED.contains(&(tag.as_str(), title.as_str())))
-        .filter(|((_, tag, title), n)| served.get(&(tag.clone(), title.clone())).copied().unwrap_or(0) < **n)
+        .filter(|((_, tag, title), n)| {
+            served.get(&(tag.clone(), title.clone())).copied().unwrap_or(0) < **n
+        })
         .map(|((_, tag, title), _)| format!("{tag} / {title}"))
         .collect();
     assert!(missing.is_empty(), "required seed operations missing: {missing:#?}");

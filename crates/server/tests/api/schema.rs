@@ -1,8 +1,8 @@
 //! Migrations: SQLite and PostgreSQL end with the same tables, columns and indexes, and the
 //! down path reverts cleanly.
 
-use brokercrm_store::introspect::{describe, migrate_down_all};
 use brokercrm_store::Db;
+use brokercrm_store::introspect::{describe, migrate_down_all};
 
 use crate::helpers::fresh_database_url;
 
@@ -31,7 +31,8 @@ async fn sqlite_and_postgres_have_the_same_schema() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let sqlite = migrated(&format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display())).await;
+    let sqlite =
+        migrated(&format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display())).await;
     let pg_url = fresh_database_url(dir.path()).await;
     assert!(pg_url.starts_with("postgres"));
     let pg = migrated(&pg_url).await;

@@ -142,7 +142,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["oauth_codes", "oauth_clients", "api_keys", "refresh_tokens", "user_tokens", "users"] {
+        for t in
+            ["oauth_codes", "oauth_clients", "api_keys", "refresh_tokens", "user_tokens", "users"]
+        {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

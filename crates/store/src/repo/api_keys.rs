@@ -42,7 +42,10 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, k: NewApiKey) -> Result<ApiKey
     .db()
 }
 
-pub async fn find_by_prefix<C: ConnectionTrait>(conn: &C, prefix: &str) -> Result<Option<ApiKeyRow>> {
+pub async fn find_by_prefix<C: ConnectionTrait>(
+    conn: &C,
+    prefix: &str,
+) -> Result<Option<ApiKeyRow>> {
     ApiKey::find().filter(api_keys::Column::Prefix.eq(prefix)).one(conn).await.db()
 }
 

@@ -35,8 +35,15 @@ pub async fn insert<C: ConnectionTrait>(
     .db()
 }
 
-pub async fn find_by_hash<C: ConnectionTrait>(conn: &C, token_hash: &str) -> Result<Option<RefreshTokenRow>> {
-    RefreshToken::find().filter(refresh_tokens::Column::TokenHash.eq(token_hash)).one(conn).await.db()
+pub async fn find_by_hash<C: ConnectionTrait>(
+    conn: &C,
+    token_hash: &str,
+) -> Result<Option<RefreshTokenRow>> {
+    RefreshToken::find()
+        .filter(refresh_tokens::Column::TokenHash.eq(token_hash))
+        .one(conn)
+        .await
+        .db()
 }
 
 /// Marks the token used if it is still unused and unrevoked; false when someone else got

@@ -86,7 +86,10 @@ pub async fn find_by_email<C: ConnectionTrait>(conn: &C, email: &str) -> Result<
     User::find().filter(users::Column::Email.eq(email.to_lowercase())).one(conn).await.db()
 }
 
-pub async fn find_by_avatar_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<Option<UserRow>> {
+pub async fn find_by_avatar_token<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<Option<UserRow>> {
     User::find().filter(users::Column::AvatarToken.eq(token)).one(conn).await.db()
 }
 

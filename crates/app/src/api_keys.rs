@@ -132,11 +132,12 @@ pub async fn create(
     Ok(key)
 }
 
-/// All keys, newest first (never their secrets).
-pub async fn list(app: &App, actor: &Principal) -> Result<Vec<KeyView>> {
+/// Keys, newest first (never their secrets); `limit` at most 500.
+pub async fn list(app: &App, actor: &Principal, offset: u64, limit: u64) -> Result<Vec<KeyView>> {
     actor.require(Permission::ManageApiKeys)?;
+    let offset = brokercrm_core::validate::offset("offset", offset)?;
     let conn = app.db().conn();
-    let rows = api_keys::list(conn).await?;
+    let rows = api_keys::list(conn, offset, limit.clamp(1, 500)).await?;
     let mut owners: HashMap<i64, Option<String>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -174,10 +175,5 @@ pub async fn revoke(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
 
 /// Revokes every active key named `name` (demo refresh).
 pub async fn revoke_by_name(app: &App, name: &str) -> Result<()> {
-    for k in api_keys::list(app.db().conn()).await? {
-        if k.name == name && k.revoked_at.is_none() {
-            api_keys::revoke(app.db().conn(), &k.uuid).await?;
-        }
-    }
-    Ok(())
+    api_keys::revoke_by_name(app.db().conn(), name).await.map(|_| ())
 }

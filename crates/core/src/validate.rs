@@ -128,6 +128,15 @@ pub fn http_url(field: &str, raw: &str) -> Result<String> {
     if ok { Ok(s.to_owned()) } else { Err(Error::field(field, "must be an absolute http(s) URL")) }
 }
 
+/// A list offset: databases bind offsets as signed 64-bit integers, so larger values are refused.
+pub fn offset(field: &str, raw: u64) -> Result<u64> {
+    if i64::try_from(raw).is_ok() {
+        Ok(raw)
+    } else {
+        Err(Error::field(field, format!("must be at most {}", i64::MAX)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +174,7 @@ mod tests {
         assert!(CountryCode::parse("c", "XX").is_err());
         assert!(http_url("u", "https://x.io/a").is_ok());
         assert!(http_url("u", "ftp://x").is_err());
+        assert_eq!(offset("offset", 5).ok(), Some(5));
+        assert!(offset("offset", u64::MAX).is_err());
     }
 }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 pub mod oauth;
 pub mod openapi;
+pub mod paging;
 pub mod router;
 
 pub use router::{HttpConfig, build_router};

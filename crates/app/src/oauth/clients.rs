@@ -95,6 +95,7 @@ pub async fn list_clients(
     limit: u64,
 ) -> Result<Vec<ClientView>> {
     actor.require(Permission::ManageOAuthClients)?;
+    let offset = brokercrm_core::validate::offset("offset", offset)?;
     let rows = repo::list_clients(app.db().conn(), offset, limit.clamp(1, 500)).await?;
     rows.iter().map(ClientView::of).collect()
 }

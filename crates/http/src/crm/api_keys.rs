@@ -94,8 +94,10 @@ pub async fn create_api_key(
 #[utoipa::path(
     get, path = "/api/api-keys", tag = "API Keys", summary = "List API keys",
     security(("BearerAuth" = [])),
+    params(crate::paging::PageQuery),
     responses(
         (status = 200, description = "Keys", body = [ApiKeyDto]),
+        (status = 422, description = "Bad `offset`", body = ErrorBody),
         (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody)
     )
@@ -103,8 +105,10 @@ pub async fn create_api_key(
 pub async fn list_api_keys(
     State(app): State<App>,
     Auth(p): Auth,
+    axum::extract::Query(q): axum::extract::Query<crate::paging::PageQuery>,
 ) -> ApiResult<axum::Json<Vec<ApiKeyDto>>> {
-    let keys = api_keys::list(&app, &p).await?;
+    let (offset, limit) = q.get();
+    let keys = api_keys::list(&app, &p, offset, limit).await?;
     Ok(axum::Json(keys.into_iter().map(dto).collect()))
 }
 

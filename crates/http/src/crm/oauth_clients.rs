@@ -8,7 +8,7 @@ use brokercrm_app::oauth::{self, ClientView};
 use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -61,15 +61,6 @@ pub struct CreatedOAuthClient {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Rows to skip (default 0).
-    pub offset: Option<u64>,
-    /// Rows to return (default 100, at most 500).
-    pub limit: Option<u64>,
-}
-
 /// Registers an OAuth client. Admin only (ManageOAuthClients); audited.
 #[utoipa::path(
     post, path = "/api/oauth-clients", tag = "OAuth Clients", summary = "Create OAuth client",
@@ -104,7 +95,7 @@ pub async fn create_oauth_client(
 /// Lists OAuth clients, newest first, without secrets. Admin only.
 #[utoipa::path(
     get, path = "/api/oauth-clients", tag = "OAuth Clients", summary = "List OAuth clients",
-    params(ListQuery),
+    params(crate::paging::PageQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Clients", body = [OAuthClientDto]),
@@ -117,9 +108,10 @@ pub async fn list_oauth_clients(
     Auth(p): Auth,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<axum::Json<Vec<OAuthClientDto>>> {
-    let q: ListQuery = serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
-        .map_err(|e| Error::BadRequest(format!("query: {e}")))?;
-    let rows = oauth::list_clients(&app, &p, q.offset.unwrap_or(0), q.limit.unwrap_or(100)).await?;
+    let q: crate::paging::PageQuery =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
+            .map_err(|e| Error::BadRequest(format!("query: {e}")))?;
+    let rows = oauth::list_clients(&app, &p, q.get().0, q.get().1).await?;
     Ok(axum::Json(rows.into_iter().map(Into::into).collect()))
 }
 

@@ -145,3 +145,22 @@ async fn non_admins_cannot_manage_keys() {
         .assert_status_forbidden();
     t.server.get("/api/api-keys").await.assert_status_unauthorized();
 }
+
+#[tokio::test]
+async fn list_offsets_beyond_i64_are_rejected_naming_the_field() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    for path in ["/api/api-keys", "/api/oauth-clients"] {
+        let r = t
+            .server
+            .get(&format!("{path}?offset=9223372036854775808"))
+            .authorization_bearer(&admin)
+            .expect_failure()
+            .await;
+        assert_eq!(r.status_code(), 422, "{path}");
+        let body = r.json::<serde_json::Value>();
+        assert_eq!(body["error"]["details"]["fields"][0]["field"], "offset", "{body}");
+        let ok = t.server.get(&format!("{path}?offset=0&limit=1")).authorization_bearer(&admin).await;
+        ok.assert_status_ok();
+    }
+}

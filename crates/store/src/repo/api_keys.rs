@@ -3,7 +3,8 @@
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::db::now;
@@ -53,8 +54,27 @@ pub async fn find_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Op
     ApiKey::find().filter(api_keys::Column::Uuid.eq(uuid)).one(conn).await.db()
 }
 
-pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<ApiKeyRow>> {
-    ApiKey::find().order_by_desc(api_keys::Column::Id).all(conn).await.db()
+/// Keys newest first, one page.
+pub async fn list<C: ConnectionTrait>(conn: &C, offset: u64, limit: u64) -> Result<Vec<ApiKeyRow>> {
+    ApiKey::find()
+        .order_by_desc(api_keys::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Revokes every active key named `name`; returns how many.
+pub async fn revoke_by_name<C: ConnectionTrait>(conn: &C, name: &str) -> Result<u64> {
+    let res = ApiKey::update_many()
+        .col_expr(api_keys::Column::RevokedAt, Expr::value(now()))
+        .filter(api_keys::Column::Name.eq(name))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected)
 }
 
 pub async fn touch<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {

@@ -20,13 +20,13 @@ start() {
   pid=$!
   t0=$(date +%s%N)
   until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.005; done
-  echo $(( ($(date +%s%N) - t0) / 1000000 ))
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
-start >/dev/null   # first start: creates and migrates the database
+start   # first start: creates and migrates the database
 password=$(sed -n 's/^  password: //p' "$work/server.log")
 kill "$pid"; wait "$pid" 2>/dev/null || true
-ms=$(start)
+start
 echo "startup on an existing database: ${ms} ms (process start to first healthy response)"
 sleep 2
 echo "idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
@@ -39,6 +39,6 @@ echo "--- POST /api/sessions (argon2id m=19456 KiB, t=2, p=1), 2 connections, 10
 body="{\"username\":\"admin@brokercrm.local\",\"password\":\"$password\"}"
 # Login limits would turn most requests into 429s; raise them for the measurement only.
 kill "$pid"; wait "$pid" 2>/dev/null || true
-BROKERCRM_LOGIN_ATTEMPTS_PER_ACCOUNT=1000000 BROKERCRM_LOGIN_ATTEMPTS_PER_IP=1000000 start >/dev/null
+BROKERCRM_LOGIN_ATTEMPTS_PER_ACCOUNT=1000000 BROKERCRM_LOGIN_ATTEMPTS_PER_IP=1000000 start
 oha -z 10s -c 2 --no-tui -m POST -H 'content-type: application/json' -d "$body" \
   "http://127.0.0.1:$port/api/sessions" | sed -n '1,12p'

@@ -160,7 +160,8 @@ async fn list_offsets_beyond_i64_are_rejected_naming_the_field() {
         assert_eq!(r.status_code(), 422, "{path}");
         let body = r.json::<serde_json::Value>();
         assert_eq!(body["error"]["details"]["fields"][0]["field"], "offset", "{body}");
-        let ok = t.server.get(&format!("{path}?offset=0&limit=1")).authorization_bearer(&admin).await;
+        let ok =
+            t.server.get(&format!("{path}?offset=0&limit=1")).authorization_bearer(&admin).await;
         ok.assert_status_ok();
     }
 }

@@ -21,6 +21,7 @@ password=$(sed -n 's/^  password: //p' "$work/server.log")
 email=$(sed -n 's/^  email:    //p' "$work/server.log")
 token=$(curl -fs -H 'content-type: application/json' -d "{\"username\":\"$email\",\"password\":\"$password\"}" \
   "http://127.0.0.1:$port/api/sessions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+cd "$work"   # schemathesis keeps its cache in the working directory
 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
   --checks not_a_server_error,response_schema_conformance \
   --phases examples,coverage,fuzzing \

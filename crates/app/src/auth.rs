@@ -58,7 +58,13 @@ async fn authenticate_api_key(app: &App, token: &str) -> Result<Principal> {
         Some(id) => users::find_by_id(conn, id).await?.filter(|u| u.status == users::ACTIVE),
         None => None,
     };
-    api_keys::touch(conn, key.id).await?;
+    // Record use at most once a minute: a write per request would serialise API-key traffic.
+    let stale = key
+        .last_used_at
+        .is_none_or(|t| brokercrm_store::db::now() - t > chrono::Duration::minutes(1));
+    if stale {
+        api_keys::touch(conn, key.id).await?;
+    }
     Ok(Principal {
         user_id: owner.as_ref().map(|u| u.id).unwrap_or(0),
         user_uuid: owner.as_ref().map(|u| u.uuid.clone()).unwrap_or_default(),

@@ -32,6 +32,18 @@ async fn queue_one(t: &TestApp, to: &str) {
     queue(t.app.db().conn(), email).await.unwrap();
 }
 
+/// Spawns an app without the recording override, configures `provider` against `mock`,
+/// queues one e-mail and runs the jobs; returns the app and the job's final row.
+async fn deliver(provider: &str, mut config: Value, mock: &MockServer) -> (TestApp, jobs::JobRow) {
+    config["apiBase"] = json!(mock.uri());
+    let t = TestApp::spawn_without_email_override().await;
+    configure(&t, provider, config).await;
+    queue_one(&t, "client@example.com").await;
+    assert_eq!(t.run_jobs().await, 1);
+    let job = last_job(&t).await;
+    (t, job)
+}
+
 async fn last_job(t: &TestApp) -> jobs::JobRow {
     jobs::list_by_kind(t.app.db(), "email.send", 1).await.unwrap().into_iter().next().unwrap()
 }
@@ -49,17 +61,14 @@ async fn sendgrid_delivers_with_bearer_auth() {
         .expect(1)
         .mount(&mock)
         .await;
-    let t = TestApp::spawn_without_email_override().await;
-    configure(
-        &t,
+    let (t, job) = deliver(
         "sendgrid",
         json!({"sender": "Broker <noreply@broker.example>", "apiKey": "SG.delivery-key-0001",
-               "staffEmail": "staff@broker.example", "apiBase": mock.uri()}),
+               "staffEmail": "staff@broker.example"}),
+        &mock,
     )
     .await;
-    queue_one(&t, "client@example.com").await;
-    assert_eq!(t.run_jobs().await, 1);
-    assert_eq!(last_job(&t).await.status, jobs::DONE);
+    assert_eq!(job.status, jobs::DONE);
     assert!(t.emails.sent().is_empty(), "the recording override is not in use");
     mock.verify().await;
 }
@@ -76,17 +85,14 @@ async fn mailgun_delivers_with_basic_auth() {
         .expect(1)
         .mount(&mock)
         .await;
-    let t = TestApp::spawn_without_email_override().await;
-    configure(
-        &t,
+    let (_t, job) = deliver(
         "mailgun",
         json!({"sender": "noreply@mg.broker.example", "apiKey": "key-mailgun-0002", "domain": "mg.broker.example",
-               "username": "api", "staffEmail": "staff@broker.example", "apiBase": mock.uri()}),
+               "username": "api", "staffEmail": "staff@broker.example"}),
+        &mock,
     )
     .await;
-    queue_one(&t, "client@example.com").await;
-    t.run_jobs().await;
-    assert_eq!(last_job(&t).await.status, jobs::DONE);
+    assert_eq!(job.status, jobs::DONE);
     let received = mock.received_requests().await.unwrap();
     let form = String::from_utf8_lossy(&received[0].body).into_owned();
     let pairs: Vec<&str> = form.split('&').collect();
@@ -107,17 +113,13 @@ async fn brevo_delivers_with_api_key_header() {
         .expect(1)
         .mount(&mock)
         .await;
-    let t = TestApp::spawn_without_email_override().await;
-    configure(
-        &t,
+    let (_t, job) = deliver(
         "brevo",
-        json!({"apiKey": "xkeysib-brevo-0003", "sender": "noreply@broker.example", "staffEmail": "staff@broker.example",
-               "apiBase": mock.uri()}),
+        json!({"apiKey": "xkeysib-brevo-0003", "sender": "noreply@broker.example", "staffEmail": "staff@broker.example"}),
+        &mock,
     )
     .await;
-    queue_one(&t, "client@example.com").await;
-    t.run_jobs().await;
-    assert_eq!(last_job(&t).await.status, jobs::DONE);
+    assert_eq!(job.status, jobs::DONE);
     mock.verify().await;
 }
 
@@ -129,17 +131,12 @@ async fn provider_errors_leave_the_job_queued_for_retry() {
         .respond_with(ResponseTemplate::new(500).set_body_string("boom SG.retry-key-0004 internal"))
         .mount(&mock)
         .await;
-    let t = TestApp::spawn_without_email_override().await;
-    configure(
-        &t,
+    let (_t, job) = deliver(
         "sendgrid",
-        json!({"sender": "noreply@broker.example", "apiKey": "SG.retry-key-0004", "staffEmail": "staff@broker.example",
-               "apiBase": mock.uri()}),
+        json!({"sender": "noreply@broker.example", "apiKey": "SG.retry-key-0004", "staffEmail": "staff@broker.example"}),
+        &mock,
     )
     .await;
-    queue_one(&t, "client@example.com").await;
-    t.run_jobs().await;
-    let job = last_job(&t).await;
     assert_eq!(job.status, jobs::QUEUED);
     assert_eq!(job.attempts, 1);
     assert!(job.run_at > brokercrm_store::db::now(), "retry is scheduled with backoff");

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod countries;
 pub mod error;
 pub mod ids;
+pub mod leads;
 pub mod money;
 pub mod onboarding;
 pub mod validate;

@@ -1,0 +1,6 @@
+//! The lead-distribution domain: error types of seed 001, lead profiles, and the pure routing
+//! rules (traffic filters, caps, rotation order) the intake use case applies.
+
+pub mod error_type;
+
+pub use error_type::LeadErrorType;

@@ -7,6 +7,7 @@ pub mod error;
 pub mod ids;
 pub mod leads;
 pub mod money;
+pub mod net;
 pub mod onboarding;
 pub mod validate;
 

@@ -6,6 +6,7 @@ mod m0001_identity;
 mod m0002_platform;
 mod m0003_jobs;
 mod m0004_seed_countries;
+mod m0005_lead_distribution;
 mod util;
 
 /// Applies every migration in order.
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_platform::Migration),
             Box::new(m0003_jobs::Migration),
             Box::new(m0004_seed_countries::Migration),
+            Box::new(m0005_lead_distribution::Migration),
         ]
     }
 }

@@ -35,3 +35,18 @@ pub fn fk_user(table: &'static str, col: &'static str) -> ForeignKeyCreateStatem
         .on_delete(ForeignKeyAction::Cascade)
         .to_owned()
 }
+
+/// A foreign key from `table.col` to `to.id` with the given delete action.
+pub fn fk(
+    table: &'static str,
+    col: &'static str,
+    to: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{col}"))
+        .from(table, col)
+        .to(to, "id")
+        .on_delete(on_delete)
+        .to_owned()
+}

@@ -2,5 +2,6 @@
 //! rules (traffic filters, caps, rotation order) the intake use case applies.
 
 pub mod error_type;
+pub mod rules;
 
 pub use error_type::LeadErrorType;

@@ -55,10 +55,17 @@ impl Role {
         match self {
             Role::Admin => Permission::ALL,
             Role::Manager => {
-                &[ReadActivities, ReadSettings, ReadAdapters, ImpersonateCustomer, WriteActivities]
+                &[
+                    ReadActivities,
+                    ReadSettings,
+                    ReadAdapters,
+                    ImpersonateCustomer,
+                    WriteActivities,
+                    ReadLeadDistribution,
+                ]
             }
             Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
-            Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities],
+            Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities, ReadLeadDistribution],
             Role::Support => &[ImpersonateCustomer, WriteActivities],
             Role::Affiliate => &[ReadOwnEarnings],
             Role::Customer => &[],
@@ -102,6 +109,10 @@ pub enum Permission {
     WriteActivities,
     ImpersonateCustomer,
     ReadOwnEarnings,
+    /// Advertisers, offers, rotations, caps, filters, dedup rules, affiliate tokens.
+    ManageLeadDistribution,
+    /// Distribution leads and their routing traces.
+    ReadLeadDistribution,
 }
 
 impl Permission {
@@ -118,6 +129,8 @@ impl Permission {
         Permission::WriteActivities,
         Permission::ImpersonateCustomer,
         Permission::ReadOwnEarnings,
+        Permission::ManageLeadDistribution,
+        Permission::ReadLeadDistribution,
     ];
 }
 

@@ -7,8 +7,9 @@
 //! and internal host names). A name that later resolves to a private address is the
 //! outbound client's to refuse at connect time.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
+use brokercrm_core::net::{is_internal_host_name, is_public_ip};
 use brokercrm_core::{Error, Result};
 use url::{Host, Url};
 
@@ -67,70 +68,13 @@ fn check_host(allow_private: bool, field: &str, host: &str) -> Result<()> {
         .trim_end_matches('.')
         .to_ascii_lowercase();
     let internal = match host.parse::<IpAddr>() {
-        Ok(ip) => is_internal_ip(ip),
-        Err(_) => {
-            !host.contains('.')
-                || [
-                    ".localhost",
-                    ".local",
-                    ".localdomain",
-                    ".internal",
-                    ".intranet",
-                    ".lan",
-                    ".home.arpa",
-                ]
-                .iter()
-                .any(|suffix| host.ends_with(suffix))
-        }
+        Ok(ip) => !is_public_ip(ip),
+        Err(_) => is_internal_host_name(&host),
     };
     if internal {
         return Err(Error::field(field, "must not target a loopback, private or internal host"));
     }
     Ok(())
-}
-
-fn is_internal_v4(ip: Ipv4Addr) -> bool {
-    let [a, b, c, _] = ip.octets();
-    ip.is_loopback()
-        || ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || ip.is_multicast()
-        || a == 0
-        || a >= 240
-        || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
-        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
-        || (a == 198 && (b == 18 || b == 19)) // benchmarking
-}
-
-fn is_internal_ip(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => is_internal_v4(v4),
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_internal_v4(v4);
-            }
-            let [first, ..] = v6.segments();
-            v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00 // unique local
-                || (first & 0xffc0) == 0xfe80 // link-local
-                || is_nat64_internal(v6)
-        }
-    }
-}
-
-/// `64:ff9b::a.b.c.d` reaches `a.b.c.d` through NAT64.
-fn is_nat64_internal(v6: Ipv6Addr) -> bool {
-    let [p0, p1, p2, p3, p4, p5, hi, lo] = v6.segments();
-    if [p0, p1, p2, p3, p4, p5] != [0x64, 0xff9b, 0, 0, 0, 0] {
-        return false;
-    }
-    let ([a, b], [c, d]) = (hi.to_be_bytes(), lo.to_be_bytes());
-    is_internal_v4(Ipv4Addr::new(a, b, c, d))
 }
 
 #[cfg(test)]

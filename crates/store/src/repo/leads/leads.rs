@@ -1,0 +1,246 @@
+//! Distribution lead rows: insert on intake, lease while routing, final outcome, affiliate reads.
+
+use brokercrm_core::Result;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::db::now;
+use crate::entities::leads::{self, Entity as Lead};
+use crate::error::DbResultExt;
+
+pub use crate::entities::leads::Model as LeadRow;
+
+pub const ROUTING: &str = "routing";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+/// The process stopped while an advertiser call was in flight: delivery is unknown.
+pub const UNKNOWN: &str = "unknown";
+
+#[derive(Debug, Clone)]
+pub struct NewLead {
+    pub uuid: String,
+    pub affiliate_id: i64,
+    pub token_id: Option<i64>,
+    pub channel: String,
+    pub offer_id: Option<i64>,
+    pub ip: String,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub is_test: bool,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub profile: String,
+    pub lease_until: DateTime<Utc>,
+    pub deadline_at: DateTime<Utc>,
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, l: NewLead) -> Result<LeadRow> {
+    let at = now();
+    leads::ActiveModel {
+        uuid: Set(l.uuid),
+        affiliate_id: Set(l.affiliate_id),
+        token_id: Set(l.token_id),
+        channel: Set(l.channel),
+        offer_id: Set(l.offer_id),
+        advertiser_id: Set(None),
+        status: Set(ROUTING.to_owned()),
+        error_type: Set(None),
+        error_message: Set(None),
+        ip: Set(l.ip),
+        country: Set(l.country),
+        language: Set(l.language),
+        is_test: Set(l.is_test),
+        email: Set(l.email),
+        phone: Set(l.phone),
+        first_name: Set(l.first_name),
+        last_name: Set(l.last_name),
+        profile: Set(l.profile),
+        external_id: Set(None),
+        auto_login_url: Set(None),
+        lease_until: Set(Some(l.lease_until)),
+        deadline_at: Set(l.deadline_at),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .db()
+}
+
+pub async fn find_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Option<LeadRow>> {
+    Lead::find().filter(leads::Column::Uuid.eq(uuid)).one(conn).await.db()
+}
+
+pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<LeadRow>> {
+    Lead::find_by_id(id).one(conn).await.db()
+}
+
+/// The final outcome of a lead; only applies while it is still routing.
+#[derive(Debug, Clone)]
+pub struct Finish {
+    pub status: &'static str,
+    pub advertiser_id: Option<i64>,
+    pub error_type: Option<String>,
+    pub error_message: Option<String>,
+    pub external_id: Option<String>,
+    pub auto_login_url: Option<String>,
+    /// The profile to keep (the password removed once nobody needs it).
+    pub profile: Option<String>,
+}
+
+/// Writes the outcome; false if the lead was no longer routing (someone else finished it).
+pub async fn finish<C: ConnectionTrait>(conn: &C, id: i64, f: Finish) -> Result<bool> {
+    let mut q = Lead::update_many()
+        .col_expr(leads::Column::Status, Expr::value(f.status))
+        .col_expr(leads::Column::AdvertiserId, Expr::value(f.advertiser_id))
+        .col_expr(leads::Column::ErrorType, Expr::value(f.error_type))
+        .col_expr(leads::Column::ErrorMessage, Expr::value(f.error_message))
+        .col_expr(leads::Column::ExternalId, Expr::value(f.external_id))
+        .col_expr(leads::Column::AutoLoginUrl, Expr::value(f.auto_login_url))
+        .col_expr(leads::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(leads::Column::UpdatedAt, Expr::value(now()));
+    if let Some(p) = f.profile {
+        q = q.col_expr(leads::Column::Profile, Expr::value(p));
+    }
+    let res = q
+        .filter(leads::Column::Id.eq(id))
+        .filter(leads::Column::Status.eq(ROUTING))
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Replaces a lead's profile JSON (e.g. to drop the password after it was hashed).
+pub async fn set_profile<C: ConnectionTrait>(conn: &C, id: i64, profile: &str) -> Result<()> {
+    Lead::update_many()
+        .col_expr(leads::Column::Profile, Expr::value(profile))
+        .filter(leads::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .db()
+        .map(|_| ())
+}
+
+/// Extends the routing lease; false if the lead is no longer routing.
+pub async fn renew_lease<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    until: DateTime<Utc>,
+) -> Result<bool> {
+    let res = Lead::update_many()
+        .col_expr(leads::Column::LeaseUntil, Expr::value(until))
+        .filter(leads::Column::Id.eq(id))
+        .filter(leads::Column::Status.eq(ROUTING))
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Routing leads whose lease ran out (their process died), oldest first.
+pub async fn stale<C: ConnectionTrait>(conn: &C, limit: u64) -> Result<Vec<LeadRow>> {
+    Lead::find()
+        .filter(leads::Column::Status.eq(ROUTING))
+        .filter(leads::Column::LeaseUntil.lt(now()))
+        .order_by_asc(leads::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Takes over a stale lead: sets a new lease only if the old one is still the expired one.
+pub async fn take_over<C: ConnectionTrait>(
+    conn: &C,
+    lead: &LeadRow,
+    until: DateTime<Utc>,
+) -> Result<bool> {
+    let res = Lead::update_many()
+        .col_expr(leads::Column::LeaseUntil, Expr::value(until))
+        .filter(leads::Column::Id.eq(lead.id))
+        .filter(leads::Column::Status.eq(ROUTING))
+        .filter(leads::Column::LeaseUntil.eq(lead.lease_until))
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// True when `affiliate_id` already has a lead with `email` that is not rejected.
+pub async fn affiliate_has_email<C: ConnectionTrait>(
+    conn: &C,
+    affiliate_id: i64,
+    email: &str,
+) -> Result<bool> {
+    let n = Lead::find()
+        .select_only()
+        .column(leads::Column::Id)
+        .filter(leads::Column::AffiliateId.eq(affiliate_id))
+        .filter(leads::Column::Email.eq(email))
+        .filter(leads::Column::Status.ne(REJECTED))
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await
+        .db()?;
+    Ok(n.is_some())
+}
+
+/// Filters of an affiliate's own lead list.
+#[derive(Debug, Clone, Default)]
+pub struct AffiliateLeadFilter {
+    pub affiliate_id: i64,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub is_test: Option<bool>,
+    /// Free text over email, names and phone.
+    pub query: Option<String>,
+}
+
+/// One page of an affiliate's leads, newest first.
+pub async fn list_for_affiliate<C: ConnectionTrait>(
+    conn: &C,
+    f: &AffiliateLeadFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<LeadRow>, u64)> {
+    let mut cond = Condition::all().add(leads::Column::AffiliateId.eq(f.affiliate_id));
+    if let Some(t) = f.created_from {
+        cond = cond.add(leads::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = f.created_to {
+        cond = cond.add(leads::Column::CreatedAt.lte(t));
+    }
+    if let Some(t) = f.is_test {
+        cond = cond.add(leads::Column::IsTest.eq(t));
+    }
+    if let Some(q) = f.query.as_deref().filter(|q| !q.is_empty()) {
+        let like = format!("%{}%", q.replace('%', "").replace('_', ""));
+        cond = cond.add(
+            Condition::any()
+                .add(Expr::col(leads::Column::Email).like(like.clone()))
+                .add(Expr::col(leads::Column::FirstName).like(like.clone()))
+                .add(Expr::col(leads::Column::LastName).like(like.clone()))
+                .add(Expr::col(leads::Column::Phone).like(like)),
+        );
+    }
+    let total = Lead::find().filter(cond.clone()).count(conn).await.db()?;
+    let rows = Lead::find()
+        .filter(cond)
+        .order_by_desc(leads::Column::CreatedAt)
+        .order_by_desc(leads::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()?;
+    Ok((rows, total))
+}

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod email;
 pub mod files;
 pub mod jobs;
+pub mod leads;
 pub mod oauth;
 pub mod password_reset;
 pub mod principal;

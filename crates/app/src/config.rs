@@ -24,6 +24,15 @@ pub struct AppConfig {
     pub argon2_memory_kib: u32,
     /// Lets outbound calls reach loopback/private hosts (tests, on-premise providers).
     pub allow_private_outbound: bool,
+    /// The whole rotation's time budget per lead (seed 001: 85 s).
+    pub lead_global_timeout: Duration,
+    /// How long routing configuration is cached on the intake path (0: not cached).
+    pub distribution_cache_ttl: Duration,
+    /// Lifetime of auto-login links.
+    pub auto_login_ttl: Duration,
+    /// Keep the affiliate API's rate-limit and duplicate-body windows in the database so
+    /// several instances share them (default: in process memory).
+    pub shared_request_windows: bool,
 }
 
 impl Default for AppConfig {
@@ -39,6 +48,10 @@ impl Default for AppConfig {
             login_window: Duration::from_secs(15 * 60),
             argon2_memory_kib: 19 * 1024,
             allow_private_outbound: false,
+            lead_global_timeout: Duration::from_secs(85),
+            distribution_cache_ttl: Duration::from_secs(2),
+            auto_login_ttl: Duration::from_secs(24 * 3600),
+            shared_request_windows: false,
         }
     }
 }

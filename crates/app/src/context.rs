@@ -11,7 +11,12 @@ use brokercrm_integrations::sms::{LogSmsSender, SmsSender};
 use brokercrm_store::Db;
 use brokercrm_store::repo::settings;
 
+use brokercrm_integrations::advertisers::AdapterEnv;
+
+use crate::clock::{Clock, SystemClock};
 use crate::config::AppConfig;
+use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
+use crate::leads::plan::PlanCache;
 use crate::files::{FileStore, LocalFileStore};
 use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
 use crate::security::{JwtKeys, PasswordHasherCfg, random_token};
@@ -29,6 +34,13 @@ pub struct Services {
     /// When set, every e-mail goes here instead of the configured provider.
     pub email_override: Option<Arc<dyn EmailSender>>,
     pub http: reqwest::Client,
+    /// The time source (tests move a manual clock).
+    pub clock: Arc<dyn Clock>,
+    /// Rate-limit and duplicate-body windows of the affiliate API; `None`: chosen by
+    /// `shared_request_windows` when the app is built.
+    pub gate: Option<Arc<dyn RequestGate>>,
+    /// Outbound advertiser clients' shared HTTP client and token cache.
+    pub adapters: AdapterEnv,
 }
 
 impl Services {
@@ -49,6 +61,9 @@ impl Services {
             limiter: Arc::new(MemoryRateLimiter::new(Duration::from_secs(3600))),
             email_override: None,
             http,
+            clock: Arc::new(SystemClock),
+            gate: None,
+            adapters: AdapterEnv::new(cfg.allow_private_outbound)?,
         })
     }
 }
@@ -58,6 +73,8 @@ struct Inner {
     cfg: AppConfig,
     jwt: JwtKeys,
     services: Services,
+    gate: Arc<dyn RequestGate>,
+    plans: PlanCache,
 }
 
 /// Shared application state handed to every use case.
@@ -80,7 +97,13 @@ impl App {
             }
         };
         let jwt = JwtKeys::from_secret(secret.as_bytes());
-        Ok(Self(Arc::new(Inner { db, cfg, jwt, services })))
+        let gate: Arc<dyn RequestGate> = match &services.gate {
+            Some(g) => g.clone(),
+            None if cfg.shared_request_windows => Arc::new(DbGate::new(db.clone())),
+            None => Arc::new(MemoryGate::default()),
+        };
+        let plans = PlanCache::new(cfg.distribution_cache_ttl);
+        Ok(Self(Arc::new(Inner { db, cfg, jwt, services, gate, plans })))
     }
 
     pub fn db(&self) -> &Db {
@@ -97,6 +120,23 @@ impl App {
 
     pub fn services(&self) -> &Services {
         &self.0.services
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.0.services.clock.as_ref()
+    }
+
+    pub fn gate(&self) -> &dyn RequestGate {
+        self.0.gate.as_ref()
+    }
+
+    pub fn adapters(&self) -> &AdapterEnv {
+        &self.0.services.adapters
+    }
+
+    /// The cached routing configuration (staff writes call `invalidate`).
+    pub fn plans(&self) -> &PlanCache {
+        &self.0.plans
     }
 
     pub fn hasher(&self) -> PasswordHasherCfg {

@@ -1,0 +1,103 @@
+//! The internal CRM as an advertiser: the lead becomes a CRM lead in the same transaction and
+//! gets a single-use, expiring auto-login link; its password is hashed by a background job.
+
+use brokercrm_core::Result;
+use brokercrm_integrations::advertisers::OutboundLead;
+use brokercrm_store::DatabaseTransaction;
+use brokercrm_store::repo::leads::auto_login::{self, NewAutoLogin};
+use brokercrm_store::repo::leads::crm_leads::{self, NewCrmLead};
+use brokercrm_store::repo::leads::leads::LeadRow;
+use serde::{Deserialize, Serialize};
+
+use crate::App;
+use crate::jobs::{self, Job};
+use crate::security::{random_token, token_hash};
+
+pub struct Delivered {
+    pub external_id: Option<String>,
+    pub auto_login_url: Option<String>,
+}
+
+/// Creates the CRM lead for `lead` (once, even if routing is resumed) and its auto-login link.
+pub async fn deliver(app: &App, tx: &DatabaseTransaction, lead: &LeadRow, out: &OutboundLead) -> Result<Delivered> {
+    let crm = crm_leads::insert_for_lead(
+        tx,
+        NewCrmLead {
+            uuid: uuid::Uuid::now_v7().to_string(),
+            lead_id: Some(lead.id),
+            affiliate_id: Some(lead.affiliate_id),
+            email: out.email.clone(),
+            phone: out.phone.clone(),
+            first_name: out.first_name.clone(),
+            last_name: out.last_name.clone(),
+            country: out.country.clone(),
+            language: out.language.clone(),
+            ip: Some(out.ip.clone()),
+            source: out.offer_name.clone(),
+            is_test: out.is_test,
+        },
+    )
+    .await?;
+    let url = issue_link(app, tx, Some(crm.id), None, None).await?;
+    if out.password.is_some() {
+        jobs::enqueue(tx, &HashLeadPassword { lead_id: lead.id }).await?;
+    }
+    Ok(Delivered { external_id: Some(crm.uuid), auto_login_url: Some(url) })
+}
+
+/// Stores a new auto-login link and returns its URL.
+pub async fn issue_link(
+    app: &App,
+    tx: &DatabaseTransaction,
+    crm_lead_id: Option<i64>,
+    user_id: Option<i64>,
+    redirect_path: Option<String>,
+) -> Result<String> {
+    let token = random_token(32);
+    let ttl = chrono::Duration::from_std(app.cfg().auto_login_ttl).unwrap_or(chrono::Duration::hours(24));
+    auto_login::insert(
+        tx,
+        NewAutoLogin {
+            token_hash: token_hash(&token),
+            crm_lead_id,
+            user_id,
+            redirect_path,
+            expires_at: app.clock().now() + ttl,
+        },
+    )
+    .await?;
+    Ok(format!("{}/auto-login/{token}", app.cfg().public_url.trim_end_matches('/')))
+}
+
+/// Hashes the password a lead was pushed with into its CRM lead, then drops the plain text
+/// from the lead's profile.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct HashLeadPassword {
+    pub lead_id: i64,
+}
+
+impl Job for HashLeadPassword {
+    const KIND: &'static str = "lead.hash_password";
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("lead.hash_password:{}", self.lead_id))
+    }
+
+    async fn run(self, app: App) -> Result<()> {
+        use brokercrm_store::repo::leads::leads as lead_repo;
+        let conn = app.db().conn();
+        let Some(lead) = lead_repo::find_by_id(conn, self.lead_id).await? else { return Ok(()) };
+        let mut profile: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&lead.profile).unwrap_or_default();
+        let Some(password) = profile.remove("password").and_then(|p| p.as_str().map(str::to_owned)) else {
+            return Ok(());
+        };
+        let hash = crate::security::hash_password(app.hasher(), password).await?;
+        let tx = app.db().begin_write().await?;
+        if let Some(crm) = crm_leads::find_by_lead(&tx, lead.id).await? {
+            crm_leads::set_password_hash(&tx, crm.id, &hash).await?;
+        }
+        let json = serde_json::Value::Object(profile).to_string();
+        lead_repo::set_profile(&tx, lead.id, &json).await?;
+        brokercrm_store::db::commit(tx).await
+    }
+}

@@ -2,6 +2,7 @@
 //! rules (traffic filters, caps, rotation order) the intake use case applies.
 
 pub mod error_type;
+pub mod profile;
 pub mod rules;
 
 pub use error_type::LeadErrorType;

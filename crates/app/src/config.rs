@@ -33,6 +33,23 @@ pub struct AppConfig {
     /// Keep the affiliate API's rate-limit and duplicate-body windows in the database so
     /// several instances share them (default: in process memory).
     pub shared_request_windows: bool,
+    /// Lead-profile keys the affiliate API accepts besides `ip`, `country_code`,
+    /// `lead_language` and `is_test` (seed 001: "set individually" per deployment).
+    pub lead_profile_keys: Vec<String>,
+}
+
+/// The default lead-profile keys.
+pub fn default_lead_profile_keys() -> Vec<String> {
+    let mut keys: Vec<String> = [
+        "email", "first_name", "last_name", "password", "phone", "affiliate_id", "offer_id",
+        "aff_sub", "click_id", "sub_id", "source", "funnel", "comment", "utm_source",
+        "utm_medium", "utm_campaign", "utm_term", "utm_content",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    keys.extend((1..=10).map(|i| format!("aff_sub{i}")));
+    keys
 }
 
 impl Default for AppConfig {
@@ -52,6 +69,7 @@ impl Default for AppConfig {
             distribution_cache_ttl: Duration::from_secs(2),
             auto_login_ttl: Duration::from_secs(24 * 3600),
             shared_request_windows: false,
+            lead_profile_keys: default_lead_profile_keys(),
         }
     }
 }

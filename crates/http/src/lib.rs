@@ -1,6 +1,7 @@
 //! HTTP surfaces of brokercrm: axum routers per API surface, DTOs, OpenAPI and the mapping of
 //! the one internal error type to each surface's wire shape.
 
+pub mod affiliate_v2;
 pub mod crm;
 pub mod error;
 pub mod extract;

@@ -25,6 +25,15 @@ impl Modify for Security {
             ),
         );
         comps.add_security_scheme(
+            "AffiliateToken",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "Authorization",
+                    "The raw affiliate API token (seed 001), no scheme prefix",
+                ),
+            )),
+        );
+        comps.add_security_scheme(
             "BearerAuthApiKey",
             SecurityScheme::Http(
                 HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("API key").build(),

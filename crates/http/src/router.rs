@@ -38,6 +38,7 @@ pub struct HttpConfig {
 pub fn api_routes() -> OpenApiRouter<App> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::crm::routes())
+        .merge(crate::affiliate_v2::routes())
         .merge(crate::oauth::routes())
 }
 
@@ -92,8 +93,12 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
     )
 }
 
-async fn not_found() -> ApiError {
-    ApiError(Error::NotFound("route"))
+/// 404 in the shape of the surface the path belongs to.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if crate::affiliate_v2::owns(uri.path()) {
+        return crate::affiliate_v2::error::not_found();
+    }
+    ApiError(Error::NotFound("route")).into_response()
 }
 
 async fn track_metrics(req: Request, next: Next) -> Response {

@@ -1,6 +1,7 @@
 //! Lead intake and distribution use cases: accept a lead, route it through its offer's
 //! rotation to advertisers, record the trace and conversions, recover interrupted routing.
 
+pub mod affiliate_api;
 pub mod auto_login;
 pub mod gate;
 pub mod intake;

@@ -2,6 +2,7 @@
 //! the one internal error type to each surface's wire shape.
 
 pub mod affiliate_v2;
+pub mod auto_login;
 pub mod crm;
 pub mod error;
 pub mod extract;

@@ -39,6 +39,7 @@ pub fn api_routes() -> OpenApiRouter<App> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::crm::routes())
         .merge(crate::affiliate_v2::routes())
+        .merge(crate::auto_login::routes())
         .merge(crate::oauth::routes())
 }
 

@@ -49,6 +49,17 @@ pub struct Config {
     pub login_window_secs: u64,
     /// Let admin-configured outbound URLs (adapters, webhooks) target loopback/private hosts.
     pub allow_private_outbound: bool,
+    /// Time budget of one lead's whole rotation, in seconds (seed 001: 85).
+    pub lead_global_timeout_secs: u64,
+    /// How long routing configuration is cached on the intake path, in milliseconds.
+    pub distribution_cache_ttl_ms: u64,
+    /// Lifetime of auto-login links, in seconds.
+    pub auto_login_ttl_secs: u64,
+    /// Keep the affiliate API's rate-limit and same-body windows in the database (several
+    /// instances) instead of process memory.
+    pub shared_request_windows: bool,
+    /// Lead-profile keys the affiliate API accepts.
+    pub lead_profile_keys: Vec<String>,
 }
 
 /// Defaults, as a serialisable layer.
@@ -71,6 +82,11 @@ struct Defaults {
     login_attempts_per_ip: u32,
     login_window_secs: u64,
     allow_private_outbound: bool,
+    lead_global_timeout_secs: u64,
+    distribution_cache_ttl_ms: u64,
+    auto_login_ttl_secs: u64,
+    shared_request_windows: bool,
+    lead_profile_keys: Vec<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -108,6 +124,11 @@ impl Config {
             login_attempts_per_ip: 20,
             login_window_secs: 15 * 60,
             allow_private_outbound: false,
+            lead_global_timeout_secs: 85,
+            distribution_cache_ttl_ms: 2000,
+            auto_login_ttl_secs: 24 * 3600,
+            shared_request_windows: false,
+            lead_profile_keys: brokercrm_app::config::default_lead_profile_keys(),
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

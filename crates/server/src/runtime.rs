@@ -34,6 +34,12 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         login_attempts_per_ip: cfg.login_attempts_per_ip,
         login_window: std::time::Duration::from_secs(cfg.login_window_secs),
         allow_private_outbound: cfg.allow_private_outbound,
+        lead_global_timeout: std::time::Duration::from_secs(cfg.lead_global_timeout_secs),
+        distribution_cache_ttl: std::time::Duration::from_millis(cfg.distribution_cache_ttl_ms),
+        auto_login_ttl: std::time::Duration::from_secs(cfg.auto_login_ttl_secs),
+        shared_request_windows: cfg.shared_request_windows,
+        lead_profile_keys: cfg.lead_profile_keys.clone(),
+        ..AppConfig::default()
     }
 }
 
@@ -103,7 +109,7 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", cfg.listen))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let runner = cfg.run_workers.then(|| {
-        tokio::spawn(brokercrm_app::workers::runner(app.clone(), worker_id()).run(stop_rx))
+        tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx))
     });
     tracing::info!(listen = %cfg.listen, startup_ms = started.elapsed().as_millis() as u64, "brokercrm listening");
     println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
@@ -124,7 +130,7 @@ pub async fn worker(cfg: Config) -> anyhow::Result<()> {
     init_tracing(&cfg);
     let app = open(&cfg).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(brokercrm_app::workers::runner(app.clone(), worker_id()).run(stop_rx));
+    let task = tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);
     let _ = task.await;

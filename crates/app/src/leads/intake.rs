@@ -168,7 +168,7 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
         };
         let hash = token_hash(&format!("{}|{scope}|{key}|{value}", rule.id));
         let window = chrono::Duration::from_std(rule.window).unwrap_or_default();
-        if !dedup::claim(&tx, &hash, run.lead.id, now + window).await? {
+        if !dedup::claim(&tx, &hash, run.lead.id, now, now + window).await? {
             let minutes = rule.window.as_secs().div_ceil(60);
             let mut f = Failure::new(
                 LeadErrorType::CrmDuplicationError,

@@ -19,7 +19,7 @@ use crate::App;
 pub async fn recover_stale(app: &App) -> Result<usize> {
     let mut handled = 0;
     loop {
-        let stale = lead_repo::stale(app.db().conn(), 100).await?;
+        let stale = lead_repo::stale(app.db().conn(), app.clock().now(), 100).await?;
         if stale.is_empty() {
             return Ok(handled);
         }

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use crate::db::now;
 use crate::entities::lead_dedup_keys::{self, Entity as DedupKey};
 use crate::error::DbResultExt;
 
@@ -15,6 +14,7 @@ pub async fn claim<C: ConnectionTrait>(
     conn: &C,
     key_hash: &str,
     lead_id: i64,
+    now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<bool> {
     let row = lead_dedup_keys::ActiveModel {
@@ -27,7 +27,7 @@ pub async fn claim<C: ConnectionTrait>(
             OnConflict::column(lead_dedup_keys::Column::KeyHash)
                 .update_columns([lead_dedup_keys::Column::LeadId, lead_dedup_keys::Column::ExpiresAt])
                 .action_and_where(
-                    Expr::col((lead_dedup_keys::Entity, lead_dedup_keys::Column::ExpiresAt)).lte(now()),
+                    Expr::col((lead_dedup_keys::Entity, lead_dedup_keys::Column::ExpiresAt)).lte(now),
                 )
                 .to_owned(),
         )

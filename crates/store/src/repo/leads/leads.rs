@@ -146,10 +146,14 @@ pub async fn renew_lease<C: ConnectionTrait>(
 }
 
 /// Routing leads whose lease ran out (their process died), oldest first.
-pub async fn stale<C: ConnectionTrait>(conn: &C, limit: u64) -> Result<Vec<LeadRow>> {
+pub async fn stale<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<LeadRow>> {
     Lead::find()
         .filter(leads::Column::Status.eq(ROUTING))
-        .filter(leads::Column::LeaseUntil.lt(now()))
+        .filter(leads::Column::LeaseUntil.lt(now))
         .order_by_asc(leads::Column::Id)
         .limit(limit)
         .all(conn)

@@ -111,6 +111,7 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
     let offer_name = offer.lead_source.clone().or_else(|| Some(offer.name.clone()));
     let plan = plan::offer_plan(app, offer).await?;
     let rules = plan::dedup_rules(app).await?;
+    let lead_goal = plan::lead_goal_id(app).await?;
 
     let now = app.clock().now();
     let budget = chrono::Duration::from_std(app.cfg().lead_global_timeout).unwrap_or(chrono::Duration::seconds(85));
@@ -152,7 +153,7 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
         },
     )
     .await?;
-    let mut run = Run::new(app, lead, outbound, 0);
+    let mut run = Run::new(app, lead, outbound, lead_goal, 0);
     let msg = format!("received through {} for offer {}", s.channel.as_str(), plan.offer.name);
     run.event("received", None, None, Some(msg), None);
 

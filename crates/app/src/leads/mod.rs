@@ -7,6 +7,7 @@ pub mod gate;
 pub mod intake;
 pub mod internal_crm;
 pub mod plan;
+pub mod postback;
 pub mod recovery;
 pub mod routing;
 

@@ -205,5 +205,8 @@ pub fn order(plan: &OfferPlan) -> Vec<Candidate> {
 
 /// The error of a shared cache load, owned again.
 fn unshare(e: Arc<Error>) -> Error {
-    Arc::try_unwrap(e).unwrap_or_else(|e| Error::internal(e.to_string()))
+    Arc::try_unwrap(e).unwrap_or_else(|e| match &*e {
+        Error::Internal(cause) => Error::Internal(cause.clone()),
+        other => Error::internal(format!("{other:?}")),
+    })
 }

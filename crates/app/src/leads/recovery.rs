@@ -44,7 +44,12 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
         None => None,
     };
     let offer_name = offer.as_ref().map(|o| o.lead_source.clone().unwrap_or_else(|| o.name.clone()));
-    let mut run = Run::new(app, lead.clone(), outbound_of(&lead, offer_name), last_seq);
+    let lead_goal = plan::lead_goal_id(app).await?;
+    let plan = match &offer {
+        Some(o) => Some(plan::offer_plan(app, o.clone()).await?),
+        None => None,
+    };
+    let mut run = Run::new(app, lead.clone(), outbound_of(&lead, offer_name), lead_goal, last_seq);
     let tx = app.db().begin_write().await?;
     if let Some(last) = trace.last().filter(|e| e.kind == "attempt") {
         // The call may have reached the advertiser: never send it again.
@@ -56,12 +61,11 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
         return Ok(true);
     }
     run.event("recovered", None, None, Some("routing resumed after the routing process stopped".into()), None);
-    let Some(offer) = offer else {
+    let Some(plan) = plan else {
         run.reject(tx, Failure::new(LeadErrorType::RotationError, "the lead's offer no longer exists")).await?;
         return Ok(true);
     };
     let tried: Vec<i64> = trace.iter().filter_map(|e| e.advertiser_id).collect();
-    let plan = plan::offer_plan(app, offer).await?;
     let rest = plan::order(&plan).into_iter().filter(|c| !tried.contains(&c.adv.id)).collect();
     run.route(tx, rest).await?;
     Ok(true)

@@ -15,7 +15,7 @@ use brokercrm_store::repo::leads::leads::{self as lead_repo, Finish, LeadRow};
 use brokercrm_store::repo::leads::{caps, conversions, dedup};
 
 use super::intake::{Outcome, RequiredField};
-use super::plan::{Candidate, lead_goal_id};
+use super::plan::Candidate;
 use super::{internal_crm, profile_json};
 use crate::App;
 
@@ -41,6 +41,8 @@ pub struct Run<'a> {
     pub app: &'a App,
     pub lead: LeadRow,
     pub outbound: OutboundLead,
+    /// Id of the "Lead" goal type (resolved before any transaction opens).
+    lead_goal: i64,
     seq: i32,
     pending: Vec<NewEvent>,
     first_skip: Option<Failure>,
@@ -49,8 +51,8 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     /// A run whose trace continues after entry `last_seq`.
-    pub fn new(app: &'a App, lead: LeadRow, outbound: OutboundLead, last_seq: i32) -> Self {
-        Self { app, lead, outbound, seq: last_seq, pending: Vec::new(), first_skip: None, last_failure: None }
+    pub fn new(app: &'a App, lead: LeadRow, outbound: OutboundLead, lead_goal: i64, last_seq: i32) -> Self {
+        Self { app, lead, outbound, lead_goal, seq: last_seq, pending: Vec::new(), first_skip: None, last_failure: None }
     }
 
     pub fn event(&mut self, kind: &'static str, advertiser_id: Option<i64>, failure: Option<&Failure>, message: Option<String>, duration_ms: Option<i32>) {
@@ -216,8 +218,7 @@ impl<'a> Run<'a> {
         ms: i32,
         keep_password: bool,
     ) -> Result<Outcome> {
-        let goal = lead_goal_id(self.app).await?;
-        conversions::record(&tx, self.lead.id, goal, self.lead.affiliate_id, conversions::SOURCE_ROUTING).await?;
+        conversions::record(&tx, self.lead.id, self.lead_goal, self.lead.affiliate_id, conversions::SOURCE_ROUTING).await?;
         let msg = format!("accepted by {}", cand.adv.name);
         self.event("accepted", Some(cand.adv.id), None, Some(msg), Some(ms));
         self.flush(&tx).await?;

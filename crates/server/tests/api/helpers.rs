@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum_test::TestServer;
+use brokercrm_app::clock::ManualClock;
 use brokercrm_app::context::Services;
 use brokercrm_app::{App, AppConfig};
 use brokercrm_core::auth::Role;
@@ -19,6 +20,8 @@ pub struct TestApp {
     pub emails: Arc<RecordingEmailSender>,
     pub sms: Arc<RecordingSmsSender>,
     pub db_url: String,
+    /// The app's clock: starts at the real time and moves only when a test advances it.
+    pub clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
 }
 
@@ -75,10 +78,12 @@ impl TestApp {
             services.email_override = Some(emails.clone());
         }
         services.sms = sms.clone();
+        let clock = Arc::new(ManualClock::new(brokercrm_store::db::now()));
+        services.clock = clock.clone();
         let app = App::build(db, cfg, services, None).await.expect("app");
         let router = brokercrm_http::build_router(app.clone(), HttpConfig::default());
         let server = TestServer::new(router);
-        Self { server, app, emails, sms, db_url, _dir: dir }
+        Self { server, app, emails, sms, db_url, clock, _dir: dir }
     }
 
     /// Creates a user of `role` with `password`, returns its e-mail.

@@ -7,6 +7,7 @@ mod helpers;
 
 mod activities;
 mod adapters;
+mod affiliate_v2;
 mod api_keys;
 mod bootstrap;
 mod countries;
@@ -15,6 +16,8 @@ mod forgot_password;
 mod health;
 mod http_errors;
 mod jobs;
+mod lead_distribution_admin;
+mod lead_fixtures;
 mod oauth;
 mod openapi;
 mod schema;

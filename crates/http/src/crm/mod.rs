@@ -9,6 +9,7 @@ pub mod api_keys;
 pub mod countries;
 pub mod forgot_password;
 pub mod health;
+pub mod lead_distribution;
 pub mod oauth_clients;
 pub mod sessions;
 pub mod settings;
@@ -23,6 +24,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(countries::routes())
         .merge(forgot_password::routes())
         .merge(health::routes())
+        .merge(lead_distribution::routes())
         .merge(oauth_clients::routes())
         .merge(sessions::routes())
         .merge(settings::routes())

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod adapters;
 pub mod api_keys;
 pub mod countries;
+pub mod distribution;
 pub mod leads;
 pub mod oauth;
 pub mod refresh_tokens;

@@ -1,0 +1,159 @@
+//! CRM deduplication rules: the same email or phone within a window is refused.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use brokercrm_app::App;
+use brokercrm_app::distribution::dedup_rules::{self, DedupRuleInput, DedupRuleView};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{PageQuery, query};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Json};
+
+/// A dedup rule.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DedupRuleDto {
+    pub uuid: String,
+    /// `email` or `phone`.
+    pub field: String,
+    /// `global` (all affiliates) or `affiliate` (the same affiliate's leads).
+    pub scope: String,
+    /// 60-31536000.
+    pub window_secs: i64,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<DedupRuleView> for DedupRuleDto {
+    fn from(r: DedupRuleView) -> Self {
+        Self {
+            uuid: r.uuid,
+            field: r.field,
+            scope: r.scope,
+            window_secs: r.window_secs,
+            active: r.active,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// Body of "Create dedup rule" (all but `active` required) and "Update dedup rule" (omitted
+/// fields stay unchanged).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DedupRuleRequest {
+    #[schema(example = "email")]
+    pub field: Option<String>,
+    #[schema(example = "global")]
+    pub scope: Option<String>,
+    #[schema(example = 2_592_000)]
+    pub window_secs: Option<i64>,
+    pub active: Option<bool>,
+}
+
+impl From<DedupRuleRequest> for DedupRuleInput {
+    fn from(b: DedupRuleRequest) -> Self {
+        Self { field: b.field, scope: b.scope, window_secs: b.window_secs, active: b.active }
+    }
+}
+
+/// Lists dedup rules by id (ReadLeadDistribution).
+#[utoipa::path(
+    get, path = "/api/lead-distribution/dedup-rules", tag = "Lead Distribution",
+    summary = "List dedup rules",
+    params(PageQuery),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Dedup rules", body = [DedupRuleDto]),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
+    )
+)]
+pub async fn list_dedup_rules(
+    State(app): State<App>,
+    Auth(p): Auth,
+    RawQuery(q): RawQuery,
+) -> ApiResult<axum::Json<Vec<DedupRuleDto>>> {
+    let page = query::<PageQuery>(q.as_deref())?.page()?;
+    let rows = dedup_rules::list(&app, &p, page).await?;
+    Ok(axum::Json(rows.into_iter().map(DedupRuleDto::from).collect()))
+}
+
+/// Creates a dedup rule (ManageLeadDistribution). Audited.
+#[utoipa::path(
+    post, path = "/api/lead-distribution/dedup-rules", tag = "Lead Distribution",
+    summary = "Create dedup rule",
+    request_body = DedupRuleRequest,
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 201, description = "Created", body = DedupRuleDto),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Invalid field", body = ErrorBody)
+    )
+)]
+pub async fn create_dedup_rule(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Json(b): Json<DedupRuleRequest>,
+) -> ApiResult<(StatusCode, axum::Json<DedupRuleDto>)> {
+    Ok((StatusCode::CREATED, axum::Json(dedup_rules::create(&app, &p, b.into()).await?.into())))
+}
+
+/// Changes the fields sent (ManageLeadDistribution). Audited.
+#[utoipa::path(
+    patch, path = "/api/lead-distribution/dedup-rules/{uuid}", tag = "Lead Distribution",
+    summary = "Update dedup rule",
+    params(("uuid" = String, Path, description = "Public id of the rule")),
+    request_body = DedupRuleRequest,
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Updated", body = DedupRuleDto),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Unknown rule", body = ErrorBody),
+        (status = 422, description = "Invalid field", body = ErrorBody)
+    )
+)]
+pub async fn update_dedup_rule(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(uuid): Path<String>,
+    Json(b): Json<DedupRuleRequest>,
+) -> ApiResult<axum::Json<DedupRuleDto>> {
+    Ok(axum::Json(dedup_rules::update(&app, &p, &uuid, b.into()).await?.into()))
+}
+
+/// Deletes a dedup rule (ManageLeadDistribution). Audited.
+#[utoipa::path(
+    delete, path = "/api/lead-distribution/dedup-rules/{uuid}", tag = "Lead Distribution",
+    summary = "Delete dedup rule",
+    params(("uuid" = String, Path, description = "Public id of the rule")),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "Unknown rule", body = ErrorBody)
+    )
+)]
+pub async fn delete_dedup_rule(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(uuid): Path<String>,
+) -> ApiResult<StatusCode> {
+    dedup_rules::delete(&app, &p, &uuid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_dedup_rules, create_dedup_rule))
+        .routes(routes!(update_dedup_rule, delete_dedup_rule))
+}

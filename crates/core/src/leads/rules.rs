@@ -71,6 +71,9 @@ pub struct TrafficFilter {
     /// Allowed ISO-2 countries; empty: any.
     #[serde(default)]
     pub countries: Vec<String>,
+    /// Refused ISO-2 countries (checked after `countries`).
+    #[serde(default)]
+    pub excluded_countries: Vec<String>,
     /// Allowed ISO weekdays, 1 = Monday .. 7 = Sunday; empty: any.
     #[serde(default)]
     pub weekdays: Vec<u8>,
@@ -111,6 +114,13 @@ impl TrafficFilter {
             }
         }
         self.countries = countries;
+        let mut excluded = Vec::with_capacity(self.excluded_countries.len());
+        for (i, c) in self.excluded_countries.iter().enumerate() {
+            if let Some(c) = v.check(CountryCode::parse(&format!("{prefix}.excludedCountries[{i}]"), c)) {
+                excluded.push(c.as_str().to_owned());
+            }
+        }
+        self.excluded_countries = excluded;
         if self.weekdays.iter().any(|d| !(1..=7).contains(d)) {
             v.push(format!("{prefix}.weekdays"), "weekdays are 1 (Monday) to 7 (Sunday)");
         }
@@ -146,6 +156,11 @@ impl TrafficFilter {
                 return Err(FilterMiss::Country(if c.is_empty() { "(none)".into() } else { c.into() }));
             }
         }
+        if let Some(c) = country
+            && self.excluded_countries.iter().any(|x| x == c)
+        {
+            return Err(FilterMiss::Country(c.into()));
+        }
         let local = at.with_timezone(&self.tz());
         let day = local.weekday().number_from_monday() as u8;
         if !self.weekdays.is_empty() && !self.weekdays.contains(&day) {
@@ -177,6 +192,7 @@ mod tests {
         // 2026-11-23 is a Monday.
         let f = TrafficFilter {
             countries: vec!["DE".into()],
+            excluded_countries: vec![],
             weekdays: vec![1, 2, 3, 4, 5],
             hour_from: Some(9),
             hour_to: Some(17),
@@ -194,6 +210,12 @@ mod tests {
         assert_eq!(f.check(None, at(2026, 11, 23, 10, 0)), Err(FilterMiss::Country("(none)".into())));
         // Saturday.
         assert_eq!(f.check(Some("DE"), at(2026, 11, 28, 10, 0)), Err(FilterMiss::Weekday(6)));
+        let no_de = TrafficFilter { excluded_countries: vec!["de".into()], ..Default::default() }
+            .validated("trafficFilter")
+            .unwrap();
+        assert_eq!(no_de.check(Some("DE"), at(2026, 11, 23, 8, 0)), Err(FilterMiss::Country("DE".into())));
+        assert_eq!(no_de.check(Some("FR"), at(2026, 11, 23, 8, 0)), Ok(()));
+        assert_eq!(no_de.check(None, at(2026, 11, 23, 8, 0)), Ok(()));
         // Sunday 23:30 UTC is Monday 00:30 in Berlin — weekday ok, hour not.
         assert_eq!(f.check(Some("DE"), at(2026, 11, 22, 23, 30)), Err(FilterMiss::Hour(0)));
     }
@@ -210,6 +232,7 @@ mod tests {
     fn validation_names_fields() {
         let e = TrafficFilter {
             countries: vec!["XX".into()],
+            excluded_countries: vec![],
             weekdays: vec![0],
             hour_from: Some(24),
             hour_to: None,

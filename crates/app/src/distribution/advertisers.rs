@@ -238,7 +238,7 @@ pub async fn create(
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(view)
 }
 
@@ -287,7 +287,7 @@ pub async fn update(
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 
@@ -307,7 +307,7 @@ pub async fn delete(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
             .before(&before),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await
+    super::commit_config(app, tx).await
 }
 
 /// Generates a new postback secret (the old one stops working), stores its hash and returns
@@ -329,7 +329,7 @@ pub async fn rotate_postback_secret(
             .details(format!("postback secret of advertiser '{}' regenerated", adv.name)),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     let base = app.cfg().public_url.trim_end_matches('/');
     Ok(PostbackSecret {
         secret,

@@ -156,7 +156,7 @@ pub async fn create(app: &App, actor: &Principal, i: CapInput) -> Result<CapView
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(view)
 }
 
@@ -178,7 +178,7 @@ pub async fn set_max_count(app: &App, actor: &Principal, uuid: &str, max: i64) -
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 
@@ -195,5 +195,5 @@ pub async fn delete(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
         Audit::new("cap.delete", "cap", uuid).details("cap deleted").before(&before),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await
+    super::commit_config(app, tx).await
 }

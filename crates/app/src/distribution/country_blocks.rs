@@ -85,7 +85,7 @@ pub async fn create(
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(view)
 }
 
@@ -104,5 +104,5 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
             .before(&before),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await
+    super::commit_config(app, tx).await
 }

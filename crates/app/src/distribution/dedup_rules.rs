@@ -96,7 +96,7 @@ pub async fn create(app: &App, actor: &Principal, input: DedupRuleInput) -> Resu
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(view)
 }
 
@@ -129,7 +129,7 @@ pub async fn update(
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 
@@ -147,5 +147,5 @@ pub async fn delete(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
             .before(&DedupRuleView::from(old)),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await
+    super::commit_config(app, tx).await
 }

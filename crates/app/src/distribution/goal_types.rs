@@ -73,7 +73,7 @@ pub async fn create(app: &App, actor: &Principal, name: &str) -> Result<GoalType
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(view)
 }
 
@@ -98,7 +98,7 @@ pub async fn rename(app: &App, actor: &Principal, uuid: &str, name: &str) -> Res
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 
@@ -122,5 +122,5 @@ pub async fn delete(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
             .before(&GoalTypeView::from(old)),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await
+    super::commit_config(app, tx).await
 }

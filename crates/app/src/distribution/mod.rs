@@ -138,3 +138,11 @@ mod tests {
         assert!(Page::new(None, Some(u64::MAX)).is_err());
     }
 }
+
+/// Commits a change to the routing configuration and drops this instance's cached plans
+/// (other instances pick it up within `distribution_cache_ttl`).
+pub(crate) async fn commit_config(app: &crate::App, tx: brokercrm_store::DatabaseTransaction) -> Result<()> {
+    brokercrm_store::db::commit(tx).await?;
+    app.plans().invalidate();
+    Ok(())
+}

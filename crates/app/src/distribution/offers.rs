@@ -186,7 +186,7 @@ pub async fn create(app: &App, actor: &Principal, input: OfferInput) -> Result<O
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(view)
 }
 
@@ -219,7 +219,7 @@ pub async fn update(app: &App, actor: &Principal, uuid: &str, p: OfferPatch) -> 
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 
@@ -239,5 +239,5 @@ pub async fn delete(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
             .before(&before),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await
+    super::commit_config(app, tx).await
 }

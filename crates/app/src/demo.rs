@@ -21,6 +21,10 @@ pub struct DemoCredentials {
     pub users: BTreeMap<String, Login>,
     /// An integration API key (role `affiliate`, owned by the demo affiliate).
     pub api_key: String,
+    /// The affiliate API v2 (seed 001) token of the demo affiliate, on the demo offer.
+    pub affiliate_v2: crate::demo_distribution::AffiliateV2Credentials,
+    /// The lead-provider API (seed 000): OAuth client, user, offer and partner id.
+    pub lead_provider: crate::demo_distribution::LeadProviderCredentials,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,7 +53,39 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     api_keys::revoke_by_name(app, "demo-affiliate").await?;
     let key = api_keys::create_key(app, "demo-affiliate", Role::Affiliate, affiliate_id, admin_id)
         .await?;
-    Ok(DemoCredentials { base_url: base_url.to_owned(), users: logins, api_key: key.secret })
+    let admin = principal_of(app, admin_id).await?;
+    let affiliate = principal_of(app, affiliate_id).await?;
+    let provider_email = "demo.leadprovider@brokercrm.local".to_owned();
+    let provider_password = format!("Demo-{}1", random_token(9));
+    let provider_id = upsert_user(app, &provider_email, &provider_password, Role::Affiliate).await?;
+    let (affiliate_v2, lead_provider) = crate::demo_distribution::load(
+        app,
+        &admin,
+        &affiliate.user_uuid,
+        (provider_id, provider_email, provider_password),
+    )
+    .await?;
+    Ok(DemoCredentials {
+        base_url: base_url.to_owned(),
+        users: logins,
+        api_key: key.secret,
+        affiliate_v2,
+        lead_provider,
+    })
+}
+
+/// The principal of a demo user (acting as itself).
+async fn principal_of(app: &App, id: Option<i64>) -> Result<crate::Principal> {
+    let id = id.ok_or_else(|| brokercrm_core::Error::internal("demo user missing"))?;
+    let u = users::find_by_id(app.db().conn(), id).await?.ok_or(brokercrm_core::Error::NotFound("user"))?;
+    Ok(crate::Principal {
+        user_id: u.id,
+        user_uuid: u.uuid,
+        email: u.email,
+        role: u.role.parse().map_err(|_| brokercrm_core::Error::internal("bad role"))?,
+        method: crate::principal::AuthMethod::Session,
+        impersonated_by: None,
+    })
 }
 
 async fn upsert_user(app: &App, email: &str, password: &str, role: Role) -> Result<i64> {

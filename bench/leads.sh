@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Lead-intake benchmark (docs/benchmarks.md): distinct leads pushed through the affiliate API
+# v2 and routed to the internal CRM, durable commits on (SQLite synchronous=FULL; PostgreSQL
+# synchronous_commit=on), with wrk (Debian package) and a Lua body generator; beside it the raw
+# single-row durable INSERT rate of the same database.
+# Usage: bench/leads.sh [sqlite|postgres] [connections] [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend="${1:-sqlite}"; conns="${2:-32}"; secs="${3:-20}"
+target="${CARGO_TARGET_DIR:-$(pwd)/target}"
+cargo build --release -q --bin brokercrm
+bin="$target/release/brokercrm"
+work=$(mktemp -d)
+port=$((20000 + RANDOM % 20000))
+case "$backend" in
+  sqlite) url="sqlite://$work/bench.db?mode=rwc" ;;
+  postgres)
+    db="bcrm_bench_$$"
+    psql -qX -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
+    url="postgres://postgres@127.0.0.1:5432/$db" ;;
+  *) echo "backend: sqlite or postgres" >&2; exit 2 ;;
+esac
+export BROKERCRM_LOG_LEVEL=warn BROKERCRM_FILES_DIR="$work/files" BROKERCRM_METRICS=false
+cleanup() {
+  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+  [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$bin" demo --database-url "$url" --out "$work/demo.json" > /dev/null
+token=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['affiliate_v2']['token'])" "$work/demo.json")
+"$bin" serve --listen "127.0.0.1:$port" --database-url "$url" > "$work/server.log" 2>&1 &
+pid=$!
+until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; done
+
+echo "--- $backend: push leads (routed to the internal CRM), $conns connections, ${secs}s, 2 wrk threads"
+LEAD_TOKEN="$token" RUN_ID="w$$" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/leads_push.lua "http://127.0.0.1:$port" | sed -n '1,20p'
+echo "--- $backend: fixed rate 1000 leads/s (wrk has no rate limit; use wrk2 if present)"
+echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+
+echo "--- raw single-row durable INSERT rate, $conns clients, 10 s"
+if [ "$backend" = postgres ]; then
+  psql -qX -h 127.0.0.1 -U postgres -d "$db" -c "CREATE TABLE bench_raw (id bigserial primary key, v text)"
+  echo "INSERT INTO bench_raw (v) VALUES ('x');" > "$work/insert.sql"
+  pgbench -h 127.0.0.1 -U postgres -n -c "$conns" -j 2 -T 10 -f "$work/insert.sql" "$db" | grep -E "tps|latency"
+else
+  python3 - "$work/raw.db" <<'PY'
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=FULL")
+c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+n, t0 = 0, time.time()
+while time.time() - t0 < 10:
+    c.execute("BEGIN IMMEDIATE"); c.execute("INSERT INTO t (v) VALUES ('x')"); c.execute("COMMIT"); n += 1
+print(f"sqlite synchronous=FULL, one writer: {n / (time.time() - t0):.0f} commits/s")
+PY
+fi

@@ -123,6 +123,14 @@ fn ids(it: impl IntoIterator<Item = Option<i64>>) -> Vec<i64> {
     v
 }
 
+/// Commits a change to the routing configuration and drops this instance's cached plans
+/// (other instances pick it up within `distribution_cache_ttl`).
+pub(crate) async fn commit_config(app: &crate::App, tx: brokercrm_store::DatabaseTransaction) -> Result<()> {
+    brokercrm_store::db::commit(tx).await?;
+    app.plans().invalidate();
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,12 +145,4 @@ mod tests {
         }
         assert!(Page::new(None, Some(u64::MAX)).is_err());
     }
-}
-
-/// Commits a change to the routing configuration and drops this instance's cached plans
-/// (other instances pick it up within `distribution_cache_ttl`).
-pub(crate) async fn commit_config(app: &crate::App, tx: brokercrm_store::DatabaseTransaction) -> Result<()> {
-    brokercrm_store::db::commit(tx).await?;
-    app.plans().invalidate();
-    Ok(())
 }

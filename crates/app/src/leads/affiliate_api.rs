@@ -48,7 +48,7 @@ pub async fn authenticate(app: &App, raw: Option<&str>, ip: Option<IpAddr>) -> R
         return Err(Error::Unauthorized(TOKEN_INACTIVE.into()));
     }
     let owner = users::find_by_id(app.db().conn(), token.affiliate_id).await?;
-    if !owner.is_some_and(|u| u.status == users::ACTIVE) {
+    if owner.is_none_or(|u| u.status != users::ACTIVE) {
         return Err(Error::Unauthorized(TOKEN_INACTIVE.into()));
     }
     if let Some(list) = token.ip_allowlist.as_deref() {

@@ -227,7 +227,7 @@ pub async fn list_for_affiliate<C: ConnectionTrait>(
         cond = cond.add(leads::Column::IsTest.eq(t));
     }
     if let Some(q) = f.query.as_deref().filter(|q| !q.is_empty()) {
-        let like = format!("%{}%", q.replace('%', "").replace('_', ""));
+        let like = format!("%{}%", q.replace(['%', '_'], ""));
         cond = cond.add(
             Condition::any()
                 .add(Expr::col(leads::Column::Email).like(like.clone()))

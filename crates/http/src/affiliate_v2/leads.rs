@@ -92,6 +92,11 @@ fn date(field: &str, raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, Value
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&Utc));
     }
+    // The seed's own example, "2023-06-22T00:00Z", has no seconds (not RFC 3339); UTC only.
+    let naive = raw.strip_suffix('Z').unwrap_or(raw);
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M") {
+        return Ok(t.and_utc());
+    }
     if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
         let t = if end_of_day { d.and_hms_micro_opt(23, 59, 59, 999_999) } else { d.and_hms_opt(0, 0, 0) };
         if let Some(t) = t {

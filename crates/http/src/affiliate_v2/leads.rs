@@ -135,10 +135,11 @@ fn parse(params: &[(String, String)]) -> Result<LeadQuery, Vec<Value>> {
                 .map(|u| q.goal_type_uuid = Some(u.to_string()))
                 .map_err(|_| item("uuid", k, format!("The '{k}' field must be a valid UUID."), raw, None)),
             "is_test" => match raw.as_str() {
-                "true" | "1" => Ok(q.is_test = Some(true)),
-                "false" | "0" => Ok(q.is_test = Some(false)),
+                "true" | "1" => Ok(Some(true)),
+                "false" | "0" => Ok(Some(false)),
                 _ => Err(item("boolean", k, format!("The '{k}' field must be a boolean."), raw, None)),
-            },
+            }
+            .map(|b| q.is_test = b),
             _ => Ok(()),
         };
         if let Err(e) = r {

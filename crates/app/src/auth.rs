@@ -19,7 +19,9 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal> {
     let claims = app.jwt().verify(token)?;
     let user = users::find_by_id(app.db().conn(), claims.uid)
         .await?
-        .filter(|u| u.uuid == claims.sub && u.status == users::ACTIVE)
+        // The role claim must be the stored role: a lead-provider token (role claim
+        // `lead_provider`) is not a CRM token, and a role change ends old tokens.
+        .filter(|u| u.uuid == claims.sub && u.status == users::ACTIVE && u.role == claims.role)
         .ok_or_else(|| Error::Unauthorized("invalid or expired token".into()))?;
     principal_of(&user, AuthMethod::Session, claims.imp)
 }

@@ -36,6 +36,8 @@ pub struct AppConfig {
     /// Lead-profile keys the affiliate API accepts besides `ip`, `country_code`,
     /// `lead_language` and `is_test` (seed 001: "set individually" per deployment).
     pub lead_profile_keys: Vec<String>,
+    /// Lifetime of lead-provider access tokens (seed 000: "active for one hour").
+    pub lead_provider_token_ttl: Duration,
 }
 
 /// The default lead-profile keys.
@@ -70,6 +72,7 @@ impl Default for AppConfig {
             auto_login_ttl: Duration::from_secs(24 * 3600),
             shared_request_windows: false,
             lead_profile_keys: default_lead_profile_keys(),
+            lead_provider_token_ttl: Duration::from_secs(3600),
         }
     }
 }

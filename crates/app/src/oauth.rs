@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 pub use authorize::{AuthorizeOutcome, AuthorizeRequest, authorize};
 pub use clients::{ClientView, CreatedClient, create_client, list_clients, revoke_client};
 pub use token::{ClientCredentials, TokenRequest, logout, token};
+pub(crate) use token::authenticate_client;
 
 /// Lifetime of an authorization code in seconds.
 pub const CODE_TTL_SECS: i64 = 60;

@@ -6,9 +6,11 @@ pub mod auto_login;
 pub mod crm;
 pub mod error;
 pub mod extract;
+pub mod lead_provider;
 pub mod oauth;
 pub mod openapi;
 pub mod paging;
+pub mod postback;
 pub mod router;
 
 pub use router::{HttpConfig, build_router};

@@ -41,6 +41,8 @@ pub fn api_routes() -> OpenApiRouter<App> {
         .merge(crate::affiliate_v2::routes())
         .merge(crate::auto_login::routes())
         .merge(crate::oauth::routes())
+        .merge(crate::lead_provider::routes())
+        .merge(crate::postback::routes())
 }
 
 /// The OpenAPI document as served at `/openapi.json`.
@@ -98,6 +100,9 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
 async fn not_found(uri: axum::http::Uri) -> Response {
     if crate::affiliate_v2::owns(uri.path()) {
         return crate::affiliate_v2::error::not_found();
+    }
+    if crate::lead_provider::owns(uri.path()) {
+        return crate::lead_provider::error::not_found();
     }
     ApiError(Error::NotFound("route")).into_response()
 }

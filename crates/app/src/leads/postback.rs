@@ -87,9 +87,7 @@ async fn authenticate(app: &App, p: &Postback) -> Result<AdvertiserRow> {
     let presented = present(&p.secret).map(token_hash).ok_or_else(unauthorized)?;
     let advertiser = cfg::advertiser_by_uuid(app.db().conn(), p.advertiser_uuid.trim()).await?;
     match advertiser {
-        Some(a) if a.postback_secret_hash.as_deref().is_some_and(|h| ct_eq(h, &presented)) => {
-            Ok(a)
-        }
+        Some(a) if a.postback_secret_hash.as_deref().is_some_and(|h| ct_eq(h, &presented)) => Ok(a),
         _ => Err(unauthorized()),
     }
 }

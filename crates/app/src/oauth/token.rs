@@ -51,7 +51,7 @@ pub async fn token(app: &App, req: TokenRequest) -> Result<IssuedTokens, OAuthEr
 }
 
 /// The client, if it exists, is active and its secret matches (SHA-256, constant time).
-async fn authenticate_client(
+pub(crate) async fn authenticate_client(
     app: &App,
     creds: Option<&ClientCredentials>,
 ) -> Result<OAuthClientRow, OAuthError> {

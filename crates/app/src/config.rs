@@ -43,9 +43,24 @@ pub struct AppConfig {
 /// The default lead-profile keys.
 pub fn default_lead_profile_keys() -> Vec<String> {
     let mut keys: Vec<String> = [
-        "email", "first_name", "last_name", "password", "phone", "affiliate_id", "offer_id",
-        "aff_sub", "click_id", "sub_id", "source", "funnel", "comment", "utm_source",
-        "utm_medium", "utm_campaign", "utm_term", "utm_content",
+        "email",
+        "first_name",
+        "last_name",
+        "password",
+        "phone",
+        "affiliate_id",
+        "offer_id",
+        "aff_sub",
+        "click_id",
+        "sub_id",
+        "source",
+        "funnel",
+        "comment",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_term",
+        "utm_content",
     ]
     .iter()
     .map(|s| (*s).to_owned())

@@ -15,9 +15,9 @@ use brokercrm_integrations::advertisers::AdapterEnv;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::AppConfig;
+use crate::files::{FileStore, LocalFileStore};
 use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
 use crate::leads::plan::PlanCache;
-use crate::files::{FileStore, LocalFileStore};
 use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
 use crate::security::{JwtKeys, PasswordHasherCfg, random_token};
 

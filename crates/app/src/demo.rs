@@ -57,7 +57,8 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     let affiliate = principal_of(app, affiliate_id).await?;
     let provider_email = "demo.leadprovider@brokercrm.local".to_owned();
     let provider_password = format!("Demo-{}1", random_token(9));
-    let provider_id = upsert_user(app, &provider_email, &provider_password, Role::Affiliate).await?;
+    let provider_id =
+        upsert_user(app, &provider_email, &provider_password, Role::Affiliate).await?;
     let (affiliate_v2, lead_provider) = crate::demo_distribution::load(
         app,
         &admin,
@@ -77,7 +78,9 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
 /// The principal of a demo user (acting as itself).
 async fn principal_of(app: &App, id: Option<i64>) -> Result<crate::Principal> {
     let id = id.ok_or_else(|| brokercrm_core::Error::internal("demo user missing"))?;
-    let u = users::find_by_id(app.db().conn(), id).await?.ok_or(brokercrm_core::Error::NotFound("user"))?;
+    let u = users::find_by_id(app.db().conn(), id)
+        .await?
+        .ok_or(brokercrm_core::Error::NotFound("user"))?;
     Ok(crate::Principal {
         user_id: u.id,
         user_uuid: u.uuid,

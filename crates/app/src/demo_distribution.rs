@@ -67,7 +67,8 @@ pub async fn load(
     let premium = match uuid_of(PREMIUM) {
         Some(u) => u,
         None => {
-            let filter = TrafficFilter { excluded_countries: vec!["DE".into()], ..Default::default() };
+            let filter =
+                TrafficFilter { excluded_countries: vec!["DE".into()], ..Default::default() };
             let input = AdvertiserInput {
                 name: PREMIUM.into(),
                 kind: "internal_crm".into(),
@@ -80,11 +81,20 @@ pub async fn load(
     let house = match uuid_of(HOUSE) {
         Some(u) => u,
         None => {
-            let input = AdvertiserInput { name: HOUSE.into(), kind: "internal_crm".into(), ..Default::default() };
+            let input = AdvertiserInput {
+                name: HOUSE.into(),
+                kind: "internal_crm".into(),
+                ..Default::default()
+            };
             advertisers::create(app, admin, input).await?.uuid
         }
     };
-    let entry = |advertiser_uuid: String, priority| RotationEntryInput { advertiser_uuid, priority, weight: 1, active: true };
+    let entry = |advertiser_uuid: String, priority| RotationEntryInput {
+        advertiser_uuid,
+        priority,
+        weight: 1,
+        active: true,
+    };
     rotations::replace(app, admin, &offer.uuid, vec![entry(premium, 1), entry(house, 2)]).await?;
 
     for t in affiliate_tokens::list(app, admin, Some(affiliate_uuid), page).await? {
@@ -110,7 +120,9 @@ pub async fn load(
             clients::revoke_client(app, admin, &c.client_id).await?;
         }
     }
-    let client = clients::create_client(app, admin, CLIENT_NAME, &["http://127.0.0.1/callback".to_owned()]).await?;
+    let client =
+        clients::create_client(app, admin, CLIENT_NAME, &["http://127.0.0.1/callback".to_owned()])
+            .await?;
     let (partner_id, username, password) = provider;
     Ok((
         AffiliateV2Credentials { token: token.token, offer_id: offer.id },

@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 
 pub use authorize::{AuthorizeOutcome, AuthorizeRequest, authorize};
 pub use clients::{ClientView, CreatedClient, create_client, list_clients, revoke_client};
-pub use token::{ClientCredentials, TokenRequest, logout, token};
 pub(crate) use token::authenticate_client;
+pub use token::{ClientCredentials, TokenRequest, logout, token};
 
 /// Lifetime of an authorization code in seconds.
 pub const CODE_TTL_SECS: i64 = 60;

@@ -31,7 +31,8 @@ pub async fn maintain(app: &App) -> brokercrm_core::Result<usize> {
     if n > 0 {
         tracing::warn!(leads = n, "recovered leads whose routing was interrupted");
     }
-    brokercrm_store::repo::leads::windows::prune_fingerprints(app.db().conn(), app.clock().now()).await?;
+    brokercrm_store::repo::leads::windows::prune_fingerprints(app.db().conn(), app.clock().now())
+        .await?;
     Ok(n)
 }
 

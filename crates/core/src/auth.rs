@@ -54,16 +54,14 @@ impl Role {
         use Permission::*;
         match self {
             Role::Admin => Permission::ALL,
-            Role::Manager => {
-                &[
-                    ReadActivities,
-                    ReadSettings,
-                    ReadAdapters,
-                    ImpersonateCustomer,
-                    WriteActivities,
-                    ReadLeadDistribution,
-                ]
-            }
+            Role::Manager => &[
+                ReadActivities,
+                ReadSettings,
+                ReadAdapters,
+                ImpersonateCustomer,
+                WriteActivities,
+                ReadLeadDistribution,
+            ],
             Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
             Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities, ReadLeadDistribution],
             Role::Support => &[ImpersonateCustomer, WriteActivities],

@@ -38,7 +38,11 @@ pub struct AutoLoginSession {
         (status = 401, description = "Link unknown, used or expired", body = ErrorBody)
     )
 )]
-pub async fn use_link(State(app): State<App>, Path(token): Path<String>, headers: HeaderMap) -> ApiResult<Response> {
+pub async fn use_link(
+    State(app): State<App>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     let done = auto_login::consume(&app, &token).await?;
     let wants_json = headers
         .get(header::ACCEPT)
@@ -54,12 +58,19 @@ pub async fn use_link(State(app): State<App>, Path(token): Path<String>, headers
         .into_response());
     }
     let base = app.cfg().public_url.trim_end_matches('/').to_owned();
-    let path = done.redirect_path.filter(|p| p.starts_with('/') && !p.starts_with("//")).unwrap_or_else(|| "/portal/".into());
+    let path = done
+        .redirect_path
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/portal/".into());
     let location = format!(
         "{base}{path}#access_token={}&refresh_token={}&expires_in={}",
         done.tokens.access_token, done.tokens.refresh_token, done.tokens.expires_in
     );
-    Ok((StatusCode::FOUND, [(header::LOCATION, location), (header::CACHE_CONTROL, "no-store".into())]).into_response())
+    Ok((
+        StatusCode::FOUND,
+        [(header::LOCATION, location), (header::CACHE_CONTROL, "no-store".into())],
+    )
+        .into_response())
 }
 
 pub fn routes() -> OpenApiRouter<App> {

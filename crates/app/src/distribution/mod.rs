@@ -125,7 +125,10 @@ fn ids(it: impl IntoIterator<Item = Option<i64>>) -> Vec<i64> {
 
 /// Commits a change to the routing configuration and drops this instance's cached plans
 /// (other instances pick it up within `distribution_cache_ttl`).
-pub(crate) async fn commit_config(app: &crate::App, tx: brokercrm_store::DatabaseTransaction) -> Result<()> {
+pub(crate) async fn commit_config(
+    app: &crate::App,
+    tx: brokercrm_store::DatabaseTransaction,
+) -> Result<()> {
     brokercrm_store::db::commit(tx).await?;
     app.plans().invalidate();
     Ok(())

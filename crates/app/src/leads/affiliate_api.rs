@@ -10,7 +10,9 @@ use brokercrm_core::leads::profile::{language_code, trim_text};
 use brokercrm_core::validate::{CountryCode, Email};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::leads::conversions::{self, ConversionFilter};
-use brokercrm_store::repo::leads::routing_config::{self as cfg, AdvertiserRow, GoalTypeRow, OfferRow};
+use brokercrm_store::repo::leads::routing_config::{
+    self as cfg, AdvertiserRow, GoalTypeRow, OfferRow,
+};
 use brokercrm_store::repo::users;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -57,11 +59,16 @@ pub async fn authenticate(app: &App, raw: Option<&str>, ip: Option<IpAddr>) -> R
             return Err(Error::Unauthorized(IP_NOT_ALLOWED.into()));
         }
     }
-    let stale = token.last_used_at.is_none_or(|t| app.clock().now() - t > chrono::Duration::minutes(1));
+    let stale =
+        token.last_used_at.is_none_or(|t| app.clock().now() - t > chrono::Duration::minutes(1));
     if stale {
         cfg::touch_token(app.db().conn(), token.id).await?;
     }
-    Ok(Caller { token_id: token.id, affiliate_id: token.affiliate_id, default_offer_id: token.default_offer_id })
+    Ok(Caller {
+        token_id: token.id,
+        affiliate_id: token.affiliate_id,
+        default_offer_id: token.default_offer_id,
+    })
 }
 
 fn ip_matches(entry: &str, ip: IpAddr) -> bool {
@@ -120,7 +127,9 @@ pub fn parse_push(app: &App, caller: &Caller, body: &Value) -> Result<Submission
         None => None,
     };
     let language = match text("lead_language")? {
-        Some(l) => Some(language_code(&l).ok_or_else(|| fixable("lead_language", "Lead_language must be in ISO 639-1 format"))?),
+        Some(l) => Some(language_code(&l).ok_or_else(|| {
+            fixable("lead_language", "Lead_language must be in ISO 639-1 format")
+        })?),
         None => None,
     };
     let is_test = match obj.get("is_test") {
@@ -130,11 +139,18 @@ pub fn parse_push(app: &App, caller: &Caller, body: &Value) -> Result<Submission
         Some(_) => return Err(fixable("is_test", "Is_test must be a boolean")),
     };
     let email = match text("email")? {
-        Some(e) => Some(Email::parse("email", &e).map_err(|_| fixable("email", "Email must be a valid email"))?.as_str().to_owned()),
+        Some(e) => Some(
+            Email::parse("email", &e)
+                .map_err(|_| fixable("email", "Email must be a valid email"))?
+                .as_str()
+                .to_owned(),
+        ),
         None => None,
     };
     let offer = match text("offer_id")? {
-        Some(o) => OfferRef::Id(o.parse().map_err(|_| fixable("offer_id", "Offer_id must be a number"))?),
+        Some(o) => {
+            OfferRef::Id(o.parse().map_err(|_| fixable("offer_id", "Offer_id must be a number"))?)
+        }
         None => OfferRef::Default(caller.default_offer_id),
     };
     if let Some(a) = text("affiliate_id")?
@@ -144,11 +160,22 @@ pub fn parse_push(app: &App, caller: &Caller, body: &Value) -> Result<Submission
     }
     let mut profile = BTreeMap::new();
     for k in obj.keys() {
-        if matches!(k.as_str(), "ip" | "country_code" | "lead_language" | "is_test" | "password" | "offer_id" | "affiliate_id") {
+        if matches!(
+            k.as_str(),
+            "ip" | "country_code"
+                | "lead_language"
+                | "is_test"
+                | "password"
+                | "offer_id"
+                | "affiliate_id"
+        ) {
             continue;
         }
         if !app.cfg().lead_profile_keys.iter().any(|p| p == k) {
-            return Err(fixable(k, &format!("{} is not a lead profile key of this deployment", cap(k))));
+            return Err(fixable(
+                k,
+                &format!("{} is not a lead profile key of this deployment", cap(k)),
+            ));
         }
         if let Some(v) = text(k)? {
             profile.insert(k.clone(), trim_text(&v));
@@ -251,7 +278,8 @@ pub async fn list(app: &App, caller: &Caller, q: LeadQuery) -> Result<Vec<LeadVi
             },
             None => None,
         };
-        let mut profile: serde_json::Map<String, Value> = serde_json::from_str(&lead.profile).unwrap_or_default();
+        let mut profile: serde_json::Map<String, Value> =
+            serde_json::from_str(&lead.profile).unwrap_or_default();
         profile.remove("password");
         out.push(LeadView { conversion, lead, goal, advertiser, offer, profile });
     }

@@ -37,15 +37,24 @@ pub async fn consume(app: &App, token: &str) -> Result<LoggedIn> {
 }
 
 /// The customer account of a CRM lead, created on first use from the lead's details.
-async fn customer_for(app: &App, tx: &brokercrm_store::DatabaseTransaction, crm_lead_id: i64) -> Result<users::UserRow> {
+async fn customer_for(
+    app: &App,
+    tx: &brokercrm_store::DatabaseTransaction,
+    crm_lead_id: i64,
+) -> Result<users::UserRow> {
     let lead = crm_leads::find_by_id(tx, crm_lead_id).await?.ok_or(Error::NotFound("lead"))?;
     if let Some(cid) = lead.customer_id {
         return users::find_by_id(tx, cid).await?.ok_or(Error::NotFound("customer"));
     }
-    let email = lead.email.clone().ok_or_else(|| Error::Unauthorized("this lead has no e-mail to log in with".into()))?;
+    let email = lead
+        .email
+        .clone()
+        .ok_or_else(|| Error::Unauthorized("this lead has no e-mail to log in with".into()))?;
     if users::find_by_email(tx, &email).await?.is_some() {
         // Someone already owns this e-mail: a pushed lead must not open their account.
-        return Err(Error::Unauthorized("an account with this e-mail exists; log in with its password".into()));
+        return Err(Error::Unauthorized(
+            "an account with this e-mail exists; log in with its password".into(),
+        ));
     }
     let _ = app;
     let user = users::insert(

@@ -16,10 +16,21 @@ use chrono::{DateTime, Utc};
 pub trait RequestGate: Send + Sync {
     /// Counts one request for `key` at `now`; `Some(retry_after_secs)` (and nothing counted)
     /// when `limit` requests were already counted within the last `window`.
-    async fn hit(&self, key: &str, limit: u32, window: Duration, now: DateTime<Utc>) -> Result<Option<u64>>;
+    async fn hit(
+        &self,
+        key: &str,
+        limit: u32,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>>;
     /// Marks `key` as seen for `window`; `Some(retry_after_secs)` when it was already seen
     /// within its window.
-    async fn first_seen(&self, key: &str, window: Duration, now: DateTime<Utc>) -> Result<Option<u64>>;
+    async fn first_seen(
+        &self,
+        key: &str,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>>;
 }
 
 fn chrono_dur(d: Duration) -> chrono::Duration {
@@ -50,7 +61,13 @@ impl Default for MemoryGate {
 
 #[async_trait]
 impl RequestGate for MemoryGate {
-    async fn hit(&self, key: &str, limit: u32, window: Duration, now: DateTime<Utc>) -> Result<Option<u64>> {
+    async fn hit(
+        &self,
+        key: &str,
+        limit: u32,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         let q = self.hits.get_with(key.to_owned(), Default::default);
         let mut q = q.lock().unwrap_or_else(|p| p.into_inner());
         let start = now - chrono_dur(window);
@@ -65,7 +82,12 @@ impl RequestGate for MemoryGate {
         Ok(None)
     }
 
-    async fn first_seen(&self, key: &str, window: Duration, now: DateTime<Utc>) -> Result<Option<u64>> {
+    async fn first_seen(
+        &self,
+        key: &str,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         let until = now + chrono_dur(window);
         let mut fresh = false;
         let slot = self.seen.get_with(key.to_owned(), || {
@@ -97,7 +119,13 @@ impl DbGate {
 
 #[async_trait]
 impl RequestGate for DbGate {
-    async fn hit(&self, key: &str, limit: u32, window: Duration, now: DateTime<Utc>) -> Result<Option<u64>> {
+    async fn hit(
+        &self,
+        key: &str,
+        limit: u32,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         let key = format!("rl:{key}");
         let start = now - chrono_dur(window);
         let tx = self.db.begin_write().await?;
@@ -116,7 +144,12 @@ impl RequestGate for DbGate {
         Ok(verdict)
     }
 
-    async fn first_seen(&self, key: &str, window: Duration, now: DateTime<Utc>) -> Result<Option<u64>> {
+    async fn first_seen(
+        &self,
+        key: &str,
+        window: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<u64>> {
         let key = format!("fp:{key}");
         let tx = self.db.begin_write().await?;
         let held = windows::hold(&tx, &key, now, now + chrono_dur(window)).await?;
@@ -136,7 +169,10 @@ mod tests {
         let t0 = Utc::now();
         let w = Duration::from_secs(3);
         for i in 0..10 {
-            assert_eq!(g.hit("k", 10, w, t0 + chrono::Duration::milliseconds(i * 100)).await.unwrap(), None);
+            assert_eq!(
+                g.hit("k", 10, w, t0 + chrono::Duration::milliseconds(i * 100)).await.unwrap(),
+                None
+            );
         }
         // 11th inside the window: wait until the first leaves it.
         let at = t0 + chrono::Duration::milliseconds(2000);
@@ -152,7 +188,10 @@ mod tests {
         let t0 = Utc::now();
         let w = Duration::from_secs(120);
         assert_eq!(g.first_seen("b", w, t0).await.unwrap(), None);
-        assert_eq!(g.first_seen("b", w, t0 + chrono::Duration::seconds(119)).await.unwrap(), Some(1));
+        assert_eq!(
+            g.first_seen("b", w, t0 + chrono::Duration::seconds(119)).await.unwrap(),
+            Some(1)
+        );
         assert_eq!(g.first_seen("b", w, t0 + chrono::Duration::seconds(120)).await.unwrap(), None);
         assert_eq!(g.first_seen("other", w, t0).await.unwrap(), None);
     }

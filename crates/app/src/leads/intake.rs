@@ -114,7 +114,8 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
     let lead_goal = plan::lead_goal_id(app).await?;
 
     let now = app.clock().now();
-    let budget = chrono::Duration::from_std(app.cfg().lead_global_timeout).unwrap_or(chrono::Duration::seconds(85));
+    let budget = chrono::Duration::from_std(app.cfg().lead_global_timeout)
+        .unwrap_or(chrono::Duration::seconds(85));
     let outbound = OutboundLead {
         lead_uuid: uuid::Uuid::now_v7().to_string(),
         ip: s.ip,
@@ -159,7 +160,9 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
 
     for rule in rules.iter() {
         let (key, value) = match rule.field {
-            DedupField::Email => ("email", run.outbound.email.as_deref().map(|e| e.trim().to_lowercase())),
+            DedupField::Email => {
+                ("email", run.outbound.email.as_deref().map(|e| e.trim().to_lowercase()))
+            }
             DedupField::Phone => ("phone", run.outbound.phone.as_deref().map(phone_digits)),
         };
         let Some(value) = value.filter(|v| !v.is_empty()) else { continue };

@@ -19,7 +19,12 @@ pub struct Delivered {
 }
 
 /// Creates the CRM lead for `lead` (once, even if routing is resumed) and its auto-login link.
-pub async fn deliver(app: &App, tx: &DatabaseTransaction, lead: &LeadRow, out: &OutboundLead) -> Result<Delivered> {
+pub async fn deliver(
+    app: &App,
+    tx: &DatabaseTransaction,
+    lead: &LeadRow,
+    out: &OutboundLead,
+) -> Result<Delivered> {
     let crm = crm_leads::insert_for_lead(
         tx,
         NewCrmLead {
@@ -54,7 +59,8 @@ pub async fn issue_link(
     redirect_path: Option<String>,
 ) -> Result<String> {
     let token = random_token(32);
-    let ttl = chrono::Duration::from_std(app.cfg().auto_login_ttl).unwrap_or(chrono::Duration::hours(24));
+    let ttl =
+        chrono::Duration::from_std(app.cfg().auto_login_ttl).unwrap_or(chrono::Duration::hours(24));
     auto_login::insert(
         tx,
         NewAutoLogin {
@@ -87,8 +93,10 @@ impl Job for HashLeadPassword {
         use brokercrm_store::repo::leads::leads as lead_repo;
         let conn = app.db().conn();
         let Some(lead) = lead_repo::find_by_id(conn, self.lead_id).await? else { return Ok(()) };
-        let mut profile: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&lead.profile).unwrap_or_default();
-        let Some(password) = profile.remove("password").and_then(|p| p.as_str().map(str::to_owned)) else {
+        let mut profile: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&lead.profile).unwrap_or_default();
+        let Some(password) = profile.remove("password").and_then(|p| p.as_str().map(str::to_owned))
+        else {
             return Ok(());
         };
         let hash = crate::security::hash_password(app.hasher(), password).await?;

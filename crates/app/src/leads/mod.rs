@@ -28,12 +28,16 @@ pub(crate) fn profile_json(out: &OutboundLead, with_password: bool) -> String {
 }
 
 /// Rebuilds what is sent to advertisers from a stored lead.
-pub(crate) fn outbound_of(lead: &brokercrm_store::repo::leads::leads::LeadRow, offer_name: Option<String>) -> OutboundLead {
-    let mut profile: std::collections::BTreeMap<String, String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&lead.profile)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_owned())))
-        .collect();
+pub(crate) fn outbound_of(
+    lead: &brokercrm_store::repo::leads::leads::LeadRow,
+    offer_name: Option<String>,
+) -> OutboundLead {
+    let mut profile: std::collections::BTreeMap<String, String> =
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&lead.profile)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_owned())))
+            .collect();
     let password = profile.remove("password");
     OutboundLead {
         lead_uuid: lead.uuid.clone(),

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use brokercrm_core::leads::rules::{AdvertiserKind, CapKind, CapPeriod, DedupField, DedupScope, RotationMode, TrafficFilter};
+use brokercrm_core::leads::rules::{
+    AdvertiserKind, CapKind, CapPeriod, DedupField, DedupScope, RotationMode, TrafficFilter,
+};
 use brokercrm_core::{Error, Result};
 use brokercrm_integrations::advertisers::{AdvertiserClient, ExternalKind, build_client};
 use brokercrm_store::ConnectionTrait;
@@ -73,7 +75,9 @@ impl PlanCache {
         Self {
             plans: moka::future::Cache::builder().time_to_live(ttl).max_capacity(10_000).build(),
             rules: moka::future::Cache::builder().time_to_live(ttl).build(),
-            lead_goal: moka::future::Cache::builder().time_to_live(Duration::from_secs(3600)).build(),
+            lead_goal: moka::future::Cache::builder()
+                .time_to_live(Duration::from_secs(3600))
+                .build(),
         }
     }
 
@@ -113,13 +117,21 @@ async fn load_plan<C: ConnectionTrait>(app: &App, conn: &C, offer: OfferRow) -> 
         match candidate(app, entry.priority, entry.weight, adv, &caps) {
             Ok(c) => candidates.push(c),
             // A misconfigured advertiser is left out (and logged), not fatal to the offer.
-            Err(e) => tracing::warn!(advertiser = entry.advertiser_id, error = %e, "advertiser skipped: bad configuration"),
+            Err(e) => {
+                tracing::warn!(advertiser = entry.advertiser_id, error = %e, "advertiser skipped: bad configuration")
+            }
         }
     }
     Ok(OfferPlan { offer, mode, candidates, blocked })
 }
 
-fn candidate(app: &App, priority: i32, weight: i32, adv: AdvertiserRow, caps: &[CapRow]) -> Result<Candidate> {
+fn candidate(
+    app: &App,
+    priority: i32,
+    weight: i32,
+    adv: AdvertiserRow,
+    caps: &[CapRow],
+) -> Result<Candidate> {
     let kind = AdvertiserKind::parse("kind", &adv.kind)?;
     let filter = match adv.traffic_filter.as_deref() {
         Some(raw) if !raw.is_empty() && raw != "null" => {
@@ -130,7 +142,8 @@ fn candidate(app: &App, priority: i32, weight: i32, adv: AdvertiserRow, caps: &[
     let tz = filter.as_ref().map(TrafficFilter::tz).unwrap_or(Tz::UTC);
     let client = match ExternalKind::parse(kind.as_str()) {
         Some(ext) => {
-            let config: serde_json::Value = serde_json::from_str(&adv.config).map_err(Error::internal)?;
+            let config: serde_json::Value =
+                serde_json::from_str(&adv.config).map_err(Error::internal)?;
             Some(build_client(ext, &config, app.adapters())?)
         }
         None => None,
@@ -177,7 +190,9 @@ pub async fn dedup_rules(app: &App) -> Result<Arc<Vec<DedupRule>>> {
 pub async fn lead_goal_id(app: &App) -> Result<i64> {
     app.plans()
         .lead_goal
-        .try_get_with((), async { cfg::ensure_goal_type(app.db().conn(), "Lead", true).await.map(|g| g.id) })
+        .try_get_with((), async {
+            cfg::ensure_goal_type(app.db().conn(), "Lead", true).await.map(|g| g.id)
+        })
         .await
         .map_err(unshare)
 }

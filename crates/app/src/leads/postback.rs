@@ -101,7 +101,7 @@ async fn find_lead<C: ConnectionTrait>(
     let external = present(&p.external_id).map(str::trim);
     let lead = match (present(&p.lead).map(str::trim), external) {
         (Some(uuid), _) => lead_repo::find_by_uuid(conn, uuid).await?,
-        (None, Some(ext)) => by_external_id(conn, advertiser.id, ext).await?,
+        (None, Some(ext)) => lead_repo::find_by_external_id(conn, advertiser.id, ext).await?,
         (None, None) => {
             return Err(Error::field("lead", "lead or externalId is required"));
         }
@@ -112,25 +112,6 @@ async fn find_lead<C: ConnectionTrait>(
 }
 
 /// The advertiser's lead with this external id (index `leads(advertiser_id, external_id)`).
-// TODO(store): move to `repo::leads::leads` as `find_by_external_id`; kept here until the
-// store owner adds it, to stay within this change's files.
-async fn by_external_id<C: ConnectionTrait>(
-    conn: &C,
-    advertiser_id: i64,
-    external_id: &str,
-) -> Result<Option<LeadRow>> {
-    use brokercrm_store::DbResultExt;
-    use brokercrm_store::entities::leads;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    leads::Entity::find()
-        .filter(leads::Column::AdvertiserId.eq(advertiser_id))
-        .filter(leads::Column::ExternalId.eq(external_id))
-        .order_by_desc(leads::Column::Id)
-        .one(conn)
-        .await
-        .db()
-}
-
 fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }

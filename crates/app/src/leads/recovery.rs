@@ -10,9 +10,9 @@ use brokercrm_store::repo::leads::events;
 use brokercrm_store::repo::leads::leads::{self as lead_repo, Finish, LeadRow};
 use brokercrm_store::repo::leads::routing_config as cfg;
 
+use super::outbound_of;
 use super::plan;
 use super::routing::{Failure, Run};
-use super::outbound_of;
 use crate::App;
 
 /// Resumes or marks every stale routing lead; returns how many were handled.
@@ -43,7 +43,8 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
         Some(id) => cfg::offer_by_id(app.db().conn(), id).await?,
         None => None,
     };
-    let offer_name = offer.as_ref().map(|o| o.lead_source.clone().unwrap_or_else(|| o.name.clone()));
+    let offer_name =
+        offer.as_ref().map(|o| o.lead_source.clone().unwrap_or_else(|| o.name.clone()));
     let lead_goal = plan::lead_goal_id(app).await?;
     let plan = match &offer {
         Some(o) => Some(plan::offer_plan(app, o.clone()).await?),
@@ -60,9 +61,19 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
         commit(tx).await?;
         return Ok(true);
     }
-    run.event("recovered", None, None, Some("routing resumed after the routing process stopped".into()), None);
+    run.event(
+        "recovered",
+        None,
+        None,
+        Some("routing resumed after the routing process stopped".into()),
+        None,
+    );
     let Some(plan) = plan else {
-        run.reject(tx, Failure::new(LeadErrorType::RotationError, "the lead's offer no longer exists")).await?;
+        run.reject(
+            tx,
+            Failure::new(LeadErrorType::RotationError, "the lead's offer no longer exists"),
+        )
+        .await?;
         return Ok(true);
     };
     let tried: Vec<i64> = trace.iter().filter_map(|e| e.advertiser_id).collect();

@@ -51,11 +51,33 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     /// A run whose trace continues after entry `last_seq`.
-    pub fn new(app: &'a App, lead: LeadRow, outbound: OutboundLead, lead_goal: i64, last_seq: i32) -> Self {
-        Self { app, lead, outbound, lead_goal, seq: last_seq, pending: Vec::new(), first_skip: None, last_failure: None }
+    pub fn new(
+        app: &'a App,
+        lead: LeadRow,
+        outbound: OutboundLead,
+        lead_goal: i64,
+        last_seq: i32,
+    ) -> Self {
+        Self {
+            app,
+            lead,
+            outbound,
+            lead_goal,
+            seq: last_seq,
+            pending: Vec::new(),
+            first_skip: None,
+            last_failure: None,
+        }
     }
 
-    pub fn event(&mut self, kind: &'static str, advertiser_id: Option<i64>, failure: Option<&Failure>, message: Option<String>, duration_ms: Option<i32>) {
+    pub fn event(
+        &mut self,
+        kind: &'static str,
+        advertiser_id: Option<i64>,
+        failure: Option<&Failure>,
+        message: Option<String>,
+        duration_ms: Option<i32>,
+    ) {
         self.seq += 1;
         self.pending.push(NewEvent {
             seq: self.seq,
@@ -105,36 +127,58 @@ impl<'a> Run<'a> {
     }
 
     /// Tries `candidates` in order inside `tx` (which holds the lead's latest writes).
-    pub async fn route(mut self, mut tx: DatabaseTransaction, candidates: Vec<Candidate>) -> Result<Outcome> {
+    pub async fn route(
+        mut self,
+        mut tx: DatabaseTransaction,
+        candidates: Vec<Candidate>,
+    ) -> Result<Outcome> {
         'next: for cand in candidates {
             let now = self.app.clock().now();
             if now >= self.lead.deadline_at {
-                let f = Failure::new(LeadErrorType::TimeoutError, "the rotation's global time-out ran out");
+                let f = Failure::new(
+                    LeadErrorType::TimeoutError,
+                    "the rotation's global time-out ran out",
+                );
                 return self.reject(tx, f).await;
             }
             let country = self.outbound.country.clone();
             if let Some(filter) = &cand.filter
                 && let Err(miss) = filter.check(country.as_deref(), now)
             {
-                self.skip(&cand, Failure::new(LeadErrorType::BlockedByTrafficFilter, miss.to_string()));
+                self.skip(
+                    &cand,
+                    Failure::new(LeadErrorType::BlockedByTrafficFilter, miss.to_string()),
+                );
                 continue;
             }
-            if cand.client.is_none() && self.outbound.email.is_none() && self.outbound.phone.is_none() {
+            if cand.client.is_none()
+                && self.outbound.email.is_none()
+                && self.outbound.phone.is_none()
+            {
                 let mut f = Failure::new(LeadErrorType::FixableInput, "email or phone is required");
                 f.required = self.required(&["email".to_owned()]);
                 self.skip(&cand, f);
                 continue;
             }
-            for cap in cand.caps.iter().filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref())) {
+            for cap in cand
+                .caps
+                .iter()
+                .filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref()))
+            {
                 let key = cap_period_key(cap.period, now, cand.tz);
                 if caps::count(&tx, cap.id, &key).await? >= cap.max {
-                    let msg = format!("rejected cap of {} per {} is full", cap.max, cap.period.as_str());
+                    let msg =
+                        format!("rejected cap of {} per {} is full", cap.max, cap.period.as_str());
                     self.skip(&cand, Failure::new(LeadErrorType::RotationError, msg));
                     continue 'next;
                 }
             }
             let mut reserved = Vec::new();
-            for cap in cand.caps.iter().filter(|c| c.kind == CapKind::Accepted && c.applies(country.as_deref())) {
+            for cap in cand
+                .caps
+                .iter()
+                .filter(|c| c.kind == CapKind::Accepted && c.applies(country.as_deref()))
+            {
                 let key = cap_period_key(cap.period, now, cand.tz);
                 if caps::reserve(&tx, cap.id, &key, cap.max).await? {
                     reserved.push((cap.id, key));
@@ -142,8 +186,13 @@ impl<'a> Run<'a> {
                     for (id, key) in &reserved {
                         caps::release(&tx, *id, key).await?;
                     }
-                    let scope = cap.country.as_deref().map(|c| format!(" for {c}")).unwrap_or_default();
-                    let msg = format!("accepted cap of {} per {}{scope} is reached", cap.max, cap.period.as_str());
+                    let scope =
+                        cap.country.as_deref().map(|c| format!(" for {c}")).unwrap_or_default();
+                    let msg = format!(
+                        "accepted cap of {} per {}{scope} is reached",
+                        cap.max,
+                        cap.period.as_str()
+                    );
                     self.skip(&cand, Failure::new(LeadErrorType::RotationError, msg));
                     continue 'next;
                 }
@@ -156,7 +205,8 @@ impl<'a> Run<'a> {
             };
             let remaining = (self.lead.deadline_at - now).to_std().unwrap_or_default();
             let timeout = Duration::from_millis(cand.adv.timeout_ms.max(1) as u64).min(remaining);
-            let msg = format!("delivering to {} (time-out {} ms)", cand.adv.name, timeout.as_millis());
+            let msg =
+                format!("delivering to {} (time-out {} ms)", cand.adv.name, timeout.as_millis());
             self.event("attempt", Some(cand.adv.id), None, Some(msg), None);
             self.flush(&tx).await?;
             let lease = now + chrono::Duration::from_std(timeout + LEASE_GRACE).unwrap_or_default();
@@ -170,9 +220,18 @@ impl<'a> Run<'a> {
             let failure = match delivery {
                 Delivery::Accepted { external_id, auto_login_url } => {
                     let missing = if cand.adv.require_auto_login && auto_login_url.is_none() {
-                        Some(Failure::new(LeadErrorType::NoAutologinUrl, format!("{} accepted the lead without an auto-login URL", cand.adv.name)))
+                        Some(Failure::new(
+                            LeadErrorType::NoAutologinUrl,
+                            format!(
+                                "{} accepted the lead without an auto-login URL",
+                                cand.adv.name
+                            ),
+                        ))
                     } else if cand.adv.require_external_id && external_id.is_none() {
-                        Some(Failure::new(LeadErrorType::NoBrandCrmId, format!("{} accepted the lead without its lead id", cand.adv.name)))
+                        Some(Failure::new(
+                            LeadErrorType::NoBrandCrmId,
+                            format!("{} accepted the lead without its lead id", cand.adv.name),
+                        ))
                     } else {
                         None
                     };
@@ -182,7 +241,11 @@ impl<'a> Run<'a> {
                             self.event("rejected", Some(cand.adv.id), Some(&f), None, Some(ms));
                             return self.reject(tx, f).await;
                         }
-                        None => return self.accept(tx, &cand, external_id, auto_login_url, ms, false).await,
+                        None => {
+                            return self
+                                .accept(tx, &cand, external_id, auto_login_url, ms, false)
+                                .await;
+                        }
                     }
                 }
                 Delivery::Rejected { error_type, message, required_fields } => {
@@ -195,17 +258,23 @@ impl<'a> Run<'a> {
                 caps::release(&tx, *id, key).await?;
             }
             let now = self.app.clock().now();
-            for cap in cand.caps.iter().filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref())) {
-                caps::reserve(&tx, cap.id, &cap_period_key(cap.period, now, cand.tz), cap.max).await?;
+            for cap in cand
+                .caps
+                .iter()
+                .filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref()))
+            {
+                caps::reserve(&tx, cap.id, &cap_period_key(cap.period, now, cand.tz), cap.max)
+                    .await?;
             }
             self.event("rejected", Some(cand.adv.id), Some(&failure), None, Some(ms));
             self.last_failure = Some(failure);
         }
-        let f = self
-            .last_failure
-            .take()
-            .or_else(|| self.first_skip.take())
-            .unwrap_or_else(|| Failure::new(LeadErrorType::RotationError, "no advertiser in the offer's rotation can take the lead"));
+        let f = self.last_failure.take().or_else(|| self.first_skip.take()).unwrap_or_else(|| {
+            Failure::new(
+                LeadErrorType::RotationError,
+                "no advertiser in the offer's rotation can take the lead",
+            )
+        });
         self.reject(tx, f).await
     }
 
@@ -218,7 +287,14 @@ impl<'a> Run<'a> {
         ms: i32,
         keep_password: bool,
     ) -> Result<Outcome> {
-        conversions::record(&tx, self.lead.id, self.lead_goal, self.lead.affiliate_id, conversions::SOURCE_ROUTING).await?;
+        conversions::record(
+            &tx,
+            self.lead.id,
+            self.lead_goal,
+            self.lead.affiliate_id,
+            conversions::SOURCE_ROUTING,
+        )
+        .await?;
         let msg = format!("accepted by {}", cand.adv.name);
         self.event("accepted", Some(cand.adv.id), None, Some(msg), Some(ms));
         self.flush(&tx).await?;
@@ -262,7 +338,12 @@ impl<'a> Run<'a> {
             return Err(Error::Conflict("the lead was finished by another process".into()));
         }
         commit(tx).await?;
-        Ok(Outcome::Rejected { lead_uuid: self.lead.uuid, error_type: f.error_type, message: f.message, required_fields: f.required })
+        Ok(Outcome::Rejected {
+            lead_uuid: self.lead.uuid,
+            error_type: f.error_type,
+            message: f.message,
+            required_fields: f.required,
+        })
     }
 }
 

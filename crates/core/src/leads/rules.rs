@@ -116,7 +116,9 @@ impl TrafficFilter {
         self.countries = countries;
         let mut excluded = Vec::with_capacity(self.excluded_countries.len());
         for (i, c) in self.excluded_countries.iter().enumerate() {
-            if let Some(c) = v.check(CountryCode::parse(&format!("{prefix}.excludedCountries[{i}]"), c)) {
+            if let Some(c) =
+                v.check(CountryCode::parse(&format!("{prefix}.excludedCountries[{i}]"), c))
+            {
                 excluded.push(c.as_str().to_owned());
             }
         }
@@ -149,11 +151,19 @@ impl TrafficFilter {
     }
 
     /// `Ok` when a lead from `country` at `at` passes; else the first reason it does not.
-    pub fn check(&self, country: Option<&str>, at: DateTime<Utc>) -> std::result::Result<(), FilterMiss> {
+    pub fn check(
+        &self,
+        country: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> std::result::Result<(), FilterMiss> {
         if !self.countries.is_empty() {
             let c = country.unwrap_or("");
             if !self.countries.iter().any(|x| x == c) {
-                return Err(FilterMiss::Country(if c.is_empty() { "(none)".into() } else { c.into() }));
+                return Err(FilterMiss::Country(if c.is_empty() {
+                    "(none)".into()
+                } else {
+                    c.into()
+                }));
             }
         }
         if let Some(c) = country
@@ -206,14 +216,23 @@ mod tests {
         // 16:59 UTC = 17:59 Berlin: still inside hour 17.
         assert_eq!(f.check(Some("DE"), at(2026, 11, 23, 16, 59)), Ok(()));
         assert_eq!(f.check(Some("DE"), at(2026, 11, 23, 17, 0)), Err(FilterMiss::Hour(18)));
-        assert_eq!(f.check(Some("FR"), at(2026, 11, 23, 10, 0)), Err(FilterMiss::Country("FR".into())));
-        assert_eq!(f.check(None, at(2026, 11, 23, 10, 0)), Err(FilterMiss::Country("(none)".into())));
+        assert_eq!(
+            f.check(Some("FR"), at(2026, 11, 23, 10, 0)),
+            Err(FilterMiss::Country("FR".into()))
+        );
+        assert_eq!(
+            f.check(None, at(2026, 11, 23, 10, 0)),
+            Err(FilterMiss::Country("(none)".into()))
+        );
         // Saturday.
         assert_eq!(f.check(Some("DE"), at(2026, 11, 28, 10, 0)), Err(FilterMiss::Weekday(6)));
         let no_de = TrafficFilter { excluded_countries: vec!["de".into()], ..Default::default() }
             .validated("trafficFilter")
             .unwrap();
-        assert_eq!(no_de.check(Some("DE"), at(2026, 11, 23, 8, 0)), Err(FilterMiss::Country("DE".into())));
+        assert_eq!(
+            no_de.check(Some("DE"), at(2026, 11, 23, 8, 0)),
+            Err(FilterMiss::Country("DE".into()))
+        );
         assert_eq!(no_de.check(Some("FR"), at(2026, 11, 23, 8, 0)), Ok(()));
         assert_eq!(no_de.check(None, at(2026, 11, 23, 8, 0)), Ok(()));
         // Sunday 23:30 UTC is Monday 00:30 in Berlin — weekday ok, hour not.
@@ -241,7 +260,12 @@ mod tests {
         .validated("trafficFilter")
         .unwrap_err();
         let s = format!("{e:?}");
-        for f in ["trafficFilter.countries[0]", "trafficFilter.weekdays", "trafficFilter.hourFrom", "trafficFilter.timezone"] {
+        for f in [
+            "trafficFilter.countries[0]",
+            "trafficFilter.weekdays",
+            "trafficFilter.hourFrom",
+            "trafficFilter.timezone",
+        ] {
             assert!(s.contains(f), "{f} missing in {s}");
         }
     }

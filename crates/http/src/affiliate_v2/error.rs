@@ -47,7 +47,13 @@ impl<T> AffContext<T> for brokercrm_core::Result<T> {
     }
 }
 
-fn body(name: &str, message: &str, code: StatusCode, kind: Option<&str>, data: Option<Value>) -> Response {
+fn body(
+    name: &str,
+    message: &str,
+    code: StatusCode,
+    kind: Option<&str>,
+    data: Option<Value>,
+) -> Response {
     let b = AffErrorBody {
         name: name.into(),
         message: message.into(),
@@ -65,7 +71,13 @@ pub fn not_found() -> Response {
 
 /// The seed's 410 body for retired API versions.
 pub fn gone() -> Response {
-    body("MoleculerError", "API version V1 is not supported", StatusCode::GONE, Some("NOT_SUPPORTED"), None)
+    body(
+        "MoleculerError",
+        "API version V1 is not supported",
+        StatusCode::GONE,
+        Some("NOT_SUPPORTED"),
+        None,
+    )
 }
 
 /// The push-validation body (422 FIXABLE_INPUT) of seed 001.
@@ -78,7 +90,13 @@ pub fn fixable(message: &str) -> Response {
         "externalLeadId": "",
         "requiredResponseFields": [],
     });
-    body("MoleculerError", "Validation Error", StatusCode::UNPROCESSABLE_ENTITY, Some("FIXABLE_INPUT"), Some(data))
+    body(
+        "MoleculerError",
+        "Validation Error",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("FIXABLE_INPUT"),
+        Some(data),
+    )
 }
 
 /// The query-validation body (422 VALIDATION_ERROR) of seed 001's GET.
@@ -93,7 +111,10 @@ pub fn params_invalid(items: Vec<Value>) -> Response {
 }
 
 fn field_items(fields: &[FieldError]) -> Vec<Value> {
-    fields.iter().map(|f| json!({"type": "invalid", "message": f.message, "field": f.field})).collect()
+    fields
+        .iter()
+        .map(|f| json!({"type": "invalid", "message": f.message, "field": f.field}))
+        .collect()
 }
 
 impl IntoResponse for AffError {
@@ -109,8 +130,16 @@ impl IntoResponse for AffError {
                 Op::Push => fixable(&msg),
                 Op::Read => params_invalid(vec![json!({"type": "invalid", "message": msg})]),
             },
-            Error::Unauthorized(msg) => body("MoleculerError", &msg, status, Some("ERROR_AUTHORIZATION"), None),
-            Error::Forbidden => body("MoleculerError", "Unauthorized", StatusCode::UNAUTHORIZED, Some("ERROR_AUTHORIZATION"), None),
+            Error::Unauthorized(msg) => {
+                body("MoleculerError", &msg, status, Some("ERROR_AUTHORIZATION"), None)
+            }
+            Error::Forbidden => body(
+                "MoleculerError",
+                "Unauthorized",
+                StatusCode::UNAUTHORIZED,
+                Some("ERROR_AUTHORIZATION"),
+                None,
+            ),
             Error::NotFound(_) => not_found(),
             Error::RateLimited { retry_after_secs } => {
                 let mut r = body("RateLimitExceeded", "Rate limit exceeded", status, None, None);
@@ -119,12 +148,22 @@ impl IntoResponse for AffError {
                 }
                 r
             }
-            Error::UnsupportedMediaType => body("UnsupportedContentType", "Unsupported content type", status, None, None),
-            Error::PayloadTooLarge => body("PayloadTooLarge", "Request body is too large", status, None, None),
+            Error::UnsupportedMediaType => {
+                body("UnsupportedContentType", "Unsupported content type", status, None, None)
+            }
+            Error::PayloadTooLarge => {
+                body("PayloadTooLarge", "Request body is too large", status, None, None)
+            }
             Error::Conflict(_) | Error::Upstream(_) | Error::Internal(_) => {
                 tracing::error!(error = %e, "affiliate API request failed");
                 let msg = if op == Op::Push { "Can't create lead" } else { "Internal error" };
-                body("MoleculerError", msg, StatusCode::INTERNAL_SERVER_ERROR, Some("ERROR_FSM"), None)
+                body(
+                    "MoleculerError",
+                    msg,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Some("ERROR_FSM"),
+                    None,
+                )
             }
         }
     }

@@ -31,7 +31,11 @@ pub struct GoalType {
         (status = 429, description = "More than 10 requests in 3 seconds", body = AffErrorBody)
     )
 )]
-pub async fn get_goal_types(State(app): State<App>, ip: ClientIp, headers: HeaderMap) -> AffResult<Json<Vec<GoalType>>> {
+pub async fn get_goal_types(
+    State(app): State<App>,
+    ip: ClientIp,
+    headers: HeaderMap,
+) -> AffResult<Json<Vec<GoalType>>> {
     let who = caller(&app, &headers, &ip, Op::Read).await?;
     affiliate_api::check_get_limit(&app, &who).await.during(Op::Read)?;
     let rows = affiliate_api::goal_types(&app).await.during(Op::Read)?;

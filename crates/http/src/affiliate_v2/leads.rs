@@ -59,7 +59,10 @@ fn view(v: LeadView) -> Value {
     put("uuid", json!(v.conversion.uuid));
     put("goalTypeUuid", json!(v.goal.uuid));
     put("goalType", json!(v.goal.name));
-    put("leadSource", json!(v.offer.as_ref().map(|o| o.lead_source.clone().unwrap_or_else(|| o.name.clone()))));
+    put(
+        "leadSource",
+        json!(v.offer.as_ref().map(|o| o.lead_source.clone().unwrap_or_else(|| o.name.clone()))),
+    );
     put("country", json!(v.lead.country));
     put("ip", json!(v.lead.ip));
     put("countryLanguage", json!(v.lead.language));
@@ -69,14 +72,20 @@ fn view(v: LeadView) -> Value {
     put("tpUuid", Value::Null);
     put("funnelUuid", json!(v.offer.as_ref().map(|o| &o.uuid)));
     put("funnelGroupUuid", Value::Null);
-    put("funnelName", json!(v.offer.as_ref().map(|o| o.funnel_name.clone().unwrap_or_else(|| o.name.clone()))));
+    put(
+        "funnelName",
+        json!(v.offer.as_ref().map(|o| o.funnel_name.clone().unwrap_or_else(|| o.name.clone()))),
+    );
     put("funnelUrl", json!(v.offer.as_ref().and_then(|o| o.funnel_url.clone())));
     put("funnelLanguage", json!(v.offer.as_ref().and_then(|o| o.funnel_language.clone())));
     for (k, val) in v.profile {
         m.entry(k).or_insert(val);
     }
     m.insert("isTest".into(), json!(v.lead.is_test));
-    m.insert("createdAt".into(), json!(v.conversion.created_at.to_rfc3339_opts(SecondsFormat::Millis, true)));
+    m.insert(
+        "createdAt".into(),
+        json!(v.conversion.created_at.to_rfc3339_opts(SecondsFormat::Millis, true)),
+    );
     Value::Object(m)
 }
 
@@ -98,25 +107,47 @@ fn date(field: &str, raw: &str, end_of_day: bool) -> Result<DateTime<Utc>, Value
         return Ok(t.and_utc());
     }
     if let Ok(d) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        let t = if end_of_day { d.and_hms_micro_opt(23, 59, 59, 999_999) } else { d.and_hms_opt(0, 0, 0) };
+        let t = if end_of_day {
+            d.and_hms_micro_opt(23, 59, 59, 999_999)
+        } else {
+            d.and_hms_opt(0, 0, 0)
+        };
         if let Some(t) = t {
             return Ok(t.and_utc());
         }
     }
-    Err(item("date", field, format!("The '{field}' field must be a Date (UTC, e.g. 2023-06-22T00:00Z)."), raw, None))
+    Err(item(
+        "date",
+        field,
+        format!("The '{field}' field must be a Date (UTC, e.g. 2023-06-22T00:00Z)."),
+        raw,
+        None,
+    ))
 }
 
 fn number(field: &str, raw: &str, min: u64, max: Option<u64>) -> Result<u64, Value> {
-    let n: u64 = raw
-        .parse()
-        .map_err(|_| item("number", field, format!("The '{field}' field must be a number."), raw, None))?;
+    let n: u64 = raw.parse().map_err(|_| {
+        item("number", field, format!("The '{field}' field must be a number."), raw, None)
+    })?;
     if n < min {
-        return Err(item("numberMin", field, format!("The '{field}' field must be greater than or equal to {min}."), raw, Some(json!(min))));
+        return Err(item(
+            "numberMin",
+            field,
+            format!("The '{field}' field must be greater than or equal to {min}."),
+            raw,
+            Some(json!(min)),
+        ));
     }
     if let Some(max) = max
         && n > max
     {
-        return Err(item("numberMax", field, format!("The '{field}' field must be less than or equal to {max}."), raw, Some(json!(max))));
+        return Err(item(
+            "numberMax",
+            field,
+            format!("The '{field}' field must be less than or equal to {max}."),
+            raw,
+            Some(json!(max)),
+        ));
     }
     Ok(n)
 }
@@ -133,11 +164,19 @@ fn parse(params: &[(String, String)]) -> Result<LeadQuery, Vec<Value>> {
             "per_page" => number(k, raw, 1, Some(100)).map(|n| q.per_page = n),
             "goal_type_uuid" => uuid::Uuid::parse_str(raw)
                 .map(|u| q.goal_type_uuid = Some(u.to_string()))
-                .map_err(|_| item("uuid", k, format!("The '{k}' field must be a valid UUID."), raw, None)),
+                .map_err(|_| {
+                    item("uuid", k, format!("The '{k}' field must be a valid UUID."), raw, None)
+                }),
             "is_test" => match raw.as_str() {
                 "true" | "1" => Ok(Some(true)),
                 "false" | "0" => Ok(Some(false)),
-                _ => Err(item("boolean", k, format!("The '{k}' field must be a boolean."), raw, None)),
+                _ => Err(item(
+                    "boolean",
+                    k,
+                    format!("The '{k}' field must be a boolean."),
+                    raw,
+                    None,
+                )),
             }
             .map(|b| q.is_test = b),
             _ => Ok(()),

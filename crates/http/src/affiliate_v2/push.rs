@@ -69,13 +69,21 @@ pub struct PushLeadResponse {
         (status = 500, description = "Can't create lead", body = AffErrorBody)
     )
 )]
-pub async fn push_lead(State(app): State<App>, ip: ClientIp, headers: HeaderMap, body: Bytes) -> AffResult<Response> {
+pub async fn push_lead(
+    State(app): State<App>,
+    ip: ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AffResult<Response> {
     let who = caller(&app, &headers, &ip, Op::Push).await?;
     let json_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<mime::Mime>().ok())
-        .is_some_and(|m| m.type_() == mime::APPLICATION && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON)));
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        });
     if !json_type {
         return Err(Error::UnsupportedMediaType).during(Op::Push);
     }
@@ -85,11 +93,15 @@ pub async fn push_lead(State(app): State<App>, ip: ClientIp, headers: HeaderMap,
     };
     let submission = affiliate_api::parse_push(&app, &who, &value).during(Op::Push)?;
     let outcome = match submit(&app, submission).await {
-        Err(Error::NotFound(_)) => return Ok(fixable("Offer_id is unknown or not available to this affiliate")),
+        Err(Error::NotFound(_)) => {
+            return Ok(fixable("Offer_id is unknown or not available to this affiliate"));
+        }
         other => other.during(Op::Push)?,
     };
     Ok(match outcome {
-        Outcome::Accepted { lead_uuid, advertiser_uuid, advertiser_name, auto_login_url, .. } => Json(PushLeadResponse {
+        Outcome::Accepted {
+            lead_uuid, advertiser_uuid, advertiser_name, auto_login_url, ..
+        } => Json(PushLeadResponse {
             lead_uuid,
             auto_login_url: auto_login_url.unwrap_or_default(),
             advertiser_uuid,

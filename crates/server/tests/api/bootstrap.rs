@@ -57,14 +57,19 @@ async fn demo_runs_twice_and_its_credentials_work() {
 async fn demo_distribution_routes_de_leads_past_the_premium_desk() {
     use axum::http::{HeaderName, HeaderValue};
     let t = TestApp::spawn().await;
-    let first = serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
-    let creds = serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
+    let first =
+        serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
+    let creds =
+        serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
     let token = creds["affiliate_v2"]["token"].as_str().unwrap();
     let push = |country: &'static str, token: String| {
         let body = json!({"ip": "1.1.1.1", "country_code": country, "email": format!("demo-{country}@lead.test"), "first_name": "Demo"});
         t.server
             .post("/api/affiliates/v2/leads")
-            .add_header(HeaderName::from_static("authorization"), HeaderValue::from_str(&token).unwrap())
+            .add_header(
+                HeaderName::from_static("authorization"),
+                HeaderValue::from_str(&token).unwrap(),
+            )
             .json(&body)
     };
     // The first run's token was replaced.
@@ -79,11 +84,15 @@ async fn demo_distribution_routes_de_leads_past_the_premium_desk() {
     de.assert_status_ok();
     let de: Value = de.json();
     assert_eq!(de["advertiser_name"], brokercrm_app::demo_distribution::HOUSE);
-    let lead = brokercrm_store::repo::leads::leads::find_by_uuid(t.app.db().conn(), de["lead_uuid"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
-    let trace = brokercrm_store::repo::leads::events::for_lead(t.app.db().conn(), lead.id).await.unwrap();
+    let lead = brokercrm_store::repo::leads::leads::find_by_uuid(
+        t.app.db().conn(),
+        de["lead_uuid"].as_str().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let trace =
+        brokercrm_store::repo::leads::events::for_lead(t.app.db().conn(), lead.id).await.unwrap();
     let kinds: Vec<&str> = trace.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["received", "skipped", "accepted"]);
     assert_eq!(trace[1].error_type.as_deref(), Some("BLOCKED_BY_TRAFFIC_FILTER"));

@@ -178,7 +178,7 @@ async fn advertisers_crud_masks_secrets_and_rotates_postback_secret() {
         without(&got.1, &["uuid", "createdAt", "updatedAt", "config"]),
         json!({"name": "Acme", "kind": "lead_provider", "active": true, "timeoutMs": 20000,
             "requireAutoLogin": false, "requireExternalId": false, "hasPostbackSecret": false,
-            "trafficFilter": {"countries": ["DE"], "weekdays": [], "hourFrom": null,
+            "trafficFilter": {"countries": ["DE"], "excludedCountries": [], "weekdays": [], "hourFrom": null,
                 "hourTo": null, "timezone": "Europe/Berlin"}})
     );
     let shown = got.1.to_string();

@@ -38,7 +38,10 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, t: NewAutoLogin) -> Result<()>
 }
 
 /// Spends the link with `token_hash` if it is unused and unexpired; returns it, else `None`.
-pub async fn consume<C: ConnectionTrait>(conn: &C, token_hash: &str) -> Result<Option<AutoLoginRow>> {
+pub async fn consume<C: ConnectionTrait>(
+    conn: &C,
+    token_hash: &str,
+) -> Result<Option<AutoLoginRow>> {
     let at = now();
     let res = AutoLogin::update_many()
         .col_expr(auto_login_tokens::Column::UsedAt, Expr::value(at))

@@ -9,7 +9,12 @@ use crate::entities::cap_counters::{self, Entity as CapCounter};
 use crate::error::DbResultExt;
 
 /// Counts one lead against `cap_id` in `period` unless it already reached `max`.
-pub async fn reserve<C: ConnectionTrait>(conn: &C, cap_id: i64, period: &str, max: i32) -> Result<bool> {
+pub async fn reserve<C: ConnectionTrait>(
+    conn: &C,
+    cap_id: i64,
+    period: &str,
+    max: i32,
+) -> Result<bool> {
     if max <= 0 {
         return Ok(false);
     }

@@ -77,7 +77,10 @@ pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<
     CrmLead::find_by_id(id).one(conn).await.db()
 }
 
-pub async fn find_by_lead<C: ConnectionTrait>(conn: &C, lead_id: i64) -> Result<Option<CrmLeadRow>> {
+pub async fn find_by_lead<C: ConnectionTrait>(
+    conn: &C,
+    lead_id: i64,
+) -> Result<Option<CrmLeadRow>> {
     CrmLead::find().filter(crm_leads::Column::LeadId.eq(lead_id)).one(conn).await.db()
 }
 

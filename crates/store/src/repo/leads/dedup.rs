@@ -25,9 +25,13 @@ pub async fn claim<C: ConnectionTrait>(
     let n = DedupKey::insert(row)
         .on_conflict(
             OnConflict::column(lead_dedup_keys::Column::KeyHash)
-                .update_columns([lead_dedup_keys::Column::LeadId, lead_dedup_keys::Column::ExpiresAt])
+                .update_columns([
+                    lead_dedup_keys::Column::LeadId,
+                    lead_dedup_keys::Column::ExpiresAt,
+                ])
                 .action_and_where(
-                    Expr::col((lead_dedup_keys::Entity, lead_dedup_keys::Column::ExpiresAt)).lte(now),
+                    Expr::col((lead_dedup_keys::Entity, lead_dedup_keys::Column::ExpiresAt))
+                        .lte(now),
                 )
                 .to_owned(),
         )

@@ -1,7 +1,9 @@
 //! A lead's routing trace: appended in order, read back for staff.
 
 use brokercrm_core::Result;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::db::now;
 use crate::entities::lead_events::{self, Entity as LeadEvent};
@@ -21,7 +23,11 @@ pub struct NewEvent {
 }
 
 /// Appends `events` to `lead_id`'s trace in one statement.
-pub async fn append<C: ConnectionTrait>(conn: &C, lead_id: i64, events: Vec<NewEvent>) -> Result<()> {
+pub async fn append<C: ConnectionTrait>(
+    conn: &C,
+    lead_id: i64,
+    events: Vec<NewEvent>,
+) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }

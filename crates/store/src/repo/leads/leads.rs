@@ -4,8 +4,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::now;
@@ -247,4 +247,19 @@ pub async fn list_for_affiliate<C: ConnectionTrait>(
         .await
         .db()?;
     Ok((rows, total))
+}
+
+/// The newest lead `advertiser_id` knows as `external_id` (advertiser postbacks).
+pub async fn find_by_external_id<C: ConnectionTrait>(
+    conn: &C,
+    advertiser_id: i64,
+    external_id: &str,
+) -> Result<Option<LeadRow>> {
+    Lead::find()
+        .filter(leads::Column::AdvertiserId.eq(advertiser_id))
+        .filter(leads::Column::ExternalId.eq(external_id))
+        .order_by_desc(leads::Column::Id)
+        .one(conn)
+        .await
+        .db()
 }

@@ -8,7 +8,8 @@ pub mod conversions;
 pub mod crm_leads;
 pub mod dedup;
 pub mod events;
-#[allow(clippy::module_inception)] // `repo::leads::leads`: the lead rows among the other lead tables.
+#[allow(clippy::module_inception)]
+// `repo::leads::leads`: the lead rows among the other lead tables.
 pub mod leads;
 pub mod routing_config;
 pub mod windows;

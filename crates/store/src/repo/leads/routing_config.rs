@@ -3,9 +3,7 @@
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::db::now;
 use crate::entities::{
@@ -23,7 +21,10 @@ pub use crate::entities::offers::Model as OfferRow;
 pub use crate::entities::rotation_entries::Model as RotationEntryRow;
 
 /// The token with this hash, whatever its state.
-pub async fn token_by_hash<C: ConnectionTrait>(conn: &C, hash: &str) -> Result<Option<AffiliateTokenRow>> {
+pub async fn token_by_hash<C: ConnectionTrait>(
+    conn: &C,
+    hash: &str,
+) -> Result<Option<AffiliateTokenRow>> {
     affiliate_tokens::Entity::find()
         .filter(affiliate_tokens::Column::TokenHash.eq(hash))
         .one(conn)
@@ -79,11 +80,17 @@ pub async fn rotation<C: ConnectionTrait>(
         .collect())
 }
 
-pub async fn advertiser_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<AdvertiserRow>> {
+pub async fn advertiser_by_id<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<AdvertiserRow>> {
     advertisers::Entity::find_by_id(id).one(conn).await.db()
 }
 
-pub async fn advertiser_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Option<AdvertiserRow>> {
+pub async fn advertiser_by_uuid<C: ConnectionTrait>(
+    conn: &C,
+    uuid: &str,
+) -> Result<Option<AdvertiserRow>> {
     advertisers::Entity::find().filter(advertisers::Column::Uuid.eq(uuid)).one(conn).await.db()
 }
 
@@ -133,16 +140,26 @@ pub async fn goal_types_all<C: ConnectionTrait>(conn: &C) -> Result<Vec<GoalType
     goal_types::Entity::find().order_by_asc(goal_types::Column::Id).all(conn).await.db()
 }
 
-pub async fn goal_type_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Option<GoalTypeRow>> {
+pub async fn goal_type_by_uuid<C: ConnectionTrait>(
+    conn: &C,
+    uuid: &str,
+) -> Result<Option<GoalTypeRow>> {
     goal_types::Entity::find().filter(goal_types::Column::Uuid.eq(uuid)).one(conn).await.db()
 }
 
-pub async fn goal_type_by_name<C: ConnectionTrait>(conn: &C, name: &str) -> Result<Option<GoalTypeRow>> {
+pub async fn goal_type_by_name<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+) -> Result<Option<GoalTypeRow>> {
     goal_types::Entity::find().filter(goal_types::Column::Name.eq(name)).one(conn).await.db()
 }
 
 /// Creates the goal type `name` unless it exists (first writer wins); returns it.
-pub async fn ensure_goal_type<C: ConnectionTrait>(conn: &C, name: &str, system: bool) -> Result<GoalTypeRow> {
+pub async fn ensure_goal_type<C: ConnectionTrait>(
+    conn: &C,
+    name: &str,
+    system: bool,
+) -> Result<GoalTypeRow> {
     let row = goal_types::ActiveModel {
         uuid: Set(uuid::Uuid::now_v7().to_string()),
         name: Set(name.to_owned()),
@@ -152,7 +169,9 @@ pub async fn ensure_goal_type<C: ConnectionTrait>(conn: &C, name: &str, system: 
     };
     goal_types::Entity::insert(row)
         .on_conflict(
-            sea_orm::sea_query::OnConflict::column(goal_types::Column::Name).do_nothing().to_owned(),
+            sea_orm::sea_query::OnConflict::column(goal_types::Column::Name)
+                .do_nothing()
+                .to_owned(),
         )
         .exec_without_returning(conn)
         .await

@@ -5,8 +5,7 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::entities::rate_limit_hits::{self, Entity as Hit};
@@ -21,10 +20,8 @@ pub async fn hold<C: ConnectionTrait>(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>> {
-    let row = request_fingerprints::ActiveModel {
-        key: Set(key.to_owned()),
-        expires_at: Set(expires_at),
-    };
+    let row =
+        request_fingerprints::ActiveModel { key: Set(key.to_owned()), expires_at: Set(expires_at) };
     let col = (request_fingerprints::Entity, request_fingerprints::Column::ExpiresAt);
     let n = Fingerprint::insert(row)
         .on_conflict(
@@ -46,7 +43,8 @@ pub async fn hold<C: ConnectionTrait>(
 /// Serialises concurrent callers on `key` for the rest of the transaction (a row lock on
 /// PostgreSQL; SQLite write transactions are already serial).
 pub async fn lock<C: ConnectionTrait>(conn: &C, key: &str, until: DateTime<Utc>) -> Result<()> {
-    let row = request_fingerprints::ActiveModel { key: Set(key.to_owned()), expires_at: Set(until) };
+    let row =
+        request_fingerprints::ActiveModel { key: Set(key.to_owned()), expires_at: Set(until) };
     Fingerprint::insert(row)
         .on_conflict(
             OnConflict::column(request_fingerprints::Column::Key)
@@ -80,12 +78,20 @@ pub async fn hits_since<C: ConnectionTrait>(
 }
 
 pub async fn add_hit<C: ConnectionTrait>(conn: &C, key: &str, at: DateTime<Utc>) -> Result<()> {
-    let row = rate_limit_hits::ActiveModel { key: Set(key.to_owned()), at: Set(at), ..Default::default() };
+    let row = rate_limit_hits::ActiveModel {
+        key: Set(key.to_owned()),
+        at: Set(at),
+        ..Default::default()
+    };
     Hit::insert(row).exec_without_returning(conn).await.db().map(|_| ())
 }
 
 /// Drops hits of `key` older than `before` (keeps the log small).
-pub async fn prune_hits<C: ConnectionTrait>(conn: &C, key: &str, before: DateTime<Utc>) -> Result<()> {
+pub async fn prune_hits<C: ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    before: DateTime<Utc>,
+) -> Result<()> {
     Hit::delete_many()
         .filter(rate_limit_hits::Column::Key.eq(key))
         .filter(rate_limit_hits::Column::At.lte(before))

@@ -528,6 +528,13 @@ async fn get_leads_is_isolated_per_affiliate_and_filters() {
     let theirs = list(&t, &b, "").await;
     assert_eq!(emails(&theirs), [b_body["email"].as_str().unwrap().to_lowercase()]);
     assert!(emails(&theirs).iter().all(|e| !pushed.contains(e)));
+    // Without paging parameters the first 20 are returned.
+    for _ in 0..20 {
+        fx::push_accepted(&t, &b, &fx::seed_body()).await;
+    }
+    assert_eq!(list(&t, &b, "").await.len(), 20);
+    assert_eq!(list(&t, &b, "?per_page=100").await.len(), 21);
+    assert_eq!(list(&t, &a, "").await.len(), 3);
 
     // Goal types.
     let goals: Value = fx::get(&t, &a, "/api/affiliates/v2/goal-types").await.json();

@@ -107,16 +107,23 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
 }
 
-/// The client's IP: the first `X-Forwarded-For` hop when present, else the socket peer.
+/// Whether `X-Forwarded-For` is trusted (set by the router from its configuration).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TrustForwardedFor(pub bool);
+
+/// The client's IP: the socket peer, or the first `X-Forwarded-For` hop when the deployment
+/// trusts that header (it sits behind a proxy that sets it).
 pub struct ClientIp(pub Option<std::net::IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let trusted = parts.extensions.get::<TrustForwardedFor>().is_some_and(|t| t.0);
         let fwd = parts
             .headers
             .get("x-forwarded-for")
+            .filter(|_| trusted)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .and_then(|s| s.trim().parse().ok());

@@ -32,6 +32,9 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     /// Prometheus handle rendering `/metrics`; `None` hides the endpoint.
     pub metrics: Option<PrometheusHandle>,
+    /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it; otherwise
+    /// any caller could claim any IP, e.g. to pass an affiliate token's IP allow-list).
+    pub trust_forwarded_for: bool,
 }
 
 /// The OpenAPI routers of every surface, before state is attached.
@@ -63,6 +66,7 @@ pub fn build_router(app: App, cfg: HttpConfig) -> Router {
         router = router.route("/metrics", get(move || std::future::ready(handle.render())));
     }
     router = router
+        .layer(axum::Extension(crate::extract::TrustForwardedFor(cfg.trust_forwarded_for)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(track_metrics))
         .layer(CatchPanicLayer::custom(|_| ApiError(Error::internal("handler panicked")).into_response()))

@@ -60,6 +60,8 @@ pub struct Config {
     pub shared_request_windows: bool,
     /// Lead-profile keys the affiliate API accepts.
     pub lead_profile_keys: Vec<String>,
+    /// Take client IPs from `X-Forwarded-For` (set only behind a proxy that overwrites it).
+    pub trust_forwarded_for: bool,
 }
 
 /// Defaults, as a serialisable layer.
@@ -87,6 +89,7 @@ struct Defaults {
     auto_login_ttl_secs: u64,
     shared_request_windows: bool,
     lead_profile_keys: Vec<String>,
+    trust_forwarded_for: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -129,6 +132,7 @@ impl Config {
             auto_login_ttl_secs: 24 * 3600,
             shared_request_windows: false,
             lead_profile_keys: brokercrm_app::config::default_lead_profile_keys(),
+            trust_forwarded_for: false,
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

@@ -102,6 +102,7 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
             body_limit: cfg.body_limit_bytes,
             cors_origins: cfg.cors_origins.clone(),
             metrics,
+            trust_forwarded_for: cfg.trust_forwarded_for,
         },
     );
     let listener = tokio::net::TcpListener::bind(&cfg.listen)

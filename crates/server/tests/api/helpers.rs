@@ -81,7 +81,11 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(brokercrm_store::db::now()));
         services.clock = clock.clone();
         let app = App::build(db, cfg, services, None).await.expect("app");
-        let router = brokercrm_http::build_router(app.clone(), HttpConfig::default());
+        let router = brokercrm_http::build_router(
+            app.clone(),
+            // Tests stand in for a proxy: they set X-Forwarded-For to choose the client IP.
+            HttpConfig { trust_forwarded_for: true, ..HttpConfig::default() },
+        );
         let server = TestServer::new(router);
         Self { server, app, emails, sms, db_url, clock, _dir: dir }
     }

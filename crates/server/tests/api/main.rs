@@ -8,6 +8,7 @@ mod helpers;
 mod activities;
 mod adapters;
 mod affiliate_v2;
+mod affiliate_v2_limits;
 mod api_keys;
 mod bootstrap;
 mod countries;

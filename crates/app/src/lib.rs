@@ -19,6 +19,7 @@ pub mod files;
 pub mod jobs;
 pub mod lead_provider;
 pub mod leads;
+pub mod ledger;
 pub mod oauth;
 pub mod password_reset;
 pub mod principal;

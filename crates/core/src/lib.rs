@@ -6,6 +6,7 @@ pub mod countries;
 pub mod error;
 pub mod ids;
 pub mod leads;
+pub mod ledger;
 pub mod money;
 pub mod net;
 pub mod onboarding;

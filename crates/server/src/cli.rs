@@ -31,6 +31,11 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Inspect the money ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
     /// Load the demo data set and write the credentials a newcomer needs as JSON.
     Demo {
         #[command(flatten)]
@@ -49,6 +54,18 @@ enum AdminCommand {
         email: String,
         #[command(flatten)]
         db: DbArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LedgerCommand {
+    /// Check every ledger invariant and print the report; exits non-zero on any violation.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -79,6 +96,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(db) => runtime::migrate(load(None, db)?).await,
         Command::Admin { command: AdminCommand::Create { email, db } } => {
             runtime::admin_create(load(None, db)?, email).await
+        }
+        Command::Ledger { command: LedgerCommand::Verify { db, json } } => {
+            runtime::ledger_verify(load(None, db)?, *json).await
         }
         Command::Demo { db, out } => crate::demo::run(load(None, db)?, out).await,
     }

@@ -1,4 +1,4 @@
-//! The `brokercrm` binary: serve | worker | migrate | admin | demo.
+//! The `brokercrm` binary: serve | worker | migrate | admin | ledger | demo.
 
 mod cli;
 mod config;

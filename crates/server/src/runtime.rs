@@ -158,3 +158,32 @@ pub async fn admin_create(cfg: Config, email: &str) -> anyhow::Result<()> {
     println!("one-time password: {password}");
     Ok(())
 }
+
+/// `brokercrm ledger verify`: prints the report; an error (non-zero exit) on any violation.
+pub async fn ledger_verify(cfg: Config, json: bool) -> anyhow::Result<()> {
+    init_tracing(&cfg);
+    let db = Db::connect(cfg.database_url.expose_secret())
+        .await
+        .context("connecting to the database")?;
+    let report = brokercrm_app::ledger::verify(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("verifying the ledger: {e:?}"))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "ledger: {} accounts, {} transfers, {} violations",
+            report.accounts,
+            report.transfers,
+            report.violations.len()
+        );
+        for v in &report.violations {
+            println!("  violation: {v}");
+        }
+    }
+    if report.is_clean() {
+        Ok(())
+    } else {
+        anyhow::bail!("{} ledger invariant violation(s)", report.violations.len())
+    }
+}

@@ -23,6 +23,8 @@ mod lead_provider;
 mod lead_recovery;
 mod lead_rotation;
 mod lead_routing;
+mod ledger;
+mod ledger_model;
 mod oauth;
 mod openapi;
 mod postbacks;

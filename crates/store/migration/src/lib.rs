@@ -7,6 +7,7 @@ mod m0002_platform;
 mod m0003_jobs;
 mod m0004_seed_countries;
 mod m0005_lead_distribution;
+mod m0006_ledger;
 mod util;
 
 /// Applies every migration in order.
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_jobs::Migration),
             Box::new(m0004_seed_countries::Migration),
             Box::new(m0005_lead_distribution::Migration),
+            Box::new(m0006_ledger::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub mod jobs;
 pub mod lead_dedup_keys;
 pub mod lead_events;
 pub mod leads;
+pub mod ledger_accounts;
+pub mod ledger_transfers;
 pub mod oauth_clients;
 pub mod oauth_codes;
 pub mod offers;

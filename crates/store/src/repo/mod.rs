@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod countries;
 pub mod distribution;
 pub mod leads;
+pub mod ledger;
 pub mod oauth;
 pub mod refresh_tokens;
 pub mod settings;

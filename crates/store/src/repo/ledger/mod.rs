@@ -1,0 +1,21 @@
+//! Persistence of the double-entry ledger: accounts (get-or-create by key), applying and
+//! resolving transfers with conditional updates inside the caller's write transaction, reads
+//! of balances and transfers, and the raw reads behind `ledger verify`.
+
+pub mod accounts;
+pub mod apply;
+pub mod moves;
+pub mod resolve;
+pub mod transfers;
+pub mod verify;
+
+pub use crate::entities::ledger_accounts::Model as AccountRow;
+pub use crate::entities::ledger_transfers::Model as TransferRow;
+
+/// The stored result of a transfer request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub transfer: TransferRow,
+    /// True when the id was already applied with the same body (nothing changed now).
+    pub replayed: bool,
+}

@@ -1,7 +1,7 @@
 //! The application context: database, configuration, keys and the outbound services every
 //! use case may need. Cheap to clone.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use brokercrm_core::Result;
@@ -9,6 +9,7 @@ use brokercrm_integrations::email::EmailSender;
 use brokercrm_integrations::geoip::{GeoIp, MaxMindGeoIp, NoGeoIp};
 use brokercrm_integrations::sms::{LogSmsSender, SmsSender};
 use brokercrm_store::Db;
+use brokercrm_store::db::Backend;
 use brokercrm_store::repo::settings;
 
 use brokercrm_integrations::advertisers::AdapterEnv;
@@ -16,6 +17,7 @@ use brokercrm_integrations::advertisers::AdapterEnv;
 use crate::clock::{Clock, SystemClock};
 use crate::config::AppConfig;
 use crate::files::{FileStore, LocalFileStore};
+use crate::leads::batch::IntakeQueue;
 use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
 use crate::leads::plan::PlanCache;
 use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
@@ -68,6 +70,9 @@ impl Services {
     }
 }
 
+/// Writer lanes of the lead intake batch on PostgreSQL (SQLite has one writer, so one lane).
+const INTAKE_LANES_POSTGRES: usize = 4;
+
 struct Inner {
     db: Db,
     cfg: AppConfig,
@@ -75,11 +80,22 @@ struct Inner {
     services: Services,
     gate: Arc<dyn RequestGate>,
     plans: PlanCache,
+    intake: IntakeQueue,
 }
 
 /// Shared application state handed to every use case.
 #[derive(Clone)]
 pub struct App(Arc<Inner>);
+
+/// A reference to the application that does not keep it alive (for its own background tasks).
+#[derive(Clone)]
+pub struct WeakApp(Weak<Inner>);
+
+impl WeakApp {
+    pub fn upgrade(&self) -> Option<App> {
+        self.0.upgrade().map(App)
+    }
+}
 
 impl App {
     /// Builds the context; loads the JWT signing secret from `jwt_secret` or the database,
@@ -103,7 +119,14 @@ impl App {
             None => Arc::new(MemoryGate::default()),
         };
         let plans = PlanCache::new(cfg.distribution_cache_ttl);
-        Ok(Self(Arc::new(Inner { db, cfg, jwt, services, gate, plans })))
+        let lanes = match db.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => INTAKE_LANES_POSTGRES,
+        };
+        Ok(Self(Arc::new_cyclic(|weak| {
+            let intake = IntakeQueue::spawn(&WeakApp(weak.clone()), lanes);
+            Inner { db, cfg, jwt, services, gate, plans, intake }
+        })))
     }
 
     pub fn db(&self) -> &Db {
@@ -137,6 +160,11 @@ impl App {
     /// The cached routing configuration (staff writes call `invalidate`).
     pub fn plans(&self) -> &PlanCache {
         &self.0.plans
+    }
+
+    /// The lead intake batch's writer lanes.
+    pub(crate) fn intake(&self) -> &IntakeQueue {
+        &self.0.intake
     }
 
     pub fn hasher(&self) -> PasswordHasherCfg {

@@ -33,5 +33,5 @@ pub mod users;
 pub mod workers;
 
 pub use config::AppConfig;
-pub use context::App;
+pub use context::{App, WeakApp};
 pub use principal::Principal;

@@ -22,9 +22,16 @@ pub enum Backend {
 }
 
 /// A pooled connection to the brokercrm database.
+///
+/// On SQLite, write transactions go through their own pool of one connection: SQLite admits one
+/// writer at a time, and writers queued fairly on that pool get the lock as soon as it is free,
+/// where writers racing for it on several connections would sleep in SQLite's busy handler
+/// (1, 2, 5, 10... ms back-off) and leave the lock idle. Reads use the main pool (WAL lets them
+/// run beside the writer). On PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    write: DatabaseConnection,
     backend: Backend,
 }
 
@@ -47,13 +54,15 @@ impl Db {
         if backend == Backend::Sqlite {
             ensure_sqlite_dir(url)?;
         }
-        let mut opts = ConnectOptions::new(url.to_owned());
-        opts.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
-        match backend {
-            Backend::Sqlite => {
-                opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        let pool = |size: u32| {
+            let mut opts = ConnectOptions::new(url.to_owned());
+            opts.sqlx_logging(false)
+                .connect_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(30))
+                .max_connections(size)
+                .min_connections(1);
+            if backend == Backend::Sqlite {
+                opts.map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
@@ -61,12 +70,19 @@ impl Db {
                         .create_if_missing(true)
                 });
             }
+            opts
+        };
+        match backend {
+            Backend::Sqlite => {
+                let conn = Database::connect(pool(8)).await.db()?;
+                let write = Database::connect(pool(1)).await.db()?;
+                Ok(Self { conn, write, backend })
+            }
             Backend::Postgres => {
-                opts.max_connections(32).min_connections(1);
+                let conn = Database::connect(pool(32)).await.db()?;
+                Ok(Self { write: conn.clone(), conn, backend })
             }
         }
-        let conn = Database::connect(opts).await.db()?;
-        Ok(Self { conn, backend })
     }
 
     /// Applies pending migrations.
@@ -89,7 +105,7 @@ impl Db {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        self.conn.begin_with_options(opts).await.db()
+        self.write.begin_with_options(opts).await.db()
     }
 
     /// A cheap round trip, for health checks.
@@ -99,6 +115,9 @@ impl Db {
 
     /// Closes the pool (graceful shutdown).
     pub async fn close(self) -> Result<()> {
+        if self.backend == Backend::Sqlite {
+            self.write.close().await.db()?;
+        }
         self.conn.close().await.db()
     }
 

@@ -215,7 +215,7 @@ pub async fn create(
             .after(&view),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(CreatedAffiliateToken { view, token })
 }
 
@@ -282,7 +282,7 @@ pub async fn update(
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 
@@ -308,7 +308,7 @@ pub async fn revoke(app: &App, actor: &Principal, uuid: &str) -> Result<Affiliat
             .after(&after),
     )
     .await?;
-    brokercrm_store::db::commit(tx).await?;
+    super::commit_config(app, tx).await?;
     Ok(after)
 }
 

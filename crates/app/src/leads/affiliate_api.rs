@@ -13,11 +13,11 @@ use brokercrm_store::repo::leads::conversions::{self, ConversionFilter};
 use brokercrm_store::repo::leads::routing_config::{
     self as cfg, AdvertiserRow, GoalTypeRow, OfferRow,
 };
-use brokercrm_store::repo::users;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::intake::{Channel, OfferRef, Submission};
+use super::plan;
 use crate::App;
 use crate::security::token_hash;
 
@@ -43,14 +43,11 @@ pub struct Caller {
 pub async fn authenticate(app: &App, raw: Option<&str>, ip: Option<IpAddr>) -> Result<Caller> {
     let raw = raw.map(|r| r.trim().trim_start_matches("Bearer ").trim()).filter(|r| !r.is_empty());
     let raw = raw.ok_or_else(|| Error::Unauthorized(UNAUTHORIZED.into()))?;
-    let token = cfg::token_by_hash(app.db().conn(), &token_hash(raw))
+    let auth = plan::token(app, &token_hash(raw))
         .await?
         .ok_or_else(|| Error::Unauthorized(UNAUTHORIZED.into()))?;
-    if !token.active || token.revoked_at.is_some() {
-        return Err(Error::Unauthorized(TOKEN_INACTIVE.into()));
-    }
-    let owner = users::find_by_id(app.db().conn(), token.affiliate_id).await?;
-    if owner.is_none_or(|u| u.status != users::ACTIVE) {
+    let token = &auth.token;
+    if !token.active || token.revoked_at.is_some() || !auth.owner_active {
         return Err(Error::Unauthorized(TOKEN_INACTIVE.into()));
     }
     if let Some(list) = token.ip_allowlist.as_deref() {
@@ -59,9 +56,7 @@ pub async fn authenticate(app: &App, raw: Option<&str>, ip: Option<IpAddr>) -> R
             return Err(Error::Unauthorized(IP_NOT_ALLOWED.into()));
         }
     }
-    let stale =
-        token.last_used_at.is_none_or(|t| app.clock().now() - t > chrono::Duration::minutes(1));
-    if stale {
+    if plan::should_touch(app, token) {
         cfg::touch_token(app.db().conn(), token.id).await?;
     }
     Ok(Caller {

@@ -1,7 +1,8 @@
 //! Accepting a lead from any channel (affiliate API v2, lead-provider API): resolve the
-//! offer, store the lead before any outbound call, then route it.
+//! offer, store the lead (in the intake batch) before any outbound call, then route it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use brokercrm_core::leads::LeadErrorType;
 use brokercrm_core::{Error, Result};
@@ -9,13 +10,14 @@ use serde::Serialize;
 
 use brokercrm_core::leads::rules::{DedupField, DedupScope};
 use brokercrm_integrations::advertisers::OutboundLead;
+use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::leads::dedup;
-use brokercrm_store::repo::leads::leads::{self as lead_repo, NewLead};
-use brokercrm_store::repo::leads::routing_config as cfg;
+use brokercrm_store::repo::leads::leads::{LeadRow, NewLead};
 
-use super::plan;
+use super::batch;
+use super::plan::{self, Candidate, DedupRule, OfferPlan};
 use super::profile_json;
-use super::routing::{Failure, Run};
+use super::routing::{Failure, Next, Run};
 use crate::App;
 use crate::security::token_hash;
 
@@ -94,16 +96,45 @@ pub enum Outcome {
     },
 }
 
+/// A lead ready to be stored: validated, its offer's plan resolved, outside any transaction.
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    affiliate_id: i64,
+    token_id: Option<i64>,
+    channel: Channel,
+    offer_id: i64,
+    plan: Arc<OfferPlan>,
+    rules: Arc<Vec<DedupRule>>,
+    lead_goal: i64,
+    outbound: OutboundLead,
+}
+
+/// A stored lead with where its routing stopped inside the transaction that stored it.
+pub(crate) struct Started {
+    pub run: Run,
+    pub step: Next,
+    pub rest: std::vec::IntoIter<Candidate>,
+}
+
 /// Stores the lead and routes it. `Err(NotFound("offer"))` when the offer does not exist or
 /// is not open to this affiliate (nothing is stored then); every other refusal is a stored
 /// lead with a `Rejected` outcome.
 pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
-    let conn = app.db().conn();
-    let offer = match &s.offer {
-        OfferRef::Id(id) => cfg::offer_by_id(conn, *id).await?,
-        OfferRef::Uuid(u) => cfg::offer_by_uuid(conn, u).await?,
-        OfferRef::Default(Some(id)) => cfg::offer_by_id(conn, *id).await?,
+    let prepared = prepare(app, s).await?;
+    let Started { run, step, rest } = batch::start(app, prepared).await?;
+    run.after_commit(step, rest).await
+}
+
+/// Resolves the offer and its cached plan; reads only.
+async fn prepare(app: &App, s: Submission) -> Result<Prepared> {
+    let key = match &s.offer {
+        OfferRef::Id(id) | OfferRef::Default(Some(id)) => Some(plan::OfferKey::Id(*id)),
+        OfferRef::Uuid(u) => Some(plan::OfferKey::Uuid(u.clone())),
         OfferRef::Default(None) => None,
+    };
+    let offer = match key {
+        Some(key) => plan::offer(app, key).await?,
+        None => None,
     }
     .filter(|o| o.active && o.affiliate_id.is_none_or(|a| a == s.affiliate_id))
     .ok_or(Error::NotFound("offer"))?;
@@ -112,10 +143,6 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
     let plan = plan::offer_plan(app, offer).await?;
     let rules = plan::dedup_rules(app).await?;
     let lead_goal = plan::lead_goal_id(app).await?;
-
-    let now = app.clock().now();
-    let budget = chrono::Duration::from_std(app.cfg().lead_global_timeout)
-        .unwrap_or(chrono::Duration::seconds(85));
     let outbound = OutboundLead {
         lead_uuid: uuid::Uuid::now_v7().to_string(),
         ip: s.ip,
@@ -131,34 +158,62 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
         offer_name,
         affiliate_id: Some(s.affiliate_id),
     };
-    let tx = app.db().begin_write().await?;
-    let lead = lead_repo::insert(
-        &tx,
-        NewLead {
-            uuid: outbound.lead_uuid.clone(),
-            affiliate_id: s.affiliate_id,
-            token_id: s.token_id,
-            channel: s.channel.as_str().to_owned(),
-            offer_id: Some(offer_id),
-            ip: outbound.ip.clone(),
-            country: outbound.country.clone(),
-            language: outbound.language.clone(),
-            is_test: outbound.is_test,
-            email: outbound.email.clone(),
-            phone: outbound.phone.clone(),
-            first_name: outbound.first_name.clone(),
-            last_name: outbound.last_name.clone(),
-            profile: profile_json(&outbound, true),
-            lease_until: now + chrono::Duration::seconds(30),
-            deadline_at: now + budget,
-        },
-    )
-    .await?;
-    let mut run = Run::new(app, lead, outbound, lead_goal, 0);
-    let msg = format!("received through {} for offer {}", s.channel.as_str(), plan.offer.name);
-    run.event("received", None, None, Some(msg), None);
+    Ok(Prepared {
+        affiliate_id: s.affiliate_id,
+        token_id: s.token_id,
+        channel: s.channel,
+        offer_id,
+        plan,
+        rules,
+        lead_goal,
+        outbound,
+    })
+}
 
-    for rule in rules.iter() {
+/// The lead row a prepared lead is stored as.
+pub(crate) fn new_lead(app: &App, p: &Prepared) -> NewLead {
+    let now = app.clock().now();
+    let budget = chrono::Duration::from_std(app.cfg().lead_global_timeout)
+        .unwrap_or(chrono::Duration::seconds(85));
+    let out = &p.outbound;
+    NewLead {
+        uuid: out.lead_uuid.clone(),
+        affiliate_id: p.affiliate_id,
+        token_id: p.token_id,
+        channel: p.channel.as_str().to_owned(),
+        offer_id: Some(p.offer_id),
+        ip: out.ip.clone(),
+        country: out.country.clone(),
+        language: out.language.clone(),
+        is_test: out.is_test,
+        email: out.email.clone(),
+        phone: out.phone.clone(),
+        first_name: out.first_name.clone(),
+        last_name: out.last_name.clone(),
+        profile: profile_json(out, true),
+        lease_until: now + chrono::Duration::seconds(30),
+        deadline_at: now + budget,
+    }
+}
+
+/// Routes a prepared lead, already stored as `lead`, inside `tx` (which the caller commits):
+/// dedup claims, country blocks, then the rotation up to its outcome or its first external
+/// call. The run's writes are held back for the batch ([`Run::take_deferred`]).
+pub(crate) async fn start_in(
+    app: &App,
+    tx: &DatabaseTransaction,
+    p: Prepared,
+    lead: LeadRow,
+) -> Result<Started> {
+    let now = app.clock().now();
+    let outbound = p.outbound;
+    let mut run = Run::new(app.clone(), lead, outbound, p.lead_goal, 0);
+    run.defer_writes();
+    let msg = format!("received through {} for offer {}", p.channel.as_str(), p.plan.offer.name);
+    run.event("received", None, None, Some(msg), None);
+    let no_rest = || Vec::new().into_iter();
+
+    for rule in p.rules.iter() {
         let (key, value) = match rule.field {
             DedupField::Email => {
                 ("email", run.outbound.email.as_deref().map(|e| e.trim().to_lowercase()))
@@ -168,28 +223,31 @@ pub async fn submit(app: &App, s: Submission) -> Result<Outcome> {
         let Some(value) = value.filter(|v| !v.is_empty()) else { continue };
         let scope = match rule.scope {
             DedupScope::Global => "*".to_owned(),
-            DedupScope::Affiliate => s.affiliate_id.to_string(),
+            DedupScope::Affiliate => p.affiliate_id.to_string(),
         };
         let hash = token_hash(&format!("{}|{scope}|{key}|{value}", rule.id));
         let window = chrono::Duration::from_std(rule.window).unwrap_or_default();
-        if !dedup::claim(&tx, &hash, run.lead.id, now, now + window).await? {
+        if !dedup::claim(tx, &hash, run.lead.id, now, now + window).await? {
             let minutes = rule.window.as_secs().div_ceil(60);
             let mut f = Failure::new(
                 LeadErrorType::CrmDuplicationError,
                 format!("a lead with this {key} was received within the last {minutes} minutes"),
             );
             f.required = vec![RequiredField { key: key.to_owned(), value: run.value_of(key) }];
-            return run.reject(tx, f).await;
+            let step = Next::Done(run.reject(tx, f).await?);
+            return Ok(Started { run, step, rest: no_rest() });
         }
     }
     if let Some(c) = run.outbound.country.as_deref()
-        && plan.blocked.iter().any(|b| b == c)
+        && p.plan.blocked.iter().any(|b| b == c)
     {
         let f = Failure::new(LeadErrorType::BlockCountry, format!("country {c} is not allowed"));
-        return run.reject(tx, f).await;
+        let step = Next::Done(run.reject(tx, f).await?);
+        return Ok(Started { run, step, rest: no_rest() });
     }
-    let candidates = plan::order(&plan);
-    run.route(tx, candidates).await
+    let mut rest = plan::order(&p.plan).into_iter();
+    let step = run.advance(tx, &mut rest).await?;
+    Ok(Started { run, step, rest })
 }
 
 /// The digits of a phone number (dedup compares numbers, not formatting).

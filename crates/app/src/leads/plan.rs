@@ -11,7 +11,10 @@ use brokercrm_core::leads::rules::{
 use brokercrm_core::{Error, Result};
 use brokercrm_integrations::advertisers::{AdvertiserClient, ExternalKind, build_client};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::leads::routing_config::{self as cfg, AdvertiserRow, CapRow, OfferRow};
+use brokercrm_store::repo::leads::routing_config::{
+    self as cfg, AdvertiserRow, AffiliateTokenRow, CapRow, OfferRow,
+};
+use brokercrm_store::repo::users;
 use chrono_tz::Tz;
 
 use crate::App;
@@ -62,11 +65,30 @@ pub struct DedupRule {
     pub window: Duration,
 }
 
-/// Caches of the routing configuration.
+/// How a submission names its offer, as a cache key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OfferKey {
+    Id(i64),
+    Uuid(String),
+}
+
+/// An affiliate token with what authentication needs of its owner.
+#[derive(Debug, Clone)]
+pub struct TokenAuth {
+    pub token: AffiliateTokenRow,
+    pub owner_active: bool,
+}
+
+/// Caches of the routing configuration and of the lookups every pushed lead makes.
 pub struct PlanCache {
     plans: moka::future::Cache<i64, Arc<OfferPlan>>,
     rules: moka::future::Cache<(), Arc<Vec<DedupRule>>>,
     lead_goal: moka::future::Cache<(), i64>,
+    offers: moka::future::Cache<OfferKey, Option<OfferRow>>,
+    /// By token hash; `None` caches an unknown token too.
+    tokens: moka::future::Cache<String, Option<Arc<TokenAuth>>>,
+    /// Tokens whose `last_used_at` this instance wrote within the last minute.
+    touched: moka::sync::Cache<i64, ()>,
 }
 
 impl PlanCache {
@@ -78,6 +100,12 @@ impl PlanCache {
             lead_goal: moka::future::Cache::builder()
                 .time_to_live(Duration::from_secs(3600))
                 .build(),
+            offers: moka::future::Cache::builder().time_to_live(ttl).max_capacity(10_000).build(),
+            tokens: moka::future::Cache::builder().time_to_live(ttl).max_capacity(100_000).build(),
+            touched: moka::sync::Cache::builder()
+                .time_to_live(TOUCH_EVERY)
+                .max_capacity(100_000)
+                .build(),
         }
     }
 
@@ -86,8 +114,13 @@ impl PlanCache {
         self.plans.invalidate_all();
         self.rules.invalidate_all();
         self.lead_goal.invalidate_all();
+        self.offers.invalidate_all();
+        self.tokens.invalidate_all();
     }
 }
+
+/// How often a token's `last_used_at` is written at most.
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
 fn cached(app: &App) -> bool {
     !app.cfg().distribution_cache_ttl.is_zero()
@@ -162,6 +195,48 @@ fn candidate(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Candidate { adv, kind, priority, weight, filter, tz, caps, client })
+}
+
+/// The offer `key` names, from the cache when fresh.
+pub async fn offer(app: &App, key: OfferKey) -> Result<Option<OfferRow>> {
+    let load = async {
+        let conn = app.db().conn();
+        match &key {
+            OfferKey::Id(id) => cfg::offer_by_id(conn, *id).await,
+            OfferKey::Uuid(uuid) => cfg::offer_by_uuid(conn, uuid).await,
+        }
+    };
+    if !cached(app) {
+        return load.await;
+    }
+    app.plans().offers.try_get_with(key.clone(), load).await.map_err(unshare)
+}
+
+/// The affiliate token whose hash is `hash`, with its owner's state, from the cache when fresh.
+pub async fn token(app: &App, hash: &str) -> Result<Option<Arc<TokenAuth>>> {
+    let load = async {
+        let conn = app.db().conn();
+        let Some(token) = cfg::token_by_hash(conn, hash).await? else { return Ok(None) };
+        let owner = users::find_by_id(conn, token.affiliate_id).await?;
+        let owner_active = owner.is_some_and(|u| u.status == users::ACTIVE);
+        Ok(Some(Arc::new(TokenAuth { token, owner_active })))
+    };
+    if !cached(app) {
+        return load.await;
+    }
+    app.plans().tokens.try_get_with(hash.to_owned(), load).await.map_err(unshare)
+}
+
+/// Whether this instance should write the token's `last_used_at` now (once a minute at most).
+pub fn should_touch(app: &App, token: &AffiliateTokenRow) -> bool {
+    let fresh = token.last_used_at.is_some_and(|t| {
+        app.clock().now() - t < chrono::Duration::from_std(TOUCH_EVERY).unwrap_or_default()
+    });
+    if fresh || app.plans().touched.contains_key(&token.id) {
+        return false;
+    }
+    app.plans().touched.insert(token.id, ());
+    true
 }
 
 /// The active dedup rules.

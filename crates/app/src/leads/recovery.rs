@@ -50,7 +50,8 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
         Some(o) => Some(plan::offer_plan(app, o.clone()).await?),
         None => None,
     };
-    let mut run = Run::new(app, lead.clone(), outbound_of(&lead, offer_name), lead_goal, last_seq);
+    let mut run =
+        Run::new(app.clone(), lead.clone(), outbound_of(&lead, offer_name), lead_goal, last_seq);
     let tx = app.db().begin_write().await?;
     if let Some(last) = trace.last().filter(|e| e.kind == "attempt") {
         // The call may have reached the advertiser: never send it again.
@@ -70,10 +71,11 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
     );
     let Some(plan) = plan else {
         run.reject(
-            tx,
+            &tx,
             Failure::new(LeadErrorType::RotationError, "the lead's offer no longer exists"),
         )
         .await?;
+        commit(tx).await?;
         return Ok(true);
     };
     let tried: Vec<i64> = trace.iter().filter_map(|e| e.advertiser_id).collect();
@@ -83,7 +85,7 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
 }
 
 async fn mark_unknown(
-    run: &mut Run<'_>,
+    run: &mut Run,
     tx: &mut brokercrm_store::DatabaseTransaction,
     advertiser_id: Option<i64>,
     msg: &str,

@@ -1,6 +1,10 @@
 //! Routing one stored lead through its rotation: skip what filters, caps and required fields
 //! rule out (recording why), deliver to the first advertiser that takes it, and write every
 //! step to the lead's trace. Outbound calls happen only after the attempt is committed.
+//!
+//! [`Run::advance`] does the work inside a transaction it does not own (so the intake batch
+//! can run many leads in one), stopping before an outbound call; [`Run::after_commit`] makes
+//! that call once the caller committed, and goes on through the rest of the rotation.
 
 use std::time::{Duration, Instant};
 
@@ -10,6 +14,7 @@ use brokercrm_core::{Error, Result};
 use brokercrm_integrations::advertisers::{Delivery, OutboundLead};
 use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::db::commit;
+use brokercrm_store::repo::leads::conversions::NewConversion;
 use brokercrm_store::repo::leads::events::{self, NewEvent};
 use brokercrm_store::repo::leads::leads::{self as lead_repo, Finish, LeadRow};
 use brokercrm_store::repo::leads::{caps, conversions, dedup};
@@ -36,9 +41,50 @@ impl Failure {
     }
 }
 
+/// Where routing stopped inside a transaction.
+pub enum Next {
+    /// The lead has its outcome (written, not yet committed).
+    Done(Outcome),
+    /// The attempt on an external advertiser is written; call it after the commit.
+    Call(Call),
+}
+
+/// A pending call to an external advertiser.
+pub struct Call {
+    cand: Candidate,
+    client: std::sync::Arc<dyn brokercrm_integrations::advertisers::AdvertiserClient>,
+    timeout: Duration,
+    /// Accepted-cap slots held for this advertiser (given back if it rejects).
+    reserved: Vec<(i64, String)>,
+}
+
+/// Writes a run holds back while it is part of an intake batch, which inserts them for all
+/// its leads with one statement per table before it commits.
+#[derive(Default)]
+pub struct Deferred {
+    pub events: Vec<(i64, NewEvent)>,
+    pub conversions: Vec<NewConversion>,
+    pub crm_leads: Vec<internal_crm::DeferredCrmLead>,
+}
+
+impl Deferred {
+    /// Inserts everything held back, in `tx`.
+    pub async fn write(self, tx: &DatabaseTransaction) -> Result<()> {
+        events::append_many(tx, self.events).await?;
+        conversions::record_many(tx, self.conversions).await?;
+        internal_crm::insert_deferred(tx, self.crm_leads).await
+    }
+
+    fn absorb(&mut self, other: Deferred) {
+        self.events.extend(other.events);
+        self.conversions.extend(other.conversions);
+        self.crm_leads.extend(other.crm_leads);
+    }
+}
+
 /// The state of one routing run over a lead.
-pub struct Run<'a> {
-    pub app: &'a App,
+pub struct Run {
+    pub app: App,
     pub lead: LeadRow,
     pub outbound: OutboundLead,
     /// Id of the "Lead" goal type (resolved before any transaction opens).
@@ -47,12 +93,14 @@ pub struct Run<'a> {
     pending: Vec<NewEvent>,
     first_skip: Option<Failure>,
     last_failure: Option<Failure>,
+    /// `Some` while the run's writes are held back for its batch.
+    deferred: Option<Deferred>,
 }
 
-impl<'a> Run<'a> {
+impl Run {
     /// A run whose trace continues after entry `last_seq`.
     pub fn new(
-        app: &'a App,
+        app: App,
         lead: LeadRow,
         outbound: OutboundLead,
         lead_goal: i64,
@@ -67,6 +115,19 @@ impl<'a> Run<'a> {
             pending: Vec::new(),
             first_skip: None,
             last_failure: None,
+            deferred: None,
+        }
+    }
+
+    /// Holds back trace entries, conversions and CRM leads until [`Run::take_deferred`].
+    pub fn defer_writes(&mut self) {
+        self.deferred = Some(Deferred::default());
+    }
+
+    /// Moves what the run held back into `into` and makes it write directly again.
+    pub fn take_deferred(&mut self, into: &mut Deferred) {
+        if let Some(d) = self.deferred.take() {
+            into.absorb(d);
         }
     }
 
@@ -95,7 +156,14 @@ impl<'a> Run<'a> {
     }
 
     async fn flush(&mut self, tx: &DatabaseTransaction) -> Result<()> {
-        events::append(tx, self.lead.id, std::mem::take(&mut self.pending)).await
+        let pending = std::mem::take(&mut self.pending);
+        match &mut self.deferred {
+            Some(d) => {
+                d.events.extend(pending.into_iter().map(|e| (self.lead.id, e)));
+                Ok(())
+            }
+            None => events::append(tx, self.lead.id, pending).await,
+        }
     }
 
     fn skip(&mut self, cand: &Candidate, failure: Failure) {
@@ -126,20 +194,57 @@ impl<'a> Run<'a> {
         keys.iter().map(|k| RequiredField { key: k.clone(), value: self.value_of(k) }).collect()
     }
 
-    /// Tries `candidates` in order inside `tx` (which holds the lead's latest writes).
+    /// Routes through `candidates` in `tx` and commits it; calls happen after commits.
     pub async fn route(
         mut self,
-        mut tx: DatabaseTransaction,
+        tx: DatabaseTransaction,
         candidates: Vec<Candidate>,
     ) -> Result<Outcome> {
-        'next: for cand in candidates {
+        let mut rest = candidates.into_iter();
+        let step = self.advance(&tx, &mut rest).await?;
+        commit(tx).await?;
+        self.after_commit(step, rest).await
+    }
+
+    /// Goes on from `step` once the transaction that produced it is committed: makes the
+    /// pending call, records its result and continues with `rest`, a transaction per call.
+    pub async fn after_commit(
+        mut self,
+        mut step: Next,
+        mut rest: std::vec::IntoIter<Candidate>,
+    ) -> Result<Outcome> {
+        loop {
+            let call = match step {
+                Next::Done(outcome) => return Ok(outcome),
+                Next::Call(call) => call,
+            };
+            let started = Instant::now();
+            let delivery = call.client.deliver(&self.outbound, call.timeout).await;
+            let ms = elapsed_ms(started);
+            let tx = self.app.db().begin_write().await?;
+            step = match self.settle(&tx, call, delivery, ms).await? {
+                Some(outcome) => Next::Done(outcome),
+                None => self.advance(&tx, &mut rest).await?,
+            };
+            commit(tx).await?;
+        }
+    }
+
+    /// Tries the candidates in order inside `tx` until the lead has an outcome or an
+    /// external advertiser must be called (its attempt and lease are then written in `tx`).
+    pub async fn advance(
+        &mut self,
+        tx: &DatabaseTransaction,
+        rest: &mut std::vec::IntoIter<Candidate>,
+    ) -> Result<Next> {
+        'next: for cand in rest.by_ref() {
             let now = self.app.clock().now();
             if now >= self.lead.deadline_at {
                 let f = Failure::new(
                     LeadErrorType::TimeoutError,
                     "the rotation's global time-out ran out",
                 );
-                return self.reject(tx, f).await;
+                return self.reject(tx, f).await.map(Next::Done);
             }
             let country = self.outbound.country.clone();
             if let Some(filter) = &cand.filter
@@ -166,7 +271,7 @@ impl<'a> Run<'a> {
                 .filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref()))
             {
                 let key = cap_period_key(cap.period, now, cand.tz);
-                if caps::count(&tx, cap.id, &key).await? >= cap.max {
+                if caps::count(tx, cap.id, &key).await? >= cap.max {
                     let msg =
                         format!("rejected cap of {} per {} is full", cap.max, cap.period.as_str());
                     self.skip(&cand, Failure::new(LeadErrorType::RotationError, msg));
@@ -180,11 +285,11 @@ impl<'a> Run<'a> {
                 .filter(|c| c.kind == CapKind::Accepted && c.applies(country.as_deref()))
             {
                 let key = cap_period_key(cap.period, now, cand.tz);
-                if caps::reserve(&tx, cap.id, &key, cap.max).await? {
+                if caps::reserve(tx, cap.id, &key, cap.max).await? {
                     reserved.push((cap.id, key));
                 } else {
                     for (id, key) in &reserved {
-                        caps::release(&tx, *id, key).await?;
+                        caps::release(tx, *id, key).await?;
                     }
                     let scope =
                         cap.country.as_deref().map(|c| format!(" for {c}")).unwrap_or_default();
@@ -199,75 +304,23 @@ impl<'a> Run<'a> {
             }
             let Some(client) = cand.client.clone() else {
                 let started = Instant::now();
-                let d = internal_crm::deliver(self.app, &tx, &self.lead, &self.outbound).await?;
+                let queue = self.deferred.as_mut().map(|d| &mut d.crm_leads);
+                let d =
+                    internal_crm::deliver(&self.app, tx, &self.lead, &self.outbound, queue).await?;
                 let ms = elapsed_ms(started);
-                return self.accept(tx, &cand, d.external_id, d.auto_login_url, ms, true).await;
+                let outcome =
+                    self.accept(tx, &cand, d.external_id, d.auto_login_url, ms, true).await?;
+                return Ok(Next::Done(outcome));
             };
             let remaining = (self.lead.deadline_at - now).to_std().unwrap_or_default();
             let timeout = Duration::from_millis(cand.adv.timeout_ms.max(1) as u64).min(remaining);
             let msg =
                 format!("delivering to {} (time-out {} ms)", cand.adv.name, timeout.as_millis());
             self.event("attempt", Some(cand.adv.id), None, Some(msg), None);
-            self.flush(&tx).await?;
+            self.flush(tx).await?;
             let lease = now + chrono::Duration::from_std(timeout + LEASE_GRACE).unwrap_or_default();
-            lead_repo::renew_lease(&tx, self.lead.id, lease).await?;
-            commit(tx).await?;
-
-            let started = Instant::now();
-            let delivery = client.deliver(&self.outbound, timeout).await;
-            let ms = elapsed_ms(started);
-            tx = self.app.db().begin_write().await?;
-            let failure = match delivery {
-                Delivery::Accepted { external_id, auto_login_url } => {
-                    let missing = if cand.adv.require_auto_login && auto_login_url.is_none() {
-                        Some(Failure::new(
-                            LeadErrorType::NoAutologinUrl,
-                            format!(
-                                "{} accepted the lead without an auto-login URL",
-                                cand.adv.name
-                            ),
-                        ))
-                    } else if cand.adv.require_external_id && external_id.is_none() {
-                        Some(Failure::new(
-                            LeadErrorType::NoBrandCrmId,
-                            format!("{} accepted the lead without its lead id", cand.adv.name),
-                        ))
-                    } else {
-                        None
-                    };
-                    match missing {
-                        // The advertiser has the lead: stop here rather than deliver it twice.
-                        Some(f) => {
-                            self.event("rejected", Some(cand.adv.id), Some(&f), None, Some(ms));
-                            return self.reject(tx, f).await;
-                        }
-                        None => {
-                            return self
-                                .accept(tx, &cand, external_id, auto_login_url, ms, false)
-                                .await;
-                        }
-                    }
-                }
-                Delivery::Rejected { error_type, message, required_fields } => {
-                    let mut f = Failure::new(error_type, message);
-                    f.required = self.required(&required_fields);
-                    f
-                }
-            };
-            for (id, key) in &reserved {
-                caps::release(&tx, *id, key).await?;
-            }
-            let now = self.app.clock().now();
-            for cap in cand
-                .caps
-                .iter()
-                .filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref()))
-            {
-                caps::reserve(&tx, cap.id, &cap_period_key(cap.period, now, cand.tz), cap.max)
-                    .await?;
-            }
-            self.event("rejected", Some(cand.adv.id), Some(&failure), None, Some(ms));
-            self.last_failure = Some(failure);
+            lead_repo::renew_lease(tx, self.lead.id, lease).await?;
+            return Ok(Next::Call(Call { cand, client, timeout, reserved }));
         }
         let f = self.last_failure.take().or_else(|| self.first_skip.take()).unwrap_or_else(|| {
             Failure::new(
@@ -275,29 +328,90 @@ impl<'a> Run<'a> {
                 "no advertiser in the offer's rotation can take the lead",
             )
         });
-        self.reject(tx, f).await
+        self.reject(tx, f).await.map(Next::Done)
+    }
+
+    /// Records what an advertiser answered; `Some` when that ends the run.
+    async fn settle(
+        &mut self,
+        tx: &DatabaseTransaction,
+        call: Call,
+        delivery: Delivery,
+        ms: i32,
+    ) -> Result<Option<Outcome>> {
+        let cand = &call.cand;
+        let failure = match delivery {
+            Delivery::Accepted { external_id, auto_login_url } => {
+                let missing = if cand.adv.require_auto_login && auto_login_url.is_none() {
+                    Some(Failure::new(
+                        LeadErrorType::NoAutologinUrl,
+                        format!("{} accepted the lead without an auto-login URL", cand.adv.name),
+                    ))
+                } else if cand.adv.require_external_id && external_id.is_none() {
+                    Some(Failure::new(
+                        LeadErrorType::NoBrandCrmId,
+                        format!("{} accepted the lead without its lead id", cand.adv.name),
+                    ))
+                } else {
+                    None
+                };
+                let outcome = match missing {
+                    // The advertiser has the lead: stop here rather than deliver it twice.
+                    Some(f) => {
+                        self.event("rejected", Some(cand.adv.id), Some(&f), None, Some(ms));
+                        self.reject(tx, f).await?
+                    }
+                    None => self.accept(tx, cand, external_id, auto_login_url, ms, false).await?,
+                };
+                return Ok(Some(outcome));
+            }
+            Delivery::Rejected { error_type, message, required_fields } => {
+                let mut f = Failure::new(error_type, message);
+                f.required = self.required(&required_fields);
+                f
+            }
+        };
+        for (id, key) in &call.reserved {
+            caps::release(tx, *id, key).await?;
+        }
+        let now = self.app.clock().now();
+        let country = self.outbound.country.clone();
+        for cap in cand
+            .caps
+            .iter()
+            .filter(|c| c.kind == CapKind::Rejected && c.applies(country.as_deref()))
+        {
+            caps::reserve(tx, cap.id, &cap_period_key(cap.period, now, cand.tz), cap.max).await?;
+        }
+        self.event("rejected", Some(cand.adv.id), Some(&failure), None, Some(ms));
+        self.last_failure = Some(failure);
+        Ok(None)
     }
 
     async fn accept(
-        mut self,
-        tx: DatabaseTransaction,
+        &mut self,
+        tx: &DatabaseTransaction,
         cand: &Candidate,
         external_id: Option<String>,
         auto_login_url: Option<String>,
         ms: i32,
         keep_password: bool,
     ) -> Result<Outcome> {
-        conversions::record(
-            &tx,
-            self.lead.id,
-            self.lead_goal,
-            self.lead.affiliate_id,
-            conversions::SOURCE_ROUTING,
-        )
-        .await?;
+        let conversion = NewConversion {
+            lead_id: self.lead.id,
+            goal_type_id: self.lead_goal,
+            affiliate_id: self.lead.affiliate_id,
+            source: conversions::SOURCE_ROUTING,
+        };
+        match &mut self.deferred {
+            Some(d) => d.conversions.push(conversion),
+            None => {
+                conversions::record_many(tx, vec![conversion]).await?;
+            }
+        }
         let msg = format!("accepted by {}", cand.adv.name);
         self.event("accepted", Some(cand.adv.id), None, Some(msg), Some(ms));
-        self.flush(&tx).await?;
+        self.flush(tx).await?;
         let finish = Finish {
             status: lead_repo::ACCEPTED,
             advertiser_id: Some(cand.adv.id),
@@ -307,12 +421,11 @@ impl<'a> Run<'a> {
             auto_login_url: auto_login_url.clone(),
             profile: if keep_password { None } else { Some(profile_json(&self.outbound, false)) },
         };
-        if !lead_repo::finish(&tx, self.lead.id, finish).await? {
+        if !lead_repo::finish(tx, self.lead.id, finish).await? {
             return Err(Error::Conflict("the lead was finished by another process".into()));
         }
-        commit(tx).await?;
         Ok(Outcome::Accepted {
-            lead_uuid: self.lead.uuid,
+            lead_uuid: self.lead.uuid.clone(),
             advertiser_uuid: cand.adv.uuid.clone(),
             advertiser_name: cand.adv.name.clone(),
             auto_login_url,
@@ -320,11 +433,11 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// Ends the run with `f` as the lead's outcome.
-    pub async fn reject(mut self, tx: DatabaseTransaction, f: Failure) -> Result<Outcome> {
+    /// Ends the run with `f` as the lead's outcome (written in `tx`, which the caller commits).
+    pub async fn reject(&mut self, tx: &DatabaseTransaction, f: Failure) -> Result<Outcome> {
         self.event("final", None, Some(&f), None, None);
-        self.flush(&tx).await?;
-        dedup::release_for_lead(&tx, self.lead.id).await?;
+        self.flush(tx).await?;
+        dedup::release_for_lead(tx, self.lead.id).await?;
         let finish = Finish {
             status: lead_repo::REJECTED,
             advertiser_id: None,
@@ -334,12 +447,11 @@ impl<'a> Run<'a> {
             auto_login_url: None,
             profile: Some(profile_json(&self.outbound, false)),
         };
-        if !lead_repo::finish(&tx, self.lead.id, finish).await? {
+        if !lead_repo::finish(tx, self.lead.id, finish).await? {
             return Err(Error::Conflict("the lead was finished by another process".into()));
         }
-        commit(tx).await?;
         Ok(Outcome::Rejected {
-            lead_uuid: self.lead.uuid,
+            lead_uuid: self.lead.uuid.clone(),
             error_type: f.error_type,
             message: f.message,
             required_fields: f.required,

@@ -3,7 +3,7 @@
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::db::now;
 use crate::entities::auto_login_tokens::{self, Entity as AutoLogin};
@@ -21,20 +21,26 @@ pub struct NewAutoLogin {
 }
 
 pub async fn insert<C: ConnectionTrait>(conn: &C, t: NewAutoLogin) -> Result<()> {
-    auto_login_tokens::ActiveModel {
+    insert_many(conn, vec![t]).await
+}
+
+/// Stores several links in one statement.
+pub async fn insert_many<C: ConnectionTrait>(conn: &C, links: Vec<NewAutoLogin>) -> Result<()> {
+    if links.is_empty() {
+        return Ok(());
+    }
+    let at = now();
+    let rows = links.into_iter().map(|t| auto_login_tokens::ActiveModel {
         token_hash: Set(t.token_hash),
         crm_lead_id: Set(t.crm_lead_id),
         user_id: Set(t.user_id),
         redirect_path: Set(t.redirect_path),
         expires_at: Set(t.expires_at),
         used_at: Set(None),
-        created_at: Set(now()),
+        created_at: Set(at),
         ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .db()
-    .map(|_| ())
+    });
+    AutoLogin::insert_many(rows).exec_without_returning(conn).await.db().map(|_| ())
 }
 
 /// Spends the link with `token_hash` if it is unused and unexpired; returns it, else `None`.

@@ -25,18 +25,38 @@ pub async fn record<C: ConnectionTrait>(
     lead_id: i64,
     goal_type_id: i64,
     affiliate_id: i64,
-    source: &str,
+    source: &'static str,
 ) -> Result<bool> {
-    let row = conversions::ActiveModel {
+    let one = NewConversion { lead_id, goal_type_id, affiliate_id, source };
+    record_many(conn, vec![one]).await.map(|n| n == 1)
+}
+
+/// A conversion to record.
+#[derive(Debug, Clone)]
+pub struct NewConversion {
+    pub lead_id: i64,
+    pub goal_type_id: i64,
+    pub affiliate_id: i64,
+    pub source: &'static str,
+}
+
+/// Records several conversions in one statement, each at most once per lead and goal type;
+/// returns how many were new.
+pub async fn record_many<C: ConnectionTrait>(conn: &C, rows: Vec<NewConversion>) -> Result<u64> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let at = now();
+    let rows = rows.into_iter().map(|c| conversions::ActiveModel {
         uuid: Set(uuid::Uuid::now_v7().to_string()),
-        lead_id: Set(lead_id),
-        goal_type_id: Set(goal_type_id),
-        affiliate_id: Set(affiliate_id),
-        source: Set(source.to_owned()),
-        created_at: Set(now()),
+        lead_id: Set(c.lead_id),
+        goal_type_id: Set(c.goal_type_id),
+        affiliate_id: Set(c.affiliate_id),
+        source: Set(c.source.to_owned()),
+        created_at: Set(at),
         ..Default::default()
-    };
-    let n = Conversion::insert(row)
+    });
+    let n = Conversion::insert_many(rows)
         .on_conflict(
             OnConflict::columns([conversions::Column::LeadId, conversions::Column::GoalTypeId])
                 .do_nothing()
@@ -45,7 +65,7 @@ pub async fn record<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await
         .db()?;
-    Ok(n == 1)
+    Ok(n)
 }
 
 /// Filters of the affiliate API's lead list (one row per conversion).

@@ -2,8 +2,10 @@
 //! issue works them: statuses, sales people, comments).
 
 use brokercrm_core::Result;
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult,
+};
 
 use crate::db::now;
 use crate::entities::crm_leads::{self, Entity as CrmLead};
@@ -29,12 +31,8 @@ pub struct NewCrmLead {
     pub is_test: bool,
 }
 
-/// Inserts a CRM lead; for a distribution lead already delivered (a resumed rotation) returns
-/// the existing row instead of a second one.
-pub async fn insert_for_lead<C: ConnectionTrait>(conn: &C, l: NewCrmLead) -> Result<CrmLeadRow> {
-    let at = now();
-    let lead_id = l.lead_id;
-    let row = crm_leads::ActiveModel {
+fn active(l: NewCrmLead, at: chrono::DateTime<chrono::Utc>) -> crm_leads::ActiveModel {
+    crm_leads::ActiveModel {
         uuid: Set(l.uuid),
         lead_id: Set(l.lead_id),
         affiliate_id: Set(l.affiliate_id),
@@ -54,20 +52,47 @@ pub async fn insert_for_lead<C: ConnectionTrait>(conn: &C, l: NewCrmLead) -> Res
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
-    };
+    }
+}
+
+/// Inserts CRM leads for fresh distribution leads in one statement; returns `(uuid, id)` pairs.
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    leads: Vec<NewCrmLead>,
+) -> Result<Vec<(String, i64)>> {
+    if leads.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let rows = CrmLead::insert_many(leads.into_iter().map(|l| active(l, at)))
+        .exec_with_returning(conn)
+        .await
+        .db()?;
+    Ok(rows.into_iter().map(|r| (r.uuid, r.id)).collect())
+}
+
+/// Inserts a CRM lead; for a distribution lead already delivered (a resumed rotation) returns
+/// the existing row instead of a second one.
+pub async fn insert_for_lead<C: ConnectionTrait>(conn: &C, l: NewCrmLead) -> Result<CrmLeadRow> {
+    let lead_id = l.lead_id;
+    let row = active(l, now());
     match lead_id {
         Some(lid) => {
-            CrmLead::insert(row)
-                .on_conflict(OnConflict::column(crm_leads::Column::LeadId).do_nothing().to_owned())
-                .exec_without_returning(conn)
+            let inserted = CrmLead::insert(row)
+                .on_conflict_do_nothing_on([crm_leads::Column::LeadId])
+                .exec_with_returning(conn)
                 .await
                 .db()?;
-            CrmLead::find()
-                .filter(crm_leads::Column::LeadId.eq(lid))
-                .one(conn)
-                .await
-                .db()?
-                .ok_or(brokercrm_core::Error::NotFound("crm lead"))
+            match inserted {
+                TryInsertResult::Inserted(row) => Ok(row),
+                // Routing resumed after the lead was delivered here: the existing CRM lead.
+                _ => CrmLead::find()
+                    .filter(crm_leads::Column::LeadId.eq(lid))
+                    .one(conn)
+                    .await
+                    .db()?
+                    .ok_or(brokercrm_core::Error::NotFound("crm lead")),
+            }
         }
         None => row.insert(conn).await.db(),
     }

@@ -28,11 +28,16 @@ pub async fn append<C: ConnectionTrait>(
     lead_id: i64,
     events: Vec<NewEvent>,
 ) -> Result<()> {
+    append_many(conn, events.into_iter().map(|e| (lead_id, e)).collect()).await
+}
+
+/// Appends trace entries of several leads in one statement.
+pub async fn append_many<C: ConnectionTrait>(conn: &C, events: Vec<(i64, NewEvent)>) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
     let at = now();
-    let rows = events.into_iter().map(|e| lead_events::ActiveModel {
+    let rows = events.into_iter().map(|(lead_id, e)| lead_events::ActiveModel {
         lead_id: Set(lead_id),
         seq: Set(e.seq),
         kind: Set(e.kind.to_owned()),

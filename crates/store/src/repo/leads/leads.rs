@@ -40,8 +40,7 @@ pub struct NewLead {
     pub deadline_at: DateTime<Utc>,
 }
 
-pub async fn insert<C: ConnectionTrait>(conn: &C, l: NewLead) -> Result<LeadRow> {
-    let at = now();
+fn active(l: NewLead, at: DateTime<Utc>) -> leads::ActiveModel {
     leads::ActiveModel {
         uuid: Set(l.uuid),
         affiliate_id: Set(l.affiliate_id),
@@ -69,9 +68,36 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, l: NewLead) -> Result<LeadRow>
         updated_at: Set(at),
         ..Default::default()
     }
-    .insert(conn)
-    .await
-    .db()
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, l: NewLead) -> Result<LeadRow> {
+    active(l, now()).insert(conn).await.db()
+}
+
+/// Inserts `leads` in one statement; the stored rows come back in the order given.
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    leads: Vec<NewLead>,
+) -> Result<Vec<LeadRow>> {
+    if leads.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let order: Vec<String> = leads.iter().map(|l| l.uuid.clone()).collect();
+    let mut rows: std::collections::HashMap<String, LeadRow> =
+        Lead::insert_many(leads.into_iter().map(|l| active(l, at)))
+            .exec_with_returning(conn)
+            .await
+            .db()?
+            .into_iter()
+            .map(|r| (r.uuid.clone(), r))
+            .collect();
+    order
+        .iter()
+        .map(|u| {
+            rows.remove(u).ok_or_else(|| brokercrm_core::Error::internal("lead insert lost a row"))
+        })
+        .collect()
 }
 
 pub async fn find_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Option<LeadRow>> {

@@ -2,7 +2,9 @@
 # Lead-intake benchmark (docs/benchmarks.md): distinct leads pushed through the affiliate API
 # v2 and routed to the internal CRM, durable commits on (SQLite synchronous=FULL; PostgreSQL
 # synchronous_commit=on), with wrk (Debian package) and a Lua body generator; beside it the raw
-# single-row durable INSERT rate of the same database.
+# single-row durable INSERT rate of the same database; then a fixed 1,000 leads/s (open loop,
+# bench/open_loop.py) for the p99 target.
+# PostgreSQL is reached over loopback without TLS (sslmode=disable), pgbench too.
 # Usage: bench/leads.sh [sqlite|postgres] [connections] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +19,7 @@ case "$backend" in
   postgres)
     db="bcrm_bench_$$"
     psql -qX -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
-    url="postgres://postgres@127.0.0.1:5432/$db" ;;
+    url="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" ;;
   *) echo "backend: sqlite or postgres" >&2; exit 2 ;;
 esac
 export BROKERCRM_LOG_LEVEL=warn BROKERCRM_FILES_DIR="$work/files" BROKERCRM_METRICS=false
@@ -36,7 +38,8 @@ until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; do
 
 echo "--- $backend: push leads (routed to the internal CRM), $conns connections, ${secs}s, 2 wrk threads"
 LEAD_TOKEN="$token" RUN_ID="w$$" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/leads_push.lua "http://127.0.0.1:$port" | sed -n '1,20p'
-echo "--- $backend: fixed rate 1000 leads/s (wrk has no rate limit; use wrk2 if present)"
+echo "--- $backend: fixed rate 1000 leads/s, open loop, 64 connections, ${secs}s"
+python3 bench/open_loop.py "http://127.0.0.1:$port" "$token" 1000 "$secs" 64
 echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
@@ -44,7 +47,7 @@ echo "--- raw single-row durable INSERT rate, $conns clients, 10 s"
 if [ "$backend" = postgres ]; then
   psql -qX -h 127.0.0.1 -U postgres -d "$db" -c "CREATE TABLE bench_raw (id bigserial primary key, v text)"
   echo "INSERT INTO bench_raw (v) VALUES ('x');" > "$work/insert.sql"
-  pgbench -h 127.0.0.1 -U postgres -n -c "$conns" -j 2 -T 10 -f "$work/insert.sql" "$db" | grep -E "tps|latency"
+  PGSSLMODE=disable pgbench -h 127.0.0.1 -U postgres -n -c "$conns" -j 2 -T 10 -f "$work/insert.sql" "$db" | grep -E "tps|latency"
 else
   python3 - "$work/raw.db" <<'PY'
 import sqlite3, sys, time

@@ -65,6 +65,7 @@ pub struct Deferred {
     pub events: Vec<(i64, NewEvent)>,
     pub conversions: Vec<NewConversion>,
     pub crm_leads: Vec<internal_crm::DeferredCrmLead>,
+    pub outcomes: Vec<(i64, Finish)>,
 }
 
 impl Deferred {
@@ -72,13 +73,19 @@ impl Deferred {
     pub async fn write(self, tx: &DatabaseTransaction) -> Result<()> {
         events::append_many(tx, self.events).await?;
         conversions::record_many(tx, self.conversions).await?;
-        internal_crm::insert_deferred(tx, self.crm_leads).await
+        internal_crm::insert_deferred(tx, self.crm_leads).await?;
+        let n = self.outcomes.len() as u64;
+        if lead_repo::finish_many(tx, self.outcomes).await? != n {
+            return Err(Error::Conflict("a lead was finished by another process".into()));
+        }
+        Ok(())
     }
 
     fn absorb(&mut self, other: Deferred) {
         self.events.extend(other.events);
         self.conversions.extend(other.conversions);
         self.crm_leads.extend(other.crm_leads);
+        self.outcomes.extend(other.outcomes);
     }
 }
 
@@ -421,9 +428,7 @@ impl Run {
             auto_login_url: auto_login_url.clone(),
             profile: if keep_password { None } else { Some(profile_json(&self.outbound, false)) },
         };
-        if !lead_repo::finish(tx, self.lead.id, finish).await? {
-            return Err(Error::Conflict("the lead was finished by another process".into()));
-        }
+        self.finish(tx, finish).await?;
         Ok(Outcome::Accepted {
             lead_uuid: self.lead.uuid.clone(),
             advertiser_uuid: cand.adv.uuid.clone(),
@@ -431,6 +436,18 @@ impl Run {
             auto_login_url,
             external_id,
         })
+    }
+
+    /// Writes the lead's outcome (or holds it back for the batch).
+    async fn finish(&mut self, tx: &DatabaseTransaction, finish: Finish) -> Result<()> {
+        if let Some(d) = &mut self.deferred {
+            d.outcomes.push((self.lead.id, finish));
+            return Ok(());
+        }
+        if !lead_repo::finish(tx, self.lead.id, finish).await? {
+            return Err(Error::Conflict("the lead was finished by another process".into()));
+        }
+        Ok(())
     }
 
     /// Ends the run with `f` as the lead's outcome (written in `tx`, which the caller commits).
@@ -447,9 +464,7 @@ impl Run {
             auto_login_url: None,
             profile: Some(profile_json(&self.outbound, false)),
         };
-        if !lead_repo::finish(tx, self.lead.id, finish).await? {
-            return Err(Error::Conflict("the lead was finished by another process".into()));
-        }
+        self.finish(tx, finish).await?;
         Ok(Outcome::Rejected {
             lead_uuid: self.lead.uuid.clone(),
             error_type: f.error_type,

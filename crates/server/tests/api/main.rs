@@ -17,6 +17,7 @@ mod forgot_password;
 mod health;
 mod http_errors;
 mod jobs;
+mod lead_batch;
 mod lead_distribution_admin;
 mod lead_fixtures;
 mod lead_provider;

@@ -144,6 +144,58 @@ pub async fn finish<C: ConnectionTrait>(conn: &C, id: i64, f: Finish) -> Result<
     Ok(res.rows_affected == 1)
 }
 
+/// Writes the outcomes of several leads in one statement; returns how many were still routing
+/// (the others were finished by someone else and are left as they are).
+pub async fn finish_many<C: ConnectionTrait>(
+    conn: &C,
+    outcomes: Vec<(i64, Finish)>,
+) -> Result<u64> {
+    if outcomes.is_empty() {
+        return Ok(0);
+    }
+    let backend = conn.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(outcomes.len() * 8 + 1);
+    let mut param = |v: sea_orm::Value| {
+        values.push(v);
+        // Numbered, as the statement uses them out of order: `$n` on PostgreSQL, `?n` on SQLite.
+        match backend {
+            sea_orm::DbBackend::Postgres => format!("${}", values.len()),
+            _ => format!("?{}", values.len()),
+        }
+    };
+    let updated_at = param(now().into());
+    let routing = param(ROUTING.into());
+    let rows: Vec<String> = outcomes
+        .into_iter()
+        .map(|(id, f)| {
+            let cells = [
+                param(id.into()),
+                param(f.status.into()),
+                param(f.advertiser_id.into()),
+                param(f.error_type.into()),
+                param(f.error_message.into()),
+                param(f.external_id.into()),
+                param(f.auto_login_url.into()),
+                param(f.profile.into()),
+            ];
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    // `VALUES` columns are named column1, column2... on both SQLite and PostgreSQL.
+    let sql = format!(
+        "UPDATE leads SET status = v.column2, advertiser_id = v.column3, error_type = v.column4, \
+         error_message = v.column5, external_id = v.column6, auto_login_url = v.column7, \
+         profile = COALESCE(v.column8, leads.profile), lease_until = NULL, updated_at = {updated_at} \
+         FROM (VALUES {}) AS v WHERE leads.id = v.column1 AND leads.status = {routing}",
+        rows.join(", ")
+    );
+    let res = conn
+        .execute_raw(sea_orm::Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .db()?;
+    Ok(res.rows_affected())
+}
+
 /// Replaces a lead's profile JSON (e.g. to drop the password after it was hashed).
 pub async fn set_profile<C: ConnectionTrait>(conn: &C, id: i64, profile: &str) -> Result<()> {
     Lead::update_many()

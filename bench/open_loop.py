@@ -8,8 +8,11 @@ oha cannot both hold a fixed rate and vary every body, and the API refuses an id
 from the same token within 2 minutes.
 
 Usage: open_loop.py URL TOKEN RATE SECONDS [CONNECTIONS]
+With DUMP=path set, writes "lead_uuid latency_ms" per accepted lead there.
 """
 import asyncio
+import json
+import os
 import sys
 import time
 
@@ -22,6 +25,7 @@ async def main():
     tickets: asyncio.Queue = asyncio.Queue()
     lat, statuses = [], {}
     run = f"o{int(time.time() * 1000)}"
+    dump = [] if os.environ.get("DUMP") else None
 
     async def ticker():
         t0 = time.perf_counter()
@@ -62,8 +66,10 @@ async def main():
                 k, _, v = line.decode().partition(":")
                 if k.lower() == "content-length":
                     length = int(v.strip())
-            await reader.readexactly(length)
+            payload = await reader.readexactly(length)
             lat.append(time.perf_counter() - due)
+            if dump is not None and b"lead_uuid" in payload:
+                dump.append((json.loads(payload)["lead_uuid"], lat[-1] * 1000))
             code = status_line.split()[1].decode()
             statuses[code] = statuses.get(code, 0) + 1
         writer.close()
@@ -71,6 +77,9 @@ async def main():
     started = time.perf_counter()
     await asyncio.gather(ticker(), *[worker() for _ in range(conns)])
     elapsed = time.perf_counter() - started
+    if dump is not None:
+        with open(os.environ["DUMP"], "w") as f:
+            f.writelines(f"{u} {ms:.3f}\n" for u, ms in dump)
     lat.sort()
     pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] * 1000
     print(f"target {rate:.0f}/s for {secs:.0f}s over {conns} connections: "

@@ -22,6 +22,8 @@ case "$backend" in
 esac
 export BROKERCRM_LOG_LEVEL=warn BROKERCRM_FILES_DIR="$work/files" BROKERCRM_METRICS=false
 export BROKERCRM_ALLOW_PRIVATE_OUTBOUND=true
+# Each advertiser call is logged with its duration in µs, to subtract the mocks' own time.
+export BROKERCRM_LOG_LEVEL="warn,brokercrm_app::leads::routing=debug"
 cleanup() {
   kill ${pid:-} ${mpid:-} 2>/dev/null; wait 2>/dev/null || true
   [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
@@ -87,4 +89,20 @@ asyncio.run(main()); lat.sort()
 print(f"mock latency: p50 {lat[len(lat)//2]*1000:.2f} ms, p99 {lat[int(len(lat)*0.99)]*1000:.2f} ms ({len(lat)} calls)")
 PY
 echo "--- $backend: rotation over 5 mocks (4 reject, the 5th accepts), $rate leads/s, ${secs}s"
-python3 bench/open_loop.py "http://127.0.0.1:$port" "$token" "$rate" "$secs" 64
+DUMP="$work/latency.txt" python3 bench/open_loop.py "http://127.0.0.1:$port" "$token" "$rate" "$secs" 64
+echo "--- overhead per lead: its latency minus its advertiser calls' durations (server log, µs)"
+python3 - "$work/latency.txt" "$work/server.log" <<'PY'
+import re, sys
+calls = {}
+for line in open(sys.argv[2]):
+    line = re.sub(r"\x1b\[[0-9;]*m", "", line)
+    m = re.search(r"advertiser call finished.*lead=(\S+).*duration_us=(\d+)", line)
+    if m:
+        calls[m.group(1)] = calls.get(m.group(1), 0) + int(m.group(2)) / 1000
+lat = [(u, float(ms)) for u, ms in (l.split() for l in open(sys.argv[1]))]
+over = sorted(ms - calls.get(u, 0.0) for u, ms in lat)
+n = sum(1 for u, _ in lat if u in calls)
+p = lambda q: over[min(len(over) - 1, int(len(over) * q))]
+print(f"router overhead over {len(over)} leads ({n} with logged calls): "
+      f"p50 {p(0.5):.1f} ms, p90 {p(0.9):.1f} ms, p99 {p(0.99):.1f} ms")
+PY

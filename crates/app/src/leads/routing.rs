@@ -26,6 +26,9 @@ use crate::App;
 
 /// Grace added to a routing lease beyond the call it covers.
 const LEASE_GRACE: Duration = Duration::from_secs(30);
+/// A lease is renewed before a call only if it would otherwise leave less than this beyond
+/// the call's time-out (so calls in quick succession share one renewal).
+const LEASE_MIN_GRACE: Duration = Duration::from_secs(15);
 
 /// Why a lead was not delivered somewhere.
 #[derive(Debug, Clone)]
@@ -228,6 +231,13 @@ impl Run {
             let started = Instant::now();
             let delivery = call.client.deliver(&self.outbound, call.timeout).await;
             let ms = elapsed_ms(started);
+            tracing::debug!(
+                lead = %self.lead.uuid,
+                advertiser = %call.cand.adv.uuid,
+                duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                accepted = matches!(delivery, Delivery::Accepted { .. }),
+                "advertiser call finished"
+            );
             let tx = self.app.db().begin_write().await?;
             step = match self.settle(&tx, call, delivery, ms).await? {
                 Some(outcome) => Next::Done(outcome),
@@ -325,8 +335,14 @@ impl Run {
                 format!("delivering to {} (time-out {} ms)", cand.adv.name, timeout.as_millis());
             self.event("attempt", Some(cand.adv.id), None, Some(msg), None);
             self.flush(tx).await?;
-            let lease = now + chrono::Duration::from_std(timeout + LEASE_GRACE).unwrap_or_default();
-            lead_repo::renew_lease(tx, self.lead.id, lease).await?;
+            let needed =
+                now + chrono::Duration::from_std(timeout + LEASE_MIN_GRACE).unwrap_or_default();
+            if self.lead.lease_until.is_none_or(|l| l < needed) {
+                let lease =
+                    now + chrono::Duration::from_std(timeout + LEASE_GRACE).unwrap_or_default();
+                lead_repo::renew_lease(tx, self.lead.id, lease).await?;
+                self.lead.lease_until = Some(lease);
+            }
             return Ok(Next::Call(Call { cand, client, timeout, reserved }));
         }
         let f = self.last_failure.take().or_else(|| self.first_skip.take()).unwrap_or_else(|| {

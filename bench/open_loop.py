@@ -8,7 +8,8 @@ oha cannot both hold a fixed rate and vary every body, and the API refuses an id
 from the same token within 2 minutes.
 
 Usage: open_loop.py URL TOKEN RATE SECONDS [CONNECTIONS]
-With DUMP=path set, writes "lead_uuid latency_ms" per accepted lead there.
+With DUMP=path set, writes "lead_uuid latency_ms" per accepted lead there. WARMUP=seconds runs
+that long at the same rate first, unrecorded (connections and pools warm up).
 """
 import asyncio
 import json
@@ -21,7 +22,8 @@ async def main():
     url, token, rate, secs = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
     conns = int(sys.argv[5]) if len(sys.argv) > 5 else 64
     host, port = url.split("//", 1)[1].rstrip("/").split(":")
-    total = int(rate * secs)
+    warm = int(rate * float(os.environ.get("WARMUP", "0")))
+    total = warm + int(rate * secs)
     tickets: asyncio.Queue = asyncio.Queue()
     lat, statuses = [], {}
     run = f"o{int(time.time() * 1000)}"
@@ -67,6 +69,8 @@ async def main():
                 if k.lower() == "content-length":
                     length = int(v.strip())
             payload = await reader.readexactly(length)
+            if i < warm:
+                continue
             lat.append(time.perf_counter() - due)
             if dump is not None and b"lead_uuid" in payload:
                 dump.append((json.loads(payload)["lead_uuid"], lat[-1] * 1000))
@@ -76,7 +80,7 @@ async def main():
 
     started = time.perf_counter()
     await asyncio.gather(ticker(), *[worker() for _ in range(conns)])
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started - warm / rate
     if dump is not None:
         with open(os.environ["DUMP"], "w") as f:
             f.writelines(f"{u} {ms:.3f}\n" for u, ms in dump)

@@ -2,7 +2,8 @@
 # Rotation-overhead benchmark (docs/benchmarks.md): the demo offer's rotation is replaced by 5
 # mock advertisers (affiliate API v2 protocol, bench/mock_advertisers.py) of which the first 4
 # reject every lead and the 5th accepts; leads are pushed at a fixed rate (open loop) and the
-# latency is compared with the mocks' own latency measured directly.
+# overhead is each lead's latency minus its 5 calls' durations (logged by the router in µs).
+# The mocks are nginx when installed (Debian package), else bench/mock_advertisers.py.
 # Usage: bench/rotation.sh [sqlite|postgres] [leads-per-second] [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,12 +27,22 @@ export BROKERCRM_ALLOW_PRIVATE_OUTBOUND=true
 export BROKERCRM_LOG_LEVEL="warn,brokercrm_app::leads::routing=debug"
 cleanup() {
   kill ${pid:-} ${mpid:-} 2>/dev/null; wait 2>/dev/null || true
+  # BENCH_KEEP=dir keeps the per-lead latencies and the server log for a closer look.
+  [ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$work"/latency.txt "$work"/server.log "$BENCH_KEEP"/ 2>/dev/null
   [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-python3 bench/mock_advertisers.py "$mock" & mpid=$!
+if command -v nginx >/dev/null; then
+  sed -e "s#MOCK_PORT#$mock#" -e "s#WORK#$work#g" bench/mock_advertisers.nginx.conf > "$work/nginx.conf"
+  nginx -c "$work/nginx.conf" & mpid=$!
+  echo "mock advertisers: nginx"
+else
+  python3 bench/mock_advertisers.py "$mock" & mpid=$!
+  echo "mock advertisers: python (install nginx for a cheaper mock)"
+fi
+until curl -s -o /dev/null "http://127.0.0.1:$mock/m5/"; do sleep 0.05; done
 "$bin" demo --database-url "$url" --out "$work/demo.json" > /dev/null
 "$bin" serve --listen "127.0.0.1:$port" --database-url "$url" > "$work/server.log" 2>&1 & pid=$!
 until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; done
@@ -88,8 +99,8 @@ async def main():
 asyncio.run(main()); lat.sort()
 print(f"mock latency: p50 {lat[len(lat)//2]*1000:.2f} ms, p99 {lat[int(len(lat)*0.99)]*1000:.2f} ms ({len(lat)} calls)")
 PY
-echo "--- $backend: rotation over 5 mocks (4 reject, the 5th accepts), $rate leads/s, ${secs}s"
-DUMP="$work/latency.txt" python3 bench/open_loop.py "http://127.0.0.1:$port" "$token" "$rate" "$secs" 64
+echo "--- $backend: rotation over 5 mocks (4 reject, the 5th accepts), $rate leads/s, ${secs}s after 3 s of warm-up"
+WARMUP=3 DUMP="$work/latency.txt" python3 bench/open_loop.py "http://127.0.0.1:$port" "$token" "$rate" "$secs" 64
 echo "--- overhead per lead: its latency minus its advertiser calls' durations (server log, µs)"
 python3 - "$work/latency.txt" "$work/server.log" <<'PY'
 import re, sys

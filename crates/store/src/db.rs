@@ -6,7 +6,7 @@ use brokercrm_core::{Error, Result};
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
@@ -101,11 +101,21 @@ impl Db {
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so a transaction that
     /// reads before it writes cannot fail to upgrade its lock under concurrency.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        self.begin_write_raw().await.db()
+    }
+
+    pub(crate) async fn begin_write_raw(&self) -> std::result::Result<DatabaseTransaction, DbErr> {
         let opts = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
-        self.write.begin_with_options(opts).await.db()
+        self.write.begin_with_options(opts).await
+    }
+
+    /// The connection writes go through (on SQLite the single writer), for one statement
+    /// outside a transaction.
+    pub fn write_conn(&self) -> &DatabaseConnection {
+        &self.write
     }
 
     /// A cheap round trip, for health checks.

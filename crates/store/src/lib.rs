@@ -6,9 +6,11 @@ pub mod entities;
 pub mod error;
 pub mod introspect;
 pub mod jobs;
+pub mod lazy_tx;
 pub mod repo;
 
 pub use brokercrm_migration::Migrator;
 pub use db::{Backend, Db};
 pub use error::DbResultExt;
+pub use lazy_tx::LazyTx;
 pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};

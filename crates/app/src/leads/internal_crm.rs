@@ -4,7 +4,7 @@
 
 use brokercrm_core::Result;
 use brokercrm_integrations::advertisers::OutboundLead;
-use brokercrm_store::DatabaseTransaction;
+use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::leads::auto_login::{self, NewAutoLogin};
 use brokercrm_store::repo::leads::crm_leads::{self, NewCrmLead};
 use brokercrm_store::repo::leads::leads::LeadRow;
@@ -30,7 +30,7 @@ pub struct DeferredCrmLead {
 /// with `defer`, both are queued there for the batch instead of inserted now.
 pub async fn deliver(
     app: &App,
-    tx: &DatabaseTransaction,
+    tx: &impl ConnectionTrait,
     lead: &LeadRow,
     out: &OutboundLead,
     defer: Option<&mut Vec<DeferredCrmLead>>,
@@ -70,7 +70,10 @@ pub async fn deliver(
 }
 
 /// Inserts CRM leads and links held back by [`deliver`], in two statements.
-pub async fn insert_deferred(tx: &DatabaseTransaction, queued: Vec<DeferredCrmLead>) -> Result<()> {
+pub async fn insert_deferred(
+    tx: &impl ConnectionTrait,
+    queued: Vec<DeferredCrmLead>,
+) -> Result<()> {
     if queued.is_empty() {
         return Ok(());
     }

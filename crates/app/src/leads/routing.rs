@@ -12,12 +12,12 @@ use brokercrm_core::leads::LeadErrorType;
 use brokercrm_core::leads::rules::{CapKind, cap_period_key};
 use brokercrm_core::{Error, Result};
 use brokercrm_integrations::advertisers::{Delivery, OutboundLead};
-use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::leads::conversions::NewConversion;
 use brokercrm_store::repo::leads::events::{self, NewEvent};
 use brokercrm_store::repo::leads::leads::{self as lead_repo, Finish, LeadRow};
 use brokercrm_store::repo::leads::{caps, conversions, dedup};
+use brokercrm_store::{ConnectionTrait, DatabaseTransaction, LazyTx};
 
 use super::intake::{Outcome, RequiredField};
 use super::plan::Candidate;
@@ -73,7 +73,7 @@ pub struct Deferred {
 
 impl Deferred {
     /// Inserts everything held back, in `tx`.
-    pub async fn write(self, tx: &DatabaseTransaction) -> Result<()> {
+    pub async fn write(self, tx: &impl ConnectionTrait) -> Result<()> {
         events::append_many(tx, self.events).await?;
         conversions::record_many(tx, self.conversions).await?;
         internal_crm::insert_deferred(tx, self.crm_leads).await?;
@@ -82,6 +82,18 @@ impl Deferred {
             return Err(Error::Conflict("a lead was finished by another process".into()));
         }
         Ok(())
+    }
+
+    /// Writes everything held back and commits `tx`; a lone trace insert with nothing else
+    /// begun runs on its own.
+    pub async fn commit(self, tx: LazyTx) -> Result<()> {
+        let only_trace =
+            self.conversions.is_empty() && self.crm_leads.is_empty() && self.outcomes.is_empty();
+        if only_trace && !tx.is_begun() {
+            return events::append_many(tx.autocommit(), self.events).await;
+        }
+        self.write(&tx).await?;
+        tx.commit().await
     }
 
     fn absorb(&mut self, other: Deferred) {
@@ -161,11 +173,11 @@ impl Run {
     }
 
     /// Writes the pending trace entries in `tx`.
-    pub async fn flush_into(&mut self, tx: &DatabaseTransaction) -> Result<()> {
+    pub async fn flush_into(&mut self, tx: &impl ConnectionTrait) -> Result<()> {
         self.flush(tx).await
     }
 
-    async fn flush(&mut self, tx: &DatabaseTransaction) -> Result<()> {
+    async fn flush(&mut self, tx: &impl ConnectionTrait) -> Result<()> {
         let pending = std::mem::take(&mut self.pending);
         match &mut self.deferred {
             Some(d) => {
@@ -238,12 +250,17 @@ impl Run {
                 accepted = matches!(delivery, Delivery::Accepted { .. }),
                 "advertiser call finished"
             );
-            let tx = self.app.db().begin_write().await?;
+            // The step's rows are held back: if all it writes is its trace entries, that one
+            // statement runs without a transaction around it.
+            let tx = LazyTx::new(self.app.db());
+            self.defer_writes();
             step = match self.settle(&tx, call, delivery, ms).await? {
                 Some(outcome) => Next::Done(outcome),
                 None => self.advance(&tx, &mut rest).await?,
             };
-            commit(tx).await?;
+            let mut held = Deferred::default();
+            self.take_deferred(&mut held);
+            held.commit(tx).await?;
         }
     }
 
@@ -251,7 +268,7 @@ impl Run {
     /// external advertiser must be called (its attempt and lease are then written in `tx`).
     pub async fn advance(
         &mut self,
-        tx: &DatabaseTransaction,
+        tx: &impl ConnectionTrait,
         rest: &mut std::vec::IntoIter<Candidate>,
     ) -> Result<Next> {
         'next: for cand in rest.by_ref() {
@@ -357,7 +374,7 @@ impl Run {
     /// Records what an advertiser answered; `Some` when that ends the run.
     async fn settle(
         &mut self,
-        tx: &DatabaseTransaction,
+        tx: &impl ConnectionTrait,
         call: Call,
         delivery: Delivery,
         ms: i32,
@@ -413,7 +430,7 @@ impl Run {
 
     async fn accept(
         &mut self,
-        tx: &DatabaseTransaction,
+        tx: &impl ConnectionTrait,
         cand: &Candidate,
         external_id: Option<String>,
         auto_login_url: Option<String>,
@@ -455,7 +472,7 @@ impl Run {
     }
 
     /// Writes the lead's outcome (or holds it back for the batch).
-    async fn finish(&mut self, tx: &DatabaseTransaction, finish: Finish) -> Result<()> {
+    async fn finish(&mut self, tx: &impl ConnectionTrait, finish: Finish) -> Result<()> {
         if let Some(d) = &mut self.deferred {
             d.outcomes.push((self.lead.id, finish));
             return Ok(());
@@ -467,7 +484,7 @@ impl Run {
     }
 
     /// Ends the run with `f` as the lead's outcome (written in `tx`, which the caller commits).
-    pub async fn reject(&mut self, tx: &DatabaseTransaction, f: Failure) -> Result<Outcome> {
+    pub async fn reject(&mut self, tx: &impl ConnectionTrait, f: Failure) -> Result<Outcome> {
         self.event("final", None, Some(&f), None, None);
         self.flush(tx).await?;
         dedup::release_for_lead(tx, self.lead.id).await?;

@@ -67,12 +67,16 @@ pub async fn create(
     let (Some(country), Some(offer)) = (country, offer) else {
         return Err(Error::internal("country block validation incomplete"));
     };
-    // The write transaction serialises writers on SQLite; the schema has no unique index
-    // over a nullable offer, so this read is the duplicate check.
+    // The read gives the usual case its message; the unique indexes (one per offer, one
+    // global per country) decide a race between two admins.
+    let taken = || Error::Conflict(format!("{} is already blocked there", country.as_str()));
     if country_blocks::exists(&tx, country.as_str(), offer).await? {
-        return Err(Error::Conflict(format!("{} is already blocked there", country.as_str())));
+        return Err(taken());
     }
-    let row = country_blocks::insert(&tx, country.as_str(), offer).await?;
+    let row = country_blocks::insert(&tx, country.as_str(), offer).await.map_err(|e| match e {
+        Error::Conflict(_) => taken(),
+        other => other,
+    })?;
     let view = views(&tx, vec![row]).await?.pop().ok_or(Error::NotFound("country block"))?;
     audit::record(
         &tx,

@@ -549,3 +549,25 @@ async fn leads_read_with_trace_and_without_password() {
     assert!(!r.1.to_string().contains("Hunter2"));
     assert_eq!(admin.get(&format!("/leads/{}", uuid::Uuid::new_v4())).await.0, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_identical_country_blocks_create_one() {
+    let t = TestApp::spawn().await;
+    let (tok, _) = t.mint_token(Role::Admin).await;
+    let requests = (0..6)
+        .map(|_| {
+            axum::http::Request::post("/api/lead-distribution/country-blocks")
+                .header("authorization", format!("Bearer {tok}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(json!({"country": "BR"}).to_string()))
+                .unwrap()
+        })
+        .collect();
+    let results = crate::lead_fixtures::send_concurrently(&t, requests).await;
+    let mut codes: Vec<u16> = results.iter().map(|r| r.0).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, [201, 409, 409, 409, 409, 409], "{results:?}");
+    for (_, b) in results.iter().filter(|r| r.0 == 409) {
+        assert!(b.to_string().contains("BR is already blocked there"), "{b}");
+    }
+}

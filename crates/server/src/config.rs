@@ -55,6 +55,8 @@ pub struct Config {
     pub distribution_cache_ttl_ms: u64,
     /// Lifetime of auto-login links, in seconds.
     pub auto_login_ttl_secs: u64,
+    /// Lifetime of the lead-provider API's (seed 000) access tokens (`expires_in`), in seconds.
+    pub lead_provider_token_ttl_secs: u64,
     /// Keep the affiliate API's rate-limit and same-body windows in the database (several
     /// instances) instead of process memory.
     pub shared_request_windows: bool,
@@ -87,6 +89,7 @@ struct Defaults {
     lead_global_timeout_secs: u64,
     distribution_cache_ttl_ms: u64,
     auto_login_ttl_secs: u64,
+    lead_provider_token_ttl_secs: u64,
     shared_request_windows: bool,
     lead_profile_keys: Vec<String>,
     trust_forwarded_for: bool,
@@ -130,6 +133,7 @@ impl Config {
             lead_global_timeout_secs: 85,
             distribution_cache_ttl_ms: 2000,
             auto_login_ttl_secs: 24 * 3600,
+            lead_provider_token_ttl_secs: 3600,
             shared_request_windows: false,
             lead_profile_keys: brokercrm_app::config::default_lead_profile_keys(),
             trust_forwarded_for: false,

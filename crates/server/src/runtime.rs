@@ -37,6 +37,9 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         lead_global_timeout: std::time::Duration::from_secs(cfg.lead_global_timeout_secs),
         distribution_cache_ttl: std::time::Duration::from_millis(cfg.distribution_cache_ttl_ms),
         auto_login_ttl: std::time::Duration::from_secs(cfg.auto_login_ttl_secs),
+        lead_provider_token_ttl: std::time::Duration::from_secs(
+            cfg.lead_provider_token_ttl_secs.max(1),
+        ),
         shared_request_windows: cfg.shared_request_windows,
         lead_profile_keys: cfg.lead_profile_keys.clone(),
         ..AppConfig::default()

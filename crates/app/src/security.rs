@@ -92,6 +92,9 @@ pub struct Claims {
     /// Admin user id when this token impersonates a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imp: Option<i64>,
+    /// Token id, where the protocol reports one (seed 000's `jti`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
 }
 
 /// HS256 keys for access tokens.
@@ -152,6 +155,7 @@ mod tests {
         let keys = JwtKeys::from_secret(b"0123456789abcdef0123456789abcdef");
         let now = chrono::Utc::now().timestamp();
         let c = Claims {
+            jti: None,
             sub: "u".into(),
             uid: 1,
             role: "admin".into(),

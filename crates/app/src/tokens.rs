@@ -23,6 +23,7 @@ pub fn access_token(app: &App, user: &UserRow, impersonated_by: Option<i64>) -> 
     let now = chrono::Utc::now().timestamp();
     let ttl = i64::try_from(app.cfg().access_token_ttl.as_secs()).unwrap_or(900);
     app.jwt().sign(&Claims {
+        jti: None,
         sub: user.uuid.clone(),
         uid: user.id,
         role: user.role.clone(),

@@ -42,7 +42,6 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         ),
         shared_request_windows: cfg.shared_request_windows,
         lead_profile_keys: cfg.lead_profile_keys.clone(),
-        ..AppConfig::default()
     }
 }
 

@@ -198,11 +198,14 @@ fn bound_client(client: &OAuthClientRow) -> String {
     format!("{REFRESH_CLIENT_PREFIX}{}", client.client_id)
 }
 
-/// A signed lead-provider access token for `user` and its lifetime in seconds.
-pub fn access_token(app: &App, user: &UserRow) -> Result<(String, u64)> {
+/// A signed lead-provider access token for `user`, its lifetime in seconds and its id
+/// (`jti`, inside the token and in the response).
+pub fn access_token(app: &App, user: &UserRow) -> Result<(String, u64, String)> {
     let ttl = app.cfg().lead_provider_token_ttl.as_secs();
     let iat = chrono::Utc::now().timestamp();
+    let jti = uuid::Uuid::new_v4().to_string();
     let token = app.jwt().sign(&Claims {
+        jti: Some(jti.clone()),
         sub: user.uuid.clone(),
         uid: user.id,
         role: TOKEN_ROLE.to_owned(),
@@ -210,7 +213,7 @@ pub fn access_token(app: &App, user: &UserRow) -> Result<(String, u64)> {
         iat,
         imp: None,
     })?;
-    Ok((token, ttl))
+    Ok((token, ttl, jti))
 }
 
 async fn issue<C: ConnectionTrait>(
@@ -220,7 +223,7 @@ async fn issue<C: ConnectionTrait>(
     client: &OAuthClientRow,
     family: &str,
 ) -> Result<ProviderTokens> {
-    let (access_token, expires_in) = access_token(app, user)?;
+    let (access_token, expires_in, jti) = access_token(app, user)?;
     let refresh_token = random_token(32);
     let ttl = chrono::Duration::from_std(app.cfg().refresh_token_ttl)
         .unwrap_or(chrono::Duration::days(30));
@@ -240,7 +243,7 @@ async fn issue<C: ConnectionTrait>(
         account_uuid: user.uuid.clone(),
         partner_id: user.id,
         email: user.email.clone(),
-        jti: uuid::Uuid::new_v4().to_string(),
+        jti,
     })
 }
 

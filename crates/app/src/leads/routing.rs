@@ -49,7 +49,7 @@ pub enum Next {
     /// The lead has its outcome (written, not yet committed).
     Done(Outcome),
     /// The attempt on an external advertiser is written; call it after the commit.
-    Call(Call),
+    Call(Box<Call>),
 }
 
 /// A pending call to an external advertiser.
@@ -254,7 +254,7 @@ impl Run {
             // statement runs without a transaction around it.
             let tx = LazyTx::new(self.app.db());
             self.defer_writes();
-            step = match self.settle(&tx, call, delivery, ms).await? {
+            step = match self.settle(&tx, *call, delivery, ms).await? {
                 Some(outcome) => Next::Done(outcome),
                 None => self.advance(&tx, &mut rest).await?,
             };
@@ -360,7 +360,7 @@ impl Run {
                 lead_repo::renew_lease(tx, self.lead.id, lease).await?;
                 self.lead.lease_until = Some(lease);
             }
-            return Ok(Next::Call(Call { cand, client, timeout, reserved }));
+            return Ok(Next::Call(Box::new(Call { cand, client, timeout, reserved })));
         }
         let f = self.last_failure.take().or_else(|| self.first_skip.take()).unwrap_or_else(|| {
             Failure::new(

@@ -175,6 +175,8 @@ async fn token_has_the_seed_fields_and_refreshes() {
     assert_eq!(b["email"], lp.email.as_str());
     uuid::Uuid::parse_str(b["jti"].as_str().unwrap()).unwrap();
     assert_eq!(b["access_token"].as_str().unwrap().split('.').count(), 3);
+    let claims = t.app.jwt().verify(b["access_token"].as_str().unwrap()).unwrap();
+    assert_eq!(claims.jti.as_deref(), b["jti"].as_str(), "the response names the token's own jti");
 
     // The refresh grant rotates; a spent refresh token is refused.
     let rt = b["refresh_token"].as_str().unwrap().to_owned();
@@ -352,6 +354,7 @@ async fn create_lead_errors_have_the_seed_statuses_and_body() {
         .app
         .jwt()
         .sign(&brokercrm_app::security::Claims {
+            jti: None,
             sub: lp.uuid.clone(),
             uid: lp.partner_id,
             role: brokercrm_app::lead_provider::TOKEN_ROLE.into(),

@@ -80,6 +80,13 @@ impl fmt::Display for Rate {
     }
 }
 
+/// Serialises as its exact decimal string (wire formats choose their own form).
+impl serde::Serialize for Rate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
 /// A rate's source (`manual`, `ecb`, a payment method such as `bitstamp`): 1-64 characters of
 /// letters, digits, `_`, `-`, `.`, stored in lower case. Errors name `field`.
 pub fn rate_source(field: &str, raw: &str) -> Result<String> {

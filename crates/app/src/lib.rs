@@ -16,6 +16,7 @@ pub mod demo_distribution;
 pub mod distribution;
 pub mod email;
 pub mod files;
+pub mod fx;
 pub mod jobs;
 pub mod lead_provider;
 pub mod leads;

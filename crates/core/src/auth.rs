@@ -61,9 +61,16 @@ impl Role {
                 ImpersonateCustomer,
                 WriteActivities,
                 ReadLeadDistribution,
+                ReadExchangeRates,
             ],
             Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
-            Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities, ReadLeadDistribution],
+            Role::Risk => &[
+                ReadActivities,
+                ReadAdapters,
+                WriteActivities,
+                ReadLeadDistribution,
+                ReadExchangeRates,
+            ],
             Role::Support => &[ImpersonateCustomer, WriteActivities],
             Role::Affiliate => &[ReadOwnEarnings],
             Role::Customer => &[],
@@ -111,6 +118,10 @@ pub enum Permission {
     ManageLeadDistribution,
     /// Distribution leads and their routing traces.
     ReadLeadDistribution,
+    /// Create and update exchange rates; create, update and delete conversion paths.
+    ManageExchangeRates,
+    /// List exchange rates and conversion paths (any signed-in user may get a quote).
+    ReadExchangeRates,
 }
 
 impl Permission {
@@ -129,6 +140,8 @@ impl Permission {
         Permission::ReadOwnEarnings,
         Permission::ManageLeadDistribution,
         Permission::ReadLeadDistribution,
+        Permission::ManageExchangeRates,
+        Permission::ReadExchangeRates,
     ];
 }
 

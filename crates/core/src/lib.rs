@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod countries;
 pub mod error;
+pub mod fx;
 pub mod ids;
 pub mod leads;
 pub mod ledger;

@@ -6,7 +6,9 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod conversions;
 pub mod countries;
+pub mod exchange_rates;
 pub mod forgot_password;
 pub mod health;
 pub mod lead_distribution;
@@ -21,7 +23,9 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(activities::routes())
         .merge(adapters::routes())
         .merge(api_keys::routes())
+        .merge(conversions::routes())
         .merge(countries::routes())
+        .merge(exchange_rates::routes())
         .merge(forgot_password::routes())
         .merge(health::routes())
         .merge(lead_distribution::routes())

@@ -14,6 +14,7 @@ mod bootstrap;
 mod countries;
 mod email_delivery;
 mod forgot_password;
+mod fx;
 mod health;
 mod http_errors;
 mod jobs;

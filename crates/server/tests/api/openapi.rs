@@ -30,6 +30,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Countries",
     "Activities",
     "Adapters",
+    "Exchange Rate",
+    "Conversions",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

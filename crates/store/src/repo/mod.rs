@@ -5,6 +5,7 @@ pub mod adapters;
 pub mod api_keys;
 pub mod countries;
 pub mod distribution;
+pub mod fx;
 pub mod leads;
 pub mod ledger;
 pub mod oauth;

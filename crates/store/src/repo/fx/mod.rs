@@ -1,0 +1,4 @@
+//! Currency conversion storage: exchange rates and configured conversion paths.
+
+pub mod conversions;
+pub mod rates;

@@ -61,10 +61,14 @@ impl Role {
                 ImpersonateCustomer,
                 WriteActivities,
                 ReadLeadDistribution,
+                ReadWallets,
+                ManageWallets,
             ],
             Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
-            Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities, ReadLeadDistribution],
-            Role::Support => &[ImpersonateCustomer, WriteActivities],
+            Role::Risk => {
+                &[ReadActivities, ReadAdapters, WriteActivities, ReadLeadDistribution, ReadWallets]
+            }
+            Role::Support => &[ImpersonateCustomer, WriteActivities, ReadWallets],
             Role::Affiliate => &[ReadOwnEarnings],
             Role::Customer => &[],
         }
@@ -111,6 +115,15 @@ pub enum Permission {
     ManageLeadDistribution,
     /// Distribution leads and their routing traces.
     ReadLeadDistribution,
+    /// Wallets, their balances and transactions; trading groups.
+    ReadWallets,
+    /// Create wallets, change their group and leverage, enable and disable them.
+    ManageWallets,
+    /// Manual wallet transactions (deposit, withdrawal, bonus, correction) and transfers
+    /// between a customer's wallets.
+    ManageWalletMoney,
+    /// Create, update and delete trading groups.
+    ManageTradingGroups,
 }
 
 impl Permission {
@@ -129,6 +142,10 @@ impl Permission {
         Permission::ReadOwnEarnings,
         Permission::ManageLeadDistribution,
         Permission::ReadLeadDistribution,
+        Permission::ReadWallets,
+        Permission::ManageWallets,
+        Permission::ManageWalletMoney,
+        Permission::ManageTradingGroups,
     ];
 }
 

@@ -33,3 +33,4 @@ mod schema;
 mod sessions;
 mod settings;
 mod users;
+mod wallets;

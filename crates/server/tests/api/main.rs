@@ -34,3 +34,4 @@ mod sessions;
 mod settings;
 mod users;
 mod wallets;
+mod wallets_client;

@@ -30,7 +30,9 @@ pub mod security;
 pub mod sessions;
 pub mod settings;
 pub mod tokens;
+pub mod trading_groups;
 pub mod users;
+pub mod wallets;
 pub mod workers;
 
 pub use config::AppConfig;

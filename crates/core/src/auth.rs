@@ -62,6 +62,8 @@ impl Role {
                 WriteActivities,
                 ReadLeadDistribution,
                 ReadExchangeRates,
+                ReadWallets,
+                ManageWallets,
             ],
             Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
             Role::Risk => &[
@@ -70,8 +72,9 @@ impl Role {
                 WriteActivities,
                 ReadLeadDistribution,
                 ReadExchangeRates,
+                ReadWallets,
             ],
-            Role::Support => &[ImpersonateCustomer, WriteActivities],
+            Role::Support => &[ImpersonateCustomer, WriteActivities, ReadWallets],
             Role::Affiliate => &[ReadOwnEarnings],
             Role::Customer => &[],
         }
@@ -122,6 +125,15 @@ pub enum Permission {
     ManageExchangeRates,
     /// List exchange rates and conversion paths (any signed-in user may get a quote).
     ReadExchangeRates,
+    /// Wallets, their balances and transactions; trading groups.
+    ReadWallets,
+    /// Create wallets, change their group and leverage, enable and disable them.
+    ManageWallets,
+    /// Manual wallet transactions (deposit, withdrawal, bonus, correction) and transfers
+    /// between a customer's wallets.
+    ManageWalletMoney,
+    /// Create, update and delete trading groups.
+    ManageTradingGroups,
 }
 
 impl Permission {
@@ -142,6 +154,10 @@ impl Permission {
         Permission::ReadLeadDistribution,
         Permission::ManageExchangeRates,
         Permission::ReadExchangeRates,
+        Permission::ReadWallets,
+        Permission::ManageWallets,
+        Permission::ManageWalletMoney,
+        Permission::ManageTradingGroups,
     ];
 }
 

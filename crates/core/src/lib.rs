@@ -12,6 +12,7 @@ pub mod money;
 pub mod net;
 pub mod onboarding;
 pub mod validate;
+pub mod wallets;
 
 pub use error::{Error, FieldError, Result, Violations};
 pub use money::{Currency, Money};

@@ -72,6 +72,6 @@ fn outcome(a: Applied) -> Result<Outcome> {
 }
 
 /// SHA-256 (hex) of a canonical request body: what a replay is compared by.
-fn body_hash(fingerprint: &str) -> String {
+pub(crate) fn body_hash(fingerprint: &str) -> String {
     hex::encode(Sha256::digest(fingerprint.as_bytes()))
 }

@@ -10,12 +10,14 @@ pub mod conversions;
 pub mod countries;
 pub mod exchange_rates;
 pub mod forgot_password;
+pub mod groups;
 pub mod health;
 pub mod lead_distribution;
 pub mod oauth_clients;
 pub mod sessions;
 pub mod settings;
 pub mod users;
+pub mod wallets;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {
@@ -27,10 +29,12 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(countries::routes())
         .merge(exchange_rates::routes())
         .merge(forgot_password::routes())
+        .merge(groups::routes())
         .merge(health::routes())
         .merge(lead_distribution::routes())
         .merge(oauth_clients::routes())
         .merge(sessions::routes())
         .merge(settings::routes())
         .merge(users::routes())
+        .merge(wallets::routes())
 }

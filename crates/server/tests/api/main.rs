@@ -34,3 +34,5 @@ mod schema;
 mod sessions;
 mod settings;
 mod users;
+mod wallets;
+mod wallets_client;

@@ -8,6 +8,7 @@ mod m0003_jobs;
 mod m0004_seed_countries;
 mod m0005_lead_distribution;
 mod m0006_ledger;
+mod m0007_wallets;
 mod m0008_fx;
 mod m0010_country_block_unique;
 mod util;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_seed_countries::Migration),
             Box::new(m0005_lead_distribution::Migration),
             Box::new(m0006_ledger::Migration),
+            Box::new(m0007_wallets::Migration),
             Box::new(m0008_fx::Migration),
             Box::new(m0010_country_block_unique::Migration),
         ]

@@ -30,5 +30,7 @@ pub mod refresh_tokens;
 pub mod request_fingerprints;
 pub mod rotation_entries;
 pub mod settings;
+pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
+pub mod wallets;

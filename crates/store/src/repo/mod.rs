@@ -11,5 +11,7 @@ pub mod ledger;
 pub mod oauth;
 pub mod refresh_tokens;
 pub mod settings;
+pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
+pub mod wallets;

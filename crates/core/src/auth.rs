@@ -61,10 +61,21 @@ impl Role {
                 ImpersonateCustomer,
                 WriteActivities,
                 ReadLeadDistribution,
+                ReadSalesSetup,
+                WorkCustomers,
             ],
-            Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
-            Role::Risk => &[ReadActivities, ReadAdapters, WriteActivities, ReadLeadDistribution],
-            Role::Support => &[ImpersonateCustomer, WriteActivities],
+            Role::ConversionAgent | Role::RetentionAgent => {
+                &[WriteActivities, ReadSalesSetup, WorkCustomers]
+            }
+            Role::Risk => &[
+                ReadActivities,
+                ReadAdapters,
+                WriteActivities,
+                ReadLeadDistribution,
+                ReadSalesSetup,
+                WorkCustomers,
+            ],
+            Role::Support => &[ImpersonateCustomer, WriteActivities, ReadSalesSetup, WorkCustomers],
             Role::Affiliate => &[ReadOwnEarnings],
             Role::Customer => &[],
         }
@@ -111,6 +122,13 @@ pub enum Permission {
     ManageLeadDistribution,
     /// Distribution leads and their routing traces.
     ReadLeadDistribution,
+    /// Create and change sales statuses and sales desks.
+    ManageSalesSetup,
+    /// Read sales statuses and sales desks.
+    ReadSalesSetup,
+    /// Comment on, read the communications of and bookmark customers in one's scope
+    /// (`crm::scope`).
+    WorkCustomers,
 }
 
 impl Permission {
@@ -129,6 +147,9 @@ impl Permission {
         Permission::ReadOwnEarnings,
         Permission::ManageLeadDistribution,
         Permission::ReadLeadDistribution,
+        Permission::ManageSalesSetup,
+        Permission::ReadSalesSetup,
+        Permission::WorkCustomers,
     ];
 }
 

@@ -6,11 +6,17 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod bookmarks;
+pub mod comments;
+pub mod communications;
 pub mod countries;
+mod crm_paging;
 pub mod forgot_password;
 pub mod health;
 pub mod lead_distribution;
 pub mod oauth_clients;
+pub mod sales_desk;
+pub mod sales_status;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -21,11 +27,16 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(activities::routes())
         .merge(adapters::routes())
         .merge(api_keys::routes())
+        .merge(bookmarks::routes())
+        .merge(comments::routes())
+        .merge(communications::routes())
         .merge(countries::routes())
         .merge(forgot_password::routes())
         .merge(health::routes())
         .merge(lead_distribution::routes())
         .merge(oauth_clients::routes())
+        .merge(sales_desk::routes())
+        .merge(sales_status::routes())
         .merge(sessions::routes())
         .merge(settings::routes())
         .merge(users::routes())

@@ -30,6 +30,11 @@ const REQUIRED_TAGS: &[&str] = &[
     "Countries",
     "Activities",
     "Adapters",
+    "Sales Status",
+    "Sales Desk",
+    "Comments",
+    "Communications",
+    "Bookmarks",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -8,6 +8,7 @@ mod m0003_jobs;
 mod m0004_seed_countries;
 mod m0005_lead_distribution;
 mod m0006_ledger;
+mod m0009_sales_crm;
 mod util;
 
 /// Applies every migration in order.
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_seed_countries::Migration),
             Box::new(m0005_lead_distribution::Migration),
             Box::new(m0006_ledger::Migration),
+            Box::new(m0009_sales_crm::Migration),
         ]
     }
 }

@@ -265,12 +265,16 @@ async fn sales_desks_crud_members_paging_validation_and_audit() {
     let (s, b) = get(&t, &agent, "/api/sales-desks?limit=ten").await;
     assert_eq!((s, field(&b)), (422, "limit".into()));
 
-    // Delete.
+    // Delete: the desk's customers become desk-less.
+    let (_, cust_id) = customer(&t, "Dora", "Desk").await;
+    assign(&t, cust_id, Some(desk_id(&t, &a_id).await), None, None).await;
     assert_eq!(delete(&t, &agent, &format!("/api/sales-desks/{a_id}")).await.0, 403);
     let (s, b) = delete(&t, &admin, &format!("/api/sales-desks/{a_id}")).await;
     assert_eq!((s, b), (200, json!({"message": "Sales desk deleted"})));
     assert_eq!(get(&t, &admin, &format!("/api/sales-desks/{a_id}")).await.0, 404);
     assert_eq!(delete(&t, &admin, &format!("/api/sales-desks/{a_id}")).await.0, 404);
+    let left = assignments::find(t.app.db().conn(), cust_id).await.unwrap().unwrap();
+    assert_eq!(left.sales_desk_id, None);
 
     assert_eq!(audits(&t, &admin, "sales_desk.create").await.len(), 2);
     assert_eq!(audits(&t, &admin, "sales_desk.update").await.len(), 2);

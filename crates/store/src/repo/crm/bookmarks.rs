@@ -4,7 +4,7 @@
 use brokercrm_core::Result;
 use brokercrm_core::crm::CustomerScope;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, OnConflict, SimpleExpr};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationDef, Set,
@@ -69,6 +69,10 @@ pub async fn of_user<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|b| (b.customer_id, b.created_at)).collect())
 }
 
+fn blank_if_null(col: users::Column) -> SimpleExpr {
+    Func::coalesce([Expr::col((users::Entity, col)), Expr::val("")]).into()
+}
+
 fn to_customer() -> RelationDef {
     Bookmark::belongs_to(User).from(cb::Column::CustomerId).to(users::Column::Id).into()
 }
@@ -110,9 +114,11 @@ pub async fn list<C: ConnectionTrait>(
     let dir = if descending { Order::Desc } else { Order::Asc };
     q = match key {
         SortKey::BookmarkedAt => q.order_by(cb::Column::CreatedAt, dir.clone()),
+        // Blank names sort as empty strings, the same on both backends (their NULL orders
+        // differ).
         SortKey::Name => q
-            .order_by(users::Column::Firstname, dir.clone())
-            .order_by(users::Column::Lastname, dir.clone()),
+            .order_by(blank_if_null(users::Column::Firstname), dir.clone())
+            .order_by(blank_if_null(users::Column::Lastname), dir.clone()),
         SortKey::Email => q.order_by(users::Column::Email, dir.clone()),
         SortKey::CreatedAt => q.order_by(users::Column::CreatedAt, dir.clone()),
     };

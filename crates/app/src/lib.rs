@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod context;
 pub mod countries;
+pub mod crm;
 pub mod demo;
 pub mod demo_distribution;
 pub mod distribution;

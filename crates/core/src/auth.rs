@@ -64,8 +64,12 @@ impl Role {
                 ReadExchangeRates,
                 ReadWallets,
                 ManageWallets,
+                ReadSalesSetup,
+                WorkCustomers,
             ],
-            Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
+            Role::ConversionAgent | Role::RetentionAgent => {
+                &[WriteActivities, ReadSalesSetup, WorkCustomers]
+            }
             Role::Risk => &[
                 ReadActivities,
                 ReadAdapters,
@@ -73,8 +77,12 @@ impl Role {
                 ReadLeadDistribution,
                 ReadExchangeRates,
                 ReadWallets,
+                ReadSalesSetup,
+                WorkCustomers,
             ],
-            Role::Support => &[ImpersonateCustomer, WriteActivities, ReadWallets],
+            Role::Support => {
+                &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
+            }
             Role::Affiliate => &[ReadOwnEarnings],
             Role::Customer => &[],
         }
@@ -134,6 +142,13 @@ pub enum Permission {
     ManageWalletMoney,
     /// Create, update and delete trading groups.
     ManageTradingGroups,
+    /// Create and change sales statuses and sales desks.
+    ManageSalesSetup,
+    /// Read sales statuses and sales desks.
+    ReadSalesSetup,
+    /// Comment on, read the communications of and bookmark customers in one's scope
+    /// (`crm::scope`).
+    WorkCustomers,
 }
 
 impl Permission {
@@ -158,6 +173,9 @@ impl Permission {
         Permission::ManageWallets,
         Permission::ManageWalletMoney,
         Permission::ManageTradingGroups,
+        Permission::ManageSalesSetup,
+        Permission::ReadSalesSetup,
+        Permission::WorkCustomers,
     ];
 }
 

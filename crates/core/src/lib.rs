@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod countries;
+pub mod crm;
 pub mod error;
 pub mod fx;
 pub mod ids;

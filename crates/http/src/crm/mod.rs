@@ -6,14 +6,20 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod bookmarks;
+pub mod comments;
+pub mod communications;
 pub mod conversions;
 pub mod countries;
+mod crm_paging;
 pub mod exchange_rates;
 pub mod forgot_password;
 pub mod groups;
 pub mod health;
 pub mod lead_distribution;
 pub mod oauth_clients;
+pub mod sales_desk;
+pub mod sales_status;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -26,6 +32,9 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(adapters::routes())
         .merge(api_keys::routes())
         .merge(conversions::routes())
+        .merge(bookmarks::routes())
+        .merge(comments::routes())
+        .merge(communications::routes())
         .merge(countries::routes())
         .merge(exchange_rates::routes())
         .merge(forgot_password::routes())
@@ -33,6 +42,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(health::routes())
         .merge(lead_distribution::routes())
         .merge(oauth_clients::routes())
+        .merge(sales_desk::routes())
+        .merge(sales_status::routes())
         .merge(sessions::routes())
         .merge(settings::routes())
         .merge(users::routes())

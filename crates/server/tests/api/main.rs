@@ -30,6 +30,7 @@ mod ledger_model;
 mod oauth;
 mod openapi;
 mod postbacks;
+mod sales_crm;
 mod schema;
 mod sessions;
 mod settings;

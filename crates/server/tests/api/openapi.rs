@@ -34,6 +34,11 @@ const REQUIRED_TAGS: &[&str] = &[
     "Conversions",
     "Wallets",
     "Group Messages",
+    "Sales Status",
+    "Sales Desk",
+    "Comments",
+    "Communications",
+    "Bookmarks",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -10,6 +10,7 @@ mod m0005_lead_distribution;
 mod m0006_ledger;
 mod m0007_wallets;
 mod m0008_fx;
+mod m0009_sales_crm;
 mod m0010_country_block_unique;
 mod util;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_ledger::Migration),
             Box::new(m0007_wallets::Migration),
             Box::new(m0008_fx::Migration),
+            Box::new(m0009_sales_crm::Migration),
             Box::new(m0010_country_block_unique::Migration),
         ]
     }

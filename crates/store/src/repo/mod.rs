@@ -4,6 +4,7 @@ pub mod activities;
 pub mod adapters;
 pub mod api_keys;
 pub mod countries;
+pub mod crm;
 pub mod distribution;
 pub mod fx;
 pub mod leads;

@@ -5,7 +5,7 @@
 //! caller) is the transfer id, so a replay changes nothing.
 
 use brokercrm_core::auth::Permission;
-use brokercrm_core::ledger::{AccountKey, NewTransfer, TransferCode};
+use brokercrm_core::ledger::{AccountKey, NewTransfer, TransferCode, TransferId};
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::wallets::{MANUAL_PROVIDER, ManualType, WalletStatus, transfer_id};
 use brokercrm_core::{Currency, Error, Money, Result};
@@ -118,10 +118,11 @@ fn active(field: &str, w: &WalletRow) -> Result<()> {
     }
 }
 
-/// "Transfer money between wallets" of one owner, in one currency. Staff need
-/// ManageWalletMoney (audited); a customer may move money between their own wallets.
-/// A cross-currency transfer is refused (422 on `targetWalletId`) until conversion paths
-/// exist.
+/// "Transfer money between wallets" of one owner. Staff need ManageWalletMoney (audited); a
+/// customer may move money between their own wallets. Across currencies the amount is
+/// converted along the configured conversion path (`fx::convert_with`, one rounding at the
+/// end) and the move is two balanced transfers through the FX house accounts of each
+/// currency: source wallet → FX (source currency), FX (target currency) → target wallet.
 pub async fn transfer(
     app: &App,
     actor: &Principal,
@@ -150,36 +151,81 @@ pub async fn transfer(
     }
     active("sourceWalletId", &src)?;
     active("targetWalletId", &dst)?;
-    if src.currency != dst.currency {
-        return Err(Error::field(
-            "targetWalletId",
-            format!(
-                "is in {} but the source wallet is in {}; cross-currency transfers need \
-                 conversion paths, which are not available yet",
-                dst.currency, src.currency
-            ),
-        ));
-    }
     let (from, _) = ledger_accounts(&tx, &src).await?;
     let (to, _) = ledger_accounts(&tx, &dst).await?;
-    let t = NewTransfer {
+    let (src_cur, dst_cur) = (currency_of(&src)?, currency_of(&dst)?);
+    let leg = |id: TransferId, debit, credit, amount, currency| NewTransfer {
         id,
-        debit_account_id: from,
-        credit_account_id: to,
-        amount: input.amount,
-        currency: currency_of(&src)?,
+        debit_account_id: debit,
+        credit_account_id: credit,
+        amount,
+        currency,
         code: TransferCode::WalletTransfer,
         user_data: None,
         pending: false,
     };
-    if !apply_in(&tx, &t).await? && actor.role.is_staff() {
-        let entry = Audit::new("wallet.transfer", "wallet", src.id.to_string()).details(format!(
-            "{} {} from wallet {} to wallet {} (transfer {})",
-            input.amount, src.currency, src.id, dst.id, t.id
-        ));
+    let (replayed, details) = if src_cur == dst_cur {
+        let replayed = apply_in(&tx, &leg(id.clone(), from, to, input.amount, src_cur)).await?;
+        (
+            replayed,
+            format!(
+                "{} {} from wallet {} to wallet {} (transfer {id})",
+                input.amount, src.currency, src.id, dst.id
+            ),
+        )
+    } else {
+        let fx_out = fx_account(&tx, src_cur.clone()).await?;
+        let fx_in = fx_account(&tx, dst_cur.clone()).await?;
+        // A replay of the first leg means the whole transfer was applied before: the second
+        // leg is not recomputed (the rate may have moved since).
+        if apply_in(&tx, &leg(id.clone(), from, fx_out, input.amount, src_cur.clone())).await? {
+            return db::commit(tx).await;
+        }
+        let converted = crate::fx::convert_with(&tx, input.amount, &src_cur, &dst_cur)
+            .await
+            .map_err(|e| match e {
+                Error::Validation(f) if f.iter().any(|f| f.field == "currency") => Error::field(
+                    "targetWalletId",
+                    format!("no conversion path from {src_cur} to {dst_cur}"),
+                ),
+                other => other,
+            })?;
+        if !converted.amount.is_positive() {
+            return Err(Error::field("amount", "is too small to convert"));
+        }
+        let in_id = TransferId::parse("Idempotency-Key", &format!("{id}:in"))?;
+        apply_in(&tx, &leg(in_id, fx_in, to, converted.amount, dst_cur.clone())).await?;
+        let path: Vec<String> = converted.path.iter().map(ToString::to_string).collect();
+        (
+            false,
+            format!(
+                "{} {} from wallet {} to wallet {} as {} {} (rate {}, path {}, transfer {id})",
+                input.amount,
+                src.currency,
+                src.id,
+                dst.id,
+                converted.amount,
+                dst.currency,
+                converted.rate,
+                path.join("→")
+            ),
+        )
+    };
+    if !replayed && actor.role.is_staff() {
+        let entry = Audit::new("wallet.transfer", "wallet", src.id.to_string()).details(details);
         audit::record(&tx, Some(actor), entry).await?;
     }
     db::commit(tx).await
+}
+
+/// The FX house account of `currency` (cross-currency transfers pass through it).
+async fn fx_account<C: brokercrm_store::ConnectionTrait>(
+    conn: &C,
+    currency: Currency,
+) -> Result<i64> {
+    let kind = brokercrm_core::ledger::AccountKind::FxConversion;
+    let key = AccountKey::house(kind, currency)?;
+    Ok(accounts::get_or_create(conn, &key, kind.default_policy()).await?.id)
 }
 
 /// Balance, credit and equity of a wallet the actor may see (staff: ReadWallets).

@@ -494,3 +494,35 @@ async fn concurrent_transfers_from_one_wallet_never_overdraw() {
     assert_eq!(balance(&t, &admin, b).await["balance"], "100");
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn cross_currency_transfers_convert_along_the_rate_exactly_once() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let usd = group(&t, &admin, "USD", "USD").await;
+    let eur = group(&t, &admin, "EUR", "EUR").await;
+    let (cust, cust_id) = customer(&t).await;
+    let a = wallet(&t, &admin, &cust_id, usd).await;
+    let e = wallet(&t, &admin, &cust_id, eur).await;
+    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    t.server
+        .post("/api/exchange-rates")
+        .authorization_bearer(&admin)
+        .json(&json!({"fromCurrency": "USD", "toCurrency": "EUR", "source": "manual", "rate": 0.9}))
+        .await
+        .assert_status_ok();
+
+    let body = json!({"sourceWalletId": a, "targetWalletId": e, "amount": "10.5"});
+    for _ in 0..2 {
+        let (s, r) = transfer(&t, &cust, Some("fx-1"), body.clone()).await;
+        assert_eq!((s, r), (200, json!({"success": true})));
+    }
+    assert_eq!(balance(&t, &admin, a).await["balance"], "89.5");
+    assert_eq!(balance(&t, &admin, e).await["balance"], "9.45");
+    // the reverse direction uses the inverse rate: 9.45 EUR / 0.9 = 10.5 USD
+    let back = json!({"sourceWalletId": e, "targetWalletId": a, "amount": "9.45"});
+    assert_eq!(transfer(&t, &cust, Some("fx-2"), back).await.0, 200);
+    assert_eq!(balance(&t, &admin, a).await["balance"], "100");
+    assert_eq!(balance(&t, &admin, e).await["balance"], "0");
+    assert_verified(t.app.db()).await;
+}

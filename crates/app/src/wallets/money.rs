@@ -174,11 +174,11 @@ pub async fn transfer(
             ),
         )
     } else {
-        let fx_out = fx_account(&tx, src_cur.clone()).await?;
-        let fx_in = fx_account(&tx, dst_cur.clone()).await?;
+        let fx_out = fx_account(&tx, src_cur).await?;
+        let fx_in = fx_account(&tx, dst_cur).await?;
         // A replay of the first leg means the whole transfer was applied before: the second
         // leg is not recomputed (the rate may have moved since).
-        if apply_in(&tx, &leg(id.clone(), from, fx_out, input.amount, src_cur.clone())).await? {
+        if apply_in(&tx, &leg(id.clone(), from, fx_out, input.amount, src_cur)).await? {
             return db::commit(tx).await;
         }
         let converted = crate::fx::convert_with(&tx, input.amount, &src_cur, &dst_cur)
@@ -194,7 +194,7 @@ pub async fn transfer(
             return Err(Error::field("amount", "is too small to convert"));
         }
         let in_id = TransferId::parse("Idempotency-Key", &format!("{id}:in"))?;
-        apply_in(&tx, &leg(in_id, fx_in, to, converted.amount, dst_cur.clone())).await?;
+        apply_in(&tx, &leg(in_id, fx_in, to, converted.amount, dst_cur)).await?;
         let path: Vec<String> = converted.path.iter().map(ToString::to_string).collect();
         (
             false,

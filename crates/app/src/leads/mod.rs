@@ -4,6 +4,7 @@
 pub mod affiliate_api;
 pub mod auto_login;
 pub mod batch;
+pub mod ftd;
 pub mod gate;
 pub mod intake;
 pub mod internal_crm;

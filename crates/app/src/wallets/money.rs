@@ -91,6 +91,9 @@ pub async fn manual(
         pending: false,
     };
     if !apply_in(&tx, &t).await? {
+        if kind == ManualType::Deposit && !input.add_to_credit {
+            crate::leads::ftd::record_deposit(&tx, w.user_id).await?;
+        }
         let target = if input.add_to_credit { "credit" } else { "balance" };
         let entry = Audit::new("wallet.transaction", "wallet", wallet_id.to_string())
             .details(format!(

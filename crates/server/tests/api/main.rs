@@ -21,6 +21,7 @@ mod jobs;
 mod lead_batch;
 mod lead_distribution_admin;
 mod lead_fixtures;
+mod lead_ftd;
 mod lead_provider;
 mod lead_recovery;
 mod lead_rotation;

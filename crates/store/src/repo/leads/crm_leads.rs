@@ -121,6 +121,14 @@ pub async fn set_password_hash<C: ConnectionTrait>(conn: &C, id: i64, hash: &str
 }
 
 /// Links the customer account created for this lead.
+/// The CRM lead whose customer account is `customer_id`, if that customer came in as a lead.
+pub async fn find_by_customer<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+) -> Result<Option<CrmLeadRow>> {
+    CrmLead::find().filter(crm_leads::Column::CustomerId.eq(customer_id)).one(conn).await.db()
+}
+
 pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i64) -> Result<()> {
     CrmLead::update_many()
         .col_expr(crm_leads::Column::CustomerId, Expr::value(customer_id))

@@ -62,6 +62,7 @@ impl Role {
                 WriteActivities,
                 ReadLeadDistribution,
                 ReadExchangeRates,
+                ReadPaymentProviders,
             ],
             Role::ConversionAgent | Role::RetentionAgent => &[WriteActivities],
             Role::Risk => &[
@@ -70,6 +71,7 @@ impl Role {
                 WriteActivities,
                 ReadLeadDistribution,
                 ReadExchangeRates,
+                ReadPaymentProviders,
             ],
             Role::Support => &[ImpersonateCustomer, WriteActivities],
             Role::Affiliate => &[ReadOwnEarnings],
@@ -122,6 +124,10 @@ pub enum Permission {
     ManageExchangeRates,
     /// List exchange rates and conversion paths (any signed-in user may get a quote).
     ReadExchangeRates,
+    /// Configure payment providers: key values, limits, countries, order.
+    ManagePaymentProviders,
+    /// List payment providers and their filters (secrets masked).
+    ReadPaymentProviders,
 }
 
 impl Permission {
@@ -142,6 +148,8 @@ impl Permission {
         Permission::ReadLeadDistribution,
         Permission::ManageExchangeRates,
         Permission::ReadExchangeRates,
+        Permission::ManagePaymentProviders,
+        Permission::ReadPaymentProviders,
     ];
 }
 

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod money;
 pub mod net;
 pub mod onboarding;
+pub mod payments;
 pub mod validate;
 
 pub use error::{Error, FieldError, Result, Violations};

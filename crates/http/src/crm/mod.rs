@@ -13,6 +13,7 @@ pub mod forgot_password;
 pub mod health;
 pub mod lead_distribution;
 pub mod oauth_clients;
+pub mod payment_providers;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -30,6 +31,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(health::routes())
         .merge(lead_distribution::routes())
         .merge(oauth_clients::routes())
+        .merge(payment_providers::routes())
         .merge(sessions::routes())
         .merge(settings::routes())
         .merge(users::routes())

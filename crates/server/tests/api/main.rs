@@ -29,6 +29,7 @@ mod ledger;
 mod ledger_model;
 mod oauth;
 mod openapi;
+mod payment_providers;
 mod postbacks;
 mod schema;
 mod sessions;

@@ -10,6 +10,7 @@ mod m0005_lead_distribution;
 mod m0006_ledger;
 mod m0008_fx;
 mod m0010_country_block_unique;
+mod m0011_payment_providers;
 mod util;
 
 /// Applies every migration in order.
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_ledger::Migration),
             Box::new(m0008_fx::Migration),
             Box::new(m0010_country_block_unique::Migration),
+            Box::new(m0011_payment_providers::Migration),
         ]
     }
 }

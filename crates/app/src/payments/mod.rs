@@ -228,7 +228,8 @@ pub(crate) async fn load_all<C: ConnectionTrait>(
     Ok(out.into_iter().map(|(_, s)| s).collect())
 }
 
-/// One provider's state (locked for update when `for_update`); unknown ids are 404.
+/// One provider's state; unknown ids are 404. With `for_update` (inside a write transaction)
+/// its row is created with the defaults if missing and locked.
 pub(crate) async fn load_one<C: ConnectionTrait>(
     app: &App,
     conn: &C,
@@ -241,6 +242,8 @@ pub(crate) async fn load_one<C: ConnectionTrait>(
         .find(|(_, p)| p.id() == id.trim())
         .ok_or(Error::NotFound("payment provider"))?;
     let row = if for_update {
+        let sort = i32::try_from(i).unwrap_or(i32::MAX);
+        payment_providers::ensure(conn, p.id(), sort).await?;
         payment_providers::get_for_update(conn, p.id()).await?
     } else {
         payment_providers::get(conn, p.id()).await?

@@ -422,3 +422,18 @@ async fn a_configured_data_key_is_used() {
     assert!(String::from_utf8(plain).unwrap().contains(SECRET));
     assert!(DataKey::generate().open(b"payment_provider:test", &raw).is_err());
 }
+
+#[tokio::test]
+async fn concurrent_first_updates_keep_both_changes() {
+    let t = TestApp::spawn().await;
+    let (admin, _) = t.mint_token(Role::Admin).await;
+    let (a, b) = tokio::join!(
+        put(&t, &admin, "bitstamp", json!({"enabledCountryCodes": ["DE"]})),
+        put(&t, &admin, "bitstamp", json!({"minimumDepositAmount": 5})),
+    );
+    assert_eq!((a.0, b.0), (200, 200), "{a:?} {b:?}");
+    let got: Value =
+        t.server.get("/api/payment-providers/bitstamp").authorization_bearer(&admin).await.json();
+    assert_eq!(got["provider"]["enabledCountryCodes"], json!(["DE"]));
+    assert_eq!(got["provider"]["minimumDepositAmount"], json!(5.0));
+}

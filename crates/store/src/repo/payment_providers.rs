@@ -26,6 +26,32 @@ pub async fn get_for_update<C: ConnectionTrait>(conn: &C, id: &str) -> Result<Op
     Provider::find_by_id(id.to_owned()).lock_exclusive().one(conn).await.db()
 }
 
+/// Inserts the default row of `id` (disabled, `sort`, nothing else) unless it exists, so a
+/// following [`get_for_update`] has a row to lock and concurrent first writes serialise.
+pub async fn ensure<C: ConnectionTrait>(conn: &C, id: &str, sort: i32) -> Result<()> {
+    let t = now();
+    let am = payment_providers::ActiveModel {
+        id: Set(id.to_owned()),
+        enabled: Set(false),
+        sort: Set(sort),
+        enabled_country_codes: Set(String::new()),
+        minimum_deposit_amount: Set(None),
+        maximum_deposit_amount: Set(None),
+        minimum_withdrawal_amount: Set(None),
+        maximum_withdrawal_amount: Set(None),
+        predefined_deposit_amounts: Set(String::new()),
+        key_values: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+    };
+    Provider::insert(am)
+        .on_conflict_do_nothing_on([Column::Id])
+        .exec_without_returning(conn)
+        .await
+        .db()?;
+    Ok(())
+}
+
 /// Inserts or replaces every setting of `row.id`; `created_at` is kept on replace.
 pub async fn upsert<C: ConnectionTrait>(conn: &C, row: ProviderRow) -> Result<()> {
     let t = now();

@@ -437,3 +437,30 @@ async fn concurrent_first_updates_keep_both_changes() {
     assert_eq!(got["provider"]["enabledCountryCodes"], json!(["DE"]));
     assert_eq!(got["provider"]["minimumDepositAmount"], json!(5.0));
 }
+
+#[tokio::test]
+async fn the_generated_data_key_lives_in_its_file_and_survives_a_restart() {
+    use brokercrm_app::App;
+    use brokercrm_app::context::Services;
+    let t = TestApp::spawn().await;
+    let cfg = t.app.cfg().clone();
+    let path = brokercrm_app::crypto::default_key_path(&cfg.files_dir);
+    let on_disk = DataKey::from_base64(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(&on_disk, t.app.data_key());
+    let db = brokercrm_store::Db::connect(&t.db_url).await.unwrap();
+    let again =
+        App::build(db, cfg.clone(), Services::for_config(&cfg).unwrap(), None).await.unwrap();
+    assert_eq!(again.data_key(), t.app.data_key());
+    // Not in the database: no setting holds it.
+    let db = t.app.db();
+    let rows = db
+        .conn()
+        .query_all_raw(Statement::from_string(
+            db.db_backend(),
+            "SELECT value FROM settings".to_owned(),
+        ))
+        .await
+        .unwrap();
+    let b64 = on_disk.to_base64();
+    assert!(rows.iter().all(|r| !r.try_get::<String>("", "value").unwrap().contains(&b64)));
+}

@@ -38,6 +38,9 @@ pub struct AppConfig {
     pub lead_profile_keys: Vec<String>,
     /// Lifetime of lead-provider access tokens (seed 000: "active for one hour").
     pub lead_provider_token_ttl: Duration,
+    /// The 256-bit key that encrypts stored secrets (payment-provider key values); when
+    /// unset, generated once into [`crate::crypto::default_key_path`] beside `files_dir`.
+    pub data_key: Option<crate::crypto::DataKey>,
 }
 
 /// The default lead-profile keys.
@@ -88,6 +91,7 @@ impl Default for AppConfig {
             shared_request_windows: false,
             lead_profile_keys: default_lead_profile_keys(),
             lead_provider_token_ttl: Duration::from_secs(3600),
+            data_key: None,
         }
     }
 }

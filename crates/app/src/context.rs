@@ -13,9 +13,11 @@ use brokercrm_store::db::Backend;
 use brokercrm_store::repo::settings;
 
 use brokercrm_integrations::advertisers::AdapterEnv;
+use brokercrm_integrations::payments::Registry as PaymentRegistry;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::AppConfig;
+use crate::crypto::{DataKey, default_key_path};
 use crate::files::{FileStore, LocalFileStore};
 use crate::leads::batch::IntakeQueue;
 use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
@@ -43,6 +45,8 @@ pub struct Services {
     pub gate: Option<Arc<dyn RequestGate>>,
     /// Outbound advertiser clients' shared HTTP client and token cache.
     pub adapters: AdapterEnv,
+    /// The payment providers this deployment offers.
+    pub payments: PaymentRegistry,
 }
 
 impl Services {
@@ -66,6 +70,7 @@ impl Services {
             clock: Arc::new(SystemClock),
             gate: None,
             adapters: AdapterEnv::new(cfg.allow_private_outbound)?,
+            payments: PaymentRegistry::builtin(),
         })
     }
 }
@@ -81,6 +86,7 @@ struct Inner {
     gate: Arc<dyn RequestGate>,
     plans: PlanCache,
     intake: IntakeQueue,
+    data_key: DataKey,
 }
 
 /// Shared application state handed to every use case.
@@ -99,7 +105,8 @@ impl WeakApp {
 
 impl App {
     /// Builds the context; loads the JWT signing secret from `jwt_secret` or the database,
-    /// generating and persisting one on first start.
+    /// generating and persisting one on first start, and the data key from the configuration
+    /// or its key file (created on first start; never stored in the database).
     pub async fn build(
         db: Db,
         cfg: AppConfig,
@@ -113,6 +120,10 @@ impl App {
             }
         };
         let jwt = JwtKeys::from_secret(secret.as_bytes());
+        let data_key = match &cfg.data_key {
+            Some(k) => k.clone(),
+            None => DataKey::load_or_create(&default_key_path(&cfg.files_dir))?,
+        };
         let gate: Arc<dyn RequestGate> = match &services.gate {
             Some(g) => g.clone(),
             None if cfg.shared_request_windows => Arc::new(DbGate::new(db.clone())),
@@ -125,7 +136,7 @@ impl App {
         };
         Ok(Self(Arc::new_cyclic(|weak| {
             let intake = IntakeQueue::spawn(&WeakApp(weak.clone()), lanes);
-            Inner { db, cfg, jwt, services, gate, plans, intake }
+            Inner { db, cfg, jwt, services, gate, plans, intake, data_key }
         })))
     }
 
@@ -165,6 +176,16 @@ impl App {
     /// The lead intake batch's writer lanes.
     pub(crate) fn intake(&self) -> &IntakeQueue {
         &self.0.intake
+    }
+
+    /// The key that encrypts stored secrets.
+    pub fn data_key(&self) -> &DataKey {
+        &self.0.data_key
+    }
+
+    /// The payment providers this deployment offers.
+    pub fn payment_providers(&self) -> &PaymentRegistry {
+        &self.0.services.payments
     }
 
     pub fn hasher(&self) -> PasswordHasherCfg {

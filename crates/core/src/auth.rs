@@ -66,6 +66,7 @@ impl Role {
                 ManageWallets,
                 ReadSalesSetup,
                 WorkCustomers,
+                ReadPaymentProviders,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -79,6 +80,7 @@ impl Role {
                 ReadWallets,
                 ReadSalesSetup,
                 WorkCustomers,
+                ReadPaymentProviders,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
@@ -149,6 +151,10 @@ pub enum Permission {
     /// Comment on, read the communications of and bookmark customers in one's scope
     /// (`crm::scope`).
     WorkCustomers,
+    /// Configure payment providers: key values, limits, countries, order.
+    ManagePaymentProviders,
+    /// List payment providers and their filters (secrets masked).
+    ReadPaymentProviders,
 }
 
 impl Permission {
@@ -176,6 +182,8 @@ impl Permission {
         Permission::ManageSalesSetup,
         Permission::ReadSalesSetup,
         Permission::WorkCustomers,
+        Permission::ManagePaymentProviders,
+        Permission::ReadPaymentProviders,
     ];
 }
 

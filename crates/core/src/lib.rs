@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod money;
 pub mod net;
 pub mod onboarding;
+pub mod payments;
 pub mod validate;
 pub mod wallets;
 

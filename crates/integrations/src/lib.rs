@@ -1,10 +1,11 @@
 //! Outbound integrations of brokercrm behind traits: advertiser adapters, email providers,
-//! SMS and GeoIP lookup, and the SSRF-guarded outbound HTTP client.
+//! payment providers, SMS and GeoIP lookup, and the SSRF-guarded outbound HTTP client.
 
 pub mod advertisers;
 pub mod email;
 pub mod geoip;
 pub mod outbound;
+pub mod payments;
 pub mod sms;
 
 pub use email::{EmailMessage, EmailProviderConfig, EmailSender, build_sender};

@@ -19,6 +19,9 @@ pub struct Config {
     pub public_url: String,
     /// JWT signing secret; generated and stored in the database on first start when unset.
     pub jwt_secret: Option<SecretString>,
+    /// Base64 of the 256-bit key that encrypts stored secrets (payment-provider keys); when
+    /// unset, generated once into `data.key` beside `files_dir` (mode 0600).
+    pub data_key: Option<SecretString>,
     /// Local directory for uploaded files.
     pub files_dir: PathBuf,
     /// Optional MaxMind GeoLite2/GeoIP2 country database for "country by IP".

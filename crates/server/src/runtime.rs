@@ -22,8 +22,15 @@ fn init_tracing(cfg: &Config) {
 }
 
 /// The application-layer settings of `cfg`.
-pub fn app_config(cfg: &Config) -> AppConfig {
-    AppConfig {
+pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
+    let data_key = match &cfg.data_key {
+        Some(k) => Some(
+            brokercrm_app::crypto::DataKey::from_base64(k.expose_secret())
+                .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?,
+        ),
+        None => None,
+    };
+    Ok(AppConfig {
         public_url: cfg.public_url.trim_end_matches('/').to_owned(),
         access_token_ttl: std::time::Duration::from_secs(cfg.access_token_ttl_secs),
         refresh_token_ttl: std::time::Duration::from_secs(cfg.refresh_token_ttl_secs),
@@ -42,7 +49,8 @@ pub fn app_config(cfg: &Config) -> AppConfig {
         ),
         shared_request_windows: cfg.shared_request_windows,
         lead_profile_keys: cfg.lead_profile_keys.clone(),
-    }
+        data_key,
+    })
 }
 
 /// Connects, migrates and builds the application context.
@@ -51,7 +59,7 @@ pub async fn open(cfg: &Config) -> anyhow::Result<App> {
         .await
         .context("connecting to the database")?;
     db.migrate().await.context("applying migrations")?;
-    let app_cfg = app_config(cfg);
+    let app_cfg = app_config(cfg)?;
     let services = Services::for_config(&app_cfg).context("setting up services")?;
     let secret = cfg.jwt_secret.as_ref().map(|s| s.expose_secret().to_owned());
     App::build(db, app_cfg, services, secret).await.context("building the application")

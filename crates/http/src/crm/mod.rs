@@ -18,6 +18,7 @@ pub mod groups;
 pub mod health;
 pub mod lead_distribution;
 pub mod oauth_clients;
+pub mod payment_providers;
 pub mod sales_desk;
 pub mod sales_status;
 pub mod sessions;
@@ -44,6 +45,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(oauth_clients::routes())
         .merge(sales_desk::routes())
         .merge(sales_status::routes())
+        .merge(payment_providers::routes())
         .merge(sessions::routes())
         .merge(settings::routes())
         .merge(users::routes())

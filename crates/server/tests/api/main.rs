@@ -30,6 +30,7 @@ mod ledger;
 mod ledger_model;
 mod oauth;
 mod openapi;
+mod payment_providers;
 mod postbacks;
 mod sales_crm;
 mod schema;

@@ -12,6 +12,7 @@ mod m0007_wallets;
 mod m0008_fx;
 mod m0009_sales_crm;
 mod m0010_country_block_unique;
+mod m0011_payment_providers;
 mod m0012_crm_leads_customer;
 mod util;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_fx::Migration),
             Box::new(m0009_sales_crm::Migration),
             Box::new(m0010_country_block_unique::Migration),
+            Box::new(m0011_payment_providers::Migration),
             Box::new(m0012_crm_leads_customer::Migration),
         ]
     }

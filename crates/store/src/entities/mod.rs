@@ -29,6 +29,7 @@ pub mod ledger_transfers;
 pub mod oauth_clients;
 pub mod oauth_codes;
 pub mod offers;
+pub mod payment_providers;
 pub mod rate_limit_hits;
 pub mod refresh_tokens;
 pub mod request_fingerprints;

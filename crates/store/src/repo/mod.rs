@@ -10,6 +10,7 @@ pub mod fx;
 pub mod leads;
 pub mod ledger;
 pub mod oauth;
+pub mod payment_providers;
 pub mod refresh_tokens;
 pub mod settings;
 pub mod trading_groups;

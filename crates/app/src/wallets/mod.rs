@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod client;
+pub mod demo;
 pub mod money;
 pub mod views;
 

@@ -480,8 +480,68 @@ pub async fn sort_payment_providers(
     Ok(Json(ProvidersResponse { providers: list.into_iter().map(Into::into).collect() }))
 }
 
+/// "Top up demo wallet with a specific amount" request.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoTopUpRequest {
+    /// A demo wallet of the caller (staff: any demo wallet, with ManageWalletMoney).
+    #[schema(example = 12)]
+    pub wallet_id: i64,
+    /// Decimal text, at most 8 decimals; above 0 and at most 1000000.
+    #[schema(example = "10000")]
+    pub amount: String,
+    /// The wallet's currency, if given.
+    #[schema(example = "USD")]
+    pub currency: Option<String>,
+}
+
+/// "Top up demo wallet" answer.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoTopUpResponse {
+    pub success: bool,
+    /// The wallet's balance after the top-up.
+    #[serde(serialize_with = "number")]
+    #[schema(value_type = f64, example = 10000)]
+    pub new_balance: Money,
+}
+
+/// Adds play money to a demo wallet: a ledger DEPOSIT from the demo provider's clearing
+/// account.
+#[utoipa::path(
+    post,
+    path = "/api/payment-providers/demo/top-up",
+    tag = "Payment Providers",
+    summary = "Top up demo wallet with a specific amount",
+    request_body = DemoTopUpRequest,
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Topped up", body = DemoTopUpResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Staff without ManageWalletMoney", body = ErrorBody),
+        (status = 422, description = "Invalid `walletId` (unknown, not the caller's, not demo), `amount` or `currency`", body = ErrorBody)
+    )
+)]
+pub async fn top_up_demo_wallet(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<DemoTopUpRequest>,
+) -> ApiResult<Json<DemoTopUpResponse>> {
+    let amount = Money::parse("amount", b.amount.trim())?;
+    let balance = brokercrm_app::wallets::demo::top_up(
+        &app,
+        &actor,
+        b.wallet_id,
+        amount,
+        b.currency.as_deref(),
+    )
+    .await?;
+    Ok(Json(DemoTopUpResponse { success: true, new_balance: balance }))
+}
+
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
+        .routes(routes!(top_up_demo_wallet))
         .routes(routes!(list_available_payment_methods))
         .routes(routes!(list_payment_providers))
         .routes(routes!(get_payment_provider_filters))

@@ -50,8 +50,6 @@ const DEFERRED: &[(&str, &str)] = &[
     // served.
     ("Group Messages", "Get group messages"),
     ("Group Messages", "Create group message"),
-    // Topping up a demo wallet needs the wallets of issue 5, built on another branch.
-    ("Payment Providers", "Top up demo wallet with a specific amount"),
 ];
 
 #[tokio::test]

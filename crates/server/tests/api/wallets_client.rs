@@ -130,3 +130,60 @@ async fn client_wallet_operations_see_only_their_own_wallets() {
 fn urlencode(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
+
+#[tokio::test]
+async fn demo_wallets_are_topped_up_through_the_ledger() {
+    let t = TestApp::spawn().await;
+    let (cust, _) = customer(&t).await;
+    let (other, _) = customer(&t).await;
+    let open = |token: String, demo: bool| {
+        let t = &t;
+        async move {
+            let r = t
+                .server
+                .post("/api/me/wallets")
+                .authorization_bearer(&token)
+                .json(&json!({"leverage": "1:100", "currency": "USD", "isDemo": demo}))
+                .await;
+            r.assert_status_ok();
+            r.json::<Value>()["id"].as_i64().unwrap()
+        }
+    };
+    let demo = open(cust.clone(), true).await;
+    let real = open(cust.clone(), false).await;
+    let others = open(other.clone(), true).await;
+    let top_up = |body: Value| {
+        t.server.post("/api/payment-providers/demo/top-up").authorization_bearer(&cust).json(&body)
+    };
+
+    for _ in 0..2 {
+        let r = top_up(json!({"walletId": demo, "amount": "10000.5", "currency": "USD"})).await;
+        r.assert_status_ok();
+        assert_eq!(r.json::<Value>()["success"], true);
+    }
+    let r = top_up(json!({"walletId": demo, "amount": "0.25"})).await;
+    assert_eq!(r.json::<Value>(), json!({"success": true, "newBalance": 20001.25}));
+
+    for (body, field) in [
+        (json!({"walletId": real, "amount": "5"}), "walletId"),
+        (json!({"walletId": others, "amount": "5"}), "walletId"),
+        (json!({"walletId": 99999, "amount": "5"}), "walletId"),
+        (json!({"walletId": demo, "amount": "0"}), "amount"),
+        (json!({"walletId": demo, "amount": "1000000.01"}), "amount"),
+        (json!({"walletId": demo, "amount": "1e3"}), "amount"),
+        (json!({"walletId": demo, "amount": "5", "currency": "EUR"}), "currency"),
+    ] {
+        let r = top_up(body.clone()).await;
+        assert_eq!(r.status_code().as_u16(), 422, "{body}");
+        assert_eq!(field_of(&r.json()), field, "{body}");
+    }
+    let b: Value = t
+        .server
+        .get(&format!("/api/me/wallets/{demo}/balance"))
+        .authorization_bearer(&cust)
+        .await
+        .json();
+    assert_eq!(b["balance"], "20001.25", "{b}");
+    let report = brokercrm_app::ledger::verify(t.app.db()).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}

@@ -4,7 +4,7 @@
 //! are audited.
 
 use brokercrm_core::auth::Permission;
-use brokercrm_core::wallets::group::{self, GroupSpec};
+use brokercrm_core::wallets::group::{self, GroupSpec, Level};
 use brokercrm_core::wallets::leverage;
 use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_store::db;
@@ -29,8 +29,8 @@ pub struct GroupView {
     pub disable_swap_charges: bool,
     pub markups: Value,
     pub commissions: Value,
-    pub margin_call_level: f64,
-    pub stop_out_level: f64,
+    pub margin_call_level: Level,
+    pub stop_out_level: Level,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -47,8 +47,8 @@ impl GroupView {
             currency: r.currency,
             adapter_name: r.adapter_name,
             disable_swap_charges: r.disable_swap_charges,
-            margin_call_level: r.margin_call_level,
-            stop_out_level: r.stop_out_level,
+            margin_call_level: Level::from_hundredths(r.margin_call_level),
+            stop_out_level: Level::from_hundredths(r.stop_out_level),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -90,8 +90,8 @@ fn data(s: &GroupSpec) -> GroupData {
         disable_swap_charges: s.disable_swap_charges,
         markups: s.markups.to_string(),
         commissions: s.commissions.to_string(),
-        margin_call_level: s.margin_call_level,
-        stop_out_level: s.stop_out_level,
+        margin_call_level: s.margin_call_level.hundredths(),
+        stop_out_level: s.stop_out_level.hundredths(),
     }
 }
 
@@ -114,24 +114,28 @@ fn spec(n: &NewGroup) -> Result<GroupSpec> {
     let markups = v.check(group::object_list("markups", n.markups.as_ref().unwrap_or(&empty)));
     let commissions =
         v.check(group::object_list("commissions", n.commissions.as_ref().unwrap_or(&empty)));
-    let mc = n.margin_call_level.unwrap_or(group::DEFAULT_MARGIN_CALL_LEVEL);
-    let so = n.stop_out_level.unwrap_or(group::DEFAULT_STOP_OUT_LEVEL);
-    group::check_levels(&mut v, mc, so);
+    let levels = group::check_levels(&mut v, n.margin_call_level, n.stop_out_level);
     v.finish()?;
-    match (name, lev, currency, adapter, markups, commissions) {
-        (Some(name), Some(leverage), Some(currency), Some(adapter_name), Some(m), Some(c)) => {
-            Ok(GroupSpec {
-                name,
-                leverage,
-                currency,
-                adapter_name,
-                disable_swap_charges: n.disable_swap_charges,
-                markups: m,
-                commissions: c,
-                margin_call_level: mc,
-                stop_out_level: so,
-            })
-        }
+    match (name, lev, currency, adapter, markups, commissions, levels) {
+        (
+            Some(name),
+            Some(leverage),
+            Some(currency),
+            Some(adapter_name),
+            Some(m),
+            Some(c),
+            Some((mc, so)),
+        ) => Ok(GroupSpec {
+            name,
+            leverage,
+            currency,
+            adapter_name,
+            disable_swap_charges: n.disable_swap_charges,
+            markups: m,
+            commissions: c,
+            margin_call_level: mc,
+            stop_out_level: so,
+        }),
         _ => Err(Error::internal("unreachable: violations were empty")),
     }
 }

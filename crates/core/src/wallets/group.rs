@@ -1,15 +1,71 @@
 //! Trading-group rules: name, leverage, currency, adapter name, markups and commissions
 //! (arrays of objects kept as given) and the margin-call and stop-out levels in percent.
 
+use std::fmt;
+
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 use crate::validate::text;
 use crate::{Currency, Error, Result, Violations};
 
+/// A margin level in percent, exact to 0.01 % (stored as hundredths of a percent, so the
+/// trading engine compares margin levels in integers, never in binary floating point).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Level(i32);
+
+/// Highest level accepted (10000 %).
+const MAX_LEVEL: i32 = 1_000_000;
+
+impl Level {
+    /// From hundredths of a percent, as stored.
+    pub const fn from_hundredths(h: i32) -> Self {
+        Self(h)
+    }
+
+    /// Hundredths of a percent, as stored.
+    pub const fn hundredths(self) -> i32 {
+        self.0
+    }
+
+    /// From a JSON number in percent: 0 to 10000 with at most 2 decimals (taken from the
+    /// number's shortest decimal form, which is the literal the client wrote).
+    pub fn from_percent(field: &str, percent: f64) -> Result<Self> {
+        let bad =
+            || Error::field(field, "must be a percentage from 0 to 10000 with at most 2 decimals");
+        if !percent.is_finite() {
+            return Err(bad());
+        }
+        let d: Decimal = format!("{percent}").parse().map_err(|_| bad())?;
+        if d.is_sign_negative() || d.scale() > 2 {
+            return Err(bad());
+        }
+        let h = (d * Decimal::ONE_HUNDRED).trunc().mantissa();
+        i32::try_from(h).ok().filter(|h| *h <= MAX_LEVEL).map(Self).ok_or_else(bad)
+    }
+
+    /// The level in percent as a JSON number (exact: at most 9 significant digits).
+    pub fn percent(self) -> f64 {
+        format!("{self}").parse().unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Decimal::new(i64::from(self.0), 2).normalize().fmt(f)
+    }
+}
+
+impl serde::Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_f64(self.percent())
+    }
+}
+
 /// Default margin-call level (percent of margin) when a group is created.
-pub const DEFAULT_MARGIN_CALL_LEVEL: f64 = 100.0;
+pub const DEFAULT_MARGIN_CALL_LEVEL: Level = Level(10_000);
 /// Default stop-out level (percent of margin) when a group is created.
-pub const DEFAULT_STOP_OUT_LEVEL: f64 = 50.0;
+pub const DEFAULT_STOP_OUT_LEVEL: Level = Level(5_000);
 const MAX_ITEMS: usize = 500;
 
 /// A validated trading group (everything but its id).
@@ -22,8 +78,8 @@ pub struct GroupSpec {
     pub disable_swap_charges: bool,
     pub markups: Value,
     pub commissions: Value,
-    pub margin_call_level: f64,
-    pub stop_out_level: f64,
+    pub margin_call_level: Level,
+    pub stop_out_level: Level,
 }
 
 /// The group's name: trimmed, 1-100 characters.
@@ -42,20 +98,29 @@ pub fn object_list(field: &str, v: &Value) -> Result<Value> {
     }
 }
 
-/// Checks the two levels: percentages from 0 to 10000, stop-out below margin call.
-pub fn check_levels(v: &mut Violations, margin_call: f64, stop_out: f64) {
-    let ok = |x: f64| x.is_finite() && (0.0..=10_000.0).contains(&x);
-    if !ok(margin_call) {
-        v.push("marginCallLevel", "must be a percentage from 0 to 10000");
-    }
-    if !ok(stop_out) {
-        v.push("stopOutLevel", "must be a percentage from 0 to 10000");
-    } else if ok(margin_call) && stop_out >= margin_call {
+/// Checks the two levels (`None`: the default): percentages from 0 to 10000 with at most 2
+/// decimals, stop-out below margin call.
+pub fn check_levels(
+    v: &mut Violations,
+    margin_call: Option<f64>,
+    stop_out: Option<f64>,
+) -> Option<(Level, Level)> {
+    let level = |field: &str, x: Option<f64>, default: Level| match x {
+        Some(x) => Level::from_percent(field, x),
+        None => Ok(default),
+    };
+    let mc = v.check(level("marginCallLevel", margin_call, DEFAULT_MARGIN_CALL_LEVEL));
+    let so = v.check(level("stopOutLevel", stop_out, DEFAULT_STOP_OUT_LEVEL));
+    let (mc, so) = (mc?, so?);
+    if so >= mc {
         v.push("stopOutLevel", "must be below marginCallLevel");
+        return None;
     }
+    Some((mc, so))
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -64,10 +129,16 @@ mod tests {
         assert!(object_list("markups", &serde_json::json!([{"a": 1}])).is_ok());
         assert!(object_list("markups", &serde_json::json!([1])).is_err());
         let mut v = Violations::new();
-        check_levels(&mut v, 50.0, 80.0);
+        assert_eq!(check_levels(&mut v, Some(50.0), Some(80.0)), None);
         assert!(v.finish().is_err());
         let mut v = Violations::new();
-        check_levels(&mut v, 100.0, 50.0);
+        let levels = check_levels(&mut v, Some(100.5), None).unwrap();
         assert!(v.finish().is_ok());
+        assert_eq!(levels, (Level(10_050), DEFAULT_STOP_OUT_LEVEL));
+        assert_eq!((levels.0.to_string(), levels.0.percent()), ("100.5".to_owned(), 100.5));
+        for bad in [-1.0, 10_000.01, 1.005, f64::NAN, 1e300] {
+            assert!(Level::from_percent("x", bad).is_err(), "{bad}");
+        }
+        assert_eq!(Level::from_percent("x", 0.07).unwrap(), Level(7));
     }
 }

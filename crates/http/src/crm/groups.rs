@@ -59,8 +59,8 @@ impl From<GroupView> for GroupDto {
             disable_swap_charges: g.disable_swap_charges,
             markups: g.markups,
             commissions: g.commissions,
-            margin_call_level: g.margin_call_level,
-            stop_out_level: g.stop_out_level,
+            margin_call_level: g.margin_call_level.percent(),
+            stop_out_level: g.stop_out_level.percent(),
             created_at: g.created_at,
             updated_at: g.updated_at,
         }

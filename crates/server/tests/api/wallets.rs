@@ -91,7 +91,7 @@ async fn trading_groups_crud_validation_and_permissions() {
     assert_eq!(g["stopOutLevel"], 50.0);
 
     let upd = json!({"leverage": 100, "markups": [{"symbol": "EURUSD", "value": 0.5}],
-        "commissions": [{"symbol": "EURUSD", "perLot": 3}], "marginCallLevel": 80,
+        "commissions": [{"symbol": "EURUSD", "perLot": 3}], "marginCallLevel": 80.25,
         "stopOutLevel": 30, "adapterName": "neo", "disableSwapCharges": true});
     let r =
         t.server.put(&format!("/api/groups/{id}")).authorization_bearer(&admin).json(&upd).await;
@@ -100,6 +100,7 @@ async fn trading_groups_crud_validation_and_permissions() {
     assert_eq!(g["leverage"], 100);
     assert_eq!(g["markups"][0]["symbol"], "EURUSD");
     assert_eq!(g["stopOutLevel"], 30.0);
+    assert_eq!(g["marginCallLevel"], 80.25, "levels are exact to 0.01 %");
     assert_eq!(g["disableSwapCharges"], true);
 
     let list: Value = t.server.get("/api/groups").authorization_bearer(&admin).await.json();
@@ -122,6 +123,10 @@ async fn trading_groups_crud_validation_and_permissions() {
         (
             json!({"name": "x", "leverage": 10, "currency": "USD", "adapterName": "neo", "disableSwapCharges": false, "marginCallLevel": 20, "stopOutLevel": 40}),
             "stopOutLevel",
+        ),
+        (
+            json!({"name": "x", "leverage": 10, "currency": "USD", "adapterName": "neo", "disableSwapCharges": false, "marginCallLevel": 100.005}),
+            "marginCallLevel",
         ),
         (
             json!({"name": "x", "leverage": 10, "currency": "USD", "adapterName": "neo", "disableSwapCharges": false, "markups": [1]}),

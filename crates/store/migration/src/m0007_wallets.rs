@@ -24,8 +24,8 @@ impl MigrationTrait for Migration {
                 .col(boolean("disable_swap_charges").default(false))
                 .col(text("markups"))
                 .col(text("commissions"))
-                .col(double("margin_call_level"))
-                .col(double("stop_out_level"))
+                .col(integer("margin_call_level"))
+                .col(integer("stop_out_level"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
                 .to_owned(),

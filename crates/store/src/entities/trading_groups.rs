@@ -18,8 +18,10 @@ pub struct Model {
     pub markups: String,
     /// JSON array of objects.
     pub commissions: String,
-    pub margin_call_level: f64,
-    pub stop_out_level: f64,
+    /// Hundredths of a percent.
+    pub margin_call_level: i32,
+    /// Hundredths of a percent.
+    pub stop_out_level: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -25,8 +25,10 @@ pub struct GroupData {
     pub markups: String,
     /// JSON array text.
     pub commissions: String,
-    pub margin_call_level: f64,
-    pub stop_out_level: f64,
+    /// Hundredths of a percent.
+    pub margin_call_level: i32,
+    /// Hundredths of a percent.
+    pub stop_out_level: i32,
 }
 
 /// Every group by id (groups are few: a broker has tens, not thousands).

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod client;
 pub mod demo;
+pub mod deposited;
 pub mod money;
 pub mod views;
 

@@ -92,7 +92,7 @@ pub async fn manual(
     };
     if !apply_in(&tx, &t).await? {
         if kind == ManualType::Deposit && !input.add_to_credit {
-            crate::leads::ftd::record_deposit(&tx, w.user_id).await?;
+            super::deposited::after_deposit(&tx, &w, input.amount, method.as_deref()).await?;
         }
         let target = if input.add_to_credit { "credit" } else { "balance" };
         let entry = Audit::new("wallet.transaction", "wallet", wallet_id.to_string())

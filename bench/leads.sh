@@ -43,20 +43,4 @@ python3 bench/open_loop.py "http://127.0.0.1:$port" "$token" 1000 "$secs" 64
 echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
-echo "--- raw single-row durable INSERT rate, $conns clients, 10 s"
-if [ "$backend" = postgres ]; then
-  psql -qX -h 127.0.0.1 -U postgres -d "$db" -c "CREATE TABLE bench_raw (id bigserial primary key, v text)"
-  echo "INSERT INTO bench_raw (v) VALUES ('x');" > "$work/insert.sql"
-  PGSSLMODE=disable pgbench -h 127.0.0.1 -U postgres -n -c "$conns" -j 2 -T 10 -f "$work/insert.sql" "$db" | grep -E "tps|latency"
-else
-  python3 - "$work/raw.db" <<'PY'
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None)
-c.execute("PRAGMA journal_mode=WAL"); c.execute("PRAGMA synchronous=FULL")
-c.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
-n, t0 = 0, time.time()
-while time.time() - t0 < 10:
-    c.execute("BEGIN IMMEDIATE"); c.execute("INSERT INTO t (v) VALUES ('x')"); c.execute("COMMIT"); n += 1
-print(f"sqlite synchronous=FULL, one writer: {n / (time.time() - t0):.0f} commits/s")
-PY
-fi
+if [ "$backend" = postgres ]; then bench/raw_insert.sh postgres "$db" "$conns"; else bench/raw_insert.sh sqlite "$work"; fi

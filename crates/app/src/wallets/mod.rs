@@ -80,13 +80,29 @@ pub(crate) async fn ledger_accounts<C: ConnectionTrait>(
     w: &WalletRow,
 ) -> Result<(i64, i64)> {
     let currency = currency_of(w)?;
-    let mut ids = [0i64; 2];
-    for (slot, kind) in ids.iter_mut().zip([AccountKind::WalletBalance, AccountKind::WalletCredit])
-    {
-        let key = AccountKey::wallet(kind, w.id, currency)?;
-        *slot = accounts::get_or_create(conn, &key, kind.default_policy()).await?.id;
+    let keys = [AccountKind::WalletBalance, AccountKind::WalletCredit]
+        .map(|kind| AccountKey::wallet(kind, w.id, currency).map(|k| (k, kind.default_policy())));
+    let [balance, credit] = keys;
+    match accounts::get_or_create_many(conn, &[balance?, credit?]).await?.as_slice() {
+        [b, c] => Ok((*b, *c)),
+        _ => Err(Error::internal("wallet accounts missing")),
     }
-    Ok((ids[0], ids[1]))
+}
+
+/// The balance accounts of wallets `a` and `b` (one read), opened in `conn` if missing.
+pub(crate) async fn balance_accounts<C: ConnectionTrait>(
+    conn: &C,
+    a: &WalletRow,
+    b: &WalletRow,
+) -> Result<(i64, i64)> {
+    let kind = AccountKind::WalletBalance;
+    let key = |w: &WalletRow| -> Result<_> {
+        Ok((AccountKey::wallet(kind, w.id, currency_of(w)?)?, kind.default_policy()))
+    };
+    match accounts::get_or_create_many(conn, &[key(a)?, key(b)?]).await?.as_slice() {
+        [x, y] => Ok((*x, *y)),
+        _ => Err(Error::internal("wallet accounts missing")),
+    }
 }
 
 pub(crate) fn currency_of(w: &WalletRow) -> Result<Currency> {

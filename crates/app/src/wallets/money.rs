@@ -154,8 +154,7 @@ pub async fn transfer(
     }
     active("sourceWalletId", &src)?;
     active("targetWalletId", &dst)?;
-    let (from, _) = ledger_accounts(&tx, &src).await?;
-    let (to, _) = ledger_accounts(&tx, &dst).await?;
+    let (from, to) = super::balance_accounts(&tx, &src, &dst).await?;
     let (src_cur, dst_cur) = (currency_of(&src)?, currency_of(&dst)?);
     let leg = |id: TransferId, debit, credit, amount, currency| NewTransfer {
         id,

@@ -45,6 +45,28 @@ pub async fn get_or_create<C: ConnectionTrait>(
         .ok_or_else(|| Error::internal("ledger account not found after insert"))
 }
 
+/// The ids of the accounts under `keys`, in order, each opened with its policy if missing.
+/// One read when they all exist (the common case on a money path).
+pub async fn get_or_create_many<C: ConnectionTrait>(
+    conn: &C,
+    keys: &[(AccountKey, Policy)],
+) -> Result<Vec<i64>> {
+    let wanted: Vec<String> = keys.iter().map(|(k, _)| k.key()).collect();
+    let found = Account::find()
+        .filter(ledger_accounts::Column::Key.is_in(wanted.iter().cloned()))
+        .all(conn)
+        .await
+        .db()?;
+    let mut ids = Vec::with_capacity(keys.len());
+    for ((key, policy), k) in keys.iter().zip(&wanted) {
+        match found.iter().find(|row| &row.key == k) {
+            Some(row) => ids.push(row.id),
+            None => ids.push(get_or_create(conn, key, *policy).await?.id),
+        }
+    }
+    Ok(ids)
+}
+
 /// One account by id.
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<AccountRow>> {
     Account::find_by_id(id).one(conn).await.db()

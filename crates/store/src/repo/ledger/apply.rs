@@ -5,7 +5,7 @@
 
 use brokercrm_core::ledger::{NewTransfer, TransferState, compare_replay};
 use brokercrm_core::{Error, Result};
-use sea_orm::{ConnectionTrait, EntityTrait, Set, TryInsertResult};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set, TryInsertResult};
 
 use super::moves::{self, Move};
 use super::{Applied, TransferRow, transfers};
@@ -34,19 +34,9 @@ pub async fn transfer<C: ConnectionTrait>(
         created_at: Set(now()),
         ..Default::default()
     };
-    let inserted = Transfer::insert(row)
-        .on_conflict_do_nothing_on([ledger_transfers::Column::TransferId])
-        .exec_without_returning(conn)
-        .await
-        .map_err(|e| match crate::error::map_db_err(e) {
-            // The only foreign keys are the two accounts.
-            Error::Conflict(_) => Error::NotFound("ledger account"),
-            other => other,
-        })?;
-    if !matches!(inserted, TryInsertResult::Inserted(1)) {
+    let Some(row) = insert_new(conn, row).await? else {
         return replay(conn, t.id.as_str(), body_hash).await;
-    }
-    let row = inserted_row(conn, t.id.as_str()).await?;
+    };
     let (debit, credit) = if t.pending {
         (Move::ReserveDebit, Move::ReserveCredit)
     } else {
@@ -60,14 +50,27 @@ pub async fn transfer<C: ConnectionTrait>(
     Ok(Applied { transfer: row, replayed: false })
 }
 
-/// The row just inserted under `transfer_id` (read back: SQLite has no portable RETURNING here).
-pub(crate) async fn inserted_row<C: ConnectionTrait>(
+/// Inserts a transfer row and returns it (RETURNING on both databases), or `None` when its
+/// transfer id is already taken (the caller answers with a replay).
+pub(crate) async fn insert_new<C: ConnectionTrait>(
     conn: &C,
-    transfer_id: &str,
-) -> Result<TransferRow> {
-    transfers::find(conn, transfer_id)
-        .await?
-        .ok_or_else(|| Error::internal("inserted transfer row not found"))
+    row: ledger_transfers::ActiveModel,
+) -> Result<Option<TransferRow>> {
+    let inserted = Transfer::insert(row)
+        .on_conflict_do_nothing_on([ledger_transfers::Column::TransferId])
+        .exec_with_returning(conn)
+        .await;
+    match inserted {
+        Ok(TryInsertResult::Inserted(row)) => Ok(Some(row)),
+        // DO NOTHING returned no row: SeaORM reports it as Conflicted or as RecordNotFound.
+        Ok(TryInsertResult::Conflicted | TryInsertResult::Empty)
+        | Err(DbErr::RecordNotFound(_)) => Ok(None),
+        Err(e) => Err(match crate::error::map_db_err(e) {
+            // The only foreign keys are the two accounts.
+            Error::Conflict(_) => Error::NotFound("ledger account"),
+            other => other,
+        }),
+    }
 }
 
 /// The answer for an id that already exists: the stored transfer if the body is the same,

@@ -7,9 +7,9 @@ use brokercrm_core::ledger::transfer::already_resolved;
 use brokercrm_core::ledger::{ResolveTransfer, TransferKind, TransferState};
 use brokercrm_core::{Error, Money, Result};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::apply::{inserted_row, replay};
+use super::apply::{insert_new, replay};
 use super::{Applied, moves, transfers};
 use crate::db::now;
 use crate::entities::ledger_transfers::{self, Column as T, Entity as Transfer};
@@ -68,16 +68,10 @@ pub async fn resolve<C: ConnectionTrait>(
         created_at: Set(now()),
         ..Default::default()
     };
-    let inserted = Transfer::insert(row)
-        .on_conflict_do_nothing_on([T::TransferId])
-        .exec_without_returning(conn)
-        .await
-        .db()?;
-    if !matches!(inserted, TryInsertResult::Inserted(1)) {
+    let Some(row) = insert_new(conn, row).await? else {
         // Taken meanwhile by a request for another pending transfer: a different body.
         return replay(conn, r.id.as_str(), body_hash).await;
-    }
-    let row = inserted_row(conn, r.id.as_str()).await?;
+    };
     let moved = if target == TransferState::Posted { posted } else { 0 };
     let mut sides = [(pending.debit_account_id, true), (pending.credit_account_id, false)];
     sides.sort_by_key(|(id, _)| *id);

@@ -25,6 +25,10 @@ pub mod sessions;
 pub mod settings;
 pub mod users;
 pub mod wallets;
+pub mod bonuses;
+pub mod mass_bonuses;
+pub mod coins;
+pub mod loyalty;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {
@@ -50,4 +54,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(settings::routes())
         .merge(users::routes())
         .merge(wallets::routes())
+        .merge(bonuses::routes())
+        .merge(mass_bonuses::routes())
+        .merge(coins::routes())
+        .merge(loyalty::routes())
 }

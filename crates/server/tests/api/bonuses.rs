@@ -269,12 +269,9 @@ async fn signup_bonus_once_per_customer_on_the_first_real_wallet() {
     // A customer opening their own first wallet gets it too.
     let (tok, _) = customer(&t).await;
     let r = t.server.post("/api/me/wallets").authorization_bearer(&tok).json(&json!({})).await;
-    if r.status_code().is_success() {
-        let id = r.json::<Value>()["id"].as_i64().or_else(|| r.json::<Value>()["wallet"]["id"].as_i64());
-        if let Some(id) = id {
-            assert_eq!(money_of(&balance(&t, &admin, id).await["credit"]), m("25"));
-        }
-    }
+    r.assert_status_ok();
+    let own = r.json::<Value>()["id"].as_i64().unwrap();
+    assert_eq!(money_of(&balance(&t, &admin, own).await["credit"]), m("25"));
     assert_verified(t.app.db()).await;
 }
 

@@ -93,9 +93,7 @@ fn batch_prefix(actor: &Principal, key: Option<&str>) -> Result<String> {
 /// A failure a client can act on, as report text; other errors abort the whole request.
 fn reason(e: Error) -> Result<String> {
     match e {
-        Error::Validation(f) => {
-            Ok(f.into_iter().map(|f| f.message).collect::<Vec<_>>().join("; "))
-        }
+        Error::Validation(f) => Ok(f.into_iter().map(|f| f.message).collect::<Vec<_>>().join("; ")),
         Error::NotFound(_) => Ok("unknown wallet".into()),
         Error::Conflict(_) => Ok("Idempotency-Key reused with another body".into()),
         other => Err(other),
@@ -186,7 +184,12 @@ pub async fn create(
     for username in names {
         let Some(wallet_id) = username.parse::<i64>().ok().filter(|n| *n > 0) else {
             let why = Some("unknown wallet".to_owned());
-            items.push(MassItem { account: username, status: "failed", transfer_id: None, reason: why });
+            items.push(MassItem {
+                account: username,
+                status: "failed",
+                transfer_id: None,
+                reason: why,
+            });
             continue;
         };
         if seen.contains(&wallet_id) {

@@ -70,7 +70,12 @@ pub async fn list(
     let who = if actor.role.is_staff() {
         actor.require(Permission::ReadWallets)?;
         match q.account.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(a) => Some(customer(conn, a).await.map_err(|_| Error::field("account", "no customer has this id"))?.id),
+            Some(a) => Some(
+                customer(conn, a)
+                    .await
+                    .map_err(|_| Error::field("account", "no customer has this id"))?
+                    .id,
+            ),
             None => None,
         }
     } else {

@@ -41,7 +41,10 @@ pub(crate) async fn load<C: ConnectionTrait>(conn: &C) -> Result<CoinSettings> {
         None => Ok(CoinSettings::default()),
         Some(row) => {
             let s: Stored = serde_json::from_str(&row.value).map_err(Error::internal)?;
-            Ok(CoinSettings { coins_enabled: s.coins_enabled, dollars_per_coin: s.dollars_per_coin })
+            Ok(CoinSettings {
+                coins_enabled: s.coins_enabled,
+                dollars_per_coin: s.dollars_per_coin,
+            })
         }
     }
 }
@@ -65,7 +68,8 @@ pub async fn put_settings(
     let stored = Stored { coins_enabled, dollars_per_coin };
     let value = serde_json::to_string(&stored).map_err(Error::internal)?;
     settings::put(&tx, SETTINGS_KEY, &value, false).await?;
-    let old = Stored { coins_enabled: before.coins_enabled, dollars_per_coin: before.dollars_per_coin };
+    let old =
+        Stored { coins_enabled: before.coins_enabled, dollars_per_coin: before.dollars_per_coin };
     let entry = Audit::new("coins.settings", "setting", SETTINGS_KEY)
         .details(format!("coins enabled {coins_enabled}, {dollars_per_coin} dollars per coin"))
         .before(&old)
@@ -94,7 +98,10 @@ pub(crate) async fn customer<C: ConnectionTrait>(conn: &C, raw: &str) -> Result<
 }
 
 /// The customer's coin account id, if coins ever moved for them.
-pub(crate) async fn coin_account<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Option<i64>> {
+pub(crate) async fn coin_account<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+) -> Result<Option<i64>> {
     let key = AccountKey::customer_coins(user_id)?.key();
     Ok(accounts::find_by_key(conn, &key).await?.map(|a| a.id))
 }
@@ -157,12 +164,12 @@ pub(crate) async fn payout_wallet<C: ConnectionTrait>(
             .filter(usable)
             .ok_or_else(|| Error::field("walletId", "must be one of your active real wallets")),
         None => {
-            let f = WalletFilter { user_id: Some(user_id), is_demo: Some(false), ..Default::default() };
+            let f =
+                WalletFilter { user_id: Some(user_id), is_demo: Some(false), ..Default::default() };
             let (rows, _) = wallets::list(conn, &f, 100, 0).await?;
-            rows.into_iter()
-                .filter(usable)
-                .min_by_key(|w| w.id)
-                .ok_or_else(|| Error::field("walletId", "you have no active real wallet to pay into"))
+            rows.into_iter().filter(usable).min_by_key(|w| w.id).ok_or_else(|| {
+                Error::field("walletId", "you have no active real wallet to pay into")
+            })
         }
     }
 }
@@ -193,11 +200,16 @@ pub async fn rate(app: &App, actor: &Principal) -> Result<RateView> {
     } else {
         (brokercrm_core::coins::LEVELS[0], Currency::USD)
     };
-    let effective = s.dollars_for(1, &level).ok_or_else(|| Error::internal("coin rate overflow"))?;
+    let effective =
+        s.dollars_for(1, &level).ok_or_else(|| Error::internal("coin rate overflow"))?;
     let to = |m: Money| crate::fx::convert_with(conn, m, &Currency::USD, &currency);
     match (to(s.dollars_per_coin).await, to(effective).await) {
         (Ok(r), Ok(e)) => Ok(RateView { rate: r.amount, effective_rate: e.amount, currency }),
         // No conversion path to the wallet's currency: quote in USD.
-        _ => Ok(RateView { rate: s.dollars_per_coin, effective_rate: effective, currency: Currency::USD }),
+        _ => Ok(RateView {
+            rate: s.dollars_per_coin,
+            effective_rate: effective,
+            currency: Currency::USD,
+        }),
     }
 }

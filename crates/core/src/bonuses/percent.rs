@@ -33,7 +33,11 @@ impl Percent {
             return Err(Error::field(field, RULE));
         }
         let h = (d * Decimal::ONE_HUNDRED).trunc().mantissa();
-        i32::try_from(h).ok().filter(|h| *h <= MAX).map(Self).ok_or_else(|| Error::field(field, RULE))
+        i32::try_from(h)
+            .ok()
+            .filter(|h| *h <= MAX)
+            .map(Self)
+            .ok_or_else(|| Error::field(field, RULE))
     }
 
     /// This percentage of `amount`, rounded toward zero to 10^-8; `None` on overflow.

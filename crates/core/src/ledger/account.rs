@@ -110,7 +110,8 @@ impl AccountKey {
 
     /// A house account other than cash clearing.
     pub fn house(kind: AccountKind, currency: Currency) -> Result<Self> {
-        if kind.is_wallet() || matches!(kind, AccountKind::CashClearing | AccountKind::CustomerCoins)
+        if kind.is_wallet()
+            || matches!(kind, AccountKind::CashClearing | AccountKind::CustomerCoins)
         {
             return Err(Error::field("kind", "is not a per-currency house account kind"));
         }

@@ -164,7 +164,8 @@ fn rule_input(b: &BonusRequest) -> Result<RuleInput, Error> {
     if b.methods.is_none() {
         v.push("methods", "is required (an empty array: every method)");
     }
-    let minimum_deposit_usd = opt_money(&mut v, "minimumDepositUSD", b.minimum_deposit_usd.as_ref());
+    let minimum_deposit_usd =
+        opt_money(&mut v, "minimumDepositUSD", b.minimum_deposit_usd.as_ref());
     let maximum_amount_usd = opt_money(&mut v, "maximumAmountUSD", b.maximum_amount_usd.as_ref());
     v.finish()?;
     Ok(RuleInput {

@@ -6,7 +6,9 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod bonuses;
 pub mod bookmarks;
+pub mod coins;
 pub mod comments;
 pub mod communications;
 pub mod conversions;
@@ -17,6 +19,8 @@ pub mod forgot_password;
 pub mod groups;
 pub mod health;
 pub mod lead_distribution;
+pub mod loyalty;
+pub mod mass_bonuses;
 pub mod oauth_clients;
 pub mod payment_providers;
 pub mod sales_desk;
@@ -25,10 +29,6 @@ pub mod sessions;
 pub mod settings;
 pub mod users;
 pub mod wallets;
-pub mod bonuses;
-pub mod mass_bonuses;
-pub mod coins;
-pub mod loyalty;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {

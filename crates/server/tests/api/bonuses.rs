@@ -184,7 +184,9 @@ async fn deposit_bonuses_filter_round_exactly_and_apply_once() {
     assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 6);
 
     // Replaying every deposit changes nothing: no second deposit, no second bonus.
-    for (k, amount, method) in [("d1", "99.99", "card"), ("d2", "200", "wire"), ("d3", "150", "CARD")] {
+    for (k, amount, method) in
+        [("d1", "99.99", "card"), ("d2", "200", "wire"), ("d3", "150", "CARD")]
+    {
         deposit(&t, &admin, w, amount, method, Some(k)).await;
     }
     let again = balance(&t, &admin, w).await;

@@ -37,7 +37,12 @@ async fn coins_of(t: &TestApp, admin: &str, customer: &str) -> i64 {
         .authorization_bearer(admin)
         .await;
     r.assert_status_ok();
-    r.json::<Value>()["transactions"].as_array().unwrap().iter().map(|x| x["amount"].as_i64().unwrap()).sum()
+    r.json::<Value>()["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["amount"].as_i64().unwrap())
+        .sum()
 }
 
 #[tokio::test]
@@ -143,7 +148,11 @@ async fn coins_exchange_through_the_ledger_exactly() {
     assert_eq!(s, 403);
 
     // 1000 coins earned this month: Silver (+5 %, paid as credit).
-    let r = t.server.get(&format!("/api/customers/{cust}/loyalty-level")).authorization_bearer(&admin).await;
+    let r = t
+        .server
+        .get(&format!("/api/customers/{cust}/loyalty-level"))
+        .authorization_bearer(&admin)
+        .await;
     r.assert_status_ok();
     let lvl: Value = r.json();
     assert_eq!(lvl["currentLevel"], 1, "{lvl}");
@@ -154,7 +163,10 @@ async fn coins_exchange_through_the_ledger_exactly() {
     assert_eq!(lvl["currentLevelRealMoney"], false);
     let r = t.server.get("/api/coins/exchange-rate").authorization_bearer(&tok).await;
     r.assert_status_ok();
-    assert_eq!(r.json::<Value>(), json!({"effectiveRate": 0.0105, "rate": 0.01, "currency": "USD"}));
+    assert_eq!(
+        r.json::<Value>(),
+        json!({"effectiveRate": 0.0105, "rate": 0.01, "currency": "USD"})
+    );
 
     // 300 coins × 0.01 × 1.05 = 3.15, into credit; a retry with the key pays once.
     let (s, b) = exchange(&t, &tok, json!({"amount": 300}), Some("x1")).await;
@@ -174,20 +186,35 @@ async fn coins_exchange_through_the_ledger_exactly() {
     assert_eq!(coins_of(&t, &admin, &cust).await, 700);
     // Another customer's level is not visible to this one; their list holds only their own.
     let (tok2, cust2) = customer(&t).await;
-    let r = t.server.get(&format!("/api/customers/{cust}/loyalty-level")).authorization_bearer(&tok2).await;
+    let r = t
+        .server
+        .get(&format!("/api/customers/{cust}/loyalty-level"))
+        .authorization_bearer(&tok2)
+        .await;
     assert_eq!(r.status_code().as_u16(), 404);
-    let r = t.server.get(&format!("/api/customers/{cust2}/loyalty-level")).authorization_bearer(&tok2).await;
+    let r = t
+        .server
+        .get(&format!("/api/customers/{cust2}/loyalty-level"))
+        .authorization_bearer(&tok2)
+        .await;
     assert_eq!(r.json::<Value>()["currentLevelName"], "Bronze");
     let r = t.server.get("/api/coins/transactions").authorization_bearer(&tok2).await;
     assert_eq!(r.json::<Value>(), json!({"transactions": [], "pages": 0}));
-    let r = t.server.get("/api/coins/transactions?orderBy=createdAt:asc").authorization_bearer(&tok).await;
+    let r = t
+        .server
+        .get("/api/coins/transactions?orderBy=createdAt:asc")
+        .authorization_bearer(&tok)
+        .await;
     r.assert_status_ok();
     let list: Value = r.json();
     assert_eq!(list["pages"], 1);
     let tx = list["transactions"].as_array().unwrap();
     assert_eq!(tx.len(), 2, "{list}");
     assert_eq!((tx[0]["type"].as_str(), tx[0]["amount"].as_i64()), (Some("BONUS"), Some(1000)));
-    assert_eq!((tx[1]["type"].as_str(), tx[1]["amount"].as_i64()), (Some("COINS_EXCHANGE"), Some(-300)));
+    assert_eq!(
+        (tx[1]["type"].as_str(), tx[1]["amount"].as_i64()),
+        (Some("COINS_EXCHANGE"), Some(-300))
+    );
     assert_eq!(tx[1]["customerId"], cust.as_str());
     let r = t.server.get("/api/coins/transactions?limit=0").authorization_bearer(&admin).await;
     assert_eq!(field_of(&r.json()), "limit");

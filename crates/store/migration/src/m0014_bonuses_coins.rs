@@ -41,8 +41,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("ix_ledger_transfers_currency_id").table("ledger_transfers").to_owned())
-            .await?;
+        m.drop_index(
+            Index::drop()
+                .name("ix_ledger_transfers_currency_id")
+                .table("ledger_transfers")
+                .to_owned(),
+        )
+        .await?;
         m.drop_table(Table::drop().table("bonuses").to_owned()).await
     }
 }

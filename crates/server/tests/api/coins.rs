@@ -233,3 +233,48 @@ async fn coins_exchange_through_the_ledger_exactly() {
     assert_eq!(audited(&t, "coins.exchange").await, 2);
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn a_loyalty_level_holds_one_month_then_lapses() {
+    use brokercrm_core::coins::loyalty::month_start;
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let (_, cust) = customer(&t).await;
+    let r = t
+        .server
+        .post(&format!("/api/customers/{cust}/coins"))
+        .authorization_bearer(&admin)
+        .json(&json!({"amount": 5000}))
+        .await;
+    r.assert_status_ok();
+    let now = brokercrm_store::db::now();
+    let get = || async {
+        let r = t
+            .server
+            .get(&format!("/api/customers/{cust}/loyalty-level"))
+            .authorization_bearer(&admin)
+            .await;
+        r.assert_status_ok();
+        r.json::<Value>()
+    };
+    let this = get().await;
+    assert_eq!(this["currentLevelName"], "Gold", "{this}");
+    assert_eq!(this["totalCoinsMonth"], 5000);
+    assert_eq!(this["awardedAt"], json!(month_start(now, 0)));
+    assert_eq!(this["validUntil"], json!(month_start(now, 2)));
+    assert_eq!(this["currentLevelRealMoney"], true);
+    // Next month: still Gold from last month's coins, but 5000 must be earned again.
+    t.clock.set(month_start(now, 1) + chrono::Duration::days(3));
+    let next = get().await;
+    assert_eq!(next["currentLevelName"], "Gold", "{next}");
+    assert_eq!(next["totalCoinsMonth"], 0);
+    assert_eq!(next["coinsRequiredToRetain"], 5000);
+    assert_eq!(next["awardedAt"], json!(month_start(now, 0)));
+    assert_eq!(next["validUntil"], json!(month_start(now, 2)));
+    // The month after: lapsed.
+    t.clock.set(month_start(now, 2) + chrono::Duration::days(3));
+    let later = get().await;
+    assert_eq!(later["currentLevelName"], "Bronze", "{later}");
+    assert_eq!(later["currentLevel"], 0);
+    assert_eq!(later["coinsUntilNextLevel"], 1000);
+}

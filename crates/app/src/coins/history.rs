@@ -6,7 +6,6 @@ use brokercrm_core::auth::Permission;
 use brokercrm_core::coins::whole_coins;
 use brokercrm_core::{Error, Money};
 use brokercrm_store::repo::coins as coin_repo;
-use brokercrm_store::repo::ledger::accounts;
 use brokercrm_store::repo::wallets;
 use chrono::{DateTime, Utc};
 
@@ -89,25 +88,11 @@ pub async fn list(
         None => None,
     };
     let (rows, total) = coin_repo::transfers(conn, account, newest, limit, offset).await?;
-    // The customer side of each transfer: its account key names the customer.
+    // The customer side of each transfer: its coin account names the customer.
     let mut out = Vec::with_capacity(rows.len());
-    let mut owners: Vec<(i64, i64)> = Vec::new();
-    for t in &rows {
-        for acc in [t.debit_account_id, t.credit_account_id] {
-            if owners.iter().any(|(a, _)| *a == acc) {
-                continue;
-            }
-            if let Some(row) = accounts::find(conn, acc).await?
-                && let Some(uid) = row
-                    .key
-                    .strip_prefix("customer:")
-                    .and_then(|r| r.split(':').next())
-                    .and_then(|n| n.parse::<i64>().ok())
-            {
-                owners.push((acc, uid));
-            }
-        }
-    }
+    let ids: Vec<i64> =
+        rows.iter().flat_map(|t| [t.debit_account_id, t.credit_account_id]).collect();
+    let owners = coin_repo::coin_owners(conn, &ids).await?;
     let uids: Vec<i64> = owners.iter().map(|(_, u)| *u).collect();
     let users = wallets::owners(conn, &uids).await?;
     let uuid_of = |uid: i64| users.iter().find(|u| u.id == uid).map(|u| u.uuid.clone());

@@ -206,10 +206,11 @@ pub async fn rate(app: &App, actor: &Principal) -> Result<RateView> {
     match (to(s.dollars_per_coin).await, to(effective).await) {
         (Ok(r), Ok(e)) => Ok(RateView { rate: r.amount, effective_rate: e.amount, currency }),
         // No conversion path to the wallet's currency: quote in USD.
-        _ => Ok(RateView {
+        (Err(Error::Validation(_)), _) | (_, Err(Error::Validation(_))) => Ok(RateView {
             rate: s.dollars_per_coin,
             effective_rate: effective,
             currency: Currency::USD,
         }),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     }
 }

@@ -35,6 +35,32 @@ pub async fn transfers<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
+/// The customer owning each of `accounts` that is a customer coin account, as
+/// (account id, user id), in one query.
+pub async fn coin_owners<C: ConnectionTrait>(
+    conn: &C,
+    accounts: &[i64],
+) -> Result<Vec<(i64, i64)>> {
+    use crate::entities::ledger_accounts::{Column as A, Entity as Account};
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = Account::find()
+        .filter(A::Id.is_in(accounts.iter().copied()))
+        .filter(A::Kind.eq("customer_coins"))
+        .all(conn)
+        .await
+        .db()?;
+    // The key is `customer:<user id>:customer_coins:COINS`.
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| {
+            let uid = a.key.strip_prefix("customer:")?.split(':').next()?.parse().ok()?;
+            Some((a.id, uid))
+        })
+        .collect())
+}
+
 /// Coins credited to `account` with transfer `code` in `[from, to)`, in minor units.
 pub async fn credited_between<C: ConnectionTrait>(
     conn: &C,

@@ -348,3 +348,42 @@ async fn mass_bonus_reports_each_failure_and_pays_once_on_retry() {
     assert_eq!(r.status_code().as_u16(), 403);
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn usd_terms_are_converted_for_wallets_in_other_currencies() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    t.server
+        .post("/api/exchange-rates")
+        .authorization_bearer(&admin)
+        .json(&json!({"fromCurrency": "EUR", "toCurrency": "USD", "source": "test", "rate": 1.25}))
+        .await
+        .assert_status_ok();
+    // A: 10 USD on deposits worth at least 100 USD. B: 10 % of a deposit, at most 20 USD.
+    let mut a = rule("a", "DEPOSIT", json!(10));
+    a["minimumDepositUSD"] = json!(100);
+    let mut b = rule("b", "DEPOSIT_PROPORTIONAL", json!(10));
+    b["maximumAmountUSD"] = json!(20);
+    for r in [a, b] {
+        let (s, body) = create(&t, &admin, r).await;
+        assert_eq!(s, 200, "{body}");
+    }
+    let (_, cust) = customer(&t).await;
+    let eur = group(&t, &admin, "EUR std", "EUR").await;
+    let w = wallet(&t, &admin, &cust, eur).await;
+    // 79.99 EUR = 99.9875 USD: under A's minimum; B gives 7.999 EUR.
+    deposit(&t, &admin, w, "79.99", "card", None).await;
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("87.989"));
+    // 80 EUR = 100 USD: A gives 10 USD = 8 EUR; B 8 EUR.
+    deposit(&t, &admin, w, "80", "card", None).await;
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("183.989"));
+    // 400 EUR: A 8 EUR; B 40 EUR capped at 20 USD = 16 EUR.
+    deposit(&t, &admin, w, "400", "card", None).await;
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("607.989"));
+    // GBP has no conversion path: both rules are skipped, the deposit still posts.
+    let gbp = group(&t, &admin, "GBP std", "GBP").await;
+    let g = wallet(&t, &admin, &cust, gbp).await;
+    deposit(&t, &admin, g, "100", "card", None).await;
+    assert_eq!(money_of(&balance(&t, &admin, g).await["balance"]), m("100"));
+    assert_verified(t.app.db()).await;
+}

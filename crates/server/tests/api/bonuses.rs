@@ -240,6 +240,56 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     assert_eq!(money_of(&bal["balance"]), m("770"), "{bal}");
     assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 7);
     assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT").await, 7);
+
+    // The hook itself, run again for an already-rewarded deposit (a provider callback
+    // delivered twice, say) from four concurrent transactions: the grant's transfer id
+    // (rule, deposit) meets the ledger's unique index and no second bonus is paid.
+    let row = brokercrm_store::repo::wallets::find(t.app.db().conn(), w).await.unwrap().unwrap();
+    let transfers = brokercrm_store::repo::wallets::transfers(
+        t.app.db().conn(),
+        &[brokercrm_store::repo::ledger::accounts::for_wallet(t.app.db().conn(), w).await.unwrap()
+            [0]
+        .id],
+        None,
+        100,
+        0,
+    )
+    .await
+    .unwrap()
+    .0;
+    let dep = transfers.iter().find(|x| x.code == "DEPOSIT").unwrap();
+    let dep_id = brokercrm_core::ledger::TransferId::parse("id", &dep.transfer_id).unwrap();
+    let hooks: Vec<_> = (0..4)
+        .map(|_| {
+            let (app, row, dep_id) = (t.app.clone(), row.clone(), dep_id.clone());
+            tokio::spawn(async move {
+                let tx = app.db().begin_write().await.unwrap();
+                brokercrm_app::wallets::deposited::after_deposit(
+                    &tx,
+                    &row,
+                    &dep_id,
+                    m("100"),
+                    Some("card"),
+                )
+                .await
+                .unwrap();
+                brokercrm_store::db::commit(tx).await.unwrap();
+            })
+        })
+        .collect();
+    for h in hooks {
+        h.await.unwrap();
+    }
+    assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 7);
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("770"));
+    // A deposit id never seen before does get its bonus through the same hook.
+    let fresh = brokercrm_core::ledger::TransferId::parse("id", "provider:cb-1").unwrap();
+    let tx = t.app.db().begin_write().await.unwrap();
+    brokercrm_app::wallets::deposited::after_deposit(&tx, &row, &fresh, m("100"), None)
+        .await
+        .unwrap();
+    brokercrm_store::db::commit(tx).await.unwrap();
+    assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 8);
     assert_verified(t.app.db()).await;
 }
 

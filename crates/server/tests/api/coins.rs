@@ -81,6 +81,13 @@ async fn coin_settings_validate_and_need_permission() {
     let r = t.server.get("/api/coins/settings").authorization_bearer(&admin).await;
     assert_eq!(r.json::<Value>(), json!({"coinsEnabled": true, "dollarsPerCoin": 0.0125}));
     assert_eq!(audited(&t, "coins.settings").await, 1);
+    // Staff, and a customer without a wallet: the base rate in USD.
+    for tok in [&admin, &cust] {
+        let r = t.server.get("/api/coins/exchange-rate").authorization_bearer(tok).await;
+        r.assert_status_ok();
+        let want = json!({"effectiveRate": 0.0125, "rate": 0.0125, "currency": "USD"});
+        assert_eq!(r.json::<Value>(), want);
+    }
     let r = t.server.get("/api/coins/loyalty-levels").authorization_bearer(&cust).await;
     r.assert_status_ok();
     let levels = r.json::<Value>()["loyaltyLevels"].clone();

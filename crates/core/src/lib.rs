@@ -2,6 +2,8 @@
 //! and the one internal error type. No IO, no SQL, no HTTP.
 
 pub mod auth;
+pub mod bonuses;
+pub mod coins;
 pub mod countries;
 pub mod crm;
 pub mod error;

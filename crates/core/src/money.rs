@@ -305,6 +305,8 @@ impl Currency {
     pub const USDT: Currency = Currency::lit(b"USDT");
     pub const BTC: Currency = Currency::lit(b"BTC");
     pub const ETH: Currency = Currency::lit(b"ETH");
+    /// The pseudo-currency of loyalty coin accounts (one coin = one unit).
+    pub const COINS: Currency = Currency::lit(b"COINS");
 
     /// For the constants above only (a bad literal fails the build, not a request).
     const fn lit(code: &[u8]) -> Currency {

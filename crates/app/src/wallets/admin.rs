@@ -155,6 +155,7 @@ pub(crate) async fn open<C: ConnectionTrait>(
 ) -> Result<WalletView> {
     let row = wallets::insert(tx, w).await?;
     ledger_accounts(tx, &row).await?;
+    crate::bonuses::apply::on_wallet_opened(tx, &row).await?;
     let view = views::one(tx, row, false).await?;
     if actor.role.is_staff() {
         let entry = Audit::new("wallet.create", "wallet", view.id.to_string())

@@ -2,19 +2,23 @@
 //! deposit, a payment provider's confirmed callback): the FTD conversion of the lead the
 //! customer came from, and the deposit bonuses. One place, so no deposit path forgets one.
 
+use brokercrm_core::ledger::TransferId;
 use brokercrm_core::{Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::wallets::WalletRow;
 
-/// A deposit that posted into the balance of wallet `wallet`, inside the same write
-/// transaction as the transfer. Call it once per deposit transfer, never on a replay.
+/// A deposit of `amount` by `method` that posted into the balance of wallet `wallet` under
+/// ledger transfer `deposit`, inside the same write transaction as the transfer. Call it once
+/// per deposit transfer, never on a replay. Deposit bonuses are granted here, exactly once
+/// per (rule, deposit transfer id) (see `bonuses::apply`).
 pub async fn after_deposit<C: ConnectionTrait>(
     tx: &C,
     wallet: &WalletRow,
+    deposit: &TransferId,
     amount: Money,
     method: Option<&str>,
 ) -> Result<()> {
-    let _ = (amount, method);
     crate::leads::ftd::record_deposit(tx, wallet.user_id).await?;
+    crate::bonuses::apply::on_deposit(tx, wallet, deposit, amount, method).await?;
     Ok(())
 }

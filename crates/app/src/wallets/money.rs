@@ -92,7 +92,8 @@ pub async fn manual(
     };
     if !apply_in(&tx, &t).await? {
         if kind == ManualType::Deposit && !input.add_to_credit {
-            super::deposited::after_deposit(&tx, &w, input.amount, method.as_deref()).await?;
+            super::deposited::after_deposit(&tx, &w, &t.id, input.amount, method.as_deref())
+                .await?;
         }
         let target = if input.add_to_credit { "credit" } else { "balance" };
         let entry = Audit::new("wallet.transaction", "wallet", wallet_id.to_string())

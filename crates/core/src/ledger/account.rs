@@ -22,6 +22,7 @@ wire_code!(
         TradingPnl = "trading_pnl",
         Adjustments = "adjustments",
         FxConversion = "fx_conversion",
+        CustomerCoins = "customer_coins",
     }
 );
 
@@ -35,7 +36,7 @@ impl AccountKind {
     /// (pending withdrawals included); house accounts take the other side of every movement
     /// and may go negative.
     pub fn default_policy(self) -> Policy {
-        if self.is_wallet() {
+        if self.is_wallet() || self == Self::CustomerCoins {
             Policy { floor: Money::ZERO, allows_overdraft: false }
         } else {
             Policy { floor: Money::ZERO, allows_overdraft: true }
@@ -80,6 +81,8 @@ pub enum AccountOwner {
     House,
     /// The broker's clearing account with one payment provider (its code).
     Provider(String),
+    /// A customer (user id): their loyalty coins.
+    Customer(i64),
 }
 
 /// The identity of an account: kind, currency and owner. Its [`AccountKey::key`] is unique in
@@ -107,7 +110,9 @@ impl AccountKey {
 
     /// A house account other than cash clearing.
     pub fn house(kind: AccountKind, currency: Currency) -> Result<Self> {
-        if kind.is_wallet() || kind == AccountKind::CashClearing {
+        if kind.is_wallet()
+            || matches!(kind, AccountKind::CashClearing | AccountKind::CustomerCoins)
+        {
             return Err(Error::field("kind", "is not a per-currency house account kind"));
         }
         Ok(Self { kind, currency, owner: AccountOwner::House })
@@ -124,6 +129,15 @@ impl AccountKey {
         }
         let owner = AccountOwner::Provider(provider.to_owned());
         Ok(Self { kind: AccountKind::CashClearing, currency, owner })
+    }
+
+    /// A customer's loyalty coins (currency `COINS`, never below zero).
+    pub fn customer_coins(user_id: i64) -> Result<Self> {
+        if user_id <= 0 {
+            return Err(Error::field("customerId", "must be a positive integer"));
+        }
+        let owner = AccountOwner::Customer(user_id);
+        Ok(Self { kind: AccountKind::CustomerCoins, currency: Currency::COINS, owner })
     }
 
     pub fn kind(&self) -> AccountKind {
@@ -156,6 +170,7 @@ impl AccountKey {
             AccountOwner::Wallet(id) => format!("wallet:{id}:{k}:{c}"),
             AccountOwner::House => format!("house:{k}:{c}"),
             AccountOwner::Provider(p) => format!("provider:{p}:{k}:{c}"),
+            AccountOwner::Customer(id) => format!("customer:{id}:{k}:{c}"),
         }
     }
 }

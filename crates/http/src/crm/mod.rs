@@ -6,7 +6,9 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod bonuses;
 pub mod bookmarks;
+pub mod coins;
 pub mod comments;
 pub mod communications;
 pub mod conversions;
@@ -17,6 +19,8 @@ pub mod forgot_password;
 pub mod groups;
 pub mod health;
 pub mod lead_distribution;
+pub mod loyalty;
+pub mod mass_bonuses;
 pub mod oauth_clients;
 pub mod payment_providers;
 pub mod sales_desk;
@@ -50,4 +54,8 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(settings::routes())
         .merge(users::routes())
         .merge(wallets::routes())
+        .merge(bonuses::routes())
+        .merge(mass_bonuses::routes())
+        .merge(coins::routes())
+        .merge(loyalty::routes())
 }

@@ -40,6 +40,9 @@ const REQUIRED_TAGS: &[&str] = &[
     "Communications",
     "Bookmarks",
     "Payment Providers",
+    "Bonuses",
+    "Mass Bonuses",
+    "Coins",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
@@ -50,6 +53,8 @@ const DEFERRED: &[(&str, &str)] = &[
     // served.
     ("Group Messages", "Get group messages"),
     ("Group Messages", "Create group message"),
+    // Commission models belong to the IB commission engine (its own issue).
+    ("Coins", "Get a list of commission models"),
 ];
 
 #[tokio::test]

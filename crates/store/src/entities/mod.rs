@@ -6,6 +6,7 @@ pub mod advertisers;
 pub mod affiliate_tokens;
 pub mod api_keys;
 pub mod auto_login_tokens;
+pub mod bonuses;
 pub mod cap_counters;
 pub mod caps;
 pub mod communications;

@@ -3,6 +3,8 @@
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod bonuses;
+pub mod coins;
 pub mod countries;
 pub mod crm;
 pub mod distribution;

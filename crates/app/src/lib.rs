@@ -37,6 +37,8 @@ pub mod trading_groups;
 pub mod users;
 pub mod wallets;
 pub mod workers;
+pub mod exports;
+pub mod transactions;
 
 pub use config::AppConfig;
 pub use context::{App, WeakApp};

@@ -17,3 +17,5 @@ pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
 pub mod wallets;
+pub mod payment_requests;
+pub mod transactions;

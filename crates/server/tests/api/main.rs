@@ -39,3 +39,7 @@ mod settings;
 mod users;
 mod wallets;
 mod wallets_client;
+mod transactions;
+mod transactions_deposits;
+mod transactions_export;
+mod transactions_payout;

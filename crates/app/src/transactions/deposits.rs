@@ -194,16 +194,14 @@ pub async fn callback(
     let unauthorized = || Error::Unauthorized("invalid callback signature".into());
     let conn = app.db().conn();
     let provider = crate::payments::load_one(app, conn, provider_id, false).await?;
-    let secret = provider
-        .key_values
-        .get(SIGNING_KEY)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(unauthorized)?;
+    let secret =
+        provider.key_values.get(SIGNING_KEY).filter(|s| !s.is_empty()).ok_or_else(unauthorized)?;
     if !verify(secret.as_bytes(), raw, signature) {
         return Err(unauthorized());
     }
-    let body: CallbackBody = serde_json::from_slice(raw)
-        .map_err(|_| Error::BadRequest("the callback body is not a valid deposit callback".into()))?;
+    let body: CallbackBody = serde_json::from_slice(raw).map_err(|_| {
+        Error::BadRequest("the callback body is not a valid deposit callback".into())
+    })?;
     let outcome = match body.status.trim() {
         COMPLETED => COMPLETED,
         FAILED => FAILED,

@@ -16,8 +16,18 @@ const CHUNK: u64 = 2_000;
 
 /// The columns of the export.
 pub const HEADERS: &[&str] = &[
-    "ID", "Date (UTC)", "Type", "Status", "Amount", "Currency", "Wallet", "Customer",
-    "Provider", "Wallet address", "Comment", "Reviewer",
+    "ID",
+    "Date (UTC)",
+    "Type",
+    "Status",
+    "Amount",
+    "Currency",
+    "Wallet",
+    "Customer",
+    "Provider",
+    "Wallet address",
+    "Comment",
+    "Reviewer",
 ];
 
 /// Writes the transactions matching `f` (ReadTransactions) into an XLSX temporary file.

@@ -142,13 +142,15 @@ pub async fn withdrawal_methods(
     country: Option<&str>,
 ) -> Result<Vec<MethodView>> {
     let raw = country.map(str::trim).filter(|c| !c.is_empty());
-    let country = CountryCode::parse("country", raw.ok_or_else(|| {
-        Error::field("country", "is required")
-    })?)?;
+    let country =
+        CountryCode::parse("country", raw.ok_or_else(|| Error::field("country", "is required"))?)?;
     let mut out = Vec::new();
     for s in load_all(app, app.db().conn()).await? {
         let k = MethodType::Withdrawal;
-        if !s.enabled || !s.provider.supports(k) || !serves_country(&s.countries, Some(country.as_str())) {
+        if !s.enabled
+            || !s.provider.supports(k)
+            || !serves_country(&s.countries, Some(country.as_str()))
+        {
             continue;
         }
         let (minimum_amount, maximum_amount) = s.limits.range(k);

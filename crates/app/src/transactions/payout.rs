@@ -71,7 +71,8 @@ pub async fn transfer(
         return Err(Error::Conflict("the withdrawal was already sent".into()));
     }
     let amount_text = amount.to_string();
-    let p = Payout { reference: &r.id, currency: &r.currency, amount: &amount_text, address: &address };
+    let p =
+        Payout { reference: &r.id, currency: &r.currency, amount: &amount_text, address: &address };
     let sent = client.send(&app.services().http, &base, &provider.key_values, &p).await;
     let tx = app.db().begin_write().await?;
     match &sent {

@@ -18,9 +18,9 @@ use brokercrm_store::repo::users;
 use brokercrm_store::repo::wallets::{self, WalletFilter};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
+use super::clearing;
 use super::status::{APPROVED, PENDING, REFUNDED, REJECTED, WITHDRAWAL};
 use super::views::{self, TransactionView};
-use super::clearing;
 use crate::audit::{self, Audit};
 use crate::ledger::body_hash;
 use crate::wallets::{currency_of, ledger_accounts};
@@ -262,7 +262,11 @@ pub async fn reject(
     let comment = opt_text("comment", comment, 1000)?;
     let tx = app.db().begin_write().await?;
     let r = decidable(&tx, id.trim(), PENDING).await?;
-    let d = Decision { reviewer_id: Some(actor.user_id), comment: comment.clone(), ..Decision::default() };
+    let d = Decision {
+        reviewer_id: Some(actor.user_id),
+        comment: comment.clone(),
+        ..Decision::default()
+    };
     transition(&tx, &r.id, PENDING, REJECTED, d).await?;
     let res = ResolveTransfer {
         id: sub_id(&r.id, "void")?,

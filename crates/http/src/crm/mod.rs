@@ -23,9 +23,9 @@ pub mod sales_desk;
 pub mod sales_status;
 pub mod sessions;
 pub mod settings;
+pub mod transactions;
 pub mod users;
 pub mod wallets;
-pub mod transactions;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {

@@ -88,7 +88,9 @@ async fn a_withdrawal_reserves_then_approve_posts_and_refund_returns_it_once() {
     assert_eq!(s, 404);
     assert_error(&b, "not_found");
 
-    let (s, b) = decide(&t, &admin, &id, "approve", json!({"changedAmount": 250, "comment": "fee kept"})).await;
+    let (s, b) =
+        decide(&t, &admin, &id, "approve", json!({"changedAmount": 250, "comment": "fee kept"}))
+            .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["transaction"]["status"], "approved");
     assert_eq!(b["transaction"]["finalAmount"], "250");
@@ -106,11 +108,13 @@ async fn a_withdrawal_reserves_then_approve_posts_and_refund_returns_it_once() {
     assert_eq!(s, 409);
 
     // Refund: the posted 250 comes back, exactly once.
-    let r = t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin).await;
+    let r =
+        t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin).await;
     r.assert_status_ok();
     assert!(r.json::<Value>()["success"].as_str().unwrap().contains("refunded"));
     assert_eq!(balance(&t, &admin, w).await["balance"], "1000");
-    let r = t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin).await;
+    let r =
+        t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin).await;
     assert_eq!(r.status_code().as_u16(), 409);
     assert_eq!(balance(&t, &admin, w).await["balance"], "1000");
 
@@ -149,7 +153,8 @@ async fn reject_releases_the_reservation_and_keys_make_requests_idempotent() {
     assert_eq!(balance(&t, &admin, w).await["balance"], "100");
     let (s, _) = withdraw(&t, &cust, body(100)).await;
     assert_eq!(s, 200, "the released funds are available again");
-    let r = t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin).await;
+    let r =
+        t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin).await;
     assert_eq!(r.status_code().as_u16(), 409, "a rejected withdrawal has nothing to refund");
 
     // Bad input names the field.
@@ -157,7 +162,10 @@ async fn reject_releases_the_reservation_and_keys_make_requests_idempotent() {
         (json!({"provider": "nope", "amount": 1, "walletAddress": "a"}), "provider"),
         (json!({"provider": "test", "amount": 0, "walletAddress": "a"}), "amount"),
         (json!({"provider": "test", "amount": 1}), "walletAddress"),
-        (json!({"provider": "test", "amount": 1, "walletAddress": "a", "currency": "EUR"}), "currency"),
+        (
+            json!({"provider": "test", "amount": 1, "walletAddress": "a", "currency": "EUR"}),
+            "currency",
+        ),
     ] {
         let (s, r) = withdraw(&t, &cust, b).await;
         assert_eq!((s, field_of(&r)), (422, field.to_owned()), "{r}");
@@ -278,7 +286,8 @@ async fn transactions_are_listed_filtered_and_read_by_staff_only() {
         let admin = admin.clone();
         let t = &t;
         async move {
-            let r = t.server.get(&format!("/api/transactions?{q}")).authorization_bearer(&admin).await;
+            let r =
+                t.server.get(&format!("/api/transactions?{q}")).authorization_bearer(&admin).await;
             (r.status_code().as_u16(), r.json::<Value>())
         }
     };
@@ -327,10 +336,18 @@ async fn transactions_are_listed_filtered_and_read_by_staff_only() {
     assert_eq!(r.status_code().as_u16(), 404);
 
     // Coins exchanges (created by the Coins tag): none yet; limit at most 100.
-    let r = t.server.get("/api/transactions/coins-exchange?limit=10").authorization_bearer(&admin).await;
+    let r = t
+        .server
+        .get("/api/transactions/coins-exchange?limit=10")
+        .authorization_bearer(&admin)
+        .await;
     r.assert_status_ok();
     assert_eq!(r.json::<Value>(), json!({"conversions": [], "count": 0}));
-    let r = t.server.get("/api/transactions/coins-exchange?limit=101").authorization_bearer(&admin).await;
+    let r = t
+        .server
+        .get("/api/transactions/coins-exchange?limit=101")
+        .authorization_bearer(&admin)
+        .await;
     assert_eq!(r.status_code().as_u16(), 422);
 }
 
@@ -339,16 +356,28 @@ async fn withdrawal_methods_by_country_and_the_affiliate_balance() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
     let (cust, _) = customer(&t).await;
-    let r = t.server.get("/api/transactions/withdrawal-methods?country=DE").authorization_bearer(&cust).await;
+    let r = t
+        .server
+        .get("/api/transactions/withdrawal-methods?country=DE")
+        .authorization_bearer(&cust)
+        .await;
     r.assert_status_ok();
     assert_eq!(r.json::<Value>(), json!({"methods": []}), "no provider enabled yet");
     enable_test_provider(&t, &admin).await;
-    let r = t.server.get("/api/transactions/withdrawal-methods?country=de").authorization_bearer(&cust).await;
+    let r = t
+        .server
+        .get("/api/transactions/withdrawal-methods?country=de")
+        .authorization_bearer(&cust)
+        .await;
     let m: Value = r.json();
     assert_eq!(m["methods"][0]["id"], "test");
     assert_eq!(m["methods"][0]["type"], "withdrawal");
     for q in ["", "?country=XX"] {
-        let r = t.server.get(&format!("/api/transactions/withdrawal-methods{q}")).authorization_bearer(&cust).await;
+        let r = t
+            .server
+            .get(&format!("/api/transactions/withdrawal-methods{q}"))
+            .authorization_bearer(&cust)
+            .await;
         assert_eq!(r.status_code().as_u16(), 422);
         assert_eq!(field_of(&r.json()), "country");
     }

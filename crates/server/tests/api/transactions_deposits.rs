@@ -9,8 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error};
-use crate::ledger::assert_verified;
 use crate::lead_fixtures as fx;
+use crate::ledger::assert_verified;
 use crate::transactions::{SECRET, enable_test_provider, funded};
 use crate::wallets::{balance, field_of, group, wallet};
 
@@ -31,10 +31,8 @@ async fn callback(t: &TestApp, raw: &str, signature: Option<&str>) -> (u16, Valu
         .content_type("application/json")
         .bytes(raw.as_bytes().to_vec().into());
     if let Some(s) = signature {
-        req = req.add_header(
-            HeaderName::from_static("x-signature"),
-            HeaderValue::from_str(s).unwrap(),
-        );
+        req = req
+            .add_header(HeaderName::from_static("x-signature"), HeaderValue::from_str(s).unwrap());
     }
     let r = req.await;
     (r.status_code().as_u16(), r.json())
@@ -54,8 +52,9 @@ async fn a_signed_callback_posts_one_deposit_and_replays_change_nothing() {
     assert_eq!(b["deposit"]["status"], "pending");
     assert_eq!(balance(&t, &admin, w).await["balance"], "0");
 
-    let raw = json!({"depositId": id, "status": "completed", "reference": "psp-1", "amount": "250"})
-        .to_string();
+    let raw =
+        json!({"depositId": id, "status": "completed", "reference": "psp-1", "amount": "250"})
+            .to_string();
     // Unsigned, wrongly signed, signed with another secret, or a tampered body: 401, nothing moves.
     let other = sign(b"another-secret", raw.as_bytes()).unwrap();
     let tampered = raw.replace("250", "2500");

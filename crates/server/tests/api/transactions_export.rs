@@ -22,9 +22,13 @@ async fn transactions_export_as_a_readable_xlsx_workbook() {
     let t = TestApp::spawn().await;
     let (admin, cust, _, w) = funded(&t, 100).await;
     for i in 0..5 {
-        let (s, _) =
-            manual(&t, &admin, w, json!({"type": "BONUS", "amount": 1, "comment": format!("bonus-{i}")}))
-                .await;
+        let (s, _) = manual(
+            &t,
+            &admin,
+            w,
+            json!({"type": "BONUS", "amount": 1, "comment": format!("bonus-{i}")}),
+        )
+        .await;
         assert_eq!(s, 200);
     }
     let r = t.server.get(&format!("/api/transactions/export?token={admin}&walletId={w}")).await;

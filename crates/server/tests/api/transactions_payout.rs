@@ -39,7 +39,10 @@ async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
     r.assert_status_ok();
     let id = r.json::<Value>()["withdrawal"]["id"].as_str().unwrap().to_owned();
     let transfer = |body: Value| {
-        t.server.post(&format!("/api/transactions/{id}/transfer")).authorization_bearer(&admin).json(&body)
+        t.server
+            .post(&format!("/api/transactions/{id}/transfer"))
+            .authorization_bearer(&admin)
+            .json(&body)
     };
 
     // Not approved yet: 409, and Bitstamp is not called.
@@ -51,7 +54,10 @@ async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
         .await
         .assert_status_ok();
     assert_eq!(transfer(json!({"method": "paypal"})).await.status_code().as_u16(), 422);
-    assert_eq!(transfer(json!({"method": "bitstamp", "amount": 61})).await.status_code().as_u16(), 422);
+    assert_eq!(
+        transfer(json!({"method": "bitstamp", "amount": 61})).await.status_code().as_u16(),
+        422
+    );
 
     // Bitstamp fails once: 502, the claim is released.
     let failing = Mock::given(method("POST"))
@@ -80,7 +86,9 @@ async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
     assert_eq!(b["withdrawal"]["payoutStatus"], "sent");
     assert_eq!(b["withdrawal"]["externalId"], "777");
     assert_eq!(b["withdrawal"]["method"], "bitstamp");
-    let body = String::from_utf8(mock.received_requests().await.unwrap().last().unwrap().body.clone()).unwrap();
+    let body =
+        String::from_utf8(mock.received_requests().await.unwrap().last().unwrap().body.clone())
+            .unwrap();
     assert_eq!(body, "amount=60&address=bc1%2Dclient");
     // Sent once: a second transfer is a conflict and calls nobody (expect(1) checks on drop).
     assert_eq!(transfer(json!({"method": "bitstamp"})).await.status_code().as_u16(), 409);

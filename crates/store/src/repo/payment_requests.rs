@@ -116,9 +116,9 @@ pub async fn finish_payout<C: ConnectionTrait>(
         .filter(P::Id.eq(id))
         .filter(P::PayoutStatus.eq("sending"));
     q = match reference {
-        Some(r) => q
-            .col_expr(P::PayoutStatus, Expr::value("sent"))
-            .col_expr(P::ExternalId, Expr::value(r)),
+        Some(r) => {
+            q.col_expr(P::PayoutStatus, Expr::value("sent")).col_expr(P::ExternalId, Expr::value(r))
+        }
         None => q
             .col_expr(P::PayoutStatus, Expr::value(Option::<String>::None))
             .col_expr(P::PayoutMethod, Expr::value(Option::<String>::None)),

@@ -7,8 +7,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use super::ledger::{AccountRow, TransferRow};
@@ -108,10 +108,7 @@ pub async fn page_before<C: ConnectionTrait>(
 }
 
 /// The wallet accounts among `ids` (house accounts are left out).
-pub async fn wallet_accounts<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-) -> Result<Vec<AccountRow>> {
+pub async fn wallet_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -75,8 +75,11 @@ pub async fn start_deposit(
     Auth(actor): Auth,
     JsonBody(b): JsonBody<StartDepositRequest>,
 ) -> ApiResult<Json<DepositResponse>> {
-    let input =
-        DepositInput { provider: b.provider, wallet_id: b.wallet_id, amount: money("amount", &b.amount)? };
+    let input = DepositInput {
+        provider: b.provider,
+        wallet_id: b.wallet_id,
+        amount: money("amount", &b.amount)?,
+    };
     let d = deposits::start(&app, &actor, input).await?;
     Ok(Json(DepositResponse { deposit: d.into() }))
 }

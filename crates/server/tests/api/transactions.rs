@@ -121,6 +121,24 @@ async fn a_withdrawal_reserves_then_approve_posts_and_refund_returns_it_once() {
     let r = t.server.get(&format!("/api/transactions/{id}")).authorization_bearer(&admin).await;
     r.assert_status_ok();
     assert_eq!(r.json::<Value>()["transaction"]["status"], "refunded");
+
+    // Every write is audited once, refused attempts not at all.
+    use brokercrm_store::entities::activities;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    for (kind, n) in [
+        ("withdrawal.request", 1),
+        ("withdrawal.approve", 1),
+        ("withdrawal.refund", 1),
+        ("withdrawal.reject", 0),
+    ] {
+        let count = activities::Entity::find()
+            .filter(activities::Column::Type.eq(kind))
+            .filter(activities::Column::EntityId.eq(id.as_str()))
+            .count(t.app.db().conn())
+            .await
+            .unwrap();
+        assert_eq!(count, n, "{kind}");
+    }
     assert_verified(t.app.db()).await;
 }
 
@@ -200,6 +218,18 @@ async fn racing_approve_and_reject_exactly_one_wins() {
     assert!(rows.iter().all(|r| r["status"] == "approved" || r["status"] == "rejected"));
     let approved = rows.iter().filter(|r| r["status"] == "approved").count() as i64;
     let expected = 1000 - 10 * approved;
+    assert_eq!(balance(&t, &admin, w).await["balance"], expected.to_string());
+
+    // Two racing refunds of one approved withdrawal: one refunds, the other is 409.
+    let (_, b) = withdraw(&t, &cust, body(100)).await;
+    let id = b["withdrawal"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(decide(&t, &admin, &id, "approve", json!({})).await.0, 200);
+    let refund =
+        || t.server.post(&format!("/api/transactions/{id}/refund")).authorization_bearer(&admin);
+    let (a, b) = tokio::join!(refund(), refund());
+    let mut statuses = [a.status_code().as_u16(), b.status_code().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
     assert_eq!(balance(&t, &admin, w).await["balance"], expected.to_string());
     assert_verified(t.app.db()).await;
 }

@@ -94,7 +94,10 @@ pub async fn build<C: ConnectionTrait>(
                 provider: req.map(|r| r.provider.clone()),
                 method: req.and_then(|r| r.payout_method.clone()),
                 wallet_address: req.and_then(|r| r.wallet_address.clone()),
-                comment: req.and_then(|r| r.comment.clone()).or(t.user_data),
+                comment: match req {
+                    Some(r) => r.comment.clone(),
+                    None => t.user_data,
+                },
                 reviewer_id: req.and_then(|r| r.reviewer_id),
                 reviewed_at: req.and_then(|r| r.reviewed_at),
                 external_id: req.and_then(|r| r.external_id.clone()),

@@ -116,7 +116,8 @@ pub async fn request(
         amount: input.amount,
         currency,
         code: TransferCode::Withdrawal,
-        user_data: None,
+        // Part of the replay fingerprint: the same key with another address is a conflict.
+        user_data: Some(format!("withdrawal to {address}")),
         pending: true,
     };
     t.validate()?;

@@ -160,6 +160,17 @@ async fn reject_releases_the_reservation_and_keys_make_requests_idempotent() {
     let again: Value = send("k-1", 100).await.json();
     assert_eq!(first["withdrawal"]["id"], again["withdrawal"]["id"]);
     assert_eq!(send("k-1", 99).await.status_code().as_u16(), 409);
+    let other_address = t
+        .server
+        .post("/api/me/withdrawals")
+        .authorization_bearer(&cust)
+        .add_header(
+            http::HeaderName::from_static("idempotency-key"),
+            http::HeaderValue::from_static("k-1"),
+        )
+        .json(&json!({"provider": "test", "amount": 100, "walletAddress": "addr-2"}))
+        .await;
+    assert_eq!(other_address.status_code().as_u16(), 409);
     let id = first["withdrawal"]["id"].as_str().unwrap().to_owned();
     // Everything is reserved.
     let (s, _) = withdraw(&t, &cust, body(1)).await;

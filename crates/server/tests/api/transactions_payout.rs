@@ -93,3 +93,61 @@ async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
     // Sent once: a second transfer is a conflict and calls nobody (expect(1) checks on drop).
     assert_eq!(transfer(json!({"method": "bitstamp"})).await.status_code().as_u16(), 409);
 }
+
+#[tokio::test]
+async fn an_approved_withdrawal_is_sent_through_trustology_with_its_keys() {
+    let mock = MockServer::start().await;
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    enable_test_provider(&t, &admin).await;
+    t.server
+        .put("/api/payment-providers/trustology")
+        .authorization_bearer(&admin)
+        .json(&json!({"enabled": true, "keyValues": [
+            {"key": "apiUrl", "value": mock.uri()},
+            {"key": "walletId", "value": "W-9"},
+            {"key": "apiKey", "value": "tr-key"},
+            {"key": "privateKey", "value": "tr-private"}]}))
+        .await
+        .assert_status_ok();
+    let g = group(&t, &admin, "USD", "USD").await;
+    let (cust, cust_id) = customer(&t).await;
+    let w = wallet(&t, &admin, &cust_id, g).await;
+    manual(&t, &admin, w, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let r = t
+        .server
+        .post("/api/me/withdrawals")
+        .authorization_bearer(&cust)
+        .json(&json!({"provider": "test", "amount": 40, "walletAddress": "0xclient"}))
+        .await;
+    let id = r.json::<Value>()["withdrawal"]["id"].as_str().unwrap().to_owned();
+    t.server
+        .post(&format!("/api/transactions/{id}/approve"))
+        .authorization_bearer(&admin)
+        .json(&json!({"changedAmount": 35}))
+        .await
+        .assert_status_ok();
+    Mock::given(method("POST"))
+        .and(path("/withdrawals"))
+        .and(header("x-api-key", "tr-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"requestId": "tr-1"})))
+        .expect(1)
+        .mount(&mock)
+        .await;
+    let r = t
+        .server
+        .post(&format!("/api/transactions/{id}/transfer"))
+        .authorization_bearer(&admin)
+        .json(&json!({"method": "trustology", "address": "0xother"}))
+        .await;
+    r.assert_status_ok();
+    let b: Value = r.json();
+    assert_eq!(b["withdrawal"]["externalId"], "tr-1");
+    assert_eq!(b["withdrawal"]["payoutStatus"], "sent");
+    let sent: Value = mock.received_requests().await.unwrap()[0].body_json().unwrap();
+    assert_eq!(
+        sent,
+        json!({"walletId": "W-9", "toAddress": "0xother", "amount": "35", "currency": "USD",
+               "reference": id})
+    );
+}

@@ -41,6 +41,8 @@ pub struct AppConfig {
     /// The 256-bit key that encrypts stored secrets (payment-provider key values); when
     /// unset, generated once into [`crate::crypto::default_key_path`] beside `files_dir`.
     pub data_key: Option<crate::crypto::DataKey>,
+    /// Base URL of Bitstamp's API for payouts (tests point it at a mock server).
+    pub bitstamp_api_url: String,
 }
 
 /// The default lead-profile keys.
@@ -92,6 +94,7 @@ impl Default for AppConfig {
             lead_profile_keys: default_lead_profile_keys(),
             lead_provider_token_ttl: Duration::from_secs(3600),
             data_key: None,
+            bitstamp_api_url: "https://www.bitstamp.net".into(),
         }
     }
 }

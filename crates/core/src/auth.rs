@@ -67,6 +67,7 @@ impl Role {
                 ReadSalesSetup,
                 WorkCustomers,
                 ReadPaymentProviders,
+                ReadTransactions,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -81,6 +82,8 @@ impl Role {
                 ReadSalesSetup,
                 WorkCustomers,
                 ReadPaymentProviders,
+                ReadTransactions,
+                ManageTransactions,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
@@ -155,6 +158,11 @@ pub enum Permission {
     ManagePaymentProviders,
     /// List payment providers and their filters (secrets masked).
     ReadPaymentProviders,
+    /// List, read and export transactions (ledger transfers of wallets with their payment
+    /// requests).
+    ReadTransactions,
+    /// Approve, reject and refund withdrawals; send approved ones through a transfer method.
+    ManageTransactions,
 }
 
 impl Permission {
@@ -184,6 +192,8 @@ impl Permission {
         Permission::WorkCustomers,
         Permission::ManagePaymentProviders,
         Permission::ReadPaymentProviders,
+        Permission::ReadTransactions,
+        Permission::ManageTransactions,
     ];
 }
 

@@ -27,6 +27,7 @@ pub mod sales_desk;
 pub mod sales_status;
 pub mod sessions;
 pub mod settings;
+pub mod transactions;
 pub mod users;
 pub mod wallets;
 
@@ -58,4 +59,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(mass_bonuses::routes())
         .merge(coins::routes())
         .merge(loyalty::routes())
+        .merge(transactions::routes())
 }

@@ -3,6 +3,8 @@
 //! no outside calls; for demo and tests) and the Bitstamp and Trustology transfer methods,
 //! declared with their key names (their network clients arrive with the transfer flows).
 
+pub mod payout;
+
 use std::sync::Arc;
 
 use brokercrm_core::payments::MethodType;

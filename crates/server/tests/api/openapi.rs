@@ -43,6 +43,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Bonuses",
     "Mass Bonuses",
     "Coins",
+    "Transactions",
+    "Withdraw",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -14,6 +14,7 @@ mod m0009_sales_crm;
 mod m0010_country_block_unique;
 mod m0011_payment_providers;
 mod m0012_crm_leads_customer;
+mod m0013_payment_requests;
 mod m0014_bonuses_coins;
 mod util;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_country_block_unique::Migration),
             Box::new(m0011_payment_providers::Migration),
             Box::new(m0012_crm_leads_customer::Migration),
+            Box::new(m0013_payment_requests::Migration),
             Box::new(m0014_bonuses_coins::Migration),
         ]
     }

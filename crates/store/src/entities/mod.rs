@@ -31,6 +31,7 @@ pub mod oauth_clients;
 pub mod oauth_codes;
 pub mod offers;
 pub mod payment_providers;
+pub mod payment_requests;
 pub mod rate_limit_hits;
 pub mod refresh_tokens;
 pub mod request_fingerprints;

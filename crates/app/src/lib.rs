@@ -28,6 +28,7 @@ pub mod oauth;
 pub mod password_reset;
 pub mod payments;
 pub mod principal;
+pub mod reports;
 pub mod ratelimit;
 pub mod recaptcha;
 pub mod security;

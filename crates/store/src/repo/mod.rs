@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod oauth;
 pub mod payment_providers;
 pub mod payment_requests;
+pub mod reports;
 pub mod refresh_tokens;
 pub mod settings;
 pub mod trading_groups;

@@ -26,6 +26,8 @@ pub mod settings;
 pub mod transactions;
 pub mod users;
 pub mod wallets;
+pub mod reports;
+pub mod statements;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {
@@ -52,4 +54,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(users::routes())
         .merge(wallets::routes())
         .merge(transactions::routes())
+        .merge(reports::routes())
+        .merge(statements::routes())
 }

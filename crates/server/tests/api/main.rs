@@ -43,3 +43,5 @@ mod transactions_payout;
 mod users;
 mod wallets;
 mod wallets_client;
+mod reports;
+mod statements;

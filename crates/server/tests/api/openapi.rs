@@ -42,6 +42,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Payment Providers",
     "Transactions",
     "Withdraw",
+    "Reports",
+    "Statements",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -43,13 +43,21 @@ impl Params {
     }
 }
 
-fn parse_sum(s: Option<String>) -> Result<i64> {
-    let v = s.as_deref().unwrap_or("0").parse::<i128>().map_err(Error::internal)?;
+/// A sum selected as `CAST(... AS TEXT) AS <col>`; the column name is matched in lower case
+/// (PostgreSQL folds unquoted aliases), and a missing column is an error, never 0.
+fn sum(row: &sea_orm::QueryResult, col: &str) -> Result<i64> {
+    let s: String = row.try_get("", &col.to_ascii_lowercase()).db()?;
+    let v = s.parse::<i128>().map_err(Error::internal)?;
     i64::try_from(v).map_err(|_| Error::internal("report sum beyond the money range"))
 }
 
-fn sum(row: &sea_orm::QueryResult, col: &str) -> Result<i64> {
-    parse_sum(row.try_get("", col).db()?)
+/// `CAST(COALESCE(<x>, 0) AS TEXT) AS <lower-case name>` for each of `exprs`.
+fn text_columns(exprs: &[(&str, String)]) -> String {
+    exprs
+        .iter()
+        .map(|(n, x)| format!("CAST(COALESCE({x}, 0) AS TEXT) AS {}", n.to_ascii_lowercase()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A posted balance per account: credits minus debits of movements created before `before`.
@@ -65,7 +73,7 @@ pub async fn balances_before<C: ConnectionTrait>(
     let b = p.add(before);
     let ids = accounts.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
     let sql = format!(
-        "SELECT account_id, CAST(SUM(delta) AS TEXT) AS total FROM ( \
+        "SELECT account_id, CAST(COALESCE(SUM(delta), 0) AS TEXT) AS total FROM ( \
            SELECT credit_account_id AS account_id, amount AS delta FROM ledger_transfers \
            WHERE credit_account_id IN ({ids}) AND kind IN {POSTED_SQL} AND created_at < {b} \
            UNION ALL \
@@ -214,11 +222,7 @@ pub async fn profit_loss<C: ConnectionTrait>(
         ("customerId", "w.user_id".into()),
         ("currency", "w.currency".into()),
     ];
-    let cols = exprs[..6]
-        .iter()
-        .map(|(n, x)| format!("CAST({x} AS TEXT) AS {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = text_columns(&exprs[..6]);
     let after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
     let from = format!(
         "FROM {moves} m JOIN wallets w ON w.id = m.wallet_id WHERE w.is_demo = {demo}{after} \
@@ -309,11 +313,7 @@ pub async fn balances<C: ConnectionTrait>(
         ("customerId", "w.user_id".into()),
         ("currency", "w.currency".into()),
     ];
-    let cols = exprs[..6]
-        .iter()
-        .map(|(n, x)| format!("CAST({x} AS TEXT) AS {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = text_columns(&exprs[..6]);
     let after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
     let from = format!(
         "FROM wallets w LEFT JOIN {moves} m ON m.wallet_id = w.id \
@@ -371,11 +371,7 @@ pub async fn coins<C: ConnectionTrait>(conn: &C, w: &Window) -> Result<(Vec<Coin
         ("balance", "SUM(COALESCE(m.delta, 0))".into()),
         ("accountId", "a.id".into()),
     ];
-    let cols = exprs[..3]
-        .iter()
-        .map(|(n, x)| format!("CAST({x} AS TEXT) AS {n}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = text_columns(&exprs[..3]);
     let side = |col: &str, sign: &str| {
         format!(
             "SELECT {col} AS account_id, code, {sign}amount AS delta FROM ledger_transfers \

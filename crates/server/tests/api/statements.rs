@@ -201,3 +201,51 @@ async fn statement_range_is_validated_naming_the_field() {
     assert_eq!(r.status_code().as_u16(), 422);
     assert_eq!(field_of(&r.json()), "end");
 }
+
+#[tokio::test]
+async fn a_reserved_withdrawal_appears_only_once_posted_with_the_approved_amount() {
+    let t = TestApp::spawn().await;
+    let (admin, cust, _, w) = crate::transactions::funded(&t, 1000).await;
+    let start = instant().await;
+    let r = t
+        .server
+        .post("/api/me/withdrawals")
+        .authorization_bearer(&cust)
+        .json(&json!({"provider": "test", "currency": "USD", "amount": 300, "walletAddress": "x"}))
+        .await;
+    r.assert_status_ok();
+    let id = r.json::<Value>()["withdrawal"]["id"].as_str().unwrap().to_owned();
+    let mid = instant().await;
+    // Reserved only: nothing posted, so no record.
+    let (st, body) = statement(&t, &cust, &format!("start={}&end={}", q(start), q(mid))).await;
+    assert_eq!(st, 200);
+    assert_eq!(body["count"], 0, "{body}");
+
+    let r = t
+        .server
+        .post(&format!("/api/transactions/{id}/approve"))
+        .authorization_bearer(&admin)
+        .json(&json!({"changedAmount": 250}))
+        .await;
+    r.assert_status_ok();
+    let end = instant().await;
+    let (st, body) = statement(&t, &cust, &format!("start={}&end={}", q(start), q(end))).await;
+    assert_eq!(st, 200);
+    assert_eq!(body["count"], 1, "{body}");
+    let rec = &body["statementRecords"][0];
+    assert_eq!((rec["walletId"].as_i64(), &rec["type"]), (Some(w), &json!("WITHDRAWAL")));
+    assert_eq!((&rec["amount"], &rec["balance"]), (&json!("-250"), &json!("750")));
+
+    // The reports see it too: withdrawals 250, balance 1000 → 750.
+    let range = format!("start={}&end={}", q(start), q(end));
+    let r = t.server.get(&format!("/api/reports/profit-loss?{range}")).authorization_bearer(&admin).await;
+    let b: Value = r.json();
+    assert_eq!(b["report"][0]["withdrawals"], "250", "{b}");
+    assert_eq!(b["report"][0]["netDeposits"], "-250");
+    let r = t.server.get(&format!("/api/reports/balance?{range}")).authorization_bearer(&admin).await;
+    let b: Value = r.json();
+    assert_eq!(
+        (&b["report"][0]["openingBalance"], &b["report"][0]["moneyOut"], &b["report"][0]["closingBalance"]),
+        (&json!("1000"), &json!("250"), &json!("750"))
+    );
+}

@@ -38,8 +38,17 @@ impl ReportType {
 }
 
 /// Columns of the statement export.
-pub const STATEMENT_HEADERS: &[&str] =
-    &["Date (UTC)", "Transfer", "Wallet", "Currency", "Type", "Account", "Amount", "Balance", "Comment"];
+pub const STATEMENT_HEADERS: &[&str] = &[
+    "Date (UTC)",
+    "Transfer",
+    "Wallet",
+    "Currency",
+    "Type",
+    "Account",
+    "Amount",
+    "Balance",
+    "Comment",
+];
 
 /// The caller's statement over `range` as XLSX.
 pub async fn statement(app: &App, actor: &Principal, range: Range) -> Result<std::fs::File> {
@@ -62,7 +71,13 @@ pub async fn statement(app: &App, actor: &Principal, range: Range) -> Result<std
 }
 
 fn chunk(after: Option<i64>) -> Window {
-    Window { column: String::new(), descending: false, limit: CHUNK, offset: 0, after: after.or(Some(0)) }
+    Window {
+        column: String::new(),
+        descending: false,
+        limit: CHUNK,
+        offset: 0,
+        after: after.or(Some(0)),
+    }
 }
 
 /// A report as XLSX (ReadReports). Profit/loss and balance need `range` (422 on `start`
@@ -87,8 +102,17 @@ pub async fn report(
             let mut out = XlsxExport::new(
                 "Profit and loss",
                 &[
-                    "Wallet", "Customer", "Currency", "Deposits", "Withdrawals", "Bonuses",
-                    "Corrections", "Transfers", "Other", "Net deposits", "Trading P/L",
+                    "Wallet",
+                    "Customer",
+                    "Currency",
+                    "Deposits",
+                    "Withdrawals",
+                    "Bonuses",
+                    "Corrections",
+                    "Transfers",
+                    "Other",
+                    "Net deposits",
+                    "Trading P/L",
                 ],
             )?;
             loop {
@@ -122,8 +146,15 @@ pub async fn report(
             let mut out = XlsxExport::new(
                 "Balance",
                 &[
-                    "Wallet", "Customer", "Currency", "Opening balance", "Money in", "Money out",
-                    "Closing balance", "Opening credit", "Closing credit",
+                    "Wallet",
+                    "Customer",
+                    "Currency",
+                    "Opening balance",
+                    "Money in",
+                    "Money out",
+                    "Closing balance",
+                    "Opening credit",
+                    "Closing credit",
                 ],
             )?;
             loop {

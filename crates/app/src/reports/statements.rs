@@ -123,11 +123,7 @@ where
 
 /// "Get user statement records": the caller's own statement, at most [`MAX_RECORDS`] rows
 /// (a longer one is 422 on `end`: narrow the range or export it).
-pub async fn statement(
-    app: &App,
-    actor: &Principal,
-    range: Range,
-) -> Result<Vec<StatementRecord>> {
+pub async fn statement(app: &App, actor: &Principal, range: Range) -> Result<Vec<StatementRecord>> {
     let conn = app.db().conn();
     let mut out = Vec::new();
     for_each(conn, actor.user_id, range, |r| {

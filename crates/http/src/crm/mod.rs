@@ -19,15 +19,15 @@ pub mod health;
 pub mod lead_distribution;
 pub mod oauth_clients;
 pub mod payment_providers;
+pub mod reports;
 pub mod sales_desk;
 pub mod sales_status;
 pub mod sessions;
 pub mod settings;
+pub mod statements;
 pub mod transactions;
 pub mod users;
 pub mod wallets;
-pub mod reports;
-pub mod statements;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {

@@ -68,7 +68,7 @@ async fn world(t: &TestApp) -> World {
     World { admin, range, a, b, e, s, c1, c2 }
 }
 
-fn pick<'a>(rows: &'a Value, wallet: i64) -> &'a Value {
+fn pick(rows: &Value, wallet: i64) -> &Value {
     rows.as_array().unwrap().iter().find(|r| r["walletId"] == wallet).unwrap()
 }
 
@@ -102,12 +102,18 @@ async fn profit_loss_and_balance_reports_match_the_movements() {
         assert_eq!(a[k], v, "a.{k}");
     }
     let b = pick(&body["report"], w.b);
-    assert_eq!((&b["transfers"], &b["deposits"], &b["netDeposits"]), (&json!("20"), &json!("0"), &json!("0")));
+    assert_eq!(
+        (&b["transfers"], &b["deposits"], &b["netDeposits"]),
+        (&json!("20"), &json!("0"), &json!("0"))
+    );
     let e = pick(&body["report"], w.e);
     assert_eq!((&e["currency"], &e["deposits"]), (&json!("EUR"), &json!("300.12345678")));
     let s = pick(&body["report"], w.s);
     assert_eq!(s["customerId"], w.c2);
-    assert_eq!((&s["deposits"], &s["corrections"], &s["netDeposits"]), (&json!("60"), &json!("2"), &json!("60")));
+    assert_eq!(
+        (&s["deposits"], &s["corrections"], &s["netDeposits"]),
+        (&json!("60"), &json!("2"), &json!("60"))
+    );
 
     // sortBy, limit, offset.
     let (_, body) =
@@ -154,14 +160,22 @@ async fn profit_loss_and_balance_reports_match_the_movements() {
     assert_eq!(ids(&body), vec![w.a, w.s], "e 300.12 > a 207 > s 102 > b 20");
 
     // A range before any movement: nothing moved, every wallet existed → openings of 0.
-    let (_, body) = get(&t, admin, "/api/reports/profit-loss?start=2020-01-01T00:00:00Z&end=2020-02-01T00:00:00Z").await;
+    let (_, body) = get(
+        &t,
+        admin,
+        "/api/reports/profit-loss?start=2020-01-01T00:00:00Z&end=2020-02-01T00:00:00Z",
+    )
+    .await;
     assert_eq!(body, json!({"report": [], "total": 0}));
-    let (_, body) = get(&t, admin, "/api/reports/balance?start=2020-01-01T00:00:00Z&end=2020-02-01T00:00:00Z").await;
+    let (_, body) =
+        get(&t, admin, "/api/reports/balance?start=2020-01-01T00:00:00Z&end=2020-02-01T00:00:00Z")
+            .await;
     assert_eq!(body, json!({"report": [], "total": 0}), "wallets created later are left out");
 
     // The exports: header + 4 rows each.
     for (kind, needle) in [("profitloss", ">Net deposits<"), ("balance", ">Closing balance<")] {
-        let r = t.server.get(&format!("/api/reports/export?token={admin}&type={kind}&{range}")).await;
+        let r =
+            t.server.get(&format!("/api/reports/export?token={admin}&type={kind}&{range}")).await;
         r.assert_status_ok();
         assert_eq!(
             r.header("content-type"),
@@ -184,7 +198,10 @@ async fn report_parameters_are_validated_naming_the_field() {
     for (path, field) in [
         ("/api/reports/profit-loss?end=2026-02-01T00:00:00Z".to_owned(), "start"),
         ("/api/reports/balance?start=2026-01-01T00:00:00Z".to_owned(), "end"),
-        ("/api/reports/balance?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z".to_owned(), "end"),
+        (
+            "/api/reports/balance?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z".to_owned(),
+            "end",
+        ),
         (format!("/api/reports/profit-loss?{range}&sortBy=password"), "sortBy"),
         (format!("/api/reports/profit-loss?{range}&sortBy=deposits:sideways"), "sortBy"),
         (format!("/api/reports/balance?{range}&sortBy=deposits"), "sortBy"),

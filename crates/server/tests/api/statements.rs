@@ -238,14 +238,23 @@ async fn a_reserved_withdrawal_appears_only_once_posted_with_the_approved_amount
 
     // The reports see it too: withdrawals 250, balance 1000 → 750.
     let range = format!("start={}&end={}", q(start), q(end));
-    let r = t.server.get(&format!("/api/reports/profit-loss?{range}")).authorization_bearer(&admin).await;
+    let r = t
+        .server
+        .get(&format!("/api/reports/profit-loss?{range}"))
+        .authorization_bearer(&admin)
+        .await;
     let b: Value = r.json();
     assert_eq!(b["report"][0]["withdrawals"], "250", "{b}");
     assert_eq!(b["report"][0]["netDeposits"], "-250");
-    let r = t.server.get(&format!("/api/reports/balance?{range}")).authorization_bearer(&admin).await;
+    let r =
+        t.server.get(&format!("/api/reports/balance?{range}")).authorization_bearer(&admin).await;
     let b: Value = r.json();
     assert_eq!(
-        (&b["report"][0]["openingBalance"], &b["report"][0]["moneyOut"], &b["report"][0]["closingBalance"]),
+        (
+            &b["report"][0]["openingBalance"],
+            &b["report"][0]["moneyOut"],
+            &b["report"][0]["closingBalance"]
+        ),
         (&json!("1000"), &json!("250"), &json!("750"))
     );
 }

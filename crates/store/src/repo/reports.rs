@@ -85,7 +85,11 @@ pub async fn balances_before<C: ConnectionTrait>(
     rows.iter().map(|r| Ok((r.try_get("", "account_id").db()?, sum(r, "total")?))).collect()
 }
 
-fn movements(accounts: &[i64], start: DateTime<Utc>, end: DateTime<Utc>) -> sea_orm::Select<Transfer> {
+fn movements(
+    accounts: &[i64],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> sea_orm::Select<Transfer> {
     let ids = || accounts.iter().copied();
     Transfer::find()
         .filter(
@@ -406,4 +410,3 @@ pub async fn coins<C: ConnectionTrait>(conn: &C, w: &Window) -> Result<(Vec<Coin
         .collect::<Result<Vec<_>>>()
         .map(|v| (v, total))
 }
-

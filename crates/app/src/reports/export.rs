@@ -70,11 +70,11 @@ pub async fn statement(app: &App, actor: &Principal, range: Range) -> Result<std
     out.finish().await
 }
 
-fn chunk(after: Option<i64>) -> Window {
+fn chunk(after: Option<i64>, size: u64) -> Window {
     Window {
         column: String::new(),
         descending: false,
-        limit: CHUNK,
+        limit: size,
         offset: 0,
         after: after.or(Some(0)),
     }
@@ -87,6 +87,17 @@ pub async fn report(
     actor: &Principal,
     kind: ReportType,
     range: Option<Range>,
+) -> Result<std::fs::File> {
+    report_in_chunks(app, actor, kind, range, CHUNK).await
+}
+
+/// [`report`] reading `size` lines per round trip (tests use a small size to cross chunks).
+pub async fn report_in_chunks(
+    app: &App,
+    actor: &Principal,
+    kind: ReportType,
+    range: Option<Range>,
+    size: u64,
 ) -> Result<std::fs::File> {
     actor.require(Permission::ReadReports)?;
     let conn = app.db().conn();
@@ -116,10 +127,11 @@ pub async fn report(
                 ],
             )?;
             loop {
-                let (rows, _) = reports::profit_loss(conn, r.start, r.end, &chunk(after)).await?;
+                let (rows, _) =
+                    reports::profit_loss(conn, r.start, r.end, &chunk(after, size)).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.wallet_id);
-                let done = (rows.len() as u64) < CHUNK;
+                let done = (rows.len() as u64) < size;
                 for l in rows.into_iter().map(ProfitLossLine::from) {
                     out.push(&[
                         Cell::Int(l.wallet_id),
@@ -158,10 +170,11 @@ pub async fn report(
                 ],
             )?;
             loop {
-                let (rows, _) = reports::balances(conn, r.start, r.end, &chunk(after)).await?;
+                let (rows, _) =
+                    reports::balances(conn, r.start, r.end, &chunk(after, size)).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.wallet_id);
-                let done = (rows.len() as u64) < CHUNK;
+                let done = (rows.len() as u64) < size;
                 for l in rows.into_iter().map(BalanceLine::from) {
                     out.push(&[
                         Cell::Int(l.wallet_id),
@@ -187,10 +200,10 @@ pub async fn report(
                 &["Customer", "Coin account", "Earned", "Exchanged", "Balance"],
             )?;
             loop {
-                let (rows, _) = reports::coins(conn, &chunk(after)).await?;
+                let (rows, _) = reports::coins(conn, &chunk(after, size)).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.account_id);
-                let done = (rows.len() as u64) < CHUNK;
+                let done = (rows.len() as u64) < size;
                 for l in rows.into_iter().map(CoinsLine::from) {
                     out.push(&[
                         l.customer_id.map_or(Cell::Empty, Cell::Int),

@@ -78,7 +78,23 @@ async fn accounts<C: ConnectionTrait>(
 }
 
 /// Feeds the statement of `user_id` over `range` to `each`, oldest first, in chunks.
-pub async fn for_each<C, F>(conn: &C, user_id: i64, range: Range, mut each: F) -> Result<()>
+pub async fn for_each<C, F>(conn: &C, user_id: i64, range: Range, each: F) -> Result<()>
+where
+    C: ConnectionTrait,
+    F: FnMut(StatementRecord) -> Result<()>,
+{
+    for_each_in_chunks(conn, user_id, range, CHUNK, each).await
+}
+
+/// [`for_each`] reading `size` ledger rows per round trip (tests cross chunks with a small
+/// size).
+pub async fn for_each_in_chunks<C, F>(
+    conn: &C,
+    user_id: i64,
+    range: Range,
+    size: u64,
+    mut each: F,
+) -> Result<()>
 where
     C: ConnectionTrait,
     F: FnMut(StatementRecord) -> Result<()>,
@@ -88,11 +104,10 @@ where
     ids.sort_unstable();
     let mut after = None;
     loop {
-        let rows =
-            reports::movements_page(conn, &ids, range.start, range.end, after, CHUNK).await?;
+        let rows = reports::movements_page(conn, &ids, range.start, range.end, after, size).await?;
         let Some(last) = rows.last() else { break };
         after = Some(last.id);
-        let done = (rows.len() as u64) < CHUNK;
+        let done = (rows.len() as u64) < size;
         for t in rows {
             for (id, sign) in [(t.debit_account_id, -1i64), (t.credit_account_id, 1)] {
                 let Some(a) = accts.get_mut(&id) else { continue };

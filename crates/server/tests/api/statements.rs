@@ -5,6 +5,8 @@
 
 use std::io::Read;
 
+use brokercrm_app::reports::Range;
+use brokercrm_app::reports::statements::for_each_in_chunks;
 use brokercrm_core::auth::Role;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -116,6 +118,20 @@ async fn statement_running_balances_start_from_the_ledger_opening_balance() {
     sorted.sort_unstable();
     assert_eq!(dates, sorted, "oldest first");
     assert!(recs.iter().all(|r| r["walletId"] != s), "never another customer's movements");
+    // Read one or two ledger rows per round trip: the same records (keyset chunks join up).
+    let cust_id = brokercrm_app::auth::authenticate(&t.app, &cust).await.unwrap().user_id;
+    let range = Range { start, end };
+    for size in [1, 2] {
+        let mut chunked = Vec::new();
+        for_each_in_chunks(t.app.db().conn(), cust_id, range, size, |r| {
+            chunked.push((r.wallet_id, r.amount.to_string(), r.balance.to_string()));
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let want: Vec<_> = got.iter().map(|g| (g.0, g.3.to_owned(), g.4.to_owned())).collect();
+        assert_eq!(chunked, want, "chunks of {size}");
+    }
 
     // From before the first movement: every movement, the credit account's too, and the
     // last balance of each account is what the ledger holds now (before the late deposit).

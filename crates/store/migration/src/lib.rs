@@ -15,6 +15,7 @@ mod m0010_country_block_unique;
 mod m0011_payment_providers;
 mod m0012_crm_leads_customer;
 mod m0013_payment_requests;
+mod m0018_ledger_created_at;
 mod util;
 
 /// Applies every migration in order.
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_payment_providers::Migration),
             Box::new(m0012_crm_leads_customer::Migration),
             Box::new(m0013_payment_requests::Migration),
+            Box::new(m0018_ledger_created_at::Migration),
         ]
     }
 }

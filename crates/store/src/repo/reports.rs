@@ -8,8 +8,8 @@
 use brokercrm_core::{Error, Result};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, Value,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement, Value,
 };
 
 use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
@@ -122,19 +122,6 @@ pub async fn movements_page<C: ConnectionTrait>(
     q.order_by_asc(T::Id).limit(limit).all(conn).await.db()
 }
 
-/// How many posted movements of `accounts` were created in `[start, end)`.
-pub async fn movements_count<C: ConnectionTrait>(
-    conn: &C,
-    accounts: &[i64],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<u64> {
-    if accounts.is_empty() {
-        return Ok(0);
-    }
-    movements(accounts, start, end).count(conn).await.db()
-}
-
 /// Ordering and window of a report page. `column` is one of the report's own column names
 /// (checked by the caller against the report's allow-list; unknown names fall back to the key).
 #[derive(Debug, Clone)]
@@ -143,7 +130,8 @@ pub struct Window {
     pub descending: bool,
     pub limit: u64,
     pub offset: u64,
-    /// Keyset paging for exports: only keys above this, ordered by key (sort ignored).
+    /// Keyset paging for exports: only keys above this, ordered by key (sort ignored; the
+    /// total is not counted and answers 0).
     pub after: Option<i64>,
 }
 
@@ -232,7 +220,7 @@ pub async fn profit_loss<C: ConnectionTrait>(
         "FROM {moves} m JOIN wallets w ON w.id = m.wallet_id WHERE w.is_demo = {demo}{after} \
          GROUP BY w.id, w.user_id, w.currency"
     );
-    let total = count(conn, &p, &from).await?;
+    let total = if w.after.is_some() { 0 } else { count(conn, &p, &from).await? };
     let (l, o) = (p.add(w.limit as i64), p.add(w.offset as i64));
     let sql = format!(
         "SELECT w.id AS wallet_id, w.user_id AS customer_id, w.currency AS currency, {cols} \
@@ -324,7 +312,7 @@ pub async fn balances<C: ConnectionTrait>(
          WHERE w.is_demo = {demo} AND w.created_at < {e}{after} \
          GROUP BY w.id, w.user_id, w.currency"
     );
-    let total = count(conn, &p, &from).await?;
+    let total = if w.after.is_some() { 0 } else { count(conn, &p, &from).await? };
     let (l, o) = (p.add(w.limit as i64), p.add(w.offset as i64));
     let sql = format!(
         "SELECT w.id AS wallet_id, w.user_id AS customer_id, w.currency AS currency, {cols} \
@@ -389,7 +377,7 @@ pub async fn coins<C: ConnectionTrait>(conn: &C, w: &Window) -> Result<(Vec<Coin
         side("credit_account_id", ""),
         side("debit_account_id", "-")
     );
-    let total = count(conn, &p, &from).await?;
+    let total = if w.after.is_some() { 0 } else { count(conn, &p, &from).await? };
     let (l, o) = (p.add(w.limit as i64), p.add(w.offset as i64));
     let sql = format!(
         "SELECT a.id AS account_id, a.key AS account_key, {cols} {from} ORDER BY {} \

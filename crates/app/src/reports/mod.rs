@@ -15,6 +15,8 @@ pub const MAX_RANGE_DAYS: i64 = 366;
 /// Default and largest page of a report.
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 500;
+/// Largest `offset` (far beyond any report; keeps the SQL `OFFSET` in range).
+pub const MAX_OFFSET: u64 = 1_000_000_000;
 
 /// A `[start, end)` range of instants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +75,9 @@ impl ListInput {
             return Err(Error::field("limit", format!("must be 1 to {MAX_LIMIT}")));
         }
         let offset = number("offset", self.offset.as_deref())?.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(Error::field("offset", format!("must be at most {MAX_OFFSET}")));
+        }
         let raw = self.sort_by.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let raw = raw.unwrap_or(default);
         let (column, dir) = raw.split_once(':').unwrap_or((raw, "asc"));

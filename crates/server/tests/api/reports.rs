@@ -66,6 +66,21 @@ async fn world(t: &TestApp) -> World {
     ok(t, &admin, e, json!({"type": "DEPOSIT", "amount": "300.12345678"})).await;
     ok(t, &admin, s, json!({"type": "DEPOSIT", "amount": 60})).await;
     ok(t, &admin, s, json!({"type": "CORRECTION", "amount": 2})).await;
+    // A demo wallet with demo money: left out of every report.
+    let r = t
+        .server
+        .post("/api/me/wallets")
+        .authorization_bearer(&cust)
+        .json(&json!({"leverage": "1:100", "currency": "USD", "isDemo": true}))
+        .await;
+    r.assert_status_ok();
+    let demo = r.json::<Value>()["id"].as_i64().unwrap();
+    t.server
+        .post("/api/payment-providers/demo/top-up")
+        .authorization_bearer(&cust)
+        .json(&json!({"walletId": demo, "amount": "5000"}))
+        .await
+        .assert_status_ok();
     let end = instant().await;
     ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 1000})).await;
     let range = format!("start={}&end={}", q(start), q(end));
@@ -233,6 +248,7 @@ async fn report_parameters_are_validated_naming_the_field() {
         (format!("/api/reports/balance?{range}&limit=501"), "limit"),
         (format!("/api/reports/balance?{range}&limit=ten"), "limit"),
         (format!("/api/reports/balance?{range}&offset=-1"), "offset"),
+        (format!("/api/reports/balance?{range}&offset=18446744073709551615"), "offset"),
         ("/api/reports/coins?sortBy=email".to_owned(), "sortBy"),
         ("/api/reports/export?type=profitloss".to_owned(), "start"),
         ("/api/reports/export?type=weekly".to_owned(), "type"),

@@ -32,6 +32,7 @@ pub mod payments;
 pub mod principal;
 pub mod ratelimit;
 pub mod recaptcha;
+pub mod reports;
 pub mod security;
 pub mod sessions;
 pub mod settings;

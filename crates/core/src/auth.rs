@@ -68,6 +68,7 @@ impl Role {
                 WorkCustomers,
                 ReadPaymentProviders,
                 ReadTransactions,
+                ReadReports,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -84,6 +85,7 @@ impl Role {
                 ReadPaymentProviders,
                 ReadTransactions,
                 ManageTransactions,
+                ReadReports,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
@@ -163,6 +165,8 @@ pub enum Permission {
     ReadTransactions,
     /// Approve, reject and refund withdrawals; send approved ones through a transfer method.
     ManageTransactions,
+    /// Read and export the financial reports (profit/loss, balance, coins).
+    ReadReports,
 }
 
 impl Permission {
@@ -194,6 +198,7 @@ impl Permission {
         Permission::ReadPaymentProviders,
         Permission::ReadTransactions,
         Permission::ManageTransactions,
+        Permission::ReadReports,
     ];
 }
 

@@ -23,10 +23,12 @@ pub mod loyalty;
 pub mod mass_bonuses;
 pub mod oauth_clients;
 pub mod payment_providers;
+pub mod reports;
 pub mod sales_desk;
 pub mod sales_status;
 pub mod sessions;
 pub mod settings;
+pub mod statements;
 pub mod transactions;
 pub mod users;
 pub mod wallets;
@@ -60,4 +62,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(coins::routes())
         .merge(loyalty::routes())
         .merge(transactions::routes())
+        .merge(reports::routes())
+        .merge(statements::routes())
 }

@@ -45,6 +45,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Coins",
     "Transactions",
     "Withdraw",
+    "Reports",
+    "Statements",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -15,6 +15,7 @@ pub mod oauth;
 pub mod payment_providers;
 pub mod payment_requests;
 pub mod refresh_tokens;
+pub mod reports;
 pub mod settings;
 pub mod trading_groups;
 pub mod transactions;

@@ -7,6 +7,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod calls;
 pub mod clock;
 pub mod config;
 pub mod context;

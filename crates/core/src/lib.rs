@@ -2,6 +2,7 @@
 //! and the one internal error type. No IO, no SQL, no HTTP.
 
 pub mod auth;
+pub mod calls;
 pub mod countries;
 pub mod crm;
 pub mod error;

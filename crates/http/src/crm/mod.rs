@@ -25,6 +25,7 @@ pub mod sessions;
 pub mod settings;
 pub mod users;
 pub mod wallets;
+pub mod calls;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {
@@ -50,4 +51,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(settings::routes())
         .merge(users::routes())
         .merge(wallets::routes())
+        .merge(calls::routes())
 }

@@ -42,3 +42,6 @@ pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
 pub mod wallets;
+pub mod call_agent_mappings;
+pub mod voip_call_events;
+pub mod voip_calls;

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod adapters;
 pub mod api_keys;
+pub mod calls;
 pub mod countries;
 pub mod crm;
 pub mod distribution;

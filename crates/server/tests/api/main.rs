@@ -11,6 +11,7 @@ mod affiliate_v2;
 mod affiliate_v2_limits;
 mod api_keys;
 mod bootstrap;
+mod calls;
 mod countries;
 mod email_delivery;
 mod forgot_password;

@@ -14,6 +14,7 @@ pub mod context;
 pub mod countries;
 pub mod crm;
 pub mod crypto;
+pub mod dashboard;
 pub mod demo;
 pub mod demo_distribution;
 pub mod distribution;

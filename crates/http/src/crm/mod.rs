@@ -26,6 +26,7 @@ pub mod settings;
 pub mod users;
 pub mod wallets;
 pub mod calls;
+pub mod dashboard;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {
@@ -52,4 +53,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(users::routes())
         .merge(wallets::routes())
         .merge(calls::routes())
+        .merge(dashboard::routes())
 }

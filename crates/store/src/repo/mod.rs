@@ -5,6 +5,7 @@ pub mod adapters;
 pub mod api_keys;
 pub mod calls;
 pub mod countries;
+pub mod dashboard;
 pub mod crm;
 pub mod distribution;
 pub mod fx;

@@ -13,6 +13,7 @@ mod api_keys;
 mod bootstrap;
 mod calls;
 mod countries;
+mod dashboard;
 mod email_delivery;
 mod forgot_password;
 mod fx;

@@ -14,12 +14,18 @@ use crate::entities::{
 };
 use crate::error::DbResultExt;
 
-/// The UTC day (`YYYY-MM-DD`) of a timestamp expression.
+/// The UTC day (`YYYY-MM-DD`) of a timestamp expression. Constants are inlined (not bound)
+/// so the same expression can be repeated in GROUP BY.
 fn day(backend: DbBackend, e: Expr) -> Expr {
     match backend {
         // Timestamps are stored as UTC text starting with the date.
-        DbBackend::Sqlite => Expr::cust_with_expr("substr($1, 1, 10)", e),
-        _ => Expr::cust_with_expr("to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM-DD')", e),
+        DbBackend::Sqlite => {
+            Func::cust("substr").arg(e).arg(Expr::cust("1")).arg(Expr::cust("10")).into()
+        }
+        _ => Func::cust("to_char")
+            .arg(Func::cust("timezone").arg(Expr::cust("'UTC'")).arg(e))
+            .arg(Expr::cust("'YYYY-MM-DD'"))
+            .into(),
     }
 }
 
@@ -85,7 +91,10 @@ pub async fn deposits<C: ConnectionTrait>(
         .expr_as(cur.clone(), Alias::new("currency"))
         .expr_as(Expr::col((ledger_transfers::Entity, T::Id)).count(), Alias::new("n"))
         .expr_as(
-            Expr::cust_with_expr("CAST(SUM($1) AS BIGINT)", Expr::col((ledger_transfers::Entity, T::Amount))),
+            Func::cast_as(
+                Func::sum(Expr::col((ledger_transfers::Entity, T::Amount))),
+                Alias::new("BIGINT"),
+            ),
             Alias::new("amount"),
         )
         .from(ledger_transfers::Entity)

@@ -54,9 +54,9 @@ pub struct Dashboard {
 fn parse_time(field: &str, raw: Option<&str>) -> Result<DateTime<Utc>> {
     let s = raw.map(str::trim).filter(|s| !s.is_empty());
     let s = s.ok_or_else(|| Error::field(field, "is required"))?;
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| Error::field(field, "must be an RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z"))
+    DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc)).map_err(|_| {
+        Error::field(field, "must be an RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z")
+    })
 }
 
 /// Checks `periodStart`/`periodEnd`: both RFC 3339, end not before start, at most
@@ -71,7 +71,10 @@ pub fn period(start: Option<&str>, end: Option<&str>) -> Result<(DateTime<Utc>, 
         return Err(Error::field("periodEnd", "must not be before periodStart"));
     }
     if e - s > Duration::days(MAX_DAYS) {
-        return Err(Error::field("periodEnd", format!("must be at most {MAX_DAYS} days after periodStart")));
+        return Err(Error::field(
+            "periodEnd",
+            format!("must be at most {MAX_DAYS} days after periodStart"),
+        ));
     }
     Ok((s, e))
 }
@@ -100,8 +103,10 @@ pub async fn staff(
     let scope = scope_of(conn, actor).await?;
     let (from, to) = period(start, end)?;
     let who = scope_condition(&scope);
-    let regs: BTreeMap<_, _> = repo::registrations(conn, who.as_ref(), from, to).await?.into_iter().collect();
-    let logins: BTreeMap<_, _> = repo::logins(conn, who.as_ref(), from, to).await?.into_iter().collect();
+    let regs: BTreeMap<_, _> =
+        repo::registrations(conn, who.as_ref(), from, to).await?.into_iter().collect();
+    let logins: BTreeMap<_, _> =
+        repo::logins(conn, who.as_ref(), from, to).await?.into_iter().collect();
     let mut dep_days: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_currency: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for (day, currency, n, amount) in repo::deposits(conn, who.as_ref(), from, to).await? {
@@ -162,7 +167,12 @@ fn month_start(y: i32, m: u32) -> Result<DateTime<Utc>> {
     Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().ok_or_else(|| Error::internal("bad month"))
 }
 
-async fn month(app: &App, affiliate_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Month> {
+async fn month(
+    app: &App,
+    affiliate_id: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Month> {
     let conn = app.db().conn();
     let who = repo::referred_by(affiliate_id);
     // The repository's day counts are inclusive; a month ends just before the next starts.
@@ -184,9 +194,11 @@ pub async fn affiliate(app: &App, actor: &Principal) -> Result<AffiliateDashboar
     }
     let now = app.clock().now();
     let this = month_start(now.year(), now.month())?;
-    let (ly, lm) = if now.month() == 1 { (now.year() - 1, 12) } else { (now.year(), now.month() - 1) };
+    let (ly, lm) =
+        if now.month() == 1 { (now.year() - 1, 12) } else { (now.year(), now.month() - 1) };
     let last = month_start(ly, lm)?;
-    let (ny, nm) = if now.month() == 12 { (now.year() + 1, 1) } else { (now.year(), now.month() + 1) };
+    let (ny, nm) =
+        if now.month() == 12 { (now.year() + 1, 1) } else { (now.year(), now.month() + 1) };
     let next = month_start(ny, nm)?;
     let who = repo::referred_by(actor.user_id);
     let last_sign_ins = repo::last_logins(app.db().conn(), Some(&who), 5)
@@ -212,7 +224,8 @@ mod tests {
         assert!(period(Some("2026-02-01T00:00:00Z"), Some("2026-01-01T00:00:00Z")).is_err());
         assert!(period(Some("2024-01-01T00:00:00Z"), Some("2026-01-01T00:00:00Z")).is_err());
         assert!(period(Some("yesterday"), Some("2026-01-01T00:00:00Z")).is_err());
-        let (f, t) = period(Some("2026-01-30T10:00:00Z"), Some("2026-02-02T01:00:00Z")).unwrap_or_default();
+        let (f, t) =
+            period(Some("2026-01-30T10:00:00Z"), Some("2026-02-02T01:00:00Z")).unwrap_or_default();
         let mut c = BTreeMap::new();
         c.insert("2026-02-01".to_owned(), 3);
         let s = series(f, t, &c);

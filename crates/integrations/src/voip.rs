@@ -137,7 +137,8 @@ mod tests {
             .await;
         let client =
             VoisoClient { base_url: server.uri(), api_key: "k-123".into(), allow_private: true };
-        let call = CallRequest { call_id: "c1".into(), agent: "101".into(), number: "+4412".into() };
+        let call =
+            CallRequest { call_id: "c1".into(), agent: "101".into(), number: "+4412".into() };
         let r = client.start_call(&reqwest::Client::new(), &call).await.unwrap();
         assert_eq!(r.provider_call_id.as_deref(), Some("v-9"));
     }

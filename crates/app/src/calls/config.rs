@@ -2,10 +2,10 @@
 //! (encrypted at rest, masked when read), availability, and the webhook URL to give the
 //! provider.
 
+use brokercrm_core::Error;
 use brokercrm_core::Result;
 use brokercrm_core::auth::Permission;
 use brokercrm_core::calls::Provider;
-use brokercrm_core::Error;
 use brokercrm_store::db;
 use brokercrm_store::repo::settings;
 use serde_json::{Value, json};
@@ -186,7 +186,11 @@ pub async fn set_api_key(
 }
 
 /// "Get VoIP provider API key": Voiso's key, masked (`abcd****`); `None` when unset.
-pub async fn api_key(app: &App, actor: &Principal, provider: Option<&str>) -> Result<Option<String>> {
+pub async fn api_key(
+    app: &App,
+    actor: &Principal,
+    provider: Option<&str>,
+) -> Result<Option<String>> {
     actor.require(Permission::ReadSettings)?;
     if Provider::parse("provider", provider)? != Provider::Voiso {
         return Err(Error::field("provider", "only \"voiso\" has an API key"));

@@ -18,8 +18,8 @@ use brokercrm_store::repo::crm::{assignments as assignment_repo, sales_desks as 
 use serde_json::json;
 
 use super::config::{ProviderConfig, current, provider_config};
-use crate::audit::{self, Audit};
 use super::new_uuid;
+use crate::audit::{self, Audit};
 use crate::crm::{customer_in_scope, scope_of};
 use crate::{App, Principal};
 
@@ -82,7 +82,9 @@ pub async fn call_lead(app: &App, actor: &Principal, uuid: &str) -> Result<Diall
                 None => false,
             };
             let via_desk = match (actor.role, desk_id, lead.sales_person_id) {
-                (Role::Manager, Some(d), Some(sp)) => desk_repo::desk_of(conn, sp).await? == Some(d),
+                (Role::Manager, Some(d), Some(sp)) => {
+                    desk_repo::desk_of(conn, sp).await? == Some(d)
+                }
                 _ => false,
             };
             own || via_customer || via_desk

@@ -77,8 +77,12 @@ pub async fn coperato(app: &App, token: Option<&str>, e: CoperatoEvent) -> Resul
     let payload = json!({"status": e.status, "duration": e.duration, "guid": guid,
         "recordingFile": e.recording_file});
     let name = e.status.unwrap_or_default().trim().to_owned();
-    apply(app, Provider::Coperato, Event { call_uuid: guid, name, status, duration, recording, payload })
-        .await
+    apply(
+        app,
+        Provider::Coperato,
+        Event { call_uuid: guid, name, status, duration, recording, payload },
+    )
+    .await
 }
 
 /// "Handle webhook from Voiso provider".
@@ -92,8 +96,7 @@ pub async fn voiso(app: &App, token: Option<&str>, e: VoisoEvent) -> Result<()> 
     let (Some(status), Some(duration), Some(id)) = (status, duration, id) else {
         return Err(Error::internal("unreachable"));
     };
-    let payload =
-        json!({"disposition": e.disposition, "duration": e.duration, "account_id": id});
+    let payload = json!({"disposition": e.disposition, "duration": e.duration, "account_id": id});
     // Voiso reports one disposition per call.
     let ev = Event {
         call_uuid: id,
@@ -108,7 +111,8 @@ pub async fn voiso(app: &App, token: Option<&str>, e: VoisoEvent) -> Result<()> 
 
 async fn apply(app: &App, p: Provider, e: Event) -> Result<()> {
     let tx = app.db().begin_write().await?;
-    let call = repo::find_call(&tx, p.as_str(), &e.call_uuid).await?.ok_or(Error::NotFound("call"))?;
+    let call =
+        repo::find_call(&tx, p.as_str(), &e.call_uuid).await?.ok_or(Error::NotFound("call"))?;
     let now = app.clock().now();
     if !repo::insert_event(&tx, call.id, &e.name, &e.payload.to_string(), now).await? {
         // Already processed: nothing changes.

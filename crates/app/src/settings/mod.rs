@@ -81,7 +81,12 @@ pub const KEYS: &[KeyDef] = &[
     def("default.currency", Kind::Currency, false, true),
     def("default.language", Kind::Language, false, true),
     def(crate::calls::config::PROVIDER_KEY, Kind::Managed("PUT /api/calls/provider"), false, false),
-    def(crate::calls::config::VOISO_KEY, Kind::Managed("PUT /api/calls/url, /api-key"), true, false),
+    def(
+        crate::calls::config::VOISO_KEY,
+        Kind::Managed("PUT /api/calls/url, /api-key"),
+        true,
+        false,
+    ),
     def(crate::calls::config::COPERATO_KEY, Kind::Managed("PUT /api/calls/url"), false, false),
 ];
 

@@ -149,7 +149,11 @@ pub async fn get_dashboard(
         deposits_by_currency: d
             .deposits_by_currency
             .into_iter()
-            .map(|c| CurrencyTotalDto { currency: c.currency, count: c.count, amount: c.amount.to_string() })
+            .map(|c| CurrencyTotalDto {
+                currency: c.currency,
+                count: c.count,
+                amount: c.amount.to_string(),
+            })
             .collect(),
         registrations_chart: pts(d.registrations),
         deposits_chart: pts(d.deposits),
@@ -191,7 +195,11 @@ pub async fn get_affiliate_dashboard(
         last5_sign_ins: d
             .last_sign_ins
             .into_iter()
-            .map(|s| SignInDto { customer_id: s.customer_id, country: s.country, signed_in_at: s.at })
+            .map(|s| SignInDto {
+                customer_id: s.customer_id,
+                country: s.country,
+                signed_in_at: s.at,
+            })
             .collect(),
         leads_last_month: l.leads,
         leads_this_month: t.leads,
@@ -201,7 +209,5 @@ pub async fn get_affiliate_dashboard(
 }
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .routes(routes!(get_dashboard))
-        .routes(routes!(get_affiliate_dashboard))
+    OpenApiRouter::new().routes(routes!(get_dashboard)).routes(routes!(get_affiliate_dashboard))
 }

@@ -7,11 +7,13 @@ pub mod activities;
 pub mod adapters;
 pub mod api_keys;
 pub mod bookmarks;
+pub mod calls;
 pub mod comments;
 pub mod communications;
 pub mod conversions;
 pub mod countries;
 mod crm_paging;
+pub mod dashboard;
 pub mod exchange_rates;
 pub mod forgot_password;
 pub mod groups;
@@ -25,8 +27,6 @@ pub mod sessions;
 pub mod settings;
 pub mod users;
 pub mod wallets;
-pub mod calls;
-pub mod dashboard;
 
 /// Every CRM tag's routes.
 pub fn routes() -> OpenApiRouter<App> {

@@ -43,7 +43,13 @@ async fn assign_conversion(t: &TestApp, customer_id: i64, agent_id: i64) {
     assignments::upsert(t.app.db().conn(), row).await.unwrap();
 }
 
-async fn send(t: &TestApp, verb: &str, token: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn send(
+    t: &TestApp,
+    verb: &str,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = match verb {
         "GET" => t.server.get(path),
         "PUT" => t.server.put(path),
@@ -65,8 +71,8 @@ fn field(body: &Value) -> String {
 
 /// The webhook secret, taken from "Get request URL".
 async fn webhook_token(t: &TestApp, admin: &str, provider: &str) -> String {
-    let (c, b) = send(t, "GET", admin, &format!("/api/calls/request-url?provider={provider}"), None)
-        .await;
+    let (c, b) =
+        send(t, "GET", admin, &format!("/api/calls/request-url?provider={provider}"), None).await;
     assert_eq!(c, 200, "{b}");
     let url = b["url"].as_str().unwrap().to_owned();
     assert!(url.contains(&format!("/api/calls/webhooks/{provider}?token=")), "{url}");
@@ -106,8 +112,8 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
     assert_eq!((c, &b), (200, &json!({"available": false, "provider": null})));
 
     // Validation names the field and changes nothing.
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "skype"})))
-        .await;
+    let (c, b) =
+        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "skype"}))).await;
     assert_eq!(c, 422);
     assert_error(&b, "validation_failed");
     assert_eq!(field(&b), "provider");
@@ -154,8 +160,7 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
 
     // Coperato chosen without a URL: not available.
     let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"})))
-            .await;
+        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
     assert_eq!(c, 200);
     let (_, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
     assert_eq!(b, json!({"available": false, "provider": "coperato"}));
@@ -203,8 +208,8 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
 
     // The call agent: validated, out of scope is a 404, then set.
     let p = format!("/api/calls/customers/{cust}/agent");
-    let (c, b) = send(&t, "PUT", &agent, &p, Some(json!({"agentId": " ", "provider": "voiso"})))
-        .await;
+    let (c, b) =
+        send(&t, "PUT", &agent, &p, Some(json!({"agentId": " ", "provider": "voiso"}))).await;
     assert_eq!((c, field(&b)), (422, "agentId".to_owned()));
     let body = json!({"agentId": "1007", "provider": "voiso"});
     let (c, b) = send(&t, "PUT", &other, &p, Some(body.clone())).await;
@@ -241,19 +246,18 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((row.status.as_str(), row.provider_call_id.as_deref()), ("requested", Some("vs-77")));
+    assert_eq!(
+        (row.status.as_str(), row.provider_call_id.as_deref()),
+        ("requested", Some("vs-77"))
+    );
     assert_eq!(row.customer_id, Some(cust_id));
 
     // The webhook: a bad or missing secret is a 401 and records nothing.
     let token = webhook_token(&t, &admin, "voiso").await;
     let event = json!({"disposition": "answered", "duration": 42, "account_id": call_id});
     for bad in ["wrong", ""] {
-        let r = t
-            .server
-            .post("/api/calls/webhooks/voiso")
-            .authorization_bearer(bad)
-            .json(&event)
-            .await;
+        let r =
+            t.server.post("/api/calls/webhooks/voiso").authorization_bearer(bad).json(&event).await;
         assert_eq!(r.status_code().as_u16(), 401);
     }
     let r = t.server.post("/api/calls/webhooks/voiso").json(&event).await;
@@ -262,24 +266,35 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
 
     // Bad fields: 422 naming the field, nothing recorded.
     let bad = json!({"disposition": "hung_up", "duration": 42, "account_id": call_id});
-    let r = t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).json(&bad).await;
+    let r =
+        t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).json(&bad).await;
     assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "disposition".to_owned()));
     assert!(call_communications(&t).await.is_empty());
 
     // Delivered twice: one communication.
     for _ in 0..2 {
-        let r =
-            t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).json(&event).await;
+        let r = t
+            .server
+            .post("/api/calls/webhooks/voiso")
+            .authorization_bearer(&token)
+            .json(&event)
+            .await;
         assert_eq!(r.status_code().as_u16(), 200);
         assert_eq!(r.json::<Value>(), json!({"success": true}));
     }
     assert_eq!(call_communications(&t).await.len(), 1);
-    let (c, b) = send(&t, "GET", &agent, &format!("/api/customers/{cust}/communications"), None)
-        .await;
+    let (c, b) =
+        send(&t, "GET", &agent, &format!("/api/customers/{cust}/communications"), None).await;
     assert_eq!((c, b["count"].as_u64()), (200, Some(1)));
     let comm = &b["communications"][0];
-    assert_eq!((comm["type"].as_str(), comm["direction"].as_str()), (Some("call"), Some("outbound")));
-    assert_eq!((comm["durationSeconds"].as_i64(), comm["body"].as_str()), (Some(42), Some("ended")));
+    assert_eq!(
+        (comm["type"].as_str(), comm["direction"].as_str()),
+        (Some("call"), Some("outbound"))
+    );
+    assert_eq!(
+        (comm["durationSeconds"].as_i64(), comm["body"].as_str()),
+        (Some(42), Some("ended"))
+    );
     let occurred = comm["occurredAt"].as_str().unwrap().to_owned();
 
     // Customers with agents: the agent sees theirs with the last contact; another agent none.
@@ -300,8 +315,12 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
 
     // An unknown call is a 404.
     let unknown = json!({"disposition": "busy", "account_id": uuid::Uuid::now_v7().to_string()});
-    let r =
-        t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).json(&unknown).await;
+    let r = t
+        .server
+        .post("/api/calls/webhooks/voiso")
+        .authorization_bearer(&token)
+        .json(&unknown)
+        .await;
     assert_eq!(r.status_code().as_u16(), 404);
     server.verify().await;
 }
@@ -316,7 +335,9 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
         "PUT",
         &admin,
         "/api/calls/url",
-        Some(json!({"variableValue": format!("{}/tenant-9", server.uri()), "provider": "coperato"})),
+        Some(
+            json!({"variableValue": format!("{}/tenant-9", server.uri()), "provider": "coperato"}),
+        ),
     )
     .await;
     assert_eq!(c, 200);
@@ -341,8 +362,7 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     let (c, b) = send(&t, "POST", &agent, &lp, None).await;
     assert_eq!((c, field(&b)), (422, "provider".to_owned()));
     let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"})))
-            .await;
+        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
     assert_eq!(c, 200);
 
     Mock::given(method("POST"))
@@ -366,9 +386,7 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     // Events by the query-string token; the recording arrives with END.
     let token = webhook_token(&t, &admin, "coperato").await;
     let hook = format!("/api/calls/webhooks/coperato?token={token}");
-    let ev = |s: &str, d: u32, rec: Option<&str>| {
-        json!({"status": s, "duration": d, "guid": guid, "recordingFile": rec})
-    };
+    let ev = |s: &str, d: u32, rec: Option<&str>| json!({"status": s, "duration": d, "guid": guid, "recordingFile": rec});
     let wrong = format!("/api/calls/webhooks/coperato?token={token}x");
     assert_eq!(t.server.post(&wrong).json(&ev("END", 1, None)).await.status_code().as_u16(), 401);
     for e in [
@@ -384,10 +402,16 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     let comms = call_communications(&t).await;
     assert_eq!(comms.len(), 1);
     let c0 = &comms[0];
-    assert_eq!((c0.crm_lead_id, c0.customer_id, c0.author_id), (Some(lead.id), None, Some(agent_id)));
+    assert_eq!(
+        (c0.crm_lead_id, c0.customer_id, c0.author_id),
+        (Some(lead.id), None, Some(agent_id))
+    );
     assert_eq!(c0.duration_secs, Some(95));
     assert_eq!(c0.recording_url.as_deref(), Some("https://rec.example/5501.mp3"));
-    assert_eq!((c0.provider.as_deref(), c0.external_id.as_deref()), (Some("coperato"), Some(&*guid)));
+    assert_eq!(
+        (c0.provider.as_deref(), c0.external_id.as_deref()),
+        (Some("coperato"), Some(&*guid))
+    );
     let call = voip_calls::Entity::find()
         .filter(voip_calls::Column::Uuid.eq(&guid))
         .one(t.app.db().conn())

@@ -72,7 +72,11 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
     t.login(&a_email, "Passw0rd!x").await;
     t.login(&b_email, "Passw0rd!x").await;
     let rt = refresh.expect("refresh token");
-    t.server.post("/api/sessions/refresh").json(&json!({"refreshToken": rt})).await.assert_status_ok();
+    t.server
+        .post("/api/sessions/refresh")
+        .json(&json!({"refreshToken": rt}))
+        .await
+        .assert_status_ok();
 
     let now = Utc::now();
     let fmt = |d: chrono::DateTime<Utc>| d.to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -86,7 +90,10 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
     assert_eq!(b["totalRegistrations"], 2);
     assert_eq!(b["totalDeposits"], 3);
     assert_eq!(b["totalLogins"], 3);
-    assert_eq!(b["depositsByCurrency"], json!([{"currency": "USD", "count": 3, "amount": "170.5"}]));
+    assert_eq!(
+        b["depositsByCurrency"],
+        json!([{"currency": "USD", "count": 3, "amount": "170.5"}])
+    );
     for k in ["totalCoins", "totalMessages", "totalDownloads", "pendingPayouts"] {
         assert_eq!(b[k], 0, "{k}");
     }
@@ -117,12 +124,21 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
     let (c, b) = get(&t, &admin, &format!("/api/dashboard?periodEnd={}", fmt(now))).await;
     assert_eq!((c, field(&b)), (422, "periodStart".to_owned()));
     assert_error(&b, "validation_failed");
-    let bad = format!("/api/dashboard?periodStart={}&periodEnd={}", fmt(now), fmt(now - Duration::days(1)));
+    let bad = format!(
+        "/api/dashboard?periodStart={}&periodEnd={}",
+        fmt(now),
+        fmt(now - Duration::days(1))
+    );
     let (c, b) = get(&t, &admin, &bad).await;
     assert_eq!((c, field(&b)), (422, "periodEnd".to_owned()));
-    let (c, b) = get(&t, &admin, "/api/dashboard?periodStart=monday&periodEnd=2026-01-01T00:00:00Z").await;
+    let (c, b) =
+        get(&t, &admin, "/api/dashboard?periodStart=monday&periodEnd=2026-01-01T00:00:00Z").await;
     assert_eq!((c, field(&b)), (422, "periodStart".to_owned()));
-    let long = format!("/api/dashboard?periodStart={}&periodEnd={}", fmt(now - Duration::days(400)), fmt(now));
+    let long = format!(
+        "/api/dashboard?periodStart={}&periodEnd={}",
+        fmt(now - Duration::days(400)),
+        fmt(now)
+    );
     assert_eq!(get(&t, &admin, &long).await.0, 422);
     for role in [Role::Customer, Role::Affiliate] {
         let tok = t.token_for(role).await;
@@ -139,8 +155,10 @@ async fn affiliate_dashboard_shows_only_its_own_referrals() {
     let other_id = users::find_by_email(t.app.db().conn(), &other_email).await.unwrap().unwrap().id;
     let conn = t.app.db().conn();
     let now = brokercrm_store::db::now();
-    let ftd = brokercrm_store::repo::distribution::goal_types::ensure_system(conn, "FTD").await.unwrap();
-    let reg = brokercrm_store::repo::distribution::goal_types::ensure_system(conn, "Lead").await.unwrap();
+    let ftd =
+        brokercrm_store::repo::distribution::goal_types::ensure_system(conn, "FTD").await.unwrap();
+    let reg =
+        brokercrm_store::repo::distribution::goal_types::ensure_system(conn, "Lead").await.unwrap();
 
     // Two leads of ours (one a test lead), one of the other affiliate; our first registered
     // and deposited (FTD).
@@ -166,7 +184,9 @@ async fn affiliate_dashboard_shows_only_its_own_referrals() {
     }
     let (cust_uuid, cust_id, cust_email) = customer(&t, "carl@dash.test").await;
     let (_, other_cust, other_email_c) = customer(&t, "dora@dash.test").await;
-    for (lead, owner, customer) in [(lead_ids[0].0, aff_id, cust_id), (lead_ids[2].0, other_id, other_cust)] {
+    for (lead, owner, customer) in
+        [(lead_ids[0].0, aff_id, cust_id), (lead_ids[2].0, other_id, other_cust)]
+    {
         crm_leads::ActiveModel {
             uuid: Set(uuid::Uuid::now_v7().to_string()),
             lead_id: Set(Some(lead)),

@@ -47,7 +47,10 @@ fn customers(q: &mut SelectStatement, who: Option<&Expr>) {
     }
 }
 
-async fn day_counts<C: ConnectionTrait>(conn: &C, q: &SelectStatement) -> Result<Vec<(String, i64)>> {
+async fn day_counts<C: ConnectionTrait>(
+    conn: &C,
+    q: &SelectStatement,
+) -> Result<Vec<(String, i64)>> {
     let rows = conn.query_all(q).await.db()?;
     rows.iter()
         .map(|r| Ok((r.try_get::<String>("", "day").db()?, r.try_get::<i64>("", "n").db()?)))
@@ -119,7 +122,9 @@ pub async fn deposits<C: ConnectionTrait>(
         .and_where(created.clone().gte(from))
         .and_where(created.lte(to));
     customers(&mut q, who);
-    q.add_group_by([d.clone(), cur.clone()]).order_by_expr(d, Order::Asc).order_by_expr(cur, Order::Asc);
+    q.add_group_by([d.clone(), cur.clone()])
+        .order_by_expr(d, Order::Asc)
+        .order_by_expr(cur, Order::Asc);
     let rows = conn.query_all(&q).await.db()?;
     rows.iter()
         .map(|r| {

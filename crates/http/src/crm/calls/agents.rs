@@ -123,8 +123,7 @@ pub async fn configure_call_agent(
     Path(id): Path<String>,
     Json(b): Json<AgentRequest>,
 ) -> ApiResult<axum::Json<MappingCreatedDto>> {
-    let m =
-        agents::configure(&app, &p, &id, b.agent_id.as_deref(), b.provider.as_deref()).await?;
+    let m = agents::configure(&app, &p, &id, b.agent_id.as_deref(), b.provider.as_deref()).await?;
     Ok(axum::Json(MappingCreatedDto {
         new_customer_agent_mapping: MappingDto {
             customer_id: m.customer_id,

@@ -105,7 +105,8 @@ pub async fn voiso_webhook(
     Json(b): Json<VoisoWebhook>,
 ) -> ApiResult<axum::Json<SuccessDto>> {
     let t = token(&headers, q.as_deref());
-    let e = VoisoEvent { disposition: b.disposition, duration: b.duration, account_id: b.account_id };
+    let e =
+        VoisoEvent { disposition: b.disposition, duration: b.duration, account_id: b.account_id };
     webhooks::voiso(&app, t.as_deref(), e).await?;
     Ok(SuccessDto::ok())
 }

@@ -164,7 +164,7 @@ async fn set_status(
     provider_call_id: Option<&str>,
 ) -> Result<()> {
     let tx = app.db().begin_write().await?;
-    let now = repo::find_call(&tx, &call.provider, &call.uuid).await?;
+    let now = repo::lock_call(&tx, &call.provider, &call.uuid).await?;
     let cur = now.and_then(|c| CallStatus::parse(&c.status)).unwrap_or(CallStatus::Initiated);
     let status = cur.advance(next);
     repo::update_call(&tx, call.id, status.as_str(), provider_call_id, None, None).await?;

@@ -112,7 +112,7 @@ pub async fn voiso(app: &App, token: Option<&str>, e: VoisoEvent) -> Result<()> 
 async fn apply(app: &App, p: Provider, e: Event) -> Result<()> {
     let tx = app.db().begin_write().await?;
     let call =
-        repo::find_call(&tx, p.as_str(), &e.call_uuid).await?.ok_or(Error::NotFound("call"))?;
+        repo::lock_call(&tx, p.as_str(), &e.call_uuid).await?.ok_or(Error::NotFound("call"))?;
     let now = app.clock().now();
     if !repo::insert_event(&tx, call.id, &e.name, &e.payload.to_string(), now).await? {
         // Already processed: nothing changes.

@@ -155,6 +155,23 @@ pub async fn find_call<C: ConnectionTrait>(
         .db()
 }
 
+/// The call `uuid` of `provider`, locked until the transaction ends (`FOR UPDATE` on
+/// PostgreSQL; the IMMEDIATE write transaction already serialises writers on SQLite), so
+/// concurrent events of one call apply one after the other.
+pub async fn lock_call<C: ConnectionTrait>(
+    conn: &C,
+    provider: &str,
+    uuid: &str,
+) -> Result<Option<CallRow>> {
+    Call::find()
+        .filter(vc::Column::Uuid.eq(uuid))
+        .filter(vc::Column::Provider.eq(provider))
+        .lock_exclusive()
+        .one(conn)
+        .await
+        .db()
+}
+
 /// Updates what the provider reported about a call (status; duration and recording when
 /// given; the provider's own call id when given).
 pub async fn update_call<C: ConnectionTrait>(

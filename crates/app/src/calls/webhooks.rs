@@ -47,8 +47,9 @@ struct Event {
     payload: serde_json::Value,
 }
 
-/// Refuses a missing or wrong token (401) without saying which.
-async fn authenticate(app: &App, p: Provider, token: Option<&str>) -> Result<()> {
+/// Refuses a missing or wrong token (401) without saying which. The handlers call it before
+/// reading the body; [`coperato`] and [`voiso`] check again.
+pub async fn authenticate(app: &App, p: Provider, token: Option<&str>) -> Result<()> {
     let denied = || Error::Unauthorized("invalid webhook token".into());
     let given = token.ok_or_else(denied)?;
     let expected = existing_webhook_secret(app, p).await?.ok_or_else(denied)?;

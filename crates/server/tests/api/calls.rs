@@ -262,6 +262,17 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     }
     let r = t.server.post("/api/calls/webhooks/voiso").json(&event).await;
     assert_eq!(r.status_code().as_u16(), 401);
+    // The secret is checked before the body is read.
+    let r = t
+        .server
+        .post("/api/calls/webhooks/voiso")
+        .authorization_bearer("wrong")
+        .text("{oops")
+        .await;
+    assert_eq!(r.status_code().as_u16(), 401);
+    let r =
+        t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).text("{oops").await;
+    assert_eq!(r.status_code().as_u16(), 400);
     assert!(call_communications(&t).await.is_empty());
 
     // Bad fields: 422 naming the field, nothing recorded.
@@ -361,6 +372,22 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     let lp = format!("/api/calls/leads/{}", lead.uuid);
     let (c, b) = send(&t, "POST", &agent, &lp, None).await;
     assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    // Scope is checked first: the manager of the sales person's desk passes it (and meets the
+    // missing provider); a manager of another desk gets a 404.
+    {
+        use brokercrm_store::repo::crm::sales_desks;
+        let conn = t.app.db().conn();
+        let (mine, _, mine_id, _) = user(&t, Role::Manager).await;
+        let (theirs, _, theirs_id, _) = user(&t, Role::Manager).await;
+        let a = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "A").await.unwrap();
+        let b = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "B").await.unwrap();
+        sales_desks::set_members(conn, a.id, &[agent_id, mine_id]).await.unwrap();
+        sales_desks::set_members(conn, b.id, &[theirs_id]).await.unwrap();
+        let (c, b) = send(&t, "POST", &mine, &lp, None).await;
+        assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+        let (c, _) = send(&t, "POST", &theirs, &lp, None).await;
+        assert_eq!(c, 404);
+    }
     let (c, _) =
         send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
     assert_eq!(c, 200);

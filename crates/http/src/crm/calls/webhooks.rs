@@ -1,17 +1,19 @@
 //! The providers' call webhooks: `Authorization: Bearer <webhook secret>` (or `?token=` from
 //! the request URL); a replayed event answers success and changes nothing.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use brokercrm_app::App;
 use brokercrm_app::calls::webhooks::{self, CoperatoEvent, VoisoEvent};
+use brokercrm_core::calls::Provider;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use super::SuccessDto;
 use crate::crm::crm_paging::query;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Json;
+use crate::extract::{body_bytes, parse_json};
 
 /// A Coperato call event.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -55,6 +57,19 @@ fn token(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
     bearer.or_else(|| query::<TokenQuery>(raw).ok().and_then(|q| q.token))
 }
 
+/// Authenticates the provider, then reads the JSON body: a wrong secret is a 401 whatever
+/// the body. Returns the token and the body.
+async fn verified<T: DeserializeOwned>(
+    app: &App,
+    p: Provider,
+    req: Request,
+) -> ApiResult<(Option<String>, T)> {
+    let t = token(req.headers(), req.uri().query());
+    webhooks::authenticate(app, p, t.as_deref()).await?;
+    let bytes = body_bytes(req, &()).await?;
+    Ok((t, parse_json(&bytes)?))
+}
+
 /// Records a Coperato call event (once).
 #[utoipa::path(
     post, path = "/api/calls/webhooks/coperato", tag = "Calls",
@@ -70,11 +85,9 @@ fn token(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
 )]
 pub async fn coperato_webhook(
     State(app): State<App>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    Json(b): Json<CoperatoWebhook>,
+    req: Request,
 ) -> ApiResult<axum::Json<SuccessDto>> {
-    let t = token(&headers, q.as_deref());
+    let (t, b): (_, CoperatoWebhook) = verified(&app, Provider::Coperato, req).await?;
     let e = CoperatoEvent {
         status: b.status,
         duration: b.duration,
@@ -100,11 +113,9 @@ pub async fn coperato_webhook(
 )]
 pub async fn voiso_webhook(
     State(app): State<App>,
-    headers: HeaderMap,
-    RawQuery(q): RawQuery,
-    Json(b): Json<VoisoWebhook>,
+    req: Request,
 ) -> ApiResult<axum::Json<SuccessDto>> {
-    let t = token(&headers, q.as_deref());
+    let (t, b): (_, VoisoWebhook) = verified(&app, Provider::Voiso, req).await?;
     let e =
         VoisoEvent { disposition: b.disposition, duration: b.duration, account_id: b.account_id };
     webhooks::voiso(&app, t.as_deref(), e).await?;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bonuses;
+pub mod calls;
 pub mod coins;
 pub mod countries;
 pub mod crm;

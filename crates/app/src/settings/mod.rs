@@ -80,6 +80,14 @@ pub const KEYS: &[KeyDef] = &[
     def("kyc.required", Kind::Bool, false, false),
     def("default.currency", Kind::Currency, false, true),
     def("default.language", Kind::Language, false, true),
+    def(crate::calls::config::PROVIDER_KEY, Kind::Managed("PUT /api/calls/provider"), false, false),
+    def(
+        crate::calls::config::VOISO_KEY,
+        Kind::Managed("PUT /api/calls/url, /api-key"),
+        true,
+        false,
+    ),
+    def(crate::calls::config::COPERATO_KEY, Kind::Managed("PUT /api/calls/url"), false, false),
 ];
 
 /// Prefix of free-form keys a broker may add (`custom.<name>`).

@@ -8,12 +8,14 @@ pub mod adapters;
 pub mod api_keys;
 pub mod bonuses;
 pub mod bookmarks;
+pub mod calls;
 pub mod coins;
 pub mod comments;
 pub mod communications;
 pub mod conversions;
 pub mod countries;
 mod crm_paging;
+pub mod dashboard;
 pub mod exchange_rates;
 pub mod forgot_password;
 pub mod groups;
@@ -64,4 +66,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(transactions::routes())
         .merge(reports::routes())
         .merge(statements::routes())
+        .merge(calls::routes())
+        .merge(dashboard::routes())
 }

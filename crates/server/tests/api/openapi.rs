@@ -47,6 +47,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Withdraw",
     "Reports",
     "Statements",
+    "Calls",
+    "Dashboard",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -67,6 +67,8 @@ pub struct Config {
     pub lead_profile_keys: Vec<String>,
     /// Take client IPs from `X-Forwarded-For` (set only behind a proxy that overwrites it).
     pub trust_forwarded_for: bool,
+    /// Base URL of Bitstamp's API, used to pay out approved withdrawals.
+    pub bitstamp_api_url: String,
 }
 
 /// Defaults, as a serialisable layer.
@@ -96,6 +98,7 @@ struct Defaults {
     shared_request_windows: bool,
     lead_profile_keys: Vec<String>,
     trust_forwarded_for: bool,
+    bitstamp_api_url: String,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -140,6 +143,7 @@ impl Config {
             shared_request_windows: false,
             lead_profile_keys: brokercrm_app::config::default_lead_profile_keys(),
             trust_forwarded_for: false,
+            bitstamp_api_url: "https://www.bitstamp.net".into(),
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

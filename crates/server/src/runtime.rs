@@ -50,7 +50,7 @@ pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
         shared_request_windows: cfg.shared_request_windows,
         lead_profile_keys: cfg.lead_profile_keys.clone(),
         data_key,
-        bitstamp_api_url: "https://www.bitstamp.net".into(),
+        bitstamp_api_url: cfg.bitstamp_api_url.trim_end_matches('/').to_owned(),
     })
 }
 

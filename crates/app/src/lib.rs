@@ -13,6 +13,7 @@ pub mod context;
 pub mod countries;
 pub mod crm;
 pub mod crypto;
+pub mod customers;
 pub mod demo;
 pub mod demo_distribution;
 pub mod distribution;

@@ -67,6 +67,7 @@ impl Role {
                 ReadSalesSetup,
                 WorkCustomers,
                 ReadPaymentProviders,
+                ManageCustomers,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -81,11 +82,12 @@ impl Role {
                 ReadSalesSetup,
                 WorkCustomers,
                 ReadPaymentProviders,
+                ReviewKyc,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
             }
-            Role::Affiliate => &[ReadOwnEarnings],
+            Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
             Role::Customer => &[],
         }
     }
@@ -155,6 +157,13 @@ pub enum Permission {
     ManagePaymentProviders,
     /// List payment providers and their filters (secrets masked).
     ReadPaymentProviders,
+    /// Create customers, change their details, groups, assignment and risk status (the
+    /// customer must still be in the caller's scope).
+    ManageCustomers,
+    /// Approve, revoke and reset a customer's KYC.
+    ReviewKyc,
+    /// An affiliate's own referrals: create, list, update, export (`/api/affiliates/...`).
+    ManageReferrals,
 }
 
 impl Permission {
@@ -184,6 +193,9 @@ impl Permission {
         Permission::WorkCustomers,
         Permission::ManagePaymentProviders,
         Permission::ReadPaymentProviders,
+        Permission::ManageCustomers,
+        Permission::ReviewKyc,
+        Permission::ManageReferrals,
     ];
 }
 

@@ -42,3 +42,6 @@ pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
 pub mod wallets;
+pub mod customer_profiles;
+pub mod customer_documents;
+pub mod customer_groups;

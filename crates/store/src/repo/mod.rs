@@ -17,3 +17,4 @@ pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
 pub mod wallets;
+pub mod customers;

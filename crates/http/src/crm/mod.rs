@@ -12,6 +12,7 @@ pub mod communications;
 pub mod conversions;
 pub mod countries;
 mod crm_paging;
+pub mod customers;
 pub mod exchange_rates;
 pub mod forgot_password;
 pub mod groups;
@@ -50,4 +51,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(settings::routes())
         .merge(users::routes())
         .merge(wallets::routes())
+        .merge(customers::routes())
 }

@@ -39,3 +39,6 @@ mod settings;
 mod users;
 mod wallets;
 mod wallets_client;
+mod customers;
+mod customers_affiliate;
+mod customers_filters;

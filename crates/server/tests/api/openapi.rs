@@ -40,6 +40,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Communications",
     "Bookmarks",
     "Payment Providers",
+    "Customers - Admin APIs",
+    "Customers - Affiliate APIs",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -8,12 +8,12 @@ use brokercrm_core::error::Violations;
 use brokercrm_core::onboarding::OnboardingStep;
 use brokercrm_core::validate::{CountryCode, Email, Password, opt_text, phone, text};
 use brokercrm_core::{Error, Result};
+use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::customers::list::{self as repo, CustomerFilter, SortKey};
 use brokercrm_store::repo::customers::{self as profiles, stats};
 use brokercrm_store::repo::leads::auto_login;
 use brokercrm_store::repo::users::{self, NewUser, UserRow};
-use brokercrm_store::ConnectionTrait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -161,7 +161,10 @@ fn validate(r: &ReferralInput) -> Result<(NewUser, Option<String>, Option<Passwo
     let mut skipped: Vec<&'static str> = Vec::new();
     for (i, name) in r.skip_onboarding_steps.iter().flatten().enumerate() {
         match OnboardingStep::parse(name) {
-            None => v.push(format!("skipOnboardingSteps[{i}]"), format!("unknown onboarding step '{name}'")),
+            None => v.push(
+                format!("skipOnboardingSteps[{i}]"),
+                format!("unknown onboarding step '{name}'"),
+            ),
             Some(s) if !skipped.contains(&s.as_str()) => skipped.push(s.as_str()),
             Some(_) => {}
         }
@@ -195,7 +198,8 @@ pub async fn create(app: &App, who: &Principal, input: ReferralInput) -> Result<
         // Letters and digits: 16 random characters, then a letter and a digit for the policy.
         None => Some(format!("{}a7", random_token(12))),
     };
-    let plain = password.map(|p| p.expose().to_owned()).or_else(|| generated.clone()).unwrap_or_default();
+    let plain =
+        password.map(|p| p.expose().to_owned()).or_else(|| generated.clone()).unwrap_or_default();
     new.password_hash = Some(hash_password(app.hasher(), plain).await?);
     let skips_email = new.skip_onboarding_steps.contains("EmailConfirmation");
     let tx = app.db().begin_write().await?;
@@ -207,7 +211,9 @@ pub async fn create(app: &App, who: &Principal, input: ReferralInput) -> Result<
     profile.affiliate_id = Some(who.user_id);
     profile.external_id = external_id.clone();
     profiles::save_profile(&tx, profile).await.map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict("externalId: already used by another of your customers".into()),
+        Error::Conflict(_) => {
+            Error::Conflict("externalId: already used by another of your customers".into())
+        }
         other => other,
     })?;
     if !skips_email {
@@ -274,7 +280,8 @@ fn filter(who: &Principal, q: &ReferralQuery) -> Result<CustomerFilter> {
     let mut v = Violations::new();
     let mut f = CustomerFilter { referred_by: Some(who.user_id), ..Default::default() };
     f.search = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    f.external_id = q.external_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    f.external_id =
+        q.external_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     if let Some(s) = q.updated_since.as_deref().filter(|s| !s.trim().is_empty()) {
         f.updated_from = v.check(instant("updatedSince", s, false));
     }
@@ -287,7 +294,11 @@ fn filter(who: &Principal, q: &ReferralQuery) -> Result<CustomerFilter> {
 }
 
 /// "AffiliateGetCustomers": a page of the caller's referrals and the number of pages.
-pub async fn list(app: &App, who: &Principal, q: &ReferralQuery) -> Result<(Vec<ReferralView>, u64)> {
+pub async fn list(
+    app: &App,
+    who: &Principal,
+    q: &ReferralQuery,
+) -> Result<(Vec<ReferralView>, u64)> {
     require_affiliate(who)?;
     let page = Page::new(q.limit, q.offset)?;
     let sort = order(q.order_by.as_deref())?;
@@ -369,7 +380,12 @@ pub async fn count(app: &App, who: &Principal) -> Result<u64> {
 }
 
 /// One keyset page of the caller's referrals for "ExportCSV": ids above `after`, by id.
-pub async fn export_page(app: &App, who: &Principal, after: i64, limit: u64) -> Result<Vec<ReferralView>> {
+pub async fn export_page(
+    app: &App,
+    who: &Principal,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<ReferralView>> {
     require_affiliate(who)?;
     let f = CustomerFilter { referred_by: Some(who.user_id), ..Default::default() };
     let conn = app.db().conn();

@@ -119,7 +119,10 @@ pub async fn upload(
         return Err(Error::field("file", "is empty"));
     }
     if bytes.len() > MAX_BYTES {
-        return Err(Error::field("file", format!("must be at most {} MiB", MAX_BYTES / 1024 / 1024)));
+        return Err(Error::field(
+            "file",
+            format!("must be at most {} MiB", MAX_BYTES / 1024 / 1024),
+        ));
     }
     let (content_type, ext) =
         sniff(&bytes).ok_or_else(|| Error::field("file", "must be a PDF, JPEG or PNG file"))?;

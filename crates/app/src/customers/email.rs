@@ -2,10 +2,10 @@
 //! recorded as an outbound `email` communication, in one transaction (WorkCustomers, in
 //! scope).
 
+use brokercrm_core::Result;
 use brokercrm_core::crm::{CommunicationKind, Direction};
 use brokercrm_core::error::Violations;
 use brokercrm_core::validate::text;
-use brokercrm_core::Result;
 use brokercrm_store::db::commit;
 
 use crate::audit::{self, Audit};
@@ -33,7 +33,12 @@ pub async fn send(
     let customer = customer_in_scope(&tx, who, id).await?;
     outbox::queue(
         &tx,
-        SendEmail { to: customer.email.clone(), subject: subject.clone(), text: body.clone(), html: None },
+        SendEmail {
+            to: customer.email.clone(),
+            subject: subject.clone(),
+            text: body.clone(),
+            html: None,
+        },
     )
     .await?;
     let row = communications::record(

@@ -15,7 +15,12 @@ use crate::crm::customer_in_scope;
 use crate::{App, Principal};
 
 /// Applies `action` to the customer's KYC; returns the customer.
-pub async fn decide(app: &App, who: &Principal, id: &str, action: KycAction) -> Result<CustomerView> {
+pub async fn decide(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    action: KycAction,
+) -> Result<CustomerView> {
     who.require(Permission::ReviewKyc)?;
     let tx = app.db().begin_write().await?;
     let customer = customer_in_scope(&tx, who, id).await?;
@@ -26,7 +31,8 @@ pub async fn decide(app: &App, who: &Principal, id: &str, action: KycAction) -> 
     let Some(saved) = saved else {
         return Err(brokercrm_core::Error::Conflict("KYC status changed meanwhile; reload".into()));
     };
-    let mut profile = repo::profile(&tx, customer.id).await?.unwrap_or_else(|| repo::empty_profile(customer.id));
+    let mut profile =
+        repo::profile(&tx, customer.id).await?.unwrap_or_else(|| repo::empty_profile(customer.id));
     if action == KycAction::Reset {
         profile.kyc_reviewed_by = None;
         profile.kyc_reviewed_at = None;

@@ -60,11 +60,8 @@ pub fn instant(field: &str, raw: &str, end_of_day: bool) -> Result<DateTime<Utc>
     }
     let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| Error::field(field, "must be an RFC 3339 date-time or YYYY-MM-DD"))?;
-    let t = if end_of_day {
-        d.and_hms_micro_opt(23, 59, 59, 999_999)
-    } else {
-        d.and_hms_opt(0, 0, 0)
-    };
+    let t =
+        if end_of_day { d.and_hms_micro_opt(23, 59, 59, 999_999) } else { d.and_hms_opt(0, 0, 0) };
     t.map(|t| t.and_utc()).ok_or_else(|| Error::field(field, "is not a valid date"))
 }
 
@@ -108,7 +105,11 @@ async fn user_ids<C: ConnectionTrait>(conn: &C, uuids: &[String]) -> Result<Vec<
 }
 
 /// The store filter for `p` (scope not set).
-pub async fn filter<C: ConnectionTrait>(conn: &C, p: &ListParams, now: DateTime<Utc>) -> Result<CustomerFilter> {
+pub async fn filter<C: ConnectionTrait>(
+    conn: &C,
+    p: &ListParams,
+    now: DateTime<Utc>,
+) -> Result<CustomerFilter> {
     let mut v = Violations::new();
     let mut f = CustomerFilter { search: opt(&p.search).map(str::to_owned), ..Default::default() };
     if let Some(c) = opt(&p.country) {
@@ -143,7 +144,8 @@ pub async fn filter<C: ConnectionTrait>(conn: &C, p: &ListParams, now: DateTime<
     }
     f.sources = p.sources.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect();
     if let Some(d) = opt(&p.deposit_count) {
-        f.deposit_count = v.check(deposit_count("depositCount", d)).map(|(lo, hi)| CountRange { lo, hi });
+        f.deposit_count =
+            v.check(deposit_count("depositCount", d)).map(|(lo, hi)| CountRange { lo, hi });
     }
     if let Some(a) = opt(&p.activity) {
         let since = now - chrono::Duration::days(ACTIVITY_WINDOW_DAYS);

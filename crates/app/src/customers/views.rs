@@ -11,7 +11,7 @@ use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::countries;
 use brokercrm_store::repo::crm::{assignments, bookmarks, sales_statuses};
 use brokercrm_store::repo::customers::stats::{self, ByCustomer};
-use brokercrm_store::repo::customers::{self as repo, documents, ProfileRow};
+use brokercrm_store::repo::customers::{self as repo, ProfileRow, documents};
 use brokercrm_store::repo::distribution::users_by_ids;
 use brokercrm_store::repo::trading_groups;
 use brokercrm_store::repo::users::UserRow;
@@ -144,11 +144,8 @@ pub async fn build<C: ConnectionTrait>(
     let ids: Vec<i64> = rows.iter().map(|u| u.id).collect();
     let profiles: HashMap<i64, ProfileRow> =
         repo::profiles(conn, &ids).await?.into_iter().map(|p| (p.customer_id, p)).collect();
-    let assigned: HashMap<i64, _> = assignments::find_many(conn, &ids)
-        .await?
-        .into_iter()
-        .map(|a| (a.customer_id, a))
-        .collect();
+    let assigned: HashMap<i64, _> =
+        assignments::find_many(conn, &ids).await?.into_iter().map(|a| (a.customer_id, a)).collect();
     let mut people_ids: Vec<i64> = Vec::new();
     for a in assigned.values() {
         people_ids.extend(a.conversion_agent_id);
@@ -252,14 +249,19 @@ pub async fn build<C: ConnectionTrait>(
             kyc_reviewed_by_id: reviewer.map(|r| r.uuid.clone()),
             kyc_reviewed_by_name: reviewer.map(display_name),
             kyc_reviewed_at: p.and_then(|p| p.kyc_reviewed_at),
-            affiliate_id: p.and_then(|p| p.affiliate_id).and_then(|i| people.get(&i)).map(|a| a.uuid.clone()),
+            affiliate_id: p
+                .and_then(|p| p.affiliate_id)
+                .and_then(|i| people.get(&i))
+                .map(|a| a.uuid.clone()),
             external_id: p.and_then(|p| p.external_id.clone()),
             referrer: u.wtreferrer.clone(),
             conversion_agent: person(a.and_then(|a| a.conversion_agent_id)),
             retention_agent: person(a.and_then(|a| a.retention_agent_id)),
             sales_desk: a.and_then(|a| a.sales_desk_id).and_then(|d| desks.get(&d).cloned()),
             sales_status_id: a.and_then(|a| a.sales_status_id),
-            sales_status_name: a.and_then(|a| a.sales_status_id).and_then(|s| statuses.get(&s).cloned()),
+            sales_status_name: a
+                .and_then(|a| a.sales_status_id)
+                .and_then(|s| statuses.get(&s).cloned()),
             last_trading_activity_date: None,
             total_volume_traded: 0,
             trade_volume_last_week: 0,
@@ -290,8 +292,5 @@ pub async fn build<C: ConnectionTrait>(
 
 /// One customer's view.
 pub async fn one<C: ConnectionTrait>(conn: &C, viewer_id: i64, u: UserRow) -> Result<CustomerView> {
-    build(conn, viewer_id, vec![u])
-        .await?
-        .pop()
-        .ok_or(brokercrm_core::Error::NotFound("customer"))
+    build(conn, viewer_id, vec![u]).await?.pop().ok_or(brokercrm_core::Error::NotFound("customer"))
 }

@@ -22,7 +22,7 @@ pub async fn of_affiliate(
     let f = WalletFilter { user_id: Some(who.user_id), ..Default::default() };
     // Newest first from the store; the oldest wallet is the last of all of them.
     let (rows, _) = wallets::list(conn, &f, 1000, 0).await?;
-    let Some(w) = rows.into_iter().filter(|w| !w.is_demo).next_back() else {
+    let Some(w) = rows.into_iter().rfind(|w| !w.is_demo) else {
         return Ok((None, Vec::new(), 0));
     };
     let ids = views::account_ids(conn, &[w.id]).await?;

@@ -13,9 +13,9 @@ use brokercrm_store::db::commit;
 use brokercrm_store::repo::crm::assignments::{self, AssignmentRow};
 use brokercrm_store::repo::crm::{sales_desks, sales_statuses};
 use brokercrm_store::repo::customers as repo;
+use brokercrm_store::repo::trading_groups;
 use brokercrm_store::repo::user_tokens::PASSWORD_RESET;
 use brokercrm_store::repo::users::{self, NewUser, UserRow};
-use brokercrm_store::repo::trading_groups;
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 use sea_orm::Set;
 use serde::Serialize;
@@ -89,8 +89,10 @@ fn required<'a>(v: &mut Violations, field: &str, raw: &'a Option<String>) -> Opt
 pub async fn create(app: &App, who: &Principal, c: NewCustomer) -> Result<UserRow> {
     who.require(Permission::ManageCustomers)?;
     let mut v = Violations::new();
-    let name = required(&mut v, "fullname", &c.fullname).and_then(|s| v.check(split_name("fullname", s)));
-    let mobile = required(&mut v, "mobilenumber", &c.mobilenumber).and_then(|s| v.check(phone("mobilenumber", s)));
+    let name =
+        required(&mut v, "fullname", &c.fullname).and_then(|s| v.check(split_name("fullname", s)));
+    let mobile = required(&mut v, "mobilenumber", &c.mobilenumber)
+        .and_then(|s| v.check(phone("mobilenumber", s)));
     let country = required(&mut v, "country", &c.country)
         .and_then(|s| v.check(CountryCode::parse("country", s)));
     let email = required(&mut v, "email", &c.email).and_then(|s| v.check(Email::parse("email", s)));
@@ -172,7 +174,12 @@ struct Snapshot {
 }
 
 impl Snapshot {
-    fn of(u: &UserRow, p: Option<&repo::ProfileRow>, a: Option<&AssignmentRow>, groups: &[i64]) -> Self {
+    fn of(
+        u: &UserRow,
+        p: Option<&repo::ProfileRow>,
+        a: Option<&AssignmentRow>,
+        groups: &[i64],
+    ) -> Self {
         Self {
             firstname: u.firstname.clone(),
             lastname: u.lastname.clone(),
@@ -251,7 +258,9 @@ async fn apply(
             match r.trim().to_ascii_lowercase().as_str() {
                 "customer" => {}
                 "leader" => leader = true,
-                _ => v.push(f(&format!("roles[{i}]")), "a customer's roles are customer and leader"),
+                _ => {
+                    v.push(f(&format!("roles[{i}]")), "a customer's roles are customer and leader")
+                }
             }
         }
         ch.wants_to_become_leader = Set(leader);
@@ -309,10 +318,12 @@ async fn apply(
         };
     }
     if let Some(c) = &patch.conversion_agent {
-        a.conversion_agent_id = agent(tx, &mut v, f("conversionAgent"), Role::ConversionAgent, c).await?;
+        a.conversion_agent_id =
+            agent(tx, &mut v, f("conversionAgent"), Role::ConversionAgent, c).await?;
     }
     if let Some(r) = &patch.retention_agent {
-        a.retention_agent_id = agent(tx, &mut v, f("retentionAgent"), Role::RetentionAgent, r).await?;
+        a.retention_agent_id =
+            agent(tx, &mut v, f("retentionAgent"), Role::RetentionAgent, r).await?;
     }
     if let Some(s) = &patch.sales_status_id {
         if let Some(id) = s
@@ -324,8 +335,10 @@ async fn apply(
     }
     v.finish()?;
 
-    let old_groups: Vec<i64> = repo::groups_of(tx, &[customer.id]).await?.into_iter().map(|p| p.1).collect();
-    let before = Snapshot::of(&customer, before_profile.as_ref(), before_assignment.as_ref(), &old_groups);
+    let old_groups: Vec<i64> =
+        repo::groups_of(tx, &[customer.id]).await?.into_iter().map(|p| p.1).collect();
+    let before =
+        Snapshot::of(&customer, before_profile.as_ref(), before_assignment.as_ref(), &old_groups);
     let saved = users::save(tx, ch).await.map_err(|e| match e {
         Error::Conflict(_) => Error::field(f("email"), "is already registered"),
         other => other,
@@ -343,12 +356,8 @@ async fn apply(
     if let Some(ids) = &group_ids {
         repo::set_groups(tx, customer.id, ids).await?;
     }
-    let after = Snapshot::of(
-        &saved,
-        Some(&profile),
-        Some(&a),
-        group_ids.as_deref().unwrap_or(&old_groups),
-    );
+    let after =
+        Snapshot::of(&saved, Some(&profile), Some(&a), group_ids.as_deref().unwrap_or(&old_groups));
     audit::record(
         tx,
         Some(who),
@@ -362,7 +371,12 @@ async fn apply(
 }
 
 /// "Update a specific customer by ID".
-pub async fn update(app: &App, who: &Principal, id: &str, patch: CustomerPatch) -> Result<CustomerView> {
+pub async fn update(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    patch: CustomerPatch,
+) -> Result<CustomerView> {
     who.require(Permission::ManageCustomers)?;
     let tx = app.db().begin_write().await?;
     let customer = customer_in_scope(&tx, who, id).await?;

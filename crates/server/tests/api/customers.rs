@@ -21,7 +21,13 @@ fn field(b: &Value) -> String {
     b["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
 }
 
-async fn send(t: &TestApp, method: &str, token: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+async fn send(
+    t: &TestApp,
+    method: &str,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = match method {
         "GET" => t.server.get(path),
         "POST" => t.server.post(path),
@@ -51,10 +57,17 @@ async fn audits(t: &TestApp, admin: &str, kind: &str) -> Vec<Value> {
 }
 
 async fn create(t: &TestApp, token: &str, email: &str) -> String {
-    let (s, b) = send(t, "POST", token, "/api/customers", Some(json!({
-        "fullname": "Ana Maria Horvat", "mobilenumber": "+385911234567", "country": "hr",
-        "email": email, "currency": "EUR", "wants_to_become_leader": true
-    }))).await;
+    let (s, b) = send(
+        t,
+        "POST",
+        token,
+        "/api/customers",
+        Some(json!({
+            "fullname": "Ana Maria Horvat", "mobilenumber": "+385911234567", "country": "hr",
+            "email": email, "currency": "EUR", "wants_to_become_leader": true
+        })),
+    )
+    .await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["success"], true);
     b["id"].as_str().unwrap().to_owned()
@@ -75,7 +88,12 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         "mobilenumber": "+385911234567", "country": "HR", "email": "x@cust.test", "currency": "eur"
     }))).await;
     assert_eq!(s, 422);
-    let named: Vec<&str> = b["error"]["details"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let named: Vec<&str> = b["error"]["details"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
     assert_eq!(named, ["fullname", "currency"], "{b}");
     assert!(users::find_by_email(t.app.db().conn(), "x@cust.test").await.unwrap().is_none());
     let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
@@ -91,7 +109,10 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     let (s, c) = send(&t, "GET", &admin, &format!("/api/customers/{id}"), None).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["id"], id.as_str());
-    assert_eq!((c["firstname"].as_str(), c["lastname"].as_str()), (Some("Ana"), Some("Maria Horvat")));
+    assert_eq!(
+        (c["firstname"].as_str(), c["lastname"].as_str()),
+        (Some("Ana"), Some("Maria Horvat"))
+    );
     assert_eq!(c["name"], "Ana Maria Horvat");
     assert_eq!((c["country"].as_str(), c["countryName"].as_str()), (Some("HR"), Some("Croatia")));
     assert_eq!((c["currency"].as_str(), c["depositTotal"].as_str()), (Some("EUR"), Some("0")));
@@ -100,17 +121,25 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     assert_eq!(c["kycStatus"], "NONE");
     assert_eq!(c["hasFTD"], false);
     assert_eq!(c["availableContactMethods"], json!(["email", "phone"]));
-    for k in ["positionsCount", "totalVolumeTraded", "commissionsEarned", "level", "documentCount"] {
+    for k in ["positionsCount", "totalVolumeTraded", "commissionsEarned", "level", "documentCount"]
+    {
         assert_eq!(c[k], 0, "{k}");
     }
-    for k in ["commissionScheme", "sumSubDetails", "affiliateBalance", "salesDesk", "conversionAgent"] {
+    for k in
+        ["commissionScheme", "sumSubDetails", "affiliateBalance", "salesDesk", "conversionAgent"]
+    {
         assert!(c[k].is_null(), "{k}");
     }
     assert!(c["accountId"].as_str().unwrap().parse::<i64>().is_ok());
 
     // Update: only the fields sent; groups, notes, risk status and the assignment too.
     let g = crate::wallets::group(&t, &admin, "VIP", "EUR").await;
-    let r = t.server.post("/api/sales-desks").authorization_bearer(&admin).json(&json!({"name": "Zagreb"})).await;
+    let r = t
+        .server
+        .post("/api/sales-desks")
+        .authorization_bearer(&admin)
+        .json(&json!({"name": "Zagreb"}))
+        .await;
     let desk = r.json::<Value>()["id"].as_str().unwrap().to_owned();
     let (_, conv_uuid, _) = staff(&t, Role::ConversionAgent).await;
     let (s, c) = send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(json!({
@@ -118,14 +147,27 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         "salesDesk": desk, "conversionAgent": conv_uuid, "roles": ["customer"]
     }))).await;
     assert_eq!(s, 200, "{c}");
-    assert_eq!((c["lastname"].as_str(), c["email"].as_str()), (Some("Novak"), Some("ana@cust.test")));
+    assert_eq!(
+        (c["lastname"].as_str(), c["email"].as_str()),
+        (Some("Novak"), Some("ana@cust.test"))
+    );
     assert_eq!(c["groups"], json!([{"id": g, "name": "VIP"}]));
-    assert_eq!((c["notes"].as_str(), c["riskStatus"].as_str()), (Some("calls after 5"), Some("REVIEW")));
+    assert_eq!(
+        (c["notes"].as_str(), c["riskStatus"].as_str()),
+        (Some("calls after 5"), Some("REVIEW"))
+    );
     assert_eq!(c["salesDesk"]["name"], "Zagreb");
     assert_eq!(c["conversionAgent"]["id"], conv_uuid.as_str());
     assert_eq!(c["roles"], json!(["customer"]));
     // null clears; absent keeps.
-    let (s, c) = send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(json!({"conversionAgent": null, "notes": null}))).await;
+    let (s, c) = send(
+        &t,
+        "PUT",
+        &admin,
+        &format!("/api/customers/{id}"),
+        Some(json!({"conversionAgent": null, "notes": null})),
+    )
+    .await;
     assert_eq!(s, 200);
     assert!(c["conversionAgent"].is_null() && c["notes"].is_null());
     assert_eq!(c["salesDesk"]["name"], "Zagreb");
@@ -138,42 +180,85 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         (json!({"conversionAgent": desk}), "conversionAgent"),
         (json!({"salesStatusId": 999}), "salesStatusId"),
     ] {
-        let (s, b) = send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(body.clone())).await;
+        let (s, b) =
+            send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(body.clone())).await;
         assert_eq!((s, field(&b)), (422, f.to_owned()), "{body}: {b}");
     }
-    let (s, _) = send(&t, "PUT", &admin, "/api/customers/00000000-0000-7000-8000-000000000000", Some(json!({"notes": "x"}))).await;
+    let (s, _) = send(
+        &t,
+        "PUT",
+        &admin,
+        "/api/customers/00000000-0000-7000-8000-000000000000",
+        Some(json!({"notes": "x"})),
+    )
+    .await;
     assert_eq!(s, 404);
 
     // Bulk: all or nothing.
     let other = create(&t, &admin, "ivo@cust.test").await;
-    let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [
-        {"id": other, "country": "DE"}, {"id": id, "email": "broken"}
-    ]}))).await;
+    let (s, b) = send(
+        &t,
+        "PUT",
+        &admin,
+        "/api/customers",
+        Some(json!({"customers": [
+            {"id": other, "country": "DE"}, {"id": id, "email": "broken"}
+        ]})),
+    )
+    .await;
     assert_eq!((s, field(&b)), (422, "customers[1].email".into()), "{b}");
     let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
     assert_eq!(c["country"], "HR", "nothing changed");
-    let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [
-        {"id": other, "country": "DE"}, {"id": id, "mobilenumber": "+385919999999"}
-    ]}))).await;
+    let (s, b) = send(
+        &t,
+        "PUT",
+        &admin,
+        "/api/customers",
+        Some(json!({"customers": [
+            {"id": other, "country": "DE"}, {"id": id, "mobilenumber": "+385919999999"}
+        ]})),
+    )
+    .await;
     assert_eq!((s, b), (200, json!({"success": true})));
     let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
     assert_eq!(c["country"], "DE");
-    let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [{"country": "DE"}]}))).await;
+    let (s, b) =
+        send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [{"country": "DE"}]})))
+            .await;
     assert_eq!((s, field(&b)), (422, "customers[0].id".into()));
     let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": []}))).await;
     assert_eq!((s, field(&b)), (422, "customers".into()));
 
     // E-mail: queued, delivered, and in the customer's communications.
-    let (s, b) = send(&t, "POST", &admin, &format!("/api/customers/{id}/email"), Some(json!({"subject": "Hello", "body": "Welcome aboard"}))).await;
+    let (s, b) = send(
+        &t,
+        "POST",
+        &admin,
+        &format!("/api/customers/{id}/email"),
+        Some(json!({"subject": "Hello", "body": "Welcome aboard"})),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["message"], "Email queued");
-    let (s, b) = send(&t, "POST", &admin, &format!("/api/customers/{id}/email"), Some(json!({"body": "x"}))).await;
+    let (s, b) =
+        send(&t, "POST", &admin, &format!("/api/customers/{id}/email"), Some(json!({"body": "x"})))
+            .await;
     assert_eq!((s, field(&b)), (422, "subject".into()));
     t.run_jobs().await;
-    assert!(t.emails.sent().iter().any(|m| m.to == "ana@cust.test" && m.subject == "Hello" && m.text == "Welcome aboard"));
-    let (_, comms) = send(&t, "GET", &admin, &format!("/api/customers/{id}/communications"), None).await;
+    assert!(
+        t.emails
+            .sent()
+            .iter()
+            .any(|m| m.to == "ana@cust.test" && m.subject == "Hello" && m.text == "Welcome aboard")
+    );
+    let (_, comms) =
+        send(&t, "GET", &admin, &format!("/api/customers/{id}/communications"), None).await;
     let first = &comms["communications"][0];
-    assert_eq!((first["type"].as_str(), first["subject"].as_str()), (Some("email"), Some("Hello")), "{comms}");
+    assert_eq!(
+        (first["type"].as_str(), first["subject"].as_str()),
+        (Some("email"), Some("Hello")),
+        "{comms}"
+    );
     let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{id}"), None).await;
     assert!(c["lastContactDate"].is_string(), "{c}");
 
@@ -192,18 +277,33 @@ async fn agents_managers_and_admins_see_only_their_customers() {
     let (manager, manager_uuid, _) = staff(&t, Role::Manager).await;
     let (agent, _, agent_id) = staff(&t, Role::ConversionAgent).await;
     let (affiliate, _, _) = staff(&t, Role::Affiliate).await;
-    let r = t.server.post("/api/sales-desks").authorization_bearer(&admin)
-        .json(&json!({"name": "North", "salesPeople": [manager_uuid]})).await;
+    let r = t
+        .server
+        .post("/api/sales-desks")
+        .authorization_bearer(&admin)
+        .json(&json!({"name": "North", "salesPeople": [manager_uuid]}))
+        .await;
     let desk_uuid = r.json::<Value>()["id"].as_str().unwrap().to_owned();
-    let desk = brokercrm_store::repo::crm::sales_desks::find_by_uuid(t.app.db().conn(), &desk_uuid).await.unwrap().unwrap().id;
+    let desk = brokercrm_store::repo::crm::sales_desks::find_by_uuid(t.app.db().conn(), &desk_uuid)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let a = create(&t, &admin, "a@scope.test").await;
     let b = create(&t, &admin, "b@scope.test").await;
     let c = create(&t, &admin, "c@scope.test").await;
     let conn = t.app.db().conn();
-    let row = |u: &str| { let u = u.to_owned(); async move { users::find_by_uuid(conn, &u).await.unwrap().unwrap().id } };
+    let row = |u: &str| {
+        let u = u.to_owned();
+        async move { users::find_by_uuid(conn, &u).await.unwrap().unwrap().id }
+    };
     let put = |cid: i64, desk: Option<i64>, conv: Option<i64>| AssignmentRow {
-        customer_id: cid, sales_desk_id: desk, conversion_agent_id: conv, retention_agent_id: None,
-        sales_status_id: None, updated_at: brokercrm_store::db::now(),
+        customer_id: cid,
+        sales_desk_id: desk,
+        conversion_agent_id: conv,
+        retention_agent_id: None,
+        sales_status_id: None,
+        updated_at: brokercrm_store::db::now(),
     };
     assignments::upsert(conn, put(row(&a).await, Some(desk), None)).await.unwrap();
     assignments::upsert(conn, put(row(&b).await, None, Some(agent_id))).await.unwrap();
@@ -212,12 +312,20 @@ async fn agents_managers_and_admins_see_only_their_customers() {
         async move {
             let (s, body) = send(t, "GET", &token, "/api/customers", None).await;
             assert_eq!(s, 200, "{body}");
-            let mut v: Vec<String> = body["customers"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+            let mut v: Vec<String> = body["customers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned())
+                .collect();
             v.sort();
             v
         }
     };
-    let sorted = |mut v: Vec<String>| { v.sort(); v };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
     assert_eq!(listed(admin.clone()).await, sorted(vec![a.clone(), b.clone(), c.clone()]));
     assert_eq!(listed(manager.clone()).await, vec![a.clone()]);
     assert_eq!(listed(agent.clone()).await, vec![b.clone()]);
@@ -226,21 +334,35 @@ async fn agents_managers_and_admins_see_only_their_customers() {
         assert_eq!(s, 200);
         let (s, body) = send(&t, "GET", tok, &format!("/api/customers/{hidden}"), None).await;
         assert_eq!(s, 404, "out of scope is not found");
-        let (_, unknown) = send(&t, "GET", tok, "/api/customers/00000000-0000-7000-8000-000000000000", None).await;
+        let (_, unknown) =
+            send(&t, "GET", tok, "/api/customers/00000000-0000-7000-8000-000000000000", None).await;
         assert_eq!(body, unknown, "same body as an unknown id");
-        let (s, _) = send(&t, "GET", tok, &format!("/api/customers/{hidden}/documents"), None).await;
+        let (s, _) =
+            send(&t, "GET", tok, &format!("/api/customers/{hidden}/documents"), None).await;
         assert_eq!(s, 404);
-        let (s, _) = send(&t, "POST", tok, &format!("/api/customers/{hidden}/email"), Some(json!({"subject": "s", "body": "b"}))).await;
+        let (s, _) = send(
+            &t,
+            "POST",
+            tok,
+            &format!("/api/customers/{hidden}/email"),
+            Some(json!({"subject": "s", "body": "b"})),
+        )
+        .await;
         assert_eq!(s, 404);
     }
     let (s, ids) = send(&t, "GET", &agent, "/api/customers/ids", None).await;
     assert_eq!((s, ids["customersIds"].clone()), (200, json!([b])));
     // Managers edit their desk's customers; agents cannot edit; out of scope stays 404.
-    let (s, _) = send(&t, "PUT", &manager, &format!("/api/customers/{a}"), Some(json!({"notes": "ok"}))).await;
+    let (s, _) =
+        send(&t, "PUT", &manager, &format!("/api/customers/{a}"), Some(json!({"notes": "ok"})))
+            .await;
     assert_eq!(s, 200);
-    let (s, _) = send(&t, "PUT", &manager, &format!("/api/customers/{c}"), Some(json!({"notes": "no"}))).await;
+    let (s, _) =
+        send(&t, "PUT", &manager, &format!("/api/customers/{c}"), Some(json!({"notes": "no"})))
+            .await;
     assert_eq!(s, 404);
-    let (s, _) = send(&t, "PUT", &agent, &format!("/api/customers/{b}"), Some(json!({"notes": "no"}))).await;
+    let (s, _) =
+        send(&t, "PUT", &agent, &format!("/api/customers/{b}"), Some(json!({"notes": "no"}))).await;
     assert_eq!(s, 403);
     // A manager's new customer lands on its desk, so it stays visible to it.
     let d = create(&t, &manager, "d@scope.test").await;
@@ -282,7 +404,8 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
     assert_eq!(b["customer"]["kycStatus"], "PENDING", "first document starts KYC");
     assert_eq!(b["customer"]["documentCount"], 1);
     // A declared type does not matter: the content does.
-    let (s, b) = up(form(b"MZ\x90\x00 not a pdf".to_vec(), "x.pdf", "application/pdf"), path.clone()).await;
+    let (s, b) =
+        up(form(b"MZ\x90\x00 not a pdf".to_vec(), "x.pdf", "application/pdf"), path.clone()).await;
     assert_eq!((s, field(&b)), (422, "file".into()), "{b}");
     let big = {
         let mut v = b"%PDF-".to_vec();
@@ -295,14 +418,21 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
     assert_eq!((s, field(&b)), (422, "file".into()));
     let (s, b) = up(MultipartForm::new().add_text("other", "x"), path.clone()).await;
     assert_eq!((s, field(&b)), (422, "file".into()));
-    let (s, b) = up(form(pdf.clone(), "p.pdf", "application/pdf"), format!("{path}?userId=someone-else")).await;
+    let (s, b) =
+        up(form(pdf.clone(), "p.pdf", "application/pdf"), format!("{path}?userId=someone-else"))
+            .await;
     assert_eq!((s, field(&b)), (422, "userId".into()));
     let (s, _) = up(form(pdf.clone(), "p.png", "image/png"), format!("{path}?userId={id}")).await;
     assert_eq!(s, 201);
     let (s, docs) = send(&t, "GET", &admin, &path, None).await;
     assert_eq!(s, 200);
     assert_eq!(docs.as_array().unwrap().len(), 2, "rejected uploads stored nothing");
-    let r = t.server.post(&path).authorization_bearer(&manager).multipart(form(pdf.clone(), "p.pdf", "application/pdf")).await;
+    let r = t
+        .server
+        .post(&path)
+        .authorization_bearer(&manager)
+        .multipart(form(pdf.clone(), "p.pdf", "application/pdf"))
+        .await;
     assert_eq!(r.status_code().as_u16(), 404, "out of scope");
 
     // KYC: approve -> revoke -> approve -> reset; wrong transitions are 409.

@@ -20,7 +20,8 @@ fn field(b: &Value) -> String {
 }
 
 async fn create(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post("/api/affiliates/customers").authorization_bearer(token).json(&body).await;
+    let r =
+        t.server.post("/api/affiliates/customers").authorization_bearer(token).json(&body).await;
     (r.status_code().as_u16(), r.json())
 }
 
@@ -30,7 +31,12 @@ async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
 }
 
 fn names(b: &Value) -> Vec<String> {
-    b["customers"].as_array().unwrap().iter().map(|c| c["firstname"].as_str().unwrap().to_owned()).collect()
+    b["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["firstname"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -60,46 +66,84 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     assert_eq!(session["redirectPath"], "/deposit", "{session}");
     let r = t.server.get(link).add_header("Accept", "application/json").await;
     assert_eq!(r.status_code().as_u16(), 401, "the link is single-use");
-    let r = t.server.post("/api/sessions").json(&json!({"username": "johndoe@aff.test", "password": password})).await;
+    let r = t
+        .server
+        .post("/api/sessions")
+        .json(&json!({"username": "johndoe@aff.test", "password": password}))
+        .await;
     r.assert_status_ok();
     // The given refresh token works for the customer.
-    let r = t.server.post("/api/sessions/refresh").json(&json!({"refreshToken": b["refreshToken"]})).await;
+    let r = t
+        .server
+        .post("/api/sessions/refresh")
+        .json(&json!({"refreshToken": b["refreshToken"]}))
+        .await;
     assert!(r.status_code().is_success(), "{}", r.text());
 
     // With a password: none is returned. The same externalId twice is a 409; another
     // affiliate may use it.
-    let (s, b) = create(&t, &aff, json!({"externalId": "crm-2", "firstname": "Ann", "lastname": "Lee",
-        "email": "ann@aff.test", "password": "AnnLee500", "source": "GG", "country": "DE"})).await;
+    let (s, b) = create(
+        &t,
+        &aff,
+        json!({"externalId": "crm-2", "firstname": "Ann", "lastname": "Lee",
+        "email": "ann@aff.test", "password": "AnnLee500", "source": "GG", "country": "DE"}),
+    )
+    .await;
     assert_eq!(s, 201, "{b}");
     assert!(b.get("password").is_none());
     let ann = b["id"].as_str().unwrap().to_owned();
-    let (s, _) = create(&t, &aff, json!({"externalId": "crm-1", "firstname": "X", "lastname": "Y", "email": "x@aff.test"})).await;
+    let (s, _) = create(
+        &t,
+        &aff,
+        json!({"externalId": "crm-1", "firstname": "X", "lastname": "Y", "email": "x@aff.test"}),
+    )
+    .await;
     assert_eq!(s, 409);
-    assert!(users::find_by_email(t.app.db().conn(), "x@aff.test").await.unwrap().is_none(), "nothing kept");
+    assert!(
+        users::find_by_email(t.app.db().conn(), "x@aff.test").await.unwrap().is_none(),
+        "nothing kept"
+    );
     let (s, b) = create(&t, &other, json!({"externalId": "crm-1", "firstname": "Zed", "lastname": "Zo", "email": "zed@aff.test", "source": "FB"})).await;
     assert_eq!(s, 201, "{b}");
     let zed = b["id"].as_str().unwrap().to_owned();
     for (body, f) in [
         (json!({"firstname": "A", "lastname": "B"}), "email"),
-        (json!({"firstname": "A", "lastname": "B", "email": "a@b.test", "password": "short"}), "password"),
-        (json!({"firstname": "A", "lastname": "B", "email": "a@b.test", "skipOnboardingSteps": ["Nap"]}), "skipOnboardingSteps[0]"),
-        (json!({"firstname": "A", "lastname": "B", "email": "a@b.test", "country": "XX"}), "country"),
+        (
+            json!({"firstname": "A", "lastname": "B", "email": "a@b.test", "password": "short"}),
+            "password",
+        ),
+        (
+            json!({"firstname": "A", "lastname": "B", "email": "a@b.test", "skipOnboardingSteps": ["Nap"]}),
+            "skipOnboardingSteps[0]",
+        ),
+        (
+            json!({"firstname": "A", "lastname": "B", "email": "a@b.test", "country": "XX"}),
+            "country",
+        ),
     ] {
         let (s, b) = create(&t, &aff, body).await;
         assert_eq!((s, field(&b)), (422, f.to_owned()), "{b}");
     }
-    let (s, _) = create(&t, &admin, json!({"firstname": "A", "lastname": "B", "email": "a@b.test"})).await;
+    let (s, _) =
+        create(&t, &admin, json!({"firstname": "A", "lastname": "B", "email": "a@b.test"})).await;
     assert_eq!(s, 403, "only affiliates");
 
     // The staff view shows the referral's affiliate and external id.
     let (_, c) = get(&t, &admin, &format!("/api/customers/{john}")).await;
-    assert_eq!((c["affiliateId"].as_str(), c["externalId"].as_str()), (Some(aff_uuid.as_str()), Some("crm-1")));
+    assert_eq!(
+        (c["affiliateId"].as_str(), c["externalId"].as_str()),
+        (Some(aff_uuid.as_str()), Some("crm-1"))
+    );
     assert_eq!(c["referrer"], "0BaHeZI1Je");
 
     // Lists: only the caller's referrals; filters and order.
-    let (s, b) = get(&t, &aff, "/api/affiliates/customers?limit=10&offset=0&orderBy=name|ASC").await;
+    let (s, b) =
+        get(&t, &aff, "/api/affiliates/customers?limit=10&offset=0&orderBy=name|ASC").await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!((names(&b), b["pages"].as_u64()), (vec!["Ann".to_owned(), "John".to_owned()], Some(1)));
+    assert_eq!(
+        (names(&b), b["pages"].as_u64()),
+        (vec!["Ann".to_owned(), "John".to_owned()], Some(1))
+    );
     let (_, b) = get(&t, &aff, "/api/affiliates/customers?orderBy=name|DESC").await;
     assert_eq!(names(&b), ["John", "Ann"]);
     let (_, b) = get(&t, &aff, "/api/affiliates/customers?externalId=crm-1").await;
@@ -108,13 +152,23 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     assert_eq!(names(&b), ["John"]);
     let (_, b) = get(&t, &aff, "/api/affiliates/customers?sources=GG").await;
     assert_eq!(names(&b), ["Ann"]);
-    let (_, b) = get(&t, &aff, "/api/affiliates/customers?updatedSince=2000-01-01&updatedTo=2999-12-31&limit=1").await;
+    let (_, b) = get(
+        &t,
+        &aff,
+        "/api/affiliates/customers?updatedSince=2000-01-01&updatedTo=2999-12-31&limit=1",
+    )
+    .await;
     assert_eq!((b["customers"].as_array().unwrap().len(), b["pages"].as_u64()), (1, Some(2)));
     let (_, b) = get(&t, &aff, "/api/affiliates/customers?updatedTo=2000-01-01").await;
     assert_eq!(names(&b), Vec::<String>::new());
     let (_, b) = get(&t, &other, "/api/affiliates/customers").await;
     assert_eq!(names(&b), ["Zed"]);
-    for (q, f) in [("orderBy=shoe|ASC", "orderBy"), ("orderBy=name|UP", "orderBy"), ("limit=0", "limit"), ("updatedSince=soon", "updatedSince")] {
+    for (q, f) in [
+        ("orderBy=shoe|ASC", "orderBy"),
+        ("orderBy=name|UP", "orderBy"),
+        ("limit=0", "limit"),
+        ("updatedSince=soon", "updatedSince"),
+    ] {
         let (s, b) = get(&t, &aff, &format!("/api/affiliates/customers?{q}")).await;
         assert_eq!((s, field(&b)), (422, f.to_owned()), "{q}");
     }
@@ -122,20 +176,39 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     // Show and update: own referral only; another's is a 404 like an unknown id.
     let (s, b) = get(&t, &aff, &format!("/api/affiliates/customers/{john}")).await;
     assert_eq!(s, 200);
-    assert_eq!((b["customer"]["externalId"].as_str(), b["customer"]["kycStatus"].as_str()), (Some("crm-1"), Some("NONE")));
+    assert_eq!(
+        (b["customer"]["externalId"].as_str(), b["customer"]["kycStatus"].as_str()),
+        (Some("crm-1"), Some("NONE"))
+    );
     let (s, nf) = get(&t, &aff, &format!("/api/affiliates/customers/{zed}")).await;
     assert_eq!(s, 404);
-    let (_, unknown) = get(&t, &aff, "/api/affiliates/customers/00000000-0000-7000-8000-000000000000").await;
+    let (_, unknown) =
+        get(&t, &aff, "/api/affiliates/customers/00000000-0000-7000-8000-000000000000").await;
     assert_eq!(nf, unknown);
-    let r = t.server.put(&format!("/api/affiliates/customers/{john}")).authorization_bearer(&aff)
-        .json(&json!({"source": "TikTok", "notes": "VIP lead"})).await;
+    let r = t
+        .server
+        .put(&format!("/api/affiliates/customers/{john}"))
+        .authorization_bearer(&aff)
+        .json(&json!({"source": "TikTok", "notes": "VIP lead"}))
+        .await;
     r.assert_status_ok();
     let b: Value = r.json();
-    assert_eq!((b["customer"]["source"].as_str(), b["customer"]["notes"].as_str()), (Some("TikTok"), Some("VIP lead")));
-    let r = t.server.put(&format!("/api/affiliates/customers/{zed}")).authorization_bearer(&aff)
-        .json(&json!({"notes": "mine now"})).await;
+    assert_eq!(
+        (b["customer"]["source"].as_str(), b["customer"]["notes"].as_str()),
+        (Some("TikTok"), Some("VIP lead"))
+    );
+    let r = t
+        .server
+        .put(&format!("/api/affiliates/customers/{zed}"))
+        .authorization_bearer(&aff)
+        .json(&json!({"notes": "mine now"}))
+        .await;
     assert_eq!(r.status_code().as_u16(), 404);
-    let r = t.server.get(&format!("/api/affiliates/customers/{john}")).authorization_bearer(&other).await;
+    let r = t
+        .server
+        .get(&format!("/api/affiliates/customers/{john}"))
+        .authorization_bearer(&other)
+        .await;
     assert_eq!(r.status_code().as_u16(), 404);
 
     // Count and export.
@@ -159,9 +232,14 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     assert_eq!(r.status_code().as_u16(), 403);
 
     // Every write is audited.
-    let r = t.server.get("/api/activities").add_query_param("limit", 100).add_query_param("offset", 0)
+    let r = t
+        .server
+        .get("/api/activities")
+        .add_query_param("limit", 100)
+        .add_query_param("offset", 0)
         .add_query_param("filter", json!({"type": "customer.affiliate_create"}).to_string())
-        .authorization_bearer(&admin).await;
+        .authorization_bearer(&admin)
+        .await;
     assert_eq!(r.json::<Value>()["activities"].as_array().unwrap().len(), 3);
     let _ = ann;
 }
@@ -171,8 +249,13 @@ async fn export_streams_many_rows_with_quoting_intact() {
     let t = TestApp::spawn().await;
     let (aff, _) = affiliate(&t).await;
     for i in 0..520 {
-        let (s, b) = create(&t, &aff, json!({"firstname": format!("N{i}"), "lastname": "O'Brien, \"Jr\"",
-            "email": format!("n{i}@bulk.test"), "password": "Passw0rd500"})).await;
+        let (s, b) = create(
+            &t,
+            &aff,
+            json!({"firstname": format!("N{i}"), "lastname": "O'Brien, \"Jr\"",
+            "email": format!("n{i}@bulk.test"), "password": "Passw0rd500"}),
+        )
+        .await;
         assert_eq!(s, 201, "{b}");
     }
     let r = t.server.get("/api/affiliates/customers/export").authorization_bearer(&aff).await;
@@ -216,13 +299,27 @@ async fn affiliate_wallet_shows_balance_and_transactions_from_the_ledger() {
     .unwrap()
     .id;
     for amount in [25, 15] {
-        let (s, b) = crate::wallets::manual(&t, &admin, w, json!({"type": "DEPOSIT", "currency": "USD", "amount": amount})).await;
+        let (s, b) = crate::wallets::manual(
+            &t,
+            &admin,
+            w,
+            json!({"type": "DEPOSIT", "currency": "USD", "amount": amount}),
+        )
+        .await;
         assert_eq!(s, 200, "{b}");
     }
     let (s, b) = get(&t, &aff, "/api/affiliates/wallet").await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!((b["wallet"]["id"].as_i64(), b["wallet"]["balance"].as_str()), (Some(w), Some("40")));
-    let amounts: Vec<&str> = b["transactions"].as_array().unwrap().iter().map(|x| x["amount"].as_str().unwrap()).collect();
+    assert_eq!(
+        (b["wallet"]["id"].as_i64(), b["wallet"]["balance"].as_str()),
+        (Some(w), Some("40"))
+    );
+    let amounts: Vec<&str> = b["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["amount"].as_str().unwrap())
+        .collect();
     assert_eq!(amounts, ["15", "25"], "newest first");
     let (s, _) = get(&t, &admin, "/api/affiliates/wallet").await;
     assert_eq!(s, 403);

@@ -47,12 +47,21 @@ async fn staff(t: &TestApp, role: Role) -> (String, String, i64) {
 }
 
 async fn list(t: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let r = t.server.get(&format!("/api/customers?limit=200&{query}")).authorization_bearer(token).await;
+    let r = t
+        .server
+        .get(&format!("/api/customers?limit=200&{query}"))
+        .authorization_bearer(token)
+        .await;
     (r.status_code().as_u16(), r.json())
 }
 
 fn ids(body: &Value) -> Vec<String> {
-    body["customers"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect()
+    body["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Default order: newest registration first, then id.
@@ -70,8 +79,12 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
     let (_, aff_uuid, aff_id) = staff(&t, Role::Affiliate).await;
     let g_usd = group(&t, &admin, "Gold", "USD").await;
     let g_eur = group(&t, &admin, "Silver", "EUR").await;
-    let r = t.server.post("/api/sales-statuses").authorization_bearer(&admin)
-        .json(&json!({"status": "Hot"})).await;
+    let r = t
+        .server
+        .post("/api/sales-statuses")
+        .authorization_bearer(&admin)
+        .json(&json!({"status": "Hot"}))
+        .await;
     let hot = r.json::<Value>()["id"].as_i64().unwrap();
     let conn = t.app.db().conn();
     let now = t.app.clock().now();
@@ -98,8 +111,16 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
             status: if i % 7 == 3 { "disabled" } else { "active" },
             leader: i % 6 == 1,
             created: t0 + Duration::days(i as i64 * 3) + Duration::minutes(i as i64),
-            login: if i % 5 == 0 { None } else { Some(now - Duration::days(((i * 11) % 70) as i64)) },
-            group: match i % 3 { 0 => Some(g_usd), 1 => Some(g_eur), _ => None },
+            login: if i % 5 == 0 {
+                None
+            } else {
+                Some(now - Duration::days(((i * 11) % 70) as i64))
+            },
+            group: match i % 3 {
+                0 => Some(g_usd),
+                1 => Some(g_eur),
+                _ => None,
+            },
             conv: if i % 4 == 1 { Some(conv_id) } else { None },
             ret: if i % 4 == 2 { Some(ret_id) } else { None },
             sales_status: if i % 5 == 2 { Some(hot) } else { None },
@@ -137,16 +158,30 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
         if c.deposits > 0 {
             let w = wallet(&t, &admin, &c.uuid, g_usd).await;
             for _ in 0..c.deposits {
-                let (s, b) = manual(&t, &admin, w, json!({"type": "DEPOSIT", "currency": "USD", "amount": 10})).await;
+                let (s, b) = manual(
+                    &t,
+                    &admin,
+                    w,
+                    json!({"type": "DEPOSIT", "currency": "USD", "amount": 10}),
+                )
+                .await;
                 assert_eq!(s, 200, "{b}");
             }
             // A withdrawal is not a deposit.
-            let (s, b) = manual(&t, &admin, w, json!({"type": "WITHDRAWAL", "currency": "USD", "amount": 1})).await;
+            let (s, b) = manual(
+                &t,
+                &admin,
+                w,
+                json!({"type": "WITHDRAWAL", "currency": "USD", "amount": 1}),
+            )
+            .await;
             assert_eq!(s, 200, "{b}");
         }
         all.push(c);
     }
-    let fmt = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B");
+    let fmt = |d: DateTime<Utc>| {
+        d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).replace('+', "%2B")
+    };
     let since = now - Duration::days(30);
     let reg_from = t0 + Duration::days(20);
     let reg_to = t0 + Duration::days(50);
@@ -159,13 +194,22 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
         ("country=hr".into(), Box::new(|c| c.country == Some("HR"))),
         ("sources=FB,GG".into(), Box::new(|c| c.source.is_some())),
         ("sources[]=GG".into(), Box::new(|c| c.source == Some("GG"))),
-        ("selectedKycStatuses=APPROVED&selectedKycStatuses=PENDING".into(), Box::new(|c| c.kyc == "approved" || c.kyc == "pending")),
+        (
+            "selectedKycStatuses=APPROVED&selectedKycStatuses=PENDING".into(),
+            Box::new(|c| c.kyc == "approved" || c.kyc == "pending"),
+        ),
         ("selectedStatuses=DISABLED".into(), Box::new(|c| c.status == "disabled")),
         ("roles=leader".into(), Box::new(|c| c.leader)),
         ("roles=customer,leader".into(), Box::new(|_| true)),
         ("roles=admin".into(), Box::new(|_| false)),
-        (format!("registrationStart={}&registrationEnd={}", fmt(reg_from), fmt(reg_to)), Box::new(move |c| c.created >= reg_from && c.created <= reg_to)),
-        (format!("lastActivityStart={}&lastActivityEnd={}", fmt(act_from), fmt(act_to)), Box::new(move |c| c.login.is_some_and(|l| l >= act_from && l <= act_to))),
+        (
+            format!("registrationStart={}&registrationEnd={}", fmt(reg_from), fmt(reg_to)),
+            Box::new(move |c| c.created >= reg_from && c.created <= reg_to),
+        ),
+        (
+            format!("lastActivityStart={}&lastActivityEnd={}", fmt(act_from), fmt(act_to)),
+            Box::new(move |c| c.login.is_some_and(|l| l >= act_from && l <= act_to)),
+        ),
         ("activity=active".into(), Box::new(move |c| c.login.is_some_and(|l| l >= since))),
         ("activity=inactive".into(), Box::new(move |c| c.login.is_none_or(|l| l < since))),
         ("depositCount=0".into(), Box::new(|c| c.deposits == 0)),
@@ -187,9 +231,12 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
         ("positions=open".into(), Box::new(|_| false)),
         ("positions=any".into(), Box::new(|_| true)),
         (format!("updatedSince={}", fmt(now + Duration::days(1))), Box::new(|_| false)),
-        ("country=DE&depositCount=1%2B&activity=active".into(), Box::new(move |c| {
-            c.country == Some("DE") && c.deposits >= 1 && c.login.is_some_and(|l| l >= since)
-        })),
+        (
+            "country=DE&depositCount=1%2B&activity=active".into(),
+            Box::new(move |c| {
+                c.country == Some("DE") && c.deposits >= 1 && c.login.is_some_and(|l| l >= since)
+            }),
+        ),
     ];
     for (q, pred) in &cases {
         let expected = by_created_desc(all.iter().filter(|c| pred(c)).collect());
@@ -227,7 +274,8 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
     let (_, body) = list(&t, &admin, "sortBy=country").await;
     assert_eq!(ids(&body), sorted(&|c| c.country.unwrap_or("").to_owned(), true));
     let (_, body) = list(&t, &admin, "sortBy=lastActive|DESC").await;
-    let key = |c: &C| c.login.map(|l| format!("1{}", l.timestamp_micros())).unwrap_or_else(|| "0".into());
+    let key =
+        |c: &C| c.login.map(|l| format!("1{}", l.timestamp_micros())).unwrap_or_else(|| "0".into());
     assert_eq!(ids(&body), sorted(&key, true));
 
     // Paging is a window of the same order; limit has a maximum.
@@ -263,8 +311,12 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
     // "Get customer IDs" takes the same filters.
     let r = t.server.get("/api/customers/ids?country=DE").authorization_bearer(&admin).await;
     r.assert_status_ok();
-    let got: Vec<String> = r.json::<Value>()["customersIds"].as_array().unwrap()
-        .iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    let got: Vec<String> = r.json::<Value>()["customersIds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
     let mut de: Vec<&C> = all.iter().filter(|c| c.country == Some("DE")).collect();
     de.sort_by_key(|c| c.id);
     assert_eq!(got, de.iter().map(|c| c.uuid.clone()).collect::<Vec<_>>());

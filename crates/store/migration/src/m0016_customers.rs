@@ -93,7 +93,10 @@ impl MigrationTrait for Migration {
             .await?;
         for cols in USER_INDEXES {
             m.drop_index(
-                Index::drop().name(format!("ix_users_{}", cols.join("_"))).table("users").to_owned(),
+                Index::drop()
+                    .name(format!("ix_users_{}", cols.join("_")))
+                    .table("users")
+                    .to_owned(),
             )
             .await?;
         }

@@ -134,7 +134,10 @@ pub async fn list_customers(
 ) -> ApiResult<axum::Json<CustomersResponse>> {
     let params = list_params(q.as_deref())?;
     let (rows, count) = list::list(&app, &p, &params).await?;
-    Ok(axum::Json(CustomersResponse { customers: rows.into_iter().map(Into::into).collect(), count }))
+    Ok(axum::Json(CustomersResponse {
+        customers: rows.into_iter().map(Into::into).collect(),
+        count,
+    }))
 }
 
 /// "Get customer IDs".
@@ -225,7 +228,9 @@ pub async fn create_customer(
 }
 
 /// `Some(value)` for a present field, even `null` (`Some(None)`).
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 

@@ -330,8 +330,21 @@ pub async fn affiliate_count_customers(
 
 /// Columns of the export, in order.
 pub const CSV_HEADER: [&str; 16] = [
-    "id", "accountId", "externalId", "firstname", "lastname", "email", "mobilenumber",
-    "country", "source", "notes", "status", "kycStatus", "hasFTD", "depositCount", "createdAt",
+    "id",
+    "accountId",
+    "externalId",
+    "firstname",
+    "lastname",
+    "email",
+    "mobilenumber",
+    "country",
+    "source",
+    "notes",
+    "status",
+    "kycStatus",
+    "hasFTD",
+    "depositCount",
+    "createdAt",
     "updatedAt",
 ];
 
@@ -388,26 +401,32 @@ pub async fn affiliate_export_customers(
     let after = first.last().and_then(|r| r.account_id.parse::<i64>().ok());
     let more = first.len() as u64 == EXPORT_PAGE;
     let state = (app, p, if more { after } else { None });
-    let rest = futures_util::stream::unfold(state, |(app, p, after): (App, Principal, Option<i64>)| async move {
-        let after = after?;
-        match affiliate::export_page(&app, &p, after, EXPORT_PAGE).await {
-            Ok(rows) if rows.is_empty() => None,
-            Ok(rows) => {
-                let next = if rows.len() as u64 == EXPORT_PAGE {
-                    rows.last().and_then(|r| r.account_id.parse::<i64>().ok())
-                } else {
-                    None
-                };
-                let chunk = csv_rows(&rows, false).map_err(std::io::Error::other);
-                Some((chunk.map(bytes::Bytes::from), (app, p, next)))
+    let rest = futures_util::stream::unfold(
+        state,
+        |(app, p, after): (App, Principal, Option<i64>)| async move {
+            let after = after?;
+            match affiliate::export_page(&app, &p, after, EXPORT_PAGE).await {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let next = if rows.len() as u64 == EXPORT_PAGE {
+                        rows.last().and_then(|r| r.account_id.parse::<i64>().ok())
+                    } else {
+                        None
+                    };
+                    let chunk = csv_rows(&rows, false).map_err(std::io::Error::other);
+                    Some((chunk.map(bytes::Bytes::from), (app, p, next)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "customer export failed mid-stream");
+                    Some((Err(std::io::Error::other("export failed")), (app, p, None)))
+                }
             }
-            Err(e) => {
-                tracing::error!(error = %e, "customer export failed mid-stream");
-                Some((Err(std::io::Error::other("export failed")), (app, p, None)))
-            }
-        }
-    });
-    let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(head)) });
+        },
+    );
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, std::io::Error>(bytes::Bytes::from(head)) },
+        );
     let body = Body::from_stream(futures_util::StreamExt::chain(head, rest));
     Response::builder()
         .status(StatusCode::OK)

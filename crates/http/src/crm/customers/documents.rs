@@ -139,7 +139,8 @@ pub async fn upload_customer_document(
         }
     }
     let (name, bytes) = file.ok_or_else(|| Error::field("file", "is required"))?;
-    let (docs, customer) = documents::upload(&app, &p, &id, name.as_deref(), bytes.to_vec()).await?;
+    let (docs, customer) =
+        documents::upload(&app, &p, &id, name.as_deref(), bytes.to_vec()).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(UploadResponse {

@@ -18,7 +18,12 @@ pub struct KycResponse {
     pub customer: CustomerDto,
 }
 
-async fn decide(app: &App, p: &brokercrm_app::Principal, id: &str, a: KycAction) -> ApiResult<axum::Json<KycResponse>> {
+async fn decide(
+    app: &App,
+    p: &brokercrm_app::Principal,
+    id: &str,
+    a: KycAction,
+) -> ApiResult<axum::Json<KycResponse>> {
     Ok(axum::Json(KycResponse { customer: kyc::decide(app, p, id, a).await?.into() }))
 }
 
@@ -36,7 +41,11 @@ async fn decide(app: &App, p: &brokercrm_app::Principal, id: &str, a: KycAction)
         (status = 409, description = "Already approved", body = ErrorBody)
     )
 )]
-pub async fn approve_kyc(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<axum::Json<KycResponse>> {
+pub async fn approve_kyc(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<KycResponse>> {
     decide(&app, &p, &id, KycAction::Approve).await
 }
 
@@ -54,7 +63,11 @@ pub async fn approve_kyc(State(app): State<App>, Auth(p): Auth, Path(id): Path<S
         (status = 409, description = "Not approved", body = ErrorBody)
     )
 )]
-pub async fn revoke_kyc(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<axum::Json<KycResponse>> {
+pub async fn revoke_kyc(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<KycResponse>> {
     decide(&app, &p, &id, KycAction::Revoke).await
 }
 
@@ -72,6 +85,10 @@ pub async fn revoke_kyc(State(app): State<App>, Auth(p): Auth, Path(id): Path<St
         (status = 409, description = "Already NONE", body = ErrorBody)
     )
 )]
-pub async fn reset_kyc(State(app): State<App>, Auth(p): Auth, Path(id): Path<String>) -> ApiResult<axum::Json<KycResponse>> {
+pub async fn reset_kyc(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<KycResponse>> {
     decide(&app, &p, &id, KycAction::Reset).await
 }

@@ -14,7 +14,11 @@ use utoipa_axum::routes;
 /// Both tags' routes.
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
-        .routes(routes!(admin::list_customers, admin::create_customer, admin::bulk_update_customers))
+        .routes(routes!(
+            admin::list_customers,
+            admin::create_customer,
+            admin::bulk_update_customers
+        ))
         .routes(routes!(admin::get_customer_ids))
         .routes(routes!(admin::get_customer, admin::update_customer))
         .routes(routes!(admin::send_customer_email))

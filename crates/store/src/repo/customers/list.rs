@@ -78,16 +78,18 @@ pub struct CustomerFilter {
 }
 
 fn col(c: U) -> SimpleExpr {
-    Expr::col((users::Entity, c)).into()
+    Expr::col((users::Entity, c))
 }
 
 fn in_profiles(cond: SimpleExpr) -> SimpleExpr {
-    let sub = Query::select().column(cp::Column::CustomerId).from(cp::Entity).and_where(cond).to_owned();
+    let sub =
+        Query::select().column(cp::Column::CustomerId).from(cp::Entity).and_where(cond).to_owned();
     col(U::Id).in_subquery(sub)
 }
 
 fn in_assignments(cond: SimpleExpr) -> SimpleExpr {
-    let sub = Query::select().column(ca::Column::CustomerId).from(ca::Entity).and_where(cond).to_owned();
+    let sub =
+        Query::select().column(ca::Column::CustomerId).from(ca::Entity).and_where(cond).to_owned();
     col(U::Id).in_subquery(sub)
 }
 
@@ -109,7 +111,10 @@ pub fn referred_by(id: i64) -> SimpleExpr {
 fn deposit_count(r: CountRange) -> Option<SimpleExpr> {
     let having = |lo: u64, hi: Option<u64>| {
         let mut q = moves("DEPOSIT", true)
-            .group_by_col((crate::entities::wallets::Entity, crate::entities::wallets::Column::UserId))
+            .group_by_col((
+                crate::entities::wallets::Entity,
+                crate::entities::wallets::Column::UserId,
+            ))
             .to_owned();
         q.and_having(Expr::cust("COUNT(*)").gte(lo as i64));
         if let Some(h) = hi {
@@ -126,7 +131,8 @@ fn deposit_count(r: CountRange) -> Option<SimpleExpr> {
 }
 
 fn like_any(search: &str) -> Condition {
-    let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped =
+        search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     let mut any = Condition::any();
     for c in [U::Email, U::Firstname, U::Lastname, U::Mobilenumber] {
         let pattern = LikeExpr::new(format!("%{escaped}%")).escape('\\');
@@ -223,7 +229,7 @@ pub fn filtered(f: &CustomerFilter) -> Select<User> {
 }
 
 fn blank_if_null(c: U) -> SimpleExpr {
-    Func::coalesce([col(c), Expr::val("").into()]).into()
+    Func::coalesce([col(c), Expr::val("")]).into()
 }
 
 /// Orders `q` by `sort` (descending when `desc`), then by id.
@@ -240,7 +246,10 @@ pub fn ordered(q: Select<User>, sort: SortKey, desc: bool) -> Select<User> {
         SortKey::Country => q.order_by(blank_if_null(U::Country), dir.clone()),
         // Never-active customers sort as the oldest, the same on both backends.
         SortKey::LastActive => q
-            .order_by(Expr::cust("CASE WHEN users.last_login_at IS NULL THEN 0 ELSE 1 END"), dir.clone())
+            .order_by(
+                Expr::cust("CASE WHEN users.last_login_at IS NULL THEN 0 ELSE 1 END"),
+                dir.clone(),
+            )
             .order_by(U::LastLoginAt, dir.clone()),
         SortKey::Id => q,
     };

@@ -120,7 +120,8 @@ pub async fn last_contacts<C: ConnectionTrait>(
     use sea_orm::QuerySelect;
     let newest = |comment: bool| {
         let q = Communication::find().filter(K::CustomerId.eq(customer_id));
-        let q = if comment { q.filter(K::Kind.eq("comment")) } else { q.filter(K::Kind.ne("comment")) };
+        let q =
+            if comment { q.filter(K::Kind.eq("comment")) } else { q.filter(K::Kind.ne("comment")) };
         q.order_by_desc(K::OccurredAt).limit(1)
     };
     let c = newest(true).one(conn).await.db()?.map(|r| r.occurred_at);

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use brokercrm_core::{Error, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 
 use crate::entities::ledger_accounts as la;
 use crate::entities::ledger_transfers as lt;
@@ -33,10 +33,7 @@ pub fn moves(code: &str, credit: bool) -> SelectStatement {
     Query::select()
         .column((w::Entity, w::Column::UserId))
         .from(lt::Entity)
-        .inner_join(
-            la::Entity,
-            Expr::col((la::Entity, la::Column::Id)).equals((lt::Entity, side)),
-        )
+        .inner_join(la::Entity, Expr::col((la::Entity, la::Column::Id)).equals((lt::Entity, side)))
         .inner_join(
             w::Entity,
             Expr::col((w::Entity, w::Column::Id)).equals((la::Entity, la::Column::WalletId)),

@@ -43,7 +43,7 @@ fn names(b: &Value) -> Vec<String> {
 async fn affiliates_create_list_show_update_count_and_export_only_their_referrals() {
     let t = TestApp::spawn().await;
     let (aff, aff_uuid) = affiliate(&t).await;
-    let (other, _) = affiliate(&t).await;
+    let (other, other_uuid) = affiliate(&t).await;
     let admin = t.admin_token().await;
 
     // Create without a password: one is generated and returned once; a deposit link logs in.
@@ -163,6 +163,49 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     assert_eq!(names(&b), Vec::<String>::new());
     let (_, b) = get(&t, &other, "/api/affiliates/customers").await;
     assert_eq!(names(&b), ["Zed"]);
+    // The same through the other affiliate's API key.
+    let r = t
+        .server
+        .post("/api/api-keys")
+        .authorization_bearer(&admin)
+        .json(&json!({"name": "Feed", "role": "affiliate", "ownerId": other_uuid}))
+        .await;
+    let key = r.json::<Value>()["key"].as_str().unwrap().to_owned();
+    let (s, b) = get(&t, &key, "/api/affiliates/customers").await;
+    assert_eq!((s, names(&b)), (200, vec!["Zed".to_owned()]));
+    // A customer that came from one of the affiliate's leads is its referral too.
+    let conn = t.app.db().conn();
+    t.create_user(Role::Customer, "lead@aff.test", "Passw0rd!x").await;
+    let lead_customer = users::find_by_email(conn, "lead@aff.test").await.unwrap().unwrap();
+    let mut ch = users::changes(lead_customer.clone());
+    ch.firstname = sea_orm::Set(Some("Lena".into()));
+    users::save(conn, ch).await.unwrap();
+    let other_id = users::find_by_uuid(conn, &other_uuid).await.unwrap().unwrap().id;
+    use brokercrm_store::repo::leads::crm_leads;
+    let crm = crm_leads::insert_for_lead(
+        conn,
+        crm_leads::NewCrmLead {
+            uuid: uuid::Uuid::now_v7().to_string(),
+            lead_id: None,
+            affiliate_id: Some(other_id),
+            email: Some("lead@aff.test".into()),
+            phone: None,
+            first_name: None,
+            last_name: None,
+            country: None,
+            language: None,
+            ip: None,
+            source: None,
+            is_test: false,
+        },
+    )
+    .await
+    .unwrap();
+    crm_leads::set_customer(conn, crm.id, lead_customer.id).await.unwrap();
+    let (_, b) = get(&t, &other, "/api/affiliates/customers?orderBy=name|ASC").await;
+    assert_eq!(names(&b), ["Lena", "Zed"]);
+    let (s, _) = get(&t, &aff, &format!("/api/affiliates/customers/{}", lead_customer.uuid)).await;
+    assert_eq!(s, 404);
     for (q, f) in [
         ("orderBy=shoe|ASC", "orderBy"),
         ("orderBy=name|UP", "orderBy"),

@@ -284,6 +284,17 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
         .authorization_bearer(&admin)
         .await;
     assert_eq!(r.json::<Value>()["activities"].as_array().unwrap().len(), 3);
+    let r = t
+        .server
+        .get("/api/activities")
+        .add_query_param("limit", 100)
+        .add_query_param("offset", 0)
+        .add_query_param("filter", json!({"type": "customer.affiliate_update"}).to_string())
+        .authorization_bearer(&admin)
+        .await;
+    let updates = r.json::<Value>()["activities"].as_array().unwrap().clone();
+    assert_eq!(updates.len(), 1, "the refused update of another's referral is not logged");
+    assert!(updates[0]["details"].as_str().unwrap().contains("johndoe@aff.test"));
     let _ = ann;
 }
 

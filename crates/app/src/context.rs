@@ -47,6 +47,8 @@ pub struct Services {
     pub adapters: AdapterEnv,
     /// The payment providers this deployment offers.
     pub payments: PaymentRegistry,
+    /// Scans uploaded customer documents (no-op by default).
+    pub scanner: Arc<dyn crate::customers::documents::VirusScanner>,
 }
 
 impl Services {
@@ -71,6 +73,7 @@ impl Services {
             gate: None,
             adapters: AdapterEnv::new(cfg.allow_private_outbound)?,
             payments: PaymentRegistry::builtin(),
+            scanner: Arc::new(crate::customers::documents::NoScan),
         })
     }
 }

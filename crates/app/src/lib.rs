@@ -16,6 +16,7 @@ pub mod context;
 pub mod countries;
 pub mod crm;
 pub mod crypto;
+pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod demo_distribution;

@@ -69,6 +69,7 @@ impl Role {
                 ReadPaymentProviders,
                 ReadTransactions,
                 ReadReports,
+                ManageCustomers,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -86,11 +87,12 @@ impl Role {
                 ReadTransactions,
                 ManageTransactions,
                 ReadReports,
+                ReviewKyc,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
             }
-            Role::Affiliate => &[ReadOwnEarnings],
+            Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
             Role::Customer => &[],
         }
     }
@@ -167,6 +169,13 @@ pub enum Permission {
     ManageTransactions,
     /// Read and export the financial reports (profit/loss, balance, coins).
     ReadReports,
+    /// Create customers, change their details, groups, assignment and risk status (the
+    /// customer must still be in the caller's scope).
+    ManageCustomers,
+    /// Approve, revoke and reset a customer's KYC.
+    ReviewKyc,
+    /// An affiliate's own referrals: create, list, update, export (`/api/affiliates/...`).
+    ManageReferrals,
 }
 
 impl Permission {
@@ -199,6 +208,9 @@ impl Permission {
         Permission::ReadTransactions,
         Permission::ManageTransactions,
         Permission::ReadReports,
+        Permission::ManageCustomers,
+        Permission::ReviewKyc,
+        Permission::ManageReferrals,
     ];
 }
 

@@ -7,6 +7,7 @@ pub mod calls;
 pub mod coins;
 pub mod countries;
 pub mod crm;
+pub mod customers;
 pub mod error;
 pub mod fx;
 pub mod ids;

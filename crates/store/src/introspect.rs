@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use brokercrm_core::Result;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 
 use crate::db::{Backend, Db};
 use crate::error::DbResultExt;
@@ -26,8 +26,8 @@ pub struct IndexInfo {
 /// Table name → (sorted columns, sorted named indexes).
 pub type SchemaInfo = BTreeMap<String, (Vec<ColumnInfo>, Vec<IndexInfo>)>;
 
-async fn rows(db: &Db, sql: &str) -> Result<Vec<sea_orm::QueryResult>> {
-    db.conn().query_all_raw(Statement::from_string(db.db_backend(), sql.to_owned())).await.db()
+async fn rows<C: ConnectionTrait>(db: &C, sql: &str) -> Result<Vec<sea_orm::QueryResult>> {
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql.to_owned())).await.db()
 }
 
 /// Describes every application table (migration bookkeeping excluded). Primary-key and
@@ -36,6 +36,11 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo> {
     let mut out = SchemaInfo::new();
     match db.backend() {
         Backend::Sqlite => {
+            // One connection throughout: SQLite's PRAGMAs answer from that connection's cached
+            // schema, and a pooled connection that missed a migration can answer from a stale
+            // one (an index listed by one connection had no columns on another).
+            let conn = db.conn().begin().await.db()?;
+            let db = &conn;
             let tables = rows(db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name <> 'seaql_migrations'").await?;
             for t in tables {
                 let table: String = t.try_get("", "name").db()?;
@@ -68,6 +73,7 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo> {
             }
         }
         Backend::Postgres => {
+            let db = db.conn();
             let tables = rows(db, "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name <> 'seaql_migrations'").await?;
             for t in tables {
                 let table: String = t.try_get("", "name").db()?;

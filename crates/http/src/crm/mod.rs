@@ -15,6 +15,7 @@ pub mod communications;
 pub mod conversions;
 pub mod countries;
 mod crm_paging;
+pub mod customers;
 pub mod dashboard;
 pub mod exchange_rates;
 pub mod forgot_password;
@@ -68,4 +69,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(statements::routes())
         .merge(calls::routes())
         .merge(dashboard::routes())
+        .merge(customers::routes())
 }

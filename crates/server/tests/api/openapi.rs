@@ -49,6 +49,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Statements",
     "Calls",
     "Dashboard",
+    "Customers - Admin APIs",
+    "Customers - Affiliate APIs",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod coins;
 pub mod countries;
 pub mod crm;
+pub mod customers;
 pub mod dashboard;
 pub mod distribution;
 pub mod fx;

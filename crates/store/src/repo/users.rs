@@ -107,3 +107,26 @@ pub async fn save<C: ConnectionTrait>(conn: &C, mut ch: UserChanges) -> Result<U
     ch.updated_at = Set(now());
     ch.update(conn).await.db()
 }
+
+/// Sets a user's KYC status from `from` to `to` in one conditional update; `None` when the
+/// status was no longer `from`.
+pub async fn set_kyc_status<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    from: &str,
+    to: &str,
+) -> Result<Option<UserRow>> {
+    use sea_orm::sea_query::Expr;
+    let r = User::update_many()
+        .col_expr(users::Column::KycStatus, Expr::value(to))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(id))
+        .filter(users::Column::KycStatus.eq(from))
+        .exec(conn)
+        .await
+        .db()?;
+    if r.rows_affected == 0 {
+        return Ok(None);
+    }
+    find_by_id(conn, id).await
+}

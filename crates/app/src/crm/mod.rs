@@ -6,6 +6,7 @@
 pub mod assignments;
 pub mod bookmarks;
 pub mod comments;
+pub mod leads;
 pub mod communications;
 pub mod sales_desks;
 pub mod sales_statuses;

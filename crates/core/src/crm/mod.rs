@@ -3,6 +3,7 @@
 
 pub mod colour;
 pub mod scope;
+pub mod leads;
 
 pub use colour::Colour;
 pub use scope::{Assignment, CustomerScope};

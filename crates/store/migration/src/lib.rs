@@ -14,6 +14,7 @@ mod m0009_sales_crm;
 mod m0010_country_block_unique;
 mod m0011_payment_providers;
 mod m0012_crm_leads_customer;
+mod m0015_crm_leads_sales;
 mod util;
 
 /// Applies every migration in order.
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_country_block_unique::Migration),
             Box::new(m0011_payment_providers::Migration),
             Box::new(m0012_crm_leads_customer::Migration),
+            Box::new(m0015_crm_leads_sales::Migration),
         ]
     }
 }

@@ -42,3 +42,4 @@ pub mod trading_groups;
 pub mod user_tokens;
 pub mod users;
 pub mod wallets;
+pub mod crm_lead_imports;

@@ -4,6 +4,8 @@
 pub mod assignments;
 pub mod bookmarks;
 pub mod comments;
+pub mod lead_imports;
+pub mod leads;
 pub mod communications;
 pub mod sales_desks;
 pub mod sales_statuses;

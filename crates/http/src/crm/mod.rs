@@ -16,6 +16,7 @@ pub mod exchange_rates;
 pub mod forgot_password;
 pub mod groups;
 pub mod health;
+pub mod leads;
 pub mod lead_distribution;
 pub mod oauth_clients;
 pub mod payment_providers;
@@ -50,4 +51,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(settings::routes())
         .merge(users::routes())
         .merge(wallets::routes())
+        .merge(leads::routes())
 }

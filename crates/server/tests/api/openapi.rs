@@ -40,6 +40,7 @@ const REQUIRED_TAGS: &[&str] = &[
     "Communications",
     "Bookmarks",
     "Payment Providers",
+    "Leads",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -39,3 +39,5 @@ mod settings;
 mod users;
 mod wallets;
 mod wallets_client;
+mod crm_leads;
+mod crm_leads_import;

@@ -499,8 +499,9 @@ async fn assign_and_bulk_edit_stay_in_scope() {
     assert_eq!(audit_count(&t, &w.admin.token, "lead.assign").await, 2);
 
     // Bulk edit as the desk A manager: only desk A leads from google get the status.
-    let before: Vec<crm_leads::Model> =
+    let mut before: Vec<crm_leads::Model> =
         crm_leads::Entity::find().all(t.app.db().conn()).await.unwrap();
+    before.sort_by_key(|r| r.id);
     let s2 = w.statuses[1].0;
     let (s, b) = post(
         &t,
@@ -517,8 +518,9 @@ async fn assign_and_bulk_edit_stay_in_scope() {
         .collect();
     assert!(!want.is_empty());
     assert_eq!(b, json!({"success": true, "updated": want.len()}));
-    let after: Vec<crm_leads::Model> =
+    let mut after: Vec<crm_leads::Model> =
         crm_leads::Entity::find().all(t.app.db().conn()).await.unwrap();
+    after.sort_by_key(|r| r.id);
     for (old, new) in before.iter().zip(&after) {
         if want.contains(&old.id) {
             assert_eq!(new.sales_status_id, Some(s2));

@@ -6,6 +6,7 @@
 
 pub mod create;
 pub mod filters;
+pub mod generate;
 pub mod import;
 pub mod list;
 pub mod notes;

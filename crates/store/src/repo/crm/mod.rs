@@ -4,6 +4,7 @@
 pub mod assignments;
 pub mod bookmarks;
 pub mod comments;
+pub mod lead_gen;
 pub mod lead_imports;
 pub mod leads;
 pub mod communications;

@@ -6,8 +6,8 @@
 pub mod assignments;
 pub mod bookmarks;
 pub mod comments;
-pub mod leads;
 pub mod communications;
+pub mod leads;
 pub mod sales_desks;
 pub mod sales_statuses;
 

@@ -153,7 +153,10 @@ impl LeadOrder {
             _ => return Err(bad()),
         };
         let desc = match dir.trim().to_ascii_uppercase().as_str() {
-            "" => matches!(by, LeadOrderBy::CreatedAt | LeadOrderBy::UpdatedAt | LeadOrderBy::LastContactAt),
+            "" => matches!(
+                by,
+                LeadOrderBy::CreatedAt | LeadOrderBy::UpdatedAt | LeadOrderBy::LastContactAt
+            ),
             "DESC" => true,
             "ASC" => false,
             _ => return Err(bad()),

@@ -2,8 +2,8 @@
 //! Bookmarks): status colours, sales-person roles and which customers a staff member sees.
 
 pub mod colour;
-pub mod scope;
 pub mod leads;
+pub mod scope;
 
 pub use colour::Colour;
 pub use scope::{Assignment, CustomerScope};

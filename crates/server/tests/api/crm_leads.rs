@@ -228,8 +228,12 @@ async fn all_pages(
         let r = req.await;
         assert_eq!(r.status_code().as_u16(), 200, "{filters} {:?}: {}", search, r.text());
         let b: Value = r.json();
-        let page: Vec<String> =
-            b["leads"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+        let page: Vec<String> = b["leads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["id"].as_str().unwrap().to_owned())
+            .collect();
         let count = b["count"].as_u64().unwrap() as usize;
         assert_eq!(b["pages"].as_u64().unwrap() as usize, count.div_ceil(7));
         let done = page.len() < 7;
@@ -399,7 +403,8 @@ async fn get_lead_respects_every_scope_boundary() {
         let (s, b) = get(&t, &who.token, &path(lead)).await;
         assert_eq!(s, want, "{b}");
         if s == 404 {
-            let (_, unknown) = get(&t, &who.token, "/api/leads/00000000-0000-0000-0000-000000000000").await;
+            let (_, unknown) =
+                get(&t, &who.token, "/api/leads/00000000-0000-0000-0000-000000000000").await;
             assert_eq!(b, unknown, "out of scope looks like unknown");
         }
     }
@@ -421,11 +426,8 @@ async fn claim_race_has_exactly_one_winner() {
     let t = TestApp::spawn().await;
     let w = world(&t).await;
     let all = generate(&t, &w, 90).await;
-    let open: Vec<Gen> = all
-        .iter()
-        .filter(|g| g.desk == Some(w.desk_a) && g.person.is_none())
-        .cloned()
-        .collect();
+    let open: Vec<Gen> =
+        all.iter().filter(|g| g.desk == Some(w.desk_a) && g.person.is_none()).cloned().collect();
     assert!(open.len() >= 3);
     for g in &open {
         let path = format!("/api/leads/{}/claim", g.uuid);
@@ -439,18 +441,22 @@ async fn claim_race_has_exactly_one_winner() {
         let winner = if r1.status_code().as_u16() == 200 { (&r1, &w.a1) } else { (&r2, &w.a2) };
         let body: Value = winner.0.json();
         assert_eq!(body["lead"]["salesPersonId"], winner.1.uuid.as_str());
-        let row = crm_leads::Entity::find_by_id(g.id).one(t.app.db().conn()).await.unwrap().unwrap();
+        let row =
+            crm_leads::Entity::find_by_id(g.id).one(t.app.db().conn()).await.unwrap().unwrap();
         assert_eq!(row.sales_person_id, Some(winner.1.id));
         assert_eq!(row.sales_desk_id, Some(w.desk_a));
     }
     // Already claimed → 409; another desk's lead → 404; admins do not claim → 403.
-    let (s, b) = post(&t, &w.a2.token, &format!("/api/leads/{}/claim", open[0].uuid), json!({})).await;
+    let (s, b) =
+        post(&t, &w.a2.token, &format!("/api/leads/{}/claim", open[0].uuid), json!({})).await;
     assert_eq!(s, 409, "{b}");
     assert_error(&b, "conflict");
     let other = all.iter().find(|g| g.desk == Some(w.desk_b) && g.person.is_none()).unwrap();
-    let (s, _) = post(&t, &w.a1.token, &format!("/api/leads/{}/claim", other.uuid), json!({})).await;
+    let (s, _) =
+        post(&t, &w.a1.token, &format!("/api/leads/{}/claim", other.uuid), json!({})).await;
     assert_eq!(s, 404);
-    let (s, _) = post(&t, &w.admin.token, &format!("/api/leads/{}/claim", other.uuid), json!({})).await;
+    let (s, _) =
+        post(&t, &w.admin.token, &format!("/api/leads/{}/claim", other.uuid), json!({})).await;
     assert_eq!(s, 403);
     let claims = audit_count(&t, &w.admin.token, "lead.claim").await;
     assert_eq!(claims, open.len());
@@ -478,19 +484,35 @@ async fn assign_and_bulk_edit_stay_in_scope() {
     let path = format!("/api/leads/{}/sales-person", lead.uuid);
 
     // A manager hands a desk lead to an agent of the desk; not to another desk's agent.
-    let r = t.server.put(&path).authorization_bearer(&w.manager_a.token)
-        .json(&json!({"salesPersonId": w.a2.uuid})).await;
+    let r = t
+        .server
+        .put(&path)
+        .authorization_bearer(&w.manager_a.token)
+        .json(&json!({"salesPersonId": w.a2.uuid}))
+        .await;
     assert_eq!(r.status_code().as_u16(), 200, "{}", r.text());
     assert_eq!(r.json::<Value>()["lead"]["salesPersonId"], w.a2.uuid.as_str());
-    let r = t.server.put(&path).authorization_bearer(&w.manager_a.token)
-        .json(&json!({"salesPersonId": w.b1.uuid})).await;
+    let r = t
+        .server
+        .put(&path)
+        .authorization_bearer(&w.manager_a.token)
+        .json(&json!({"salesPersonId": w.b1.uuid}))
+        .await;
     assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "salesPersonId".into()));
-    let r = t.server.put(&path).authorization_bearer(&w.manager_a.token)
-        .json(&json!({"salesPersonId": w.admin.uuid})).await;
+    let r = t
+        .server
+        .put(&path)
+        .authorization_bearer(&w.manager_a.token)
+        .json(&json!({"salesPersonId": w.admin.uuid}))
+        .await;
     assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "salesPersonId".into()));
     // An admin moves it to desk B's agent: the lead follows to desk B, out of A's scope.
-    let r = t.server.put(&path).authorization_bearer(&w.admin.token)
-        .json(&json!({"salesPersonId": w.b1.uuid})).await;
+    let r = t
+        .server
+        .put(&path)
+        .authorization_bearer(&w.admin.token)
+        .json(&json!({"salesPersonId": w.b1.uuid}))
+        .await;
     assert_eq!(r.status_code().as_u16(), 200, "{}", r.text());
     let row = crm_leads::Entity::find_by_id(lead.id).one(t.app.db().conn()).await.unwrap().unwrap();
     assert_eq!((row.sales_person_id, row.sales_desk_id), (Some(w.b1.id), Some(w.desk_b)));
@@ -529,20 +551,27 @@ async fn assign_and_bulk_edit_stay_in_scope() {
         }
     }
     // Bulk assign by an agent to someone on another desk is refused; nothing to set is 422.
-    let (s, b) = post(&t, &w.a1.token, "/api/leads/bulk-edit",
-        json!({"selectedSalesPerson": w.b1.uuid})).await;
+    let (s, b) =
+        post(&t, &w.a1.token, "/api/leads/bulk-edit", json!({"selectedSalesPerson": w.b1.uuid}))
+            .await;
     assert_eq!((s, field(&b)), (422, "selectedSalesPerson".into()));
     let (s, b) = post(&t, &w.a1.token, "/api/leads/bulk-edit", json!({"country": "CY"})).await;
     assert_eq!((s, field(&b)), (422, "selectedStatus".into()));
-    let (s, b) = post(&t, &w.admin.token, "/api/leads/bulk-edit",
-        json!({"selectedStatus": 999_999})).await;
+    let (s, b) =
+        post(&t, &w.admin.token, "/api/leads/bulk-edit", json!({"selectedStatus": 999_999})).await;
     assert_eq!((s, field(&b)), (422, "selectedStatus".into()));
     // An admin assigns every unassigned CY lead with a search to a2.
     let (s, b) = post(&t, &w.admin.token, "/api/leads/bulk-edit",
         json!({"selectedSalesPerson": w.a2.uuid, "salesPeople": ["none"], "country": "CY", "search": "lead"})).await;
     assert_eq!(s, 200, "{b}");
-    let n = after.iter().filter(|r| r.sales_person_id.is_none() && r.country.as_deref() == Some("CY")
-        && r.email.as_deref().is_some_and(|e| e.starts_with("lead"))).count();
+    let n = after
+        .iter()
+        .filter(|r| {
+            r.sales_person_id.is_none()
+                && r.country.as_deref() == Some("CY")
+                && r.email.as_deref().is_some_and(|e| e.starts_with("lead"))
+        })
+        .count();
     assert_eq!(b["updated"], json!(n));
     assert!(n > 0);
     assert_eq!(audit_count(&t, &w.admin.token, "lead.bulk_edit").await, 2);
@@ -556,7 +585,9 @@ async fn comments_communications_and_email_of_a_lead() {
     let lead = all.iter().find(|g| g.desk == Some(w.desk_a) && g.email.is_some()).unwrap();
     let base = format!("/api/leads/{}", lead.uuid);
 
-    let (s, b) = post(&t, &w.a1.token, &format!("{base}/comments"), json!({"comment": " Call back at 6 "})).await;
+    let (s, b) =
+        post(&t, &w.a1.token, &format!("{base}/comments"), json!({"comment": " Call back at 6 "}))
+            .await;
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["comment"]["comment"], "Call back at 6");
     assert_eq!(b["comment"]["leadId"], lead.uuid.as_str());
@@ -570,10 +601,17 @@ async fn comments_communications_and_email_of_a_lead() {
     let (_, l) = get(&t, &w.a1.token, &base).await;
     assert_eq!(l["lastContactAt"], Value::Null);
 
-    let (s, b) = post(&t, &w.a1.token, &format!("{base}/email"), json!({"subject": "Hello", "body": "Our offer"})).await;
+    let (s, b) = post(
+        &t,
+        &w.a1.token,
+        &format!("{base}/email"),
+        json!({"subject": "Hello", "body": "Our offer"}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert!(b["message"].is_string());
-    let (s, b) = post(&t, &w.a1.token, &format!("{base}/email"), json!({"subject": "", "body": "x"})).await;
+    let (s, b) =
+        post(&t, &w.a1.token, &format!("{base}/email"), json!({"subject": "", "body": "x"})).await;
     assert_eq!((s, field(&b)), (422, "subject".into()));
     assert!(t.run_jobs().await >= 1);
     let sent = t.emails.sent();
@@ -597,14 +635,21 @@ async fn comments_communications_and_email_of_a_lead() {
     }
     let (s, _) = post(&t, &w.b1.token, &format!("{base}/comments"), json!({"comment": "x"})).await;
     assert_eq!(s, 404);
-    let (s, _) = post(&t, &w.b1.token, &format!("{base}/email"), json!({"subject": "x", "body": "y"})).await;
+    let (s, _) =
+        post(&t, &w.b1.token, &format!("{base}/email"), json!({"subject": "x", "body": "y"})).await;
     assert_eq!(s, 404);
     assert_eq!(t.run_jobs().await, 0);
     assert_eq!(audit_count(&t, &w.admin.token, "lead.comment").await, 1);
     assert_eq!(audit_count(&t, &w.admin.token, "lead.email").await, 1);
     // A lead without an e-mail.
     let no_email = all.iter().find(|g| g.email.is_none()).unwrap();
-    let (s, b) = post(&t, &w.admin.token, &format!("/api/leads/{}/email", no_email.uuid), json!({"subject": "x", "body": "y"})).await;
+    let (s, b) = post(
+        &t,
+        &w.admin.token,
+        &format!("/api/leads/{}/email", no_email.uuid),
+        json!({"subject": "x", "body": "y"}),
+    )
+    .await;
     assert_eq!((s, field(&b)), (422, "email".into()));
 }
 
@@ -616,12 +661,19 @@ async fn create_lead_people_sources_and_signup_code() {
         json!({"name": "Jane van Doe", "email": "Jane@Example.com", "mobilenumber": "+357 99 123456", "source": "walk-in"})).await;
     assert_eq!(s, 201, "{b}");
     let l = &b["lead"];
-    assert_eq!((l["name"].as_str(), l["email"].as_str(), l["mobilenumber"].as_str()),
-        (Some("Jane van Doe"), Some("jane@example.com"), Some("+35799123456")));
+    assert_eq!(
+        (l["name"].as_str(), l["email"].as_str(), l["mobilenumber"].as_str()),
+        (Some("Jane van Doe"), Some("jane@example.com"), Some("+35799123456"))
+    );
     assert_eq!(l["salesPersonId"], w.a1.uuid.as_str(), "an agent's lead is theirs");
     assert_eq!(l["canBeCalled"], true);
-    let row = brokercrm_store::repo::crm::leads::find_by_uuid(t.app.db().conn(), l["id"].as_str().unwrap())
-        .await.unwrap().unwrap();
+    let row = brokercrm_store::repo::crm::leads::find_by_uuid(
+        t.app.db().conn(),
+        l["id"].as_str().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(row.sales_desk_id, Some(w.desk_a));
     let (s, b) = post(&t, &w.a1.token, "/api/leads", json!({"email": "jane@example.com"})).await;
     assert_eq!(s, 409, "{b}");
@@ -634,11 +686,13 @@ async fn create_lead_people_sources_and_signup_code() {
     // Sales people: all for admins; own desk for a manager.
     let (s, b) = get(&t, &w.admin.token, "/api/leads/sales-people").await;
     assert_eq!(s, 200);
-    let ids: Vec<&str> = b["salesPeople"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        b["salesPeople"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 4);
     assert!(ids.contains(&w.b1.uuid.as_str()) && !ids.contains(&w.admin.uuid.as_str()));
     let (_, b) = get(&t, &w.manager_a.token, "/api/leads/sales-people").await;
-    let ids: Vec<&str> = b["salesPeople"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        b["salesPeople"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 3);
     assert!(!ids.contains(&w.b1.uuid.as_str()));
     assert!(b["salesPeople"][0]["deskId"].is_string());

@@ -97,7 +97,8 @@ impl MigrationTrait for Migration {
             m.drop_index(Index::drop().name(ix_name(cols)).table("crm_leads").to_owned()).await?;
         }
         m.create_index(index("crm_leads", &["created_at"], false)).await?;
-        for col in ["sales_desk_id", "sales_status_id", "last_contact_at", "name_key", "last_name_key"]
+        for col in
+            ["sales_desk_id", "sales_status_id", "last_contact_at", "name_key", "last_name_key"]
         {
             m.alter_table(Table::alter().table("crm_leads").drop_column(col).to_owned()).await?;
         }

@@ -39,19 +39,53 @@ const COUNTRIES: [(&str, &str, u32); 12] = [
     ("MX", "52", 5),
 ];
 const SOURCES: [&str; 16] = [
-    "google-ads", "facebook", "instagram", "tiktok", "partner-alpha", "partner-beta",
-    "partner-gamma", "seo", "webinar", "referral", "youtube", "taboola", "outbrain",
-    "newsletter", "expo-dubai", "cold-list",
+    "google-ads",
+    "facebook",
+    "instagram",
+    "tiktok",
+    "partner-alpha",
+    "partner-beta",
+    "partner-gamma",
+    "seo",
+    "webinar",
+    "referral",
+    "youtube",
+    "taboola",
+    "outbrain",
+    "newsletter",
+    "expo-dubai",
+    "cold-list",
 ];
 const FIRST: [&str; 24] = [
-    "Anna", "Ben", "Carla", "David", "Elena", "Felix", "Giulia", "Hans", "Ines", "Jonas",
-    "Katrin", "Luca", "Maria", "Nikos", "Olga", "Pablo", "Quentin", "Rosa", "Stefan",
-    "Tanja", "Umar", "Vera", "Wojciech", "Yusuf",
+    "Anna", "Ben", "Carla", "David", "Elena", "Felix", "Giulia", "Hans", "Ines", "Jonas", "Katrin",
+    "Luca", "Maria", "Nikos", "Olga", "Pablo", "Quentin", "Rosa", "Stefan", "Tanja", "Umar",
+    "Vera", "Wojciech", "Yusuf",
 ];
 const LAST: [&str; 24] = [
-    "Schmidt", "Smith", "Rossi", "Garcia", "Martin", "Kowalski", "de Vries", "Georgiou",
-    "Al Mansouri", "Naidoo", "Silva", "Hernandez", "Muller", "Jones", "Bianchi", "Lopez",
-    "Bernard", "Nowak", "Jansen", "Christou", "Khan", "Dlamini", "Santos", "Ramirez",
+    "Schmidt",
+    "Smith",
+    "Rossi",
+    "Garcia",
+    "Martin",
+    "Kowalski",
+    "de Vries",
+    "Georgiou",
+    "Al Mansouri",
+    "Naidoo",
+    "Silva",
+    "Hernandez",
+    "Muller",
+    "Jones",
+    "Bianchi",
+    "Lopez",
+    "Bernard",
+    "Nowak",
+    "Jansen",
+    "Christou",
+    "Khan",
+    "Dlamini",
+    "Santos",
+    "Ramirez",
 ];
 const DOMAINS: [&str; 6] =
     ["gmail.com", "yahoo.com", "outlook.com", "web.de", "hotmail.co.uk", "mail.ru"];
@@ -89,11 +123,7 @@ fn weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) -> u32)
 }
 
 /// Generates the data set; `progress(done, total)` is called after every batch.
-pub async fn generate(
-    app: &App,
-    o: &GenOptions,
-    progress: impl Fn(u64, u64),
-) -> Result<GenReport> {
+pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) -> Result<GenReport> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(o.seed);
     let run = &uuid::Uuid::now_v7().simple().to_string()[20..];

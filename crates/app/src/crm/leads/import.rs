@@ -46,7 +46,8 @@ pub enum Field {
 impl Field {
     /// The field a header names (case, spaces, `_` and `-` ignored), if any.
     pub fn from_header(h: &str) -> Option<Self> {
-        let k: String = h.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+        let k: String =
+            h.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
         Some(match k.as_str() {
             "name" | "fullname" => Self::Name,
             "firstname" | "first" | "givenname" => Self::FirstName,
@@ -148,7 +149,10 @@ fn err(row: u64, field: Option<Field>, code: &str, message: impl Into<String>) -
 
 /// The column → field mapping: explicit `mapping` (header → field wire name) first, then the
 /// known header names.
-fn columns(headers: &csv::StringRecord, mapping: &HashMap<String, String>) -> Result<Vec<Option<Field>>> {
+fn columns(
+    headers: &csv::StringRecord,
+    mapping: &HashMap<String, String>,
+) -> Result<Vec<Option<Field>>> {
     let explicit: HashMap<String, Field> = mapping
         .iter()
         .map(|(h, f)| {
@@ -201,7 +205,9 @@ fn parse(r: &Row) -> std::result::Result<Parsed, RowError> {
     let email = match get(Field::Email) {
         Some(e) => Some(
             Email::parse("email", &e)
-                .map_err(|_| err(r.line, Some(Field::Email), "invalid", "not a valid e-mail address"))?
+                .map_err(|_| {
+                    err(r.line, Some(Field::Email), "invalid", "not a valid e-mail address")
+                })?
                 .as_str()
                 .to_owned(),
         ),
@@ -297,12 +303,19 @@ pub async fn upload(
                 .email
                 .as_ref()
                 .and_then(|e| seen_email.get(e).map(|l| (Field::Email, *l)))
-                .or_else(|| p.phone.as_ref().and_then(|ph| seen_phone.get(ph).map(|l| (Field::Phone, *l))));
+                .or_else(|| {
+                    p.phone.as_ref().and_then(|ph| seen_phone.get(ph).map(|l| (Field::Phone, *l)))
+                });
             if let Some((f, first)) = dup {
                 failed_total += 1;
                 push(
                     &mut errors,
-                    err(r.line, Some(f), "duplicate_in_file", format!("same {} as row {first}", f.wire())),
+                    err(
+                        r.line,
+                        Some(f),
+                        "duplicate_in_file",
+                        format!("same {} as row {first}", f.wire()),
+                    ),
                 );
                 continue;
             }
@@ -321,7 +334,8 @@ pub async fn upload(
         let existing = leads_repo::matching(&tx, &emails, &phones).await?;
         let customers = repo::customers_matching(&tx, &emails, &phones).await?;
         let cust_emails: HashSet<String> = customers.iter().map(|(e, _)| e.clone()).collect();
-        let cust_phones: HashSet<String> = customers.iter().filter_map(|(_, p)| p.clone()).collect();
+        let cust_phones: HashSet<String> =
+            customers.iter().filter_map(|(_, p)| p.clone()).collect();
         let mut inserts = Vec::new();
         for (line, p) in good {
             let customer = p.email.as_ref().is_some_and(|e| cust_emails.contains(e))
@@ -330,12 +344,18 @@ pub async fn upload(
                 failed_total += 1;
                 push(
                     &mut errors,
-                    err(line, None, "existing_customer", "a customer with this e-mail or phone exists"),
+                    err(
+                        line,
+                        None,
+                        "existing_customer",
+                        "a customer with this e-mail or phone exists",
+                    ),
                 );
                 continue;
             }
             let lead = existing.iter().find(|l| {
-                (p.email.is_some() && l.email == p.email) || (p.phone.is_some() && l.phone == p.phone)
+                (p.email.is_some() && l.email == p.email)
+                    || (p.phone.is_some() && l.phone == p.phone)
             });
             if let Some(lead) = lead {
                 let mut e = if scope.allows(lead.sales_desk_id, lead.sales_person_id) {

@@ -91,9 +91,10 @@ pub async fn sources(app: &App, actor: &Principal) -> Result<Vec<String>> {
 /// "Check signup code": the code when it is a user's referral code (`wtreferrer` at
 /// signup), else `NotFound("signup code")`. Public.
 pub async fn check_signup_code(app: &App, code: Option<&str>) -> Result<String> {
-    let code = code.map(str::trim).filter(|c| !c.is_empty()).ok_or_else(|| {
-        Error::field("code", "is required")
-    })?;
+    let code = code
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| Error::field("code", "is required"))?;
     if code.len() > 64 {
         return Err(Error::NotFound("signup code"));
     }

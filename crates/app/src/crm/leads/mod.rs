@@ -85,8 +85,8 @@ pub async fn lead_in_scope<C: ConnectionTrait>(
 
 /// Views of `rows`, with their sales people and statuses looked up once.
 pub async fn views<C: ConnectionTrait>(conn: &C, rows: Vec<CrmLeadRow>) -> Result<Vec<LeadView>> {
-    let who = people(conn, &rows.iter().filter_map(|r| r.sales_person_id).collect::<Vec<_>>())
-        .await?;
+    let who =
+        people(conn, &rows.iter().filter_map(|r| r.sales_person_id).collect::<Vec<_>>()).await?;
     let mut status_ids: Vec<i64> = rows.iter().filter_map(|r| r.sales_status_id).collect();
     status_ids.sort_unstable();
     status_ids.dedup();

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::lead_in_scope;
 use crate::audit::{self, Audit};
-use crate::crm::communications::{self, CommunicationView, Record};
 use crate::crm::comments::MAX_COMMENT;
+use crate::crm::communications::{self, CommunicationView, Record};
 use crate::crm::{Page, Person, people};
 use crate::email::{self, SendEmail};
 use crate::{App, Principal};
@@ -158,7 +158,10 @@ pub async fn send_email(
     };
     let tx = app.db().begin_write().await?;
     let (lead, _, _) = lead_in_scope(&tx, actor, uuid).await?;
-    let to = lead.email.clone().ok_or_else(|| Error::field("email", "the lead has no e-mail address"))?;
+    let to = lead
+        .email
+        .clone()
+        .ok_or_else(|| Error::field("email", "the lead has no e-mail address"))?;
     email::queue(&tx, SendEmail { to, subject: subject.clone(), text: body.clone(), html: None })
         .await?;
     let row = communications::record(

@@ -84,8 +84,7 @@ pub async fn assign(
     match sales_person.map(str::trim).filter(|s| !s.is_empty()) {
         None => repo::assign(&tx, lead.id, None, None).await?,
         Some(p) => {
-            let (user, person_desk) =
-                target(&tx, actor, &scope, desk, "salesPersonId", p).await?;
+            let (user, person_desk) = target(&tx, actor, &scope, desk, "salesPersonId", p).await?;
             repo::assign(&tx, lead.id, Some(user.id), person_desk).await?;
         }
     }

@@ -11,8 +11,8 @@ use brokercrm_core::crm::leads::{LeadFilter, LeadOrder, LeadOrderBy, LeadScope, 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::db::now;
@@ -243,9 +243,9 @@ pub async fn sources<C: ConnectionTrait>(conn: &C, scope: &LeadScope) -> Result<
 /// Moves `last_contact_at` of lead `id` forward to `at` (never back), with the contact's
 /// own write.
 pub async fn touch_contact<C: ConnectionTrait>(conn: &C, id: i64, at: DateTime<Utc>) -> Result<()> {
-    let cond = Condition::all().add(L::Id.eq(id)).add(
-        Condition::any().add(L::LastContactAt.is_null()).add(L::LastContactAt.lt(at)),
-    );
+    let cond = Condition::all()
+        .add(L::Id.eq(id))
+        .add(Condition::any().add(L::LastContactAt.is_null()).add(L::LastContactAt.lt(at)));
     CrmLead::update_many()
         .col_expr(L::LastContactAt, Expr::value(at))
         .filter(cond)

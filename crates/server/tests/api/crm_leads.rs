@@ -246,6 +246,9 @@ async fn all_pages(
     }
 }
 
+/// A brute-force predicate over generated leads.
+type Keep = Box<dyn Fn(&Gen) -> bool>;
+
 /// The expected ids: matching, newest first with the id tie-break.
 fn expect(all: &[Gen], keep: impl Fn(&Gen) -> bool) -> Vec<String> {
     let mut v: Vec<&Gen> = all.iter().filter(|g| keep(g)).collect();
@@ -263,7 +266,7 @@ async fn list_filters_match_a_brute_force_expectation() {
     let cut = brokercrm_store::db::now() - Duration::hours(20);
     let cut_s = cut.to_rfc3339();
 
-    let cases: Vec<(Value, Option<&str>, Box<dyn Fn(&Gen) -> bool>)> = vec![
+    let cases: Vec<(Value, Option<&str>, Keep)> = vec![
         (json!({}), None, Box::new(|_| true)),
         (json!({"statuses": [s1.to_string()]}), None, Box::new(move |g| g.status == Some(s1))),
         (

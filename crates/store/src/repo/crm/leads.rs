@@ -9,10 +9,10 @@
 use brokercrm_core::Result;
 use brokercrm_core::crm::leads::{LeadFilter, LeadOrder, LeadOrderBy, LeadScope, Search};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, NullOrdering, Order};
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::db::now;
@@ -24,15 +24,48 @@ pub use crate::entities::crm_leads::Model as CrmLeadRow;
 /// Most distinct sources "Get lead sources" returns.
 pub const MAX_SOURCES: u64 = 1000;
 
+/// How a filter column is compared. `Indexed` is the plain column. `Unindexed` wraps it
+/// (`col + 0`, `col || ''`) so that SQLite's planner, which picks one index by its statistics
+/// and under-rates prefix ranges, drives a search from the search indexes (a MULTI-INDEX OR)
+/// instead of walking a broad filter's index. PostgreSQL combines bitmaps itself and always
+/// gets the plain form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Indexed,
+    Unindexed,
+}
+
+fn plan_for(backend: DbBackend, f: &LeadFilter) -> Plan {
+    if backend == DbBackend::Sqlite && f.search.is_some() { Plan::Unindexed } else { Plan::Indexed }
+}
+
+fn int_col(col: L, plan: Plan) -> Expr {
+    match plan {
+        Plan::Indexed => Expr::col(col),
+        Plan::Unindexed => Expr::col(col).add(0),
+    }
+}
+
+fn text_col(col: L, plan: Plan) -> Expr {
+    match plan {
+        Plan::Indexed => Expr::col(col),
+        Plan::Unindexed => Expr::col(col).binary(BinOper::Custom("||"), Expr::val("")),
+    }
+}
+
 /// The condition for the leads in `scope`; `None` for every lead.
 pub fn scope_condition(scope: &LeadScope) -> Option<Condition> {
+    scope_condition_with(scope, Plan::Indexed)
+}
+
+fn scope_condition_with(scope: &LeadScope, plan: Plan) -> Option<Condition> {
     let LeadScope::Limited { desk_id, user_id, assigned } = *scope else { return None };
     let mut any = Condition::any();
     if let Some(d) = desk_id {
-        any = any.add(L::SalesDeskId.eq(d));
+        any = any.add(int_col(L::SalesDeskId, plan).eq(d));
     }
     if assigned {
-        any = any.add(L::SalesPersonId.eq(user_id));
+        any = any.add(int_col(L::SalesPersonId, plan).eq(user_id));
     }
     if any.is_empty() {
         // Nothing is visible (a manager without a desk).
@@ -46,12 +79,12 @@ fn prefix(col: L, p: &str) -> Condition {
 }
 
 /// The condition for a FetchLeadFilters.
-pub fn filter_condition(f: &LeadFilter) -> Condition {
+fn filter_condition(f: &LeadFilter, plan: Plan) -> Condition {
     let mut all = Condition::all();
     if !f.status_ids.is_empty() || f.status_none {
         let mut any = Condition::any();
         if !f.status_ids.is_empty() {
-            any = any.add(L::SalesStatusId.is_in(f.status_ids.clone()));
+            any = any.add(int_col(L::SalesStatusId, plan).is_in(f.status_ids.clone()));
         }
         if f.status_none {
             any = any.add(L::SalesStatusId.is_null());
@@ -61,7 +94,7 @@ pub fn filter_condition(f: &LeadFilter) -> Condition {
     if !f.person_ids.is_empty() || f.person_none {
         let mut any = Condition::any();
         if !f.person_ids.is_empty() {
-            any = any.add(L::SalesPersonId.is_in(f.person_ids.clone()));
+            any = any.add(int_col(L::SalesPersonId, plan).is_in(f.person_ids.clone()));
         }
         if f.person_none {
             any = any.add(L::SalesPersonId.is_null());
@@ -69,13 +102,13 @@ pub fn filter_condition(f: &LeadFilter) -> Condition {
         all = all.add(any);
     }
     if !f.sources.is_empty() {
-        all = all.add(L::Source.is_in(f.sources.clone()));
+        all = all.add(text_col(L::Source, plan).is_in(f.sources.clone()));
     }
     if let Some(me) = f.assigned_to {
-        all = all.add(L::SalesPersonId.eq(me));
+        all = all.add(int_col(L::SalesPersonId, plan).eq(me));
     }
     if let Some(c) = &f.country {
-        all = all.add(L::Country.eq(c.as_str()));
+        all = all.add(text_col(L::Country, plan).eq(c.as_str()));
     }
     if let Some(t) = f.modified_before {
         all = all.add(L::UpdatedAt.lt(t));
@@ -99,9 +132,10 @@ pub fn filter_condition(f: &LeadFilter) -> Condition {
     all
 }
 
-fn scoped(scope: &LeadScope, f: &LeadFilter) -> Condition {
-    let mut c = filter_condition(f);
-    if let Some(s) = scope_condition(scope) {
+fn scoped(backend: DbBackend, scope: &LeadScope, f: &LeadFilter) -> Condition {
+    let plan = plan_for(backend, f);
+    let mut c = filter_condition(f, plan);
+    if let Some(s) = scope_condition_with(scope, plan) {
         c = c.add(s);
     }
     c
@@ -117,7 +151,7 @@ pub async fn list<C: ConnectionTrait>(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<CrmLeadRow>, u64)> {
-    let q = CrmLead::find().filter(scoped(scope, f));
+    let q = CrmLead::find().filter(scoped(conn.get_database_backend(), scope, f));
     let total = q.clone().count(conn).await.db()?;
     let dir = if order.desc { Order::Desc } else { Order::Asc };
     let q = match order.by {
@@ -204,7 +238,7 @@ pub async fn bulk_update<C: ConnectionTrait>(
             up = up.col_expr(L::SalesDeskId, Expr::value(d));
         }
     }
-    let r = up.filter(scoped(scope, f)).exec(conn).await.db()?;
+    let r = up.filter(scoped(conn.get_database_backend(), scope, f)).exec(conn).await.db()?;
     Ok(r.rows_affected)
 }
 

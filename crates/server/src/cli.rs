@@ -44,6 +44,28 @@ enum Command {
         #[arg(long, default_value = "data/demo-credentials.json")]
         out: PathBuf,
     },
+    /// Fill the CRM with generated leads (and customers) for benchmarks. Not for production.
+    GenCrmData(GenCrmDataArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct GenCrmDataArgs {
+    /// Leads to generate.
+    #[arg(long, default_value_t = 1_000_000)]
+    leads: u64,
+    /// Customers to generate.
+    #[arg(long, default_value_t = 0)]
+    customers: u64,
+    /// Sales desks to create (each with a manager and `agents-per-desk` agents).
+    #[arg(long, default_value_t = 5)]
+    desks: usize,
+    #[arg(long, default_value_t = 8)]
+    agents_per_desk: usize,
+    /// Random seed (the same seed gives the same spreads).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -101,5 +123,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             runtime::ledger_verify(load(None, db)?, *json).await
         }
         Command::Demo { db, out } => crate::demo::run(load(None, db)?, out).await,
+        Command::GenCrmData(a) => gen_crm_data(load(None, &a.db)?, a).await,
     }
+}
+
+async fn gen_crm_data(cfg: Config, a: &GenCrmDataArgs) -> anyhow::Result<()> {
+    use brokercrm_app::crm::leads::generate::{GenOptions, generate};
+    let app = runtime::open(&cfg).await?;
+    let o = GenOptions {
+        leads: a.leads,
+        customers: a.customers,
+        desks: a.desks,
+        agents_per_desk: a.agents_per_desk,
+        seed: a.seed,
+    };
+    let step = ((a.leads + a.customers) / 20).max(1);
+    let r = generate(&app, &o, |done, total| {
+        if done % step < 1000 || done == total {
+            eprintln!("gen-crm-data: {done}/{total} rows");
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+    let secs = r.elapsed.as_secs_f64();
+    println!(
+        "generated {} leads, {} customers, {} sales people in {:.1} s ({:.0} rows/s)",
+        r.leads,
+        r.customers,
+        r.sales_people,
+        secs,
+        (r.leads + r.customers) as f64 / secs.max(0.001)
+    );
+    Ok(())
 }

@@ -34,7 +34,13 @@ pub struct Record {
 }
 
 /// Appends a communication using `conn` (pass the writer's transaction).
+///
+/// A call, e-mail or SMS with a CRM lead also moves the lead's `last_contact_at` forward, in
+/// the same transaction (comments are not contacts).
 pub async fn record<C: ConnectionTrait>(conn: &C, r: Record) -> Result<CommunicationRow> {
+    if let (Some(lead), true) = (r.crm_lead_id, r.kind != CommunicationKind::Comment) {
+        brokercrm_store::repo::crm::leads::touch_contact(conn, lead, r.occurred_at).await?;
+    }
     repo::insert(
         conn,
         NewCommunication {

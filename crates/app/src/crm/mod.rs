@@ -7,6 +7,7 @@ pub mod assignments;
 pub mod bookmarks;
 pub mod comments;
 pub mod communications;
+pub mod leads;
 pub mod sales_desks;
 pub mod sales_statuses;
 

@@ -48,6 +48,7 @@ pub async fn deliver(
         ip: Some(out.ip.clone()),
         source: out.offer_name.clone(),
         is_test: out.is_test,
+        sales_desk_id: None,
     };
     let (mut link, url) = new_link(app, None, None);
     if out.password.is_some() {

@@ -2,6 +2,7 @@
 //! Bookmarks): status colours, sales-person roles and which customers a staff member sees.
 
 pub mod colour;
+pub mod leads;
 pub mod scope;
 
 pub use colour::Colour;

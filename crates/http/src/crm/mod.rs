@@ -22,6 +22,7 @@ pub mod forgot_password;
 pub mod groups;
 pub mod health;
 pub mod lead_distribution;
+pub mod leads;
 pub mod loyalty;
 pub mod mass_bonuses;
 pub mod oauth_clients;
@@ -70,4 +71,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(calls::routes())
         .merge(dashboard::routes())
         .merge(customers::routes())
+        .merge(leads::routes())
 }

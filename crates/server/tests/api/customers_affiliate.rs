@@ -197,6 +197,7 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
             ip: None,
             source: None,
             is_test: false,
+            sales_desk_id: None,
         },
     )
     .await

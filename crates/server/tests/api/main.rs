@@ -15,6 +15,8 @@ mod bootstrap;
 mod calls;
 mod coins;
 mod countries;
+mod crm_leads;
+mod crm_leads_import;
 mod customers;
 mod customers_affiliate;
 mod customers_filters;

@@ -51,6 +51,7 @@ const REQUIRED_TAGS: &[&str] = &[
     "Dashboard",
     "Customers - Admin APIs",
     "Customers - Affiliate APIs",
+    "Leads",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -16,6 +16,7 @@ mod m0011_payment_providers;
 mod m0012_crm_leads_customer;
 mod m0013_payment_requests;
 mod m0014_bonuses_coins;
+mod m0015_crm_leads_sales;
 mod m0016_customers;
 mod m0017_calls;
 mod m0018_ledger_created_at;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_crm_leads_customer::Migration),
             Box::new(m0013_payment_requests::Migration),
             Box::new(m0014_bonuses_coins::Migration),
+            Box::new(m0015_crm_leads_sales::Migration),
             Box::new(m0016_customers::Migration),
             Box::new(m0017_calls::Migration),
             Box::new(m0018_ledger_created_at::Migration),

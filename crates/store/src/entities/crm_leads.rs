@@ -25,6 +25,13 @@ pub struct Model {
     pub is_test: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub sales_desk_id: Option<i64>,
+    pub sales_status_id: Option<i64>,
+    pub last_contact_at: Option<DateTimeUtc>,
+    /// Lower-cased "first last", for prefix search.
+    pub name_key: Option<String>,
+    /// Lower-cased last name, for prefix search.
+    pub last_name_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ pub mod communications;
 pub mod conversions;
 pub mod countries;
 pub mod country_blocks;
+pub mod crm_lead_imports;
 pub mod crm_leads;
 pub mod currency_conversions;
 pub mod customer_assignments;

@@ -77,3 +77,28 @@ pub async fn list_for_customer<C: ConnectionTrait>(
         .db()?;
     Ok((rows, total))
 }
+
+/// One page of a CRM lead's communications (only `kind` when given), newest first (ties by
+/// id), and the total.
+pub async fn list_for_lead<C: ConnectionTrait>(
+    conn: &C,
+    crm_lead_id: i64,
+    kind: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<CommunicationRow>, u64)> {
+    let mut q = Communication::find().filter(cm::Column::CrmLeadId.eq(crm_lead_id));
+    if let Some(k) = kind {
+        q = q.filter(cm::Column::Kind.eq(k));
+    }
+    let total = q.clone().count(conn).await.db()?;
+    let rows = q
+        .order_by_desc(cm::Column::OccurredAt)
+        .order_by_desc(cm::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()?;
+    Ok((rows, total))
+}

@@ -5,6 +5,9 @@ pub mod assignments;
 pub mod bookmarks;
 pub mod comments;
 pub mod communications;
+pub mod lead_gen;
+pub mod lead_imports;
+pub mod leads;
 pub mod sales_desks;
 pub mod sales_statuses;
 

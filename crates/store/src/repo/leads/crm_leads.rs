@@ -29,10 +29,28 @@ pub struct NewCrmLead {
     pub ip: Option<String>,
     pub source: Option<String>,
     pub is_test: bool,
+    /// The desk of the staff member who created it (CRM "Create a lead", CSV upload).
+    pub sales_desk_id: Option<i64>,
+}
+
+/// The search keys of a name: lower-cased "first last" and last name (at most 200 chars).
+pub fn name_keys(first: Option<&str>, last: Option<&str>) -> (Option<String>, Option<String>) {
+    let key = |s: &str| {
+        let k: String = s.trim().to_lowercase().chars().take(200).collect();
+        (!k.is_empty()).then_some(k)
+    };
+    let full = format!("{} {}", first.unwrap_or(""), last.unwrap_or(""));
+    (key(&full), last.and_then(key))
 }
 
 fn active(l: NewCrmLead, at: chrono::DateTime<chrono::Utc>) -> crm_leads::ActiveModel {
+    let (name_key, last_name_key) = name_keys(l.first_name.as_deref(), l.last_name.as_deref());
     crm_leads::ActiveModel {
+        sales_desk_id: Set(l.sales_desk_id),
+        sales_status_id: Set(None),
+        last_contact_at: Set(None),
+        name_key: Set(name_key),
+        last_name_key: Set(last_name_key),
         uuid: Set(l.uuid),
         lead_id: Set(l.lead_id),
         affiliate_id: Set(l.affiliate_id),

@@ -37,8 +37,4 @@ function request()
     '{"sourceWalletId":%s,"targetWalletId":%s,"amount":"0.01"}', wallets[a], wallets[b]))
 end
 
-function done(summary, latency, requests)
-  io.write(string.format("requests %d, non-2xx %d, socket errors %d\n", summary.requests,
-    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write
-    + summary.errors.timeout))
-end
+dofile("bench/wrk_done.lua")

@@ -11,31 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"; mode="${2:-random}"; conns="${3:-16}"; secs="${4:-20}"; nwallets="${5:-200}"
-target="${CARGO_TARGET_DIR:-$(pwd)/target}"
-cargo build --release -q --bin brokercrm
-bin="$target/release/brokercrm"
-work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
-case "$backend" in
-  sqlite) url="sqlite://$work/bench.db?mode=rwc" ;;
-  postgres)
-    db="bcrm_bench_$$"
-    psql -qX -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
-    url="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" ;;
-  *) echo "backend: sqlite or postgres" >&2; exit 2 ;;
-esac
-export BROKERCRM_LOG_LEVEL=warn BROKERCRM_FILES_DIR="$work/files" BROKERCRM_METRICS=false
-cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
-  [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$bin" demo --database-url "$url" --out "$work/demo.json" > /dev/null
-"$bin" serve --listen "127.0.0.1:$port" --database-url "$url" > "$work/server.log" 2>&1 &
-pid=$!
-until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; done
+. bench/lib.sh
+bench_init "$backend"
+bench_serve
 
 # Set-up over HTTP: $nwallets USD wallets of the demo customer, each funded with 1,000,000.
 eval "$(python3 - "http://127.0.0.1:$port" "$work/demo.json" "$nwallets" "$mode" <<'PY'
@@ -66,21 +44,15 @@ print(f"export BENCH_TOKEN={token} WALLETS={','.join(map(str, ids))}")
 PY
 )"
 
-count_transfers() {
-  if [ "$backend" = postgres ]; then
-    psql -qAtX -h 127.0.0.1 -U postgres -d "$db" -c "SELECT count(*) FROM ledger_transfers"
-  else
-    python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM ledger_transfers').fetchone()[0])" "$work/bench.db"
-  fi
-}
+count_transfers() { bench_sql "SELECT count(*) FROM ledger_transfers"; }
 before=$(count_transfers)
 echo "--- $backend $mode: $conns connections, ${secs}s, $nwallets wallets, 2 wrk threads"
 MODE="$mode" RUN_ID="b$$" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/transfers.lua "http://127.0.0.1:$port" | sed -n '1,22p'
 echo "RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+bench_stop
 after=$(count_transfers)
 echo "ledger transfers written during the run: $((after - before))"
 echo "--- brokercrm ledger verify"
 "$bin" ledger verify --database-url "$url" | tail -n 5
 
-if [ "$backend" = postgres ]; then bench/raw_insert.sh postgres "$db" "$conns"; else bench/raw_insert.sh sqlite "$work"; fi
+bench_raw_insert "$conns"

@@ -9,34 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"; rows="${2:-1000000}"
-target="${CARGO_TARGET_DIR:-$(pwd)/target}"
-cargo build --release -q --bin brokercrm
-bin="$target/release/brokercrm"
-work=$(mktemp -d)
-port=$((20000 + RANDOM % 20000))
-case "$backend" in
-  sqlite) url="sqlite://$work/bench.db?mode=rwc" ;;
-  postgres)
-    db="bcrm_bench_$$"
-    psql -qX -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
-    url="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" ;;
-  *) echo "backend: sqlite or postgres" >&2; exit 2 ;;
-esac
-export BROKERCRM_LOG_LEVEL=warn BROKERCRM_FILES_DIR="$work/files" BROKERCRM_METRICS=false
-cleanup() {
-  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
-  [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
-  rm -rf "$work"
-}
-trap cleanup EXIT
-serve() {
-  "$bin" serve --listen "127.0.0.1:$port" --database-url "$url" > "$work/server.log" 2>&1 &
-  pid=$!
-  until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; done
-}
-
-"$bin" demo --database-url "$url" --out "$work/demo.json" > /dev/null
-serve
+. bench/lib.sh
+bench_init "$backend"
+bench_serve
 # 10 funded wallets of the demo customer (opens their ledger accounts), and the admin's token.
 token=$(python3 - "http://127.0.0.1:$port" "$work/demo.json" <<'PY'
 import json, sys, urllib.request
@@ -62,7 +37,7 @@ for i in range(10):
 print(admin["token"])
 PY
 )
-kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+bench_stop
 
 echo "--- $backend: writing $rows ledger transfers"
 t0=$(date +%s)
@@ -100,7 +75,7 @@ fi
 echo "written in $(( $(date +%s) - t0 )) s"
 "$bin" ledger verify --database-url "$url" | tail -n 3
 
-serve
+bench_serve
 echo "RSS before export: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 t0=$(date +%s.%N)
 curl -fsS -o "$work/export.xlsx" "http://127.0.0.1:$port/api/transactions/export?token=$token"

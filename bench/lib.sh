@@ -1,0 +1,68 @@
+# Shared set-up of the benchmark scripts (sourced, not run): a release build, a throw-away
+# SQLite file or PostgreSQL database (durable commits on both; no TLS on loopback), a server
+# on a random port, logins from the demo data set, and clean-up on exit.
+#   bench_init <sqlite|postgres>  sets bin, work, port, url (and db); loads the demo data set
+#   bench_serve / bench_stop      start and stop `brokercrm serve` (pid)
+#   bench_login <role>            prints a session token of the demo user of that role
+#   bench_sql "<sql>"             runs SQL on the benchmark database, rows as a|b|c
+# Scripts may set BENCH_CLEANUP_EXTRA to a command run first on exit.
+bench_init() {
+  backend="$1"
+  target="${CARGO_TARGET_DIR:-$(pwd)/target}"
+  cargo build --release -q --bin brokercrm
+  bin="$target/release/brokercrm"
+  work=$(mktemp -d)
+  port=$((20000 + RANDOM % 20000))
+  case "$backend" in
+    sqlite) url="sqlite://$work/bench.db?mode=rwc" ;;
+    postgres)
+      db="bcrm_bench_$$"
+      psql -qX -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" postgres
+      url="postgres://postgres@127.0.0.1:5432/$db?sslmode=disable" ;;
+    *) echo "backend: sqlite or postgres" >&2; exit 2 ;;
+  esac
+  export BROKERCRM_LOG_LEVEL="${BROKERCRM_LOG_LEVEL:-warn}" BROKERCRM_FILES_DIR="$work/files" BROKERCRM_METRICS=false
+  trap bench_cleanup EXIT
+  "$bin" demo --database-url "$url" --out "$work/demo.json" > /dev/null
+}
+
+bench_cleanup() {
+  [ -n "${BENCH_CLEANUP_EXTRA:-}" ] && eval "$BENCH_CLEANUP_EXTRA"
+  [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+  [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
+  rm -rf "$work"
+}
+
+bench_serve() {
+  "$bin" serve --listen "127.0.0.1:$port" --database-url "$url" > "$work/server.log" 2>&1 &
+  pid=$!
+  until curl -fs "http://127.0.0.1:$port/api/health" >/dev/null; do sleep 0.05; done
+}
+
+bench_stop() {
+  kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+}
+
+bench_login() {
+  python3 - "http://127.0.0.1:$port" "$work/demo.json" "$1" <<'PY'
+import json, sys, urllib.request
+base, demo, role = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3]
+u = demo["users"][role]
+req = urllib.request.Request(base + "/api/sessions", method="POST",
+    headers={"Content-Type": "application/json"},
+    data=json.dumps({"username": u["email"], "password": u["password"]}).encode())
+print(json.load(urllib.request.urlopen(req))["token"])
+PY
+}
+
+bench_sql() {
+  if [ "$backend" = postgres ]; then
+    psql -qAtX -h 127.0.0.1 -U postgres -d "$db" -c "$1"
+  else
+    python3 -c "import sqlite3,sys; [print('|'.join(map(str, r))) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]" "$work/bench.db" "$1"
+  fi
+}
+
+bench_raw_insert() {
+  if [ "$backend" = postgres ]; then bench/raw_insert.sh postgres "$db" "${1:-16}"; else bench/raw_insert.sh sqlite "$work"; fi
+}

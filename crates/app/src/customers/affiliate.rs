@@ -5,8 +5,7 @@
 use brokercrm_core::auth::{Permission, Role};
 use brokercrm_core::customers::{KycStatus, sort_spec};
 use brokercrm_core::error::Violations;
-use brokercrm_core::onboarding::OnboardingStep;
-use brokercrm_core::validate::{CountryCode, Email, Password, opt_text, phone, text};
+use brokercrm_core::validate::{Password, opt_text};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
@@ -19,12 +18,12 @@ use serde::Serialize;
 
 use super::list::instant;
 use crate::audit::{self, Audit};
-use crate::bootstrap::new_ref_key;
 use crate::crm::{Page, display_name};
 use crate::leads::internal_crm::new_link;
 use crate::security::{hash_password, random_token};
 use crate::users::confirmation::queue_verification;
-use crate::users::{language, public_link};
+use crate::users::public_link;
+use crate::users::signup::{CustomerFields, new_customer};
 use crate::{App, Principal, tokens};
 
 /// Path of the client portal's deposit page (where a deposit link lands).
@@ -130,61 +129,25 @@ pub async fn views<C: ConnectionTrait>(conn: &C, rows: Vec<UserRow>) -> Result<V
 
 fn validate(r: &ReferralInput) -> Result<(NewUser, Option<String>, Option<Password>)> {
     let mut v = Violations::new();
-    let email = match r.email.as_deref() {
-        Some(e) => v.check(Email::parse("email", e)),
-        None => {
-            v.push("email", "is required");
-            None
-        }
+    let fields = CustomerFields {
+        email: r.email.as_deref(),
+        firstname: r.firstname.as_deref(),
+        lastname: r.lastname.as_deref(),
+        mobilenumber: r.mobilenumber.as_deref(),
+        country: r.country.as_deref(),
+        communication_language: r.communication_language.as_deref(),
+        wtreferrer: r.wtreferrer.as_deref(),
+        source: r.source.as_deref(),
+        skip_onboarding_steps: r.skip_onboarding_steps.as_deref().unwrap_or_default(),
     };
-    let firstname = v.check(text("firstname", r.firstname.as_deref().unwrap_or(""), 100));
-    let lastname = v.check(text("lastname", r.lastname.as_deref().unwrap_or(""), 100));
-    let mobilenumber = match r.mobilenumber.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(m) => v.check(phone("mobilenumber", m)),
-        None => None,
-    };
-    let country = match r.country.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(c) => v.check(CountryCode::parse("country", c)).map(|c| c.as_str().to_owned()),
-        None => None,
-    };
-    let lang = match r.communication_language.as_deref().filter(|s| !s.trim().is_empty()) {
-        Some(l) => v.check(language("communicationLanguage", l)),
-        None => None,
-    };
-    let wtreferrer = v.check(opt_text("wtreferrer", r.wtreferrer.as_deref(), 128)).flatten();
-    let source = v.check(opt_text("source", r.source.as_deref(), 128)).flatten();
+    // Affiliate systems may skip any step (the seed offers it to them).
+    let user = new_customer(&mut v, &fields, |_| true)?;
     let external_id = v.check(opt_text("externalId", r.external_id.as_deref(), 128)).flatten();
     let password = match r.password.as_deref().filter(|p| !p.is_empty()) {
         Some(p) => v.check(Password::parse("password", p)),
         None => None,
     };
-    let mut skipped: Vec<&'static str> = Vec::new();
-    for (i, name) in r.skip_onboarding_steps.iter().flatten().enumerate() {
-        match OnboardingStep::parse(name) {
-            None => v.push(
-                format!("skipOnboardingSteps[{i}]"),
-                format!("unknown onboarding step '{name}'"),
-            ),
-            Some(s) if !skipped.contains(&s.as_str()) => skipped.push(s.as_str()),
-            Some(_) => {}
-        }
-    }
     v.finish()?;
-    let user = NewUser {
-        uuid: uuid::Uuid::now_v7().to_string(),
-        email: email.map(|e| e.to_string()).unwrap_or_default(),
-        role: Role::Customer.as_str().into(),
-        firstname,
-        lastname,
-        mobilenumber,
-        country,
-        communication_language: lang,
-        wtreferrer,
-        source,
-        skip_onboarding_steps: serde_json::to_string(&skipped).map_err(Error::internal)?,
-        ref_key: new_ref_key(),
-        ..Default::default()
-    };
     Ok((user, external_id, password))
 }
 

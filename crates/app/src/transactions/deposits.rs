@@ -6,13 +6,13 @@
 //! A redelivered callback changes nothing and gets the same answer.
 
 use brokercrm_core::ledger::{NewTransfer, TransferCode, TransferId};
-use brokercrm_core::payments::{MethodType, serves_country};
+use brokercrm_core::payments::MethodType;
 use brokercrm_core::wallets::WalletStatus;
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::ledger::apply;
 use brokercrm_store::repo::payment_requests::{self as requests, Decision, RequestRow};
-use brokercrm_store::repo::{users, wallets};
+use brokercrm_store::repo::wallets;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -44,27 +44,8 @@ pub async fn start(app: &App, actor: &Principal, input: DepositInput) -> Result<
     if !input.amount.is_positive() {
         return Err(Error::field("amount", "must be greater than zero"));
     }
-    let conn = app.db().conn();
-    let provider = crate::payments::load_one(app, conn, input.provider.trim(), false)
-        .await
-        .map_err(|e| match e {
-            Error::NotFound(_) => Error::field("provider", "no such payment provider"),
-            other => other,
-        })?;
-    let user = users::find_by_id(conn, actor.user_id)
-        .await?
-        .ok_or(Error::Unauthorized("the account no longer exists".into()))?;
-    let country = user.country.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    if !provider.enabled
-        || !provider.provider.supports(MethodType::Deposit)
-        || !serves_country(&provider.countries, country)
-    {
-        return Err(Error::field("provider", "is not available for deposits"));
-    }
-    let (min, max) = provider.limits.range(MethodType::Deposit);
-    if min.is_some_and(|m| input.amount < m) || max.is_some_and(|m| input.amount > m) {
-        return Err(Error::field("amount", "is outside the provider's deposit limits"));
-    }
+    let provider =
+        super::usable_provider(app, actor, &input.provider, MethodType::Deposit, input.amount).await?;
     let tx = app.db().begin_write().await?;
     let wallet = wallets::find(&tx, input.wallet_id)
         .await?

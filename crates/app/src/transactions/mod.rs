@@ -15,9 +15,14 @@ pub mod withdrawals;
 pub use views::TransactionView;
 
 use brokercrm_core::ledger::{AccountKey, AccountKind};
-use brokercrm_core::{Currency, Result};
+use brokercrm_core::payments::{MethodType, serves_country};
+use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::ledger::accounts;
+use brokercrm_store::repo::users;
+
+use crate::payments::ProviderState;
+use crate::{App, Principal};
 
 /// Payment request kinds and statuses as stored.
 pub mod status {
@@ -39,4 +44,37 @@ pub(crate) async fn clearing<C: ConnectionTrait>(
 ) -> Result<i64> {
     let key = AccountKey::cash_clearing(provider, currency)?;
     Ok(accounts::get_or_create(conn, &key, AccountKind::CashClearing.default_policy()).await?.id)
+}
+
+/// The provider `name` if the caller may use it for `kind` of `amount`: enabled, offering
+/// that method in the caller's country, and within its limits; else 422 on `provider` or
+/// `amount`.
+pub(crate) async fn usable_provider(
+    app: &App,
+    actor: &Principal,
+    name: &str,
+    kind: MethodType,
+    amount: Money,
+) -> Result<ProviderState> {
+    let conn = app.db().conn();
+    let provider =
+        crate::payments::load_one(app, conn, name.trim(), false).await.map_err(|e| match e {
+            Error::NotFound(_) => Error::field("provider", "no such payment provider"),
+            other => other,
+        })?;
+    let user = users::find_by_id(conn, actor.user_id)
+        .await?
+        .ok_or(Error::Unauthorized("the account no longer exists".into()))?;
+    let country = user.country.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    if !provider.enabled
+        || !provider.provider.supports(kind)
+        || !serves_country(&provider.countries, country)
+    {
+        return Err(Error::field("provider", format!("is not available for {kind}s")));
+    }
+    let (min, max) = provider.limits.range(kind);
+    if min.is_some_and(|m| amount < m) || max.is_some_and(|m| amount > m) {
+        return Err(Error::field("amount", format!("is outside the provider's {kind} limits")));
+    }
+    Ok(provider)
 }

@@ -7,14 +7,13 @@
 
 use brokercrm_core::auth::Permission;
 use brokercrm_core::ledger::{NewTransfer, Resolution, ResolveTransfer, TransferCode, TransferId};
-use brokercrm_core::payments::{MethodType, serves_country};
+use brokercrm_core::payments::MethodType;
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::wallets::{WalletStatus, transfer_id};
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::ledger::{apply, resolve};
 use brokercrm_store::repo::payment_requests::{self as requests, Decision, RequestRow};
-use brokercrm_store::repo::users;
 use brokercrm_store::repo::wallets::{self, WalletFilter};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
@@ -59,27 +58,8 @@ pub async fn request(
         None => Currency::USD,
     };
     let id = transfer_id(actor.user_id, idempotency_key)?;
-    let conn = app.db().conn();
-    let provider = crate::payments::load_one(app, conn, input.provider.trim(), false)
-        .await
-        .map_err(|e| match e {
-            Error::NotFound(_) => Error::field("provider", "no such payment provider"),
-            other => other,
-        })?;
-    let user = users::find_by_id(conn, actor.user_id)
-        .await?
-        .ok_or(Error::Unauthorized("the account no longer exists".into()))?;
-    let country = user.country.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    if !provider.enabled
-        || !provider.provider.supports(MethodType::Withdrawal)
-        || !serves_country(&provider.countries, country)
-    {
-        return Err(Error::field("provider", "is not available for withdrawals"));
-    }
-    let (min, max) = provider.limits.range(MethodType::Withdrawal);
-    if min.is_some_and(|m| input.amount < m) || max.is_some_and(|m| input.amount > m) {
-        return Err(Error::field("amount", "is outside the provider's withdrawal limits"));
-    }
+    let provider =
+        super::usable_provider(app, actor, &input.provider, MethodType::Withdrawal, input.amount).await?;
     let tx = app.db().begin_write().await?;
     let wallet = match input.wallet_id {
         Some(w) => wallets::find(&tx, w)

@@ -66,42 +66,80 @@ const FORM_STEPS: [OnboardingStep; 4] = [
 
 fn validate(f: &SignUp, staff: bool) -> Result<NewUser> {
     let mut v = Violations::new();
-    let email = match f.email.as_deref() {
+    let fields = CustomerFields {
+        email: f.email.as_deref(),
+        firstname: f.firstname.as_deref(),
+        lastname: f.lastname.as_deref(),
+        mobilenumber: f.mobilenumber.as_deref(),
+        country: f.country.as_deref(),
+        communication_language: f.communication_language.as_deref(),
+        wtreferrer: f.wtreferrer.as_deref(),
+        source: f.source.as_deref(),
+        skip_onboarding_steps: f.skip_onboarding_steps.as_deref().unwrap_or_default(),
+    };
+    let mut user = new_customer(&mut v, &fields, |s| staff || FORM_STEPS.contains(&s))?;
+    v.finish()?;
+    user.wants_to_become_leader = f.wants_to_become_leader.unwrap_or(false);
+    Ok(user)
+}
+
+/// What describes a new customer, whoever signs them up (the sign-up form, an affiliate's
+/// referral).
+pub(crate) struct CustomerFields<'a> {
+    pub email: Option<&'a str>,
+    pub firstname: Option<&'a str>,
+    pub lastname: Option<&'a str>,
+    pub mobilenumber: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub communication_language: Option<&'a str>,
+    pub wtreferrer: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub skip_onboarding_steps: &'a [String],
+}
+
+/// Parses `f` into a new customer row, each bad field recorded in `v` (the caller adds its
+/// own checks, then calls `v.finish()` before using the row). `may_skip` says which
+/// onboarding steps this caller may skip.
+pub(crate) fn new_customer(
+    v: &mut Violations,
+    f: &CustomerFields<'_>,
+    may_skip: impl Fn(OnboardingStep) -> bool,
+) -> Result<NewUser> {
+    let email = match f.email {
         Some(e) => v.check(Email::parse("email", e)),
         None => {
             v.push("email", "is required");
             None
         }
     };
-    let firstname = v.check(text("firstname", f.firstname.as_deref().unwrap_or(""), 100));
-    let lastname = v.check(text("lastname", f.lastname.as_deref().unwrap_or(""), 100));
-    let mobilenumber = match f.mobilenumber.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let firstname = v.check(text("firstname", f.firstname.unwrap_or(""), 100));
+    let lastname = v.check(text("lastname", f.lastname.unwrap_or(""), 100));
+    let mobilenumber = match f.mobilenumber.map(str::trim).filter(|s| !s.is_empty()) {
         Some(m) => v.check(phone("mobilenumber", m)),
         None => None,
     };
-    let country = match f.country.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let country = match f.country.map(str::trim).filter(|s| !s.is_empty()) {
         Some(c) => v.check(CountryCode::parse("country", c)).map(|c| c.as_str().to_owned()),
         None => None,
     };
-    let lang = match f.communication_language.as_deref().filter(|s| !s.trim().is_empty()) {
+    let lang = match f.communication_language.filter(|s| !s.trim().is_empty()) {
         Some(l) => v.check(language("communicationLanguage", l)),
         None => None,
     };
-    let wtreferrer = v.check(opt_text("wtreferrer", f.wtreferrer.as_deref(), 128)).flatten();
-    let source = v.check(opt_text("source", f.source.as_deref(), 128)).flatten();
+    let wtreferrer = v.check(opt_text("wtreferrer", f.wtreferrer, 128)).flatten();
+    let source = v.check(opt_text("source", f.source, 128)).flatten();
     let mut skipped: Vec<&'static str> = Vec::new();
-    for (i, name) in f.skip_onboarding_steps.iter().flatten().enumerate() {
+    for (i, name) in f.skip_onboarding_steps.iter().enumerate() {
         let field = format!("skipOnboardingSteps[{i}]");
         match OnboardingStep::parse(name) {
             None => v.push(field, format!("unknown onboarding step '{name}'")),
-            Some(s) if !staff && !FORM_STEPS.contains(&s) => {
+            Some(s) if !may_skip(s) => {
                 v.push(field, format!("'{name}' cannot be skipped at sign-up"))
             }
             Some(s) if !skipped.contains(&s.as_str()) => skipped.push(s.as_str()),
             Some(_) => {}
         }
     }
-    v.finish()?;
     Ok(NewUser {
         uuid: uuid::Uuid::now_v7().to_string(),
         email: email.map(|e| e.to_string()).unwrap_or_default(),
@@ -114,7 +152,7 @@ fn validate(f: &SignUp, staff: bool) -> Result<NewUser> {
         communication_language: lang,
         wtreferrer,
         source,
-        wants_to_become_leader: f.wants_to_become_leader.unwrap_or(false),
+        wants_to_become_leader: false,
         skip_onboarding_steps: serde_json::to_string(&skipped).map_err(Error::internal)?,
         ref_key: new_ref_key(),
         confirmed_at: None,

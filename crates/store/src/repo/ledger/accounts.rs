@@ -52,11 +52,7 @@ pub async fn get_or_create_many<C: ConnectionTrait>(
     keys: &[(AccountKey, Policy)],
 ) -> Result<Vec<i64>> {
     let wanted: Vec<String> = keys.iter().map(|(k, _)| k.key()).collect();
-    let found = Account::find()
-        .filter(ledger_accounts::Column::Key.is_in(wanted.iter().cloned()))
-        .all(conn)
-        .await
-        .db()?;
+    let found = find_by_keys(conn, &wanted).await?;
     let mut ids = Vec::with_capacity(keys.len());
     for ((key, policy), k) in keys.iter().zip(&wanted) {
         match found.iter().find(|row| &row.key == k) {
@@ -65,6 +61,15 @@ pub async fn get_or_create_many<C: ConnectionTrait>(
         }
     }
     Ok(ids)
+}
+
+/// The accounts under `keys` that exist (any order).
+pub async fn find_by_keys<C: ConnectionTrait>(conn: &C, keys: &[String]) -> Result<Vec<AccountRow>> {
+    Account::find()
+        .filter(ledger_accounts::Column::Key.is_in(keys.iter().cloned()))
+        .all(conn)
+        .await
+        .db()
 }
 
 /// One account by id.

@@ -41,8 +41,10 @@ with open(sys.argv[1], "w") as f:
         f.write(f"/api/leads?{q}\n")
 PY
 curl -fsS -o /dev/null -w "sample list query: HTTP %{http_code}, %{size_download} bytes\n" -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$port$(head -n1 "$work/list.paths")"
-echo "--- list leads, 3 filters + search, page 50: $conns connections, ${secs}s"
-PATHS="$work/list.paths" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/paths.lua "http://127.0.0.1:$port" | sed -n '2,17p'
+for c in 1 "$conns"; do
+  echo "--- list leads, 3 filters + search, page 50: $c connection(s), ${secs}s"
+  PATHS="$work/list.paths" wrk -t1 -c"$c" -d"${secs}s" --latency -s bench/paths.lua "http://127.0.0.1:$port" | sed -n '2,17p'
+done
 echo "--- get lead by id: $conns connections, ${secs}s"
 PATHS="$work/get.paths" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/paths.lua "http://127.0.0.1:$port" | sed -n '2,17p'
 

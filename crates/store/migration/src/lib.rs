@@ -20,6 +20,7 @@ mod m0015_crm_leads_sales;
 mod m0016_customers;
 mod m0017_calls;
 mod m0018_ledger_created_at;
+mod m0019_crm_leads_triage;
 mod util;
 
 /// Applies every migration in order.
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_customers::Migration),
             Box::new(m0017_calls::Migration),
             Box::new(m0018_ledger_created_at::Migration),
+            Box::new(m0019_crm_leads_triage::Migration),
         ]
     }
 }

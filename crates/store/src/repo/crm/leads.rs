@@ -36,7 +36,14 @@ enum Plan {
 }
 
 fn plan_for(backend: DbBackend, f: &LeadFilter) -> Plan {
-    if backend == DbBackend::Sqlite && f.search.is_some() { Plan::Unindexed } else { Plan::Indexed }
+    // Country and source together lead the triage index `(country, source, sales_status_id,
+    // created_at)` (m0019), which is narrower than any search range: SQLite may use it.
+    let triage = f.country.is_some() && !f.sources.is_empty();
+    if backend == DbBackend::Sqlite && f.search.is_some() && !triage {
+        Plan::Unindexed
+    } else {
+        Plan::Indexed
+    }
 }
 
 fn int_col(col: L, plan: Plan) -> Expr {

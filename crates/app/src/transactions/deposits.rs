@@ -45,7 +45,8 @@ pub async fn start(app: &App, actor: &Principal, input: DepositInput) -> Result<
         return Err(Error::field("amount", "must be greater than zero"));
     }
     let provider =
-        super::usable_provider(app, actor, &input.provider, MethodType::Deposit, input.amount).await?;
+        super::usable_provider(app, actor, &input.provider, MethodType::Deposit, input.amount)
+            .await?;
     let tx = app.db().begin_write().await?;
     let wallet = wallets::find(&tx, input.wallet_id)
         .await?

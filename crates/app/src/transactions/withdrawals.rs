@@ -59,7 +59,8 @@ pub async fn request(
     };
     let id = transfer_id(actor.user_id, idempotency_key)?;
     let provider =
-        super::usable_provider(app, actor, &input.provider, MethodType::Withdrawal, input.amount).await?;
+        super::usable_provider(app, actor, &input.provider, MethodType::Withdrawal, input.amount)
+            .await?;
     let tx = app.db().begin_write().await?;
     let wallet = match input.wallet_id {
         Some(w) => wallets::find(&tx, w)

@@ -64,7 +64,10 @@ pub async fn get_or_create_many<C: ConnectionTrait>(
 }
 
 /// The accounts under `keys` that exist (any order).
-pub async fn find_by_keys<C: ConnectionTrait>(conn: &C, keys: &[String]) -> Result<Vec<AccountRow>> {
+pub async fn find_by_keys<C: ConnectionTrait>(
+    conn: &C,
+    keys: &[String],
+) -> Result<Vec<AccountRow>> {
     Account::find()
         .filter(ledger_accounts::Column::Key.is_in(keys.iter().cloned()))
         .all(conn)

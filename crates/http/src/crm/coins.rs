@@ -42,7 +42,7 @@ pub struct SuccessDto {
 /// The current exchange rate.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ExchangeRateDto {
+pub struct CoinsRateDto {
     /// What one coin pays the caller now, with their loyalty level's bonus.
     #[schema(example = 0.0105)]
     pub effective_rate: f64,
@@ -225,16 +225,16 @@ pub async fn update_coins_settings(
     get, path = "/api/coins/exchange-rate", tag = "Coins", summary = "Get the current exchange rate",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The rate", body = ExchangeRateDto),
+        (status = 200, description = "The rate", body = CoinsRateDto),
         (status = 401, description = "Not authenticated", body = ErrorBody)
     )
 )]
 pub async fn get_exchange_rate(
     State(app): State<App>,
     Auth(p): Auth,
-) -> ApiResult<axum::Json<ExchangeRateDto>> {
+) -> ApiResult<axum::Json<CoinsRateDto>> {
     let r = coins::rate(&app, &p).await?;
-    Ok(axum::Json(ExchangeRateDto {
+    Ok(axum::Json(CoinsRateDto {
         effective_rate: number(&r.effective_rate.to_string()),
         rate: number(&r.rate.to_string()),
         currency: r.currency.to_string(),

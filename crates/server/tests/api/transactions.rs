@@ -390,6 +390,13 @@ async fn transactions_are_listed_filtered_and_read_by_staff_only() {
         .authorization_bearer(&admin)
         .await;
     assert_eq!(r.status_code().as_u16(), 422);
+    // An offset beyond what the database can take is a field error, not a server error.
+    let r = t
+        .server
+        .get("/api/transactions/coins-exchange?offset=9223372036854775808")
+        .authorization_bearer(&admin)
+        .await;
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json::<Value>())), (422, "offset".into()));
 }
 
 #[tokio::test]

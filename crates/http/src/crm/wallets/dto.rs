@@ -267,6 +267,11 @@ pub fn query_one(pairs: &[(String, String)], name: &str) -> Option<String> {
 pub fn query_u64(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Error> {
     query_one(pairs, name)
         .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().parse::<u64>().map_err(|_| Error::field(name, "must be a whole number")))
+        .map(|s| {
+            // At most i64::MAX: the value reaches SQL as a signed 64-bit integer.
+            s.trim().parse::<u64>().ok().filter(|v| i64::try_from(*v).is_ok()).ok_or_else(|| {
+                Error::field(name, "must be a whole number up to 9223372036854775807")
+            })
+        })
         .transpose()
 }

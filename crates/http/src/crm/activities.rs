@@ -99,6 +99,7 @@ pub struct CreateActivityRequest {
 
 /// `{"success": true}`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = ActivitySuccessResponse)]
 pub struct SuccessResponse {
     pub success: bool,
 }

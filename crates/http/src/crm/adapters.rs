@@ -89,6 +89,7 @@ pub struct UpdateAdapterRequest {
 
 /// `{"success": true}`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = AdapterSuccessResponse)]
 pub struct SuccessResponse {
     pub success: bool,
 }

@@ -35,6 +35,7 @@ pub struct CoinSettingsDto {
 
 /// `{"success": true}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CoinsSuccessDto)]
 pub struct SuccessDto {
     pub success: bool,
 }

@@ -177,6 +177,7 @@ impl From<BalanceLine> for BalanceDto {
 
 /// `{"report": [...], "total": n}`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = BalanceReportResponse)]
 pub struct BalanceResponse {
     pub report: Vec<BalanceDto>,
     /// Wallets in the report (every page).

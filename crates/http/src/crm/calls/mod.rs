@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 /// `{"success": true}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CallsSuccessDto)]
 pub struct SuccessDto {
     pub success: bool,
 }

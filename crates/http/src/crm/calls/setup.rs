@@ -55,6 +55,7 @@ pub struct UrlDto {
 /// Voiso's API key, masked (`null` when unset).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = VoipApiKeyDto)]
 pub struct ApiKeyDto {
     #[schema(example = "abcd****")]
     pub api_key: Option<String>,

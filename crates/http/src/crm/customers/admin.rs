@@ -303,6 +303,7 @@ pub struct BulkUpdateRequest {
 
 /// `{"success": true}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerSuccessResponse)]
 pub struct SuccessResponse {
     pub success: bool,
 }

@@ -23,6 +23,7 @@ pub struct DeskDto {
 
 /// A trading group next to a customer.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CustomerGroupDto)]
 pub struct GroupDto {
     pub id: i64,
     pub name: String,

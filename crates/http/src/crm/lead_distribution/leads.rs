@@ -113,6 +113,7 @@ impl From<LeadEventView> for LeadEventDto {
 /// A goal the lead reached.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = LeadConversionDto)]
 pub struct ConversionDto {
     pub uuid: String,
     /// Goal type name, e.g. `FTD`.

@@ -150,6 +150,7 @@ pub async fn list_communications(
 
 /// Body of "Send email to lead".
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = LeadEmailRequest)]
 pub struct SendEmailRequest {
     /// 1-255 characters.
     pub subject: Option<String>,
@@ -159,6 +160,7 @@ pub struct SendEmailRequest {
 
 /// "Send email to lead".
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LeadMessageDto)]
 pub struct MessageDto {
     pub message: String,
 }

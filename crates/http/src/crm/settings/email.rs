@@ -102,6 +102,7 @@ pub struct TestEmailRequest {
 
 /// `{"success": true}`.
 #[derive(Serialize, ToSchema)]
+#[schema(as = EmailSuccessResponse)]
 pub struct SuccessResponse {
     pub success: bool,
 }

@@ -67,6 +67,7 @@ pub struct RefundResponse {
 
 /// Body of "Transfer money transaction".
 #[derive(Deserialize, ToSchema)]
+#[schema(as = PayoutTransferRequest)]
 pub struct TransferRequest {
     /// `bitstamp` or `trustology`.
     #[schema(example = "bitstamp")]

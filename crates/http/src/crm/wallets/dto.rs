@@ -111,6 +111,7 @@ impl WalletDto {
 /// A wallet transaction (one ledger transfer seen from the wallet).
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = WalletTransactionDto)]
 pub struct TransactionDto {
     /// The ledger transfer id.
     pub id: String,

@@ -121,3 +121,50 @@ async fn swagger_ui_is_served() {
     r.assert_status_ok();
     assert!(r.text().contains("swagger"), "{}", r.text());
 }
+
+/// The `ToSchema` types of `crates/http/src` (path of each), keyed by their schema name: the
+/// type's name, or its `#[schema(as = Name)]`.
+fn schema_names(dir: &std::path::Path, seen: &mut BTreeMap<String, Vec<String>>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            schema_names(&path, seen);
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if !(line.trim_start().starts_with("#[derive(") && line.contains("ToSchema")) {
+                continue;
+            }
+            let mut alias = None;
+            for l in &lines[i + 1..] {
+                let t = l.trim_start();
+                if let Some(rest) = t.strip_prefix("#[schema(as = ") {
+                    alias = Some(rest.trim_end_matches(")]").to_owned());
+                }
+                let decl = ["pub struct ", "pub enum ", "struct ", "enum "]
+                    .iter()
+                    .find_map(|p| t.strip_prefix(p));
+                if let Some(decl) = decl {
+                    let name = decl.split(|c: char| !c.is_alphanumeric() && c != '_').next();
+                    let key = alias.unwrap_or_else(|| name.unwrap_or_default().to_owned());
+                    seen.entry(key).or_default().push(path.display().to_string());
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Two schema types of one name make utoipa document one with the other's shape (silently,
+/// the later registration wins), so every name is unique.
+#[test]
+fn every_schema_name_is_unique() {
+    let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
+    let mut seen = BTreeMap::new();
+    schema_names(&http, &mut seen);
+    assert!(seen.len() > 100, "found only {} schema types under {}", seen.len(), http.display());
+    let twice: Vec<_> = seen.iter().filter(|(_, files)| files.len() > 1).collect();
+    assert!(twice.is_empty(), "schema names used more than once: {twice:#?}");
+}

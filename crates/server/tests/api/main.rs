@@ -17,6 +17,7 @@ mod coins;
 mod countries;
 mod crm_leads;
 mod crm_leads_import;
+mod crm_leads_work;
 mod customers;
 mod customers_affiliate;
 mod customers_filters;

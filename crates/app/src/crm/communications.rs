@@ -87,8 +87,16 @@ pub async fn list(
     let conn = app.db().conn();
     let customer = customer_in_scope(conn, actor, customer_uuid).await?;
     let (rows, total) = repo::list_for_customer(conn, customer.id, page.offset, page.limit).await?;
+    Ok((views(conn, rows).await?, total))
+}
+
+/// A page of communication rows as views, their authors read in one query.
+pub(crate) async fn views<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<CommunicationRow>,
+) -> Result<Vec<CommunicationView>> {
     let who = people(conn, &rows.iter().filter_map(|r| r.author_id).collect::<Vec<_>>()).await?;
-    let views = rows
+    Ok(rows
         .into_iter()
         .map(|r| CommunicationView {
             id: r.uuid,
@@ -101,6 +109,5 @@ pub async fn list(
             author: r.author_id.and_then(|a| who.get(&a).cloned()),
             occurred_at: r.occurred_at,
         })
-        .collect();
-    Ok((views, total))
+        .collect())
 }

@@ -122,22 +122,7 @@ pub async fn list_communications(
     let conn = app.db().conn();
     let (lead, _, _) = lead_in_scope(conn, actor, uuid).await?;
     let (rows, total) = repo::list_for_lead(conn, lead.id, None, page.offset, page.limit).await?;
-    let who = people(conn, &rows.iter().filter_map(|r| r.author_id).collect::<Vec<_>>()).await?;
-    let views = rows
-        .into_iter()
-        .map(|r| CommunicationView {
-            id: r.uuid,
-            kind: r.kind,
-            direction: r.direction,
-            subject: r.subject,
-            body: r.body,
-            duration_seconds: r.duration_secs,
-            recording_url: r.recording_url,
-            author: r.author_id.and_then(|a| who.get(&a).cloned()),
-            occurred_at: r.occurred_at,
-        })
-        .collect();
-    Ok((views, total))
+    Ok((communications::views(conn, rows).await?, total))
 }
 
 /// "Send email to lead": queued for the configured e-mail provider (delivered by the job

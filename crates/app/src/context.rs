@@ -24,6 +24,7 @@ use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
 use crate::leads::plan::PlanCache;
 use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
 use crate::security::{JwtKeys, PasswordHasherCfg, random_token};
+use crate::wallets::transfer_batch::TransferLanes;
 
 /// Setting key under which the generated JWT signing secret is persisted.
 pub const JWT_SECRET_KEY: &str = "system.jwt_secret";
@@ -78,8 +79,9 @@ impl Services {
     }
 }
 
-/// Writer lanes of the lead intake batch on PostgreSQL (SQLite has one writer, so one lane).
-const INTAKE_LANES_POSTGRES: usize = 4;
+/// Writer lanes of each group-commit batch (lead intake, wallet transfers) on PostgreSQL;
+/// SQLite has one writer, so one lane.
+const WRITER_LANES_POSTGRES: usize = 4;
 
 struct Inner {
     db: Db,
@@ -89,6 +91,7 @@ struct Inner {
     gate: Arc<dyn RequestGate>,
     plans: PlanCache,
     intake: IntakeQueue,
+    transfers: TransferLanes,
     data_key: DataKey,
 }
 
@@ -135,11 +138,12 @@ impl App {
         let plans = PlanCache::new(cfg.distribution_cache_ttl);
         let lanes = match db.backend() {
             Backend::Sqlite => 1,
-            Backend::Postgres => INTAKE_LANES_POSTGRES,
+            Backend::Postgres => WRITER_LANES_POSTGRES,
         };
         Ok(Self(Arc::new_cyclic(|weak| {
             let intake = IntakeQueue::spawn(&WeakApp(weak.clone()), lanes);
-            Inner { db, cfg, jwt, services, gate, plans, intake, data_key }
+            let transfers = TransferLanes::spawn(&WeakApp(weak.clone()), lanes);
+            Inner { db, cfg, jwt, services, gate, plans, intake, transfers, data_key }
         })))
     }
 
@@ -179,6 +183,11 @@ impl App {
     /// The lead intake batch's writer lanes.
     pub(crate) fn intake(&self) -> &IntakeQueue {
         &self.0.intake
+    }
+
+    /// The writer lanes of wallet transfers.
+    pub(crate) fn transfer_lanes(&self) -> &TransferLanes {
+        &self.0.transfers
     }
 
     /// The key that encrypts stored secrets.

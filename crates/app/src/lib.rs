@@ -25,6 +25,7 @@ pub mod email;
 pub mod exports;
 pub mod files;
 pub mod fx;
+pub mod group_commit;
 pub mod jobs;
 pub mod lead_provider;
 pub mod leads;

@@ -4,69 +4,43 @@
 //! whatever is queued when the writer is free (no waiting to fill it), so a lone lead is not
 //! delayed. If a batch fails, its leads are stored one by one, so one lead cannot sink others.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use brokercrm_core::{Error, Result};
+use brokercrm_core::Result;
 use brokercrm_store::db::commit;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::leads::leads as lead_repo;
 
 use super::intake::{Prepared, Started, new_lead, start_in};
 use super::routing::Deferred;
+use crate::group_commit::Lanes;
 use crate::{App, WeakApp};
 
 /// Most leads stored in one transaction.
 const MAX_BATCH: usize = 64;
-/// Leads waiting for a writer, per lane, before pushers wait too.
-const QUEUE: usize = 1024;
 
-struct Job {
-    lead: Prepared,
-    reply: oneshot::Sender<Result<Started>>,
-}
+type Job = crate::group_commit::Job<Prepared, Started>;
 
 /// The writer lanes leads are queued on (one on SQLite, which has one writer; a few on
 /// PostgreSQL).
-pub struct IntakeQueue {
-    lanes: Vec<mpsc::Sender<Job>>,
-    next: AtomicUsize,
-}
+pub struct IntakeQueue(Lanes<Prepared, Started>);
 
 impl IntakeQueue {
     /// Spawns `lanes` writer tasks on the current runtime. They hold `app` weakly and end when
     /// the application is dropped.
     pub(crate) fn spawn(app: &WeakApp, lanes: usize) -> Self {
-        let lanes = (0..lanes.max(1))
-            .map(|_| {
-                let (tx, rx) = mpsc::channel(QUEUE);
-                tokio::spawn(lane(app.clone(), rx));
-                tx
-            })
-            .collect();
-        Self { lanes, next: AtomicUsize::new(0) }
+        Self(Lanes::spawn(
+            app,
+            lanes,
+            MAX_BATCH,
+            |app, jobs| async move { store(&app, jobs).await },
+        ))
     }
 }
 
 /// Stores `lead` in the next batch of a lane; returns once that batch is committed.
 pub(crate) async fn start(app: &App, lead: Prepared) -> Result<Started> {
-    let queue = app.intake();
-    let lane = queue.next.fetch_add(1, Ordering::Relaxed) % queue.lanes.len();
-    let (reply, answer) = oneshot::channel();
-    queue.lanes[lane]
-        .send(Job { lead, reply })
-        .await
-        .map_err(|_| Error::internal("the intake queue is closed"))?;
-    answer.await.map_err(|_| Error::internal("the intake batch dropped a lead"))?
-}
-
-async fn lane(app: WeakApp, mut rx: mpsc::Receiver<Job>) {
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let Some(app) = app.upgrade() else { return };
-        store(&app, std::mem::take(&mut jobs)).await;
-    }
+    app.intake().0.run(lead).await
 }
 
 async fn store(app: &App, jobs: Vec<Job>) {
@@ -105,12 +79,12 @@ async fn together(app: &App, jobs: &[Job]) -> Result<Vec<Started>> {
 }
 
 async fn route_all(app: &App, tx: &DatabaseTransaction, jobs: &[Job]) -> Result<Vec<Started>> {
-    let rows = jobs.iter().map(|j| new_lead(app, &j.lead)).collect();
+    let rows = jobs.iter().map(|j| new_lead(app, &j.job)).collect();
     let leads = lead_repo::insert_many(tx, rows).await?;
     let mut started = Vec::with_capacity(jobs.len());
     let mut deferred = Deferred::default();
     for (job, lead) in jobs.iter().zip(leads) {
-        let mut s = start_in(app, tx, job.lead.clone(), lead).await?;
+        let mut s = start_in(app, tx, job.job.clone(), lead).await?;
         s.run.take_deferred(&mut deferred);
         started.push(s);
     }

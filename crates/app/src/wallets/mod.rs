@@ -8,6 +8,7 @@ pub mod client;
 pub mod demo;
 pub mod deposited;
 pub mod money;
+pub mod transfer_batch;
 pub mod views;
 
 pub use views::{TransactionView, WalletMoney, WalletView};
@@ -64,14 +65,18 @@ pub(crate) async fn visible<C: ConnectionTrait>(
     id: i64,
     perm: Permission,
 ) -> Result<WalletRow> {
+    seen(actor, wallets::find(conn, id).await?, perm)
+}
+
+/// The rule of [`visible`] on a wallet already read (`None`: it does not exist).
+pub(crate) fn seen(actor: &Principal, w: Option<WalletRow>, perm: Permission) -> Result<WalletRow> {
     if actor.role.is_staff() {
         actor.require(perm)?;
     }
-    let w = wallets::find(conn, id).await?.ok_or(Error::NotFound("wallet"))?;
-    if !actor.role.is_staff() && w.user_id != actor.user_id {
-        return Err(Error::NotFound("wallet"));
+    match w {
+        Some(w) if actor.role.is_staff() || w.user_id == actor.user_id => Ok(w),
+        _ => Err(Error::NotFound("wallet")),
     }
-    Ok(w)
 }
 
 /// The wallet's ledger accounts (balance, credit), opened in `conn` if missing.

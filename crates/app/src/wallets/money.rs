@@ -14,8 +14,9 @@ use brokercrm_store::repo::wallets::{self, WalletRow};
 use brokercrm_store::{ConnectionTrait, db};
 use chrono::{DateTime, Utc};
 
+use super::transfer_batch::{self, Batched, Request};
 use super::views::{self, TransactionView, WalletMoney};
-use super::{Page, currency_of, ledger_accounts, visible};
+use super::{Page, currency_of, ledger_accounts, seen, visible};
 use crate::audit::{self, Audit};
 use crate::ledger::body_hash;
 use crate::{App, Principal};
@@ -123,30 +124,50 @@ fn active(field: &str, w: &WalletRow) -> Result<()> {
 }
 
 /// "Transfer money between wallets" of one owner. Staff need ManageWalletMoney (audited); a
-/// customer may move money between their own wallets. Across currencies the amount is
-/// converted along the configured conversion path (`fx::convert_with`, one rounding at the
-/// end) and the move is two balanced transfers through the FX house accounts of each
-/// currency: source wallet → FX (source currency), FX (target currency) → target wallet.
+/// customer may move money between their own wallets. A transfer within one currency goes
+/// through the group-commit lane ([`super::transfer_batch`]); across currencies, or when a
+/// wallet's ledger account is not opened yet, it runs alone ([`transfer_alone`]).
 pub async fn transfer(
     app: &App,
     actor: &Principal,
     input: TransferInput,
     idempotency_key: Option<&str>,
 ) -> Result<()> {
+    check_input(input)?;
+    let id = transfer_id(actor.user_id, idempotency_key)?;
+    if actor.role.is_staff() {
+        actor.require(Permission::ManageWalletMoney)?;
+    }
+    let request = Request { actor: actor.clone(), input, id: id.clone() };
+    match transfer_batch::run(app, request).await? {
+        Batched::Applied => Ok(()),
+        Batched::Alone => transfer_alone(app, actor, input, id).await,
+    }
+}
+
+fn check_input(input: TransferInput) -> Result<()> {
     if input.source_wallet_id == input.target_wallet_id {
         return Err(Error::field("targetWalletId", "must differ from sourceWalletId"));
     }
     if !input.amount.is_positive() {
         return Err(Error::field("amount", "must be greater than zero"));
     }
-    let id = transfer_id(actor.user_id, idempotency_key)?;
+    Ok(())
+}
+
+/// The wallets of a transfer as read (`None`: missing), checked: both visible to `actor`, one
+/// owner, both active.
+pub(crate) fn check_pair(
+    actor: &Principal,
+    src: Option<WalletRow>,
+    dst: Option<WalletRow>,
+) -> Result<(WalletRow, WalletRow)> {
     let perm = Permission::ManageWalletMoney;
-    let tx = app.db().begin_write().await?;
-    let src = visible(&tx, actor, input.source_wallet_id, perm).await.map_err(|e| match e {
+    let src = seen(actor, src, perm).map_err(|e| match e {
         Error::NotFound(_) => Error::field("sourceWalletId", "no such wallet"),
         other => other,
     })?;
-    let dst = visible(&tx, actor, input.target_wallet_id, perm).await.map_err(|e| match e {
+    let dst = seen(actor, dst, perm).map_err(|e| match e {
         Error::NotFound(_) => Error::field("targetWalletId", "no such wallet"),
         other => other,
     })?;
@@ -155,6 +176,30 @@ pub async fn transfer(
     }
     active("sourceWalletId", &src)?;
     active("targetWalletId", &dst)?;
+    Ok((src, dst))
+}
+
+/// The audit details of a transfer within one currency.
+pub(crate) fn same_currency_details(
+    amount: Money,
+    src: &WalletRow,
+    dst: &WalletRow,
+    id: &TransferId,
+) -> String {
+    format!("{amount} {} from wallet {} to wallet {} (transfer {id})", src.currency, src.id, dst.id)
+}
+
+/// A transfer in its own write transaction (any currencies; opens missing ledger accounts).
+async fn transfer_alone(
+    app: &App,
+    actor: &Principal,
+    input: TransferInput,
+    id: TransferId,
+) -> Result<()> {
+    let tx = app.db().begin_write().await?;
+    let src = wallets::find(&tx, input.source_wallet_id).await?;
+    let dst = wallets::find(&tx, input.target_wallet_id).await?;
+    let (src, dst) = check_pair(actor, src, dst)?;
     let (from, to) = super::balance_accounts(&tx, &src, &dst).await?;
     let (src_cur, dst_cur) = (currency_of(&src)?, currency_of(&dst)?);
     let leg = |id: TransferId, debit, credit, amount, currency| NewTransfer {
@@ -169,13 +214,7 @@ pub async fn transfer(
     };
     let (replayed, details) = if src_cur == dst_cur {
         let replayed = apply_in(&tx, &leg(id.clone(), from, to, input.amount, src_cur)).await?;
-        (
-            replayed,
-            format!(
-                "{} {} from wallet {} to wallet {} (transfer {id})",
-                input.amount, src.currency, src.id, dst.id
-            ),
-        )
+        (replayed, same_currency_details(input.amount, &src, &dst, &id))
     } else {
         let fx_out = fx_account(&tx, src_cur).await?;
         let fx_in = fx_account(&tx, dst_cur).await?;

@@ -53,5 +53,6 @@ mod transactions_deposits;
 mod transactions_export;
 mod transactions_payout;
 mod users;
+mod wallet_transfer_batch;
 mod wallets;
 mod wallets_client;

@@ -70,6 +70,14 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Wallet
     Wallet::find_by_id(id).one(conn).await.db()
 }
 
+/// The wallets among `ids` that exist (any order).
+pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<WalletRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Wallet::find().filter(W::Id.is_in(ids.iter().copied())).all(conn).await.db()
+}
+
 fn like(s: &str) -> LikeExpr {
     let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')

@@ -18,22 +18,7 @@ pub async fn transfer<C: ConnectionTrait>(
     t: &NewTransfer,
     body_hash: &str,
 ) -> Result<Applied> {
-    let state = if t.pending { TransferState::Pending } else { TransferState::Posted };
-    let row = ledger_transfers::ActiveModel {
-        transfer_id: Set(t.id.as_str().to_owned()),
-        debit_account_id: Set(t.debit_account_id),
-        credit_account_id: Set(t.credit_account_id),
-        amount: Set(t.amount.minor()),
-        currency: Set(t.currency.as_str().to_owned()),
-        code: Set(t.code.as_str().to_owned()),
-        kind: Set(t.kind().as_str().to_owned()),
-        state: Set(state.as_str().to_owned()),
-        pending_id: Set(None),
-        user_data: Set(t.user_data.clone()),
-        body_hash: Set(body_hash.to_owned()),
-        created_at: Set(now()),
-        ..Default::default()
-    };
+    let row = new_row(t, body_hash, now());
     let Some(row) = insert_new(conn, row).await? else {
         return replay(conn, t.id.as_str(), body_hash).await;
     };
@@ -48,6 +33,30 @@ pub async fn transfer<C: ConnectionTrait>(
         moves::apply(conn, id, t.currency, mv, t.amount.minor()).await?;
     }
     Ok(Applied { transfer: row, replayed: false })
+}
+
+/// The row of new transfer `t` (validated by the caller), created `at`.
+pub(crate) fn new_row(
+    t: &NewTransfer,
+    body_hash: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> ledger_transfers::ActiveModel {
+    let state = if t.pending { TransferState::Pending } else { TransferState::Posted };
+    ledger_transfers::ActiveModel {
+        transfer_id: Set(t.id.as_str().to_owned()),
+        debit_account_id: Set(t.debit_account_id),
+        credit_account_id: Set(t.credit_account_id),
+        amount: Set(t.amount.minor()),
+        currency: Set(t.currency.as_str().to_owned()),
+        code: Set(t.code.as_str().to_owned()),
+        kind: Set(t.kind().as_str().to_owned()),
+        state: Set(state.as_str().to_owned()),
+        pending_id: Set(None),
+        user_data: Set(t.user_data.clone()),
+        body_hash: Set(body_hash.to_owned()),
+        created_at: Set(at),
+        ..Default::default()
+    }
 }
 
 /// Inserts a transfer row and returns it (RETURNING on both databases), or `None` when its

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod apply;
+pub mod batch;
 pub mod moves;
 pub mod resolve;
 pub mod transfers;

@@ -1,0 +1,72 @@
+//! Group commit: writer lanes that take whatever jobs are queued when their writer is free
+//! (no waiting to fill a batch, so a lone job is not delayed) and hand them to one batch
+//! function, which stores them in one write transaction and answers each job. Used by the lead
+//! intake and by wallet transfers: on SQLite the batch shares the single writer's lock and one
+//! fsync, on PostgreSQL one WAL flush.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use brokercrm_core::{Error, Result};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{App, WeakApp};
+
+/// Jobs waiting for a writer, per lane, before pushers wait too.
+const QUEUE: usize = 1024;
+
+/// A job and where its answer goes.
+pub(crate) struct Job<J, R> {
+    pub job: J,
+    pub reply: oneshot::Sender<Result<R>>,
+}
+
+impl<J, R> Job<J, R> {
+    /// Sends the answer; the requester may have gone away (its client disconnected).
+    pub fn answer(self, r: Result<R>) {
+        let _ = self.reply.send(r);
+    }
+}
+
+/// The lanes of one kind of job; jobs are spread over them round-robin.
+pub(crate) struct Lanes<J, R> {
+    lanes: Vec<mpsc::Sender<Job<J, R>>>,
+    next: AtomicUsize,
+}
+
+impl<J: Send + 'static, R: Send + 'static> Lanes<J, R> {
+    /// Spawns `lanes` writer tasks on the current runtime, each calling `batch` with at most
+    /// `max_batch` jobs at a time. They hold `app` weakly and end when it is dropped.
+    pub fn spawn<F, Fut>(app: &WeakApp, lanes: usize, max_batch: usize, batch: F) -> Self
+    where
+        F: Fn(App, Vec<Job<J, R>>) -> Fut + Copy + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let lanes = (0..lanes.max(1))
+            .map(|_| {
+                let (tx, mut rx) = mpsc::channel::<Job<J, R>>(QUEUE);
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let mut jobs = Vec::with_capacity(max_batch);
+                    while rx.recv_many(&mut jobs, max_batch).await > 0 {
+                        let Some(app) = app.upgrade() else { return };
+                        batch(app, std::mem::take(&mut jobs)).await;
+                    }
+                });
+                tx
+            })
+            .collect();
+        Self { lanes, next: AtomicUsize::new(0) }
+    }
+
+    /// Queues `job` on the next lane and waits for its batch's answer.
+    pub async fn run(&self, job: J) -> Result<R> {
+        let lane = self.next.fetch_add(1, Ordering::Relaxed) % self.lanes.len();
+        let (reply, answer) = oneshot::channel();
+        self.lanes[lane]
+            .send(Job { job, reply })
+            .await
+            .map_err(|_| Error::internal("a group-commit lane is closed"))?;
+        answer.await.map_err(|_| Error::internal("a group-commit batch dropped a job"))?
+    }
+}

@@ -1,0 +1,175 @@
+//! Wallet transfers decided together in one group-commit batch: a replayed key, a key reused
+//! with another body, an overdraft, a disabled or foreign wallet, a staff transfer and a
+//! cross-currency one all queued behind a held write lock, then released at once. Each gets
+//! its own answer, the rest of the batch is unaffected, and the ledger verifies.
+
+use brokercrm_core::Money;
+use brokercrm_store::{ConnectionTrait, TransactionTrait};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::helpers::TestApp;
+use crate::ledger::assert_verified;
+use crate::wallets::{balance, customer, field_of, group, manual, transfer, wallet};
+
+/// One request: bearer token, Idempotency-Key, body.
+type Call = (String, Option<String>, Value);
+
+/// Sends `calls` while the database's write lock (and on PostgreSQL every ledger account) is
+/// held, so they queue up and are decided together once it is released; answers in order.
+async fn queued_together(t: &TestApp, calls: Vec<Call>) -> Vec<(u16, Value)> {
+    let db = t.app.db();
+    let hold = db.begin_write().await.unwrap();
+    if db.backend() == brokercrm_store::Backend::Postgres {
+        hold.execute_unprepared("SELECT id FROM ledger_accounts ORDER BY id FOR UPDATE")
+            .await
+            .unwrap();
+    }
+    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
+    let tasks: Vec<_> = calls
+        .into_iter()
+        .map(|(token, key, body)| {
+            let mut req = http::Request::post("/api/wallets/transfer")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json");
+            if let Some(k) = key {
+                req = req.header("idempotency-key", k);
+            }
+            let req = req.body(axum::body::Body::from(body.to_string())).unwrap();
+            let router = router.clone();
+            tokio::spawn(async move {
+                let r = router.oneshot(req).await.unwrap();
+                let status = r.status().as_u16();
+                let bytes = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+                (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    hold.rollback().await.unwrap();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
+
+fn call(token: &str, key: Option<&str>, from: i64, to: i64, amount: &str) -> Call {
+    let body = json!({"sourceWalletId": from, "targetWalletId": to, "amount": amount});
+    (token.to_owned(), key.map(str::to_owned), body)
+}
+
+#[tokio::test]
+async fn a_batch_answers_each_transfer_on_its_own() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let usd = group(&t, &admin, "USD", "USD").await;
+    let eur = group(&t, &admin, "EUR", "EUR").await;
+    let (cust, cust_id) = customer(&t).await;
+    let (_, other_id) = customer(&t).await;
+    let a = wallet(&t, &admin, &cust_id, usd).await;
+    let b = wallet(&t, &admin, &cust_id, usd).await;
+    let c = wallet(&t, &admin, &cust_id, usd).await;
+    let off = wallet(&t, &admin, &cust_id, usd).await;
+    let e = wallet(&t, &admin, &cust_id, eur).await;
+    let foreign = wallet(&t, &admin, &other_id, usd).await;
+    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    manual(&t, &admin, c, json!({"type": "DEPOSIT", "amount": 50})).await;
+    t.server
+        .post(&format!("/api/wallets/{off}/disable"))
+        .authorization_bearer(&admin)
+        .await
+        .assert_status_ok();
+    t.server
+        .post("/api/exchange-rates")
+        .authorization_bearer(&admin)
+        .json(&json!({"fromCurrency": "USD", "toCurrency": "EUR", "source": "manual", "rate": 0.9}))
+        .await
+        .assert_status_ok();
+    let (s, _) = transfer(&t, &cust, Some("first"), call(&cust, None, a, b, "1").2).await;
+    assert_eq!(s, 200);
+
+    let mut calls = vec![
+        call(&cust, Some("first"), a, b, "1"), // replay of a stored transfer
+        call(&cust, Some("first"), a, b, "2"), // its key with another body
+        call(&cust, Some("c-over"), c, b, "60"), // more than c holds
+        call(&cust, Some("c-all"), c, b, "50"),
+        call(&cust, Some("off"), a, off, "1"),
+        call(&cust, Some("foreign"), a, foreign, "1"),
+        call(&admin, Some("staff"), a, c, "5"),
+        call(&cust, Some("fx"), a, e, "10"),
+    ];
+    calls.extend((0..5).map(|_| call(&cust, Some("dup"), a, b, "10"))); // one key, five times
+    let answers = queued_together(&t, calls).await;
+
+    let ok = json!({"success": true});
+    assert_eq!(answers[0], (200, ok.clone()), "replay");
+    assert_eq!(answers[1].0, 409, "same key, other body: {:?}", answers[1]);
+    assert_eq!((answers[2].0, field_of(&answers[2].1).as_str()), (422, "amount"));
+    assert_eq!(answers[3], (200, ok.clone()), "c-all");
+    assert_eq!((answers[4].0, field_of(&answers[4].1).as_str()), (422, "targetWalletId"));
+    assert_eq!((answers[5].0, field_of(&answers[5].1).as_str()), (422, "targetWalletId"));
+    assert_eq!(answers[6], (200, ok.clone()), "staff");
+    assert_eq!(answers[7], (200, ok.clone()), "cross-currency");
+    for dup in &answers[8..] {
+        assert_eq!(dup, &(200, ok.clone()), "dup");
+    }
+
+    // a: 100 - 1 (first) - 5 (staff) - 10 (fx) - 10 (dup, once)
+    assert_eq!(balance(&t, &admin, a).await["balance"], "74");
+    assert_eq!(balance(&t, &admin, b).await["balance"], "61");
+    assert_eq!(balance(&t, &admin, c).await["balance"], "5");
+    assert_eq!(balance(&t, &admin, e).await["balance"], "9");
+    assert_eq!(balance(&t, &admin, off).await["balance"], "0");
+    assert_eq!(balance(&t, &admin, foreign).await["balance"], "0");
+    let (_, txs) = manual(&t, &admin, a, json!({})).await; // an empty body lists
+    let amounts: Vec<&str> = txs["transactions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{txs}"))
+        .iter()
+        .filter(|t| t["type"] == "WALLET_TRANSFER")
+        .filter_map(|t| t["amount"].as_str())
+        .collect();
+    assert_eq!(amounts.len(), 4, "first, staff, fx, dup once: {amounts:?}");
+    let audits: Value =
+        t.server.get("/api/activities?limit=50&offset=0").authorization_bearer(&admin).await.json();
+    let transfers = audits["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["type"] == "wallet.transfer")
+        .count();
+    assert_eq!(transfers, 1, "only the staff transfer is audited, once");
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn many_queued_transfers_through_one_account_never_overdraw() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let usd = group(&t, &admin, "USD", "USD").await;
+    let (cust, cust_id) = customer(&t).await;
+    let hub = wallet(&t, &admin, &cust_id, usd).await;
+    let mut spokes = Vec::new();
+    for _ in 0..4 {
+        spokes.push(wallet(&t, &admin, &cust_id, usd).await);
+    }
+    manual(&t, &admin, hub, json!({"type": "DEPOSIT", "amount": "7.5"})).await;
+    // 40 transfers of 0.25 out of a hub holding 7.5: exactly 30 fit, whatever the batching.
+    let calls =
+        (0..40).map(|i| call(&cust, Some(&format!("k{i}")), hub, spokes[i % 4], "0.25")).collect();
+    let answers = queued_together(&t, calls).await;
+    let ok = answers.iter().filter(|(s, _)| *s == 200).count();
+    let refused = answers.iter().filter(|(s, b)| *s == 422 && field_of(b) == "amount").count();
+    assert_eq!((ok, refused), (30, 10), "{answers:?}");
+    assert_eq!(balance(&t, &admin, hub).await["balance"], "0");
+    let mut total = Money::ZERO;
+    for s in &spokes {
+        let b = balance(&t, &admin, *s).await;
+        total = total
+            .checked_add(Money::parse("balance", b["balance"].as_str().unwrap()).unwrap())
+            .unwrap();
+    }
+    assert_eq!(total, Money::parse("total", "7.5").unwrap());
+    assert_verified(t.app.db()).await;
+}

@@ -83,10 +83,40 @@ async fn store(app: &App, jobs: Vec<Job>) {
     }
 }
 
+/// What the batch reads before it takes the write lock: the wallets, and the stored transfers
+/// (id → body hash) among the requests' ids.
+struct Seen {
+    wallets: HashMap<i64, WalletRow>,
+    stored: HashMap<String, String>,
+}
+
+/// Reads what the batch needs before its write transaction, both at once on the read pool, so
+/// the write lock is held only to lock, write and commit. Neither read can go stale in a way
+/// that matters: a wallet's owner and currency never change, a wallet disabled meanwhile was
+/// disabled after these transfers, and an id stored meanwhile fails the batch's insert on the
+/// unique index, after which its transfers run alone.
+async fn read(app: &App, requests: &[&Request]) -> Result<Seen> {
+    let mut ids: Vec<i64> = requests
+        .iter()
+        .flat_map(|r| [r.input.source_wallet_id, r.input.target_wallet_id])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let transfer_ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
+    let conn = app.db().conn();
+    let (wallets, stored) =
+        tokio::try_join!(wallets::find_many(conn, &ids), batch::existing(conn, &transfer_ids))?;
+    Ok(Seen {
+        wallets: wallets.into_iter().map(|w| (w.id, w)).collect(),
+        stored: stored.into_iter().map(|t| (t.transfer_id, t.body_hash)).collect(),
+    })
+}
+
 /// Decides and writes every request in one transaction; an `Err` means nothing was written.
 async fn together(app: &App, requests: &[&Request]) -> Result<Vec<Result<Batched>>> {
+    let seen = read(app, requests).await?;
     let tx = app.db().begin_write().await?;
-    match decide(&tx, requests).await {
+    match decide(&tx, requests, &seen).await {
         Ok(answers) => {
             commit(tx).await?;
             Ok(answers)
@@ -107,20 +137,16 @@ struct Planned<'a> {
     dst: WalletRow,
 }
 
-async fn decide(tx: &DatabaseTransaction, requests: &[&Request]) -> Result<Vec<Result<Batched>>> {
+async fn decide(
+    tx: &DatabaseTransaction,
+    requests: &[&Request],
+    seen: &Seen,
+) -> Result<Vec<Result<Batched>>> {
     let mut answers: Vec<Option<Result<Batched>>> = requests.iter().map(|_| None).collect();
-    let mut ids: Vec<i64> = requests
-        .iter()
-        .flat_map(|r| [r.input.source_wallet_id, r.input.target_wallet_id])
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let rows: HashMap<i64, WalletRow> =
-        wallets::find_many(tx, &ids).await?.into_iter().map(|w| (w.id, w)).collect();
     let mut pairs = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
-        let src = rows.get(&r.input.source_wallet_id).cloned();
-        let dst = rows.get(&r.input.target_wallet_id).cloned();
+        let src = seen.wallets.get(&r.input.source_wallet_id).cloned();
+        let dst = seen.wallets.get(&r.input.target_wallet_id).cloned();
         match check_pair(&r.actor, src, dst) {
             Err(e) => answers[i] = Some(Err(e)),
             Ok((s, d)) if s.currency != d.currency => answers[i] = Some(Ok(Batched::Alone)),
@@ -132,7 +158,10 @@ async fn decide(tx: &DatabaseTransaction, requests: &[&Request]) -> Result<Vec<R
         keys.push(balance_key(s)?);
         keys.push(balance_key(d)?);
     }
-    let locked = batch::lock_by_keys(tx, &keys).await?;
+    let mut wallet_ids: Vec<i64> = pairs.iter().flat_map(|(_, s, d)| [s.id, d.id]).collect();
+    wallet_ids.sort_unstable();
+    wallet_ids.dedup();
+    let locked = batch::lock_of_wallets(tx, &wallet_ids, AccountKind::WalletBalance).await?;
     let by_key: HashMap<&str, &AccountRow> = locked.iter().map(|a| (a.key.as_str(), a)).collect();
     let mut planned = Vec::with_capacity(pairs.len());
     for ((index, src, dst), keys) in pairs.into_iter().zip(keys.chunks(2)) {
@@ -154,18 +183,12 @@ async fn decide(tx: &DatabaseTransaction, requests: &[&Request]) -> Result<Vec<R
         };
         planned.push(Planned { index, request, transfer, src, dst });
     }
-    let transfer_ids: Vec<&str> = planned.iter().map(|p| p.transfer.id.as_str()).collect();
-    let stored: HashMap<String, String> = batch::existing(tx, &transfer_ids)
-        .await?
-        .into_iter()
-        .map(|t| (t.transfer_id, t.body_hash))
-        .collect();
     let mut ledger = model_of(&locked)?;
     let mut writes = Vec::with_capacity(planned.len());
     let mut audits = Vec::new();
     for p in planned {
         let hash = body_hash(&p.transfer.fingerprint());
-        let answer = match stored.get(p.transfer.id.as_str()) {
+        let answer = match seen.stored.get(p.transfer.id.as_str()) {
             Some(earlier) => compare_replay(earlier, &hash).map(|_| Batched::Applied),
             None => match ledger.apply(&p.transfer) {
                 Ok((_, true)) => Ok(Batched::Applied),

@@ -4,7 +4,7 @@
 //! its own answer, the rest of the batch is unaffected, and the ledger verifies.
 
 use brokercrm_core::Money;
-use brokercrm_store::{ConnectionTrait, TransactionTrait};
+use brokercrm_store::ConnectionTrait;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 

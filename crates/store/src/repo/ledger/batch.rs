@@ -5,7 +5,7 @@
 //! decided on.
 
 use brokercrm_core::Result;
-use brokercrm_core::ledger::NewTransfer;
+use brokercrm_core::ledger::{AccountKind, NewTransfer};
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -27,14 +27,19 @@ pub struct Delta {
     pub pending_credits: i64,
 }
 
-/// The accounts under `keys` that exist, locked until the transaction ends. PostgreSQL locks
-/// them `FOR UPDATE` in ascending id order, the order every other money path locks in, so
-/// lockers never deadlock; on SQLite the write transaction already holds the one write lock.
-pub async fn lock_by_keys<C: ConnectionTrait>(
+/// The accounts of `kind` of the wallets `wallet_ids`, locked until the transaction ends.
+/// PostgreSQL locks them `FOR UPDATE` in ascending id order, the order every other money path
+/// locks in, so lockers never deadlock; on SQLite the write transaction already holds the one
+/// write lock. (By wallet id, not by key: integer comparisons, on an indexed column.)
+pub async fn lock_of_wallets<C: ConnectionTrait>(
     conn: &C,
-    keys: &[String],
+    wallet_ids: &[i64],
+    kind: AccountKind,
 ) -> Result<Vec<AccountRow>> {
-    let mut q = Account::find().filter(A::Key.is_in(keys.iter().cloned())).order_by_asc(A::Id);
+    let mut q = Account::find()
+        .filter(A::WalletId.is_in(wallet_ids.iter().copied()))
+        .filter(A::Kind.eq(kind.as_str()))
+        .order_by_asc(A::Id);
     if conn.get_database_backend() == DbBackend::Postgres {
         q = q.lock_exclusive();
     }

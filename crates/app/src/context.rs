@@ -19,12 +19,13 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::AppConfig;
 use crate::crypto::{DataKey, default_key_path};
 use crate::files::{FileStore, LocalFileStore};
-use crate::leads::batch::IntakeQueue;
+use crate::group_commit::Lanes;
+use crate::leads::batch::Intake;
 use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
 use crate::leads::plan::PlanCache;
 use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
 use crate::security::{JwtKeys, PasswordHasherCfg, random_token};
-use crate::wallets::transfer_batch::TransferLanes;
+use crate::wallets::transfer_batch::WalletTransfers;
 
 /// Setting key under which the generated JWT signing secret is persisted.
 pub const JWT_SECRET_KEY: &str = "system.jwt_secret";
@@ -93,8 +94,8 @@ struct Inner {
     services: Services,
     gate: Arc<dyn RequestGate>,
     plans: PlanCache,
-    intake: IntakeQueue,
-    transfers: TransferLanes,
+    intake: Lanes<Intake>,
+    transfers: Lanes<WalletTransfers>,
     data_key: DataKey,
 }
 
@@ -144,8 +145,8 @@ impl App {
             Backend::Postgres => WRITER_LANES_POSTGRES,
         };
         Ok(Self(Arc::new_cyclic(|weak| {
-            let intake = IntakeQueue::spawn(&WeakApp(weak.clone()), intake_lanes);
-            let transfers = TransferLanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
+            let intake = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
+            let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
             Inner { db, cfg, jwt, services, gate, plans, intake, transfers, data_key }
         })))
     }
@@ -184,12 +185,12 @@ impl App {
     }
 
     /// The lead intake batch's writer lanes.
-    pub(crate) fn intake(&self) -> &IntakeQueue {
+    pub(crate) fn intake(&self) -> &Lanes<Intake> {
         &self.0.intake
     }
 
     /// The writer lanes of wallet transfers.
-    pub(crate) fn transfer_lanes(&self) -> &TransferLanes {
+    pub(crate) fn transfer_lanes(&self) -> &Lanes<WalletTransfers> {
         &self.0.transfers
     }
 

@@ -28,29 +28,36 @@ impl<J, R> Job<J, R> {
     }
 }
 
-/// The lanes of one kind of job; jobs are spread over them round-robin.
-pub(crate) struct Lanes<J, R> {
-    lanes: Vec<mpsc::Sender<Job<J, R>>>,
+/// One kind of batch: what its jobs and answers are, how many go in one transaction, and how
+/// a batch is stored (answering every job).
+pub(crate) trait Batch: 'static {
+    type Job: Send + 'static;
+    type Answer: Send + 'static;
+    /// Most jobs stored in one transaction.
+    const MAX: usize;
+    /// Stores `jobs` and answers each.
+    fn store(app: App, jobs: Vec<Job<Self::Job, Self::Answer>>) -> impl Future<Output = ()> + Send;
+}
+
+/// The lanes of one kind of batch; jobs are spread over them round-robin.
+pub(crate) struct Lanes<B: Batch> {
+    lanes: Vec<mpsc::Sender<Job<B::Job, B::Answer>>>,
     next: AtomicUsize,
 }
 
-impl<J: Send + 'static, R: Send + 'static> Lanes<J, R> {
-    /// Spawns `lanes` writer tasks on the current runtime, each calling `batch` with at most
-    /// `max_batch` jobs at a time. They hold `app` weakly and end when it is dropped.
-    pub fn spawn<F, Fut>(app: &WeakApp, lanes: usize, max_batch: usize, batch: F) -> Self
-    where
-        F: Fn(App, Vec<Job<J, R>>) -> Fut + Copy + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
+impl<B: Batch> Lanes<B> {
+    /// Spawns `lanes` writer tasks on the current runtime, each storing at most [`Batch::MAX`]
+    /// jobs at a time. They hold `app` weakly and end when it is dropped.
+    pub fn spawn(app: &WeakApp, lanes: usize) -> Self {
         let lanes = (0..lanes.max(1))
             .map(|_| {
-                let (tx, mut rx) = mpsc::channel::<Job<J, R>>(QUEUE);
+                let (tx, mut rx) = mpsc::channel::<Job<B::Job, B::Answer>>(QUEUE);
                 let app = app.clone();
                 tokio::spawn(async move {
-                    let mut jobs = Vec::with_capacity(max_batch);
-                    while rx.recv_many(&mut jobs, max_batch).await > 0 {
+                    let mut jobs = Vec::with_capacity(B::MAX);
+                    while rx.recv_many(&mut jobs, B::MAX).await > 0 {
                         let Some(app) = app.upgrade() else { return };
-                        batch(app, std::mem::take(&mut jobs)).await;
+                        B::store(app, std::mem::take(&mut jobs)).await;
                     }
                 });
                 tx
@@ -60,7 +67,7 @@ impl<J: Send + 'static, R: Send + 'static> Lanes<J, R> {
     }
 
     /// Queues `job` on the next lane and waits for its batch's answer.
-    pub async fn run(&self, job: J) -> Result<R> {
+    pub async fn run(&self, job: B::Job) -> Result<B::Answer> {
         let lane = self.next.fetch_add(1, Ordering::Relaxed) % self.lanes.len();
         let (reply, answer) = oneshot::channel();
         self.lanes[lane]

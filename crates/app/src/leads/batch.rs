@@ -13,34 +13,27 @@ use brokercrm_store::repo::leads::leads as lead_repo;
 
 use super::intake::{Prepared, Started, new_lead, start_in};
 use super::routing::Deferred;
-use crate::group_commit::Lanes;
-use crate::{App, WeakApp};
-
-/// Most leads stored in one transaction.
-const MAX_BATCH: usize = 64;
+use crate::App;
+use crate::group_commit::Batch;
 
 type Job = crate::group_commit::Job<Prepared, Started>;
 
-/// The writer lanes leads are queued on (one on SQLite, which has one writer; a few on
-/// PostgreSQL).
-pub struct IntakeQueue(Lanes<Prepared, Started>);
+/// The lead intake batch, queued on writer lanes (one on SQLite, which has one writer; a few
+/// on PostgreSQL).
+pub struct Intake;
 
-impl IntakeQueue {
-    /// Spawns `lanes` writer tasks on the current runtime. They hold `app` weakly and end when
-    /// the application is dropped.
-    pub(crate) fn spawn(app: &WeakApp, lanes: usize) -> Self {
-        Self(Lanes::spawn(
-            app,
-            lanes,
-            MAX_BATCH,
-            |app, jobs| async move { store(&app, jobs).await },
-        ))
+impl Batch for Intake {
+    type Job = Prepared;
+    type Answer = Started;
+    const MAX: usize = 64;
+    async fn store(app: App, jobs: Vec<Job>) {
+        store(&app, jobs).await;
     }
 }
 
 /// Stores `lead` in the next batch of a lane; returns once that batch is committed.
 pub(crate) async fn start(app: &App, lead: Prepared) -> Result<Started> {
-    app.intake().0.run(lead).await
+    app.intake().run(lead).await
 }
 
 async fn store(app: &App, jobs: Vec<Job>) {

@@ -23,12 +23,9 @@ use brokercrm_store::repo::wallets::{self, WalletRow};
 use super::currency_of;
 use super::money::{TransferInput, check_pair, same_currency_details};
 use crate::audit::{self, Audit};
-use crate::group_commit::Lanes;
+use crate::group_commit::Batch;
 use crate::ledger::body_hash;
-use crate::{App, Principal, WeakApp};
-
-/// Most transfers decided in one transaction.
-const MAX_BATCH: usize = 64;
+use crate::{App, Principal};
 
 /// A transfer between two wallets, its input validated and its id derived.
 pub(crate) struct Request {
@@ -49,24 +46,21 @@ pub(crate) enum Batched {
 
 type Job = crate::group_commit::Job<Request, Batched>;
 
-/// The writer lanes wallet transfers are queued on.
-pub struct TransferLanes(Lanes<Request, Batched>);
+/// Wallet transfers, queued on writer lanes.
+pub struct WalletTransfers;
 
-impl TransferLanes {
-    /// Spawns `lanes` writer tasks; they hold `app` weakly and end when it is dropped.
-    pub(crate) fn spawn(app: &WeakApp, lanes: usize) -> Self {
-        Self(Lanes::spawn(
-            app,
-            lanes,
-            MAX_BATCH,
-            |app, jobs| async move { store(&app, jobs).await },
-        ))
+impl Batch for WalletTransfers {
+    type Job = Request;
+    type Answer = Batched;
+    const MAX: usize = 64;
+    async fn store(app: App, jobs: Vec<Job>) {
+        store(&app, jobs).await;
     }
 }
 
 /// Decides `request` in the next batch of a lane; returns once that batch is committed.
 pub(crate) async fn run(app: &App, request: Request) -> Result<Batched> {
-    app.transfer_lanes().0.run(request).await
+    app.transfer_lanes().run(request).await
 }
 
 async fn store(app: &App, jobs: Vec<Job>) {

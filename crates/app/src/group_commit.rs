@@ -28,15 +28,22 @@ impl<J, R> Job<J, R> {
     }
 }
 
-/// One kind of batch: what its jobs and answers are, how many go in one transaction, and how
-/// a batch is stored (answering every job).
+/// One kind of batch: what its jobs and answers are, how many go in one transaction, what a
+/// lane keeps from one batch to the next, and how a batch is stored (answering every job).
 pub(crate) trait Batch: 'static {
     type Job: Send + 'static;
     type Answer: Send + 'static;
+    /// What a lane carries between its batches (`()` for none).
+    type Lane: Default + Send + 'static;
     /// Most jobs stored in one transaction.
     const MAX: usize;
-    /// Stores `jobs` and answers each.
-    fn store(app: App, jobs: Vec<Job<Self::Job, Self::Answer>>) -> impl Future<Output = ()> + Send;
+    /// Stores `jobs` and answers each; the lane takes its next batch when this returns (a
+    /// batch may return before its jobs are answered, leaving what is in flight in `lane`).
+    fn store(
+        app: App,
+        lane: &mut Self::Lane,
+        jobs: Vec<Job<Self::Job, Self::Answer>>,
+    ) -> impl Future<Output = ()> + Send;
 }
 
 /// The lanes of one kind of batch; jobs are spread over them round-robin.
@@ -55,9 +62,10 @@ impl<B: Batch> Lanes<B> {
                 let app = app.clone();
                 tokio::spawn(async move {
                     let mut jobs = Vec::with_capacity(B::MAX);
+                    let mut lane = B::Lane::default();
                     while rx.recv_many(&mut jobs, B::MAX).await > 0 {
                         let Some(app) = app.upgrade() else { return };
-                        B::store(app, std::mem::take(&mut jobs)).await;
+                        B::store(app, &mut lane, std::mem::take(&mut jobs)).await;
                     }
                 });
                 tx

@@ -11,6 +11,7 @@ pub mod bootstrap;
 pub mod calls;
 pub mod clock;
 pub mod coins;
+pub mod commission_models;
 pub mod config;
 pub mod context;
 pub mod countries;

@@ -70,6 +70,7 @@ impl Role {
                 ReadTransactions,
                 ReadReports,
                 ManageCustomers,
+                ReadCommissionModels,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -88,6 +89,7 @@ impl Role {
                 ManageTransactions,
                 ReadReports,
                 ReviewKyc,
+                ReadCommissionModels,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
@@ -176,6 +178,10 @@ pub enum Permission {
     ReviewKyc,
     /// An affiliate's own referrals: create, list, update, export (`/api/affiliates/...`).
     ManageReferrals,
+    /// List the IB commission models.
+    ReadCommissionModels,
+    /// Create, change and delete IB commission models.
+    ManageCommissionModels,
 }
 
 impl Permission {
@@ -211,6 +217,8 @@ impl Permission {
         Permission::ManageCustomers,
         Permission::ReviewKyc,
         Permission::ManageReferrals,
+        Permission::ReadCommissionModels,
+        Permission::ManageCommissionModels,
     ];
 }
 

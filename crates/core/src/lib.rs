@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bonuses;
 pub mod calls;
 pub mod coins;
+pub mod commissions;
 pub mod countries;
 pub mod crm;
 pub mod customers;

@@ -25,8 +25,9 @@ pub struct Intake;
 impl Batch for Intake {
     type Job = Prepared;
     type Answer = Started;
+    type Lane = ();
     const MAX: usize = 64;
-    async fn store(app: App, jobs: Vec<Job>) {
+    async fn store(app: App, _: &mut (), jobs: Vec<Job>) {
         store(&app, jobs).await;
     }
 }

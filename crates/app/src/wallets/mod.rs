@@ -9,6 +9,7 @@ pub mod demo;
 pub mod deposited;
 pub mod money;
 pub mod transfer_batch;
+mod transfer_plan;
 pub mod views;
 
 pub use views::{TransactionView, WalletMoney, WalletView};

@@ -1,30 +1,35 @@
 //! Group commit of wallet transfers within one currency: the transfers queued while the writer
-//! was busy are decided and written in one write transaction. The batch reads the wallets, locks
-//! their balance accounts, and decides every transfer in order on the reference ledger model
-//! (`brokercrm_core::ledger::model`, the same rules the property tests hold the database to);
-//! then it inserts the accepted transfer rows and moves the accounts in one statement each.
-//! A refused transfer is answered with its error and leaves nothing, without failing the others.
-//! If the batch itself fails, each of its transfers is answered "alone" and runs in its own
-//! transaction, so one bad transfer cannot sink the rest.
+//! was busy are decided together in memory (`transfer_plan`) and written at once.
+//!
+//! - SQLite, and every fallback: the batch reads the wallets, then in one write transaction
+//!   locks their balance accounts, decides on what it locked, inserts the accepted rows and
+//!   moves the accounts in one statement each.
+//! - PostgreSQL: the lane keeps the accounts' sums as they will be once its write in flight
+//!   commits, decides the next batch on them while that write runs, and writes it in one
+//!   statement that applies only if every account still holds the sums it was decided on
+//!   (`batch_pg::write_if_unchanged`); if one moved meanwhile (another money path wrote it),
+//!   the batch is decided again under a lock and the lane forgets its sums.
+//!
+//! A refused transfer is answered with its error and leaves nothing, without failing the
+//! others. If the batch itself fails, each of its transfers is answered "alone" and runs in its
+//! own transaction, so one bad transfer cannot sink the rest. Nobody is answered before the
+//! write that carries their answer has committed.
 
 use std::collections::HashMap;
 
-use brokercrm_core::ledger::model::{Account, Ledger};
-use brokercrm_core::ledger::{
-    AccountKey, AccountKind, NewTransfer, Policy, TransferCode, TransferId, compare_replay,
-};
-use brokercrm_core::{Currency, Money, Result};
-use brokercrm_store::DatabaseTransaction;
+use brokercrm_core::Result;
+use brokercrm_core::ledger::{AccountKind, TransferId};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::ledger::AccountRow;
-use brokercrm_store::repo::ledger::batch::{self, Delta};
-use brokercrm_store::repo::wallets::{self, WalletRow};
+use brokercrm_store::repo::ledger::{batch, batch_pg};
+use brokercrm_store::repo::wallets;
+use brokercrm_store::{Backend, DatabaseTransaction};
+use tokio::task::JoinHandle;
 
-use super::currency_of;
-use super::money::{TransferInput, check_pair, same_currency_details};
+use super::money::TransferInput;
+use super::transfer_plan::{Seen, plan};
 use crate::audit::{self, Audit};
 use crate::group_commit::Batch;
-use crate::ledger::body_hash;
 use crate::{App, Principal};
 
 /// A transfer between two wallets, its input validated and its id derived.
@@ -46,15 +51,24 @@ pub(crate) enum Batched {
 
 type Job = crate::group_commit::Job<Request, Batched>;
 
+/// The answers of a batch, or why it failed as a whole.
+type Answers = Result<Vec<Result<Batched>>>;
+
 /// Wallet transfers, queued on writer lanes.
 pub struct WalletTransfers;
 
 impl Batch for WalletTransfers {
     type Job = Request;
     type Answer = Batched;
+    type Lane = Pipeline;
     const MAX: usize = 64;
-    async fn store(app: App, jobs: Vec<Job>) {
-        store(&app, jobs).await;
+    async fn store(app: App, lane: &mut Pipeline, jobs: Vec<Job>) {
+        if app.db().backend() == Backend::Postgres {
+            pipelined(app, lane, jobs).await;
+        } else {
+            let answers = locked_batch(&app, &requests_of(&jobs)).await;
+            answer_all(jobs, answers);
+        }
     }
 }
 
@@ -63,54 +77,74 @@ pub(crate) async fn run(app: &App, request: Request) -> Result<Batched> {
     app.transfer_lanes().run(request).await
 }
 
-async fn store(app: &App, jobs: Vec<Job>) {
-    let requests: Vec<&Request> = jobs.iter().map(|j| &j.job).collect();
-    let answers = match together(app, &requests).await {
-        Ok(answers) => answers,
-        Err(e) => {
-            tracing::warn!(error = %e, size = jobs.len(), "transfer batch failed; running its transfers alone");
-            jobs.iter().map(|_| Ok(Batched::Alone)).collect()
-        }
-    };
+fn requests_of(jobs: &[Job]) -> Vec<&Request> {
+    jobs.iter().map(|j| &j.job).collect()
+}
+
+fn answer_all(jobs: Vec<Job>, answers: Answers) {
+    let answers = answers.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, size = jobs.len(), "transfer batch failed; running its transfers alone");
+        jobs.iter().map(|_| Ok(Batched::Alone)).collect()
+    });
     for (job, answer) in jobs.into_iter().zip(answers) {
         job.answer(answer);
     }
 }
 
-/// What the batch reads before it takes the write lock: the wallets, and the stored transfers
-/// (id → body hash) among the requests' ids.
-struct Seen {
-    wallets: HashMap<i64, WalletRow>,
-    stored: HashMap<String, String>,
-}
-
-/// Reads what the batch needs before its write transaction, both at once on the read pool, so
-/// the write lock is held only to lock, write and commit. Neither read can go stale in a way
-/// that matters: a wallet's owner and currency never change, a wallet disabled meanwhile was
-/// disabled after these transfers, and an id stored meanwhile fails the batch's insert on the
-/// unique index, after which its transfers run alone.
-async fn read(app: &App, requests: &[&Request]) -> Result<Seen> {
+/// The wallets of `requests`, ascending, once each.
+fn wallet_ids(requests: &[&Request]) -> Vec<i64> {
     let mut ids: Vec<i64> = requests
         .iter()
         .flat_map(|r| [r.input.source_wallet_id, r.input.target_wallet_id])
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let transfer_ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
-    let conn = app.db().conn();
-    let (wallets, stored) =
-        tokio::try_join!(wallets::find_many(conn, &ids), batch::existing(conn, &transfer_ids))?;
-    Ok(Seen {
-        wallets: wallets.into_iter().map(|w| (w.id, w)).collect(),
-        stored: stored.into_iter().map(|t| (t.transfer_id, t.body_hash)).collect(),
-    })
+    ids
 }
 
-/// Decides and writes every request in one transaction; an `Err` means nothing was written.
-async fn together(app: &App, requests: &[&Request]) -> Result<Vec<Result<Batched>>> {
-    let seen = read(app, requests).await?;
+/// Reads, on the read pool and all at once, the wallets and stored transfers of `requests`
+/// and the balance accounts of the wallets `accounts_of`, so a write holds its locks only to
+/// lock, write and commit. None of it can go stale in a way that matters: a wallet's owner and
+/// currency never change, a wallet disabled meanwhile was disabled after these transfers, an
+/// id stored meanwhile fails the batch's insert on the unique index (after which its transfers
+/// run alone), and accounts are only written if they still hold the sums read.
+async fn read(
+    app: &App,
+    requests: &[&Request],
+    accounts_of: &[i64],
+) -> Result<(Seen, Vec<AccountRow>)> {
+    let transfer_ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
+    let conn = app.db().conn();
+    let accounts = async {
+        if accounts_of.is_empty() {
+            return Ok(Vec::new());
+        }
+        batch::of_wallets(conn, accounts_of, AccountKind::WalletBalance).await
+    };
+    let ids = wallet_ids(requests);
+    let (wallets, stored, accounts) = tokio::try_join!(
+        wallets::find_many(conn, &ids),
+        batch::existing(conn, &transfer_ids),
+        accounts
+    )?;
+    let seen = Seen {
+        wallets: wallets.into_iter().map(|w| (w.id, w)).collect(),
+        stored: stored.into_iter().map(|t| (t.transfer_id, t.body_hash)).collect(),
+    };
+    Ok((seen, accounts))
+}
+
+/// Reads, then decides and writes under a lock.
+async fn locked_batch(app: &App, requests: &[&Request]) -> Answers {
+    let (seen, _) = read(app, requests, &[]).await?;
+    locked(app, requests, &seen).await
+}
+
+/// Decides and writes every request in one write transaction that first locks the accounts
+/// of the read wallets; an `Err` means nothing was written.
+async fn locked(app: &App, requests: &[&Request], seen: &Seen) -> Answers {
     let tx = app.db().begin_write().await?;
-    match decide(&tx, requests, &seen).await {
+    match locked_in(&tx, requests, seen).await {
         Ok(answers) => {
             commit(tx).await?;
             Ok(answers)
@@ -122,134 +156,88 @@ async fn together(app: &App, requests: &[&Request]) -> Result<Vec<Result<Batched
     }
 }
 
-/// A request the batch applies: its transfer and the two wallets.
-struct Planned<'a> {
-    index: usize,
-    request: &'a Request,
-    transfer: NewTransfer,
-    src: WalletRow,
-    dst: WalletRow,
-}
-
-async fn decide(
-    tx: &DatabaseTransaction,
-    requests: &[&Request],
-    seen: &Seen,
-) -> Result<Vec<Result<Batched>>> {
-    let mut answers: Vec<Option<Result<Batched>>> = requests.iter().map(|_| None).collect();
-    let mut pairs = Vec::with_capacity(requests.len());
-    for (i, r) in requests.iter().enumerate() {
-        let src = seen.wallets.get(&r.input.source_wallet_id).cloned();
-        let dst = seen.wallets.get(&r.input.target_wallet_id).cloned();
-        match check_pair(&r.actor, src, dst) {
-            Err(e) => answers[i] = Some(Err(e)),
-            Ok((s, d)) if s.currency != d.currency => answers[i] = Some(Ok(Batched::Alone)),
-            Ok((s, d)) => pairs.push((i, s, d)),
-        }
-    }
-    let mut keys = Vec::with_capacity(pairs.len() * 2);
-    for (_, s, d) in &pairs {
-        keys.push(balance_key(s)?);
-        keys.push(balance_key(d)?);
-    }
-    let mut wallet_ids: Vec<i64> = pairs.iter().flat_map(|(_, s, d)| [s.id, d.id]).collect();
+async fn locked_in(tx: &DatabaseTransaction, requests: &[&Request], seen: &Seen) -> Answers {
+    let mut wallet_ids: Vec<i64> = seen.wallets.keys().copied().collect();
     wallet_ids.sort_unstable();
-    wallet_ids.dedup();
-    let locked = batch::lock_of_wallets(tx, &wallet_ids, AccountKind::WalletBalance).await?;
-    let by_key: HashMap<&str, &AccountRow> = locked.iter().map(|a| (a.key.as_str(), a)).collect();
-    let mut planned = Vec::with_capacity(pairs.len());
-    for ((index, src, dst), keys) in pairs.into_iter().zip(keys.chunks(2)) {
-        let (Some(from), Some(to)) = (by_key.get(keys[0].as_str()), by_key.get(keys[1].as_str()))
-        else {
-            answers[index] = Some(Ok(Batched::Alone));
-            continue;
-        };
-        let request = requests[index];
-        let transfer = NewTransfer {
-            id: request.id.clone(),
-            debit_account_id: from.id,
-            credit_account_id: to.id,
-            amount: request.input.amount,
-            currency: currency_of(&src)?,
-            code: TransferCode::WalletTransfer,
-            user_data: None,
-            pending: false,
-        };
-        planned.push(Planned { index, request, transfer, src, dst });
-    }
-    let mut ledger = model_of(&locked)?;
-    let mut writes = Vec::with_capacity(planned.len());
-    let mut audits = Vec::new();
-    for p in planned {
-        let hash = body_hash(&p.transfer.fingerprint());
-        let answer = match seen.stored.get(p.transfer.id.as_str()) {
-            Some(earlier) => compare_replay(earlier, &hash).map(|_| Batched::Applied),
-            None => match ledger.apply(&p.transfer) {
-                Ok((_, true)) => Ok(Batched::Applied),
-                Ok((_, false)) => {
-                    if p.request.actor.role.is_staff() {
-                        let details = same_currency_details(
-                            p.transfer.amount,
-                            &p.src,
-                            &p.dst,
-                            &p.transfer.id,
-                        );
-                        audits.push((p.index, p.src.id, details));
-                    }
-                    writes.push((p.transfer, hash));
-                    Ok(Batched::Applied)
-                }
-                Err(e) => Err(e),
-            },
-        };
-        answers[p.index] = Some(answer);
-    }
-    batch::insert(tx, &writes).await?;
-    batch::apply_deltas(tx, &deltas(&locked, &ledger)).await?;
-    for (index, wallet, details) in audits {
+    let accounts = batch::lock_of_wallets(tx, &wallet_ids, AccountKind::WalletBalance).await?;
+    let plan = plan(requests, seen, &accounts)?;
+    batch::insert(tx, &plan.writes).await?;
+    batch::apply_deltas(tx, &plan.deltas).await?;
+    for (index, wallet, details) in plan.audits {
         let entry = Audit::new("wallet.transfer", "wallet", wallet.to_string()).details(details);
         audit::record(tx, Some(&requests[index].actor), entry).await?;
     }
-    Ok(answers.into_iter().map(|a| a.unwrap_or(Ok(Batched::Alone))).collect())
+    Ok(plan.answers)
 }
 
-fn balance_key(w: &WalletRow) -> Result<String> {
-    Ok(AccountKey::wallet(AccountKind::WalletBalance, w.id, currency_of(w)?)?.key())
+/// Accounts a PostgreSQL lane remembers before it starts afresh (a memory bound).
+const REMEMBERED_ACCOUNTS: usize = 100_000;
+
+/// What a PostgreSQL lane carries from one batch to the next.
+#[derive(Default)]
+pub struct Pipeline {
+    /// Balance accounts by wallet id, with the sums they hold once the write in flight (if
+    /// any) commits as decided. Every account of the write in flight is here.
+    sums: HashMap<i64, AccountRow>,
+    /// The write in flight: true when it wrote what was decided.
+    in_flight: Option<JoinHandle<bool>>,
 }
 
-/// The locked accounts as the reference model's ledger (no transfers: replays of stored ids
-/// are answered from the database before the model sees them).
-fn model_of(rows: &[AccountRow]) -> Result<Ledger> {
-    let mut ledger = Ledger::default();
-    for a in rows {
-        let currency = Currency::parse("currency", &a.currency).map_err(|_| {
-            brokercrm_core::Error::internal(format!("ledger account {}: bad currency", a.id))
-        })?;
-        let policy =
-            Policy { floor: Money::from_minor(a.floor), allows_overdraft: a.allows_overdraft };
-        let account = Account {
-            currency,
-            policy,
-            balance: a.balance,
-            pending_debits: a.pending_debits,
-            pending_credits: a.pending_credits,
-        };
-        ledger.accounts.insert(a.id, account);
+/// One PostgreSQL batch: read (while the previous batch's write runs), decide on the lane's
+/// sums, wait for the previous write, then start this one's and return.
+async fn pipelined(app: App, lane: &mut Pipeline, jobs: Vec<Job>) {
+    let requests = requests_of(&jobs);
+    let ids = wallet_ids(&requests);
+    // Accounts of the write in flight are remembered, so these reads cannot race it.
+    let unknown: Vec<i64> = ids.iter().filter(|id| !lane.sums.contains_key(id)).copied().collect();
+    let read = read(&app, &requests, &unknown).await;
+    let previous_wrote = match lane.in_flight.take() {
+        Some(write) => write.await.unwrap_or(false),
+        None => true,
+    };
+    let (seen, fresh) = match read {
+        Ok(read) => read,
+        Err(e) => return answer_all(jobs, Err(e)),
+    };
+    if !previous_wrote || lane.sums.len() > REMEMBERED_ACCOUNTS {
+        // The remembered sums are not what the database holds: start afresh, under a lock.
+        lane.sums.clear();
+        let answers = locked(&app, &requests, &seen).await;
+        return answer_all(jobs, answers);
     }
-    Ok(ledger)
-}
-
-/// What the model changed on each locked account.
-fn deltas(rows: &[AccountRow], ledger: &Ledger) -> Vec<Delta> {
-    rows.iter()
-        .filter_map(|a| {
-            let now = ledger.accounts.get(&a.id)?;
-            Some(Delta {
-                account_id: a.id,
-                balance: now.balance - a.balance,
-                pending_debits: now.pending_debits - a.pending_debits,
-                pending_credits: now.pending_credits - a.pending_credits,
-            })
-        })
-        .collect()
+    lane.sums.extend(fresh.into_iter().filter_map(|a| Some((a.wallet_id?, a))));
+    let accounts: Vec<AccountRow> =
+        ids.iter().filter_map(|id| lane.sums.get(id).cloned()).collect();
+    let plan = match plan(&requests, &seen, &accounts) {
+        Ok(plan) if plan.audits.is_empty() => plan,
+        // Staff transfers are audited in the write transaction: the locked path.
+        Ok(_) => {
+            let answers = locked(&app, &requests, &seen).await;
+            lane.sums.clear();
+            return answer_all(jobs, answers);
+        }
+        Err(e) => return answer_all(jobs, Err(e)),
+    };
+    for a in &accounts {
+        if let (Some(wallet), Some(d)) =
+            (a.wallet_id, plan.deltas.iter().find(|d| d.account_id == a.id))
+            && let Some(now) = lane.sums.get_mut(&wallet)
+        {
+            now.balance += d.balance;
+            now.pending_debits += d.pending_debits;
+            now.pending_credits += d.pending_credits;
+        }
+    }
+    lane.in_flight = Some(tokio::spawn(async move {
+        let requests = requests_of(&jobs);
+        let conn = app.db().write_conn();
+        let wrote = batch_pg::write_if_unchanged(conn, &accounts, &plan.deltas, &plan.writes).await;
+        let (answers, wrote) = match wrote {
+            Ok(true) => (Ok(plan.answers), true),
+            Ok(false) => (locked(&app, &requests, &seen).await, false),
+            Err(e) => (Err(e), false),
+        };
+        answer_all(jobs, answers);
+        wrote
+    }));
 }

@@ -1,8 +1,8 @@
 //! Seed 002 tag Coins: coin settings, the current exchange rate, exchanging a fixed lot of
 //! coins into wallet money, the coins transaction list and the loyalty levels; plus the
 //! staff award of coins (our own tag "Coin Awards": the seed's earning source, trading,
-//! arrives with the trading engine). "Get a list of commission models" belongs to the IB
-//! commission engine and is not served here.
+//! arrives with the trading engine). The tag's "Get a list of commission models" is served
+//! beside the Commissions tag, in `commission_models`.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;

@@ -11,6 +11,7 @@ pub mod bookmarks;
 pub mod calls;
 pub mod coins;
 pub mod comments;
+pub mod commission_models;
 pub mod communications;
 pub mod conversions;
 pub mod countries;
@@ -64,6 +65,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(bonuses::routes())
         .merge(mass_bonuses::routes())
         .merge(coins::routes())
+        .merge(commission_models::routes())
         .merge(loyalty::routes())
         .merge(transactions::routes())
         .merge(reports::routes())

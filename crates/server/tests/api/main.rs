@@ -14,6 +14,7 @@ mod bonuses;
 mod bootstrap;
 mod calls;
 mod coins;
+mod commission_models;
 mod countries;
 mod crm_leads;
 mod crm_leads_import;

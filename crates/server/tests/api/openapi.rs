@@ -62,8 +62,6 @@ const DEFERRED: &[(&str, &str)] = &[
     // served.
     ("Group Messages", "Get group messages"),
     ("Group Messages", "Create group message"),
-    // Commission models belong to the IB commission engine (its own issue).
-    ("Coins", "Get a list of commission models"),
 ];
 
 #[tokio::test]

@@ -173,3 +173,101 @@ async fn many_queued_transfers_through_one_account_never_overdraw() {
     assert_eq!(total, Money::parse("total", "7.5").unwrap());
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn a_batch_whose_accounts_moved_after_it_read_them_decides_again() {
+    use brokercrm_core::ledger::{AccountKind, NewTransfer, TransferCode, TransferId};
+    use brokercrm_store::repo::ledger::{apply, batch};
+
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let usd = group(&t, &admin, "USD", "USD").await;
+    let (cust, cust_id) = customer(&t).await;
+    let a = wallet(&t, &admin, &cust_id, usd).await;
+    let b = wallet(&t, &admin, &cust_id, usd).await;
+    let funds = wallet(&t, &admin, &cust_id, usd).await;
+    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    manual(&t, &admin, funds, json!({"type": "DEPOSIT", "amount": 50})).await;
+
+    // Another writer holds the lock (and on PostgreSQL every account) while the transfer of
+    // 120 out of `a` (holding 100) is read, then commits 50 more into `a` before the batch
+    // gets to write: the batch must decide on 150, not on the 100 it read.
+    let db = t.app.db();
+    let hold = db.begin_write().await.unwrap();
+    if db.backend() == brokercrm_store::Backend::Postgres {
+        hold.execute_unprepared("SELECT id FROM ledger_accounts ORDER BY id FOR UPDATE")
+            .await
+            .unwrap();
+    }
+    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
+    let req = http::Request::post("/api/wallets/transfer")
+        .header("authorization", format!("Bearer {cust}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"sourceWalletId": a, "targetWalletId": b, "amount": "120"}).to_string(),
+        ))
+        .unwrap();
+    let sent = tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let accounts = batch::of_wallets(&hold, &[a, funds], AccountKind::WalletBalance).await.unwrap();
+    let account_of = |w: i64| accounts.iter().find(|x| x.wallet_id == Some(w)).unwrap().id;
+    let top_up = NewTransfer {
+        id: TransferId::generate(),
+        debit_account_id: account_of(funds),
+        credit_account_id: account_of(a),
+        amount: Money::from_units(50).unwrap(),
+        currency: brokercrm_core::Currency::parse("currency", "USD").unwrap(),
+        code: TransferCode::WalletTransfer,
+        user_data: None,
+        pending: false,
+    };
+    apply::transfer(&hold, &top_up, "top-up").await.unwrap();
+    hold.commit().await.unwrap();
+
+    assert_eq!(sent.await.unwrap(), 200, "decided on the balance after the top-up");
+    assert_eq!(balance(&t, &admin, a).await["balance"], "30");
+    assert_eq!(balance(&t, &admin, b).await["balance"], "120");
+    assert_eq!(balance(&t, &admin, funds).await["balance"], "0");
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn money_moved_outside_the_batches_is_seen_by_the_next_batch() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let usd = group(&t, &admin, "USD", "USD").await;
+    let (cust, cust_id) = customer(&t).await;
+    let a = wallet(&t, &admin, &cust_id, usd).await;
+    let b = wallet(&t, &admin, &cust_id, usd).await;
+    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let (s, body) = transfer(
+        &t,
+        &cust,
+        Some("first"),
+        json!({"sourceWalletId": a, "targetWalletId": b, "amount": "10"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    // A deposit outside the transfer batches, then a transfer that only it makes affordable.
+    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 50})).await;
+    let (s, body) = transfer(
+        &t,
+        &cust,
+        Some("second"),
+        json!({"sourceWalletId": a, "targetWalletId": b, "amount": "130"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+    // And a withdrawal of what is left, refused exactly past it.
+    let (s, body) = transfer(
+        &t,
+        &cust,
+        Some("third"),
+        json!({"sourceWalletId": a, "targetWalletId": b, "amount": "10.01"}),
+    )
+    .await;
+    assert_eq!((s, field_of(&body).as_str()), (422, "amount"), "{body}");
+    assert_eq!(balance(&t, &admin, a).await["balance"], "10");
+    assert_eq!(balance(&t, &admin, b).await["balance"], "140");
+    assert_verified(t.app.db()).await;
+}

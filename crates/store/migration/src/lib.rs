@@ -21,6 +21,7 @@ mod m0016_customers;
 mod m0017_calls;
 mod m0018_ledger_created_at;
 mod m0019_crm_leads_triage;
+mod m0020_commission_models;
 mod util;
 
 /// Applies every migration in order.
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_calls::Migration),
             Box::new(m0018_ledger_created_at::Migration),
             Box::new(m0019_crm_leads_triage::Migration),
+            Box::new(m0020_commission_models::Migration),
         ]
     }
 }

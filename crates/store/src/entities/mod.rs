@@ -10,6 +10,7 @@ pub mod bonuses;
 pub mod call_agent_mappings;
 pub mod cap_counters;
 pub mod caps;
+pub mod commission_models;
 pub mod communications;
 pub mod conversions;
 pub mod countries;

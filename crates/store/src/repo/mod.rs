@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod bonuses;
 pub mod calls;
 pub mod coins;
+pub mod commission_models;
 pub mod countries;
 pub mod crm;
 pub mod customers;

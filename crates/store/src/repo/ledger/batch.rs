@@ -27,6 +27,13 @@ pub struct Delta {
     pub pending_credits: i64,
 }
 
+impl Delta {
+    /// Whether it leaves the account as it was.
+    pub fn is_zero(&self) -> bool {
+        self.balance == 0 && self.pending_debits == 0 && self.pending_credits == 0
+    }
+}
+
 /// The accounts of `kind` of the wallets `wallet_ids`, locked until the transaction ends.
 /// PostgreSQL locks them `FOR UPDATE` in ascending id order, the order every other money path
 /// locks in, so lockers never deadlock; on SQLite the write transaction already holds the one
@@ -36,14 +43,28 @@ pub async fn lock_of_wallets<C: ConnectionTrait>(
     wallet_ids: &[i64],
     kind: AccountKind,
 ) -> Result<Vec<AccountRow>> {
-    let mut q = Account::find()
-        .filter(A::WalletId.is_in(wallet_ids.iter().copied()))
-        .filter(A::Kind.eq(kind.as_str()))
-        .order_by_asc(A::Id);
+    let mut q = of_wallets_query(wallet_ids, kind);
     if conn.get_database_backend() == DbBackend::Postgres {
         q = q.lock_exclusive();
     }
     q.all(conn).await.db()
+}
+
+/// The accounts of `kind` of the wallets `wallet_ids`, read without a lock (for a batch that
+/// writes with [`super::batch_pg::write_if_unchanged`]).
+pub async fn of_wallets<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+    kind: AccountKind,
+) -> Result<Vec<AccountRow>> {
+    of_wallets_query(wallet_ids, kind).all(conn).await.db()
+}
+
+fn of_wallets_query(wallet_ids: &[i64], kind: AccountKind) -> sea_orm::Select<Account> {
+    Account::find()
+        .filter(A::WalletId.is_in(wallet_ids.iter().copied()))
+        .filter(A::Kind.eq(kind.as_str()))
+        .order_by_asc(A::Id)
 }
 
 /// The stored transfers among `transfer_ids`.
@@ -77,10 +98,7 @@ type DeltaOf = fn(&Delta) -> i64;
 
 /// Adds each delta to its account, all in one statement.
 pub async fn apply_deltas<C: ConnectionTrait>(conn: &C, deltas: &[Delta]) -> Result<()> {
-    let deltas: Vec<&Delta> = deltas
-        .iter()
-        .filter(|d| d.balance != 0 || d.pending_debits != 0 || d.pending_credits != 0)
-        .collect();
+    let deltas: Vec<&Delta> = deltas.iter().filter(|d| !d.is_zero()).collect();
     if deltas.is_empty() {
         return Ok(());
     }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod apply;
 pub mod batch;
+pub mod batch_pg;
 pub mod moves;
 pub mod resolve;
 pub mod transfers;

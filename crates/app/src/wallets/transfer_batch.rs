@@ -4,11 +4,14 @@
 //! - SQLite, and every fallback: the batch reads the wallets, then in one write transaction
 //!   locks their balance accounts, decides on what it locked, inserts the accepted rows and
 //!   moves the accounts in one statement each.
-//! - PostgreSQL: the lane keeps the accounts' sums as they will be once its write in flight
-//!   commits, decides the next batch on them while that write runs, and writes it in one
-//!   statement that applies only if every account still holds the sums it was decided on
-//!   (`batch_pg::write_if_unchanged`); if one moved meanwhile (another money path wrote it),
-//!   the batch is decided again under a lock and the lane forgets its sums.
+//! - PostgreSQL: the lane remembers the wallets it has seen and their accounts' sums as they
+//!   will be once its write in flight commits. It decides the next batch on them (reading only
+//!   wallets it has not seen) while that write runs, then writes it in one statement that
+//!   applies only if every account still holds those sums, every wallet still has that status
+//!   and no transfer id is stored yet (`batch_pg::write_if_unchanged`). If anything moved
+//!   (another money path wrote an account, a wallet was disabled, a key is replayed) nothing is
+//!   written: the batch is decided again under a lock from fresh reads, as on SQLite, and the
+//!   lane forgets what it remembered.
 //!
 //! A refused transfer is answered with its error and leaves nothing, without failing the
 //! others. If the batch itself fails, each of its transfers is answered "alone" and runs in its
@@ -21,8 +24,9 @@ use brokercrm_core::Result;
 use brokercrm_core::ledger::{AccountKind, TransferId};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::ledger::AccountRow;
-use brokercrm_store::repo::ledger::{batch, batch_pg};
-use brokercrm_store::repo::wallets;
+use brokercrm_store::repo::ledger::batch;
+use brokercrm_store::repo::ledger::batch_pg::{self, DecidedOn};
+use brokercrm_store::repo::wallets::{self, WalletRow};
 use brokercrm_store::{Backend, DatabaseTransaction};
 use tokio::task::JoinHandle;
 
@@ -102,41 +106,26 @@ fn wallet_ids(requests: &[&Request]) -> Vec<i64> {
     ids
 }
 
-/// Reads, on the read pool and all at once, the wallets and stored transfers of `requests`
-/// and the balance accounts of the wallets `accounts_of`, so a write holds its locks only to
-/// lock, write and commit. None of it can go stale in a way that matters: a wallet's owner and
-/// currency never change, a wallet disabled meanwhile was disabled after these transfers, an
-/// id stored meanwhile fails the batch's insert on the unique index (after which its transfers
-/// run alone), and accounts are only written if they still hold the sums read.
-async fn read(
-    app: &App,
-    requests: &[&Request],
-    accounts_of: &[i64],
-) -> Result<(Seen, Vec<AccountRow>)> {
+/// Reads, on the read pool and both at once, the wallets and stored transfers of `requests`,
+/// so the write transaction holds its locks only to lock, write and commit. Neither can go
+/// stale in a way that matters: a wallet's owner and currency never change, a wallet disabled
+/// meanwhile was disabled after these transfers, and an id stored meanwhile fails the batch's
+/// insert on the unique index (after which its transfers run alone).
+async fn read(app: &App, requests: &[&Request]) -> Result<Seen> {
     let transfer_ids: Vec<&str> = requests.iter().map(|r| r.id.as_str()).collect();
     let conn = app.db().conn();
-    let accounts = async {
-        if accounts_of.is_empty() {
-            return Ok(Vec::new());
-        }
-        batch::of_wallets(conn, accounts_of, AccountKind::WalletBalance).await
-    };
     let ids = wallet_ids(requests);
-    let (wallets, stored, accounts) = tokio::try_join!(
-        wallets::find_many(conn, &ids),
-        batch::existing(conn, &transfer_ids),
-        accounts
-    )?;
-    let seen = Seen {
+    let (wallets, stored) =
+        tokio::try_join!(wallets::find_many(conn, &ids), batch::existing(conn, &transfer_ids))?;
+    Ok(Seen {
         wallets: wallets.into_iter().map(|w| (w.id, w)).collect(),
         stored: stored.into_iter().map(|t| (t.transfer_id, t.body_hash)).collect(),
-    };
-    Ok((seen, accounts))
+    })
 }
 
 /// Reads, then decides and writes under a lock.
 async fn locked_batch(app: &App, requests: &[&Request]) -> Answers {
-    let (seen, _) = read(app, requests, &[]).await?;
+    let seen = read(app, requests).await?;
     locked(app, requests, &seen).await
 }
 
@@ -170,50 +159,90 @@ async fn locked_in(tx: &DatabaseTransaction, requests: &[&Request], seen: &Seen)
     Ok(plan.answers)
 }
 
-/// Accounts a PostgreSQL lane remembers before it starts afresh (a memory bound).
-const REMEMBERED_ACCOUNTS: usize = 100_000;
+/// Wallets a PostgreSQL lane remembers before it starts afresh (a memory bound).
+const REMEMBERED_WALLETS: usize = 100_000;
 
-/// What a PostgreSQL lane carries from one batch to the next.
+/// What a PostgreSQL lane carries from one batch to the next: the wallets it has seen and
+/// their balance accounts, as they will be once its write in flight (if any) commits as
+/// decided. Every wallet and account of the write in flight is here.
 #[derive(Default)]
 pub struct Pipeline {
-    /// Balance accounts by wallet id, with the sums they hold once the write in flight (if
-    /// any) commits as decided. Every account of the write in flight is here.
+    wallets: HashMap<i64, WalletRow>,
+    /// Balance accounts by wallet id.
     sums: HashMap<i64, AccountRow>,
     /// The write in flight: true when it wrote what was decided.
     in_flight: Option<JoinHandle<bool>>,
 }
 
-/// One PostgreSQL batch: read (while the previous batch's write runs), decide on the lane's
-/// sums, wait for the previous write, then start this one's and return.
+impl Pipeline {
+    fn forget(&mut self) {
+        self.wallets.clear();
+        self.sums.clear();
+    }
+}
+
+/// Reads the wallets `ids` and their balance accounts, at once on the read pool.
+async fn read_wallets(app: &App, ids: &[i64]) -> Result<(Vec<WalletRow>, Vec<AccountRow>)> {
+    if ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let conn = app.db().conn();
+    tokio::try_join!(
+        wallets::find_many(conn, ids),
+        batch::of_wallets(conn, ids, AccountKind::WalletBalance)
+    )
+}
+
+/// One PostgreSQL batch: decide on the remembered wallets and sums (reading only wallets not
+/// seen before), wait for the previous batch's write, then start this one's and return, so
+/// the next batch is decided while this one writes. The write checks everything the batch
+/// was decided on; if anything moved, the batch is decided again under a lock from fresh
+/// reads and the lane forgets what it remembered.
 async fn pipelined(app: App, lane: &mut Pipeline, jobs: Vec<Job>) {
+    let started = std::time::Instant::now();
     let requests = requests_of(&jobs);
     let ids = wallet_ids(&requests);
-    // Accounts of the write in flight are remembered, so these reads cannot race it.
-    let unknown: Vec<i64> = ids.iter().filter(|id| !lane.sums.contains_key(id)).copied().collect();
-    let read = read(&app, &requests, &unknown).await;
+    // Wallets of the write in flight are remembered with their accounts, so these reads cannot
+    // race it. (A wallet without a balance account is read again: it may have one now.)
+    let unknown: Vec<i64> = ids
+        .iter()
+        .filter(|id| !lane.wallets.contains_key(id) || !lane.sums.contains_key(id))
+        .copied()
+        .collect();
+    let read = read_wallets(&app, &unknown).await;
+    let read_us = started.elapsed().as_micros();
     let previous_wrote = match lane.in_flight.take() {
         Some(write) => write.await.unwrap_or(false),
         None => true,
     };
-    let (seen, fresh) = match read {
-        Ok(read) => read,
+    let waited_us = started.elapsed().as_micros() - read_us;
+    let fresh = match read {
+        Ok(fresh) => fresh,
         Err(e) => return answer_all(jobs, Err(e)),
     };
-    if !previous_wrote || lane.sums.len() > REMEMBERED_ACCOUNTS {
-        // The remembered sums are not what the database holds: start afresh, under a lock.
-        lane.sums.clear();
-        let answers = locked(&app, &requests, &seen).await;
+    if !previous_wrote || lane.wallets.len() > REMEMBERED_WALLETS {
+        // What the lane remembers is not what the database holds: start afresh.
+        lane.forget();
+        let answers = locked_batch(&app, &requests).await;
         return answer_all(jobs, answers);
     }
-    lane.sums.extend(fresh.into_iter().filter_map(|a| Some((a.wallet_id?, a))));
+    lane.wallets.extend(fresh.0.into_iter().map(|w| (w.id, w)));
+    lane.sums.extend(fresh.1.into_iter().filter_map(|a| Some((a.wallet_id?, a))));
+    let seen = Seen {
+        wallets: ids.iter().filter_map(|id| Some((*id, lane.wallets.get(id)?.clone()))).collect(),
+        // Ids are checked by the write: a stored one sends the batch down the locked path.
+        stored: HashMap::new(),
+    };
+    let statuses: Vec<(i64, String)> =
+        seen.wallets.values().map(|w| (w.id, w.status.clone())).collect();
     let accounts: Vec<AccountRow> =
         ids.iter().filter_map(|id| lane.sums.get(id).cloned()).collect();
     let plan = match plan(&requests, &seen, &accounts) {
         Ok(plan) if plan.audits.is_empty() => plan,
         // Staff transfers are audited in the write transaction: the locked path.
         Ok(_) => {
-            let answers = locked(&app, &requests, &seen).await;
-            lane.sums.clear();
+            lane.forget();
+            let answers = locked_batch(&app, &requests).await;
             return answer_all(jobs, answers);
         }
         Err(e) => return answer_all(jobs, Err(e)),
@@ -228,13 +257,25 @@ async fn pipelined(app: App, lane: &mut Pipeline, jobs: Vec<Job>) {
             now.pending_credits += d.pending_credits;
         }
     }
+    let planned_us = started.elapsed().as_micros() - read_us - waited_us;
     lane.in_flight = Some(tokio::spawn(async move {
         let requests = requests_of(&jobs);
         let conn = app.db().write_conn();
-        let wrote = batch_pg::write_if_unchanged(conn, &accounts, &plan.deltas, &plan.writes).await;
+        let writing = std::time::Instant::now();
+        let on = DecidedOn { accounts: &accounts, wallets: &statuses };
+        let wrote = batch_pg::write_if_unchanged(conn, on, &plan.deltas, &plan.writes).await;
+        tracing::debug!(
+            size = jobs.len(),
+            read_us,
+            waited_us,
+            planned_us,
+            write_us = writing.elapsed().as_micros(),
+            wrote = matches!(wrote, Ok(true)),
+            "transfer batch"
+        );
         let (answers, wrote) = match wrote {
             Ok(true) => (Ok(plan.answers), true),
-            Ok(false) => (locked(&app, &requests, &seen).await, false),
+            Ok(false) => (locked_batch(&app, &requests).await, false),
             Err(e) => (Err(e), false),
         };
         answer_all(jobs, answers);

@@ -1,8 +1,9 @@
 //! Writing a decided batch of transfers on PostgreSQL in one statement, without a transaction
-//! around it: the batch was decided on account sums read without a lock, so the statement
-//! locks those accounts (ascending id), and only if every one still holds the sums the batch
-//! read does it move them and insert the transfer rows. One statement is atomic on its own, so
-//! the whole batch costs one round trip and one WAL flush. Its text is the same for every
+//! around it: the batch was decided in memory on account sums and wallet statuses the deciding
+//! lane remembered, so the statement locks those accounts (ascending id) and only if every one
+//! still holds those sums, every wallet still has that status and no transfer id is stored yet
+//! does it move the accounts and insert the transfer rows. One statement is atomic on its own,
+//! so the whole batch costs one round trip and one WAL flush. Its text is the same for every
 //! batch size (arrays, not lists of placeholders), so each connection prepares it once.
 
 use brokercrm_core::ledger::{NewTransfer, TransferState};
@@ -57,24 +58,34 @@ SELECT (SELECT yes FROM unchanged) AS unchanged,
        (SELECT count(*) FROM inserted) AS inserted
 "#;
 
+/// What a batch was decided on: account sums and wallet statuses, as the deciding lane
+/// believed them.
+pub struct DecidedOn<'a> {
+    pub accounts: &'a [AccountRow],
+    /// (wallet id, status).
+    pub wallets: &'a [(i64, String)],
+}
+
 /// Moves the accounts by `deltas` and inserts `transfers` (each with its body hash) in one
-/// statement, if every account in `read` still holds the sums it was read with; answers
-/// whether they did and it wrote (`false`: something moved them meanwhile, nothing was
-/// written, decide again under a lock). With nothing to write it still checks, so refusals
-/// decided on `read` stand only if `read` was true. Only for settled transfers without user data, the only kind a batch
-/// makes; others answer `false` too. An id stored meanwhile fails the statement, writing
-/// nothing.
+/// statement, if every account of `on` still holds its sums, every wallet still has its
+/// status, and none of the transfer ids is stored yet; answers whether all that held and it
+/// wrote (`false`: nothing was written; decide again under a lock, reading afresh). With
+/// nothing to write it still checks, so refusals decided on `on` stand only if `on` was true.
+/// Only for settled transfers without user data, the only kind a batch makes; others answer
+/// `false` too. An id stored by a transaction still running fails the statement (unique
+/// index), writing nothing.
 pub async fn write_if_unchanged<C: ConnectionTrait>(
     conn: &C,
-    read: &[AccountRow],
+    on: DecidedOn<'_>,
     deltas: &[Delta],
     transfers: &[(NewTransfer, String)],
 ) -> Result<bool> {
+    let read = on.accounts;
     if transfers.iter().any(|(t, _)| t.pending || t.user_data.is_some()) {
         return Ok(false);
     }
-    if read.is_empty() {
-        // Nothing was decided on an account.
+    if read.is_empty() && on.wallets.is_empty() {
+        // Nothing was decided on the database's state.
         return Ok(true);
     }
     if deltas.iter().any(|d| !read.iter().any(|a| a.id == d.account_id)) {
@@ -115,6 +126,8 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
         texts(&|_, _| TransferState::Posted.as_str().to_owned()),
         texts(&|_, h| h.to_owned()),
         now().into(),
+        on.wallets.iter().map(|(id, _)| *id).collect::<Vec<i64>>().into(),
+        on.wallets.iter().map(|(_, s)| s.clone()).collect::<Vec<String>>().into(),
     ]);
     let stmt = Statement::from_sql_and_values(DbBackend::Postgres, WRITE_IF_UNCHANGED, values);
     let row = conn

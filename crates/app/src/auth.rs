@@ -1,5 +1,7 @@
 //! Authentication of bearer credentials: JWT access tokens and integration API keys.
 
+use std::sync::Arc;
+
 use brokercrm_core::auth::Role;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::{api_keys, users};
@@ -17,13 +19,28 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal> {
         return authenticate_api_key(app, token).await;
     }
     let claims = app.jwt().verify(token)?;
-    let user = users::find_by_id(app.db().conn(), claims.uid)
+    let user = user(app, claims.uid)
         .await?
         // The role claim must be the stored role: a lead-provider token (role claim
         // `lead_provider`) is not a CRM token, and a role change ends old tokens.
         .filter(|u| u.uuid == claims.sub && u.status == users::ACTIVE && u.role == claims.role)
         .ok_or_else(|| Error::Unauthorized("invalid or expired token".into()))?;
     principal_of(&user, AuthMethod::Session, claims.imp)
+}
+
+/// The user `id` as read within `auth_cache_ttl` (not remembered when missing, so a user
+/// created meanwhile is found at once).
+async fn user(app: &App, id: i64) -> Result<Option<Arc<users::UserRow>>> {
+    let remember = !app.cfg().auth_cache_ttl.is_zero();
+    if remember && let Some(u) = app.auth_users().get(&id) {
+        return Ok(Some(u));
+    }
+    let Some(u) = users::find_by_id(app.db().conn(), id).await? else { return Ok(None) };
+    let u = Arc::new(u);
+    if remember {
+        app.auth_users().insert(id, u.clone());
+    }
+    Ok(Some(u))
 }
 
 /// Builds a principal from a stored user.

@@ -28,6 +28,9 @@ pub struct AppConfig {
     pub lead_global_timeout: Duration,
     /// How long routing configuration is cached on the intake path (0: not cached).
     pub distribution_cache_ttl: Duration,
+    /// How long authentication reuses a user's status and role read from the database (0: read
+    /// on every request). A disabled user or a role change takes effect within it.
+    pub auth_cache_ttl: Duration,
     /// Lifetime of auto-login links.
     pub auto_login_ttl: Duration,
     /// Keep the affiliate API's rate-limit and duplicate-body windows in the database so
@@ -89,6 +92,7 @@ impl Default for AppConfig {
             allow_private_outbound: false,
             lead_global_timeout: Duration::from_secs(85),
             distribution_cache_ttl: Duration::from_secs(2),
+            auth_cache_ttl: Duration::from_secs(2),
             auto_login_ttl: Duration::from_secs(24 * 3600),
             shared_request_windows: false,
             lead_profile_keys: default_lead_profile_keys(),

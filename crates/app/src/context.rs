@@ -87,6 +87,9 @@ const WRITER_LANES_POSTGRES: usize = 4;
 /// 2-core benchmark machine 1 lane: 2,367-2,481/s, 2: 2,251-2,317/s, 3: 1,910-2,076/s).
 const TRANSFER_LANES: usize = 1;
 
+/// Most users authentication remembers at once.
+const AUTH_USERS: u64 = 100_000;
+
 struct Inner {
     db: Db,
     cfg: AppConfig,
@@ -97,6 +100,8 @@ struct Inner {
     intake: Lanes<Intake>,
     transfers: Lanes<WalletTransfers>,
     data_key: DataKey,
+    /// Users as authentication last read them (`auth_cache_ttl`).
+    auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::users::UserRow>>,
 }
 
 /// Shared application state handed to every use case.
@@ -140,6 +145,10 @@ impl App {
             None => Arc::new(MemoryGate::default()),
         };
         let plans = PlanCache::new(cfg.distribution_cache_ttl);
+        let auth_users = moka::sync::Cache::builder()
+            .max_capacity(AUTH_USERS)
+            .time_to_live(cfg.auth_cache_ttl.max(std::time::Duration::from_millis(1)))
+            .build();
         let intake_lanes = match db.backend() {
             Backend::Sqlite => 1,
             Backend::Postgres => WRITER_LANES_POSTGRES,
@@ -147,7 +156,7 @@ impl App {
         Ok(Self(Arc::new_cyclic(|weak| {
             let intake = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
-            Inner { db, cfg, jwt, services, gate, plans, intake, transfers, data_key }
+            Inner { db, cfg, jwt, services, gate, plans, intake, transfers, data_key, auth_users }
         })))
     }
 
@@ -192,6 +201,13 @@ impl App {
     /// The writer lanes of wallet transfers.
     pub(crate) fn transfer_lanes(&self) -> &Lanes<WalletTransfers> {
         &self.0.transfers
+    }
+
+    /// Users as authentication last read them, for `auth_cache_ttl`.
+    pub(crate) fn auth_users(
+        &self,
+    ) -> &moka::sync::Cache<i64, Arc<brokercrm_store::repo::users::UserRow>> {
+        &self.0.auth_users
     }
 
     /// The key that encrypts stored secrets.

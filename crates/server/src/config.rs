@@ -56,6 +56,8 @@ pub struct Config {
     pub lead_global_timeout_secs: u64,
     /// How long routing configuration is cached on the intake path, in milliseconds.
     pub distribution_cache_ttl_ms: u64,
+    /// How long authentication reuses a user's status and role, in milliseconds (0: never).
+    pub auth_cache_ttl_ms: u64,
     /// Lifetime of auto-login links, in seconds.
     pub auto_login_ttl_secs: u64,
     /// Lifetime of the lead-provider API's (seed 000) access tokens (`expires_in`), in seconds.
@@ -93,6 +95,7 @@ struct Defaults {
     allow_private_outbound: bool,
     lead_global_timeout_secs: u64,
     distribution_cache_ttl_ms: u64,
+    auth_cache_ttl_ms: u64,
     auto_login_ttl_secs: u64,
     lead_provider_token_ttl_secs: u64,
     shared_request_windows: bool,
@@ -138,6 +141,7 @@ impl Config {
             allow_private_outbound: false,
             lead_global_timeout_secs: 85,
             distribution_cache_ttl_ms: 2000,
+            auth_cache_ttl_ms: 2000,
             auto_login_ttl_secs: 24 * 3600,
             lead_provider_token_ttl_secs: 3600,
             shared_request_windows: false,

@@ -240,3 +240,35 @@ async fn impersonation_by_admin_is_audited_and_checked() {
     let (_, n) = activities::list(conn, &filter, 10, 0).await.unwrap();
     assert_eq!(n, 1, "failed attempts are not recorded as impersonations");
 }
+
+/// Disables `email`'s user directly in the database.
+async fn disable(t: &TestApp, email: &str) {
+    let conn = t.app.db().conn();
+    let u = users::find_by_email(conn, email).await.unwrap().unwrap();
+    let mut ch = users::changes(u);
+    ch.status = sea_orm::Set(users::DISABLED.into());
+    users::save(conn, ch).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_disabled_users_token_stops_working_within_the_auth_cache_ttl() {
+    let ttl = std::time::Duration::from_millis(300);
+    let t = TestApp::spawn_with(|c| c.auth_cache_ttl = ttl).await;
+    let (token, email) = t.mint_token(Role::Customer).await;
+    t.server.get("/api/me").authorization_bearer(&token).await.assert_status_ok();
+    disable(&t, &email).await;
+    // Remembered for at most the TTL...
+    t.server.get("/api/me").authorization_bearer(&token).await.assert_status_ok();
+    tokio::time::sleep(ttl + std::time::Duration::from_millis(200)).await;
+    // ...then read again, and refused.
+    let r = t.server.get("/api/me").authorization_bearer(&token).await;
+    r.assert_status(StatusCode::UNAUTHORIZED);
+    assert_error(&r.json(), "unauthorized");
+
+    // With no TTL the next request already sees it.
+    let t = TestApp::spawn_with(|c| c.auth_cache_ttl = std::time::Duration::ZERO).await;
+    let (token, email) = t.mint_token(Role::Customer).await;
+    t.server.get("/api/me").authorization_bearer(&token).await.assert_status_ok();
+    disable(&t, &email).await;
+    t.server.get("/api/me").authorization_bearer(&token).await.assert_status_unauthorized();
+}

@@ -25,10 +25,15 @@ WITH expected AS (
     SELECT id, balance, pending_debits, pending_credits FROM ledger_accounts
     WHERE id = ANY($1::int8[]) ORDER BY id FOR UPDATE
 ), unchanged AS (
-    SELECT count(*) = cardinality($1::int8[]) AS yes
-    FROM locked l JOIN expected e USING (id)
-    WHERE l.balance = e.balance AND l.pending_debits = e.pending_debits
-      AND l.pending_credits = e.pending_credits
+    SELECT (SELECT count(*) = cardinality($1::int8[])
+            FROM locked l JOIN expected e USING (id)
+            WHERE l.balance = e.balance AND l.pending_debits = e.pending_debits
+              AND l.pending_credits = e.pending_credits)
+       AND (SELECT count(*) = cardinality($18::int8[])
+            FROM wallets w JOIN UNNEST($18::int8[], $19::text[]) AS s(id, status) USING (id)
+            WHERE w.status = s.status)
+       AND NOT EXISTS (SELECT 1 FROM ledger_transfers WHERE transfer_id = ANY($8::text[]))
+       AS yes
 ), moved AS (
     UPDATE ledger_accounts a
     SET balance = a.balance + e.d_balance,

@@ -7,10 +7,10 @@
 //! - PostgreSQL: the lane remembers the wallets it has seen and their accounts' sums as they
 //!   will be once its write in flight commits. It decides the next batch on them (reading only
 //!   wallets it has not seen) while that write runs, then writes it in one statement that
-//!   applies only if every account still holds those sums, every wallet still has that status
-//!   and no transfer id is stored yet (`batch_pg::write_if_unchanged`). If anything moved
-//!   (another money path wrote an account, a wallet was disabled, a key is replayed) nothing is
-//!   written: the batch is decided again under a lock from fresh reads, as on SQLite, and the
+//!   applies only if every account still holds those sums and every wallet still has that
+//!   status, and fails on the unique index if a transfer id is stored already
+//!   (`batch_pg::write_if_unchanged`). If anything moved (another money path wrote an account,
+//!   a wallet was disabled, a key is replayed) nothing is written: the batch is decided again under a lock from fresh reads, as on SQLite, and the
 //!   lane forgets what it remembered.
 //!
 //! A refused transfer is answered with its error and leaves nothing, without failing the
@@ -20,8 +20,8 @@
 
 use std::collections::HashMap;
 
-use brokercrm_core::Result;
 use brokercrm_core::ledger::{AccountKind, TransferId};
+use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::ledger::AccountRow;
 use brokercrm_store::repo::ledger::batch;
@@ -230,7 +230,8 @@ async fn pipelined(app: App, lane: &mut Pipeline, jobs: Vec<Job>) {
     lane.sums.extend(fresh.1.into_iter().filter_map(|a| Some((a.wallet_id?, a))));
     let seen = Seen {
         wallets: ids.iter().filter_map(|id| Some((*id, lane.wallets.get(id)?.clone()))).collect(),
-        // Ids are checked by the write: a stored one sends the batch down the locked path.
+        // A stored id fails the write on the unique index, which sends the batch down the
+        // locked path.
         stored: HashMap::new(),
     };
     let statuses: Vec<(i64, String)> =
@@ -275,7 +276,9 @@ async fn pipelined(app: App, lane: &mut Pipeline, jobs: Vec<Job>) {
         );
         let (answers, wrote) = match wrote {
             Ok(true) => (Ok(plan.answers), true),
-            Ok(false) => (locked_batch(&app, &requests).await, false),
+            // Something moved, or an id is stored already (a replay): decide again from
+            // fresh reads, which answer replays from the stored rows.
+            Ok(false) | Err(Error::Conflict(_)) => (locked_batch(&app, &requests).await, false),
             Err(e) => (Err(e), false),
         };
         answer_all(jobs, answers);

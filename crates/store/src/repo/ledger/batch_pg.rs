@@ -1,8 +1,8 @@
 //! Writing a decided batch of transfers on PostgreSQL in one statement, without a transaction
 //! around it: the batch was decided in memory on account sums and wallet statuses the deciding
 //! lane remembered, so the statement locks those accounts (ascending id) and only if every one
-//! still holds those sums, every wallet still has that status and no transfer id is stored yet
-//! does it move the accounts and insert the transfer rows. One statement is atomic on its own,
+//! still holds those sums and every wallet still has that status does it move the accounts and
+//! insert the transfer rows (a transfer id stored already fails it on the unique index). One statement is atomic on its own,
 //! so the whole batch costs one round trip and one WAL flush. Its text is the same for every
 //! batch size (arrays, not lists of placeholders), so each connection prepares it once.
 
@@ -32,7 +32,6 @@ WITH expected AS (
        AND (SELECT count(*) = cardinality($18::int8[])
             FROM wallets w JOIN UNNEST($18::int8[], $19::text[]) AS s(id, status) USING (id)
             WHERE w.status = s.status)
-       AND NOT EXISTS (SELECT 1 FROM ledger_transfers WHERE transfer_id = ANY($8::text[]))
        AS yes
 ), moved AS (
     UPDATE ledger_accounts a
@@ -72,13 +71,14 @@ pub struct DecidedOn<'a> {
 }
 
 /// Moves the accounts by `deltas` and inserts `transfers` (each with its body hash) in one
-/// statement, if every account of `on` still holds its sums, every wallet still has its
-/// status, and none of the transfer ids is stored yet; answers whether all that held and it
-/// wrote (`false`: nothing was written; decide again under a lock, reading afresh). With
-/// nothing to write it still checks, so refusals decided on `on` stand only if `on` was true.
-/// Only for settled transfers without user data, the only kind a batch makes; others answer
-/// `false` too. An id stored by a transaction still running fails the statement (unique
-/// index), writing nothing.
+/// statement, if every account of `on` still holds its sums and every wallet still has its
+/// status; answers whether all that held and it wrote (`false`: nothing was written; decide
+/// again under a lock, reading afresh). With nothing to write it still checks, so refusals
+/// decided on `on` stand only if `on` was true. Only for settled transfers without user
+/// data, the only kind a batch makes; others answer `false` too. A transfer id already
+/// stored fails the statement on the unique index (`Conflict`), writing nothing. (Not an
+/// `EXISTS` check in the statement: its cached generic plan may scan the whole table while
+/// the table's statistics lag behind its growth.)
 pub async fn write_if_unchanged<C: ConnectionTrait>(
     conn: &C,
     on: DecidedOn<'_>,

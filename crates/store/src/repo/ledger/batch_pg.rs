@@ -97,7 +97,7 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
         return Err(Error::internal("a batch moves an account it did not read"));
     }
     let delta_of = |id: i64| deltas.iter().find(|d| d.account_id == id).copied();
-    let mut account = vec![Vec::with_capacity(read.len()); 7];
+    let mut account: Vec<Vec<i64>> = (0..7).map(|_| Vec::with_capacity(read.len())).collect();
     for a in read {
         let d = delta_of(a.id).unwrap_or_default();
         let row = [

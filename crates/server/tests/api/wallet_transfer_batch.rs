@@ -15,9 +15,9 @@ use crate::wallets::{balance, customer, field_of, group, manual, transfer, walle
 /// One request: bearer token, Idempotency-Key, body.
 type Call = (String, Option<String>, Value);
 
-/// Sends `calls` while the database's write lock (and on PostgreSQL every ledger account) is
-/// held, so they queue up and are decided together once it is released; answers in order.
-async fn queued_together(t: &TestApp, calls: Vec<Call>) -> Vec<(u16, Value)> {
+/// Holds the database's write lock, and on PostgreSQL every ledger account, until the
+/// returned transaction ends: transfers sent meanwhile queue up behind it.
+async fn hold_writes(t: &TestApp) -> brokercrm_store::DatabaseTransaction {
     let db = t.app.db();
     let hold = db.begin_write().await.unwrap();
     if db.backend() == brokercrm_store::Backend::Postgres {
@@ -25,26 +25,33 @@ async fn queued_together(t: &TestApp, calls: Vec<Call>) -> Vec<(u16, Value)> {
             .await
             .unwrap();
     }
+    hold
+}
+
+/// Sends one transfer through the router in a task; answers its status and body.
+fn send(router: &axum::Router, (token, key, body): Call) -> tokio::task::JoinHandle<(u16, Value)> {
+    let mut req = http::Request::post("/api/wallets/transfer")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json");
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let req = req.body(axum::body::Body::from(body.to_string())).unwrap();
+    let router = router.clone();
+    tokio::spawn(async move {
+        let r = router.oneshot(req).await.unwrap();
+        let status = r.status().as_u16();
+        let bytes = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    })
+}
+
+/// Sends `calls` while the database's write lock (and on PostgreSQL every ledger account) is
+/// held, so they queue up and are decided together once it is released; answers in order.
+async fn queued_together(t: &TestApp, calls: Vec<Call>) -> Vec<(u16, Value)> {
+    let hold = hold_writes(t).await;
     let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let tasks: Vec<_> = calls
-        .into_iter()
-        .map(|(token, key, body)| {
-            let mut req = http::Request::post("/api/wallets/transfer")
-                .header("authorization", format!("Bearer {token}"))
-                .header("content-type", "application/json");
-            if let Some(k) = key {
-                req = req.header("idempotency-key", k);
-            }
-            let req = req.body(axum::body::Body::from(body.to_string())).unwrap();
-            let router = router.clone();
-            tokio::spawn(async move {
-                let r = router.oneshot(req).await.unwrap();
-                let status = r.status().as_u16();
-                let bytes = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
-                (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-            })
-        })
-        .collect();
+    let tasks: Vec<_> = calls.into_iter().map(|c| send(&router, c)).collect();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     hold.rollback().await.unwrap();
     let mut answers = Vec::new();
@@ -192,22 +199,9 @@ async fn a_batch_whose_accounts_moved_after_it_read_them_decides_again() {
     // Another writer holds the lock (and on PostgreSQL every account) while the transfer of
     // 120 out of `a` (holding 100) is read, then commits 50 more into `a` before the batch
     // gets to write: the batch must decide on 150, not on the 100 it read.
-    let db = t.app.db();
-    let hold = db.begin_write().await.unwrap();
-    if db.backend() == brokercrm_store::Backend::Postgres {
-        hold.execute_unprepared("SELECT id FROM ledger_accounts ORDER BY id FOR UPDATE")
-            .await
-            .unwrap();
-    }
+    let hold = hold_writes(&t).await;
     let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let req = http::Request::post("/api/wallets/transfer")
-        .header("authorization", format!("Bearer {cust}"))
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(
-            json!({"sourceWalletId": a, "targetWalletId": b, "amount": "120"}).to_string(),
-        ))
-        .unwrap();
-    let sent = tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() });
+    let sent = send(&router, call(&cust, None, a, b, "120"));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let accounts = batch::of_wallets(&hold, &[a, funds], AccountKind::WalletBalance).await.unwrap();
     let account_of = |w: i64| accounts.iter().find(|x| x.wallet_id == Some(w)).unwrap().id;
@@ -224,7 +218,8 @@ async fn a_batch_whose_accounts_moved_after_it_read_them_decides_again() {
     apply::transfer(&hold, &top_up, "top-up").await.unwrap();
     hold.commit().await.unwrap();
 
-    assert_eq!(sent.await.unwrap(), 200, "decided on the balance after the top-up");
+    let (status, body) = sent.await.unwrap();
+    assert_eq!(status, 200, "decided on the balance after the top-up: {body}");
     assert_eq!(balance(&t, &admin, a).await["balance"], "30");
     assert_eq!(balance(&t, &admin, b).await["balance"], "120");
     assert_eq!(balance(&t, &admin, funds).await["balance"], "0");

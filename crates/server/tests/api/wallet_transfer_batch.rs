@@ -181,19 +181,37 @@ async fn many_queued_transfers_through_one_account_never_overdraw() {
     assert_verified(t.app.db()).await;
 }
 
+/// A customer with two USD wallets, `a` holding 100.
+struct Wallets {
+    t: TestApp,
+    admin: String,
+    cust: String,
+    cust_id: String,
+    usd: i64,
+    a: i64,
+    b: i64,
+}
+
+impl Wallets {
+    async fn open() -> Self {
+        let t = TestApp::spawn().await;
+        let admin = t.admin_token().await;
+        let usd = group(&t, &admin, "USD", "USD").await;
+        let (cust, cust_id) = customer(&t).await;
+        let a = wallet(&t, &admin, &cust_id, usd).await;
+        let b = wallet(&t, &admin, &cust_id, usd).await;
+        manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+        Self { t, admin, cust, cust_id, usd, a, b }
+    }
+}
+
 #[tokio::test]
 async fn a_batch_whose_accounts_moved_after_it_read_them_decides_again() {
     use brokercrm_core::ledger::{AccountKind, NewTransfer, TransferCode, TransferId};
     use brokercrm_store::repo::ledger::{apply, batch};
 
-    let t = TestApp::spawn().await;
-    let admin = t.admin_token().await;
-    let usd = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, usd).await;
-    let b = wallet(&t, &admin, &cust_id, usd).await;
+    let Wallets { t, admin, cust, cust_id, usd, a, b } = Wallets::open().await;
     let funds = wallet(&t, &admin, &cust_id, usd).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
     manual(&t, &admin, funds, json!({"type": "DEPOSIT", "amount": 50})).await;
 
     // Another writer holds the lock (and on PostgreSQL every account) while the transfer of
@@ -228,13 +246,7 @@ async fn a_batch_whose_accounts_moved_after_it_read_them_decides_again() {
 
 #[tokio::test]
 async fn money_moved_outside_the_batches_is_seen_by_the_next_batch() {
-    let t = TestApp::spawn().await;
-    let admin = t.admin_token().await;
-    let usd = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, usd).await;
-    let b = wallet(&t, &admin, &cust_id, usd).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let Wallets { t, admin, cust, a, b, .. } = Wallets::open().await;
     let (s, body) = transfer(
         &t,
         &cust,

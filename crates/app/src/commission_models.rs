@@ -42,13 +42,8 @@ pub struct ModelInput {
     pub default: Option<bool>,
 }
 
-/// What a valid input becomes.
-struct Parsed {
-    fields: ModelFields,
-    levels: Vec<CommissionLevel>,
-}
-
-fn parse(input: &ModelInput) -> Result<Parsed> {
+/// The fields a valid input writes.
+fn parse(input: &ModelInput) -> Result<ModelFields> {
     let mut v = Violations::new();
     let name = v.check(text("name", input.name.as_deref().unwrap_or(""), commissions::MAX_NAME));
     if input.grey_labeling_enabled.is_none() {
@@ -62,15 +57,11 @@ fn parse(input: &ModelInput) -> Result<Parsed> {
         }
     };
     v.finish()?;
-    let levels_json = serde_json::to_string(&levels).map_err(Error::internal)?;
-    Ok(Parsed {
-        fields: ModelFields {
-            name: name.unwrap_or_default(),
-            grey_labeling_enabled: input.grey_labeling_enabled.unwrap_or_default(),
-            sub_commission_model_id: input.sub_commission_model_id,
-            levels: levels_json,
-        },
-        levels,
+    Ok(ModelFields {
+        name: name.unwrap_or_default(),
+        grey_labeling_enabled: input.grey_labeling_enabled.unwrap_or_default(),
+        sub_commission_model_id: input.sub_commission_model_id,
+        levels: serde_json::to_string(&levels).map_err(Error::internal)?,
     })
 }
 
@@ -128,16 +119,15 @@ pub async fn create(
     actor.require(Permission::ManageCommissionModels)?;
     let p = parse(input)?;
     let tx = app.db().begin_write().await?;
-    check_sub(&tx, p.fields.sub_commission_model_id, None).await?;
+    check_sub(&tx, p.sub_commission_model_id, None).await?;
     let first = repo::count(&tx).await? == 0;
     let is_default = first || input.default == Some(true);
     if is_default {
         repo::clear_default(&tx).await?;
     }
-    let name = p.fields.name.clone();
-    let row = repo::insert(&tx, p.fields, is_default).await.map_err(|e| conflict(e, &name))?;
+    let name = p.name.clone();
+    let row = repo::insert(&tx, p, is_default).await.map_err(|e| conflict(e, &name))?;
     let view = view_of(&tx, row).await?;
-    debug_assert_eq!(view.levels, p.levels);
     audit::record(
         &tx,
         Some(actor),
@@ -162,7 +152,7 @@ pub async fn update(
     let p = parse(input)?;
     let tx = app.db().begin_write().await?;
     let old = repo::find_by_id(&tx, id).await?.ok_or(Error::NotFound("commission model"))?;
-    check_sub(&tx, p.fields.sub_commission_model_id, Some(id)).await?;
+    check_sub(&tx, p.sub_commission_model_id, Some(id)).await?;
     if old.is_default && input.default == Some(false) {
         return Err(Error::field("default", "make another model the default instead"));
     }
@@ -171,8 +161,8 @@ pub async fn update(
         repo::clear_default(&tx).await?;
     }
     let before = view_of(&tx, old.clone()).await?;
-    let name = p.fields.name.clone();
-    let row = repo::update(&tx, old, p.fields, is_default).await.map_err(|e| conflict(e, &name))?;
+    let name = p.name.clone();
+    let row = repo::update(&tx, old, p, is_default).await.map_err(|e| conflict(e, &name))?;
     let after = view_of(&tx, row).await?;
     audit::record(
         &tx,

@@ -41,6 +41,7 @@ mod ledger;
 mod ledger_model;
 mod oauth;
 mod openapi;
+mod openapi_contract;
 mod payment_providers;
 mod postbacks;
 mod reports;

@@ -42,8 +42,8 @@ pub struct AppConfig {
     /// Lifetime of lead-provider access tokens (seed 000: "active for one hour").
     pub lead_provider_token_ttl: Duration,
     /// The 256-bit key that encrypts stored secrets (payment-provider key values); when
-    /// unset, generated once into [`crate::crypto::default_key_path`] beside `files_dir`.
-    pub data_key: Option<crate::crypto::DataKey>,
+    /// unset, generated once into [`crate::platform::crypto::default_key_path`] beside `files_dir`.
+    pub data_key: Option<crate::platform::crypto::DataKey>,
     /// Base URL of Bitstamp's API for payouts (tests point it at a mock server).
     pub bitstamp_api_url: String,
 }

@@ -10,22 +10,22 @@ use brokercrm_integrations::geoip::{GeoIp, MaxMindGeoIp, NoGeoIp};
 use brokercrm_integrations::sms::{LogSmsSender, SmsSender};
 use brokercrm_store::Db;
 use brokercrm_store::db::Backend;
-use brokercrm_store::repo::settings;
+use brokercrm_store::repo::platform::settings;
 
 use brokercrm_integrations::advertisers::AdapterEnv;
 use brokercrm_integrations::payments::Registry as PaymentRegistry;
 
-use crate::clock::{Clock, SystemClock};
 use crate::config::AppConfig;
-use crate::crypto::{DataKey, default_key_path};
-use crate::files::{FileStore, LocalFileStore};
-use crate::group_commit::Lanes;
-use crate::leads::batch::Intake;
-use crate::leads::gate::{DbGate, MemoryGate, RequestGate};
-use crate::leads::plan::PlanCache;
-use crate::ratelimit::{MemoryRateLimiter, RateLimiter};
-use crate::security::{JwtKeys, PasswordHasherCfg, random_token};
-use crate::wallets::transfer_batch::WalletTransfers;
+use crate::distribution::intake::batch::Intake;
+use crate::distribution::intake::gate::{DbGate, MemoryGate, RequestGate};
+use crate::distribution::intake::plan::PlanCache;
+use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
+use crate::money::wallets::transfer::lane::WalletTransfers;
+use crate::platform::clock::{Clock, SystemClock};
+use crate::platform::crypto::{DataKey, default_key_path};
+use crate::platform::files::{FileStore, LocalFileStore};
+use crate::platform::group_commit::Lanes;
+use crate::platform::ratelimit::{MemoryRateLimiter, RateLimiter};
 
 /// Setting key under which the generated JWT signing secret is persisted.
 pub const JWT_SECRET_KEY: &str = "system.jwt_secret";
@@ -50,7 +50,7 @@ pub struct Services {
     /// The payment providers this deployment offers.
     pub payments: PaymentRegistry,
     /// Scans uploaded customer documents (no-op by default).
-    pub scanner: Arc<dyn crate::customers::documents::VirusScanner>,
+    pub scanner: Arc<dyn crate::sales::customers::documents::VirusScanner>,
 }
 
 impl Services {
@@ -75,7 +75,7 @@ impl Services {
             gate: None,
             adapters: AdapterEnv::new(cfg.allow_private_outbound)?,
             payments: PaymentRegistry::builtin(),
-            scanner: Arc::new(crate::customers::documents::NoScan),
+            scanner: Arc::new(crate::sales::customers::documents::NoScan),
         })
     }
 }
@@ -101,7 +101,7 @@ struct Inner {
     transfers: Lanes<WalletTransfers>,
     data_key: DataKey,
     /// Users as authentication last read them (`auth_cache_ttl`).
-    auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::users::UserRow>>,
+    auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
 }
 
 /// Shared application state handed to every use case.
@@ -206,7 +206,7 @@ impl App {
     /// Users as authentication last read them, for `auth_cache_ttl`.
     pub(crate) fn auth_users(
         &self,
-    ) -> &moka::sync::Cache<i64, Arc<brokercrm_store::repo::users::UserRow>> {
+    ) -> &moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>> {
         &self.0.auth_users
     }
 

@@ -77,7 +77,7 @@ pub struct CountryCode(String);
 impl CountryCode {
     pub fn parse(field: &str, raw: &str) -> Result<Self> {
         let s = raw.trim().to_ascii_uppercase();
-        if crate::countries::country_name(&s).is_some() {
+        if crate::platform::countries::country_name(&s).is_some() {
             Ok(Self(s))
         } else {
             Err(Error::field(field, "must be an ISO 3166-1 alpha-2 country code"))

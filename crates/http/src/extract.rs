@@ -80,7 +80,7 @@ impl FromRequestParts<App> for Auth {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let token =
             bearer(parts).ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?;
-        brokercrm_app::auth::authenticate(app, token).await.map(Auth).map_err(ApiError)
+        brokercrm_app::identity::auth::authenticate(app, token).await.map(Auth).map_err(ApiError)
     }
 }
 
@@ -93,7 +93,7 @@ impl FromRequestParts<App> for MaybeAuth {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
             None => Ok(MaybeAuth(None)),
-            Some(t) => brokercrm_app::auth::authenticate(app, t)
+            Some(t) => brokercrm_app::identity::auth::authenticate(app, t)
                 .await
                 .map(|p| MaybeAuth(Some(p)))
                 .map_err(ApiError),

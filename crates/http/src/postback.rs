@@ -8,7 +8,7 @@
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use brokercrm_app::App;
-use brokercrm_app::leads::postback::{self, Postback};
+use brokercrm_app::distribution::postback::{self, Postback};
 use brokercrm_core::Error;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

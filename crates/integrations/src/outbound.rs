@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use brokercrm_core::net::{is_internal_host_name, is_public_ip};
+use brokercrm_core::platform::net::{is_internal_host_name, is_public_ip};
 use brokercrm_core::{Error, Result};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};

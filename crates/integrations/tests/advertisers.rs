@@ -15,7 +15,7 @@ mod lead_provider;
 use std::sync::Arc;
 use std::time::Duration;
 
-use brokercrm_core::leads::LeadErrorType;
+use brokercrm_core::distribution::LeadErrorType;
 use brokercrm_integrations::advertisers::{
     AdapterEnv, AdvertiserClient, Delivery, ExternalKind, OutboundLead, build_client,
 };

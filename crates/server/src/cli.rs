@@ -128,7 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn gen_crm_data(cfg: Config, a: &GenCrmDataArgs) -> anyhow::Result<()> {
-    use brokercrm_app::crm::leads::generate::{GenOptions, generate};
+    use brokercrm_app::sales::leads::generate::{GenOptions, generate};
     let app = runtime::open(&cfg).await?;
     let o = GenOptions {
         leads: a.leads,

@@ -25,7 +25,7 @@ fn init_tracing(cfg: &Config) {
 pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
     let data_key = match &cfg.data_key {
         Some(k) => Some(
-            brokercrm_app::crypto::DataKey::from_base64(k.expose_secret())
+            brokercrm_app::platform::crypto::DataKey::from_base64(k.expose_secret())
                 .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?,
         ),
         None => None,
@@ -98,7 +98,9 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     init_tracing(&cfg);
     let started = Instant::now();
     let app = open(&cfg).await?;
-    if let Some((email, password)) = brokercrm_app::bootstrap::ensure_first_admin(&app).await? {
+    if let Some((email, password)) =
+        brokercrm_app::identity::bootstrap::ensure_first_admin(&app).await?
+    {
         println!("First admin created. Log in once with this one-time password and change it:");
         println!("  email:    {email}");
         println!("  password: {password}");
@@ -121,9 +123,9 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", cfg.listen))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let runner = cfg
-        .run_workers
-        .then(|| tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx)));
+    let runner = cfg.run_workers.then(|| {
+        tokio::spawn(brokercrm_app::platform::workers::run(app.clone(), worker_id(), stop_rx))
+    });
     tracing::info!(listen = %cfg.listen, startup_ms = started.elapsed().as_millis() as u64, "brokercrm listening");
     println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -143,7 +145,8 @@ pub async fn worker(cfg: Config) -> anyhow::Result<()> {
     init_tracing(&cfg);
     let app = open(&cfg).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let task = tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx));
+    let task =
+        tokio::spawn(brokercrm_app::platform::workers::run(app.clone(), worker_id(), stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);
     let _ = task.await;
@@ -163,7 +166,7 @@ pub async fn migrate(cfg: Config) -> anyhow::Result<()> {
 pub async fn admin_create(cfg: Config, email: &str) -> anyhow::Result<()> {
     init_tracing(&cfg);
     let app = open(&cfg).await?;
-    let password = brokercrm_app::bootstrap::create_admin(&app, email)
+    let password = brokercrm_app::identity::bootstrap::create_admin(&app, email)
         .await
         .map_err(|e| anyhow::anyhow!(e.public_message()))?;
     println!("admin created: {email}");
@@ -177,7 +180,7 @@ pub async fn ledger_verify(cfg: Config, json: bool) -> anyhow::Result<()> {
     let db = Db::connect(cfg.database_url.expose_secret())
         .await
         .context("connecting to the database")?;
-    let report = brokercrm_app::ledger::verify(&db)
+    let report = brokercrm_app::money::ledger::verify(&db)
         .await
         .map_err(|e| anyhow::anyhow!("verifying the ledger: {e:?}"))?;
     if json {

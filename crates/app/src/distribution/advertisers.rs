@@ -3,8 +3,8 @@
 //! are masked on every read and in the audit log; a masked value sent back unchanged keeps
 //! the stored secret. The postback secret is generated here, shown once and stored hashed.
 
-use brokercrm_core::auth::Permission;
-use brokercrm_core::leads::rules::{AdvertiserKind, TrafficFilter};
+use brokercrm_core::distribution::rules::{AdvertiserKind, TrafficFilter};
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_integrations::advertisers::{ExternalKind, secret_keys, validate_config};
@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{Page, new_uuid};
-use crate::audit::{self, Audit};
-use crate::security::{random_token, token_hash};
+use crate::identity::security::{random_token, token_hash};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// Delivery time-out when none is given, in milliseconds.

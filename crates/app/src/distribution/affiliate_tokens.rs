@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use brokercrm_core::auth::Permission;
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
@@ -13,14 +13,14 @@ use brokercrm_store::repo::distribution::affiliate_tokens::{
     self, AffiliateTokenData, AffiliateTokenRow, NewAffiliateToken,
 };
 use brokercrm_store::repo::distribution::offers;
-use brokercrm_store::repo::users::UserRow;
+use brokercrm_store::repo::identity::users::UserRow;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::Serialize;
 
 use super::{Page, affiliate, ids, new_uuid, offer_uuids, user_uuids};
-use crate::audit::{self, Audit};
-use crate::security::{random_token, token_hash};
+use crate::identity::security::{random_token, token_hash};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// What every affiliate token starts with.

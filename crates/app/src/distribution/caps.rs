@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use brokercrm_core::auth::Permission;
-use brokercrm_core::leads::rules::{CapKind, CapPeriod, cap_period_key};
+use brokercrm_core::distribution::rules::{CapKind, CapPeriod, cap_period_key};
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::advertisers::{self, AdvertiserRow};
@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::advertisers::stored_filter;
 use super::{Page, advertiser, ids, new_uuid, offer_id, offer_uuids, opt_country};
-use crate::audit::{self, Audit};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// Largest `maxCount`.

@@ -1,7 +1,7 @@
 //! Blocked countries: leads from a blocked country are refused (`BLOCK_COUNTRY`), for every
 //! offer (global block) or for one offer.
 
-use brokercrm_core::auth::Permission;
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::CountryCode;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Page, ids, offer_id, offer_uuids};
-use crate::audit::{self, Audit};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// A block as staff see it.

@@ -1,15 +1,15 @@
 //! CRM deduplication rules: a lead whose email or phone was seen within the window (across
 //! all affiliates, or within the same affiliate's leads) is refused (`CRM_DUPLICATION_ERROR`).
 
-use brokercrm_core::auth::Permission;
-use brokercrm_core::leads::rules::{DedupField, DedupScope};
+use brokercrm_core::distribution::rules::{DedupField, DedupScope};
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::repo::distribution::dedup_rules::{self, DedupRuleData, DedupRuleRow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Page, new_uuid};
-use crate::audit::{self, Audit};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// Allowed windows: one minute to one year, in seconds.

@@ -1,7 +1,7 @@
 //! Goal types: what a conversion reaches. "Lead" and "FTD" are system goal types (created on
 //! demand by [`ensure_system`], never renamed or deleted); staff add their own.
 
-use brokercrm_core::auth::Permission;
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Page, new_uuid};
-use crate::audit::{self, Audit};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// Name of the system goal type every accepted lead reaches.

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use brokercrm_core::auth::Permission;
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::lead_reads::{self, LeadFilter, LeadRow};
 use brokercrm_store::repo::distribution::{advertisers, goal_types, offers};
-use brokercrm_store::repo::users;
+use brokercrm_store::repo::identity::users;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;

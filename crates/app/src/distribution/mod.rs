@@ -5,24 +5,30 @@
 
 pub mod advertisers;
 pub mod affiliate_tokens;
+pub mod auto_login;
 pub mod caps;
 pub mod country_blocks;
 pub mod dedup_rules;
+pub mod ftd;
 pub mod goal_types;
+pub mod intake;
+pub mod lead_provider;
 pub mod leads_admin;
 pub mod offers;
+pub mod postback;
+pub mod recovery;
 pub mod rotations;
 
 use std::collections::HashMap;
 
-use brokercrm_core::auth::Role;
+use brokercrm_core::identity::auth::Role;
 use brokercrm_core::validate::CountryCode;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
 use brokercrm_store::repo::distribution::offers as offer_repo;
 use brokercrm_store::repo::distribution::users_by_ids;
-use brokercrm_store::repo::users::{self, UserRow};
+use brokercrm_store::repo::identity::users::{self, UserRow};
 
 pub use goal_types::ensure_system;
 

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use brokercrm_core::auth::Permission;
-use brokercrm_core::leads::rules::RotationMode;
+use brokercrm_core::distribution::rules::RotationMode;
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::{http_url, opt_text, text};
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{Page, affiliate, ids, new_uuid, user_uuids};
-use crate::audit::{self, Audit};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// An offer as staff see it; the owner by public id.

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use brokercrm_core::auth::Permission;
+use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::advertisers;
@@ -11,7 +11,7 @@ use brokercrm_store::repo::distribution::offers;
 use brokercrm_store::repo::distribution::rotations::{self, NewRotationEntry};
 use serde::Serialize;
 
-use crate::audit::{self, Audit};
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// Most entries one rotation may have.

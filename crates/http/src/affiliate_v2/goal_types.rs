@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use brokercrm_app::App;
-use brokercrm_app::leads::affiliate_api;
+use brokercrm_app::distribution::intake::affiliate_api;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::leads::affiliate_api::{self, LeadQuery, LeadView};
+use brokercrm_app::distribution::intake::affiliate_api::{self, LeadQuery, LeadView};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{Map, Value, json};
 

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::any;
 use brokercrm_app::App;
-use brokercrm_app::leads::affiliate_api::{self, Caller};
+use brokercrm_app::distribution::intake::affiliate_api::{self, Caller};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::leads::{Outcome, affiliate_api, submit};
+use brokercrm_app::distribution::intake::{Outcome, affiliate_api, submit};
 use brokercrm_core::Error;
 use serde::Serialize;
 use serde_json::{Value, json};

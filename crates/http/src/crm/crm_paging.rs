@@ -1,7 +1,7 @@
 //! Query parsing shared by the sales CRM tags: `limit`/`offset` as the seed's numbers, each
 //! bad value a 422 naming its field, and the [`PersonDto`] shown next to records.
 
-use brokercrm_app::crm::{Page, Person};
+use brokercrm_app::sales::{Page, Person};
 use brokercrm_core::error::Violations;
 use brokercrm_core::{Error, Result};
 use serde::Serialize;

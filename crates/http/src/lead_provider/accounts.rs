@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use brokercrm_app::App;
-use brokercrm_app::lead_provider::{self as lp, AccountError, NewAccount};
+use brokercrm_app::distribution::lead_provider::{self as lp, AccountError, NewAccount};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::lead_provider::{self as lp, Provider};
+use brokercrm_app::distribution::lead_provider::{self as lp, Provider};
 use brokercrm_core::Error;
 use serde::de::DeserializeOwned;
 use utoipa_axum::router::OpenApiRouter;

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, RawQuery, State};
 use brokercrm_app::App;
-use brokercrm_app::lead_provider::{self as lp, AccountPage, AccountView, ListQuery};
+use brokercrm_app::distribution::lead_provider::{self as lp, AccountPage, AccountView, ListQuery};
 use brokercrm_core::Error;
 use brokercrm_core::error::Violations;
 use chrono::{DateTime, SecondsFormat, Utc};

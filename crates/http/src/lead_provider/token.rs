@@ -6,8 +6,10 @@ use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, PRAGMA};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::lead_provider::{self as lp, GrantError, GrantRequest, ProviderTokens};
-use brokercrm_app::oauth::{ClientCredentials, parse_basic};
+use brokercrm_app::distribution::lead_provider::{
+    self as lp, GrantError, GrantRequest, ProviderTokens,
+};
+use brokercrm_app::identity::oauth::{ClientCredentials, parse_basic};
 use brokercrm_core::Error;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

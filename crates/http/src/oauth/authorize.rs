@@ -5,7 +5,9 @@ use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::oauth::{self, AuthorizeOutcome, AuthorizeRequest, OAuthError, OAuthErrorCode};
+use brokercrm_app::identity::oauth::{
+    self, AuthorizeOutcome, AuthorizeRequest, OAuthError, OAuthErrorCode,
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -65,7 +67,7 @@ pub async fn authorize(
         }
     };
     let user = match bearer(&headers) {
-        Some(token) => brokercrm_app::auth::authenticate(&app, token).await.ok(),
+        Some(token) => brokercrm_app::identity::auth::authenticate(&app, token).await.ok(),
         None => None,
     };
     let req = AuthorizeRequest {

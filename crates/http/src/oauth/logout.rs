@@ -3,7 +3,7 @@
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::oauth::{self, OAuthError, OAuthErrorCode};
+use brokercrm_app::identity::oauth::{self, OAuthError, OAuthErrorCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

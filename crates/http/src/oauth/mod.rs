@@ -9,7 +9,7 @@ mod token;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::oauth::{OAuthError, OAuthErrorCode};
+use brokercrm_app::identity::oauth::{OAuthError, OAuthErrorCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;

@@ -5,7 +5,9 @@ use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, PRAGMA};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::oauth::{self, ClientCredentials, OAuthError, OAuthErrorCode, TokenRequest};
+use brokercrm_app::identity::oauth::{
+    self, ClientCredentials, OAuthError, OAuthErrorCode, TokenRequest,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use brokercrm_core::Result;
-use brokercrm_core::leads::LeadErrorType;
+use brokercrm_core::distribution::LeadErrorType;
 use serde_json::{Map, Value};
 
 use super::AdapterEnv;

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use brokercrm_core::leads::LeadErrorType;
+use brokercrm_core::distribution::LeadErrorType;
 use brokercrm_core::{Result, Violations};
 use serde_json::{Map, Value};
 use url::Url;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use brokercrm_core::leads::LeadErrorType;
+use brokercrm_core::distribution::LeadErrorType;
 
 /// What is sent to an advertiser.
 #[derive(Debug, Clone, Default, serde::Serialize)]

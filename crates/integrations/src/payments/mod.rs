@@ -7,7 +7,7 @@ pub mod payout;
 
 use std::sync::Arc;
 
-use brokercrm_core::payments::MethodType;
+use brokercrm_core::money::payments::MethodType;
 
 /// A configuration key a provider needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

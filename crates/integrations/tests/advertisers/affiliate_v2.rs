@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use brokercrm_core::leads::LeadErrorType;
+use brokercrm_core::distribution::LeadErrorType;
 use brokercrm_integrations::advertisers::{Delivery, ExternalKind, OutboundLead};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};

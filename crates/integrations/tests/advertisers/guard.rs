@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use brokercrm_core::leads::LeadErrorType;
+use brokercrm_core::distribution::LeadErrorType;
 use brokercrm_integrations::advertisers::{AdapterEnv, Delivery, ExternalKind};
 use brokercrm_integrations::outbound::{check_target, guarded_client};
 use serde_json::json;

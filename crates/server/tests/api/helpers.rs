@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use axum_test::TestServer;
-use brokercrm_app::clock::ManualClock;
 use brokercrm_app::context::Services;
+use brokercrm_app::platform::clock::ManualClock;
 use brokercrm_app::{App, AppConfig};
-use brokercrm_core::auth::Role;
+use brokercrm_core::identity::auth::Role;
 use brokercrm_http::HttpConfig;
 use brokercrm_integrations::email::RecordingEmailSender;
 use brokercrm_integrations::sms::RecordingSmsSender;
@@ -92,10 +92,13 @@ impl TestApp {
 
     /// Creates a user of `role` with `password`, returns its e-mail.
     pub async fn create_user(&self, role: Role, email: &str, password: &str) -> String {
-        use brokercrm_store::repo::users::{self, NewUser};
-        let hash = brokercrm_app::security::hash_password(self.app.hasher(), password.to_owned())
-            .await
-            .unwrap();
+        use brokercrm_store::repo::identity::users::{self, NewUser};
+        let hash = brokercrm_app::identity::security::hash_password(
+            self.app.hasher(),
+            password.to_owned(),
+        )
+        .await
+        .unwrap();
         users::insert(
             self.app.db().conn(),
             NewUser {
@@ -104,7 +107,7 @@ impl TestApp {
                 password_hash: Some(hash),
                 role: role.as_str().into(),
                 skip_onboarding_steps: "[]".into(),
-                ref_key: brokercrm_app::bootstrap::new_ref_key(),
+                ref_key: brokercrm_app::identity::bootstrap::new_ref_key(),
                 ..Default::default()
             },
         )
@@ -136,11 +139,12 @@ impl TestApp {
     pub async fn mint_token(&self, role: Role) -> (String, String) {
         let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
         self.create_user(role, &email, "Passw0rd!x").await;
-        let row = brokercrm_store::repo::users::find_by_email(self.app.db().conn(), &email)
-            .await
-            .unwrap()
-            .unwrap();
-        (brokercrm_app::tokens::access_token(&self.app, &row, None).unwrap(), email)
+        let row =
+            brokercrm_store::repo::identity::users::find_by_email(self.app.db().conn(), &email)
+                .await
+                .unwrap()
+                .unwrap();
+        (brokercrm_app::identity::tokens::access_token(&self.app, &row, None).unwrap(), email)
     }
 
     pub async fn admin_token(&self) -> String {
@@ -149,7 +153,10 @@ impl TestApp {
 
     /// Runs queued jobs to completion.
     pub async fn run_jobs(&self) -> usize {
-        brokercrm_app::workers::runner(self.app.clone(), "test").run_until_idle().await.unwrap()
+        brokercrm_app::platform::workers::runner(self.app.clone(), "test")
+            .run_until_idle()
+            .await
+            .unwrap()
     }
 }
 

@@ -1,7 +1,7 @@
-//! Seeds `countries` with every ISO 3166-1 alpha-2 code from `brokercrm_core::countries`,
+//! Seeds `countries` with every ISO 3166-1 alpha-2 code from `brokercrm_core::platform::countries`,
 //! all enabled. Re-running is harmless: existing codes are left as they are.
 
-use brokercrm_core::countries::COUNTRIES;
+use brokercrm_core::platform::countries::COUNTRIES;
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]

@@ -1,0 +1,23 @@
+//! First-time deposits: when a customer who came in as a distribution lead deposits, the
+//! lead's affiliate gets its "FTD" conversion — once per lead, however many deposits follow
+//! (the conversions table is unique per lead and goal type).
+
+use brokercrm_core::Result;
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_CRM};
+use brokercrm_store::repo::distribution::leads as lead_repo;
+use brokercrm_store::repo::distribution::{crm_leads, routing_config as cfg};
+
+use super::postback::DEFAULT_GOAL;
+
+/// Records the FTD conversion of the lead `customer_id` came from, in the caller's
+/// transaction (the deposit's). True when this deposit was the first to count.
+pub async fn record_deposit<C: ConnectionTrait>(conn: &C, customer_id: i64) -> Result<bool> {
+    let Some(crm) = crm_leads::find_by_customer(conn, customer_id).await? else {
+        return Ok(false);
+    };
+    let Some(lead) = crm.lead_id else { return Ok(false) };
+    let Some(lead) = lead_repo::find_by_id(conn, lead).await? else { return Ok(false) };
+    let goal = cfg::ensure_goal_type(conn, DEFAULT_GOAL, true).await?;
+    conversions::record(conn, lead.id, goal.id, lead.affiliate_id, SOURCE_CRM).await
+}

@@ -1,0 +1,59 @@
+//! First-start chores: the first admin account, admin creation from the CLI.
+
+use brokercrm_core::Result;
+use brokercrm_core::identity::auth::Role;
+use brokercrm_core::validate::Email;
+use brokercrm_store::repo::identity::users::{self, NewUser};
+
+use crate::App;
+use crate::identity::security::{hash_password, random_token};
+
+/// Default e-mail of the admin created on an empty database.
+pub const FIRST_ADMIN_EMAIL: &str = "admin@brokercrm.local";
+
+/// Creates an admin with a random one-time password; returns the password (shown once).
+pub async fn create_admin(app: &App, email: &str) -> Result<String> {
+    let email = Email::parse("email", email)?;
+    let password = format!("{}9a", random_token(12));
+    let hash = hash_password(app.hasher(), password.clone()).await?;
+    users::insert(
+        app.db().conn(),
+        NewUser {
+            uuid: uuid::Uuid::now_v7().to_string(),
+            email: email.to_string(),
+            password_hash: Some(hash),
+            role: Role::Admin.as_str().into(),
+            firstname: Some("Admin".into()),
+            skip_onboarding_steps: "[]".into(),
+            ref_key: new_ref_key(),
+            confirmed_at: Some(brokercrm_store::db::now()),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        brokercrm_core::Error::Conflict(_) => {
+            brokercrm_core::Error::field("email", "is already registered")
+        }
+        other => other,
+    })?;
+    Ok(password)
+}
+
+/// On an empty database, creates the first admin and returns its e-mail and one-time password.
+pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
+    if users::count_by_role(app.db().conn(), Role::Admin.as_str()).await? > 0 {
+        return Ok(None);
+    }
+    match create_admin(app, FIRST_ADMIN_EMAIL).await {
+        Ok(pw) => Ok(Some((FIRST_ADMIN_EMAIL.to_owned(), pw))),
+        // Another instance created it concurrently.
+        Err(brokercrm_core::Error::Validation(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A fresh referral key (12 URL-safe characters).
+pub fn new_ref_key() -> String {
+    random_token(9)
+}

@@ -1,0 +1,12 @@
+//! Identity: users, sessions, tokens, API keys, OAuth and authentication.
+
+pub mod api_keys;
+pub mod auth;
+pub mod bootstrap;
+pub mod oauth;
+pub mod password_reset;
+pub mod principal;
+pub mod security;
+pub mod sessions;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,10 @@
+//! Money: ledger, wallets, transactions, payments, fx, bonuses, coins, statements, reports.
+
+pub mod bonuses;
+pub mod coins;
+pub mod fx;
+pub mod ledger;
+pub mod payments;
+pub mod reports;
+pub mod transactions;
+pub mod wallets;

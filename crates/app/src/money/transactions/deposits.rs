@@ -1,0 +1,274 @@
+//! Deposits through a provider: the client starts one (a pending payment request; nothing
+//! moves), the provider calls back when the payment settles. The callback is authenticated
+//! by `X-Signature: sha256=<hex HMAC-SHA256 of the raw body under the provider's
+//! signingSecret>`, compared in constant time; a confirmed deposit posts one DEPOSIT ledger
+//! transfer (its id is the request's id) and runs `after_deposit` in the same transaction.
+//! A redelivered callback changes nothing and gets the same answer.
+
+use brokercrm_core::money::ledger::{NewTransfer, TransferCode, TransferId};
+use brokercrm_core::money::payments::MethodType;
+use brokercrm_core::money::wallets::WalletStatus;
+use brokercrm_core::{Error, Money, Result};
+use brokercrm_store::db;
+use brokercrm_store::repo::money::ledger::apply;
+use brokercrm_store::repo::money::payment_requests::{self as requests, Decision, RequestRow};
+use brokercrm_store::repo::money::wallets;
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use super::clearing;
+use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
+use super::views::{self, TransactionView};
+use crate::money::ledger::body_hash;
+use crate::money::wallets::{currency_of, ledger_accounts};
+use crate::platform::audit::{self, Audit};
+use crate::{App, Principal};
+
+/// The provider key holding the callback signing secret.
+pub const SIGNING_KEY: &str = "signingSecret";
+/// The signature header's scheme prefix.
+pub const SIGNATURE_PREFIX: &str = "sha256=";
+
+/// "Start a deposit" input.
+#[derive(Debug, Clone)]
+pub struct DepositInput {
+    pub provider: String,
+    pub wallet_id: i64,
+    pub amount: Money,
+}
+
+/// Starts a deposit into the caller's wallet through an enabled provider; returns it
+/// (status `pending`). The provider's callback completes it.
+pub async fn start(app: &App, actor: &Principal, input: DepositInput) -> Result<TransactionView> {
+    if !input.amount.is_positive() {
+        return Err(Error::field("amount", "must be greater than zero"));
+    }
+    let provider =
+        super::usable_provider(app, actor, &input.provider, MethodType::Deposit, input.amount)
+            .await?;
+    let tx = app.db().begin_write().await?;
+    let wallet = wallets::find(&tx, input.wallet_id)
+        .await?
+        .filter(|w| w.user_id == actor.user_id)
+        .ok_or_else(|| Error::field("walletId", "no such wallet"))?;
+    if wallet.is_demo {
+        return Err(Error::field("walletId", "use the demo top-up for a demo wallet"));
+    }
+    if wallet.status != WalletStatus::Active.as_str() {
+        return Err(Error::field("walletId", "the wallet is disabled"));
+    }
+    let id = TransferId::generate();
+    let now = db::now();
+    requests::insert(
+        &tx,
+        RequestRow {
+            id: id.as_str().to_owned(),
+            kind: DEPOSIT.to_owned(),
+            status: PENDING.to_owned(),
+            user_id: actor.user_id,
+            wallet_id: wallet.id,
+            provider: provider.provider.id().to_owned(),
+            currency: wallet.currency.clone(),
+            amount: input.amount.minor(),
+            final_amount: None,
+            wallet_address: None,
+            comment: None,
+            reviewer_id: None,
+            reviewed_at: None,
+            external_id: None,
+            payout_status: None,
+            payout_method: None,
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await?;
+    let entry = Audit::new("deposit.start", "transaction", id.as_str()).details(format!(
+        "deposit of {} {} into wallet {} through {}",
+        input.amount,
+        wallet.currency,
+        wallet.id,
+        provider.provider.id()
+    ));
+    audit::record(&tx, Some(actor), entry).await?;
+    db::commit(tx).await?;
+    Ok(pending_view(&wallet.currency, id.as_str(), &input, actor.user_id, now))
+}
+
+fn pending_view(
+    currency: &str,
+    id: &str,
+    input: &DepositInput,
+    user_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> TransactionView {
+    TransactionView {
+        id: id.to_owned(),
+        kind: TransferCode::Deposit.as_str().to_owned(),
+        status: PENDING.to_owned(),
+        amount: input.amount,
+        final_amount: None,
+        currency: currency.to_owned(),
+        wallet_id: Some(input.wallet_id),
+        counterpart_wallet_id: None,
+        customer_id: Some(user_id),
+        provider: Some(input.provider.trim().to_owned()),
+        method: None,
+        wallet_address: None,
+        comment: None,
+        reviewer_id: None,
+        reviewed_at: None,
+        external_id: None,
+        payout_status: None,
+        created_at: now,
+    }
+}
+
+/// The callback body a provider sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackBody {
+    pub deposit_id: String,
+    /// `completed` or `failed`.
+    pub status: String,
+    /// The provider's reference for the payment.
+    pub reference: Option<String>,
+    /// When present, must equal the requested amount (decimal string).
+    pub amount: Option<String>,
+}
+
+/// What the callback answers (the same on every delivery of one outcome).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackAnswer {
+    pub deposit_id: String,
+    pub status: String,
+}
+
+/// `sha256=<hex>` of `body` under `secret` (what the provider sends; tests sign with it).
+pub fn sign(secret: &[u8], body: &[u8]) -> Result<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).map_err(Error::internal)?;
+    mac.update(body);
+    Ok(format!("{SIGNATURE_PREFIX}{}", hex::encode(mac.finalize().into_bytes())))
+}
+
+/// Whether `header` is a valid signature of `body` under `secret` (constant-time compare).
+fn verify(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
+    let Some(sig) = header.map(str::trim).and_then(|h| h.strip_prefix(SIGNATURE_PREFIX)) else {
+        return false;
+    };
+    let Ok(sig) = hex::decode(sig) else { return false };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else { return false };
+    mac.update(body);
+    mac.verify_slice(&sig).is_ok()
+}
+
+/// Handles provider `provider_id`'s callback: `signature` is the `X-Signature` header and
+/// `raw` the body exactly as received. A bad or missing signature (or no secret configured)
+/// is 401 and changes nothing.
+pub async fn callback(
+    app: &App,
+    provider_id: &str,
+    signature: Option<&str>,
+    raw: &[u8],
+) -> Result<CallbackAnswer> {
+    let unauthorized = || Error::Unauthorized("invalid callback signature".into());
+    let conn = app.db().conn();
+    let provider = crate::money::payments::load_one(app, conn, provider_id, false).await?;
+    let secret =
+        provider.key_values.get(SIGNING_KEY).filter(|s| !s.is_empty()).ok_or_else(unauthorized)?;
+    if !verify(secret.as_bytes(), raw, signature) {
+        return Err(unauthorized());
+    }
+    let body: CallbackBody = serde_json::from_slice(raw).map_err(|_| {
+        Error::BadRequest("the callback body is not a valid deposit callback".into())
+    })?;
+    let outcome = match body.status.trim() {
+        COMPLETED => COMPLETED,
+        FAILED => FAILED,
+        _ => return Err(Error::field("status", "must be completed or failed")),
+    };
+    let reference =
+        brokercrm_core::validate::opt_text("reference", body.reference.as_deref(), 128)?;
+    let tx = app.db().begin_write().await?;
+    let r = requests::find(&tx, body.deposit_id.trim())
+        .await?
+        .filter(|r| r.kind == DEPOSIT && r.provider == provider.provider.id())
+        .ok_or(Error::NotFound("deposit"))?;
+    let answer = CallbackAnswer { deposit_id: r.id.clone(), status: outcome.to_owned() };
+    if r.status != PENDING {
+        // A redelivery: the same outcome answers the same; another one is a conflict.
+        return if r.status == outcome {
+            Ok(answer)
+        } else {
+            Err(Error::Conflict(format!("the deposit is already {}", r.status)))
+        };
+    }
+    if let Some(a) = body.amount.as_deref() {
+        let a = Money::parse("amount", a.trim())?;
+        if a.minor() != r.amount {
+            return Err(Error::field("amount", "must equal the deposit's amount"));
+        }
+    }
+    let d = Decision { external_id: reference, ..Decision::default() };
+    if !requests::transition(&tx, &r.id, PENDING, outcome, d).await? {
+        let now = requests::find(&tx, &r.id).await?.map(|r| r.status);
+        return match now.as_deref() {
+            Some(s) if s == outcome => Ok(answer),
+            _ => Err(Error::Conflict("the deposit was decided meanwhile".into())),
+        };
+    }
+    if outcome == COMPLETED {
+        let wallet = wallets::find(&tx, r.wallet_id).await?.ok_or(Error::NotFound("wallet"))?;
+        let currency = currency_of(&wallet)?;
+        let (balance, _) = ledger_accounts(&tx, &wallet).await?;
+        let house = clearing(&tx, &r.provider, currency).await?;
+        let amount = Money::from_minor(r.amount);
+        let t = NewTransfer {
+            id: TransferId::parse("depositId", &r.id)?,
+            debit_account_id: house,
+            credit_account_id: balance,
+            amount,
+            currency,
+            code: TransferCode::Deposit,
+            user_data: None,
+            pending: false,
+        };
+        t.validate()?;
+        let applied = apply::transfer(&tx, &t, &body_hash(&t.fingerprint())).await?;
+        if !applied.replayed {
+            crate::money::wallets::deposited::after_deposit(
+                &tx,
+                &wallet,
+                &t.id,
+                amount,
+                Some(&r.provider),
+            )
+            .await?;
+        }
+    }
+    let entry = Audit::new("deposit.callback", "transaction", r.id.clone())
+        .details(format!("provider {} reported deposit {} {outcome}", r.provider, r.id));
+    audit::record(&tx, None, entry).await?;
+    db::commit(tx).await?;
+    Ok(answer)
+}
+
+/// A deposit's current view (for the client who started it, or staff).
+pub async fn get_own(app: &App, actor: &Principal, id: &str) -> Result<TransactionView> {
+    let conn = app.db().conn();
+    let r = requests::find(conn, id.trim()).await?.filter(|r| r.kind == DEPOSIT);
+    let r = r.filter(|r| r.user_id == actor.user_id).ok_or(Error::NotFound("deposit"))?;
+    if r.status == COMPLETED {
+        return views::one(conn, &r.id).await?.ok_or(Error::NotFound("deposit"));
+    }
+    let input = DepositInput {
+        provider: r.provider.clone(),
+        wallet_id: r.wallet_id,
+        amount: Money::from_minor(r.amount),
+    };
+    let mut v = pending_view(&r.currency, &r.id, &input, r.user_id, r.created_at);
+    v.status = r.status;
+    Ok(v)
+}

@@ -1,0 +1,4 @@
+//! transfer.
+
+pub mod lane;
+pub mod plan;

@@ -1,0 +1,212 @@
+//! What wallet use cases return: a wallet with its owner, group and (optionally) money, and
+//! a wallet transaction read from the ledger. Built for a page at once (one query per table).
+
+use std::collections::HashMap;
+
+use brokercrm_core::money::ledger::AccountKind;
+use brokercrm_core::{Error, Money, Result};
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::money::ledger::TransferRow;
+use brokercrm_store::repo::money::wallets::{self, WalletRow};
+use brokercrm_store::repo::trading::groups as trading_groups;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::trading::groups::GroupView;
+
+/// The owner of a wallet, as embedded in it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRef {
+    /// The customer's public id (UUID).
+    pub id: String,
+    /// The customer's numeric account id.
+    pub account_id: i64,
+    pub email: String,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+}
+
+/// A wallet's money, from its ledger accounts. Until trading exists, equity = balance + credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WalletMoney {
+    pub balance: Money,
+    pub credit: Money,
+    pub equity: Money,
+}
+
+/// A wallet.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletView {
+    pub id: i64,
+    pub customer_id: String,
+    pub customer: Option<CustomerRef>,
+    pub platform: String,
+    pub status: String,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub group_id: Option<i64>,
+    pub group: Option<GroupView>,
+    pub leverage: i32,
+    pub is_demo: bool,
+    #[serde(flatten)]
+    pub money: Option<WalletMoney>,
+}
+
+/// One ledger transfer as seen from a wallet.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionView {
+    /// The ledger transfer id.
+    pub id: String,
+    pub wallet_id: i64,
+    /// DEPOSIT, WITHDRAWAL, BONUS, CORRECTION, WALLET_TRANSFER, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Signed from the wallet's side: positive into the wallet, negative out of it.
+    pub amount: Money,
+    pub currency: String,
+    /// `posted`, `pending` (reserved) or `voided`.
+    pub status: String,
+    /// Whether it moved the wallet's credit rather than its balance.
+    pub add_to_credit: bool,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TransactionView {
+    /// `t` seen from wallet `wallet_id` whose accounts are `balance` and `credit`.
+    pub fn of(t: TransferRow, wallet_id: i64, balance: i64, credit: i64) -> Self {
+        let ours = |a: i64| a == balance || a == credit;
+        let amount = Money::from_minor(t.amount);
+        let signed =
+            if ours(t.credit_account_id) { amount } else { amount.checked_neg().unwrap_or(amount) };
+        Self {
+            add_to_credit: t.credit_account_id == credit || t.debit_account_id == credit,
+            id: t.transfer_id,
+            wallet_id,
+            kind: t.code,
+            amount: signed,
+            currency: t.currency,
+            status: t.state,
+            comment: t.user_data,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// Balance and credit account ids of each wallet.
+pub(crate) async fn account_ids<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+) -> Result<HashMap<i64, (Option<i64>, Option<i64>)>> {
+    let mut m: HashMap<i64, (Option<i64>, Option<i64>)> = HashMap::new();
+    for a in wallets::accounts_of(conn, wallet_ids).await? {
+        let Some(w) = a.wallet_id else { continue };
+        let e = m.entry(w).or_default();
+        if a.kind == AccountKind::WalletBalance.as_str() {
+            e.0 = Some(a.id);
+        } else if a.kind == AccountKind::WalletCredit.as_str() {
+            e.1 = Some(a.id);
+        }
+    }
+    Ok(m)
+}
+
+/// Money of each wallet (zero for a wallet whose accounts do not exist yet).
+pub(crate) async fn money_of<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+) -> Result<HashMap<i64, WalletMoney>> {
+    let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
+    for a in wallets::accounts_of(conn, wallet_ids).await? {
+        let Some(w) = a.wallet_id else { continue };
+        let e = sums.entry(w).or_default();
+        if a.kind == AccountKind::WalletBalance.as_str() {
+            e.0 = a.balance;
+        } else if a.kind == AccountKind::WalletCredit.as_str() {
+            e.1 = a.balance;
+        }
+    }
+    let mut out = HashMap::new();
+    for id in wallet_ids {
+        let (b, c) = sums.get(id).copied().unwrap_or_default();
+        let (balance, credit) = (Money::from_minor(b), Money::from_minor(c));
+        let equity = balance
+            .checked_add(credit)
+            .ok_or_else(|| Error::internal(format!("wallet {id}: equity overflows")))?;
+        out.insert(*id, WalletMoney { balance, credit, equity });
+    }
+    Ok(out)
+}
+
+/// Views of `rows` (in order); with money when `with_money`.
+pub(crate) async fn build<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<WalletRow>,
+    with_money: bool,
+) -> Result<Vec<WalletView>> {
+    let mut user_ids: Vec<i64> = rows.iter().map(|w| w.user_id).collect();
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let mut group_ids: Vec<i64> = rows.iter().filter_map(|w| w.group_id).collect();
+    group_ids.sort_unstable();
+    group_ids.dedup();
+    let users: HashMap<i64, CustomerRef> = wallets::owners(conn, &user_ids)
+        .await?
+        .into_iter()
+        .map(|u| {
+            let c = CustomerRef {
+                id: u.uuid,
+                account_id: u.id,
+                email: u.email,
+                firstname: u.firstname,
+                lastname: u.lastname,
+            };
+            (u.id, c)
+        })
+        .collect();
+    let groups: HashMap<i64, GroupView> = trading_groups::find_many(conn, &group_ids)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, GroupView::of(g)))
+        .collect();
+    let ids: Vec<i64> = rows.iter().map(|w| w.id).collect();
+    let money = if with_money { money_of(conn, &ids).await? } else { HashMap::new() };
+    Ok(rows
+        .into_iter()
+        .map(|w| {
+            let customer = users.get(&w.user_id).cloned();
+            WalletView {
+                id: w.id,
+                customer_id: customer.as_ref().map(|c| c.id.clone()).unwrap_or_default(),
+                customer,
+                platform: w.platform,
+                status: w.status,
+                currency: w.currency,
+                created_at: w.created_at,
+                updated_at: w.updated_at,
+                group: w.group_id.and_then(|g| groups.get(&g).cloned()),
+                group_id: w.group_id,
+                leverage: w.leverage,
+                is_demo: w.is_demo,
+                money: money.get(&w.id).copied(),
+            }
+        })
+        .collect())
+}
+
+/// One wallet's view.
+pub(crate) async fn one<C: ConnectionTrait>(
+    conn: &C,
+    w: WalletRow,
+    with_money: bool,
+) -> Result<WalletView> {
+    build(conn, vec![w], with_money)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("wallet view missing"))
+}

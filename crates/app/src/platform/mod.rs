@@ -1,0 +1,19 @@
+//! Platform: the plumbing every context stands on.
+
+pub mod activities;
+pub mod adapters;
+pub mod audit;
+pub mod clock;
+pub mod countries;
+pub mod crypto;
+pub mod email;
+pub mod exports;
+pub mod files;
+pub mod group_commit;
+pub mod jobs;
+pub mod mask;
+pub mod ratelimit;
+pub mod recaptcha;
+pub mod settings;
+pub mod url_guard;
+pub mod workers;

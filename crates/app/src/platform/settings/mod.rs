@@ -1,0 +1,248 @@
+//! Settings (seed tag Settings): a registry of known keys, each with its validation, whether
+//! it is secret and whether anyone may read it. Structured settings (e-mail, VoIP, reCAPTCHA,
+//! SumSub, default wallet) are JSON values written only through their dedicated use cases;
+//! plain ones through the generic "Update setting value by key".
+//!
+//! Rules: a key outside the registry — and every `system.*` key, which holds internals such as
+//! the JWT signing secret — is `NotFound` (404), so the API does not even confirm it exists.
+//! Secrets are never returned in full: reads, write responses and the audit log's before/after
+//! all carry [`mask`]ed values.
+
+pub mod email;
+pub mod providers;
+
+use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::validate::{Email, text};
+use brokercrm_core::{Error, Result};
+use brokercrm_store::db;
+use brokercrm_store::repo::platform::settings;
+use serde_json::Value;
+
+use crate::platform::mask;
+use crate::platform::audit::{self, Audit};
+use crate::{App, Principal};
+
+/// How a setting's value is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Trimmed non-empty text of at most this many characters.
+    Text(usize),
+    Email,
+    Url,
+    /// `true` or `false`.
+    Bool,
+    /// ISO 4217 code, e.g. `USD`.
+    Currency,
+    /// ISO 639-1 code, e.g. `en`.
+    Language,
+    /// A JSON value written only by the named dedicated endpoint.
+    Managed(&'static str),
+}
+
+/// A known setting.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyDef {
+    pub key: &'static str,
+    pub kind: Kind,
+    /// Stored flagged secret and returned masked.
+    pub secret: bool,
+    /// Readable without authentication (public portal pages).
+    pub public: bool,
+}
+
+const fn def(key: &'static str, kind: Kind, secret: bool, public: bool) -> KeyDef {
+    KeyDef { key, kind, secret, public }
+}
+
+/// Every key of the Settings API except the open `custom.*` namespace (text, staff-only).
+pub const KEYS: &[KeyDef] = &[
+    def(
+        crate::platform::email::EMAIL_PROVIDER_KEY,
+        Kind::Managed("PUT /api/settings/email/{provider}"),
+        true,
+        false,
+    ),
+    def(
+        crate::platform::recaptcha::RECAPTCHA_KEY,
+        Kind::Managed("PUT /api/settings/recaptcha"),
+        true,
+        false,
+    ),
+    def(providers::VOIP_KEY, Kind::Managed("PUT /api/settings/voip/{provider}"), true, false),
+    def(providers::SUMSUB_KEY, Kind::Managed("PUT /api/settings/sumsub"), true, false),
+    def(
+        providers::DEFAULT_WALLET_KEY,
+        Kind::Managed("PUT /api/settings/default-wallet"),
+        false,
+        false,
+    ),
+    def("company.name", Kind::Text(200), false, true),
+    def("company.email", Kind::Email, false, true),
+    def("company.website", Kind::Url, false, true),
+    def("company.phone", Kind::Text(50), false, true),
+    def("portal.url", Kind::Url, false, true),
+    def("signup.enabled", Kind::Bool, false, true),
+    def("kyc.required", Kind::Bool, false, false),
+    def("default.currency", Kind::Currency, false, true),
+    def("default.language", Kind::Language, false, true),
+    def(
+        crate::sales::calls::config::PROVIDER_KEY,
+        Kind::Managed("PUT /api/calls/provider"),
+        false,
+        false,
+    ),
+    def(
+        crate::sales::calls::config::VOISO_KEY,
+        Kind::Managed("PUT /api/calls/url, /api-key"),
+        true,
+        false,
+    ),
+    def(
+        crate::sales::calls::config::COPERATO_KEY,
+        Kind::Managed("PUT /api/calls/url"),
+        false,
+        false,
+    ),
+];
+
+/// Prefix of free-form keys a broker may add (`custom.<name>`).
+pub const CUSTOM_PREFIX: &str = "custom.";
+
+/// The definition of `key`, or `NotFound` for unknown and `system.*` keys.
+pub fn lookup(key: &str) -> Result<KeyDef> {
+    if let Some(d) = KEYS.iter().find(|d| d.key == key) {
+        return Ok(*d);
+    }
+    let custom = key.strip_prefix(CUSTOM_PREFIX).is_some_and(|name| {
+        (1..=100).contains(&name.len())
+            && name.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')
+            })
+    });
+    if custom {
+        Ok(def("custom", Kind::Text(4000), false, false))
+    } else {
+        Err(Error::NotFound("setting"))
+    }
+}
+
+/// Checks and normalises a plain value of kind `kind`.
+fn validate(kind: Kind, field: &str, raw: &str) -> Result<String> {
+    let s = raw.trim();
+    match kind {
+        Kind::Text(max) => text(field, s, max),
+        Kind::Email => Email::parse(field, s).map(|e| e.as_str().to_owned()),
+        Kind::Url => brokercrm_core::validate::http_url(field, s),
+        Kind::Bool => match s {
+            "true" | "false" => Ok(s.to_owned()),
+            _ => Err(Error::field(field, "must be \"true\" or \"false\"")),
+        },
+        Kind::Currency if s.len() == 3 && s.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Ok(s.to_ascii_uppercase())
+        }
+        Kind::Currency => Err(Error::field(field, "must be a 3-letter ISO 4217 currency code")),
+        Kind::Language if s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic()) => {
+            Ok(s.to_ascii_lowercase())
+        }
+        Kind::Language => Err(Error::field(field, "must be a 2-letter ISO 639-1 language code")),
+        Kind::Managed(endpoint) => Err(Error::field("key", format!("is set through {endpoint}"))),
+    }
+}
+
+/// "Get setting value by key": the value (masked if secret), `None` when not set. Public keys
+/// need no principal; the others `ReadSettings`.
+pub async fn get(app: &App, actor: Option<&Principal>, key: &str) -> Result<Option<String>> {
+    let d = lookup(key)?;
+    if !d.public {
+        actor
+            .ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?
+            .require(Permission::ReadSettings)?;
+    }
+    let row = settings::get(app.db().conn(), key).await?;
+    Ok(row.map(|r| mask::mask_stored(&r.value, r.secret || d.secret)))
+}
+
+/// "Update setting value by key" for plain keys; returns the value as stored (masked if
+/// secret). Managed keys must use their dedicated use case.
+pub async fn put(app: &App, actor: &Principal, key: &str, val: &str) -> Result<String> {
+    actor.require(Permission::ManageSettings)?;
+    let d = lookup(key)?;
+    let value = validate(d.kind, "val", val)?;
+    let tx = app.db().begin_write().await?;
+    let before =
+        settings::get_for_update(&tx, key).await?.map(|r| mask::mask_stored(&r.value, r.secret));
+    settings::put(&tx, key, &value, d.secret).await?;
+    let shown = mask::mask_stored(&value, d.secret);
+    let mut entry = Audit::new("settings.update", "setting", key)
+        .details(format!("setting '{key}' updated"))
+        .after(&serde_json::json!({ "value": shown }));
+    if let Some(b) = before {
+        entry = entry.before(&serde_json::json!({ "value": b }));
+    }
+    audit::record(&tx, Some(actor), entry).await?;
+    db::commit(tx).await?;
+    Ok(shown)
+}
+
+/// Stores a structured (JSON) setting after its use case validated it and audits the change.
+/// Secrets the client echoed back masked keep their stored value. Returns the masked value.
+pub(crate) async fn store_config(
+    app: &App,
+    actor: &Principal,
+    key: &str,
+    mut value: Value,
+    kind: &str,
+) -> Result<Value> {
+    let secret = lookup(key)?.secret;
+    let tx = app.db().begin_write().await?;
+    let old: Option<Value> =
+        settings::get_for_update(&tx, key).await?.and_then(|r| serde_json::from_str(&r.value).ok());
+    if let Some(old) = &old {
+        let same_provider = value.get("provider") == old.get("provider");
+        if same_provider {
+            mask::restore_masked(&mut value, old);
+        }
+    }
+    settings::put(&tx, key, &value.to_string(), secret).await?;
+    let after = mask::mask_json(&value);
+    let mut entry =
+        Audit::new(kind, "setting", key).details(format!("setting '{key}' updated")).after(&after);
+    if let Some(old) = &old {
+        entry = entry.before(&mask::mask_json(old));
+    }
+    audit::record(&tx, Some(actor), entry).await?;
+    db::commit(tx).await?;
+    Ok(after)
+}
+
+/// Reads a structured setting as `T`, if set.
+pub(crate) async fn load_config<T: serde::de::DeserializeOwned>(
+    app: &App,
+    key: &str,
+) -> Result<Option<T>> {
+    match settings::get(app.db().conn(), key).await? {
+        Some(row) => serde_json::from_str(&row.value).map(Some).map_err(Error::internal),
+        None => Ok(None),
+    }
+}
+
+/// "Get the CAPTCHA site key" (public): the reCAPTCHA site key, `None` when not configured.
+pub async fn captcha_site_key(app: &App) -> Result<Option<String>> {
+    Ok(crate::platform::recaptcha::config(app).await?.map(|c| c.site_key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_hides_system_keys_and_validates_kinds() {
+        assert!(matches!(lookup("system.jwt_secret"), Err(Error::NotFound(_))));
+        assert!(matches!(lookup("nope"), Err(Error::NotFound(_))));
+        assert!(lookup("custom.crm_banner").is_ok());
+        assert!(lookup("custom.").is_err());
+        assert_eq!(validate(Kind::Currency, "val", "usd").ok().as_deref(), Some("USD"));
+        assert!(validate(Kind::Bool, "val", "yes").is_err());
+        assert!(validate(Kind::Managed("x"), "val", "{}").is_err());
+    }
+}

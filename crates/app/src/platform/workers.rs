@@ -1,0 +1,55 @@
+//! Background work of a process: the job runner with every job kind registered, and the
+//! periodic maintenance (resuming interrupted lead routing, pruning expired windows).
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::App;
+use crate::platform::jobs::Runner;
+
+/// How often maintenance runs.
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(10);
+
+/// A runner for `app` identified as `worker` (host/pid), with all job kinds registered.
+pub fn runner(app: App, worker: impl Into<String>) -> Runner {
+    Runner::new(app, worker)
+        .register::<crate::platform::email::SendEmail>()
+        .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
+}
+
+/// Runs jobs and maintenance until `shutdown` turns true.
+pub async fn run(app: App, worker: String, shutdown: watch::Receiver<bool>) {
+    let jobs = tokio::spawn(runner(app.clone(), worker).run(shutdown.clone()));
+    maintenance(app, shutdown).await;
+    let _ = jobs.await;
+}
+
+/// One maintenance pass; returns the number of leads recovered.
+pub async fn maintain(app: &App) -> brokercrm_core::Result<usize> {
+    let n = crate::distribution::recovery::recover_stale(app).await?;
+    if n > 0 {
+        tracing::warn!(leads = n, "recovered leads whose routing was interrupted");
+    }
+    brokercrm_store::repo::distribution::windows::prune_fingerprints(
+        app.db().conn(),
+        app.clock().now(),
+    )
+    .await?;
+    Ok(n)
+}
+
+async fn maintenance(app: App, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        if let Err(e) = maintain(&app).await {
+            tracing::error!(error = ?e, "maintenance failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(MAINTENANCE_EVERY) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! "Approve / Revoke / Reset KYC for customer" (ReviewKyc, customer in scope). Transitions
+//! are `core::customers::KycStatus::after`; a transition that does not apply is a 409. The
+//! reviewer and time are recorded on approve and revoke, cleared on reset. Audited.
+
+use brokercrm_core::Result;
+use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::sales::customers::{KycAction, KycStatus};
+use brokercrm_store::db::commit;
+use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::sales::customers as repo;
+
+use super::views::{self, CustomerView};
+use crate::platform::audit::{self, Audit};
+use crate::sales::customer_in_scope;
+use crate::{App, Principal};
+
+/// Applies `action` to the customer's KYC; returns the customer.
+pub async fn decide(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    action: KycAction,
+) -> Result<CustomerView> {
+    who.require(Permission::ReviewKyc)?;
+    let tx = app.db().begin_write().await?;
+    let customer = customer_in_scope(&tx, who, id).await?;
+    let before = KycStatus::stored(&customer.kyc_status);
+    let after = before.after(action)?;
+    // The status changes only if it is still what was read (a concurrent decision loses).
+    let saved = users::set_kyc_status(&tx, customer.id, before.as_str(), after.as_str()).await?;
+    let Some(saved) = saved else {
+        return Err(brokercrm_core::Error::Conflict("KYC status changed meanwhile; reload".into()));
+    };
+    let mut profile =
+        repo::profile(&tx, customer.id).await?.unwrap_or_else(|| repo::empty_profile(customer.id));
+    if action == KycAction::Reset {
+        profile.kyc_reviewed_by = None;
+        profile.kyc_reviewed_at = None;
+    } else {
+        profile.kyc_reviewed_by = Some(who.impersonated_by.unwrap_or(who.user_id));
+        profile.kyc_reviewed_at = Some(brokercrm_store::db::now());
+    }
+    repo::save_profile(&tx, profile).await?;
+    let kind = match action {
+        KycAction::Approve => "customer.kyc_approve",
+        KycAction::Revoke => "customer.kyc_revoke",
+        KycAction::Reset => "customer.kyc_reset",
+    };
+    audit::record(
+        &tx,
+        Some(who),
+        Audit::new(kind, "customer", saved.uuid.clone())
+            .details(format!("KYC of {}: {} -> {}", saved.email, before.wire(), after.wire()))
+            .before(&serde_json::json!({ "kycStatus": before.wire() }))
+            .after(&serde_json::json!({ "kycStatus": after.wire() })),
+    )
+    .await?;
+    let view = views::one(&tx, who.user_id, saved).await?;
+    commit(tx).await?;
+    Ok(view)
+}

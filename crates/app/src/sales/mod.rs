@@ -1,0 +1,136 @@
+//! The sales CRM's basics: sales statuses, sales desks, customer assignments, comments,
+//! communications and bookmarks. Setup writes need ManageSalesSetup; work on a customer needs
+//! WorkCustomers and the customer in the caller's scope (`core::crm::scope`) — a customer out
+//! of scope is `NotFound`, like an unknown one. Every write is audited in its transaction.
+
+pub mod assignments;
+pub mod bookmarks;
+pub mod calls;
+pub mod comments;
+pub mod communications;
+pub mod customers;
+pub mod dashboard;
+pub mod leads;
+pub mod sales_desks;
+pub mod sales_statuses;
+
+use std::collections::HashMap;
+
+use brokercrm_core::identity::auth::{Permission, Role};
+use brokercrm_core::sales::{Assignment, CustomerScope};
+use brokercrm_core::{Error, Result};
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::distribution::users_by_ids;
+use brokercrm_store::repo::identity::users::{self, UserRow};
+use brokercrm_store::repo::sales::{assignments as assignment_repo, sales_desks as desk_repo};
+use serde::Serialize;
+
+use crate::Principal;
+
+/// One validated page of a list: `limit` 1..=MAX_LIMIT (default 50), `offset` from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl Page {
+    pub const DEFAULT_LIMIT: u64 = 50;
+    pub const MAX_LIMIT: u64 = 200;
+
+    /// Checks what a client sent; a bad value is a validation error naming the field.
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self> {
+        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT as i64);
+        let limit = u64::try_from(limit)
+            .ok()
+            .filter(|l| (1..=Self::MAX_LIMIT).contains(l))
+            .ok_or_else(|| Error::field("limit", format!("must be 1 to {}", Self::MAX_LIMIT)))?;
+        let offset = u64::try_from(offset.unwrap_or(0))
+            .map_err(|_| Error::field("offset", "must not be negative"))?;
+        let offset = brokercrm_core::validate::offset("offset", offset)?;
+        Ok(Self { offset, limit })
+    }
+
+    /// Pages needed for `total` rows.
+    pub fn pages(&self, total: u64) -> u64 {
+        total.div_ceil(self.limit)
+    }
+}
+
+/// A user shown next to CRM records (author, sales person).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Person {
+    /// Public id (UUID).
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+impl From<&UserRow> for Person {
+    fn from(u: &UserRow) -> Self {
+        Self {
+            id: u.uuid.clone(),
+            name: display_name(u),
+            email: u.email.clone(),
+            role: u.role.clone(),
+        }
+    }
+}
+
+/// "First Last", or the e-mail when both are blank.
+pub fn display_name(u: &UserRow) -> String {
+    let name =
+        format!("{} {}", u.firstname.as_deref().unwrap_or(""), u.lastname.as_deref().unwrap_or(""));
+    let name = name.trim();
+    if name.is_empty() { u.email.clone() } else { name.to_owned() }
+}
+
+/// People by internal id, for the given ids.
+async fn people<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64, Person>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(users_by_ids(conn, &ids).await?.iter().map(|u| (u.id, Person::from(u))).collect())
+}
+
+/// The caller's customer scope; `Forbidden` without WorkCustomers.
+pub async fn scope_of<C: ConnectionTrait>(conn: &C, actor: &Principal) -> Result<CustomerScope> {
+    actor.require(Permission::WorkCustomers)?;
+    let desk = match actor.role {
+        Role::Manager | Role::ConversionAgent | Role::RetentionAgent => {
+            desk_repo::desk_of(conn, actor.user_id).await?
+        }
+        _ => None,
+    };
+    CustomerScope::of(actor.role, actor.user_id, desk).ok_or(Error::Forbidden)
+}
+
+/// The customer `uuid` names if the caller may work it: unknown, not a customer, and out of
+/// scope are all `NotFound("customer")`.
+pub async fn customer_in_scope<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Principal,
+    uuid: &str,
+) -> Result<UserRow> {
+    let scope = scope_of(conn, actor).await?;
+    let customer = users::find_by_uuid(conn, uuid.trim())
+        .await?
+        .filter(|u| u.role == Role::Customer.as_str())
+        .ok_or(Error::NotFound("customer"))?;
+    let a = assignment_repo::find(conn, customer.id)
+        .await?
+        .map(|r| Assignment {
+            desk_id: r.sales_desk_id,
+            conversion_agent_id: r.conversion_agent_id,
+            retention_agent_id: r.retention_agent_id,
+        })
+        .unwrap_or_default();
+    if scope.allows(&a) { Ok(customer) } else { Err(Error::NotFound("customer")) }
+}
+
+/// A fresh public id.
+fn new_uuid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

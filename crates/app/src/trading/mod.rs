@@ -1,0 +1,3 @@
+//! Trading: trading groups (instruments, prices, orders and risk next).
+
+pub mod groups;

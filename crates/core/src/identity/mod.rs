@@ -1,0 +1,3 @@
+//! Identity: users, sessions, tokens, API keys, OAuth and authentication.
+
+pub mod auth;

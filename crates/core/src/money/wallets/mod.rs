@@ -1,0 +1,164 @@
+//! Wallet rules: platforms, statuses, leverage, the admin manual transaction types and how
+//! each moves money, trading-group levels, and the namespacing of client idempotency keys.
+//! No IO: `store` persists wallets and groups, `app` runs the use cases over the ledger.
+
+use crate::money::ledger::{AccountKind, TransferCode, TransferId};
+use crate::{Error, Money, Result};
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $(#[serde(rename = $s)] $var),+ }
+        impl $name {
+            /// The wire and storage name.
+            pub fn as_str(self) -> &'static str { match self { $($name::$var => $s),+ } }
+            /// Parses the wire name; an unknown one is a validation error on `field`.
+            pub fn parse(field: &str, s: &str) -> Result<Self> {
+                match s { $($s => Ok($name::$var),)+ _ => Err(Error::field(
+                    field, format!("must be one of: {}", [$($s),+].join(", ")))) }
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// The trading platform a wallet is opened on (the seed's `platform`).
+    Platform { Neo = "NEO", Pro = "PRO" }
+);
+
+wire_enum!(
+    /// Whether a wallet may move money. Disabled wallets keep their money and history.
+    WalletStatus { Active = "ACTIVE", Disabled = "DISABLED" }
+);
+
+wire_enum!(
+    /// The admin manual transaction of "Get wallet transactions".
+    ManualType {
+        Deposit = "DEPOSIT",
+        Withdrawal = "WITHDRAWAL",
+        Bonus = "BONUS",
+        Correction = "CORRECTION",
+    }
+);
+
+/// Highest leverage a wallet or group may have (1:`MAX_LEVERAGE`).
+pub const MAX_LEVERAGE: i32 = 1000;
+
+/// The leverages a client may choose when opening a wallet ("Get wallets leverages").
+pub const CLIENT_LEVERAGES: &[i32] = &[1, 2, 5, 10, 20, 30, 50, 100, 200, 300, 400, 500];
+
+/// Leverage used when neither the request nor the wallet's group gives one.
+pub const DEFAULT_LEVERAGE: i32 = 100;
+
+/// A leverage from a JSON number: a whole number from 1 to [`MAX_LEVERAGE`].
+pub fn leverage(field: &str, raw: f64) -> Result<i32> {
+    let ok =
+        raw.is_finite() && raw.fract() == 0.0 && (1.0..=f64::from(MAX_LEVERAGE)).contains(&raw);
+    if !ok {
+        return Err(Error::field(
+            field,
+            format!("must be a whole number from 1 to {MAX_LEVERAGE}"),
+        ));
+    }
+    // In range and whole: the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(raw as i32)
+}
+
+/// A client's leverage from text (`"100"` or `"1:100"`), one of [`CLIENT_LEVERAGES`].
+pub fn client_leverage(field: &str, raw: &str) -> Result<i32> {
+    let s = raw.trim();
+    let s = s.strip_prefix("1:").unwrap_or(s);
+    match s.parse::<i32>() {
+        Ok(n) if CLIENT_LEVERAGES.contains(&n) => Ok(n),
+        _ => Err(Error::field(field, format!("must be one of {CLIENT_LEVERAGES:?}"))),
+    }
+}
+
+/// Which way a manual transaction moves money, relative to the wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManualMove {
+    /// The house account on the other side.
+    pub house: AccountKind,
+    /// True when money goes into the wallet (the house account is debited).
+    pub into_wallet: bool,
+    /// The positive amount moved.
+    pub amount: Money,
+    pub code: TransferCode,
+}
+
+impl ManualType {
+    /// How a manual transaction of `amount` moves money. Only a CORRECTION may be negative
+    /// (money taken out of the wallet); zero is refused for every type.
+    pub fn movement(self, amount: Money) -> Result<ManualMove> {
+        if amount.is_zero() || (amount.is_negative() && self != ManualType::Correction) {
+            let rule = if self == ManualType::Correction {
+                "must not be zero"
+            } else {
+                "must be greater than zero"
+            };
+            return Err(Error::field("amount", rule));
+        }
+        let abs = amount.checked_abs().ok_or_else(|| Error::field("amount", "is too large"))?;
+        let (house, into_wallet, code) = match self {
+            ManualType::Deposit => (AccountKind::CashClearing, true, TransferCode::Deposit),
+            ManualType::Withdrawal => (AccountKind::CashClearing, false, TransferCode::Withdrawal),
+            ManualType::Bonus => (AccountKind::BonusExpense, true, TransferCode::Bonus),
+            ManualType::Correction => {
+                (AccountKind::Adjustments, amount.is_positive(), TransferCode::Correction)
+            }
+        };
+        Ok(ManualMove { house, into_wallet, amount: abs, code })
+    }
+}
+
+/// The cash-clearing provider name of manual deposits and withdrawals.
+pub const MANUAL_PROVIDER: &str = "manual";
+
+/// The ledger transfer id for a request: the client's `Idempotency-Key` namespaced by the
+/// caller (`u<user id>:<key>`, so two callers never collide), or a fresh id without one.
+pub fn transfer_id(caller: i64, idempotency_key: Option<&str>) -> Result<TransferId> {
+    match idempotency_key.map(str::trim) {
+        None => Ok(TransferId::generate()),
+        Some(k) if k.is_empty() || k.len() > 100 => {
+            Err(Error::field("Idempotency-Key", "must be 1-100 visible ASCII characters"))
+        }
+        Some(k) => TransferId::parse("Idempotency-Key", &format!("u{caller}:{k}")),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leverage_rules() {
+        assert_eq!(leverage("leverage", 100.0).unwrap(), 100);
+        assert!(leverage("leverage", 0.0).is_err());
+        assert!(leverage("leverage", 1.5).is_err());
+        assert!(leverage("leverage", 5000.0).is_err());
+        assert_eq!(client_leverage("leverage", "1:200").unwrap(), 200);
+        assert!(client_leverage("leverage", "7").is_err());
+    }
+
+    #[test]
+    fn manual_movements() {
+        let m = ManualType::Correction.movement(Money::from_minor(-5)).unwrap();
+        assert!(!m.into_wallet);
+        assert_eq!(m.amount, Money::from_minor(5));
+        assert!(ManualType::Deposit.movement(Money::from_minor(-5)).is_err());
+        assert!(ManualType::Bonus.movement(Money::ZERO).is_err());
+        assert!(
+            ManualType::Withdrawal.movement(Money::from_minor(1)).is_ok_and(|m| !m.into_wallet)
+        );
+    }
+
+    #[test]
+    fn idempotency_keys_are_namespaced() {
+        assert_eq!(transfer_id(7, Some("abc")).unwrap().as_str(), "u7:abc");
+        assert!(transfer_id(7, Some("")).is_err());
+        assert!(transfer_id(7, Some("a b")).is_err());
+    }
+}

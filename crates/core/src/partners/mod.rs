@@ -1,0 +1,3 @@
+//! Partners: IB and affiliate commission models (the commission engine next).
+
+pub mod commissions;

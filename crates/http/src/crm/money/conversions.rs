@@ -1,0 +1,199 @@
+//! Seed 002 tag Conversions: the configured path from a source currency to a target currency
+//! (`EUR,USD,BTC`) that cross-currency amounts follow.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use brokercrm_app::App;
+use brokercrm_app::money::fx::conversions::{self, ConversionInput, ConversionView};
+use brokercrm_core::Currency;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Json as JsonBody};
+
+/// A currency conversion.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversionDto {
+    pub id: i64,
+    #[schema(value_type = String, example = "BTC")]
+    pub target: Currency,
+    #[schema(value_type = String, example = "EUR")]
+    pub source: Currency,
+    /// Currency codes from `source` to `target`, joined by `,`.
+    #[schema(example = "EUR,USD,BTC")]
+    pub path: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ConversionView> for ConversionDto {
+    fn from(v: ConversionView) -> Self {
+        Self {
+            id: v.id,
+            target: v.target,
+            source: v.source,
+            path: v.path,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+        }
+    }
+}
+
+/// Body of "Create a new currency conversion".
+#[derive(Deserialize, ToSchema)]
+pub struct CreateConversionRequest {
+    #[schema(example = "BTC")]
+    pub target: String,
+    #[schema(example = "EUR")]
+    pub source: String,
+    /// Codes from `source` to `target` separated by `,`, `>`, `->` or `→`; 1-4 legs, each with
+    /// a rate in one direction.
+    #[schema(example = "EUR,USD,BTC")]
+    pub path: String,
+}
+
+/// Body of "Update a specific currency conversion by ID".
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateConversionRequest {
+    /// The new path; absent changes nothing.
+    #[schema(example = "EUR,GBP,BTC")]
+    pub path: Option<String>,
+}
+
+/// `{"success": true}`.
+#[derive(Serialize, ToSchema)]
+pub struct ConversionDeleted {
+    pub success: bool,
+}
+
+/// Lists conversions by id (ReadExchangeRates).
+#[utoipa::path(
+    get,
+    path = "/api/conversions",
+    tag = "Conversions",
+    summary = "List all currency conversions",
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Conversions", body = [ConversionDto]),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody)
+    )
+)]
+pub async fn list_conversions(
+    State(app): State<App>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<ConversionDto>>> {
+    let list = conversions::list(&app, &actor).await?;
+    Ok(Json(list.into_iter().map(ConversionDto::from).collect()))
+}
+
+/// Configures the path of a currency pair (ManageExchangeRates; audited).
+#[utoipa::path(
+    post,
+    path = "/api/conversions",
+    tag = "Conversions",
+    summary = "Create a new currency conversion",
+    request_body = CreateConversionRequest,
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Created", body = ConversionDto),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
+        (status = 409, description = "The pair already has a conversion", body = ErrorBody),
+        (status = 422, description = "Invalid `source`, `target` or `path` (or a leg without a rate)", body = ErrorBody)
+    )
+)]
+pub async fn create_conversion(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<CreateConversionRequest>,
+) -> ApiResult<Json<ConversionDto>> {
+    let input = ConversionInput { target: b.target, source: b.source, path: b.path };
+    Ok(Json(conversions::create(&app, &actor, input).await?.into()))
+}
+
+/// Returns one conversion (ReadExchangeRates).
+#[utoipa::path(
+    get,
+    path = "/api/conversions/{id}",
+    tag = "Conversions",
+    summary = "Get a specific currency conversion by ID",
+    params(("id" = String, Path, description = "Conversion id")),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "The conversion", body = ConversionDto),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody),
+        (status = 404, description = "No such conversion", body = ErrorBody)
+    )
+)]
+pub async fn get_conversion(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversionDto>> {
+    Ok(Json(conversions::get(&app, &actor, &id).await?.into()))
+}
+
+/// Replaces a conversion's path (ManageExchangeRates; audited).
+#[utoipa::path(
+    put,
+    path = "/api/conversions/{id}",
+    tag = "Conversions",
+    summary = "Update a specific currency conversion by ID",
+    params(("id" = String, Path, description = "Conversion id")),
+    request_body = UpdateConversionRequest,
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Updated", body = ConversionDto),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
+        (status = 404, description = "No such conversion", body = ErrorBody),
+        (status = 422, description = "Invalid `path` (or a leg without a rate)", body = ErrorBody)
+    )
+)]
+pub async fn update_conversion(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<UpdateConversionRequest>,
+) -> ApiResult<Json<ConversionDto>> {
+    Ok(Json(conversions::update(&app, &actor, &id, b.path).await?.into()))
+}
+
+/// Deletes a conversion (ManageExchangeRates; audited).
+#[utoipa::path(
+    delete,
+    path = "/api/conversions/{id}",
+    tag = "Conversions",
+    summary = "Delete a specific currency conversion by ID",
+    params(("id" = String, Path, description = "Conversion id")),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Deleted", body = ConversionDeleted),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
+        (status = 404, description = "No such conversion", body = ErrorBody)
+    )
+)]
+pub async fn delete_conversion(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversionDeleted>> {
+    conversions::delete(&app, &actor, &id).await?;
+    Ok(Json(ConversionDeleted { success: true }))
+}
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(list_conversions, create_conversion)).routes(routes!(
+        get_conversion,
+        update_conversion,
+        delete_conversion
+    ))
+}

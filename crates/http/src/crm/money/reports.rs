@@ -1,0 +1,359 @@
+//! Seed tag Reports (staff, ReadReports): profit/loss and balance per wallet over a range,
+//! coins per customer, and "Export report to XLSX" (a download link: the JWT comes as
+//! `?token=`, or an Authorization header). Also the XLSX download helpers Statements uses.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use brokercrm_app::money::reports::export::{self, ReportType};
+use brokercrm_app::money::reports::figures::{self, BalanceLine, CoinsLine, ProfitLossLine};
+use brokercrm_app::money::reports::{ListInput, Range};
+use brokercrm_app::platform::exports::xlsx::CONTENT_TYPE as XLSX;
+use brokercrm_app::{App, Principal};
+use brokercrm_core::{Error, Money};
+use serde::Serialize;
+use tokio_util::io::ReaderStream;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::crm::money::wallets::dto::{query_one, query_pairs};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::Auth;
+
+type Pairs = Vec<(String, String)>;
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+}
+
+/// The caller of a download: the access token from `?token=` (a browser link cannot set a
+/// header) or the Authorization header, checked exactly as bearer auth checks it.
+pub(crate) async fn download(
+    app: &App,
+    headers: &HeaderMap,
+    raw: Option<&str>,
+) -> Result<(Principal, Pairs), Error> {
+    let p = query_pairs(raw)?;
+    let token = query_one(&p, "token")
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| bearer(headers))
+        .ok_or_else(|| Error::Unauthorized("missing token".into()))?;
+    let actor = brokercrm_app::identity::auth::authenticate(app, token.trim()).await?;
+    Ok((actor, p))
+}
+
+/// The workbook `file` streamed as an attachment named `<name>-<UTC time>.xlsx`.
+pub(crate) fn xlsx_response(file: std::fs::File, name: &str) -> Response {
+    let body = Body::from_stream(ReaderStream::new(tokio::fs::File::from_std(file)));
+    let disposition = format!(
+        "attachment; filename=\"{name}-{}.xlsx\"",
+        chrono::Utc::now().format("%Y%m%d-%H%M%S")
+    );
+    let mut resp = body.into_response();
+    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(XLSX));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        resp.headers_mut().insert(CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+fn list(p: &Pairs) -> ListInput {
+    ListInput {
+        limit: query_one(p, "limit"),
+        offset: query_one(p, "offset"),
+        sort_by: query_one(p, "sortBy"),
+    }
+}
+
+fn range(p: &Pairs) -> Result<Range, Error> {
+    Range::parse(query_one(p, "start").as_deref(), query_one(p, "end").as_deref())
+}
+
+/// One wallet's profit/loss (decimal strings in the wallet's currency).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfitLossDto {
+    pub wallet_id: i64,
+    pub customer_id: i64,
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// DEPOSIT movements, net.
+    #[schema(value_type = String, example = "1000")]
+    pub deposits: Money,
+    /// WITHDRAWAL movements, as a positive amount out.
+    #[schema(value_type = String, example = "250")]
+    pub withdrawals: Money,
+    /// BONUS, DEPOSIT_BONUS and COINS_EXCHANGE.
+    #[schema(value_type = String, example = "50")]
+    pub bonuses: Money,
+    /// CORRECTION movements, signed.
+    #[schema(value_type = String, example = "-10")]
+    pub corrections: Money,
+    /// WALLET_TRANSFER movements, signed.
+    #[schema(value_type = String, example = "0")]
+    pub transfers: Money,
+    /// Other codes (FEE, AFFILIATE_TRANSFER, ...), signed.
+    #[schema(value_type = String, example = "0")]
+    pub other: Money,
+    /// deposits − withdrawals.
+    #[schema(value_type = String, example = "750")]
+    pub net_deposits: Money,
+    /// Realised trading P/L: "0" until the trading engine exists.
+    #[schema(value_type = String, example = "0")]
+    pub trading_pnl: Money,
+}
+
+impl From<ProfitLossLine> for ProfitLossDto {
+    fn from(l: ProfitLossLine) -> Self {
+        Self {
+            wallet_id: l.wallet_id,
+            customer_id: l.customer_id,
+            currency: l.currency,
+            deposits: l.deposits,
+            withdrawals: l.withdrawals,
+            bonuses: l.bonuses,
+            corrections: l.corrections,
+            transfers: l.transfers,
+            other: l.other,
+            net_deposits: l.net_deposits,
+            trading_pnl: l.trading_pnl,
+        }
+    }
+}
+
+/// `{"report": [...], "total": n}`.
+#[derive(Serialize, ToSchema)]
+pub struct ProfitLossResponse {
+    pub report: Vec<ProfitLossDto>,
+    /// Wallets in the report (every page).
+    pub total: u64,
+}
+
+/// One wallet's balance and credit at `start` and `end`.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceDto {
+    pub wallet_id: i64,
+    pub customer_id: i64,
+    #[schema(example = "USD")]
+    pub currency: String,
+    #[schema(value_type = String, example = "100")]
+    pub opening_balance: Money,
+    /// Posted into the balance in the range.
+    #[schema(value_type = String, example = "50")]
+    pub money_in: Money,
+    /// Posted out of the balance in the range (positive).
+    #[schema(value_type = String, example = "20")]
+    pub money_out: Money,
+    #[schema(value_type = String, example = "130")]
+    pub closing_balance: Money,
+    #[schema(value_type = String, example = "0")]
+    pub opening_credit: Money,
+    #[schema(value_type = String, example = "0")]
+    pub closing_credit: Money,
+}
+
+impl From<BalanceLine> for BalanceDto {
+    fn from(l: BalanceLine) -> Self {
+        Self {
+            wallet_id: l.wallet_id,
+            customer_id: l.customer_id,
+            currency: l.currency,
+            opening_balance: l.opening_balance,
+            money_in: l.money_in,
+            money_out: l.money_out,
+            closing_balance: l.closing_balance,
+            opening_credit: l.opening_credit,
+            closing_credit: l.closing_credit,
+        }
+    }
+}
+
+/// `{"report": [...], "total": n}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = BalanceReportResponse)]
+pub struct BalanceResponse {
+    pub report: Vec<BalanceDto>,
+    /// Wallets in the report (every page).
+    pub total: u64,
+}
+
+/// One customer's coins (one coin = "1").
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CoinsLineDto {
+    pub customer_id: Option<i64>,
+    /// The ledger coin account.
+    pub account_id: i64,
+    #[schema(value_type = String, example = "1200")]
+    pub earned: Money,
+    #[schema(value_type = String, example = "600")]
+    pub exchanged: Money,
+    #[schema(value_type = String, example = "600")]
+    pub balance: Money,
+}
+
+impl From<CoinsLine> for CoinsLineDto {
+    fn from(l: CoinsLine) -> Self {
+        Self {
+            customer_id: l.customer_id,
+            account_id: l.account_id,
+            earned: l.earned,
+            exchanged: l.exchanged,
+            balance: l.balance,
+        }
+    }
+}
+
+/// The seed's `report` object.
+#[derive(Serialize, ToSchema)]
+pub struct CoinsReportDto {
+    /// Coin accounts in the report (every page).
+    pub customers: u64,
+    pub items: Vec<CoinsLineDto>,
+}
+
+/// `{"report": {...}}`.
+#[derive(Serialize, ToSchema)]
+pub struct CoinsResponse {
+    pub report: CoinsReportDto,
+}
+
+/// Per non-demo wallet with posted movements in `[start, end)`: deposits, withdrawals,
+/// bonuses, corrections, transfers, net deposits and trading P/L.
+#[utoipa::path(
+    get, path = "/api/reports/profit-loss", tag = "Reports", summary = "Get profit loss report",
+    params(
+        ("limit" = Option<u64>, Query, description = "Maximum number of records (default 50, at most 500)"),
+        ("offset" = Option<u64>, Query, description = "Number of records to skip"),
+        ("sortBy" = Option<String>, Query, description = "Column (walletId, customerId, currency, deposits, withdrawals, bonuses, corrections, transfers, other, netDeposits, tradingPnl), optionally `:asc`/`:desc`"),
+        ("start" = String, Query, description = "Start of date range (inclusive), RFC 3339"),
+        ("end" = String, Query, description = "End of date range (exclusive), RFC 3339")
+    ),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "One page of the report", body = ProfitLossResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 422, description = "A bad parameter", body = ErrorBody)
+    )
+)]
+pub async fn profit_loss_report(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ProfitLossResponse>> {
+    let p = query_pairs(raw.as_deref())?;
+    let (rows, total) = figures::profit_loss(&app, &actor, range(&p)?, &list(&p)).await?;
+    Ok(Json(ProfitLossResponse { report: rows.into_iter().map(Into::into).collect(), total }))
+}
+
+/// Per non-demo wallet that existed before `end`: balance and credit at `start` and `end`,
+/// and what came in and went out of the balance between.
+#[utoipa::path(
+    get, path = "/api/reports/balance", tag = "Reports", summary = "Get balance report",
+    params(
+        ("limit" = Option<u64>, Query, description = "Maximum number of records (default 50, at most 500)"),
+        ("offset" = Option<u64>, Query, description = "Number of records to skip"),
+        ("sortBy" = Option<String>, Query, description = "Column (walletId, customerId, currency, openingBalance, moneyIn, moneyOut, closingBalance, openingCredit, closingCredit), optionally `:asc`/`:desc`"),
+        ("start" = String, Query, description = "Start of date range (inclusive), RFC 3339"),
+        ("end" = String, Query, description = "End of date range (exclusive), RFC 3339")
+    ),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "One page of the report", body = BalanceResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 422, description = "A bad parameter", body = ErrorBody)
+    )
+)]
+pub async fn balance_report(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<BalanceResponse>> {
+    let p = query_pairs(raw.as_deref())?;
+    let (rows, total) = figures::balance(&app, &actor, range(&p)?, &list(&p)).await?;
+    Ok(Json(BalanceResponse { report: rows.into_iter().map(Into::into).collect(), total }))
+}
+
+/// Per customer coin account: coins earned, exchanged and held.
+#[utoipa::path(
+    get, path = "/api/reports/coins", tag = "Reports", summary = "Get coins report",
+    params(
+        ("limit" = Option<u64>, Query, description = "Maximum number of records (default 50, at most 500)"),
+        ("offset" = Option<u64>, Query, description = "Number of records to skip"),
+        ("sortBy" = Option<String>, Query, description = "Column (accountId, earned, exchanged, balance), optionally `:asc`/`:desc`")
+    ),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "One page of the report", body = CoinsResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 422, description = "A bad parameter", body = ErrorBody)
+    )
+)]
+pub async fn coins_report(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<CoinsResponse>> {
+    let p = query_pairs(raw.as_deref())?;
+    let r = figures::coins(&app, &actor, &list(&p)).await?;
+    Ok(Json(CoinsResponse {
+        report: CoinsReportDto {
+            customers: r.customers,
+            items: r.items.into_iter().map(Into::into).collect(),
+        },
+    }))
+}
+
+/// A whole report as an XLSX workbook, ordered by its key.
+#[utoipa::path(
+    get, path = "/api/reports/export", tag = "Reports", summary = "Export report to XLSX",
+    params(
+        ("token" = String, Query, description = "JWT token for authorization (or an Authorization header)"),
+        ("type" = String, Query, description = "profitloss, balance, coins or affiliation (422: waits for the IB issue)"),
+        ("start" = Option<String>, Query, description = "Required for profitloss and balance, RFC 3339"),
+        ("end" = Option<String>, Query, description = "Required for profitloss and balance, RFC 3339")
+    ),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "The workbook",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 422, description = "A bad `type`, `start` or `end`", body = ErrorBody)
+    )
+)]
+pub async fn export_report(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let (actor, p) = download(&app, &headers, raw.as_deref()).await?;
+    let kind = ReportType::parse(query_one(&p, "type").as_deref())?;
+    let has_range = query_one(&p, "start").is_some() || query_one(&p, "end").is_some();
+    let r = if has_range { Some(range(&p)?) } else { None };
+    let file = export::report(&app, &actor, kind, r).await?;
+    let name = match kind {
+        ReportType::ProfitLoss => "profit-loss",
+        ReportType::Balance => "balance",
+        ReportType::Coins | ReportType::Affiliation => "coins",
+    };
+    Ok(xlsx_response(file, name))
+}
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(profit_loss_report))
+        .routes(routes!(balance_report))
+        .routes(routes!(coins_report))
+        .routes(routes!(export_report))
+}

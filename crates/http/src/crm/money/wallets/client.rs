@@ -1,0 +1,237 @@
+//! The client's own wallets under `/api/me/wallets`: list, create, balances, leverages, one
+//! wallet, its balance and its transactions by date range. Another customer's wallet is 404.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use brokercrm_app::App;
+use brokercrm_app::money::wallets::Page;
+use brokercrm_app::money::wallets::client::{self, ClientWalletInput};
+use brokercrm_core::Error;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::dto::{
+    BalanceResponse, TransactionsResponse, WalletBalanceDto, WalletDto, WalletsResponse, query_one,
+    query_pairs, query_u64,
+};
+use crate::crm::trading::groups::path_id;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Json as JsonBody};
+
+/// How many recent transactions "Get wallet by id" embeds.
+const RECENT: u64 = 10;
+
+/// Body of the client's "Create wallet".
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientCreateWalletRequest {
+    /// One of "Get wallets leverages" (`"100"` or `"1:100"`); default the group's, else 100.
+    #[schema(example = "100")]
+    pub leverage: Option<String>,
+    /// Default: the `default.currency` setting, else USD.
+    #[schema(example = "USD")]
+    pub currency: Option<String>,
+    pub is_demo: Option<bool>,
+}
+
+/// `{"wallets": [...]}` of "Get wallets balance".
+#[derive(Serialize, ToSchema)]
+pub struct WalletsBalanceResponse {
+    pub wallets: Vec<WalletBalanceDto>,
+}
+
+/// `{"leverages": [...]}`.
+#[derive(Serialize, ToSchema)]
+pub struct LeveragesResponse {
+    /// Leverages a client may choose when opening a wallet.
+    #[schema(example = json!([1, 10, 50, 100, 200, 500]))]
+    pub leverages: Vec<i32>,
+}
+
+fn page(raw: Option<&str>) -> Result<(Vec<(String, String)>, Page), Error> {
+    let p = query_pairs(raw)?;
+    let page = Page::new(query_u64(&p, "page")?, query_u64(&p, "limit")?)?;
+    Ok((p, page))
+}
+
+fn date(p: &[(String, String)], name: &str) -> Result<DateTime<Utc>, Error> {
+    let raw = query_one(p, name).ok_or_else(|| Error::field(name, "is required"))?;
+    DateTime::parse_from_rfc3339(raw.trim())
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| Error::field(name, "must be an RFC 3339 date-time"))
+}
+
+/// The caller's wallets with their money, newest first.
+#[utoipa::path(
+    get, path = "/api/me/wallets", tag = "Wallets", summary = "Get wallets",
+    params(
+        ("page" = Option<u64>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u64>, Query, description = "Per page (default 20, at most 500)")
+    ),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "The caller's wallets", body = WalletsResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody)
+    )
+)]
+pub async fn list_my_wallets(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<WalletsResponse>> {
+    let (_, page) = page(raw.as_deref())?;
+    let (list, pages) = client::list(&app, &actor, page).await?;
+    let wallets = list.into_iter().map(|w| WalletDto::for_client(w, Vec::new())).collect();
+    Ok(Json(WalletsResponse { wallets, pages }))
+}
+
+/// Opens a wallet for the calling customer (platform and group from the default-wallet
+/// setting).
+#[utoipa::path(
+    post, path = "/api/me/wallets", tag = "Wallets", summary = "Create wallet",
+    request_body = ClientCreateWalletRequest,
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "The new wallet", body = WalletDto),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 403, description = "Not a customer", body = ErrorBody),
+        (status = 422, description = "Invalid `leverage` or `currency`", body = ErrorBody)
+    )
+)]
+pub async fn create_my_wallet(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    JsonBody(b): JsonBody<ClientCreateWalletRequest>,
+) -> ApiResult<Json<WalletDto>> {
+    let n = ClientWalletInput { leverage: b.leverage, currency: b.currency, is_demo: b.is_demo };
+    let w = client::create(&app, &actor, n).await?;
+    Ok(Json(WalletDto::for_client(w, Vec::new())))
+}
+
+/// Balance, credit and equity of each of the caller's wallets.
+#[utoipa::path(
+    get, path = "/api/me/wallets/balances", tag = "Wallets", summary = "Get wallets balance",
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Money per wallet", body = WalletsBalanceResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody)
+    )
+)]
+pub async fn my_wallets_balance(
+    State(app): State<App>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<WalletsBalanceResponse>> {
+    let list = client::balances(&app, &actor).await?;
+    Ok(Json(WalletsBalanceResponse {
+        wallets: list.into_iter().map(WalletBalanceDto::from).collect(),
+    }))
+}
+
+/// The leverages a client may choose when opening a wallet.
+#[utoipa::path(
+    get, path = "/api/me/wallets/leverages", tag = "Wallets", summary = "Get wallets leverages",
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Leverage choices", body = LeveragesResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody)
+    )
+)]
+pub async fn my_wallets_leverages(Auth(_actor): Auth) -> Json<LeveragesResponse> {
+    Json(LeveragesResponse { leverages: client::leverages().to_vec() })
+}
+
+/// One of the caller's wallets with money and its 10 latest transactions.
+#[utoipa::path(
+    get, path = "/api/me/wallets/{id}", tag = "Wallets", summary = "Get wallet by id",
+    params(("id" = i64, Path, description = "Wallet id")),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "The wallet", body = WalletDto),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 404, description = "No such wallet of the caller", body = ErrorBody)
+    )
+)]
+pub async fn get_my_wallet(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<WalletDto>> {
+    let id = path_id(&id, "wallet")?;
+    let w = client::get(&app, &actor, id).await?;
+    let recent = Page::new(Some(1), Some(RECENT))?;
+    let (tx, _) =
+        brokercrm_app::money::wallets::money::transactions(&app, &actor, id, None, recent).await?;
+    Ok(Json(WalletDto::for_client(w, tx)))
+}
+
+/// Money of one of the caller's wallets.
+#[utoipa::path(
+    get, path = "/api/me/wallets/{id}/balance", tag = "Wallets", summary = "Get wallet balance by id",
+    params(("id" = i64, Path, description = "Wallet id")),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Balance (and credit, equity, currency)", body = BalanceResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 404, description = "No such wallet of the caller", body = ErrorBody)
+    )
+)]
+pub async fn my_wallet_balance(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BalanceResponse>> {
+    let b = client::balance(&app, &actor, path_id(&id, "wallet")?).await?;
+    Ok(Json(BalanceResponse::of(b)))
+}
+
+/// Transactions of one of the caller's wallets created within `[startDate, endDate]`,
+/// newest first.
+#[utoipa::path(
+    get, path = "/api/me/wallets/{id}/transactions", tag = "Wallets",
+    summary = "Get wallet transactions by id",
+    params(
+        ("id" = i64, Path, description = "Wallet id"),
+        ("startDate" = DateTime<Utc>, Query, description = "From (RFC 3339)"),
+        ("endDate" = DateTime<Utc>, Query, description = "To (RFC 3339), inclusive"),
+        ("page" = Option<u64>, Query, description = "1-based page (default 1)"),
+        ("limit" = Option<u64>, Query, description = "Per page (default 20, at most 500)")
+    ),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Transactions", body = TransactionsResponse),
+        (status = 401, description = "No or invalid token", body = ErrorBody),
+        (status = 404, description = "No such wallet of the caller", body = ErrorBody),
+        (status = 422, description = "Missing or invalid `startDate`/`endDate`", body = ErrorBody)
+    )
+)]
+pub async fn my_wallet_transactions(
+    State(app): State<App>,
+    Auth(actor): Auth,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<TransactionsResponse>> {
+    let id = path_id(&id, "wallet")?;
+    let (p, page) = page(raw.as_deref())?;
+    let mut v = brokercrm_core::Violations::new();
+    let start = v.check(date(&p, "startDate"));
+    let end = v.check(date(&p, "endDate"));
+    v.finish()?;
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(Error::internal("unreachable: dates were checked").into());
+    };
+    let list = client::transactions(&app, &actor, id, start, end, page).await?;
+    Ok(Json(TransactionsResponse::of(list)))
+}
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new()
+        .routes(routes!(list_my_wallets, create_my_wallet))
+        .routes(routes!(my_wallets_balance))
+        .routes(routes!(my_wallets_leverages))
+        .routes(routes!(get_my_wallet))
+        .routes(routes!(my_wallet_balance))
+        .routes(routes!(my_wallet_transactions))
+}

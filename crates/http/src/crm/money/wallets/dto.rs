@@ -1,0 +1,278 @@
+//! Wire shapes of the Wallets tag: the wallet, its money, a wallet transaction, amounts
+//! (JSON number or string, parsed exactly into `Money`), list queries with repeated or
+//! comma-separated array parameters, and the `Idempotency-Key` header.
+
+use axum::http::HeaderMap;
+use brokercrm_app::money::wallets::client::WalletBalance;
+use brokercrm_app::money::wallets::{TransactionView, WalletMoney, WalletView};
+use brokercrm_core::{Error, Money};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::crm::trading::groups::GroupDto;
+
+/// A wallet's owner.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerRefDto {
+    /// The customer's UUID.
+    pub id: String,
+    pub account_id: i64,
+    pub email: String,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+}
+
+/// A wallet. `balance`, `credit` and `equity` (decimal strings) appear where the operation
+/// returns money; `transactions` and `instrumentWatchlist` in the client variants.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletDto {
+    pub id: i64,
+    /// The owner's UUID.
+    pub customer_id: String,
+    pub customer: Option<CustomerRefDto>,
+    /// `NEO` or `PRO`.
+    #[schema(example = "NEO")]
+    pub platform: String,
+    /// `ACTIVE` or `DISABLED`.
+    #[schema(example = "ACTIVE")]
+    pub status: String,
+    #[schema(example = "USD")]
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub group_id: Option<i64>,
+    pub group: Option<GroupDto>,
+    #[schema(example = 100)]
+    pub leverage: i32,
+    pub is_demo: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "1250.5")]
+    pub balance: Option<Money>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "100")]
+    pub credit: Option<Money>,
+    /// Balance + credit (open P/L joins it once trading exists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "1350.5")]
+    pub equity: Option<Money>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<Vec<TransactionDto>>,
+    /// Instruments the client watches in this wallet (filled by the Watchlists tag).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub instrument_watchlist: Option<Vec<Value>>,
+}
+
+impl From<WalletView> for WalletDto {
+    fn from(w: WalletView) -> Self {
+        Self {
+            id: w.id,
+            customer_id: w.customer_id,
+            customer: w.customer.map(|c| CustomerRefDto {
+                id: c.id,
+                account_id: c.account_id,
+                email: c.email,
+                firstname: c.firstname,
+                lastname: c.lastname,
+            }),
+            platform: w.platform,
+            status: w.status,
+            currency: w.currency,
+            created_at: w.created_at,
+            updated_at: w.updated_at,
+            group_id: w.group_id,
+            group: w.group.map(GroupDto::from),
+            leverage: w.leverage,
+            is_demo: w.is_demo,
+            balance: w.money.map(|m| m.balance),
+            credit: w.money.map(|m| m.credit),
+            equity: w.money.map(|m| m.equity),
+            transactions: None,
+            instrument_watchlist: None,
+        }
+    }
+}
+
+impl WalletDto {
+    /// The client variants' shape: with `transactions` and `instrumentWatchlist`.
+    pub fn for_client(w: WalletView, transactions: Vec<TransactionView>) -> Self {
+        Self {
+            transactions: Some(transactions.into_iter().map(TransactionDto::from).collect()),
+            instrument_watchlist: Some(Vec::new()),
+            ..Self::from(w)
+        }
+    }
+}
+
+/// A wallet transaction (one ledger transfer seen from the wallet).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = WalletTransactionDto)]
+pub struct TransactionDto {
+    /// The ledger transfer id.
+    pub id: String,
+    pub wallet_id: i64,
+    /// DEPOSIT, WITHDRAWAL, BONUS, CORRECTION, WALLET_TRANSFER, ...
+    #[serde(rename = "type")]
+    #[schema(example = "DEPOSIT")]
+    pub kind: String,
+    /// Decimal string, signed from the wallet's side (negative: money out).
+    #[schema(value_type = String, example = "100.5")]
+    pub amount: Money,
+    pub currency: String,
+    /// `posted`, `pending` or `voided`.
+    pub status: String,
+    /// Whether it moved the wallet's credit rather than its balance.
+    pub add_to_credit: bool,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<TransactionView> for TransactionDto {
+    fn from(t: TransactionView) -> Self {
+        Self {
+            id: t.id,
+            wallet_id: t.wallet_id,
+            kind: t.kind,
+            amount: t.amount,
+            currency: t.currency,
+            status: t.status,
+            add_to_credit: t.add_to_credit,
+            comment: t.comment,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// `{"transactions": [...], "pages": n}`.
+#[derive(Serialize, ToSchema)]
+pub struct TransactionsResponse {
+    pub transactions: Vec<TransactionDto>,
+    pub pages: u64,
+}
+
+impl TransactionsResponse {
+    pub fn of((list, pages): (Vec<TransactionView>, u64)) -> Self {
+        Self { transactions: list.into_iter().map(TransactionDto::from).collect(), pages }
+    }
+}
+
+/// `{"wallets": [...], "pages": n}`.
+#[derive(Serialize, ToSchema)]
+pub struct WalletsResponse {
+    pub wallets: Vec<WalletDto>,
+    pub pages: u64,
+}
+
+/// A wallet's money as decimal strings.
+#[derive(Serialize, ToSchema)]
+pub struct BalanceResponse {
+    #[schema(value_type = String, example = "1250.5")]
+    pub balance: Money,
+    #[schema(value_type = String, example = "100")]
+    pub credit: Money,
+    #[schema(value_type = String, example = "1350.5")]
+    pub equity: Money,
+    #[schema(example = "USD")]
+    pub currency: String,
+}
+
+impl BalanceResponse {
+    pub fn of((m, currency): (WalletMoney, String)) -> Self {
+        Self { balance: m.balance, credit: m.credit, equity: m.equity, currency }
+    }
+}
+
+/// One wallet in "Get wallets balance".
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletBalanceDto {
+    pub id: i64,
+    pub currency: String,
+    pub is_demo: bool,
+    #[schema(value_type = String)]
+    pub balance: Money,
+    #[schema(value_type = String)]
+    pub credit: Money,
+    #[schema(value_type = String)]
+    pub equity: Money,
+}
+
+impl From<WalletBalance> for WalletBalanceDto {
+    fn from(b: WalletBalance) -> Self {
+        Self {
+            id: b.id,
+            currency: b.currency,
+            is_demo: b.is_demo,
+            balance: b.money.balance,
+            credit: b.money.credit,
+            equity: b.money.equity,
+        }
+    }
+}
+
+/// `{"success": true}`.
+#[derive(Serialize, ToSchema)]
+pub struct SuccessResponse {
+    pub success: bool,
+}
+
+/// An amount from JSON: a number (read through its shortest decimal form, so `100.1` is
+/// exactly 100.1) or a decimal string; at most 8 decimals. Errors name `field`.
+pub fn money(field: &str, v: &Value) -> Result<Money, Error> {
+    match v {
+        Value::Number(n) => Money::parse(field, &n.to_string()),
+        Value::String(s) => Money::parse(field, s.trim()),
+        _ => Err(Error::field(field, "must be a number")),
+    }
+}
+
+/// The `Idempotency-Key` header, if sent.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .map(|s| Some(s.to_owned()))
+            .map_err(|_| Error::field("Idempotency-Key", "must be visible ASCII")),
+    }
+}
+
+/// Query pairs of a raw query string.
+pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, Error> {
+    serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))
+}
+
+/// All values of array parameter `name` (`name=a&name=b`, `name[]=a`, or `name=a,b`).
+pub fn query_list(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    let bracket = format!("{name}[]");
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name || *k == bracket)
+        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The last value of parameter `name`.
+pub fn query_one(pairs: &[(String, String)], name: &str) -> Option<String> {
+    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+/// A positive integer parameter (`page`, `limit`); errors name it.
+pub fn query_u64(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Error> {
+    query_one(pairs, name)
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            // At most i64::MAX: the value reaches SQL as a signed 64-bit integer.
+            s.trim().parse::<u64>().ok().filter(|v| i64::try_from(*v).is_ok()).ok_or_else(|| {
+                Error::field(name, "must be a whole number up to 9223372036854775807")
+            })
+        })
+        .transpose()
+}

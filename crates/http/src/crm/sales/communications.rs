@@ -1,0 +1,109 @@
+//! Seed 002 tag Communications: a customer's log of calls, e-mails, SMS and comments, newest
+//! first (staff, customer in scope; out of scope is a 404).
+
+use axum::extract::{Path, RawQuery, State};
+use brokercrm_app::App;
+use brokercrm_app::sales::communications::{self, CommunicationView};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::crm::crm_paging::{PersonDto, page, query};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::Auth;
+
+/// One communication.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationDto {
+    pub id: String,
+    /// `call`, `email`, `sms` or `comment`.
+    #[serde(rename = "type")]
+    #[schema(example = "call")]
+    pub kind: String,
+    /// `inbound`, `outbound` or `internal` (comments).
+    #[schema(example = "outbound")]
+    pub direction: String,
+    /// E-mail subject.
+    pub subject: Option<String>,
+    /// E-mail, SMS or comment text, or a call's summary.
+    pub body: Option<String>,
+    /// Call duration in seconds.
+    pub duration_seconds: Option<i32>,
+    /// Call recording.
+    pub recording_url: Option<String>,
+    /// The staff member who made it; `null` for inbound or system entries.
+    pub author: Option<PersonDto>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl From<CommunicationView> for CommunicationDto {
+    fn from(v: CommunicationView) -> Self {
+        Self {
+            id: v.id,
+            kind: v.kind,
+            direction: v.direction,
+            subject: v.subject,
+            body: v.body,
+            duration_seconds: v.duration_seconds,
+            recording_url: v.recording_url,
+            author: v.author.map(Into::into),
+            occurred_at: v.occurred_at,
+        }
+    }
+}
+
+/// "Get customer communications".
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommunicationsDto {
+    /// Newest first.
+    pub communications: Vec<CommunicationDto>,
+    /// All of the customer's communications.
+    pub count: u64,
+}
+
+/// Query of "Get customer communications".
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommunicationsQuery {
+    /// 1 to 200 (default 50).
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<u32>)]
+    pub offset: Option<String>,
+}
+
+/// A page of a customer's communications and their total count.
+#[utoipa::path(
+    get, path = "/api/customers/{id}/communications", tag = "Communications",
+    summary = "Get customer communications",
+    params(("id" = String, Path, description = "The customer's id"), CommunicationsQuery),
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "Communications", body = CommunicationsDto),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody),
+        (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
+    )
+)]
+pub async fn list_communications(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<axum::Json<CommunicationsDto>> {
+    let q: CommunicationsQuery = query(q.as_deref())?;
+    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let (rows, count) = communications::list(&app, &p, &id, pg).await?;
+    Ok(axum::Json(CommunicationsDto {
+        communications: rows.into_iter().map(Into::into).collect(),
+        count,
+    }))
+}
+
+pub fn routes() -> OpenApiRouter<App> {
+    OpenApiRouter::new().routes(routes!(list_communications))
+}

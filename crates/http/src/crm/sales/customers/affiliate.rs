@@ -1,0 +1,492 @@
+//! Seed 002 tag "Customers - Affiliate APIs" under `/api/affiliates/...`: an affiliate
+//! creates customers, and lists, shows, updates, counts and exports (CSV, streamed) only its
+//! own referrals; its wallet and transactions come from the ledger.
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use brokercrm_app::sales::customers::affiliate::{
+    self, ReferralInput, ReferralQuery, ReferralView,
+};
+use brokercrm_app::sales::customers::wallet;
+use brokercrm_app::{App, Principal};
+use brokercrm_core::Error;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::crm::crm_paging::{int, page};
+use crate::crm::money::wallets::dto::{
+    TransactionDto, WalletDto, query_list, query_one, query_pairs,
+};
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{Auth, Json};
+
+/// "AffiliateCreateCustomer".
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AffiliateCreateRequest {
+    /// Your id for the customer (unique among your customers); query it with `externalId`.
+    pub external_id: Option<String>,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub mobilenumber: Option<String>,
+    pub email: Option<String>,
+    pub wtreferrer: Option<String>,
+    /// ISO-2 country.
+    pub country: Option<String>,
+    /// Optional: generated (and returned once as `password`) when absent.
+    pub password: Option<String>,
+    /// ISO 639-1.
+    pub communication_language: Option<String>,
+    /// `SignupDemoForm`, `SignupRealForm`, `CompleteAccountBeforeDepositForm`,
+    /// `CompleteAccountBeforeWithdrawalForm`, `EmailConfirmation`, `KYC`,
+    /// `PhoneConfirmation`, `DisclaimerBeforeDeposit`.
+    pub skip_onboarding_steps: Option<Vec<String>>,
+    pub source: Option<String>,
+}
+
+/// The created customer and its links.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AffiliateCreateResponse {
+    /// The portal's onboarding page.
+    pub redirect_url: String,
+    /// Exchange at `POST /api/sessions/refresh` for an access token of the customer.
+    pub refresh_token: String,
+    /// The customer's public id.
+    pub id: String,
+    pub success: bool,
+    /// Single-use, expiring link that logs the customer in and opens the deposit page.
+    pub deposit_url: String,
+    /// The generated password, only when none was sent (shown once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// A referral.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferralDto {
+    pub id: String,
+    pub account_id: String,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub firstname: Option<String>,
+    pub lastname: Option<String>,
+    pub email: String,
+    pub mobilenumber: Option<String>,
+    pub country: Option<String>,
+    pub communication_language: Option<String>,
+    pub wtreferrer: Option<String>,
+    pub source: Option<String>,
+    pub notes: Option<String>,
+    /// `ACTIVE` or `DISABLED`.
+    pub status: String,
+    /// `NONE`, `PENDING`, `APPROVED` or `REVOKED`.
+    pub kyc_status: String,
+    /// Whether a deposit posted.
+    #[serde(rename = "hasFTD")]
+    pub has_ftd: bool,
+    pub deposit_count: i64,
+    pub last_deposit_date: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ReferralView> for ReferralDto {
+    fn from(r: ReferralView) -> Self {
+        Self {
+            id: r.id,
+            account_id: r.account_id,
+            external_id: r.external_id,
+            name: r.name,
+            firstname: r.firstname,
+            lastname: r.lastname,
+            email: r.email,
+            mobilenumber: r.mobilenumber,
+            country: r.country,
+            communication_language: r.communication_language,
+            wtreferrer: r.wtreferrer,
+            source: r.source,
+            notes: r.notes,
+            status: r.status,
+            kyc_status: r.kyc_status,
+            has_ftd: r.has_ftd,
+            deposit_count: r.deposit_count,
+            last_deposit_date: r.last_deposit_date,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Creates a customer referred by the caller.
+#[utoipa::path(
+    post, path = "/api/affiliates/customers", tag = "Customers - Affiliate APIs",
+    summary = "AffiliateCreateCustomer",
+    request_body = AffiliateCreateRequest,
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 201, description = "Created", body = AffiliateCreateResponse),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody),
+        (status = 409, description = "E-mail registered, or `externalId` used", body = ErrorBody),
+        (status = 422, description = "An invalid field, named", body = ErrorBody)
+    )
+)]
+pub async fn affiliate_create_customer(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Json(b): Json<AffiliateCreateRequest>,
+) -> ApiResult<(StatusCode, axum::Json<AffiliateCreateResponse>)> {
+    let c = affiliate::create(
+        &app,
+        &p,
+        ReferralInput {
+            external_id: b.external_id,
+            firstname: b.firstname,
+            lastname: b.lastname,
+            mobilenumber: b.mobilenumber,
+            email: b.email,
+            wtreferrer: b.wtreferrer,
+            country: b.country,
+            password: b.password,
+            communication_language: b.communication_language,
+            skip_onboarding_steps: b.skip_onboarding_steps,
+            source: b.source,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(AffiliateCreateResponse {
+            redirect_url: c.redirect_url,
+            refresh_token: c.refresh_token,
+            id: c.user.uuid,
+            success: true,
+            deposit_url: c.deposit_url,
+            password: c.generated_password,
+        }),
+    ))
+}
+
+/// Query of "AffiliateGetCustomers" (the seed marks limit, offset and orderBy required; each
+/// has a default).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct AffiliateCustomersQuery {
+    /// 1 to 200 (default 50).
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<u32>)]
+    pub offset: Option<String>,
+    /// `column|ASC` or `column|DESC`; columns `name`, `email`, `country`, `createdAt`
+    /// (default, newest first), `updatedAt`, `accountId`.
+    #[param(example = "name|ASC")]
+    pub order_by: Option<String>,
+    /// Part of the name, e-mail or phone, or the account id.
+    pub search: Option<String>,
+    /// Your id of the customer.
+    pub external_id: Option<String>,
+    /// Updated since (e.g. 2023-09-13, or RFC 3339).
+    pub updated_since: Option<String>,
+    /// Updated up to (a date includes the whole day).
+    pub updated_to: Option<String>,
+    pub sources: Option<Vec<String>>,
+}
+
+/// `{"pages", "customers"}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AffiliateCustomersResponse {
+    /// Pages of `limit` customers.
+    pub pages: u64,
+    pub customers: Vec<ReferralDto>,
+}
+
+/// The caller's referrals.
+#[utoipa::path(
+    get, path = "/api/affiliates/customers", tag = "Customers - Affiliate APIs",
+    summary = "AffiliateGetCustomers",
+    params(AffiliateCustomersQuery),
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 200, description = "A page of referrals", body = AffiliateCustomersResponse),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody),
+        (status = 422, description = "A bad parameter, named", body = ErrorBody)
+    )
+)]
+pub async fn affiliate_get_customers(
+    State(app): State<App>,
+    Auth(p): Auth,
+    RawQuery(q): RawQuery,
+) -> ApiResult<axum::Json<AffiliateCustomersResponse>> {
+    let pairs = query_pairs(q.as_deref())?;
+    let one = |n: &str| query_one(&pairs, n);
+    let mut v = brokercrm_core::Violations::new();
+    let limit = v.check(int("limit", one("limit").as_deref())).flatten();
+    let offset = v.check(int("offset", one("offset").as_deref())).flatten();
+    v.finish()?;
+    let query = ReferralQuery {
+        limit,
+        offset,
+        order_by: one("orderBy"),
+        search: one("search"),
+        external_id: one("externalId"),
+        updated_since: one("updatedSince"),
+        updated_to: one("updatedTo"),
+        sources: query_list(&pairs, "sources"),
+    };
+    let (rows, pages) = affiliate::list(&app, &p, &query).await?;
+    Ok(axum::Json(AffiliateCustomersResponse {
+        pages,
+        customers: rows.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// "AffiliateUpdateCustomer".
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AffiliateUpdateRequest {
+    pub source: Option<String>,
+    /// Your notes on the customer (empty clears them).
+    pub notes: Option<String>,
+}
+
+/// `{"customer": {...}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferralResponse {
+    pub customer: ReferralDto,
+}
+
+/// Updates `source` and `notes` of a referral.
+#[utoipa::path(
+    put, path = "/api/affiliates/customers/{id}", tag = "Customers - Affiliate APIs",
+    summary = "AffiliateUpdateCustomer",
+    params(("id" = String, Path, description = "The customer's public id")),
+    request_body = AffiliateUpdateRequest,
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 200, description = "Updated", body = ReferralResponse),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody),
+        (status = 404, description = "Unknown, or not the caller's referral", body = ErrorBody),
+        (status = 422, description = "An invalid field, named", body = ErrorBody)
+    )
+)]
+pub async fn affiliate_update_customer(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    Json(b): Json<AffiliateUpdateRequest>,
+) -> ApiResult<axum::Json<ReferralResponse>> {
+    let c = affiliate::update(&app, &p, &id, b.source, b.notes).await?;
+    Ok(axum::Json(ReferralResponse { customer: c.into() }))
+}
+
+/// One referral.
+#[utoipa::path(
+    get, path = "/api/affiliates/customers/{id}", tag = "Customers - Affiliate APIs",
+    summary = "Show",
+    params(("id" = String, Path, description = "The customer's public id")),
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 200, description = "The referral", body = ReferralResponse),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody),
+        (status = 404, description = "Unknown, or not the caller's referral", body = ErrorBody)
+    )
+)]
+pub async fn affiliate_show_customer(
+    State(app): State<App>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<axum::Json<ReferralResponse>> {
+    Ok(axum::Json(ReferralResponse { customer: affiliate::show(&app, &p, &id).await?.into() }))
+}
+
+/// `{"count"}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountResponse {
+    pub count: u64,
+}
+
+/// How many referrals an export would hold.
+#[utoipa::path(
+    get, path = "/api/affiliates/customers/count", tag = "Customers - Affiliate APIs",
+    summary = "CountForExport",
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 200, description = "The count", body = CountResponse),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody)
+    )
+)]
+pub async fn affiliate_count_customers(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<axum::Json<CountResponse>> {
+    Ok(axum::Json(CountResponse { count: affiliate::count(&app, &p).await? }))
+}
+
+/// Columns of the export, in order.
+pub const CSV_HEADER: [&str; 16] = [
+    "id",
+    "accountId",
+    "externalId",
+    "firstname",
+    "lastname",
+    "email",
+    "mobilenumber",
+    "country",
+    "source",
+    "notes",
+    "status",
+    "kycStatus",
+    "hasFTD",
+    "depositCount",
+    "createdAt",
+    "updatedAt",
+];
+
+/// Rows fetched per page of the export.
+const EXPORT_PAGE: u64 = 500;
+
+fn csv_rows(rows: &[ReferralView], header: bool) -> Result<Vec<u8>, Error> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    if header {
+        w.write_record(CSV_HEADER).map_err(Error::internal)?;
+    }
+    for r in rows {
+        w.write_record([
+            r.id.as_str(),
+            r.account_id.as_str(),
+            r.external_id.as_deref().unwrap_or(""),
+            r.firstname.as_deref().unwrap_or(""),
+            r.lastname.as_deref().unwrap_or(""),
+            r.email.as_str(),
+            r.mobilenumber.as_deref().unwrap_or(""),
+            r.country.as_deref().unwrap_or(""),
+            r.source.as_deref().unwrap_or(""),
+            r.notes.as_deref().unwrap_or(""),
+            r.status.as_str(),
+            r.kyc_status.as_str(),
+            if r.has_ftd { "true" } else { "false" },
+            &r.deposit_count.to_string(),
+            &r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            &r.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        ])
+        .map_err(Error::internal)?;
+    }
+    w.into_inner().map_err(Error::internal)
+}
+
+/// The caller's referrals as CSV (RFC 4180, CRLF, header row), streamed page by page.
+#[utoipa::path(
+    get, path = "/api/affiliates/customers/export", tag = "Customers - Affiliate APIs",
+    summary = "ExportCSV",
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 200, description = "CSV of the referrals", content_type = "text/csv", body = String),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody)
+    )
+)]
+pub async fn affiliate_export_customers(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<Response> {
+    // The first page is read before answering, so a refused caller gets a proper error.
+    let first = affiliate::export_page(&app, &p, 0, EXPORT_PAGE).await?;
+    let head = csv_rows(&first, true)?;
+    let after = first.last().and_then(|r| r.account_id.parse::<i64>().ok());
+    let more = first.len() as u64 == EXPORT_PAGE;
+    let state = (app, p, if more { after } else { None });
+    let rest = futures_util::stream::unfold(
+        state,
+        |(app, p, after): (App, Principal, Option<i64>)| async move {
+            let after = after?;
+            match affiliate::export_page(&app, &p, after, EXPORT_PAGE).await {
+                Ok(rows) if rows.is_empty() => None,
+                Ok(rows) => {
+                    let next = if rows.len() as u64 == EXPORT_PAGE {
+                        rows.last().and_then(|r| r.account_id.parse::<i64>().ok())
+                    } else {
+                        None
+                    };
+                    let chunk = csv_rows(&rows, false).map_err(std::io::Error::other);
+                    Some((chunk.map(bytes::Bytes::from), (app, p, next)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "customer export failed mid-stream");
+                    Some((Err(std::io::Error::other("export failed")), (app, p, None)))
+                }
+            }
+        },
+    );
+    let head =
+        futures_util::stream::once(
+            async move { Ok::<_, std::io::Error>(bytes::Bytes::from(head)) },
+        );
+    let body = Body::from_stream(futures_util::StreamExt::chain(head, rest));
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(header::CONTENT_DISPOSITION, "attachment; filename=\"customers.csv\"")
+        .body(body)
+        .map_err(|e| Error::internal(e).into())
+}
+
+/// Query of "Get affiliate wallet and transactions".
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct WalletQuery {
+    /// Transactions per page, 1 to 200 (default 50).
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<u32>)]
+    pub offset: Option<String>,
+}
+
+/// `{"wallet", "transactions"}`.
+#[derive(Serialize, ToSchema)]
+pub struct AffiliateWalletResponse {
+    /// The affiliate's wallet with its balance; null without one.
+    pub wallet: Option<WalletDto>,
+    /// Newest first.
+    pub transactions: Vec<TransactionDto>,
+    /// Pages of `limit` transactions.
+    pub pages: u64,
+}
+
+/// The affiliate's wallet balance and transaction history from the ledger.
+#[utoipa::path(
+    get, path = "/api/affiliates/wallet", tag = "Customers - Affiliate APIs",
+    summary = "Get affiliate wallet and transactions",
+    params(WalletQuery),
+    security(("BearerAuthApiKey" = [])),
+    responses(
+        (status = 200, description = "Wallet and transactions", body = AffiliateWalletResponse),
+        (status = 401, description = "Not authenticated", body = ErrorBody),
+        (status = 403, description = "Not an affiliate", body = ErrorBody),
+        (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
+    )
+)]
+pub async fn get_affiliate_wallet(
+    State(app): State<App>,
+    Auth(p): Auth,
+    RawQuery(q): RawQuery,
+) -> ApiResult<axum::Json<AffiliateWalletResponse>> {
+    let pairs = query_pairs(q.as_deref())?;
+    let pg = page(query_one(&pairs, "limit").as_deref(), query_one(&pairs, "offset").as_deref())?;
+    let (w, txs, total) = wallet::of_affiliate(&app, &p, pg).await?;
+    Ok(axum::Json(AffiliateWalletResponse {
+        wallet: w.map(Into::into),
+        transactions: txs.into_iter().map(Into::into).collect(),
+        pages: pg.pages(total),
+    }))
+}

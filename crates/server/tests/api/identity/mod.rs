@@ -1,0 +1,8 @@
+//! Identity: users, sessions, tokens, API keys, OAuth and authentication.
+
+pub mod api_keys;
+pub mod bootstrap;
+pub mod forgot_password;
+pub mod oauth;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,17 @@
+//! Money: ledger, wallets, transactions, payments, fx, bonuses, coins, statements, reports.
+
+pub mod bonuses;
+pub mod coins;
+pub mod fx;
+pub mod ledger;
+pub mod ledger_model;
+pub mod payment_providers;
+pub mod reports;
+pub mod statements;
+pub mod transactions;
+pub mod transactions_deposits;
+pub mod transactions_export;
+pub mod transactions_payout;
+pub mod transfer_batch;
+pub mod wallets;
+pub mod wallets_client;

@@ -1,0 +1,12 @@
+//! Platform: the plumbing every context stands on.
+
+pub mod activities;
+pub mod adapters;
+pub mod countries;
+pub mod email_delivery;
+pub mod health;
+pub mod http_errors;
+pub mod jobs;
+pub mod openapi;
+pub mod schema;
+pub mod settings;

@@ -1,0 +1,7 @@
+//! Identity: users, sessions, tokens, API keys, OAuth and authentication.
+
+pub mod api_keys;
+pub mod oauth;
+pub mod refresh_tokens;
+pub mod user_tokens;
+pub mod users;

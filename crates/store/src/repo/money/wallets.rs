@@ -1,0 +1,228 @@
+//! Wallets: insert, find, filtered pages (by owner, search, currencies, leverage range, demo
+//! flag, groups), settings and status updates, and the ledger transfers of a wallet's
+//! accounts. Money is never stored here: balances are ledger accounts.
+
+use brokercrm_core::Result;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+
+use crate::db::now;
+use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
+use crate::entities::users::{Column as U, Entity as User};
+use crate::entities::wallets::{self, Column as W, Entity as Wallet};
+use crate::error::DbResultExt;
+use crate::repo::money::ledger::TransferRow;
+
+pub use crate::entities::wallets::Model as WalletRow;
+
+/// A wallet to create.
+#[derive(Debug, Clone)]
+pub struct NewWallet {
+    pub user_id: i64,
+    pub platform: String,
+    pub status: String,
+    pub currency: String,
+    pub group_id: Option<i64>,
+    pub leverage: i32,
+    pub is_demo: bool,
+}
+
+/// Filters of a wallet list; every one is optional.
+#[derive(Debug, Clone, Default)]
+pub struct WalletFilter {
+    /// Only this owner's wallets.
+    pub user_id: Option<i64>,
+    /// Wallet id (when numeric) or part of the owner's e-mail, first or last name.
+    pub search: Option<String>,
+    pub currencies: Vec<String>,
+    pub leverage_from: Option<i32>,
+    pub leverage_to: Option<i32>,
+    pub is_demo: Option<bool>,
+    pub group_ids: Vec<i64>,
+    /// Matches no wallet (e.g. "only with open positions" before positions exist).
+    pub match_none: bool,
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, w: NewWallet) -> Result<WalletRow> {
+    let t = now();
+    wallets::ActiveModel {
+        user_id: Set(w.user_id),
+        platform: Set(w.platform),
+        status: Set(w.status),
+        currency: Set(w.currency),
+        group_id: Set(w.group_id),
+        leverage: Set(w.leverage),
+        is_demo: Set(w.is_demo),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .db()
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<WalletRow>> {
+    Wallet::find_by_id(id).one(conn).await.db()
+}
+
+/// The wallets among `ids` that exist (any order).
+pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<WalletRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Wallet::find().filter(W::Id.is_in(ids.iter().copied())).all(conn).await.db()
+}
+
+fn like(s: &str) -> LikeExpr {
+    let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn filtered(f: &WalletFilter) -> Select<Wallet> {
+    let mut q = Wallet::find();
+    if f.match_none {
+        return q.filter(Expr::val(1).eq(0));
+    }
+    if let Some(u) = f.user_id {
+        q = q.filter(W::UserId.eq(u));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = |c: U| Expr::expr(Func::lower(Expr::col(c)));
+        let users = Query::select()
+            .column(U::Id)
+            .from(User)
+            .cond_where(
+                Condition::any()
+                    .add(lower(U::Email).like(like(s)))
+                    .add(lower(U::Firstname).like(like(s)))
+                    .add(lower(U::Lastname).like(like(s))),
+            )
+            .to_owned();
+        let mut any = Condition::any().add(W::UserId.in_subquery(users));
+        if let Ok(id) = s.parse::<i64>() {
+            any = any.add(W::Id.eq(id));
+        }
+        q = q.filter(any);
+    }
+    if !f.currencies.is_empty() {
+        q = q.filter(W::Currency.is_in(f.currencies.iter().cloned()));
+    }
+    if let Some(l) = f.leverage_from {
+        q = q.filter(W::Leverage.gte(l));
+    }
+    if let Some(l) = f.leverage_to {
+        q = q.filter(W::Leverage.lte(l));
+    }
+    if let Some(d) = f.is_demo {
+        q = q.filter(W::IsDemo.eq(d));
+    }
+    if !f.group_ids.is_empty() {
+        q = q.filter(W::GroupId.is_in(f.group_ids.iter().copied()));
+    }
+    q
+}
+
+/// A page of wallets, newest first, with the number of matching wallets.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    f: &WalletFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<WalletRow>, u64)> {
+    let q = filtered(f);
+    let total = q.clone().count(conn).await.db()?;
+    let rows = q.order_by_desc(W::Id).limit(limit).offset(offset).all(conn).await.db()?;
+    Ok((rows, total))
+}
+
+/// Sets group and leverage; returns whether the wallet exists.
+pub async fn update_settings<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    group_id: Option<i64>,
+    leverage: i32,
+) -> Result<bool> {
+    let res = Wallet::update_many()
+        .col_expr(W::GroupId, Expr::value(group_id))
+        .col_expr(W::Leverage, Expr::value(leverage))
+        .col_expr(W::UpdatedAt, Expr::value(now()))
+        .filter(W::Id.eq(id))
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Sets the status; returns whether the wallet exists.
+pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: &str) -> Result<bool> {
+    let res = Wallet::update_many()
+        .col_expr(W::Status, Expr::value(status))
+        .col_expr(W::UpdatedAt, Expr::value(now()))
+        .filter(W::Id.eq(id))
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Transfers touching any of `accounts` (a wallet's balance and credit accounts), newest
+/// first, with their count: single transfers and reservations (a post or void row is shown
+/// through its pending row's state). `from..to` bounds `created_at` when given.
+pub async fn transfers<C: ConnectionTrait>(
+    conn: &C,
+    accounts: &[i64],
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<TransferRow>, u64)> {
+    if accounts.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let ids = || accounts.iter().copied();
+    let mut q = Transfer::find()
+        .filter(
+            Condition::any()
+                .add(T::DebitAccountId.is_in(ids()))
+                .add(T::CreditAccountId.is_in(ids())),
+        )
+        .filter(T::Kind.is_in(["single", "pending"]));
+    if let Some((from, to)) = range {
+        q = q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to));
+    }
+    let total = q.clone().count(conn).await.db()?;
+    let rows = q.order_by_desc(T::Id).limit(limit).offset(offset).all(conn).await.db()?;
+    Ok((rows, total))
+}
+
+/// The owners of a page of wallets.
+pub async fn owners<C: ConnectionTrait>(
+    conn: &C,
+    user_ids: &[i64],
+) -> Result<Vec<crate::repo::identity::users::UserRow>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    User::find().filter(U::Id.is_in(user_ids.iter().copied())).all(conn).await.db()
+}
+
+/// The ledger accounts (balance and credit) of a page of wallets.
+pub async fn accounts_of<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+) -> Result<Vec<crate::repo::money::ledger::AccountRow>> {
+    use crate::entities::ledger_accounts::{Column as A, Entity as Account};
+    if wallet_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Account::find().filter(A::WalletId.is_in(wallet_ids.iter().copied())).all(conn).await.db()
+}
+
+/// Whether any wallet uses group `group_id`.
+pub async fn group_in_use<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<bool> {
+    Ok(Wallet::find().filter(W::GroupId.eq(group_id)).count(conn).await.db()? > 0)
+}

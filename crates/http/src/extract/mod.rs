@@ -1,5 +1,6 @@
 //! Request extractors of the CRM surface: JSON bodies whose errors name the field (400), a
-//! content-type check (415), body limits (413), and the authenticated principal.
+//! content-type check (415), body limits (413), the authenticated principal, and typed query
+//! strings ([`Query`]).
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
@@ -9,6 +10,10 @@ use brokercrm_core::Error;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+
+mod query;
+
+pub use query::{Query, StrictQuery, parse_query};
 
 /// A JSON body. Malformed JSON or a wrong field type → 400 naming the field; a missing or
 /// non-JSON content type → 415; a body over the limit → 413.

@@ -1,7 +1,7 @@
 //! Advertisers (brands): how leads reach them — the internal CRM or an external adapter —
 //! their time-out, requirements and traffic filter; config secrets masked on every read.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::advertisers::{
@@ -13,9 +13,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, TrafficFilterDto, nullable, query};
+use super::{PageQuery, TrafficFilterDto, nullable};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// An advertiser; config secrets masked.
 #[derive(Debug, Serialize, ToSchema)]
@@ -131,9 +131,9 @@ pub struct PostbackSecretDto {
 pub async fn list_advertisers(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<AdvertiserDto>>> {
-    let page = query::<PageQuery>(q.as_deref())?.page()?;
+    let page = q.page()?;
     let rows = advertisers::list(&app, &p, page).await?;
     Ok(axum::Json(rows.into_iter().map(AdvertiserDto::from).collect()))
 }

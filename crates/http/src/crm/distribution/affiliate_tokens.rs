@@ -1,7 +1,7 @@
 //! Affiliate API v2 tokens (seed 001): created for an active affiliate and shown once,
 //! listed by prefix only, bound to an optional IP allow-list and default offer, revocable.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::affiliate_tokens::{
@@ -13,9 +13,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, nullable, query};
+use super::{PageQuery, nullable};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// A token as listed: never the token itself.
 #[derive(Debug, Serialize, ToSchema)]
@@ -123,9 +123,8 @@ pub struct UpdateAffiliateToken {
 pub async fn list_affiliate_tokens(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<AffiliateTokenQuery>,
 ) -> ApiResult<axum::Json<Vec<AffiliateTokenDto>>> {
-    let q = query::<AffiliateTokenQuery>(q.as_deref())?;
     let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
     let rows = affiliate_tokens::list(&app, &p, q.affiliate_uuid.as_deref(), page).await?;
     Ok(axum::Json(rows.into_iter().map(AffiliateTokenDto::from).collect()))

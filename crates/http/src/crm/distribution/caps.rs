@@ -1,7 +1,7 @@
 //! Caps on an advertiser's accepted or rejected leads, per day or in total, optionally per
 //! offer and country; shown with the count of the current period.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::caps::{self, CapInput, CapView};
@@ -11,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, query};
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// A cap.
 #[derive(Debug, Serialize, ToSchema)]
@@ -107,9 +107,8 @@ pub struct UpdateCap {
 pub async fn list_caps(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<CapQuery>,
 ) -> ApiResult<axum::Json<Vec<CapDto>>> {
-    let q = query::<CapQuery>(q.as_deref())?;
     let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
     let rows = caps::list(&app, &p, q.advertiser_uuid.as_deref(), page).await?;
     Ok(axum::Json(rows.into_iter().map(CapDto::from).collect()))

@@ -1,6 +1,6 @@
 //! Blocked countries, for every offer or for one.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::country_blocks::{self, CountryBlockView};
@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, query};
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// A country block.
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,9 +60,9 @@ pub struct CreateCountryBlock {
 pub async fn list_country_blocks(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<CountryBlockDto>>> {
-    let page = query::<PageQuery>(q.as_deref())?.page()?;
+    let page = q.page()?;
     let rows = country_blocks::list(&app, &p, page).await?;
     Ok(axum::Json(rows.into_iter().map(CountryBlockDto::from).collect()))
 }

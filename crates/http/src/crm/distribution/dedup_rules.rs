@@ -1,6 +1,6 @@
 //! CRM deduplication rules: the same email or phone within a window is refused.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::dedup_rules::{self, DedupRuleInput, DedupRuleView};
@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, query};
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// A dedup rule.
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,9 +78,9 @@ impl From<DedupRuleRequest> for DedupRuleInput {
 pub async fn list_dedup_rules(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<DedupRuleDto>>> {
-    let page = query::<PageQuery>(q.as_deref())?.page()?;
+    let page = q.page()?;
     let rows = dedup_rules::list(&app, &p, page).await?;
     Ok(axum::Json(rows.into_iter().map(DedupRuleDto::from).collect()))
 }

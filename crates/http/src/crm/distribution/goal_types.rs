@@ -1,6 +1,6 @@
 //! Goal types: "Lead" and "FTD" (system) and staff-defined conversion goals.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::goal_types::{self, GoalTypeView};
@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, query};
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// A goal type.
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,9 +56,9 @@ pub struct GoalTypeRequest {
 pub async fn list_goal_types(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<GoalTypeDto>>> {
-    let page = query::<PageQuery>(q.as_deref())?.page()?;
+    let page = q.page()?;
     let rows = goal_types::list(&app, &p, page).await?;
     Ok(axum::Json(rows.into_iter().map(GoalTypeDto::from).collect()))
 }

@@ -1,7 +1,7 @@
 //! Distribution leads for staff, read-only: filtered lists (newest first) and one lead with
 //! its routing trace and conversions. Never the lead's password or auto-login link.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::distribution::leads_admin::{
     self, ConversionView, LeadDetail, LeadEventView, LeadQuery, LeadView,
@@ -12,9 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, query};
+use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, StrictQuery};
 
 /// A distribution lead.
 #[derive(Debug, Serialize, ToSchema)]
@@ -183,9 +183,8 @@ pub struct LeadListQuery {
 pub async fn list_distribution_leads(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<LeadListQuery>,
 ) -> ApiResult<axum::Json<Vec<DistributionLeadDto>>> {
-    let q = query::<LeadListQuery>(q.as_deref())?;
     let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
     let filter = LeadQuery {
         status: q.status,

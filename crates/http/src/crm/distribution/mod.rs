@@ -8,7 +8,6 @@ use brokercrm_app::App;
 use brokercrm_app::distribution::Page;
 use brokercrm_core::Error;
 use brokercrm_core::distribution::rules::TrafficFilter;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -50,15 +49,6 @@ pub struct PageQuery {
 impl PageQuery {
     pub fn page(&self) -> Result<Page, Error> {
         Page::new(self.limit, self.offset)
-    }
-}
-
-/// Parses a query string; a malformed one is a 400.
-pub fn query<T: DeserializeOwned + Default>(raw: Option<&str>) -> Result<T, Error> {
-    match raw.filter(|s| !s.is_empty()) {
-        None => Ok(T::default()),
-        Some(q) => serde_urlencoded::from_str(q)
-            .map_err(|e| Error::BadRequest(format!("malformed query string: {e}"))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Offers (funnels): what affiliates send traffic to by the offer's integer `id`, open to
 //! every affiliate or reserved for one, with the rotation mode of their advertisers.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::offers::{self, OfferInput, OfferPatch, OfferView};
@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{PageQuery, nullable, query};
+use super::{PageQuery, nullable};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, StrictQuery};
 
 /// An offer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -118,9 +118,9 @@ pub struct UpdateOffer {
 pub async fn list_offers(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    StrictQuery(q): StrictQuery<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<OfferDto>>> {
-    let page = query::<PageQuery>(q.as_deref())?.page()?;
+    let page = q.page()?;
     Ok(axum::Json(offers::list(&app, &p, page).await?.into_iter().map(OfferDto::from).collect()))
 }
 

@@ -1,7 +1,7 @@
 //! Seed 002 tag Bookmarks: the caller's bookmarked customers. Bookmarking is idempotent;
 //! removing a missing bookmark succeeds; a customer out of the caller's scope is a 404.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::sales::bookmarks::{self, BookmarkedCustomer, ListParams};
 use chrono::{DateTime, Utc};
@@ -10,9 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::{int, query};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, Query};
 
 /// A bookmarked customer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,9 +74,9 @@ pub struct SuccessDto {
 pub struct BookmarksQuery {
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
     /// `bookmarkedAt` (default), `name`, `email` or `createdAt`, optionally `|ASC` or `|DESC`.
     #[param(example = "name|ASC")]
     pub sort_by: Option<String>,
@@ -101,14 +100,10 @@ pub struct BookmarksQuery {
 pub async fn list_bookmarks(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<BookmarksQuery>,
 ) -> ApiResult<axum::Json<BookmarksDto>> {
-    let q: BookmarksQuery = query(q.as_deref())?;
-    let mut v = brokercrm_core::Violations::new();
-    let limit = v.check(int("limit", q.limit.as_deref())).flatten();
-    let offset = v.check(int("offset", q.offset.as_deref())).flatten();
-    v.finish()?;
-    let params = ListParams { limit, offset, sort_by: q.sort_by, search: q.search };
+    let params =
+        ListParams { limit: q.limit, offset: q.offset, sort_by: q.sort_by, search: q.search };
     let (rows, pages) = bookmarks::list(&app, &p, &params).await?;
     Ok(axum::Json(BookmarksDto { customers: rows.into_iter().map(Into::into).collect(), pages }))
 }

@@ -1,9 +1,10 @@
 //! Seed 002 tag Comments: staff comments on a customer in their scope (a customer out of
 //! scope is a 404, as an unknown one).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::comments::{self, CommentView};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,9 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::{PersonDto, page, query};
+use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// A comment on a customer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,9 +71,9 @@ pub struct CreateCommentRequest {
 pub struct CommentsQuery {
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
 }
 
 /// A customer's comments, newest first (staff, customer in scope).
@@ -93,10 +94,9 @@ pub async fn list_comments(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(q): Query<CommentsQuery>,
 ) -> ApiResult<axum::Json<CommentsDto>> {
-    let q: CommentsQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let rows = comments::list(&app, &p, &id, pg).await?;
     Ok(axum::Json(CommentsDto { comments: rows.into_iter().map(Into::into).collect() }))
 }

@@ -1,8 +1,9 @@
 //! Seed 002 tag Communications: a customer's log of calls, e-mails, SMS and comments, newest
 //! first (staff, customer in scope; out of scope is a 404).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::communications::{self, CommunicationView};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::{PersonDto, page, query};
+use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, Query};
 
 /// One communication.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,9 +71,9 @@ pub struct CommunicationsDto {
 pub struct CommunicationsQuery {
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
 }
 
 /// A page of a customer's communications and their total count.
@@ -93,10 +94,9 @@ pub async fn list_communications(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(q): Query<CommunicationsQuery>,
 ) -> ApiResult<axum::Json<CommunicationsDto>> {
-    let q: CommunicationsQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let (rows, count) = communications::list(&app, &p, &id, pg).await?;
     Ok(axum::Json(CommunicationsDto {
         communications: rows.into_iter().map(Into::into).collect(),

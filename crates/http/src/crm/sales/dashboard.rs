@@ -1,7 +1,7 @@
 //! Seed 002 tag Dashboard: staff figures for a period (scoped to the caller's customers) and
 //! an affiliate's own referral figures.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use brokercrm_app::App;
 use brokercrm_app::sales::dashboard::{self, Point};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,9 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::query;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, Query};
 
 /// One day of a chart.
 #[derive(Debug, Serialize, ToSchema)]
@@ -133,9 +132,8 @@ pub struct AffiliateDashboardDto {
 pub async fn get_dashboard(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<PeriodQuery>,
 ) -> ApiResult<axum::Json<DashboardDto>> {
-    let q: PeriodQuery = query(q.as_deref())?;
     let d = dashboard::staff(&app, &p, q.period_start.as_deref(), q.period_end.as_deref()).await?;
     let pts = |v: Vec<Point>| v.into_iter().map(Into::into).collect();
     Ok(axum::Json(DashboardDto {

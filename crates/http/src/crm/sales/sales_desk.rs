@@ -1,18 +1,19 @@
 //! Seed 002 tag Sales Desk: desks grouping sales people (managers and agents; one desk per
 //! person). Read by all staff, written by admins. Ids are UUIDs.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::sales_desks::{self, SalesDeskView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::{PersonDto, page, query};
+use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// A sales desk with its sales people.
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,10 +71,10 @@ pub struct SalesDesksDto {
 pub struct ListDesksQuery {
     /// Maximum number of sales desks to retrieve, 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     /// Number of sales desks to skip (default 0).
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
 }
 
 /// Creates a desk (admins). Audited.
@@ -185,10 +186,9 @@ pub async fn delete_sales_desk(
 pub async fn list_sales_desks(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<ListDesksQuery>,
 ) -> ApiResult<axum::Json<SalesDesksDto>> {
-    let q: ListDesksQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let r = sales_desks::list(&app, &p, pg).await?;
     Ok(axum::Json(SalesDesksDto {
         sales_desks: r.desks.into_iter().map(Into::into).collect(),

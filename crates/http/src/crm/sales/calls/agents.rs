@@ -1,16 +1,16 @@
 //! Call agents per customer, and calls started by an agent for a customer or a CRM lead.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::calls::agents;
 use brokercrm_app::sales::calls::dial::{self, Dialled};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::crm::crm_paging::{page, query};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// Body of "Configure call agent for a customer".
 #[derive(Debug, Deserialize, ToSchema)]
@@ -74,10 +74,10 @@ pub struct CustomersQuery {
     /// `voiso` or `coperato` (required).
     pub provider: Option<String>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
 }
 
 /// A call the provider accepted; its outcome arrives through the provider's webhook.
@@ -149,10 +149,9 @@ pub async fn configure_call_agent(
 pub async fn list_customers_with_agents(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<CustomersQuery>,
 ) -> ApiResult<axum::Json<CustomersWithAgentsDto>> {
-    let q: CustomersQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let (rows, pages) = agents::list(&app, &p, q.provider.as_deref(), pg).await?;
     let customers = rows
         .into_iter()

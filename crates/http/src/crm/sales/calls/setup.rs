@@ -1,16 +1,16 @@
 //! The VoIP provider set-up: URL, current provider, Voiso API key (masked when read),
 //! availability and the webhook request URL.
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use brokercrm_app::App;
 use brokercrm_app::sales::calls::config;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::SuccessDto;
-use crate::crm::crm_paging::query;
+
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// Body of "Update VoIP URL" and "Update API key for Voiso provider".
 #[derive(Debug, Deserialize, ToSchema)]
@@ -162,9 +162,8 @@ pub async fn update_voiso_api_key(
 pub async fn get_voip_api_key(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<ProviderQuery>,
 ) -> ApiResult<axum::Json<ApiKeyDto>> {
-    let q: ProviderQuery = query(q.as_deref())?;
     let api_key = config::api_key(&app, &p, q.provider.as_deref()).await?;
     Ok(axum::Json(ApiKeyDto { api_key }))
 }
@@ -206,9 +205,8 @@ pub async fn check_voip_provider(
 pub async fn get_request_url(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<ProviderQuery>,
 ) -> ApiResult<axum::Json<UrlDto>> {
-    let q: ProviderQuery = query(q.as_deref())?;
     let url = config::request_url(&app, &p, q.provider.as_deref()).await?;
     Ok(axum::Json(UrlDto { url }))
 }

@@ -1,17 +1,18 @@
 //! Comments on a lead, its communications, and e-mail to it.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::leads::notes::{self, LeadCommentView};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::super::communications::CommunicationDto;
-use crate::crm::crm_paging::{PersonDto, page, query};
+use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// A comment on a lead.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,9 +58,9 @@ pub struct CreateLeadCommentRequest {
 pub struct PageQuery {
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
 }
 
 /// Adds a comment to a lead in the caller's scope (also in its communications). Audited.
@@ -103,10 +104,9 @@ pub async fn list_comments(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<LeadCommentDto>>> {
-    let q: PageQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let rows = notes::list_comments(&app, &p, &id, pg).await?;
     Ok(axum::Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -137,10 +137,9 @@ pub async fn list_communications(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<LeadCommunicationsDto>> {
-    let q: PageQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let (rows, count) = notes::list_communications(&app, &p, &id, pg).await?;
     Ok(axum::Json(LeadCommunicationsDto {
         communications: rows.into_iter().map(Into::into).collect(),

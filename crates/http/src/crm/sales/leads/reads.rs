@@ -1,7 +1,8 @@
 //! Reads of the Leads tag: list, get, sales people, sources, signup-code check.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::leads::list;
 use brokercrm_core::Error;
 use brokercrm_core::sales::leads::LeadOrder;
@@ -9,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{FetchLeadFilters, LeadDto};
-use crate::crm::crm_paging::{PersonDto, page, query};
+use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, parse_json};
+use crate::extract::{Auth, Query, parse_json};
 
 /// Query of "List leads".
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -19,9 +20,9 @@ use crate::extract::{Auth, parse_json};
 pub struct ListLeadsQuery {
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
     /// `createdAt` (default, DESC), `updatedAt`, `lastContactAt`, `name` or `email`, each
     /// optionally `|ASC` or `|DESC`.
     #[serde(rename = "orderBy")]
@@ -60,10 +61,9 @@ pub struct LeadsPage {
 pub async fn list_leads(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<ListLeadsQuery>,
 ) -> ApiResult<axum::Json<LeadsPage>> {
-    let q: ListLeadsQuery = query(q.as_deref())?;
-    let pg = page(q.limit.as_deref(), q.offset.as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let order = LeadOrder::parse(q.order_by.as_deref())?;
     let filters: FetchLeadFilters = match q.filters.as_deref().map(str::trim) {
         None | Some("") => FetchLeadFilters::default(),
@@ -168,9 +168,8 @@ pub struct SignupCodeDto {
 )]
 pub async fn check_signup_code(
     State(app): State<App>,
-    RawQuery(q): RawQuery,
+    Query(q): Query<SignupCodeQuery>,
 ) -> ApiResult<axum::Json<SignupCodeDto>> {
-    let q: SignupCodeQuery = query(q.as_deref())?;
     let code = list::check_signup_code(&app, q.code.as_deref()).await?;
     Ok(axum::Json(SignupCodeDto { code }))
 }

@@ -18,3 +18,20 @@ impl PageQuery {
         (self.offset.unwrap_or(0), self.limit.unwrap_or(100))
     }
 }
+
+/// `page` (1-based) and `limit` of the wallet lists.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageNumberQuery {
+    /// 1-based page (default 1)
+    pub page: Option<u64>,
+    /// Per page (default 20, at most 500)
+    pub limit: Option<u64>,
+}
+
+impl PageNumberQuery {
+    /// The validated page.
+    pub fn page(&self) -> brokercrm_core::Result<brokercrm_app::money::wallets::Page> {
+        brokercrm_app::money::wallets::Page::new(self.page, self.limit)
+    }
+}

@@ -3,7 +3,7 @@
 //! and the balance.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use brokercrm_app::App;
 use brokercrm_app::money::wallets::admin::{self, ListQuery, NewWalletInput, WalletUpdate};
@@ -19,35 +19,35 @@ use utoipa_axum::routes;
 
 use super::dto::{
     BalanceResponse, SuccessResponse, TransactionsResponse, WalletDto, WalletsResponse,
-    idempotency_key, money, query_list, query_one, query_pairs, query_u64,
+    idempotency_key, money,
 };
 use crate::crm::trading::groups::path_id;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json as JsonBody};
+use crate::extract::{Auth, Json as JsonBody, Query};
+use crate::paging::PageNumberQuery;
 
 /// Query of staff "Get wallets". Array parameters repeat (`currencies=USD&currencies=EUR`)
 /// or are comma-separated.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
-#[allow(dead_code)] // documents the parameters; parsed from the raw query
 pub struct ListWalletsQuery {
     /// Wallet id, or part of the owner's e-mail, first or last name.
-    search: Option<String>,
-    currencies: Option<Vec<String>>,
-    leverage_from: Option<String>,
-    leverage_to: Option<String>,
+    pub search: Option<String>,
+    pub currencies: Option<Vec<String>>,
+    pub leverage_from: Option<String>,
+    pub leverage_to: Option<String>,
     /// `true` or `false`.
-    is_demo: Option<String>,
+    pub is_demo: Option<String>,
     /// Group ids or names.
-    groups: Option<Vec<String>>,
+    pub groups: Option<Vec<String>>,
     /// `true`: only wallets with open positions. Positions do not exist yet, so `true`
     /// returns no wallet.
-    only_show_wallets_with_open_positions: Option<String>,
+    pub only_show_wallets_with_open_positions: Option<String>,
     /// 1-based page (default 1).
-    page: Option<u64>,
+    pub page: Option<u64>,
     /// Wallets per page (default 20, at most 500).
-    limit: Option<u64>,
+    pub limit: Option<u64>,
 }
 
 /// Body of staff "Create wallet".
@@ -137,19 +137,18 @@ fn wallets_response((list, pages): (Vec<WalletView>, u64)) -> WalletsResponse {
 pub async fn list_wallets(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<ListWalletsQuery>,
 ) -> ApiResult<Json<WalletsResponse>> {
-    let p = query_pairs(raw.as_deref())?;
+    let page = Page::new(q.page, q.limit)?;
     let q = ListQuery {
-        search: query_one(&p, "search"),
-        currencies: query_list(&p, "currencies"),
-        leverage_from: query_one(&p, "leverageFrom"),
-        leverage_to: query_one(&p, "leverageTo"),
-        is_demo: query_one(&p, "isDemo"),
-        groups: query_list(&p, "groups"),
-        only_with_open_positions: query_one(&p, "onlyShowWalletsWithOpenPositions"),
+        search: q.search,
+        currencies: q.currencies.unwrap_or_default(),
+        leverage_from: q.leverage_from,
+        leverage_to: q.leverage_to,
+        is_demo: q.is_demo,
+        groups: q.groups.unwrap_or_default(),
+        only_with_open_positions: q.only_show_wallets_with_open_positions,
     };
-    let page = Page::new(query_u64(&p, "page")?, query_u64(&p, "limit")?)?;
     Ok(Json(wallets_response(admin::list(&app, &actor, q, page).await?)))
 }
 
@@ -318,8 +317,7 @@ pub async fn disable_wallet(
     summary = "Get wallet transactions",
     params(
         ("walletId" = String, Path, description = "Wallet ID"),
-        ("page" = Option<u64>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u64>, Query, description = "Per page (default 20, at most 500)"),
+        PageNumberQuery,
         ("Idempotency-Key" = Option<String>, Header, description = "Retry key: the same key and body apply once")
     ),
     request_body = WalletTransactionRequest,
@@ -337,13 +335,12 @@ pub async fn wallet_transactions(
     State(app): State<App>,
     Auth(actor): Auth,
     Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<PageNumberQuery>,
     headers: HeaderMap,
     JsonBody(b): JsonBody<WalletTransactionRequest>,
 ) -> ApiResult<Json<TransactionsResponse>> {
     let id = wallet_id(&id)?;
-    let p = query_pairs(raw.as_deref())?;
-    let page = Page::new(query_u64(&p, "page")?, query_u64(&p, "limit")?)?;
+    let page = q.page()?;
     match (b.kind, b.amount) {
         (None, None) => {}
         (None, Some(_)) => return Err(Error::field("type", "is required with amount").into()),

@@ -2,24 +2,24 @@
 //! wallet, its balance and its transactions by date range. Another customer's wallet is 404.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::wallets::Page;
 use brokercrm_app::money::wallets::client::{self, ClientWalletInput};
 use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::dto::{
-    BalanceResponse, TransactionsResponse, WalletBalanceDto, WalletDto, WalletsResponse, query_one,
-    query_pairs, query_u64,
+    BalanceResponse, TransactionsResponse, WalletBalanceDto, WalletDto, WalletsResponse,
 };
 use crate::crm::trading::groups::path_id;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json as JsonBody};
+use crate::extract::{Auth, Json as JsonBody, Query};
+use crate::paging::PageNumberQuery;
 
 /// How many recent transactions "Get wallet by id" embeds.
 const RECENT: u64 = 10;
@@ -51,14 +51,25 @@ pub struct LeveragesResponse {
     pub leverages: Vec<i32>,
 }
 
-fn page(raw: Option<&str>) -> Result<(Vec<(String, String)>, Page), Error> {
-    let p = query_pairs(raw)?;
-    let page = Page::new(query_u64(&p, "page")?, query_u64(&p, "limit")?)?;
-    Ok((p, page))
+/// Query of "Get wallet transactions by id".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct MyTransactionsQuery {
+    /// From (RFC 3339)
+    #[param(value_type = DateTime<Utc>, required = true)]
+    pub start_date: Option<String>,
+    /// To (RFC 3339), inclusive
+    #[param(value_type = DateTime<Utc>, required = true)]
+    pub end_date: Option<String>,
+    /// 1-based page (default 1)
+    pub page: Option<u64>,
+    /// Per page (default 20, at most 500)
+    pub limit: Option<u64>,
 }
 
-fn date(p: &[(String, String)], name: &str) -> Result<DateTime<Utc>, Error> {
-    let raw = query_one(p, name).ok_or_else(|| Error::field(name, "is required"))?;
+fn date(raw: Option<&str>, name: &str) -> Result<DateTime<Utc>, Error> {
+    let raw = raw.ok_or_else(|| Error::field(name, "is required"))?;
     DateTime::parse_from_rfc3339(raw.trim())
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| Error::field(name, "must be an RFC 3339 date-time"))
@@ -67,10 +78,7 @@ fn date(p: &[(String, String)], name: &str) -> Result<DateTime<Utc>, Error> {
 /// The caller's wallets with their money, newest first.
 #[utoipa::path(
     get, path = "/api/me/wallets", tag = "Wallets", summary = "Get wallets",
-    params(
-        ("page" = Option<u64>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u64>, Query, description = "Per page (default 20, at most 500)")
-    ),
+    params(PageNumberQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The caller's wallets", body = WalletsResponse),
@@ -80,9 +88,9 @@ fn date(p: &[(String, String)], name: &str) -> Result<DateTime<Utc>, Error> {
 pub async fn list_my_wallets(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<PageNumberQuery>,
 ) -> ApiResult<Json<WalletsResponse>> {
-    let (_, page) = page(raw.as_deref())?;
+    let page = q.page()?;
     let (list, pages) = client::list(&app, &actor, page).await?;
     let wallets = list.into_iter().map(|w| WalletDto::for_client(w, Vec::new())).collect();
     Ok(Json(WalletsResponse { wallets, pages }))
@@ -194,10 +202,7 @@ pub async fn my_wallet_balance(
     summary = "Get wallet transactions by id",
     params(
         ("id" = i64, Path, description = "Wallet id"),
-        ("startDate" = DateTime<Utc>, Query, description = "From (RFC 3339)"),
-        ("endDate" = DateTime<Utc>, Query, description = "To (RFC 3339), inclusive"),
-        ("page" = Option<u64>, Query, description = "1-based page (default 1)"),
-        ("limit" = Option<u64>, Query, description = "Per page (default 20, at most 500)")
+        MyTransactionsQuery
     ),
     security(("BearerAuth" = [])),
     responses(
@@ -211,13 +216,13 @@ pub async fn my_wallet_transactions(
     State(app): State<App>,
     Auth(actor): Auth,
     Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<MyTransactionsQuery>,
 ) -> ApiResult<Json<TransactionsResponse>> {
     let id = path_id(&id, "wallet")?;
-    let (p, page) = page(raw.as_deref())?;
+    let page = Page::new(q.page, q.limit)?;
     let mut v = brokercrm_core::Violations::new();
-    let start = v.check(date(&p, "startDate"));
-    let end = v.check(date(&p, "endDate"));
+    let start = v.check(date(q.start_date.as_deref(), "startDate"));
+    let end = v.check(date(q.end_date.as_deref(), "endDate"));
     v.finish()?;
     let (Some(start), Some(end)) = (start, end) else {
         return Err(Error::internal("unreachable: dates were checked").into());

@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use super::SuccessDto;
-use crate::crm::crm_paging::query;
 use crate::error::{ApiResult, ErrorBody};
+use crate::extract::parse_query;
 use crate::extract::{body_bytes, parse_json};
 
 /// A Coperato call event.
@@ -54,7 +54,7 @@ fn token(headers: &HeaderMap, raw: Option<&str>) -> Option<String> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    bearer.or_else(|| query::<TokenQuery>(raw).ok().and_then(|q| q.token))
+    bearer.or_else(|| parse_query::<TokenQuery>(raw).ok().and_then(|q| q.token))
 }
 
 /// Authenticates the provider, then reads the JSON body: a wrong secret is a 401 whatever

@@ -1,34 +1,30 @@
 //! Seed 002 tag "Customers - Admin APIs": list (every filter of the seed), ids, create, get,
 //! update, bulk update and e-mail. Staff see only customers in their scope (404 outside it).
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::sales::customers::list::ListParams;
 use brokercrm_app::sales::customers::write::{CustomerPatch, NewCustomer};
 use brokercrm_app::sales::customers::{self, email, list, write};
-use brokercrm_core::Error;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::CustomerDto;
-use crate::crm::crm_paging::int;
-use crate::crm::money::wallets::dto::{query_list, query_one, query_pairs};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// Query of "Get all customers" (arrays: repeated keys, `name[]=` or comma-separated).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
 pub struct CustomersQuery {
     /// From 0 (default 0).
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     /// Part of e-mail, first or last name or phone (any case); an account id or public id.
     pub search: Option<String>,
     /// `createdAt` (default, newest first), `updatedAt`, `name`, `email`, `country`,
@@ -71,39 +67,34 @@ pub struct CustomersQuery {
     pub conversion_agents: Option<Vec<String>>,
 }
 
-/// Parses the list query; bad numbers are 422 naming `limit` / `offset`.
-pub fn list_params(raw: Option<&str>) -> Result<ListParams, Error> {
-    let q = query_pairs(raw)?;
-    let one = |n: &str| query_one(&q, n);
-    let mut v = brokercrm_core::Violations::new();
-    let limit = v.check(int("limit", one("limit").as_deref())).flatten();
-    let offset = v.check(int("offset", one("offset").as_deref())).flatten();
-    v.finish()?;
-    Ok(ListParams {
-        offset,
-        limit,
-        search: one("search"),
-        sort_by: one("sortBy"),
-        country: one("country"),
-        group: one("group"),
-        last_activity_start: one("lastActivityStart"),
-        last_activity_end: one("lastActivityEnd"),
-        registration_start: one("registrationStart"),
-        registration_end: one("registrationEnd"),
-        selected_statuses: query_list(&q, "selectedStatuses"),
-        selected_kyc_statuses: query_list(&q, "selectedKycStatuses"),
-        roles: query_list(&q, "roles"),
-        sources: query_list(&q, "sources"),
-        deposit_count: one("depositCount"),
-        sales_status: one("salesStatus"),
-        activity: one("activity"),
-        positions: one("positions"),
-        introducer_id: one("introducerId"),
-        updated_since: one("updatedSince"),
-        risk_status: one("riskStatus"),
-        retention_agents: query_list(&q, "retentionAgents"),
-        conversion_agents: query_list(&q, "conversionAgents"),
-    })
+impl From<CustomersQuery> for ListParams {
+    fn from(q: CustomersQuery) -> Self {
+        Self {
+            offset: q.offset,
+            limit: q.limit,
+            search: q.search,
+            sort_by: q.sort_by,
+            country: q.country,
+            group: q.group,
+            last_activity_start: q.last_activity_start,
+            last_activity_end: q.last_activity_end,
+            registration_start: q.registration_start,
+            registration_end: q.registration_end,
+            selected_statuses: q.selected_statuses.unwrap_or_default(),
+            selected_kyc_statuses: q.selected_kyc_statuses.unwrap_or_default(),
+            roles: q.roles.unwrap_or_default(),
+            sources: q.sources.unwrap_or_default(),
+            deposit_count: q.deposit_count,
+            sales_status: q.sales_status,
+            activity: q.activity,
+            positions: q.positions,
+            introducer_id: q.introducer_id,
+            updated_since: q.updated_since,
+            risk_status: q.risk_status,
+            retention_agents: q.retention_agents.unwrap_or_default(),
+            conversion_agents: q.conversion_agents.unwrap_or_default(),
+        }
+    }
 }
 
 /// "Get all customers".
@@ -130,9 +121,9 @@ pub struct CustomersResponse {
 pub async fn list_customers(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<CustomersQuery>,
 ) -> ApiResult<axum::Json<CustomersResponse>> {
-    let params = list_params(q.as_deref())?;
+    let params = q.into();
     let (rows, count) = list::list(&app, &p, &params).await?;
     Ok(axum::Json(CustomersResponse {
         customers: rows.into_iter().map(Into::into).collect(),
@@ -164,9 +155,9 @@ pub struct CustomerIdsResponse {
 pub async fn get_customer_ids(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<CustomersQuery>,
 ) -> ApiResult<axum::Json<CustomerIdsResponse>> {
-    let params = list_params(q.as_deref())?;
+    let params = q.into();
     Ok(axum::Json(CustomerIdsResponse { customers_ids: list::ids(&app, &p, &params).await? }))
 }
 

@@ -3,9 +3,10 @@
 //! own referrals; its wallet and transactions come from the ledger.
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use brokercrm_app::sales::Page;
 use brokercrm_app::sales::customers::affiliate::{
     self, ReferralInput, ReferralQuery, ReferralView,
 };
@@ -16,12 +17,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::crm::crm_paging::{int, page};
-use crate::crm::money::wallets::dto::{
-    TransactionDto, WalletDto, query_list, query_one, query_pairs,
-};
+use crate::crm::money::wallets::dto::{TransactionDto, WalletDto};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// "AffiliateCreateCustomer".
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -177,13 +175,12 @@ pub async fn affiliate_create_customer(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
 pub struct AffiliateCustomersQuery {
     /// 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
     /// `column|ASC` or `column|DESC`; columns `name`, `email`, `country`, `createdAt`
     /// (default, newest first), `updatedAt`, `accountId`.
     #[param(example = "name|ASC")]
@@ -223,23 +220,17 @@ pub struct AffiliateCustomersResponse {
 pub async fn affiliate_get_customers(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<AffiliateCustomersQuery>,
 ) -> ApiResult<axum::Json<AffiliateCustomersResponse>> {
-    let pairs = query_pairs(q.as_deref())?;
-    let one = |n: &str| query_one(&pairs, n);
-    let mut v = brokercrm_core::Violations::new();
-    let limit = v.check(int("limit", one("limit").as_deref())).flatten();
-    let offset = v.check(int("offset", one("offset").as_deref())).flatten();
-    v.finish()?;
     let query = ReferralQuery {
-        limit,
-        offset,
-        order_by: one("orderBy"),
-        search: one("search"),
-        external_id: one("externalId"),
-        updated_since: one("updatedSince"),
-        updated_to: one("updatedTo"),
-        sources: query_list(&pairs, "sources"),
+        limit: q.limit,
+        offset: q.offset,
+        order_by: q.order_by,
+        search: q.search,
+        external_id: q.external_id,
+        updated_since: q.updated_since,
+        updated_to: q.updated_to,
+        sources: q.sources.unwrap_or_default(),
     };
     let (rows, pages) = affiliate::list(&app, &p, &query).await?;
     Ok(axum::Json(AffiliateCustomersResponse {
@@ -443,13 +434,12 @@ pub async fn affiliate_export_customers(
 /// Query of "Get affiliate wallet and transactions".
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 pub struct WalletQuery {
     /// Transactions per page, 1 to 200 (default 50).
     #[param(value_type = Option<u32>)]
-    pub limit: Option<String>,
+    pub limit: Option<i64>,
     #[param(value_type = Option<u32>)]
-    pub offset: Option<String>,
+    pub offset: Option<i64>,
 }
 
 /// `{"wallet", "transactions"}`.
@@ -479,10 +469,9 @@ pub struct AffiliateWalletResponse {
 pub async fn get_affiliate_wallet(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(q): RawQuery,
+    Query(q): Query<WalletQuery>,
 ) -> ApiResult<axum::Json<AffiliateWalletResponse>> {
-    let pairs = query_pairs(q.as_deref())?;
-    let pg = page(query_one(&pairs, "limit").as_deref(), query_one(&pairs, "offset").as_deref())?;
+    let pg = Page::new(q.limit, q.offset)?;
     let (w, txs, total) = wallet::of_affiliate(&app, &p, pg).await?;
     Ok(axum::Json(AffiliateWalletResponse {
         wallet: w.map(Into::into),

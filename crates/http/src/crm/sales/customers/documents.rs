@@ -2,19 +2,18 @@
 //! PDF, JPEG or PNG of at most 10 MiB, checked by content).
 
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::sales::customers::documents::{self, DocumentView, MAX_BYTES};
 use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::dto::CustomerDto;
-use crate::crm::money::wallets::dto::{query_one, query_pairs};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, Query};
 
 /// Room for the multipart framing around a document of the maximum size.
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
@@ -53,6 +52,15 @@ pub struct DocumentUpload {
     /// PDF, JPEG or PNG, at most 10 MiB.
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
+}
+
+/// Query of "Upload document for customer".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadQuery {
+    /// The seed's copy of the customer id; when sent it must equal `id`
+    pub user_id: Option<String>,
 }
 
 /// "Upload document for customer".
@@ -98,7 +106,7 @@ fn multipart_error(status: StatusCode) -> ApiError {
     summary = "Upload document for customer",
     params(
         ("id" = String, Path, description = "The customer's public id"),
-        ("userId" = Option<String>, Query, description = "The seed's copy of the customer id; when sent it must equal `id`")
+        UploadQuery
     ),
     request_body(content = DocumentUpload, content_type = "multipart/form-data"),
     security(("BearerAuth" = [])),
@@ -116,11 +124,10 @@ pub async fn upload_customer_document(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Query(q): Query<UploadQuery>,
     form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, axum::Json<UploadResponse>)> {
-    let pairs = query_pairs(q.as_deref())?;
-    if let Some(u) = query_one(&pairs, "userId").filter(|u| !u.trim().is_empty())
+    if let Some(u) = q.user_id
         && u.trim() != id.trim()
     {
         return Err(Error::field("userId", "must be the customer of the path").into());

@@ -1,6 +1,7 @@
 //! The typed query extractor: one struct deriving `Deserialize` and `IntoParams` both parses
 //! and documents a query string. Arrays repeat their key (`a=1&a=2`), use `a[]=` or are
-//! comma-separated; a blank value is an absent one; a bad value is named in the error.
+//! comma-separated; `filters[a]=` is `a=`; a blank value is an absent one; a bad value is
+//! named in the error.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -75,7 +76,7 @@ fn parse<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, Failure> {
         .map_err(|e| Failure::Malformed(malformed(e)))?;
     let mut params: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in pairs {
-        let k = k.strip_suffix("[]").map(str::to_owned).unwrap_or(k);
+        let k = name(&k).to_owned();
         match params.iter_mut().find(|(n, _)| *n == k) {
             Some((_, vs)) => vs.push(v),
             None => params.push((k, vec![v])),
@@ -100,6 +101,15 @@ fn parse<T: DeserializeOwned>(raw: Option<&str>) -> Result<T, Failure> {
             }
         }
     }
+}
+
+/// The parameter a key names: `a` for `a`, `a[]` (an array) and `filters[a]` (nested filter).
+fn name(key: &str) -> &str {
+    let Some(open) = key.strip_suffix(']').and_then(|k| k.find('[').map(|i| (k, i))) else {
+        return key;
+    };
+    let (k, i) = open;
+    if i + 1 == k.len() { &k[..i] } else { &k[i + 1..] }
 }
 
 /// A deserialisation error: the field it concerns, our message and the parser's cause.
@@ -341,6 +351,9 @@ mod tests {
             parse_query(Some("selectedStatuses=A&selectedStatuses[]=B&selectedStatuses=C,D"))
                 .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(q.selected_statuses, ["A", "B", "C", "D"]);
+        let q: Q = parse_query(Some("filters[limit]=3&filters[search]=x"))
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((q.limit, q.search.as_deref()), (Some(3), Some("x")));
         let q: Q = parse_query(None).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             q,

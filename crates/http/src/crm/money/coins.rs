@@ -4,7 +4,7 @@
 //! arrives with the trading engine). The tag's "Get a list of commission models" is served
 //! beside the Commissions tag, in `commission_models`.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use brokercrm_app::App;
 use brokercrm_app::money::coins::history::{self, CoinTransaction, HistoryQuery};
@@ -14,14 +14,14 @@ use brokercrm_core::money::coins::LoyaltyLevel;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::bonuses::number;
-use super::wallets::dto::{idempotency_key, money, query_one, query_pairs, query_u64};
+use super::wallets::dto::{idempotency_key, money};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
 
 /// The coin settings.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -277,16 +277,26 @@ pub async fn exchange_coins(
     }))
 }
 
+/// Query of "Get a list of coins transactions".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct CoinsHistoryQuery {
+    /// Customer UUID or account id (staff)
+    pub account: Option<String>,
+    /// Per page (default 20, at most 500)
+    pub limit: Option<u64>,
+    /// Rows to skip
+    pub offset: Option<u64>,
+    /// `createdAt:desc` (default) or `createdAt:asc`
+    pub order_by: Option<String>,
+}
+
 /// Coin movements, newest first by default. Staff (ReadWallets) see all or one customer's
 /// (`account`: UUID or account id); a customer only their own.
 #[utoipa::path(
     get, path = "/api/coins/transactions", tag = "Coins", summary = "Get a list of coins transactions",
-    params(
-        ("account" = Option<String>, Query, description = "Customer UUID or account id (staff)"),
-        ("limit" = Option<u64>, Query, description = "Per page (default 20, at most 500)"),
-        ("offset" = Option<u64>, Query, description = "Rows to skip"),
-        ("orderBy" = Option<String>, Query, description = "`createdAt:desc` (default) or `createdAt:asc`")
-    ),
+    params(CoinsHistoryQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page of coin movements", body = CoinTransactionsResponse),
@@ -298,15 +308,10 @@ pub async fn exchange_coins(
 pub async fn list_coins_transactions(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<CoinsHistoryQuery>,
 ) -> ApiResult<axum::Json<CoinTransactionsResponse>> {
-    let q = query_pairs(raw.as_deref())?;
-    let hq = HistoryQuery {
-        account: query_one(&q, "account"),
-        limit: query_u64(&q, "limit")?,
-        offset: query_u64(&q, "offset")?,
-        order_by: query_one(&q, "orderBy"),
-    };
+    let hq =
+        HistoryQuery { account: q.account, limit: q.limit, offset: q.offset, order_by: q.order_by };
     let (list, pages) = history::list(&app, &p, hq).await?;
     Ok(axum::Json(CoinTransactionsResponse {
         transactions: list.into_iter().map(CoinTransactionDto::from).collect(),

@@ -6,11 +6,11 @@
 use std::fmt;
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::fx::rates::{self, QuoteQuery, RateInput, RateView, RawRate};
 use brokercrm_core::money::fx::Rate;
-use brokercrm_core::{Currency, Error, Money};
+use brokercrm_core::{Currency, Money};
 use chrono::{DateTime, Utc};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -19,7 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json as JsonBody};
+use crate::extract::{Auth, Json as JsonBody, Query};
 
 /// A rate as a JSON number (exact: at most 15 significant digits).
 fn rate_number<S: Serializer>(r: &Rate, s: S) -> Result<S::Ok, S::Error> {
@@ -174,10 +174,8 @@ pub struct QuoteDto {
 pub async fn get_exchange_rate(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(query): RawQuery,
+    Query(q): Query<QuoteParams>,
 ) -> ApiResult<Json<QuoteDto>> {
-    let q: QuoteParams = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))?;
     let quote = rates::quote(
         &app,
         &actor,

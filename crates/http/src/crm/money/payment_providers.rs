@@ -6,14 +6,14 @@
 use std::fmt;
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::payments::methods::{self, MethodView};
 use brokercrm_app::money::payments::providers::{
     self, KeyValueInput, MethodFilter, ProviderUpdate,
 };
 use brokercrm_app::money::payments::{KeyInfo, KeyValueView, ProviderView};
-use brokercrm_core::{Error, Money};
+use brokercrm_core::Money;
 use chrono::{DateTime, Utc};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json as JsonBody};
+use crate::extract::{Auth, Json as JsonBody, Query};
 
 /// An amount as a JSON number; the decimal text of at most 15 significant digits round-trips
 /// through a double exactly.
@@ -261,11 +261,6 @@ pub struct TypeParams {
     pub kind: Option<String>,
 }
 
-fn type_query(query: Option<String>) -> Result<TypeParams, Error> {
-    serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))
-}
-
 /// One key value to set; `null` or `""` unsets it; the masked value as returned keeps it.
 #[derive(Deserialize, ToSchema)]
 pub struct KeyValueRequest {
@@ -354,9 +349,8 @@ pub struct SortPaymentProvidersRequest {
 pub async fn list_available_payment_methods(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(query): RawQuery,
+    Query(q): Query<TypeParams>,
 ) -> ApiResult<Json<Vec<PaymentMethodDto>>> {
-    let q = type_query(query)?;
     let list = methods::available(&app, &actor, q.kind.as_deref()).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
@@ -400,9 +394,8 @@ pub async fn list_payment_providers(
 pub async fn get_payment_provider_filters(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(query): RawQuery,
+    Query(q): Query<TypeParams>,
 ) -> ApiResult<Json<FiltersResponse>> {
-    let q = type_query(query)?;
     let list = providers::filters(&app, &actor, q.kind.as_deref().unwrap_or("")).await?;
     Ok(Json(FiltersResponse { methods: list.into_iter().map(Into::into).collect() }))
 }

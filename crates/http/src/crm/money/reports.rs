@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -14,17 +14,14 @@ use brokercrm_app::money::reports::{ListInput, Range};
 use brokercrm_app::platform::exports::xlsx::CONTENT_TYPE as XLSX;
 use brokercrm_app::{App, Principal};
 use brokercrm_core::{Error, Money};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio_util::io::ReaderStream;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::money::wallets::dto::{query_one, query_pairs};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
-
-type Pairs = Vec<(String, String)>;
+use crate::extract::{Auth, Query};
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
@@ -37,15 +34,12 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 pub(crate) async fn download(
     app: &App,
     headers: &HeaderMap,
-    raw: Option<&str>,
-) -> Result<(Principal, Pairs), Error> {
-    let p = query_pairs(raw)?;
-    let token = query_one(&p, "token")
-        .filter(|t| !t.trim().is_empty())
+    token: Option<String>,
+) -> Result<Principal, Error> {
+    let token = token
         .or_else(|| bearer(headers))
         .ok_or_else(|| Error::Unauthorized("missing token".into()))?;
-    let actor = brokercrm_app::identity::auth::authenticate(app, token.trim()).await?;
-    Ok((actor, p))
+    brokercrm_app::identity::auth::authenticate(app, token.trim()).await
 }
 
 /// The workbook `file` streamed as an attachment named `<name>-<UTC time>.xlsx`.
@@ -63,16 +57,67 @@ pub(crate) fn xlsx_response(file: std::fs::File, name: &str) -> Response {
     resp
 }
 
-fn list(p: &Pairs) -> ListInput {
-    ListInput {
-        limit: query_one(p, "limit"),
-        offset: query_one(p, "offset"),
-        sort_by: query_one(p, "sortBy"),
+/// Query of the coins report: one page, sorted.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    /// Maximum number of records (default 50, at most 500)
+    #[param(value_type = Option<u64>)]
+    pub limit: Option<String>,
+    /// Number of records to skip
+    #[param(value_type = Option<u64>)]
+    pub offset: Option<String>,
+    /// Column (accountId, earned, exchanged, balance), optionally `:asc`/`:desc`
+    pub sort_by: Option<String>,
+}
+
+/// Query of the profit/loss and balance reports: one page of a date range, sorted.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct RangeQuery {
+    /// Maximum number of records (default 50, at most 500)
+    #[param(value_type = Option<u64>)]
+    pub limit: Option<String>,
+    /// Number of records to skip
+    #[param(value_type = Option<u64>)]
+    pub offset: Option<String>,
+    /// Column, optionally `:asc`/`:desc`. Profit/loss: walletId, customerId, currency,
+    /// deposits, withdrawals, bonuses, corrections, transfers, other, netDeposits, tradingPnl.
+    /// Balance: walletId, customerId, currency, openingBalance, moneyIn, moneyOut,
+    /// closingBalance, openingCredit, closingCredit.
+    pub sort_by: Option<String>,
+    /// Start of date range (inclusive), RFC 3339
+    #[param(value_type = String, required = true)]
+    pub start: Option<String>,
+    /// End of date range (exclusive), RFC 3339
+    #[param(value_type = String, required = true)]
+    pub end: Option<String>,
+}
+
+impl RangeQuery {
+    fn split(self) -> Result<(Range, ListInput), Error> {
+        let range = Range::parse(self.start.as_deref(), self.end.as_deref())?;
+        Ok((range, ListInput { limit: self.limit, offset: self.offset, sort_by: self.sort_by }))
     }
 }
 
-fn range(p: &Pairs) -> Result<Range, Error> {
-    Range::parse(query_one(p, "start").as_deref(), query_one(p, "end").as_deref())
+/// Query of "Export report to XLSX".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// JWT token for authorization (or an Authorization header)
+    #[param(value_type = String, required = true)]
+    pub token: Option<String>,
+    /// profitloss, balance, coins or affiliation (422: waits for the IB issue)
+    #[param(rename = "type", value_type = String, required = true)]
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Required for profitloss and balance, RFC 3339
+    pub start: Option<String>,
+    /// Required for profitloss and balance, RFC 3339
+    pub end: Option<String>,
 }
 
 /// One wallet's profit/loss (decimal strings in the wallet's currency).
@@ -229,13 +274,7 @@ pub struct CoinsResponse {
 /// bonuses, corrections, transfers, net deposits and trading P/L.
 #[utoipa::path(
     get, path = "/api/reports/profit-loss", tag = "Reports", summary = "Get profit loss report",
-    params(
-        ("limit" = Option<u64>, Query, description = "Maximum number of records (default 50, at most 500)"),
-        ("offset" = Option<u64>, Query, description = "Number of records to skip"),
-        ("sortBy" = Option<String>, Query, description = "Column (walletId, customerId, currency, deposits, withdrawals, bonuses, corrections, transfers, other, netDeposits, tradingPnl), optionally `:asc`/`:desc`"),
-        ("start" = String, Query, description = "Start of date range (inclusive), RFC 3339"),
-        ("end" = String, Query, description = "End of date range (exclusive), RFC 3339")
-    ),
+    params(RangeQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = ProfitLossResponse),
@@ -247,10 +286,10 @@ pub struct CoinsResponse {
 pub async fn profit_loss_report(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<RangeQuery>,
 ) -> ApiResult<Json<ProfitLossResponse>> {
-    let p = query_pairs(raw.as_deref())?;
-    let (rows, total) = figures::profit_loss(&app, &actor, range(&p)?, &list(&p)).await?;
+    let (range, list) = q.split()?;
+    let (rows, total) = figures::profit_loss(&app, &actor, range, &list).await?;
     Ok(Json(ProfitLossResponse { report: rows.into_iter().map(Into::into).collect(), total }))
 }
 
@@ -258,13 +297,7 @@ pub async fn profit_loss_report(
 /// and what came in and went out of the balance between.
 #[utoipa::path(
     get, path = "/api/reports/balance", tag = "Reports", summary = "Get balance report",
-    params(
-        ("limit" = Option<u64>, Query, description = "Maximum number of records (default 50, at most 500)"),
-        ("offset" = Option<u64>, Query, description = "Number of records to skip"),
-        ("sortBy" = Option<String>, Query, description = "Column (walletId, customerId, currency, openingBalance, moneyIn, moneyOut, closingBalance, openingCredit, closingCredit), optionally `:asc`/`:desc`"),
-        ("start" = String, Query, description = "Start of date range (inclusive), RFC 3339"),
-        ("end" = String, Query, description = "End of date range (exclusive), RFC 3339")
-    ),
+    params(RangeQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = BalanceResponse),
@@ -276,21 +309,17 @@ pub async fn profit_loss_report(
 pub async fn balance_report(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<RangeQuery>,
 ) -> ApiResult<Json<BalanceResponse>> {
-    let p = query_pairs(raw.as_deref())?;
-    let (rows, total) = figures::balance(&app, &actor, range(&p)?, &list(&p)).await?;
+    let (range, list) = q.split()?;
+    let (rows, total) = figures::balance(&app, &actor, range, &list).await?;
     Ok(Json(BalanceResponse { report: rows.into_iter().map(Into::into).collect(), total }))
 }
 
 /// Per customer coin account: coins earned, exchanged and held.
 #[utoipa::path(
     get, path = "/api/reports/coins", tag = "Reports", summary = "Get coins report",
-    params(
-        ("limit" = Option<u64>, Query, description = "Maximum number of records (default 50, at most 500)"),
-        ("offset" = Option<u64>, Query, description = "Number of records to skip"),
-        ("sortBy" = Option<String>, Query, description = "Column (accountId, earned, exchanged, balance), optionally `:asc`/`:desc`")
-    ),
+    params(ListQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = CoinsResponse),
@@ -302,10 +331,10 @@ pub async fn balance_report(
 pub async fn coins_report(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<CoinsResponse>> {
-    let p = query_pairs(raw.as_deref())?;
-    let r = figures::coins(&app, &actor, &list(&p)).await?;
+    let list = ListInput { limit: q.limit, offset: q.offset, sort_by: q.sort_by };
+    let r = figures::coins(&app, &actor, &list).await?;
     Ok(Json(CoinsResponse {
         report: CoinsReportDto {
             customers: r.customers,
@@ -317,12 +346,7 @@ pub async fn coins_report(
 /// A whole report as an XLSX workbook, ordered by its key.
 #[utoipa::path(
     get, path = "/api/reports/export", tag = "Reports", summary = "Export report to XLSX",
-    params(
-        ("token" = String, Query, description = "JWT token for authorization (or an Authorization header)"),
-        ("type" = String, Query, description = "profitloss, balance, coins or affiliation (422: waits for the IB issue)"),
-        ("start" = Option<String>, Query, description = "Required for profitloss and balance, RFC 3339"),
-        ("end" = Option<String>, Query, description = "Required for profitloss and balance, RFC 3339")
-    ),
+    params(ExportQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The workbook",
@@ -335,12 +359,13 @@ pub async fn coins_report(
 pub async fn export_report(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
-    let (actor, p) = download(&app, &headers, raw.as_deref()).await?;
-    let kind = ReportType::parse(query_one(&p, "type").as_deref())?;
-    let has_range = query_one(&p, "start").is_some() || query_one(&p, "end").is_some();
-    let r = if has_range { Some(range(&p)?) } else { None };
+    let actor = download(&app, &headers, q.token).await?;
+    let kind = ReportType::parse(q.kind.as_deref())?;
+    let has_range = q.start.is_some() || q.end.is_some();
+    let r =
+        if has_range { Some(Range::parse(q.start.as_deref(), q.end.as_deref())?) } else { None };
     let file = export::report(&app, &actor, kind, r).await?;
     let name = match kind {
         ReportType::ProfitLoss => "profit-loss",

@@ -2,7 +2,7 @@
 //! (`/api/me/statements`) and their XLSX export (`/api/me/statements/export`).
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use brokercrm_app::App;
@@ -10,15 +10,14 @@ use brokercrm_app::money::reports::statements::{self, StatementRecord};
 use brokercrm_app::money::reports::{Range, export};
 use brokercrm_core::Money;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::reports::{download, xlsx_response};
-use crate::crm::money::wallets::dto::{query_one, query_pairs};
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::Auth;
+use crate::extract::{Auth, Query};
 
 /// One movement of one of the caller's wallet accounts.
 #[derive(Serialize, ToSchema)]
@@ -70,9 +69,30 @@ pub struct StatementResponse {
     pub count: u64,
 }
 
-fn range(raw: Option<&str>) -> Result<Range, brokercrm_core::Error> {
-    let p = query_pairs(raw)?;
-    Range::parse(query_one(&p, "start").as_deref(), query_one(&p, "end").as_deref())
+/// Query of "Get user statement records".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementQuery {
+    /// Start (inclusive), RFC 3339
+    #[param(value_type = String, required = true)]
+    pub start: Option<String>,
+    /// End (exclusive), RFC 3339; at most 366 days after start
+    #[param(value_type = String, required = true)]
+    pub end: Option<String>,
+}
+
+/// Query of "Export user statement records as XLSX".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatementExportQuery {
+    /// Start (inclusive), RFC 3339
+    #[param(value_type = String, required = true)]
+    pub start: Option<String>,
+    /// End (exclusive), RFC 3339
+    #[param(value_type = String, required = true)]
+    pub end: Option<String>,
+    /// The JWT (for a download link), or an Authorization header
+    pub token: Option<String>,
 }
 
 /// Every posted movement of the caller's wallets created in `[start, end)`, oldest first,
@@ -80,10 +100,7 @@ fn range(raw: Option<&str>) -> Result<Range, brokercrm_core::Error> {
 #[utoipa::path(
     get, path = "/api/me/statements", tag = "Statements",
     summary = "Get user statement records",
-    params(
-        ("start" = String, Query, description = "Start (inclusive), RFC 3339"),
-        ("end" = String, Query, description = "End (exclusive), RFC 3339; at most 366 days after start")
-    ),
+    params(StatementQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The statement", body = StatementResponse),
@@ -94,9 +111,9 @@ fn range(raw: Option<&str>) -> Result<Range, brokercrm_core::Error> {
 pub async fn get_statement(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<StatementQuery>,
 ) -> ApiResult<Json<StatementResponse>> {
-    let r = range(raw.as_deref())?;
+    let r = Range::parse(q.start.as_deref(), q.end.as_deref())?;
     let rows = statements::statement(&app, &actor, r).await?;
     Ok(Json(StatementResponse {
         count: rows.len() as u64,
@@ -108,11 +125,7 @@ pub async fn get_statement(
 #[utoipa::path(
     get, path = "/api/me/statements/export", tag = "Statements",
     summary = "Export user statement records as XLSX",
-    params(
-        ("start" = String, Query, description = "Start (inclusive), RFC 3339"),
-        ("end" = String, Query, description = "End (exclusive), RFC 3339"),
-        ("token" = Option<String>, Query, description = "The JWT (for a download link), or an Authorization header")
-    ),
+    params(StatementExportQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The workbook",
@@ -124,10 +137,10 @@ pub async fn get_statement(
 pub async fn export_statement(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<StatementExportQuery>,
 ) -> ApiResult<Response> {
-    let (actor, p) = download(&app, &headers, raw.as_deref()).await?;
-    let r = Range::parse(query_one(&p, "start").as_deref(), query_one(&p, "end").as_deref())?;
+    let actor = download(&app, &headers, q.token).await?;
+    let r = Range::parse(q.start.as_deref(), q.end.as_deref())?;
     let file = export::statement(&app, &actor, r).await?;
     Ok(xlsx_response(file, "statement"))
 }

@@ -1,10 +1,9 @@
 //! Seed 002 tag Activities: the audit log (paged, filtered) and hand-made entries.
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use brokercrm_app::App;
 use brokercrm_app::platform::activities::{self, Activity, ListParams};
-use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, ClientIp, Json as JsonBody};
+use crate::extract::{Auth, ClientIp, Json as JsonBody, Query};
 
 /// Query of "List all activities".
 #[derive(Deserialize, IntoParams)]
@@ -122,10 +121,8 @@ pub struct SuccessResponse {
 pub async fn list_activities(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(query): RawQuery,
+    Query(q): Query<ListActivitiesQuery>,
 ) -> ApiResult<Json<ActivitiesResponse>> {
-    let q: ListActivitiesQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))?;
     let params = ListParams { limit: q.limit, offset: q.offset, filter: q.filter };
     let (rows, count) = activities::list(&app, &actor, &params).await?;
     Ok(Json(ActivitiesResponse {

@@ -3,7 +3,7 @@
 //! `mt5`) — with a configuration validated per type and secrets masked on read.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::platform::adapters::{self, AdapterInput, AdapterView};
 use brokercrm_core::Error;
@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json as JsonBody};
+use crate::extract::{Auth, Json as JsonBody, Query};
 
 /// Query of "Get a list of all adapters".
 #[derive(Deserialize, IntoParams)]
@@ -120,10 +120,8 @@ fn only_trading(raw: Option<&str>) -> Result<bool, Error> {
 pub async fn list_adapters(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(query): RawQuery,
+    Query(q): Query<ListAdaptersQuery>,
 ) -> ApiResult<Json<Vec<AdapterDto>>> {
-    let q: ListAdaptersQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))?;
     let only = only_trading(q.only_trading_adapters.as_deref())?;
     let list = adapters::list(&app, &actor, only).await?;
     Ok(Json(list.into_iter().map(AdapterDto::from).collect()))

@@ -3,22 +3,22 @@
 //! withdrawal, send it through a transfer method; and the affiliate's total balance.
 
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::transactions::payout::PayoutInput;
 use brokercrm_app::money::transactions::{affiliate, list, payout, withdrawals};
 use brokercrm_core::{Error, Money};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::{TransactionDto, TransactionResponse, filters};
+use super::dto::{FiltersQuery, TransactionDto, TransactionResponse};
 use crate::crm::money::payment_providers::PaymentMethodDto;
-use crate::crm::money::wallets::dto::{money, query_one, query_pairs, query_u64};
+use crate::crm::money::wallets::dto::money;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json as JsonBody};
+use crate::extract::{Auth, Json as JsonBody, Query};
 
 /// `{"transactions": [...], "pages": n}`.
 #[derive(Serialize, ToSchema)]
@@ -100,22 +100,31 @@ fn opt_money(field: &str, v: Option<&Value>) -> Result<Option<Money>, Error> {
     }
 }
 
+/// `limit` and `offset` of the transaction lists.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TransactionsPageQuery {
+    /// 1 to 10000
+    #[param(required = true)]
+    pub limit: Option<u64>,
+    /// >= 0
+    #[param(required = true)]
+    pub offset: Option<u64>,
+}
+
+/// Query of "Get withdrawal methods".
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CountryQuery {
+    /// ISO 3166-1 alpha-2 code
+    #[param(required = true)]
+    pub country: Option<String>,
+}
+
 /// Transactions of wallets, newest first (or largest first with `sortBy=amount`).
 #[utoipa::path(
     get, path = "/api/transactions", tag = "Transactions", summary = "Get transactions",
-    params(
-        ("limit" = u64, Query, description = "1 to 10000"),
-        ("offset" = u64, Query, description = ">= 0"),
-        ("sortBy" = Option<String>, Query, description = "createdAt (default) or amount"),
-        ("type" = Option<String>, Query, description = "Transfer code, e.g. WITHDRAWAL"),
-        ("search" = Option<String>, Query, description = "A transaction id"),
-        ("status" = Option<String>, Query, description = "Ledger state: posted, pending, voided"),
-        ("walletId" = Option<i64>, Query, description = "ITransactionFilters: one wallet"),
-        ("customerId" = Option<i64>, Query, description = "ITransactionFilters: one customer's wallets"),
-        ("currency" = Option<String>, Query, description = "ITransactionFilters"),
-        ("startDate" = Option<String>, Query, description = "ITransactionFilters: RFC 3339"),
-        ("endDate" = Option<String>, Query, description = "ITransactionFilters: RFC 3339")
-    ),
+    params(TransactionsPageQuery, FiltersQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page of transactions", body = TransactionsPage),
@@ -127,12 +136,12 @@ fn opt_money(field: &str, v: Option<&Value>) -> Result<Option<Money>, Error> {
 pub async fn list_transactions(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<TransactionsPageQuery>,
+    Query(f): Query<FiltersQuery>,
 ) -> ApiResult<Json<TransactionsPage>> {
-    let p = query_pairs(raw.as_deref())?;
-    let limit = query_u64(&p, "limit")?.ok_or_else(|| Error::field("limit", "is required"))?;
-    let offset = query_u64(&p, "offset")?.unwrap_or(0);
-    let f = filters(&p)?;
+    let limit = q.limit.ok_or_else(|| Error::field("limit", "is required"))?;
+    let offset = q.offset.unwrap_or(0);
+    let f = f.input()?;
     let (list, pages) = list::list(&app, &actor, &f, limit, offset).await?;
     Ok(Json(TransactionsPage { transactions: list.into_iter().map(Into::into).collect(), pages }))
 }
@@ -160,12 +169,12 @@ pub async fn list_transactions(
 pub async fn list_coins_exchange_transactions(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<TransactionsPageQuery>,
+    Query(f): Query<FiltersQuery>,
 ) -> ApiResult<Json<ConversionsPage>> {
-    let p = query_pairs(raw.as_deref())?;
-    let limit = query_u64(&p, "limit")?.unwrap_or(20);
-    let offset = query_u64(&p, "offset")?.unwrap_or(0);
-    let f = filters(&p)?;
+    let limit = q.limit.unwrap_or(20);
+    let offset = q.offset.unwrap_or(0);
+    let f = f.input()?;
     let (list, count) = list::coins_exchange(&app, &actor, &f, limit, offset).await?;
     Ok(Json(ConversionsPage { conversions: list.into_iter().map(Into::into).collect(), count }))
 }
@@ -174,7 +183,7 @@ pub async fn list_coins_exchange_transactions(
 #[utoipa::path(
     get, path = "/api/transactions/withdrawal-methods", tag = "Transactions",
     summary = "Get withdrawal methods",
-    params(("country" = String, Query, description = "ISO 3166-1 alpha-2 code")),
+    params(CountryQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Withdrawal methods", body = WithdrawalMethodsResponse),
@@ -185,11 +194,9 @@ pub async fn list_coins_exchange_transactions(
 pub async fn get_withdrawal_methods(
     State(app): State<App>,
     Auth(actor): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<CountryQuery>,
 ) -> ApiResult<Json<WithdrawalMethodsResponse>> {
-    let p = query_pairs(raw.as_deref())?;
-    let country = query_one(&p, "country");
-    let methods = list::withdrawal_methods(&app, &actor, country.as_deref()).await?;
+    let methods = list::withdrawal_methods(&app, &actor, q.country.as_deref()).await?;
     Ok(Json(WithdrawalMethodsResponse { methods: methods.into_iter().map(Into::into).collect() }))
 }
 

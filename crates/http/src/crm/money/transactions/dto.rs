@@ -5,10 +5,8 @@ use brokercrm_app::money::transactions::TransactionView;
 use brokercrm_app::money::transactions::list::FilterInput;
 use brokercrm_core::{Error, Money};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-use crate::crm::money::wallets::dto::{query_one, query_u64};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// A transaction: a ledger transfer of a wallet with its payment request, if any.
 #[derive(Serialize, ToSchema)]
@@ -83,46 +81,62 @@ pub struct TransactionResponse {
     pub transaction: TransactionDto,
 }
 
-fn date(p: &[(String, String)], name: &str) -> Result<Option<DateTime<Utc>>, Error> {
-    match query_one(p, name).filter(|s| !s.trim().is_empty()) {
+/// ITransactionFilters of the query (flat names, or `filters[name]`), plus `sortBy`,
+/// `search` and the export's `filter` (an alias of `search`).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+pub struct FiltersQuery {
+    /// createdAt (default) or amount
+    pub sort_by: Option<String>,
+    /// Transfer code, e.g. WITHDRAWAL
+    #[param(rename = "type")]
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// A transaction id
+    pub search: Option<String>,
+    /// Ledger state: posted, pending, voided
+    pub status: Option<String>,
+    /// ITransactionFilters: one wallet
+    #[param(value_type = Option<i64>)]
+    pub wallet_id: Option<u64>,
+    /// ITransactionFilters: one customer's wallets
+    #[param(value_type = Option<i64>)]
+    pub customer_id: Option<u64>,
+    /// ITransactionFilters
+    pub currency: Option<String>,
+    /// ITransactionFilters: RFC 3339
+    pub start_date: Option<String>,
+    /// ITransactionFilters: RFC 3339
+    pub end_date: Option<String>,
+    /// The export's name of `search`.
+    #[param(ignore)]
+    pub filter: Option<String>,
+}
+
+impl FiltersQuery {
+    /// The filters, dates checked.
+    pub fn input(self) -> Result<FilterInput, Error> {
+        Ok(FilterInput {
+            kind: self.kind,
+            status: self.status,
+            // At most i64::MAX: the extractor checked.
+            wallet_id: self.wallet_id.and_then(|v| i64::try_from(v).ok()),
+            customer_id: self.customer_id.and_then(|v| i64::try_from(v).ok()),
+            currency: self.currency,
+            start_date: date(self.start_date, "startDate")?,
+            end_date: date(self.end_date, "endDate")?,
+            search: self.search.or(self.filter),
+            sort_by: self.sort_by,
+        })
+    }
+}
+
+fn date(raw: Option<String>, name: &str) -> Result<Option<DateTime<Utc>>, Error> {
+    match raw {
         None => Ok(None),
         Some(raw) => DateTime::parse_from_rfc3339(raw.trim())
             .map(|d| Some(d.with_timezone(&Utc)))
             .map_err(|_| Error::field(name, "must be an RFC 3339 date-time")),
     }
-}
-
-fn int(p: &[(String, String)], name: &str) -> Result<Option<i64>, Error> {
-    query_u64(p, name)?
-        .map(|v| i64::try_from(v).map_err(|_| Error::field(name, "is too large")))
-        .transpose()
-}
-
-/// ITransactionFilters from the query (flat names, or `filters[name]`), plus `sortBy`,
-/// `search` and the export's `filter` (an alias of `search`).
-pub fn filters(p: &[(String, String)]) -> Result<FilterInput, Error> {
-    // `filters[x]=` and `x=` are the same parameter.
-    let flat: Vec<(String, String)> = p
-        .iter()
-        .map(|(k, v)| {
-            let k = k
-                .strip_prefix("filters[")
-                .and_then(|k| k.strip_suffix(']'))
-                .unwrap_or(k)
-                .to_owned();
-            (k, v.clone())
-        })
-        .collect();
-    let p = &flat;
-    Ok(FilterInput {
-        kind: query_one(p, "type"),
-        status: query_one(p, "status"),
-        wallet_id: int(p, "walletId")?,
-        customer_id: int(p, "customerId")?,
-        currency: query_one(p, "currency"),
-        start_date: date(p, "startDate")?,
-        end_date: date(p, "endDate")?,
-        search: query_one(p, "search").or_else(|| query_one(p, "filter")),
-        sort_by: query_one(p, "sortBy"),
-    })
 }

@@ -2,27 +2,24 @@
 //! `app::exports::xlsx` and streamed from it as the body, so neither side holds the rows in
 //! memory. A browser download passes the JWT as `?token=`; an `Authorization` header works too.
 
-use axum::body::Body;
-use axum::extract::{RawQuery, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use brokercrm_app::App;
 use brokercrm_app::money::transactions::export;
-use brokercrm_app::platform::exports::xlsx::CONTENT_TYPE as XLSX;
-use brokercrm_core::Error;
-use tokio_util::io::ReaderStream;
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::filters;
-use crate::crm::money::wallets::dto::{query_one, query_pairs};
+use super::dto::FiltersQuery;
+use crate::crm::money::reports::{download, xlsx_response};
 use crate::error::{ApiResult, ErrorBody};
+use crate::extract::Query;
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
+/// The `token` of a download link.
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    pub token: Option<String>,
 }
 
 /// The filtered transactions as an XLSX workbook (one sheet, header row first).
@@ -52,27 +49,13 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 pub async fn export_transactions(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    Query(t): Query<TokenQuery>,
+    Query(f): Query<FiltersQuery>,
 ) -> ApiResult<Response> {
-    let p = query_pairs(raw.as_deref())?;
-    let token = query_one(&p, "token")
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| bearer(&headers))
-        .ok_or_else(|| Error::Unauthorized("missing token".into()))?;
-    let actor = brokercrm_app::identity::auth::authenticate(&app, token.trim()).await?;
-    let f = filters(&p)?;
+    let actor = download(&app, &headers, t.token).await?;
+    let f = f.input()?;
     let file = export::export(&app, &actor, &f).await?;
-    let body = Body::from_stream(ReaderStream::new(tokio::fs::File::from_std(file)));
-    let name = format!(
-        "attachment; filename=\"transactions-{}.xlsx\"",
-        chrono::Utc::now().format("%Y%m%d-%H%M%S")
-    );
-    let mut resp = body.into_response();
-    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(XLSX));
-    if let Ok(v) = HeaderValue::from_str(&name) {
-        resp.headers_mut().insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(xlsx_response(file, "transactions"))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

@@ -1,6 +1,5 @@
 //! Wire shapes of the Wallets tag: the wallet, its money, a wallet transaction, amounts
-//! (JSON number or string, parsed exactly into `Money`), list queries with repeated or
-//! comma-separated array parameters, and the `Idempotency-Key` header.
+//! (JSON number or string, parsed exactly into `Money`), and the `Idempotency-Key` header.
 
 use axum::http::HeaderMap;
 use brokercrm_app::money::wallets::client::WalletBalance;
@@ -240,39 +239,4 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Error> {
             .map(|s| Some(s.to_owned()))
             .map_err(|_| Error::field("Idempotency-Key", "must be visible ASCII")),
     }
-}
-
-/// Query pairs of a raw query string.
-pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, Error> {
-    serde_urlencoded::from_str(raw.unwrap_or(""))
-        .map_err(|e| Error::BadRequest(format!("malformed query string: {e}")))
-}
-
-/// All values of array parameter `name` (`name=a&name=b`, `name[]=a`, or `name=a,b`).
-pub fn query_list(pairs: &[(String, String)], name: &str) -> Vec<String> {
-    let bracket = format!("{name}[]");
-    pairs
-        .iter()
-        .filter(|(k, _)| k == name || *k == bracket)
-        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()))
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// The last value of parameter `name`.
-pub fn query_one(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-}
-
-/// A positive integer parameter (`page`, `limit`); errors name it.
-pub fn query_u64(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Error> {
-    query_one(pairs, name)
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            // At most i64::MAX: the value reaches SQL as a signed 64-bit integer.
-            s.trim().parse::<u64>().ok().filter(|v| i64::try_from(*v).is_ok()).ok_or_else(|| {
-                Error::field(name, "must be a whole number up to 9223372036854775807")
-            })
-        })
-        .transpose()
 }

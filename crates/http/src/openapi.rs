@@ -41,3 +41,37 @@ impl Modify for Security {
         );
     }
 }
+
+/// Documents once the 401 every authenticated CRM operation (`/api/...` with `security`,
+/// except the affiliate API v2 and its own error body) answers with the CRM error body, so
+/// handlers do not repeat it. A handler's own 401 entry, if any, is kept.
+pub fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") || path.starts_with("/api/affiliates/v2/") {
+            continue;
+        }
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ];
+        for op in ops.into_iter().flatten() {
+            if !op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                continue;
+            }
+            op.responses.responses.entry("401".to_owned()).or_insert_with(|| {
+                let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody")));
+                let resp = ResponseBuilder::new()
+                    .description("No or invalid token")
+                    .content("application/json", body.build());
+                RefOr::T(resp.build())
+            });
+        }
+    }
+}

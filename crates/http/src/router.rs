@@ -39,13 +39,15 @@ pub struct HttpConfig {
 
 /// The OpenAPI routers of every surface, before state is attached.
 pub fn api_routes() -> OpenApiRouter<App> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let mut routes = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::crm::routes())
         .merge(crate::affiliate_v2::routes())
         .merge(crate::auto_login::routes())
         .merge(crate::oauth::routes())
         .merge(crate::lead_provider::routes())
-        .merge(crate::postback::routes())
+        .merge(crate::postback::routes());
+    crate::openapi::common_responses(routes.get_openapi_mut());
+    routes
 }
 
 /// The OpenAPI document as served at `/openapi.json`.

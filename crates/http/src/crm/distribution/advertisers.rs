@@ -123,7 +123,6 @@ pub struct PostbackSecretDto {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Advertisers", body = [AdvertiserDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -146,7 +145,6 @@ pub async fn list_advertisers(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = AdvertiserDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field (`kind`, `config.<key>`, `timeoutMs`, `trafficFilter.<key>`...)", body = ErrorBody)
     )
@@ -178,7 +176,6 @@ pub async fn create_advertiser(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The advertiser", body = AdvertiserDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown advertiser", body = ErrorBody)
     )
@@ -200,7 +197,6 @@ pub async fn get_advertiser(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = AdvertiserDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown advertiser", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
@@ -234,7 +230,6 @@ pub async fn update_advertiser(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown advertiser", body = ErrorBody)
     )
@@ -257,7 +252,6 @@ pub async fn delete_advertiser(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The new secret and the postback URL", body = PostbackSecretDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown advertiser", body = ErrorBody)
     )

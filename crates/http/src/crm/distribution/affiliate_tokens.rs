@@ -115,7 +115,6 @@ pub struct UpdateAffiliateToken {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Tokens", body = [AffiliateTokenDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `affiliateUuid`, `limit` or `offset`", body = ErrorBody)
     )
@@ -139,7 +138,6 @@ pub async fn list_affiliate_tokens(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created; the token is shown once", body = CreatedAffiliateTokenDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field (`affiliateUuid`, `ipAllowlist[i]`...)", body = ErrorBody)
     )
@@ -169,7 +167,6 @@ pub async fn create_affiliate_token(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = AffiliateTokenDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "Activating a revoked token", body = ErrorBody),
@@ -199,7 +196,6 @@ pub async fn update_affiliate_token(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Revoked", body = AffiliateTokenDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody)

@@ -99,7 +99,6 @@ pub struct UpdateCap {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Caps", body = [CapDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `advertiserUuid`, `limit` or `offset`", body = ErrorBody)
     )
@@ -122,7 +121,6 @@ pub async fn list_caps(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = CapDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
     )
@@ -152,7 +150,6 @@ pub async fn create_cap(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = CapDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown cap", body = ErrorBody),
         (status = 422, description = "Invalid `maxCount`", body = ErrorBody)
@@ -175,7 +172,6 @@ pub async fn update_cap(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown cap", body = ErrorBody)
     )

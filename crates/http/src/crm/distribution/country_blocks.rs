@@ -52,7 +52,6 @@ pub struct CreateCountryBlock {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Country blocks", body = [CountryBlockDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -75,7 +74,6 @@ pub async fn list_country_blocks(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = CountryBlockDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "Already blocked", body = ErrorBody),
         (status = 422, description = "Invalid `country` or `offerUuid`", body = ErrorBody)
@@ -98,7 +96,6 @@ pub async fn create_country_block(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown block", body = ErrorBody)
     )

@@ -70,7 +70,6 @@ impl From<DedupRuleRequest> for DedupRuleInput {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Dedup rules", body = [DedupRuleDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -93,7 +92,6 @@ pub async fn list_dedup_rules(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = DedupRuleDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
     )
@@ -115,7 +113,6 @@ pub async fn create_dedup_rule(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = DedupRuleDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown rule", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
@@ -138,7 +135,6 @@ pub async fn update_dedup_rule(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown rule", body = ErrorBody)
     )

@@ -48,7 +48,6 @@ pub struct GoalTypeRequest {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Goal types", body = [GoalTypeDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -71,7 +70,6 @@ pub async fn list_goal_types(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = GoalTypeDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Invalid `name`", body = ErrorBody)
@@ -95,7 +93,6 @@ pub async fn create_goal_type(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Renamed", body = GoalTypeDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown goal type", body = ErrorBody),
         (status = 409, description = "Name taken", body = ErrorBody),
@@ -120,7 +117,6 @@ pub async fn rename_goal_type(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown goal type", body = ErrorBody),
         (status = 409, description = "System goal type, or it has conversions", body = ErrorBody)

@@ -175,7 +175,6 @@ pub struct LeadListQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Leads", body = [DistributionLeadDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad filter, `limit` or `offset`", body = ErrorBody)
     )
@@ -205,7 +204,6 @@ pub async fn list_distribution_leads(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The lead", body = DistributionLeadDetailDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown lead", body = ErrorBody)
     )

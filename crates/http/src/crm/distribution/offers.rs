@@ -110,7 +110,6 @@ pub struct UpdateOffer {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Offers", body = [OfferDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -132,7 +131,6 @@ pub async fn list_offers(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = OfferDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
     )
@@ -163,7 +161,6 @@ pub async fn create_offer(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The offer", body = OfferDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody)
     )
@@ -185,7 +182,6 @@ pub async fn get_offer(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = OfferDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
@@ -219,7 +215,6 @@ pub async fn update_offer(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody)
     )

@@ -69,7 +69,6 @@ fn yes() -> bool {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The rotation", body = [RotationEntryDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody)
     )
@@ -93,7 +92,6 @@ pub async fn get_rotation(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The new rotation", body = [RotationEntryDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody),
         (status = 422, description = "Invalid entry", body = ErrorBody)

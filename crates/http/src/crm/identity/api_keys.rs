@@ -66,7 +66,6 @@ pub struct CreatedApiKey {
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Key created; the secret is shown once", body = CreatedApiKey),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid name, role or owner", body = ErrorBody)
     )
@@ -98,7 +97,6 @@ pub async fn create_api_key(
     responses(
         (status = 200, description = "Keys", body = [ApiKeyDto]),
         (status = 422, description = "Bad `offset`", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody)
     )
 )]
@@ -119,7 +117,6 @@ pub async fn list_api_keys(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown or already revoked", body = ErrorBody)
     )

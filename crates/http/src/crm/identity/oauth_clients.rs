@@ -68,7 +68,6 @@ pub struct CreatedOAuthClient {
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Client registered; the secret is shown once", body = CreatedOAuthClient),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid name or redirect URIs", body = ErrorBody)
     )
@@ -99,7 +98,6 @@ pub async fn create_oauth_client(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Clients", body = [OAuthClientDto]),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody)
     )
 )]
@@ -122,7 +120,6 @@ pub async fn list_oauth_clients(
     security(("BearerAuth" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown or already revoked", body = ErrorBody)
     )

@@ -97,7 +97,6 @@ pub async fn create_session(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Access token acting as the customer", body = ImpersonateResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed to impersonate", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 422, description = "The user is not an active customer", body = ErrorBody)

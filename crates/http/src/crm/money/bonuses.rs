@@ -186,7 +186,6 @@ fn rule_input(b: &BonusRequest) -> Result<RuleInput, Error> {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The bonus rules", body = BonusesResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody)
     )
 )]
@@ -205,7 +204,6 @@ pub async fn list_bonuses(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The new rule", body = BonusResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ManageWalletMoney permission", body = ErrorBody),
         (status = 409, description = "A bonus with this id exists", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
@@ -229,7 +227,6 @@ pub async fn create_bonus(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The updated rule", body = BonusResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ManageWalletMoney permission", body = ErrorBody),
         (status = 404, description = "No such bonus", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
@@ -253,7 +250,6 @@ pub async fn update_bonus(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The deleted rule", body = BonusResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ManageWalletMoney permission", body = ErrorBody),
         (status = 404, description = "No such bonus", body = ErrorBody)
     )

@@ -182,8 +182,7 @@ fn whole(field: &str, v: Option<&Value>) -> Result<i64, Error> {
     get, path = "/api/coins/settings", tag = "Coins", summary = "Get coins settings",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The settings", body = CoinSettingsDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "The settings", body = CoinSettingsDto)
     )
 )]
 pub async fn get_coins_settings(
@@ -205,7 +204,6 @@ pub async fn get_coins_settings(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Saved", body = SuccessDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid `dollarsPerCoin`", body = ErrorBody)
     )
@@ -226,8 +224,7 @@ pub async fn update_coins_settings(
     get, path = "/api/coins/exchange-rate", tag = "Coins", summary = "Get the current exchange rate",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The rate", body = CoinsRateDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "The rate", body = CoinsRateDto)
     )
 )]
 pub async fn get_exchange_rate(
@@ -251,7 +248,6 @@ pub async fn get_exchange_rate(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Exchanged (or replayed)", body = ExchangeResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not a customer", body = ErrorBody),
         (status = 409, description = "Idempotency-Key reused with another body", body = ErrorBody),
         (status = 422, description = "`amount` not an allowed lot or more than the coins held, exchange disabled, or no `walletId` to pay into", body = ErrorBody)
@@ -300,7 +296,6 @@ pub struct CoinsHistoryQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page of coin movements", body = CoinTransactionsResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody),
         (status = 422, description = "Invalid query parameter", body = ErrorBody)
     )
@@ -324,8 +319,7 @@ pub async fn list_coins_transactions(
     get, path = "/api/coins/loyalty-levels", tag = "Coins", summary = "Get loyalty levels",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The levels", body = LoyaltyLevelsResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "The levels", body = LoyaltyLevelsResponse)
     )
 )]
 pub async fn list_loyalty_levels(Auth(_p): Auth) -> ApiResult<axum::Json<LoyaltyLevelsResponse>> {
@@ -346,7 +340,6 @@ pub async fn list_loyalty_levels(Auth(_p): Auth) -> ApiResult<axum::Json<Loyalty
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The customer's coin balance", body = AwardResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ManageWalletMoney permission", body = ErrorBody),
         (status = 404, description = "No such customer", body = ErrorBody),
         (status = 409, description = "Idempotency-Key reused with another body", body = ErrorBody),

@@ -80,7 +80,6 @@ pub struct ConversionDeleted {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Conversions", body = [ConversionDto]),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody)
     )
 )]
@@ -102,7 +101,6 @@ pub async fn list_conversions(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Created", body = ConversionDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 409, description = "The pair already has a conversion", body = ErrorBody),
         (status = 422, description = "Invalid `source`, `target` or `path` (or a leg without a rate)", body = ErrorBody)
@@ -127,7 +125,6 @@ pub async fn create_conversion(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The conversion", body = ConversionDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody),
         (status = 404, description = "No such conversion", body = ErrorBody)
     )
@@ -151,7 +148,6 @@ pub async fn get_conversion(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = ConversionDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 404, description = "No such conversion", body = ErrorBody),
         (status = 422, description = "Invalid `path` (or a leg without a rate)", body = ErrorBody)
@@ -176,7 +172,6 @@ pub async fn update_conversion(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Deleted", body = ConversionDeleted),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 404, description = "No such conversion", body = ErrorBody)
     )

@@ -166,7 +166,6 @@ pub struct QuoteDto {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The rate and the converted amount", body = QuoteDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 404, description = "No rate for this method (and currencies)", body = ErrorBody),
         (status = 422, description = "Invalid `method`, `amount`, `fromCurrency` or `toCurrency`, or several rates match", body = ErrorBody)
     )
@@ -207,7 +206,6 @@ pub async fn get_exchange_rate(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Created", body = ExchangeRateDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 409, description = "The pair already has a rate", body = ErrorBody),
         (status = 422, description = "Invalid `fromCurrency`, `toCurrency`, `source` or `rate`", body = ErrorBody)
@@ -230,7 +228,6 @@ pub async fn create_exchange_rate(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Rates", body = [ExchangeRateDto]),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody)
     )
 )]
@@ -253,7 +250,6 @@ pub async fn list_exchange_rates(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = ExchangeRateDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 404, description = "No such rate", body = ErrorBody),
         (status = 409, description = "Another rate has the pair", body = ErrorBody),

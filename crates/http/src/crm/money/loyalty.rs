@@ -42,7 +42,6 @@ pub struct LoyaltyLevelResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The standing", body = LoyaltyLevelResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody),
         (status = 404, description = "No such customer", body = ErrorBody)
     )

@@ -106,7 +106,6 @@ impl From<MassReport> for MassResultDto {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Per-wallet outcome", body = MassBonusResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Missing ManageWalletMoney permission", body = ErrorBody),
         (status = 422, description = "Invalid field (nothing paid)", body = ErrorBody)
     )

@@ -342,7 +342,6 @@ pub struct SortPaymentProvidersRequest {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Enabled methods for the caller's country, by sort", body = [PaymentMethodDto]),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 422, description = "Invalid `type`", body = ErrorBody)
     )
 )]
@@ -364,7 +363,6 @@ pub async fn list_available_payment_methods(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Providers", body = ProvidersResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadPaymentProviders permission", body = ErrorBody)
     )
 )]
@@ -386,7 +384,6 @@ pub async fn list_payment_providers(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Methods of that type", body = FiltersResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadPaymentProviders permission", body = ErrorBody),
         (status = 422, description = "Missing or invalid `type`", body = ErrorBody)
     )
@@ -410,7 +407,6 @@ pub async fn get_payment_provider_filters(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The provider", body = ProviderResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadPaymentProviders permission", body = ErrorBody),
         (status = 404, description = "No such provider", body = ErrorBody)
     )
@@ -434,7 +430,6 @@ pub async fn get_payment_provider(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = ProviderResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManagePaymentProviders permission", body = ErrorBody),
         (status = 404, description = "No such provider", body = ErrorBody),
         (status = 422, description = "Invalid fields, each named (`keyValues[0].key`, `minimumDepositAmount`...)", body = ErrorBody)
@@ -461,7 +456,6 @@ pub async fn update_payment_provider(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Providers in the new order", body = ProvidersResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManagePaymentProviders permission", body = ErrorBody),
         (status = 422, description = "Unknown `id` or invalid `sort`", body = ErrorBody)
     )
@@ -512,7 +506,6 @@ pub struct DemoTopUpResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Topped up", body = DemoTopUpResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Staff without ManageWalletMoney", body = ErrorBody),
         (status = 422, description = "Invalid `walletId` (unknown, not the caller's, not demo), `amount` or `currency`", body = ErrorBody)
     )

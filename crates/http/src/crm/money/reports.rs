@@ -278,7 +278,6 @@ pub struct CoinsResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = ProfitLossResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadReports", body = ErrorBody),
         (status = 422, description = "A bad parameter", body = ErrorBody)
     )
@@ -301,7 +300,6 @@ pub async fn profit_loss_report(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = BalanceResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadReports", body = ErrorBody),
         (status = 422, description = "A bad parameter", body = ErrorBody)
     )
@@ -323,7 +321,6 @@ pub async fn balance_report(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = CoinsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadReports", body = ErrorBody),
         (status = 422, description = "A bad parameter", body = ErrorBody)
     )
@@ -351,7 +348,6 @@ pub async fn coins_report(
     responses(
         (status = 200, description = "The workbook",
          content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadReports", body = ErrorBody),
         (status = 422, description = "A bad `type`, `start` or `end`", body = ErrorBody)
     )

@@ -104,7 +104,6 @@ pub struct StatementExportQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The statement", body = StatementResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 422, description = "Bad `start`/`end`, or more than 10000 records", body = ErrorBody)
     )
 )]
@@ -130,7 +129,6 @@ pub async fn get_statement(
     responses(
         (status = 200, description = "The workbook",
          content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 422, description = "Bad `start` or `end`", body = ErrorBody)
     )
 )]

@@ -185,7 +185,6 @@ fn id_of(raw: &str) -> Result<i64, Error> {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The models, by id", body = CommissionModelsDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody)
     )
 )]
@@ -208,7 +207,6 @@ pub async fn list_commission_models(
     responses(
         (status = 200, description = "Created", body = CommissionModelCreated),
         (status = 400, description = "A field of the wrong type", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "A model of that name exists", body = ErrorBody),
         (status = 422, description = "An invalid field, named", body = ErrorBody)
@@ -233,7 +231,6 @@ pub async fn create_commission_model(
     responses(
         (status = 200, description = "Updated", body = CommissionModelDto),
         (status = 400, description = "A field of the wrong type", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "No such model", body = ErrorBody),
         (status = 409, description = "A model of that name exists", body = ErrorBody),
@@ -259,7 +256,6 @@ pub async fn update_commission_model(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Deleted", body = CommissionModelDeleted),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "No such model", body = ErrorBody),
         (status = 409, description = "In use as a sub-introducers' model, or the default", body = ErrorBody),

@@ -113,7 +113,6 @@ pub struct SuccessResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page of activities", body = ActivitiesResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadActivities permission", body = ErrorBody),
         (status = 422, description = "Bad `limit`, `offset` or `filter`", body = ErrorBody)
     )
@@ -141,7 +140,6 @@ pub async fn list_activities(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Recorded", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "Invalid `type` or `details`", body = ErrorBody)
     )

@@ -112,7 +112,6 @@ fn only_trading(raw: Option<&str>) -> Result<bool, Error> {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Adapters", body = [AdapterDto]),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadAdapters permission", body = ErrorBody),
         (status = 422, description = "Bad `onlyTradingAdapters`", body = ErrorBody)
     )
@@ -137,7 +136,6 @@ pub async fn list_adapters(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Created", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageAdapters permission", body = ErrorBody),
         (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Invalid `name`, `type` or `configuration.<field>`", body = ErrorBody)
@@ -163,7 +161,6 @@ pub async fn create_adapter(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The adapter", body = AdapterDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadAdapters permission", body = ErrorBody),
         (status = 404, description = "No such adapter", body = ErrorBody)
     )
@@ -187,7 +184,6 @@ pub async fn get_adapter(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageAdapters permission", body = ErrorBody),
         (status = 404, description = "No such adapter", body = ErrorBody),
         (status = 422, description = "Invalid `type` or `configuration.<field>`", body = ErrorBody)
@@ -214,7 +210,6 @@ pub async fn update_adapter(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Deleted", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageAdapters permission", body = ErrorBody),
         (status = 404, description = "No such adapter", body = ErrorBody)
     )

@@ -74,7 +74,6 @@ pub async fn list_countries(State(app): State<App>) -> ApiResult<Json<CountriesR
     responses(
         (status = 200, description = "The updated country", body = CountryResponse),
         (status = 400, description = "Malformed body (field `toggle`)", body = ErrorBody),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageCountries permission", body = ErrorBody),
         (status = 404, description = "Unknown country code", body = ErrorBody)
     )

@@ -92,7 +92,6 @@ pub struct BookmarksQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Bookmarked customers", body = BookmarksDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "Bad `limit`, `offset`, `sortBy` or `search`", body = ErrorBody)
     )
@@ -116,7 +115,6 @@ pub async fn list_bookmarks(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Not bookmarked (any more)", body = SuccessDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody)
     )
@@ -138,7 +136,6 @@ pub async fn remove_bookmark(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Bookmarked", body = SuccessDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody)
     )

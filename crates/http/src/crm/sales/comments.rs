@@ -84,7 +84,6 @@ pub struct CommentsQuery {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Comments", body = CommentsDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
@@ -110,7 +109,6 @@ pub async fn list_comments(
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = CommentCreatedDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Invalid `comment`", body = ErrorBody)

@@ -84,7 +84,6 @@ pub struct CommunicationsQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Communications", body = CommunicationsDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)

@@ -124,7 +124,6 @@ pub struct AffiliateDashboardDto {
     params(PeriodQuery), security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Figures", body = DashboardDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "Bad `periodStart` or `periodEnd`", body = ErrorBody)
     )
@@ -167,7 +166,6 @@ pub async fn get_dashboard(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Figures", body = AffiliateDashboardDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody)
     )
 )]

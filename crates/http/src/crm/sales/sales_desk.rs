@@ -85,7 +85,6 @@ pub struct ListDesksQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = SalesDeskDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "A desk of that name exists", body = ErrorBody),
         (status = 422, description = "Invalid `name` or `salesPeople[i]`", body = ErrorBody)
@@ -109,7 +108,6 @@ pub async fn create_sales_desk(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = SalesDeskDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown desk", body = ErrorBody),
         (status = 409, description = "A desk of that name exists", body = ErrorBody),
@@ -135,7 +133,6 @@ pub async fn update_sales_desk(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The desk", body = SalesDeskDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown desk", body = ErrorBody)
     )
@@ -156,7 +153,6 @@ pub async fn get_sales_desk(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Deleted", body = MessageDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown desk", body = ErrorBody)
     )
@@ -178,7 +174,6 @@ pub async fn delete_sales_desk(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Desks", body = SalesDesksDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )

@@ -66,7 +66,6 @@ pub struct SalesStatusesDto {
     security(("BearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = SalesStatusDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "A status of that name exists", body = ErrorBody),
         (status = 422, description = "Invalid `status` or `color`", body = ErrorBody)
@@ -88,7 +87,6 @@ pub async fn create_sales_status(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The statuses, by id", body = SalesStatusesDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody)
     )
 )]
@@ -108,7 +106,6 @@ pub async fn list_sales_statuses(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The status", body = SalesStatusDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "No status of that name", body = ErrorBody)
     )
@@ -130,7 +127,6 @@ pub async fn get_sales_status_by_name(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = SalesStatusDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown status", body = ErrorBody),
         (status = 409, description = "A status of that name exists", body = ErrorBody),

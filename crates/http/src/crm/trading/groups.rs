@@ -131,7 +131,6 @@ pub struct GroupDeletedResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Groups", body = GroupsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody)
     )
 )]
@@ -150,7 +149,6 @@ pub async fn list_groups(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Created", body = GroupCreatedResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTradingGroups permission", body = ErrorBody),
         (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
@@ -183,7 +181,6 @@ pub async fn create_group(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The group", body = GroupResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody),
         (status = 404, description = "No such group", body = ErrorBody)
     )
@@ -206,7 +203,6 @@ pub async fn get_group(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Updated", body = GroupResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTradingGroups permission", body = ErrorBody),
         (status = 404, description = "No such group", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
@@ -239,7 +235,6 @@ pub async fn update_group(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Deleted", body = GroupDeletedResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTradingGroups permission", body = ErrorBody),
         (status = 404, description = "No such group", body = ErrorBody),
         (status = 409, description = "Wallets still use the group", body = ErrorBody)

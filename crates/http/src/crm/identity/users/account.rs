@@ -134,8 +134,7 @@ pub async fn get_country_by_ip(
     post, path = "/api/me/deposit-disclaimer", tag = "Users", summary = "Accept deposit disclaimer",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Accepted", body = Success),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "Accepted", body = Success)
     )
 )]
 pub async fn accept_deposit_disclaimer(
@@ -151,8 +150,7 @@ pub async fn accept_deposit_disclaimer(
     post, path = "/api/me/disable", tag = "Users", summary = "Request to disable account",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Request recorded", body = Success),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "Request recorded", body = Success)
     )
 )]
 pub async fn request_disable_account(

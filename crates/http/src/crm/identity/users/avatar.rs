@@ -52,7 +52,6 @@ fn multipart_error(status: StatusCode) -> ApiError {
     responses(
         (status = 200, description = "Picture stored", body = Success),
         (status = 400, description = "Malformed multipart body", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 413, description = "Picture over 2 MiB", body = ErrorBody),
         (status = 415, description = "Not a multipart body", body = ErrorBody),
         (status = 422, description = "`file` missing or not a PNG, JPEG or WebP image", body = ErrorBody)
@@ -84,8 +83,7 @@ pub async fn upload_profile_picture(
     delete, path = "/api/me/profile-picture", tag = "Users", summary = "Delete profile picture",
     security(("BearerAuth" = [])),
     responses(
-        (status = 204, description = "Picture removed (or there was none)"),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 204, description = "Picture removed (or there was none)")
     )
 )]
 pub async fn delete_profile_picture(
@@ -101,8 +99,7 @@ pub async fn delete_profile_picture(
     get, path = "/api/me/profile-picture", tag = "Users", summary = "Get profile picture",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Picture URL or null", body = ProfilePictureResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "Picture URL or null", body = ProfilePictureResponse)
     )
 )]
 pub async fn get_my_profile_picture(

@@ -65,7 +65,6 @@ pub async fn verify_user(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "E-mail queued", body = ResendConfirmationResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 409, description = "Already confirmed", body = ErrorBody),
         (status = 429, description = "Too many requests (Retry-After)", body = ErrorBody)
     )
@@ -83,8 +82,7 @@ pub async fn resend_confirmation_email(
     get, path = "/api/me/email-confirmed", tag = "Users", summary = "Check if user's email is confirmed",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Confirmation state", body = EmailConfirmedResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody)
+        (status = 200, description = "Confirmation state", body = EmailConfirmedResponse)
     )
 )]
 pub async fn check_email_confirmed(
@@ -101,7 +99,6 @@ pub async fn check_email_confirmed(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Code sent", body = Success),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 409, description = "Number already confirmed", body = ErrorBody),
         (status = 422, description = "No mobile number on the account", body = ErrorBody),
         (status = 429, description = "Too many codes requested (Retry-After)", body = ErrorBody),
@@ -123,7 +120,6 @@ pub async fn send_mobile_confirmation_code(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Mobile number confirmed", body = Success),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 422, description = "Wrong, expired or exhausted code", body = ErrorBody)
     )
 )]

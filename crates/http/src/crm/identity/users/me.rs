@@ -54,7 +54,6 @@ pub struct GetUserResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The user", body = GetUserResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 404, description = "The credential has no user (owner-less API key)", body = ErrorBody)
     )
 )]
@@ -79,7 +78,6 @@ pub async fn get_user(
     responses(
         (status = 200, description = "The updated user", body = UserDto),
         (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 409, description = "E-mail already registered", body = ErrorBody),
         (status = 422, description = "Invalid field or wrong currentPassword", body = ErrorBody)
     )

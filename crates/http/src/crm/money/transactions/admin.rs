@@ -128,7 +128,6 @@ pub struct CountryQuery {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page of transactions", body = TransactionsPage),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadTransactions", body = ErrorBody),
         (status = 422, description = "A bad filter, limit or offset", body = ErrorBody)
     )
@@ -161,7 +160,6 @@ pub async fn list_transactions(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Coins exchanges and their count", body = ConversionsPage),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadTransactions", body = ErrorBody),
         (status = 422, description = "A bad filter or limit", body = ErrorBody)
     )
@@ -187,7 +185,6 @@ pub async fn list_coins_exchange_transactions(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Withdrawal methods", body = WithdrawalMethodsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 422, description = "Missing or bad `country`", body = ErrorBody)
     )
 )]
@@ -207,7 +204,6 @@ pub async fn get_withdrawal_methods(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The transaction", body = TransactionResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadTransactions", body = ErrorBody),
         (status = 404, description = "No such transaction", body = ErrorBody)
     )
@@ -230,7 +226,6 @@ pub async fn get_transaction(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The approved withdrawal", body = TransactionResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTransactions", body = ErrorBody),
         (status = 404, description = "No such withdrawal", body = ErrorBody),
         (status = 409, description = "Already approved or rejected", body = ErrorBody),
@@ -257,7 +252,6 @@ pub async fn approve_withdrawal(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The rejected withdrawal", body = TransactionResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTransactions", body = ErrorBody),
         (status = 404, description = "No such withdrawal", body = ErrorBody),
         (status = 409, description = "Already approved or rejected", body = ErrorBody)
@@ -281,7 +275,6 @@ pub async fn reject_withdrawal(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Refunded", body = RefundResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTransactions", body = ErrorBody),
         (status = 404, description = "No such withdrawal", body = ErrorBody),
         (status = 409, description = "Not approved, or already refunded", body = ErrorBody)
@@ -306,7 +299,6 @@ pub async fn refund_withdrawal(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The withdrawal, payout sent", body = WithdrawalResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageTransactions", body = ErrorBody),
         (status = 404, description = "No such withdrawal", body = ErrorBody),
         (status = 409, description = "Not approved, or already sent", body = ErrorBody),
@@ -333,7 +325,6 @@ pub async fn transfer_money(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The balance", body = AffiliateBalanceResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody)
     )
 )]

@@ -66,7 +66,6 @@ pub struct DepositCallbackResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The pending deposit", body = DepositResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 422, description = "Bad provider, wallet or amount", body = ErrorBody)
     )
 )]
@@ -91,7 +90,6 @@ pub async fn start_deposit(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The deposit", body = DepositResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 404, description = "No such deposit of the caller", body = ErrorBody)
     )
 )]

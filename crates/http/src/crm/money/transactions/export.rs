@@ -41,7 +41,6 @@ pub struct TokenQuery {
     responses(
         (status = 200, description = "The workbook",
          content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadTransactions", body = ErrorBody),
         (status = 422, description = "A bad filter", body = ErrorBody)
     )

@@ -52,7 +52,6 @@ pub struct WithdrawAccepted {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Accepted; the amount is reserved", body = WithdrawAccepted),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 409, description = "Idempotency-Key reused with another body", body = ErrorBody),
         (status = 422, description = "Bad provider, amount (e.g. above the available balance), currency or address", body = ErrorBody)
     )
@@ -80,8 +79,7 @@ pub async fn withdraw_money(
     get, path = "/api/me/withdrawals/current", tag = "Withdraw", summary = "Get current withdrawal",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The pending withdrawal or null", body = WithdrawalResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody)
+        (status = 200, description = "The pending withdrawal or null", body = WithdrawalResponse)
     )
 )]
 pub async fn get_current_withdrawal(

@@ -129,7 +129,6 @@ fn wallets_response((list, pages): (Vec<WalletView>, u64)) -> WalletsResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page of wallets with money", body = WalletsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody),
         (status = 422, description = "Invalid filter, named in details", body = ErrorBody)
     )
@@ -159,7 +158,6 @@ pub async fn list_wallets(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The new wallet", body = WalletDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageWallets permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -186,7 +184,6 @@ pub async fn create_wallet(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The wallet", body = WalletResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody),
         (status = 404, description = "No such wallet", body = ErrorBody)
     )
@@ -208,7 +205,6 @@ pub async fn get_wallet(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The updated wallet", body = WalletResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageWallets permission", body = ErrorBody),
         (status = 404, description = "No such wallet", body = ErrorBody),
         (status = 422, description = "Invalid `groupId` or `leverage`", body = ErrorBody)
@@ -236,7 +232,6 @@ pub async fn update_wallet(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Transferred (or replayed)", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageWalletMoney permission", body = ErrorBody),
         (status = 409, description = "Idempotency-Key reused with another body", body = ErrorBody),
         (status = 422, description = "Invalid field (e.g. `amount` over the available balance, `targetWalletId` in another currency)", body = ErrorBody)
@@ -275,7 +270,6 @@ async fn set_status(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Enabled", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageWallets permission", body = ErrorBody),
         (status = 404, description = "No such wallet", body = ErrorBody)
     )
@@ -296,7 +290,6 @@ pub async fn enable_wallet(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Disabled", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageWallets permission", body = ErrorBody),
         (status = 404, description = "No such wallet", body = ErrorBody)
     )
@@ -324,7 +317,6 @@ pub async fn disable_wallet(
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "The wallet's transactions", body = TransactionsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets / ManageWalletMoney permission", body = ErrorBody),
         (status = 404, description = "No such wallet", body = ErrorBody),
         (status = 409, description = "Idempotency-Key reused with another body", body = ErrorBody),
@@ -369,7 +361,6 @@ pub async fn wallet_transactions(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Money of the wallet", body = BalanceResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ReadWallets permission", body = ErrorBody),
         (status = 404, description = "No such wallet", body = ErrorBody)
     )

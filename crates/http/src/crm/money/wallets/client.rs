@@ -81,8 +81,7 @@ fn date(raw: Option<&str>, name: &str) -> Result<DateTime<Utc>, Error> {
     params(PageNumberQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The caller's wallets", body = WalletsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody)
+        (status = 200, description = "The caller's wallets", body = WalletsResponse)
     )
 )]
 pub async fn list_my_wallets(
@@ -104,7 +103,6 @@ pub async fn list_my_wallets(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The new wallet", body = WalletDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Not a customer", body = ErrorBody),
         (status = 422, description = "Invalid `leverage` or `currency`", body = ErrorBody)
     )
@@ -124,8 +122,7 @@ pub async fn create_my_wallet(
     get, path = "/api/me/wallets/balances", tag = "Wallets", summary = "Get wallets balance",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Money per wallet", body = WalletsBalanceResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody)
+        (status = 200, description = "Money per wallet", body = WalletsBalanceResponse)
     )
 )]
 pub async fn my_wallets_balance(
@@ -143,8 +140,7 @@ pub async fn my_wallets_balance(
     get, path = "/api/me/wallets/leverages", tag = "Wallets", summary = "Get wallets leverages",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Leverage choices", body = LeveragesResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody)
+        (status = 200, description = "Leverage choices", body = LeveragesResponse)
     )
 )]
 pub async fn my_wallets_leverages(Auth(_actor): Auth) -> Json<LeveragesResponse> {
@@ -158,7 +154,6 @@ pub async fn my_wallets_leverages(Auth(_actor): Auth) -> Json<LeveragesResponse>
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The wallet", body = WalletDto),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 404, description = "No such wallet of the caller", body = ErrorBody)
     )
 )]
@@ -182,7 +177,6 @@ pub async fn get_my_wallet(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Balance (and credit, equity, currency)", body = BalanceResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 404, description = "No such wallet of the caller", body = ErrorBody)
     )
 )]
@@ -207,7 +201,6 @@ pub async fn my_wallet_balance(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Transactions", body = TransactionsResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 404, description = "No such wallet of the caller", body = ErrorBody),
         (status = 422, description = "Missing or invalid `startDate`/`endDate`", body = ErrorBody)
     )

@@ -117,7 +117,6 @@ type Stored = ApiResult<Json<serde_json::Value>>;
     request_body = SendgridRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; apiKey masked", body = EmailProviderResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -142,7 +141,6 @@ pub async fn set_sendgrid(
     request_body = MailgunRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; apiKey masked", body = EmailProviderResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -169,7 +167,6 @@ pub async fn set_mailgun(
     request_body = SmtpRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; password masked", body = EmailProviderResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -197,7 +194,6 @@ pub async fn set_smtp(
     request_body = BrevoRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; apiKey masked", body = EmailProviderResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -223,7 +219,6 @@ pub async fn set_brevo(
     request_body = TestEmailRequest, security(("BearerAuth" = [])),
     responses(
         (status = 202, description = "Queued", body = SuccessResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 409, description = "No e-mail provider configured", body = ErrorBody),
         (status = 422, description = "Invalid recipient (field `to`)", body = ErrorBody)

@@ -48,7 +48,6 @@ pub struct UpdateSettingRequest {
     security((), ("BearerAuth" = [])),
     responses(
         (status = 200, description = "The value (masked if secret; null when unset)", body = SettingValue),
-        (status = 401, description = "Non-public key without a token", body = ErrorBody),
         (status = 403, description = "Missing ReadSettings permission", body = ErrorBody),
         (status = 404, description = "Unknown key, or a `system.*` key", body = ErrorBody)
     )
@@ -75,7 +74,6 @@ pub async fn get_setting(
     responses(
         (status = 200, description = "The value as stored", body = SettingValue),
         (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 404, description = "Unknown key, or a `system.*` key", body = ErrorBody),
         (status = 422, description = "Invalid value (field `val`) or a structured key (field `key`)", body = ErrorBody)

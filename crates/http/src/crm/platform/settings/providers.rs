@@ -92,7 +92,6 @@ pub struct DefaultWalletRequest {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored", body = VoipResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -115,7 +114,6 @@ pub async fn set_coperato(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; apiKey masked", body = VoipResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -138,7 +136,6 @@ pub async fn set_voiso(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; secret masked", body = RecaptchaResponse),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -163,7 +160,6 @@ pub async fn update_recaptcha(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored; secretKey, appToken, webhookSecretKey masked", body = SumsubRequest),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )
@@ -193,7 +189,6 @@ pub async fn configure_sumsub(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored", body = DefaultWalletRequest),
-        (status = 401, description = "No or invalid token", body = ErrorBody),
         (status = 403, description = "Missing ManageSettings permission", body = ErrorBody),
         (status = 422, description = "Invalid field, named in details", body = ErrorBody)
     )

@@ -111,7 +111,6 @@ impl From<Dialled> for CallDto {
     request_body = AgentRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The mapping", body = MappingCreatedDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Bad `agentId` or `provider`", body = ErrorBody)
@@ -141,7 +140,6 @@ pub async fn configure_call_agent(
     params(CustomersQuery), security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "A page", body = CustomersWithAgentsDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "Bad `provider`, `offset` or `limit`", body = ErrorBody)
     )
@@ -176,7 +174,6 @@ pub async fn list_customers_with_agents(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The provider is dialling", body = CallDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown customer, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "No usable `provider`, or no `phone`", body = ErrorBody),
@@ -199,7 +196,6 @@ pub async fn call_customer(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The provider is dialling", body = CallDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "No usable `provider`, or no `phone`", body = ErrorBody),

@@ -75,7 +75,6 @@ pub struct ProviderQuery {
     request_body = VariableRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored", body = SuccessDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Bad `provider` or `variableValue`", body = ErrorBody)
     )
@@ -95,7 +94,6 @@ pub async fn update_voip_url(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The provider", body = ProviderDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed to read settings", body = ErrorBody)
     )
 )]
@@ -113,7 +111,6 @@ pub async fn get_voip_provider(
     request_body = ProviderRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored", body = SuccessDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Bad `provider`", body = ErrorBody)
     )
@@ -134,7 +131,6 @@ pub async fn update_voip_provider(
     request_body = VariableRequest, security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Stored", body = SuccessDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Bad `provider` or `variableValue`", body = ErrorBody)
     )
@@ -154,7 +150,6 @@ pub async fn update_voiso_api_key(
     params(ProviderQuery), security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The key, masked", body = ApiKeyDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not allowed to read settings", body = ErrorBody),
         (status = 422, description = "Bad `provider`", body = ErrorBody)
     )
@@ -175,7 +170,6 @@ pub async fn get_voip_api_key(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Availability", body = AvailabilityDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody)
     )
 )]
@@ -197,7 +191,6 @@ pub async fn check_voip_provider(
     params(ProviderQuery), security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The webhook URL", body = UrlDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Bad `provider`", body = ErrorBody)
     )

@@ -78,7 +78,6 @@ async fn verified<T: DeserializeOwned>(
     params(("token" = Option<String>, Query, description = "The webhook secret, when not sent as a bearer token")),
     responses(
         (status = 200, description = "Recorded, or recorded before", body = SuccessDto),
-        (status = 401, description = "Missing or wrong webhook secret", body = ErrorBody),
         (status = 404, description = "Unknown call", body = ErrorBody),
         (status = 422, description = "Bad `status`, `duration`, `guid` or `recordingFile`", body = ErrorBody)
     )
@@ -106,7 +105,6 @@ pub async fn coperato_webhook(
     params(("token" = Option<String>, Query, description = "The webhook secret, when not sent as a bearer token")),
     responses(
         (status = 200, description = "Recorded, or recorded before", body = SuccessDto),
-        (status = 401, description = "Missing or wrong webhook secret", body = ErrorBody),
         (status = 404, description = "Unknown call", body = ErrorBody),
         (status = 422, description = "Bad `disposition`, `duration` or `account_id`", body = ErrorBody)
     )

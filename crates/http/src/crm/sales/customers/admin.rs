@@ -113,7 +113,6 @@ pub struct CustomersResponse {
     security(("BearerAuth" = []), ("ApiKeyBearerAuth" = [])),
     responses(
         (status = 200, description = "A page of customers", body = CustomersResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "A bad filter, named", body = ErrorBody)
     )
@@ -147,7 +146,6 @@ pub struct CustomerIdsResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Customer ids", body = CustomerIdsResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "A bad filter, named", body = ErrorBody)
     )
@@ -191,7 +189,6 @@ pub struct CreatedResponse {
     security(("BearerAuth" = []), ("ApiKeyBearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = CreatedResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Without ManageCustomers", body = ErrorBody),
         (status = 409, description = "E-mail already registered", body = ErrorBody),
         (status = 422, description = "A missing or invalid field, named", body = ErrorBody)
@@ -307,7 +304,6 @@ pub struct SuccessResponse {
     security(("BearerAuth" = []), ("ApiKeyBearerAuth" = [])),
     responses(
         (status = 200, description = "All updated", body = SuccessResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Without ManageCustomers", body = ErrorBody),
         (status = 422, description = "A bad item, named `customers[i].field`", body = ErrorBody)
     )
@@ -329,7 +325,6 @@ pub async fn bulk_update_customers(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The customer", body = CustomerDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody)
     )
@@ -351,7 +346,6 @@ pub async fn get_customer(
     security(("BearerAuth" = []), ("ApiKeyBearerAuth" = [])),
     responses(
         (status = 200, description = "The updated customer", body = CustomerDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Without ManageCustomers", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "An invalid field, named", body = ErrorBody)
@@ -391,7 +385,6 @@ pub struct MessageResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Queued", body = MessageResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "`subject` or `body` missing", body = ErrorBody)

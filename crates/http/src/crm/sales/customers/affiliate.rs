@@ -128,7 +128,6 @@ impl From<ReferralView> for ReferralDto {
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 201, description = "Created", body = AffiliateCreateResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody),
         (status = 409, description = "E-mail registered, or `externalId` used", body = ErrorBody),
         (status = 422, description = "An invalid field, named", body = ErrorBody)
@@ -212,7 +211,6 @@ pub struct AffiliateCustomersResponse {
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "A page of referrals", body = AffiliateCustomersResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody),
         (status = 422, description = "A bad parameter, named", body = ErrorBody)
     )
@@ -262,7 +260,6 @@ pub struct ReferralResponse {
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Updated", body = ReferralResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody),
         (status = 404, description = "Unknown, or not the caller's referral", body = ErrorBody),
         (status = 422, description = "An invalid field, named", body = ErrorBody)
@@ -286,7 +283,6 @@ pub async fn affiliate_update_customer(
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "The referral", body = ReferralResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody),
         (status = 404, description = "Unknown, or not the caller's referral", body = ErrorBody)
     )
@@ -312,7 +308,6 @@ pub struct CountResponse {
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "The count", body = CountResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody)
     )
 )]
@@ -382,7 +377,6 @@ fn csv_rows(rows: &[ReferralView], header: bool) -> Result<Vec<u8>, Error> {
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "CSV of the referrals", content_type = "text/csv", body = String),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody)
     )
 )]
@@ -461,7 +455,6 @@ pub struct AffiliateWalletResponse {
     security(("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Wallet and transactions", body = AffiliateWalletResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not an affiliate", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )

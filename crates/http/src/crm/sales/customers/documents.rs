@@ -78,7 +78,6 @@ pub struct UploadResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Documents", body = Vec<DocumentDto>),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody)
     )
@@ -113,7 +112,6 @@ fn multipart_error(status: StatusCode) -> ApiError {
     responses(
         (status = 201, description = "Stored", body = UploadResponse),
         (status = 400, description = "Malformed multipart body", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not a multipart body", body = ErrorBody),

@@ -35,7 +35,6 @@ async fn decide(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Approved", body = KycResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Without ReviewKyc", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody),
         (status = 409, description = "Already approved", body = ErrorBody)
@@ -57,7 +56,6 @@ pub async fn approve_kyc(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Revoked", body = KycResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Without ReviewKyc", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody),
         (status = 409, description = "Not approved", body = ErrorBody)
@@ -79,7 +77,6 @@ pub async fn revoke_kyc(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Reset", body = KycResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Without ReviewKyc", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody),
         (status = 409, description = "Already NONE", body = ErrorBody)

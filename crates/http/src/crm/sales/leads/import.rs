@@ -111,7 +111,6 @@ fn multipart_error(status: StatusCode) -> ApiError {
     responses(
         (status = 200, description = "Imported", body = LeadImportDto),
         (status = 400, description = "Malformed multipart body or `mapping`", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 413, description = "File over 32 MiB", body = ErrorBody),
         (status = 415, description = "Not a multipart body", body = ErrorBody),
@@ -161,7 +160,6 @@ pub async fn upload_leads(
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "The import", body = LeadImportDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown import, or someone else's", body = ErrorBody)
     )

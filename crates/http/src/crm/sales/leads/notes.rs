@@ -71,7 +71,6 @@ pub struct PageQuery {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 201, description = "Created", body = LeadCommentEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Invalid `comment`", body = ErrorBody)
@@ -94,7 +93,6 @@ pub async fn create_comment(
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Comments", body = Vec<LeadCommentDto>),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
@@ -127,7 +125,6 @@ pub struct LeadCommunicationsDto {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Communications", body = LeadCommunicationsDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
@@ -173,7 +170,6 @@ pub struct MessageDto {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Queued", body = MessageDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Invalid `subject` or `body`, or the lead has no e-mail (`email`)", body = ErrorBody)

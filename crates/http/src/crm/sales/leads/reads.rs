@@ -53,7 +53,6 @@ pub struct LeadsPage {
     responses(
         (status = 200, description = "A page of leads", body = LeadsPage),
         (status = 400, description = "Malformed query or `filters` JSON", body = ErrorBody),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "A bad filter, `limit`, `offset` or `orderBy`", body = ErrorBody)
     )
@@ -88,7 +87,6 @@ pub async fn list_leads(
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "The lead", body = LeadDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody)
     )
@@ -125,7 +123,6 @@ pub struct SalesPeopleDto {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Sales people, by e-mail", body = SalesPeopleDto),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody)
     )
 )]
@@ -180,7 +177,6 @@ pub async fn check_signup_code(
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Sources", body = Vec<String>),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody)
     )
 )]

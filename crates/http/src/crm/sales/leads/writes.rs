@@ -34,7 +34,6 @@ pub struct CreateLeadRequest {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 201, description = "Created", body = LeadEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 409, description = "A lead or customer with this e-mail or phone exists", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
@@ -63,7 +62,6 @@ pub async fn create_lead(
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Claimed", body = LeadEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not a manager or agent", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 409, description = "The lead already has a sales person", body = ErrorBody)
@@ -96,7 +94,6 @@ pub struct AssignRequest {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Assigned", body = LeadEnvelope),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "`salesPersonId` is not a sales person the caller may choose", body = ErrorBody)
@@ -140,7 +137,6 @@ pub struct BulkEditResponse {
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
         (status = 200, description = "Edited", body = BulkEditResponse),
-        (status = 401, description = "Not authenticated", body = ErrorBody),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 422, description = "Nothing to set, or a bad filter or value", body = ErrorBody)
     )

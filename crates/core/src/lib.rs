@@ -7,6 +7,7 @@ pub mod identity;
 pub mod ids;
 pub mod money;
 pub mod onboarding;
+pub mod paging;
 pub mod partners;
 pub mod platform;
 pub mod sales;

@@ -32,6 +32,6 @@ pub struct PageNumberQuery {
 impl PageNumberQuery {
     /// The validated page.
     pub fn page(&self) -> brokercrm_core::Result<brokercrm_app::money::wallets::Page> {
-        brokercrm_app::money::wallets::Page::new(self.page, self.limit)
+        brokercrm_app::money::wallets::Page::numbered(self.page, self.limit)
     }
 }

@@ -32,33 +32,8 @@ use brokercrm_store::repo::identity::users::{self, UserRow};
 
 pub use goal_types::ensure_system;
 
-/// One validated page of a list: `limit` 1..=500 (default 50), `offset` from 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub offset: u64,
-    pub limit: u64,
-}
-
-impl Page {
-    pub const DEFAULT_LIMIT: u64 = 50;
-    pub const MAX_LIMIT: u64 = 500;
-
-    /// Checks what a client sent; a bad value is a validation error naming the field.
-    pub fn new(limit: Option<u64>, offset: Option<u64>) -> Result<Self> {
-        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
-        if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(Error::field("limit", format!("must be 1 to {}", Self::MAX_LIMIT)));
-        }
-        let offset = brokercrm_core::validate::offset("offset", offset.unwrap_or(0))?;
-        Ok(Self { offset, limit })
-    }
-}
-
-impl Default for Page {
-    fn default() -> Self {
-        Self { offset: 0, limit: Self::DEFAULT_LIMIT }
-    }
-}
+/// A page of the lead-distribution lists: `limit` 1..=500 (default 50), `offset` from 0.
+pub type Page = brokercrm_core::paging::Page<500, 50>;
 
 /// A fresh public id.
 fn new_uuid() -> String {
@@ -138,20 +113,4 @@ pub(crate) async fn commit_config(
     brokercrm_store::db::commit(tx).await?;
     app.plans().invalidate();
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_bounds_name_the_field() {
-        assert_eq!(Page::new(None, None).ok(), Some(Page { offset: 0, limit: 50 }));
-        assert_eq!(Page::new(Some(500), Some(3)).ok(), Some(Page { offset: 3, limit: 500 }));
-        for bad in [0, 501] {
-            let Err(Error::Validation(f)) = Page::new(Some(bad), None) else { panic!("{bad}") };
-            assert_eq!(f.first().map(|f| f.field.as_str()), Some("limit"));
-        }
-        assert!(Page::new(None, Some(u64::MAX)).is_err());
-    }
 }

@@ -27,35 +27,8 @@ use serde::Serialize;
 
 use crate::Principal;
 
-/// One validated page of a list: `limit` 1..=MAX_LIMIT (default 50), `offset` from 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub offset: u64,
-    pub limit: u64,
-}
-
-impl Page {
-    pub const DEFAULT_LIMIT: u64 = 50;
-    pub const MAX_LIMIT: u64 = 200;
-
-    /// Checks what a client sent; a bad value is a validation error naming the field.
-    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self> {
-        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT as i64);
-        let limit = u64::try_from(limit)
-            .ok()
-            .filter(|l| (1..=Self::MAX_LIMIT).contains(l))
-            .ok_or_else(|| Error::field("limit", format!("must be 1 to {}", Self::MAX_LIMIT)))?;
-        let offset = u64::try_from(offset.unwrap_or(0))
-            .map_err(|_| Error::field("offset", "must not be negative"))?;
-        let offset = brokercrm_core::validate::offset("offset", offset)?;
-        Ok(Self { offset, limit })
-    }
-
-    /// Pages needed for `total` rows.
-    pub fn pages(&self, total: u64) -> u64 {
-        total.div_ceil(self.limit)
-    }
-}
+/// A page of the sales CRM lists: `limit` 1..=200 (default 50), `offset` from 0.
+pub type Page = brokercrm_core::paging::Page<200, 50>;
 
 /// A user shown next to CRM records (author, sales person).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

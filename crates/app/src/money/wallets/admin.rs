@@ -111,7 +111,7 @@ pub async fn list(
         group_ids: group_ids(conn, "groups", &q.groups).await?,
         match_none: positions.flatten() == Some(true),
     };
-    let (rows, total) = wallets::list(conn, &f, page.limit, page.offset()).await?;
+    let (rows, total) = wallets::list(conn, &f, page.limit, page.offset).await?;
     Ok((views::build(conn, rows, true).await?, page.pages(total)))
 }
 

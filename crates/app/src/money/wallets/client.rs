@@ -39,7 +39,7 @@ pub struct WalletBalance {
 pub async fn list(app: &App, actor: &Principal, page: Page) -> Result<(Vec<WalletView>, u64)> {
     let conn = app.db().conn();
     let f = WalletFilter { user_id: Some(actor.user_id), ..WalletFilter::default() };
-    let (rows, total) = wallets::list(conn, &f, page.limit, page.offset()).await?;
+    let (rows, total) = wallets::list(conn, &f, page.limit, page.offset).await?;
     Ok((views::build(conn, rows, true).await?, page.pages(total)))
 }
 

@@ -26,36 +26,9 @@ use crate::Principal;
 pub const DEFAULT_LIMIT: u64 = 20;
 pub const MAX_LIMIT: u64 = 500;
 
-/// A 1-based page of `limit` rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub page: u64,
-    pub limit: u64,
-}
-
-impl Page {
-    /// Validates `page >= 1` and `1 <= limit <= MAX_LIMIT` (defaults 1 and [`DEFAULT_LIMIT`]).
-    pub fn new(page: Option<u64>, limit: Option<u64>) -> Result<Self> {
-        let page = page.unwrap_or(1);
-        let limit = limit.unwrap_or(DEFAULT_LIMIT);
-        if page == 0 || page > 1_000_000 {
-            return Err(Error::field("page", "must be from 1 to 1000000"));
-        }
-        if limit == 0 || limit > MAX_LIMIT {
-            return Err(Error::field("limit", format!("must be from 1 to {MAX_LIMIT}")));
-        }
-        Ok(Self { page, limit })
-    }
-
-    pub fn offset(self) -> u64 {
-        (self.page - 1) * self.limit
-    }
-
-    /// Pages needed for `total` rows.
-    pub fn pages(self, total: u64) -> u64 {
-        total.div_ceil(self.limit)
-    }
-}
+/// A page of the wallet lists: 1-based ([`Page::numbered`]), `limit` 1..=[`MAX_LIMIT`]
+/// (default [`DEFAULT_LIMIT`]).
+pub type Page = brokercrm_core::paging::Page<MAX_LIMIT, DEFAULT_LIMIT>;
 
 /// Wallet `id` if `actor` may see it: staff need `perm`; anyone else only their own (a
 /// wallet of someone else is "not found", so its existence is not revealed).

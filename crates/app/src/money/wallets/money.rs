@@ -298,8 +298,7 @@ pub async fn transactions(
     let ids = views::account_ids(conn, &[w.id]).await?;
     let (b, c) = ids.get(&w.id).copied().unwrap_or_default();
     let accounts: Vec<i64> = [b, c].into_iter().flatten().collect();
-    let (rows, total) =
-        wallets::transfers(conn, &accounts, range, page.limit, page.offset()).await?;
+    let (rows, total) = wallets::transfers(conn, &accounts, range, page.limit, page.offset).await?;
     let (b, c) = (b.unwrap_or(-1), c.unwrap_or(-1));
     let list = rows.into_iter().map(|t| TransactionView::of(t, w.id, b, c)).collect();
     Ok((list, page.pages(total)))

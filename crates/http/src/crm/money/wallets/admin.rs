@@ -138,7 +138,7 @@ pub async fn list_wallets(
     Auth(actor): Auth,
     Query(q): Query<ListWalletsQuery>,
 ) -> ApiResult<Json<WalletsResponse>> {
-    let page = Page::new(q.page, q.limit)?;
+    let page = Page::numbered(q.page, q.limit)?;
     let q = ListQuery {
         search: q.search,
         currencies: q.currencies.unwrap_or_default(),

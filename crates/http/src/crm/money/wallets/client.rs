@@ -164,7 +164,7 @@ pub async fn get_my_wallet(
 ) -> ApiResult<Json<WalletDto>> {
     let id = path_id(&id, "wallet")?;
     let w = client::get(&app, &actor, id).await?;
-    let recent = Page::new(Some(1), Some(RECENT))?;
+    let recent = Page::numbered(Some(1), Some(RECENT))?;
     let (tx, _) =
         brokercrm_app::money::wallets::money::transactions(&app, &actor, id, None, recent).await?;
     Ok(Json(WalletDto::for_client(w, tx)))
@@ -212,7 +212,7 @@ pub async fn my_wallet_transactions(
     Query(q): Query<MyTransactionsQuery>,
 ) -> ApiResult<Json<TransactionsResponse>> {
     let id = path_id(&id, "wallet")?;
-    let page = Page::new(q.page, q.limit)?;
+    let page = Page::numbered(q.page, q.limit)?;
     let mut v = brokercrm_core::Violations::new();
     let start = v.check(date(q.start_date.as_deref(), "startDate"));
     let end = v.check(date(q.end_date.as_deref(), "endDate"));

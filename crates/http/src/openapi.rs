@@ -62,7 +62,7 @@ pub fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
             &mut item.trace,
         ];
         for op in ops.into_iter().flatten() {
-            if !op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+            if op.security.as_ref().is_none_or(|s| s.is_empty()) {
                 continue;
             }
             op.responses.responses.entry("401".to_owned()).or_insert_with(|| {

@@ -23,18 +23,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
-        if !is_json {
+        if !is_json(req.headers()) {
             return Err(Error::UnsupportedMediaType.into());
         }
         let bytes = body_bytes(req, state).await?;
         parse_json(&bytes).map(Json).map_err(ApiError)
     }
+}
+
+/// Whether the request says its body is JSON (`application/json` or `*/*+json`).
+pub fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
 }
 
 /// Reads the whole body, mapping the size limit to 413.

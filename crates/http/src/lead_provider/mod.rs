@@ -10,7 +10,7 @@ pub mod statistic;
 pub mod token;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{ALLOW, AUTHORIZATION};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware;
@@ -84,13 +84,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for LpJson<T> {
     type Rejection = LpError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
-        if !is_json {
+        if !crate::extract::is_json(req.headers()) {
             return Err(LpError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Content-Type must be application/json",

@@ -30,8 +30,9 @@ use crate::Principal;
 /// A page of the sales CRM lists: `limit` 1..=200 (default 50), `offset` from 0.
 pub type Page = brokercrm_core::paging::Page<200, 50>;
 
-/// A user shown next to CRM records (author, sales person).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A user shown next to CRM records (author, sales person); served as is.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = PersonDto)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     /// Public id (UUID).

@@ -3,7 +3,6 @@
 use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
 
-pub(crate) mod crm_paging;
 pub mod distribution;
 pub mod identity;
 pub mod money;

@@ -12,9 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
+use brokercrm_app::sales::Person;
 
 /// A comment on a customer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,7 +26,7 @@ pub struct CommentDto {
     /// Public id of the customer.
     pub customer_id: String,
     /// `null` when the author's account was deleted.
-    pub author: Option<PersonDto>,
+    pub author: Option<Person>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -37,7 +37,7 @@ impl From<CommentView> for CommentDto {
             id: v.id,
             comment: v.comment,
             customer_id: v.customer_id,
-            author: v.author.map(Into::into),
+            author: v.author,
             created_at: v.created_at,
             updated_at: v.updated_at,
         }

@@ -11,9 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query};
+use brokercrm_app::sales::Person;
 
 /// One communication.
 #[derive(Debug, Serialize, ToSchema)]
@@ -36,7 +36,7 @@ pub struct CommunicationDto {
     /// Call recording.
     pub recording_url: Option<String>,
     /// The staff member who made it; `null` for inbound or system entries.
-    pub author: Option<PersonDto>,
+    pub author: Option<Person>,
     pub occurred_at: DateTime<Utc>,
 }
 
@@ -50,7 +50,7 @@ impl From<CommunicationView> for CommunicationDto {
             body: v.body,
             duration_seconds: v.duration_seconds,
             recording_url: v.recording_url,
-            author: v.author.map(Into::into),
+            author: v.author,
             occurred_at: v.occurred_at,
         }
     }

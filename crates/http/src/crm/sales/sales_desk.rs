@@ -11,16 +11,16 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
+use brokercrm_app::sales::Person;
 
 /// A sales desk with its sales people.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SalesDeskDto {
     /// Sales people on the desk, by account id.
-    pub sales_people: Vec<PersonDto>,
+    pub sales_people: Vec<Person>,
     pub id: String,
     #[schema(example = "EN Conversion")]
     pub name: String,
@@ -28,11 +28,7 @@ pub struct SalesDeskDto {
 
 impl From<SalesDeskView> for SalesDeskDto {
     fn from(v: SalesDeskView) -> Self {
-        Self {
-            sales_people: v.sales_people.into_iter().map(Into::into).collect(),
-            id: v.id,
-            name: v.name,
-        }
+        Self { sales_people: v.sales_people, id: v.id, name: v.name }
     }
 }
 

@@ -120,7 +120,7 @@ async fn swagger_ui_is_served() {
     assert!(r.text().contains("swagger"), "{}", r.text());
 }
 
-/// The `ToSchema` types of `crates/http/src` (path of each), keyed by their schema name: the
+/// The `ToSchema` types under `dir` (`crates/http/src`, `crates/app/src`; path of each), keyed by their schema name: the
 /// type's name, or its `#[schema(as = Name)]`.
 fn schema_names(dir: &std::path::Path, seen: &mut BTreeMap<String, Vec<String>>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -160,8 +160,10 @@ fn schema_names(dir: &std::path::Path, seen: &mut BTreeMap<String, Vec<String>>)
 #[test]
 fn every_schema_name_is_unique() {
     let http = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../http/src");
+    let app = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src");
     let mut seen = BTreeMap::new();
     schema_names(&http, &mut seen);
+    schema_names(&app, &mut seen);
     assert!(seen.len() > 100, "found only {} schema types under {}", seen.len(), http.display());
     let twice: Vec<_> = seen.iter().filter(|(_, files)| files.len() > 1).collect();
     assert!(twice.is_empty(), "schema names used more than once: {twice:#?}");

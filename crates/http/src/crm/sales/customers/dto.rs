@@ -10,9 +10,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[allow(unused_imports)]
-use crate::crm::crm_paging::PersonDto;
-
 /// A sales desk next to a customer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeskDto {
@@ -86,9 +83,9 @@ pub struct CustomerDto {
     pub external_id: Option<String>,
     /// `wtreferrer` given at sign-up.
     pub referrer: Option<String>,
-    #[schema(value_type = Option<PersonDto>)]
+    #[schema(value_type = Option<Person>)]
     pub conversion_agent: Option<Person>,
-    #[schema(value_type = Option<PersonDto>)]
+    #[schema(value_type = Option<Person>)]
     pub retention_agent: Option<Person>,
     #[schema(value_type = Option<DeskDto>)]
     pub sales_desk: Option<DeskRef>,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::crm::crm_paging::PersonDto;
+use brokercrm_app::sales::Person;
 
 /// A CRM lead.
 #[derive(Debug, Serialize, ToSchema)]
@@ -37,7 +37,7 @@ pub struct LeadDto {
     pub sales_status_id: Option<i64>,
     /// Public id of the sales person.
     pub sales_person_id: Option<String>,
-    pub sales_person: Option<PersonDto>,
+    pub sales_person: Option<Person>,
     /// Last call, e-mail or SMS with the lead.
     pub last_contact_at: Option<DateTime<Utc>>,
     pub is_test: bool,
@@ -61,7 +61,7 @@ impl From<LeadView> for LeadDto {
             sales_status: v.sales_status,
             sales_status_id: v.sales_status_id,
             sales_person_id: v.sales_person_id,
-            sales_person: v.sales_person.map(Into::into),
+            sales_person: v.sales_person,
             last_contact_at: v.last_contact_at,
             is_test: v.is_test,
             created_at: v.created_at,

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::super::communications::CommunicationDto;
-use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
+use brokercrm_app::sales::Person;
 
 /// A comment on a lead.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,7 +23,7 @@ pub struct LeadCommentDto {
     pub comment: String,
     /// Public id of the lead.
     pub lead_id: String,
-    pub author: Option<PersonDto>,
+    pub author: Option<Person>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,7 +33,7 @@ impl From<LeadCommentView> for LeadCommentDto {
             id: v.id,
             comment: v.comment,
             lead_id: v.lead_id,
-            author: v.author.map(Into::into),
+            author: v.author,
             created_at: v.created_at,
         }
     }

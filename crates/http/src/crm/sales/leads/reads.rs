@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{FetchLeadFilters, LeadDto};
-use crate::crm::crm_paging::PersonDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query, parse_json};
+use brokercrm_app::sales::Person;
 
 /// Query of "List leads".
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -104,7 +104,7 @@ pub async fn get_lead(
 #[serde(rename_all = "camelCase")]
 pub struct SalesPersonDto {
     #[serde(flatten)]
-    pub person: PersonDto,
+    pub person: Person,
     /// Public id of their sales desk.
     pub desk_id: Option<String>,
 }
@@ -134,7 +134,7 @@ pub async fn get_sales_people(
     Ok(axum::Json(SalesPeopleDto {
         sales_people: rows
             .into_iter()
-            .map(|s| SalesPersonDto { person: s.person.into(), desk_id: s.desk_id })
+            .map(|s| SalesPersonDto { person: s.person, desk_id: s.desk_id })
             .collect(),
     }))
 }

@@ -16,8 +16,9 @@ use super::{Page, customer_in_scope, scope_of};
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
-/// A bookmarked customer, with the customer fields a list screen shows.
-#[derive(Debug, Clone, Serialize)]
+/// A bookmarked customer, with the customer fields a list screen shows; served as is.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = BookmarkedCustomerDto)]
 #[serde(rename_all = "camelCase")]
 pub struct BookmarkedCustomer {
     pub id: String,
@@ -26,10 +27,13 @@ pub struct BookmarkedCustomer {
     pub fullname: String,
     pub email: String,
     pub mobilenumber: Option<String>,
+    /// ISO-2 country.
     pub country: Option<String>,
+    /// Account status (`active`, `disabled`).
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub sales_status_name: Option<String>,
+    /// Always `true` here.
     pub is_bookmarked: bool,
     pub bookmarked_at: Option<DateTime<Utc>>,
 }

@@ -4,7 +4,6 @@
 use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::sales::bookmarks::{self, BookmarkedCustomer, ListParams};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -13,50 +12,10 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query};
 
-/// A bookmarked customer.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BookmarkedCustomerDto {
-    pub id: String,
-    pub firstname: Option<String>,
-    pub lastname: Option<String>,
-    pub fullname: String,
-    pub email: String,
-    pub mobilenumber: Option<String>,
-    /// ISO-2 country.
-    pub country: Option<String>,
-    /// Account status (`active`, `disabled`).
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-    pub sales_status_name: Option<String>,
-    /// Always `true` here.
-    pub is_bookmarked: bool,
-    pub bookmarked_at: Option<DateTime<Utc>>,
-}
-
-impl From<BookmarkedCustomer> for BookmarkedCustomerDto {
-    fn from(c: BookmarkedCustomer) -> Self {
-        Self {
-            id: c.id,
-            firstname: c.firstname,
-            lastname: c.lastname,
-            fullname: c.fullname,
-            email: c.email,
-            mobilenumber: c.mobilenumber,
-            country: c.country,
-            status: c.status,
-            created_at: c.created_at,
-            sales_status_name: c.sales_status_name,
-            is_bookmarked: c.is_bookmarked,
-            bookmarked_at: c.bookmarked_at,
-        }
-    }
-}
-
 /// "Get bookmarks for a user".
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BookmarksDto {
-    pub customers: Vec<BookmarkedCustomerDto>,
+    pub customers: Vec<BookmarkedCustomer>,
     /// Pages of `limit` customers.
     pub pages: u64,
 }
@@ -104,7 +63,7 @@ pub async fn list_bookmarks(
     let params =
         ListParams { limit: q.limit, offset: q.offset, sort_by: q.sort_by, search: q.search };
     let (rows, pages) = bookmarks::list(&app, &p, &params).await?;
-    Ok(axum::Json(BookmarksDto { customers: rows.into_iter().map(Into::into).collect(), pages }))
+    Ok(axum::Json(BookmarksDto { customers: rows, pages }))
 }
 
 /// Removes the caller's bookmark of a customer. Audited when one existed.

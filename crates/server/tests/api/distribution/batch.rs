@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 /// Asserts a lead's trace is numbered 1.. without gaps and returns its kinds.
 async fn trace_kinds(t: &TestApp, lead_id: i64) -> Vec<String> {

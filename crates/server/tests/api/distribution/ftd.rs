@@ -6,9 +6,9 @@ use brokercrm_store::entities::conversions;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
-use crate::money::wallets::{group, manual, wallet};
+use crate::helpers::distribution as fx;
+use crate::helpers::money::{group, manual, wallet};
 
 #[tokio::test]
 async fn the_first_deposit_of_a_pushed_lead_records_one_ftd() {

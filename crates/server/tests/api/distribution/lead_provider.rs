@@ -5,8 +5,8 @@ use axum::http::{HeaderName, HeaderValue};
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 const TOKEN: &str = "/proxy/auth/oauth/token";
 const ACCOUNTS: &str = "/proxy/processing/api/accounts";

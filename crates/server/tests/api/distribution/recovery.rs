@@ -10,8 +10,8 @@ use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures::{self as fx, Affiliate};
 use crate::helpers::TestApp;
+use crate::helpers::distribution::{self as fx, Affiliate};
 
 /// A lead left "routing" by a process that died, its lease ending `lease_secs` from now
 /// (negative: already over), with `trace` as (kind, advertiser) entries.

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 #[tokio::test]
 async fn priority_falls_through_to_the_next_advertiser_and_traces_every_step() {

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 /// The trace's kinds in order.
 async fn kinds(t: &TestApp, lead_id: i64) -> Vec<String> {

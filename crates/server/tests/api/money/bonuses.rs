@@ -4,21 +4,14 @@
 //! exact proportional rounding; SIGNUP once per customer; mass bonuses reporting each
 //! failed username and paying nobody twice on retry; the ledger verified after each test.
 
-use brokercrm_core::Money;
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::money::{assert_verified, balance, group, m, manual, money_of, wallet};
+use crate::helpers::platform::audited;
+use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, manual, wallet};
-
-fn m(s: &str) -> Money {
-    Money::parse("amount", s).unwrap()
-}
-
-fn money_of(v: &Value) -> Money {
-    m(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-}
 
 fn rule(id: &str, kind: &str, amount: Value) -> Value {
     json!({"id": id, "type": kind, "amount": amount, "start": "2020-01-01T00:00:00Z",
@@ -47,12 +40,6 @@ async fn bonus_count(t: &TestApp, admin: &str, w: i64, kind: &str) -> usize {
     let (s, b) = manual(t, admin, w, json!({})).await;
     assert_eq!(s, 200, "{b}");
     b["transactions"].as_array().unwrap().iter().filter(|x| x["type"] == kind).count()
-}
-
-pub(crate) async fn audited(t: &TestApp, kind: &str) -> u64 {
-    use brokercrm_store::repo::platform::activities::{ActivityFilter, list};
-    let f = ActivityFilter { kind: Some(kind.to_owned()), ..Default::default() };
-    list(t.app.db().conn(), &f, 1, 0).await.unwrap().1
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use brokercrm_core::identity::auth::Role;
 use brokercrm_core::{Currency, Error, Money};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
 use crate::helpers::{TestApp, assert_error};
 
 async fn create_rate(
@@ -24,15 +25,6 @@ async fn create_rate(
         .await;
     r.assert_status_ok();
     r.json()
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test]

@@ -7,36 +7,10 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::money::{assert_verified, balance, enable_test_provider, funded, manual};
+use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, manual, wallet};
-
-pub(crate) const SECRET: &str = "callback-signing-secret-42";
-
-/// Enables the test provider with a callback signing secret.
-pub(crate) async fn enable_test_provider(t: &TestApp, admin: &str) {
-    let r = t
-        .server
-        .put("/api/payment-providers/test")
-        .authorization_bearer(admin)
-        .json(&json!({"enabled": true, "keyValues": [{"key": "signingSecret", "value": SECRET}]}))
-        .await;
-    r.assert_status_ok();
-}
-
-/// Admin token, customer token, customer uuid, a USD wallet holding `funds`.
-pub(crate) async fn funded(t: &TestApp, funds: i64) -> (String, String, String, i64) {
-    let admin = t.admin_token().await;
-    enable_test_provider(t, &admin).await;
-    let g = group(t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(t).await;
-    let w = wallet(t, &admin, &cust_id, g).await;
-    if funds > 0 {
-        let (s, b) = manual(t, &admin, w, json!({"type": "DEPOSIT", "amount": funds})).await;
-        assert_eq!(s, 200, "{b}");
-    }
-    (admin, cust, cust_id, w)
-}
 
 async fn withdraw(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
     let r = t.server.post("/api/me/withdrawals").authorization_bearer(token).json(&body).await;

@@ -8,11 +8,12 @@ use brokercrm_store::entities::conversions;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
+use crate::helpers::assert::field_of;
+use crate::helpers::distribution as fx;
+use crate::helpers::money::{
+    SECRET, assert_verified, balance, enable_test_provider, funded, group, wallet,
+};
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-use crate::money::transactions::{SECRET, enable_test_provider, funded};
-use crate::money::wallets::{balance, field_of, group, wallet};
 
 async fn start(t: &TestApp, token: &str, wallet: i64, amount: i64) -> (u16, Value) {
     let r = t

@@ -7,8 +7,8 @@ use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::TestApp;
-use crate::money::transactions::enable_test_provider;
-use crate::money::wallets::{customer, group, manual, wallet};
+use crate::helpers::money::{enable_test_provider, group, manual, wallet};
+use crate::helpers::users::customer;
 
 #[tokio::test]
 async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {

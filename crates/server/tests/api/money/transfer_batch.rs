@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::helpers::TestApp;
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, manual, transfer, wallet};
+use crate::helpers::assert::field_of;
+use crate::helpers::money::{assert_verified, balance, group, manual, transfer, wallet};
+use crate::helpers::users::customer;
 
 /// One request: bearer token, Idempotency-Key, body.
 type Call = (String, Option<String>, Value);

@@ -6,71 +6,10 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::money::{assert_verified, balance, group, manual, transfer, wallet};
+use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-
-/// A customer: (token, UUID).
-pub(crate) async fn customer(t: &TestApp) -> (String, String) {
-    let (token, email) = t.mint_token(Role::Customer).await;
-    let row = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
-    (token, row.uuid)
-}
-
-pub(crate) fn field_of(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
-/// Creates the trading adapter `neo` and a group in `currency`; returns the group id.
-pub(crate) async fn group(t: &TestApp, admin: &str, name: &str, currency: &str) -> i64 {
-    if t.server.get("/api/adapters/neo").authorization_bearer(admin).await.status_code() == 404 {
-        t.server
-            .post("/api/adapters")
-            .authorization_bearer(admin)
-            .json(&json!({"name": "neo", "enabled": true, "type": "internal_trading", "configuration": {}}))
-            .await
-            .assert_status_ok();
-    }
-    let r = t
-        .server
-        .post("/api/groups")
-        .authorization_bearer(admin)
-        .json(&json!({"name": name, "leverage": 200, "currency": currency,
-                      "adapterName": "neo", "disableSwapCharges": false}))
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["group"]["id"].as_i64().unwrap()
-}
-
-pub(crate) async fn wallet(t: &TestApp, admin: &str, customer_id: &str, group_id: i64) -> i64 {
-    let r = t
-        .server
-        .post("/api/wallets")
-        .authorization_bearer(admin)
-        .json(&json!({"customerId": customer_id, "groupId": group_id, "platform": "NEO"}))
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["id"].as_i64().unwrap()
-}
-
-pub(crate) async fn manual(t: &TestApp, admin: &str, wallet: i64, body: Value) -> (u16, Value) {
-    let r = t
-        .server
-        .post(&format!("/api/wallets/{wallet}/transactions"))
-        .authorization_bearer(admin)
-        .json(&body)
-        .await;
-    (r.status_code().as_u16(), r.json())
-}
-
-pub(crate) async fn balance(t: &TestApp, admin: &str, wallet: i64) -> Value {
-    let r =
-        t.server.get(&format!("/api/wallets/{wallet}/balance")).authorization_bearer(admin).await;
-    r.assert_status_ok();
-    r.json()
-}
 
 #[tokio::test]
 async fn trading_groups_crud_validation_and_permissions() {
@@ -358,20 +297,6 @@ async fn manual_transactions_move_balance_and_credit_through_the_ledger() {
     r.assert_status(http::StatusCode::CONFLICT);
     assert_error(&r.json(), "conflict");
     assert_verified(t.app.db()).await;
-}
-
-pub(crate) async fn transfer(
-    t: &TestApp,
-    token: &str,
-    key: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
-    let mut req = t.server.post("/api/wallets/transfer").authorization_bearer(token).json(&body);
-    if let Some(k) = key {
-        req = req.add_header("Idempotency-Key", k);
-    }
-    let r = req.await;
-    (r.status_code().as_u16(), r.json())
 }
 
 #[tokio::test]

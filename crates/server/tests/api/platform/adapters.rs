@@ -4,16 +4,8 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
 use crate::helpers::{TestApp, assert_error};
-
-fn fields(body: &Value) -> Vec<String> {
-    let mut f: Vec<String> = body["error"]["details"]["fields"]
-        .as_array()
-        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap_or_default().to_owned()).collect())
-        .unwrap_or_default();
-    f.sort();
-    f
-}
 
 fn match_trade(base: &str) -> Value {
     json!({
@@ -225,7 +217,9 @@ async fn configuration_is_validated_per_type() {
         let (s, r) = post(&t, &admin, &body).await;
         assert_eq!(s, 422, "{body}: {r}");
         assert_error(&r, "validation_failed");
-        assert_eq!(fields(&r), expected, "{body}");
+        let mut named = fields(&r);
+        named.sort();
+        assert_eq!(named, expected, "{body}");
     }
     // a missing top-level field is a 400 naming it
     let r = t

@@ -11,24 +11,10 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::platform::audits;
+use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
-
-/// A user of `role`: (token, public id, internal id, e-mail).
-async fn user(t: &TestApp, role: Role) -> (String, String, i64, String) {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    (token, row.uuid, row.id, email)
-}
-
-/// A customer with a phone number: (public id, internal id).
-async fn customer(t: &TestApp, email: &str, phone: &str) -> (String, i64) {
-    t.create_user(Role::Customer, email, "Passw0rd!x").await;
-    let row = users::find_by_email(t.app.db().conn(), email).await.unwrap().unwrap();
-    let mut ch = users::changes(row);
-    ch.mobilenumber = Set(Some(phone.into()));
-    let row = users::save(t.app.db().conn(), ch).await.unwrap();
-    (row.uuid, row.id)
-}
 
 async fn assign_conversion(t: &TestApp, customer_id: i64, agent_id: i64) {
     use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
@@ -65,10 +51,6 @@ async fn send(
     (code, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-fn field(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
 /// The webhook secret, taken from "Get request URL".
 async fn webhook_token(t: &TestApp, admin: &str, provider: &str) -> String {
     let (c, b) =
@@ -87,24 +69,11 @@ async fn call_communications(t: &TestApp) -> Vec<communications::Model> {
         .unwrap()
 }
 
-async fn audits(t: &TestApp, admin: &str, kind: &str) -> Vec<Value> {
-    let r = t
-        .server
-        .get("/api/activities")
-        .add_query_param("limit", 100)
-        .add_query_param("offset", 0)
-        .add_query_param("filter", json!({ "type": kind }).to_string())
-        .authorization_bearer(admin)
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["activities"].as_array().unwrap().clone()
-}
-
 #[tokio::test]
 async fn voip_setup_provider_url_and_sealed_api_key() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let (agent, ..) = user(&t, Role::ConversionAgent).await;
+    let agent = t.user(Role::ConversionAgent).create().await.token;
 
     let (c, b) = send(&t, "GET", &admin, "/api/calls/provider", None).await;
     assert_eq!((c, &b), (200, &json!({"provider": null})));
@@ -116,13 +85,13 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
         send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "skype"}))).await;
     assert_eq!(c, 422);
     assert_error(&b, "validation_failed");
-    assert_eq!(field(&b), "provider");
+    assert_eq!(field_of(&b), "provider");
     let bad = json!({"variableValue": "not a url", "provider": "voiso"});
     let (c, b) = send(&t, "PUT", &admin, "/api/calls/url", Some(bad)).await;
-    assert_eq!((c, field(&b)), (422, "variableValue".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "variableValue".to_owned()));
     let bad = json!({"variableValue": "k", "provider": "coperato"});
     let (c, b) = send(&t, "PUT", &admin, "/api/calls/api-key", Some(bad)).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     assert!(settings::get(t.app.db().conn(), "calls.voiso").await.unwrap().is_none());
 
     // Agents may not change the set-up.
@@ -149,9 +118,9 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
     let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key?provider=voiso", None).await;
     assert_eq!((c, b), (200, json!({"apiKey": "vsk-****"})));
     let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key?provider=coperato", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
 
     let (c, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
     assert_eq!((c, b), (200, json!({"available": true, "provider": "voiso"})));
@@ -169,7 +138,7 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
     let (c, _) = send(&t, "GET", &agent, "/api/calls/request-url?provider=voiso", None).await;
     assert_eq!(c, 403);
     let (c, b) = send(&t, "GET", &admin, "/api/calls/request-url?provider=sip", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     let t1 = webhook_token(&t, &admin, "voiso").await;
     assert_eq!(t1, webhook_token(&t, &admin, "voiso").await);
     assert_ne!(t1, webhook_token(&t, &admin, "coperato").await);
@@ -200,17 +169,18 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let t = TestApp::spawn().await;
     let server = MockServer::start().await;
     let admin = voiso_at(&t, &server).await;
-    let (agent, _, agent_id, _) = user(&t, Role::ConversionAgent).await;
-    let (other, ..) = user(&t, Role::ConversionAgent).await;
-    let (cust, cust_id) = customer(&t, "ann@cust.test", "+447700900123").await;
-    let (stranger, _) = customer(&t, "bob@cust.test", "+447700900999").await;
+    let User { token: agent, id: agent_id, .. } = t.user(Role::ConversionAgent).create().await;
+    let other = t.user(Role::ConversionAgent).create().await.token;
+    let User { uuid: cust, id: cust_id, .. } =
+        t.customer().email("ann@cust.test").phone("+447700900123").create().await;
+    let stranger = t.customer().email("bob@cust.test").phone("+447700900999").create().await.uuid;
     assign_conversion(&t, cust_id, agent_id).await;
 
     // The call agent: validated, out of scope is a 404, then set.
     let p = format!("/api/calls/customers/{cust}/agent");
     let (c, b) =
         send(&t, "PUT", &agent, &p, Some(json!({"agentId": " ", "provider": "voiso"}))).await;
-    assert_eq!((c, field(&b)), (422, "agentId".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "agentId".to_owned()));
     let body = json!({"agentId": "1007", "provider": "voiso"});
     let (c, b) = send(&t, "PUT", &other, &p, Some(body.clone())).await;
     assert_eq!(c, 404);
@@ -279,7 +249,7 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let bad = json!({"disposition": "hung_up", "duration": 42, "account_id": call_id});
     let r =
         t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).json(&bad).await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "disposition".to_owned()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "disposition".to_owned()));
     assert!(call_communications(&t).await.is_empty());
 
     // Delivered twice: one communication.
@@ -320,9 +290,9 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let (_, b) = send(&t, "GET", &admin, "/api/calls/customers?provider=coperato", None).await;
     assert_eq!(b["customers"], json!([]));
     let (c, b) = send(&t, "GET", &admin, "/api/calls/customers?provider=voiso&limit=0", None).await;
-    assert_eq!((c, field(&b)), (422, "limit".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "limit".to_owned()));
     let (c, b) = send(&t, "GET", &admin, "/api/calls/customers", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
 
     // An unknown call is a 404.
     let unknown = json!({"disposition": "busy", "account_id": uuid::Uuid::now_v7().to_string()});
@@ -352,8 +322,9 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     )
     .await;
     assert_eq!(c, 200);
-    let (agent, _, agent_id, agent_email) = user(&t, Role::RetentionAgent).await;
-    let (other, ..) = user(&t, Role::RetentionAgent).await;
+    let User { token: agent, id: agent_id, email: agent_email, .. } =
+        t.user(Role::RetentionAgent).create().await;
+    let other = t.user(Role::RetentionAgent).create().await.token;
     let lead = crm_leads::ActiveModel {
         uuid: Set(uuid::Uuid::now_v7().to_string()),
         sales_person_id: Set(Some(agent_id)),
@@ -371,20 +342,20 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     // No current provider yet: 422 naming it, nothing recorded.
     let lp = format!("/api/calls/leads/{}", lead.uuid);
     let (c, b) = send(&t, "POST", &agent, &lp, None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     // Scope is checked first: the manager of the sales person's desk passes it (and meets the
     // missing provider); a manager of another desk gets a 404.
     {
         use brokercrm_store::repo::sales::sales_desks;
         let conn = t.app.db().conn();
-        let (mine, _, mine_id, _) = user(&t, Role::Manager).await;
-        let (theirs, _, theirs_id, _) = user(&t, Role::Manager).await;
+        let User { token: mine, id: mine_id, .. } = t.user(Role::Manager).create().await;
+        let User { token: theirs, id: theirs_id, .. } = t.user(Role::Manager).create().await;
         let a = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "A").await.unwrap();
         let b = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "B").await.unwrap();
         sales_desks::set_members(conn, a.id, &[agent_id, mine_id]).await.unwrap();
         sales_desks::set_members(conn, b.id, &[theirs_id]).await.unwrap();
         let (c, b) = send(&t, "POST", &mine, &lp, None).await;
-        assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+        assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
         let (c, _) = send(&t, "POST", &theirs, &lp, None).await;
         assert_eq!(c, 404);
     }
@@ -461,7 +432,7 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     assert_eq!(last, Some(c0.occurred_at));
     let bad = json!({"status": "END", "duration": -3, "guid": guid});
     let r = t.server.post(&hook).json(&bad).await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "duration".to_owned()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "duration".to_owned()));
 }
 
 #[tokio::test]
@@ -474,15 +445,15 @@ async fn a_provider_failure_is_a_502_and_the_call_is_marked_failed() {
         .respond_with(ResponseTemplate::new(500).set_body_string("boom: internal detail"))
         .mount(&server)
         .await;
-    let (manager, ..) = user(&t, Role::Admin).await;
-    let (cust, _) = customer(&t, "cara@cust.test", "+15550001").await;
+    let manager = t.user(Role::Admin).create().await.token;
+    let cust = t.customer().email("cara@cust.test").phone("+15550001").create().await.uuid;
     let (nophone, _) = {
         t.create_user(Role::Customer, "dan@cust.test", "Passw0rd!x").await;
         let row = users::find_by_email(t.app.db().conn(), "dan@cust.test").await.unwrap().unwrap();
         (row.uuid, row.id)
     };
     let (c, b) = send(&t, "POST", &manager, &format!("/api/calls/customers/{nophone}"), None).await;
-    assert_eq!((c, field(&b)), (422, "phone".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "phone".to_owned()));
     let (c, b) = send(&t, "POST", &manager, &format!("/api/calls/customers/{cust}"), None).await;
     assert_eq!(c, 502);
     assert!(!b.to_string().contains("boom"), "{b}");

@@ -9,17 +9,11 @@ use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::money::group;
+use crate::helpers::platform::audits;
+use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
-
-async fn staff(t: &TestApp, role: Role) -> (String, String, i64) {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    (token, row.uuid, row.id)
-}
-
-fn field(b: &Value) -> String {
-    b["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
 
 async fn send(
     t: &TestApp,
@@ -43,19 +37,6 @@ async fn send(
     (status, serde_json::from_str(&r.text()).unwrap_or(Value::Null))
 }
 
-async fn audits(t: &TestApp, admin: &str, kind: &str) -> Vec<Value> {
-    let r = t
-        .server
-        .get("/api/activities")
-        .add_query_param("limit", 100)
-        .add_query_param("offset", 0)
-        .add_query_param("filter", json!({ "type": kind }).to_string())
-        .authorization_bearer(admin)
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["activities"].as_array().unwrap().clone()
-}
-
 async fn create(t: &TestApp, token: &str, email: &str) -> String {
     let (s, b) = send(
         t,
@@ -76,14 +57,14 @@ async fn create(t: &TestApp, token: &str, email: &str) -> String {
 #[tokio::test]
 async fn create_get_update_bulk_and_email_customers_with_audit() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let id = create(&t, &admin, "ana@cust.test").await;
 
     // Validation names the field and creates nothing; a taken e-mail is a 409.
     let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
         "fullname": "X", "mobilenumber": "+385911234567", "country": "HR", "email": "bad", "currency": "EUR"
     }))).await;
-    assert_eq!((s, field(&b)), (422, "email".into()), "{b}");
+    assert_eq!((s, field_of(&b)), (422, "email".into()), "{b}");
     let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
         "mobilenumber": "+385911234567", "country": "HR", "email": "x@cust.test", "currency": "eur"
     }))).await;
@@ -133,7 +114,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     assert!(c["accountId"].as_str().unwrap().parse::<i64>().is_ok());
 
     // Update: only the fields sent; groups, notes, risk status and the assignment too.
-    let g = crate::money::wallets::group(&t, &admin, "VIP", "EUR").await;
+    let g = group(&t, &admin, "VIP", "EUR").await;
     let r = t
         .server
         .post("/api/sales-desks")
@@ -141,7 +122,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         .json(&json!({"name": "Zagreb"}))
         .await;
     let desk = r.json::<Value>()["id"].as_str().unwrap().to_owned();
-    let (_, conv_uuid, _) = staff(&t, Role::ConversionAgent).await;
+    let conv_uuid = t.user(Role::ConversionAgent).create().await.uuid;
     let (s, c) = send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(json!({
         "fullname": "Ana Novak", "groups": ["VIP"], "notes": "calls after 5", "riskStatus": "review",
         "salesDesk": desk, "conversionAgent": conv_uuid, "roles": ["customer"]
@@ -182,7 +163,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     ] {
         let (s, b) =
             send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(body.clone())).await;
-        assert_eq!((s, field(&b)), (422, f.to_owned()), "{body}: {b}");
+        assert_eq!((s, field_of(&b)), (422, f.to_owned()), "{body}: {b}");
     }
     let (s, _) = send(
         &t,
@@ -206,7 +187,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         ]})),
     )
     .await;
-    assert_eq!((s, field(&b)), (422, "customers[1].email".into()), "{b}");
+    assert_eq!((s, field_of(&b)), (422, "customers[1].email".into()), "{b}");
     let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
     assert_eq!(c["country"], "HR", "nothing changed");
     let (s, b) = send(
@@ -225,9 +206,9 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     let (s, b) =
         send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [{"country": "DE"}]})))
             .await;
-    assert_eq!((s, field(&b)), (422, "customers[0].id".into()));
+    assert_eq!((s, field_of(&b)), (422, "customers[0].id".into()));
     let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": []}))).await;
-    assert_eq!((s, field(&b)), (422, "customers".into()));
+    assert_eq!((s, field_of(&b)), (422, "customers".into()));
 
     // E-mail: queued, delivered, and in the customer's communications.
     let (s, b) = send(
@@ -243,7 +224,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     let (s, b) =
         send(&t, "POST", &admin, &format!("/api/customers/{id}/email"), Some(json!({"body": "x"})))
             .await;
-    assert_eq!((s, field(&b)), (422, "subject".into()));
+    assert_eq!((s, field_of(&b)), (422, "subject".into()));
     t.run_jobs().await;
     assert!(
         t.emails
@@ -273,10 +254,10 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
 #[tokio::test]
 async fn agents_managers_and_admins_see_only_their_customers() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
-    let (manager, manager_uuid, _) = staff(&t, Role::Manager).await;
-    let (agent, _, agent_id) = staff(&t, Role::ConversionAgent).await;
-    let (affiliate, _, _) = staff(&t, Role::Affiliate).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { token: manager, uuid: manager_uuid, .. } = t.user(Role::Manager).create().await;
+    let User { token: agent, id: agent_id, .. } = t.user(Role::ConversionAgent).create().await;
+    let affiliate = t.user(Role::Affiliate).create().await.token;
     let r = t
         .server
         .post("/api/sales-desks")
@@ -382,9 +363,9 @@ fn form(bytes: Vec<u8>, name: &str, mime: &str) -> MultipartForm {
 #[tokio::test]
 async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
-    let (risk, risk_uuid, _) = staff(&t, Role::Risk).await;
-    let (manager, _, _) = staff(&t, Role::Manager).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { token: risk, uuid: risk_uuid, .. } = t.user(Role::Risk).create().await;
+    let manager = t.user(Role::Manager).create().await.token;
     let id = create(&t, &admin, "doc@cust.test").await;
     let path = format!("/api/customers/{id}/documents");
     let up = |f: MultipartForm, p: String| {
@@ -407,22 +388,22 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
     // A declared type does not matter: the content does.
     let (s, b) =
         up(form(b"MZ\x90\x00 not a pdf".to_vec(), "x.pdf", "application/pdf"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()), "{b}");
+    assert_eq!((s, field_of(&b)), (422, "file".into()), "{b}");
     let big = {
         let mut v = b"%PDF-".to_vec();
         v.resize(10 * 1024 * 1024 + 1, b'a');
         v
     };
     let (s, b) = up(form(big, "big.pdf", "application/pdf"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()), "{b}");
+    assert_eq!((s, field_of(&b)), (422, "file".into()), "{b}");
     let (s, b) = up(form(Vec::new(), "e.pdf", "application/pdf"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()));
+    assert_eq!((s, field_of(&b)), (422, "file".into()));
     let (s, b) = up(MultipartForm::new().add_text("other", "x"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()));
+    assert_eq!((s, field_of(&b)), (422, "file".into()));
     let (s, b) =
         up(form(pdf.clone(), "p.pdf", "application/pdf"), format!("{path}?userId=someone-else"))
             .await;
-    assert_eq!((s, field(&b)), (422, "userId".into()));
+    assert_eq!((s, field_of(&b)), (422, "userId".into()));
     let (s, _) = up(form(pdf.clone(), "p.png", "image/png"), format!("{path}?userId={id}")).await;
     assert_eq!(s, 201);
     let (s, docs) = send(&t, "GET", &admin, &path, None).await;

@@ -9,7 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::sales::leads::{generate, get, post, world};
+use crate::helpers::http::{get, post};
+use crate::helpers::sales::{generate, world};
 
 fn form(csv: &str, mapping: Option<&str>) -> MultipartForm {
     let mut f = MultipartForm::new().add_part(

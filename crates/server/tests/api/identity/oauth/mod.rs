@@ -17,17 +17,6 @@ mod token;
 pub const CB: &str = "https://cashier.example.com/callback";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
 
-/// A user of `role` and an access token minted for it.
-pub async fn user_token(t: &TestApp, role: Role) -> String {
-    let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
-    t.create_user(role, &email, "Passw0rd!x").await;
-    let u = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
-    brokercrm_app::identity::tokens::access_token(&t.app, &u, None).unwrap()
-}
-
 /// Registers a client through the admin API; returns (client_id, secret).
 pub async fn register_client(t: &TestApp, admin: &str) -> (String, String) {
     let r = t
@@ -89,7 +78,7 @@ pub async fn authorize(
 
 /// Runs a successful authorization for a fresh customer; returns the code.
 pub async fn get_code(t: &TestApp, client_id: &str) -> String {
-    let user = user_token(t, Role::Customer).await;
+    let user = t.user(Role::Customer).create().await.token;
     let challenge = s256_challenge(VERIFIER);
     let r = authorize(
         t,
@@ -154,7 +143,7 @@ pub fn assert_oauth_error(r: &axum_test::TestResponse, status: StatusCode, code:
 #[tokio::test]
 async fn full_code_flow_with_pkce_and_refresh_rotation() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
 
@@ -191,7 +180,7 @@ async fn full_code_flow_with_pkce_and_refresh_rotation() {
 #[tokio::test]
 async fn basic_auth_works_and_refresh_is_bound_to_its_client() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let (other_id, other_secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;

@@ -1,5 +1,5 @@
 //! Requests as a bearer of `token`, answered as (status, JSON body), and small codecs tests
-//! need around them (query-string encoding, the sheet of an XLSX download).
+//! need around them (query-string and base64 encoding, the sheet of an XLSX download).
 
 use std::io::Read;
 
@@ -50,4 +50,33 @@ pub fn sheet_xml(bytes: &[u8]) -> String {
     let mut xml = String::new();
     zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
     xml
+}
+
+/// Asserts an XLSX download and returns the XML of its first sheet.
+pub fn xlsx_sheet(r: &axum_test::TestResponse) -> String {
+    assert_eq!(
+        r.header("content-type"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = r.as_bytes();
+    assert_eq!(&bytes[..2], b"PK");
+    sheet_xml(bytes)
+}
+
+/// Standard base64, for Basic headers (the test crate has no base64 dependency).
+pub fn base64(s: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in s.as_bytes().chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }

@@ -174,3 +174,17 @@ pub async fn generate(t: &TestApp, w: &World, n: usize) -> Vec<Gen> {
     }
     out
 }
+
+/// Makes `agent_id` the conversion agent of customer `customer_id` (no desk, no status).
+pub async fn assign_conversion(t: &TestApp, customer_id: i64, agent_id: i64) {
+    use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
+    let row = AssignmentRow {
+        customer_id,
+        sales_desk_id: None,
+        conversion_agent_id: Some(agent_id),
+        retention_agent_id: None,
+        sales_status_id: None,
+        updated_at: brokercrm_store::db::now(),
+    };
+    assignments::upsert(t.app.db().conn(), row).await.unwrap();
+}

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::http::sheet_xml;
+use crate::helpers::http::{sheet_xml, xlsx_sheet};
 use crate::helpers::money::{funded, group, instant, manual_ok, q, transfer, wallet};
 use crate::helpers::users::User;
 
@@ -121,13 +121,7 @@ async fn statement_running_balances_start_from_the_ledger_opening_balance() {
         .get(&format!("/api/me/statements/export?token={cust}&start={}&end={}", q(start), q(end)))
         .await;
     r.assert_status_ok();
-    assert_eq!(
-        r.header("content-type"),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
-    let bytes = r.as_bytes().to_vec();
-    assert_eq!(&bytes[..2], b"PK");
-    let xml = sheet_xml(&bytes);
+    let xml = xlsx_sheet(&r);
     assert_eq!(xml.matches("<row ").count(), 5, "header + 4 records");
     for v in [">Balance<", ">WALLET_TRANSFER<", ">120.25<", ">-5.5<", ">14.5<", ">wire<"] {
         assert!(xml.contains(v), "{v} missing");

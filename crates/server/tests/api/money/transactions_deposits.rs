@@ -4,8 +4,6 @@
 
 use axum::http::{HeaderName, HeaderValue};
 use brokercrm_app::money::transactions::deposits::sign;
-use brokercrm_store::entities::conversions;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
@@ -152,14 +150,7 @@ async fn the_first_provider_deposit_of_a_pushed_lead_records_one_ftd() {
     enable_test_provider(&t, &admin).await;
     let g = group(&t, &admin, "USD", "USD").await;
     let w = wallet(&t, &admin, &customer.uuid, g).await;
-    let ftds = || async {
-        conversions::Entity::find()
-            .filter(conversions::Column::LeadId.eq(lead.id))
-            .filter(conversions::Column::Source.eq("crm"))
-            .count(t.app.db().conn())
-            .await
-            .unwrap()
-    };
+    let ftds = || fx::crm_ftds(&t, lead.id);
     assert_eq!(ftds().await, 0);
     for amount in [100, 50] {
         let (s, d) = start(&t, &token, w, amount).await;

@@ -13,21 +13,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::assert::field_of;
 use crate::helpers::platform::audits;
+use crate::helpers::sales::assign_conversion;
 use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
-
-async fn assign_conversion(t: &TestApp, customer_id: i64, agent_id: i64) {
-    use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
-    let row = AssignmentRow {
-        customer_id,
-        sales_desk_id: None,
-        conversion_agent_id: Some(agent_id),
-        retention_agent_id: None,
-        sales_status_id: None,
-        updated_at: brokercrm_store::db::now(),
-    };
-    assignments::upsert(t.app.db().conn(), row).await.unwrap();
-}
 
 async fn send(
     t: &TestApp,

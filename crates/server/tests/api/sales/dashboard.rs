@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::helpers::assert::field_of;
 use crate::helpers::http::get;
 use crate::helpers::money::{group, manual, wallet};
+use crate::helpers::sales::assign_conversion;
 use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
 
@@ -29,18 +30,7 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
         t.customer().email("ann@dash.test").create().await;
     let User { uuid: b_uuid, email: b_email, .. } =
         t.customer().email("bob@dash.test").create().await;
-    {
-        use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
-        let row = AssignmentRow {
-            customer_id: a_id,
-            sales_desk_id: None,
-            conversion_agent_id: Some(agent_id),
-            retention_agent_id: None,
-            sales_status_id: None,
-            updated_at: brokercrm_store::db::now(),
-        };
-        assignments::upsert(t.app.db().conn(), row).await.unwrap();
-    }
+    assign_conversion(&t, a_id, agent_id).await;
     // Deposits through the ledger: two for Ann (USD), one for Bob; a bonus is not a deposit.
     let g = group(&t, &admin, "USD", "USD").await;
     let wa = wallet(&t, &admin, &a_uuid, g).await;

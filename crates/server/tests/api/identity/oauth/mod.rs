@@ -9,6 +9,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::helpers::http::base64;
 
 mod authorize;
 mod clients;
@@ -184,7 +185,7 @@ async fn basic_auth_works_and_refresh_is_bound_to_its_client() {
     let (id, secret) = register_client(&t, &admin).await;
     let (other_id, other_secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
-    let basic = format!("Basic {}", base64_basic::encode(&format!("{id}:{secret}")));
+    let basic = format!("Basic {}", base64(&format!("{id}:{secret}")));
     let r = t
         .server
         .post("/oauth/token")
@@ -203,24 +204,4 @@ async fn basic_auth_works_and_refresh_is_bound_to_its_client() {
         StatusCode::BAD_REQUEST,
         "invalid_grant",
     );
-}
-
-/// Minimal standard base64 for the Basic header (the test crate has no base64 dependency).
-mod base64_basic {
-    pub fn encode(s: &str) -> String {
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in s.as_bytes().chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
 }

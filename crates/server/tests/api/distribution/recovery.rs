@@ -154,14 +154,7 @@ async fn a_lead_stuck_in_an_advertiser_call_is_marked_unknown_and_not_resent() {
         )
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "External",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "External", &server).await;
     let crm = fx::internal_crm(&t, "House CRM").await;
     let (aff, offer) = fx::offer_with(&t, "priority", &[(&ext, 1, 1), (&crm, 2, 1)]).await;
     let lead =
@@ -194,14 +187,7 @@ async fn a_resumed_lead_skips_the_advertisers_already_tried() {
         )
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "External",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "External", &server).await;
     let crm = fx::internal_crm(&t, "House CRM").await;
     let (aff, offer) = fx::offer_with(&t, "priority", &[(&ext, 1, 1), (&crm, 2, 1)]).await;
     let lead = stuck_lead(

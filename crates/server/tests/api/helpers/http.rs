@@ -80,3 +80,55 @@ pub fn base64(s: &str) -> String {
     }
     out
 }
+
+/// Sends every request at once, each on its own task through its own copy of the router;
+/// returns (status, JSON body) per request in the order given.
+pub async fn send_concurrently(
+    t: &TestApp,
+    requests: Vec<axum::http::Request<axum::body::Body>>,
+) -> Vec<(u16, Value)> {
+    use tower::ServiceExt;
+    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(requests.len()));
+    let mut tasks = Vec::new();
+    for req in requests {
+        let (router, start) = (router.clone(), start.clone());
+        tasks.push(tokio::spawn(async move {
+            start.wait().await;
+            let resp = router.oneshot(req).await.unwrap();
+            let status = resp.status().as_u16();
+            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }));
+    }
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+/// A JSON `POST` as the bearer of `token` (with an `Idempotency-Key` when given), for
+/// [`send_concurrently`].
+pub fn json_request(
+    path: &str,
+    token: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> axum::http::Request<axum::body::Body> {
+    let mut req = axum::http::Request::post(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json");
+    if let Some(key) = key {
+        req = req.header("idempotency-key", key);
+    }
+    req.body(axum::body::Body::from(body.to_string())).unwrap()
+}
+
+/// How many answers are 200; every other answer must be a 422.
+pub fn count_ok_else_422(answers: &[(u16, Value)]) -> usize {
+    for (status, body) in answers {
+        assert!(matches!(status, 200 | 422), "unexpected status {status}: {body}");
+    }
+    answers.iter().filter(|(status, _)| *status == 200).count()
+}

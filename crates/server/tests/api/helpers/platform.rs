@@ -30,3 +30,21 @@ pub async fn audited(t: &TestApp, kind: &str) -> u64 {
     let f = ActivityFilter { kind: Some(kind.to_owned()), ..Default::default() };
     list(t.app.db().conn(), &f, 1, 0).await.unwrap().1
 }
+
+/// The latest `limit` audit entries as `admin` sees them, newest first: the response body
+/// and the entries' types.
+pub async fn latest_audits(t: &TestApp, admin: &str, limit: usize) -> (Value, Vec<String>) {
+    let r = t
+        .server
+        .get(&format!("/api/activities?limit={limit}&offset=0"))
+        .authorization_bearer(admin)
+        .await;
+    let acts: Value = r.json();
+    let kinds = acts["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["type"].as_str().unwrap().to_owned())
+        .collect();
+    (acts, kinds)
+}

@@ -8,6 +8,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
+use crate::helpers::http::{json_request, send_concurrently};
 use crate::helpers::money::{assert_verified, balance, group, m, manual, money_of, wallet};
 use crate::helpers::platform::audited;
 use crate::helpers::users::customer;
@@ -203,24 +204,12 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     let g = group(&t, &admin, "USD std", "USD").await;
     let w = wallet(&t, &admin, &cust, g).await;
     // Eight concurrent tries of one deposit (same key), and six distinct deposits.
-    use tower::ServiceExt;
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
     let keys = (0..8).map(|_| "same".to_owned()).chain((0..6).map(|i| format!("k{i}")));
-    let tasks: Vec<_> = keys
-        .map(|key| {
-            let router = router.clone();
-            let body = json!({"type": "DEPOSIT", "amount": "100", "method": "card"}).to_string();
-            let req = http::Request::post(format!("/api/wallets/{w}/transactions"))
-                .header("authorization", format!("Bearer {admin}"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", key)
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() })
-        })
-        .collect();
-    for task in tasks {
-        assert_eq!(task.await.unwrap(), 200);
+    let body = json!({"type": "DEPOSIT", "amount": "100", "method": "card"});
+    let path = format!("/api/wallets/{w}/transactions");
+    let requests = keys.map(|key| json_request(&path, &admin, Some(&key), &body)).collect();
+    for (status, b) in send_concurrently(&t, requests).await {
+        assert_eq!(status, 200, "{b}");
     }
     let bal = balance(&t, &admin, w).await;
     // 7 deposits of 100 and 7 bonuses of 10.

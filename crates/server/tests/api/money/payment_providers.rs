@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::helpers::assert::fields;
+use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
 
 const SECRET: &str = "supersecretvalue987";
@@ -132,14 +133,7 @@ async fn providers_are_listed_updated_masked_encrypted_and_audited() {
     assert_eq!(got["provider"]["enabledCountryCodes"], json!(["AT", "DE"]));
     assert!(!got.to_string().contains(SECRET));
 
-    let acts: Value =
-        t.server.get("/api/activities?limit=10&offset=0").authorization_bearer(&admin).await.json();
-    let kinds: Vec<&str> = acts["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["type"].as_str().unwrap())
-        .collect();
+    let (acts, kinds) = latest_audits(&t, &admin, 10).await;
     assert_eq!(kinds, ["payment_provider.update", "payment_provider.update"]);
     assert!(!acts.to_string().contains(SECRET), "audit log leaks the secret");
     assert_eq!(acts["activities"][1]["after"]["enabled"], true);

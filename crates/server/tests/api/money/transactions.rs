@@ -8,6 +8,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
+use crate::helpers::http::{count_ok_else_422, json_request, send_concurrently};
 use crate::helpers::money::{assert_verified, balance, enable_test_provider, funded, manual};
 use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
@@ -221,29 +222,11 @@ async fn racing_approve_and_reject_exactly_one_wins() {
 
 #[tokio::test]
 async fn fifty_concurrent_withdrawals_reserve_only_what_the_balance_affords() {
-    use tower::ServiceExt;
     let t = TestApp::spawn().await;
     let (admin, cust, _, w) = funded(&t, 1000).await;
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let router = router.clone();
-            let req = http::Request::post("/api/me/withdrawals")
-                .header("authorization", format!("Bearer {cust}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(body(30).to_string()))
-                .unwrap();
-            tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() })
-        })
-        .collect();
-    let mut ok = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            200 => ok += 1,
-            422 => {}
-            other => panic!("unexpected status {other}"),
-        }
-    }
+    let requests =
+        (0..50).map(|_| json_request("/api/me/withdrawals", &cust, None, &body(30))).collect();
+    let ok = count_ok_else_422(&send_concurrently(&t, requests).await);
     assert_eq!(ok, 33, "1000 affords 33 withdrawals of 30");
     let list: Value = t
         .server

@@ -7,6 +7,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
+use crate::helpers::http::{count_ok_else_422, json_request, send_concurrently};
 use crate::helpers::money::{assert_verified, balance, group, manual, transfer, wallet};
 use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
@@ -388,37 +389,16 @@ async fn transfers_between_own_wallets_are_exact_idempotent_and_same_currency() 
 
 #[tokio::test]
 async fn concurrent_transfers_from_one_wallet_never_overdraw() {
-    use tower::ServiceExt;
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let g = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, g).await;
-    let b = wallet(&t, &admin, &cust_id, g).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let c = t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0).create().await;
+    let (cust, a, b) = (c.token, c.wallets[0], c.wallets[1]);
 
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let tasks: Vec<_> = (0..24)
-        .map(|i| {
-            let router = router.clone();
-            let body = json!({"sourceWalletId": a, "targetWalletId": b, "amount": 10}).to_string();
-            let req = http::Request::post("/api/wallets/transfer")
-                .header("authorization", format!("Bearer {cust}"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", format!("c-{i}"))
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() })
-        })
+    let body = json!({"sourceWalletId": a, "targetWalletId": b, "amount": 10});
+    let requests = (0..24)
+        .map(|i| json_request("/api/wallets/transfer", &cust, Some(&format!("c-{i}")), &body))
         .collect();
-    let mut ok = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            200 => ok += 1,
-            422 => {}
-            other => panic!("unexpected status {other}"),
-        }
-    }
+    let ok = count_ok_else_422(&send_concurrently(&t, requests).await);
     assert_eq!(ok, 10);
     assert_eq!(balance(&t, &admin, a).await["balance"], "0");
     assert_eq!(balance(&t, &admin, b).await["balance"], "100");

@@ -5,6 +5,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::fields;
+use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
 
 fn match_trade(base: &str) -> Value {
@@ -61,14 +62,7 @@ async fn crud_with_masked_secrets_and_audit() {
     assert!(!stored.enabled);
 
     // audit rows carry masked configurations only
-    let acts: Value =
-        t.server.get("/api/activities?limit=10&offset=0").authorization_bearer(&admin).await.json();
-    let kinds: Vec<&str> = acts["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["type"].as_str().unwrap())
-        .collect();
+    let (acts, kinds) = latest_audits(&t, &admin, 10).await;
     assert_eq!(kinds, ["adapter.update", "adapter.create"]);
     assert_eq!(acts["activities"][0]["before"]["enabled"], true);
     assert_eq!(acts["activities"][0]["after"]["enabled"], false);

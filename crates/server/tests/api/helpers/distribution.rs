@@ -26,12 +26,7 @@ fn uuid() -> String {
 
 /// An affiliate user with an API token (optionally IP-restricted) defaulting to `offer_id`.
 pub async fn affiliate(t: &TestApp, offer_id: Option<i64>, ips: Option<&[&str]>) -> Affiliate {
-    let email = format!("aff-{}@test.local", uuid::Uuid::new_v4().simple());
-    t.create_user(Role::Affiliate, &email, "Passw0rd!x").await;
-    let user = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
+    let user = t.user(Role::Affiliate).create().await;
     let token = format!("lt_{}", brokercrm_app::identity::security::random_token(30));
     let row = affiliate_tokens::ActiveModel {
         uuid: Set(uuid()),

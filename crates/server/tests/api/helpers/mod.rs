@@ -140,9 +140,7 @@ impl TestApp {
 
     /// A user of `role` and its access token.
     pub async fn token_for(&self, role: Role) -> String {
-        let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
-        self.create_user(role, &email, "Passw0rd!x").await;
-        self.login(&email, "Passw0rd!x").await
+        self.user(role).logged_in().create().await.token
     }
 
     /// A user of `role` and an access token minted directly (no login round trip);

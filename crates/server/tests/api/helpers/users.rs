@@ -98,7 +98,30 @@ impl UserBuilder<'_> {
         self
     }
 
-    pub async fn create(self) -> User {
+    pub async fn create(mut self) -> User {
+        let t = self.t;
+        let wanted = std::mem::take(&mut self.wallets);
+        let admin = self.admin.take();
+        let mut user = self.person().await;
+        if !wanted.is_empty() {
+            let admin = match admin {
+                Some(admin) => admin,
+                None => t.user(Role::Admin).logged_in().person().await.token,
+            };
+            for (currency, funds) in wanted {
+                let group = currency_group(t, &admin, &currency).await;
+                let w = wallet(t, &admin, &user.uuid, group).await;
+                if funds > 0 {
+                    manual_ok(t, &admin, w, json!({"type": "DEPOSIT", "amount": funds})).await;
+                }
+                user.wallets.push(w);
+            }
+        }
+        user
+    }
+
+    /// The user alone, without wallets.
+    async fn person(self) -> User {
         let t = self.t;
         let email = self.email.unwrap_or_else(|| {
             format!("{}-{}@test.local", self.role.as_str(), uuid::Uuid::new_v4().simple())
@@ -125,22 +148,7 @@ impl UserBuilder<'_> {
         } else {
             brokercrm_app::identity::tokens::access_token(&t.app, &row, None).unwrap()
         };
-        let mut wallets = Vec::new();
-        if !self.wallets.is_empty() {
-            let admin = match self.admin {
-                Some(admin) => admin,
-                None => t.admin_token().await,
-            };
-            for (currency, funds) in self.wallets {
-                let group = currency_group(t, &admin, &currency).await;
-                let w = wallet(t, &admin, &row.uuid, group).await;
-                if funds > 0 {
-                    manual_ok(t, &admin, w, json!({"type": "DEPOSIT", "amount": funds})).await;
-                }
-                wallets.push(w);
-            }
-        }
-        User { token, uuid: row.uuid, id: row.id, email, wallets }
+        User { token, uuid: row.uuid, id: row.id, email, wallets: Vec::new() }
     }
 }
 

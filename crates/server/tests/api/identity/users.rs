@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::helpers::assert::fields;
 use crate::helpers::{TestApp, assert_error};
 
-const PW: &str = "Passw0rd!x";
+use crate::helpers::users::PASSWORD as PW;
 
 fn signup_body(email: &str) -> Value {
     json!({

@@ -10,7 +10,9 @@ use tower::ServiceExt;
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::money::{assert_verified, balance, group, manual, transfer, wallet};
+use crate::helpers::money::{
+    assert_verified, balance, currency_group, group, manual, transfer, wallet,
+};
 use crate::helpers::users::customer;
 
 /// One request: bearer token, Idempotency-Key, body.
@@ -197,12 +199,11 @@ impl Wallets {
     async fn open() -> Self {
         let t = TestApp::spawn().await;
         let admin = t.admin_token().await;
-        let usd = group(&t, &admin, "USD", "USD").await;
-        let (cust, cust_id) = customer(&t).await;
-        let a = wallet(&t, &admin, &cust_id, usd).await;
-        let b = wallet(&t, &admin, &cust_id, usd).await;
-        manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
-        Self { t, admin, cust, cust_id, usd, a, b }
+        let c =
+            t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0).create().await;
+        let usd = currency_group(&t, &admin, "USD").await;
+        let (a, b) = (c.wallets[0], c.wallets[1]);
+        Self { t, admin, cust: c.token, cust_id: c.uuid, usd, a, b }
     }
 }
 

@@ -14,7 +14,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::helpers::assert::field_of;
 use crate::helpers::platform::audits;
 use crate::helpers::sales::assign_conversion;
-use crate::helpers::users::User;
+use crate::helpers::users::{PASSWORD, User};
 use crate::helpers::{TestApp, assert_error};
 
 async fn send(
@@ -436,7 +436,7 @@ async fn a_provider_failure_is_a_502_and_the_call_is_marked_failed() {
     let manager = t.user(Role::Admin).create().await.token;
     let cust = t.customer().email("cara@cust.test").phone("+15550001").create().await.uuid;
     let (nophone, _) = {
-        t.create_user(Role::Customer, "dan@cust.test", "Passw0rd!x").await;
+        t.create_user(Role::Customer, "dan@cust.test", PASSWORD).await;
         let row = users::find_by_email(t.app.db().conn(), "dan@cust.test").await.unwrap().unwrap();
         (row.uuid, row.id)
     };

@@ -11,6 +11,7 @@ use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
 use crate::helpers::http::get;
 use crate::helpers::money::{group, manual};
+use crate::helpers::users::PASSWORD;
 
 async fn affiliate(t: &TestApp) -> (String, String) {
     let (token, email) = t.mint_token(Role::Affiliate).await;
@@ -169,7 +170,7 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     assert_eq!((s, names(&b)), (200, vec!["Zed".to_owned()]));
     // A customer that came from one of the affiliate's leads is its referral too.
     let conn = t.app.db().conn();
-    t.create_user(Role::Customer, "lead@aff.test", "Passw0rd!x").await;
+    t.create_user(Role::Customer, "lead@aff.test", PASSWORD).await;
     let lead_customer = users::find_by_email(conn, "lead@aff.test").await.unwrap().unwrap();
     let mut ch = users::changes(lead_customer.clone());
     ch.firstname = sea_orm::Set(Some("Lena".into()));

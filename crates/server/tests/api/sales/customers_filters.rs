@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::money::{group, manual, wallet};
-use crate::helpers::users::User;
+use crate::helpers::users::{PASSWORD, User};
 
 /// One generated customer, as the test knows it.
 #[derive(Debug, Clone)]
@@ -92,7 +92,7 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
     let mut all: Vec<C> = Vec::new();
     for i in 0..24u32 {
         let email = format!("c{i:02}@filters.test");
-        t.create_user(Role::Customer, &email, "Passw0rd!x").await;
+        t.create_user(Role::Customer, &email, PASSWORD).await;
         let row = users::find_by_email(conn, &email).await.unwrap().unwrap();
         let c = C {
             uuid: row.uuid.clone(),

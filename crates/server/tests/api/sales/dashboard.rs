@@ -13,7 +13,7 @@ use crate::helpers::assert::field_of;
 use crate::helpers::http::get;
 use crate::helpers::money::{group, manual, wallet};
 use crate::helpers::sales::assign_conversion;
-use crate::helpers::users::User;
+use crate::helpers::users::{PASSWORD, User};
 use crate::helpers::{TestApp, assert_error};
 
 fn values(chart: &Value) -> Vec<i64> {
@@ -45,11 +45,11 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
     let r = t
         .server
         .post("/api/sessions")
-        .json(&json!({"username": a_email, "password": "Passw0rd!x"}))
+        .json(&json!({"username": a_email, "password": PASSWORD}))
         .await;
     let refresh = r.json::<Value>()["refreshToken"].as_str().map(str::to_owned);
-    t.login(&a_email, "Passw0rd!x").await;
-    t.login(&b_email, "Passw0rd!x").await;
+    t.login(&a_email, PASSWORD).await;
+    t.login(&b_email, PASSWORD).await;
     let rt = refresh.expect("refresh token");
     t.server
         .post("/api/sessions/refresh")
@@ -201,8 +201,8 @@ async fn affiliate_dashboard_shows_only_its_own_referrals() {
         .await
         .unwrap();
     }
-    t.login(&cust_email, "Passw0rd!x").await;
-    t.login(&other_email_c, "Passw0rd!x").await;
+    t.login(&cust_email, PASSWORD).await;
+    t.login(&other_email_c, PASSWORD).await;
 
     let (c, b) = get(&t, &aff, "/api/affiliates/dashboard").await;
     assert_eq!(c, 200, "{b}");

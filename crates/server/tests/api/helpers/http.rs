@@ -22,6 +22,11 @@ pub async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Va
     answer(t.server.post(path).authorization_bearer(token).json(&body).await)
 }
 
+/// `POST path` without a body as the bearer of `token`.
+pub async fn post_empty(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
+    answer(t.server.post(path).authorization_bearer(token).await)
+}
+
 /// `PUT path` with a JSON body as the bearer of `token`.
 pub async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     answer(t.server.put(path).authorization_bearer(token).json(&body).await)

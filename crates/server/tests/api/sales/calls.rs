@@ -12,37 +12,15 @@ use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post_empty, put};
 use crate::helpers::platform::audits;
 use crate::helpers::sales::assign_conversion;
 use crate::helpers::users::{PASSWORD, User};
 use crate::helpers::{TestApp, assert_error};
 
-async fn send(
-    t: &TestApp,
-    verb: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = match verb {
-        "GET" => t.server.get(path),
-        "PUT" => t.server.put(path),
-        _ => t.server.post(path),
-    };
-    req = req.authorization_bearer(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.await;
-    let code = r.status_code().as_u16();
-    let text = r.text();
-    (code, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 /// The webhook secret, taken from "Get request URL".
 async fn webhook_token(t: &TestApp, admin: &str, provider: &str) -> String {
-    let (c, b) =
-        send(t, "GET", admin, &format!("/api/calls/request-url?provider={provider}"), None).await;
+    let (c, b) = get(t, admin, &format!("/api/calls/request-url?provider={provider}")).await;
     assert_eq!(c, 200, "{b}");
     let url = b["url"].as_str().unwrap().to_owned();
     assert!(url.contains(&format!("/api/calls/webhooks/{provider}?token=")), "{url}");
@@ -63,38 +41,35 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
     let admin = t.admin_token().await;
     let agent = t.user(Role::ConversionAgent).create().await.token;
 
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/provider", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/provider").await;
     assert_eq!((c, &b), (200, &json!({"provider": null})));
-    let (c, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
+    let (c, b) = get(&t, &agent, "/api/calls/provider/availability").await;
     assert_eq!((c, &b), (200, &json!({"available": false, "provider": null})));
 
     // Validation names the field and changes nothing.
-    let (c, b) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "skype"}))).await;
+    let (c, b) = put(&t, &admin, "/api/calls/provider", json!({"provider": "skype"})).await;
     assert_eq!(c, 422);
     assert_error(&b, "validation_failed");
     assert_eq!(field_of(&b), "provider");
     let bad = json!({"variableValue": "not a url", "provider": "voiso"});
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/url", Some(bad)).await;
+    let (c, b) = put(&t, &admin, "/api/calls/url", bad).await;
     assert_eq!((c, field_of(&b)), (422, "variableValue".to_owned()));
     let bad = json!({"variableValue": "k", "provider": "coperato"});
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/api-key", Some(bad)).await;
+    let (c, b) = put(&t, &admin, "/api/calls/api-key", bad).await;
     assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     assert!(settings::get(t.app.db().conn(), "calls.voiso").await.unwrap().is_none());
 
     // Agents may not change the set-up.
-    let (c, _) =
-        send(&t, "PUT", &agent, "/api/calls/provider", Some(json!({"provider": "voiso"}))).await;
+    let (c, _) = put(&t, &agent, "/api/calls/provider", json!({"provider": "voiso"})).await;
     assert_eq!(c, 403);
 
     let url = json!({"variableValue": "https://cc.voiso.example", "provider": "voiso"});
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/url", Some(url)).await;
+    let (c, b) = put(&t, &admin, "/api/calls/url", url).await;
     assert_eq!((c, b), (200, json!({"success": true})));
     let key = json!({"variableValue": "vsk-SECRET-0123456789", "provider": "voiso"});
-    let (c, _) = send(&t, "PUT", &admin, "/api/calls/api-key", Some(key)).await;
+    let (c, _) = put(&t, &admin, "/api/calls/api-key", key).await;
     assert_eq!(c, 200);
-    let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "voiso"}))).await;
+    let (c, _) = put(&t, &admin, "/api/calls/provider", json!({"provider": "voiso"})).await;
     assert_eq!(c, 200);
 
     // Encrypted at rest, the URL kept beside it; masked when read.
@@ -103,29 +78,28 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
     let stored: Value = serde_json::from_str(&row.value).unwrap();
     assert_eq!(stored["url"], "https://cc.voiso.example");
     assert!(stored["sealedApiKey"].as_str().unwrap().starts_with("v1:"));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key?provider=voiso", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/api-key?provider=voiso").await;
     assert_eq!((c, b), (200, json!({"apiKey": "vsk-****"})));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key?provider=coperato", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/api-key?provider=coperato").await;
     assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/api-key").await;
     assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
 
-    let (c, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
+    let (c, b) = get(&t, &agent, "/api/calls/provider/availability").await;
     assert_eq!((c, b), (200, json!({"available": true, "provider": "voiso"})));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/provider", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/provider").await;
     assert_eq!((c, b), (200, json!({"provider": "voiso"})));
 
     // Coperato chosen without a URL: not available.
-    let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
+    let (c, _) = put(&t, &admin, "/api/calls/provider", json!({"provider": "coperato"})).await;
     assert_eq!(c, 200);
-    let (_, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
+    let (_, b) = get(&t, &agent, "/api/calls/provider/availability").await;
     assert_eq!(b, json!({"available": false, "provider": "coperato"}));
 
     // The request URL holds the webhook secret: admins only; stable across reads.
-    let (c, _) = send(&t, "GET", &agent, "/api/calls/request-url?provider=voiso", None).await;
+    let (c, _) = get(&t, &agent, "/api/calls/request-url?provider=voiso").await;
     assert_eq!(c, 403);
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/request-url?provider=sip", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/request-url?provider=sip").await;
     assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     let t1 = webhook_token(&t, &admin, "voiso").await;
     assert_eq!(t1, webhook_token(&t, &admin, "voiso").await);
@@ -146,7 +120,7 @@ async fn voiso_at(t: &TestApp, server: &MockServer) -> String {
         ("/api/calls/api-key", json!({"variableValue": "vkey-42-abcdef", "provider": "voiso"})),
         ("/api/calls/provider", json!({"provider": "voiso"})),
     ] {
-        let (c, b) = send(t, "PUT", &admin, p, Some(body)).await;
+        let (c, b) = put(t, &admin, p, body).await;
         assert_eq!(c, 200, "{p}: {b}");
     }
     admin
@@ -166,14 +140,13 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
 
     // The call agent: validated, out of scope is a 404, then set.
     let p = format!("/api/calls/customers/{cust}/agent");
-    let (c, b) =
-        send(&t, "PUT", &agent, &p, Some(json!({"agentId": " ", "provider": "voiso"}))).await;
+    let (c, b) = put(&t, &agent, &p, json!({"agentId": " ", "provider": "voiso"})).await;
     assert_eq!((c, field_of(&b)), (422, "agentId".to_owned()));
     let body = json!({"agentId": "1007", "provider": "voiso"});
-    let (c, b) = send(&t, "PUT", &other, &p, Some(body.clone())).await;
+    let (c, b) = put(&t, &other, &p, body.clone()).await;
     assert_eq!(c, 404);
     assert_error(&b, "not_found");
-    let (c, b) = send(&t, "PUT", &agent, &p, Some(body)).await;
+    let (c, b) = put(&t, &agent, &p, body).await;
     assert_eq!(c, 200, "{b}");
     let m = &b["newCustomerAgentMapping"];
     assert_eq!((m["customerId"].as_str(), m["agentId"].as_str()), (Some(&*cust), Some("1007")));
@@ -189,9 +162,9 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
         .await;
 
     // Out of scope: 404, and the provider is never asked.
-    let (c, _) = send(&t, "POST", &agent, &format!("/api/calls/customers/{stranger}"), None).await;
+    let (c, _) = post_empty(&t, &agent, &format!("/api/calls/customers/{stranger}")).await;
     assert_eq!(c, 404);
-    let (c, b) = send(&t, "POST", &agent, &format!("/api/calls/customers/{cust}"), None).await;
+    let (c, b) = post_empty(&t, &agent, &format!("/api/calls/customers/{cust}")).await;
     assert_eq!(c, 200, "{b}");
     assert_eq!((b["success"].as_bool(), b["provider"].as_str()), (Some(true), Some("voiso")));
     assert_eq!(b["status"], "requested");
@@ -252,8 +225,7 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
         assert_eq!(r.json::<Value>(), json!({"success": true}));
     }
     assert_eq!(call_communications(&t).await.len(), 1);
-    let (c, b) =
-        send(&t, "GET", &agent, &format!("/api/customers/{cust}/communications"), None).await;
+    let (c, b) = get(&t, &agent, &format!("/api/customers/{cust}/communications")).await;
     assert_eq!((c, b["count"].as_u64()), (200, Some(1)));
     let comm = &b["communications"][0];
     assert_eq!(
@@ -267,19 +239,19 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let occurred = comm["occurredAt"].as_str().unwrap().to_owned();
 
     // Customers with agents: the agent sees theirs with the last contact; another agent none.
-    let (c, b) = send(&t, "GET", &agent, "/api/calls/customers?provider=voiso", None).await;
+    let (c, b) = get(&t, &agent, "/api/calls/customers?provider=voiso").await;
     assert_eq!(c, 200, "{b}");
     assert_eq!(b["pages"], 1);
     let row = &b["customers"][0];
     assert_eq!((row["id"].as_str(), row["agentId"].as_str()), (Some(&*cust), Some("1007")));
     assert_eq!(row["lastContactAt"].as_str(), Some(&*occurred));
-    let (_, b) = send(&t, "GET", &other, "/api/calls/customers?provider=voiso", None).await;
+    let (_, b) = get(&t, &other, "/api/calls/customers?provider=voiso").await;
     assert_eq!(b, json!({"customers": [], "pages": 0}));
-    let (_, b) = send(&t, "GET", &admin, "/api/calls/customers?provider=coperato", None).await;
+    let (_, b) = get(&t, &admin, "/api/calls/customers?provider=coperato").await;
     assert_eq!(b["customers"], json!([]));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/customers?provider=voiso&limit=0", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/customers?provider=voiso&limit=0").await;
     assert_eq!((c, field_of(&b)), (422, "limit".to_owned()));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/customers", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/customers").await;
     assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
 
     // An unknown call is a 404.
@@ -299,14 +271,11 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     let t = TestApp::spawn().await;
     let server = MockServer::start().await;
     let admin = t.admin_token().await;
-    let (c, _) = send(
+    let (c, _) = put(
         &t,
-        "PUT",
         &admin,
         "/api/calls/url",
-        Some(
-            json!({"variableValue": format!("{}/tenant-9", server.uri()), "provider": "coperato"}),
-        ),
+        json!({"variableValue": format!("{}/tenant-9", server.uri()), "provider": "coperato"}),
     )
     .await;
     assert_eq!(c, 200);
@@ -329,7 +298,7 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
 
     // No current provider yet: 422 naming it, nothing recorded.
     let lp = format!("/api/calls/leads/{}", lead.uuid);
-    let (c, b) = send(&t, "POST", &agent, &lp, None).await;
+    let (c, b) = post_empty(&t, &agent, &lp).await;
     assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     // Scope is checked first: the manager of the sales person's desk passes it (and meets the
     // missing provider); a manager of another desk gets a 404.
@@ -342,13 +311,12 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
         let b = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "B").await.unwrap();
         sales_desks::set_members(conn, a.id, &[agent_id, mine_id]).await.unwrap();
         sales_desks::set_members(conn, b.id, &[theirs_id]).await.unwrap();
-        let (c, b) = send(&t, "POST", &mine, &lp, None).await;
+        let (c, b) = post_empty(&t, &mine, &lp).await;
         assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
-        let (c, _) = send(&t, "POST", &theirs, &lp, None).await;
+        let (c, _) = post_empty(&t, &theirs, &lp).await;
         assert_eq!(c, 404);
     }
-    let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
+    let (c, _) = put(&t, &admin, "/api/calls/provider", json!({"provider": "coperato"})).await;
     assert_eq!(c, 200);
 
     Mock::given(method("POST"))
@@ -358,11 +326,11 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
         .expect(1)
         .mount(&server)
         .await;
-    let (c, _) = send(&t, "POST", &other, &lp, None).await;
+    let (c, _) = post_empty(&t, &other, &lp).await;
     assert_eq!(c, 404);
-    let (c, _) = send(&t, "POST", &agent, "/api/calls/leads/nope", None).await;
+    let (c, _) = post_empty(&t, &agent, "/api/calls/leads/nope").await;
     assert_eq!(c, 404);
-    let (c, b) = send(&t, "POST", &agent, &lp, None).await;
+    let (c, b) = post_empty(&t, &agent, &lp).await;
     assert_eq!(c, 200, "{b}");
     let guid = b["callId"].as_str().unwrap().to_owned();
     let sent: Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
@@ -440,9 +408,9 @@ async fn a_provider_failure_is_a_502_and_the_call_is_marked_failed() {
         let row = users::find_by_email(t.app.db().conn(), "dan@cust.test").await.unwrap().unwrap();
         (row.uuid, row.id)
     };
-    let (c, b) = send(&t, "POST", &manager, &format!("/api/calls/customers/{nophone}"), None).await;
+    let (c, b) = post_empty(&t, &manager, &format!("/api/calls/customers/{nophone}")).await;
     assert_eq!((c, field_of(&b)), (422, "phone".to_owned()));
-    let (c, b) = send(&t, "POST", &manager, &format!("/api/calls/customers/{cust}"), None).await;
+    let (c, b) = post_empty(&t, &manager, &format!("/api/calls/customers/{cust}")).await;
     assert_eq!(c, 502);
     assert!(!b.to_string().contains("boom"), "{b}");
     let calls = voip_calls::Entity::find().all(t.app.db().conn()).await.unwrap();

@@ -10,43 +10,21 @@ use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post, post_empty, put};
 use crate::helpers::money::group;
 use crate::helpers::platform::audits;
 use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
 
-async fn send(
-    t: &TestApp,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = match method {
-        "GET" => t.server.get(path),
-        "POST" => t.server.post(path),
-        "PUT" => t.server.put(path),
-        _ => unreachable!(),
-    }
-    .authorization_bearer(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.await;
-    let status = r.status_code().as_u16();
-    (status, serde_json::from_str(&r.text()).unwrap_or(Value::Null))
-}
-
 async fn create(t: &TestApp, token: &str, email: &str) -> String {
-    let (s, b) = send(
+    let (s, b) = post(
         t,
-        "POST",
         token,
         "/api/customers",
-        Some(json!({
+        json!({
             "fullname": "Ana Maria Horvat", "mobilenumber": "+385911234567", "country": "hr",
             "email": email, "currency": "EUR", "wants_to_become_leader": true
-        })),
+        }),
     )
     .await;
     assert_eq!(s, 201, "{b}");
@@ -61,13 +39,13 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     let id = create(&t, &admin, "ana@cust.test").await;
 
     // Validation names the field and creates nothing; a taken e-mail is a 409.
-    let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
+    let (s, b) = post(&t, &admin, "/api/customers", json!({
         "fullname": "X", "mobilenumber": "+385911234567", "country": "HR", "email": "bad", "currency": "EUR"
-    }))).await;
+    })).await;
     assert_eq!((s, field_of(&b)), (422, "email".into()), "{b}");
-    let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
+    let (s, b) = post(&t, &admin, "/api/customers", json!({
         "mobilenumber": "+385911234567", "country": "HR", "email": "x@cust.test", "currency": "eur"
-    }))).await;
+    })).await;
     assert_eq!(s, 422);
     let named: Vec<&str> = b["error"]["details"]["fields"]
         .as_array()
@@ -77,9 +55,9 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         .collect();
     assert_eq!(named, ["fullname", "currency"], "{b}");
     assert!(users::find_by_email(t.app.db().conn(), "x@cust.test").await.unwrap().is_none());
-    let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
+    let (s, b) = post(&t, &admin, "/api/customers", json!({
         "fullname": "Dup", "mobilenumber": "+385911234567", "country": "HR", "email": "ANA@cust.test", "currency": "EUR"
-    }))).await;
+    })).await;
     assert_eq!(s, 409, "{b}");
     assert_error(&b, "conflict");
 
@@ -87,7 +65,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     t.run_jobs().await;
     assert!(t.emails.sent().iter().any(|m| m.to == "ana@cust.test"));
 
-    let (s, c) = send(&t, "GET", &admin, &format!("/api/customers/{id}"), None).await;
+    let (s, c) = get(&t, &admin, &format!("/api/customers/{id}")).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["id"], id.as_str());
     assert_eq!(
@@ -123,10 +101,10 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         .await;
     let desk = r.json::<Value>()["id"].as_str().unwrap().to_owned();
     let conv_uuid = t.user(Role::ConversionAgent).create().await.uuid;
-    let (s, c) = send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(json!({
+    let (s, c) = put(&t, &admin, &format!("/api/customers/{id}"), json!({
         "fullname": "Ana Novak", "groups": ["VIP"], "notes": "calls after 5", "riskStatus": "review",
         "salesDesk": desk, "conversionAgent": conv_uuid, "roles": ["customer"]
-    }))).await;
+    })).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(
         (c["lastname"].as_str(), c["email"].as_str()),
@@ -141,12 +119,11 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     assert_eq!(c["conversionAgent"]["id"], conv_uuid.as_str());
     assert_eq!(c["roles"], json!(["customer"]));
     // null clears; absent keeps.
-    let (s, c) = send(
+    let (s, c) = put(
         &t,
-        "PUT",
         &admin,
         &format!("/api/customers/{id}"),
-        Some(json!({"conversionAgent": null, "notes": null})),
+        json!({"conversionAgent": null, "notes": null}),
     )
     .await;
     assert_eq!(s, 200);
@@ -161,69 +138,61 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         (json!({"conversionAgent": desk}), "conversionAgent"),
         (json!({"salesStatusId": 999}), "salesStatusId"),
     ] {
-        let (s, b) =
-            send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(body.clone())).await;
+        let (s, b) = put(&t, &admin, &format!("/api/customers/{id}"), body.clone()).await;
         assert_eq!((s, field_of(&b)), (422, f.to_owned()), "{body}: {b}");
     }
-    let (s, _) = send(
+    let (s, _) = put(
         &t,
-        "PUT",
         &admin,
         "/api/customers/00000000-0000-7000-8000-000000000000",
-        Some(json!({"notes": "x"})),
+        json!({"notes": "x"}),
     )
     .await;
     assert_eq!(s, 404);
 
     // Bulk: all or nothing.
     let other = create(&t, &admin, "ivo@cust.test").await;
-    let (s, b) = send(
+    let (s, b) = put(
         &t,
-        "PUT",
         &admin,
         "/api/customers",
-        Some(json!({"customers": [
+        json!({"customers": [
             {"id": other, "country": "DE"}, {"id": id, "email": "broken"}
-        ]})),
+        ]}),
     )
     .await;
     assert_eq!((s, field_of(&b)), (422, "customers[1].email".into()), "{b}");
-    let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
+    let (_, c) = get(&t, &admin, &format!("/api/customers/{other}")).await;
     assert_eq!(c["country"], "HR", "nothing changed");
-    let (s, b) = send(
+    let (s, b) = put(
         &t,
-        "PUT",
         &admin,
         "/api/customers",
-        Some(json!({"customers": [
+        json!({"customers": [
             {"id": other, "country": "DE"}, {"id": id, "mobilenumber": "+385919999999"}
-        ]})),
+        ]}),
     )
     .await;
     assert_eq!((s, b), (200, json!({"success": true})));
-    let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
+    let (_, c) = get(&t, &admin, &format!("/api/customers/{other}")).await;
     assert_eq!(c["country"], "DE");
-    let (s, b) =
-        send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [{"country": "DE"}]})))
-            .await;
+    let (s, b) = put(&t, &admin, "/api/customers", json!({"customers": [{"country": "DE"}]})).await;
     assert_eq!((s, field_of(&b)), (422, "customers[0].id".into()));
-    let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": []}))).await;
+    let (s, b) = put(&t, &admin, "/api/customers", json!({"customers": []})).await;
     assert_eq!((s, field_of(&b)), (422, "customers".into()));
 
     // E-mail: queued, delivered, and in the customer's communications.
-    let (s, b) = send(
+    let (s, b) = post(
         &t,
-        "POST",
         &admin,
         &format!("/api/customers/{id}/email"),
-        Some(json!({"subject": "Hello", "body": "Welcome aboard"})),
+        json!({"subject": "Hello", "body": "Welcome aboard"}),
     )
     .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["message"], "Email queued");
     let (s, b) =
-        send(&t, "POST", &admin, &format!("/api/customers/{id}/email"), Some(json!({"body": "x"})))
-            .await;
+        post(&t, &admin, &format!("/api/customers/{id}/email"), json!({"body": "x"})).await;
     assert_eq!((s, field_of(&b)), (422, "subject".into()));
     t.run_jobs().await;
     assert!(
@@ -232,15 +201,14 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
             .iter()
             .any(|m| m.to == "ana@cust.test" && m.subject == "Hello" && m.text == "Welcome aboard")
     );
-    let (_, comms) =
-        send(&t, "GET", &admin, &format!("/api/customers/{id}/communications"), None).await;
+    let (_, comms) = get(&t, &admin, &format!("/api/customers/{id}/communications")).await;
     let first = &comms["communications"][0];
     assert_eq!(
         (first["type"].as_str(), first["subject"].as_str()),
         (Some("email"), Some("Hello")),
         "{comms}"
     );
-    let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{id}"), None).await;
+    let (_, c) = get(&t, &admin, &format!("/api/customers/{id}")).await;
     assert!(c["lastContactDate"].is_string(), "{c}");
 
     // Every write is in the audit log.
@@ -279,7 +247,7 @@ async fn agents_managers_and_admins_see_only_their_customers() {
         let u = u.to_owned();
         async move { users::find_by_uuid(conn, &u).await.unwrap().unwrap().id }
     };
-    let put = |cid: i64, desk: Option<i64>, conv: Option<i64>| AssignmentRow {
+    let assignment = |cid: i64, desk: Option<i64>, conv: Option<i64>| AssignmentRow {
         customer_id: cid,
         sales_desk_id: desk,
         conversion_agent_id: conv,
@@ -287,12 +255,12 @@ async fn agents_managers_and_admins_see_only_their_customers() {
         sales_status_id: None,
         updated_at: brokercrm_store::db::now(),
     };
-    assignments::upsert(conn, put(row(&a).await, Some(desk), None)).await.unwrap();
-    assignments::upsert(conn, put(row(&b).await, None, Some(agent_id))).await.unwrap();
+    assignments::upsert(conn, assignment(row(&a).await, Some(desk), None)).await.unwrap();
+    assignments::upsert(conn, assignment(row(&b).await, None, Some(agent_id))).await.unwrap();
     let listed = |token: String| {
         let t = &t;
         async move {
-            let (s, body) = send(t, "GET", &token, "/api/customers", None).await;
+            let (s, body) = get(t, &token, "/api/customers").await;
             assert_eq!(s, 200, "{body}");
             let mut v: Vec<String> = body["customers"]
                 .as_array()
@@ -312,47 +280,40 @@ async fn agents_managers_and_admins_see_only_their_customers() {
     assert_eq!(listed(manager.clone()).await, vec![a.clone()]);
     assert_eq!(listed(agent.clone()).await, vec![b.clone()]);
     for (tok, visible, hidden) in [(&manager, &a, &b), (&agent, &b, &c)] {
-        let (s, _) = send(&t, "GET", tok, &format!("/api/customers/{visible}"), None).await;
+        let (s, _) = get(&t, tok, &format!("/api/customers/{visible}")).await;
         assert_eq!(s, 200);
-        let (s, body) = send(&t, "GET", tok, &format!("/api/customers/{hidden}"), None).await;
+        let (s, body) = get(&t, tok, &format!("/api/customers/{hidden}")).await;
         assert_eq!(s, 404, "out of scope is not found");
         let (_, unknown) =
-            send(&t, "GET", tok, "/api/customers/00000000-0000-7000-8000-000000000000", None).await;
+            get(&t, tok, "/api/customers/00000000-0000-7000-8000-000000000000").await;
         assert_eq!(body, unknown, "same body as an unknown id");
-        let (s, _) =
-            send(&t, "GET", tok, &format!("/api/customers/{hidden}/documents"), None).await;
+        let (s, _) = get(&t, tok, &format!("/api/customers/{hidden}/documents")).await;
         assert_eq!(s, 404);
-        let (s, _) = send(
+        let (s, _) = post(
             &t,
-            "POST",
             tok,
             &format!("/api/customers/{hidden}/email"),
-            Some(json!({"subject": "s", "body": "b"})),
+            json!({"subject": "s", "body": "b"}),
         )
         .await;
         assert_eq!(s, 404);
     }
-    let (s, ids) = send(&t, "GET", &agent, "/api/customers/ids", None).await;
+    let (s, ids) = get(&t, &agent, "/api/customers/ids").await;
     assert_eq!((s, ids["customersIds"].clone()), (200, json!([b])));
     // Managers edit their desk's customers; agents cannot edit; out of scope stays 404.
-    let (s, _) =
-        send(&t, "PUT", &manager, &format!("/api/customers/{a}"), Some(json!({"notes": "ok"})))
-            .await;
+    let (s, _) = put(&t, &manager, &format!("/api/customers/{a}"), json!({"notes": "ok"})).await;
     assert_eq!(s, 200);
-    let (s, _) =
-        send(&t, "PUT", &manager, &format!("/api/customers/{c}"), Some(json!({"notes": "no"})))
-            .await;
+    let (s, _) = put(&t, &manager, &format!("/api/customers/{c}"), json!({"notes": "no"})).await;
     assert_eq!(s, 404);
-    let (s, _) =
-        send(&t, "PUT", &agent, &format!("/api/customers/{b}"), Some(json!({"notes": "no"}))).await;
+    let (s, _) = put(&t, &agent, &format!("/api/customers/{b}"), json!({"notes": "no"})).await;
     assert_eq!(s, 403);
     // A manager's new customer lands on its desk, so it stays visible to it.
     let d = create(&t, &manager, "d@scope.test").await;
     assert_eq!(listed(manager.clone()).await, sorted(vec![a.clone(), d]));
     // Affiliates and customers never use the staff API.
-    let (s, _) = send(&t, "GET", &affiliate, "/api/customers", None).await;
+    let (s, _) = get(&t, &affiliate, "/api/customers").await;
     assert_eq!(s, 403);
-    let (s, _) = send(&t, "GET", &affiliate, &format!("/api/customers/{a}"), None).await;
+    let (s, _) = get(&t, &affiliate, &format!("/api/customers/{a}")).await;
     assert_eq!(s, 403);
 }
 
@@ -406,7 +367,7 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
     assert_eq!((s, field_of(&b)), (422, "userId".into()));
     let (s, _) = up(form(pdf.clone(), "p.png", "image/png"), format!("{path}?userId={id}")).await;
     assert_eq!(s, 201);
-    let (s, docs) = send(&t, "GET", &admin, &path, None).await;
+    let (s, docs) = get(&t, &admin, &path).await;
     assert_eq!(s, 200);
     assert_eq!(docs.as_array().unwrap().len(), 2, "rejected uploads stored nothing");
     let r = t
@@ -422,7 +383,7 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
         let p = format!("/api/customers/{id}/kyc/{action}");
         let t = &t;
         let tok = tok.to_owned();
-        async move { send(t, "POST", &tok, &p, None).await }
+        async move { post_empty(t, &tok, &p).await }
     };
     let (s, b) = kyc("revoke", &risk).await;
     assert_eq!(s, 409, "{b}");

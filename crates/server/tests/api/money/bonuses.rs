@@ -8,7 +8,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
-use crate::helpers::http::{json_request, send_concurrently};
+use crate::helpers::http::{json_request, post, send_concurrently};
 use crate::helpers::money::{assert_verified, balance, group, m, manual, money_of, wallet};
 use crate::helpers::platform::audited;
 use crate::helpers::users::customer;
@@ -20,8 +20,7 @@ fn rule(id: &str, kind: &str, amount: Value) -> Value {
 }
 
 async fn create(t: &TestApp, admin: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post("/api/bonuses").authorization_bearer(admin).json(&body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, admin, "/api/bonuses", body).await
 }
 
 /// A deposit through the admin manual transaction, with an optional Idempotency-Key.

@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::helpers::assert::fields;
+use crate::helpers::http;
 use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
 
@@ -18,13 +19,7 @@ fn ids(list: &Value) -> Vec<String> {
 }
 
 async fn put(t: &TestApp, token: &str, id: &str, body: Value) -> (u16, Value) {
-    let r = t
-        .server
-        .put(&format!("/api/payment-providers/{id}"))
-        .authorization_bearer(token)
-        .json(&body)
-        .await;
-    (r.status_code().as_u16(), r.json())
+    http::put(t, token, &format!("/api/payment-providers/{id}"), body).await
 }
 
 /// The raw `key_values` column of provider `id`.

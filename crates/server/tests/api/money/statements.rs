@@ -10,13 +10,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::http::{sheet_xml, xlsx_sheet};
+use crate::helpers::http::{get, sheet_xml, xlsx_sheet};
 use crate::helpers::money::{funded, group, instant, manual_ok, q, transfer, wallet};
 use crate::helpers::users::User;
 
 async fn statement(t: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let r = t.server.get(&format!("/api/me/statements?{query}")).authorization_bearer(token).await;
-    (r.status_code().as_u16(), r.json())
+    get(t, token, &format!("/api/me/statements?{query}")).await
 }
 
 #[tokio::test]

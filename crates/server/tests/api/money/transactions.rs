@@ -8,24 +8,17 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::field_of;
-use crate::helpers::http::{count_ok_else_422, json_request, send_concurrently};
+use crate::helpers::http::{count_ok_else_422, json_request, post, send_concurrently};
 use crate::helpers::money::{assert_verified, balance, enable_test_provider, funded, manual};
 use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
 
 async fn withdraw(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post("/api/me/withdrawals").authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, "/api/me/withdrawals", body).await
 }
 
 async fn decide(t: &TestApp, token: &str, id: &str, what: &str, body: Value) -> (u16, Value) {
-    let r = t
-        .server
-        .post(&format!("/api/transactions/{id}/{what}"))
-        .authorization_bearer(token)
-        .json(&body)
-        .await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, &format!("/api/transactions/{id}/{what}"), body).await
 }
 
 fn body(amount: i64) -> Value {

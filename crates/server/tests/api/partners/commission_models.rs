@@ -5,6 +5,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::fields;
+use crate::helpers::http::post;
 use crate::helpers::platform::audited;
 use crate::helpers::{TestApp, assert_error};
 
@@ -25,8 +26,7 @@ fn standard_levels() -> Value {
 }
 
 async fn create(t: &TestApp, token: &str, body: &Value) -> (u16, Value) {
-    let r = t.server.post("/api/commission-models").authorization_bearer(token).json(body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, "/api/commission-models", body.clone()).await
 }
 
 async fn list(t: &TestApp, token: &str) -> Vec<Value> {

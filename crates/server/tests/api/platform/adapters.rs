@@ -5,6 +5,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::assert::fields;
+use crate::helpers::http;
 use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
 
@@ -20,8 +21,7 @@ fn match_trade(base: &str) -> Value {
 }
 
 async fn post(t: &TestApp, token: &str, body: &Value) -> (u16, Value) {
-    let r = t.server.post("/api/adapters").authorization_bearer(token).json(body).await;
-    (r.status_code().as_u16(), r.json::<Value>())
+    http::post(t, token, "/api/adapters", body.clone()).await
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::http::get;
+use crate::helpers::http::{get, post};
 use crate::helpers::money::{group, manual};
 use crate::helpers::users::PASSWORD;
 
@@ -20,9 +20,7 @@ async fn affiliate(t: &TestApp) -> (String, String) {
 }
 
 async fn create(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    let r =
-        t.server.post("/api/affiliates/customers").authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, "/api/affiliates/customers", body).await
 }
 
 fn names(b: &Value) -> Vec<String> {

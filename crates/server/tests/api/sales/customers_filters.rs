@@ -14,6 +14,7 @@ use sea_orm::Set;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::helpers::http::get;
 use crate::helpers::money::{group, manual, wallet};
 use crate::helpers::users::{PASSWORD, User};
 
@@ -42,12 +43,7 @@ struct C {
 }
 
 async fn list(t: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let r = t
-        .server
-        .get(&format!("/api/customers?limit=200&{query}"))
-        .authorization_bearer(token)
-        .await;
-    (r.status_code().as_u16(), r.json())
+    get(t, token, &format!("/api/customers?limit=200&{query}")).await
 }
 
 fn ids(body: &Value) -> Vec<String> {

@@ -58,6 +58,13 @@ impl TestApp {
     }
 }
 
+impl User {
+    /// The wallets built with the user, as an array of the size asked for.
+    pub fn wallet_ids<const N: usize>(&self) -> [i64; N] {
+        self.wallets.as_slice().try_into().expect("as many wallets as built")
+    }
+}
+
 impl UserBuilder<'_> {
     /// The e-mail (default: unique under `test.local`).
     pub fn email(mut self, email: &str) -> Self {

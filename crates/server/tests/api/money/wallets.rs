@@ -304,15 +304,11 @@ async fn manual_transactions_move_balance_and_credit_through_the_ledger() {
 async fn transfers_between_own_wallets_are_exact_idempotent_and_same_currency() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let usd = group(&t, &admin, "USD", "USD").await;
-    let eur = group(&t, &admin, "EUR", "EUR").await;
-    let (cust, cust_id) = customer(&t).await;
-    let (_, other_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, usd).await;
-    let b = wallet(&t, &admin, &cust_id, usd).await;
-    let e = wallet(&t, &admin, &cust_id, eur).await;
-    let stranger = wallet(&t, &admin, &other_id, usd).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let owner = t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0);
+    let owner = owner.with_wallet("EUR", 0).create().await;
+    let [a, b, e] = owner.wallet_ids();
+    let cust = owner.token;
+    let stranger = t.customer().admin(&admin).with_wallet("USD", 0).create().await.wallets[0];
 
     // the customer moves money between their own wallets; replays apply once
     let body = json!({"sourceWalletId": a, "targetWalletId": b, "amount": 30.25});

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod countries;
 pub mod crypto;
 pub mod email;
+pub mod events;
 pub mod exports;
 pub mod files;
 pub mod group_commit;

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use super::transfer::lane::{self as transfer_batch, Batched, Request};
 use super::views::{self, TransactionView, WalletMoney};
 use super::{Page, currency_of, ledger_accounts, seen, visible};
+use crate::money::events::DepositPosted;
 use crate::money::ledger::body_hash;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -93,8 +94,8 @@ pub async fn manual(
     };
     if !apply_in(&tx, &t).await? {
         if kind == ManualType::Deposit && !input.add_to_credit {
-            super::deposited::after_deposit(&tx, &w, &t.id, input.amount, method.as_deref())
-                .await?;
+            let posted = DepositPosted::new(&w, &t.id, input.amount, currency, method.as_deref());
+            app.events().publish(&tx, &posted).await?;
         }
         let target = if input.add_to_credit { "credit" } else { "balance" };
         let entry = Audit::new("wallet.transaction", "wallet", wallet_id.to_string())

@@ -17,4 +17,3 @@ pub mod ratelimit;
 pub mod recaptcha;
 pub mod settings;
 pub mod url_guard;
-pub mod workers;

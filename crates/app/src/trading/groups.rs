@@ -4,7 +4,7 @@
 //! are audited.
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::money::wallets::leverage;
+use brokercrm_core::trading::groups::leverage;
 use brokercrm_core::trading::groups::{self as group, GroupSpec, Level};
 use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_store::db;
@@ -215,10 +215,8 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
     let tx = app.db().begin_write().await?;
     let old = trading_groups::find(&tx, id).await?.ok_or(Error::NotFound("group"))?;
     let in_use = || Error::Conflict("the group still has wallets".into());
-    // Checked first for a clear answer; the foreign key still guards a racing insert.
-    if brokercrm_store::repo::money::wallets::group_in_use(&tx, id).await? {
-        return Err(in_use());
-    }
+    // The wallets' foreign key (ON DELETE RESTRICT) refuses a group still in use, racing
+    // inserts included; trading does not read the wallets table of money above it.
     trading_groups::delete(&tx, id).await.map_err(|e| match e {
         Error::Conflict(_) => in_use(),
         other => other,

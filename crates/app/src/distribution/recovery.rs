@@ -12,7 +12,8 @@ use brokercrm_store::repo::distribution::routing_config as cfg;
 
 use super::intake::outbound_of;
 use super::intake::plan;
-use super::intake::routing::{Failure, Run};
+use super::intake::routing::Run;
+use super::intake::types::Failure;
 use crate::App;
 
 /// Resumes or marks every stale routing lead; returns how many were handled.

@@ -109,7 +109,10 @@ fn cycles(crates: &[Crate], g: &Graph) -> Vec<String> {
 }
 
 /// Tarjan's algorithm: the components of more than one node.
-fn strongly_connected(n: usize, edges: &BTreeMap<usize, BTreeMap<usize, usize>>) -> Vec<Vec<usize>> {
+fn strongly_connected(
+    n: usize,
+    edges: &BTreeMap<usize, BTreeMap<usize, usize>>,
+) -> Vec<Vec<usize>> {
     struct State<'a> {
         edges: &'a BTreeMap<usize, BTreeMap<usize, usize>>,
         index: Vec<Option<usize>>,
@@ -125,7 +128,8 @@ fn strongly_connected(n: usize, edges: &BTreeMap<usize, BTreeMap<usize, usize>>)
         s.next += 1;
         s.stack.push(v);
         s.on_stack[v] = true;
-        let targets: Vec<usize> = s.edges.get(&v).map(|e| e.keys().copied().collect()).unwrap_or_default();
+        let targets: Vec<usize> =
+            s.edges.get(&v).map(|e| e.keys().copied().collect()).unwrap_or_default();
         for w in targets {
             match s.index[w] {
                 None => {
@@ -203,7 +207,12 @@ fn contexts_depend_one_way_and_modules_have_no_cycles() {
         })
         .collect();
     let found = violations(&crates);
-    assert!(found.is_empty(), "{} breaches of the dependency rules:\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} breaches of the dependency rules:\n{}",
+        found.len(),
+        found.join("\n")
+    );
 }
 
 /// A fake crate from (path below src, text) pairs.
@@ -235,7 +244,8 @@ fn the_check_catches_an_upward_import_and_a_cycle() {
     assert_eq!(violations(&[fake("brokercrm_app", &clean), core]), Vec::<String>::new());
 
     let mut bad = clean.to_vec();
-    bad[3].1 = "use crate::context::App;\npub struct Wallet;\nfn f() { super::super::sales::leads::g() }";
+    bad[3].1 =
+        "use crate::context::App;\npub struct Wallet;\nfn f() { super::super::sales::leads::g() }";
     bad[6].1 = "pub struct View;\n\nfn f() { let _ = brokercrm_app::sales::leads::Lead; }";
     bad[5].1 = "use super::{self as sales, view::View};\npub struct Lead;";
     let found = violations(&[fake("brokercrm_app", &bad)]);

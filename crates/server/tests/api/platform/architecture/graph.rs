@@ -181,7 +181,8 @@ fn read_file(
                 depth = depth.saturating_sub(1);
             }
             Tok::Ident(kw) if kw == "use" => {
-                let end = (i..toks.len()).find(|&j| toks[j].tok == Tok::P(';')).unwrap_or(toks.len());
+                let end =
+                    (i..toks.len()).find(|&j| toks[j].tok == Tok::P(';')).unwrap_or(toks.len());
                 let mut leaves = Vec::new();
                 let mut pos = i + 1;
                 if toks.get(pos).map(|t| &t.tok) == Some(&Tok::Sep) {
@@ -366,9 +367,10 @@ impl Resolver<'_> {
         }
         let found = scope.globs.iter().find_map(|(g, _)| {
             let abs = self.absolute(module, g, 0)?;
-            let defines = self.scopes.get(&abs).is_some_and(|s| {
-                s.items.contains(name) || s.uses.iter().any(|u| &u.0 == name)
-            });
+            let defines = self
+                .scopes
+                .get(&abs)
+                .is_some_and(|s| s.items.contains(name) || s.uses.iter().any(|u| &u.0 == name));
             if defines { via(g, &path[k..]) } else { None }
         });
         found.or(Some(scope.file))

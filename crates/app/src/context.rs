@@ -254,4 +254,5 @@ fn subscriptions() -> Events {
         .subscribe(ftd::on_deposit_posted)
         .subscribe(bonuses::on_deposit_posted)
         .subscribe(bonuses::on_wallet_opened)
+        .subscribe(crate::money::wallets::admin::on_group_deleting)
 }

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod files;
 pub mod group_commit;
 pub mod jobs;
+pub mod links;
 pub mod mask;
 pub mod ratelimit;
 pub mod recaptcha;

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::events::GroupDeleting;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -215,8 +216,9 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
     let tx = app.db().begin_write().await?;
     let old = trading_groups::find(&tx, id).await?.ok_or(Error::NotFound("group"))?;
     let in_use = || Error::Conflict("the group still has wallets".into());
-    // The wallets' foreign key (ON DELETE RESTRICT) refuses a group still in use, racing
-    // inserts included; trading does not read the wallets table of money above it.
+    // Asked first for a clear answer (money refuses while wallets use the group); the foreign
+    // key still guards a racing insert.
+    app.events().publish(&tx, &GroupDeleting { group_id: id }).await?;
     trading_groups::delete(&tx, id).await.map_err(|e| match e {
         Error::Conflict(_) => in_use(),
         other => other,

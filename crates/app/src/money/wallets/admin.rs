@@ -12,6 +12,8 @@ use brokercrm_store::{ConnectionTrait, DatabaseTransaction, db};
 use super::{Page, WalletView, ledger_accounts, views, visible};
 use crate::money::events::WalletOpened;
 use crate::platform::audit::{self, Audit};
+use crate::platform::events::Reaction;
+use crate::trading::events::GroupDeleting;
 use crate::{App, Principal};
 
 /// Filters of "Get wallets" as received (validated here).
@@ -274,4 +276,14 @@ pub async fn set_status(app: &App, actor: &Principal, id: i64, status: WalletSta
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
     Ok(())
+}
+
+/// Subscriber to trading's `GroupDeleting`: a group that wallets still use is not deleted.
+pub fn on_group_deleting<'a>(tx: &'a DatabaseTransaction, e: &'a GroupDeleting) -> Reaction<'a> {
+    Box::pin(async move {
+        if wallets::group_in_use(tx, e.group_id).await? {
+            return Err(Error::Conflict("the group still has wallets".into()));
+        }
+        Ok(())
+    })
 }

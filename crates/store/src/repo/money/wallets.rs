@@ -221,3 +221,8 @@ pub async fn accounts_of<C: ConnectionTrait>(
     }
     Account::find().filter(A::WalletId.is_in(wallet_ids.iter().copied())).all(conn).await.db()
 }
+
+/// Whether any wallet uses group `group_id`.
+pub async fn group_in_use<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<bool> {
+    Ok(Wallet::find().filter(W::GroupId.eq(group_id)).count(conn).await.db()? > 0)
+}

@@ -59,3 +59,58 @@ impl Events {
         self.subscribers.get(&TypeId::of::<E>()).map_or(0, Vec::len)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::Mutex;
+
+    use brokercrm_core::Error;
+    use brokercrm_store::Db;
+
+    use super::*;
+
+    struct Ping(&'static str);
+    impl Event for Ping {}
+    struct Other;
+    impl Event for Other {}
+
+    static RAN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+    fn note(what: String) -> Reaction<'static> {
+        RAN.lock().unwrap().push(what);
+        Box::pin(async { Ok(()) })
+    }
+    fn first<'a>(_: &'a DatabaseTransaction, e: &'a Ping) -> Reaction<'a> {
+        note(format!("first {}", e.0))
+    }
+    fn second<'a>(_: &'a DatabaseTransaction, e: &'a Ping) -> Reaction<'a> {
+        note(format!("second {}", e.0))
+    }
+    fn refuse<'a>(_: &'a DatabaseTransaction, e: &'a Ping) -> Reaction<'a> {
+        let refused = e.0 == "refused";
+        Box::pin(
+            async move { if refused { Err(Error::Conflict("refused".into())) } else { Ok(()) } },
+        )
+    }
+    fn other<'a>(_: &'a DatabaseTransaction, _: &'a Other) -> Reaction<'a> {
+        note("other".into())
+    }
+
+    #[tokio::test]
+    async fn subscribers_run_in_order_and_the_first_error_stops_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("events.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        let events =
+            Events::default().subscribe(first).subscribe(refuse).subscribe(second).subscribe(other);
+        assert_eq!((events.subscribers::<Ping>(), events.subscribers::<Other>()), (3, 1));
+        let tx = db.begin_write().await.unwrap();
+        events.publish(&tx, &Ping("a")).await.unwrap();
+        let err = events.publish(&tx, &Ping("refused")).await.unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{err:?}");
+        let ran = std::mem::take(&mut *RAN.lock().unwrap());
+        assert_eq!(ran, ["first a", "second a", "first refused"]);
+        assert_eq!(Events::default().subscribers::<Ping>(), 0);
+    }
+}

@@ -9,9 +9,10 @@ pub(crate) mod outbound;
 pub mod pipeline;
 pub mod plan;
 pub mod routing;
-pub mod start;
-pub mod types;
+mod start;
+mod types;
 
 pub(crate) use outbound::{outbound_of, profile_json};
 pub use pipeline::submit;
+pub(crate) use types::Failure;
 pub use types::{Channel, OfferRef, Outcome, RequiredField, Submission};

@@ -3,7 +3,7 @@
 //! balance checks are conditional updates in `store`, never read-then-write.
 
 pub mod accounts;
-pub mod outcome;
+mod outcome;
 pub mod resolve;
 pub mod transfer;
 pub mod verify;

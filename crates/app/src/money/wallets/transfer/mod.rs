@@ -3,9 +3,9 @@
 //! own transaction), depending one way in that order; the use case here.
 
 mod alone;
-pub mod input;
-pub mod lane;
-pub mod plan;
+mod input;
+pub(crate) mod lane;
+mod plan;
 
 pub use input::TransferInput;
 

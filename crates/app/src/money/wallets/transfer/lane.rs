@@ -1,5 +1,5 @@
 //! Group commit of wallet transfers within one currency: the transfers queued while the writer
-//! was busy are decided together in memory (`transfer_plan`) and written at once.
+//! was busy are decided together in memory (`plan`) and written at once.
 //!
 //! - SQLite, and every fallback: the batch reads the wallets, then in one write transaction
 //!   locks their balance accounts, decides on what it locked, inserts the accepted rows and

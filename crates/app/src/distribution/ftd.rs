@@ -3,12 +3,19 @@
 //! (the conversions table is unique per lead and goal type).
 
 use brokercrm_core::Result;
-use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_CRM};
 use brokercrm_store::repo::distribution::leads as lead_repo;
 use brokercrm_store::repo::distribution::{crm_leads, routing_config as cfg};
+use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::postback::DEFAULT_GOAL;
+use crate::money::events::DepositPosted;
+use crate::platform::events::Reaction;
+
+/// Subscriber to money's `DepositPosted`: the deposit may be the customer's lead's FTD.
+pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
+    Box::pin(async move { record_deposit(tx, e.customer_id).await.map(drop) })
+}
 
 /// Records the FTD conversion of the lead `customer_id` came from, in the caller's
 /// transaction (the deposit's). True when this deposit was the first to count.

@@ -563,7 +563,7 @@ async fn concurrent_identical_country_blocks_create_one() {
                 .unwrap()
         })
         .collect();
-    let results = crate::distribution::fixtures::send_concurrently(&t, requests).await;
+    let results = crate::helpers::http::send_concurrently(&t, requests).await;
     let mut codes: Vec<u16> = results.iter().map(|r| r.0).collect();
     codes.sort_unstable();
     assert_eq!(codes, [201, 409, 409, 409, 409, 409], "{results:?}");

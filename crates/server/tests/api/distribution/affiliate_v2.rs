@@ -3,17 +3,8 @@
 use axum::http::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures::{self as fx, Affiliate};
 use crate::helpers::TestApp;
-
-pub(crate) fn auth(a: &Affiliate) -> (HeaderName, HeaderValue) {
-    (HeaderName::from_static("authorization"), HeaderValue::from_str(&a.token).unwrap())
-}
-
-pub(crate) async fn push(t: &TestApp, a: &Affiliate, body: &Value) -> axum_test::TestResponse {
-    let (k, v) = auth(a);
-    t.server.post("/api/affiliates/v2/leads").add_header(k, v).json(body).await
-}
+use crate::helpers::distribution::{self as fx, Affiliate, auth, push};
 
 #[tokio::test]
 async fn seed_push_example_is_delivered_to_the_internal_crm() {

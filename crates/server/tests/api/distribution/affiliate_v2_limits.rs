@@ -3,9 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::distribution::affiliate_v2::push;
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution::{self as fx, push};
 
 fn retry_after(r: &axum_test::TestResponse) -> u64 {
     let h = r.headers().get("retry-after").unwrap_or_else(|| panic!("no Retry-After"));

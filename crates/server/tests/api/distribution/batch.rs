@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 /// Asserts a lead's trace is numbered 1.. without gaps and returns its kinds.
 async fn trace_kinds(t: &TestApp, lead_id: i64) -> Vec<String> {
@@ -103,14 +103,7 @@ async fn leads_of_one_batch_call_an_external_advertiser_after_the_commit() {
         .expect(12)
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "External",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "External", &server).await;
     let crm = fx::internal_crm(&t, "House CRM").await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1), (&crm, 2, 1)]).await;
     let results = fx::push_concurrently(&t, &aff, (0..12).map(|_| fx::seed_body()).collect()).await;

@@ -2,13 +2,11 @@
 //! affiliate sees exactly one "FTD" conversion, whatever follows.
 
 use axum::http::{HeaderName, HeaderValue};
-use brokercrm_store::entities::conversions;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
-use crate::money::wallets::{group, manual, wallet};
+use crate::helpers::distribution as fx;
+use crate::helpers::money::{group, manual, wallet};
 
 #[tokio::test]
 async fn the_first_deposit_of_a_pushed_lead_records_one_ftd() {
@@ -38,14 +36,7 @@ async fn the_first_deposit_of_a_pushed_lead_records_one_ftd() {
     let admin = t.admin_token().await;
     let g = group(&t, &admin, "USD", "USD").await;
     let w = wallet(&t, &admin, &customer.uuid, g).await;
-    let ftds = || async {
-        conversions::Entity::find()
-            .filter(conversions::Column::LeadId.eq(lead.id))
-            .filter(conversions::Column::Source.eq("crm"))
-            .count(t.app.db().conn())
-            .await
-            .unwrap()
-    };
+    let ftds = || fx::crm_ftds(&t, lead.id);
     // Credit is not a deposit.
     let credit = json!({"type": "DEPOSIT", "amount": 50, "addToCredit": true});
     assert_eq!(manual(&t, &admin, w, credit).await.0, 200);

@@ -5,8 +5,9 @@ use axum::http::{HeaderName, HeaderValue};
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
+use crate::helpers::http::base64;
 
 const TOKEN: &str = "/proxy/auth/oauth/token";
 const ACCOUNTS: &str = "/proxy/processing/api/accounts";
@@ -61,7 +62,7 @@ async fn provider(t: &TestApp) -> Lp {
 }
 
 fn basic(id: &str, secret: &str) -> (HeaderName, HeaderValue) {
-    let b64 = base64_basic(&format!("{id}:{secret}"));
+    let b64 = base64(&format!("{id}:{secret}"));
     (
         HeaderName::from_static("authorization"),
         HeaderValue::from_str(&format!("Basic {b64}")).unwrap(),
@@ -544,22 +545,4 @@ async fn unknown_proxy_paths_and_methods_use_the_seed_body() {
     // Outside /proxy the CRM shape stays.
     let r = t.server.get("/api/no-such-thing").await;
     assert_eq!(r.json::<Value>()["error"]["code"], "not_found");
-}
-
-/// Standard base64 for the Basic header (the test crate has no base64 dependency).
-fn base64_basic(s: &str) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in s.as_bytes().chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }

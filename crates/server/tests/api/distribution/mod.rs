@@ -4,7 +4,6 @@ pub mod admin;
 pub mod affiliate_v2;
 pub mod affiliate_v2_limits;
 pub mod batch;
-pub mod fixtures;
 pub mod ftd;
 pub mod lead_provider;
 pub mod postbacks;

@@ -4,7 +4,7 @@ use brokercrm_store::entities::advertisers;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
+use crate::helpers::distribution as fx;
 use crate::helpers::{TestApp, assert_error};
 
 const SECRET: &str = "pb-secret-0123456789";

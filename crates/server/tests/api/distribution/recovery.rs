@@ -10,8 +10,8 @@ use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures::{self as fx, Affiliate};
 use crate::helpers::TestApp;
+use crate::helpers::distribution::{self as fx, Affiliate};
 
 /// A lead left "routing" by a process that died, its lease ending `lease_secs` from now
 /// (negative: already over), with `trace` as (kind, advertiser) entries.
@@ -86,7 +86,7 @@ async fn a_lead_with_an_expired_lease_is_resumed_once() {
     let stale = stuck_lead(&t, &aff, offer.id, -1, &[("received", None)]).await;
     let leased = stuck_lead(&t, &aff, offer.id, 20, &[("received", None)]).await;
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     let lead = reload(&t, &stale).await;
     assert_eq!(lead.status, "accepted", "{lead:?}");
     assert_eq!(lead.advertiser_id, Some(crm.id));
@@ -98,14 +98,14 @@ async fn a_lead_with_an_expired_lease_is_resumed_once() {
     assert_eq!(deliveries(&t, &leased).await, (false, 0));
 
     // A second pass changes nothing.
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 0);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 0);
     assert_eq!(reload(&t, &stale).await, lead);
     assert_eq!(kinds(&t, &stale).await, ["received", "recovered", "accepted"]);
     assert_eq!(deliveries(&t, &stale).await, (true, 1));
 
     // Once its lease runs out, the other one is resumed too.
     t.clock.advance(Duration::from_secs(21));
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     assert_eq!(reload(&t, &leased).await.status, "accepted");
     assert_eq!(deliveries(&t, &leased).await, (true, 1));
     assert_eq!(deliveries(&t, &stale).await, (true, 1));
@@ -126,9 +126,7 @@ async fn concurrent_maintenance_passes_resume_a_lead_once() {
     let passes: Vec<_> = (0..4)
         .map(|_| {
             let app = t.app.clone();
-            tokio::spawn(
-                async move { brokercrm_app::platform::workers::maintain(&app).await.unwrap() },
-            )
+            tokio::spawn(async move { brokercrm_app::workers::maintain(&app).await.unwrap() })
         })
         .collect();
     let mut handled = 0;
@@ -154,20 +152,13 @@ async fn a_lead_stuck_in_an_advertiser_call_is_marked_unknown_and_not_resent() {
         )
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "External",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "External", &server).await;
     let crm = fx::internal_crm(&t, "House CRM").await;
     let (aff, offer) = fx::offer_with(&t, "priority", &[(&ext, 1, 1), (&crm, 2, 1)]).await;
     let lead =
         stuck_lead(&t, &aff, offer.id, -1, &[("received", None), ("attempt", Some(ext.id))]).await;
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     let after = reload(&t, &lead).await;
     assert_eq!(after.status, "unknown", "{after:?}");
     assert_eq!(after.error_type.as_deref(), Some("UNKNOWN"));
@@ -178,7 +169,7 @@ async fn a_lead_stuck_in_an_advertiser_call_is_marked_unknown_and_not_resent() {
     assert_eq!(fx::received(&server).await, 0, "a call that may have arrived is never repeated");
     assert_eq!(deliveries(&t, &lead).await, (false, 0), "nor sent elsewhere");
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 0);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 0);
     assert_eq!(reload(&t, &lead).await, after);
     assert_eq!(fx::trace(&t, lead.id).await.len(), trace.len());
 }
@@ -194,14 +185,7 @@ async fn a_resumed_lead_skips_the_advertisers_already_tried() {
         )
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "External",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "External", &server).await;
     let crm = fx::internal_crm(&t, "House CRM").await;
     let (aff, offer) = fx::offer_with(&t, "priority", &[(&ext, 1, 1), (&crm, 2, 1)]).await;
     let lead = stuck_lead(
@@ -213,7 +197,7 @@ async fn a_resumed_lead_skips_the_advertisers_already_tried() {
     )
     .await;
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     let after = reload(&t, &lead).await;
     assert_eq!((after.status.as_str(), after.advertiser_id), ("accepted", Some(crm.id)));
     assert_eq!(fx::received(&server).await, 0);

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 #[tokio::test]
 async fn priority_falls_through_to_the_next_advertiser_and_traces_every_step() {
@@ -21,14 +21,7 @@ async fn priority_falls_through_to_the_next_advertiser_and_traces_every_step() {
         .expect(1)
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "External first",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "External first", &server).await;
     let crm = fx::internal_crm(&t, "House CRM").await;
     // Inserted in reverse so only the priorities order them.
     let (aff, _) = fx::offer_with(&t, "priority", &[(&crm, 2, 1), (&ext, 1, 1)]).await;

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::distribution::fixtures as fx;
 use crate::helpers::TestApp;
+use crate::helpers::distribution as fx;
 
 /// The trace's kinds in order.
 async fn kinds(t: &TestApp, lead_id: i64) -> Vec<String> {
@@ -173,14 +173,7 @@ async fn rotation_error_when_the_rejected_cap_is_full() {
     let t = TestApp::spawn().await;
     let server =
         template_mock(200, json!({"status": "error", "message": "no traffic today"})).await;
-    let ext = fx::advertiser(
-        &t,
-        "Picky",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "Picky", &server).await;
     fx::cap(&t, ext.id, "total", "rejected", 1, None).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     fx::push_rejected(&t, &aff, &fx::seed_body(), "BLOCKED_BY_ADVERTISER").await;
@@ -279,14 +272,7 @@ async fn invalid_data_from_a_lead_provider_advertiser() {
 async fn unknown_when_the_advertiser_fails() {
     let t = TestApp::spawn().await;
     let server = template_mock(500, json!({"message": "boom"})).await;
-    let ext = fx::advertiser(
-        &t,
-        "Flaky",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "Flaky", &server).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     let (_, lead) = fx::push_rejected(&t, &aff, &fx::seed_body(), "UNKNOWN").await;
     assert_eq!(kinds(&t, lead.id).await, ["received", "attempt", "rejected", "final"]);
@@ -309,14 +295,7 @@ async fn timeout_error_when_the_global_budget_runs_out() {
         )
         .mount(&server)
         .await;
-    let ext = fx::advertiser(
-        &t,
-        "Slow",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "Slow", &server).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     let started = std::time::Instant::now();
     let (_, lead) = fx::push_rejected(&t, &aff, &fx::seed_body(), "TIMEOUT_ERROR").await;
@@ -332,14 +311,7 @@ async fn timeout_error_when_the_global_budget_runs_out() {
 async fn no_autologin_url_when_the_advertiser_sends_none() {
     let t = TestApp::spawn().await;
     let server = template_mock(200, json!({"status": "ok", "id": "ext-1"})).await;
-    let ext = fx::advertiser(
-        &t,
-        "No links",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "No links", &server).await;
     fx::set_requirements(&t, &ext, true, false, 5000).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     let (_, lead) = fx::push_rejected(&t, &aff, &fx::seed_body(), "NO_AUTOLOGIN_URL").await;
@@ -353,14 +325,7 @@ async fn no_brand_crm_id_when_the_advertiser_sends_no_id() {
     let t = TestApp::spawn_with(|cfg| cfg.distribution_cache_ttl = Duration::ZERO).await;
     let server =
         template_mock(200, json!({"status": "ok", "url": "https://login.example/a"})).await;
-    let ext = fx::advertiser(
-        &t,
-        "No ids",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "No ids", &server).await;
     fx::set_requirements(&t, &ext, true, true, 5000).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     let (_, lead) = fx::push_rejected(&t, &aff, &fx::seed_body(), "NO_BRAND_CRM_ID").await;
@@ -378,28 +343,14 @@ async fn no_brand_crm_id_when_the_advertiser_sends_no_id() {
 async fn blocked_by_advertiser_when_it_refuses() {
     let t = TestApp::spawn().await;
     let server = template_mock(200, json!({"status": "error", "message": "not accepted"})).await;
-    let ext = fx::advertiser(
-        &t,
-        "Refuser",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "Refuser", &server).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     let (b, _) = fx::push_rejected(&t, &aff, &fx::seed_body(), "BLOCKED_BY_ADVERTISER").await;
     assert!(b["data"]["errorMessage"].as_str().unwrap().contains("not accepted"), "{b}");
 
     // A 4xx refusal that is not about credentials or the request's shape is one too.
     let server = template_mock(406, json!({"message": "not accepted"})).await;
-    let ext = fx::advertiser(
-        &t,
-        "Refuser 2",
-        "http_template",
-        fx::http_template_config(&server, json!({})),
-        None,
-    )
-    .await;
+    let ext = fx::http_advertiser(&t, "Refuser 2", &server).await;
     let (aff, _) = fx::offer_with(&t, "priority", &[(&ext, 1, 1)]).await;
     fx::push_rejected(&t, &aff, &fx::seed_body(), "BLOCKED_BY_ADVERTISER").await;
 }

@@ -6,23 +6,12 @@ use brokercrm_store::repo::platform::activities::{self, ActivityFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error};
-use crate::identity::oauth::user_token;
-
-async fn user_uuid(t: &TestApp, role: Role) -> String {
-    let email = format!("owner-{}@test.local", uuid::Uuid::new_v4().simple());
-    t.create_user(role, &email, "Passw0rd!x").await;
-    brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap()
-        .uuid
-}
 
 #[tokio::test]
 async fn create_list_revoke_and_authenticate() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let owner = user_uuid(&t, Role::Affiliate).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let owner = t.user(Role::Affiliate).create().await.uuid;
 
     let r = t
         .server
@@ -85,7 +74,7 @@ async fn create_list_revoke_and_authenticate() {
 #[tokio::test]
 async fn staff_key_without_owner_and_validation_errors() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let r = t
         .server
         .post("/api/api-keys")
@@ -95,7 +84,7 @@ async fn staff_key_without_owner_and_validation_errors() {
     r.assert_status(axum::http::StatusCode::CREATED);
     assert!(r.json::<Value>()["ownerId"].is_null());
 
-    let owner = user_uuid(&t, Role::Customer).await;
+    let owner = t.user(Role::Customer).create().await.uuid;
     let cases = [
         (json!({"name": "x", "role": "admin"}), "role"),
         (json!({"name": "x", "role": "wizard"}), "role"),
@@ -128,7 +117,7 @@ async fn staff_key_without_owner_and_validation_errors() {
 #[tokio::test]
 async fn non_admins_cannot_manage_keys() {
     let t = TestApp::spawn().await;
-    let manager = user_token(&t, Role::Manager).await;
+    let manager = t.user(Role::Manager).create().await.token;
     let r = t
         .server
         .post("/api/api-keys")

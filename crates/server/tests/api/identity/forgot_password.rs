@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error};
 
-const PW: &str = "Passw0rd!x";
+use crate::helpers::users::PASSWORD as PW;
 const NEW_PW: &str = "Fresh1234!";
 
 async fn request(t: &TestApp, contact: &str) -> axum_test::TestResponse {

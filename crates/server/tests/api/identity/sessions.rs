@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error};
 
-const PW: &str = "Passw0rd!x";
+use crate::helpers::users::PASSWORD as PW;
 
 async fn login_body(t: &TestApp, username: &str, password: &str) -> axum_test::TestResponse {
     t.server.post("/api/sessions").json(&json!({"username": username, "password": password})).await

@@ -8,9 +8,10 @@ use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::platform::activities::{self, ActivityFilter};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
 use crate::helpers::{TestApp, assert_error};
 
-const PW: &str = "Passw0rd!x";
+use crate::helpers::users::PASSWORD as PW;
 
 fn signup_body(email: &str) -> Value {
     json!({
@@ -26,19 +27,6 @@ fn token_after(text: &str, marker: &str) -> String {
     let start =
         text.find(marker).unwrap_or_else(|| panic!("{marker} not in {text}")) + marker.len();
     text[start..].split_whitespace().next().unwrap().to_owned()
-}
-
-/// A customer with a password and its access token.
-async fn customer(t: &TestApp, email: &str) -> String {
-    t.create_user(Role::Customer, email, PW).await;
-    t.login(email, PW).await
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_array()
-        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -154,7 +142,7 @@ async fn duplicate_sign_up_is_a_conflict() {
 #[tokio::test]
 async fn update_user_changes_profile_and_password_with_current_password() {
     let t = TestApp::spawn().await;
-    let tok = customer(&t, "up@example.com").await;
+    let tok = t.customer().email("up@example.com").logged_in().create().await.token;
     let rt =
         t.server.get("/api/me").authorization_bearer(&tok).await.json::<Value>()["refreshToken"]
             .clone();
@@ -195,7 +183,7 @@ async fn update_user_changes_profile_and_password_with_current_password() {
 #[tokio::test]
 async fn changing_the_email_resets_confirmation_and_mails_the_new_address() {
     let t = TestApp::spawn().await;
-    let tok = customer(&t, "old@example.com").await;
+    let tok = t.customer().email("old@example.com").logged_in().create().await.token;
     t.create_user(Role::Customer, "taken@example.com", PW).await;
     let put = |body: Value| t.server.put("/api/me").authorization_bearer(&tok).json(&body);
     assert_eq!(fields(&put(json!({"email": "new@example.com"})).await.json()), ["currentPassword"]);
@@ -216,7 +204,7 @@ async fn changing_the_email_resets_confirmation_and_mails_the_new_address() {
 #[tokio::test]
 async fn mobile_confirmation_code_flow_and_limits() {
     let t = TestApp::spawn().await;
-    let tok = customer(&t, "sms@example.com").await;
+    let tok = t.customer().email("sms@example.com").logged_in().create().await.token;
     let send = || t.server.post("/api/me/mobile-confirmation").authorization_bearer(&tok);
     let verify = |code: String| {
         t.server
@@ -259,7 +247,7 @@ async fn mobile_confirmation_code_flow_and_limits() {
     send().await.assert_status(StatusCode::CONFLICT);
 
     // Resends are limited (3 per 10 minutes).
-    let tok2 = customer(&t, "sms2@example.com").await;
+    let tok2 = t.customer().email("sms2@example.com").logged_in().create().await.token;
     let r = t
         .server
         .put("/api/me")
@@ -281,7 +269,7 @@ async fn mobile_confirmation_code_flow_and_limits() {
 #[tokio::test]
 async fn deposit_disclaimer_is_recorded() {
     let t = TestApp::spawn().await;
-    let tok = customer(&t, "disc@example.com").await;
+    let tok = t.customer().email("disc@example.com").logged_in().create().await.token;
     let r = t.server.post("/api/me/deposit-disclaimer").authorization_bearer(&tok).await;
     r.assert_status_ok();
     assert_eq!(r.json::<Value>(), json!({"success": true}));
@@ -304,7 +292,7 @@ async fn deposit_disclaimer_is_recorded() {
 #[tokio::test]
 async fn resend_confirmation_email_replaces_the_link_and_is_limited() {
     let t = TestApp::spawn().await;
-    let tok = customer(&t, "re@example.com").await;
+    let tok = t.customer().email("re@example.com").logged_in().create().await.token;
     let resend = || t.server.post("/api/me/confirmation-email").authorization_bearer(&tok);
     let r = resend().await;
     r.assert_status_ok();
@@ -343,7 +331,7 @@ fn picture_form(bytes: Vec<u8>, mime: &str) -> MultipartForm {
 #[tokio::test]
 async fn profile_picture_upload_get_public_get_and_delete() {
     let t = TestApp::spawn().await;
-    let tok = customer(&t, "pic@example.com").await;
+    let tok = t.customer().email("pic@example.com").logged_in().create().await.token;
     let upload = |form: MultipartForm| {
         t.server.post("/api/me/profile-picture").authorization_bearer(&tok).multipart(form)
     };

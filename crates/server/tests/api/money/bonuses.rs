@@ -4,21 +4,16 @@
 //! exact proportional rounding; SIGNUP once per customer; mass bonuses reporting each
 //! failed username and paying nobody twice on retry; the ledger verified after each test.
 
-use brokercrm_core::Money;
+use brokercrm_app::money::events::DepositPosted;
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{json_request, post, send_concurrently};
+use crate::helpers::money::{assert_verified, balance, group, m, manual, money_of, wallet};
+use crate::helpers::platform::audited;
+use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, manual, wallet};
-
-fn m(s: &str) -> Money {
-    Money::parse("amount", s).unwrap()
-}
-
-fn money_of(v: &Value) -> Money {
-    m(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-}
 
 fn rule(id: &str, kind: &str, amount: Value) -> Value {
     json!({"id": id, "type": kind, "amount": amount, "start": "2020-01-01T00:00:00Z",
@@ -26,8 +21,7 @@ fn rule(id: &str, kind: &str, amount: Value) -> Value {
 }
 
 async fn create(t: &TestApp, admin: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post("/api/bonuses").authorization_bearer(admin).json(&body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, admin, "/api/bonuses", body).await
 }
 
 /// A deposit through the admin manual transaction, with an optional Idempotency-Key.
@@ -47,12 +41,6 @@ async fn bonus_count(t: &TestApp, admin: &str, w: i64, kind: &str) -> usize {
     let (s, b) = manual(t, admin, w, json!({})).await;
     assert_eq!(s, 200, "{b}");
     b["transactions"].as_array().unwrap().iter().filter(|x| x["type"] == kind).count()
-}
-
-pub(crate) async fn audited(t: &TestApp, kind: &str) -> u64 {
-    use brokercrm_store::repo::platform::activities::{ActivityFilter, list};
-    let f = ActivityFilter { kind: Some(kind.to_owned()), ..Default::default() };
-    list(t.app.db().conn(), &f, 1, 0).await.unwrap().1
 }
 
 #[tokio::test]
@@ -216,24 +204,12 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     let g = group(&t, &admin, "USD std", "USD").await;
     let w = wallet(&t, &admin, &cust, g).await;
     // Eight concurrent tries of one deposit (same key), and six distinct deposits.
-    use tower::ServiceExt;
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
     let keys = (0..8).map(|_| "same".to_owned()).chain((0..6).map(|i| format!("k{i}")));
-    let tasks: Vec<_> = keys
-        .map(|key| {
-            let router = router.clone();
-            let body = json!({"type": "DEPOSIT", "amount": "100", "method": "card"}).to_string();
-            let req = http::Request::post(format!("/api/wallets/{w}/transactions"))
-                .header("authorization", format!("Bearer {admin}"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", key)
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() })
-        })
-        .collect();
-    for task in tasks {
-        assert_eq!(task.await.unwrap(), 200);
+    let body = json!({"type": "DEPOSIT", "amount": "100", "method": "card"});
+    let path = format!("/api/wallets/{w}/transactions");
+    let requests = keys.map(|key| json_request(&path, &admin, Some(&key), &body)).collect();
+    for (status, b) in send_concurrently(&t, requests).await {
+        assert_eq!(status, 200, "{b}");
     }
     let bal = balance(&t, &admin, w).await;
     // 7 deposits of 100 and 7 bonuses of 10.
@@ -261,20 +237,14 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     .0;
     let dep = transfers.iter().find(|x| x.code == "DEPOSIT").unwrap();
     let dep_id = brokercrm_core::money::ledger::TransferId::parse("id", &dep.transfer_id).unwrap();
+    let usd = brokercrm_core::Currency::USD;
     let hooks: Vec<_> = (0..4)
         .map(|_| {
             let (app, row, dep_id) = (t.app.clone(), row.clone(), dep_id.clone());
             tokio::spawn(async move {
                 let tx = app.db().begin_write().await.unwrap();
-                brokercrm_app::money::wallets::deposited::after_deposit(
-                    &tx,
-                    &row,
-                    &dep_id,
-                    m("100"),
-                    Some("card"),
-                )
-                .await
-                .unwrap();
+                let posted = DepositPosted::new(&row, &dep_id, m("100"), usd, Some("card"));
+                app.events().publish(&tx, &posted).await.unwrap();
                 brokercrm_store::db::commit(tx).await.unwrap();
             })
         })
@@ -287,9 +257,8 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     // A deposit id never seen before does get its bonus through the same hook.
     let fresh = brokercrm_core::money::ledger::TransferId::parse("id", "provider:cb-1").unwrap();
     let tx = t.app.db().begin_write().await.unwrap();
-    brokercrm_app::money::wallets::deposited::after_deposit(&tx, &row, &fresh, m("100"), None)
-        .await
-        .unwrap();
+    let posted = DepositPosted::new(&row, &fresh, m("100"), usd, None);
+    t.app.events().publish(&tx, &posted).await.unwrap();
     brokercrm_store::db::commit(tx).await.unwrap();
     assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 8);
     assert_verified(t.app.db()).await;

@@ -4,22 +4,14 @@
 //! transaction list, the exchange rate with the loyalty bonus, loyalty levels and the
 //! customer's standing, and the ledger verified afterwards.
 
-use brokercrm_core::Money;
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::money::bonuses::audited;
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, wallet};
-
-fn m(s: &str) -> Money {
-    Money::parse("amount", s).unwrap()
-}
-
-fn money_of(v: &Value) -> Money {
-    m(v.as_str().unwrap_or_else(|| panic!("not a decimal string: {v}")))
-}
+use crate::helpers::assert::field_of;
+use crate::helpers::money::{assert_verified, balance, group, m, money_of, wallet};
+use crate::helpers::platform::audited;
+use crate::helpers::users::customer;
 
 async fn exchange(t: &TestApp, tok: &str, body: Value, key: Option<&str>) -> (u16, Value) {
     let mut req = t.server.post("/api/coins/exchange").authorization_bearer(tok).json(&body);

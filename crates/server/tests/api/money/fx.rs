@@ -6,6 +6,8 @@ use brokercrm_core::identity::auth::Role;
 use brokercrm_core::{Currency, Error, Money};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
+use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
 
 async fn create_rate(
@@ -24,15 +26,6 @@ async fn create_rate(
         .await;
     r.assert_status_ok();
     r.json()
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test]
@@ -91,14 +84,7 @@ async fn rates_are_created_listed_updated_and_audited() {
         .unwrap();
     assert_eq!(out.amount, "1.08561235".parse().unwrap());
 
-    let acts: Value =
-        t.server.get("/api/activities?limit=10&offset=0").authorization_bearer(&admin).await.json();
-    let kinds: Vec<&str> = acts["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["type"].as_str().unwrap())
-        .collect();
+    let (acts, kinds) = latest_audits(&t, &admin, 10).await;
     assert_eq!(
         kinds,
         vec![
@@ -351,13 +337,6 @@ async fn conversions_crud_and_two_leg_conversion() {
     // Without the conversion, EUR → BTC has no direct rate.
     assert!(fx::convert(&t.app, eur("1"), &Currency::EUR, &Currency::BTC).await.is_err());
 
-    let acts: Value =
-        t.server.get("/api/activities?limit=3&offset=0").authorization_bearer(&admin).await.json();
-    let kinds: Vec<&str> = acts["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["type"].as_str().unwrap())
-        .collect();
+    let (_, kinds) = latest_audits(&t, &admin, 3).await;
     assert_eq!(kinds, vec!["conversion.delete", "conversion.update", "exchange_rate.create"]);
 }

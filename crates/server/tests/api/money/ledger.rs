@@ -3,20 +3,15 @@
 //! posts, and `ledger verify` clean afterwards (and failing on a corrupted balance).
 
 use brokercrm_app::money::ledger::{self, Outcome, WalletAccounts};
-use brokercrm_core::money::ledger::{
-    AccountKind, NewTransfer, TransferCode, TransferId, TransferState,
-};
+use brokercrm_core::money::ledger::{AccountKind, NewTransfer, TransferCode, TransferState};
 use brokercrm_core::{Currency, Error, Money};
 use brokercrm_store::Db;
 
 use crate::helpers::TestApp;
+use crate::helpers::money::{assert_verified, tid};
 
 pub fn units(n: i64) -> Money {
     Money::from_units(n).unwrap()
-}
-
-pub fn tid(s: &str) -> TransferId {
-    TransferId::parse("id", s).unwrap()
 }
 
 pub fn new_transfer(
@@ -50,11 +45,6 @@ pub async fn funded_wallet(db: &Db, wallet_id: i64, funds: Money) -> (WalletAcco
         .await
         .unwrap();
     (w, cash)
-}
-
-pub async fn assert_verified(db: &Db) {
-    let report = ledger::verify(db).await.unwrap();
-    assert!(report.is_clean(), "{:#?}", report.violations);
 }
 
 fn is_insufficient(r: &Result<Outcome, Error>) -> bool {

@@ -9,7 +9,7 @@ use brokercrm_core::money::ledger::{
 use brokercrm_core::{Currency, Error, Money};
 
 use crate::helpers::TestApp;
-use crate::money::ledger::{assert_verified, tid};
+use crate::helpers::money::{assert_verified, tid};
 
 /// xorshift64*: a small deterministic generator, so a failing seed can be replayed.
 struct Rng(u64);

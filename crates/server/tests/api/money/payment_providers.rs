@@ -7,31 +7,19 @@ use brokercrm_core::identity::auth::Role;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
+use crate::helpers::http;
+use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
 
 const SECRET: &str = "supersecretvalue987";
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap().to_owned())
-        .collect()
-}
 
 fn ids(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn put(t: &TestApp, token: &str, id: &str, body: Value) -> (u16, Value) {
-    let r = t
-        .server
-        .put(&format!("/api/payment-providers/{id}"))
-        .authorization_bearer(token)
-        .json(&body)
-        .await;
-    (r.status_code().as_u16(), r.json())
+    http::put(t, token, &format!("/api/payment-providers/{id}"), body).await
 }
 
 /// The raw `key_values` column of provider `id`.
@@ -140,14 +128,7 @@ async fn providers_are_listed_updated_masked_encrypted_and_audited() {
     assert_eq!(got["provider"]["enabledCountryCodes"], json!(["AT", "DE"]));
     assert!(!got.to_string().contains(SECRET));
 
-    let acts: Value =
-        t.server.get("/api/activities?limit=10&offset=0").authorization_bearer(&admin).await.json();
-    let kinds: Vec<&str> = acts["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["type"].as_str().unwrap())
-        .collect();
+    let (acts, kinds) = latest_audits(&t, &admin, 10).await;
     assert_eq!(kinds, ["payment_provider.update", "payment_provider.update"]);
     assert!(!acts.to_string().contains(SECRET), "audit log leaks the secret");
     assert_eq!(acts["activities"][1]["after"]["enabled"], true);
@@ -237,26 +218,6 @@ async fn raw_key_values_count(t: &TestApp) -> i64 {
     row.try_get::<i64>("", "n").unwrap()
 }
 
-async fn customer(t: &TestApp, country: Option<&str>) -> String {
-    use brokercrm_store::repo::identity::users::{self, NewUser};
-    let email = format!("c-{}@test.local", uuid::Uuid::now_v7().simple());
-    let row = users::insert(
-        t.app.db().conn(),
-        NewUser {
-            uuid: uuid::Uuid::now_v7().to_string(),
-            email,
-            role: "customer".into(),
-            country: country.map(str::to_owned),
-            skip_onboarding_steps: "[]".into(),
-            ref_key: brokercrm_app::identity::bootstrap::new_ref_key(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    brokercrm_app::identity::tokens::access_token(&t.app, &row, None).unwrap()
-}
-
 async fn methods(t: &TestApp, token: &str, query: &str) -> Value {
     let r =
         t.server.get(&format!("/api/me/payment-methods{query}")).authorization_bearer(token).await;
@@ -268,9 +229,9 @@ async fn methods(t: &TestApp, token: &str, query: &str) -> Value {
 async fn available_methods_follow_enabled_country_type_and_sort() {
     let t = TestApp::spawn().await;
     let (admin, _) = t.mint_token(Role::Admin).await;
-    let de = customer(&t, Some("DE")).await;
-    let fr = customer(&t, Some("FR")).await;
-    let nowhere = customer(&t, None).await;
+    let de = t.customer().country("DE").create().await.token;
+    let fr = t.customer().country("FR").create().await.token;
+    let nowhere = t.customer().create().await.token;
 
     assert_eq!(methods(&t, &de, "").await, json!([]), "nothing enabled yet");
 
@@ -367,7 +328,7 @@ async fn filters_and_sort_validation() {
 #[tokio::test]
 async fn authorization_boundaries() {
     let t = TestApp::spawn().await;
-    let cust = customer(&t, Some("DE")).await;
+    let cust = t.customer().country("DE").create().await.token;
     let (manager, _) = t.mint_token(Role::Manager).await;
     let (agent, _) = t.mint_token(Role::RetentionAgent).await;
 

@@ -13,19 +13,10 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::money::statements::{customer_ids, instant, q, sheet_xml};
-use crate::money::wallets::{field_of, group, manual, transfer, wallet};
-
-async fn ok(t: &TestApp, admin: &str, w: i64, body: Value) {
-    let (s, b) = manual(t, admin, w, body).await;
-    assert_eq!(s, 200, "{b}");
-}
-
-async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = t.server.get(path).authorization_bearer(token).await;
-    let s = r.status_code().as_u16();
-    (s, r.json())
-}
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, sheet_xml, xlsx_sheet};
+use crate::helpers::money::{group, instant, manual_ok, q, transfer, wallet};
+use crate::helpers::users::User;
 
 struct World {
     admin: String,
@@ -43,29 +34,29 @@ async fn world(t: &TestApp) -> World {
     let admin = t.admin_token().await;
     let usd = group(t, &admin, "USD", "USD").await;
     let eur = group(t, &admin, "EUR", "EUR").await;
-    let (cust, u1, c1) = customer_ids(t).await;
-    let (_, u2, c2) = customer_ids(t).await;
+    let User { token: cust, uuid: u1, id: c1, .. } = t.customer().create().await;
+    let User { uuid: u2, id: c2, .. } = t.customer().create().await;
     let a = wallet(t, &admin, &u1, usd).await;
     let b = wallet(t, &admin, &u1, usd).await;
     let e = wallet(t, &admin, &u1, eur).await;
     let s = wallet(t, &admin, &u2, usd).await;
     // Before start: a = 70, s = 40.
-    ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
-    ok(t, &admin, a, json!({"type": "WITHDRAWAL", "amount": 30})).await;
-    ok(t, &admin, s, json!({"type": "DEPOSIT", "amount": 40})).await;
+    manual_ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    manual_ok(t, &admin, a, json!({"type": "WITHDRAWAL", "amount": 30})).await;
+    manual_ok(t, &admin, s, json!({"type": "DEPOSIT", "amount": 40})).await;
     let start = instant().await;
-    ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 200})).await;
-    ok(t, &admin, a, json!({"type": "WITHDRAWAL", "amount": 50})).await;
-    ok(t, &admin, a, json!({"type": "BONUS", "amount": 10})).await;
-    ok(t, &admin, a, json!({"type": "BONUS", "amount": 5, "addToCredit": true})).await;
-    ok(t, &admin, a, json!({"type": "CORRECTION", "amount": -3})).await;
+    manual_ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 200})).await;
+    manual_ok(t, &admin, a, json!({"type": "WITHDRAWAL", "amount": 50})).await;
+    manual_ok(t, &admin, a, json!({"type": "BONUS", "amount": 10})).await;
+    manual_ok(t, &admin, a, json!({"type": "BONUS", "amount": 5, "addToCredit": true})).await;
+    manual_ok(t, &admin, a, json!({"type": "CORRECTION", "amount": -3})).await;
     let (st, body) =
         transfer(t, &cust, None, json!({"sourceWalletId": a, "targetWalletId": b, "amount": 20}))
             .await;
     assert_eq!(st, 200, "{body}");
-    ok(t, &admin, e, json!({"type": "DEPOSIT", "amount": "300.12345678"})).await;
-    ok(t, &admin, s, json!({"type": "DEPOSIT", "amount": 60})).await;
-    ok(t, &admin, s, json!({"type": "CORRECTION", "amount": 2})).await;
+    manual_ok(t, &admin, e, json!({"type": "DEPOSIT", "amount": "300.12345678"})).await;
+    manual_ok(t, &admin, s, json!({"type": "DEPOSIT", "amount": 60})).await;
+    manual_ok(t, &admin, s, json!({"type": "CORRECTION", "amount": 2})).await;
     // A demo wallet with demo money: left out of every report.
     let r = t
         .server
@@ -82,7 +73,7 @@ async fn world(t: &TestApp) -> World {
         .await
         .assert_status_ok();
     let end = instant().await;
-    ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 1000})).await;
+    manual_ok(t, &admin, a, json!({"type": "DEPOSIT", "amount": 1000})).await;
     let range = format!("start={}&end={}", q(start), q(end));
     World { admin, range, a, b, e, s, c1, c2 }
 }
@@ -196,13 +187,7 @@ async fn profit_loss_and_balance_reports_match_the_movements() {
         let r =
             t.server.get(&format!("/api/reports/export?token={admin}&type={kind}&{range}")).await;
         r.assert_status_ok();
-        assert_eq!(
-            r.header("content-type"),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        );
-        let bytes = r.as_bytes().to_vec();
-        assert_eq!(&bytes[..2], b"PK");
-        let xml = sheet_xml(&bytes);
+        let xml = xlsx_sheet(&r);
         assert!(xml.contains(needle), "{kind}");
         assert_eq!(xml.matches("<row ").count(), 5, "{kind}");
         assert!(xml.contains(">300.12345678<"));

@@ -3,58 +3,19 @@
 //! before `start` and after `end` made by the test), never another customer's; range
 //! validation naming the field; the XLSX export with the same rows.
 
-use std::io::Read;
-
 use brokercrm_app::money::reports::Range;
 use brokercrm_app::money::reports::statements::for_each_in_chunks;
-use brokercrm_core::identity::auth::Role;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::money::wallets::{field_of, group, manual, transfer, wallet};
-
-/// A customer: (token, UUID, numeric id).
-pub(crate) async fn customer_ids(t: &TestApp) -> (String, String, i64) {
-    let (token, email) = t.mint_token(Role::Customer).await;
-    let row = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
-    (token, row.uuid, row.id)
-}
-
-/// An instant strictly between the movements made before and after it.
-pub(crate) async fn instant() -> DateTime<Utc> {
-    tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-    let now = Utc::now();
-    tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-    now
-}
-
-pub(crate) fn q(d: DateTime<Utc>) -> String {
-    urlencoding(&d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-}
-
-fn urlencoding(s: &str) -> String {
-    s.replace('+', "%2B").replace(':', "%3A")
-}
-
-pub(crate) fn sheet_xml(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let mut xml = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
-    xml
-}
-
-async fn ok(t: &TestApp, admin: &str, w: i64, body: Value) {
-    let (s, b) = manual(t, admin, w, body).await;
-    assert_eq!(s, 200, "{b}");
-}
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, sheet_xml, xlsx_sheet};
+use crate::helpers::money::{funded, group, instant, manual_ok, q, transfer, wallet};
+use crate::helpers::users::User;
 
 async fn statement(t: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let r = t.server.get(&format!("/api/me/statements?{query}")).authorization_bearer(token).await;
-    (r.status_code().as_u16(), r.json())
+    get(t, token, &format!("/api/me/statements?{query}")).await
 }
 
 #[tokio::test]
@@ -62,29 +23,30 @@ async fn statement_running_balances_start_from_the_ledger_opening_balance() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
     let g = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_uuid, _) = customer_ids(&t).await;
-    let (other, other_uuid, _) = customer_ids(&t).await;
+    let User { token: cust, uuid: cust_uuid, .. } = t.customer().create().await;
+    let User { token: other, uuid: other_uuid, .. } = t.customer().create().await;
     let a = wallet(&t, &admin, &cust_uuid, g).await;
     let b = wallet(&t, &admin, &cust_uuid, g).await;
     let s = wallet(&t, &admin, &other_uuid, g).await;
 
     // Before start: a = 100 - 30 = 70 (credit 10); the stranger holds 7.
-    ok(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
-    ok(&t, &admin, a, json!({"type": "BONUS", "amount": 10, "addToCredit": true})).await;
-    ok(&t, &admin, a, json!({"type": "WITHDRAWAL", "amount": 30})).await;
-    ok(&t, &admin, s, json!({"type": "DEPOSIT", "amount": 7})).await;
+    manual_ok(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    manual_ok(&t, &admin, a, json!({"type": "BONUS", "amount": 10, "addToCredit": true})).await;
+    manual_ok(&t, &admin, a, json!({"type": "WITHDRAWAL", "amount": 30})).await;
+    manual_ok(&t, &admin, s, json!({"type": "DEPOSIT", "amount": 7})).await;
     let start = instant().await;
     // In range.
-    ok(&t, &admin, a, json!({"type": "DEPOSIT", "amount": "50.25", "comment": "wire"})).await;
+    manual_ok(&t, &admin, a, json!({"type": "DEPOSIT", "amount": "50.25", "comment": "wire"}))
+        .await;
     let (st, body) =
         transfer(&t, &cust, None, json!({"sourceWalletId": a, "targetWalletId": b, "amount": 20}))
             .await;
     assert_eq!(st, 200, "{body}");
-    ok(&t, &admin, b, json!({"type": "CORRECTION", "amount": "-5.5"})).await;
-    ok(&t, &admin, s, json!({"type": "DEPOSIT", "amount": 1000})).await;
+    manual_ok(&t, &admin, b, json!({"type": "CORRECTION", "amount": "-5.5"})).await;
+    manual_ok(&t, &admin, s, json!({"type": "DEPOSIT", "amount": 1000})).await;
     let end = instant().await;
     // After end.
-    ok(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 999})).await;
+    manual_ok(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 999})).await;
 
     let (st, body) = statement(&t, &cust, &format!("start={}&end={}", q(start), q(end))).await;
     assert_eq!(st, 200, "{body}");
@@ -158,13 +120,7 @@ async fn statement_running_balances_start_from_the_ledger_opening_balance() {
         .get(&format!("/api/me/statements/export?token={cust}&start={}&end={}", q(start), q(end)))
         .await;
     r.assert_status_ok();
-    assert_eq!(
-        r.header("content-type"),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
-    let bytes = r.as_bytes().to_vec();
-    assert_eq!(&bytes[..2], b"PK");
-    let xml = sheet_xml(&bytes);
+    let xml = xlsx_sheet(&r);
     assert_eq!(xml.matches("<row ").count(), 5, "header + 4 records");
     for v in [">Balance<", ">WALLET_TRANSFER<", ">120.25<", ">-5.5<", ">14.5<", ">wire<"] {
         assert!(xml.contains(v), "{v} missing");
@@ -183,7 +139,7 @@ async fn statement_running_balances_start_from_the_ledger_opening_balance() {
 #[tokio::test]
 async fn statement_range_is_validated_naming_the_field() {
     let t = TestApp::spawn().await;
-    let (cust, _, _) = customer_ids(&t).await;
+    let cust = t.customer().create().await.token;
     let now = Utc::now();
     let day = chrono::Duration::days(1);
     for (query, field) in [
@@ -221,7 +177,7 @@ async fn statement_range_is_validated_naming_the_field() {
 #[tokio::test]
 async fn a_reserved_withdrawal_appears_only_once_posted_with_the_approved_amount() {
     let t = TestApp::spawn().await;
-    let (admin, cust, _, w) = crate::money::transactions::funded(&t, 1000).await;
+    let (admin, cust, _, w) = funded(&t, 1000).await;
     let start = instant().await;
     let r = t
         .server

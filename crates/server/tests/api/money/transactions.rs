@@ -7,50 +7,18 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{count_ok_else_422, json_request, post, send_concurrently};
+use crate::helpers::money::{assert_verified, balance, enable_test_provider, funded, manual};
+use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, manual, wallet};
-
-pub(crate) const SECRET: &str = "callback-signing-secret-42";
-
-/// Enables the test provider with a callback signing secret.
-pub(crate) async fn enable_test_provider(t: &TestApp, admin: &str) {
-    let r = t
-        .server
-        .put("/api/payment-providers/test")
-        .authorization_bearer(admin)
-        .json(&json!({"enabled": true, "keyValues": [{"key": "signingSecret", "value": SECRET}]}))
-        .await;
-    r.assert_status_ok();
-}
-
-/// Admin token, customer token, customer uuid, a USD wallet holding `funds`.
-pub(crate) async fn funded(t: &TestApp, funds: i64) -> (String, String, String, i64) {
-    let admin = t.admin_token().await;
-    enable_test_provider(t, &admin).await;
-    let g = group(t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(t).await;
-    let w = wallet(t, &admin, &cust_id, g).await;
-    if funds > 0 {
-        let (s, b) = manual(t, &admin, w, json!({"type": "DEPOSIT", "amount": funds})).await;
-        assert_eq!(s, 200, "{b}");
-    }
-    (admin, cust, cust_id, w)
-}
 
 async fn withdraw(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post("/api/me/withdrawals").authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, "/api/me/withdrawals", body).await
 }
 
 async fn decide(t: &TestApp, token: &str, id: &str, what: &str, body: Value) -> (u16, Value) {
-    let r = t
-        .server
-        .post(&format!("/api/transactions/{id}/{what}"))
-        .authorization_bearer(token)
-        .json(&body)
-        .await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, &format!("/api/transactions/{id}/{what}"), body).await
 }
 
 fn body(amount: i64) -> Value {
@@ -247,29 +215,11 @@ async fn racing_approve_and_reject_exactly_one_wins() {
 
 #[tokio::test]
 async fn fifty_concurrent_withdrawals_reserve_only_what_the_balance_affords() {
-    use tower::ServiceExt;
     let t = TestApp::spawn().await;
     let (admin, cust, _, w) = funded(&t, 1000).await;
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let tasks: Vec<_> = (0..50)
-        .map(|_| {
-            let router = router.clone();
-            let req = http::Request::post("/api/me/withdrawals")
-                .header("authorization", format!("Bearer {cust}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(body(30).to_string()))
-                .unwrap();
-            tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() })
-        })
-        .collect();
-    let mut ok = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            200 => ok += 1,
-            422 => {}
-            other => panic!("unexpected status {other}"),
-        }
-    }
+    let requests =
+        (0..50).map(|_| json_request("/api/me/withdrawals", &cust, None, &body(30))).collect();
+    let ok = count_ok_else_422(&send_concurrently(&t, requests).await);
     assert_eq!(ok, 33, "1000 affords 33 withdrawals of 30");
     let list: Value = t
         .server

@@ -4,15 +4,14 @@
 
 use axum::http::{HeaderName, HeaderValue};
 use brokercrm_app::money::transactions::deposits::sign;
-use brokercrm_store::entities::conversions;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::distribution::fixtures as fx;
+use crate::helpers::assert::field_of;
+use crate::helpers::distribution as fx;
+use crate::helpers::money::{
+    SECRET, assert_verified, balance, enable_test_provider, funded, group, wallet,
+};
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-use crate::money::transactions::{SECRET, enable_test_provider, funded};
-use crate::money::wallets::{balance, field_of, group, wallet};
 
 async fn start(t: &TestApp, token: &str, wallet: i64, amount: i64) -> (u16, Value) {
     let r = t
@@ -151,14 +150,7 @@ async fn the_first_provider_deposit_of_a_pushed_lead_records_one_ftd() {
     enable_test_provider(&t, &admin).await;
     let g = group(&t, &admin, "USD", "USD").await;
     let w = wallet(&t, &admin, &customer.uuid, g).await;
-    let ftds = || async {
-        conversions::Entity::find()
-            .filter(conversions::Column::LeadId.eq(lead.id))
-            .filter(conversions::Column::Source.eq("crm"))
-            .count(t.app.db().conn())
-            .await
-            .unwrap()
-    };
+    let ftds = || fx::crm_ftds(&t, lead.id);
     assert_eq!(ftds().await, 0);
     for amount in [100, 50] {
         let (s, d) = start(&t, &token, w, amount).await;

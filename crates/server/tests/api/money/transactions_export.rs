@@ -7,15 +7,8 @@ use std::io::Read;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::money::transactions::funded;
-use crate::money::wallets::manual;
-
-fn sheet_xml(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let mut xml = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut xml).unwrap();
-    xml
-}
+use crate::helpers::http::sheet_xml;
+use crate::helpers::money::{funded, manual};
 
 #[tokio::test]
 async fn transactions_export_as_a_readable_xlsx_workbook() {

@@ -7,8 +7,7 @@ use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::TestApp;
-use crate::money::transactions::enable_test_provider;
-use crate::money::wallets::{customer, group, manual, wallet};
+use crate::helpers::money::enable_test_provider;
 
 #[tokio::test]
 async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
@@ -26,10 +25,7 @@ async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
             {"key": "apiSecret", "value": "bs-secret"}]}))
         .await
         .assert_status_ok();
-    let g = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(&t).await;
-    let w = wallet(&t, &admin, &cust_id, g).await;
-    manual(&t, &admin, w, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let cust = t.customer().admin(&admin).with_wallet("USD", 100).create().await.token;
     let r = t
         .server
         .post("/api/me/withdrawals")
@@ -110,10 +106,7 @@ async fn an_approved_withdrawal_is_sent_through_trustology_with_its_keys() {
             {"key": "privateKey", "value": "tr-private"}]}))
         .await
         .assert_status_ok();
-    let g = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(&t).await;
-    let w = wallet(&t, &admin, &cust_id, g).await;
-    manual(&t, &admin, w, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let cust = t.customer().admin(&admin).with_wallet("USD", 100).create().await.token;
     let r = t
         .server
         .post("/api/me/withdrawals")

@@ -9,8 +9,11 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::helpers::TestApp;
-use crate::money::ledger::assert_verified;
-use crate::money::wallets::{balance, customer, field_of, group, manual, transfer, wallet};
+use crate::helpers::assert::field_of;
+use crate::helpers::money::{
+    assert_verified, balance, currency_group, group, manual, transfer, wallet,
+};
+use crate::helpers::users::customer;
 
 /// One request: bearer token, Idempotency-Key, body.
 type Call = (String, Option<String>, Value);
@@ -70,18 +73,12 @@ fn call(token: &str, key: Option<&str>, from: i64, to: i64, amount: &str) -> Cal
 async fn a_batch_answers_each_transfer_on_its_own() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let usd = group(&t, &admin, "USD", "USD").await;
-    let eur = group(&t, &admin, "EUR", "EUR").await;
-    let (cust, cust_id) = customer(&t).await;
-    let (_, other_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, usd).await;
-    let b = wallet(&t, &admin, &cust_id, usd).await;
-    let c = wallet(&t, &admin, &cust_id, usd).await;
-    let off = wallet(&t, &admin, &cust_id, usd).await;
-    let e = wallet(&t, &admin, &cust_id, eur).await;
-    let foreign = wallet(&t, &admin, &other_id, usd).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
-    manual(&t, &admin, c, json!({"type": "DEPOSIT", "amount": 50})).await;
+    let owner = t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0);
+    let owner = owner.with_wallet("USD", 50).with_wallet("USD", 0).with_wallet("EUR", 0);
+    let owner = owner.create().await;
+    let [a, b, c, off, e] = owner.wallet_ids();
+    let cust = owner.token;
+    let foreign = t.customer().admin(&admin).with_wallet("USD", 0).create().await.wallets[0];
     t.server
         .post(&format!("/api/wallets/{off}/disable"))
         .authorization_bearer(&admin)
@@ -196,12 +193,11 @@ impl Wallets {
     async fn open() -> Self {
         let t = TestApp::spawn().await;
         let admin = t.admin_token().await;
-        let usd = group(&t, &admin, "USD", "USD").await;
-        let (cust, cust_id) = customer(&t).await;
-        let a = wallet(&t, &admin, &cust_id, usd).await;
-        let b = wallet(&t, &admin, &cust_id, usd).await;
-        manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
-        Self { t, admin, cust, cust_id, usd, a, b }
+        let c =
+            t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0).create().await;
+        let usd = currency_group(&t, &admin, "USD").await;
+        let (a, b) = (c.wallets[0], c.wallets[1]);
+        Self { t, admin, cust: c.token, cust_id: c.uuid, usd, a, b }
     }
 }
 

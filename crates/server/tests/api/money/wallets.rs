@@ -6,71 +6,11 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{count_ok_else_422, json_request, send_concurrently};
+use crate::helpers::money::{assert_verified, balance, group, manual, transfer, wallet};
+use crate::helpers::users::customer;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::ledger::assert_verified;
-
-/// A customer: (token, UUID).
-pub(crate) async fn customer(t: &TestApp) -> (String, String) {
-    let (token, email) = t.mint_token(Role::Customer).await;
-    let row = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
-    (token, row.uuid)
-}
-
-pub(crate) fn field_of(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
-/// Creates the trading adapter `neo` and a group in `currency`; returns the group id.
-pub(crate) async fn group(t: &TestApp, admin: &str, name: &str, currency: &str) -> i64 {
-    if t.server.get("/api/adapters/neo").authorization_bearer(admin).await.status_code() == 404 {
-        t.server
-            .post("/api/adapters")
-            .authorization_bearer(admin)
-            .json(&json!({"name": "neo", "enabled": true, "type": "internal_trading", "configuration": {}}))
-            .await
-            .assert_status_ok();
-    }
-    let r = t
-        .server
-        .post("/api/groups")
-        .authorization_bearer(admin)
-        .json(&json!({"name": name, "leverage": 200, "currency": currency,
-                      "adapterName": "neo", "disableSwapCharges": false}))
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["group"]["id"].as_i64().unwrap()
-}
-
-pub(crate) async fn wallet(t: &TestApp, admin: &str, customer_id: &str, group_id: i64) -> i64 {
-    let r = t
-        .server
-        .post("/api/wallets")
-        .authorization_bearer(admin)
-        .json(&json!({"customerId": customer_id, "groupId": group_id, "platform": "NEO"}))
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["id"].as_i64().unwrap()
-}
-
-pub(crate) async fn manual(t: &TestApp, admin: &str, wallet: i64, body: Value) -> (u16, Value) {
-    let r = t
-        .server
-        .post(&format!("/api/wallets/{wallet}/transactions"))
-        .authorization_bearer(admin)
-        .json(&body)
-        .await;
-    (r.status_code().as_u16(), r.json())
-}
-
-pub(crate) async fn balance(t: &TestApp, admin: &str, wallet: i64) -> Value {
-    let r =
-        t.server.get(&format!("/api/wallets/{wallet}/balance")).authorization_bearer(admin).await;
-    r.assert_status_ok();
-    r.json()
-}
 
 #[tokio::test]
 async fn trading_groups_crud_validation_and_permissions() {
@@ -360,33 +300,15 @@ async fn manual_transactions_move_balance_and_credit_through_the_ledger() {
     assert_verified(t.app.db()).await;
 }
 
-pub(crate) async fn transfer(
-    t: &TestApp,
-    token: &str,
-    key: Option<&str>,
-    body: Value,
-) -> (u16, Value) {
-    let mut req = t.server.post("/api/wallets/transfer").authorization_bearer(token).json(&body);
-    if let Some(k) = key {
-        req = req.add_header("Idempotency-Key", k);
-    }
-    let r = req.await;
-    (r.status_code().as_u16(), r.json())
-}
-
 #[tokio::test]
 async fn transfers_between_own_wallets_are_exact_idempotent_and_same_currency() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let usd = group(&t, &admin, "USD", "USD").await;
-    let eur = group(&t, &admin, "EUR", "EUR").await;
-    let (cust, cust_id) = customer(&t).await;
-    let (_, other_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, usd).await;
-    let b = wallet(&t, &admin, &cust_id, usd).await;
-    let e = wallet(&t, &admin, &cust_id, eur).await;
-    let stranger = wallet(&t, &admin, &other_id, usd).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let owner = t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0);
+    let owner = owner.with_wallet("EUR", 0).create().await;
+    let [a, b, e] = owner.wallet_ids();
+    let cust = owner.token;
+    let stranger = t.customer().admin(&admin).with_wallet("USD", 0).create().await.wallets[0];
 
     // the customer moves money between their own wallets; replays apply once
     let body = json!({"sourceWalletId": a, "targetWalletId": b, "amount": 30.25});
@@ -463,37 +385,16 @@ async fn transfers_between_own_wallets_are_exact_idempotent_and_same_currency() 
 
 #[tokio::test]
 async fn concurrent_transfers_from_one_wallet_never_overdraw() {
-    use tower::ServiceExt;
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let g = group(&t, &admin, "USD", "USD").await;
-    let (cust, cust_id) = customer(&t).await;
-    let a = wallet(&t, &admin, &cust_id, g).await;
-    let b = wallet(&t, &admin, &cust_id, g).await;
-    manual(&t, &admin, a, json!({"type": "DEPOSIT", "amount": 100})).await;
+    let c = t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0).create().await;
+    let (cust, a, b) = (c.token, c.wallets[0], c.wallets[1]);
 
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let tasks: Vec<_> = (0..24)
-        .map(|i| {
-            let router = router.clone();
-            let body = json!({"sourceWalletId": a, "targetWalletId": b, "amount": 10}).to_string();
-            let req = http::Request::post("/api/wallets/transfer")
-                .header("authorization", format!("Bearer {cust}"))
-                .header("content-type", "application/json")
-                .header("idempotency-key", format!("c-{i}"))
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            tokio::spawn(async move { router.oneshot(req).await.unwrap().status().as_u16() })
-        })
+    let body = json!({"sourceWalletId": a, "targetWalletId": b, "amount": 10});
+    let requests = (0..24)
+        .map(|i| json_request("/api/wallets/transfer", &cust, Some(&format!("c-{i}")), &body))
         .collect();
-    let mut ok = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            200 => ok += 1,
-            422 => {}
-            other => panic!("unexpected status {other}"),
-        }
-    }
+    let ok = count_ok_else_422(&send_concurrently(&t, requests).await);
     assert_eq!(ok, 10);
     assert_eq!(balance(&t, &admin, a).await["balance"], "0");
     assert_eq!(balance(&t, &admin, b).await["balance"], "100");

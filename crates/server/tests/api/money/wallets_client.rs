@@ -5,7 +5,10 @@
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::money::wallets::{customer, field_of, manual, transfer};
+use crate::helpers::assert::field_of;
+use crate::helpers::http::urlencode;
+use crate::helpers::money::{manual, transfer};
+use crate::helpers::users::customer;
 
 #[tokio::test]
 async fn client_wallet_operations_see_only_their_own_wallets() {
@@ -125,10 +128,6 @@ async fn client_wallet_operations_see_only_their_own_wallets() {
         .await
         .assert_status_forbidden();
     assert_eq!(manual(&t, &cust, id, json!({"type": "DEPOSIT", "amount": 1})).await.0, 403);
-}
-
-fn urlencode(s: &str) -> String {
-    s.replace('+', "%2B").replace(':', "%3A")
 }
 
 #[tokio::test]

@@ -4,8 +4,10 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
+use crate::helpers::http::post;
+use crate::helpers::platform::audited;
 use crate::helpers::{TestApp, assert_error};
-use crate::money::bonuses::audited;
 
 fn model(name: &str, levels: Value) -> Value {
     json!({
@@ -24,21 +26,13 @@ fn standard_levels() -> Value {
 }
 
 async fn create(t: &TestApp, token: &str, body: &Value) -> (u16, Value) {
-    let r = t.server.post("/api/commission-models").authorization_bearer(token).json(body).await;
-    (r.status_code().as_u16(), r.json())
+    post(t, token, "/api/commission-models", body.clone()).await
 }
 
 async fn list(t: &TestApp, token: &str) -> Vec<Value> {
     let r = t.server.get("/api/commission-models").authorization_bearer(token).await;
     r.assert_status_ok();
     r.json::<Value>()["commissionModels"].as_array().unwrap().clone()
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_array()
-        .map(|f| f.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test]

@@ -4,8 +4,8 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::http::urlencode;
 use crate::helpers::{TestApp, assert_error};
-use crate::platform::settings::urlencode;
 
 async fn create(t: &TestApp, token: &str, kind: &str, details: &str) -> u16 {
     let r = t

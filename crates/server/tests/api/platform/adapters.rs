@@ -4,16 +4,10 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
+use crate::helpers::http;
+use crate::helpers::platform::latest_audits;
 use crate::helpers::{TestApp, assert_error};
-
-fn fields(body: &Value) -> Vec<String> {
-    let mut f: Vec<String> = body["error"]["details"]["fields"]
-        .as_array()
-        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap_or_default().to_owned()).collect())
-        .unwrap_or_default();
-    f.sort();
-    f
-}
 
 fn match_trade(base: &str) -> Value {
     json!({
@@ -27,8 +21,7 @@ fn match_trade(base: &str) -> Value {
 }
 
 async fn post(t: &TestApp, token: &str, body: &Value) -> (u16, Value) {
-    let r = t.server.post("/api/adapters").authorization_bearer(token).json(body).await;
-    (r.status_code().as_u16(), r.json::<Value>())
+    http::post(t, token, "/api/adapters", body.clone()).await
 }
 
 #[tokio::test]
@@ -69,14 +62,7 @@ async fn crud_with_masked_secrets_and_audit() {
     assert!(!stored.enabled);
 
     // audit rows carry masked configurations only
-    let acts: Value =
-        t.server.get("/api/activities?limit=10&offset=0").authorization_bearer(&admin).await.json();
-    let kinds: Vec<&str> = acts["activities"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["type"].as_str().unwrap())
-        .collect();
+    let (acts, kinds) = latest_audits(&t, &admin, 10).await;
     assert_eq!(kinds, ["adapter.update", "adapter.create"]);
     assert_eq!(acts["activities"][0]["before"]["enabled"], true);
     assert_eq!(acts["activities"][0]["after"]["enabled"], false);
@@ -225,7 +211,9 @@ async fn configuration_is_validated_per_type() {
         let (s, r) = post(&t, &admin, &body).await;
         assert_eq!(s, 422, "{body}: {r}");
         assert_error(&r, "validation_failed");
-        assert_eq!(fields(&r), expected, "{body}");
+        let mut named = fields(&r);
+        named.sort();
+        assert_eq!(named, expected, "{body}");
     }
     // a missing top-level field is a 400 naming it
     let r = t

@@ -4,24 +4,14 @@
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::fields;
+use crate::helpers::http::{put, urlencode};
 use crate::helpers::{TestApp, assert_error};
-
-async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = t.server.put(path).authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json::<Value>())
-}
 
 async fn get_value(t: &TestApp, token: &str, key: &str) -> Value {
     let r = t.server.get(&format!("/api/settings/{key}")).authorization_bearer(token).await;
     r.assert_status_ok();
     r.json::<Value>()["value"].clone()
-}
-
-fn fields(body: &Value) -> Vec<String> {
-    body["error"]["details"]["fields"]
-        .as_array()
-        .map(|a| a.iter().map(|f| f["field"].as_str().unwrap_or_default().to_owned()).collect())
-        .unwrap_or_default()
 }
 
 /// Every string in every activity's before/after, as raw text.
@@ -452,15 +442,4 @@ async fn test_email_goes_through_the_configured_provider() {
     let sent = t.emails.last().expect("test e-mail sent");
     assert_eq!(sent.to, "me@broker.example");
     assert!(sent.text.contains("sendgrid"));
-}
-
-pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -11,68 +11,16 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post_empty, put};
+use crate::helpers::platform::audits;
+use crate::helpers::sales::assign_conversion;
+use crate::helpers::users::{PASSWORD, User};
 use crate::helpers::{TestApp, assert_error};
-
-/// A user of `role`: (token, public id, internal id, e-mail).
-async fn user(t: &TestApp, role: Role) -> (String, String, i64, String) {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    (token, row.uuid, row.id, email)
-}
-
-/// A customer with a phone number: (public id, internal id).
-async fn customer(t: &TestApp, email: &str, phone: &str) -> (String, i64) {
-    t.create_user(Role::Customer, email, "Passw0rd!x").await;
-    let row = users::find_by_email(t.app.db().conn(), email).await.unwrap().unwrap();
-    let mut ch = users::changes(row);
-    ch.mobilenumber = Set(Some(phone.into()));
-    let row = users::save(t.app.db().conn(), ch).await.unwrap();
-    (row.uuid, row.id)
-}
-
-async fn assign_conversion(t: &TestApp, customer_id: i64, agent_id: i64) {
-    use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
-    let row = AssignmentRow {
-        customer_id,
-        sales_desk_id: None,
-        conversion_agent_id: Some(agent_id),
-        retention_agent_id: None,
-        sales_status_id: None,
-        updated_at: brokercrm_store::db::now(),
-    };
-    assignments::upsert(t.app.db().conn(), row).await.unwrap();
-}
-
-async fn send(
-    t: &TestApp,
-    verb: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = match verb {
-        "GET" => t.server.get(path),
-        "PUT" => t.server.put(path),
-        _ => t.server.post(path),
-    };
-    req = req.authorization_bearer(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.await;
-    let code = r.status_code().as_u16();
-    let text = r.text();
-    (code, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
-fn field(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
 
 /// The webhook secret, taken from "Get request URL".
 async fn webhook_token(t: &TestApp, admin: &str, provider: &str) -> String {
-    let (c, b) =
-        send(t, "GET", admin, &format!("/api/calls/request-url?provider={provider}"), None).await;
+    let (c, b) = get(t, admin, &format!("/api/calls/request-url?provider={provider}")).await;
     assert_eq!(c, 200, "{b}");
     let url = b["url"].as_str().unwrap().to_owned();
     assert!(url.contains(&format!("/api/calls/webhooks/{provider}?token=")), "{url}");
@@ -87,57 +35,41 @@ async fn call_communications(t: &TestApp) -> Vec<communications::Model> {
         .unwrap()
 }
 
-async fn audits(t: &TestApp, admin: &str, kind: &str) -> Vec<Value> {
-    let r = t
-        .server
-        .get("/api/activities")
-        .add_query_param("limit", 100)
-        .add_query_param("offset", 0)
-        .add_query_param("filter", json!({ "type": kind }).to_string())
-        .authorization_bearer(admin)
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["activities"].as_array().unwrap().clone()
-}
-
 #[tokio::test]
 async fn voip_setup_provider_url_and_sealed_api_key() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let (agent, ..) = user(&t, Role::ConversionAgent).await;
+    let agent = t.user(Role::ConversionAgent).create().await.token;
 
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/provider", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/provider").await;
     assert_eq!((c, &b), (200, &json!({"provider": null})));
-    let (c, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
+    let (c, b) = get(&t, &agent, "/api/calls/provider/availability").await;
     assert_eq!((c, &b), (200, &json!({"available": false, "provider": null})));
 
     // Validation names the field and changes nothing.
-    let (c, b) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "skype"}))).await;
+    let (c, b) = put(&t, &admin, "/api/calls/provider", json!({"provider": "skype"})).await;
     assert_eq!(c, 422);
     assert_error(&b, "validation_failed");
-    assert_eq!(field(&b), "provider");
+    assert_eq!(field_of(&b), "provider");
     let bad = json!({"variableValue": "not a url", "provider": "voiso"});
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/url", Some(bad)).await;
-    assert_eq!((c, field(&b)), (422, "variableValue".to_owned()));
+    let (c, b) = put(&t, &admin, "/api/calls/url", bad).await;
+    assert_eq!((c, field_of(&b)), (422, "variableValue".to_owned()));
     let bad = json!({"variableValue": "k", "provider": "coperato"});
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/api-key", Some(bad)).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    let (c, b) = put(&t, &admin, "/api/calls/api-key", bad).await;
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     assert!(settings::get(t.app.db().conn(), "calls.voiso").await.unwrap().is_none());
 
     // Agents may not change the set-up.
-    let (c, _) =
-        send(&t, "PUT", &agent, "/api/calls/provider", Some(json!({"provider": "voiso"}))).await;
+    let (c, _) = put(&t, &agent, "/api/calls/provider", json!({"provider": "voiso"})).await;
     assert_eq!(c, 403);
 
     let url = json!({"variableValue": "https://cc.voiso.example", "provider": "voiso"});
-    let (c, b) = send(&t, "PUT", &admin, "/api/calls/url", Some(url)).await;
+    let (c, b) = put(&t, &admin, "/api/calls/url", url).await;
     assert_eq!((c, b), (200, json!({"success": true})));
     let key = json!({"variableValue": "vsk-SECRET-0123456789", "provider": "voiso"});
-    let (c, _) = send(&t, "PUT", &admin, "/api/calls/api-key", Some(key)).await;
+    let (c, _) = put(&t, &admin, "/api/calls/api-key", key).await;
     assert_eq!(c, 200);
-    let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "voiso"}))).await;
+    let (c, _) = put(&t, &admin, "/api/calls/provider", json!({"provider": "voiso"})).await;
     assert_eq!(c, 200);
 
     // Encrypted at rest, the URL kept beside it; masked when read.
@@ -146,30 +78,29 @@ async fn voip_setup_provider_url_and_sealed_api_key() {
     let stored: Value = serde_json::from_str(&row.value).unwrap();
     assert_eq!(stored["url"], "https://cc.voiso.example");
     assert!(stored["sealedApiKey"].as_str().unwrap().starts_with("v1:"));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key?provider=voiso", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/api-key?provider=voiso").await;
     assert_eq!((c, b), (200, json!({"apiKey": "vsk-****"})));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key?provider=coperato", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/api-key", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    let (c, b) = get(&t, &admin, "/api/calls/api-key?provider=coperato").await;
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
+    let (c, b) = get(&t, &admin, "/api/calls/api-key").await;
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
 
-    let (c, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
+    let (c, b) = get(&t, &agent, "/api/calls/provider/availability").await;
     assert_eq!((c, b), (200, json!({"available": true, "provider": "voiso"})));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/provider", None).await;
+    let (c, b) = get(&t, &admin, "/api/calls/provider").await;
     assert_eq!((c, b), (200, json!({"provider": "voiso"})));
 
     // Coperato chosen without a URL: not available.
-    let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
+    let (c, _) = put(&t, &admin, "/api/calls/provider", json!({"provider": "coperato"})).await;
     assert_eq!(c, 200);
-    let (_, b) = send(&t, "GET", &agent, "/api/calls/provider/availability", None).await;
+    let (_, b) = get(&t, &agent, "/api/calls/provider/availability").await;
     assert_eq!(b, json!({"available": false, "provider": "coperato"}));
 
     // The request URL holds the webhook secret: admins only; stable across reads.
-    let (c, _) = send(&t, "GET", &agent, "/api/calls/request-url?provider=voiso", None).await;
+    let (c, _) = get(&t, &agent, "/api/calls/request-url?provider=voiso").await;
     assert_eq!(c, 403);
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/request-url?provider=sip", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    let (c, b) = get(&t, &admin, "/api/calls/request-url?provider=sip").await;
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     let t1 = webhook_token(&t, &admin, "voiso").await;
     assert_eq!(t1, webhook_token(&t, &admin, "voiso").await);
     assert_ne!(t1, webhook_token(&t, &admin, "coperato").await);
@@ -189,7 +120,7 @@ async fn voiso_at(t: &TestApp, server: &MockServer) -> String {
         ("/api/calls/api-key", json!({"variableValue": "vkey-42-abcdef", "provider": "voiso"})),
         ("/api/calls/provider", json!({"provider": "voiso"})),
     ] {
-        let (c, b) = send(t, "PUT", &admin, p, Some(body)).await;
+        let (c, b) = put(t, &admin, p, body).await;
         assert_eq!(c, 200, "{p}: {b}");
     }
     admin
@@ -200,22 +131,22 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let t = TestApp::spawn().await;
     let server = MockServer::start().await;
     let admin = voiso_at(&t, &server).await;
-    let (agent, _, agent_id, _) = user(&t, Role::ConversionAgent).await;
-    let (other, ..) = user(&t, Role::ConversionAgent).await;
-    let (cust, cust_id) = customer(&t, "ann@cust.test", "+447700900123").await;
-    let (stranger, _) = customer(&t, "bob@cust.test", "+447700900999").await;
+    let User { token: agent, id: agent_id, .. } = t.user(Role::ConversionAgent).create().await;
+    let other = t.user(Role::ConversionAgent).create().await.token;
+    let User { uuid: cust, id: cust_id, .. } =
+        t.customer().email("ann@cust.test").phone("+447700900123").create().await;
+    let stranger = t.customer().email("bob@cust.test").phone("+447700900999").create().await.uuid;
     assign_conversion(&t, cust_id, agent_id).await;
 
     // The call agent: validated, out of scope is a 404, then set.
     let p = format!("/api/calls/customers/{cust}/agent");
-    let (c, b) =
-        send(&t, "PUT", &agent, &p, Some(json!({"agentId": " ", "provider": "voiso"}))).await;
-    assert_eq!((c, field(&b)), (422, "agentId".to_owned()));
+    let (c, b) = put(&t, &agent, &p, json!({"agentId": " ", "provider": "voiso"})).await;
+    assert_eq!((c, field_of(&b)), (422, "agentId".to_owned()));
     let body = json!({"agentId": "1007", "provider": "voiso"});
-    let (c, b) = send(&t, "PUT", &other, &p, Some(body.clone())).await;
+    let (c, b) = put(&t, &other, &p, body.clone()).await;
     assert_eq!(c, 404);
     assert_error(&b, "not_found");
-    let (c, b) = send(&t, "PUT", &agent, &p, Some(body)).await;
+    let (c, b) = put(&t, &agent, &p, body).await;
     assert_eq!(c, 200, "{b}");
     let m = &b["newCustomerAgentMapping"];
     assert_eq!((m["customerId"].as_str(), m["agentId"].as_str()), (Some(&*cust), Some("1007")));
@@ -231,9 +162,9 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
         .await;
 
     // Out of scope: 404, and the provider is never asked.
-    let (c, _) = send(&t, "POST", &agent, &format!("/api/calls/customers/{stranger}"), None).await;
+    let (c, _) = post_empty(&t, &agent, &format!("/api/calls/customers/{stranger}")).await;
     assert_eq!(c, 404);
-    let (c, b) = send(&t, "POST", &agent, &format!("/api/calls/customers/{cust}"), None).await;
+    let (c, b) = post_empty(&t, &agent, &format!("/api/calls/customers/{cust}")).await;
     assert_eq!(c, 200, "{b}");
     assert_eq!((b["success"].as_bool(), b["provider"].as_str()), (Some(true), Some("voiso")));
     assert_eq!(b["status"], "requested");
@@ -279,7 +210,7 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let bad = json!({"disposition": "hung_up", "duration": 42, "account_id": call_id});
     let r =
         t.server.post("/api/calls/webhooks/voiso").authorization_bearer(&token).json(&bad).await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "disposition".to_owned()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "disposition".to_owned()));
     assert!(call_communications(&t).await.is_empty());
 
     // Delivered twice: one communication.
@@ -294,8 +225,7 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
         assert_eq!(r.json::<Value>(), json!({"success": true}));
     }
     assert_eq!(call_communications(&t).await.len(), 1);
-    let (c, b) =
-        send(&t, "GET", &agent, &format!("/api/customers/{cust}/communications"), None).await;
+    let (c, b) = get(&t, &agent, &format!("/api/customers/{cust}/communications")).await;
     assert_eq!((c, b["count"].as_u64()), (200, Some(1)));
     let comm = &b["communications"][0];
     assert_eq!(
@@ -309,20 +239,20 @@ async fn agent_calls_a_customer_through_voiso_and_the_outcome_is_recorded_once()
     let occurred = comm["occurredAt"].as_str().unwrap().to_owned();
 
     // Customers with agents: the agent sees theirs with the last contact; another agent none.
-    let (c, b) = send(&t, "GET", &agent, "/api/calls/customers?provider=voiso", None).await;
+    let (c, b) = get(&t, &agent, "/api/calls/customers?provider=voiso").await;
     assert_eq!(c, 200, "{b}");
     assert_eq!(b["pages"], 1);
     let row = &b["customers"][0];
     assert_eq!((row["id"].as_str(), row["agentId"].as_str()), (Some(&*cust), Some("1007")));
     assert_eq!(row["lastContactAt"].as_str(), Some(&*occurred));
-    let (_, b) = send(&t, "GET", &other, "/api/calls/customers?provider=voiso", None).await;
+    let (_, b) = get(&t, &other, "/api/calls/customers?provider=voiso").await;
     assert_eq!(b, json!({"customers": [], "pages": 0}));
-    let (_, b) = send(&t, "GET", &admin, "/api/calls/customers?provider=coperato", None).await;
+    let (_, b) = get(&t, &admin, "/api/calls/customers?provider=coperato").await;
     assert_eq!(b["customers"], json!([]));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/customers?provider=voiso&limit=0", None).await;
-    assert_eq!((c, field(&b)), (422, "limit".to_owned()));
-    let (c, b) = send(&t, "GET", &admin, "/api/calls/customers", None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    let (c, b) = get(&t, &admin, "/api/calls/customers?provider=voiso&limit=0").await;
+    assert_eq!((c, field_of(&b)), (422, "limit".to_owned()));
+    let (c, b) = get(&t, &admin, "/api/calls/customers").await;
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
 
     // An unknown call is a 404.
     let unknown = json!({"disposition": "busy", "account_id": uuid::Uuid::now_v7().to_string()});
@@ -341,19 +271,17 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     let t = TestApp::spawn().await;
     let server = MockServer::start().await;
     let admin = t.admin_token().await;
-    let (c, _) = send(
+    let (c, _) = put(
         &t,
-        "PUT",
         &admin,
         "/api/calls/url",
-        Some(
-            json!({"variableValue": format!("{}/tenant-9", server.uri()), "provider": "coperato"}),
-        ),
+        json!({"variableValue": format!("{}/tenant-9", server.uri()), "provider": "coperato"}),
     )
     .await;
     assert_eq!(c, 200);
-    let (agent, _, agent_id, agent_email) = user(&t, Role::RetentionAgent).await;
-    let (other, ..) = user(&t, Role::RetentionAgent).await;
+    let User { token: agent, id: agent_id, email: agent_email, .. } =
+        t.user(Role::RetentionAgent).create().await;
+    let other = t.user(Role::RetentionAgent).create().await.token;
     let lead = crm_leads::ActiveModel {
         uuid: Set(uuid::Uuid::now_v7().to_string()),
         sales_person_id: Set(Some(agent_id)),
@@ -370,26 +298,25 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
 
     // No current provider yet: 422 naming it, nothing recorded.
     let lp = format!("/api/calls/leads/{}", lead.uuid);
-    let (c, b) = send(&t, "POST", &agent, &lp, None).await;
-    assert_eq!((c, field(&b)), (422, "provider".to_owned()));
+    let (c, b) = post_empty(&t, &agent, &lp).await;
+    assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
     // Scope is checked first: the manager of the sales person's desk passes it (and meets the
     // missing provider); a manager of another desk gets a 404.
     {
         use brokercrm_store::repo::sales::sales_desks;
         let conn = t.app.db().conn();
-        let (mine, _, mine_id, _) = user(&t, Role::Manager).await;
-        let (theirs, _, theirs_id, _) = user(&t, Role::Manager).await;
+        let User { token: mine, id: mine_id, .. } = t.user(Role::Manager).create().await;
+        let User { token: theirs, id: theirs_id, .. } = t.user(Role::Manager).create().await;
         let a = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "A").await.unwrap();
         let b = sales_desks::insert(conn, &uuid::Uuid::now_v7().to_string(), "B").await.unwrap();
         sales_desks::set_members(conn, a.id, &[agent_id, mine_id]).await.unwrap();
         sales_desks::set_members(conn, b.id, &[theirs_id]).await.unwrap();
-        let (c, b) = send(&t, "POST", &mine, &lp, None).await;
-        assert_eq!((c, field(&b)), (422, "provider".to_owned()));
-        let (c, _) = send(&t, "POST", &theirs, &lp, None).await;
+        let (c, b) = post_empty(&t, &mine, &lp).await;
+        assert_eq!((c, field_of(&b)), (422, "provider".to_owned()));
+        let (c, _) = post_empty(&t, &theirs, &lp).await;
         assert_eq!(c, 404);
     }
-    let (c, _) =
-        send(&t, "PUT", &admin, "/api/calls/provider", Some(json!({"provider": "coperato"}))).await;
+    let (c, _) = put(&t, &admin, "/api/calls/provider", json!({"provider": "coperato"})).await;
     assert_eq!(c, 200);
 
     Mock::given(method("POST"))
@@ -399,11 +326,11 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
         .expect(1)
         .mount(&server)
         .await;
-    let (c, _) = send(&t, "POST", &other, &lp, None).await;
+    let (c, _) = post_empty(&t, &other, &lp).await;
     assert_eq!(c, 404);
-    let (c, _) = send(&t, "POST", &agent, "/api/calls/leads/nope", None).await;
+    let (c, _) = post_empty(&t, &agent, "/api/calls/leads/nope").await;
     assert_eq!(c, 404);
-    let (c, b) = send(&t, "POST", &agent, &lp, None).await;
+    let (c, b) = post_empty(&t, &agent, &lp).await;
     assert_eq!(c, 200, "{b}");
     let guid = b["callId"].as_str().unwrap().to_owned();
     let sent: Value = server.received_requests().await.unwrap()[0].body_json().unwrap();
@@ -461,7 +388,7 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
     assert_eq!(last, Some(c0.occurred_at));
     let bad = json!({"status": "END", "duration": -3, "guid": guid});
     let r = t.server.post(&hook).json(&bad).await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "duration".to_owned()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "duration".to_owned()));
 }
 
 #[tokio::test]
@@ -474,16 +401,16 @@ async fn a_provider_failure_is_a_502_and_the_call_is_marked_failed() {
         .respond_with(ResponseTemplate::new(500).set_body_string("boom: internal detail"))
         .mount(&server)
         .await;
-    let (manager, ..) = user(&t, Role::Admin).await;
-    let (cust, _) = customer(&t, "cara@cust.test", "+15550001").await;
+    let manager = t.user(Role::Admin).create().await.token;
+    let cust = t.customer().email("cara@cust.test").phone("+15550001").create().await.uuid;
     let (nophone, _) = {
-        t.create_user(Role::Customer, "dan@cust.test", "Passw0rd!x").await;
+        t.create_user(Role::Customer, "dan@cust.test", PASSWORD).await;
         let row = users::find_by_email(t.app.db().conn(), "dan@cust.test").await.unwrap().unwrap();
         (row.uuid, row.id)
     };
-    let (c, b) = send(&t, "POST", &manager, &format!("/api/calls/customers/{nophone}"), None).await;
-    assert_eq!((c, field(&b)), (422, "phone".to_owned()));
-    let (c, b) = send(&t, "POST", &manager, &format!("/api/calls/customers/{cust}"), None).await;
+    let (c, b) = post_empty(&t, &manager, &format!("/api/calls/customers/{nophone}")).await;
+    assert_eq!((c, field_of(&b)), (422, "phone".to_owned()));
+    let (c, b) = post_empty(&t, &manager, &format!("/api/calls/customers/{cust}")).await;
     assert_eq!(c, 502);
     assert!(!b.to_string().contains("boom"), "{b}");
     let calls = voip_calls::Entity::find().all(t.app.db().conn()).await.unwrap();

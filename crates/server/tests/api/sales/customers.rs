@@ -9,63 +9,22 @@ use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post, post_empty, put};
+use crate::helpers::money::group;
+use crate::helpers::platform::audits;
+use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
 
-async fn staff(t: &TestApp, role: Role) -> (String, String, i64) {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    (token, row.uuid, row.id)
-}
-
-fn field(b: &Value) -> String {
-    b["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
-async fn send(
-    t: &TestApp,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = match method {
-        "GET" => t.server.get(path),
-        "POST" => t.server.post(path),
-        "PUT" => t.server.put(path),
-        _ => unreachable!(),
-    }
-    .authorization_bearer(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let r = req.await;
-    let status = r.status_code().as_u16();
-    (status, serde_json::from_str(&r.text()).unwrap_or(Value::Null))
-}
-
-async fn audits(t: &TestApp, admin: &str, kind: &str) -> Vec<Value> {
-    let r = t
-        .server
-        .get("/api/activities")
-        .add_query_param("limit", 100)
-        .add_query_param("offset", 0)
-        .add_query_param("filter", json!({ "type": kind }).to_string())
-        .authorization_bearer(admin)
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["activities"].as_array().unwrap().clone()
-}
-
 async fn create(t: &TestApp, token: &str, email: &str) -> String {
-    let (s, b) = send(
+    let (s, b) = post(
         t,
-        "POST",
         token,
         "/api/customers",
-        Some(json!({
+        json!({
             "fullname": "Ana Maria Horvat", "mobilenumber": "+385911234567", "country": "hr",
             "email": email, "currency": "EUR", "wants_to_become_leader": true
-        })),
+        }),
     )
     .await;
     assert_eq!(s, 201, "{b}");
@@ -76,17 +35,17 @@ async fn create(t: &TestApp, token: &str, email: &str) -> String {
 #[tokio::test]
 async fn create_get_update_bulk_and_email_customers_with_audit() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let id = create(&t, &admin, "ana@cust.test").await;
 
     // Validation names the field and creates nothing; a taken e-mail is a 409.
-    let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
+    let (s, b) = post(&t, &admin, "/api/customers", json!({
         "fullname": "X", "mobilenumber": "+385911234567", "country": "HR", "email": "bad", "currency": "EUR"
-    }))).await;
-    assert_eq!((s, field(&b)), (422, "email".into()), "{b}");
-    let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
+    })).await;
+    assert_eq!((s, field_of(&b)), (422, "email".into()), "{b}");
+    let (s, b) = post(&t, &admin, "/api/customers", json!({
         "mobilenumber": "+385911234567", "country": "HR", "email": "x@cust.test", "currency": "eur"
-    }))).await;
+    })).await;
     assert_eq!(s, 422);
     let named: Vec<&str> = b["error"]["details"]["fields"]
         .as_array()
@@ -96,9 +55,9 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         .collect();
     assert_eq!(named, ["fullname", "currency"], "{b}");
     assert!(users::find_by_email(t.app.db().conn(), "x@cust.test").await.unwrap().is_none());
-    let (s, b) = send(&t, "POST", &admin, "/api/customers", Some(json!({
+    let (s, b) = post(&t, &admin, "/api/customers", json!({
         "fullname": "Dup", "mobilenumber": "+385911234567", "country": "HR", "email": "ANA@cust.test", "currency": "EUR"
-    }))).await;
+    })).await;
     assert_eq!(s, 409, "{b}");
     assert_error(&b, "conflict");
 
@@ -106,7 +65,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     t.run_jobs().await;
     assert!(t.emails.sent().iter().any(|m| m.to == "ana@cust.test"));
 
-    let (s, c) = send(&t, "GET", &admin, &format!("/api/customers/{id}"), None).await;
+    let (s, c) = get(&t, &admin, &format!("/api/customers/{id}")).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(c["id"], id.as_str());
     assert_eq!(
@@ -133,7 +92,7 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     assert!(c["accountId"].as_str().unwrap().parse::<i64>().is_ok());
 
     // Update: only the fields sent; groups, notes, risk status and the assignment too.
-    let g = crate::money::wallets::group(&t, &admin, "VIP", "EUR").await;
+    let g = group(&t, &admin, "VIP", "EUR").await;
     let r = t
         .server
         .post("/api/sales-desks")
@@ -141,11 +100,11 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         .json(&json!({"name": "Zagreb"}))
         .await;
     let desk = r.json::<Value>()["id"].as_str().unwrap().to_owned();
-    let (_, conv_uuid, _) = staff(&t, Role::ConversionAgent).await;
-    let (s, c) = send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(json!({
+    let conv_uuid = t.user(Role::ConversionAgent).create().await.uuid;
+    let (s, c) = put(&t, &admin, &format!("/api/customers/{id}"), json!({
         "fullname": "Ana Novak", "groups": ["VIP"], "notes": "calls after 5", "riskStatus": "review",
         "salesDesk": desk, "conversionAgent": conv_uuid, "roles": ["customer"]
-    }))).await;
+    })).await;
     assert_eq!(s, 200, "{c}");
     assert_eq!(
         (c["lastname"].as_str(), c["email"].as_str()),
@@ -160,12 +119,11 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
     assert_eq!(c["conversionAgent"]["id"], conv_uuid.as_str());
     assert_eq!(c["roles"], json!(["customer"]));
     // null clears; absent keeps.
-    let (s, c) = send(
+    let (s, c) = put(
         &t,
-        "PUT",
         &admin,
         &format!("/api/customers/{id}"),
-        Some(json!({"conversionAgent": null, "notes": null})),
+        json!({"conversionAgent": null, "notes": null}),
     )
     .await;
     assert_eq!(s, 200);
@@ -180,70 +138,62 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
         (json!({"conversionAgent": desk}), "conversionAgent"),
         (json!({"salesStatusId": 999}), "salesStatusId"),
     ] {
-        let (s, b) =
-            send(&t, "PUT", &admin, &format!("/api/customers/{id}"), Some(body.clone())).await;
-        assert_eq!((s, field(&b)), (422, f.to_owned()), "{body}: {b}");
+        let (s, b) = put(&t, &admin, &format!("/api/customers/{id}"), body.clone()).await;
+        assert_eq!((s, field_of(&b)), (422, f.to_owned()), "{body}: {b}");
     }
-    let (s, _) = send(
+    let (s, _) = put(
         &t,
-        "PUT",
         &admin,
         "/api/customers/00000000-0000-7000-8000-000000000000",
-        Some(json!({"notes": "x"})),
+        json!({"notes": "x"}),
     )
     .await;
     assert_eq!(s, 404);
 
     // Bulk: all or nothing.
     let other = create(&t, &admin, "ivo@cust.test").await;
-    let (s, b) = send(
+    let (s, b) = put(
         &t,
-        "PUT",
         &admin,
         "/api/customers",
-        Some(json!({"customers": [
+        json!({"customers": [
             {"id": other, "country": "DE"}, {"id": id, "email": "broken"}
-        ]})),
+        ]}),
     )
     .await;
-    assert_eq!((s, field(&b)), (422, "customers[1].email".into()), "{b}");
-    let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
+    assert_eq!((s, field_of(&b)), (422, "customers[1].email".into()), "{b}");
+    let (_, c) = get(&t, &admin, &format!("/api/customers/{other}")).await;
     assert_eq!(c["country"], "HR", "nothing changed");
-    let (s, b) = send(
+    let (s, b) = put(
         &t,
-        "PUT",
         &admin,
         "/api/customers",
-        Some(json!({"customers": [
+        json!({"customers": [
             {"id": other, "country": "DE"}, {"id": id, "mobilenumber": "+385919999999"}
-        ]})),
+        ]}),
     )
     .await;
     assert_eq!((s, b), (200, json!({"success": true})));
-    let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{other}"), None).await;
+    let (_, c) = get(&t, &admin, &format!("/api/customers/{other}")).await;
     assert_eq!(c["country"], "DE");
-    let (s, b) =
-        send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": [{"country": "DE"}]})))
-            .await;
-    assert_eq!((s, field(&b)), (422, "customers[0].id".into()));
-    let (s, b) = send(&t, "PUT", &admin, "/api/customers", Some(json!({"customers": []}))).await;
-    assert_eq!((s, field(&b)), (422, "customers".into()));
+    let (s, b) = put(&t, &admin, "/api/customers", json!({"customers": [{"country": "DE"}]})).await;
+    assert_eq!((s, field_of(&b)), (422, "customers[0].id".into()));
+    let (s, b) = put(&t, &admin, "/api/customers", json!({"customers": []})).await;
+    assert_eq!((s, field_of(&b)), (422, "customers".into()));
 
     // E-mail: queued, delivered, and in the customer's communications.
-    let (s, b) = send(
+    let (s, b) = post(
         &t,
-        "POST",
         &admin,
         &format!("/api/customers/{id}/email"),
-        Some(json!({"subject": "Hello", "body": "Welcome aboard"})),
+        json!({"subject": "Hello", "body": "Welcome aboard"}),
     )
     .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["message"], "Email queued");
     let (s, b) =
-        send(&t, "POST", &admin, &format!("/api/customers/{id}/email"), Some(json!({"body": "x"})))
-            .await;
-    assert_eq!((s, field(&b)), (422, "subject".into()));
+        post(&t, &admin, &format!("/api/customers/{id}/email"), json!({"body": "x"})).await;
+    assert_eq!((s, field_of(&b)), (422, "subject".into()));
     t.run_jobs().await;
     assert!(
         t.emails
@@ -251,15 +201,14 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
             .iter()
             .any(|m| m.to == "ana@cust.test" && m.subject == "Hello" && m.text == "Welcome aboard")
     );
-    let (_, comms) =
-        send(&t, "GET", &admin, &format!("/api/customers/{id}/communications"), None).await;
+    let (_, comms) = get(&t, &admin, &format!("/api/customers/{id}/communications")).await;
     let first = &comms["communications"][0];
     assert_eq!(
         (first["type"].as_str(), first["subject"].as_str()),
         (Some("email"), Some("Hello")),
         "{comms}"
     );
-    let (_, c) = send(&t, "GET", &admin, &format!("/api/customers/{id}"), None).await;
+    let (_, c) = get(&t, &admin, &format!("/api/customers/{id}")).await;
     assert!(c["lastContactDate"].is_string(), "{c}");
 
     // Every write is in the audit log.
@@ -273,10 +222,10 @@ async fn create_get_update_bulk_and_email_customers_with_audit() {
 #[tokio::test]
 async fn agents_managers_and_admins_see_only_their_customers() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
-    let (manager, manager_uuid, _) = staff(&t, Role::Manager).await;
-    let (agent, _, agent_id) = staff(&t, Role::ConversionAgent).await;
-    let (affiliate, _, _) = staff(&t, Role::Affiliate).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { token: manager, uuid: manager_uuid, .. } = t.user(Role::Manager).create().await;
+    let User { token: agent, id: agent_id, .. } = t.user(Role::ConversionAgent).create().await;
+    let affiliate = t.user(Role::Affiliate).create().await.token;
     let r = t
         .server
         .post("/api/sales-desks")
@@ -298,7 +247,7 @@ async fn agents_managers_and_admins_see_only_their_customers() {
         let u = u.to_owned();
         async move { users::find_by_uuid(conn, &u).await.unwrap().unwrap().id }
     };
-    let put = |cid: i64, desk: Option<i64>, conv: Option<i64>| AssignmentRow {
+    let assignment = |cid: i64, desk: Option<i64>, conv: Option<i64>| AssignmentRow {
         customer_id: cid,
         sales_desk_id: desk,
         conversion_agent_id: conv,
@@ -306,12 +255,12 @@ async fn agents_managers_and_admins_see_only_their_customers() {
         sales_status_id: None,
         updated_at: brokercrm_store::db::now(),
     };
-    assignments::upsert(conn, put(row(&a).await, Some(desk), None)).await.unwrap();
-    assignments::upsert(conn, put(row(&b).await, None, Some(agent_id))).await.unwrap();
+    assignments::upsert(conn, assignment(row(&a).await, Some(desk), None)).await.unwrap();
+    assignments::upsert(conn, assignment(row(&b).await, None, Some(agent_id))).await.unwrap();
     let listed = |token: String| {
         let t = &t;
         async move {
-            let (s, body) = send(t, "GET", &token, "/api/customers", None).await;
+            let (s, body) = get(t, &token, "/api/customers").await;
             assert_eq!(s, 200, "{body}");
             let mut v: Vec<String> = body["customers"]
                 .as_array()
@@ -331,47 +280,40 @@ async fn agents_managers_and_admins_see_only_their_customers() {
     assert_eq!(listed(manager.clone()).await, vec![a.clone()]);
     assert_eq!(listed(agent.clone()).await, vec![b.clone()]);
     for (tok, visible, hidden) in [(&manager, &a, &b), (&agent, &b, &c)] {
-        let (s, _) = send(&t, "GET", tok, &format!("/api/customers/{visible}"), None).await;
+        let (s, _) = get(&t, tok, &format!("/api/customers/{visible}")).await;
         assert_eq!(s, 200);
-        let (s, body) = send(&t, "GET", tok, &format!("/api/customers/{hidden}"), None).await;
+        let (s, body) = get(&t, tok, &format!("/api/customers/{hidden}")).await;
         assert_eq!(s, 404, "out of scope is not found");
         let (_, unknown) =
-            send(&t, "GET", tok, "/api/customers/00000000-0000-7000-8000-000000000000", None).await;
+            get(&t, tok, "/api/customers/00000000-0000-7000-8000-000000000000").await;
         assert_eq!(body, unknown, "same body as an unknown id");
-        let (s, _) =
-            send(&t, "GET", tok, &format!("/api/customers/{hidden}/documents"), None).await;
+        let (s, _) = get(&t, tok, &format!("/api/customers/{hidden}/documents")).await;
         assert_eq!(s, 404);
-        let (s, _) = send(
+        let (s, _) = post(
             &t,
-            "POST",
             tok,
             &format!("/api/customers/{hidden}/email"),
-            Some(json!({"subject": "s", "body": "b"})),
+            json!({"subject": "s", "body": "b"}),
         )
         .await;
         assert_eq!(s, 404);
     }
-    let (s, ids) = send(&t, "GET", &agent, "/api/customers/ids", None).await;
+    let (s, ids) = get(&t, &agent, "/api/customers/ids").await;
     assert_eq!((s, ids["customersIds"].clone()), (200, json!([b])));
     // Managers edit their desk's customers; agents cannot edit; out of scope stays 404.
-    let (s, _) =
-        send(&t, "PUT", &manager, &format!("/api/customers/{a}"), Some(json!({"notes": "ok"})))
-            .await;
+    let (s, _) = put(&t, &manager, &format!("/api/customers/{a}"), json!({"notes": "ok"})).await;
     assert_eq!(s, 200);
-    let (s, _) =
-        send(&t, "PUT", &manager, &format!("/api/customers/{c}"), Some(json!({"notes": "no"})))
-            .await;
+    let (s, _) = put(&t, &manager, &format!("/api/customers/{c}"), json!({"notes": "no"})).await;
     assert_eq!(s, 404);
-    let (s, _) =
-        send(&t, "PUT", &agent, &format!("/api/customers/{b}"), Some(json!({"notes": "no"}))).await;
+    let (s, _) = put(&t, &agent, &format!("/api/customers/{b}"), json!({"notes": "no"})).await;
     assert_eq!(s, 403);
     // A manager's new customer lands on its desk, so it stays visible to it.
     let d = create(&t, &manager, "d@scope.test").await;
     assert_eq!(listed(manager.clone()).await, sorted(vec![a.clone(), d]));
     // Affiliates and customers never use the staff API.
-    let (s, _) = send(&t, "GET", &affiliate, "/api/customers", None).await;
+    let (s, _) = get(&t, &affiliate, "/api/customers").await;
     assert_eq!(s, 403);
-    let (s, _) = send(&t, "GET", &affiliate, &format!("/api/customers/{a}"), None).await;
+    let (s, _) = get(&t, &affiliate, &format!("/api/customers/{a}")).await;
     assert_eq!(s, 403);
 }
 
@@ -382,9 +324,9 @@ fn form(bytes: Vec<u8>, name: &str, mime: &str) -> MultipartForm {
 #[tokio::test]
 async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
-    let (risk, risk_uuid, _) = staff(&t, Role::Risk).await;
-    let (manager, _, _) = staff(&t, Role::Manager).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { token: risk, uuid: risk_uuid, .. } = t.user(Role::Risk).create().await;
+    let manager = t.user(Role::Manager).create().await.token;
     let id = create(&t, &admin, "doc@cust.test").await;
     let path = format!("/api/customers/{id}/documents");
     let up = |f: MultipartForm, p: String| {
@@ -407,25 +349,25 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
     // A declared type does not matter: the content does.
     let (s, b) =
         up(form(b"MZ\x90\x00 not a pdf".to_vec(), "x.pdf", "application/pdf"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()), "{b}");
+    assert_eq!((s, field_of(&b)), (422, "file".into()), "{b}");
     let big = {
         let mut v = b"%PDF-".to_vec();
         v.resize(10 * 1024 * 1024 + 1, b'a');
         v
     };
     let (s, b) = up(form(big, "big.pdf", "application/pdf"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()), "{b}");
+    assert_eq!((s, field_of(&b)), (422, "file".into()), "{b}");
     let (s, b) = up(form(Vec::new(), "e.pdf", "application/pdf"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()));
+    assert_eq!((s, field_of(&b)), (422, "file".into()));
     let (s, b) = up(MultipartForm::new().add_text("other", "x"), path.clone()).await;
-    assert_eq!((s, field(&b)), (422, "file".into()));
+    assert_eq!((s, field_of(&b)), (422, "file".into()));
     let (s, b) =
         up(form(pdf.clone(), "p.pdf", "application/pdf"), format!("{path}?userId=someone-else"))
             .await;
-    assert_eq!((s, field(&b)), (422, "userId".into()));
+    assert_eq!((s, field_of(&b)), (422, "userId".into()));
     let (s, _) = up(form(pdf.clone(), "p.png", "image/png"), format!("{path}?userId={id}")).await;
     assert_eq!(s, 201);
-    let (s, docs) = send(&t, "GET", &admin, &path, None).await;
+    let (s, docs) = get(&t, &admin, &path).await;
     assert_eq!(s, 200);
     assert_eq!(docs.as_array().unwrap().len(), 2, "rejected uploads stored nothing");
     let r = t
@@ -441,7 +383,7 @@ async fn documents_are_type_and_size_checked_and_kyc_moves_through_its_states() 
         let p = format!("/api/customers/{id}/kyc/{action}");
         let t = &t;
         let tok = tok.to_owned();
-        async move { send(t, "POST", &tok, &p, None).await }
+        async move { post_empty(t, &tok, &p).await }
     };
     let (s, b) = kyc("revoke", &risk).await;
     assert_eq!(s, 409, "{b}");

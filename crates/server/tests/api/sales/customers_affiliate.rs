@@ -8,6 +8,10 @@ use brokercrm_store::repo::identity::users;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post};
+use crate::helpers::money::{group, manual};
+use crate::helpers::users::PASSWORD;
 
 async fn affiliate(t: &TestApp) -> (String, String) {
     let (token, email) = t.mint_token(Role::Affiliate).await;
@@ -15,19 +19,8 @@ async fn affiliate(t: &TestApp) -> (String, String) {
     (token, row.uuid)
 }
 
-fn field(b: &Value) -> String {
-    b["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
 async fn create(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
-    let r =
-        t.server.post("/api/affiliates/customers").authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = t.server.get(path).authorization_bearer(token).await;
-    (r.status_code().as_u16(), serde_json::from_str(&r.text()).unwrap_or(Value::Null))
+    post(t, token, "/api/affiliates/customers", body).await
 }
 
 fn names(b: &Value) -> Vec<String> {
@@ -122,7 +115,7 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
         ),
     ] {
         let (s, b) = create(&t, &aff, body).await;
-        assert_eq!((s, field(&b)), (422, f.to_owned()), "{b}");
+        assert_eq!((s, field_of(&b)), (422, f.to_owned()), "{b}");
     }
     let (s, _) =
         create(&t, &admin, json!({"firstname": "A", "lastname": "B", "email": "a@b.test"})).await;
@@ -175,7 +168,7 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     assert_eq!((s, names(&b)), (200, vec!["Zed".to_owned()]));
     // A customer that came from one of the affiliate's leads is its referral too.
     let conn = t.app.db().conn();
-    t.create_user(Role::Customer, "lead@aff.test", "Passw0rd!x").await;
+    t.create_user(Role::Customer, "lead@aff.test", PASSWORD).await;
     let lead_customer = users::find_by_email(conn, "lead@aff.test").await.unwrap().unwrap();
     let mut ch = users::changes(lead_customer.clone());
     ch.firstname = sea_orm::Set(Some("Lena".into()));
@@ -214,7 +207,7 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
         ("updatedSince=soon", "updatedSince"),
     ] {
         let (s, b) = get(&t, &aff, &format!("/api/affiliates/customers?{q}")).await;
-        assert_eq!((s, field(&b)), (422, f.to_owned()), "{q}");
+        assert_eq!((s, field_of(&b)), (422, f.to_owned()), "{q}");
     }
 
     // Show and update: own referral only; another's is a 404 like an unknown id.
@@ -334,7 +327,7 @@ async fn affiliate_wallet_shows_balance_and_transactions_from_the_ledger() {
     let (s, b) = get(&t, &aff, "/api/affiliates/wallet").await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b, json!({"wallet": null, "transactions": [], "pages": 0}));
-    let g = crate::money::wallets::group(&t, &admin, "Aff", "USD").await;
+    let g = group(&t, &admin, "Aff", "USD").await;
     // Affiliate wallets are opened by the commission engine (a later issue), not by the staff
     // wallet API, which serves customers: insert one directly.
     let owner = users::find_by_uuid(t.app.db().conn(), &aff_uuid).await.unwrap().unwrap();
@@ -354,13 +347,9 @@ async fn affiliate_wallet_shows_balance_and_transactions_from_the_ledger() {
     .unwrap()
     .id;
     for amount in [25, 15] {
-        let (s, b) = crate::money::wallets::manual(
-            &t,
-            &admin,
-            w,
-            json!({"type": "DEPOSIT", "currency": "USD", "amount": amount}),
-        )
-        .await;
+        let (s, b) =
+            manual(&t, &admin, w, json!({"type": "DEPOSIT", "currency": "USD", "amount": amount}))
+                .await;
         assert_eq!(s, 200, "{b}");
     }
     let (s, b) = get(&t, &aff, "/api/affiliates/wallet").await;

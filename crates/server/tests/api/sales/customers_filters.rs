@@ -14,7 +14,9 @@ use sea_orm::Set;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::money::wallets::{group, manual, wallet};
+use crate::helpers::http::get;
+use crate::helpers::money::{group, manual, wallet};
+use crate::helpers::users::{PASSWORD, User};
 
 /// One generated customer, as the test knows it.
 #[derive(Debug, Clone)]
@@ -40,19 +42,8 @@ struct C {
     affiliate: Option<i64>,
 }
 
-async fn staff(t: &TestApp, role: Role) -> (String, String, i64) {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    (token, row.uuid, row.id)
-}
-
 async fn list(t: &TestApp, token: &str, query: &str) -> (u16, Value) {
-    let r = t
-        .server
-        .get(&format!("/api/customers?limit=200&{query}"))
-        .authorization_bearer(token)
-        .await;
-    (r.status_code().as_u16(), r.json())
+    get(t, token, &format!("/api/customers?limit=200&{query}")).await
 }
 
 fn ids(body: &Value) -> Vec<String> {
@@ -73,10 +64,10 @@ fn by_created_desc(mut v: Vec<&C>) -> Vec<String> {
 #[tokio::test]
 async fn every_list_filter_matches_a_brute_force_expectation() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = staff(&t, Role::Admin).await;
-    let (_, conv_uuid, conv_id) = staff(&t, Role::ConversionAgent).await;
-    let (_, ret_uuid, ret_id) = staff(&t, Role::RetentionAgent).await;
-    let (_, aff_uuid, aff_id) = staff(&t, Role::Affiliate).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { uuid: conv_uuid, id: conv_id, .. } = t.user(Role::ConversionAgent).create().await;
+    let User { uuid: ret_uuid, id: ret_id, .. } = t.user(Role::RetentionAgent).create().await;
+    let User { uuid: aff_uuid, id: aff_id, .. } = t.user(Role::Affiliate).create().await;
     let g_usd = group(&t, &admin, "Gold", "USD").await;
     let g_eur = group(&t, &admin, "Silver", "EUR").await;
     let r = t
@@ -97,7 +88,7 @@ async fn every_list_filter_matches_a_brute_force_expectation() {
     let mut all: Vec<C> = Vec::new();
     for i in 0..24u32 {
         let email = format!("c{i:02}@filters.test");
-        t.create_user(Role::Customer, &email, "Passw0rd!x").await;
+        t.create_user(Role::Customer, &email, PASSWORD).await;
         let row = users::find_by_email(conn, &email).await.unwrap().unwrap();
         let c = C {
             uuid: row.uuid.clone(),

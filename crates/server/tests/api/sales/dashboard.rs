@@ -9,24 +9,12 @@ use chrono::{Duration, SecondsFormat, Utc};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::get;
+use crate::helpers::money::{group, manual, wallet};
+use crate::helpers::sales::assign_conversion;
+use crate::helpers::users::{PASSWORD, User};
 use crate::helpers::{TestApp, assert_error};
-use crate::money::wallets::{group, manual, wallet};
-
-fn field(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
-async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = t.server.get(path).authorization_bearer(token).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-/// A customer who can log in: (public id, internal id, e-mail).
-async fn customer(t: &TestApp, email: &str) -> (String, i64, String) {
-    t.create_user(Role::Customer, email, "Passw0rd!x").await;
-    let row = users::find_by_email(t.app.db().conn(), email).await.unwrap().unwrap();
-    (row.uuid, row.id, email.to_owned())
-}
 
 fn values(chart: &Value) -> Vec<i64> {
     chart.as_array().unwrap().iter().map(|p| p["value"].as_i64().unwrap()).collect()
@@ -38,20 +26,11 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
     let admin = t.admin_token().await;
     let (agent, agent_email) = t.mint_token(Role::ConversionAgent).await;
     let agent_id = users::find_by_email(t.app.db().conn(), &agent_email).await.unwrap().unwrap().id;
-    let (a_uuid, a_id, a_email) = customer(&t, "ann@dash.test").await;
-    let (b_uuid, _, b_email) = customer(&t, "bob@dash.test").await;
-    {
-        use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
-        let row = AssignmentRow {
-            customer_id: a_id,
-            sales_desk_id: None,
-            conversion_agent_id: Some(agent_id),
-            retention_agent_id: None,
-            sales_status_id: None,
-            updated_at: brokercrm_store::db::now(),
-        };
-        assignments::upsert(t.app.db().conn(), row).await.unwrap();
-    }
+    let User { uuid: a_uuid, id: a_id, email: a_email, .. } =
+        t.customer().email("ann@dash.test").create().await;
+    let User { uuid: b_uuid, email: b_email, .. } =
+        t.customer().email("bob@dash.test").create().await;
+    assign_conversion(&t, a_id, agent_id).await;
     // Deposits through the ledger: two for Ann (USD), one for Bob; a bonus is not a deposit.
     let g = group(&t, &admin, "USD", "USD").await;
     let wa = wallet(&t, &admin, &a_uuid, g).await;
@@ -66,11 +45,11 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
     let r = t
         .server
         .post("/api/sessions")
-        .json(&json!({"username": a_email, "password": "Passw0rd!x"}))
+        .json(&json!({"username": a_email, "password": PASSWORD}))
         .await;
     let refresh = r.json::<Value>()["refreshToken"].as_str().map(str::to_owned);
-    t.login(&a_email, "Passw0rd!x").await;
-    t.login(&b_email, "Passw0rd!x").await;
+    t.login(&a_email, PASSWORD).await;
+    t.login(&b_email, PASSWORD).await;
     let rt = refresh.expect("refresh token");
     t.server
         .post("/api/sessions/refresh")
@@ -122,7 +101,7 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
 
     // Validation names the field; customers and affiliates are refused.
     let (c, b) = get(&t, &admin, &format!("/api/dashboard?periodEnd={}", fmt(now))).await;
-    assert_eq!((c, field(&b)), (422, "periodStart".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "periodStart".to_owned()));
     assert_error(&b, "validation_failed");
     let bad = format!(
         "/api/dashboard?periodStart={}&periodEnd={}",
@@ -130,10 +109,10 @@ async fn staff_dashboard_counts_registrations_deposits_and_logins_in_scope() {
         fmt(now - Duration::days(1))
     );
     let (c, b) = get(&t, &admin, &bad).await;
-    assert_eq!((c, field(&b)), (422, "periodEnd".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "periodEnd".to_owned()));
     let (c, b) =
         get(&t, &admin, "/api/dashboard?periodStart=monday&periodEnd=2026-01-01T00:00:00Z").await;
-    assert_eq!((c, field(&b)), (422, "periodStart".to_owned()));
+    assert_eq!((c, field_of(&b)), (422, "periodStart".to_owned()));
     let long = format!(
         "/api/dashboard?periodStart={}&periodEnd={}",
         fmt(now - Duration::days(400)),
@@ -182,8 +161,10 @@ async fn affiliate_dashboard_shows_only_its_own_referrals() {
         .unwrap();
         lead_ids.push((l.id, owner));
     }
-    let (cust_uuid, cust_id, cust_email) = customer(&t, "carl@dash.test").await;
-    let (_, other_cust, other_email_c) = customer(&t, "dora@dash.test").await;
+    let User { uuid: cust_uuid, id: cust_id, email: cust_email, .. } =
+        t.customer().email("carl@dash.test").create().await;
+    let User { id: other_cust, email: other_email_c, .. } =
+        t.customer().email("dora@dash.test").create().await;
     for (lead, owner, customer) in
         [(lead_ids[0].0, aff_id, cust_id), (lead_ids[2].0, other_id, other_cust)]
     {
@@ -220,8 +201,8 @@ async fn affiliate_dashboard_shows_only_its_own_referrals() {
         .await
         .unwrap();
     }
-    t.login(&cust_email, "Passw0rd!x").await;
-    t.login(&other_email_c, "Passw0rd!x").await;
+    t.login(&cust_email, PASSWORD).await;
+    t.login(&other_email_c, PASSWORD).await;
 
     let (c, b) = get(&t, &aff, "/api/affiliates/dashboard").await;
     assert_eq!(c, 200, "{b}");

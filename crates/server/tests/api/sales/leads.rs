@@ -5,203 +5,15 @@
 
 use brokercrm_core::identity::auth::Role;
 use brokercrm_store::entities::crm_leads;
-use brokercrm_store::repo::identity::users;
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use chrono::Duration;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post};
+use crate::helpers::platform::audit_count;
+use crate::helpers::sales::{Gen, generate, world};
 use crate::helpers::{TestApp, assert_error};
-
-/// A staff member: token, public id, internal id.
-pub struct Staff {
-    pub token: String,
-    pub uuid: String,
-    pub id: i64,
-}
-
-pub async fn staff(t: &TestApp, role: Role) -> Staff {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    Staff { token, uuid: row.uuid, id: row.id }
-}
-
-/// Two desks (A: manager, agents a1 and a2; B: agent b1), two statuses, an admin.
-pub struct World {
-    pub admin: Staff,
-    pub manager_a: Staff,
-    pub a1: Staff,
-    pub a2: Staff,
-    pub b1: Staff,
-    pub desk_a: i64,
-    pub desk_b: i64,
-    pub statuses: [(i64, &'static str); 2],
-}
-
-pub async fn world(t: &TestApp) -> World {
-    let admin = staff(t, Role::Admin).await;
-    let manager_a = staff(t, Role::Manager).await;
-    let a1 = staff(t, Role::ConversionAgent).await;
-    let a2 = staff(t, Role::RetentionAgent).await;
-    let b1 = staff(t, Role::ConversionAgent).await;
-    let mut desks = Vec::new();
-    for (name, people) in [
-        ("Desk A", vec![manager_a.uuid.clone(), a1.uuid.clone(), a2.uuid.clone()]),
-        ("Desk B", vec![b1.uuid.clone()]),
-    ] {
-        let (s, b) =
-            post(t, &admin.token, "/api/sales-desks", json!({"name": name, "salesPeople": people}))
-                .await;
-        assert_eq!(s, 201, "{b}");
-        let uuid = b["id"].as_str().unwrap();
-        let row = brokercrm_store::repo::sales::sales_desks::find_by_uuid(t.app.db().conn(), uuid)
-            .await
-            .unwrap()
-            .unwrap();
-        desks.push(row.id);
-    }
-    let mut statuses = [(0, "New"), (0, "Call back")];
-    for s in statuses.iter_mut() {
-        let (code, b) = post(t, &admin.token, "/api/sales-statuses", json!({"status": s.1})).await;
-        assert_eq!(code, 201, "{b}");
-        s.0 = b["id"].as_i64().unwrap();
-    }
-    World { admin, manager_a, a1, a2, b1, desk_a: desks[0], desk_b: desks[1], statuses }
-}
-
-/// A generated lead, as the brute-force model knows it.
-#[derive(Debug, Clone)]
-pub struct Gen {
-    pub id: i64,
-    pub uuid: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub first: Option<String>,
-    pub last: Option<String>,
-    pub country: Option<String>,
-    pub source: Option<String>,
-    pub status: Option<i64>,
-    pub person: Option<i64>,
-    pub desk: Option<i64>,
-    pub created: DateTime<Utc>,
-    pub updated: DateTime<Utc>,
-}
-
-impl Gen {
-    fn matches_search(&self, term: &str) -> bool {
-        let t = term.to_lowercase();
-        if t.contains('@') {
-            return self.email.as_deref().is_some_and(|e| e.starts_with(&t));
-        }
-        let digits: String = t.chars().filter(char::is_ascii_digit).collect();
-        if t.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) && digits.len() >= 3 {
-            return self.phone.as_deref().is_some_and(|p| p.starts_with(&format!("+{digits}")));
-        }
-        let full = format!(
-            "{} {}",
-            self.first.as_deref().unwrap_or(""),
-            self.last.as_deref().unwrap_or("")
-        )
-        .trim()
-        .to_lowercase();
-        self.email.as_deref().is_some_and(|e| e.starts_with(&t))
-            || full.starts_with(&t)
-            || self.last.as_deref().is_some_and(|l| l.to_lowercase().starts_with(&t))
-    }
-}
-
-const FIRST: [&str; 6] = ["Anna", "Bob", "Chris", "Dana", "Eve", "Smita"];
-const LAST: [&str; 5] = ["Smith", "Jones", "Smirnov", "Brown", "O'Neil"];
-const COUNTRIES: [&str; 4] = ["CY", "DE", "GB", "FR"];
-const SOURCES: [&str; 3] = ["google", "facebook", "partner-x"];
-
-/// A deterministic spread: field `salt` of lead `i`, in `0..n`.
-fn pick(i: usize, salt: u64, n: usize) -> usize {
-    let mut z = (i as u64).wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ((z ^ (z >> 31)) % n as u64) as usize
-}
-
-/// Inserts `n` leads with spread fields straight into the store.
-pub async fn generate(t: &TestApp, w: &World, n: usize) -> Vec<Gen> {
-    let base = brokercrm_store::db::now();
-    let people = [None, Some(w.a1.id), Some(w.a2.id), Some(w.b1.id), Some(w.manager_a.id)];
-    let desks = [None, Some(w.desk_a), Some(w.desk_b)];
-    let mut out = Vec::new();
-    for i in 0..n {
-        let first = (i % 7 != 0).then(|| FIRST[i % FIRST.len()].to_owned());
-        let last = (i % 5 != 0).then(|| LAST[(i / 2) % LAST.len()].to_owned());
-        let email = (i % 9 != 4).then(|| format!("lead{i}@example{}.com", i % 3));
-        let phone = (i % 4 != 1 || email.is_none()).then(|| format!("+3579912{i:04}"));
-        let (name_key, last_name_key) = brokercrm_store::repo::distribution::crm_leads::name_keys(
-            first.as_deref(),
-            last.as_deref(),
-        );
-        // Several leads share a creation time, so the id tie-break matters.
-        let created = base - Duration::minutes((i / 3) as i64);
-        let updated = base - Duration::hours(((i * 7) % 40) as i64);
-        let g = Gen {
-            id: 0,
-            uuid: uuid::Uuid::now_v7().to_string(),
-            email,
-            phone,
-            first,
-            last,
-            country: (i % 6 != 5).then(|| COUNTRIES[i % COUNTRIES.len()].to_owned()),
-            source: (i % 8 != 7).then(|| SOURCES[pick(i, 4, SOURCES.len())].to_owned()),
-            status: [None, Some(w.statuses[0].0), Some(w.statuses[1].0)][pick(i, 1, 3)],
-            person: people[pick(i, 2, people.len())],
-            desk: desks[pick(i, 3, desks.len())],
-            created,
-            updated,
-        };
-        let row = crm_leads::ActiveModel {
-            uuid: Set(g.uuid.clone()),
-            lead_id: Set(None),
-            affiliate_id: Set(None),
-            customer_id: Set(None),
-            sales_person_id: Set(g.person),
-            email: Set(g.email.clone()),
-            phone: Set(g.phone.clone()),
-            first_name: Set(g.first.clone()),
-            last_name: Set(g.last.clone()),
-            country: Set(g.country.clone()),
-            language: Set(None),
-            ip: Set(None),
-            source: Set(g.source.clone()),
-            status: Set("new".into()),
-            password_hash: Set(None),
-            is_test: Set(false),
-            created_at: Set(created),
-            updated_at: Set(updated),
-            sales_desk_id: Set(g.desk),
-            sales_status_id: Set(g.status),
-            last_contact_at: Set(None),
-            name_key: Set(name_key),
-            last_name_key: Set(last_name_key),
-            ..Default::default()
-        }
-        .insert(t.app.db().conn())
-        .await
-        .unwrap();
-        out.push(Gen { id: row.id, ..g });
-    }
-    out
-}
-
-pub async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post(path).authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-pub async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = t.server.get(path).authorization_bearer(token).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-pub fn field(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
 
 /// Every lead id the list returns for `filters` (+ `search`, `orderBy`), paging through.
 async fn all_pages(
@@ -365,18 +177,18 @@ async fn list_filters_match_a_brute_force_expectation() {
             .authorization_bearer(adm)
             .add_query_param("filters", filters.to_string())
             .await;
-        assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, f.to_owned()));
+        assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, f.to_owned()));
     }
     let r = t.server.get("/api/leads?orderBy=password").authorization_bearer(adm).await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "orderBy".to_owned()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "orderBy".to_owned()));
     let r = t.server.get("/api/leads?limit=201").authorization_bearer(adm).await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "limit".to_owned()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "limit".to_owned()));
     let r = t.server.get("/api/leads?filters=%7Bnope").authorization_bearer(adm).await;
     assert_eq!(r.status_code().as_u16(), 400);
     assert_error(&r.json(), "bad_request");
 
     // Affiliates and customers do not work leads; no token is a 401.
-    let aff = staff(&t, Role::Affiliate).await;
+    let aff = t.user(Role::Affiliate).create().await;
     assert_eq!(get(&t, &aff.token, "/api/leads").await.0, 403);
     assert_eq!(t.server.get("/api/leads").await.status_code().as_u16(), 401);
 }
@@ -465,18 +277,4 @@ async fn claim_race_has_exactly_one_winner() {
     assert_eq!(s, 403);
     let claims = audit_count(&t, &w.admin.token, "lead.claim").await;
     assert_eq!(claims, open.len());
-}
-
-/// How many audit entries of `kind` the admin sees.
-pub async fn audit_count(t: &TestApp, admin: &str, kind: &str) -> usize {
-    let r = t
-        .server
-        .get("/api/activities")
-        .add_query_param("limit", 100)
-        .add_query_param("offset", 0)
-        .add_query_param("filter", json!({ "type": kind }).to_string())
-        .authorization_bearer(admin)
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["activities"].as_array().unwrap().len()
 }

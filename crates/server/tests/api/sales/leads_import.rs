@@ -9,7 +9,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::sales::leads::{generate, get, post, world};
+use crate::helpers::http::{get, post};
+use crate::helpers::sales::{generate, world};
+use crate::helpers::users::PASSWORD;
 
 fn form(csv: &str, mapping: Option<&str>) -> MultipartForm {
     let mut f = MultipartForm::new().add_part(
@@ -32,7 +34,7 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
         .iter()
         .find(|g| g.desk == Some(w.desk_b) && g.person != Some(w.manager_a.id) && g.email.is_some())
         .unwrap();
-    t.create_user(Role::Customer, "client@cust.test", "Passw0rd!x").await;
+    t.create_user(Role::Customer, "client@cust.test", PASSWORD).await;
 
     let csv = format!(
         "Full Name,E-Mail,Tel,Country,Source\n\

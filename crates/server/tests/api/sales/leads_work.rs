@@ -8,7 +8,10 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::sales::leads::{audit_count, field, generate, get, post, world};
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{get, post};
+use crate::helpers::platform::audit_count;
+use crate::helpers::sales::{generate, world};
 
 #[tokio::test]
 async fn assign_and_bulk_edit_stay_in_scope() {
@@ -33,14 +36,14 @@ async fn assign_and_bulk_edit_stay_in_scope() {
         .authorization_bearer(&w.manager_a.token)
         .json(&json!({"salesPersonId": w.b1.uuid}))
         .await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "salesPersonId".into()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "salesPersonId".into()));
     let r = t
         .server
         .put(&path)
         .authorization_bearer(&w.manager_a.token)
         .json(&json!({"salesPersonId": w.admin.uuid}))
         .await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "salesPersonId".into()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "salesPersonId".into()));
     // An admin moves it to desk B's agent: the lead follows to desk B, out of A's scope.
     let r = t
         .server
@@ -89,12 +92,12 @@ async fn assign_and_bulk_edit_stay_in_scope() {
     let (s, b) =
         post(&t, &w.a1.token, "/api/leads/bulk-edit", json!({"selectedSalesPerson": w.b1.uuid}))
             .await;
-    assert_eq!((s, field(&b)), (422, "selectedSalesPerson".into()));
+    assert_eq!((s, field_of(&b)), (422, "selectedSalesPerson".into()));
     let (s, b) = post(&t, &w.a1.token, "/api/leads/bulk-edit", json!({"country": "CY"})).await;
-    assert_eq!((s, field(&b)), (422, "selectedStatus".into()));
+    assert_eq!((s, field_of(&b)), (422, "selectedStatus".into()));
     let (s, b) =
         post(&t, &w.admin.token, "/api/leads/bulk-edit", json!({"selectedStatus": 999_999})).await;
-    assert_eq!((s, field(&b)), (422, "selectedStatus".into()));
+    assert_eq!((s, field_of(&b)), (422, "selectedStatus".into()));
     // An admin assigns every unassigned CY lead with a search to a2.
     let (s, b) = post(&t, &w.admin.token, "/api/leads/bulk-edit",
         json!({"selectedSalesPerson": w.a2.uuid, "salesPeople": ["none"], "country": "CY", "search": "lead"})).await;
@@ -128,7 +131,7 @@ async fn comments_communications_and_email_of_a_lead() {
     assert_eq!(b["comment"]["leadId"], lead.uuid.as_str());
     assert_eq!(b["comment"]["author"]["id"], w.a1.uuid.as_str());
     let (s, b) = post(&t, &w.a1.token, &format!("{base}/comments"), json!({"comment": "  "})).await;
-    assert_eq!((s, field(&b)), (422, "comment".into()));
+    assert_eq!((s, field_of(&b)), (422, "comment".into()));
     let (s, b) = get(&t, &w.a1.token, &format!("{base}/comments")).await;
     assert_eq!(s, 200);
     assert_eq!(b.as_array().unwrap().len(), 1);
@@ -147,7 +150,7 @@ async fn comments_communications_and_email_of_a_lead() {
     assert!(b["message"].is_string());
     let (s, b) =
         post(&t, &w.a1.token, &format!("{base}/email"), json!({"subject": "", "body": "x"})).await;
-    assert_eq!((s, field(&b)), (422, "subject".into()));
+    assert_eq!((s, field_of(&b)), (422, "subject".into()));
     assert!(t.run_jobs().await >= 1);
     let sent = t.emails.sent();
     assert_eq!(sent.len(), 1);
@@ -185,7 +188,7 @@ async fn comments_communications_and_email_of_a_lead() {
         json!({"subject": "x", "body": "y"}),
     )
     .await;
-    assert_eq!((s, field(&b)), (422, "email".into()));
+    assert_eq!((s, field_of(&b)), (422, "email".into()));
 }
 
 #[tokio::test]
@@ -213,9 +216,9 @@ async fn create_lead_people_sources_and_signup_code() {
     let (s, b) = post(&t, &w.a1.token, "/api/leads", json!({"email": "jane@example.com"})).await;
     assert_eq!(s, 409, "{b}");
     let (s, b) = post(&t, &w.a1.token, "/api/leads", json!({"email": "nope"})).await;
-    assert_eq!((s, field(&b)), (422, "email".into()));
+    assert_eq!((s, field_of(&b)), (422, "email".into()));
     let (s, b) = post(&t, &w.a1.token, "/api/leads", json!({"name": "No Contact"})).await;
-    assert_eq!((s, field(&b)), (422, "email".into()));
+    assert_eq!((s, field_of(&b)), (422, "email".into()));
     assert_eq!(audit_count(&t, &w.admin.token, "lead.create").await, 1);
 
     // Sales people: all for admins; own desk for a manager.
@@ -248,5 +251,5 @@ async fn create_lead_people_sources_and_signup_code() {
     let r = t.server.get("/api/leads/signup-code?code=nope").await;
     assert_eq!(r.status_code().as_u16(), 404);
     let r = t.server.get("/api/leads/signup-code").await;
-    assert_eq!((r.status_code().as_u16(), field(&r.json())), (422, "code".into()));
+    assert_eq!((r.status_code().as_u16(), field_of(&r.json())), (422, "code".into()));
 }

@@ -5,30 +5,14 @@
 use brokercrm_app::sales::communications::{self, Record};
 use brokercrm_core::identity::auth::Role;
 use brokercrm_core::sales::{CommunicationKind, Direction};
-use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use serde_json::{Value, json};
 
+use crate::helpers::assert::field_of;
+use crate::helpers::http::{delete, get, post, put};
+use crate::helpers::platform::audits;
+use crate::helpers::users::User;
 use crate::helpers::{TestApp, assert_error};
-
-/// A user of `role`: (token, public id, internal id).
-async fn user(t: &TestApp, role: Role) -> (String, String, i64) {
-    let (token, email) = t.mint_token(role).await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    (token, row.uuid, row.id)
-}
-
-/// A customer named `first last`: (public id, internal id).
-async fn customer(t: &TestApp, first: &str, last: &str) -> (String, i64) {
-    let email = format!("{}.{}@cust.test", first.to_lowercase(), last.to_lowercase());
-    t.create_user(Role::Customer, &email, "Passw0rd!x").await;
-    let row = users::find_by_email(t.app.db().conn(), &email).await.unwrap().unwrap();
-    let mut ch = users::changes(row);
-    ch.firstname = sea_orm::Set(Some(first.into()));
-    ch.lastname = sea_orm::Set(Some(last.into()));
-    let row = users::save(t.app.db().conn(), ch).await.unwrap();
-    (row.uuid, row.id)
-}
 
 /// Assigns customer `id` directly in the store.
 async fn assign(t: &TestApp, id: i64, desk: Option<i64>, conv: Option<i64>, ret: Option<i64>) {
@@ -52,50 +36,12 @@ async fn desk_id(t: &TestApp, uuid: &str) -> i64 {
         .id
 }
 
-/// Audit entries of `kind` (as an admin sees them).
-async fn audits(t: &TestApp, admin: &str, kind: &str) -> Vec<Value> {
-    let r = t
-        .server
-        .get("/api/activities")
-        .add_query_param("limit", 100)
-        .add_query_param("offset", 0)
-        .add_query_param("filter", json!({ "type": kind }).to_string())
-        .authorization_bearer(admin)
-        .await;
-    r.assert_status_ok();
-    r.json::<Value>()["activities"].as_array().unwrap().clone()
-}
-
-fn field(body: &Value) -> String {
-    body["error"]["details"]["fields"][0]["field"].as_str().unwrap_or_default().to_owned()
-}
-
-async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = t.server.post(path).authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-async fn put(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let r = t.server.put(path).authorization_bearer(token).json(&body).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = t.server.get(path).authorization_bearer(token).await;
-    (r.status_code().as_u16(), r.json())
-}
-
-async fn delete(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = t.server.delete(path).authorization_bearer(token).await;
-    (r.status_code().as_u16(), r.json())
-}
-
 #[tokio::test]
 async fn sales_statuses_create_list_get_update_with_validation_and_audit() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = user(&t, Role::Admin).await;
-    let (agent, _, _) = user(&t, Role::ConversionAgent).await;
-    let (cust, _, _) = user(&t, Role::Customer).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let agent = t.user(Role::ConversionAgent).create().await.token;
+    let cust = t.user(Role::Customer).create().await.token;
 
     let (s, b) =
         post(&t, &admin, "/api/sales-statuses", json!({"status": " New ", "color": "#1E88E5"}))
@@ -114,9 +60,9 @@ async fn sales_statuses_create_list_get_update_with_validation_and_audit() {
     assert_error(&b, "conflict");
     let (s, b) =
         post(&t, &admin, "/api/sales-statuses", json!({"status": "X", "color": "red"})).await;
-    assert_eq!((s, field(&b)), (422, "color".into()));
+    assert_eq!((s, field_of(&b)), (422, "color".into()));
     let (s, b) = post(&t, &admin, "/api/sales-statuses", json!({"color": "#fff"})).await;
-    assert_eq!((s, field(&b)), (422, "status".into()));
+    assert_eq!((s, field_of(&b)), (422, "status".into()));
     let (s, b) = post(&t, &admin, "/api/sales-statuses", json!({"status": 5})).await;
     assert_eq!(s, 400, "{b}");
     let (s, _) = post(&t, &agent, "/api/sales-statuses", json!({"status": "Agent's"})).await;
@@ -149,9 +95,9 @@ async fn sales_statuses_create_list_get_update_with_validation_and_audit() {
     let (s, _) = put(&t, &admin, &path, json!({"status": "new"})).await;
     assert_eq!(s, 409, "renaming onto a taken name");
     let (s, b) = put(&t, &admin, &path, json!({"color": "#12"})).await;
-    assert_eq!((s, field(&b)), (422, "color".into()));
+    assert_eq!((s, field_of(&b)), (422, "color".into()));
     let (s, b) = put(&t, &admin, "/api/sales-statuses/abc", json!({})).await;
-    assert_eq!((s, field(&b)), (422, "id".into()));
+    assert_eq!((s, field_of(&b)), (422, "id".into()));
     assert_eq!(put(&t, &admin, "/api/sales-statuses/999999", json!({})).await.0, 404);
     assert_eq!(put(&t, &agent, &path, json!({"color": "#000"})).await.0, 403);
 
@@ -165,11 +111,12 @@ async fn sales_statuses_create_list_get_update_with_validation_and_audit() {
 #[tokio::test]
 async fn sales_desks_crud_members_paging_validation_and_audit() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = user(&t, Role::Admin).await;
-    let (agent, agent_uuid, _) = user(&t, Role::ConversionAgent).await;
-    let (_, mgr_uuid, _) = user(&t, Role::Manager).await;
-    let (_, ret_uuid, _) = user(&t, Role::RetentionAgent).await;
-    let (cust_uuid, _) = customer(&t, "Carl", "Client").await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { token: agent, uuid: agent_uuid, .. } = t.user(Role::ConversionAgent).create().await;
+    let mgr_uuid = t.user(Role::Manager).create().await.uuid;
+    let ret_uuid = t.user(Role::RetentionAgent).create().await.uuid;
+    let cust_uuid =
+        t.customer().name("Carl", "Client").email("carl.client@cust.test").create().await.uuid;
 
     let (s, a) = post(
         &t,
@@ -197,12 +144,12 @@ async fn sales_desks_crud_members_paging_validation_and_audit() {
         json!({"name": "x", "salesPeople": [ret_uuid, cust_uuid]}),
     )
     .await;
-    assert_eq!((s, field(&b)), (422, "salesPeople[1]".into()));
+    assert_eq!((s, field_of(&b)), (422, "salesPeople[1]".into()));
     let (s, b) =
         post(&t, &admin, "/api/sales-desks", json!({"name": "y", "salesPeople": ["nope"]})).await;
-    assert_eq!((s, field(&b)), (422, "salesPeople[0]".into()));
+    assert_eq!((s, field_of(&b)), (422, "salesPeople[0]".into()));
     let (s, b) = post(&t, &admin, "/api/sales-desks", json!({"name": "  "})).await;
-    assert_eq!((s, field(&b)), (422, "name".into()));
+    assert_eq!((s, field_of(&b)), (422, "name".into()));
     let (s, b) = post(&t, &admin, "/api/sales-desks", json!({"name": "en conversion"})).await;
     assert_eq!(s, 409);
     assert_error(&b, "conflict");
@@ -257,16 +204,16 @@ async fn sales_desks_crud_members_paging_validation_and_audit() {
     let (_, l) = get(&t, &agent, "/api/sales-desks").await;
     assert_eq!((l["pages"].clone(), l["salesDesks"].as_array().unwrap().len()), (json!(1), 2));
     let (s, b) = get(&t, &agent, "/api/sales-desks?limit=0").await;
-    assert_eq!((s, field(&b)), (422, "limit".into()));
+    assert_eq!((s, field_of(&b)), (422, "limit".into()));
     let (s, b) = get(&t, &agent, "/api/sales-desks?limit=201").await;
-    assert_eq!((s, field(&b)), (422, "limit".into()));
+    assert_eq!((s, field_of(&b)), (422, "limit".into()));
     let (s, b) = get(&t, &agent, "/api/sales-desks?offset=-1").await;
-    assert_eq!((s, field(&b)), (422, "offset".into()));
+    assert_eq!((s, field_of(&b)), (422, "offset".into()));
     let (s, b) = get(&t, &agent, "/api/sales-desks?limit=ten").await;
-    assert_eq!((s, field(&b)), (422, "limit".into()));
+    assert_eq!((s, field_of(&b)), (422, "limit".into()));
 
     // Delete: the desk's customers become desk-less.
-    let (_, cust_id) = customer(&t, "Dora", "Desk").await;
+    let cust_id = t.customer().name("Dora", "Desk").email("dora.desk@cust.test").create().await.id;
     assign(&t, cust_id, Some(desk_id(&t, &a_id).await), None, None).await;
     assert_eq!(delete(&t, &agent, &format!("/api/sales-desks/{a_id}")).await.0, 403);
     let (s, b) = delete(&t, &admin, &format!("/api/sales-desks/{a_id}")).await;
@@ -285,9 +232,11 @@ async fn sales_desks_crud_members_paging_validation_and_audit() {
 #[tokio::test]
 async fn comments_and_communications_of_a_customer() {
     let t = TestApp::spawn().await;
-    let (admin, admin_uuid, admin_id) = user(&t, Role::Admin).await;
-    let (c_uuid, c_id) = customer(&t, "Ann", "Buyer").await;
-    let (_, staff_uuid, _) = user(&t, Role::Support).await;
+    let User { token: admin, uuid: admin_uuid, id: admin_id, .. } =
+        t.user(Role::Admin).create().await;
+    let User { uuid: c_uuid, id: c_id, .. } =
+        t.customer().name("Ann", "Buyer").email("ann.buyer@cust.test").create().await;
+    let staff_uuid = t.user(Role::Support).create().await.uuid;
     let path = format!("/api/customers/{c_uuid}/comments");
 
     let (s, b) = get(&t, &admin, &path).await;
@@ -310,11 +259,11 @@ async fn comments_and_communications_of_a_customer() {
     assert_eq!(b["comments"][0]["id"], first["comment"]["id"]);
 
     let (s, b) = post(&t, &admin, &path, json!({"comment": ""})).await;
-    assert_eq!((s, field(&b)), (422, "comment".into()));
+    assert_eq!((s, field_of(&b)), (422, "comment".into()));
     let (s, b) = post(&t, &admin, &path, json!({})).await;
-    assert_eq!((s, field(&b)), (422, "comment".into()));
+    assert_eq!((s, field_of(&b)), (422, "comment".into()));
     let (s, b) = post(&t, &admin, &path, json!({"comment": "x".repeat(5001)})).await;
-    assert_eq!((s, field(&b)), (422, "comment".into()));
+    assert_eq!((s, field_of(&b)), (422, "comment".into()));
     let (s, b) = post(&t, &admin, "/api/customers/nope/comments", json!({"comment": "x"})).await;
     assert_eq!(s, 404);
     assert_error(&b, "not_found");
@@ -360,7 +309,7 @@ async fn comments_and_communications_of_a_customer() {
     assert_eq!((b["count"].clone(), b["communications"].as_array().unwrap().len()), (json!(3), 1));
     assert_eq!(b["communications"][0]["body"], "Wants a call on Monday");
     let (s, b) = get(&t, &admin, &format!("{cpath}?limit=500")).await;
-    assert_eq!((s, field(&b)), (422, "limit".into()));
+    assert_eq!((s, field_of(&b)), (422, "limit".into()));
     assert_eq!(get(&t, &admin, "/api/customers/nope/communications").await.0, 404);
 
     // The same provider event twice is recorded once.
@@ -392,10 +341,10 @@ async fn comments_and_communications_of_a_customer() {
 #[tokio::test]
 async fn bookmarks_are_per_user_idempotent_searchable_and_audited() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = user(&t, Role::Admin).await;
-    let (other, _, _) = user(&t, Role::Admin).await;
-    let (ann, _) = customer(&t, "Ann", "Zed").await;
-    let (bob, _) = customer(&t, "Bob", "Young").await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let other = t.user(Role::Admin).create().await.token;
+    let ann = t.customer().name("Ann", "Zed").email("ann.zed@cust.test").create().await.uuid;
+    let bob = t.customer().name("Bob", "Young").email("bob.young@cust.test").create().await.uuid;
 
     for c in [&ann, &bob, &ann] {
         let (s, b) = post(&t, &admin, &format!("/api/bookmarks/{c}"), json!({})).await;
@@ -423,11 +372,11 @@ async fn bookmarks_are_per_user_idempotent_searchable_and_audited() {
     let (_, b) = get(&t, &admin, "/api/bookmarks?limit=1&offset=1&sortBy=email").await;
     assert_eq!((b["pages"].clone(), b["customers"][0]["id"].clone()), (json!(2), json!(bob)));
     let (s, b) = get(&t, &admin, "/api/bookmarks?sortBy=salary").await;
-    assert_eq!((s, field(&b)), (422, "sortBy".into()));
+    assert_eq!((s, field_of(&b)), (422, "sortBy".into()));
     let (s, b) = get(&t, &admin, "/api/bookmarks?sortBy=name|UP").await;
-    assert_eq!((s, field(&b)), (422, "sortBy".into()));
+    assert_eq!((s, field_of(&b)), (422, "sortBy".into()));
     let (s, b) = get(&t, &admin, "/api/bookmarks?limit=x").await;
-    assert_eq!((s, field(&b)), (422, "limit".into()));
+    assert_eq!((s, field_of(&b)), (422, "limit".into()));
     let (_, b) = get(&t, &other, "/api/bookmarks").await;
     assert_eq!(b, json!({"customers": [], "pages": 0}), "bookmarks are per user");
 
@@ -464,15 +413,17 @@ const HIDDEN: [u16; 5] = [404; 5];
 #[tokio::test]
 async fn ownership_agents_see_desk_and_own_customers_managers_desk_admins_all() {
     let t = TestApp::spawn().await;
-    let (admin, _, _) = user(&t, Role::Admin).await;
-    let (agent_a, agent_a_uuid, agent_a_id) = user(&t, Role::ConversionAgent).await;
-    let (mgr_a, mgr_a_uuid, _) = user(&t, Role::Manager).await;
-    let (_, agent_b_uuid, agent_b_id) = user(&t, Role::ConversionAgent).await;
-    let (ret, _, ret_id) = user(&t, Role::RetentionAgent).await;
-    let (mgr_x, _, _) = user(&t, Role::Manager).await;
-    let (risk, _, _) = user(&t, Role::Risk).await;
-    let (affiliate, _, _) = user(&t, Role::Affiliate).await;
-    let (cust_token, _, _) = user(&t, Role::Customer).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let User { token: agent_a, uuid: agent_a_uuid, id: agent_a_id, .. } =
+        t.user(Role::ConversionAgent).create().await;
+    let User { token: mgr_a, uuid: mgr_a_uuid, .. } = t.user(Role::Manager).create().await;
+    let User { uuid: agent_b_uuid, id: agent_b_id, .. } =
+        t.user(Role::ConversionAgent).create().await;
+    let User { token: ret, id: ret_id, .. } = t.user(Role::RetentionAgent).create().await;
+    let mgr_x = t.user(Role::Manager).create().await.token;
+    let risk = t.user(Role::Risk).create().await.token;
+    let affiliate = t.user(Role::Affiliate).create().await.token;
+    let cust_token = t.user(Role::Customer).create().await.token;
 
     let (_, a) = post(
         &t,
@@ -487,11 +438,21 @@ async fn ownership_agents_see_desk_and_own_customers_managers_desk_admins_all() 
     let desk_a = desk_id(&t, a["id"].as_str().unwrap()).await;
     let desk_b = desk_id(&t, b["id"].as_str().unwrap()).await;
 
-    let (ca, ca_id) = customer(&t, "Cust", "DeskA").await;
-    let (cb, cb_id) = customer(&t, "Cust", "DeskB").await;
-    let (cb_mine, cb_mine_id) = customer(&t, "Cust", "DeskBConvA").await;
-    let (cr, cr_id) = customer(&t, "Cust", "Retention").await;
-    let (free, _) = customer(&t, "Cust", "Unassigned").await;
+    let User { uuid: ca, id: ca_id, .. } =
+        t.customer().name("Cust", "DeskA").email("cust.deska@cust.test").create().await;
+    let User { uuid: cb, id: cb_id, .. } =
+        t.customer().name("Cust", "DeskB").email("cust.deskb@cust.test").create().await;
+    let User { uuid: cb_mine, id: cb_mine_id, .. } =
+        t.customer().name("Cust", "DeskBConvA").email("cust.deskbconva@cust.test").create().await;
+    let User { uuid: cr, id: cr_id, .. } =
+        t.customer().name("Cust", "Retention").email("cust.retention@cust.test").create().await;
+    let free = t
+        .customer()
+        .name("Cust", "Unassigned")
+        .email("cust.unassigned@cust.test")
+        .create()
+        .await
+        .uuid;
     assign(&t, ca_id, Some(desk_a), None, None).await;
     assign(&t, cb_id, Some(desk_b), Some(agent_b_id), None).await;
     assign(&t, cb_mine_id, Some(desk_b), Some(agent_a_id), None).await;

@@ -5,15 +5,15 @@ use brokercrm_app::identity::oauth::s256_challenge;
 use brokercrm_core::identity::auth::Role;
 use serde_json::Value;
 
-use super::{CB, VERIFIER, authorize, location_params, register_client, user_token};
+use super::{CB, VERIFIER, authorize, location_params, register_client};
 use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn authorize_never_redirects_to_an_unregistered_uri() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, _) = register_client(&t, &admin).await;
-    let user = user_token(&t, Role::Customer).await;
+    let user = t.user(Role::Customer).create().await.token;
     let ch = s256_challenge(VERIFIER);
     for (client, uri) in [
         (id.as_str(), "https://evil.example.com/cb"),
@@ -42,9 +42,9 @@ async fn authorize_never_redirects_to_an_unregistered_uri() {
 #[tokio::test]
 async fn authorize_errors_redirect_with_state() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, _) = register_client(&t, &admin).await;
-    let user = user_token(&t, Role::Customer).await;
+    let user = t.user(Role::Customer).create().await.token;
     let ch = s256_challenge(VERIFIER);
     // (bearer token, extra query parameters, expected error)
     type Case<'a> = (Option<&'a str>, Vec<(&'a str, &'a str)>, &'a str);

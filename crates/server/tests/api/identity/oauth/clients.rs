@@ -5,14 +5,14 @@ use brokercrm_app::identity::oauth::s256_challenge;
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
-use super::{CB, VERIFIER, assert_oauth_error, authorize, register_client, user_token};
+use super::{CB, VERIFIER, assert_oauth_error, authorize, register_client};
 use crate::helpers::{TestApp, assert_error};
 
 #[tokio::test]
 async fn oauth_clients_admin_crud() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
-    let manager = user_token(&t, Role::Manager).await;
+    let admin = t.user(Role::Admin).create().await.token;
+    let manager = t.user(Role::Manager).create().await.token;
 
     let r = t
         .server
@@ -75,7 +75,7 @@ async fn oauth_clients_admin_crud() {
     let list: Value = t.server.get("/api/oauth-clients").authorization_bearer(&admin).await.json();
     assert!(list[0]["revokedAt"].is_string());
     // A revoked client can neither authorize nor authenticate.
-    let user = user_token(&t, Role::Customer).await;
+    let user = t.user(Role::Customer).create().await.token;
     let ch = s256_challenge(VERIFIER);
     let r = authorize(
         &t,

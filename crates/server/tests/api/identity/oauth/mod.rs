@@ -9,6 +9,7 @@ use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::helpers::http::base64;
 
 mod authorize;
 mod clients;
@@ -16,17 +17,6 @@ mod token;
 
 pub const CB: &str = "https://cashier.example.com/callback";
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
-
-/// A user of `role` and an access token minted for it.
-pub async fn user_token(t: &TestApp, role: Role) -> String {
-    let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
-    t.create_user(role, &email, "Passw0rd!x").await;
-    let u = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
-    brokercrm_app::identity::tokens::access_token(&t.app, &u, None).unwrap()
-}
 
 /// Registers a client through the admin API; returns (client_id, secret).
 pub async fn register_client(t: &TestApp, admin: &str) -> (String, String) {
@@ -89,7 +79,7 @@ pub async fn authorize(
 
 /// Runs a successful authorization for a fresh customer; returns the code.
 pub async fn get_code(t: &TestApp, client_id: &str) -> String {
-    let user = user_token(t, Role::Customer).await;
+    let user = t.user(Role::Customer).create().await.token;
     let challenge = s256_challenge(VERIFIER);
     let r = authorize(
         t,
@@ -154,7 +144,7 @@ pub fn assert_oauth_error(r: &axum_test::TestResponse, status: StatusCode, code:
 #[tokio::test]
 async fn full_code_flow_with_pkce_and_refresh_rotation() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
 
@@ -191,11 +181,11 @@ async fn full_code_flow_with_pkce_and_refresh_rotation() {
 #[tokio::test]
 async fn basic_auth_works_and_refresh_is_bound_to_its_client() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let (other_id, other_secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
-    let basic = format!("Basic {}", base64_basic::encode(&format!("{id}:{secret}")));
+    let basic = format!("Basic {}", base64(&format!("{id}:{secret}")));
     let r = t
         .server
         .post("/oauth/token")
@@ -214,24 +204,4 @@ async fn basic_auth_works_and_refresh_is_bound_to_its_client() {
         StatusCode::BAD_REQUEST,
         "invalid_grant",
     );
-}
-
-/// Minimal standard base64 for the Basic header (the test crate has no base64 dependency).
-mod base64_basic {
-    pub fn encode(s: &str) -> String {
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in s.as_bytes().chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
 }

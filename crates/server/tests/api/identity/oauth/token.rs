@@ -4,15 +4,13 @@ use axum::http::StatusCode;
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
-use super::{
-    CB, VERIFIER, assert_oauth_error, exchange, get_code, refresh, register_client, user_token,
-};
+use super::{CB, VERIFIER, assert_oauth_error, exchange, get_code, refresh, register_client};
 use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn wrong_verifier_reused_and_expired_codes_are_invalid_grant() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
 
     let code = get_code(&t, &id).await;
@@ -71,7 +69,7 @@ async fn wrong_verifier_reused_and_expired_codes_are_invalid_grant() {
 #[tokio::test]
 async fn token_endpoint_client_and_request_errors() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
 
@@ -116,7 +114,7 @@ async fn token_endpoint_client_and_request_errors() {
 #[tokio::test]
 async fn logout_redirects_only_to_registered_uris() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
     let rt = exchange(&t, &id, &secret, &code, VERIFIER).await.json::<Value>()["refresh_token"]
@@ -159,7 +157,7 @@ async fn logout_redirects_only_to_registered_uris() {
 #[tokio::test]
 async fn concurrent_exchanges_of_one_code_succeed_once() {
     let t = TestApp::spawn().await;
-    let admin = user_token(&t, Role::Admin).await;
+    let admin = t.user(Role::Admin).create().await.token;
     let (id, secret) = register_client(&t, &admin).await;
     let code = get_code(&t, &id).await;
     let (a, b, c) = tokio::join!(

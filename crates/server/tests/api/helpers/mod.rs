@@ -1,5 +1,16 @@
 //! `TestApp`: a fresh database, the real router, recording fakes for e-mail and SMS, and
-//! helpers to log in as users of any role.
+//! helpers to log in as users of any role. The fixtures and builders every context's tests
+//! share live in the files beside this one, by topic.
+
+pub mod assert;
+pub mod distribution;
+pub mod http;
+pub mod money;
+pub mod platform;
+pub mod sales;
+pub mod users;
+
+pub use assert::assert_error;
 
 use std::sync::Arc;
 
@@ -129,22 +140,14 @@ impl TestApp {
 
     /// A user of `role` and its access token.
     pub async fn token_for(&self, role: Role) -> String {
-        let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
-        self.create_user(role, &email, "Passw0rd!x").await;
-        self.login(&email, "Passw0rd!x").await
+        self.user(role).logged_in().create().await.token
     }
 
     /// A user of `role` and an access token minted directly (no login round trip);
     /// returns (token, e-mail).
     pub async fn mint_token(&self, role: Role) -> (String, String) {
-        let email = format!("{}-{}@test.local", role.as_str(), uuid::Uuid::new_v4().simple());
-        self.create_user(role, &email, "Passw0rd!x").await;
-        let row =
-            brokercrm_store::repo::identity::users::find_by_email(self.app.db().conn(), &email)
-                .await
-                .unwrap()
-                .unwrap();
-        (brokercrm_app::identity::tokens::access_token(&self.app, &row, None).unwrap(), email)
+        let user = self.user(role).create().await;
+        (user.token, user.email)
     }
 
     pub async fn admin_token(&self) -> String {
@@ -153,16 +156,6 @@ impl TestApp {
 
     /// Runs queued jobs to completion.
     pub async fn run_jobs(&self) -> usize {
-        brokercrm_app::platform::workers::runner(self.app.clone(), "test")
-            .run_until_idle()
-            .await
-            .unwrap()
+        brokercrm_app::workers::runner(self.app.clone(), "test").run_until_idle().await.unwrap()
     }
-}
-
-/// Asserts the CRM error shape and code; returns the body.
-pub fn assert_error(body: &Value, code: &str) {
-    assert_eq!(body["error"]["code"], code, "body: {body}");
-    assert!(body["error"]["message"].is_string(), "body: {body}");
-    assert!(body["error"]["details"].is_object(), "body: {body}");
 }

@@ -26,12 +26,7 @@ fn uuid() -> String {
 
 /// An affiliate user with an API token (optionally IP-restricted) defaulting to `offer_id`.
 pub async fn affiliate(t: &TestApp, offer_id: Option<i64>, ips: Option<&[&str]>) -> Affiliate {
-    let email = format!("aff-{}@test.local", uuid::Uuid::new_v4().simple());
-    t.create_user(Role::Affiliate, &email, "Passw0rd!x").await;
-    let user = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), &email)
-        .await
-        .unwrap()
-        .unwrap();
+    let user = t.user(Role::Affiliate).create().await;
     let token = format!("lt_{}", brokercrm_app::identity::security::random_token(30));
     let row = affiliate_tokens::ActiveModel {
         uuid: Set(uuid()),
@@ -100,6 +95,17 @@ pub async fn advertiser(
     .insert(t.app.db().conn())
     .await
     .unwrap()
+}
+
+/// An external advertiser behind the HTTP template adapter at `server`, with no traffic
+/// filter.
+pub async fn http_advertiser(
+    t: &TestApp,
+    name: &str,
+    server: &wiremock::MockServer,
+) -> advertisers::Model {
+    advertiser(t, name, "http_template", http_template_config(server, serde_json::json!({})), None)
+        .await
 }
 
 pub async fn internal_crm(t: &TestApp, name: &str) -> advertisers::Model {
@@ -376,7 +382,7 @@ pub async fn push_concurrently(
                 .unwrap()
         })
         .collect();
-    send_concurrently(t, requests).await
+    super::http::send_concurrently(t, requests).await
 }
 
 /// `GET path` `n` times at once with `a`'s token.
@@ -394,32 +400,17 @@ pub async fn get_concurrently(
                 .unwrap()
         })
         .collect();
-    send_concurrently(t, requests).await
+    super::http::send_concurrently(t, requests).await
 }
 
-/// Sends every request at once, each on its own task through its own copy of the router;
-/// returns (status, JSON body) per request in the order given.
-pub async fn send_concurrently(
-    t: &TestApp,
-    requests: Vec<axum::http::Request<axum::body::Body>>,
-) -> Vec<(u16, Value)> {
-    use tower::ServiceExt;
-    let router = brokercrm_http::build_router(t.app.clone(), brokercrm_http::HttpConfig::default());
-    let start = std::sync::Arc::new(tokio::sync::Barrier::new(requests.len()));
-    let mut tasks = Vec::new();
-    for req in requests {
-        let (router, start) = (router.clone(), start.clone());
-        tasks.push(tokio::spawn(async move {
-            start.wait().await;
-            let resp = router.oneshot(req).await.unwrap();
-            let status = resp.status().as_u16();
-            let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
-            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
-        }));
-    }
-    let mut out = Vec::new();
-    for task in tasks {
-        out.push(task.await.unwrap());
-    }
-    out
+/// FTD conversions the internal CRM recorded for a lead.
+pub async fn crm_ftds(t: &TestApp, lead_id: i64) -> u64 {
+    use brokercrm_store::entities::conversions;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    conversions::Entity::find()
+        .filter(conversions::Column::LeadId.eq(lead_id))
+        .filter(conversions::Column::Source.eq("crm"))
+        .count(t.app.db().conn())
+        .await
+        .unwrap()
 }

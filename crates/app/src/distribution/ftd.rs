@@ -6,7 +6,8 @@ use brokercrm_core::Result;
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_CRM};
 use brokercrm_store::repo::distribution::leads as lead_repo;
-use brokercrm_store::repo::distribution::{crm_leads, routing_config as cfg};
+use brokercrm_store::repo::distribution::routing_config as cfg;
+use brokercrm_store::repo::sales::leads as crm_leads;
 
 use super::postback::DEFAULT_GOAL;
 

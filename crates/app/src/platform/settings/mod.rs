@@ -18,8 +18,8 @@ use brokercrm_store::db;
 use brokercrm_store::repo::platform::settings;
 use serde_json::Value;
 
-use crate::platform::mask;
 use crate::platform::audit::{self, Audit};
+use crate::platform::mask;
 use crate::{App, Principal};
 
 /// How a setting's value is checked.

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use brokercrm_core::Result;
 use brokercrm_store::db::{commit, now};
+use brokercrm_store::repo::identity::users::GenCustomer;
 use brokercrm_store::repo::identity::users::{self, NewUser};
-use brokercrm_store::repo::sales::lead_gen::{self, GenCustomer, GenLead};
+use brokercrm_store::repo::sales::leads::{self as leads_repo, GenLead};
 use brokercrm_store::repo::sales::{sales_desks, sales_statuses};
 use chrono::Duration as Span;
 use rand::rngs::StdRng;
@@ -228,7 +229,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
             });
         }
         let tx = db.begin_write().await?;
-        lead_gen::insert_leads(&tx, rows).await?;
+        leads_repo::insert_generated(&tx, rows).await?;
         commit(tx).await?;
         i += n;
         done += n;
@@ -254,7 +255,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
             });
         }
         let tx = db.begin_write().await?;
-        lead_gen::insert_customers(&tx, rows).await?;
+        users::insert_generated_customers(&tx, rows).await?;
         commit(tx).await?;
         i += n;
         done += n;

@@ -12,9 +12,9 @@ use std::collections::{HashMap, HashSet};
 use brokercrm_core::validate::{CountryCode, Email, phone};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
+use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::lead_imports::{self as repo, LeadImportRow, Progress};
-use brokercrm_store::repo::sales::leads::{self as leads_repo, LeadPatch};
+use brokercrm_store::repo::sales::leads::{self as leads_repo, LeadPatch, NewCrmLead};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -332,7 +332,7 @@ pub async fn upload(
         let emails: Vec<String> = good.iter().filter_map(|(_, p)| p.email.clone()).collect();
         let phones: Vec<String> = good.iter().filter_map(|(_, p)| p.phone.clone()).collect();
         let existing = leads_repo::matching(&tx, &emails, &phones).await?;
-        let customers = repo::customers_matching(&tx, &emails, &phones).await?;
+        let customers = users::customers_matching(&tx, &emails, &phones).await?;
         let cust_emails: HashSet<String> = customers.iter().map(|(e, _)| e.clone()).collect();
         let cust_phones: HashSet<String> =
             customers.iter().filter_map(|(_, p)| p.clone()).collect();
@@ -402,7 +402,7 @@ pub async fn upload(
             });
         }
         progress.saved += i32::try_from(inserts.len()).map_err(Error::internal)?;
-        crm_leads::insert_many(&tx, inserts).await?;
+        leads_repo::insert_many(&tx, inserts).await?;
         progress.processed += i32::try_from(chunk.len()).map_err(Error::internal)?;
         progress.failed = failed_total;
         progress.errors = serde_json::to_string(&errors).map_err(Error::internal)?;

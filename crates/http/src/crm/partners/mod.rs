@@ -7,6 +7,5 @@ pub mod commission_models;
 
 /// The routes of every tag of this context.
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .merge(commission_models::routes())
+    OpenApiRouter::new().merge(commission_models::routes())
 }

@@ -7,6 +7,5 @@ pub mod groups;
 
 /// The routes of every tag of this context.
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .merge(groups::routes())
+    OpenApiRouter::new().merge(groups::routes())
 }

@@ -1,5 +1,6 @@
-//! Sales CRM: sales statuses, sales desks and their members, customer assignments, comments,
-//! the communications log and bookmarks. One file per resource.
+//! Sales CRM: CRM leads and their CSV imports, customers, sales statuses, sales desks and
+//! their members, customer assignments, comments, the communications log, calls, bookmarks and
+//! the dashboard. One file per table or aggregate.
 
 pub mod assignments;
 pub mod bookmarks;
@@ -8,7 +9,6 @@ pub mod comments;
 pub mod communications;
 pub mod customers;
 pub mod dashboard;
-pub mod lead_gen;
 pub mod lead_imports;
 pub mod leads;
 pub mod sales_desks;

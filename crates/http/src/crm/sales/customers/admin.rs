@@ -11,8 +11,8 @@ use brokercrm_core::Error;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::crm::crm_paging::int;
 use super::dto::CustomerDto;
+use crate::crm::crm_paging::int;
 use crate::crm::money::wallets::dto::{query_list, query_one, query_pairs};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json};

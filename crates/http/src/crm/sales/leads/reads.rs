@@ -8,8 +8,8 @@ use brokercrm_core::sales::leads::LeadOrder;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::crm::crm_paging::{PersonDto, page, query};
 use super::dto::{FetchLeadFilters, LeadDto};
+use crate::crm::crm_paging::{PersonDto, page, query};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, parse_json};
 

@@ -1,8 +1,8 @@
-//! The internal CRM's lead store: leads delivered to the internal CRM land here (the sales-CRM
-//! issue works them: statuses, sales people, comments).
+//! Inserts into `crm_leads`: leads distribution delivers to the internal CRM, leads staff
+//! create or upload, and the CRM data generator's batches.
 
 use brokercrm_core::Result;
-use sea_orm::sea_query::Expr;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult,
 };
@@ -11,7 +11,7 @@ use crate::db::now;
 use crate::entities::crm_leads::{self, Entity as CrmLead};
 use crate::error::DbResultExt;
 
-pub use crate::entities::crm_leads::Model as CrmLeadRow;
+use super::CrmLeadRow;
 
 pub const NEW: &str = "new";
 
@@ -43,7 +43,7 @@ pub fn name_keys(first: Option<&str>, last: Option<&str>) -> (Option<String>, Op
     (key(&full), last.and_then(key))
 }
 
-fn active(l: NewCrmLead, at: chrono::DateTime<chrono::Utc>) -> crm_leads::ActiveModel {
+fn active(l: NewCrmLead, at: DateTime<Utc>) -> crm_leads::ActiveModel {
     let (name_key, last_name_key) = name_keys(l.first_name.as_deref(), l.last_name.as_deref());
     crm_leads::ActiveModel {
         sales_desk_id: Set(l.sales_desk_id),
@@ -116,44 +116,58 @@ pub async fn insert_for_lead<C: ConnectionTrait>(conn: &C, l: NewCrmLead) -> Res
     }
 }
 
-pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find_by_id(id).one(conn).await.db()
+/// A generated lead.
+#[derive(Debug, Clone)]
+pub struct GenLead {
+    pub uuid: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub country: Option<String>,
+    pub language: Option<String>,
+    pub source: Option<String>,
+    pub sales_status_id: Option<i64>,
+    pub sales_person_id: Option<i64>,
+    pub sales_desk_id: Option<i64>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
-pub async fn find_by_lead<C: ConnectionTrait>(
-    conn: &C,
-    lead_id: i64,
-) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find().filter(crm_leads::Column::LeadId.eq(lead_id)).one(conn).await.db()
-}
-
-pub async fn set_password_hash<C: ConnectionTrait>(conn: &C, id: i64, hash: &str) -> Result<()> {
-    CrmLead::update_many()
-        .col_expr(crm_leads::Column::PasswordHash, Expr::value(hash))
-        .col_expr(crm_leads::Column::UpdatedAt, Expr::value(now()))
-        .filter(crm_leads::Column::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
-}
-
-/// Links the customer account created for this lead.
-/// The CRM lead whose customer account is `customer_id`, if that customer came in as a lead.
-pub async fn find_by_customer<C: ConnectionTrait>(
-    conn: &C,
-    customer_id: i64,
-) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find().filter(crm_leads::Column::CustomerId.eq(customer_id)).one(conn).await.db()
-}
-
-pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i64) -> Result<()> {
-    CrmLead::update_many()
-        .col_expr(crm_leads::Column::CustomerId, Expr::value(customer_id))
-        .col_expr(crm_leads::Column::UpdatedAt, Expr::value(now()))
-        .filter(crm_leads::Column::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
+/// Inserts generated leads (every column given, dates included) in one statement.
+pub async fn insert_generated<C: ConnectionTrait>(conn: &C, rows: Vec<GenLead>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|g| {
+        let (name_key, last_name_key) = name_keys(g.first_name.as_deref(), g.last_name.as_deref());
+        crm_leads::ActiveModel {
+            uuid: Set(g.uuid),
+            lead_id: Set(None),
+            affiliate_id: Set(None),
+            customer_id: Set(None),
+            sales_person_id: Set(g.sales_person_id),
+            email: Set(g.email),
+            phone: Set(g.phone),
+            first_name: Set(g.first_name),
+            last_name: Set(g.last_name),
+            country: Set(g.country),
+            language: Set(g.language),
+            ip: Set(None),
+            source: Set(g.source),
+            status: Set(NEW.to_owned()),
+            password_hash: Set(None),
+            is_test: Set(false),
+            created_at: Set(g.created_at),
+            updated_at: Set(g.updated_at),
+            sales_desk_id: Set(g.sales_desk_id),
+            sales_status_id: Set(g.sales_status_id),
+            last_contact_at: Set(g.last_contact_at),
+            name_key: Set(name_key),
+            last_name_key: Set(last_name_key),
+            ..Default::default()
+        }
+    });
+    crm_leads::Entity::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
 }

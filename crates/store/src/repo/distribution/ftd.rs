@@ -4,8 +4,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationDef, Set,
 };
 
 use crate::db::now;
@@ -143,6 +143,15 @@ pub async fn for_lead<C: ConnectionTrait>(conn: &C, lead_id: i64) -> Result<Vec<
         .filter(conversions::Column::LeadId.eq(lead_id))
         .order_by_asc(conversions::Column::Id)
         .all(conn)
+        .await
+        .db()
+}
+
+/// How many leads reached this goal type.
+pub async fn count_for_goal_type<C: ConnectionTrait>(conn: &C, goal_type_id: i64) -> Result<u64> {
+    Conversion::find()
+        .filter(conversions::Column::GoalTypeId.eq(goal_type_id))
+        .count(conn)
         .await
         .db()
 }

@@ -17,5 +17,4 @@ pub mod lead_reads;
 pub mod leads;
 pub mod offers;
 pub mod rotations;
-pub mod routing_config;
 pub mod windows;

@@ -120,13 +120,8 @@ pub async fn list<C: ConnectionTrait>(
         .db()?;
     let lead_ids: Vec<i64> = rows.iter().map(|c| c.lead_id).collect();
     let goal_ids: Vec<i64> = rows.iter().map(|c| c.goal_type_id).collect();
-    let leads =
-        leads::Entity::find().filter(leads::Column::Id.is_in(lead_ids)).all(conn).await.db()?;
-    let goals = goal_types::Entity::find()
-        .filter(goal_types::Column::Id.is_in(goal_ids))
-        .all(conn)
-        .await
-        .db()?;
+    let leads = super::leads::find_by_ids(conn, &lead_ids).await?;
+    let goals = super::goal_types::find_by_ids(conn, &goal_ids).await?;
     Ok(rows
         .into_iter()
         .filter_map(|c| {

@@ -13,7 +13,6 @@ pub mod dedup_rules;
 pub mod ftd;
 pub mod goal_types;
 pub mod lead_events;
-pub mod lead_reads;
 pub mod leads;
 pub mod offers;
 pub mod rotations;

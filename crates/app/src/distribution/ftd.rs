@@ -4,7 +4,7 @@
 
 use brokercrm_core::Result;
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_CRM};
+use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, SOURCE_CRM};
 use brokercrm_store::repo::distribution::goal_types as goal_repo;
 use brokercrm_store::repo::distribution::leads as lead_repo;
 use brokercrm_store::repo::sales::leads as crm_leads;
@@ -20,5 +20,5 @@ pub async fn record_deposit<C: ConnectionTrait>(conn: &C, customer_id: i64) -> R
     let Some(lead) = crm.lead_id else { return Ok(false) };
     let Some(lead) = lead_repo::find_by_id(conn, lead).await? else { return Ok(false) };
     let goal = goal_repo::ensure_system(conn, DEFAULT_GOAL).await?;
-    conversions::record(conn, lead.id, goal.id, lead.affiliate_id, SOURCE_CRM).await
+    ftd_repo::record(conn, lead.id, goal.id, lead.affiliate_id, SOURCE_CRM).await
 }

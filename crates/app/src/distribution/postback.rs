@@ -7,7 +7,7 @@ use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
-use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_POSTBACK};
+use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, SOURCE_POSTBACK};
 use brokercrm_store::repo::distribution::goal_types as goal_repo;
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, LeadRow};
 
@@ -64,7 +64,7 @@ pub async fn receive(app: &App, p: Postback) -> Result<PostbackOutcome> {
     let lead = find_lead(conn, &advertiser, &p).await?;
     let tx = app.db().begin_write().await?;
     let recorded =
-        conversions::record(&tx, lead.id, goal.id, lead.affiliate_id, SOURCE_POSTBACK).await?;
+        ftd_repo::record(&tx, lead.id, goal.id, lead.affiliate_id, SOURCE_POSTBACK).await?;
     if recorded {
         audit::record(
             &tx,

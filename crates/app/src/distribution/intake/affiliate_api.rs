@@ -11,7 +11,7 @@ use brokercrm_core::validate::{CountryCode, Email};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
 use brokercrm_store::repo::distribution::affiliate_tokens as token_repo;
-use brokercrm_store::repo::distribution::ftd::{self as conversions, ConversionFilter};
+use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, FtdFilter};
 use brokercrm_store::repo::distribution::goal_types::{self as goal_repo, GoalTypeRow};
 use brokercrm_store::repo::distribution::offers::{self as offer_repo, OfferRow};
 use chrono::{DateTime, Utc};
@@ -221,7 +221,7 @@ pub struct LeadQuery {
 
 /// One row of the list: a conversion of one of the caller's leads.
 pub struct LeadView {
-    pub conversion: conversions::ConversionRow,
+    pub conversion: ftd_repo::FtdRow,
     pub lead: brokercrm_store::repo::distribution::leads::LeadRow,
     pub goal: GoalTypeRow,
     pub advertiser: Option<AdvertiserRow>,
@@ -240,14 +240,14 @@ pub async fn list(app: &App, caller: &Caller, q: LeadQuery) -> Result<Vec<LeadVi
         },
         None => None,
     };
-    let filter = ConversionFilter {
+    let filter = FtdFilter {
         affiliate_id: caller.affiliate_id,
         created_from: q.created_from,
         created_to: q.created_to,
         goal_type_id,
         is_test: q.is_test,
     };
-    let rows = conversions::list(conn, &filter, (q.page - 1) * q.per_page, q.per_page).await?;
+    let rows = ftd_repo::list(conn, &filter, (q.page - 1) * q.per_page, q.per_page).await?;
     let mut advertisers: HashMap<i64, Option<AdvertiserRow>> = HashMap::new();
     let mut offers: HashMap<i64, Option<OfferRow>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());

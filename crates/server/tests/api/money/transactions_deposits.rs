@@ -4,7 +4,7 @@
 
 use axum::http::{HeaderName, HeaderValue};
 use brokercrm_app::money::transactions::deposits::sign;
-use brokercrm_store::entities::conversions;
+use brokercrm_store::entities::ftds;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
@@ -150,9 +150,9 @@ async fn the_first_provider_deposit_of_a_pushed_lead_records_one_ftd() {
     let g = group(&t, &admin, "USD", "USD").await;
     let w = wallet(&t, &admin, &customer.uuid, g).await;
     let ftds = || async {
-        conversions::Entity::find()
-            .filter(conversions::Column::LeadId.eq(lead.id))
-            .filter(conversions::Column::Source.eq("crm"))
+        ftds::Entity::find()
+            .filter(ftds::Column::LeadId.eq(lead.id))
+            .filter(ftds::Column::Source.eq("crm"))
             .count(t.app.db().conn())
             .await
             .unwrap()

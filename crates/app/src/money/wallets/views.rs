@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use brokercrm_core::money::ledger::AccountKind;
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::ledger::TransferRow;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::groups as trading_groups;
@@ -154,7 +155,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
     let mut group_ids: Vec<i64> = rows.iter().filter_map(|w| w.group_id).collect();
     group_ids.sort_unstable();
     group_ids.dedup();
-    let users: HashMap<i64, CustomerRef> = wallets::owners(conn, &user_ids)
+    let users: HashMap<i64, CustomerRef> = users::find_by_ids(conn, &user_ids)
         .await?
         .into_iter()
         .map(|u| {

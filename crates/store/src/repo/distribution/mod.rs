@@ -16,4 +16,3 @@ pub mod lead_events;
 pub mod leads;
 pub mod offers;
 pub mod rotations;
-pub mod windows;

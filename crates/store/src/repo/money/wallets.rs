@@ -199,17 +199,6 @@ pub async fn transfers<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// The owners of a page of wallets.
-pub async fn owners<C: ConnectionTrait>(
-    conn: &C,
-    user_ids: &[i64],
-) -> Result<Vec<crate::repo::identity::users::UserRow>> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    User::find().filter(U::Id.is_in(user_ids.iter().copied())).all(conn).await.db()
-}
-
 /// The ledger accounts (balance and credit) of a page of wallets.
 pub async fn accounts_of<C: ConnectionTrait>(
     conn: &C,

@@ -134,3 +134,11 @@ pub async fn sales_people<C: ConnectionTrait>(
     let ids: Vec<i64> = members_of(conn, &[d]).await?.into_iter().map(|m| m.user_id).collect();
     users::sales_people(conn, Some(&ids), limit).await
 }
+
+/// Sales desks with these ids (any order).
+pub async fn find_by_ids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<SalesDeskRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    SalesDesk::find().filter(sales_desks::Column::Id.is_in(ids.to_vec())).all(conn).await.db()
+}

@@ -10,7 +10,7 @@ use brokercrm_core::Result;
 use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::identity::users::GenCustomer;
 use brokercrm_store::repo::identity::users::{self, NewUser};
-use brokercrm_store::repo::sales::leads::{self as leads_repo, GenLead};
+use brokercrm_store::repo::sales::leads::{self as leads_repo, GenLead, NewCrmLead};
 use brokercrm_store::repo::sales::{sales_desks, sales_statuses};
 use chrono::Duration as Span;
 use rand::rngs::StdRng;
@@ -202,7 +202,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
                 }
             };
             let local = format!("{}.{}{k}", first, last).to_lowercase().replace([' ', '\''], "");
-            rows.push(GenLead {
+            let lead = NewCrmLead {
                 uuid: uuid::Uuid::now_v7().to_string(),
                 email: (rng.random_range(0..20) != 0)
                     .then(|| format!("{local}@{}", DOMAINS[rng.random_range(0..DOMAINS.len())])),
@@ -218,10 +218,14 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
                     }))
                     .to_owned(),
                 ),
+                sales_desk_id: desk,
+                ..NewCrmLead::default()
+            };
+            rows.push(GenLead {
+                lead,
                 sales_status_id: (rng.random_range(0..10) >= 3)
                     .then(|| status_ids[rng.random_range(0..status_ids.len())]),
                 sales_person_id: person,
-                sales_desk_id: desk,
                 last_contact_at: (person.is_some() && rng.random_range(0..2) == 0)
                     .then_some(updated),
                 created_at: created,

@@ -38,13 +38,7 @@ pub async fn finish<C: ConnectionTrait>(conn: &C, id: i64, f: Finish) -> Result<
     if let Some(p) = f.profile {
         q = q.col_expr(leads::Column::Profile, Expr::value(p));
     }
-    let res = q
-        .filter(leads::Column::Id.eq(id))
-        .filter(leads::Column::Status.eq(ROUTING))
-        .exec(conn)
-        .await
-        .db()?;
-    Ok(res.rows_affected == 1)
+    while_routing(conn, id, q).await
 }
 
 /// Writes the outcomes of several leads in one statement; returns how many were still routing
@@ -116,14 +110,8 @@ pub async fn renew_lease<C: ConnectionTrait>(
     id: i64,
     until: DateTime<Utc>,
 ) -> Result<bool> {
-    let res = Lead::update_many()
-        .col_expr(leads::Column::LeaseUntil, Expr::value(until))
-        .filter(leads::Column::Id.eq(id))
-        .filter(leads::Column::Status.eq(ROUTING))
-        .exec(conn)
-        .await
-        .db()?;
-    Ok(res.rows_affected == 1)
+    let q = Lead::update_many().col_expr(leads::Column::LeaseUntil, Expr::value(until));
+    while_routing(conn, id, q).await
 }
 
 /// Routing leads whose lease ran out (their process died), oldest first.
@@ -148,11 +136,21 @@ pub async fn take_over<C: ConnectionTrait>(
     lead: &LeadRow,
     until: DateTime<Utc>,
 ) -> Result<bool> {
-    let res = Lead::update_many()
+    let q = Lead::update_many()
         .col_expr(leads::Column::LeaseUntil, Expr::value(until))
-        .filter(leads::Column::Id.eq(lead.id))
+        .filter(leads::Column::LeaseUntil.eq(lead.lease_until));
+    while_routing(conn, lead.id, q).await
+}
+
+/// Runs `q` on lead `id` if it is still routing; true if it did.
+async fn while_routing<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    q: sea_orm::UpdateMany<Lead>,
+) -> Result<bool> {
+    let res = q
+        .filter(leads::Column::Id.eq(id))
         .filter(leads::Column::Status.eq(ROUTING))
-        .filter(leads::Column::LeaseUntil.eq(lead.lease_until))
         .exec(conn)
         .await
         .db()?;

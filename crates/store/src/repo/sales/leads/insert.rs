@@ -116,20 +116,13 @@ pub async fn insert_for_lead<C: ConnectionTrait>(conn: &C, l: NewCrmLead) -> Res
     }
 }
 
-/// A generated lead.
+/// A generated lead: a new lead with its sales state and dates given.
 #[derive(Debug, Clone)]
 pub struct GenLead {
-    pub uuid: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub country: Option<String>,
-    pub language: Option<String>,
-    pub source: Option<String>,
+    /// `lead_id`, `affiliate_id`, `ip` and `is_test` are left empty.
+    pub lead: NewCrmLead,
     pub sales_status_id: Option<i64>,
     pub sales_person_id: Option<i64>,
-    pub sales_desk_id: Option<i64>,
     pub last_contact_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -141,33 +134,12 @@ pub async fn insert_generated<C: ConnectionTrait>(conn: &C, rows: Vec<GenLead>) 
         return Ok(());
     }
     let models = rows.into_iter().map(|g| {
-        let (name_key, last_name_key) = name_keys(g.first_name.as_deref(), g.last_name.as_deref());
-        crm_leads::ActiveModel {
-            uuid: Set(g.uuid),
-            lead_id: Set(None),
-            affiliate_id: Set(None),
-            customer_id: Set(None),
-            sales_person_id: Set(g.sales_person_id),
-            email: Set(g.email),
-            phone: Set(g.phone),
-            first_name: Set(g.first_name),
-            last_name: Set(g.last_name),
-            country: Set(g.country),
-            language: Set(g.language),
-            ip: Set(None),
-            source: Set(g.source),
-            status: Set(NEW.to_owned()),
-            password_hash: Set(None),
-            is_test: Set(false),
-            created_at: Set(g.created_at),
-            updated_at: Set(g.updated_at),
-            sales_desk_id: Set(g.sales_desk_id),
-            sales_status_id: Set(g.sales_status_id),
-            last_contact_at: Set(g.last_contact_at),
-            name_key: Set(name_key),
-            last_name_key: Set(last_name_key),
-            ..Default::default()
-        }
+        let mut m = active(g.lead, g.created_at);
+        m.updated_at = Set(g.updated_at);
+        m.sales_status_id = Set(g.sales_status_id);
+        m.sales_person_id = Set(g.sales_person_id);
+        m.last_contact_at = Set(g.last_contact_at);
+        m
     });
-    crm_leads::Entity::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
+    CrmLead::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
 }

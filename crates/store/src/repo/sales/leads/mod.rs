@@ -78,14 +78,7 @@ pub async fn assign<C: ConnectionTrait>(
 
 /// Sets the sales status of lead `id`.
 pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: Option<i64>) -> Result<()> {
-    CrmLead::update_many()
-        .col_expr(L::SalesStatusId, Expr::value(status))
-        .col_expr(L::UpdatedAt, Expr::value(now()))
-        .filter(L::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
+    set(conn, id, L::SalesStatusId, status).await
 }
 
 /// The distinct non-empty sources of the leads in `scope`, sorted, at most [`MAX_SOURCES`].
@@ -185,14 +178,7 @@ pub async fn find_by_lead<C: ConnectionTrait>(
 }
 
 pub async fn set_password_hash<C: ConnectionTrait>(conn: &C, id: i64, hash: &str) -> Result<()> {
-    CrmLead::update_many()
-        .col_expr(L::PasswordHash, Expr::value(hash))
-        .col_expr(L::UpdatedAt, Expr::value(now()))
-        .filter(L::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
+    set(conn, id, L::PasswordHash, hash).await
 }
 
 /// The CRM lead whose customer account is `customer_id`, if that customer came in as a lead.
@@ -205,8 +191,18 @@ pub async fn find_by_customer<C: ConnectionTrait>(
 
 /// Links the customer account created for this lead.
 pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i64) -> Result<()> {
+    set(conn, id, L::CustomerId, customer_id).await
+}
+
+/// Sets one column of lead `id`, stamping `updated_at`.
+async fn set<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    col: L,
+    value: impl Into<sea_orm::Value>,
+) -> Result<()> {
     CrmLead::update_many()
-        .col_expr(L::CustomerId, Expr::value(customer_id))
+        .col_expr(col, Expr::value(value))
         .col_expr(L::UpdatedAt, Expr::value(now()))
         .filter(L::Id.eq(id))
         .exec(conn)

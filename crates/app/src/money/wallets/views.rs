@@ -8,7 +8,8 @@ use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::ledger::TransferRow;
-use brokercrm_store::repo::money::wallets::{self, WalletRow};
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
+use brokercrm_store::repo::money::wallets::WalletRow;
 use brokercrm_store::repo::trading::groups as trading_groups;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -104,7 +105,7 @@ pub(crate) async fn account_ids<C: ConnectionTrait>(
     wallet_ids: &[i64],
 ) -> Result<HashMap<i64, (Option<i64>, Option<i64>)>> {
     let mut m: HashMap<i64, (Option<i64>, Option<i64>)> = HashMap::new();
-    for a in wallets::accounts_of(conn, wallet_ids).await? {
+    for a in account_repo::for_wallets(conn, wallet_ids).await? {
         let Some(w) = a.wallet_id else { continue };
         let e = m.entry(w).or_default();
         if a.kind == AccountKind::WalletBalance.as_str() {
@@ -122,7 +123,7 @@ pub(crate) async fn money_of<C: ConnectionTrait>(
     wallet_ids: &[i64],
 ) -> Result<HashMap<i64, WalletMoney>> {
     let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
-    for a in wallets::accounts_of(conn, wallet_ids).await? {
+    for a in account_repo::for_wallets(conn, wallet_ids).await? {
         let Some(w) = a.wallet_id else { continue };
         let e = sums.entry(w).or_default();
         if a.kind == AccountKind::WalletBalance.as_str() {

@@ -199,19 +199,19 @@ pub async fn transfers<C: ConnectionTrait>(
     Ok((rows, total))
 }
 
-/// The ledger accounts (balance and credit) of a page of wallets.
-pub async fn accounts_of<C: ConnectionTrait>(
-    conn: &C,
-    wallet_ids: &[i64],
-) -> Result<Vec<crate::repo::money::ledger::AccountRow>> {
-    use crate::entities::ledger_accounts::{Column as A, Entity as Account};
-    if wallet_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Account::find().filter(A::WalletId.is_in(wallet_ids.iter().copied())).all(conn).await.db()
-}
-
 /// Whether any wallet uses group `group_id`.
 pub async fn group_in_use<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<bool> {
     Ok(Wallet::find().filter(W::GroupId.eq(group_id)).count(conn).await.db()? > 0)
+}
+
+/// The wallet ids of user `user_id`.
+pub async fn ids_of_user<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Vec<i64>> {
+    Wallet::find()
+        .select_only()
+        .column(W::Id)
+        .filter(W::UserId.eq(user_id))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
 }

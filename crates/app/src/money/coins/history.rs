@@ -6,7 +6,7 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::coins::whole_coins;
 use brokercrm_core::{Error, Money};
 use brokercrm_store::repo::identity::users;
-use brokercrm_store::repo::money::coins as coin_repo;
+use brokercrm_store::repo::money::ledger::coins as coin_repo;
 use chrono::{DateTime, Utc};
 
 use super::{coin_account, customer};

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::repo::money::ledger::accounts as account_repo;
-use brokercrm_store::repo::money::reports;
+use brokercrm_store::repo::money::ledger::reports;
 use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;

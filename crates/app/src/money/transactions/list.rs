@@ -10,7 +10,7 @@ use brokercrm_core::validate::CountryCode;
 use brokercrm_core::{Currency, Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::money::ledger::accounts as account_repo;
-use brokercrm_store::repo::money::transactions::{self as repo, TxFilter};
+use brokercrm_store::repo::money::ledger::transactions::{self as repo, TxFilter};
 use brokercrm_store::repo::money::wallets as wallet_repo;
 use chrono::{DateTime, Utc};
 

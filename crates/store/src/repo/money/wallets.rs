@@ -3,7 +3,6 @@
 //! accounts. Money is never stored here: balances are ledger accounts.
 
 use brokercrm_core::Result;
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -11,11 +10,9 @@ use sea_orm::{
 };
 
 use crate::db::now;
-use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
 use crate::entities::users::{Column as U, Entity as User};
 use crate::entities::wallets::{self, Column as W, Entity as Wallet};
 use crate::error::DbResultExt;
-use crate::repo::money::ledger::TransferRow;
 
 pub use crate::entities::wallets::Model as WalletRow;
 
@@ -168,35 +165,6 @@ pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: &str) -> 
         .await
         .db()?;
     Ok(res.rows_affected == 1)
-}
-
-/// Transfers touching any of `accounts` (a wallet's balance and credit accounts), newest
-/// first, with their count: single transfers and reservations (a post or void row is shown
-/// through its pending row's state). `from..to` bounds `created_at` when given.
-pub async fn transfers<C: ConnectionTrait>(
-    conn: &C,
-    accounts: &[i64],
-    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    limit: u64,
-    offset: u64,
-) -> Result<(Vec<TransferRow>, u64)> {
-    if accounts.is_empty() {
-        return Ok((Vec::new(), 0));
-    }
-    let ids = || accounts.iter().copied();
-    let mut q = Transfer::find()
-        .filter(
-            Condition::any()
-                .add(T::DebitAccountId.is_in(ids()))
-                .add(T::CreditAccountId.is_in(ids())),
-        )
-        .filter(T::Kind.is_in(["single", "pending"]));
-    if let Some((from, to)) = range {
-        q = q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to));
-    }
-    let total = q.clone().count(conn).await.db()?;
-    let rows = q.order_by_desc(T::Id).limit(limit).offset(offset).all(conn).await.db()?;
-    Ok((rows, total))
 }
 
 /// Whether any wallet uses group `group_id`.

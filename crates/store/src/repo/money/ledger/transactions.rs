@@ -11,7 +11,7 @@ use sea_orm::{
     QuerySelect, Select,
 };
 
-use super::ledger::TransferRow;
+use super::TransferRow;
 use crate::entities::ledger_accounts::{Column as A, Entity as Account};
 use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
 use crate::error::DbResultExt;

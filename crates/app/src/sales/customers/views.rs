@@ -10,8 +10,8 @@ use brokercrm_core::{Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users::UserRow;
 use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
+use brokercrm_store::repo::money::ledger::customer_moves::{self as stats, ByCustomer};
 use brokercrm_store::repo::platform::countries;
-use brokercrm_store::repo::sales::customers::stats::{self, ByCustomer};
 use brokercrm_store::repo::sales::customers::{self as repo, ProfileRow, documents};
 use brokercrm_store::repo::sales::{
     assignments, bookmarks, communications, sales_desks, sales_statuses,

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod batch;
 pub mod batch_pg;
 pub mod coins;
+pub mod customer_moves;
 pub mod moves;
 pub mod reports;
 pub mod resolve;

@@ -1,10 +1,9 @@
 //! Customers: their profile rows (referring affiliate, external id, notes, risk status, KYC
-//! reviewer), assigned groups, documents, the filtered list ([`list`]) and the deposit and
-//! withdrawal figures read from the ledger ([`stats`]).
+//! reviewer), assigned groups, documents and the filtered list ([`list`]); their deposit and
+//! withdrawal figures are read from the ledger (`money::ledger::customer_moves`).
 
 pub mod documents;
 pub mod list;
-pub mod stats;
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::OnConflict;

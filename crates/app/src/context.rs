@@ -23,6 +23,7 @@ use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
 use crate::money::wallets::transfer::lane::WalletTransfers;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::crypto::{DataKey, default_key_path};
+use crate::platform::events::Events;
 use crate::platform::files::{FileStore, LocalFileStore};
 use crate::platform::group_commit::Lanes;
 use crate::platform::ratelimit::{MemoryRateLimiter, RateLimiter};
@@ -100,6 +101,7 @@ struct Inner {
     intake: Lanes<Intake>,
     transfers: Lanes<WalletTransfers>,
     data_key: DataKey,
+    events: Events,
     /// Users as authentication last read them (`auth_cache_ttl`).
     auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
 }
@@ -156,7 +158,20 @@ impl App {
         Ok(Self(Arc::new_cyclic(|weak| {
             let intake = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
-            Inner { db, cfg, jwt, services, gate, plans, intake, transfers, data_key, auth_users }
+            let events = subscriptions();
+            Inner {
+                db,
+                cfg,
+                jwt,
+                services,
+                gate,
+                plans,
+                intake,
+                transfers,
+                data_key,
+                events,
+                auth_users,
+            }
         })))
     }
 
@@ -210,6 +225,11 @@ impl App {
         &self.0.auth_users
     }
 
+    /// The in-transaction event hook, with every subscriber registered.
+    pub fn events(&self) -> &Events {
+        &self.0.events
+    }
+
     /// The key that encrypts stored secrets.
     pub fn data_key(&self) -> &DataKey {
         &self.0.data_key
@@ -223,4 +243,16 @@ impl App {
     pub fn hasher(&self) -> PasswordHasherCfg {
         PasswordHasherCfg { memory_kib: self.0.cfg.argon2_memory_kib }
     }
+}
+
+/// Who reacts to which event, in order, inside the publisher's transaction: the lead's FTD
+/// conversion before the deposit bonuses (as before the hook). Partners' commissions go here.
+fn subscriptions() -> Events {
+    use crate::distribution::ftd;
+    use crate::money::bonuses::apply as bonuses;
+    Events::default()
+        .subscribe(ftd::on_deposit_posted)
+        .subscribe(bonuses::on_deposit_posted)
+        .subscribe(bonuses::on_wallet_opened)
+        .subscribe(crate::money::wallets::admin::on_group_deleting)
 }

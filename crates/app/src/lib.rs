@@ -11,6 +11,7 @@ pub mod partners;
 pub mod platform;
 pub mod sales;
 pub mod trading;
+pub mod workers;
 
 pub use config::AppConfig;
 pub use context::{App, WeakApp};

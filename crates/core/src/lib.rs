@@ -14,4 +14,6 @@ pub mod trading;
 pub mod validate;
 
 pub use error::{Error, FieldError, Result, Violations};
+/// The permission vocabulary every context checks (owned by identity).
+pub use identity::auth::Permission;
 pub use money::amount::{Currency, Money};

@@ -123,9 +123,9 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", cfg.listen))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let runner = cfg.run_workers.then(|| {
-        tokio::spawn(brokercrm_app::platform::workers::run(app.clone(), worker_id(), stop_rx))
-    });
+    let runner = cfg
+        .run_workers
+        .then(|| tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx)));
     tracing::info!(listen = %cfg.listen, startup_ms = started.elapsed().as_millis() as u64, "brokercrm listening");
     println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -145,8 +145,7 @@ pub async fn worker(cfg: Config) -> anyhow::Result<()> {
     init_tracing(&cfg);
     let app = open(&cfg).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let task =
-        tokio::spawn(brokercrm_app::platform::workers::run(app.clone(), worker_id(), stop_rx));
+    let task = tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);
     let _ = task.await;

@@ -3,13 +3,20 @@
 //! (the conversions table is unique per lead and goal type).
 
 use brokercrm_core::Result;
-use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, SOURCE_CRM};
 use brokercrm_store::repo::distribution::goal_types as goal_repo;
 use brokercrm_store::repo::distribution::leads as lead_repo;
 use brokercrm_store::repo::sales::leads as crm_leads;
+use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::postback::DEFAULT_GOAL;
+use crate::money::events::DepositPosted;
+use crate::platform::events::Reaction;
+
+/// Subscriber to money's `DepositPosted`: the deposit may be the customer's lead's FTD.
+pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
+    Box::pin(async move { record_deposit(tx, e.customer_id).await.map(drop) })
+}
 
 /// Records the FTD conversion of the lead `customer_id` came from, in the caller's
 /// transaction (the deposit's). True when this deposit was the first to count.

@@ -7,6 +7,7 @@ pub mod advertisers;
 pub mod affiliate_tokens;
 pub mod auto_login;
 pub mod caps;
+mod config;
 pub mod country_blocks;
 pub mod dedup_rules;
 pub mod ftd;
@@ -19,139 +20,9 @@ pub mod postback;
 pub mod recovery;
 pub mod rotations;
 
-use std::collections::HashMap;
-
-use brokercrm_core::identity::auth::Role;
-use brokercrm_core::validate::CountryCode;
-use brokercrm_core::{Error, Result};
-use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
-use brokercrm_store::repo::distribution::offers as offer_repo;
-use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
-use brokercrm_store::repo::identity::users::{self, UserRow};
-
+pub use config::Page;
+pub(crate) use config::commit_config;
+use config::{
+    advertiser, affiliate, ids, new_uuid, offer_id, offer_uuids, opt_country, user_uuids,
+};
 pub use goal_types::ensure_system;
-
-/// One validated page of a list: `limit` 1..=500 (default 50), `offset` from 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    pub offset: u64,
-    pub limit: u64,
-}
-
-impl Page {
-    pub const DEFAULT_LIMIT: u64 = 50;
-    pub const MAX_LIMIT: u64 = 500;
-
-    /// Checks what a client sent; a bad value is a validation error naming the field.
-    pub fn new(limit: Option<u64>, offset: Option<u64>) -> Result<Self> {
-        let limit = limit.unwrap_or(Self::DEFAULT_LIMIT);
-        if !(1..=Self::MAX_LIMIT).contains(&limit) {
-            return Err(Error::field("limit", format!("must be 1 to {}", Self::MAX_LIMIT)));
-        }
-        let offset = brokercrm_core::validate::offset("offset", offset.unwrap_or(0))?;
-        Ok(Self { offset, limit })
-    }
-}
-
-impl Default for Page {
-    fn default() -> Self {
-        Self { offset: 0, limit: Self::DEFAULT_LIMIT }
-    }
-}
-
-/// A fresh public id.
-fn new_uuid() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-/// An optional ISO-2 country (blank: none), upper-cased.
-fn opt_country(field: &str, raw: Option<&str>) -> Result<Option<String>> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(c) => CountryCode::parse(field, c).map(|c| Some(c.as_str().to_owned())),
-    }
-}
-
-/// The user `uuid` names, who must have the affiliate role (and be active if `active`).
-async fn affiliate<C: ConnectionTrait>(
-    conn: &C,
-    field: &str,
-    uuid: &str,
-    active: bool,
-) -> Result<UserRow> {
-    let user = users::find_by_uuid(conn, uuid.trim())
-        .await?
-        .ok_or_else(|| Error::field(field, "unknown user"))?;
-    if user.role != Role::Affiliate.as_str() {
-        return Err(Error::field(field, "must be a user with the affiliate role"));
-    }
-    if active && user.status != users::ACTIVE {
-        return Err(Error::field(field, "user is not active"));
-    }
-    Ok(user)
-}
-
-/// The offer `uuid` names, or a validation error on `field`.
-async fn offer_id<C: ConnectionTrait>(conn: &C, field: &str, uuid: &str) -> Result<i64> {
-    offer_repo::find_by_uuid(conn, uuid.trim())
-        .await?
-        .map(|o| o.id)
-        .ok_or_else(|| Error::field(field, "unknown offer"))
-}
-
-/// The advertiser `uuid` names, or a validation error on `field`.
-async fn advertiser<C: ConnectionTrait>(
-    conn: &C,
-    field: &str,
-    uuid: &str,
-) -> Result<AdvertiserRow> {
-    advertiser_repo::find_by_uuid(conn, uuid.trim())
-        .await?
-        .ok_or_else(|| Error::field(field, "unknown advertiser"))
-}
-
-/// Public ids of these users.
-async fn user_uuids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64, String>> {
-    Ok(users_by_ids(conn, ids).await?.into_iter().map(|u| (u.id, u.uuid)).collect())
-}
-
-/// Public ids of these offers.
-async fn offer_uuids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64, String>> {
-    Ok(offer_repo::find_by_ids(conn, ids).await?.into_iter().map(|o| (o.id, o.uuid)).collect())
-}
-
-/// The distinct `Some` values of `it`.
-fn ids(it: impl IntoIterator<Item = Option<i64>>) -> Vec<i64> {
-    let mut v: Vec<i64> = it.into_iter().flatten().collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-/// Commits a change to the routing configuration and drops this instance's cached plans
-/// (other instances pick it up within `distribution_cache_ttl`).
-pub(crate) async fn commit_config(
-    app: &crate::App,
-    tx: brokercrm_store::DatabaseTransaction,
-) -> Result<()> {
-    brokercrm_store::db::commit(tx).await?;
-    app.plans().invalidate();
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_bounds_name_the_field() {
-        assert_eq!(Page::new(None, None).ok(), Some(Page { offset: 0, limit: 50 }));
-        assert_eq!(Page::new(Some(500), Some(3)).ok(), Some(Page { offset: 3, limit: 500 }));
-        for bad in [0, 501] {
-            let Err(Error::Validation(f)) = Page::new(Some(bad), None) else { panic!("{bad}") };
-            assert_eq!(f.first().map(|f| f.field.as_str()), Some("limit"));
-        }
-        assert!(Page::new(None, Some(u64::MAX)).is_err());
-    }
-}

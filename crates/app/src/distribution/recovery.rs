@@ -10,9 +10,10 @@ use brokercrm_store::repo::distribution::lead_events as events;
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, Finish, LeadRow};
 use brokercrm_store::repo::distribution::offers as offer_repo;
 
+use super::intake::Failure;
 use super::intake::outbound_of;
 use super::intake::plan;
-use super::intake::routing::{Failure, Run};
+use super::intake::routing::Run;
 use crate::App;
 
 /// Resumes or marks every stale routing lead; returns how many were handled.

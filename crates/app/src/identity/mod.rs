@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
 pub mod oauth;
+pub mod one_time_tokens;
 pub mod password_reset;
 pub mod principal;
 pub mod security;

@@ -14,8 +14,8 @@ use brokercrm_store::repo::identity::user_tokens::{self, PASSWORD_RESET};
 use brokercrm_store::repo::identity::users;
 use sea_orm::Set;
 
+use crate::identity::one_time_tokens::{issue_token, reset_link};
 use crate::identity::security::{hash_password, token_hash};
-use crate::identity::users::{issue_token, public_link};
 use crate::platform::email::{self, SendEmail};
 use crate::{App, identity::tokens, platform::recaptcha};
 
@@ -25,11 +25,6 @@ pub const RESET_TTL_MINUTES: i64 = 60;
 pub const REQUESTS_PER_CONTACT: u32 = 3;
 /// Requests allowed per client IP and per hour.
 pub const REQUESTS_PER_IP: u32 = 20;
-
-/// Front-end page receiving the link; it posts `reset_token` to "Reset customer password".
-pub fn reset_link(app: &App, token: &str) -> String {
-    public_link(app, &format!("/reset-password?token={token}"))
-}
 
 /// "Request password reset".
 pub async fn request(

@@ -2,6 +2,7 @@
 
 pub mod bonuses;
 pub mod coins;
+pub mod events;
 pub mod fx;
 pub mod ledger;
 pub mod payments;

@@ -4,8 +4,8 @@
 
 use std::net::IpAddr;
 
+use brokercrm_core::Permission;
 use brokercrm_core::error::Violations;
-use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::platform::activities::{self, ActivityFilter, ActivityRow, NewActivity};

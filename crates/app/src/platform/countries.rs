@@ -1,7 +1,7 @@
 //! Countries (seed tag Countries): the ISO 3166-1 list (seeded by migration), each enabled
 //! or disabled by admins — disabled countries are refused on sign-up and lead intake.
 
-use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::Permission;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::platform::countries::{self, CountryRow};

@@ -4,7 +4,7 @@
 //! are audited.
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::money::wallets::leverage;
+use brokercrm_core::trading::groups::leverage;
 use brokercrm_core::trading::groups::{self as group, GroupSpec, Level};
 use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_store::db;
@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::events::GroupDeleting;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -215,10 +216,9 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
     let tx = app.db().begin_write().await?;
     let old = trading_groups::find(&tx, id).await?.ok_or(Error::NotFound("group"))?;
     let in_use = || Error::Conflict("the group still has wallets".into());
-    // Checked first for a clear answer; the foreign key still guards a racing insert.
-    if brokercrm_store::repo::money::wallets::group_in_use(&tx, id).await? {
-        return Err(in_use());
-    }
+    // Asked first for a clear answer (money refuses while wallets use the group); the foreign
+    // key still guards a racing insert.
+    app.events().publish(&tx, &GroupDeleting { group_id: id }).await?;
     trading_groups::delete(&tx, id).await.map_err(|e| match e {
         Error::Conflict(_) => in_use(),
         other => other,

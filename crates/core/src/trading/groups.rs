@@ -14,6 +14,24 @@ use crate::{Currency, Error, Result, Violations};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Level(i32);
 
+/// Highest leverage a wallet or group may have (1:`MAX_LEVERAGE`).
+pub const MAX_LEVERAGE: i32 = 1000;
+
+/// A leverage from a JSON number: a whole number from 1 to [`MAX_LEVERAGE`].
+pub fn leverage(field: &str, raw: f64) -> Result<i32> {
+    let ok =
+        raw.is_finite() && raw.fract() == 0.0 && (1.0..=f64::from(MAX_LEVERAGE)).contains(&raw);
+    if !ok {
+        return Err(Error::field(
+            field,
+            format!("must be a whole number from 1 to {MAX_LEVERAGE}"),
+        ));
+    }
+    // In range and whole: the cast is exact.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(raw as i32)
+}
+
 /// Highest level accepted (10000 %).
 const MAX_LEVEL: i32 = 1_000_000;
 

@@ -153,10 +153,7 @@ impl TestApp {
 
     /// Runs queued jobs to completion.
     pub async fn run_jobs(&self) -> usize {
-        brokercrm_app::platform::workers::runner(self.app.clone(), "test")
-            .run_until_idle()
-            .await
-            .unwrap()
+        brokercrm_app::workers::runner(self.app.clone(), "test").run_until_idle().await.unwrap()
     }
 }
 

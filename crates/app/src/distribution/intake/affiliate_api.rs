@@ -17,8 +17,8 @@ use brokercrm_store::repo::distribution::offers::{self as offer_repo, OfferRow};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::pipeline::{Channel, OfferRef, Submission};
 use super::plan;
+use super::types::{Channel, OfferRef, Submission};
 use crate::App;
 use crate::identity::security::token_hash;
 

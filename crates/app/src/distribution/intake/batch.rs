@@ -11,8 +11,9 @@ use tokio::sync::oneshot;
 use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::distribution::leads as lead_repo;
 
-use super::pipeline::{Prepared, Started, new_lead, start_in};
 use super::routing::Deferred;
+use super::start::{Started, new_lead, start_in};
+use super::types::Prepared;
 use crate::App;
 use crate::platform::group_commit::Batch;
 

@@ -21,9 +21,10 @@ use brokercrm_store::repo::distribution::{
 };
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction, LazyTx};
 
-use super::pipeline::{Outcome, RequiredField};
+use super::internal_crm;
+use super::outbound::profile_json;
 use super::plan::Candidate;
-use super::{internal_crm, profile_json};
+use super::types::{Failure, Outcome, RequiredField};
 use crate::App;
 
 /// Grace added to a routing lease beyond the call it covers.
@@ -31,20 +32,6 @@ const LEASE_GRACE: Duration = Duration::from_secs(30);
 /// A lease is renewed before a call only if it would otherwise leave less than this beyond
 /// the call's time-out (so calls in quick succession share one renewal).
 const LEASE_MIN_GRACE: Duration = Duration::from_secs(15);
-
-/// Why a lead was not delivered somewhere.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub error_type: LeadErrorType,
-    pub message: String,
-    pub required: Vec<RequiredField>,
-}
-
-impl Failure {
-    pub fn new(error_type: LeadErrorType, message: impl Into<String>) -> Self {
-        Self { error_type, message: message.into(), required: Vec::new() }
-    }
-}
 
 /// Where routing stopped inside a transaction.
 pub enum Next {

@@ -17,10 +17,17 @@ use brokercrm_store::repo::identity::oauth::OAuthClientRow;
 use brokercrm_store::repo::identity::refresh_tokens;
 use brokercrm_store::repo::identity::users::{self, UserRow};
 
-use super::{REFRESH_CLIENT_PREFIX, TOKEN_ROLE};
 use crate::App;
 use crate::identity::oauth::{ClientCredentials, OAuthErrorCode};
 use crate::identity::security::{Claims, random_token, token_hash, verify_password};
+
+/// The `role` claim of a lead-provider access token. The CRM API only accepts tokens whose
+/// role claim is the user's stored role, so a lead-provider token is refused there.
+pub const TOKEN_ROLE: &str = "lead_provider";
+
+/// Prefix of the `client_id` stored with a lead-provider refresh token, so the CRM's
+/// `/oauth/token` refresh grant (which matches the bare client id) never accepts it.
+pub const REFRESH_CLIENT_PREFIX: &str = "lp:";
 
 /// Parameters of `POST /proxy/auth/oauth/token`, as received.
 #[derive(Debug, Clone, Default)]

@@ -4,7 +4,7 @@
 use brokercrm_store::repo::identity::oauth::{self as repo, NewCode};
 use url::Url;
 
-use super::{CODE_TTL_SECS, OAuthError, OAuthErrorCode, is_valid_s256_challenge};
+use super::protocol::{CODE_TTL_SECS, OAuthError, OAuthErrorCode, is_valid_s256_challenge};
 use crate::identity::principal::AuthMethod;
 use crate::identity::security::{random_token, token_hash};
 use crate::{App, Principal};

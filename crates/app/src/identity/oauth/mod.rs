@@ -4,97 +4,17 @@
 
 mod authorize;
 mod clients;
+mod protocol;
 mod token;
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use sha2::{Digest, Sha256};
+use base64::engine::general_purpose::STANDARD;
 
 pub use authorize::{AuthorizeOutcome, AuthorizeRequest, authorize};
 pub use clients::{ClientView, CreatedClient, create_client, list_clients, revoke_client};
+pub use protocol::{CODE_TTL_SECS, OAuthError, OAuthErrorCode, is_valid_verifier, s256_challenge};
 pub(crate) use token::authenticate_client;
 pub use token::{ClientCredentials, TokenRequest, logout, token};
-
-/// Lifetime of an authorization code in seconds.
-pub const CODE_TTL_SECS: i64 = 60;
-
-/// The error codes of RFC 6749 §4.1.2.1 and §5.2 (plus OIDC's `login_required`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OAuthErrorCode {
-    InvalidRequest,
-    InvalidClient,
-    InvalidGrant,
-    UnauthorizedClient,
-    UnsupportedGrantType,
-    UnsupportedResponseType,
-    InvalidScope,
-    AccessDenied,
-    LoginRequired,
-    ServerError,
-}
-
-impl OAuthErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InvalidRequest => "invalid_request",
-            Self::InvalidClient => "invalid_client",
-            Self::InvalidGrant => "invalid_grant",
-            Self::UnauthorizedClient => "unauthorized_client",
-            Self::UnsupportedGrantType => "unsupported_grant_type",
-            Self::UnsupportedResponseType => "unsupported_response_type",
-            Self::InvalidScope => "invalid_scope",
-            Self::AccessDenied => "access_denied",
-            Self::LoginRequired => "login_required",
-            Self::ServerError => "server_error",
-        }
-    }
-}
-
-/// An OAuth error: the RFC code and a description that names the offending parameter.
-#[derive(Debug, Clone)]
-pub struct OAuthError {
-    pub code: OAuthErrorCode,
-    pub description: String,
-}
-
-impl OAuthError {
-    pub fn new(code: OAuthErrorCode, description: impl Into<String>) -> Self {
-        Self { code, description: description.into() }
-    }
-
-    /// `invalid_request` about one parameter.
-    pub fn request(field: &str, msg: &str) -> Self {
-        Self::new(OAuthErrorCode::InvalidRequest, format!("{field}: {msg}"))
-    }
-
-    pub fn grant(msg: impl Into<String>) -> Self {
-        Self::new(OAuthErrorCode::InvalidGrant, msg)
-    }
-}
-
-/// Infrastructure failures become `server_error`; the cause goes to the log only.
-impl From<brokercrm_core::Error> for OAuthError {
-    fn from(e: brokercrm_core::Error) -> Self {
-        tracing::error!(error = ?e, "oauth: internal error");
-        Self::new(OAuthErrorCode::ServerError, "internal server error")
-    }
-}
-
-/// `BASE64URL(SHA256(verifier))` without padding (RFC 7636 §4.2).
-pub fn s256_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-/// RFC 7636 §4.1: 43 to 128 characters of `[A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~"`.
-pub fn is_valid_verifier(v: &str) -> bool {
-    (43..=128).contains(&v.len())
-        && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
-}
-
-/// An S256 challenge is the unpadded base64url of 32 bytes: 43 characters.
-fn is_valid_s256_challenge(c: &str) -> bool {
-    c.len() == 43 && c.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-}
 
 /// Credentials of an `Authorization: Basic` header (RFC 6749 §2.3.1: id and secret are
 /// form-urlencoded before base64). `None` when the header is not valid Basic.
@@ -114,6 +34,7 @@ pub fn parse_basic(header: &str) -> Option<ClientCredentials> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use super::protocol::is_valid_s256_challenge;
     use super::*;
 
     #[test]

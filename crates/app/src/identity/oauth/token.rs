@@ -5,7 +5,7 @@ use brokercrm_core::Error;
 use brokercrm_store::repo::identity::oauth::{self as repo, OAuthClientRow};
 use brokercrm_store::repo::identity::{refresh_tokens, users};
 
-use super::{OAuthError, OAuthErrorCode, is_valid_verifier, s256_challenge};
+use super::protocol::{OAuthError, OAuthErrorCode, is_valid_verifier, s256_challenge};
 use crate::App;
 use crate::identity::security::{ct_eq, token_hash};
 use crate::identity::tokens::{self, IssuedTokens};

@@ -8,7 +8,8 @@ use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
 use crate::identity::security::random_token;
-use crate::identity::users::{current_user_in, public_link};
+use crate::identity::users::current_user_in;
+use crate::platform::links::public_link;
 use crate::{App, Principal};
 
 /// Largest accepted picture.

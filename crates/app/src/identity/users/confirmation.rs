@@ -9,9 +9,11 @@ use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::identity::user_tokens::{self, EMAIL_VERIFY};
 use brokercrm_store::repo::identity::users::{self, UserRow};
 
+use crate::identity::one_time_tokens::issue_token;
 use crate::identity::security::token_hash;
-use crate::identity::users::{current_user, issue_token, public_link};
+use crate::identity::users::current_user;
 use crate::platform::email::{self, SendEmail};
+use crate::platform::links::public_link;
 use crate::{App, Principal};
 
 /// How long a verification link stays valid.

@@ -1,6 +1,6 @@
 //! Use cases of the Users tag: sign-up, the client's own profile, e-mail and mobile
 //! confirmation, the deposit disclaimer, the profile picture and the request to disable an
-//! account. Shared helpers (current user, onboarding state, one-time tokens) live here.
+//! account. Shared helpers (current user, onboarding state) live here.
 
 pub mod account;
 pub mod avatar;
@@ -12,14 +12,15 @@ pub mod signup;
 use brokercrm_core::onboarding::{OnboardingState, OnboardingStep, outstanding_steps};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::identity::user_tokens;
 use brokercrm_store::repo::identity::users;
 
 /// A stored user, as the use cases hand it to the HTTP layer.
 pub use brokercrm_store::repo::identity::users::UserRow;
 
-use crate::identity::security::{random_token, token_hash};
 use crate::{App, Principal};
+
+/// Kept here for the HTTP layer, which links the referral page with it.
+pub use crate::platform::links::public_link;
 
 /// Features of the client portal this build supports (`supportedFeatures` of "Get user").
 pub const SUPPORTED_FEATURES: &[&str] = &[
@@ -81,32 +82,6 @@ pub fn language(field: &str, raw: &str) -> Result<String> {
     } else {
         Err(Error::field(field, "must be an ISO 639-1 two-letter language code"))
     }
-}
-
-/// Replaces the user's unused tokens of `purpose` by a new one valid for `ttl`; returns the
-/// plain token (only its hash is stored).
-pub async fn issue_token<C: ConnectionTrait>(
-    conn: &C,
-    user_id: i64,
-    purpose: &str,
-    ttl: chrono::Duration,
-) -> Result<String> {
-    user_tokens::invalidate(conn, user_id, purpose).await?;
-    let token = random_token(32);
-    user_tokens::insert(
-        conn,
-        user_id,
-        purpose,
-        &token_hash(&token),
-        brokercrm_store::db::now() + ttl,
-    )
-    .await?;
-    Ok(token)
-}
-
-/// `public_url` joined with `path` (which starts with '/').
-pub fn public_link(app: &App, path: &str) -> String {
-    format!("{}{path}", app.cfg().public_url.trim_end_matches('/'))
 }
 
 #[cfg(test)]

@@ -26,10 +26,12 @@ use brokercrm_store::repo::identity::user_tokens::PASSWORD_RESET;
 use brokercrm_store::repo::identity::users::{self, NewUser, UserRow};
 
 use crate::identity::bootstrap::new_ref_key;
+use crate::identity::one_time_tokens::{issue_token, reset_link};
 use crate::identity::users::confirmation::{VERIFY_TTL_HOURS, queue_verification};
-use crate::identity::users::{issue_token, language, public_link};
+use crate::identity::users::language;
 use crate::platform::audit::{self, Audit};
-use crate::{App, Principal, identity::password_reset, identity::tokens, platform::recaptcha};
+use crate::platform::links::public_link;
+use crate::{App, Principal, identity::tokens, platform::recaptcha};
 
 /// The sign-up form, as received.
 #[derive(Debug, Clone, Default)]
@@ -178,7 +180,7 @@ pub async fn sign_up(
     })?;
     let ttl = chrono::Duration::hours(VERIFY_TTL_HOURS);
     let pw_token = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
-    let pw_link = password_reset::reset_link(app, &pw_token);
+    let pw_link = reset_link(app, &pw_token);
     queue_verification(app, &tx, &user, Some(&pw_link)).await?;
     let refresh_token =
         if staff { None } else { Some(tokens::issue(app, &tx, &user, None).await?.refresh_token) };

@@ -1,6 +1,7 @@
 //! Automatic application of bonus rules, inside the write transaction of the triggering
-//! event: DEPOSIT / DEPOSIT_PROPORTIONAL from `wallets::deposited::after_deposit`, SIGNUP from
-//! `wallets::admin::open` when it opens a customer's first real (non-demo) wallet.
+//! event, as subscribers of money's events (`money::events`, registered in `App::build`):
+//! DEPOSIT / DEPOSIT_PROPORTIONAL on `DepositPosted`, SIGNUP on `WalletOpened` when it is a
+//! customer's first real (non-demo) wallet.
 //!
 //! Exactly once per (rule, event): the grant's transfer id is derived from the rule id and the
 //! event (`bonus:<rule>:<sha256(event)>`, the event being the deposit's transfer id or the
@@ -14,15 +15,17 @@ use brokercrm_core::money::ledger::{
     AccountKey, AccountKind, NewTransfer, TransferCode, TransferId,
 };
 use brokercrm_core::{Currency, Error, Money, Result};
-use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::money::bonuses::{self, BonusRow};
 use brokercrm_store::repo::money::ledger::{accounts, apply};
 use brokercrm_store::repo::money::wallets::{self, WalletFilter, WalletRow};
+use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 use sha2::{Digest, Sha256};
 
+use crate::money::events::{DepositPosted, WalletOpened};
 use crate::money::ledger::body_hash;
 use crate::money::wallets::{currency_of, ledger_accounts};
 use crate::platform::audit::{self, Audit};
+use crate::platform::events::Reaction;
 
 /// The grant's transfer id for `rule` and triggering `event`: at most 103 characters.
 pub fn grant_id(rule: &str, event: &str) -> Result<TransferId> {
@@ -145,9 +148,19 @@ async fn deposit_amount<C: ConnectionTrait>(
     Ok(granted(rule.amount, base, cap))
 }
 
+/// Subscriber to `DepositPosted`: the deposit bonuses.
+pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
+    Box::pin(on_deposit(tx, &e.wallet, &e.transfer, e.amount, e.method.as_deref()))
+}
+
+/// Subscriber to `WalletOpened`: the signup bonuses.
+pub fn on_wallet_opened<'a>(tx: &'a DatabaseTransaction, e: &'a WalletOpened) -> Reaction<'a> {
+    Box::pin(signup(tx, &e.wallet))
+}
+
 /// Applies every DEPOSIT / DEPOSIT_PROPORTIONAL rule in force to a deposit of `amount` into
 /// wallet `w` by `method`, posted under transfer `deposit`. Demo wallets get no bonus.
-pub async fn on_deposit<C: ConnectionTrait>(
+async fn on_deposit<C: ConnectionTrait>(
     tx: &C,
     w: &WalletRow,
     deposit: &TransferId,
@@ -173,7 +186,7 @@ pub async fn on_deposit<C: ConnectionTrait>(
 
 /// Applies every SIGNUP rule in force when `w` is its owner's first real wallet (it was just
 /// inserted in `tx`). Once per (rule, customer), whatever wallet later opens.
-pub async fn on_wallet_opened<C: ConnectionTrait>(tx: &C, w: &WalletRow) -> Result<()> {
+async fn signup<C: ConnectionTrait>(tx: &C, w: &WalletRow) -> Result<()> {
     if w.is_demo {
         return Ok(());
     }

@@ -8,7 +8,7 @@ use brokercrm_store::Db;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::money::ledger::resolve as store;
 
-use super::{Outcome, body_hash, outcome};
+use super::outcome::{Outcome, body_hash, outcome};
 
 async fn resolve(db: &Db, r: &ResolveTransfer) -> Result<Outcome> {
     r.validate()?;

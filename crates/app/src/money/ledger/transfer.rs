@@ -4,11 +4,11 @@
 
 use brokercrm_core::Result;
 use brokercrm_core::money::ledger::NewTransfer;
-use brokercrm_store::Db;
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::money::ledger::apply;
+use brokercrm_store::repo::money::ledger::{Applied, apply};
+use brokercrm_store::{ConnectionTrait, Db};
 
-use super::{Outcome, body_hash, outcome};
+use super::outcome::{Outcome, body_hash, outcome};
 
 /// Applies `t`: posted at once unless `t.pending`, in which case it is reserved.
 pub async fn transfer(db: &Db, t: &NewTransfer) -> Result<Outcome> {
@@ -24,4 +24,10 @@ pub async fn transfer(db: &Db, t: &NewTransfer) -> Result<Outcome> {
 /// available balance until it is posted or voided.
 pub async fn reserve(db: &Db, t: NewTransfer) -> Result<Outcome> {
     transfer(db, &NewTransfer { pending: true, ..t }).await
+}
+
+/// Applies `t` inside the caller's transaction `tx` (which it commits).
+pub(crate) async fn apply_in<C: ConnectionTrait>(tx: &C, t: &NewTransfer) -> Result<Applied> {
+    t.validate()?;
+    apply::transfer(tx, t, &body_hash(&t.fingerprint())).await
 }

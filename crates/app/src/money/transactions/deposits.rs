@@ -20,6 +20,7 @@ use sha2::Sha256;
 use super::clearing;
 use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
+use crate::money::events::DepositPosted;
 use crate::money::ledger::body_hash;
 use crate::money::wallets::{currency_of, ledger_accounts};
 use crate::platform::audit::{self, Audit};
@@ -238,14 +239,8 @@ pub async fn callback(
         t.validate()?;
         let applied = apply::transfer(&tx, &t, &body_hash(&t.fingerprint())).await?;
         if !applied.replayed {
-            crate::money::wallets::deposited::after_deposit(
-                &tx,
-                &wallet,
-                &t.id,
-                amount,
-                Some(&r.provider),
-            )
-            .await?;
+            let posted = DepositPosted::new(&wallet, &t.id, amount, currency, Some(&r.provider));
+            app.events().publish(&tx, &posted).await?;
         }
     }
     let entry = Audit::new("deposit.callback", "transaction", r.id.clone())

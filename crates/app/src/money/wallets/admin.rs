@@ -7,10 +7,13 @@ use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::wallets::{self, NewWallet, WalletFilter};
 use brokercrm_store::repo::trading::groups::{self as trading_groups, GroupRow};
-use brokercrm_store::{ConnectionTrait, db};
+use brokercrm_store::{ConnectionTrait, DatabaseTransaction, db};
 
 use super::{Page, WalletView, ledger_accounts, views, visible};
+use crate::money::events::WalletOpened;
 use crate::platform::audit::{self, Audit};
+use crate::platform::events::Reaction;
+use crate::trading::events::GroupDeleting;
 use crate::{App, Principal};
 
 /// Filters of "Get wallets" as received (validated here).
@@ -148,14 +151,15 @@ pub(crate) async fn default_currency(app: &App) -> Result<Currency> {
 }
 
 /// Opens a wallet and its two ledger accounts in `tx`, and audits it when staff did it.
-pub(crate) async fn open<C: ConnectionTrait>(
-    tx: &C,
+pub(crate) async fn open(
+    app: &App,
+    tx: &DatabaseTransaction,
     actor: &Principal,
     w: NewWallet,
 ) -> Result<WalletView> {
     let row = wallets::insert(tx, w).await?;
     ledger_accounts(tx, &row).await?;
-    crate::money::bonuses::apply::on_wallet_opened(tx, &row).await?;
+    app.events().publish(tx, &WalletOpened { wallet: row.clone() }).await?;
     let view = views::one(tx, row, false).await?;
     if actor.role.is_staff() {
         let entry = Audit::new("wallet.create", "wallet", view.id.to_string())
@@ -204,7 +208,7 @@ pub async fn create(app: &App, actor: &Principal, n: NewWalletInput) -> Result<W
         leverage,
         is_demo: n.is_demo.unwrap_or(false),
     };
-    let view = open(&tx, actor, w).await?;
+    let view = open(app, &tx, actor, w).await?;
     db::commit(tx).await?;
     Ok(view)
 }
@@ -272,4 +276,14 @@ pub async fn set_status(app: &App, actor: &Principal, id: i64, status: WalletSta
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
     Ok(())
+}
+
+/// Subscriber to trading's `GroupDeleting`: a group that wallets still use is not deleted.
+pub fn on_group_deleting<'a>(tx: &'a DatabaseTransaction, e: &'a GroupDeleting) -> Reaction<'a> {
+    Box::pin(async move {
+        if wallets::group_in_use(tx, e.group_id).await? {
+            return Err(Error::Conflict("the group still has wallets".into()));
+        }
+        Ok(())
+    })
 }

@@ -73,7 +73,7 @@ pub async fn create(app: &App, actor: &Principal, n: ClientWalletInput) -> Resul
         leverage,
         is_demo: n.is_demo.unwrap_or(false),
     };
-    let view = open(&tx, actor, w).await?;
+    let view = open(app, &tx, actor, w).await?;
     db::commit(tx).await?;
     Ok(view)
 }

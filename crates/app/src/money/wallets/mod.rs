@@ -6,7 +6,6 @@
 pub mod admin;
 pub mod client;
 pub mod demo;
-pub mod deposited;
 pub mod money;
 pub mod transfer;
 pub mod views;

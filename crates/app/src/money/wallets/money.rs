@@ -5,19 +5,19 @@
 //! caller) is the transfer id, so a replay changes nothing.
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::money::ledger::{AccountKey, NewTransfer, TransferCode, TransferId};
-use brokercrm_core::money::wallets::{MANUAL_PROVIDER, ManualType, WalletStatus, transfer_id};
+use brokercrm_core::money::ledger::{AccountKey, NewTransfer};
+use brokercrm_core::money::wallets::{MANUAL_PROVIDER, ManualType, transfer_id};
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::{Currency, Error, Money, Result};
-use brokercrm_store::repo::money::ledger::{accounts, apply, transfers};
-use brokercrm_store::repo::money::wallets::{self, WalletRow};
-use brokercrm_store::{ConnectionTrait, db};
+use brokercrm_store::db;
+use brokercrm_store::repo::money::ledger::{accounts, transfers};
 use chrono::{DateTime, Utc};
 
-use super::transfer::lane::{self as transfer_batch, Batched, Request};
+pub use super::transfer::{TransferInput, transfer};
 use super::views::{self, TransactionView, WalletMoney};
-use super::{Page, currency_of, ledger_accounts, seen, visible};
-use crate::money::ledger::body_hash;
+use super::{Page, currency_of, ledger_accounts, visible};
+use crate::money::events::DepositPosted;
+use crate::money::ledger::transfer::apply_in;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -30,20 +30,6 @@ pub struct ManualInput {
     pub comment: Option<String>,
     pub add_to_credit: bool,
     pub amount: Money,
-}
-
-/// "Transfer money between wallets" input.
-#[derive(Debug, Clone, Copy)]
-pub struct TransferInput {
-    pub source_wallet_id: i64,
-    pub target_wallet_id: i64,
-    pub amount: Money,
-}
-
-/// Applies a validated transfer inside `tx`; true when it was a replay.
-async fn apply_in<C: ConnectionTrait>(tx: &C, t: &NewTransfer) -> Result<bool> {
-    t.validate()?;
-    Ok(apply::transfer(tx, t, &body_hash(&t.fingerprint())).await?.replayed)
 }
 
 /// Records a manual transaction on wallet `wallet_id` (ManageWalletMoney). Deposits and
@@ -91,10 +77,10 @@ pub async fn manual(
         user_data: comment.clone(),
         pending: false,
     };
-    if !apply_in(&tx, &t).await? {
+    if !apply_in(&tx, &t).await?.replayed {
         if kind == ManualType::Deposit && !input.add_to_credit {
-            super::deposited::after_deposit(&tx, &w, &t.id, input.amount, method.as_deref())
-                .await?;
+            let posted = DepositPosted::new(&w, &t.id, input.amount, currency, method.as_deref());
+            app.events().publish(&tx, &posted).await?;
         }
         let target = if input.add_to_credit { "credit" } else { "balance" };
         let entry = Audit::new("wallet.transaction", "wallet", wallet_id.to_string())
@@ -113,161 +99,6 @@ pub async fn manual(
         audit::record(&tx, Some(actor), entry).await?;
     }
     db::commit(tx).await
-}
-
-fn active(field: &str, w: &WalletRow) -> Result<()> {
-    if w.status == WalletStatus::Active.as_str() {
-        Ok(())
-    } else {
-        Err(Error::field(field, "the wallet is disabled"))
-    }
-}
-
-/// "Transfer money between wallets" of one owner. Staff need ManageWalletMoney (audited); a
-/// customer may move money between their own wallets. A transfer within one currency goes
-/// through the group-commit lane ([`super::transfer::lane`]); across currencies, or when a
-/// wallet's ledger account is not opened yet, it runs alone ([`transfer_alone`]).
-pub async fn transfer(
-    app: &App,
-    actor: &Principal,
-    input: TransferInput,
-    idempotency_key: Option<&str>,
-) -> Result<()> {
-    check_input(input)?;
-    let id = transfer_id(actor.user_id, idempotency_key)?;
-    if actor.role.is_staff() {
-        actor.require(Permission::ManageWalletMoney)?;
-    }
-    let request = Request { actor: actor.clone(), input, id: id.clone() };
-    match transfer_batch::run(app, request).await? {
-        Batched::Applied => Ok(()),
-        Batched::Alone => transfer_alone(app, actor, input, id).await,
-    }
-}
-
-fn check_input(input: TransferInput) -> Result<()> {
-    if input.source_wallet_id == input.target_wallet_id {
-        return Err(Error::field("targetWalletId", "must differ from sourceWalletId"));
-    }
-    if !input.amount.is_positive() {
-        return Err(Error::field("amount", "must be greater than zero"));
-    }
-    Ok(())
-}
-
-/// The wallets of a transfer as read (`None`: missing), checked: both visible to `actor`, one
-/// owner, both active.
-pub(crate) fn check_pair(
-    actor: &Principal,
-    src: Option<WalletRow>,
-    dst: Option<WalletRow>,
-) -> Result<(WalletRow, WalletRow)> {
-    let perm = Permission::ManageWalletMoney;
-    let src = seen(actor, src, perm).map_err(|e| match e {
-        Error::NotFound(_) => Error::field("sourceWalletId", "no such wallet"),
-        other => other,
-    })?;
-    let dst = seen(actor, dst, perm).map_err(|e| match e {
-        Error::NotFound(_) => Error::field("targetWalletId", "no such wallet"),
-        other => other,
-    })?;
-    if src.user_id != dst.user_id {
-        return Err(Error::field("targetWalletId", "must belong to the source wallet's owner"));
-    }
-    active("sourceWalletId", &src)?;
-    active("targetWalletId", &dst)?;
-    Ok((src, dst))
-}
-
-/// The audit details of a transfer within one currency.
-pub(crate) fn same_currency_details(
-    amount: Money,
-    src: &WalletRow,
-    dst: &WalletRow,
-    id: &TransferId,
-) -> String {
-    format!("{amount} {} from wallet {} to wallet {} (transfer {id})", src.currency, src.id, dst.id)
-}
-
-/// A transfer in its own write transaction (any currencies; opens missing ledger accounts).
-async fn transfer_alone(
-    app: &App,
-    actor: &Principal,
-    input: TransferInput,
-    id: TransferId,
-) -> Result<()> {
-    let tx = app.db().begin_write().await?;
-    let src = wallets::find(&tx, input.source_wallet_id).await?;
-    let dst = wallets::find(&tx, input.target_wallet_id).await?;
-    let (src, dst) = check_pair(actor, src, dst)?;
-    let (from, to) = super::balance_accounts(&tx, &src, &dst).await?;
-    let (src_cur, dst_cur) = (currency_of(&src)?, currency_of(&dst)?);
-    let leg = |id: TransferId, debit, credit, amount, currency| NewTransfer {
-        id,
-        debit_account_id: debit,
-        credit_account_id: credit,
-        amount,
-        currency,
-        code: TransferCode::WalletTransfer,
-        user_data: None,
-        pending: false,
-    };
-    let (replayed, details) = if src_cur == dst_cur {
-        let replayed = apply_in(&tx, &leg(id.clone(), from, to, input.amount, src_cur)).await?;
-        (replayed, same_currency_details(input.amount, &src, &dst, &id))
-    } else {
-        let fx_out = fx_account(&tx, src_cur).await?;
-        let fx_in = fx_account(&tx, dst_cur).await?;
-        // A replay of the first leg means the whole transfer was applied before: the second
-        // leg is not recomputed (the rate may have moved since).
-        if apply_in(&tx, &leg(id.clone(), from, fx_out, input.amount, src_cur)).await? {
-            return db::commit(tx).await;
-        }
-        let converted = crate::money::fx::convert_with(&tx, input.amount, &src_cur, &dst_cur)
-            .await
-            .map_err(|e| match e {
-                Error::Validation(f) if f.iter().any(|f| f.field == "currency") => Error::field(
-                    "targetWalletId",
-                    format!("no conversion path from {src_cur} to {dst_cur}"),
-                ),
-                other => other,
-            })?;
-        if !converted.amount.is_positive() {
-            return Err(Error::field("amount", "is too small to convert"));
-        }
-        let in_id = TransferId::parse("Idempotency-Key", &format!("{id}:in"))?;
-        apply_in(&tx, &leg(in_id, fx_in, to, converted.amount, dst_cur)).await?;
-        let path: Vec<String> = converted.path.iter().map(ToString::to_string).collect();
-        (
-            false,
-            format!(
-                "{} {} from wallet {} to wallet {} as {} {} (rate {}, path {}, transfer {id})",
-                input.amount,
-                src.currency,
-                src.id,
-                dst.id,
-                converted.amount,
-                dst.currency,
-                converted.rate,
-                path.join("→")
-            ),
-        )
-    };
-    if !replayed && actor.role.is_staff() {
-        let entry = Audit::new("wallet.transfer", "wallet", src.id.to_string()).details(details);
-        audit::record(&tx, Some(actor), entry).await?;
-    }
-    db::commit(tx).await
-}
-
-/// The FX house account of `currency` (cross-currency transfers pass through it).
-async fn fx_account<C: brokercrm_store::ConnectionTrait>(
-    conn: &C,
-    currency: Currency,
-) -> Result<i64> {
-    let kind = brokercrm_core::money::ledger::AccountKind::FxConversion;
-    let key = AccountKey::house(kind, currency)?;
-    Ok(accounts::get_or_create(conn, &key, kind.default_policy()).await?.id)
 }
 
 /// Balance, credit and equity of a wallet the actor may see (staff: ReadWallets).

@@ -5,7 +5,7 @@
 
 pub mod types;
 
-use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db;

@@ -1,8 +1,8 @@
 //! The e-mail provider settings ("Set Sendgrid/Mailgun/Brevo as email provider", "Set SMTP
 //! provider for email") and a test e-mail through the configured provider.
 
+use brokercrm_core::Permission;
 use brokercrm_core::error::Violations;
-use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::Email;
 use brokercrm_core::{Error, Result};
 pub use brokercrm_integrations::email::EmailProviderConfig;

@@ -2,8 +2,8 @@
 //! KYC, and the default wallet platform/group. Each validates every field (all problems
 //! reported at once, named as on the wire), stores JSON and returns it masked.
 
+use brokercrm_core::Permission;
 use brokercrm_core::error::Violations;
-use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -14,12 +14,7 @@ use crate::platform::recaptcha::{RECAPTCHA_KEY, RecaptchaConfig};
 use crate::platform::url_guard::check_url;
 use crate::{App, Principal};
 
-/// Setting key of the VoIP provider ([`VoipConfig`], secret).
-pub const VOIP_KEY: &str = "voip.provider";
-/// Setting key of the SumSub KYC configuration ([`SumsubConfig`], secret).
-pub const SUMSUB_KEY: &str = "kyc.sumsub";
-/// Setting key of the default wallet platform and group ([`DefaultWallet`]).
-pub const DEFAULT_WALLET_KEY: &str = "wallet.default";
+pub use super::keys::{DEFAULT_WALLET_KEY, SUMSUB_KEY, VOIP_KEY};
 
 /// The active VoIP provider. JSON: `{"provider":"voiso","url":...,"apiKey":...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,12 +16,12 @@ use crate::platform::settings::providers::{VoipConfig, voip as legacy_voip};
 use crate::platform::url_guard::check_url;
 use crate::{App, Principal};
 
-/// Setting key of the current provider (`"voiso"` or `"coperato"`).
-pub const PROVIDER_KEY: &str = "calls.provider";
-/// Setting key of Voiso's URL and sealed API key.
-pub const VOISO_KEY: &str = "calls.voiso";
-/// Setting key of Coperato's URL.
-pub const COPERATO_KEY: &str = "calls.coperato";
+/// Setting keys of the current provider (`"voiso"` or `"coperato"`), Voiso's URL and sealed
+/// API key, and Coperato's URL (in the settings registry).
+pub use crate::platform::settings::keys::{
+    CALLS_COPERATO_KEY as COPERATO_KEY, CALLS_PROVIDER_KEY as PROVIDER_KEY,
+    CALLS_VOISO_KEY as VOISO_KEY,
+};
 /// Prefix of the generated webhook secrets (hidden: `system.*`).
 const WEBHOOK_SECRET_PREFIX: &str = "system.voip_webhook_secret.";
 

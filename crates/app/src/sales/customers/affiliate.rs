@@ -21,9 +21,9 @@ use super::list::instant;
 use crate::distribution::intake::internal_crm::new_link;
 use crate::identity::security::{hash_password, random_token};
 use crate::identity::users::confirmation::queue_verification;
-use crate::identity::users::public_link;
 use crate::identity::users::signup::{CustomerFields, new_customer};
 use crate::platform::audit::{self, Audit};
+use crate::platform::links::public_link;
 use crate::sales::{Page, display_name};
 use crate::{App, Principal, identity::tokens};
 

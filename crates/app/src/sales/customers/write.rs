@@ -22,11 +22,11 @@ use serde::Serialize;
 
 use super::views::{self, CustomerView, roles_of};
 use crate::identity::bootstrap::new_ref_key;
+use crate::identity::one_time_tokens::{issue_token, reset_link};
 use crate::identity::users::confirmation::{VERIFY_TTL_HOURS, queue_verification};
-use crate::identity::users::issue_token;
 use crate::platform::audit::{self, Audit};
 use crate::sales::customer_in_scope;
-use crate::{App, Principal, identity::password_reset};
+use crate::{App, Principal};
 
 /// Most customers in one bulk update.
 pub const MAX_BULK: usize = 500;
@@ -140,7 +140,7 @@ pub async fn create(app: &App, who: &Principal, c: NewCustomer) -> Result<UserRo
     }
     let ttl = chrono::Duration::hours(VERIFY_TTL_HOURS);
     let pw = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
-    queue_verification(app, &tx, &user, Some(&password_reset::reset_link(app, &pw))).await?;
+    queue_verification(app, &tx, &user, Some(&reset_link(app, &pw))).await?;
     audit::record(
         &tx,
         Some(who),

@@ -1,9 +1,13 @@
-//! Wallet rules: platforms, statuses, leverage, the admin manual transaction types and how
-//! each moves money, trading-group levels, and the namespacing of client idempotency keys.
+//! Wallet rules: platforms, statuses, leverage (bounds from `trading::groups`), the admin
+//! manual transaction types and how each moves money, and the namespacing of client
+//! idempotency keys.
 //! No IO: `store` persists wallets and groups, `app` runs the use cases over the ledger.
 
 use crate::money::ledger::{AccountKind, TransferCode, TransferId};
 use crate::{Error, Money, Result};
+
+/// Leverage is a trading-group rule; wallets apply the same bounds.
+pub use crate::trading::groups::{MAX_LEVERAGE, leverage};
 
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {
@@ -42,29 +46,11 @@ wire_enum!(
     }
 );
 
-/// Highest leverage a wallet or group may have (1:`MAX_LEVERAGE`).
-pub const MAX_LEVERAGE: i32 = 1000;
-
 /// The leverages a client may choose when opening a wallet ("Get wallets leverages").
 pub const CLIENT_LEVERAGES: &[i32] = &[1, 2, 5, 10, 20, 30, 50, 100, 200, 300, 400, 500];
 
 /// Leverage used when neither the request nor the wallet's group gives one.
 pub const DEFAULT_LEVERAGE: i32 = 100;
-
-/// A leverage from a JSON number: a whole number from 1 to [`MAX_LEVERAGE`].
-pub fn leverage(field: &str, raw: f64) -> Result<i32> {
-    let ok =
-        raw.is_finite() && raw.fract() == 0.0 && (1.0..=f64::from(MAX_LEVERAGE)).contains(&raw);
-    if !ok {
-        return Err(Error::field(
-            field,
-            format!("must be a whole number from 1 to {MAX_LEVERAGE}"),
-        ));
-    }
-    // In range and whole: the cast is exact.
-    #[allow(clippy::cast_possible_truncation)]
-    Ok(raw as i32)
-}
 
 /// A client's leverage from text (`"100"` or `"1:100"`), one of [`CLIENT_LEVERAGES`].
 pub fn client_leverage(field: &str, raw: &str) -> Result<i32> {

@@ -87,7 +87,7 @@ async fn a_lead_with_an_expired_lease_is_resumed_once() {
     let stale = stuck_lead(&t, &aff, offer.id, -1, &[("received", None)]).await;
     let leased = stuck_lead(&t, &aff, offer.id, 20, &[("received", None)]).await;
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     let lead = reload(&t, &stale).await;
     assert_eq!(lead.status, "accepted", "{lead:?}");
     assert_eq!(lead.advertiser_id, Some(crm.id));
@@ -99,14 +99,14 @@ async fn a_lead_with_an_expired_lease_is_resumed_once() {
     assert_eq!(deliveries(&t, &leased).await, (false, 0));
 
     // A second pass changes nothing.
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 0);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 0);
     assert_eq!(reload(&t, &stale).await, lead);
     assert_eq!(kinds(&t, &stale).await, ["received", "recovered", "accepted"]);
     assert_eq!(deliveries(&t, &stale).await, (true, 1));
 
     // Once its lease runs out, the other one is resumed too.
     t.clock.advance(Duration::from_secs(21));
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     assert_eq!(reload(&t, &leased).await.status, "accepted");
     assert_eq!(deliveries(&t, &leased).await, (true, 1));
     assert_eq!(deliveries(&t, &stale).await, (true, 1));
@@ -127,9 +127,7 @@ async fn concurrent_maintenance_passes_resume_a_lead_once() {
     let passes: Vec<_> = (0..4)
         .map(|_| {
             let app = t.app.clone();
-            tokio::spawn(
-                async move { brokercrm_app::platform::workers::maintain(&app).await.unwrap() },
-            )
+            tokio::spawn(async move { brokercrm_app::workers::maintain(&app).await.unwrap() })
         })
         .collect();
     let mut handled = 0;
@@ -168,7 +166,7 @@ async fn a_lead_stuck_in_an_advertiser_call_is_marked_unknown_and_not_resent() {
     let lead =
         stuck_lead(&t, &aff, offer.id, -1, &[("received", None), ("attempt", Some(ext.id))]).await;
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     let after = reload(&t, &lead).await;
     assert_eq!(after.status, "unknown", "{after:?}");
     assert_eq!(after.error_type.as_deref(), Some("UNKNOWN"));
@@ -179,7 +177,7 @@ async fn a_lead_stuck_in_an_advertiser_call_is_marked_unknown_and_not_resent() {
     assert_eq!(fx::received(&server).await, 0, "a call that may have arrived is never repeated");
     assert_eq!(deliveries(&t, &lead).await, (false, 0), "nor sent elsewhere");
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 0);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 0);
     assert_eq!(reload(&t, &lead).await, after);
     assert_eq!(fx::trace(&t, lead.id).await.len(), trace.len());
 }
@@ -214,7 +212,7 @@ async fn a_resumed_lead_skips_the_advertisers_already_tried() {
     )
     .await;
 
-    assert_eq!(brokercrm_app::platform::workers::maintain(&t.app).await.unwrap(), 1);
+    assert_eq!(brokercrm_app::workers::maintain(&t.app).await.unwrap(), 1);
     let after = reload(&t, &lead).await;
     assert_eq!((after.status.as_str(), after.advertiser_id), ("accepted", Some(crm.id)));
     assert_eq!(fx::received(&server).await, 0);

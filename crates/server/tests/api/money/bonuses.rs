@@ -4,6 +4,7 @@
 //! exact proportional rounding; SIGNUP once per customer; mass bonuses reporting each
 //! failed username and paying nobody twice on retry; the ledger verified after each test.
 
+use brokercrm_app::money::events::DepositPosted;
 use brokercrm_core::Money;
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
@@ -261,20 +262,14 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     .0;
     let dep = transfers.iter().find(|x| x.code == "DEPOSIT").unwrap();
     let dep_id = brokercrm_core::money::ledger::TransferId::parse("id", &dep.transfer_id).unwrap();
+    let usd = brokercrm_core::Currency::USD;
     let hooks: Vec<_> = (0..4)
         .map(|_| {
             let (app, row, dep_id) = (t.app.clone(), row.clone(), dep_id.clone());
             tokio::spawn(async move {
                 let tx = app.db().begin_write().await.unwrap();
-                brokercrm_app::money::wallets::deposited::after_deposit(
-                    &tx,
-                    &row,
-                    &dep_id,
-                    m("100"),
-                    Some("card"),
-                )
-                .await
-                .unwrap();
+                let posted = DepositPosted::new(&row, &dep_id, m("100"), usd, Some("card"));
+                app.events().publish(&tx, &posted).await.unwrap();
                 brokercrm_store::db::commit(tx).await.unwrap();
             })
         })
@@ -287,9 +282,8 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     // A deposit id never seen before does get its bonus through the same hook.
     let fresh = brokercrm_core::money::ledger::TransferId::parse("id", "provider:cb-1").unwrap();
     let tx = t.app.db().begin_write().await.unwrap();
-    brokercrm_app::money::wallets::deposited::after_deposit(&tx, &row, &fresh, m("100"), None)
-        .await
-        .unwrap();
+    let posted = DepositPosted::new(&row, &fresh, m("100"), usd, None);
+    t.app.events().publish(&tx, &posted).await.unwrap();
     brokercrm_store::db::commit(tx).await.unwrap();
     assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 8);
     assert_verified(t.app.db()).await;

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod adapters;
+mod architecture;
 pub mod countries;
 pub mod email_delivery;
 pub mod health;

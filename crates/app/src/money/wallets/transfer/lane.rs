@@ -1,5 +1,5 @@
 //! Group commit of wallet transfers within one currency: the transfers queued while the writer
-//! was busy are decided together in memory (`transfer_plan`) and written at once.
+//! was busy are decided together in memory (`plan`) and written at once.
 //!
 //! - SQLite, and every fallback: the batch reads the wallets, then in one write transaction
 //!   locks their balance accounts, decides on what it locked, inserts the accepted rows and
@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use brokercrm_core::money::ledger::{AccountKind, TransferId};
+use brokercrm_core::money::ledger::AccountKind;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::money::ledger::AccountRow;
@@ -30,28 +30,11 @@ use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::{Backend, DatabaseTransaction};
 use tokio::task::JoinHandle;
 
+use super::input::{Batched, Request};
 use super::plan::{Seen, plan};
-use crate::money::wallets::money::TransferInput;
+use crate::App;
 use crate::platform::audit::{self, Audit};
 use crate::platform::group_commit::Batch;
-use crate::{App, Principal};
-
-/// A transfer between two wallets, its input validated and its id derived.
-pub(crate) struct Request {
-    pub actor: Principal,
-    pub input: TransferInput,
-    pub id: TransferId,
-}
-
-/// What the batch did with a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Batched {
-    /// Applied now, or before (a replay of the same body).
-    Applied,
-    /// Not for the batch (two currencies, an account not opened yet, or the batch failed):
-    /// the requester runs it in its own transaction.
-    Alone,
-}
 
 type Job = crate::platform::group_commit::Job<Request, Batched>;
 

@@ -14,10 +14,9 @@ use brokercrm_store::repo::money::ledger::AccountRow;
 use brokercrm_store::repo::money::ledger::batch::Delta;
 use brokercrm_store::repo::money::wallets::WalletRow;
 
-use super::lane::{Batched, Request};
+use super::input::{Batched, Request, check_pair, same_currency_details};
 use crate::money::ledger::body_hash;
 use crate::money::wallets::currency_of;
-use crate::money::wallets::money::{check_pair, same_currency_details};
 
 /// What a batch read before deciding: the wallets by id, and the stored transfers (id → body
 /// hash) among the requests' ids.

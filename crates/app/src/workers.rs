@@ -1,5 +1,6 @@
 //! Background work of a process: the job runner with every job kind registered, and the
-//! periodic maintenance (resuming interrupted lead routing, pruning expired windows).
+//! periodic maintenance (resuming interrupted lead routing, pruning expired windows). Part of
+//! the composition root (beside `context`): it names every context's jobs.
 
 use std::time::Duration;
 

@@ -1,0 +1,36 @@
+//! One-time user tokens (e-mail verification, password reset, first password): issued here
+//! for users, sessions and password reset alike, below all of them.
+
+use brokercrm_core::Result;
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::identity::user_tokens;
+
+use crate::App;
+use crate::identity::security::{random_token, token_hash};
+use crate::platform::links::public_link;
+
+/// Replaces the user's unused tokens of `purpose` by a new one valid for `ttl`; returns the
+/// plain token (only its hash is stored).
+pub async fn issue_token<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+    purpose: &str,
+    ttl: chrono::Duration,
+) -> Result<String> {
+    user_tokens::invalidate(conn, user_id, purpose).await?;
+    let token = random_token(32);
+    user_tokens::insert(
+        conn,
+        user_id,
+        purpose,
+        &token_hash(&token),
+        brokercrm_store::db::now() + ttl,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Front-end page receiving the link; it posts `reset_token` to "Reset customer password".
+pub fn reset_link(app: &App, token: &str) -> String {
+    public_link(app, &format!("/reset-password?token={token}"))
+}

@@ -3,10 +3,10 @@
 //! (the conversions table is unique per lead and goal type).
 
 use brokercrm_core::Result;
+use brokercrm_store::repo::distribution::crm_leads;
 use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, SOURCE_CRM};
 use brokercrm_store::repo::distribution::goal_types as goal_repo;
 use brokercrm_store::repo::distribution::leads as lead_repo;
-use brokercrm_store::repo::sales::leads as crm_leads;
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::postback::DEFAULT_GOAL;

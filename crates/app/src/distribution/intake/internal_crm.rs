@@ -6,8 +6,8 @@ use brokercrm_core::Result;
 use brokercrm_integrations::advertisers::OutboundLead;
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::auto_login::{self, NewAutoLogin};
+use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
 use brokercrm_store::repo::distribution::leads::LeadRow;
-use brokercrm_store::repo::sales::leads::{self as crm_leads, NewCrmLead};
 use serde::{Deserialize, Serialize};
 
 use crate::App;

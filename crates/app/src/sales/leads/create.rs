@@ -7,8 +7,9 @@ use brokercrm_core::identity::auth::Role;
 use brokercrm_core::validate::{Email, opt_text, phone};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
+use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
 use brokercrm_store::repo::identity::users::customers_matching;
-use brokercrm_store::repo::sales::leads::{self as repo, NewCrmLead};
+use brokercrm_store::repo::sales::leads as repo;
 
 use super::{LeadView, scope_of, view_one};
 use crate::platform::audit::{self, Audit};
@@ -61,7 +62,7 @@ pub async fn create(app: &App, actor: &Principal, input: &NewLeadInput) -> Resul
     if !customers_matching(&tx, &emails, &phones).await?.is_empty() {
         return Err(Error::Conflict("a customer with this e-mail or mobile number exists".into()));
     }
-    let row = repo::insert_for_lead(
+    let row = crm_leads::insert_for_lead(
         &tx,
         NewCrmLead {
             uuid: uuid::Uuid::now_v7().to_string(),

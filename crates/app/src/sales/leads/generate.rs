@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use brokercrm_core::Result;
 use brokercrm_store::db::{commit, now};
+use brokercrm_store::repo::distribution::crm_leads::{self, GenLead, NewCrmLead};
 use brokercrm_store::repo::identity::users::GenCustomer;
 use brokercrm_store::repo::identity::users::{self, NewUser};
-use brokercrm_store::repo::sales::leads::{self as leads_repo, GenLead, NewCrmLead};
 use brokercrm_store::repo::sales::{sales_desks, sales_statuses};
 use chrono::Duration as Span;
 use rand::rngs::StdRng;
@@ -233,7 +233,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
             });
         }
         let tx = db.begin_write().await?;
-        leads_repo::insert_generated(&tx, rows).await?;
+        crm_leads::insert_generated(&tx, rows).await?;
         commit(tx).await?;
         i += n;
         done += n;

@@ -12,9 +12,10 @@ use std::collections::{HashMap, HashSet};
 use brokercrm_core::validate::{CountryCode, Email, phone};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
+use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::lead_imports::{self as repo, LeadImportRow, Progress};
-use brokercrm_store::repo::sales::leads::{self as leads_repo, LeadPatch, NewCrmLead};
+use brokercrm_store::repo::sales::leads::{self as leads_repo, LeadPatch};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -402,7 +403,7 @@ pub async fn upload(
             });
         }
         progress.saved += i32::try_from(inserts.len()).map_err(Error::internal)?;
-        leads_repo::insert_many(&tx, inserts).await?;
+        crm_leads::insert_many(&tx, inserts).await?;
         progress.processed += i32::try_from(chunk.len()).map_err(Error::internal)?;
         progress.failed = failed_total;
         progress.errors = serde_json::to_string(&errors).map_err(Error::internal)?;

@@ -42,18 +42,20 @@ async fn seed_push_example_is_delivered_to_the_internal_crm() {
         lead.email.as_deref(),
         Some(body["email"].as_str().unwrap().to_lowercase().as_str())
     );
-    let crm = brokercrm_store::repo::sales::leads::find_by_lead(t.app.db().conn(), lead.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let crm =
+        brokercrm_store::repo::distribution::crm_leads::find_by_lead(t.app.db().conn(), lead.id)
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!(crm.country.as_deref(), Some("DE"));
 
     // The password is hashed by a job, then dropped from the lead.
     t.run_jobs().await;
-    let crm = brokercrm_store::repo::sales::leads::find_by_lead(t.app.db().conn(), lead.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let crm =
+        brokercrm_store::repo::distribution::crm_leads::find_by_lead(t.app.db().conn(), lead.id)
+            .await
+            .unwrap()
+            .unwrap();
     assert!(crm.password_hash.is_some());
     let lead =
         brokercrm_store::repo::distribution::leads::find_by_uuid(t.app.db().conn(), lead_uuid)

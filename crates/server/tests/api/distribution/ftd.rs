@@ -22,10 +22,11 @@ async fn the_first_deposit_of_a_pushed_lead_records_one_ftd() {
         .add_header(HeaderName::from_static("accept"), HeaderValue::from_static("application/json"))
         .await;
     r.assert_status_ok();
-    let crm = brokercrm_store::repo::sales::leads::find_by_lead(t.app.db().conn(), lead.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let crm =
+        brokercrm_store::repo::distribution::crm_leads::find_by_lead(t.app.db().conn(), lead.id)
+            .await
+            .unwrap()
+            .unwrap();
     let customer = brokercrm_store::repo::identity::users::find_by_id(
         t.app.db().conn(),
         crm.customer_id.expect("the link created the customer"),

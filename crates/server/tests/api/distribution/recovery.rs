@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
+use brokercrm_store::repo::distribution::crm_leads;
 use brokercrm_store::repo::distribution::ftd as ftd_repo;
 use brokercrm_store::repo::distribution::lead_events::{self as events, NewEvent};
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, LeadRow, NewLead};
-use brokercrm_store::repo::sales::leads as crm_leads;
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -137,8 +137,10 @@ async fn the_first_provider_deposit_of_a_pushed_lead_records_one_ftd() {
         .await
         .assert_status_ok();
     let conn = t.app.db().conn();
-    let crm =
-        brokercrm_store::repo::sales::leads::find_by_lead(conn, lead.id).await.unwrap().unwrap();
+    let crm = brokercrm_store::repo::distribution::crm_leads::find_by_lead(conn, lead.id)
+        .await
+        .unwrap()
+        .unwrap();
     let customer =
         brokercrm_store::repo::identity::users::find_by_id(conn, crm.customer_id.unwrap())
             .await

@@ -181,7 +181,7 @@ async fn affiliates_create_list_show_update_count_and_export_only_their_referral
     ch.firstname = sea_orm::Set(Some("Lena".into()));
     users::save(conn, ch).await.unwrap();
     let other_id = users::find_by_uuid(conn, &other_uuid).await.unwrap().unwrap().id;
-    use brokercrm_store::repo::sales::leads as crm_leads;
+    use brokercrm_store::repo::distribution::crm_leads;
     let crm = crm_leads::insert_for_lead(
         conn,
         crm_leads::NewCrmLead {

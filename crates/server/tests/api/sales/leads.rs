@@ -133,8 +133,10 @@ pub async fn generate(t: &TestApp, w: &World, n: usize) -> Vec<Gen> {
         let last = (i % 5 != 0).then(|| LAST[(i / 2) % LAST.len()].to_owned());
         let email = (i % 9 != 4).then(|| format!("lead{i}@example{}.com", i % 3));
         let phone = (i % 4 != 1 || email.is_none()).then(|| format!("+3579912{i:04}"));
-        let (name_key, last_name_key) =
-            brokercrm_store::repo::sales::leads::name_keys(first.as_deref(), last.as_deref());
+        let (name_key, last_name_key) = brokercrm_store::repo::distribution::crm_leads::name_keys(
+            first.as_deref(),
+            last.as_deref(),
+        );
         // Several leads share a creation time, so the id tie-break matters.
         let created = base - Duration::minutes((i / 3) as i64);
         let updated = base - Duration::hours(((i * 7) % 40) as i64);

@@ -8,6 +8,7 @@ pub mod auto_login;
 pub mod cap_counters;
 pub mod caps;
 pub mod country_blocks;
+pub mod crm_leads;
 pub mod dedup_keys;
 pub mod dedup_rules;
 pub mod ftd;

@@ -9,8 +9,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::LeadRow;
-use crate::entities::leads::{self, Entity as Lead};
+use crate::entities::leads::{self, Entity as Lead, Model as LeadRow};
 use crate::error::DbResultExt;
 
 /// Filters of the staff lead list; all optional.

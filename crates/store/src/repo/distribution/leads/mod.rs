@@ -18,13 +18,8 @@ use crate::error::DbResultExt;
 
 pub use crate::entities::leads::Model as LeadRow;
 pub use lists::{AffiliateLeadFilter, LeadFilter, list, list_for_affiliate};
+pub use routing::{ACCEPTED, REJECTED, ROUTING, UNKNOWN};
 pub use routing::{Finish, finish, finish_many, renew_lease, set_profile, stale, take_over};
-
-pub const ROUTING: &str = "routing";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";
-/// The process stopped while an advertiser call was in flight: delivery is unknown.
-pub const UNKNOWN: &str = "unknown";
 
 #[derive(Debug, Clone)]
 pub struct NewLead {

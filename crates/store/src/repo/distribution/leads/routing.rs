@@ -6,10 +6,16 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{LeadRow, ROUTING};
 use crate::db::now;
-use crate::entities::leads::{self, Entity as Lead};
+use crate::entities::leads::{self, Entity as Lead, Model as LeadRow};
 use crate::error::DbResultExt;
+
+/// Lead statuses.
+pub const ROUTING: &str = "routing";
+pub const ACCEPTED: &str = "accepted";
+pub const REJECTED: &str = "rejected";
+/// The process stopped while an advertiser call was in flight: delivery is unknown.
+pub const UNKNOWN: &str = "unknown";
 
 /// The final outcome of a lead; only applies while it is still routing.
 #[derive(Debug, Clone)]

@@ -12,10 +12,10 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 
-use super::CrmLeadRow;
 use crate::db::now;
 use crate::entities::crm_leads::{Column as L, Entity as CrmLead};
 use crate::error::DbResultExt;
+use crate::repo::distribution::crm_leads::CrmLeadRow;
 
 /// How a filter column is compared. `Indexed` is the plain column. `Unindexed` wraps it
 /// (`col + 0`, `col || ''`) so that SQLite's planner, which picks one index by its statistics

@@ -1,11 +1,10 @@
-//! The `crm_leads` table, the one home of its SQL: leads the internal CRM received (from
-//! distribution, a staff member or a CSV upload) and the sales CRM works: single-lead
-//! lookups, the claim (one conditional UPDATE), assignment, status, the distinct sources,
-//! the last-contact time kept with each contact, the CSV upsert; the filtered list and bulk
-//! edit in [`filter`], inserts in [`insert`].
+//! CRM leads as the sales CRM works them: lookups by public id, the claim (one conditional
+//! UPDATE), assignment, status, the distinct sources, the last-contact time kept with each
+//! contact, the CSV upsert; the filtered list and bulk edit in [`filter`]. The `crm_leads`
+//! table's home is `distribution::crm_leads` (distribution delivers into it and sits below
+//! sales); this module adds the sales CRM's queries on it.
 
 mod filter;
-mod insert;
 
 use brokercrm_core::Result;
 use brokercrm_core::sales::leads::LeadScope;
@@ -18,19 +17,13 @@ use sea_orm::{
 use crate::db::now;
 use crate::entities::crm_leads::{Column as L, Entity as CrmLead};
 use crate::error::DbResultExt;
+use crate::repo::distribution::crm_leads::{self, name_keys};
 
-pub use crate::entities::crm_leads::Model as CrmLeadRow;
+pub use crate::repo::distribution::crm_leads::CrmLeadRow;
 pub use filter::{BulkSet, bulk_update, list, scope_condition};
-pub use insert::{
-    GenLead, NEW, NewCrmLead, insert_for_lead, insert_generated, insert_many, name_keys,
-};
 
 /// Most distinct sources "Get lead sources" returns.
 pub const MAX_SOURCES: u64 = 1000;
-
-pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find_by_id(id).one(conn).await.db()
-}
 
 pub async fn find_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Option<CrmLeadRow>> {
     CrmLead::find().filter(L::Uuid.eq(uuid)).one(conn).await.db()
@@ -78,7 +71,7 @@ pub async fn assign<C: ConnectionTrait>(
 
 /// Sets the sales status of lead `id`.
 pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: Option<i64>) -> Result<()> {
-    set(conn, id, L::SalesStatusId, status).await
+    crm_leads::set_column(conn, id, L::SalesStatusId, status).await
 }
 
 /// The distinct non-empty sources of the leads in `scope`, sorted, at most [`MAX_SOURCES`].
@@ -168,45 +161,4 @@ pub async fn patch<C: ConnectionTrait>(conn: &C, row: &CrmLeadRow, p: LeadPatch)
     up = set(up, L::Language, p.language);
     up = set(up, L::Source, p.source);
     up.filter(L::Id.eq(row.id)).exec(conn).await.db().map(|_| ())
-}
-
-pub async fn find_by_lead<C: ConnectionTrait>(
-    conn: &C,
-    lead_id: i64,
-) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find().filter(L::LeadId.eq(lead_id)).one(conn).await.db()
-}
-
-pub async fn set_password_hash<C: ConnectionTrait>(conn: &C, id: i64, hash: &str) -> Result<()> {
-    set(conn, id, L::PasswordHash, hash).await
-}
-
-/// The CRM lead whose customer account is `customer_id`, if that customer came in as a lead.
-pub async fn find_by_customer<C: ConnectionTrait>(
-    conn: &C,
-    customer_id: i64,
-) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find().filter(L::CustomerId.eq(customer_id)).one(conn).await.db()
-}
-
-/// Links the customer account created for this lead.
-pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i64) -> Result<()> {
-    set(conn, id, L::CustomerId, customer_id).await
-}
-
-/// Sets one column of lead `id`, stamping `updated_at`.
-async fn set<C: ConnectionTrait>(
-    conn: &C,
-    id: i64,
-    col: L,
-    value: impl Into<sea_orm::Value>,
-) -> Result<()> {
-    CrmLead::update_many()
-        .col_expr(col, Expr::value(value))
-        .col_expr(L::UpdatedAt, Expr::value(now()))
-        .filter(L::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
 }

@@ -1,17 +1,19 @@
-//! Inserts into `crm_leads`: leads distribution delivers to the internal CRM, leads staff
-//! create or upload, and the CRM data generator's batches.
+//! The `crm_leads` table: leads delivered to the internal CRM (by distribution, a staff member,
+//! a CSV upload or the data generator) and the lookups and links intake and FTD need. The
+//! sales CRM's queries on it are in `sales::leads`.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult,
 };
 
 use crate::db::now;
-use crate::entities::crm_leads::{self, Entity as CrmLead};
+use crate::entities::crm_leads::{self, Column as L, Entity as CrmLead};
 use crate::error::DbResultExt;
 
-use super::CrmLeadRow;
+pub use crate::entities::crm_leads::Model as CrmLeadRow;
 
 pub const NEW: &str = "new";
 
@@ -142,4 +144,49 @@ pub async fn insert_generated<C: ConnectionTrait>(conn: &C, rows: Vec<GenLead>) 
         m
     });
     CrmLead::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
+}
+
+pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<CrmLeadRow>> {
+    CrmLead::find_by_id(id).one(conn).await.db()
+}
+
+pub async fn find_by_lead<C: ConnectionTrait>(
+    conn: &C,
+    lead_id: i64,
+) -> Result<Option<CrmLeadRow>> {
+    CrmLead::find().filter(L::LeadId.eq(lead_id)).one(conn).await.db()
+}
+
+pub async fn set_password_hash<C: ConnectionTrait>(conn: &C, id: i64, hash: &str) -> Result<()> {
+    set_column(conn, id, L::PasswordHash, hash).await
+}
+
+/// The CRM lead whose customer account is `customer_id`, if that customer came in as a lead.
+pub async fn find_by_customer<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+) -> Result<Option<CrmLeadRow>> {
+    CrmLead::find().filter(L::CustomerId.eq(customer_id)).one(conn).await.db()
+}
+
+/// Links the customer account created for this lead.
+pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i64) -> Result<()> {
+    set_column(conn, id, L::CustomerId, customer_id).await
+}
+
+/// Sets one column of lead `id`, stamping `updated_at`.
+pub(crate) async fn set_column<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    col: L,
+    value: impl Into<sea_orm::Value>,
+) -> Result<()> {
+    CrmLead::update_many()
+        .col_expr(col, Expr::value(value))
+        .col_expr(L::UpdatedAt, Expr::value(now()))
+        .filter(L::Id.eq(id))
+        .exec(conn)
+        .await
+        .db()
+        .map(|_| ())
 }

@@ -32,7 +32,7 @@ pub async fn maintain(app: &App) -> brokercrm_core::Result<usize> {
     if n > 0 {
         tracing::warn!(leads = n, "recovered leads whose routing was interrupted");
     }
-    brokercrm_store::repo::distribution::windows::prune_fingerprints(
+    brokercrm_store::repo::platform::windows::prune_fingerprints(
         app.db().conn(),
         app.clock().now(),
     )

@@ -249,9 +249,10 @@ pub async fn update(
         .map(|o| o.as_deref().filter(|s| !s.trim().is_empty()))
     {
         Some(Some(u)) => {
-            let owner = brokercrm_store::repo::distribution::users_by_ids(&tx, &[old.affiliate_id])
-                .await?
-                .pop();
+            let owner =
+                brokercrm_store::repo::identity::users::find_by_ids(&tx, &[old.affiliate_id])
+                    .await?
+                    .pop();
             match owner {
                 Some(owner) => v.check(default_offer(&tx, u, &owner).await).map(Some),
                 None => Some(None),

@@ -4,7 +4,8 @@
 use brokercrm_core::identity::auth::Role;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::distribution::{auto_login, crm_leads};
+use brokercrm_store::repo::distribution::auto_login;
+use brokercrm_store::repo::distribution::crm_leads;
 use brokercrm_store::repo::identity::users::{self, NewUser};
 
 use crate::App;

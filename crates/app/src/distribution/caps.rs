@@ -9,6 +9,7 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::advertisers::{self, AdvertiserRow};
+use brokercrm_store::repo::distribution::cap_counters;
 use brokercrm_store::repo::distribution::caps::{self, CapRow, NewCap};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -72,8 +73,11 @@ async fn views<C: ConnectionTrait>(conn: &C, rows: Vec<CapRow>) -> Result<Vec<Ca
             (c.id, cap_period_key(period, now, tz))
         })
         .collect();
-    let counts: HashMap<i64, i32> =
-        caps::counters(conn, &keys).await?.into_iter().map(|r| (r.cap_id, r.count)).collect();
+    let counts: HashMap<i64, i32> = cap_counters::counters(conn, &keys)
+        .await?
+        .into_iter()
+        .map(|r| (r.cap_id, r.count))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|c| CapView {

@@ -10,7 +10,7 @@ use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
 use brokercrm_store::repo::distribution::offers as offer_repo;
-use brokercrm_store::repo::distribution::users_by_ids;
+use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
 use brokercrm_store::repo::identity::users::{self, UserRow};
 
 /// A page of the lead-distribution lists: `limit` 1..=500 (default 50), `offset` from 0.

@@ -3,9 +3,10 @@
 //! (the conversions table is unique per lead and goal type).
 
 use brokercrm_core::Result;
-use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_CRM};
+use brokercrm_store::repo::distribution::crm_leads;
+use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, SOURCE_CRM};
+use brokercrm_store::repo::distribution::goal_types as goal_repo;
 use brokercrm_store::repo::distribution::leads as lead_repo;
-use brokercrm_store::repo::distribution::{crm_leads, routing_config as cfg};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::postback::DEFAULT_GOAL;
@@ -25,6 +26,6 @@ pub async fn record_deposit<C: ConnectionTrait>(conn: &C, customer_id: i64) -> R
     };
     let Some(lead) = crm.lead_id else { return Ok(false) };
     let Some(lead) = lead_repo::find_by_id(conn, lead).await? else { return Ok(false) };
-    let goal = cfg::ensure_goal_type(conn, DEFAULT_GOAL, true).await?;
-    conversions::record(conn, lead.id, goal.id, lead.affiliate_id, SOURCE_CRM).await
+    let goal = goal_repo::ensure_system(conn, DEFAULT_GOAL).await?;
+    ftd_repo::record(conn, lead.id, goal.id, lead.affiliate_id, SOURCE_CRM).await
 }

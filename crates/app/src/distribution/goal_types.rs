@@ -5,6 +5,7 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::distribution::ftd;
 use brokercrm_store::repo::distribution::goal_types::{self, GoalTypeRow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -110,7 +111,7 @@ pub async fn delete(app: &App, actor: &Principal, uuid: &str) -> Result<()> {
     if old.system {
         return Err(Error::Conflict("system goal types cannot be deleted".into()));
     }
-    if goal_types::conversion_count(&tx, old.id).await? > 0 {
+    if ftd::count_for_goal_type(&tx, old.id).await? > 0 {
         return Err(Error::Conflict("the goal type has conversions and cannot be deleted".into()));
     }
     goal_types::delete(&tx, old.id).await?;

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result, Violations};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::distribution::lead_reads::{self, LeadFilter, LeadRow};
-use brokercrm_store::repo::distribution::{advertisers, goal_types, offers};
+use brokercrm_store::repo::distribution::leads::{self as lead_repo, LeadFilter, LeadRow};
+use brokercrm_store::repo::distribution::{advertisers, ftd, goal_types, lead_events, offers};
 use brokercrm_store::repo::identity::users;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -195,17 +195,17 @@ pub async fn list(app: &App, actor: &Principal, q: LeadQuery, page: Page) -> Res
         created_from: created_from.flatten(),
         created_to: created_to.flatten(),
     };
-    views(conn, lead_reads::list(conn, &filter, page.offset, page.limit).await?).await
+    views(conn, lead_repo::list(conn, &filter, page.offset, page.limit).await?).await
 }
 
 /// One lead with its routing trace (events in order) and conversions.
 pub async fn get(app: &App, actor: &Principal, uuid: &str) -> Result<LeadDetail> {
     actor.require(Permission::ReadLeadDistribution)?;
     let conn = app.db().conn();
-    let row = lead_reads::find_by_uuid(conn, uuid).await?.ok_or(Error::NotFound("lead"))?;
+    let row = lead_repo::find_by_uuid(conn, uuid).await?.ok_or(Error::NotFound("lead"))?;
     let lead_id = row.id;
     let lead = views(conn, vec![row]).await?.pop().ok_or(Error::NotFound("lead"))?;
-    let events = lead_reads::events(conn, lead_id).await?;
+    let events = lead_events::for_lead(conn, lead_id).await?;
     let advs: HashMap<i64, (String, String)> =
         advertisers::find_by_ids(conn, &ids(events.iter().map(|e| e.advertiser_id)))
             .await?
@@ -228,7 +228,7 @@ pub async fn get(app: &App, actor: &Principal, uuid: &str) -> Result<LeadDetail>
             }
         })
         .collect();
-    let conversions = lead_reads::conversions(conn, lead_id).await?;
+    let conversions = ftd::for_lead(conn, lead_id).await?;
     let goals: HashMap<i64, String> =
         goal_types::find_by_ids(conn, &ids(conversions.iter().map(|c| Some(c.goal_type_id))))
             .await?

@@ -6,9 +6,10 @@
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::distribution::ftd::{self as conversions, SOURCE_POSTBACK};
+use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
+use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, SOURCE_POSTBACK};
+use brokercrm_store::repo::distribution::goal_types as goal_repo;
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, LeadRow};
-use brokercrm_store::repo::distribution::routing_config::{self as cfg, AdvertiserRow};
 
 use crate::App;
 use crate::identity::security::{ct_eq, token_hash};
@@ -54,16 +55,16 @@ pub async fn receive(app: &App, p: Postback) -> Result<PostbackOutcome> {
         Some(g) => g.to_owned(),
     };
     let goal = if goal_name == DEFAULT_GOAL {
-        cfg::ensure_goal_type(conn, DEFAULT_GOAL, true).await?
+        goal_repo::ensure_system(conn, DEFAULT_GOAL).await?
     } else {
-        cfg::goal_type_by_name(conn, &goal_name)
+        goal_repo::find_by_name(conn, &goal_name)
             .await?
             .ok_or_else(|| Error::field("goal", format!("unknown goal type '{goal_name}'")))?
     };
     let lead = find_lead(conn, &advertiser, &p).await?;
     let tx = app.db().begin_write().await?;
     let recorded =
-        conversions::record(&tx, lead.id, goal.id, lead.affiliate_id, SOURCE_POSTBACK).await?;
+        ftd_repo::record(&tx, lead.id, goal.id, lead.affiliate_id, SOURCE_POSTBACK).await?;
     if recorded {
         audit::record(
             &tx,
@@ -85,7 +86,8 @@ pub async fn receive(app: &App, p: Postback) -> Result<PostbackOutcome> {
 async fn authenticate(app: &App, p: &Postback) -> Result<AdvertiserRow> {
     let unauthorized = || Error::Unauthorized("invalid postback secret".into());
     let presented = present(&p.secret).map(token_hash).ok_or_else(unauthorized)?;
-    let advertiser = cfg::advertiser_by_uuid(app.db().conn(), p.advertiser_uuid.trim()).await?;
+    let advertiser =
+        advertiser_repo::find_by_uuid(app.db().conn(), p.advertiser_uuid.trim()).await?;
     match advertiser {
         Some(a) if a.postback_secret_hash.as_deref().is_some_and(|h| ct_eq(h, &presented)) => Ok(a),
         _ => Err(unauthorized()),

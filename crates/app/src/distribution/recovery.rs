@@ -8,7 +8,7 @@ use brokercrm_core::distribution::LeadErrorType;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::lead_events as events;
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, Finish, LeadRow};
-use brokercrm_store::repo::distribution::routing_config as cfg;
+use brokercrm_store::repo::distribution::offers as offer_repo;
 
 use super::intake::Failure;
 use super::intake::outbound_of;
@@ -41,7 +41,7 @@ async fn recover(app: &App, lead: LeadRow) -> Result<bool> {
     let trace = events::for_lead(app.db().conn(), lead.id).await?;
     let last_seq = trace.last().map_or(0, |e| e.seq);
     let offer = match lead.offer_id {
-        Some(id) => cfg::offer_by_id(app.db().conn(), id).await?,
+        Some(id) => offer_repo::find_by_id(app.db().conn(), id).await?,
         None => None,
     };
     let offer_name =

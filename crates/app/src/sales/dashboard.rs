@@ -181,8 +181,8 @@ async fn month(
     Ok(Month {
         leads: repo::affiliate_leads(conn, affiliate_id, from, to).await?,
         signups: sum(repo::registrations(conn, Some(&who), from, last).await?),
-        ftds: repo::affiliate_conversions(conn, affiliate_id, Some("FTD"), from, to).await?,
-        conversions: repo::affiliate_conversions(conn, affiliate_id, None, from, to).await?,
+        ftds: repo::affiliate_goal_count(conn, affiliate_id, Some("FTD"), from, to).await?,
+        conversions: repo::affiliate_goal_count(conn, affiliate_id, None, from, to).await?,
         logins: sum(repo::logins(conn, Some(&who), from, last).await?),
     })
 }

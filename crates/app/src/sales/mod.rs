@@ -20,7 +20,7 @@ use brokercrm_core::identity::auth::{Permission, Role};
 use brokercrm_core::sales::{Assignment, CustomerScope};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::distribution::users_by_ids;
+use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use brokercrm_store::repo::sales::{assignments as assignment_repo, sales_desks as desk_repo};
 use serde::Serialize;

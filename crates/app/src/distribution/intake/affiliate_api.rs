@@ -9,10 +9,11 @@ use std::time::Duration;
 use brokercrm_core::distribution::profile::{language_code, trim_text};
 use brokercrm_core::validate::{CountryCode, Email};
 use brokercrm_core::{Error, Result};
-use brokercrm_store::repo::distribution::ftd::{self as conversions, ConversionFilter};
-use brokercrm_store::repo::distribution::routing_config::{
-    self as cfg, AdvertiserRow, GoalTypeRow, OfferRow,
-};
+use brokercrm_store::repo::distribution::advertisers::{self as advertiser_repo, AdvertiserRow};
+use brokercrm_store::repo::distribution::affiliate_tokens as token_repo;
+use brokercrm_store::repo::distribution::ftd::{self as ftd_repo, FtdFilter};
+use brokercrm_store::repo::distribution::goal_types::{self as goal_repo, GoalTypeRow};
+use brokercrm_store::repo::distribution::offers::{self as offer_repo, OfferRow};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -57,7 +58,7 @@ pub async fn authenticate(app: &App, raw: Option<&str>, ip: Option<IpAddr>) -> R
         }
     }
     if plan::should_touch(app, token) {
-        cfg::touch_token(app.db().conn(), token.id).await?;
+        token_repo::touch(app.db().conn(), token.id).await?;
     }
     Ok(Caller {
         token_id: token.id,
@@ -220,7 +221,7 @@ pub struct LeadQuery {
 
 /// One row of the list: a conversion of one of the caller's leads.
 pub struct LeadView {
-    pub conversion: conversions::ConversionRow,
+    pub conversion: ftd_repo::FtdRow,
     pub lead: brokercrm_store::repo::distribution::leads::LeadRow,
     pub goal: GoalTypeRow,
     pub advertiser: Option<AdvertiserRow>,
@@ -233,20 +234,20 @@ pub struct LeadView {
 pub async fn list(app: &App, caller: &Caller, q: LeadQuery) -> Result<Vec<LeadView>> {
     let conn = app.db().conn();
     let goal_type_id = match &q.goal_type_uuid {
-        Some(u) => match cfg::goal_type_by_uuid(conn, u).await? {
+        Some(u) => match goal_repo::find_by_uuid(conn, u).await? {
             Some(g) => Some(g.id),
             None => return Ok(Vec::new()),
         },
         None => None,
     };
-    let filter = ConversionFilter {
+    let filter = FtdFilter {
         affiliate_id: caller.affiliate_id,
         created_from: q.created_from,
         created_to: q.created_to,
         goal_type_id,
         is_test: q.is_test,
     };
-    let rows = conversions::list(conn, &filter, (q.page - 1) * q.per_page, q.per_page).await?;
+    let rows = ftd_repo::list(conn, &filter, (q.page - 1) * q.per_page, q.per_page).await?;
     let mut advertisers: HashMap<i64, Option<AdvertiserRow>> = HashMap::new();
     let mut offers: HashMap<i64, Option<OfferRow>> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -255,7 +256,7 @@ pub async fn list(app: &App, caller: &Caller, q: LeadQuery) -> Result<Vec<LeadVi
             Some(id) => match advertisers.get(&id) {
                 Some(a) => a.clone(),
                 None => {
-                    let a = cfg::advertiser_by_id(conn, id).await?;
+                    let a = advertiser_repo::find_by_id(conn, id).await?;
                     advertisers.insert(id, a.clone());
                     a
                 }
@@ -266,7 +267,7 @@ pub async fn list(app: &App, caller: &Caller, q: LeadQuery) -> Result<Vec<LeadVi
             Some(id) => match offers.get(&id) {
                 Some(o) => o.clone(),
                 None => {
-                    let o = cfg::offer_by_id(conn, id).await?;
+                    let o = offer_repo::find_by_id(conn, id).await?;
                     offers.insert(id, o.clone());
                     o
                 }
@@ -284,7 +285,7 @@ pub async fn list(app: &App, caller: &Caller, q: LeadQuery) -> Result<Vec<LeadVi
 /// Every goal type (the system ones are created on first use).
 pub async fn goal_types(app: &App) -> Result<Vec<GoalTypeRow>> {
     let conn = app.db().conn();
-    cfg::ensure_goal_type(conn, "Lead", true).await?;
-    cfg::ensure_goal_type(conn, "FTD", true).await?;
-    cfg::goal_types_all(conn).await
+    goal_repo::ensure_system(conn, "Lead").await?;
+    goal_repo::ensure_system(conn, "FTD").await?;
+    goal_repo::all(conn).await
 }

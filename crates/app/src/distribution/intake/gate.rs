@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use brokercrm_core::Result;
 use brokercrm_store::Db;
-use brokercrm_store::repo::distribution::windows;
+use brokercrm_store::repo::platform::windows;
 use chrono::{DateTime, Utc};
 
 #[async_trait]

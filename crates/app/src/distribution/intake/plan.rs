@@ -11,9 +11,13 @@ use brokercrm_core::distribution::rules::{
 use brokercrm_core::{Error, Result};
 use brokercrm_integrations::advertisers::{AdvertiserClient, ExternalKind, build_client};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::distribution::routing_config::{
-    self as cfg, AdvertiserRow, AffiliateTokenRow, CapRow, OfferRow,
+use brokercrm_store::repo::distribution::advertisers::AdvertiserRow;
+use brokercrm_store::repo::distribution::affiliate_tokens::{
+    self as token_repo, AffiliateTokenRow,
 };
+use brokercrm_store::repo::distribution::caps::{self as cap_repo, CapRow};
+use brokercrm_store::repo::distribution::offers::{self as offer_repo, OfferRow};
+use brokercrm_store::repo::distribution::{country_blocks, dedup_rules, goal_types, rotations};
 use brokercrm_store::repo::identity::users;
 use chrono_tz::Tz;
 
@@ -141,10 +145,10 @@ pub async fn offer_plan(app: &App, offer: OfferRow) -> Result<Arc<OfferPlan>> {
 
 async fn load_plan<C: ConnectionTrait>(app: &App, conn: &C, offer: OfferRow) -> Result<OfferPlan> {
     let mode = RotationMode::parse("rotationMode", &offer.rotation_mode)?;
-    let rotation = cfg::rotation(conn, offer.id).await?;
+    let rotation = rotations::active_with_advertisers(conn, offer.id).await?;
     let ids: Vec<i64> = rotation.iter().map(|(_, a)| a.id).collect();
-    let caps = cfg::caps_for(conn, &ids, offer.id).await?;
-    let blocked = cfg::blocked_countries(conn, offer.id).await?;
+    let caps = cap_repo::for_offer(conn, &ids, offer.id).await?;
+    let blocked = country_blocks::blocked_for_offer(conn, offer.id).await?;
     let mut candidates = Vec::with_capacity(rotation.len());
     for (entry, adv) in rotation {
         match candidate(app, entry.priority, entry.weight, adv, &caps) {
@@ -202,8 +206,8 @@ pub async fn offer(app: &App, key: OfferKey) -> Result<Option<OfferRow>> {
     let load = async {
         let conn = app.db().conn();
         match &key {
-            OfferKey::Id(id) => cfg::offer_by_id(conn, *id).await,
-            OfferKey::Uuid(uuid) => cfg::offer_by_uuid(conn, uuid).await,
+            OfferKey::Id(id) => offer_repo::find_by_id(conn, *id).await,
+            OfferKey::Uuid(uuid) => offer_repo::find_by_uuid(conn, uuid).await,
         }
     };
     if !cached(app) {
@@ -216,7 +220,7 @@ pub async fn offer(app: &App, key: OfferKey) -> Result<Option<OfferRow>> {
 pub async fn token(app: &App, hash: &str) -> Result<Option<Arc<TokenAuth>>> {
     let load = async {
         let conn = app.db().conn();
-        let Some(token) = cfg::token_by_hash(conn, hash).await? else { return Ok(None) };
+        let Some(token) = token_repo::find_by_hash(conn, hash).await? else { return Ok(None) };
         let owner = users::find_by_id(conn, token.affiliate_id).await?;
         let owner_active = owner.is_some_and(|u| u.status == users::ACTIVE);
         Ok(Some(Arc::new(TokenAuth { token, owner_active })))
@@ -242,7 +246,7 @@ pub fn should_touch(app: &App, token: &AffiliateTokenRow) -> bool {
 /// The active dedup rules.
 pub async fn dedup_rules(app: &App) -> Result<Arc<Vec<DedupRule>>> {
     let load = async {
-        let rows = cfg::active_dedup_rules(app.db().conn()).await?;
+        let rows = dedup_rules::list_active(app.db().conn()).await?;
         rows.into_iter()
             .map(|r| {
                 Ok(DedupRule {
@@ -266,7 +270,7 @@ pub async fn lead_goal_id(app: &App) -> Result<i64> {
     app.plans()
         .lead_goal
         .try_get_with((), async {
-            cfg::ensure_goal_type(app.db().conn(), "Lead", true).await.map(|g| g.id)
+            goal_types::ensure_system(app.db().conn(), "Lead").await.map(|g| g.id)
         })
         .await
         .map_err(unshare)

@@ -13,11 +13,11 @@ use brokercrm_core::distribution::rules::{CapKind, cap_period_key};
 use brokercrm_core::{Error, Result};
 use brokercrm_integrations::advertisers::{Delivery, OutboundLead};
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::distribution::ftd::NewConversion;
+use brokercrm_store::repo::distribution::ftd::NewFtd;
 use brokercrm_store::repo::distribution::lead_events::{self as events, NewEvent};
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, Finish, LeadRow};
 use brokercrm_store::repo::distribution::{
-    cap_counters as caps, dedup_keys as dedup, ftd as conversions,
+    cap_counters as caps, dedup_keys as dedup, ftd as ftd_repo,
 };
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction, LazyTx};
 
@@ -55,7 +55,7 @@ pub struct Call {
 #[derive(Default)]
 pub struct Deferred {
     pub events: Vec<(i64, NewEvent)>,
-    pub conversions: Vec<NewConversion>,
+    pub ftds: Vec<NewFtd>,
     pub crm_leads: Vec<internal_crm::DeferredCrmLead>,
     pub outcomes: Vec<(i64, Finish)>,
 }
@@ -64,7 +64,7 @@ impl Deferred {
     /// Inserts everything held back, in `tx`.
     pub async fn write(self, tx: &impl ConnectionTrait) -> Result<()> {
         events::append_many(tx, self.events).await?;
-        conversions::record_many(tx, self.conversions).await?;
+        ftd_repo::record_many(tx, self.ftds).await?;
         internal_crm::insert_deferred(tx, self.crm_leads).await?;
         let n = self.outcomes.len() as u64;
         if lead_repo::finish_many(tx, self.outcomes).await? != n {
@@ -77,7 +77,7 @@ impl Deferred {
     /// begun runs on its own.
     pub async fn commit(self, tx: LazyTx) -> Result<()> {
         let only_trace =
-            self.conversions.is_empty() && self.crm_leads.is_empty() && self.outcomes.is_empty();
+            self.ftds.is_empty() && self.crm_leads.is_empty() && self.outcomes.is_empty();
         if only_trace && !tx.is_begun() {
             return events::append_many(tx.autocommit(), self.events).await;
         }
@@ -87,7 +87,7 @@ impl Deferred {
 
     fn absorb(&mut self, other: Deferred) {
         self.events.extend(other.events);
-        self.conversions.extend(other.conversions);
+        self.ftds.extend(other.ftds);
         self.crm_leads.extend(other.crm_leads);
         self.outcomes.extend(other.outcomes);
     }
@@ -130,7 +130,7 @@ impl Run {
         }
     }
 
-    /// Holds back trace entries, conversions and CRM leads until [`Run::take_deferred`].
+    /// Holds back trace entries, FTDs and CRM leads until [`Run::take_deferred`].
     pub fn defer_writes(&mut self) {
         self.deferred = Some(Deferred::default());
     }
@@ -426,16 +426,16 @@ impl Run {
         ms: i32,
         keep_password: bool,
     ) -> Result<Outcome> {
-        let conversion = NewConversion {
+        let ftd = NewFtd {
             lead_id: self.lead.id,
             goal_type_id: self.lead_goal,
             affiliate_id: self.lead.affiliate_id,
-            source: conversions::SOURCE_ROUTING,
+            source: ftd_repo::SOURCE_ROUTING,
         };
         match &mut self.deferred {
-            Some(d) => d.conversions.push(conversion),
+            Some(d) => d.ftds.push(ftd),
             None => {
-                conversions::record_many(tx, vec![conversion]).await?;
+                ftd_repo::record_many(tx, vec![ftd]).await?;
             }
         }
         let msg = format!("accepted by {}", cand.adv.name);

@@ -10,7 +10,7 @@ use brokercrm_core::error::Violations;
 use brokercrm_core::validate::{Email, opt_text, phone, text};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, AffiliateLeadFilter, LeadRow};
-use brokercrm_store::repo::distribution::routing_config;
+use brokercrm_store::repo::distribution::offers as offer_repo;
 use chrono::{DateTime, Utc};
 
 use super::Provider;
@@ -250,7 +250,7 @@ pub async fn list_accounts(
     let ids: BTreeSet<i64> = rows.iter().filter_map(|r| r.offer_id).collect();
     let mut offers: HashMap<i64, Option<String>> = HashMap::new();
     for id in ids {
-        let uuid = routing_config::offer_by_id(conn, id).await?.map(|o| o.uuid);
+        let uuid = offer_repo::find_by_id(conn, id).await?.map(|o| o.uuid);
         offers.insert(id, uuid);
     }
     let content = rows

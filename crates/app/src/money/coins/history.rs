@@ -5,8 +5,8 @@ use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::coins::whole_coins;
 use brokercrm_core::{Error, Money};
-use brokercrm_store::repo::money::coins as coin_repo;
-use brokercrm_store::repo::money::wallets;
+use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::money::ledger::coins as coin_repo;
 use chrono::{DateTime, Utc};
 
 use super::{coin_account, customer};
@@ -94,7 +94,7 @@ pub async fn list(
         rows.iter().flat_map(|t| [t.debit_account_id, t.credit_account_id]).collect();
     let owners = coin_repo::coin_owners(conn, &ids).await?;
     let uids: Vec<i64> = owners.iter().map(|(_, u)| *u).collect();
-    let users = wallets::owners(conn, &uids).await?;
+    let users = users::find_by_ids(conn, &uids).await?;
     let uuid_of = |uid: i64| users.iter().find(|u| u.id == uid).map(|u| u.uuid.clone());
     for t in rows {
         let debit = owners.iter().find(|(a, _)| *a == t.debit_account_id);

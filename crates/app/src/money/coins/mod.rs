@@ -15,7 +15,7 @@ use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use brokercrm_store::repo::money::ledger::accounts;
 use brokercrm_store::repo::money::wallets::{self, WalletFilter, WalletRow};
-use brokercrm_store::repo::{money::coins as coin_repo, platform::settings};
+use brokercrm_store::repo::{money::ledger::coins as coin_repo, platform::settings};
 use brokercrm_store::{ConnectionTrait, db};
 use chrono::{DateTime, Utc};
 

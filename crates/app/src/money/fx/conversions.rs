@@ -4,7 +4,7 @@
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::fx::{format_path, parse_path};
 use brokercrm_core::{Currency, Error, Result, Violations};
-use brokercrm_store::repo::money::fx::conversions::{self, ConversionRow};
+use brokercrm_store::repo::money::fx::conversions::{self, CurrencyConversionRow};
 use brokercrm_store::{ConnectionTrait, db};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct ConversionView {
 }
 
 impl ConversionView {
-    fn of(row: ConversionRow) -> Result<Self> {
+    fn of(row: CurrencyConversionRow) -> Result<Self> {
         Ok(Self {
             id: row.id,
             target: stored_currency(&row.target)?,

@@ -4,7 +4,7 @@
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result};
-use brokercrm_store::repo::money::reports::{self, Window};
+use brokercrm_store::repo::money::ledger::reports::{self, Window};
 
 use super::figures::{BalanceLine, CoinsLine, ProfitLossLine};
 use super::{Range, statements};

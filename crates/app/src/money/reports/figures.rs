@@ -3,7 +3,9 @@
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Money, Result};
-use brokercrm_store::repo::money::reports::{self, BalanceRow, CoinsRow, ProfitLossRow, Window};
+use brokercrm_store::repo::money::ledger::reports::{
+    self, BalanceRow, CoinsRow, ProfitLossRow, Window,
+};
 use serde::Serialize;
 
 use super::{ListInput, Range};

@@ -7,7 +7,7 @@ pub mod figures;
 pub mod statements;
 
 use brokercrm_core::{Error, Result};
-use brokercrm_store::repo::money::reports::Window;
+use brokercrm_store::repo::money::ledger::reports::Window;
 use chrono::{DateTime, Duration, Utc};
 
 /// Longest statement or report range, in days.

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use brokercrm_core::{Error, Money, Result};
-use brokercrm_store::repo::money::reports;
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
+use brokercrm_store::repo::money::ledger::reports;
 use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -59,7 +60,7 @@ async fn accounts<C: ConnectionTrait>(
     let (ws, _) = wallets::list(conn, &f, MAX_WALLETS, 0).await?;
     let ids: Vec<i64> = ws.iter().map(|w| w.id).collect();
     let mut out = HashMap::new();
-    for a in wallets::accounts_of(conn, &ids).await? {
+    for a in account_repo::for_wallets(conn, &ids).await? {
         let Some(wallet_id) = a.wallet_id else { continue };
         let credit = match a.kind.as_str() {
             "wallet_balance" => false,

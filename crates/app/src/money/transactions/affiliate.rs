@@ -6,7 +6,7 @@
 use brokercrm_core::identity::auth::Role;
 use brokercrm_core::money::ledger::AccountKind;
 use brokercrm_core::{Currency, Error, Money, Result};
-use brokercrm_store::repo::money::transactions as repo;
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
 use brokercrm_store::repo::money::wallets;
 
 use crate::{App, Principal};
@@ -17,14 +17,14 @@ pub async fn balance(app: &App, actor: &Principal) -> Result<Money> {
         return Err(Error::Forbidden);
     }
     let conn = app.db().conn();
-    let ids = repo::wallet_ids_of_user(conn, actor.user_id).await?;
-    let live: Vec<i64> = repo::wallets_by_ids(conn, &ids)
+    let ids = wallets::ids_of_user(conn, actor.user_id).await?;
+    let live: Vec<i64> = wallets::find_many(conn, &ids)
         .await?
         .into_iter()
         .filter(|w| !w.is_demo && w.currency == Currency::USD.as_str())
         .map(|w| w.id)
         .collect();
-    let balances = wallets::accounts_of(conn, &live)
+    let balances = account_repo::for_wallets(conn, &live)
         .await?
         .into_iter()
         .filter(|a| a.kind == AccountKind::WalletBalance.as_str())

@@ -4,7 +4,7 @@
 
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_store::repo::money::transactions as repo;
+use brokercrm_store::repo::money::ledger::transactions as repo;
 
 use super::list::{FilterInput, filter};
 use super::views;

@@ -9,7 +9,9 @@ use brokercrm_core::money::payments::{MethodType, serves_country};
 use brokercrm_core::validate::CountryCode;
 use brokercrm_core::{Currency, Error, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::money::transactions::{self as repo, TxFilter};
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
+use brokercrm_store::repo::money::ledger::transactions::{self as repo, TxFilter};
+use brokercrm_store::repo::money::wallets as wallet_repo;
 use chrono::{DateTime, Utc};
 
 use super::views::{self, TransactionView};
@@ -72,7 +74,7 @@ pub(crate) async fn filter<C: ConnectionTrait>(conn: &C, f: &FilterInput) -> Res
     };
     let mut wallets: Option<Vec<i64>> = None;
     if let Some(c) = f.customer_id {
-        wallets = Some(repo::wallet_ids_of_user(conn, c).await?);
+        wallets = Some(wallet_repo::ids_of_user(conn, c).await?);
     }
     if let Some(w) = f.wallet_id {
         wallets = Some(match wallets {
@@ -81,7 +83,7 @@ pub(crate) async fn filter<C: ConnectionTrait>(conn: &C, f: &FilterInput) -> Res
         });
     }
     if let Some(ws) = wallets {
-        out.accounts = Some(repo::accounts_of_wallets(conn, &ws).await?);
+        out.accounts = Some(account_repo::ids_for_wallets(conn, &ws).await?);
     }
     Ok(out)
 }

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use brokercrm_core::{Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::money::ledger::TransferRow;
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
 use brokercrm_store::repo::money::payment_requests::{self, RequestRow};
-use brokercrm_store::repo::money::transactions as repo;
+use brokercrm_store::repo::money::wallets as wallet_repo;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -57,7 +58,7 @@ pub async fn build<C: ConnectionTrait>(
         rows.iter().flat_map(|t| [t.debit_account_id, t.credit_account_id]).collect();
     account_ids.sort_unstable();
     account_ids.dedup();
-    let accounts: HashMap<i64, i64> = repo::wallet_accounts(conn, &account_ids)
+    let accounts: HashMap<i64, i64> = account_repo::wallet_accounts_among(conn, &account_ids)
         .await?
         .into_iter()
         .filter_map(|a| a.wallet_id.map(|w| (a.id, w)))
@@ -65,7 +66,7 @@ pub async fn build<C: ConnectionTrait>(
     let mut wallet_ids: Vec<i64> = accounts.values().copied().collect();
     wallet_ids.sort_unstable();
     wallet_ids.dedup();
-    let owners: HashMap<i64, i64> = repo::wallets_by_ids(conn, &wallet_ids)
+    let owners: HashMap<i64, i64> = wallet_repo::find_many(conn, &wallet_ids)
         .await?
         .into_iter()
         .map(|w| (w.id, w.user_id))

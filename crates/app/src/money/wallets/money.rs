@@ -10,8 +10,7 @@ use brokercrm_core::money::wallets::{MANUAL_PROVIDER, ManualType, transfer_id};
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
-use brokercrm_store::repo::money::ledger::accounts;
-use brokercrm_store::repo::money::wallets::{self};
+use brokercrm_store::repo::money::ledger::{accounts, transfers};
 use chrono::{DateTime, Utc};
 
 pub use super::transfer::{TransferInput, transfer};
@@ -130,7 +129,8 @@ pub async fn transactions(
     let ids = views::account_ids(conn, &[w.id]).await?;
     let (b, c) = ids.get(&w.id).copied().unwrap_or_default();
     let accounts: Vec<i64> = [b, c].into_iter().flatten().collect();
-    let (rows, total) = wallets::transfers(conn, &accounts, range, page.limit, page.offset).await?;
+    let (rows, total) =
+        transfers::page_for_accounts(conn, &accounts, range, page.limit, page.offset).await?;
     let (b, c) = (b.unwrap_or(-1), c.unwrap_or(-1));
     let list = rows.into_iter().map(|t| TransactionView::of(t, w.id, b, c)).collect();
     Ok((list, page.pages(total)))

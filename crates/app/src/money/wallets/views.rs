@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use brokercrm_core::money::ledger::AccountKind;
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::ledger::TransferRow;
-use brokercrm_store::repo::money::wallets::{self, WalletRow};
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
+use brokercrm_store::repo::money::wallets::WalletRow;
 use brokercrm_store::repo::trading::groups as trading_groups;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -103,7 +105,7 @@ pub(crate) async fn account_ids<C: ConnectionTrait>(
     wallet_ids: &[i64],
 ) -> Result<HashMap<i64, (Option<i64>, Option<i64>)>> {
     let mut m: HashMap<i64, (Option<i64>, Option<i64>)> = HashMap::new();
-    for a in wallets::accounts_of(conn, wallet_ids).await? {
+    for a in account_repo::for_wallets(conn, wallet_ids).await? {
         let Some(w) = a.wallet_id else { continue };
         let e = m.entry(w).or_default();
         if a.kind == AccountKind::WalletBalance.as_str() {
@@ -121,7 +123,7 @@ pub(crate) async fn money_of<C: ConnectionTrait>(
     wallet_ids: &[i64],
 ) -> Result<HashMap<i64, WalletMoney>> {
     let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
-    for a in wallets::accounts_of(conn, wallet_ids).await? {
+    for a in account_repo::for_wallets(conn, wallet_ids).await? {
         let Some(w) = a.wallet_id else { continue };
         let e = sums.entry(w).or_default();
         if a.kind == AccountKind::WalletBalance.as_str() {
@@ -154,7 +156,7 @@ pub(crate) async fn build<C: ConnectionTrait>(
     let mut group_ids: Vec<i64> = rows.iter().filter_map(|w| w.group_id).collect();
     group_ids.sort_unstable();
     group_ids.dedup();
-    let users: HashMap<i64, CustomerRef> = wallets::owners(conn, &user_ids)
+    let users: HashMap<i64, CustomerRef> = users::find_by_ids(conn, &user_ids)
         .await?
         .into_iter()
         .map(|u| {

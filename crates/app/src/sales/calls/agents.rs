@@ -6,7 +6,8 @@ use brokercrm_core::Result;
 use brokercrm_core::sales::calls::Provider;
 use brokercrm_core::validate::text;
 use brokercrm_store::db;
-use brokercrm_store::repo::sales::calls::{self as repo, Contact};
+use brokercrm_store::repo::sales::calls as repo;
+use brokercrm_store::repo::sales::communications::{self, Contact};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -100,7 +101,7 @@ pub async fn list(
             phone: u.mobilenumber.clone(),
             agent_id: m.agent_id.clone(),
             provider: p,
-            last_contact_at: repo::last_contact_at(conn, Contact::Customer(u.id)).await?,
+            last_contact_at: communications::last_contact_at(conn, Contact::Customer(u.id)).await?,
         });
     }
     Ok((out, page.pages(total)))

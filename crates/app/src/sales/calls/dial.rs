@@ -14,6 +14,7 @@ use brokercrm_core::{Error, Result};
 use brokercrm_integrations::voip::{CallRequest, CoperatoClient, VoipProvider, VoisoClient};
 use brokercrm_store::db;
 use brokercrm_store::repo::sales::calls::{self as repo, CallRow, NewCall};
+use brokercrm_store::repo::sales::leads as lead_repo;
 use brokercrm_store::repo::sales::{assignments as assignment_repo, sales_desks as desk_repo};
 use serde_json::json;
 
@@ -62,7 +63,7 @@ pub async fn call_customer(app: &App, actor: &Principal, uuid: &str) -> Result<D
 pub async fn call_lead(app: &App, actor: &Principal, uuid: &str) -> Result<Dialled> {
     let conn = app.db().conn();
     let scope = scope_of(conn, actor).await?;
-    let lead = repo::find_lead(conn, uuid.trim()).await?.ok_or(Error::NotFound("lead"))?;
+    let lead = lead_repo::find_by_uuid(conn, uuid.trim()).await?.ok_or(Error::NotFound("lead"))?;
     let visible = match scope {
         CustomerScope::All => true,
         CustomerScope::Limited { desk_id, user_id, .. } => {

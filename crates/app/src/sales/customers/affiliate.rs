@@ -11,8 +11,9 @@ use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::auto_login;
 use brokercrm_store::repo::identity::users::{self, NewUser, UserRow};
+use brokercrm_store::repo::money::ledger::customer_moves as stats;
+use brokercrm_store::repo::sales::customers as profiles;
 use brokercrm_store::repo::sales::customers::list::{self as repo, CustomerFilter, SortKey};
-use brokercrm_store::repo::sales::customers::{self as profiles, stats};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

@@ -8,12 +8,14 @@ use std::collections::HashMap;
 use brokercrm_core::sales::customers::KycStatus;
 use brokercrm_core::{Money, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::distribution::users_by_ids;
 use brokercrm_store::repo::identity::users::UserRow;
+use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
+use brokercrm_store::repo::money::ledger::customer_moves::{self as stats, ByCustomer};
 use brokercrm_store::repo::platform::countries;
-use brokercrm_store::repo::sales::customers::stats::{self, ByCustomer};
 use brokercrm_store::repo::sales::customers::{self as repo, ProfileRow, documents};
-use brokercrm_store::repo::sales::{assignments, bookmarks, sales_statuses};
+use brokercrm_store::repo::sales::{
+    assignments, bookmarks, communications, sales_desks, sales_statuses,
+};
 use brokercrm_store::repo::trading::groups as trading_groups;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -162,7 +164,7 @@ pub async fn build<C: ConnectionTrait>(
     let mut desk_ids: Vec<i64> = assigned.values().filter_map(|a| a.sales_desk_id).collect();
     desk_ids.sort_unstable();
     desk_ids.dedup();
-    let desks: HashMap<i64, DeskRef> = repo::desks(conn, &desk_ids)
+    let desks: HashMap<i64, DeskRef> = sales_desks::find_by_ids(conn, &desk_ids)
         .await?
         .into_iter()
         .map(|d| (d.id, DeskRef { id: d.uuid, name: d.name }))
@@ -210,7 +212,10 @@ pub async fn build<C: ConnectionTrait>(
         let reviewer = p.and_then(|p| p.kyc_reviewed_by).and_then(|i| people.get(&i));
         // Per-customer counts only for a single customer (the list leaves them 0/null).
         let (document_count, (last_comment, last_contact)) = if single {
-            (documents::count(conn, u.id).await? as i64, repo::last_contacts(conn, u.id).await?)
+            (
+                documents::count(conn, u.id).await? as i64,
+                communications::last_contacts(conn, u.id).await?,
+            )
         } else {
             (0, (None, None))
         };

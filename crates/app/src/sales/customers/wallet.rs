@@ -4,6 +4,7 @@
 //! transactions.
 
 use brokercrm_core::Result;
+use brokercrm_store::repo::money::ledger::transfers;
 use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 
 use super::affiliate::require_affiliate;
@@ -29,7 +30,7 @@ pub async fn of_affiliate(
     let (balance, credit) = ids.get(&w.id).copied().unwrap_or_default();
     let accounts: Vec<i64> = [balance, credit].into_iter().flatten().collect();
     let (transfers, total) =
-        wallets::transfers(conn, &accounts, None, page.limit, page.offset).await?;
+        transfers::page_for_accounts(conn, &accounts, None, page.limit, page.offset).await?;
     let txs = transfers
         .into_iter()
         .map(|t| TransactionView::of(t, w.id, balance.unwrap_or(-1), credit.unwrap_or(-1)))

@@ -8,7 +8,7 @@ use brokercrm_core::validate::{Email, opt_text, phone};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
-use brokercrm_store::repo::sales::lead_imports::customers_matching;
+use brokercrm_store::repo::identity::users::customers_matching;
 use brokercrm_store::repo::sales::leads as repo;
 
 use super::{LeadView, scope_of, view_one};

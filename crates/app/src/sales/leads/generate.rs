@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use brokercrm_core::Result;
 use brokercrm_store::db::{commit, now};
+use brokercrm_store::repo::distribution::crm_leads::{self, GenLead, NewCrmLead};
+use brokercrm_store::repo::identity::users::GenCustomer;
 use brokercrm_store::repo::identity::users::{self, NewUser};
-use brokercrm_store::repo::sales::lead_gen::{self, GenCustomer, GenLead};
 use brokercrm_store::repo::sales::{sales_desks, sales_statuses};
 use chrono::Duration as Span;
 use rand::rngs::StdRng;
@@ -201,7 +202,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
                 }
             };
             let local = format!("{}.{}{k}", first, last).to_lowercase().replace([' ', '\''], "");
-            rows.push(GenLead {
+            let lead = NewCrmLead {
                 uuid: uuid::Uuid::now_v7().to_string(),
                 email: (rng.random_range(0..20) != 0)
                     .then(|| format!("{local}@{}", DOMAINS[rng.random_range(0..DOMAINS.len())])),
@@ -217,10 +218,14 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
                     }))
                     .to_owned(),
                 ),
+                sales_desk_id: desk,
+                ..NewCrmLead::default()
+            };
+            rows.push(GenLead {
+                lead,
                 sales_status_id: (rng.random_range(0..10) >= 3)
                     .then(|| status_ids[rng.random_range(0..status_ids.len())]),
                 sales_person_id: person,
-                sales_desk_id: desk,
                 last_contact_at: (person.is_some() && rng.random_range(0..2) == 0)
                     .then_some(updated),
                 created_at: created,
@@ -228,7 +233,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
             });
         }
         let tx = db.begin_write().await?;
-        lead_gen::insert_leads(&tx, rows).await?;
+        crm_leads::insert_generated(&tx, rows).await?;
         commit(tx).await?;
         i += n;
         done += n;
@@ -254,7 +259,7 @@ pub async fn generate(app: &App, o: &GenOptions, progress: impl Fn(u64, u64)) ->
             });
         }
         let tx = db.begin_write().await?;
-        lead_gen::insert_customers(&tx, rows).await?;
+        users::insert_generated_customers(&tx, rows).await?;
         commit(tx).await?;
         i += n;
         done += n;

@@ -13,6 +13,7 @@ use brokercrm_core::validate::{CountryCode, Email, phone};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
+use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::lead_imports::{self as repo, LeadImportRow, Progress};
 use brokercrm_store::repo::sales::leads::{self as leads_repo, LeadPatch};
 use chrono::{DateTime, Utc};
@@ -332,7 +333,7 @@ pub async fn upload(
         let emails: Vec<String> = good.iter().filter_map(|(_, p)| p.email.clone()).collect();
         let phones: Vec<String> = good.iter().filter_map(|(_, p)| p.phone.clone()).collect();
         let existing = leads_repo::matching(&tx, &emails, &phones).await?;
-        let customers = repo::customers_matching(&tx, &emails, &phones).await?;
+        let customers = users::customers_matching(&tx, &emails, &phones).await?;
         let cust_emails: HashSet<String> = customers.iter().map(|(e, _)| e.clone()).collect();
         let cust_phones: HashSet<String> =
             customers.iter().filter_map(|(_, p)| p.clone()).collect();

@@ -4,9 +4,9 @@
 use brokercrm_core::sales::leads::LeadOrder;
 use brokercrm_core::sales::scope::is_sales_role;
 use brokercrm_core::{Error, Result};
-use brokercrm_store::repo::sales::lead_imports::{sales_people as people_repo, user_by_ref_key};
+use brokercrm_store::repo::identity::users::find_by_ref_key as user_by_ref_key;
 use brokercrm_store::repo::sales::leads as repo;
-use brokercrm_store::repo::sales::sales_desks as desk_repo;
+use brokercrm_store::repo::sales::sales_desks::{self as desk_repo, sales_people as people_repo};
 
 use super::filters::{FilterInput, resolve};
 use super::{LeadView, lead_in_scope, scope_of, view_one, views};

@@ -457,7 +457,7 @@ async fn affiliate_tokens_shown_once_and_revocable() {
 
 #[tokio::test]
 async fn leads_read_with_trace_and_without_password() {
-    use brokercrm_store::entities::{conversions, lead_events, leads};
+    use brokercrm_store::entities::{ftds, lead_events, leads};
     let t = TestApp::spawn().await;
     let (admin, _) = api(&t, Role::Admin).await;
     let (risk, _) = api(&t, Role::Risk).await;
@@ -500,7 +500,7 @@ async fn leads_read_with_trace_and_without_password() {
         };
         ev.insert(conn).await.unwrap();
     }
-    let conv = conversions::ActiveModel {
+    let conv = ftds::ActiveModel {
         uuid: Set(uuid::Uuid::now_v7().to_string()),
         lead_id: Set(lead.id),
         goal_type_id: Set(ftd),

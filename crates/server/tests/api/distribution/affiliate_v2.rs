@@ -476,3 +476,21 @@ async fn get_leads_is_isolated_per_affiliate_and_filters() {
     assert_eq!(emails(&list(&t, &a, "?per_page=2&page=2").await), [pushed[0].clone()]);
     assert!(list(&t, &a, "?per_page=1&page=4").await.is_empty());
 }
+
+#[tokio::test]
+async fn goal_types_make_a_staff_goal_named_ftd_the_system_one() {
+    use brokercrm_store::repo::distribution::goal_types;
+    let t = TestApp::spawn().await;
+    let conn = t.app.db().conn();
+    // Staff named a goal "FTD" before anything asked for the system goal types.
+    goal_types::insert(conn, "staff-ftd", "FTD", false).await.unwrap();
+    let (a, _, _) = fx::simple(&t).await;
+    let goals: Value = fx::get(&t, &a, "/api/affiliates/v2/goal-types").await.json();
+    let ftds: Vec<&Value> =
+        goals.as_array().unwrap().iter().filter(|g| g["name"] == "FTD").collect();
+    assert_eq!(ftds.len(), 1, "{goals}");
+    assert_eq!(ftds[0]["uuid"], "staff-ftd");
+    // It is the system goal now: the one FTDs are recorded against, never renamed or deleted.
+    let row = goal_types::find_by_name(conn, "FTD").await.unwrap().unwrap();
+    assert!(row.system);
+}

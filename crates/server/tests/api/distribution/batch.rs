@@ -1,7 +1,7 @@
 //! The intake batch: many leads pushed at once are stored in shared transactions, and each
 //! still gets exactly its own outcome, CRM lead, auto-login link, conversion and trace.
 
-use brokercrm_store::entities::{auto_login_tokens, conversions, crm_leads};
+use brokercrm_store::entities::{auto_login_tokens, crm_leads, ftds};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -52,7 +52,7 @@ async fn a_mixed_batch_gives_every_lead_its_own_outcome_and_rows() {
     assert_eq!(fx::lead_count(&t).await, 36);
     assert_eq!(crm_leads::Entity::find().count(conn).await.unwrap(), 13);
     assert_eq!(auto_login_tokens::Entity::find().count(conn).await.unwrap(), 13);
-    assert_eq!(conversions::Entity::find().count(conn).await.unwrap(), 13);
+    assert_eq!(ftds::Entity::find().count(conn).await.unwrap(), 13);
 
     for b in &accepted {
         let lead = fx::lead(&t, b["lead_uuid"].as_str().unwrap()).await;
@@ -74,8 +74,8 @@ async fn a_mixed_batch_gives_every_lead_its_own_outcome_and_rows() {
             .unwrap();
         assert_eq!(links, 1, "one auto-login link per CRM lead");
         assert!(b["auto_login_url"].as_str().is_some_and(|u| u.contains("/auto-login/")), "{b}");
-        let conv = conversions::Entity::find()
-            .filter(conversions::Column::LeadId.eq(lead.id))
+        let conv = ftds::Entity::find()
+            .filter(ftds::Column::LeadId.eq(lead.id))
             .count(conn)
             .await
             .unwrap();

@@ -21,7 +21,7 @@ async fn set_secret(t: &TestApp, adv: &advertisers::Model, secret: &str) {
 
 /// FTD conversions of a lead.
 async fn ftd_count(t: &TestApp, lead_id: i64) -> u64 {
-    use brokercrm_store::entities::{conversions, goal_types};
+    use brokercrm_store::entities::{ftds, goal_types};
     let Some(ftd) = goal_types::Entity::find()
         .filter(goal_types::Column::Name.eq("FTD"))
         .one(t.app.db().conn())
@@ -30,9 +30,9 @@ async fn ftd_count(t: &TestApp, lead_id: i64) -> u64 {
     else {
         return 0;
     };
-    conversions::Entity::find()
-        .filter(conversions::Column::LeadId.eq(lead_id))
-        .filter(conversions::Column::GoalTypeId.eq(ftd.id))
+    ftds::Entity::find()
+        .filter(ftds::Column::LeadId.eq(lead_id))
+        .filter(ftds::Column::GoalTypeId.eq(ftd.id))
         .count(t.app.db().conn())
         .await
         .unwrap()

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
+use brokercrm_store::repo::distribution::crm_leads;
+use brokercrm_store::repo::distribution::ftd as ftd_repo;
 use brokercrm_store::repo::distribution::lead_events::{self as events, NewEvent};
 use brokercrm_store::repo::distribution::leads::{self as lead_repo, LeadRow, NewLead};
-use brokercrm_store::repo::distribution::{crm_leads, ftd as conversions};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -76,7 +77,7 @@ async fn kinds(t: &TestApp, lead: &LeadRow) -> Vec<String> {
 async fn deliveries(t: &TestApp, lead: &LeadRow) -> (bool, usize) {
     let conn = t.app.db().conn();
     let crm = crm_leads::find_by_lead(conn, lead.id).await.unwrap().is_some();
-    (crm, conversions::for_lead(conn, lead.id).await.unwrap().len())
+    (crm, ftd_repo::for_lead(conn, lead.id).await.unwrap().len())
 }
 
 #[tokio::test]

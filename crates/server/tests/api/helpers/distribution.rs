@@ -405,11 +405,11 @@ pub async fn get_concurrently(
 
 /// FTD conversions the internal CRM recorded for a lead.
 pub async fn crm_ftds(t: &TestApp, lead_id: i64) -> u64 {
-    use brokercrm_store::entities::conversions;
+    use brokercrm_store::entities::ftds;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    conversions::Entity::find()
-        .filter(conversions::Column::LeadId.eq(lead_id))
-        .filter(conversions::Column::Source.eq("crm"))
+    ftds::Entity::find()
+        .filter(ftds::Column::LeadId.eq(lead_id))
+        .filter(ftds::Column::Source.eq("crm"))
         .count(t.app.db().conn())
         .await
         .unwrap()

@@ -222,7 +222,7 @@ async fn concurrent_and_replayed_deposits_get_one_bonus_each() {
     // (rule, deposit) meets the ledger's unique index and no second bonus is paid.
     let row =
         brokercrm_store::repo::money::wallets::find(t.app.db().conn(), w).await.unwrap().unwrap();
-    let transfers = brokercrm_store::repo::money::wallets::transfers(
+    let transfers = brokercrm_store::repo::money::ledger::transfers::page_for_accounts(
         t.app.db().conn(),
         &[brokercrm_store::repo::money::ledger::accounts::for_wallet(t.app.db().conn(), w)
             .await

@@ -379,9 +379,9 @@ async fn agent_calls_a_lead_through_coperato_with_ringing_answered_end() {
         .await
         .unwrap();
     assert_eq!(events, 3);
-    let last = brokercrm_store::repo::sales::calls::last_contact_at(
+    let last = brokercrm_store::repo::sales::communications::last_contact_at(
         t.app.db().conn(),
-        brokercrm_store::repo::sales::calls::Contact::Lead(lead.id),
+        brokercrm_store::repo::sales::communications::Contact::Lead(lead.id),
     )
     .await
     .unwrap();

@@ -3,7 +3,7 @@
 //! scope, period validation, and an affiliate seeing only its own referrals.
 
 use brokercrm_core::identity::auth::Role;
-use brokercrm_store::entities::{conversions, crm_leads, leads};
+use brokercrm_store::entities::{crm_leads, ftds, leads};
 use brokercrm_store::repo::identity::users;
 use chrono::{Duration, SecondsFormat, Utc};
 use sea_orm::{ActiveModelTrait, Set};
@@ -188,7 +188,7 @@ async fn affiliate_dashboard_shows_only_its_own_referrals() {
         (lead_ids[0].0, aff_id, ftd.id),
         (lead_ids[2].0, other_id, ftd.id),
     ] {
-        conversions::ActiveModel {
+        ftds::ActiveModel {
             uuid: Set(uuid::Uuid::now_v7().to_string()),
             lead_id: Set(lead),
             goal_type_id: Set(goal),

@@ -1,5 +1,6 @@
-//! Affiliate API v2 tokens: a public prefix and the SHA-256 hash of the token, an optional
-//! IP allow-list and default offer; revocable.
+//! The `affiliate_tokens` table: affiliate API v2 tokens, a public prefix and the SHA-256
+//! hash of the token, an optional IP allow-list and default offer; revocable; found by hash
+//! on the intake hot path.
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
@@ -106,4 +107,23 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(affiliate_tokens::Column::AffiliateId.eq(a));
     }
     q.order_by_asc(affiliate_tokens::Column::Id).offset(offset).limit(limit).all(conn).await.db()
+}
+
+/// The token with this hash, whatever its state (the intake hot path).
+pub async fn find_by_hash<C: ConnectionTrait>(
+    conn: &C,
+    hash: &str,
+) -> Result<Option<AffiliateTokenRow>> {
+    AffiliateToken::find().filter(affiliate_tokens::Column::TokenHash.eq(hash)).one(conn).await.db()
+}
+
+/// Records that a token was used (callers throttle this).
+pub async fn touch<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {
+    AffiliateToken::update_many()
+        .col_expr(affiliate_tokens::Column::LastUsedAt, Expr::value(now()))
+        .filter(affiliate_tokens::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .db()
+        .map(|_| ())
 }

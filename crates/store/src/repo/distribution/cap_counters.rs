@@ -1,4 +1,4 @@
-//! Cap counters: reserve a slot with one conditional upsert (never read-then-write), release
+//! The `cap_counters` table: reserve a slot with one conditional upsert (never read-then-write), release
 //! it when the delivery fails, and read the current count.
 
 use brokercrm_core::Result;
@@ -7,6 +7,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 
 use crate::entities::cap_counters::{self, Entity as CapCounter};
 use crate::error::DbResultExt;
+
+pub use crate::entities::cap_counters::Model as CapCounterRow;
 
 /// Counts one lead against `cap_id` in `period` unless it already reached `max`.
 pub async fn reserve<C: ConnectionTrait>(
@@ -62,4 +64,28 @@ pub async fn count<C: ConnectionTrait>(conn: &C, cap_id: i64, period: &str) -> R
         .await
         .db()?;
     Ok(n.unwrap_or(0))
+}
+
+/// The count of `(cap_id, period_key)` pairs that have a counter; missing pairs are 0.
+pub async fn counters<C: ConnectionTrait>(
+    conn: &C,
+    keys: &[(i64, String)],
+) -> Result<Vec<CapCounterRow>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = keys.iter().map(|(id, _)| *id).collect();
+    let mut periods: Vec<String> = keys.iter().map(|(_, k)| k.clone()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    let rows = CapCounter::find()
+        .filter(cap_counters::Column::CapId.is_in(ids))
+        .filter(cap_counters::Column::PeriodKey.is_in(periods))
+        .all(conn)
+        .await
+        .db()?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| keys.iter().any(|(id, k)| *id == r.cap_id && *k == r.period_key))
+        .collect())
 }

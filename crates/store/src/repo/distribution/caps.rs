@@ -1,19 +1,17 @@
-//! Caps on an advertiser's accepted or rejected leads (per day or in total, optionally per
-//! offer and country) and the counters of their periods.
+//! The `caps` table: caps on an advertiser's accepted or rejected leads (per day or in total,
+//! optionally per offer and country); their counters are in [`super::cap_counters`].
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::now;
-use crate::entities::cap_counters::{self, Entity as CapCounter};
 use crate::entities::caps::{self, Entity as Cap};
 use crate::error::DbResultExt;
 
-pub use crate::entities::cap_counters::Model as CapCounterRow;
 pub use crate::entities::caps::Model as CapRow;
 
 /// A cap to create.
@@ -78,26 +76,21 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {
     Cap::delete_by_id(id).exec(conn).await.db().map(|_| ())
 }
 
-/// The count of `(cap_id, period_key)` pairs that have a counter; missing pairs are 0.
-pub async fn counters<C: ConnectionTrait>(
+/// Caps of these advertisers that apply to `offer_id` (their own or offer-less ones), by id.
+pub async fn for_offer<C: ConnectionTrait>(
     conn: &C,
-    keys: &[(i64, String)],
-) -> Result<Vec<CapCounterRow>> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = keys.iter().map(|(id, _)| *id).collect();
-    let mut periods: Vec<String> = keys.iter().map(|(_, k)| k.clone()).collect();
-    periods.sort_unstable();
-    periods.dedup();
-    let rows = CapCounter::find()
-        .filter(cap_counters::Column::CapId.is_in(ids))
-        .filter(cap_counters::Column::PeriodKey.is_in(periods))
+    advertiser_ids: &[i64],
+    offer_id: i64,
+) -> Result<Vec<CapRow>> {
+    Cap::find()
+        .filter(caps::Column::AdvertiserId.is_in(advertiser_ids.to_vec()))
+        .filter(
+            Condition::any()
+                .add(caps::Column::OfferId.is_null())
+                .add(caps::Column::OfferId.eq(offer_id)),
+        )
+        .order_by_asc(caps::Column::Id)
         .all(conn)
         .await
-        .db()?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| keys.iter().any(|(id, k)| *id == r.cap_id && *k == r.period_key))
-        .collect())
+        .db()
 }

@@ -1,9 +1,9 @@
-//! Blocked countries: global (`offer_id` null) or per offer.
+//! The `country_blocks` table: blocked countries, global (`offer_id` null) or per offer.
 
 use brokercrm_core::Result;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::now;
@@ -63,4 +63,18 @@ pub async fn list<C: ConnectionTrait>(
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {
     CountryBlock::delete_by_id(id).exec(conn).await.db().map(|_| ())
+}
+
+/// Countries blocked for `offer_id`, globally or for that offer.
+pub async fn blocked_for_offer<C: ConnectionTrait>(conn: &C, offer_id: i64) -> Result<Vec<String>> {
+    let rows = CountryBlock::find()
+        .filter(
+            Condition::any()
+                .add(country_blocks::Column::OfferId.is_null())
+                .add(country_blocks::Column::OfferId.eq(offer_id)),
+        )
+        .all(conn)
+        .await
+        .db()?;
+    Ok(rows.into_iter().map(|r| r.country).collect())
 }

@@ -1,14 +1,16 @@
-//! The internal CRM's lead store: leads delivered to the internal CRM land here (the sales-CRM
-//! issue works them: statuses, sales people, comments).
+//! The `crm_leads` table: leads delivered to the internal CRM (by distribution, a staff member,
+//! a CSV upload or the data generator) and the lookups and links intake and FTD need. The
+//! sales CRM's queries on it are in `sales::leads`.
 
 use brokercrm_core::Result;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult,
 };
 
 use crate::db::now;
-use crate::entities::crm_leads::{self, Entity as CrmLead};
+use crate::entities::crm_leads::{self, Column as L, Entity as CrmLead};
 use crate::error::DbResultExt;
 
 pub use crate::entities::crm_leads::Model as CrmLeadRow;
@@ -43,7 +45,7 @@ pub fn name_keys(first: Option<&str>, last: Option<&str>) -> (Option<String>, Op
     (key(&full), last.and_then(key))
 }
 
-fn active(l: NewCrmLead, at: chrono::DateTime<chrono::Utc>) -> crm_leads::ActiveModel {
+fn active(l: NewCrmLead, at: DateTime<Utc>) -> crm_leads::ActiveModel {
     let (name_key, last_name_key) = name_keys(l.first_name.as_deref(), l.last_name.as_deref());
     crm_leads::ActiveModel {
         sales_desk_id: Set(l.sales_desk_id),
@@ -116,6 +118,34 @@ pub async fn insert_for_lead<C: ConnectionTrait>(conn: &C, l: NewCrmLead) -> Res
     }
 }
 
+/// A generated lead: a new lead with its sales state and dates given.
+#[derive(Debug, Clone)]
+pub struct GenLead {
+    /// `lead_id`, `affiliate_id`, `ip` and `is_test` are left empty.
+    pub lead: NewCrmLead,
+    pub sales_status_id: Option<i64>,
+    pub sales_person_id: Option<i64>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Inserts generated leads (every column given, dates included) in one statement.
+pub async fn insert_generated<C: ConnectionTrait>(conn: &C, rows: Vec<GenLead>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|g| {
+        let mut m = active(g.lead, g.created_at);
+        m.updated_at = Set(g.updated_at);
+        m.sales_status_id = Set(g.sales_status_id);
+        m.sales_person_id = Set(g.sales_person_id);
+        m.last_contact_at = Set(g.last_contact_at);
+        m
+    });
+    CrmLead::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
+}
+
 pub async fn find_by_id<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<CrmLeadRow>> {
     CrmLead::find_by_id(id).one(conn).await.db()
 }
@@ -124,34 +154,37 @@ pub async fn find_by_lead<C: ConnectionTrait>(
     conn: &C,
     lead_id: i64,
 ) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find().filter(crm_leads::Column::LeadId.eq(lead_id)).one(conn).await.db()
+    CrmLead::find().filter(L::LeadId.eq(lead_id)).one(conn).await.db()
 }
 
 pub async fn set_password_hash<C: ConnectionTrait>(conn: &C, id: i64, hash: &str) -> Result<()> {
-    CrmLead::update_many()
-        .col_expr(crm_leads::Column::PasswordHash, Expr::value(hash))
-        .col_expr(crm_leads::Column::UpdatedAt, Expr::value(now()))
-        .filter(crm_leads::Column::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
+    set_column(conn, id, L::PasswordHash, hash).await
 }
 
-/// Links the customer account created for this lead.
 /// The CRM lead whose customer account is `customer_id`, if that customer came in as a lead.
 pub async fn find_by_customer<C: ConnectionTrait>(
     conn: &C,
     customer_id: i64,
 ) -> Result<Option<CrmLeadRow>> {
-    CrmLead::find().filter(crm_leads::Column::CustomerId.eq(customer_id)).one(conn).await.db()
+    CrmLead::find().filter(L::CustomerId.eq(customer_id)).one(conn).await.db()
 }
 
+/// Links the customer account created for this lead.
 pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i64) -> Result<()> {
+    set_column(conn, id, L::CustomerId, customer_id).await
+}
+
+/// Sets one column of lead `id`, stamping `updated_at`.
+pub(crate) async fn set_column<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    col: L,
+    value: impl Into<sea_orm::Value>,
+) -> Result<()> {
     CrmLead::update_many()
-        .col_expr(crm_leads::Column::CustomerId, Expr::value(customer_id))
-        .col_expr(crm_leads::Column::UpdatedAt, Expr::value(now()))
-        .filter(crm_leads::Column::Id.eq(id))
+        .col_expr(col, Expr::value(value))
+        .col_expr(L::UpdatedAt, Expr::value(now()))
+        .filter(L::Id.eq(id))
         .exec(conn)
         .await
         .db()

@@ -1,4 +1,4 @@
-//! CRM deduplication rules: the same email/phone within a window is rejected, across all
+//! The `dedup_rules` table: CRM deduplication rules, the same email/phone within a window is rejected, across all
 //! affiliates or within one affiliate's leads.
 
 use brokercrm_core::Result;
@@ -79,4 +79,14 @@ pub async fn list<C: ConnectionTrait>(
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {
     DedupRule::delete_by_id(id).exec(conn).await.db().map(|_| ())
+}
+
+/// The active rules, by id (the intake hot path).
+pub async fn list_active<C: ConnectionTrait>(conn: &C) -> Result<Vec<DedupRuleRow>> {
+    DedupRule::find()
+        .filter(dedup_rules::Column::Active.eq(true))
+        .order_by_asc(dedup_rules::Column::Id)
+        .all(conn)
+        .await
+        .db()
 }

@@ -1,14 +1,14 @@
-//! Goal types ("Lead", "FTD" and admin-defined conversions); names are unique.
+//! The `goal_types` table: goal types ("Lead", "FTD" and admin-defined ones); names are
+//! unique. The FTDs that reach them are in [`super::ftd`].
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::db::now;
-use crate::entities::conversions::{self, Entity as Conversion};
 use crate::entities::goal_types::{self, Entity as GoalType};
 use crate::error::DbResultExt;
 
@@ -80,6 +80,11 @@ pub async fn find_by_ids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Ve
     GoalType::find().filter(goal_types::Column::Id.is_in(ids.to_vec())).all(conn).await.db()
 }
 
+/// Every goal type, by id.
+pub async fn all<C: ConnectionTrait>(conn: &C) -> Result<Vec<GoalTypeRow>> {
+    GoalType::find().order_by_asc(goal_types::Column::Id).all(conn).await.db()
+}
+
 /// One page, by id.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
@@ -104,11 +109,6 @@ pub async fn rename<C: ConnectionTrait>(conn: &C, id: i64, name: &str) -> Result
         .await
         .db()
         .map(|_| ())
-}
-
-/// How many conversions reached this goal type.
-pub async fn conversion_count<C: ConnectionTrait>(conn: &C, id: i64) -> Result<u64> {
-    Conversion::find().filter(conversions::Column::GoalTypeId.eq(id)).count(conn).await.db()
 }
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {

@@ -1,5 +1,5 @@
-//! An offer's rotation: which advertisers take its leads, by priority and weight. Replaced
-//! as a whole; `(offer, advertiser)` is unique.
+//! The `rotation_entries` table: an offer's rotation, which advertisers take its leads, by
+//! priority and weight. Replaced as a whole; `(offer, advertiser)` is unique.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use crate::error::DbResultExt;
 
 use super::advertisers::{self, AdvertiserRow};
 
-pub use crate::entities::rotation_entries::Model as RotationRow;
+pub use crate::entities::rotation_entries::Model as RotationEntryRow;
 
 /// One entry to store.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub struct NewRotationEntry {
 pub async fn list_for_offer<C: ConnectionTrait>(
     conn: &C,
     offer_id: i64,
-) -> Result<Vec<RotationRow>> {
+) -> Result<Vec<RotationEntryRow>> {
     RotationEntry::find()
         .filter(rotation_entries::Column::OfferId.eq(offer_id))
         .order_by_asc(rotation_entries::Column::Priority)
@@ -41,12 +41,23 @@ pub async fn list_for_offer<C: ConnectionTrait>(
 pub async fn list_with_advertisers<C: ConnectionTrait>(
     conn: &C,
     offer_id: i64,
-) -> Result<Vec<(RotationRow, AdvertiserRow)>> {
+) -> Result<Vec<(RotationEntryRow, AdvertiserRow)>> {
     let entries = list_for_offer(conn, offer_id).await?;
     let ids: Vec<i64> = entries.iter().map(|e| e.advertiser_id).collect();
     let mut by_id: HashMap<i64, AdvertiserRow> =
         advertisers::find_by_ids(conn, &ids).await?.into_iter().map(|a| (a.id, a)).collect();
     Ok(entries.into_iter().filter_map(|e| by_id.remove(&e.advertiser_id).map(|a| (e, a))).collect())
+}
+
+/// The offer's active entries (as [`list_for_offer`]) whose advertiser is active too, each
+/// with its advertiser: the rotation the intake walks.
+pub async fn active_with_advertisers<C: ConnectionTrait>(
+    conn: &C,
+    offer_id: i64,
+) -> Result<Vec<(RotationEntryRow, AdvertiserRow)>> {
+    let mut rotation = list_with_advertisers(conn, offer_id).await?;
+    rotation.retain(|(e, a)| e.active && a.active);
+    Ok(rotation)
 }
 
 /// Replaces the offer's whole rotation (run inside the caller's transaction).

@@ -12,8 +12,8 @@ use sea_orm::{
 use crate::db::now;
 use crate::entities::oauth_clients::{self, Entity as OAuthClient};
 use crate::entities::oauth_codes::{self, Entity as OAuthCode};
-use crate::entities::refresh_tokens::{self, Entity as RefreshToken};
 use crate::error::DbResultExt;
+use crate::repo::identity::refresh_tokens;
 
 pub use crate::entities::oauth_clients::Model as OAuthClientRow;
 pub use crate::entities::oauth_codes::Model as OAuthCodeRow;
@@ -84,13 +84,7 @@ pub async fn revoke_client<C: ConnectionTrait>(conn: &C, client_id: &str) -> Res
     if res.rows_affected != 1 {
         return Ok(false);
     }
-    RefreshToken::update_many()
-        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(t))
-        .filter(refresh_tokens::Column::ClientId.eq(client_id))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(conn)
-        .await
-        .db()?;
+    refresh_tokens::revoke_client(conn, client_id, t).await?;
     Ok(true)
 }
 
@@ -154,24 +148,9 @@ pub async fn revoke_tokens_of_code<C: ConnectionTrait>(
     code: &OAuthCodeRow,
 ) -> Result<u64> {
     let Some(used_at) = code.used_at else { return Ok(0) };
-    let first = RefreshToken::find()
-        .filter(refresh_tokens::Column::UserId.eq(code.user_id))
-        .filter(refresh_tokens::Column::ClientId.eq(code.client_id.as_str()))
-        .filter(refresh_tokens::Column::CreatedAt.gte(used_at))
-        .order_by_asc(refresh_tokens::Column::CreatedAt)
-        .order_by_asc(refresh_tokens::Column::Id)
-        .one(conn)
-        .await
-        .db()?;
+    let first = refresh_tokens::first_since(conn, code.user_id, &code.client_id, used_at).await?;
     let Some(first) = first else { return Ok(0) };
-    let res = RefreshToken::update_many()
-        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(now()))
-        .filter(refresh_tokens::Column::Family.eq(first.family))
-        .filter(refresh_tokens::Column::RevokedAt.is_null())
-        .exec(conn)
-        .await
-        .db()?;
-    Ok(res.rows_affected)
+    refresh_tokens::revoke_family(conn, &first.family).await
 }
 
 /// Deletes codes that expired before `before` (housekeeping).

@@ -1,9 +1,12 @@
-//! Refresh tokens: stored as SHA-256 hashes, grouped in rotation families, single use.
+//! The `refresh_tokens` table: refresh tokens stored as SHA-256 hashes, grouped in rotation
+//! families, single use; revoked by family, user or OAuth client.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::db::now;
 use crate::entities::refresh_tokens::{self, Entity as RefreshToken};
@@ -82,4 +85,38 @@ pub async fn revoke_user<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<u
         .await
         .db()?;
     Ok(res.rows_affected)
+}
+
+/// Revokes every token issued to OAuth client `client_id` (the client was revoked at `at`).
+pub async fn revoke_client<C: ConnectionTrait>(
+    conn: &C,
+    client_id: &str,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    let res = RefreshToken::update_many()
+        .col_expr(refresh_tokens::Column::RevokedAt, Expr::value(at))
+        .filter(refresh_tokens::Column::ClientId.eq(client_id))
+        .filter(refresh_tokens::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected)
+}
+
+/// The first token of `user_id` and OAuth client `client_id` created at or after `since`.
+pub async fn first_since<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+    client_id: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<RefreshTokenRow>> {
+    RefreshToken::find()
+        .filter(refresh_tokens::Column::UserId.eq(user_id))
+        .filter(refresh_tokens::Column::ClientId.eq(client_id))
+        .filter(refresh_tokens::Column::CreatedAt.gte(since))
+        .order_by_asc(refresh_tokens::Column::CreatedAt)
+        .order_by_asc(refresh_tokens::Column::Id)
+        .one(conn)
+        .await
+        .db()
 }

@@ -1,10 +1,11 @@
-//! Users of every role: insert, find, update.
+//! The `users` table, the one home of its SQL: users of every role (staff, affiliates,
+//! customers): insert, find, update, the lookups other contexts share, generated customers.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::now;
@@ -129,4 +130,122 @@ pub async fn set_kyc_status<C: ConnectionTrait>(
         return Ok(None);
     }
     find_by_id(conn, id).await
+}
+
+/// Users with these ids (any order), to show their public ids and names next to other records.
+pub async fn find_by_ids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<UserRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    User::find().filter(users::Column::Id.is_in(ids.to_vec())).all(conn).await.db()
+}
+
+/// The user whose referral code (`ref_key`) is `code`.
+pub async fn find_by_ref_key<C: ConnectionTrait>(conn: &C, code: &str) -> Result<Option<UserRow>> {
+    User::find().filter(users::Column::RefKey.eq(code)).one(conn).await.db()
+}
+
+/// `(email, mobile number)` of the customers whose e-mail or mobile number is given.
+pub async fn customers_matching<C: ConnectionTrait>(
+    conn: &C,
+    emails: &[String],
+    phones: &[String],
+) -> Result<Vec<(String, Option<String>)>> {
+    if emails.is_empty() && phones.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut any = Condition::any();
+    if !emails.is_empty() {
+        any = any.add(users::Column::Email.is_in(emails.to_vec()));
+    }
+    if !phones.is_empty() {
+        any = any.add(users::Column::Mobilenumber.is_in(phones.to_vec()));
+    }
+    User::find()
+        .select_only()
+        .column(users::Column::Email)
+        .column(users::Column::Mobilenumber)
+        .filter(Condition::all().add(users::Column::Role.eq("customer")).add(any))
+        .into_tuple()
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Sales people (managers and agents), by e-mail, at most `limit`; only those among `ids`
+/// when given.
+pub async fn sales_people<C: ConnectionTrait>(
+    conn: &C,
+    ids: Option<&[i64]>,
+    limit: u64,
+) -> Result<Vec<UserRow>> {
+    let mut cond = Condition::all().add(users::Column::Role.is_in([
+        "manager",
+        "conversion_agent",
+        "retention_agent",
+    ]));
+    if let Some(ids) = ids {
+        cond = cond.add(users::Column::Id.is_in(ids.to_vec()));
+    }
+    User::find()
+        .filter(cond)
+        .order_by_asc(users::Column::Email)
+        .order_by_asc(users::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}
+
+/// A generated customer (no password: it cannot sign in until reset).
+#[derive(Debug, Clone)]
+pub struct GenCustomer {
+    pub uuid: String,
+    pub email: String,
+    pub firstname: String,
+    pub lastname: String,
+    pub mobilenumber: String,
+    pub country: String,
+    pub ref_key: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Inserts generated customers in one statement.
+pub async fn insert_generated_customers<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<GenCustomer>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|c| users::ActiveModel {
+        uuid: Set(c.uuid),
+        email: Set(c.email),
+        password_hash: Set(None),
+        role: Set("customer".to_owned()),
+        status: Set("active".to_owned()),
+        firstname: Set(Some(c.firstname)),
+        lastname: Set(Some(c.lastname)),
+        mobilenumber: Set(Some(c.mobilenumber)),
+        country: Set(Some(c.country)),
+        communication_language: Set(None),
+        local_currency: Set(None),
+        wtreferrer: Set(None),
+        source: Set(None),
+        wants_to_become_leader: Set(false),
+        skip_onboarding_steps: Set(String::new()),
+        ref_key: Set(c.ref_key),
+        avatar_key: Set(None),
+        avatar_token: Set(None),
+        kyc_status: Set("none".to_owned()),
+        confirmed_at: Set(None),
+        phone_confirmed_at: Set(None),
+        disclaimer_accepted_at: Set(None),
+        termination_requested_at: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(c.created_at),
+        updated_at: Set(c.created_at),
+        ..Default::default()
+    });
+    users::Entity::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
 }

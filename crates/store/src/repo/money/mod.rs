@@ -1,11 +1,9 @@
-//! Money: ledger, wallets, transactions, payments, fx, bonuses, coins, statements, reports.
+//! Money: the ledger (its two tables and every read of them: transactions, coins, reports),
+//! wallets, payments, fx, bonuses.
 
 pub mod bonuses;
-pub mod coins;
 pub mod fx;
 pub mod ledger;
 pub mod payment_providers;
 pub mod payment_requests;
-pub mod reports;
-pub mod transactions;
 pub mod wallets;

@@ -3,7 +3,6 @@
 //! accounts. Money is never stored here: balances are ledger accounts.
 
 use brokercrm_core::Result;
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -11,11 +10,9 @@ use sea_orm::{
 };
 
 use crate::db::now;
-use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
 use crate::entities::users::{Column as U, Entity as User};
 use crate::entities::wallets::{self, Column as W, Entity as Wallet};
 use crate::error::DbResultExt;
-use crate::repo::money::ledger::TransferRow;
 
 pub use crate::entities::wallets::Model as WalletRow;
 
@@ -170,59 +167,19 @@ pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: &str) -> 
     Ok(res.rows_affected == 1)
 }
 
-/// Transfers touching any of `accounts` (a wallet's balance and credit accounts), newest
-/// first, with their count: single transfers and reservations (a post or void row is shown
-/// through its pending row's state). `from..to` bounds `created_at` when given.
-pub async fn transfers<C: ConnectionTrait>(
-    conn: &C,
-    accounts: &[i64],
-    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    limit: u64,
-    offset: u64,
-) -> Result<(Vec<TransferRow>, u64)> {
-    if accounts.is_empty() {
-        return Ok((Vec::new(), 0));
-    }
-    let ids = || accounts.iter().copied();
-    let mut q = Transfer::find()
-        .filter(
-            Condition::any()
-                .add(T::DebitAccountId.is_in(ids()))
-                .add(T::CreditAccountId.is_in(ids())),
-        )
-        .filter(T::Kind.is_in(["single", "pending"]));
-    if let Some((from, to)) = range {
-        q = q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to));
-    }
-    let total = q.clone().count(conn).await.db()?;
-    let rows = q.order_by_desc(T::Id).limit(limit).offset(offset).all(conn).await.db()?;
-    Ok((rows, total))
-}
-
-/// The owners of a page of wallets.
-pub async fn owners<C: ConnectionTrait>(
-    conn: &C,
-    user_ids: &[i64],
-) -> Result<Vec<crate::repo::identity::users::UserRow>> {
-    if user_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    User::find().filter(U::Id.is_in(user_ids.iter().copied())).all(conn).await.db()
-}
-
-/// The ledger accounts (balance and credit) of a page of wallets.
-pub async fn accounts_of<C: ConnectionTrait>(
-    conn: &C,
-    wallet_ids: &[i64],
-) -> Result<Vec<crate::repo::money::ledger::AccountRow>> {
-    use crate::entities::ledger_accounts::{Column as A, Entity as Account};
-    if wallet_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Account::find().filter(A::WalletId.is_in(wallet_ids.iter().copied())).all(conn).await.db()
-}
-
 /// Whether any wallet uses group `group_id`.
 pub async fn group_in_use<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<bool> {
     Ok(Wallet::find().filter(W::GroupId.eq(group_id)).count(conn).await.db()? > 0)
+}
+
+/// The wallet ids of user `user_id`.
+pub async fn ids_of_user<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Vec<i64>> {
+    Wallet::find()
+        .select_only()
+        .column(W::Id)
+        .filter(W::UserId.eq(user_id))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
 }

@@ -4,3 +4,4 @@ pub mod activities;
 pub mod adapters;
 pub mod countries;
 pub mod settings;
+pub mod windows;

@@ -13,7 +13,6 @@ use sea_orm::{
 use super::scope_condition;
 use crate::db::now;
 use crate::entities::call_agent_mappings::{self as cam, Entity as Mapping};
-use crate::entities::communications::{self as cm, Entity as Communication};
 use crate::entities::users::{self, Entity as User};
 use crate::entities::voip_call_events::{self as ev, Entity as Event};
 use crate::entities::voip_calls::{self as vc, Entity as Call};
@@ -221,40 +220,4 @@ pub async fn insert_event<C: ConnectionTrait>(
         .await
         .db()?;
     Ok(n > 0)
-}
-
-/// Who a last contact is looked up for.
-#[derive(Debug, Clone, Copy)]
-pub enum Contact {
-    Customer(i64),
-    Lead(i64),
-}
-
-/// When the customer or CRM lead was last contacted: the newest call, e-mail or SMS in the
-/// communications log (comments are internal and do not count).
-pub async fn last_contact_at<C: ConnectionTrait>(
-    conn: &C,
-    who: Contact,
-) -> Result<Option<DateTime<Utc>>> {
-    let q = match who {
-        Contact::Customer(id) => Communication::find().filter(cm::Column::CustomerId.eq(id)),
-        Contact::Lead(id) => Communication::find().filter(cm::Column::CrmLeadId.eq(id)),
-    };
-    let row = q
-        .filter(cm::Column::Kind.ne("comment"))
-        .order_by_desc(cm::Column::OccurredAt)
-        .order_by_desc(cm::Column::Id)
-        .one(conn)
-        .await
-        .db()?;
-    Ok(row.map(|r| r.occurred_at))
-}
-
-/// The CRM lead with public id `uuid`.
-pub async fn find_lead<C: ConnectionTrait>(
-    conn: &C,
-    uuid: &str,
-) -> Result<Option<crate::entities::crm_leads::Model>> {
-    use crate::entities::crm_leads::{self as cl, Entity as CrmLead};
-    CrmLead::find().filter(cl::Column::Uuid.eq(uuid)).one(conn).await.db()
 }

@@ -102,3 +102,49 @@ pub async fn list_for_lead<C: ConnectionTrait>(
         .db()?;
     Ok((rows, total))
 }
+
+/// Who a last contact is looked up for.
+#[derive(Debug, Clone, Copy)]
+pub enum Contact {
+    Customer(i64),
+    Lead(i64),
+}
+
+/// When the customer or CRM lead was last contacted: the newest call, e-mail or SMS in the
+/// communications log (comments are internal and do not count).
+pub async fn last_contact_at<C: ConnectionTrait>(
+    conn: &C,
+    who: Contact,
+) -> Result<Option<DateTime<Utc>>> {
+    let q = match who {
+        Contact::Customer(id) => Communication::find().filter(cm::Column::CustomerId.eq(id)),
+        Contact::Lead(id) => Communication::find().filter(cm::Column::CrmLeadId.eq(id)),
+    };
+    let row = q
+        .filter(cm::Column::Kind.ne("comment"))
+        .order_by_desc(cm::Column::OccurredAt)
+        .order_by_desc(cm::Column::Id)
+        .one(conn)
+        .await
+        .db()?;
+    Ok(row.map(|r| r.occurred_at))
+}
+
+/// The newest comment and the newest other contact (call, e-mail, SMS) of a customer.
+pub async fn last_contacts<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    let newest = |comment: bool| {
+        let q = Communication::find().filter(cm::Column::CustomerId.eq(customer_id));
+        let q = if comment {
+            q.filter(cm::Column::Kind.eq("comment"))
+        } else {
+            q.filter(cm::Column::Kind.ne("comment"))
+        };
+        q.order_by_desc(cm::Column::OccurredAt).limit(1)
+    };
+    let c = newest(true).one(conn).await.db()?.map(|r| r.occurred_at);
+    let o = newest(false).one(conn).await.db()?.map(|r| r.occurred_at);
+    Ok((c, o))
+}

@@ -9,8 +9,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectState
 use sea_orm::{ConnectionTrait, DbBackend};
 
 use crate::entities::{
-    conversions, crm_leads, goal_types, leads, ledger_accounts, ledger_transfers, refresh_tokens,
-    users, wallets,
+    crm_leads, ftds, goal_types, leads, ledger_accounts, ledger_transfers, refresh_tokens, users,
+    wallets,
 };
 use crate::error::DbResultExt;
 
@@ -233,26 +233,27 @@ pub async fn affiliate_leads<C: ConnectionTrait>(
     count(conn, &q).await
 }
 
-/// An affiliate's conversions within `[from, to)`, all goals or only `goal` (e.g. `FTD`).
-pub async fn affiliate_conversions<C: ConnectionTrait>(
+/// How many of an affiliate's leads reached a goal (FTDs) within `[from, to)`, all goals or
+/// only `goal` (e.g. `FTD`).
+pub async fn affiliate_goal_count<C: ConnectionTrait>(
     conn: &C,
     affiliate_id: i64,
     goal: Option<&str>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<i64> {
-    use conversions::Column as Cv;
+    use ftds::Column as Cv;
     let mut q = Query::select();
     q.expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from(conversions::Entity)
-        .and_where(Expr::col((conversions::Entity, Cv::AffiliateId)).eq(affiliate_id))
-        .and_where(Expr::col((conversions::Entity, Cv::CreatedAt)).gte(from))
-        .and_where(Expr::col((conversions::Entity, Cv::CreatedAt)).lt(to));
+        .from(ftds::Entity)
+        .and_where(Expr::col((ftds::Entity, Cv::AffiliateId)).eq(affiliate_id))
+        .and_where(Expr::col((ftds::Entity, Cv::CreatedAt)).gte(from))
+        .and_where(Expr::col((ftds::Entity, Cv::CreatedAt)).lt(to));
     if let Some(g) = goal {
         q.inner_join(
             goal_types::Entity,
             Expr::col((goal_types::Entity, goal_types::Column::Id))
-                .equals((conversions::Entity, Cv::GoalTypeId)),
+                .equals((ftds::Entity, Cv::GoalTypeId)),
         )
         .and_where(
             Func::upper(Expr::col((goal_types::Entity, goal_types::Column::Name)))

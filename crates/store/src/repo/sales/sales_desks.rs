@@ -11,6 +11,7 @@ use crate::db::now;
 use crate::entities::sales_desk_members::{self as members, Entity as Member};
 use crate::entities::sales_desks::{self, Entity as SalesDesk};
 use crate::error::DbResultExt;
+use crate::repo::identity::users::{self, UserRow};
 
 pub use crate::entities::sales_desk_members::Model as MemberRow;
 pub use crate::entities::sales_desks::Model as SalesDeskRow;
@@ -120,4 +121,24 @@ pub async fn set_members<C: ConnectionTrait>(
         created_at: Set(t),
     });
     Member::insert_many(rows).exec_without_returning(conn).await.db().map(|_| ())
+}
+
+/// Sales people (managers and agents, see [`users::sales_people`]), at most `limit`; only
+/// members of `desk` when given.
+pub async fn sales_people<C: ConnectionTrait>(
+    conn: &C,
+    desk: Option<i64>,
+    limit: u64,
+) -> Result<Vec<UserRow>> {
+    let Some(d) = desk else { return users::sales_people(conn, None, limit).await };
+    let ids: Vec<i64> = members_of(conn, &[d]).await?.into_iter().map(|m| m.user_id).collect();
+    users::sales_people(conn, Some(&ids), limit).await
+}
+
+/// Sales desks with these ids (any order).
+pub async fn find_by_ids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<SalesDeskRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    SalesDesk::find().filter(sales_desks::Column::Id.is_in(ids.to_vec())).all(conn).await.db()
 }

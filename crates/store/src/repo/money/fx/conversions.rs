@@ -1,4 +1,5 @@
-//! Configured conversion paths: one row per (source, target) pair, unique by index.
+//! The `currency_conversions` table: configured FX conversion paths, one row per (source,
+//! target) pair, unique by index.
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::Expr;
@@ -11,17 +12,17 @@ use crate::db::now;
 use crate::entities::currency_conversions::{self, Column, Entity as Conversion};
 use crate::error::DbResultExt;
 
-pub use crate::entities::currency_conversions::Model as ConversionRow;
+pub use crate::entities::currency_conversions::Model as CurrencyConversionRow;
 
 /// Most rows a list returns.
 pub const LIST_LIMIT: u64 = 10_000;
 
 /// Every conversion, by id.
-pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<ConversionRow>> {
+pub async fn list<C: ConnectionTrait>(conn: &C) -> Result<Vec<CurrencyConversionRow>> {
     Conversion::find().order_by_asc(Column::Id).limit(LIST_LIMIT).all(conn).await.db()
 }
 
-pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<ConversionRow>> {
+pub async fn get<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<CurrencyConversionRow>> {
     Conversion::find_by_id(id).one(conn).await.db()
 }
 
@@ -30,7 +31,7 @@ pub async fn find_pair<C: ConnectionTrait>(
     conn: &C,
     source: &str,
     target: &str,
-) -> Result<Option<ConversionRow>> {
+) -> Result<Option<CurrencyConversionRow>> {
     Conversion::find()
         .filter(Column::Source.eq(source))
         .filter(Column::Target.eq(target))
@@ -45,7 +46,7 @@ pub async fn insert<C: ConnectionTrait>(
     source: &str,
     target: &str,
     path: &str,
-) -> Result<ConversionRow> {
+) -> Result<CurrencyConversionRow> {
     let t = now();
     currency_conversions::ActiveModel {
         id: NotSet,

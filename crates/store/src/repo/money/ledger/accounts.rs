@@ -1,9 +1,11 @@
 //! Ledger accounts: get-or-create by unique key (a race creates one row), find by id or key,
-//! and the accounts of a wallet.
+//! and the accounts of wallets.
 
 use brokercrm_core::money::ledger::{AccountKey, Policy};
 use brokercrm_core::{Error, Result};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use super::AccountRow;
 use crate::db::now;
@@ -90,6 +92,52 @@ pub async fn for_wallet<C: ConnectionTrait>(conn: &C, wallet_id: i64) -> Result<
     Account::find()
         .filter(ledger_accounts::Column::WalletId.eq(wallet_id))
         .order_by_asc(ledger_accounts::Column::Id)
+        .all(conn)
+        .await
+        .db()
+}
+
+/// The accounts (balance and credit) of the wallets `wallet_ids`.
+pub async fn for_wallets<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+) -> Result<Vec<AccountRow>> {
+    if wallet_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Account::find()
+        .filter(ledger_accounts::Column::WalletId.is_in(wallet_ids.iter().copied()))
+        .all(conn)
+        .await
+        .db()
+}
+
+/// The account ids of the wallets `wallet_ids`.
+pub async fn ids_for_wallets<C: ConnectionTrait>(conn: &C, wallet_ids: &[i64]) -> Result<Vec<i64>> {
+    if wallet_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Account::find()
+        .select_only()
+        .column(ledger_accounts::Column::Id)
+        .filter(ledger_accounts::Column::WalletId.is_in(wallet_ids.iter().copied()))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
+}
+
+/// The wallet accounts among `ids` (house accounts are left out).
+pub async fn wallet_accounts_among<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> Result<Vec<AccountRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Account::find()
+        .filter(ledger_accounts::Column::Id.is_in(ids.iter().copied()))
+        .filter(ledger_accounts::Column::WalletId.is_not_null())
         .all(conn)
         .await
         .db()

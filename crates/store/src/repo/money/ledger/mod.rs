@@ -1,13 +1,19 @@
-//! Persistence of the double-entry ledger: accounts (get-or-create by key), applying and
-//! resolving transfers with conditional updates inside the caller's write transaction, reads
-//! of balances and transfers, and the raw reads behind `ledger verify`.
+//! Persistence of the double-entry ledger, the one home of the `ledger_accounts` and
+//! `ledger_transfers` SQL: accounts (get-or-create by key), applying and resolving transfers
+//! with conditional updates inside the caller's write transaction, reads of balances and
+//! transfers (the transaction list, coin movements, reports), and the raw reads behind
+//! `ledger verify`.
 
 pub mod accounts;
 pub mod apply;
 pub mod batch;
 pub mod batch_pg;
+pub mod coins;
+pub mod customer_moves;
 pub mod moves;
+pub mod reports;
 pub mod resolve;
+pub mod transactions;
 pub mod transfers;
 pub mod verify;
 

@@ -1,9 +1,11 @@
-//! Reads of transfers: one by its transfer id, and an account's transfers newest first with
-//! keyset paging on the row sequence.
+//! Reads of transfers: one by its transfer id, an account's transfers newest first with
+//! keyset paging on the row sequence, and a page of a wallet's transfers with their count.
 
 use brokercrm_core::Result;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::TransferRow;
@@ -32,4 +34,33 @@ pub async fn for_account<C: ConnectionTrait>(
         q = q.filter(T::Id.lt(b));
     }
     q.order_by_desc(T::Id).limit(limit.clamp(1, 10_000)).all(conn).await.db()
+}
+
+/// Transfers touching any of `accounts` (a wallet's balance and credit accounts), newest
+/// first, with their count: single transfers and reservations (a post or void row is shown
+/// through its pending row's state). `from..to` bounds `created_at` when given.
+pub async fn page_for_accounts<C: ConnectionTrait>(
+    conn: &C,
+    accounts: &[i64],
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<TransferRow>, u64)> {
+    if accounts.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let ids = || accounts.iter().copied();
+    let mut q = Transfer::find()
+        .filter(
+            Condition::any()
+                .add(T::DebitAccountId.is_in(ids()))
+                .add(T::CreditAccountId.is_in(ids())),
+        )
+        .filter(T::Kind.is_in(["single", "pending"]));
+    if let Some((from, to)) = range {
+        q = q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to));
+    }
+    let total = q.clone().count(conn).await.db()?;
+    let rows = q.order_by_desc(T::Id).limit(limit).offset(offset).all(conn).await.db()?;
+    Ok((rows, total))
 }

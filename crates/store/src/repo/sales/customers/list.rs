@@ -11,7 +11,6 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
 };
 
-use super::stats::moves;
 use crate::entities::crm_leads as cl;
 use crate::entities::customer_assignments as ca;
 use crate::entities::customer_groups as cg;
@@ -19,6 +18,7 @@ use crate::entities::customer_profiles as cp;
 use crate::entities::users::{self, Column as U, Entity as User};
 use crate::error::DbResultExt;
 use crate::repo::identity::users::UserRow;
+use crate::repo::money::ledger::customer_moves::moves;
 use crate::repo::sales::scope_condition;
 
 /// Sort keys; ties always by id in the same direction.

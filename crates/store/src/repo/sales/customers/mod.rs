@@ -1,10 +1,9 @@
 //! Customers: their profile rows (referring affiliate, external id, notes, risk status, KYC
-//! reviewer), assigned groups, documents, the filtered list ([`list`]) and the deposit and
-//! withdrawal figures read from the ledger ([`stats`]).
+//! reviewer), assigned groups, documents and the filtered list ([`list`]); their deposit and
+//! withdrawal figures are read from the ledger (`money::ledger::customer_moves`).
 
 pub mod documents;
 pub mod list;
-pub mod stats;
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::OnConflict;
@@ -109,34 +108,4 @@ pub async fn set_groups<C: ConnectionTrait>(
         .iter()
         .map(|g| cg::ActiveModel { customer_id: Set(customer_id), group_id: Set(*g) });
     CustomerGroup::insert_many(rows).exec_without_returning(conn).await.db().map(|_| ())
-}
-
-/// The newest comment and the newest other contact (call, e-mail, SMS) of a customer.
-pub async fn last_contacts<C: ConnectionTrait>(
-    conn: &C,
-    customer_id: i64,
-) -> Result<(Option<chrono::DateTime<chrono::Utc>>, Option<chrono::DateTime<chrono::Utc>>)> {
-    use crate::entities::communications::{Column as K, Entity as Communication};
-    use sea_orm::QuerySelect;
-    let newest = |comment: bool| {
-        let q = Communication::find().filter(K::CustomerId.eq(customer_id));
-        let q =
-            if comment { q.filter(K::Kind.eq("comment")) } else { q.filter(K::Kind.ne("comment")) };
-        q.order_by_desc(K::OccurredAt).limit(1)
-    };
-    let c = newest(true).one(conn).await.db()?.map(|r| r.occurred_at);
-    let o = newest(false).one(conn).await.db()?.map(|r| r.occurred_at);
-    Ok((c, o))
-}
-
-/// Sales desks by internal id.
-pub async fn desks<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-) -> Result<Vec<crate::entities::sales_desks::Model>> {
-    use crate::entities::sales_desks::{Column as D, Entity as Desk};
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Desk::find().filter(D::Id.is_in(ids.to_vec())).all(conn).await.db()
 }

@@ -1,4 +1,5 @@
-//! Entity for the `conversions` table: conversions: a lead reaching a goal type (Lead, FTD, ...), at most once per goal.
+//! Entity for the `conversions` table, called FTDs in code (to tell them from FX conversion
+//! paths): a lead reaching a goal type (Lead, FTD, ...), at most once per goal.
 
 use sea_orm::entity::prelude::*;
 

@@ -11,7 +11,7 @@ use sea_orm::{
     QuerySelect, Select,
 };
 
-use super::ledger::{AccountRow, TransferRow};
+use super::TransferRow;
 use crate::entities::ledger_accounts::{Column as A, Entity as Account};
 use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
 use crate::error::DbResultExt;
@@ -105,60 +105,4 @@ pub async fn page_before<C: ConnectionTrait>(
         q = q.filter(T::Id.lt(b));
     }
     q.order_by_desc(T::Id).limit(limit).all(conn).await.db()
-}
-
-/// The wallet accounts among `ids` (house accounts are left out).
-pub async fn wallet_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Account::find()
-        .filter(A::Id.is_in(ids.iter().copied()))
-        .filter(A::WalletId.is_not_null())
-        .all(conn)
-        .await
-        .db()
-}
-
-/// The account ids of the wallets `wallet_ids`.
-pub async fn accounts_of_wallets<C: ConnectionTrait>(
-    conn: &C,
-    wallet_ids: &[i64],
-) -> Result<Vec<i64>> {
-    if wallet_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Account::find()
-        .select_only()
-        .column(A::Id)
-        .filter(A::WalletId.is_in(wallet_ids.iter().copied()))
-        .into_tuple::<i64>()
-        .all(conn)
-        .await
-        .db()
-}
-
-/// The wallets among `ids`.
-pub async fn wallets_by_ids<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-) -> Result<Vec<crate::repo::money::wallets::WalletRow>> {
-    use crate::entities::wallets::{Column as W, Entity as Wallet};
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Wallet::find().filter(W::Id.is_in(ids.iter().copied())).all(conn).await.db()
-}
-
-/// The wallet ids of user `user_id`.
-pub async fn wallet_ids_of_user<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Vec<i64>> {
-    use crate::entities::wallets::{Column as W, Entity as Wallet};
-    Wallet::find()
-        .select_only()
-        .column(W::Id)
-        .filter(W::UserId.eq(user_id))
-        .into_tuple::<i64>()
-        .all(conn)
-        .await
-        .db()
 }

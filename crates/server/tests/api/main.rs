@@ -10,5 +10,3 @@ mod money;
 mod partners;
 mod platform;
 mod sales;
-
-mod openapi_contract;

@@ -9,5 +9,6 @@ pub mod health;
 pub mod http_errors;
 pub mod jobs;
 pub mod openapi;
+mod openapi_contract;
 pub mod schema;
 pub mod settings;

@@ -23,16 +23,22 @@ use crate::{App, Principal};
 pub const MAX_COUNT: i64 = 10_000_000;
 
 /// A cap as staff see it, with `used`: its count in the current period.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CapDto)]
 pub struct CapView {
     pub uuid: String,
     pub advertiser_uuid: String,
+    /// `null`: every offer.
     pub offer_uuid: Option<String>,
+    /// ISO-2; `null`: every country.
     pub country: Option<String>,
+    /// `day` (in the advertiser's traffic-filter time zone, default UTC) or `total`.
     pub period: String,
+    /// `accepted` or `rejected` leads.
     pub kind: String,
     pub max_count: i32,
+    /// Counted in the current period.
     pub used: i32,
     pub created_at: DateTime<Utc>,
 }

@@ -14,12 +14,15 @@ use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// A block as staff see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CountryBlockDto)]
 pub struct CountryBlockView {
     pub id: i64,
+    /// ISO-2.
+    #[schema(example = "US")]
     pub country: String,
-    /// `None`: blocked for every offer.
+    /// `null`: blocked for every offer.
     pub offer_uuid: Option<String>,
     pub created_at: DateTime<Utc>,
 }

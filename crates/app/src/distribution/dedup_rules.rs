@@ -16,12 +16,16 @@ use crate::{App, Principal};
 pub const WINDOW_SECS: std::ops::RangeInclusive<i64> = 60..=31_536_000;
 
 /// A rule as staff see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = DedupRuleDto)]
 pub struct DedupRuleView {
     pub uuid: String,
+    /// `email` or `phone`.
     pub field: String,
+    /// `global` (all affiliates) or `affiliate` (the same affiliate's leads).
     pub scope: String,
+    /// 60-31536000.
     pub window_secs: i64,
     pub active: bool,
     pub created_at: DateTime<Utc>,

@@ -20,11 +20,14 @@ pub const LEAD: &str = "Lead";
 pub const FTD: &str = "FTD";
 
 /// A goal type as staff see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = GoalTypeDto)]
 pub struct GoalTypeView {
     pub uuid: String,
+    #[schema(example = "FTD")]
     pub name: String,
+    /// System goal types ("Lead", "FTD") cannot be renamed or deleted.
     pub system: bool,
     pub created_at: DateTime<Utc>,
 }

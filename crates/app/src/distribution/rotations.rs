@@ -18,12 +18,15 @@ use crate::{App, Principal};
 pub const MAX_ENTRIES: usize = 200;
 
 /// One advertiser in a rotation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = RotationEntryDto)]
 pub struct RotationEntryView {
     pub advertiser_uuid: String,
     pub advertiser_name: String,
+    /// 0-1000; lowest first in `priority` mode.
     pub priority: i32,
+    /// 1-1000; relative share in `weighted` mode.
     pub weight: i32,
     pub active: bool,
 }

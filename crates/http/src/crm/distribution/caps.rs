@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::caps::{self, CapInput, CapView};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,42 +13,6 @@ use utoipa_axum::routes;
 use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
-
-/// A cap.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CapDto {
-    pub uuid: String,
-    pub advertiser_uuid: String,
-    /// `null`: every offer.
-    pub offer_uuid: Option<String>,
-    /// ISO-2; `null`: every country.
-    pub country: Option<String>,
-    /// `day` (in the advertiser's traffic-filter time zone, default UTC) or `total`.
-    pub period: String,
-    /// `accepted` or `rejected` leads.
-    pub kind: String,
-    pub max_count: i32,
-    /// Counted in the current period.
-    pub used: i32,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<CapView> for CapDto {
-    fn from(c: CapView) -> Self {
-        Self {
-            uuid: c.uuid,
-            advertiser_uuid: c.advertiser_uuid,
-            offer_uuid: c.offer_uuid,
-            country: c.country,
-            period: c.period,
-            kind: c.kind,
-            max_count: c.max_count,
-            used: c.used,
-            created_at: c.created_at,
-        }
-    }
-}
 
 /// Query of "List caps".
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -98,7 +61,7 @@ pub struct UpdateCap {
     params(CapQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Caps", body = [CapDto]),
+        (status = 200, description = "Caps", body = [CapView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `advertiserUuid`, `limit` or `offset`", body = ErrorBody)
     )
@@ -107,10 +70,10 @@ pub async fn list_caps(
     State(app): State<App>,
     Auth(p): Auth,
     StrictQuery(q): StrictQuery<CapQuery>,
-) -> ApiResult<axum::Json<Vec<CapDto>>> {
+) -> ApiResult<axum::Json<Vec<CapView>>> {
     let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
     let rows = caps::list(&app, &p, q.advertiser_uuid.as_deref(), page).await?;
-    Ok(axum::Json(rows.into_iter().map(CapDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Creates a cap (ManageLeadDistribution). Audited.
@@ -120,7 +83,7 @@ pub async fn list_caps(
     request_body = CreateCap,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = CapDto),
+        (status = 201, description = "Created", body = CapView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
     )
@@ -129,7 +92,7 @@ pub async fn create_cap(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<CreateCap>,
-) -> ApiResult<(StatusCode, axum::Json<CapDto>)> {
+) -> ApiResult<(StatusCode, axum::Json<CapView>)> {
     let input = CapInput {
         advertiser_uuid: b.advertiser_uuid,
         offer_uuid: b.offer_uuid,
@@ -138,7 +101,7 @@ pub async fn create_cap(
         kind: b.kind,
         max_count: b.max_count,
     };
-    Ok((StatusCode::CREATED, axum::Json(caps::create(&app, &p, input).await?.into())))
+    Ok((StatusCode::CREATED, axum::Json(caps::create(&app, &p, input).await?)))
 }
 
 /// Changes a cap's `maxCount` (ManageLeadDistribution). Audited.
@@ -149,7 +112,7 @@ pub async fn create_cap(
     request_body = UpdateCap,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = CapDto),
+        (status = 200, description = "Updated", body = CapView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown cap", body = ErrorBody),
         (status = 422, description = "Invalid `maxCount`", body = ErrorBody)
@@ -160,8 +123,8 @@ pub async fn update_cap(
     Auth(p): Auth,
     Path(uuid): Path<String>,
     Json(b): Json<UpdateCap>,
-) -> ApiResult<axum::Json<CapDto>> {
-    Ok(axum::Json(caps::set_max_count(&app, &p, &uuid, b.max_count).await?.into()))
+) -> ApiResult<axum::Json<CapView>> {
+    Ok(axum::Json(caps::set_max_count(&app, &p, &uuid, b.max_count).await?))
 }
 
 /// Deletes a cap and its counters (ManageLeadDistribution). Audited.

@@ -4,8 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::country_blocks::{self, CountryBlockView};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,25 +12,6 @@ use utoipa_axum::routes;
 use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
-
-/// A country block.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CountryBlockDto {
-    pub id: i64,
-    /// ISO-2.
-    #[schema(example = "US")]
-    pub country: String,
-    /// `null`: blocked for every offer.
-    pub offer_uuid: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<CountryBlockView> for CountryBlockDto {
-    fn from(b: CountryBlockView) -> Self {
-        Self { id: b.id, country: b.country, offer_uuid: b.offer_uuid, created_at: b.created_at }
-    }
-}
 
 /// Body of "Create country block".
 #[derive(Debug, Deserialize, ToSchema)]
@@ -51,7 +31,7 @@ pub struct CreateCountryBlock {
     params(PageQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Country blocks", body = [CountryBlockDto]),
+        (status = 200, description = "Country blocks", body = [CountryBlockView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -60,10 +40,10 @@ pub async fn list_country_blocks(
     State(app): State<App>,
     Auth(p): Auth,
     StrictQuery(q): StrictQuery<PageQuery>,
-) -> ApiResult<axum::Json<Vec<CountryBlockDto>>> {
+) -> ApiResult<axum::Json<Vec<CountryBlockView>>> {
     let page = q.page()?;
     let rows = country_blocks::list(&app, &p, page).await?;
-    Ok(axum::Json(rows.into_iter().map(CountryBlockDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Blocks a country (ManageLeadDistribution); an identical block is a 409. Audited.
@@ -73,7 +53,7 @@ pub async fn list_country_blocks(
     request_body = CreateCountryBlock,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = CountryBlockDto),
+        (status = 201, description = "Created", body = CountryBlockView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "Already blocked", body = ErrorBody),
         (status = 422, description = "Invalid `country` or `offerUuid`", body = ErrorBody)
@@ -83,9 +63,9 @@ pub async fn create_country_block(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<CreateCountryBlock>,
-) -> ApiResult<(StatusCode, axum::Json<CountryBlockDto>)> {
+) -> ApiResult<(StatusCode, axum::Json<CountryBlockView>)> {
     let block = country_blocks::create(&app, &p, &b.country, b.offer_uuid.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(block.into())))
+    Ok((StatusCode::CREATED, axum::Json(block)))
 }
 
 /// Lifts a country block (ManageLeadDistribution). Audited.

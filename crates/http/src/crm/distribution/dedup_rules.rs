@@ -4,8 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::dedup_rules::{self, DedupRuleInput, DedupRuleView};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,34 +12,6 @@ use utoipa_axum::routes;
 use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
-
-/// A dedup rule.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DedupRuleDto {
-    pub uuid: String,
-    /// `email` or `phone`.
-    pub field: String,
-    /// `global` (all affiliates) or `affiliate` (the same affiliate's leads).
-    pub scope: String,
-    /// 60-31536000.
-    pub window_secs: i64,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<DedupRuleView> for DedupRuleDto {
-    fn from(r: DedupRuleView) -> Self {
-        Self {
-            uuid: r.uuid,
-            field: r.field,
-            scope: r.scope,
-            window_secs: r.window_secs,
-            active: r.active,
-            created_at: r.created_at,
-        }
-    }
-}
 
 /// Body of "Create dedup rule" (all but `active` required) and "Update dedup rule" (omitted
 /// fields stay unchanged).
@@ -69,7 +40,7 @@ impl From<DedupRuleRequest> for DedupRuleInput {
     params(PageQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Dedup rules", body = [DedupRuleDto]),
+        (status = 200, description = "Dedup rules", body = [DedupRuleView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -78,10 +49,10 @@ pub async fn list_dedup_rules(
     State(app): State<App>,
     Auth(p): Auth,
     StrictQuery(q): StrictQuery<PageQuery>,
-) -> ApiResult<axum::Json<Vec<DedupRuleDto>>> {
+) -> ApiResult<axum::Json<Vec<DedupRuleView>>> {
     let page = q.page()?;
     let rows = dedup_rules::list(&app, &p, page).await?;
-    Ok(axum::Json(rows.into_iter().map(DedupRuleDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Creates a dedup rule (ManageLeadDistribution). Audited.
@@ -91,7 +62,7 @@ pub async fn list_dedup_rules(
     request_body = DedupRuleRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = DedupRuleDto),
+        (status = 201, description = "Created", body = DedupRuleView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
     )
@@ -100,8 +71,8 @@ pub async fn create_dedup_rule(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<DedupRuleRequest>,
-) -> ApiResult<(StatusCode, axum::Json<DedupRuleDto>)> {
-    Ok((StatusCode::CREATED, axum::Json(dedup_rules::create(&app, &p, b.into()).await?.into())))
+) -> ApiResult<(StatusCode, axum::Json<DedupRuleView>)> {
+    Ok((StatusCode::CREATED, axum::Json(dedup_rules::create(&app, &p, b.into()).await?)))
 }
 
 /// Changes the fields sent (ManageLeadDistribution). Audited.
@@ -112,7 +83,7 @@ pub async fn create_dedup_rule(
     request_body = DedupRuleRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = DedupRuleDto),
+        (status = 200, description = "Updated", body = DedupRuleView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown rule", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
@@ -123,8 +94,8 @@ pub async fn update_dedup_rule(
     Auth(p): Auth,
     Path(uuid): Path<String>,
     Json(b): Json<DedupRuleRequest>,
-) -> ApiResult<axum::Json<DedupRuleDto>> {
-    Ok(axum::Json(dedup_rules::update(&app, &p, &uuid, b.into()).await?.into()))
+) -> ApiResult<axum::Json<DedupRuleView>> {
+    Ok(axum::Json(dedup_rules::update(&app, &p, &uuid, b.into()).await?))
 }
 
 /// Deletes a dedup rule (ManageLeadDistribution). Audited.

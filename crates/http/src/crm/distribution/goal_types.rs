@@ -4,8 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::goal_types::{self, GoalTypeView};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -13,24 +12,6 @@ use utoipa_axum::routes;
 use super::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
-
-/// A goal type.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct GoalTypeDto {
-    pub uuid: String,
-    #[schema(example = "FTD")]
-    pub name: String,
-    /// System goal types ("Lead", "FTD") cannot be renamed or deleted.
-    pub system: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<GoalTypeView> for GoalTypeDto {
-    fn from(g: GoalTypeView) -> Self {
-        Self { uuid: g.uuid, name: g.name, system: g.system, created_at: g.created_at }
-    }
-}
 
 /// Body of "Create goal type" and "Rename goal type".
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,7 +28,7 @@ pub struct GoalTypeRequest {
     params(PageQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Goal types", body = [GoalTypeDto]),
+        (status = 200, description = "Goal types", body = [GoalTypeView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -56,10 +37,10 @@ pub async fn list_goal_types(
     State(app): State<App>,
     Auth(p): Auth,
     StrictQuery(q): StrictQuery<PageQuery>,
-) -> ApiResult<axum::Json<Vec<GoalTypeDto>>> {
+) -> ApiResult<axum::Json<Vec<GoalTypeView>>> {
     let page = q.page()?;
     let rows = goal_types::list(&app, &p, page).await?;
-    Ok(axum::Json(rows.into_iter().map(GoalTypeDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Creates a goal type (ManageLeadDistribution); a taken name is a 409. Audited.
@@ -69,7 +50,7 @@ pub async fn list_goal_types(
     request_body = GoalTypeRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = GoalTypeDto),
+        (status = 201, description = "Created", body = GoalTypeView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "Name taken", body = ErrorBody),
         (status = 422, description = "Invalid `name`", body = ErrorBody)
@@ -79,9 +60,9 @@ pub async fn create_goal_type(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<GoalTypeRequest>,
-) -> ApiResult<(StatusCode, axum::Json<GoalTypeDto>)> {
+) -> ApiResult<(StatusCode, axum::Json<GoalTypeView>)> {
     let g = goal_types::create(&app, &p, &b.name).await?;
-    Ok((StatusCode::CREATED, axum::Json(g.into())))
+    Ok((StatusCode::CREATED, axum::Json(g)))
 }
 
 /// Renames a goal type (ManageLeadDistribution); system ones keep their names. Audited.
@@ -92,7 +73,7 @@ pub async fn create_goal_type(
     request_body = GoalTypeRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Renamed", body = GoalTypeDto),
+        (status = 200, description = "Renamed", body = GoalTypeView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown goal type", body = ErrorBody),
         (status = 409, description = "Name taken", body = ErrorBody),
@@ -104,8 +85,8 @@ pub async fn rename_goal_type(
     Auth(p): Auth,
     Path(uuid): Path<String>,
     Json(b): Json<GoalTypeRequest>,
-) -> ApiResult<axum::Json<GoalTypeDto>> {
-    Ok(axum::Json(goal_types::rename(&app, &p, &uuid, &b.name).await?.into()))
+) -> ApiResult<axum::Json<GoalTypeView>> {
+    Ok(axum::Json(goal_types::rename(&app, &p, &uuid, &b.name).await?))
 }
 
 /// Deletes a goal type (ManageLeadDistribution); system ones and ones with conversions are a

@@ -4,38 +4,13 @@
 use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::distribution::rotations::{self, RotationEntryInput, RotationEntryView};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json};
-
-/// One advertiser of a rotation.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RotationEntryDto {
-    pub advertiser_uuid: String,
-    pub advertiser_name: String,
-    /// 0-1000; lowest first in `priority` mode.
-    pub priority: i32,
-    /// 1-1000; relative share in `weighted` mode.
-    pub weight: i32,
-    pub active: bool,
-}
-
-impl From<RotationEntryView> for RotationEntryDto {
-    fn from(e: RotationEntryView) -> Self {
-        Self {
-            advertiser_uuid: e.advertiser_uuid,
-            advertiser_name: e.advertiser_name,
-            priority: e.priority,
-            weight: e.weight,
-            active: e.active,
-        }
-    }
-}
 
 /// One advertiser of a rotation as sent.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -68,7 +43,7 @@ fn yes() -> bool {
     params(("uuid" = String, Path, description = "Public id of the offer")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The rotation", body = [RotationEntryDto]),
+        (status = 200, description = "The rotation", body = [RotationEntryView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody)
     )
@@ -77,9 +52,9 @@ pub async fn get_rotation(
     State(app): State<App>,
     Auth(p): Auth,
     Path(uuid): Path<String>,
-) -> ApiResult<axum::Json<Vec<RotationEntryDto>>> {
+) -> ApiResult<axum::Json<Vec<RotationEntryView>>> {
     let rows = rotations::get(&app, &p, &uuid).await?;
-    Ok(axum::Json(rows.into_iter().map(RotationEntryDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Replaces the offer's whole rotation in one transaction (ManageLeadDistribution); unknown
@@ -91,7 +66,7 @@ pub async fn get_rotation(
     request_body = Vec<RotationEntryRequest>,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The new rotation", body = [RotationEntryDto]),
+        (status = 200, description = "The new rotation", body = [RotationEntryView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody),
         (status = 422, description = "Invalid entry", body = ErrorBody)
@@ -102,7 +77,7 @@ pub async fn set_rotation(
     Auth(p): Auth,
     Path(uuid): Path<String>,
     Json(b): Json<Vec<RotationEntryRequest>>,
-) -> ApiResult<axum::Json<Vec<RotationEntryDto>>> {
+) -> ApiResult<axum::Json<Vec<RotationEntryView>>> {
     let input = b
         .into_iter()
         .map(|e| RotationEntryInput {
@@ -113,7 +88,7 @@ pub async fn set_rotation(
         })
         .collect();
     let rows = rotations::replace(&app, &p, &uuid, input).await?;
-    Ok(axum::Json(rows.into_iter().map(RotationEntryDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

@@ -29,13 +29,15 @@ pub const TOKEN_PREFIX: &str = "lt_";
 pub const MAX_ALLOWLIST: usize = 100;
 
 /// A token as staff see it: never the token or its hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AffiliateTokenDto)]
 pub struct AffiliateTokenView {
     pub uuid: String,
     pub affiliate_uuid: String,
     pub name: String,
-    /// The start of the token (`lt_` + 8 characters), to recognise it.
+    /// The start of the token, to recognise it.
+    #[schema(example = "lt_a1B2c3D4")]
     pub prefix: String,
     /// IPs and CIDRs allowed to use the token; empty: any.
     pub ip_allowlist: Vec<String>,

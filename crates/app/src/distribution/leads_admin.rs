@@ -49,10 +49,12 @@ pub struct LeadView {
 }
 
 /// One routing step of a lead.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = LeadEventDto)]
 pub struct LeadEventView {
     pub seq: i32,
+    /// What happened, e.g. `skipped`, `attempt`, `accepted`, `rejected`.
     pub kind: String,
     pub advertiser_uuid: Option<String>,
     pub advertiser_name: Option<String>,

@@ -17,19 +17,23 @@ use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// An offer as staff see it; the owner by public id.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = OfferDto)]
 pub struct OfferView {
     pub uuid: String,
-    /// The integer id affiliates send as `offer_id`.
+    /// What affiliates send as `offer_id`.
+    #[schema(example = 7)]
     pub id: i64,
     pub name: String,
-    /// Public id of the owning affiliate; `None`: open to all.
+    /// Public id of the affiliate the offer is reserved for; `null`: open to all.
     pub affiliate_id: Option<String>,
+    /// `priority` (lowest first) or `weighted`.
     pub rotation_mode: String,
     pub lead_source: Option<String>,
     pub funnel_name: Option<String>,
     pub funnel_url: Option<String>,
+    /// ISO 639-1.
     pub funnel_language: Option<String>,
     pub active: bool,
     pub created_at: DateTime<Utc>,

@@ -18,12 +18,16 @@ use crate::{App, Principal};
 pub const MAX_COMMENT: usize = 5000;
 
 /// A comment as staff see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CommentDto)]
 pub struct CommentView {
     pub id: String,
+    #[schema(example = "Asked to be called back on Monday")]
     pub comment: String,
+    /// Public id of the customer.
     pub customer_id: String,
+    /// `null` when the author's account was deleted.
     pub author: Option<Person>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

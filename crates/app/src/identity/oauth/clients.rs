@@ -18,8 +18,9 @@ use crate::{App, Principal};
 pub const MAX_REDIRECT_URIS: usize = 20;
 
 /// A client as shown to admins (never its secret).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = OAuthClientDto)]
 pub struct ClientView {
     pub client_id: String,
     pub name: String,

@@ -59,12 +59,15 @@ pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 }
 
 /// A document as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = DocumentDto)]
 pub struct DocumentView {
     pub id: String,
     pub filename: String,
+    /// `application/pdf`, `image/jpeg` or `image/png`.
     pub content_type: String,
+    /// Bytes.
     pub size: i64,
     pub uploaded_by_id: Option<i64>,
     pub created_at: DateTime<Utc>,

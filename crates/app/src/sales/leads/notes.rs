@@ -24,11 +24,14 @@ pub const MAX_SUBJECT: usize = 255;
 pub const MAX_BODY: usize = 20_000;
 
 /// A comment on a lead.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = LeadCommentDto)]
 pub struct LeadCommentView {
     pub id: String,
+    #[schema(example = "Call back after 6pm")]
     pub comment: String,
+    /// Public id of the lead.
     pub lead_id: String,
     pub author: Option<Person>,
     pub created_at: DateTime<Utc>,

@@ -7,7 +7,6 @@ use brokercrm_app::App;
 use brokercrm_app::distribution::affiliate_tokens::{
     self, AffiliateTokenInput, AffiliateTokenPatch, AffiliateTokenView,
 };
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -17,48 +16,12 @@ use super::{PageQuery, nullable};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
 
-/// A token as listed: never the token itself.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AffiliateTokenDto {
-    pub uuid: String,
-    pub affiliate_uuid: String,
-    pub name: String,
-    /// The start of the token, to recognise it.
-    #[schema(example = "lt_a1B2c3D4")]
-    pub prefix: String,
-    /// IPs and CIDRs allowed to use the token; empty: any.
-    pub ip_allowlist: Vec<String>,
-    pub default_offer_uuid: Option<String>,
-    pub active: bool,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<AffiliateTokenView> for AffiliateTokenDto {
-    fn from(t: AffiliateTokenView) -> Self {
-        Self {
-            uuid: t.uuid,
-            affiliate_uuid: t.affiliate_uuid,
-            name: t.name,
-            prefix: t.prefix,
-            ip_allowlist: t.ip_allowlist,
-            default_offer_uuid: t.default_offer_uuid,
-            active: t.active,
-            last_used_at: t.last_used_at,
-            revoked_at: t.revoked_at,
-            created_at: t.created_at,
-        }
-    }
-}
-
 /// A created token with the token itself, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedAffiliateTokenDto {
     #[serde(flatten)]
-    pub token_info: AffiliateTokenDto,
+    pub token_info: AffiliateTokenView,
     /// The whole token for `Authorization: <token>`. Stored hashed; cannot be shown again.
     pub token: String,
 }
@@ -114,7 +77,7 @@ pub struct UpdateAffiliateToken {
     params(AffiliateTokenQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Tokens", body = [AffiliateTokenDto]),
+        (status = 200, description = "Tokens", body = [AffiliateTokenView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `affiliateUuid`, `limit` or `offset`", body = ErrorBody)
     )
@@ -123,10 +86,10 @@ pub async fn list_affiliate_tokens(
     State(app): State<App>,
     Auth(p): Auth,
     StrictQuery(q): StrictQuery<AffiliateTokenQuery>,
-) -> ApiResult<axum::Json<Vec<AffiliateTokenDto>>> {
+) -> ApiResult<axum::Json<Vec<AffiliateTokenView>>> {
     let page = PageQuery { limit: q.limit, offset: q.offset }.page()?;
     let rows = affiliate_tokens::list(&app, &p, q.affiliate_uuid.as_deref(), page).await?;
-    Ok(axum::Json(rows.into_iter().map(AffiliateTokenDto::from).collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Creates a token for an affiliate; the token is shown this once (ManageLeadDistribution).
@@ -154,7 +117,7 @@ pub async fn create_affiliate_token(
         default_offer_uuid: b.default_offer_uuid,
     };
     let t = affiliate_tokens::create(&app, &p, input).await?;
-    let body = CreatedAffiliateTokenDto { token_info: t.view.into(), token: t.token };
+    let body = CreatedAffiliateTokenDto { token_info: t.view, token: t.token };
     Ok((StatusCode::CREATED, axum::Json(body)))
 }
 
@@ -166,7 +129,7 @@ pub async fn create_affiliate_token(
     request_body = UpdateAffiliateToken,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = AffiliateTokenDto),
+        (status = 200, description = "Updated", body = AffiliateTokenView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "Activating a revoked token", body = ErrorBody),
@@ -178,14 +141,14 @@ pub async fn update_affiliate_token(
     Auth(p): Auth,
     Path(uuid): Path<String>,
     Json(b): Json<UpdateAffiliateToken>,
-) -> ApiResult<axum::Json<AffiliateTokenDto>> {
+) -> ApiResult<axum::Json<AffiliateTokenView>> {
     let patch = AffiliateTokenPatch {
         name: b.name,
         ip_allowlist: b.ip_allowlist,
         default_offer_uuid: b.default_offer_uuid,
         active: b.active,
     };
-    Ok(axum::Json(affiliate_tokens::update(&app, &p, &uuid, patch).await?.into()))
+    Ok(axum::Json(affiliate_tokens::update(&app, &p, &uuid, patch).await?))
 }
 
 /// Revokes a token for good (ManageLeadDistribution). Audited.
@@ -195,7 +158,7 @@ pub async fn update_affiliate_token(
     params(("uuid" = String, Path, description = "Public id of the token")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Revoked", body = AffiliateTokenDto),
+        (status = 200, description = "Revoked", body = AffiliateTokenView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown token", body = ErrorBody),
         (status = 409, description = "Already revoked", body = ErrorBody)
@@ -205,8 +168,8 @@ pub async fn revoke_affiliate_token(
     State(app): State<App>,
     Auth(p): Auth,
     Path(uuid): Path<String>,
-) -> ApiResult<axum::Json<AffiliateTokenDto>> {
-    Ok(axum::Json(affiliate_tokens::revoke(&app, &p, &uuid).await?.into()))
+) -> ApiResult<axum::Json<AffiliateTokenView>> {
+    Ok(axum::Json(affiliate_tokens::revoke(&app, &p, &uuid).await?))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

@@ -80,36 +80,6 @@ impl From<LeadView> for DistributionLeadDto {
     }
 }
 
-/// One routing step.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LeadEventDto {
-    pub seq: i32,
-    /// What happened, e.g. `skipped`, `attempt`, `accepted`, `rejected`.
-    pub kind: String,
-    pub advertiser_uuid: Option<String>,
-    pub advertiser_name: Option<String>,
-    pub error_type: Option<String>,
-    pub message: Option<String>,
-    pub duration_ms: Option<i32>,
-    pub at: DateTime<Utc>,
-}
-
-impl From<LeadEventView> for LeadEventDto {
-    fn from(e: LeadEventView) -> Self {
-        Self {
-            seq: e.seq,
-            kind: e.kind,
-            advertiser_uuid: e.advertiser_uuid,
-            advertiser_name: e.advertiser_name,
-            error_type: e.error_type,
-            message: e.message,
-            duration_ms: e.duration_ms,
-            at: e.at,
-        }
-    }
-}
-
 /// A goal the lead reached.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -135,7 +105,7 @@ pub struct DistributionLeadDetailDto {
     #[serde(flatten)]
     pub lead: DistributionLeadDto,
     /// Routing steps in order.
-    pub trace: Vec<LeadEventDto>,
+    pub trace: Vec<LeadEventView>,
     pub conversions: Vec<ConversionDto>,
 }
 
@@ -143,7 +113,7 @@ impl From<LeadDetail> for DistributionLeadDetailDto {
     fn from(d: LeadDetail) -> Self {
         Self {
             lead: d.lead.into(),
-            trace: d.trace.into_iter().map(Into::into).collect(),
+            trace: d.trace.into_iter().collect(),
             conversions: d.conversions.into_iter().map(Into::into).collect(),
         }
     }

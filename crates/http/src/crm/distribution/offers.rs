@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::distribution::offers::{self, OfferInput, OfferPatch, OfferView};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -14,48 +13,6 @@ use utoipa_axum::routes;
 use super::{PageQuery, nullable};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
-
-/// An offer.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct OfferDto {
-    pub uuid: String,
-    /// What affiliates send as `offer_id`.
-    #[schema(example = 7)]
-    pub id: i64,
-    pub name: String,
-    /// Public id of the affiliate the offer is reserved for; `null`: open to all.
-    pub affiliate_id: Option<String>,
-    /// `priority` (lowest first) or `weighted`.
-    pub rotation_mode: String,
-    pub lead_source: Option<String>,
-    pub funnel_name: Option<String>,
-    pub funnel_url: Option<String>,
-    /// ISO 639-1.
-    pub funnel_language: Option<String>,
-    pub active: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<OfferView> for OfferDto {
-    fn from(o: OfferView) -> Self {
-        Self {
-            uuid: o.uuid,
-            id: o.id,
-            name: o.name,
-            affiliate_id: o.affiliate_id,
-            rotation_mode: o.rotation_mode,
-            lead_source: o.lead_source,
-            funnel_name: o.funnel_name,
-            funnel_url: o.funnel_url,
-            funnel_language: o.funnel_language,
-            active: o.active,
-            created_at: o.created_at,
-            updated_at: o.updated_at,
-        }
-    }
-}
 
 /// Body of "Create offer".
 #[derive(Debug, Deserialize, ToSchema)]
@@ -109,7 +66,7 @@ pub struct UpdateOffer {
     params(PageQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Offers", body = [OfferDto]),
+        (status = 200, description = "Offers", body = [OfferView]),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
     )
@@ -118,9 +75,9 @@ pub async fn list_offers(
     State(app): State<App>,
     Auth(p): Auth,
     StrictQuery(q): StrictQuery<PageQuery>,
-) -> ApiResult<axum::Json<Vec<OfferDto>>> {
+) -> ApiResult<axum::Json<Vec<OfferView>>> {
     let page = q.page()?;
-    Ok(axum::Json(offers::list(&app, &p, page).await?.into_iter().map(OfferDto::from).collect()))
+    Ok(axum::Json(offers::list(&app, &p, page).await?.into_iter().collect()))
 }
 
 /// Creates an offer (ManageLeadDistribution). Audited.
@@ -130,7 +87,7 @@ pub async fn list_offers(
     request_body = CreateOffer,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = OfferDto),
+        (status = 201, description = "Created", body = OfferView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
     )
@@ -139,7 +96,7 @@ pub async fn create_offer(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<CreateOffer>,
-) -> ApiResult<(StatusCode, axum::Json<OfferDto>)> {
+) -> ApiResult<(StatusCode, axum::Json<OfferView>)> {
     let input = OfferInput {
         name: b.name,
         affiliate_id: b.affiliate_id,
@@ -150,7 +107,7 @@ pub async fn create_offer(
         funnel_language: b.funnel_language,
         active: b.active,
     };
-    Ok((StatusCode::CREATED, axum::Json(offers::create(&app, &p, input).await?.into())))
+    Ok((StatusCode::CREATED, axum::Json(offers::create(&app, &p, input).await?)))
 }
 
 /// One offer (ReadLeadDistribution).
@@ -160,7 +117,7 @@ pub async fn create_offer(
     params(("uuid" = String, Path, description = "Public id of the offer")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The offer", body = OfferDto),
+        (status = 200, description = "The offer", body = OfferView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody)
     )
@@ -169,8 +126,8 @@ pub async fn get_offer(
     State(app): State<App>,
     Auth(p): Auth,
     Path(uuid): Path<String>,
-) -> ApiResult<axum::Json<OfferDto>> {
-    Ok(axum::Json(offers::get(&app, &p, &uuid).await?.into()))
+) -> ApiResult<axum::Json<OfferView>> {
+    Ok(axum::Json(offers::get(&app, &p, &uuid).await?))
 }
 
 /// Changes the fields sent (ManageLeadDistribution). Audited.
@@ -181,7 +138,7 @@ pub async fn get_offer(
     request_body = UpdateOffer,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = OfferDto),
+        (status = 200, description = "Updated", body = OfferView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown offer", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)
@@ -192,7 +149,7 @@ pub async fn update_offer(
     Auth(p): Auth,
     Path(uuid): Path<String>,
     Json(b): Json<UpdateOffer>,
-) -> ApiResult<axum::Json<OfferDto>> {
+) -> ApiResult<axum::Json<OfferView>> {
     let patch = OfferPatch {
         name: b.name,
         affiliate_id: b.affiliate_id,
@@ -203,7 +160,7 @@ pub async fn update_offer(
         funnel_language: b.funnel_language,
         active: b.active,
     };
-    Ok(axum::Json(offers::update(&app, &p, &uuid, patch).await?.into()))
+    Ok(axum::Json(offers::update(&app, &p, &uuid, patch).await?))
 }
 
 /// Deletes an offer with its rotation, caps and country blocks; leads keep their history

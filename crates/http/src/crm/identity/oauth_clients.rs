@@ -26,29 +26,6 @@ pub struct CreateOAuthClient {
     pub redirect_uris: Vec<String>,
 }
 
-/// A client as listed (never its secret).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct OAuthClientDto {
-    pub client_id: String,
-    pub name: String,
-    pub redirect_uris: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl From<ClientView> for OAuthClientDto {
-    fn from(c: ClientView) -> Self {
-        Self {
-            client_id: c.client_id,
-            name: c.name,
-            redirect_uris: c.redirect_uris,
-            created_at: c.created_at,
-            revoked_at: c.revoked_at,
-        }
-    }
-}
-
 /// A registered client with its secret, shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -97,7 +74,7 @@ pub async fn create_oauth_client(
     params(crate::paging::PageQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Clients", body = [OAuthClientDto]),
+        (status = 200, description = "Clients", body = [ClientView]),
         (status = 403, description = "Not allowed", body = ErrorBody)
     )
 )]
@@ -105,12 +82,12 @@ pub async fn list_oauth_clients(
     State(app): State<App>,
     Auth(p): Auth,
     RawQuery(raw): RawQuery,
-) -> ApiResult<axum::Json<Vec<OAuthClientDto>>> {
+) -> ApiResult<axum::Json<Vec<ClientView>>> {
     let q: crate::paging::PageQuery =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
             .map_err(|e| Error::BadRequest(format!("query: {e}")))?;
     let rows = oauth::list_clients(&app, &p, q.get().0, q.get().1).await?;
-    Ok(axum::Json(rows.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(rows.into_iter().collect()))
 }
 
 /// Revokes an OAuth client and every refresh token issued to it. Admin only; audited.

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::comments::{self, CommentView};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -14,47 +13,18 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
-use brokercrm_app::sales::Person;
-
-/// A comment on a customer.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CommentDto {
-    pub id: String,
-    #[schema(example = "Asked to be called back on Monday")]
-    pub comment: String,
-    /// Public id of the customer.
-    pub customer_id: String,
-    /// `null` when the author's account was deleted.
-    pub author: Option<Person>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<CommentView> for CommentDto {
-    fn from(v: CommentView) -> Self {
-        Self {
-            id: v.id,
-            comment: v.comment,
-            customer_id: v.customer_id,
-            author: v.author,
-            created_at: v.created_at,
-            updated_at: v.updated_at,
-        }
-    }
-}
 
 /// "Get comments for a customer".
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentsDto {
     /// Newest first.
-    pub comments: Vec<CommentDto>,
+    pub comments: Vec<CommentView>,
 }
 
 /// "Create a comment for a customer" answers the comment.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommentCreatedDto {
-    pub comment: CommentDto,
+    pub comment: CommentView,
 }
 
 /// Body of "Create a comment for a customer".
@@ -97,7 +67,7 @@ pub async fn list_comments(
 ) -> ApiResult<axum::Json<CommentsDto>> {
     let pg = Page::new(q.limit, q.offset)?;
     let rows = comments::list(&app, &p, &id, pg).await?;
-    Ok(axum::Json(CommentsDto { comments: rows.into_iter().map(Into::into).collect() }))
+    Ok(axum::Json(CommentsDto { comments: rows.into_iter().collect() }))
 }
 
 /// Adds a comment, also recorded as a communication. Audited.
@@ -121,7 +91,7 @@ pub async fn create_comment(
     Json(b): Json<CreateCommentRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CommentCreatedDto>)> {
     let c = comments::create(&app, &p, &id, b.comment.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(CommentCreatedDto { comment: c.into() })))
+    Ok((StatusCode::CREATED, axum::Json(CommentCreatedDto { comment: c })))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

@@ -43,7 +43,10 @@ async fn create_list_revoke_and_authenticate() {
     assert_eq!(list[0]["ownerId"], owner.as_str());
     assert!(key.starts_with(list[0]["prefix"].as_str().unwrap()));
     assert!(list[0]["lastUsedAt"].is_string());
-    let secret_part = key.rsplit('_').next().unwrap();
+    // Everything after the listed prefix is secret (base64url may itself contain '_', so
+    // splitting on '_' could leave a fragment short enough to appear by chance).
+    let secret_part = &key[list[0]["prefix"].as_str().unwrap().len()..];
+    assert!(secret_part.len() >= 16, "{key}");
     assert!(!list.to_string().contains(secret_part));
     assert!(list[0].get("key").is_none());
 

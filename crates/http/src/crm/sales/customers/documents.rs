@@ -7,7 +7,6 @@ use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::sales::customers::documents::{self, DocumentView, MAX_BYTES};
 use brokercrm_core::Error;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,33 +16,6 @@ use crate::extract::{Auth, Query};
 
 /// Room for the multipart framing around a document of the maximum size.
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
-
-/// A customer's document.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentDto {
-    pub id: String,
-    pub filename: String,
-    /// `application/pdf`, `image/jpeg` or `image/png`.
-    pub content_type: String,
-    /// Bytes.
-    pub size: i64,
-    pub uploaded_by_id: Option<i64>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<DocumentView> for DocumentDto {
-    fn from(d: DocumentView) -> Self {
-        Self {
-            id: d.id,
-            filename: d.filename,
-            content_type: d.content_type,
-            size: d.size,
-            uploaded_by_id: d.uploaded_by_id,
-            created_at: d.created_at,
-        }
-    }
-}
 
 /// The upload form.
 #[derive(ToSchema)]
@@ -66,7 +38,7 @@ pub struct UploadQuery {
 /// "Upload document for customer".
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UploadResponse {
-    pub documents: Vec<DocumentDto>,
+    pub documents: Vec<DocumentView>,
     pub customer: CustomerDto,
 }
 
@@ -77,7 +49,7 @@ pub struct UploadResponse {
     params(("id" = String, Path, description = "The customer's public id")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Documents", body = Vec<DocumentDto>),
+        (status = 200, description = "Documents", body = Vec<DocumentView>),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown, or not in the caller's scope", body = ErrorBody)
     )
@@ -86,9 +58,9 @@ pub async fn get_customer_documents(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<Vec<DocumentDto>>> {
+) -> ApiResult<axum::Json<Vec<DocumentView>>> {
     let docs = documents::list(&app, &p, &id).await?;
-    Ok(axum::Json(docs.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(docs.into_iter().collect()))
 }
 
 fn multipart_error(status: StatusCode) -> ApiError {
@@ -149,7 +121,7 @@ pub async fn upload_customer_document(
     Ok((
         StatusCode::CREATED,
         axum::Json(UploadResponse {
-            documents: docs.into_iter().map(Into::into).collect(),
+            documents: docs.into_iter().collect(),
             customer: customer.into(),
         }),
     ))

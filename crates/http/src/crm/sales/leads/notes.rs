@@ -5,44 +5,17 @@ use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::leads::notes::{self, LeadCommentView};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::super::communications::CommunicationDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
-use brokercrm_app::sales::Person;
-
-/// A comment on a lead.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LeadCommentDto {
-    pub id: String,
-    #[schema(example = "Call back after 6pm")]
-    pub comment: String,
-    /// Public id of the lead.
-    pub lead_id: String,
-    pub author: Option<Person>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<LeadCommentView> for LeadCommentDto {
-    fn from(v: LeadCommentView) -> Self {
-        Self {
-            id: v.id,
-            comment: v.comment,
-            lead_id: v.lead_id,
-            author: v.author,
-            created_at: v.created_at,
-        }
-    }
-}
 
 /// `{"comment": ...}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeadCommentEnvelope {
-    pub comment: LeadCommentDto,
+    pub comment: LeadCommentView,
 }
 
 /// Body of "Create comment on lead".
@@ -83,7 +56,7 @@ pub async fn create_comment(
     Json(b): Json<CreateLeadCommentRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<LeadCommentEnvelope>)> {
     let c = notes::create_comment(&app, &p, &id, b.comment.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(LeadCommentEnvelope { comment: c.into() })))
+    Ok((StatusCode::CREATED, axum::Json(LeadCommentEnvelope { comment: c })))
 }
 
 /// A lead's comments, newest first.
@@ -92,7 +65,7 @@ pub async fn create_comment(
     params(("id" = String, Path, description = "The lead's id"), PageQuery),
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
-        (status = 200, description = "Comments", body = Vec<LeadCommentDto>),
+        (status = 200, description = "Comments", body = Vec<LeadCommentView>),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody),
         (status = 422, description = "Bad `limit` or `offset`", body = ErrorBody)
@@ -103,10 +76,10 @@ pub async fn list_comments(
     Auth(p): Auth,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<axum::Json<Vec<LeadCommentDto>>> {
+) -> ApiResult<axum::Json<Vec<LeadCommentView>>> {
     let pg = Page::new(q.limit, q.offset)?;
     let rows = notes::list_comments(&app, &p, &id, pg).await?;
-    Ok(axum::Json(rows.into_iter().map(Into::into).collect()))
+    Ok(axum::Json(rows.into_iter().collect()))
 }
 
 /// "List communications related to lead".

@@ -10,5 +10,6 @@ pub mod http_errors;
 pub mod jobs;
 pub mod openapi;
 mod openapi_contract;
+mod permissions;
 pub mod schema;
 pub mod settings;

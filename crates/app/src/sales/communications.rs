@@ -62,17 +62,28 @@ pub async fn record<C: ConnectionTrait>(conn: &C, r: Record) -> Result<Communica
     .await
 }
 
-/// One communication as staff see it.
-#[derive(Debug, Clone, Serialize)]
+/// One communication as staff see it (the wire shape).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = CommunicationDto)]
 pub struct CommunicationView {
     pub id: String,
+    /// `call`, `email`, `sms` or `comment`.
+    #[serde(rename = "type")]
+    #[schema(example = "call")]
     pub kind: String,
+    /// `inbound`, `outbound` or `internal` (comments).
+    #[schema(example = "outbound")]
     pub direction: String,
+    /// E-mail subject.
     pub subject: Option<String>,
+    /// E-mail, SMS or comment text, or a call's summary.
     pub body: Option<String>,
+    /// Call duration in seconds.
     pub duration_seconds: Option<i32>,
+    /// Call recording.
     pub recording_url: Option<String>,
+    /// The staff member who made it; `null` for inbound or system entries.
     pub author: Option<Person>,
     pub occurred_at: DateTime<Utc>,
 }

@@ -14,6 +14,7 @@ use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::sales_desks::{self as repo, SalesDeskRow};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::{Page, Person, new_uuid, people};
 use crate::platform::audit::{self, Audit};
@@ -24,12 +25,15 @@ pub const MAX_NAME: usize = 100;
 /// Most sales people one request may name.
 pub const MAX_PEOPLE: usize = 500;
 
-/// A desk as the seed shows it, with its sales people.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A desk as the seed shows it, with its sales people (the wire shape).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = SalesDeskDto)]
 pub struct SalesDeskView {
     pub id: String,
+    #[schema(example = "EN Conversion")]
     pub name: String,
+    /// Sales people on the desk, by account id.
     pub sales_people: Vec<Person>,
 }
 

@@ -19,11 +19,16 @@ pub const MAX_STATUSES: u64 = 1000;
 /// Longest status name.
 pub const MAX_NAME: usize = 100;
 
-/// A sales status as the seed shows it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A sales status as the seed shows it (the wire shape).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = SalesStatusDto)]
 pub struct SalesStatusView {
+    #[schema(example = 3)]
     pub id: i64,
+    #[schema(example = "Call back")]
     pub status: String,
+    /// Hex colour, `#rgb` or `#rrggbb`, lower-case.
+    #[schema(example = "#1e88e5")]
     pub color: String,
 }
 

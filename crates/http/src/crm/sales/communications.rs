@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::communications::{self, CommunicationView};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -13,54 +12,12 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query};
-use brokercrm_app::sales::Person;
-
-/// One communication.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CommunicationDto {
-    pub id: String,
-    /// `call`, `email`, `sms` or `comment`.
-    #[serde(rename = "type")]
-    #[schema(example = "call")]
-    pub kind: String,
-    /// `inbound`, `outbound` or `internal` (comments).
-    #[schema(example = "outbound")]
-    pub direction: String,
-    /// E-mail subject.
-    pub subject: Option<String>,
-    /// E-mail, SMS or comment text, or a call's summary.
-    pub body: Option<String>,
-    /// Call duration in seconds.
-    pub duration_seconds: Option<i32>,
-    /// Call recording.
-    pub recording_url: Option<String>,
-    /// The staff member who made it; `null` for inbound or system entries.
-    pub author: Option<Person>,
-    pub occurred_at: DateTime<Utc>,
-}
-
-impl From<CommunicationView> for CommunicationDto {
-    fn from(v: CommunicationView) -> Self {
-        Self {
-            id: v.id,
-            kind: v.kind,
-            direction: v.direction,
-            subject: v.subject,
-            body: v.body,
-            duration_seconds: v.duration_seconds,
-            recording_url: v.recording_url,
-            author: v.author,
-            occurred_at: v.occurred_at,
-        }
-    }
-}
 
 /// "Get customer communications".
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CommunicationsDto {
     /// Newest first.
-    pub communications: Vec<CommunicationDto>,
+    pub communications: Vec<CommunicationView>,
     /// All of the customer's communications.
     pub count: u64,
 }
@@ -97,10 +54,7 @@ pub async fn list_communications(
 ) -> ApiResult<axum::Json<CommunicationsDto>> {
     let pg = Page::new(q.limit, q.offset)?;
     let (rows, count) = communications::list(&app, &p, &id, pg).await?;
-    Ok(axum::Json(CommunicationsDto {
-        communications: rows.into_iter().map(Into::into).collect(),
-        count,
-    }))
+    Ok(axum::Json(CommunicationsDto { communications: rows, count }))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

@@ -13,24 +13,6 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
-use brokercrm_app::sales::Person;
-
-/// A sales desk with its sales people.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SalesDeskDto {
-    /// Sales people on the desk, by account id.
-    pub sales_people: Vec<Person>,
-    pub id: String,
-    #[schema(example = "EN Conversion")]
-    pub name: String,
-}
-
-impl From<SalesDeskView> for SalesDeskDto {
-    fn from(v: SalesDeskView) -> Self {
-        Self { sales_people: v.sales_people, id: v.id, name: v.name }
-    }
-}
 
 /// Body of "Create a new sales desk" and "Update an existing sales desk".
 #[derive(Debug, Deserialize, ToSchema)]
@@ -56,7 +38,7 @@ pub struct MessageDto {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SalesDesksDto {
-    pub sales_desks: Vec<SalesDeskDto>,
+    pub sales_desks: Vec<SalesDeskView>,
     /// Pages of `limit` desks.
     pub pages: u64,
 }
@@ -80,7 +62,7 @@ pub struct ListDesksQuery {
     request_body = SalesDeskRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = SalesDeskDto),
+        (status = 201, description = "Created", body = SalesDeskView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "A desk of that name exists", body = ErrorBody),
         (status = 422, description = "Invalid `name` or `salesPeople[i]`", body = ErrorBody)
@@ -90,9 +72,9 @@ pub async fn create_sales_desk(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<SalesDeskRequest>,
-) -> ApiResult<(StatusCode, axum::Json<SalesDeskDto>)> {
+) -> ApiResult<(StatusCode, axum::Json<SalesDeskView>)> {
     let v = sales_desks::create(&app, &p, b.name.as_deref(), b.sales_people.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(v.into())))
+    Ok((StatusCode::CREATED, axum::Json(v)))
 }
 
 /// Renames a desk and/or replaces its sales people (admins). Audited.
@@ -103,7 +85,7 @@ pub async fn create_sales_desk(
     request_body = SalesDeskRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = SalesDeskDto),
+        (status = 200, description = "Updated", body = SalesDeskView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown desk", body = ErrorBody),
         (status = 409, description = "A desk of that name exists", body = ErrorBody),
@@ -115,10 +97,10 @@ pub async fn update_sales_desk(
     Auth(p): Auth,
     Path(id): Path<String>,
     Json(b): Json<SalesDeskRequest>,
-) -> ApiResult<axum::Json<SalesDeskDto>> {
+) -> ApiResult<axum::Json<SalesDeskView>> {
     let v =
         sales_desks::update(&app, &p, &id, b.name.as_deref(), b.sales_people.as_deref()).await?;
-    Ok(axum::Json(v.into()))
+    Ok(axum::Json(v))
 }
 
 /// One desk with its sales people (staff).
@@ -128,7 +110,7 @@ pub async fn update_sales_desk(
     params(("id" = String, Path, description = "ID of the sales desk to retrieve")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The desk", body = SalesDeskDto),
+        (status = 200, description = "The desk", body = SalesDeskView),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown desk", body = ErrorBody)
     )
@@ -137,8 +119,8 @@ pub async fn get_sales_desk(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<SalesDeskDto>> {
-    Ok(axum::Json(sales_desks::get(&app, &p, &id).await?.into()))
+) -> ApiResult<axum::Json<SalesDeskView>> {
+    Ok(axum::Json(sales_desks::get(&app, &p, &id).await?))
 }
 
 /// Deletes a desk (admins): its people leave it, its customers lose their desk. Audited.
@@ -181,10 +163,7 @@ pub async fn list_sales_desks(
 ) -> ApiResult<axum::Json<SalesDesksDto>> {
     let pg = Page::new(q.limit, q.offset)?;
     let r = sales_desks::list(&app, &p, pg).await?;
-    Ok(axum::Json(SalesDesksDto {
-        sales_desks: r.desks.into_iter().map(Into::into).collect(),
-        pages: r.pages,
-    }))
+    Ok(axum::Json(SalesDesksDto { sales_desks: r.desks, pages: r.pages }))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

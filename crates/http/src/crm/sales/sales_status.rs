@@ -14,24 +14,6 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json};
 
-/// A sales status.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SalesStatusDto {
-    #[schema(example = 3)]
-    pub id: i64,
-    #[schema(example = "Call back")]
-    pub status: String,
-    /// Hex colour, `#rgb` or `#rrggbb`, lower-case.
-    #[schema(example = "#1e88e5")]
-    pub color: String,
-}
-
-impl From<SalesStatusView> for SalesStatusDto {
-    fn from(v: SalesStatusView) -> Self {
-        Self { id: v.id, status: v.status, color: v.color }
-    }
-}
-
 /// Body of "Create a new sales status".
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateSalesStatusRequest {
@@ -55,7 +37,7 @@ pub struct UpdateSalesStatusRequest {
 /// "Get all sales statuses".
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SalesStatusesDto {
-    pub statuses: Vec<SalesStatusDto>,
+    pub statuses: Vec<SalesStatusView>,
 }
 
 /// Creates a status (admins). Audited.
@@ -65,7 +47,7 @@ pub struct SalesStatusesDto {
     request_body = CreateSalesStatusRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 201, description = "Created", body = SalesStatusDto),
+        (status = 201, description = "Created", body = SalesStatusView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 409, description = "A status of that name exists", body = ErrorBody),
         (status = 422, description = "Invalid `status` or `color`", body = ErrorBody)
@@ -75,9 +57,9 @@ pub async fn create_sales_status(
     State(app): State<App>,
     Auth(p): Auth,
     Json(b): Json<CreateSalesStatusRequest>,
-) -> ApiResult<(StatusCode, axum::Json<SalesStatusDto>)> {
+) -> ApiResult<(StatusCode, axum::Json<SalesStatusView>)> {
     let v = sales_statuses::create(&app, &p, b.status.as_deref(), b.color.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(v.into())))
+    Ok((StatusCode::CREATED, axum::Json(v)))
 }
 
 /// Every status, by id (staff).
@@ -95,7 +77,7 @@ pub async fn list_sales_statuses(
     Auth(p): Auth,
 ) -> ApiResult<axum::Json<SalesStatusesDto>> {
     let rows = sales_statuses::list(&app, &p).await?;
-    Ok(axum::Json(SalesStatusesDto { statuses: rows.into_iter().map(Into::into).collect() }))
+    Ok(axum::Json(SalesStatusesDto { statuses: rows }))
 }
 
 /// One status by its name, compared without case (staff).
@@ -105,7 +87,7 @@ pub async fn list_sales_statuses(
     params(("name" = String, Path, description = "Name of the sales status to retrieve")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The status", body = SalesStatusDto),
+        (status = 200, description = "The status", body = SalesStatusView),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "No status of that name", body = ErrorBody)
     )
@@ -114,8 +96,8 @@ pub async fn get_sales_status_by_name(
     State(app): State<App>,
     Auth(p): Auth,
     Path(name): Path<String>,
-) -> ApiResult<axum::Json<SalesStatusDto>> {
-    Ok(axum::Json(sales_statuses::get_by_name(&app, &p, &name).await?.into()))
+) -> ApiResult<axum::Json<SalesStatusView>> {
+    Ok(axum::Json(sales_statuses::get_by_name(&app, &p, &name).await?))
 }
 
 /// Renames and/or recolours a status (admins). Audited.
@@ -126,7 +108,7 @@ pub async fn get_sales_status_by_name(
     request_body = UpdateSalesStatusRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = SalesStatusDto),
+        (status = 200, description = "Updated", body = SalesStatusView),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "Unknown status", body = ErrorBody),
         (status = 409, description = "A status of that name exists", body = ErrorBody),
@@ -138,10 +120,10 @@ pub async fn update_sales_status(
     Auth(p): Auth,
     Path(id): Path<String>,
     Json(b): Json<UpdateSalesStatusRequest>,
-) -> ApiResult<axum::Json<SalesStatusDto>> {
+) -> ApiResult<axum::Json<SalesStatusView>> {
     let id = id.trim().parse::<i64>().map_err(|_| Error::field("id", "must be an integer"))?;
     let v = sales_statuses::update(&app, &p, id, b.status.as_deref(), b.color.as_deref()).await?;
-    Ok(axum::Json(v.into()))
+    Ok(axum::Json(v))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

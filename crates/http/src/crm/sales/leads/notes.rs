@@ -8,9 +8,9 @@ use brokercrm_app::sales::leads::notes::{self, LeadCommentView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::super::communications::CommunicationDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
+use brokercrm_app::sales::communications::CommunicationView;
 
 /// `{"comment": ...}`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -86,7 +86,7 @@ pub async fn list_comments(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeadCommunicationsDto {
     /// Newest first.
-    pub communications: Vec<CommunicationDto>,
+    pub communications: Vec<CommunicationView>,
     pub count: u64,
 }
 
@@ -111,10 +111,7 @@ pub async fn list_communications(
 ) -> ApiResult<axum::Json<LeadCommunicationsDto>> {
     let pg = Page::new(q.limit, q.offset)?;
     let (rows, count) = notes::list_communications(&app, &p, &id, pg).await?;
-    Ok(axum::Json(LeadCommunicationsDto {
-        communications: rows.into_iter().map(Into::into).collect(),
-        count,
-    }))
+    Ok(axum::Json(LeadCommunicationsDto { communications: rows, count }))
 }
 
 /// Body of "Send email to lead".

@@ -16,10 +16,19 @@ pub struct AppConfig {
     pub files_dir: PathBuf,
     /// Optional MaxMind country database for "country by IP".
     pub geoip_path: Option<PathBuf>,
-    /// Login attempts allowed per account and per IP within `login_window`.
+    /// Failed guesses of a password (or OAuth client secret) per (account, client IP) before
+    /// each further one doubles a wait (1 s, 2 s, 4 s ... up to `login_backoff_max`).
+    pub login_attempts_per_account_ip: u32,
+    /// The longest wait of a backed-off (account, IP) pair.
+    pub login_backoff_max: Duration,
+    /// Failed guesses per account from all IPs within `login_window`; beyond it only IPs that
+    /// signed in to the account before may try.
     pub login_attempts_per_account: u32,
+    /// Failed guesses per client IP over all accounts within `login_window` (high: NAT).
     pub login_attempts_per_ip: u32,
     pub login_window: Duration,
+    /// Public sign-ups accepted per client IP per hour.
+    pub signups_per_ip_per_hour: u32,
     /// argon2 memory cost in KiB (tests lower it to stay fast).
     pub argon2_memory_kib: u32,
     /// Lets outbound calls reach loopback/private hosts (tests, on-premise providers).
@@ -85,9 +94,12 @@ impl Default for AppConfig {
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             files_dir: PathBuf::from("data/files"),
             geoip_path: None,
-            login_attempts_per_account: 5,
-            login_attempts_per_ip: 20,
+            login_attempts_per_account_ip: 5,
+            login_backoff_max: Duration::from_secs(15 * 60),
+            login_attempts_per_account: 50,
+            login_attempts_per_ip: 100,
             login_window: Duration::from_secs(15 * 60),
+            signups_per_ip_per_hour: 10,
             argon2_memory_kib: 19 * 1024,
             allow_private_outbound: false,
             lead_global_timeout: Duration::from_secs(85),

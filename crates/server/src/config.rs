@@ -44,12 +44,20 @@ pub struct Config {
     pub metrics: bool,
     /// argon2id memory cost in KiB.
     pub argon2_memory_kib: u32,
-    /// Failed logins allowed per account within `login_window_secs`.
+    /// Failed logins (or OAuth client-secret guesses) per (account, client IP) before each
+    /// further one doubles a wait, from 1 s up to `login_backoff_max_secs`.
+    pub login_attempts_per_account_ip: u32,
+    /// Longest wait of a backed-off (account, IP) pair, in seconds.
+    pub login_backoff_max_secs: u64,
+    /// Failed logins per account from all IPs within `login_window_secs`; beyond it only IPs
+    /// that signed in to the account before may try.
     pub login_attempts_per_account: u32,
-    /// Failed logins allowed per client IP within `login_window_secs`.
+    /// Failed logins per client IP over all accounts within `login_window_secs`.
     pub login_attempts_per_ip: u32,
-    /// Window of the login limits, in seconds.
+    /// Window of the per-account and per-IP login ceilings, in seconds.
     pub login_window_secs: u64,
+    /// Public sign-ups accepted per client IP per hour.
+    pub signups_per_ip_per_hour: u32,
     /// Let admin-configured outbound URLs (adapters, webhooks) target loopback/private hosts.
     pub allow_private_outbound: bool,
     /// Time budget of one lead's whole rotation, in seconds (seed 001: 85).
@@ -89,9 +97,12 @@ struct Defaults {
     refresh_token_ttl_secs: u64,
     metrics: bool,
     argon2_memory_kib: u32,
+    login_attempts_per_account_ip: u32,
+    login_backoff_max_secs: u64,
     login_attempts_per_account: u32,
     login_attempts_per_ip: u32,
     login_window_secs: u64,
+    signups_per_ip_per_hour: u32,
     allow_private_outbound: bool,
     lead_global_timeout_secs: u64,
     distribution_cache_ttl_ms: u64,
@@ -135,9 +146,12 @@ impl Config {
             refresh_token_ttl_secs: 30 * 24 * 3600,
             metrics: true,
             argon2_memory_kib: 19 * 1024,
-            login_attempts_per_account: 5,
-            login_attempts_per_ip: 20,
+            login_attempts_per_account_ip: 5,
+            login_backoff_max_secs: 15 * 60,
+            login_attempts_per_account: 50,
+            login_attempts_per_ip: 100,
             login_window_secs: 15 * 60,
+            signups_per_ip_per_hour: 10,
             allow_private_outbound: false,
             lead_global_timeout_secs: 85,
             distribution_cache_ttl_ms: 2000,

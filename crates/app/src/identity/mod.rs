@@ -9,5 +9,6 @@ pub mod password_reset;
 pub mod principal;
 pub mod security;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;
 pub mod users;

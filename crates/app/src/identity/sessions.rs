@@ -1,8 +1,9 @@
 //! Sessions: log in with e-mail and password, impersonate a customer, refresh and log out.
 //!
-//! Failed logins are limited per account and per client IP (sliding window from the
-//! configuration); a success forgets the account's failures. An unknown user and a wrong
-//! password give the same answer in about the same time (a missing hash still costs one hash).
+//! Failed logins are throttled by [`crate::identity::throttle`]: growing waits per (account,
+//! client IP), high ceilings per account and per IP; the owner is never locked out from an
+//! IP that signed in before. An unknown user and a wrong password give the same answer in
+//! about the same time (a missing hash still costs one hash).
 
 use std::net::IpAddr;
 
@@ -14,6 +15,7 @@ use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
 use crate::identity::security::verify_password;
+use crate::identity::throttle::Attempt;
 use crate::identity::tokens::{self, IssuedTokens};
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -30,10 +32,7 @@ fn bad_credentials() -> Error {
     Error::Unauthorized("invalid username or password".into())
 }
 
-/// Rate-limit key of the failed logins of an account.
-pub fn account_key(username: &str) -> String {
-    format!("login:account:{}", username.trim().to_lowercase())
-}
+pub use crate::identity::throttle::account_key;
 
 /// "Create a new session".
 pub async fn login(
@@ -42,18 +41,9 @@ pub async fn login(
     password: &str,
     ip: Option<IpAddr>,
 ) -> Result<Session> {
-    let cfg = app.cfg();
-    let limiter = &app.services().limiter;
     let username = username.trim().to_lowercase();
-    let account_key = account_key(&username);
-    let ip_key = format!("login:ip:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "-".into()));
-    let waits = [
-        limiter.check(&account_key, cfg.login_attempts_per_account, cfg.login_window),
-        limiter.check(&ip_key, cfg.login_attempts_per_ip, cfg.login_window),
-    ];
-    if let Some(wait) = waits.into_iter().flatten().max() {
-        return Err(Error::RateLimited { retry_after_secs: wait });
-    }
+    let attempt = Attempt::login(&username, ip);
+    attempt.check(app)?;
     let user = if username.is_empty() {
         None
     } else {
@@ -62,14 +52,13 @@ pub async fn login(
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = verify_password(app.hasher(), password.to_owned(), hash).await?;
     let Some(user) = user.filter(|_| ok) else {
-        limiter.record(&account_key, cfg.login_window);
-        limiter.record(&ip_key, cfg.login_window);
+        attempt.failed(app);
         return Err(bad_credentials());
     };
     if user.status != users::ACTIVE {
         return Err(Error::Unauthorized("the account is disabled".into()));
     }
-    limiter.reset(&account_key);
+    attempt.succeeded(app);
     let tx = app.db().begin_write().await?;
     let mut ch = users::changes(user);
     ch.last_login_at = Set(Some(now()));

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod adapters;
 pub mod audit;
+pub mod backoff;
 pub mod clock;
 pub mod countries;
 pub mod crypto;

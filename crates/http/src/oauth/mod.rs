@@ -1,6 +1,7 @@
 //! The OAuth2 surface (`/oauth/...`, seed 002 tag OAuth). Every error on this surface,
 //! including 413 and 415, uses the RFC 6749 §5.2 body `{"error","error_description"}`;
-//! `invalid_client` is 401 with `WWW-Authenticate`, `server_error` 500, the rest 400.
+//! `invalid_client` is 401 with `WWW-Authenticate`, `slow_down` 429 with `Retry-After`,
+//! `server_error` 500, the rest 400.
 
 mod authorize;
 mod logout;
@@ -45,6 +46,7 @@ impl From<OAuthError> for OAuthFailure {
         let status = match error.code {
             OAuthErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
             OAuthErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            OAuthErrorCode::SlowDown => StatusCode::TOO_MANY_REQUESTS,
             _ => StatusCode::BAD_REQUEST,
         };
         Self { status, error }
@@ -59,6 +61,7 @@ impl From<brokercrm_core::Error> for OAuthFailure {
 
 impl IntoResponse for OAuthFailure {
     fn into_response(self) -> Response {
+        let retry_after = self.error.retry_after;
         let body = OAuthErrorBody {
             error: self.error.code.as_str().to_owned(),
             error_description: Some(self.error.description),
@@ -68,6 +71,9 @@ impl IntoResponse for OAuthFailure {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if self.status == StatusCode::UNAUTHORIZED {
             h.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"oauth\""));
+        }
+        if let Some(secs) = retry_after {
+            h.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         resp
     }

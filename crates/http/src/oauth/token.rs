@@ -11,6 +11,8 @@ use brokercrm_app::identity::oauth::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::extract::ClientIp;
+
 use super::{OAuthErrorBody, OAuthFailure, read_body, require_content_type};
 
 /// Grant types of the token endpoint.
@@ -70,11 +72,16 @@ pub struct TokenResponse {
         (status = 200, description = "Tokens (with `Cache-Control: no-store`)", body = TokenResponse),
         (status = 400, description = "invalid_request, invalid_grant or unsupported_grant_type", body = OAuthErrorBody),
         (status = 401, description = "invalid_client: unknown client or wrong secret", body = OAuthErrorBody),
+        (status = 429, description = "slow_down: too many wrong client secrets (per client and IP, per client, per IP); wait `Retry-After` seconds", body = OAuthErrorBody),
         (status = 415, description = "Body is not application/x-www-form-urlencoded", body = OAuthErrorBody)
     )
 )]
-pub async fn request_token(State(app): State<App>, req: Request) -> Response {
-    match run(&app, req).await {
+pub async fn request_token(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    req: Request,
+) -> Response {
+    match run(&app, ip, req).await {
         Ok(tokens) => {
             let mut resp = axum::Json(tokens).into_response();
             resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -85,7 +92,11 @@ pub async fn request_token(State(app): State<App>, req: Request) -> Response {
     }
 }
 
-async fn run(app: &App, req: Request) -> Result<TokenResponse, OAuthFailure> {
+async fn run(
+    app: &App,
+    ip: Option<std::net::IpAddr>,
+    req: Request,
+) -> Result<TokenResponse, OAuthFailure> {
     require_content_type(req.headers(), "application/x-www-form-urlencoded")?;
     let headers = req.headers().clone();
     let body = read_body(req).await?;
@@ -101,6 +112,7 @@ async fn run(app: &App, req: Request) -> Result<TokenResponse, OAuthFailure> {
             refresh_token: form.refresh_token,
             redirect_uri: form.redirect_uri,
             code_verifier: form.code_verifier,
+            ip,
         },
     )
     .await?;

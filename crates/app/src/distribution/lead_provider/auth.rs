@@ -3,8 +3,10 @@
 //! token on the other lead-provider endpoints.
 //!
 //! Only active users with role `affiliate` get a token; their numeric user id is the seed's
-//! `partnerId`. Failed attempts share the login limits of `POST /api/sessions` (per account
-//! and per client IP), so the two doors together give no extra guesses. Refresh tokens are
+//! `partnerId`. Failed attempts share the login throttle of `POST /api/sessions`
+//! (`identity::throttle`: per account and IP, per account, per IP) under the same keys, so
+//! the two doors together give no extra guesses; wrong client secrets are throttled like the
+//! CRM token endpoint's. Refresh tokens are
 //! stored hashed and rotate on every use (reuse revokes the family), like the CRM's.
 
 use std::net::IpAddr;
@@ -20,6 +22,7 @@ use brokercrm_store::repo::identity::users::{self, UserRow};
 use crate::App;
 use crate::identity::oauth::{ClientCredentials, OAuthErrorCode};
 use crate::identity::security::{Claims, random_token, token_hash, verify_password};
+use crate::identity::throttle::Attempt;
 
 /// The `role` claim of a lead-provider access token. The CRM API only accepts tokens whose
 /// role claim is the user's stored role, so a lead-provider token is refused there.
@@ -95,34 +98,25 @@ pub struct Provider {
     pub email: String,
 }
 
-/// Authenticates the client, then runs the grant.
+/// Authenticates the client (its wrong secrets are throttled like the CRM's token endpoint),
+/// then runs the grant.
 pub async fn grant(app: &App, req: GrantRequest) -> Result<ProviderTokens, GrantError> {
-    let cfg = app.cfg();
-    let limiter = &app.services().limiter;
-    let ip_key = ip_key(req.ip);
-    if let Some(wait) = limiter.check(&ip_key, cfg.login_attempts_per_ip, cfg.login_window) {
-        return Err(GrantError::RateLimited(wait));
-    }
-    let client = match crate::identity::oauth::authenticate_client(app, req.client.as_ref()).await {
-        Ok(c) => c,
-        Err(e) if e.code == OAuthErrorCode::ServerError => {
-            return Err(GrantError::Internal(Error::internal(e.description)));
-        }
-        Err(_) => {
-            limiter.record(&ip_key, cfg.login_window);
-            return Err(GrantError::Unauthorized);
-        }
-    };
+    let client =
+        match crate::identity::oauth::authenticate_client(app, req.client.as_ref(), req.ip).await {
+            Ok(c) => c,
+            Err(e) if e.code == OAuthErrorCode::ServerError => {
+                return Err(GrantError::Internal(Error::internal(e.description)));
+            }
+            Err(e) if e.code == OAuthErrorCode::SlowDown => {
+                return Err(GrantError::RateLimited(e.retry_after.unwrap_or(1)));
+            }
+            Err(_) => return Err(GrantError::Unauthorized),
+        };
     match present(&req.grant_type) {
-        Some("password") => password_grant(app, &client, &req, &ip_key).await,
+        Some("password") => password_grant(app, &client, &req).await,
         Some("refresh_token") => refresh_grant(app, &client, &req).await,
         _ => Err(GrantError::UnsupportedGrantType),
     }
-}
-
-/// The same IP key as the CRM login, so both doors share one budget.
-fn ip_key(ip: Option<IpAddr>) -> String {
-    format!("login:ip:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "-".into()))
 }
 
 /// RFC 6749 §4.3: the resource owner's e-mail and password.
@@ -130,30 +124,22 @@ async fn password_grant(
     app: &App,
     client: &OAuthClientRow,
     req: &GrantRequest,
-    ip_key: &str,
 ) -> Result<ProviderTokens, GrantError> {
     let username = present(&req.username)
         .map(|u| u.trim().to_lowercase())
         .ok_or_else(|| GrantError::InvalidRequest("username: is required".into()))?;
     let password = present(&req.password)
         .ok_or_else(|| GrantError::InvalidRequest("password: is required".into()))?;
-    let cfg = app.cfg();
-    let limiter = &app.services().limiter;
-    let account_key = crate::identity::sessions::account_key(&username);
-    if let Some(wait) =
-        limiter.check(&account_key, cfg.login_attempts_per_account, cfg.login_window)
-    {
-        return Err(GrantError::RateLimited(wait));
-    }
+    let attempt = Attempt::login(&username, req.ip);
+    attempt.check(app)?;
     let user = users::find_by_email(app.db().conn(), &username).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = verify_password(app.hasher(), password.to_owned(), hash).await?;
     let Some(user) = user.filter(|_| ok) else {
-        limiter.record(&account_key, cfg.login_window);
-        limiter.record(ip_key, cfg.login_window);
+        attempt.failed(app);
         return Err(GrantError::Unauthorized);
     };
-    limiter.reset(&account_key);
+    attempt.succeeded(app);
     if !is_provider(&user) {
         return Err(GrantError::Unauthorized);
     }

@@ -21,6 +21,9 @@ pub enum OAuthErrorCode {
     AccessDenied,
     LoginRequired,
     ServerError,
+    /// Too many failed client authentications: wait `retry_after` seconds (RFC 8628 §3.5's
+    /// code, answered with 429 and `Retry-After`).
+    SlowDown,
 }
 
 impl OAuthErrorCode {
@@ -36,6 +39,7 @@ impl OAuthErrorCode {
             Self::AccessDenied => "access_denied",
             Self::LoginRequired => "login_required",
             Self::ServerError => "server_error",
+            Self::SlowDown => "slow_down",
         }
     }
 }
@@ -45,11 +49,13 @@ impl OAuthErrorCode {
 pub struct OAuthError {
     pub code: OAuthErrorCode,
     pub description: String,
+    /// Seconds to wait, with `SlowDown`.
+    pub retry_after: Option<u64>,
 }
 
 impl OAuthError {
     pub fn new(code: OAuthErrorCode, description: impl Into<String>) -> Self {
-        Self { code, description: description.into() }
+        Self { code, description: description.into(), retry_after: None }
     }
 
     /// `invalid_request` about one parameter.
@@ -62,9 +68,15 @@ impl OAuthError {
     }
 }
 
-/// Infrastructure failures become `server_error`; the cause goes to the log only.
+/// A rate limit becomes `slow_down`; infrastructure failures become `server_error` (the cause
+/// goes to the log only).
 impl From<brokercrm_core::Error> for OAuthError {
     fn from(e: brokercrm_core::Error) -> Self {
+        if let brokercrm_core::Error::RateLimited { retry_after_secs } = e {
+            let mut slow = Self::new(OAuthErrorCode::SlowDown, "too many failed attempts");
+            slow.retry_after = Some(retry_after_secs);
+            return slow;
+        }
         tracing::error!(error = ?e, "oauth: internal error");
         Self::new(OAuthErrorCode::ServerError, "internal server error")
     }

@@ -1,6 +1,8 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6) and logout: client authentication, code
 //! exchange with PKCE, refresh rotation bound to the client, family revocation on logout.
 
+use std::net::IpAddr;
+
 use brokercrm_core::Error;
 use brokercrm_store::repo::identity::oauth::{self as repo, OAuthClientRow};
 use brokercrm_store::repo::identity::{refresh_tokens, users};
@@ -8,6 +10,7 @@ use brokercrm_store::repo::identity::{refresh_tokens, users};
 use super::protocol::{OAuthError, OAuthErrorCode, is_valid_verifier, s256_challenge};
 use crate::App;
 use crate::identity::security::{ct_eq, token_hash};
+use crate::identity::throttle::Attempt;
 use crate::identity::tokens::{self, IssuedTokens};
 
 /// A client's id and secret, from the form or from HTTP Basic.
@@ -34,11 +37,13 @@ pub struct TokenRequest {
     pub refresh_token: Option<String>,
     pub redirect_uri: Option<String>,
     pub code_verifier: Option<String>,
+    /// The caller's IP, for the limits on client-secret guesses.
+    pub ip: Option<IpAddr>,
 }
 
 /// Authenticates the client, then runs its grant.
 pub async fn token(app: &App, req: TokenRequest) -> Result<IssuedTokens, OAuthError> {
-    let client = authenticate_client(app, req.client.as_ref()).await?;
+    let client = authenticate_client(app, req.client.as_ref(), req.ip).await?;
     match present(&req.grant_type) {
         None => Err(OAuthError::request("grant_type", "is required")),
         Some("authorization_code") => exchange_code(app, &client, &req).await,
@@ -51,17 +56,28 @@ pub async fn token(app: &App, req: TokenRequest) -> Result<IssuedTokens, OAuthEr
 }
 
 /// The client, if it exists, is active and its secret matches (SHA-256, constant time).
+/// Wrong secrets are throttled per (client id, IP), per client id and per IP
+/// ([`Attempt::client_secret`]): too many → `slow_down` before the secret is checked.
 pub(crate) async fn authenticate_client(
     app: &App,
     creds: Option<&ClientCredentials>,
+    ip: Option<IpAddr>,
 ) -> Result<OAuthClientRow, OAuthError> {
     let invalid = || OAuthError::new(OAuthErrorCode::InvalidClient, "client authentication failed");
     let creds = creds.ok_or_else(invalid)?;
+    let attempt = Attempt::client_secret(&creds.client_id, ip);
+    attempt.check(app)?;
     let presented = token_hash(&creds.client_secret);
     let client = repo::find_client(app.db().conn(), &creds.client_id).await?;
     match client {
-        Some(c) if c.revoked_at.is_none() && ct_eq(&c.secret_hash, &presented) => Ok(c),
-        _ => Err(invalid()),
+        Some(c) if c.revoked_at.is_none() && ct_eq(&c.secret_hash, &presented) => {
+            attempt.succeeded(app);
+            Ok(c)
+        }
+        _ => {
+            attempt.failed(app);
+            Err(invalid())
+        }
     }
 }
 

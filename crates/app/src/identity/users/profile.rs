@@ -4,7 +4,8 @@
 //! (unless no password was ever set, e.g. right after sign-up) and revokes every refresh
 //! token of the user; changing the e-mail needs `currentPassword` too when a password is set,
 //! clears the confirmation and sends a new verification link to the new address. A new mobile
-//! number clears the phone confirmation.
+//! number clears the phone confirmation. Wrong `currentPassword` values are throttled per user
+//! like logins (`identity::throttle`: growing waits, 429 with `Retry-After`).
 
 use brokercrm_core::error::Violations;
 use brokercrm_core::validate::{CountryCode, Email, Password, phone, text};
@@ -14,6 +15,7 @@ use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
 use crate::identity::security::{hash_password, verify_password};
+use crate::identity::throttle::Attempt;
 use crate::identity::users::confirmation::queue_verification;
 use crate::identity::users::{current_user, current_user_in, language};
 use crate::{App, Principal, identity::tokens};
@@ -102,9 +104,13 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
                 "is required to change the password or e-mail",
             ));
         };
+        let attempt = Attempt::current_password(user.id);
+        attempt.check(app)?;
         if !verify_password(app.hasher(), current, user.password_hash.clone()).await? {
+            attempt.failed(app);
             return Err(Error::field("currentPassword", "is incorrect"));
         }
+        attempt.succeeded(app);
     }
     let new_hash = match &p.password {
         Some(pw) => Some(hash_password(app.hasher(), pw.expose().to_owned()).await?),

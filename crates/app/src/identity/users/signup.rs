@@ -9,6 +9,12 @@
 //! first password through "Update user" (`newPassword`, no `currentPassword` needed while
 //! none is set).
 //!
+//! Public sign-ups are limited per client IP (`signups_per_ip_per_hour`, 429 with
+//! `Retry-After`). An address that is already registered gets the same answer as a new one
+//! (201 with a refresh token, which is random and opens nothing) and its owner gets an e-mail
+//! saying someone tried to sign up with it: the form does not tell who has an account. Staff
+//! still get 409 for a taken address.
+//!
 //! Anonymous callers may skip only the form steps of onboarding; skipping e-mail or phone
 //! confirmation, KYC or the deposit disclaimer needs a staff caller with `ManageUsers`, whose
 //! sign-up is then audited and signs nobody in (no refresh token: staff must not hold an
@@ -27,9 +33,11 @@ use brokercrm_store::repo::identity::users::{self, NewUser, UserRow};
 
 use crate::identity::bootstrap::new_ref_key;
 use crate::identity::one_time_tokens::{issue_token, reset_link};
+use crate::identity::security::random_token;
 use crate::identity::users::confirmation::{VERIFY_TTL_HOURS, queue_verification};
 use crate::identity::users::language;
 use crate::platform::audit::{self, Audit};
+use crate::platform::email::{self, SendEmail};
 use crate::platform::links::public_link;
 use crate::{App, Principal, identity::tokens, platform::recaptcha};
 
@@ -52,7 +60,8 @@ pub struct SignUp {
 /// What the client gets back.
 #[derive(Debug)]
 pub struct SignedUp {
-    pub user: UserRow,
+    /// `None` when the address was already registered (nothing was created).
+    pub user: Option<UserRow>,
     /// `None` when staff created the account.
     pub refresh_token: Option<String>,
     pub redirect_url: String,
@@ -172,12 +181,23 @@ pub async fn sign_up(
     let new = validate(&form, staff)?;
     if !staff {
         recaptcha::verify(app, form.recaptcha_token.as_deref(), ip).await?;
+        limit_per_ip(app, ip)?;
+        if users::find_by_email(app.db().conn(), &new.email).await?.is_some() {
+            return already_registered(app, &new.email).await;
+        }
     }
     let tx = app.db().begin_write().await?;
-    let user = users::insert(&tx, new).await.map_err(|e| match e {
-        Error::Conflict(_) => Error::Conflict("email: is already registered".into()),
-        other => other,
-    })?;
+    let user = match users::insert(&tx, new.clone()).await {
+        Ok(u) => u,
+        Err(Error::Conflict(_)) if !staff => {
+            drop(tx);
+            return already_registered(app, &new.email).await;
+        }
+        Err(Error::Conflict(_)) => {
+            return Err(Error::Conflict("email: is already registered".into()));
+        }
+        Err(e) => return Err(e),
+    };
     let ttl = chrono::Duration::hours(VERIFY_TTL_HOURS);
     let pw_token = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
     let pw_link = reset_link(app, &pw_token);
@@ -194,5 +214,43 @@ pub async fn sign_up(
         .await?;
     }
     commit(tx).await?;
-    Ok(SignedUp { user, refresh_token, redirect_url: public_link(app, "/onboarding") })
+    Ok(SignedUp { user: Some(user), refresh_token, redirect_url: public_link(app, "/onboarding") })
+}
+
+/// `signups_per_ip_per_hour` per client IP.
+fn limit_per_ip(app: &App, ip: Option<IpAddr>) -> Result<()> {
+    let key = format!("signup:ip:{}", ip.map(|i| i.to_string()).unwrap_or_else(|| "-".into()));
+    let now = app.services().clock.now();
+    let per_hour = app.cfg().signups_per_ip_per_hour;
+    match app.services().limiter.hit_at(&key, per_hour, SIGNUP_WINDOW, now) {
+        Some(wait) => Err(Error::RateLimited { retry_after_secs: wait }),
+        None => Ok(()),
+    }
+}
+
+/// The window of the sign-up limit.
+const SIGNUP_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// A public sign-up with a registered address: the owner is told by e-mail, and the caller
+/// gets the answer of a new sign-up with a refresh token that opens nothing.
+async fn already_registered(app: &App, email: &str) -> Result<SignedUp> {
+    let tx = app.db().begin_write().await?;
+    if let Some(owner) = users::find_by_email(&tx, email).await? {
+        let text = format!(
+            "Hello {},\n\nsomeone tried to create a new account at {} with this e-mail \
+             address. You already have an account: sign in as usual, or choose a new password \
+             with \"Forgot password\" if you no longer know it.\n\nIf this was not you, you can \
+             ignore this e-mail; nothing has changed.\n",
+            owner.firstname.as_deref().unwrap_or(""),
+            public_link(app, "/"),
+        );
+        let subject = "Sign-up attempt with your e-mail address".to_owned();
+        email::queue(&tx, SendEmail { to: owner.email.clone(), subject, text, html: None }).await?;
+    }
+    commit(tx).await?;
+    Ok(SignedUp {
+        user: None,
+        refresh_token: Some(random_token(32)),
+        redirect_url: public_link(app, "/onboarding"),
+    })
 }

@@ -1,18 +1,24 @@
 //! "Create a lead": staff enter a lead by hand. It lands on the creator's desk, and an agent
-//! who creates one becomes its sales person. A lead or customer with the same e-mail or
-//! phone already exists → `Conflict` (the CSV upload updates instead).
+//! who creates one becomes its sales person. A lead or customer in the creator's scope with
+//! the same e-mail or phone → `Conflict` (the CSV upload updates instead). One outside the
+//! scope is not revealed: the lead is created as if new, and a `lead.duplicate` activity
+//! names both for the staff who see every lead (admins) to merge or remove.
 
 use brokercrm_core::error::Violations;
 use brokercrm_core::identity::auth::Role;
+use brokercrm_core::sales::Assignment;
 use brokercrm_core::validate::{Email, opt_text, phone};
 use brokercrm_core::{Error, Result};
+use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
-use brokercrm_store::repo::identity::users::customers_matching;
+use brokercrm_store::repo::identity::users::customer_ids_matching;
+use brokercrm_store::repo::sales::assignments;
 use brokercrm_store::repo::sales::leads as repo;
 
 use super::{LeadView, scope_of, view_one};
 use crate::platform::audit::{self, Audit};
+use crate::sales::scope_of as customer_scope_of;
 use crate::{App, Principal};
 
 /// "Create a lead" as sent.
@@ -56,12 +62,7 @@ pub async fn create(app: &App, actor: &Principal, input: &NewLeadInput) -> Resul
     let (_, desk) = scope_of(&tx, actor).await?;
     let emails: Vec<String> = email.iter().cloned().collect();
     let phones: Vec<String> = phone.iter().cloned().collect();
-    if !repo::matching(&tx, &emails, &phones).await?.is_empty() {
-        return Err(Error::Conflict("a lead with this e-mail or mobile number exists".into()));
-    }
-    if !customers_matching(&tx, &emails, &phones).await?.is_empty() {
-        return Err(Error::Conflict("a customer with this e-mail or mobile number exists".into()));
-    }
+    let hidden = duplicates_out_of_scope(&tx, actor, &emails, &phones).await?;
     let row = crm_leads::insert_for_lead(
         &tx,
         NewCrmLead {
@@ -89,6 +90,60 @@ pub async fn create(app: &App, actor: &Principal, input: &NewLeadInput) -> Resul
             .after(&v),
     )
     .await?;
+    if !hidden.is_empty() {
+        audit::record(
+            &tx,
+            Some(actor),
+            Audit::new("lead.duplicate", "lead", v.id.clone()).details(format!(
+                "lead {} has the e-mail or mobile number of {} outside its creator's scope",
+                v.id,
+                hidden.join(", ")
+            )),
+        )
+        .await?;
+    }
     commit(tx).await?;
     Ok(v)
+}
+
+/// The leads and customers with one of these contacts that the caller may not see (`lead
+/// <id>`, `customer <id>`); `Conflict` when the caller sees one.
+async fn duplicates_out_of_scope<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Principal,
+    emails: &[String],
+    phones: &[String],
+) -> Result<Vec<String>> {
+    let (lead_scope, _) = scope_of(conn, actor).await?;
+    let mut hidden = Vec::new();
+    for lead in repo::matching(conn, emails, phones).await? {
+        if lead_scope.allows(lead.sales_desk_id, lead.sales_person_id) {
+            return Err(Error::Conflict("a lead with this e-mail or mobile number exists".into()));
+        }
+        hidden.push(format!("lead {}", lead.uuid));
+    }
+    let ids = customer_ids_matching(conn, emails, phones).await?;
+    if ids.is_empty() {
+        return Ok(hidden);
+    }
+    let customer_scope = customer_scope_of(conn, actor).await?;
+    let assigned = assignments::find_many(conn, &ids).await?;
+    for id in ids {
+        let a = assigned
+            .iter()
+            .find(|r| r.customer_id == id)
+            .map(|r| Assignment {
+                desk_id: r.sales_desk_id,
+                conversion_agent_id: r.conversion_agent_id,
+                retention_agent_id: r.retention_agent_id,
+            })
+            .unwrap_or_default();
+        if customer_scope.allows(&a) {
+            return Err(Error::Conflict(
+                "a customer with this e-mail or mobile number exists".into(),
+            ));
+        }
+        hidden.push(format!("customer {id}"));
+    }
+    Ok(hidden)
 }

@@ -10,3 +10,4 @@ pub mod postbacks;
 pub mod recovery;
 pub mod rotation;
 pub mod routing;
+pub mod security;

@@ -5,4 +5,5 @@ pub mod bootstrap;
 pub mod forgot_password;
 pub mod oauth;
 pub mod sessions;
+pub mod throttling;
 pub mod users;

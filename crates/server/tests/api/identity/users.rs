@@ -127,14 +127,25 @@ async fn staff_sign_up_may_skip_any_step_is_audited_and_signs_nobody_in() {
 }
 
 #[tokio::test]
-async fn duplicate_sign_up_is_a_conflict() {
+async fn duplicate_sign_up_is_hidden_from_the_public_and_a_conflict_for_staff() {
     let t = TestApp::spawn().await;
     t.server
         .post("/api/users")
         .json(&signup_body("dup@example.com"))
         .await
         .assert_status(StatusCode::CREATED);
+    // Anonymous: the answer of a new sign-up (issue 14, finding 10), nothing created.
     let r = t.server.post("/api/users").json(&signup_body("DUP@example.com")).await;
+    r.assert_status(StatusCode::CREATED);
+    assert_eq!(r.json::<Value>()["success"], true);
+    // Staff see that the address is taken.
+    let admin = t.admin_token().await;
+    let r = t
+        .server
+        .post("/api/users")
+        .authorization_bearer(&admin)
+        .json(&signup_body("DUP@example.com"))
+        .await;
     r.assert_status(StatusCode::CONFLICT);
     assert_error(&r.json(), "conflict");
 }

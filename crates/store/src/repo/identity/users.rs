@@ -151,8 +151,40 @@ pub async fn customers_matching<C: ConnectionTrait>(
     emails: &[String],
     phones: &[String],
 ) -> Result<Vec<(String, Option<String>)>> {
+    let Some(cond) = customer_contacts(emails, phones) else { return Ok(Vec::new()) };
+    User::find()
+        .select_only()
+        .column(users::Column::Email)
+        .column(users::Column::Mobilenumber)
+        .filter(cond)
+        .into_tuple()
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Ids of the customers whose e-mail or mobile number is given.
+pub async fn customer_ids_matching<C: ConnectionTrait>(
+    conn: &C,
+    emails: &[String],
+    phones: &[String],
+) -> Result<Vec<i64>> {
+    let Some(cond) = customer_contacts(emails, phones) else { return Ok(Vec::new()) };
+    User::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(cond)
+        .order_by_asc(users::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Customers with one of `emails` or `phones`; `None` when both are empty.
+fn customer_contacts(emails: &[String], phones: &[String]) -> Option<Condition> {
     if emails.is_empty() && phones.is_empty() {
-        return Ok(Vec::new());
+        return None;
     }
     let mut any = Condition::any();
     if !emails.is_empty() {
@@ -161,15 +193,7 @@ pub async fn customers_matching<C: ConnectionTrait>(
     if !phones.is_empty() {
         any = any.add(users::Column::Mobilenumber.is_in(phones.to_vec()));
     }
-    User::find()
-        .select_only()
-        .column(users::Column::Email)
-        .column(users::Column::Mobilenumber)
-        .filter(Condition::all().add(users::Column::Role.eq("customer")).add(any))
-        .into_tuple()
-        .all(conn)
-        .await
-        .db()
+    Some(Condition::all().add(users::Column::Role.eq("customer")).add(any))
 }
 
 /// Sales people (managers and agents), by e-mail, at most `limit`; only those among `ids`

@@ -58,15 +58,18 @@ pub struct CreateUserResponse {
 
 /// Signs a new customer up. The account has no password yet: the customer is signed in
 /// through the returned refresh token and gets one e-mail with a verification link and a
-/// link to choose a password (or sets one with "Update user").
+/// link to choose a password (or sets one with "Update user"). An address that is already
+/// registered gets the same answer (its refresh token opens nothing) and its owner an
+/// e-mail, so the form does not reveal who has an account. Limited per client IP.
 #[utoipa::path(
     post, path = "/api/users", tag = "Users", summary = "Create a new user",
     request_body = CreateUserRequest,
     responses(
         (status = 201, description = "Customer created and signed in", body = CreateUserResponse),
         (status = 400, description = "Malformed body", body = ErrorBody),
-        (status = 409, description = "E-mail already registered", body = ErrorBody),
-        (status = 422, description = "Invalid field (named in details)", body = ErrorBody)
+        (status = 409, description = "E-mail already registered (staff callers only; anyone else gets 201 and the owner an e-mail)", body = ErrorBody),
+        (status = 422, description = "Invalid field (named in details)", body = ErrorBody),
+        (status = 429, description = "Too many sign-ups from this IP; wait `Retry-After` seconds", body = ErrorBody)
     )
 )]
 pub async fn create_user(

@@ -79,7 +79,8 @@ pub async fn get_user(
         (status = 200, description = "The updated user", body = UserDto),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 409, description = "E-mail already registered", body = ErrorBody),
-        (status = 422, description = "Invalid field or wrong currentPassword", body = ErrorBody)
+        (status = 422, description = "Invalid field or wrong currentPassword", body = ErrorBody),
+        (status = 429, description = "Too many wrong currentPassword values; wait `Retry-After` seconds", body = ErrorBody)
     )
 )]
 pub async fn update_user(

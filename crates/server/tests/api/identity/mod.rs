@@ -4,5 +4,6 @@ pub mod api_keys;
 pub mod bootstrap;
 pub mod forgot_password;
 pub mod oauth;
+pub mod security;
 pub mod sessions;
 pub mod users;

@@ -1,5 +1,6 @@
-//! "Set a user's status" (our addition to tag Users): an admin disables or enables a user;
-//! disabling ends the user's sessions at once and stops the API keys the user owns.
+//! "Set a user's status" (our own tag "Users - Admin APIs": the seed's Users tag lists no
+//! such operation): an admin disables or enables a user; disabling ends the user's sessions
+//! at once and stops the API keys the user owns.
 
 use axum::extract::{Path, State};
 use brokercrm_app::App;
@@ -31,7 +32,8 @@ pub struct UserStatusResponse {
 /// Disables or enables a user of any role (`manage_users`); audited. Disabling revokes every
 /// refresh token, refuses every access token and every API key of the user at once.
 #[utoipa::path(
-    put, path = "/api/users/{id}/status", tag = "Users", summary = "Set a user's status",
+    put, path = "/api/users/{id}/status", tag = "Users - Admin APIs",
+    summary = "Set a user's status",
     params(("id" = String, Path, description = "Public id (UUID) of the user")),
     request_body = UserStatusRequest,
     security(("BearerAuth" = [])),

@@ -46,9 +46,9 @@ impl Principal {
     /// calls: changing the e-mail or password, withdrawals, transfers, API keys.
     pub fn forbid_impersonation(&self, action: &str) -> Result<()> {
         match self.impersonated_by {
-            Some(_) => Err(Error::Refused(format!(
-                "not allowed with an impersonation token: {action}"
-            ))),
+            Some(_) => {
+                Err(Error::Refused(format!("not allowed with an impersonation token: {action}")))
+            }
             None => Ok(()),
         }
     }

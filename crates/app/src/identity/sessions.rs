@@ -13,9 +13,9 @@ use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
+use crate::App;
 use crate::identity::security::verify_password;
 use crate::identity::tokens::{self, IssuedTokens};
-use crate::App;
 
 /// A successful login.
 #[derive(Debug)]

@@ -7,8 +7,8 @@
 
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::identity::{refresh_tokens, user_tokens};
 use brokercrm_store::repo::identity::users::{self, UserRow};
+use brokercrm_store::repo::identity::{refresh_tokens, user_tokens};
 
 use crate::App;
 use crate::identity::security::{Claims, random_token, token_hash};

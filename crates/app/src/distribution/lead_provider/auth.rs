@@ -265,7 +265,9 @@ pub async fn verify(app: &App, token: &str) -> Result<Provider> {
     }
     let user = users::find_by_id(app.db().conn(), claims.uid)
         .await?
-        .filter(|u| u.uuid == claims.sub && u.token_generation == claims.generation && is_provider(u))
+        .filter(|u| {
+            u.uuid == claims.sub && u.token_generation == claims.generation && is_provider(u)
+        })
         .ok_or_else(unauthorized)?;
     Ok(Provider { partner_id: user.id, user_uuid: user.uuid, email: user.email })
 }

@@ -59,7 +59,8 @@ async fn owasp_02_impersonation_stays_in_scope_and_cannot_take_the_account_over(
     let w = world(&t).await;
     let admin = &w.admin.token;
     enable_test_provider(&t, admin).await;
-    let mine = t.customer().admin(admin).with_wallet("USD", 500).with_wallet("USD", 0).create().await;
+    let mine =
+        t.customer().admin(admin).with_wallet("USD", 500).with_wallet("USD", 0).create().await;
     let theirs = t.customer().admin(admin).with_wallet("USD", 500).create().await;
     on_desk(&t, mine.id, w.desk_a).await;
     on_desk(&t, theirs.id, w.desk_b).await;
@@ -88,15 +89,20 @@ async fn owasp_02_impersonation_stays_in_scope_and_cannot_take_the_account_over(
         put(&t, &imp, "/api/me", json!({"email": "taken-over@example.com", "currentPassword": PW}))
             .await;
     assert_refused(s, &b);
-    let (s, b) = put(&t, &imp, "/api/me", json!({"newPassword": "Own3dNow!", "currentPassword": PW}))
-        .await;
+    let (s, b) =
+        put(&t, &imp, "/api/me", json!({"newPassword": "Own3dNow!", "currentPassword": PW})).await;
     assert_refused(s, &b);
     let [a, other] = mine.wallet_ids::<2>();
-    let (s, b) =
-        transfer(&t, &imp, None, json!({"sourceWalletId": a, "targetWalletId": other, "amount": 100}))
-            .await;
+    let (s, b) = transfer(
+        &t,
+        &imp,
+        None,
+        json!({"sourceWalletId": a, "targetWalletId": other, "amount": 100}),
+    )
+    .await;
     assert_refused(s, &b);
-    let withdrawal = json!({"provider": "test", "currency": "USD", "amount": 100, "walletAddress": "attacker"});
+    let withdrawal =
+        json!({"provider": "test", "currency": "USD", "amount": 100, "walletAddress": "attacker"});
     let (s, b) = post(&t, &imp, "/api/me/withdrawals", withdrawal.clone()).await;
     assert_refused(s, &b);
     let (s, b) = post(&t, &imp, "/api/api-keys", json!({"name": "k", "role": "customer"})).await;
@@ -139,7 +145,11 @@ async fn set_status(t: &TestApp, token: &str, uuid: &str, status: &str) -> (u16,
 
 /// Logs in; returns (access token, refresh token).
 async fn session(t: &TestApp, email: &str, password: &str) -> (String, String) {
-    let r = t.server.post("/api/sessions").json(&json!({"username": email, "password": password})).await;
+    let r = t
+        .server
+        .post("/api/sessions")
+        .json(&json!({"username": email, "password": password}))
+        .await;
     r.assert_status_ok();
     let b: Value = r.json();
     (b["token"].as_str().unwrap().to_owned(), b["refreshToken"].as_str().unwrap().to_owned())
@@ -167,12 +177,12 @@ async fn owasp_04_a_disabled_owners_api_key_and_sessions_end_at_once() {
     .await;
     assert_eq!(s, 201, "{b}");
     let key = b["key"].as_str().unwrap().to_owned();
-    let staff_key = post(&t, &admin.token, "/api/api-keys", json!({"name": "ops", "role": "support"}))
-        .await
-        .1["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let staff_key =
+        post(&t, &admin.token, "/api/api-keys", json!({"name": "ops", "role": "support"})).await.1
+            ["key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let (access, rt) = session(&t, &owner.email, PW).await;
     for token in [&key, &access] {
         let (s, b) = get(&t, token, "/api/me").await;
@@ -196,7 +206,8 @@ async fn owasp_04_a_disabled_owners_api_key_and_sessions_end_at_once() {
     assert_eq!((s, b["error"]["code"].as_str()), (401, Some("unauthorized")), "{b}");
     assert_eq!(get(&t, &access, "/api/me").await.0, 401);
     assert_eq!(refresh(&t, &rt).await, StatusCode::UNAUTHORIZED);
-    let login = t.server.post("/api/sessions").json(&json!({"username": owner.email, "password": PW}));
+    let login =
+        t.server.post("/api/sessions").json(&json!({"username": owner.email, "password": PW}));
     login.await.assert_status(StatusCode::UNAUTHORIZED);
     // An owner-less staff key is not affected.
     assert_eq!(get(&t, &staff_key, "/api/sales-statuses").await.0, 200);
@@ -279,9 +290,13 @@ async fn owasp_05_a_password_reset_or_change_ends_every_access_token_at_once() {
     let (b1, _) = session(&t, &u.email, "Fresh1234!").await;
     let (b2, r2) = session(&t, &u.email, "Fresh1234!").await;
     assert_eq!(get(&t, &b2, "/api/me").await.0, 200);
-    let (s, b) =
-        put(&t, &b1, "/api/me", json!({"newPassword": "Second123!", "currentPassword": "Fresh1234!"}))
-            .await;
+    let (s, b) = put(
+        &t,
+        &b1,
+        "/api/me",
+        json!({"newPassword": "Second123!", "currentPassword": "Fresh1234!"}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(get(&t, &b1, "/api/me").await.0, 401);
     assert_eq!(get(&t, &b2, "/api/me").await.0, 401);
@@ -336,14 +351,19 @@ async fn owasp_05_export_links_take_only_single_use_download_tokens() {
     // keys and impersonation tokens get none.
     let (_, b) = download_token(&t, &cust.token).await;
     let pending = b["token"].as_str().unwrap().to_owned();
-    let (s, _) = put(&t, &cust.token, "/api/me", json!({"newPassword": "Other123!", "currentPassword": PW})).await;
+    let (s, _) =
+        put(&t, &cust.token, "/api/me", json!({"newPassword": "Other123!", "currentPassword": PW}))
+            .await;
     assert_eq!(s, 200);
-    let r = t.server.get(&format!("/api/me/statements/export?token={pending}&start=2020-01-01T00:00:00Z"));
+    let r = t
+        .server
+        .get(&format!("/api/me/statements/export?token={pending}&start=2020-01-01T00:00:00Z"));
     r.await.assert_status(StatusCode::UNAUTHORIZED);
     let r = t.server.post("/api/downloads/token").json(&json!({})).await;
     r.assert_status(StatusCode::UNAUTHORIZED);
-    let key = post(&t, &admin.token, "/api/api-keys", json!({"name": "ops", "role": "support"})).await.1
-        ["key"]
+    let key = post(&t, &admin.token, "/api/api-keys", json!({"name": "ops", "role": "support"}))
+        .await
+        .1["key"]
         .as_str()
         .unwrap()
         .to_owned();

@@ -168,10 +168,8 @@ async fn statement_range_is_validated_naming_the_field() {
         .await;
     assert_eq!(r.status_code().as_u16(), 401);
     let dl = download_token(&t, &cust).await;
-    let r = t
-        .server
-        .get(&format!("/api/me/statements/export?token={dl}&start={}", q(now - day)))
-        .await;
+    let r =
+        t.server.get(&format!("/api/me/statements/export?token={dl}&start={}", q(now - day))).await;
     assert_eq!(r.status_code().as_u16(), 422);
     assert_eq!(field_of(&r.json()), "end");
 }

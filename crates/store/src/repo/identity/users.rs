@@ -141,10 +141,7 @@ pub async fn end_tokens<C: ConnectionTrait>(
 ) -> Result<Option<UserRow>> {
     use sea_orm::sea_query::{Expr, ExprTrait};
     let mut q = User::update_many()
-        .col_expr(
-            users::Column::TokenGeneration,
-            Expr::col(users::Column::TokenGeneration).add(1),
-        )
+        .col_expr(users::Column::TokenGeneration, Expr::col(users::Column::TokenGeneration).add(1))
         .col_expr(users::Column::UpdatedAt, Expr::value(now()));
     if let Some(s) = status {
         q = q.col_expr(users::Column::Status, Expr::value(s));

@@ -246,7 +246,8 @@ impl App {
 }
 
 /// Who reacts to which event, in order, inside the publisher's transaction: the lead's FTD
-/// conversion before the deposit bonuses (as before the hook). Partners' commissions go here.
+/// conversion before the deposit bonuses (as before the hook); sales' customer scope decides
+/// who may be impersonated. Partners' commissions go here.
 fn subscriptions() -> Events {
     use crate::distribution::ftd;
     use crate::money::bonuses::apply as bonuses;
@@ -255,4 +256,5 @@ fn subscriptions() -> Events {
         .subscribe(bonuses::on_deposit_posted)
         .subscribe(bonuses::on_wallet_opened)
         .subscribe(crate::money::wallets::admin::on_group_deleting)
+        .subscribe(crate::sales::customers::impersonation::on_impersonation_requested)
 }

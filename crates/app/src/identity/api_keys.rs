@@ -109,6 +109,7 @@ pub async fn create(
     role: &str,
     owner: Option<&str>,
 ) -> Result<CreatedKey> {
+    actor.forbid_impersonation("create an API key")?;
     actor.require(Permission::ManageApiKeys)?;
     let role = role.trim().parse::<Role>()?;
     let tx = app.db().begin_write().await?;

@@ -1,4 +1,11 @@
 //! Authentication of bearer credentials: JWT access tokens and integration API keys.
+//!
+//! An access token is accepted while its user is active, has the role and the token
+//! generation the token names (a password change or reset, or disabling the account, bumps the
+//! generation: every older token fails at once). The user is read through a cache of
+//! `auth_cache_ttl`; the use cases that bump the generation drop the entry in this process
+//! (`tokens::forget`), other processes see the change within the TTL. An API key is accepted
+//! while it is not revoked and, when it has an owner, the owner is active with the key's role.
 
 use std::sync::Arc;
 
@@ -23,7 +30,12 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Principal> {
         .await?
         // The role claim must be the stored role: a lead-provider token (role claim
         // `lead_provider`) is not a CRM token, and a role change ends old tokens.
-        .filter(|u| u.uuid == claims.sub && u.status == users::ACTIVE && u.role == claims.role)
+        .filter(|u| {
+            u.uuid == claims.sub
+                && u.status == users::ACTIVE
+                && u.role == claims.role
+                && u.token_generation == claims.generation
+        })
         .ok_or_else(|| Error::Unauthorized("invalid or expired token".into()))?;
     principal_of(&user, AuthMethod::Session, claims.imp)
 }
@@ -73,8 +85,15 @@ async fn authenticate_api_key(app: &App, token: &str) -> Result<Principal> {
         return Err(unauthorized());
     }
     let role = key.role.parse::<Role>().map_err(|_| Error::internal("stored role is invalid"))?;
+    // A key with an owner lives only as long as the owner is active in the key's role: a
+    // disabled, deleted or re-roled owner's key is refused, never served as an owner-less key.
     let owner = match key.owner_user_id {
-        Some(id) => users::find_by_id(conn, id).await?.filter(|u| u.status == users::ACTIVE),
+        Some(id) => Some(
+            users::find_by_id(conn, id)
+                .await?
+                .filter(|u| u.status == users::ACTIVE && u.role == key.role)
+                .ok_or_else(|| Error::Unauthorized("the API key's owner is not active".into()))?,
+        ),
         None => None,
     };
     // Record use at most once a minute: a write per request would serialise API-key traffic.

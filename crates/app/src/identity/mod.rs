@@ -3,6 +3,8 @@
 pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
+pub mod downloads;
+pub mod impersonation;
 pub mod oauth;
 pub mod one_time_tokens;
 pub mod password_reset;

@@ -1,7 +1,7 @@
 //! Forgot password: "Request password reset" e-mails a single-use link (1 h) and answers the
 //! same for unknown contacts (no enumeration); "Reset customer password" spends the token,
-//! sets the password, confirms the e-mail (the link proved access to it) and revokes every
-//! refresh token of the user.
+//! sets the password, confirms the e-mail (the link proved access to it) and ends every
+//! session of the user at once (refresh tokens revoked, access tokens refused).
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -118,8 +118,9 @@ pub async fn reset(app: &App, reset_token: &str, password: &str, confirmation: &
     }
     users::save(&tx, ch).await?;
     user_tokens::invalidate(&tx, user_id, PASSWORD_RESET).await?;
-    tokens::revoke_all(&tx, user_id).await?;
+    tokens::end_all_sessions(&tx, user_id, None).await?;
     commit(tx).await?;
+    tokens::forget(app, user_id);
     app.services().limiter.reset(&crate::identity::sessions::account_key(&email));
     Ok(())
 }

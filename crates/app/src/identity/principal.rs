@@ -40,4 +40,16 @@ impl Principal {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// Refuses `action` (e.g. "request a withdrawal") to an impersonation token with a 403 that
+    /// says so. The one check every use case that an impersonating staff member must not take
+    /// calls: changing the e-mail or password, withdrawals, transfers, API keys.
+    pub fn forbid_impersonation(&self, action: &str) -> Result<()> {
+        match self.impersonated_by {
+            Some(_) => {
+                Err(Error::Refused(format!("not allowed with an impersonation token: {action}")))
+            }
+            None => Ok(()),
+        }
+    }
 }

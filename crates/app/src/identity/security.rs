@@ -92,6 +92,10 @@ pub struct Claims {
     /// Admin user id when this token impersonates a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub imp: Option<i64>,
+    /// The user's token generation when the token was issued; authentication refuses a token
+    /// of an older generation (password changed or reset, account disabled).
+    #[serde(default, rename = "gen")]
+    pub generation: i64,
     /// Token id, where the protocol reports one (seed 000's `jti`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
@@ -162,6 +166,7 @@ mod tests {
             exp: now + 60,
             iat: now,
             imp: None,
+            generation: 0,
         };
         let tok = keys.sign(&c).unwrap();
         assert_eq!(keys.verify(&tok).unwrap().uid, 1);

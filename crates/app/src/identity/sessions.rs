@@ -1,4 +1,5 @@
-//! Sessions: log in with e-mail and password, impersonate a customer, refresh and log out.
+//! Sessions: log in with e-mail and password, refresh and log out (impersonation is in
+//! `impersonation`).
 //!
 //! Failed logins are throttled by [`crate::identity::throttle`]: growing waits per (account,
 //! client IP), high ceilings per account and per IP; the owner is never locked out from an
@@ -7,18 +8,16 @@
 
 use std::net::IpAddr;
 
-use brokercrm_core::identity::auth::{Permission, Role};
 use brokercrm_core::onboarding::OnboardingStep;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
+use crate::App;
 use crate::identity::security::verify_password;
 use crate::identity::throttle::Attempt;
 use crate::identity::tokens::{self, IssuedTokens};
-use crate::platform::audit::{self, Audit};
-use crate::{App, Principal};
 
 /// A successful login.
 #[derive(Debug)]
@@ -67,45 +66,6 @@ pub async fn login(
     commit(tx).await?;
     let outstanding = crate::identity::users::outstanding(&user);
     Ok(Session { user, tokens, outstanding })
-}
-
-/// "Impersonate a customer": an access token (no refresh token) for the customer, marked
-/// with the impersonating staff member's id; audited.
-pub async fn impersonate(
-    app: &App,
-    actor: &Principal,
-    customer_id: &str,
-) -> Result<(UserRow, String)> {
-    actor.require(Permission::ImpersonateCustomer)?;
-    if actor.impersonated_by.is_some() {
-        return Err(Error::Forbidden);
-    }
-    let id = customer_id.trim();
-    if id.is_empty() {
-        return Err(Error::field("customerId", "is required"));
-    }
-    let tx = app.db().begin_write().await?;
-    let target = match id.parse::<i64>() {
-        Ok(n) => users::find_by_id(&tx, n).await?,
-        Err(_) => users::find_by_uuid(&tx, id).await?,
-    }
-    .ok_or(Error::NotFound("customer"))?;
-    if target.role != Role::Customer.as_str() {
-        return Err(Error::field("customerId", "is not a customer"));
-    }
-    if target.status != users::ACTIVE {
-        return Err(Error::field("customerId", "the customer's account is disabled"));
-    }
-    let token = tokens::access_token(app, &target, Some(actor.user_id))?;
-    audit::record(
-        &tx,
-        Some(actor),
-        Audit::new("customer.impersonate", "user", target.uuid.clone())
-            .details(format!("{} impersonated customer {}", actor.email, target.email)),
-    )
-    .await?;
-    commit(tx).await?;
-    Ok((target, token))
 }
 
 /// Exchanges a refresh token for a new pair (rotation; reuse revokes the family).

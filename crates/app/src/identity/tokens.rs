@@ -1,10 +1,14 @@
 //! Session tokens: short-lived JWT access tokens and refresh tokens that are stored hashed,
 //! rotated on every use (reuse of a spent token revokes its whole family) and revocable.
+//!
+//! Every access token carries its user's token generation (`gen`); [`end_all_sessions`] bumps
+//! it (password changed or reset, account disabled), so every access token issued before fails
+//! at once, together with every refresh token and unused download link of the user.
 
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::identity::refresh_tokens;
 use brokercrm_store::repo::identity::users::{self, UserRow};
+use brokercrm_store::repo::identity::{refresh_tokens, user_tokens};
 
 use crate::App;
 use crate::identity::security::{Claims, random_token, token_hash};
@@ -30,6 +34,7 @@ pub fn access_token(app: &App, user: &UserRow, impersonated_by: Option<i64>) -> 
         exp: now + ttl,
         iat: now,
         imp: impersonated_by,
+        generation: user.token_generation,
     })
 }
 
@@ -118,7 +123,28 @@ pub async fn revoke(app: &App, refresh_token: &str) -> Result<Option<UserRow>> {
     users::find_by_id(conn, row.user_id).await
 }
 
-/// Revokes every refresh token of a user (password change, account disabled).
+/// Revokes every refresh token of a user; access tokens live out their lifetime (a request to
+/// disable the account: the user stays signed in until then).
 pub async fn revoke_all<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<()> {
     refresh_tokens::revoke_user(conn, user_id).await.map(|_| ())
+}
+
+/// Ends every session of a user inside the caller's transaction: revokes every refresh token,
+/// spends the unused download links and bumps the token generation (so every access token
+/// issued before fails), setting `status` too when given. Returns the updated user (`None`
+/// if unknown). After the commit, call [`forget`] so this process does not serve the cached row.
+pub async fn end_all_sessions<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+    status: Option<&str>,
+) -> Result<Option<UserRow>> {
+    refresh_tokens::revoke_user(conn, user_id).await?;
+    user_tokens::invalidate(conn, user_id, user_tokens::DOWNLOAD).await?;
+    users::end_tokens(conn, user_id, status).await
+}
+
+/// Drops `user_id` from this process's authentication cache, so a generation bump or a status
+/// change is seen by the next request (other processes see it within `auth_cache_ttl`).
+pub fn forget(app: &App, user_id: i64) {
+    app.auth_users().invalidate(&user_id);
 }

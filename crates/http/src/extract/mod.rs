@@ -88,7 +88,9 @@ impl FromRequestParts<App> for Auth {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         let token =
             bearer(parts).ok_or_else(|| Error::Unauthorized("missing bearer token".into()))?;
-        brokercrm_app::identity::auth::authenticate(app, token).await.map(Auth).map_err(ApiError)
+        let p = brokercrm_app::identity::auth::authenticate(app, token).await?;
+        audit_impersonated_write(app, parts, &p).await?;
+        Ok(Auth(p))
     }
 }
 
@@ -101,12 +103,29 @@ impl FromRequestParts<App> for MaybeAuth {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         match bearer(parts) {
             None => Ok(MaybeAuth(None)),
-            Some(t) => brokercrm_app::identity::auth::authenticate(app, t)
-                .await
-                .map(|p| MaybeAuth(Some(p)))
-                .map_err(ApiError),
+            Some(t) => {
+                let p = brokercrm_app::identity::auth::authenticate(app, t).await?;
+                audit_impersonated_write(app, parts, &p).await?;
+                Ok(MaybeAuth(Some(p)))
+            }
         }
     }
+}
+
+/// Every write (a method other than GET, HEAD, OPTIONS) made with an impersonation token is
+/// audited under the impersonating staff member's id before it runs.
+async fn audit_impersonated_write(app: &App, parts: &Parts, p: &Principal) -> Result<(), ApiError> {
+    if p.impersonated_by.is_none() || parts.method.is_safe() {
+        return Ok(());
+    }
+    brokercrm_app::identity::impersonation::audit_write(
+        app,
+        p,
+        parts.method.as_str(),
+        parts.uri.path(),
+    )
+    .await
+    .map_err(ApiError)
 }
 
 fn bearer(parts: &Parts) -> Option<&str> {

@@ -63,6 +63,7 @@ impl From<Error> for LpError {
             Error::BadRequest(msg) => (S::BAD_REQUEST, msg, true),
             Error::Unauthorized(msg) => (S::UNAUTHORIZED, msg, false),
             Error::Forbidden => (S::FORBIDDEN, "Access is denied".to_owned(), false),
+            Error::Refused(msg) => (S::FORBIDDEN, msg, false),
             Error::NotFound(what) => (S::NOT_FOUND, format!("Entity not found: {what}"), false),
             Error::Conflict(msg) => (S::CONFLICT, msg, false),
             Error::RateLimited { retry_after_secs } => {

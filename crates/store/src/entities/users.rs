@@ -34,6 +34,8 @@ pub struct Model {
     pub disclaimer_accepted_at: Option<DateTimeUtc>,
     pub termination_requested_at: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Bumped to end every access token of the user at once (see `identity::tokens`).
+    pub token_generation: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -205,6 +205,7 @@ pub fn access_token(app: &App, user: &UserRow) -> Result<(String, u64, String)> 
         exp: iat.saturating_add(i64::try_from(ttl).unwrap_or(3600)),
         iat,
         imp: None,
+        generation: user.token_generation,
     })?;
     Ok((token, ttl, jti))
 }
@@ -250,7 +251,9 @@ pub async fn verify(app: &App, token: &str) -> Result<Provider> {
     }
     let user = users::find_by_id(app.db().conn(), claims.uid)
         .await?
-        .filter(|u| u.uuid == claims.sub && is_provider(u))
+        .filter(|u| {
+            u.uuid == claims.sub && u.token_generation == claims.generation && is_provider(u)
+        })
         .ok_or_else(unauthorized)?;
     Ok(Provider { partner_id: user.id, user_uuid: user.uuid, email: user.email })
 }

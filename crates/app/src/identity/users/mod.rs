@@ -1,6 +1,7 @@
 //! Use cases of the Users tag: sign-up, the client's own profile, e-mail and mobile
-//! confirmation, the deposit disclaimer, the profile picture and the request to disable an
-//! account. Shared helpers (current user, onboarding state) live here.
+//! confirmation, the deposit disclaimer, the profile picture, the request to disable an
+//! account, and setting a user's status (admin). Shared helpers (current user, onboarding
+//! state) live here.
 
 pub mod account;
 pub mod avatar;
@@ -8,6 +9,7 @@ pub mod confirmation;
 pub mod mobile;
 pub mod profile;
 pub mod signup;
+pub mod status;
 
 use brokercrm_core::onboarding::{OnboardingState, OnboardingStep, outstanding_steps};
 use brokercrm_core::{Error, Result};

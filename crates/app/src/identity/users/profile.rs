@@ -1,11 +1,15 @@
 //! "Get user" and "Update user": the authenticated user's own profile.
 //!
+//! "Get user" reads only: it issues no token (a refresh token handed out on every read would
+//! turn a 15-minute access token into a 30-day session); its `refreshToken` is always null.
+//!
 //! Absent or `null` fields stay unchanged. Changing the password needs `currentPassword`
-//! (unless no password was ever set, e.g. right after sign-up) and revokes every refresh
-//! token of the user; changing the e-mail needs `currentPassword` too when a password is set,
-//! clears the confirmation and sends a new verification link to the new address. A new mobile
-//! number clears the phone confirmation. Wrong `currentPassword` values are throttled per user
-//! like logins (`identity::throttle`: growing waits, 429 with `Retry-After`).
+//! (unless no password was ever set, e.g. right after sign-up) and ends every session of the
+//! user at once (refresh tokens revoked, access tokens refused, this one included); changing
+//! the e-mail needs `currentPassword` too when a password is set, clears the confirmation and
+//! sends a new verification link to the new address. Neither is allowed with an impersonation
+//! token. A new mobile number clears the phone confirmation. Wrong `currentPassword` values are
+//! throttled per user like logins (`identity::throttle`: growing waits, 429 with `Retry-After`).
 
 use brokercrm_core::error::Violations;
 use brokercrm_core::validate::{CountryCode, Email, Password, phone, text};
@@ -33,28 +37,9 @@ pub struct UpdateUser {
     pub current_password: Option<String>,
 }
 
-/// What "Get user" returns: the user and, for a signed-in session (not an impersonation nor
-/// an API key), a fresh refresh token.
-#[derive(Debug)]
-pub struct Me {
-    pub user: UserRow,
-    pub refresh_token: Option<String>,
-}
-
-/// "Get user".
-pub async fn get(app: &App, who: &Principal) -> Result<Me> {
-    let user = current_user(app, who).await?;
-    let own_session = who.method == crate::identity::principal::AuthMethod::Session
-        && who.impersonated_by.is_none();
-    let refresh_token = if own_session {
-        let tx = app.db().begin_write().await?;
-        let issued = tokens::issue(app, &tx, &user, None).await?;
-        commit(tx).await?;
-        Some(issued.refresh_token)
-    } else {
-        None
-    };
-    Ok(Me { user, refresh_token })
+/// "Get user": the caller's user row; no token is issued.
+pub async fn get(app: &App, who: &Principal) -> Result<UserRow> {
+    current_user(app, who).await
 }
 
 struct Parsed {
@@ -97,6 +82,12 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
     let p = parse(&u)?;
     let user = current_user(app, who).await?;
     let email_changes = p.email.as_ref().is_some_and(|e| e.as_str() != user.email);
+    if email_changes {
+        who.forbid_impersonation("change the e-mail")?;
+    }
+    if p.password.is_some() {
+        who.forbid_impersonation("change the password")?;
+    }
     if (p.password.is_some() || email_changes) && user.password_hash.is_some() {
         let Some(current) = u.current_password.clone().filter(|s| !s.is_empty()) else {
             return Err(Error::field(
@@ -152,9 +143,11 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
     if email_changes {
         queue_verification(app, &tx, &saved, None).await?;
     }
-    if new_hash.is_some() {
-        tokens::revoke_all(&tx, saved.id).await?;
-    }
+    let saved = match new_hash {
+        Some(_) => tokens::end_all_sessions(&tx, saved.id, None).await?.unwrap_or(saved),
+        None => saved,
+    };
     commit(tx).await?;
+    tokens::forget(app, saved.id);
     Ok(saved)
 }

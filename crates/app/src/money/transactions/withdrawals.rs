@@ -50,6 +50,7 @@ pub async fn request(
     input: WithdrawInput,
     idempotency_key: Option<&str>,
 ) -> Result<TransactionView> {
+    actor.forbid_impersonation("request a withdrawal")?;
     if !input.amount.is_positive() {
         return Err(Error::field("amount", "must be greater than zero"));
     }

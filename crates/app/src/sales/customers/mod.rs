@@ -6,6 +6,7 @@
 pub mod affiliate;
 pub mod documents;
 pub mod email;
+pub mod impersonation;
 pub mod kyc;
 pub mod list;
 pub mod views;

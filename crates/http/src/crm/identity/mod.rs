@@ -4,6 +4,7 @@ use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
 
 pub mod api_keys;
+pub mod downloads;
 pub mod forgot_password;
 pub mod oauth_clients;
 pub mod sessions;
@@ -13,6 +14,7 @@ pub mod users;
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .merge(api_keys::routes())
+        .merge(downloads::routes())
         .merge(forgot_password::routes())
         .merge(oauth_clients::routes())
         .merge(sessions::routes())

@@ -2,7 +2,8 @@
 //! Tokens (refresh-token rotation and logout, not in the seed).
 
 use axum::extract::State;
-use brokercrm_app::{App, identity::sessions};
+use brokercrm_app::App;
+use brokercrm_app::identity::{impersonation, sessions};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -90,7 +91,9 @@ pub async fn create_session(
     }))
 }
 
-/// Acts as a customer (staff with `impersonate_customer`); audited.
+/// Acts as a customer in the caller's scope (staff with `impersonate_customer`); audited. The
+/// token may not change the e-mail or password, withdraw, transfer or create API keys, and
+/// every write made with it is audited under the staff member's id.
 #[utoipa::path(
     post, path = "/api/sessions/impersonate", tag = "Sessions", summary = "Impersonate a customer",
     request_body = ImpersonateRequest,
@@ -98,8 +101,8 @@ pub async fn create_session(
     responses(
         (status = 200, description = "Access token acting as the customer", body = ImpersonateResponse),
         (status = 403, description = "Not allowed to impersonate", body = ErrorBody),
-        (status = 404, description = "No such user", body = ErrorBody),
-        (status = 422, description = "The user is not an active customer", body = ErrorBody)
+        (status = 404, description = "No such customer in the caller's scope", body = ErrorBody),
+        (status = 422, description = "The customer's account is disabled", body = ErrorBody)
     )
 )]
 pub async fn impersonate_customer(
@@ -107,7 +110,7 @@ pub async fn impersonate_customer(
     Auth(p): Auth,
     Json(b): Json<ImpersonateRequest>,
 ) -> ApiResult<axum::Json<ImpersonateResponse>> {
-    let (user, token) = sessions::impersonate(&app, &p, &b.customer_id).await?;
+    let (user, token) = impersonation::impersonate(&app, &p, &b.customer_id).await?;
     Ok(axum::Json(ImpersonateResponse { token, user: UserDto::from_row(&app, &user) }))
 }
 
@@ -128,7 +131,8 @@ pub async fn refresh_session(
     Ok(axum::Json(RefreshTokenResponse { token: t.access_token, refresh_token: t.refresh_token }))
 }
 
-/// Logs out: revokes the refresh token and every token rotated from it.
+/// Logs out: revokes the refresh token's session (every token rotated from it). The access
+/// token in hand expires by itself (`access_token_ttl`).
 #[utoipa::path(
     delete, path = "/api/sessions", tag = "Tokens", summary = "Log out",
     request_body = RefreshTokenRequest,

@@ -1,6 +1,6 @@
 //! Seed tag Reports (staff, ReadReports): profit/loss and balance per wallet over a range,
-//! coins per customer, and "Export report to XLSX" (a download link: the JWT comes as
-//! `?token=`, or an Authorization header). Also the XLSX download helpers Statements uses.
+//! coins per customer, and "Export report to XLSX" (a download link: a one-time download
+//! token comes as `?token=`, or an Authorization header). Also the XLSX download helpers Statements uses.
 
 use axum::Json;
 use axum::body::Body;
@@ -29,17 +29,19 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
 }
 
-/// The caller of a download: the access token from `?token=` (a browser link cannot set a
-/// header) or the Authorization header, checked exactly as bearer auth checks it.
+/// The caller of a download: a one-time download token from `?token=` (`POST
+/// /api/downloads/token`; a browser link cannot set a header, and an access token never
+/// travels in a URL), or the Authorization header, checked exactly as bearer auth checks it.
 pub(crate) async fn download(
     app: &App,
     headers: &HeaderMap,
     token: Option<String>,
 ) -> Result<Principal, Error> {
-    let token = token
-        .or_else(|| bearer(headers))
-        .ok_or_else(|| Error::Unauthorized("missing token".into()))?;
-    brokercrm_app::identity::auth::authenticate(app, token.trim()).await
+    match (token.filter(|t| !t.trim().is_empty()), bearer(headers)) {
+        (Some(t), _) => brokercrm_app::identity::downloads::redeem(app, &t).await,
+        (None, Some(t)) => brokercrm_app::identity::auth::authenticate(app, t.trim()).await,
+        (None, None) => Err(Error::Unauthorized("missing token".into())),
+    }
 }
 
 /// The workbook `file` streamed as an attachment named `<name>-<UTC time>.xlsx`.
@@ -107,7 +109,8 @@ impl RangeQuery {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// JWT token for authorization (or an Authorization header)
+    /// A one-time download token from `POST /api/downloads/token` (or an Authorization
+    /// header); an access token here is refused
     #[param(value_type = String, required = true)]
     pub token: Option<String>,
     /// profitloss, balance, coins or affiliation (422: waits for the IB issue)

@@ -91,7 +91,8 @@ pub struct StatementExportQuery {
     /// End (exclusive), RFC 3339
     #[param(value_type = String, required = true)]
     pub end: Option<String>,
-    /// The JWT (for a download link), or an Authorization header
+    /// A one-time download token from `POST /api/downloads/token` (for a download link), or
+    /// an Authorization header
     pub token: Option<String>,
 }
 

@@ -362,6 +362,7 @@ async fn create_lead_errors_have_the_seed_statuses_and_body() {
             exp: now - 600,
             iat: now - 4200,
             imp: None,
+            generation: 0,
         })
         .unwrap();
     assert_seed_error(&create(&t, &expired, &body).await, 401, "UNAUTHORIZED");

@@ -38,6 +38,13 @@ pub async fn delete(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
+/// A one-time download token (`POST /api/downloads/token`) for an export link of `token`'s user.
+pub async fn download_token(t: &TestApp, token: &str) -> String {
+    let (s, b) = post(t, token, "/api/downloads/token", serde_json::json!({})).await;
+    assert_eq!(s, 200, "{b}");
+    b["token"].as_str().expect("download token").to_owned()
+}
+
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {

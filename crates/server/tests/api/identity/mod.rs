@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod bootstrap;
 pub mod forgot_password;
 pub mod oauth;
+pub mod security;
 pub mod sessions;
 pub mod throttling;
 pub mod users;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::http::{get, sheet_xml, xlsx_sheet};
+use crate::helpers::http::{download_token, get, sheet_xml, xlsx_sheet};
 use crate::helpers::money::{group, instant, manual_ok, q, transfer, wallet};
 use crate::helpers::users::User;
 
@@ -184,8 +184,8 @@ async fn profit_loss_and_balance_reports_match_the_movements() {
 
     // The exports: header + 4 rows each.
     for (kind, needle) in [("profitloss", ">Net deposits<"), ("balance", ">Closing balance<")] {
-        let r =
-            t.server.get(&format!("/api/reports/export?token={admin}&type={kind}&{range}")).await;
+        let dl = download_token(&t, admin).await;
+        let r = t.server.get(&format!("/api/reports/export?token={dl}&type={kind}&{range}")).await;
         r.assert_status_ok();
         let xml = xlsx_sheet(&r);
         assert!(xml.contains(needle), "{kind}");
@@ -259,7 +259,8 @@ async fn reports_need_the_read_reports_permission() {
         for p in &paths {
             assert_eq!(get(&t, &token, p).await.0, 403, "{role:?} {p}");
         }
-        let r = t.server.get(&format!("/api/reports/export?token={token}&type=coins")).await;
+        let dl = download_token(&t, &token).await;
+        let r = t.server.get(&format!("/api/reports/export?token={dl}&type=coins")).await;
         assert_eq!(r.status_code().as_u16(), 403, "{role:?}");
     }
     for role in [Role::Risk, Role::Manager] {
@@ -349,7 +350,8 @@ async fn coins_report_sums_the_customer_coin_accounts() {
     assert_eq!(body["report"]["items"].as_array().unwrap().len(), 1);
     assert_eq!(body["report"]["items"][0]["customerId"], 42);
 
-    let r = t.server.get(&format!("/api/reports/export?token={admin}&type=coins")).await;
+    let dl = download_token(&t, &admin).await;
+    let r = t.server.get(&format!("/api/reports/export?token={dl}&type=coins")).await;
     r.assert_status_ok();
     let xml = sheet_xml(r.as_bytes());
     assert_eq!(xml.matches("<row ").count(), 3, "header + 2 customers");

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::http::{get, sheet_xml, xlsx_sheet};
+use crate::helpers::http::{download_token, get, sheet_xml, xlsx_sheet};
 use crate::helpers::money::{funded, group, instant, manual_ok, q, transfer, wallet};
 use crate::helpers::users::User;
 
@@ -115,9 +115,10 @@ async fn statement_running_balances_start_from_the_ledger_opening_balance() {
     assert_eq!(body["statementRecords"][0]["balance"], "1007");
 
     // The export: header + the same 4 rows.
+    let dl = download_token(&t, &cust).await;
     let r = t
         .server
-        .get(&format!("/api/me/statements/export?token={cust}&start={}&end={}", q(start), q(end)))
+        .get(&format!("/api/me/statements/export?token={dl}&start={}&end={}", q(start), q(end)))
         .await;
     r.assert_status_ok();
     let xml = xlsx_sheet(&r);
@@ -166,10 +167,9 @@ async fn statement_range_is_validated_naming_the_field() {
         .get(&format!("/api/me/statements/export?start={}&end={}", q(now - day), q(now)))
         .await;
     assert_eq!(r.status_code().as_u16(), 401);
-    let r = t
-        .server
-        .get(&format!("/api/me/statements/export?token={cust}&start={}", q(now - day)))
-        .await;
+    let dl = download_token(&t, &cust).await;
+    let r =
+        t.server.get(&format!("/api/me/statements/export?token={dl}&start={}", q(now - day))).await;
     assert_eq!(r.status_code().as_u16(), 422);
     assert_eq!(field_of(&r.json()), "end");
 }

@@ -1,13 +1,13 @@
 //! "Export transactions to an XLSX file": the body is a valid workbook (a zip starting with
 //! PK) whose sheet holds the header and one row per filtered transaction, read back from the
-//! sheet XML; the token may come as `?token=`; staff permission required.
+//! sheet XML; a one-time download token may come as `?token=`; staff permission required.
 
 use std::io::Read;
 
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::helpers::http::sheet_xml;
+use crate::helpers::http::{download_token, sheet_xml};
 use crate::helpers::money::{funded, manual};
 
 #[tokio::test]
@@ -24,7 +24,8 @@ async fn transactions_export_as_a_readable_xlsx_workbook() {
         .await;
         assert_eq!(s, 200);
     }
-    let r = t.server.get(&format!("/api/transactions/export?token={admin}&walletId={w}")).await;
+    let dl = download_token(&t, &admin).await;
+    let r = t.server.get(&format!("/api/transactions/export?token={dl}&walletId={w}")).await;
     r.assert_status_ok();
     assert_eq!(
         r.header("content-type"),
@@ -59,9 +60,11 @@ async fn transactions_export_as_a_readable_xlsx_workbook() {
 
     // No token → 401; a customer → 403; a bad filter → 422.
     assert_eq!(t.server.get("/api/transactions/export").await.status_code().as_u16(), 401);
-    let r = t.server.get(&format!("/api/transactions/export?token={cust}")).await;
+    let dl = download_token(&t, &cust).await;
+    let r = t.server.get(&format!("/api/transactions/export?token={dl}")).await;
     assert_eq!(r.status_code().as_u16(), 403);
-    let r = t.server.get(&format!("/api/transactions/export?token={admin}&type=GIFT")).await;
+    let dl = download_token(&t, &admin).await;
+    let r = t.server.get(&format!("/api/transactions/export?token={dl}&type=GIFT")).await;
     assert_eq!(r.status_code().as_u16(), 422);
     let b: Value = r.json();
     assert_eq!(b["error"]["details"]["fields"][0]["field"], "type");

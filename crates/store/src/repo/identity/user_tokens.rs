@@ -1,4 +1,5 @@
-//! One-time user tokens (e-mail verification, password reset, mobile confirmation code).
+//! One-time user tokens (e-mail verification, password reset, mobile confirmation code,
+//! download links).
 //! Only SHA-256 hashes are stored; a token is spent by a conditional update on `used_at IS
 //! NULL`, so two concurrent uses cannot both succeed; wrong guesses count in `attempts`.
 
@@ -21,6 +22,8 @@ pub const EMAIL_VERIFY: &str = "email_verify";
 pub const PASSWORD_RESET: &str = "password_reset";
 /// Purpose of an SMS confirmation code.
 pub const MOBILE_CODE: &str = "mobile_code";
+/// Purpose of a one-time download link token (exports).
+pub const DOWNLOAD: &str = "download";
 
 impl UserTokenRow {
     /// Unused and not yet expired.

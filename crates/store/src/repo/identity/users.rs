@@ -132,6 +132,27 @@ pub async fn set_kyc_status<C: ConnectionTrait>(
     find_by_id(conn, id).await
 }
 
+/// Bumps the user's token generation (every access token issued before fails) and, when
+/// `status` is given, sets the status too, in one update; `None` for an unknown user.
+pub async fn end_tokens<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    status: Option<&str>,
+) -> Result<Option<UserRow>> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut q = User::update_many()
+        .col_expr(users::Column::TokenGeneration, Expr::col(users::Column::TokenGeneration).add(1))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()));
+    if let Some(s) = status {
+        q = q.col_expr(users::Column::Status, Expr::value(s));
+    }
+    let r = q.filter(users::Column::Id.eq(id)).exec(conn).await.db()?;
+    if r.rows_affected == 0 {
+        return Ok(None);
+    }
+    find_by_id(conn, id).await
+}
+
 /// Users with these ids (any order), to show their public ids and names next to other records.
 pub async fn find_by_ids<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<UserRow>> {
     if ids.is_empty() {

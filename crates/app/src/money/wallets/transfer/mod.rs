@@ -26,6 +26,7 @@ pub async fn transfer(
     input: TransferInput,
     idempotency_key: Option<&str>,
 ) -> Result<()> {
+    actor.forbid_impersonation("transfer money")?;
     check_input(input)?;
     let id = transfer_id(actor.user_id, idempotency_key)?;
     if actor.role.is_staff() {

@@ -20,7 +20,7 @@ pub struct UpdateUserRequest {
     pub firstname: Option<String>,
     pub lastname: Option<String>,
     /// A new e-mail clears the confirmation and sends a new verification link; needs
-    /// `currentPassword` when a password is set.
+    /// `currentPassword` when a password is set. Not with an impersonation token.
     #[schema(format = "email")]
     pub email: Option<String>,
     pub mobilenumber: Option<String>,
@@ -28,7 +28,8 @@ pub struct UpdateUserRequest {
     pub country: Option<String>,
     /// ISO 639-1.
     pub communication_language: Option<String>,
-    /// 8-128 characters with a letter and a digit; revokes every refresh token.
+    /// 8-128 characters with a letter and a digit; ends every session of the user (this
+    /// access token included: sign in again). Not with an impersonation token.
     pub new_password: Option<String>,
     /// Required to change the password or the e-mail when a password is set.
     pub current_password: Option<String>,
@@ -39,7 +40,8 @@ pub struct UpdateUserRequest {
 #[serde(rename_all = "camelCase")]
 pub struct GetUserResponse {
     pub user: UserDto,
-    /// A new refresh token for this session; null for impersonation and API keys.
+    /// Always null: reading the user issues no token (refresh at `POST /api/sessions/refresh`
+    /// with the session's refresh token). Kept for the seed's shape.
     pub refresh_token: Option<String>,
     /// Client-portal features this server supports.
     pub supported_features: Vec<String>,
@@ -48,7 +50,7 @@ pub struct GetUserResponse {
     pub wallet: Option<serde_json::Value>,
 }
 
-/// Returns the authenticated user with a fresh refresh token.
+/// Returns the authenticated user; issues no token.
 #[utoipa::path(
     get, path = "/api/me", tag = "Users", summary = "Get user",
     security(("BearerAuth" = [])),
@@ -61,10 +63,10 @@ pub async fn get_user(
     State(app): State<App>,
     Auth(p): Auth,
 ) -> ApiResult<axum::Json<GetUserResponse>> {
-    let me = profile::get(&app, &p).await?;
+    let user = profile::get(&app, &p).await?;
     Ok(axum::Json(GetUserResponse {
-        user: UserDto::from_row(&app, &me.user),
-        refresh_token: me.refresh_token,
+        user: UserDto::from_row(&app, &user),
+        refresh_token: None,
         supported_features: SUPPORTED_FEATURES.iter().map(|s| (*s).to_owned()).collect(),
         wallet: None,
     }))
@@ -78,6 +80,7 @@ pub async fn get_user(
     responses(
         (status = 200, description = "The updated user", body = UserDto),
         (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 403, description = "E-mail or password change with an impersonation token", body = ErrorBody),
         (status = 409, description = "E-mail already registered", body = ErrorBody),
         (status = 422, description = "Invalid field or wrong currentPassword", body = ErrorBody),
         (status = 429, description = "Too many wrong currentPassword values; wait `Retry-After` seconds", body = ErrorBody)

@@ -1,11 +1,13 @@
 //! Seed 002 tag Users: sign-up, the authenticated user's own profile under `/api/me`, e-mail
-//! and mobile confirmation, deposit disclaimer, profile pictures, account disable request.
+//! and mobile confirmation, deposit disclaimer, profile pictures, account disable request, and
+//! (ours) an admin setting a user's status.
 //! The user object of "Update user" is shared by Sessions and "Get user".
 
 mod account;
 mod avatar;
 mod confirmation;
 mod me;
+mod status;
 
 use brokercrm_app::App;
 use brokercrm_app::identity::users::avatar::url_of;
@@ -124,4 +126,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(avatar::routes())
         .merge(confirmation::routes())
         .merge(me::routes())
+        .merge(status::routes())
 }

@@ -1,6 +1,7 @@
 //! "Export transactions to an XLSX file": the workbook is built in a temporary file by
 //! `app::exports::xlsx` and streamed from it as the body, so neither side holds the rows in
-//! memory. A browser download passes the JWT as `?token=`; an `Authorization` header works too.
+//! memory. A browser download passes a one-time download token (`POST /api/downloads/token`)
+//! as `?token=`; an `Authorization` header works too.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -27,7 +28,7 @@ pub struct TokenQuery {
     get, path = "/api/transactions/export", tag = "Transactions",
     summary = "Export transactions to an XLSX file for the authenticated admin user",
     params(
-        ("token" = String, Query, description = "The JWT token (or an Authorization header)"),
+        ("token" = String, Query, description = "A one-time download token (or an Authorization header)"),
         ("filter" = Option<String>, Query, description = "A transaction id"),
         ("type" = Option<String>, Query, description = "The type of transactions to export"),
         ("status" = Option<String>, Query, description = "ITransactionFilters"),

@@ -147,7 +147,7 @@ mod tests {
             secure: false,
             staff_email: "staff@example.com".into(),
         };
-        let sender = build_sender(&cfg, reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg, crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
         let msg = EmailMessage {
             to: "client@example.com".into(),
             subject: "SMTP works".into(),

@@ -11,4 +11,5 @@ pub mod jobs;
 pub mod openapi;
 mod openapi_contract;
 pub mod schema;
+mod security;
 pub mod settings;

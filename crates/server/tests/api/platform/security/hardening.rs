@@ -1,0 +1,1 @@
+//! Finding 12: hardening of the HTTP surface.

@@ -1,0 +1,1 @@
+//! Finding 13: every route the server answers is in `/openapi.json`.

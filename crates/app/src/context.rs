@@ -23,7 +23,7 @@ use crate::distribution::intake::plan::PlanCache;
 use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
 use crate::money::wallets::transfer::lane::WalletTransfers;
 use crate::platform::clock::{Clock, SystemClock};
-use crate::platform::crypto::{DataKey, default_key_path};
+use crate::platform::crypto::{DataKey, load_key_file};
 use crate::platform::events::Events;
 use crate::platform::files::{FileStore, LocalFileStore};
 use crate::platform::group_commit::Lanes;
@@ -151,7 +151,7 @@ impl App {
         let jwt = JwtKeys::from_secret(secret.as_bytes());
         let data_key = match &cfg.data_key {
             Some(k) => k.clone(),
-            None => DataKey::load_or_create(&default_key_path(&cfg.files_dir))?,
+            None => load_key_file(&cfg.data_key_file, &cfg.files_dir)?,
         };
         let gate: Arc<dyn RequestGate> = match &services.gate {
             Some(g) => g.clone(),

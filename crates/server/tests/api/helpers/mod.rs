@@ -91,6 +91,7 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         let mut cfg = AppConfig {
             files_dir: dir.path().join("files"),
+            data_key_file: dir.path().join("keys/data.key"),
             argon2_memory_kib: 256,
             allow_private_outbound: true,
             ..AppConfig::default()

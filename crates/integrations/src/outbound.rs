@@ -95,6 +95,13 @@ impl OutboundClient {
     }
 }
 
+/// A client that may reach loopback, for unit tests against local mock servers.
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+pub(crate) fn open_client() -> OutboundClient {
+    OutboundClient::new(true, DEFAULT_TIMEOUT).expect("client")
+}
+
 /// Refuses a URL the guarded client must not be pointed at: a scheme other than `http`/`https`,
 /// no host, or (unless `allow_private`) an IP-literal host that is not public or a host name
 /// that is internal by its form (`localhost`, `*.internal`...).

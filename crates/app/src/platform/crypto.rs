@@ -157,7 +157,8 @@ fn check_private(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_err(|e| key_file_error(path, e))?.permissions().mode();
+        let mode =
+            std::fs::metadata(path).map_err(|e| key_file_error(path, e))?.permissions().mode();
         if mode & 0o077 != 0 {
             return Err(key_file_error(
                 path,

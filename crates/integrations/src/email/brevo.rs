@@ -66,6 +66,7 @@ impl EmailSender for BrevoSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use brokercrm_core::Error;
     use wiremock::matchers::{body_partial_json, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -104,7 +105,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         sender.send(&msg()).await.unwrap();
         let received = server.received_requests().await.unwrap();
         let body: serde_json::Value = received[0].body_json().unwrap();
@@ -118,7 +119,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(500).set_body_string("internal"))
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         let Err(Error::Upstream(text)) = sender.send(&msg()).await else {
             panic!("expected Upstream")
         };

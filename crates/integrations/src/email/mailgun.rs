@@ -55,8 +55,10 @@ impl EmailSender for MailgunSender {
         if let Some(html) = &msg.html {
             form.push(("html", html));
         }
-        let req =
-            self.http.post(&self.url).map(|r| r.basic_auth(&self.user, Some(&self.api_key)).form(&form));
+        let req = self
+            .http
+            .post(&self.url)
+            .map(|r| r.basic_auth(&self.user, Some(&self.api_key)).form(&form));
         send_checked("mailgun", req, &self.api_key).await
     }
 }
@@ -66,6 +68,7 @@ impl EmailSender for MailgunSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use brokercrm_core::Error;
     use wiremock::matchers::{basic_auth, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -101,7 +104,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri(), ""), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg(&server.uri(), ""), open_client()).unwrap();
         sender.send(&msg()).await.unwrap();
         let received = server.received_requests().await.unwrap();
         let form: Vec<(String, String)> = serde_urlencoded_pairs(&received[0].body);
@@ -122,8 +125,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender =
-            build_sender(&cfg(&server.uri(), "postmaster"), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg(&server.uri(), "postmaster"), open_client()).unwrap();
         let Err(Error::Upstream(text)) = sender.send(&msg()).await else {
             panic!("expected Upstream")
         };

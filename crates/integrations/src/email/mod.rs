@@ -156,6 +156,9 @@ mod tests {
             staff_email: "staff@example.com".into(),
             api_base: None,
         };
-        assert!(matches!(build_sender(&cfg, crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()), Err(Error::Validation(_))));
+        assert!(matches!(
+            build_sender(&cfg, crate::outbound::open_client()),
+            Err(Error::Validation(_))
+        ));
     }
 }

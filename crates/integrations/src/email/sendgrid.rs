@@ -64,6 +64,7 @@ impl EmailSender for SendgridSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use brokercrm_core::Error;
     use wiremock::matchers::{body_partial_json, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -105,7 +106,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         sender.send(&msg()).await.unwrap();
     }
 
@@ -116,7 +117,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(500).set_body_string("boom SG.secret-key-123"))
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         let Err(Error::Upstream(text)) = sender.send(&msg()).await else {
             panic!("expected Upstream")
         };
@@ -126,7 +127,7 @@ mod tests {
 
     #[tokio::test]
     async fn bad_recipient_is_a_validation_error() {
-        let sender = build_sender(&cfg("http://127.0.0.1:9"), crate::outbound::OutboundClient::new(true, crate::outbound::DEFAULT_TIMEOUT).unwrap()).unwrap();
+        let sender = build_sender(&cfg("http://127.0.0.1:9"), open_client()).unwrap();
         let bad = EmailMessage { to: "nope".into(), ..msg() };
         assert!(matches!(sender.send(&bad).await, Err(Error::Validation(_))));
     }

@@ -56,7 +56,6 @@ async fn the_guarded_client_refuses_loopback_literals_and_names() {
         .unwrap();
     assert!(http.get(&name).unwrap().send().await.is_err());
     assert_eq!(hits(&server).await, 0);
-    let open =
-        OutboundClient::with_static_hosts(true, Duration::from_secs(5), [loopback]).unwrap();
+    let open = OutboundClient::with_static_hosts(true, Duration::from_secs(5), [loopback]).unwrap();
     assert!(open.get(&name).unwrap().send().await.is_ok());
 }

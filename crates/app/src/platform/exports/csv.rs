@@ -41,12 +41,16 @@ fn is_signed_number(s: &str) -> bool {
 
 /// `rows` (after an optional `header` row) as CSV bytes, every cell escaped. Feed it a page at
 /// a time to stream a large export (pass the header with the first page only).
-pub fn write_rows<R, C>(header: Option<&[&str]>, rows: impl IntoIterator<Item = R>) -> Result<Vec<u8>>
+pub fn write_rows<R, C>(
+    header: Option<&[&str]>,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<Vec<u8>>
 where
     R: IntoIterator<Item = C>,
     C: AsRef<str>,
 {
-    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w =
+        ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
     if let Some(header) = header {
         w.write_record(header.iter().map(|h| escape_cell(h).into_owned()))
             .map_err(Error::internal)?;
@@ -90,11 +94,9 @@ mod tests {
 
     #[test]
     fn rows_are_rfc4180_with_crlf_and_escaped() {
-        let out = write_rows(
-            Some(&["name", "amount"]),
-            [vec!["=1+1", "-12.50"], vec!["a,\"b\"", "7"]],
-        )
-        .unwrap();
+        let out =
+            write_rows(Some(&["name", "amount"]), [vec!["=1+1", "-12.50"], vec!["a,\"b\"", "7"]])
+                .unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text, "name,amount\r\n'=1+1,-12.50\r\n\"a,\"\"b\"\"\",7\r\n");
     }

@@ -6,11 +6,11 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use brokercrm_app::platform::exports;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::customers::affiliate::{
     self, ReferralInput, ReferralQuery, ReferralView,
 };
-use brokercrm_app::platform::exports;
 use brokercrm_app::sales::customers::wallet;
 use brokercrm_app::{App, Principal};
 use brokercrm_core::Error;
@@ -344,9 +344,8 @@ const EXPORT_PAGE: u64 = 500;
 
 /// One page of the export through the one CSV writer (cells escaped against formulas).
 fn csv_rows(rows: &[ReferralView], header: bool) -> Result<Vec<u8>, Error> {
-    let time = |t: &chrono::DateTime<chrono::Utc>| {
-        t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-    };
+    let time =
+        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let records = rows.iter().map(|r| {
         [
             r.id.clone(),

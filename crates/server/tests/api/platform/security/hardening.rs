@@ -45,7 +45,8 @@ async fn owasp_12_security_headers_and_no_store_on_every_response() {
     let unknown = t.server.get("/api/no-such-route").await;
     let settings = t.server.get("/api/settings/captcha-site-key").await;
     let refused = t.server.get("/api/me").await;
-    for (what, r) in [("login", &login), ("404", &unknown), ("public", &settings), ("401", &refused)]
+    for (what, r) in
+        [("login", &login), ("404", &unknown), ("public", &settings), ("401", &refused)]
     {
         assert_eq!(header(r, "x-content-type-options").as_deref(), Some("nosniff"), "{what}");
         assert_eq!(header(r, "referrer-policy").as_deref(), Some("no-referrer"), "{what}");

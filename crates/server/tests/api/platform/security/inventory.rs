@@ -108,8 +108,7 @@ fn registrations() -> Vec<Registration> {
         for pattern in REGISTRATIONS {
             for (at, _) in code.match_indices(pattern) {
                 let args = call_args(&code[at + pattern.len()..]);
-                let literal =
-                    args.trim_start().strip_prefix('"').and_then(|r| r.split('"').next());
+                let literal = args.trim_start().strip_prefix('"').and_then(|r| r.split('"').next());
                 let path = match (pattern, literal) {
                     // `.url(` registers a route only as Swagger UI's document path.
                     (".url(", Some(p)) if p.starts_with('/') => p,
@@ -144,7 +143,8 @@ async fn owasp_13_every_route_the_server_answers_is_documented() {
             continue;
         }
         let item = &doc["paths"][&reg.path];
-        let missing: Vec<&String> = reg.methods.iter().filter(|m| item[m.as_str()].is_null()).collect();
+        let missing: Vec<&String> =
+            reg.methods.iter().filter(|m| item[m.as_str()].is_null()).collect();
         if item.is_null() || reg.methods.is_empty() || !missing.is_empty() {
             undocumented.push(format!("{} {:?} ({})", reg.path, reg.methods, reg.file.display()));
         }

@@ -84,7 +84,11 @@ async fn owasp_06_a_provider_name_resolving_to_loopback_is_refused_at_connect_ti
     let (open_port, open_connections) = counting_listener().await;
     let hosts = [(PROVIDER_HOST.to_owned(), loopback)];
     let open = OutboundClient::with_static_hosts(true, Duration::from_secs(5), hosts).unwrap();
-    let _ = open.post(format!("https://{PROVIDER_HOST}:{open_port}/v3/mail/send")).unwrap().send().await;
+    let _ = open
+        .post(format!("https://{PROVIDER_HOST}:{open_port}/v3/mail/send"))
+        .unwrap()
+        .send()
+        .await;
     assert_eq!(open_connections.load(Ordering::SeqCst), 1);
 }
 

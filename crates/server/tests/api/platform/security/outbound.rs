@@ -150,3 +150,48 @@ async fn owasp_06_a_payout_provider_redirect_is_not_followed() {
     let behind = metadata.received_requests().await.unwrap();
     assert!(behind.is_empty(), "the redirect was followed: {behind:?}");
 }
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn owasp_06_no_http_client_is_built_outside_the_guarded_one() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for krate in ["core", "store", "app", "integrations", "http", "server"] {
+        rust_files(&crates.join(krate).join("src"), &mut files);
+    }
+    let outbound = crates.join("integrations/src/outbound.rs");
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| **f != outbound)
+        .filter(|f| {
+            let code = std::fs::read_to_string(f).unwrap();
+            let bare_new = code
+                .match_indices("Client::new(")
+                .any(|(i, _)| i == 0 || !code.as_bytes()[i - 1].is_ascii_alphanumeric());
+            bare_new
+                || [
+                    "reqwest::Client",
+                    "Client::builder(",
+                    "reqwest::get(",
+                    "reqwest::blocking",
+                    "hyper::",
+                ]
+                .iter()
+                .any(|p| code.contains(p))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "HTTP clients built outside OutboundClient: {offenders:?}");
+    assert!(std::fs::read_to_string(&outbound).unwrap().contains("Client::builder("));
+}

@@ -51,8 +51,10 @@ pub struct AppConfig {
     /// Lifetime of lead-provider access tokens (seed 000: "active for one hour").
     pub lead_provider_token_ttl: Duration,
     /// The 256-bit key that encrypts stored secrets (payment-provider key values); when
-    /// unset, generated once into [`crate::platform::crypto::default_key_path`] beside `files_dir`.
+    /// unset, read from (or generated once into) `data_key_file`.
     pub data_key: Option<crate::platform::crypto::DataKey>,
+    /// The data key file (mode 0600, never inside `files_dir`); default `keys/data.key`.
+    pub data_key_file: PathBuf,
     /// Base URL of Bitstamp's API for payouts (tests point it at a mock server).
     pub bitstamp_api_url: String,
 }
@@ -110,6 +112,7 @@ impl Default for AppConfig {
             lead_profile_keys: default_lead_profile_keys(),
             lead_provider_token_ttl: Duration::from_secs(3600),
             data_key: None,
+            data_key_file: PathBuf::from(crate::platform::crypto::DEFAULT_KEY_FILE),
             bitstamp_api_url: "https://www.bitstamp.net".into(),
         }
     }

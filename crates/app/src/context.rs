@@ -7,6 +7,7 @@ use std::time::Duration;
 use brokercrm_core::Result;
 use brokercrm_integrations::email::EmailSender;
 use brokercrm_integrations::geoip::{GeoIp, MaxMindGeoIp, NoGeoIp};
+use brokercrm_integrations::outbound::OutboundClient;
 use brokercrm_integrations::sms::{LogSmsSender, SmsSender};
 use brokercrm_store::Db;
 use brokercrm_store::db::Backend;
@@ -22,7 +23,7 @@ use crate::distribution::intake::plan::PlanCache;
 use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
 use crate::money::wallets::transfer::lane::WalletTransfers;
 use crate::platform::clock::{Clock, SystemClock};
-use crate::platform::crypto::{DataKey, default_key_path};
+use crate::platform::crypto::{DataKey, load_key_file};
 use crate::platform::events::Events;
 use crate::platform::files::{FileStore, LocalFileStore};
 use crate::platform::group_commit::Lanes;
@@ -40,7 +41,9 @@ pub struct Services {
     pub limiter: Arc<dyn RateLimiter>,
     /// When set, every e-mail goes here instead of the configured provider.
     pub email_override: Option<Arc<dyn EmailSender>>,
-    pub http: reqwest::Client,
+    /// The one guarded outbound HTTP client (payouts, e-mail, reCAPTCHA; the advertiser
+    /// adapters and VoIP share it through `adapters`). Replace it with [`Services::set_outbound`].
+    pub http: OutboundClient,
     /// The time source (tests move a manual clock).
     pub clock: Arc<dyn Clock>,
     /// Rate-limit and duplicate-body windows of the affiliate API; `None`: chosen by
@@ -61,25 +64,34 @@ impl Services {
             Some(p) => Arc::new(MaxMindGeoIp::open(p)?),
             None => Arc::new(NoGeoIp),
         };
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(brokercrm_core::Error::internal)?;
+        let http = OutboundClient::new(cfg.allow_private_outbound, OUTBOUND_TIMEOUT)?;
         Ok(Self {
             sms: Arc::new(LogSmsSender),
             geoip,
             files: Arc::new(LocalFileStore::new(cfg.files_dir.clone())),
             limiter: Arc::new(MemoryRateLimiter::new(Duration::from_secs(3600))),
             email_override: None,
-            http,
+            http: http.clone(),
             clock: Arc::new(SystemClock),
             gate: None,
-            adapters: AdapterEnv::new(cfg.allow_private_outbound)?,
+            adapters: AdapterEnv::with_client(http.clone()),
             payments: PaymentRegistry::builtin(),
             scanner: Arc::new(crate::sales::customers::documents::NoScan),
         })
     }
 }
+
+impl Services {
+    /// Makes `http` the outbound client of every caller (tests inject one with a static host
+    /// table).
+    pub fn set_outbound(&mut self, http: OutboundClient) {
+        self.adapters = AdapterEnv::with_client(http.clone());
+        self.http = http;
+    }
+}
+
+/// Default time-out of an outbound request (callers set tighter ones per request).
+const OUTBOUND_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Writer lanes of the lead intake batch on PostgreSQL; SQLite has one writer, so one lane.
 const WRITER_LANES_POSTGRES: usize = 4;
@@ -139,7 +151,7 @@ impl App {
         let jwt = JwtKeys::from_secret(secret.as_bytes());
         let data_key = match &cfg.data_key {
             Some(k) => k.clone(),
-            None => DataKey::load_or_create(&default_key_path(&cfg.files_dir))?,
+            None => load_key_file(&cfg.data_key_file, &cfg.files_dir)?,
         };
         let gate: Arc<dyn RequestGate> = match &services.gate {
             Some(g) => g.clone(),

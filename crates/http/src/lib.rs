@@ -6,6 +6,7 @@ pub mod auto_login;
 pub mod crm;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod lead_provider;
 pub mod oauth;
 pub mod openapi;
@@ -13,4 +14,4 @@ pub mod paging;
 pub mod postback;
 pub mod router;
 
-pub use router::{HttpConfig, build_router};
+pub use router::{HttpConfig, build_router, metrics_router};

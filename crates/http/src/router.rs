@@ -1,5 +1,7 @@
 //! Assembles every surface into one axum router with the cross-cutting layers: request ids,
-//! tracing, metrics, CORS, body limits, panics → 500, and 404s in the surface's shape.
+//! tracing, metrics, CORS, body limits, security headers, panics → 500, and 404s in the
+//! surface's shape. `/metrics` is never on this router: [`metrics_router`] serves it on its
+//! own listen address.
 
 use std::time::{Duration, Instant};
 
@@ -30,8 +32,11 @@ pub struct HttpConfig {
     pub body_limit: usize,
     /// Allowed CORS origins; `*` allows any; empty disables CORS headers.
     pub cors_origins: Vec<String>,
-    /// Prometheus handle rendering `/metrics`; `None` hides the endpoint.
+    /// Prometheus handle rendering `/metrics` on [`metrics_router`] (never on the API router);
+    /// `None` hides the endpoint.
     pub metrics: Option<PrometheusHandle>,
+    /// Do not serve the API docs (`/docs` and `/openapi.json`).
+    pub disable_docs: bool,
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it; otherwise
     /// any caller could claim any IP, e.g. to pass an affiliate token's IP allow-list).
     pub trust_forwarded_for: bool,
@@ -60,14 +65,13 @@ pub fn build_router(app: App, cfg: HttpConfig) -> Router {
     let (api, doc) = api_routes().split_for_parts();
     let request_id = HeaderName::from_static("x-request-id");
     let limit = if cfg.body_limit == 0 { 2 * 1024 * 1024 } else { cfg.body_limit };
-    let mut router = api
-        .with_state(app)
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
-        .fallback(not_found);
-    if let Some(handle) = cfg.metrics.clone() {
-        router = router.route("/metrics", get(move || std::future::ready(handle.render())));
+    let hsts = app.cfg().public_url.starts_with("https://");
+    let mut router = api.with_state(app);
+    if !cfg.disable_docs {
+        router = router.merge(SwaggerUi::new("/docs").url("/openapi.json", doc));
     }
     router = router
+        .fallback(not_found)
         .layer(axum::Extension(crate::extract::TrustForwardedFor(cfg.trust_forwarded_for)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(track_metrics))
@@ -81,7 +85,15 @@ pub fn build_router(app: App, cfg: HttpConfig) -> Router {
     if let Some(cors) = cors_layer(&cfg.cors_origins) {
         router = router.layer(cors);
     }
-    router
+    // Outermost, so every response gets them (panics, CORS preflights, 404s included).
+    crate::headers::apply(router, hsts)
+}
+
+/// The Prometheus endpoint alone (`GET /metrics`), for its own listen address (`metrics_listen`),
+/// off the API port; `None` when metrics are off.
+pub fn metrics_router(cfg: &HttpConfig) -> Option<Router> {
+    let handle = cfg.metrics.clone()?;
+    Some(Router::new().route("/metrics", get(move || std::future::ready(handle.render()))))
 }
 
 fn cors_layer(origins: &[String]) -> Option<CorsLayer> {

@@ -10,7 +10,7 @@ use brokercrm_core::{Error, Result};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::outbound::check_target;
+use crate::outbound::OutboundClient;
 
 /// Upper bound on one click-to-call request.
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -39,7 +39,7 @@ pub trait VoipProvider: Send + Sync {
     /// `voiso` or `coperato`.
     fn name(&self) -> &'static str;
     /// Asks the provider to dial.
-    async fn start_call(&self, http: &reqwest::Client, call: &CallRequest) -> Result<CallStarted>;
+    async fn start_call(&self, http: &OutboundClient, call: &CallRequest) -> Result<CallStarted>;
 }
 
 /// Voiso: `POST {url}/api/v2/click2call`, `Authorization: Bearer <apiKey>`, JSON
@@ -48,7 +48,6 @@ pub trait VoipProvider: Send + Sync {
 pub struct VoisoClient {
     pub base_url: String,
     pub api_key: String,
-    pub allow_private: bool,
 }
 
 /// Coperato: `POST {url}/api/click2call`, JSON `{"agentId","phone","guid"}`; answers
@@ -56,19 +55,17 @@ pub struct VoisoClient {
 #[derive(Debug, Clone)]
 pub struct CoperatoClient {
     pub base_url: String,
-    pub allow_private: bool,
 }
 
-fn endpoint(base: &str, path: &str, allow_private: bool) -> Result<Url> {
-    let url = Url::parse(&format!("{}/{path}", base.trim_end_matches('/')))
-        .map_err(|_| Error::Upstream("the VoIP provider URL is not valid".into()))?;
-    check_target(&url, allow_private)?;
-    Ok(url)
+fn endpoint(base: &str, path: &str) -> Result<Url> {
+    Url::parse(&format!("{}/{path}", base.trim_end_matches('/')))
+        .map_err(|_| Error::Upstream("the VoIP provider URL is not valid".into()))
 }
 
-/// Sends `req`; a non-2xx answer or a transport failure is `Upstream` (its text for logs).
-async fn send(provider: &str, req: reqwest::RequestBuilder) -> Result<Value> {
-    let resp = req
+/// Sends `req` (the guarded client's; its `Err` is a refused URL, passed on); a non-2xx
+/// answer or a transport failure is `Upstream` (its text for logs).
+async fn send(provider: &str, req: Result<reqwest::RequestBuilder>) -> Result<Value> {
+    let resp = req?
         .timeout(TIMEOUT)
         .send()
         .await
@@ -95,10 +92,11 @@ impl VoipProvider for VoisoClient {
         "voiso"
     }
 
-    async fn start_call(&self, http: &reqwest::Client, call: &CallRequest) -> Result<CallStarted> {
-        let url = endpoint(&self.base_url, "api/v2/click2call", self.allow_private)?;
+    async fn start_call(&self, http: &OutboundClient, call: &CallRequest) -> Result<CallStarted> {
+        let url = endpoint(&self.base_url, "api/v2/click2call")?;
         let body = json!({"agent": call.agent, "number": call.number, "account_id": call.call_id});
-        let v = send("voiso", http.post(url).bearer_auth(&self.api_key).json(&body)).await?;
+        let req = http.post(url).map(|r| r.bearer_auth(&self.api_key).json(&body));
+        let v = send("voiso", req).await?;
         Ok(CallStarted { provider_call_id: id_in(&v, &["call_id", "id"]) })
     }
 }
@@ -109,10 +107,10 @@ impl VoipProvider for CoperatoClient {
         "coperato"
     }
 
-    async fn start_call(&self, http: &reqwest::Client, call: &CallRequest) -> Result<CallStarted> {
-        let url = endpoint(&self.base_url, "api/click2call", self.allow_private)?;
+    async fn start_call(&self, http: &OutboundClient, call: &CallRequest) -> Result<CallStarted> {
+        let url = endpoint(&self.base_url, "api/click2call")?;
         let body = json!({"agentId": call.agent, "phone": call.number, "guid": call.call_id});
-        let v = send("coperato", http.post(url).json(&body)).await?;
+        let v = send("coperato", http.post(url).map(|r| r.json(&body))).await?;
         Ok(CallStarted { provider_call_id: id_in(&v, &["callId", "id"]) })
     }
 }
@@ -135,11 +133,11 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let client =
-            VoisoClient { base_url: server.uri(), api_key: "k-123".into(), allow_private: true };
+        let client = VoisoClient { base_url: server.uri(), api_key: "k-123".into() };
         let call =
             CallRequest { call_id: "c1".into(), agent: "101".into(), number: "+4412".into() };
-        let r = client.start_call(&reqwest::Client::new(), &call).await.unwrap();
+        let http = OutboundClient::new(true, TIMEOUT).unwrap();
+        let r = client.start_call(&http, &call).await.unwrap();
         assert_eq!(r.provider_call_id.as_deref(), Some("v-9"));
     }
 
@@ -152,10 +150,10 @@ mod tests {
             .mount(&server)
             .await;
         let call = CallRequest { call_id: "c1".into(), agent: "7".into(), number: "+1".into() };
-        let http = reqwest::Client::new();
-        let ok = CoperatoClient { base_url: server.uri(), allow_private: true };
-        assert!(matches!(ok.start_call(&http, &call).await, Err(Error::Upstream(_))));
-        let guarded = CoperatoClient { base_url: server.uri(), allow_private: false };
-        assert!(guarded.start_call(&http, &call).await.is_err());
+        let client = CoperatoClient { base_url: server.uri() };
+        let open = OutboundClient::new(true, TIMEOUT).unwrap();
+        assert!(matches!(client.start_call(&open, &call).await, Err(Error::Upstream(_))));
+        let guarded = OutboundClient::new(false, TIMEOUT).unwrap();
+        assert!(client.start_call(&guarded, &call).await.is_err());
     }
 }

@@ -20,8 +20,11 @@ pub struct Config {
     /// JWT signing secret; generated and stored in the database on first start when unset.
     pub jwt_secret: Option<SecretString>,
     /// Base64 of the 256-bit key that encrypts stored secrets (payment-provider keys); when
-    /// unset, generated once into `data.key` beside `files_dir` (mode 0600).
+    /// unset, read from (or generated once into) `data_key_file`.
     pub data_key: Option<SecretString>,
+    /// The data key file: created mode 0600 (directory 0700) when missing; refused when group-
+    /// or world-accessible or inside `files_dir`.
+    pub data_key_file: PathBuf,
     /// Local directory for uploaded files.
     pub files_dir: PathBuf,
     /// Optional MaxMind GeoLite2/GeoIP2 country database for "country by IP".
@@ -40,8 +43,12 @@ pub struct Config {
     pub access_token_ttl_secs: u64,
     /// Refresh token lifetime in seconds.
     pub refresh_token_ttl_secs: u64,
-    /// Serve Prometheus metrics at `/metrics`.
+    /// Serve Prometheus metrics at `/metrics` on `metrics_listen` (never on the API port).
     pub metrics: bool,
+    /// Address of the metrics listener (keep it private: loopback or an internal network).
+    pub metrics_listen: String,
+    /// Serve the API docs (`/docs` and `/openapi.json`).
+    pub docs: bool,
     /// argon2id memory cost in KiB.
     pub argon2_memory_kib: u32,
     /// Failed logins (or OAuth client-secret guesses) per (account, client IP) before each
@@ -88,6 +95,7 @@ struct Defaults {
     database_url: &'static str,
     public_url: &'static str,
     files_dir: &'static str,
+    data_key_file: &'static str,
     cors_origins: Vec<String>,
     body_limit_bytes: usize,
     log_format: &'static str,
@@ -96,6 +104,8 @@ struct Defaults {
     access_token_ttl_secs: u64,
     refresh_token_ttl_secs: u64,
     metrics: bool,
+    metrics_listen: &'static str,
+    docs: bool,
     argon2_memory_kib: u32,
     login_attempts_per_account_ip: u32,
     login_backoff_max_secs: u64,
@@ -137,6 +147,7 @@ impl Config {
             database_url: DEFAULT_DATABASE_URL,
             public_url: "http://127.0.0.1:8080",
             files_dir: "data/files",
+            data_key_file: brokercrm_app::platform::crypto::DEFAULT_KEY_FILE,
             cors_origins: Vec::new(),
             body_limit_bytes: 2 * 1024 * 1024,
             log_format: "text",
@@ -145,6 +156,8 @@ impl Config {
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             metrics: true,
+            metrics_listen: "127.0.0.1:9464",
+            docs: true,
             argon2_memory_kib: 19 * 1024,
             login_attempts_per_account_ip: 5,
             login_backoff_max_secs: 15 * 60,
@@ -208,6 +221,10 @@ mod tests {
             let c = Config::load(None, &Overrides::default()).unwrap();
             assert_eq!(c.listen, "127.0.0.1:8080");
             assert_eq!(c.database_url.expose_secret(), DEFAULT_DATABASE_URL);
+            assert_eq!(c.metrics_listen, "127.0.0.1:9464");
+            assert_ne!(c.metrics_listen, c.listen, "metrics are off the API port");
+            assert!(c.docs);
+            assert_eq!(c.data_key_file, PathBuf::from("keys/data.key"));
             Ok(())
         });
     }

@@ -54,6 +54,7 @@ pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
         shared_request_windows: cfg.shared_request_windows,
         lead_profile_keys: cfg.lead_profile_keys.clone(),
         data_key,
+        data_key_file: cfg.data_key_file.clone(),
         bitstamp_api_url: cfg.bitstamp_api_url.trim_end_matches('/').to_owned(),
     })
 }
@@ -113,24 +114,46 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     } else {
         None
     };
-    let router = brokercrm_http::build_router(
-        app.clone(),
-        HttpConfig {
-            body_limit: cfg.body_limit_bytes,
-            cors_origins: cfg.cors_origins.clone(),
-            metrics,
-            trust_forwarded_for: cfg.trust_forwarded_for,
-        },
-    );
+    let http_cfg = HttpConfig {
+        body_limit: cfg.body_limit_bytes,
+        cors_origins: cfg.cors_origins.clone(),
+        metrics,
+        trust_forwarded_for: cfg.trust_forwarded_for,
+        disable_docs: !cfg.docs,
+    };
+    let metrics_router = brokercrm_http::metrics_router(&http_cfg);
+    let router = brokercrm_http::build_router(app.clone(), http_cfg);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| format!("binding {}", cfg.listen))?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    if let Some(metrics_router) = metrics_router {
+        let metrics_listener = tokio::net::TcpListener::bind(&cfg.metrics_listen)
+            .await
+            .with_context(|| format!("binding metrics_listen {}", cfg.metrics_listen))?;
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            let served = axum::serve(metrics_listener, metrics_router)
+                .with_graceful_shutdown(shutdown)
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "metrics listener failed");
+            }
+        });
+        tracing::info!(metrics_listen = %cfg.metrics_listen, "metrics listening");
+    }
     let runner = cfg
         .run_workers
         .then(|| tokio::spawn(brokercrm_app::workers::run(app.clone(), worker_id(), stop_rx)));
     tracing::info!(listen = %cfg.listen, startup_ms = started.elapsed().as_millis() as u64, "brokercrm listening");
-    println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
+    if cfg.docs {
+        println!("brokercrm listening on http://{} (API docs at /docs)", cfg.listen);
+    } else {
+        println!("brokercrm listening on http://{}", cfg.listen);
+    }
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

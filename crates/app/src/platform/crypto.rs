@@ -49,17 +49,25 @@ impl DataKey {
         STANDARD.encode(self.0)
     }
 
-    /// Reads the key file at `path`, or creates it (mode 0600, never overwritten) with a new
-    /// random key. Concurrent first starts agree: the loser of the exclusive create reads the
-    /// winner's key.
+    /// Reads the key file at `path`, or creates it (mode 0600 in a directory created 0700,
+    /// never overwritten) with a new random key. An existing file readable or writable by
+    /// group or others is refused. Concurrent first starts agree: the loser of the exclusive
+    /// create reads the winner's key.
     pub fn load_or_create(path: &Path) -> Result<Self> {
         match std::fs::read_to_string(path) {
-            Ok(s) => return Self::from_base64(&s).map_err(|e| key_file_error(path, e)),
+            Ok(s) => {
+                check_private(path)?;
+                return Self::from_base64(&s).map_err(|e| key_file_error(path, e));
+            }
             Err(e) if e.kind() != ErrorKind::NotFound => return Err(key_file_error(path, e)),
             Err(_) => {}
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| key_file_error(path, e))?;
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|e| key_file_error(path, e))?;
         }
         let key = Self::generate();
         let mut opts = std::fs::OpenOptions::new();
@@ -113,10 +121,52 @@ impl DataKey {
     }
 }
 
-/// Where the generated key lives when none is configured: `data.key` beside the files
-/// directory (`data/files` → `data/data.key`), outside the database.
-pub fn default_key_path(files_dir: &Path) -> PathBuf {
+/// Default of `data_key_file`: its own directory, apart from the database and the uploads.
+pub const DEFAULT_KEY_FILE: &str = "keys/data.key";
+
+/// Where releases before `data_key_file` kept the generated key: beside the files directory
+/// (`data/files` → `data/data.key`).
+pub fn legacy_key_path(files_dir: &Path) -> PathBuf {
     files_dir.parent().unwrap_or(Path::new("")).join("data.key")
+}
+
+/// Loads or creates the data key at `key_file`. Refused: a path inside `files_dir` (the
+/// uploads), and a missing key file while one exists at the legacy location (a new key would
+/// make every stored secret unreadable: move the old file instead).
+pub fn load_key_file(key_file: &Path, files_dir: &Path) -> Result<DataKey> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if abs(key_file).starts_with(abs(files_dir)) {
+        return Err(key_file_error(key_file, "must not be inside files_dir (the uploads)"));
+    }
+    let legacy = legacy_key_path(files_dir);
+    if !key_file.exists() && abs(&legacy) != abs(key_file) && legacy.is_file() {
+        return Err(key_file_error(
+            key_file,
+            format!(
+                "missing, but a data key exists at the old location {}: move it there \
+                 (mode 0600) or point data_key_file at it",
+                legacy.display()
+            ),
+        ));
+    }
+    DataKey::load_or_create(key_file)
+}
+
+/// Refuses a key file that group or others may read or write (unix).
+fn check_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            std::fs::metadata(path).map_err(|e| key_file_error(path, e))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(key_file_error(
+                path,
+                format!("is accessible to group or others (mode {:o}); chmod 600 it", mode & 0o777),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn key_file_error(path: &Path, e: impl fmt::Display) -> Error {
@@ -163,16 +213,26 @@ mod tests {
         assert_eq!(format!("{k:?}"), "DataKey(****)");
 
         let dir = std::env::temp_dir().join(format!("brokercrm-key-{}", uuid::Uuid::now_v7()));
-        let path = default_key_path(&dir.join("files"));
-        assert_eq!(path, dir.join("data.key"));
-        let first = DataKey::load_or_create(&path).unwrap();
-        assert_eq!(DataKey::load_or_create(&path).unwrap(), first);
+        let files = dir.join("files");
+        let path = dir.join("keys/data.key");
+        let first = load_key_file(&path, &files).unwrap();
+        assert_eq!(load_key_file(&path, &files).unwrap(), first);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
+            let dir_mode = std::fs::metadata(dir.join("keys")).unwrap().permissions().mode();
+            assert_eq!(dir_mode & 0o777, 0o700);
+            // A world-readable key file is refused.
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(load_key_file(&path, &files).is_err());
         }
+        // Never inside the uploads.
+        assert!(load_key_file(&files.join("data.key"), &files).is_err());
+        // A key at the old location is not silently replaced by a new one.
+        std::fs::write(legacy_key_path(&files), first.to_base64()).unwrap();
+        assert!(load_key_file(&dir.join("elsewhere/data.key"), &files).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -55,6 +55,9 @@ fn score_at_least(score: &str, threshold: &str) -> bool {
     }
 }
 
+/// Upper bound on one verification call.
+const VERIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Verifies `token` when reCAPTCHA is configured; a no-op otherwise. A missing or rejected
 /// token is a validation error on field `recaptchaToken`.
 pub async fn verify(app: &App, token: Option<&str>, remote_ip: Option<IpAddr>) -> Result<()> {
@@ -71,6 +74,8 @@ pub async fn verify(app: &App, token: Option<&str>, remote_ip: Option<IpAddr>) -
         .services()
         .http
         .post(url)
+        .map_err(|e| Error::Upstream(format!("recaptcha: {}", e.public_message())))?
+        .timeout(VERIFY_TIMEOUT)
         .form(&form)
         .send()
         .await

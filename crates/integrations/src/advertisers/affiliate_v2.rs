@@ -189,15 +189,13 @@ impl AffiliateV2Client {
             Ok(url) => url,
             Err(rejected) => return rejected,
         };
-        let req = self
-            .env
-            .http
-            .post(url.clone())
-            .header(reqwest::header::AUTHORIZATION, &self.cfg.token)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .json(&push_body(&self.cfg, lead));
+        let req = self.env.http.post(&url).map(|r| {
+            r.header(reqwest::header::AUTHORIZATION, &self.cfg.token)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .json(&push_body(&self.cfg, lead))
+        });
         let secrets = [self.cfg.token.as_str()];
-        match send(&url, self.env.allow_private, req, timeout, &secrets).await {
+        match send(req, timeout, &secrets).await {
             Ok(reply) => map_reply(&reply, &secrets),
             Err(rejected) => rejected,
         }

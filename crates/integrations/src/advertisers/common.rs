@@ -169,20 +169,21 @@ fn timed_out(timeout: Duration) -> Delivery {
     )
 }
 
-/// Checks `url`, sends `req` (built for `url`) and reads the reply. A refused target or a
-/// transport failure is `Unknown`, a time-out `TimeoutError`; `secrets` are scrubbed from
-/// every message.
+/// Sends `req` (from [`crate::outbound::OutboundClient::request`], whose `Err` is a refused
+/// target) and reads the reply. A refused target or a transport failure is `Unknown`, a
+/// time-out `TimeoutError`; `secrets` are scrubbed from every message.
 pub(crate) async fn send(
-    url: &Url,
-    allow_private: bool,
-    req: reqwest::RequestBuilder,
+    req: brokercrm_core::Result<reqwest::RequestBuilder>,
     timeout: Duration,
     secrets: &[&str],
 ) -> std::result::Result<Reply, Delivery> {
-    if let Err(e) = check_target(url, allow_private) {
-        let message = format!("advertiser URL refused: {}", e.public_message());
-        return Err(Delivery::rejected(LeadErrorType::Unknown, message));
-    }
+    let req = match req {
+        Ok(req) => req,
+        Err(e) => {
+            let message = format!("advertiser URL refused: {}", e.public_message());
+            return Err(Delivery::rejected(LeadErrorType::Unknown, message));
+        }
+    };
     let failed = |e: reqwest::Error| {
         if e.is_timeout() {
             return timed_out(timeout);

@@ -269,7 +269,7 @@ impl HttpTemplateClient {
         if let (&Method::GET, Some(body)) = (&self.cfg.method, &body) {
             url.query_pairs_mut().extend_pairs(flat_pairs(body));
         }
-        let mut req = self.env.http.request(self.cfg.method.clone(), url.clone());
+        let mut headers = Vec::with_capacity(self.cfg.headers.len());
         let mut form = false;
         for (name, template) in &self.cfg.headers {
             let Ok(value) = HeaderValue::from_str(&render_text(template, &values)) else {
@@ -278,15 +278,20 @@ impl HttpTemplateClient {
             };
             form |= *name == reqwest::header::CONTENT_TYPE
                 && value.to_str().is_ok_and(|v| v.contains("x-www-form-urlencoded"));
-            req = req.header(name, value);
+            headers.push((name.clone(), value));
         }
-        req = match (&self.cfg.method, body) {
-            (&Method::GET, _) | (_, None) => req,
-            (_, Some(body)) if form => req.form(&flat_pairs(&body)),
-            (_, Some(body)) => req.json(&body),
-        };
+        let req = self.env.http.request(self.cfg.method.clone(), &url).map(|mut req| {
+            for (name, value) in headers {
+                req = req.header(name, value);
+            }
+            match (&self.cfg.method, body) {
+                (&Method::GET, _) | (_, None) => req,
+                (_, Some(body)) if form => req.form(&flat_pairs(&body)),
+                (_, Some(body)) => req.json(&body),
+            }
+        });
         let secrets = self.secrets();
-        match send(&url, self.env.allow_private, req, timeout, &secrets).await {
+        match send(req, timeout, &secrets).await {
             Ok(reply) => self.map_reply(&reply),
             Err(rejected) => rejected,
         }

@@ -161,14 +161,12 @@ impl LeadProviderClient {
             ("username", self.cfg.username.as_str()),
             ("password", self.cfg.password.as_str()),
         ];
-        let req = self
-            .env
-            .http
-            .post(url.clone())
-            .basic_auth(&self.cfg.client_id, Some(&self.cfg.client_secret))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(&form);
-        let reply = send(&url, self.env.allow_private, req, timeout, &self.secrets("")).await?;
+        let req = self.env.http.post(&url).map(|r| {
+            r.basic_auth(&self.cfg.client_id, Some(&self.cfg.client_secret))
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(&form)
+        });
+        let reply = send(req, timeout, &self.secrets("")).await?;
         let token = reply.field(&["access_token"]);
         match (reply.status, token) {
             (200..=299, Some(token)) => {
@@ -200,14 +198,10 @@ impl LeadProviderClient {
         timeout: Duration,
     ) -> std::result::Result<Reply, Delivery> {
         let url = endpoint(&self.cfg.base_url, ACCOUNTS_PATH)?;
-        let req = self
-            .env
-            .http
-            .post(url.clone())
-            .bearer_auth(token)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .json(body);
-        send(&url, self.env.allow_private, req, timeout, &self.secrets(token)).await
+        let req = self.env.http.post(&url).map(|r| {
+            r.bearer_auth(token).header(reqwest::header::ACCEPT, "application/json").json(body)
+        });
+        send(req, timeout, &self.secrets(token)).await
     }
 
     /// One account creation with the current token; returns the reply and the token used.

@@ -18,7 +18,7 @@ use serde_json::Value;
 pub use tokens::TokenCache;
 pub use types::{AdvertiserClient, Delivery, ExternalKind, OutboundLead};
 
-use crate::outbound::guarded_client;
+use crate::outbound::OutboundClient;
 
 /// Request time-out of the shared client when a delivery sets none tighter.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
@@ -26,19 +26,22 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Shared state for building clients: the guarded HTTP client and the OAuth token cache.
 #[derive(Clone)]
 pub struct AdapterEnv {
-    pub http: reqwest::Client,
+    pub http: OutboundClient,
     pub tokens: TokenCache,
     pub allow_private: bool,
 }
 
 impl AdapterEnv {
-    /// A guarded client (private targets refused unless `allow_private`) and an empty cache.
+    /// A new guarded client (private targets refused unless `allow_private`) and an empty
+    /// cache.
     pub fn new(allow_private: bool) -> brokercrm_core::Result<Self> {
-        Ok(Self {
-            http: guarded_client(allow_private, DEFAULT_TIMEOUT)?,
-            tokens: TokenCache::new(),
-            allow_private,
-        })
+        Ok(Self::with_client(OutboundClient::new(allow_private, DEFAULT_TIMEOUT)?))
+    }
+
+    /// Over an existing guarded client (the application's one) and an empty cache.
+    pub fn with_client(http: OutboundClient) -> Self {
+        let allow_private = http.allow_private();
+        Self { http, tokens: TokenCache::new(), allow_private }
     }
 }
 

@@ -8,12 +8,13 @@ use serde_json::json;
 use super::config::parse_mailbox;
 use super::http::{endpoint, send_checked};
 use super::{EmailMessage, EmailSender};
+use crate::outbound::OutboundClient;
 
 const DEFAULT_BASE: &str = "https://api.brevo.com";
 
 /// Sends through Brevo's HTTP API (success is `201 Created`).
 pub struct BrevoSender {
-    http: reqwest::Client,
+    http: OutboundClient,
     url: String,
     api_key: String,
     from_email: String,
@@ -23,7 +24,7 @@ pub struct BrevoSender {
 impl BrevoSender {
     /// `sender` is `addr` or `Name <addr>`; `api_base` overrides `https://api.brevo.com`.
     pub fn new(
-        http: reqwest::Client,
+        http: OutboundClient,
         sender: &str,
         api_key: &str,
         api_base: Option<&str>,
@@ -51,12 +52,11 @@ impl EmailSender for BrevoSender {
         if let Some(html) = &msg.html {
             body["htmlContent"] = json!(html);
         }
-        let req = self
-            .http
-            .post(&self.url)
-            .header("api-key", &self.api_key)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .json(&body);
+        let req = self.http.post(&self.url).map(|r| {
+            r.header("api-key", &self.api_key)
+                .header(reqwest::header::ACCEPT, "application/json")
+                .json(&body)
+        });
         send_checked("brevo", req, &self.api_key).await
     }
 }
@@ -66,6 +66,7 @@ impl EmailSender for BrevoSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use brokercrm_core::Error;
     use wiremock::matchers::{body_partial_json, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -104,7 +105,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         sender.send(&msg()).await.unwrap();
         let received = server.received_requests().await.unwrap();
         let body: serde_json::Value = received[0].body_json().unwrap();
@@ -118,7 +119,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(500).set_body_string("internal"))
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         let Err(Error::Upstream(text)) = sender.send(&msg()).await else {
             panic!("expected Upstream")
         };

@@ -14,13 +14,18 @@ pub(crate) fn endpoint(api_base: Option<&str>, default: &str, path: &str) -> Str
     format!("{}{path}", api_base.unwrap_or(default).trim_end_matches('/'))
 }
 
-/// Sends `req` with the time-out; a transport failure or a non-2xx status is `Error::Upstream`
-/// with the status and a truncated body, with `secret` scrubbed from it.
+/// Sends `req` (from the guarded client; its `Err` is a refused URL) with the time-out; a
+/// refused URL, a transport failure or a non-2xx status is `Error::Upstream` with the status
+/// and a truncated body, with `secret` scrubbed from it.
 pub(crate) async fn send_checked(
     provider: &str,
-    req: reqwest::RequestBuilder,
+    req: Result<reqwest::RequestBuilder>,
     secret: &str,
 ) -> Result<()> {
+    let req = req.map_err(|e| {
+        tracing::warn!(provider, error = %e.public_message(), "email provider URL refused");
+        Error::Upstream(format!("{provider}: the provider URL is refused: {}", e.public_message()))
+    })?;
     let resp = req.timeout(TIMEOUT).send().await.map_err(|e| {
         tracing::warn!(provider, error = %e, "email provider unreachable");
         Error::Upstream(format!("{provider}: request failed: {e}"))

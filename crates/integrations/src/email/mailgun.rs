@@ -7,13 +7,14 @@ use brokercrm_core::validate::Email;
 use super::config::parse_mailbox;
 use super::http::{endpoint, send_checked};
 use super::{EmailMessage, EmailSender};
+use crate::outbound::OutboundClient;
 
 /// US region; set `apiBase` to `https://api.eu.mailgun.net` for EU domains.
 const DEFAULT_BASE: &str = "https://api.mailgun.net";
 
 /// Sends through Mailgun's HTTP API as `user:apiKey` (user is `api` unless configured).
 pub struct MailgunSender {
-    http: reqwest::Client,
+    http: OutboundClient,
     url: String,
     user: String,
     api_key: String,
@@ -23,7 +24,7 @@ pub struct MailgunSender {
 impl MailgunSender {
     /// `username` empty means `api`; `domain` is the sending domain (validated by the config).
     pub fn new(
-        http: reqwest::Client,
+        http: OutboundClient,
         sender: &str,
         api_key: &str,
         domain: &str,
@@ -54,7 +55,10 @@ impl EmailSender for MailgunSender {
         if let Some(html) = &msg.html {
             form.push(("html", html));
         }
-        let req = self.http.post(&self.url).basic_auth(&self.user, Some(&self.api_key)).form(&form);
+        let req = self
+            .http
+            .post(&self.url)
+            .map(|r| r.basic_auth(&self.user, Some(&self.api_key)).form(&form));
         send_checked("mailgun", req, &self.api_key).await
     }
 }
@@ -64,6 +68,7 @@ impl EmailSender for MailgunSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use brokercrm_core::Error;
     use wiremock::matchers::{basic_auth, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -99,7 +104,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri(), ""), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg(&server.uri(), ""), open_client()).unwrap();
         sender.send(&msg()).await.unwrap();
         let received = server.received_requests().await.unwrap();
         let form: Vec<(String, String)> = serde_urlencoded_pairs(&received[0].body);
@@ -120,8 +125,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender =
-            build_sender(&cfg(&server.uri(), "postmaster"), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg(&server.uri(), "postmaster"), open_client()).unwrap();
         let Err(Error::Upstream(text)) = sender.send(&msg()).await else {
             panic!("expected Upstream")
         };

@@ -40,7 +40,7 @@ pub trait EmailSender: Send + Sync {
 /// 10 s time-out. SMTP does not use it.
 pub fn build_sender(
     cfg: &EmailProviderConfig,
-    http: reqwest::Client,
+    http: crate::outbound::OutboundClient,
 ) -> Result<Arc<dyn EmailSender>> {
     cfg.validate()?;
     Ok(match cfg {
@@ -156,6 +156,9 @@ mod tests {
             staff_email: "staff@example.com".into(),
             api_base: None,
         };
-        assert!(matches!(build_sender(&cfg, reqwest::Client::new()), Err(Error::Validation(_))));
+        assert!(matches!(
+            build_sender(&cfg, crate::outbound::open_client()),
+            Err(Error::Validation(_))
+        ));
     }
 }

@@ -8,12 +8,13 @@ use serde_json::json;
 use super::config::parse_mailbox;
 use super::http::{endpoint, send_checked};
 use super::{EmailMessage, EmailSender};
+use crate::outbound::OutboundClient;
 
 const DEFAULT_BASE: &str = "https://api.sendgrid.com";
 
 /// Sends through SendGrid's HTTP API (success is `202 Accepted`).
 pub struct SendgridSender {
-    http: reqwest::Client,
+    http: OutboundClient,
     url: String,
     api_key: String,
     from_email: String,
@@ -23,7 +24,7 @@ pub struct SendgridSender {
 impl SendgridSender {
     /// `sender` is `addr` or `Name <addr>`; `api_base` overrides `https://api.sendgrid.com`.
     pub fn new(
-        http: reqwest::Client,
+        http: OutboundClient,
         sender: &str,
         api_key: &str,
         api_base: Option<&str>,
@@ -53,7 +54,7 @@ impl EmailSender for SendgridSender {
             "subject": msg.subject,
             "content": content,
         });
-        let req = self.http.post(&self.url).bearer_auth(&self.api_key).json(&body);
+        let req = self.http.post(&self.url).map(|r| r.bearer_auth(&self.api_key).json(&body));
         send_checked("sendgrid", req, &self.api_key).await
     }
 }
@@ -63,6 +64,7 @@ impl EmailSender for SendgridSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use brokercrm_core::Error;
     use wiremock::matchers::{body_partial_json, header, method, path};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -104,7 +106,7 @@ mod tests {
             .expect(1)
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         sender.send(&msg()).await.unwrap();
     }
 
@@ -115,7 +117,7 @@ mod tests {
             .respond_with(ResponseTemplate::new(500).set_body_string("boom SG.secret-key-123"))
             .mount(&server)
             .await;
-        let sender = build_sender(&cfg(&server.uri()), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg(&server.uri()), open_client()).unwrap();
         let Err(Error::Upstream(text)) = sender.send(&msg()).await else {
             panic!("expected Upstream")
         };
@@ -125,7 +127,7 @@ mod tests {
 
     #[tokio::test]
     async fn bad_recipient_is_a_validation_error() {
-        let sender = build_sender(&cfg("http://127.0.0.1:9"), reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg("http://127.0.0.1:9"), open_client()).unwrap();
         let bad = EmailMessage { to: "nope".into(), ..msg() };
         assert!(matches!(sender.send(&bad).await, Err(Error::Validation(_))));
     }

@@ -92,6 +92,7 @@ impl EmailSender for SmtpSender {
 mod tests {
     use super::*;
     use crate::email::{EmailProviderConfig, build_sender};
+    use crate::outbound::open_client;
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     use tokio::net::TcpListener;
 
@@ -147,7 +148,7 @@ mod tests {
             secure: false,
             staff_email: "staff@example.com".into(),
         };
-        let sender = build_sender(&cfg, reqwest::Client::new()).unwrap();
+        let sender = build_sender(&cfg, open_client()).unwrap();
         let msg = EmailMessage {
             to: "client@example.com".into(),
             subject: "SMTP works".into(),

@@ -9,6 +9,8 @@ use brokercrm_core::{Error, Result};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+use crate::outbound::OutboundClient;
+
 /// One payout to send.
 #[derive(Debug, Clone)]
 pub struct Payout<'a> {
@@ -29,7 +31,7 @@ pub trait PayoutClient: Send + Sync {
     /// Sends `p`; returns the provider's reference for it.
     async fn send(
         &self,
-        http: &reqwest::Client,
+        http: &OutboundClient,
         base_url: &str,
         keys: &BTreeMap<String, String>,
         p: &Payout<'_>,
@@ -72,7 +74,7 @@ impl PayoutClient for BitstampPayout {
 
     async fn send(
         &self,
-        http: &reqwest::Client,
+        http: &OutboundClient,
         base_url: &str,
         keys: &BTreeMap<String, String>,
         p: &Payout<'_>,
@@ -97,7 +99,7 @@ impl PayoutClient for BitstampPayout {
         mac.update(message.as_bytes());
         let signature = hex::encode_upper(mac.finalize().into_bytes());
         let resp = http
-            .post(url)
+            .post(url)?
             .header("X-Auth", format!("BITSTAMP {api_key}"))
             .header("X-Auth-Signature", signature)
             .header("X-Auth-Nonce", nonce)
@@ -124,7 +126,7 @@ impl PayoutClient for TrustologyPayout {
 
     async fn send(
         &self,
-        http: &reqwest::Client,
+        http: &OutboundClient,
         base_url: &str,
         keys: &BTreeMap<String, String>,
         p: &Payout<'_>,
@@ -133,7 +135,7 @@ impl PayoutClient for TrustologyPayout {
         let wallet_id = key(keys, "walletId")?;
         let url = format!("{}/withdrawals", base_url.trim_end_matches('/'));
         let resp = http
-            .post(url)
+            .post(url)?
             .header("x-api-key", api_key)
             .json(&serde_json::json!({
                 "walletId": wallet_id,

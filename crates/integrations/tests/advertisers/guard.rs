@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use brokercrm_core::distribution::LeadErrorType;
 use brokercrm_integrations::advertisers::{AdapterEnv, Delivery, ExternalKind};
-use brokercrm_integrations::outbound::{check_target, guarded_client};
+use brokercrm_integrations::outbound::{OutboundClient, check_target};
 use serde_json::json;
 use url::Url;
 use wiremock::matchers::any;
@@ -43,13 +43,19 @@ async fn templated_hosts_resolving_to_loopback_are_refused_per_request() {
 async fn the_guarded_client_refuses_loopback_literals_and_names() {
     let server = server().await;
     let port = server.address().port();
-    let http = guarded_client(false, Duration::from_secs(5)).unwrap();
+    let http = OutboundClient::new(false, Duration::from_secs(5)).unwrap();
     let literal = Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap();
     assert!(check_target(&literal, false).is_err());
     assert!(check_target(&literal, true).is_ok());
     // A name is refused by the resolver, whatever check_target says.
-    assert!(http.get(format!("http://localhost:{port}/")).send().await.is_err());
+    assert!(http.get(literal.as_str()).is_err(), "the client runs check_target itself");
+    // A name check_target lets through (with the host table) is refused by the resolver.
+    let name = format!("http://leads.advertiser.example:{port}/");
+    let loopback = ("leads.advertiser.example".to_owned(), "127.0.0.1".parse().unwrap());
+    let http = OutboundClient::with_static_hosts(false, Duration::from_secs(5), [loopback.clone()])
+        .unwrap();
+    assert!(http.get(&name).unwrap().send().await.is_err());
     assert_eq!(hits(&server).await, 0);
-    let open = guarded_client(true, Duration::from_secs(5)).unwrap();
-    assert!(open.get(format!("http://localhost:{port}/")).send().await.is_ok());
+    let open = OutboundClient::with_static_hosts(true, Duration::from_secs(5), [loopback]).unwrap();
+    assert!(open.get(&name).unwrap().send().await.is_ok());
 }

@@ -39,16 +39,15 @@ enum Callee {
     Lead(i64),
 }
 
-fn client(cfg: &ProviderConfig, allow_private: bool) -> Result<Box<dyn VoipProvider>> {
+fn client(cfg: &ProviderConfig) -> Result<Box<dyn VoipProvider>> {
     let unusable = || Error::field("provider", "the VoIP provider is not configured");
     let url = cfg.url.clone().ok_or_else(unusable)?;
     Ok(match cfg.provider {
         Provider::Voiso => Box::new(VoisoClient {
             base_url: url,
             api_key: cfg.api_key.clone().ok_or_else(unusable)?,
-            allow_private,
         }),
-        Provider::Coperato => Box::new(CoperatoClient { base_url: url, allow_private }),
+        Provider::Coperato => Box::new(CoperatoClient { base_url: url }),
     })
 }
 
@@ -110,7 +109,7 @@ async fn dial(
         .await?
         .ok_or_else(|| Error::field("provider", "no VoIP provider is configured"))?;
     let cfg = provider_config(app, p).await?;
-    let provider = client(&cfg, app.cfg().allow_private_outbound)?;
+    let provider = client(&cfg)?;
     let phone = phone.ok_or_else(|| Error::field("phone", "has no phone number to call"))?;
     let (customer_id, crm_lead_id, entity) = match callee {
         Callee::Customer(id) => (Some(id), None, "customer"),

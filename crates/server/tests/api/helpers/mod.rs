@@ -61,22 +61,37 @@ impl TestApp {
     }
 
     pub async fn spawn_with(tweak: impl FnOnce(&mut AppConfig)) -> Self {
-        Self::spawn_inner(tweak, true).await
+        Self::spawn_inner(tweak, |_| {}, true).await
     }
 
     /// Like [`TestApp::spawn`] but e-mails go through the provider configured in Settings
     /// (the real delivery path), not the recording override.
     pub async fn spawn_without_email_override() -> Self {
-        Self::spawn_inner(|_| {}, false).await
+        Self::spawn_inner(|_| {}, |_| {}, false).await
     }
 
-    async fn spawn_inner(tweak: impl FnOnce(&mut AppConfig), email_override: bool) -> Self {
+    /// Full control: the configuration, the services (after the defaults for that
+    /// configuration), and whether e-mails are recorded instead of sent.
+    pub async fn spawn_custom(
+        tweak: impl FnOnce(&mut AppConfig),
+        tweak_services: impl FnOnce(&mut Services),
+        email_override: bool,
+    ) -> Self {
+        Self::spawn_inner(tweak, tweak_services, email_override).await
+    }
+
+    async fn spawn_inner(
+        tweak: impl FnOnce(&mut AppConfig),
+        tweak_services: impl FnOnce(&mut Services),
+        email_override: bool,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db_url = fresh_database_url(dir.path()).await;
         let db = Db::connect(&db_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let mut cfg = AppConfig {
             files_dir: dir.path().join("files"),
+            data_key_file: dir.path().join("keys/data.key"),
             argon2_memory_kib: 256,
             allow_private_outbound: true,
             ..AppConfig::default()
@@ -91,6 +106,7 @@ impl TestApp {
         services.sms = sms.clone();
         let clock = Arc::new(ManualClock::new(brokercrm_store::db::now()));
         services.clock = clock.clone();
+        tweak_services(&mut services);
         let app = App::build(db, cfg, services, None).await.expect("app");
         let router = brokercrm_http::build_router(
             app.clone(),

@@ -405,7 +405,7 @@ async fn the_generated_data_key_lives_in_its_file_and_survives_a_restart() {
     use brokercrm_app::context::Services;
     let t = TestApp::spawn().await;
     let cfg = t.app.cfg().clone();
-    let path = brokercrm_app::platform::crypto::default_key_path(&cfg.files_dir);
+    let path = cfg.data_key_file.clone();
     let on_disk = DataKey::from_base64(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(&on_disk, t.app.data_key());
     let db = brokercrm_store::Db::connect(&t.db_url).await.unwrap();

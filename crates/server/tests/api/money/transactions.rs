@@ -243,6 +243,7 @@ async fn a_reservation_survives_a_restart_and_is_decided_after_it() {
     let db = brokercrm_store::Db::connect(&t.db_url).await.unwrap();
     let cfg = brokercrm_app::AppConfig {
         files_dir: dir.path().join("files"),
+        data_key_file: dir.path().join("keys/data.key"),
         argon2_memory_kib: 256,
         ..brokercrm_app::AppConfig::default()
     };

@@ -12,4 +12,5 @@ pub mod openapi;
 mod openapi_contract;
 mod permissions;
 pub mod schema;
+mod security;
 pub mod settings;

@@ -64,6 +64,14 @@ const DEFERRED: &[(&str, &str)] = &[
     ("Group Messages", "Create group message"),
 ];
 
+/// Operations we serve under a seed tag with a title the seed does not list (with the reason).
+const EXTRAS: &[(&str, &str, &str)] = &[(
+    "Settings",
+    "Get reCAPTCHA settings",
+    "the seed's generic read of key `recaptcha`: the dedicated PUT shadows `/api/settings/{key}` \
+     for that key, so the read has its own route, documented (issue 14 finding 13)",
+)];
+
 #[tokio::test]
 async fn openapi_lists_seed_operations_under_their_tags_and_titles() {
     let t = TestApp::spawn().await;
@@ -90,6 +98,9 @@ async fn openapi_lists_seed_operations_under_their_tags_and_titles() {
     for ((tag, title), n) in &served {
         if !seed.keys().any(|(_, t, _)| t == tag) {
             continue; // our own tags (API Keys, OAuth Clients, Tokens...) carry no seed titles
+        }
+        if EXTRAS.iter().any(|(t, s, _)| t == tag && s == title) {
+            continue;
         }
         let known: usize =
             seed.iter().filter(|((_, t, s), _)| t == tag && s == title).map(|(_, c)| c).sum();

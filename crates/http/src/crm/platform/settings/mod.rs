@@ -105,15 +105,27 @@ pub async fn get_captcha_site_key(State(app): State<App>) -> ApiResult<Json<Sett
     }))
 }
 
-/// `GET /api/settings/recaptcha`: the generic read of the `recaptcha` key, whose path the
-/// dedicated PUT shadows. Documented under "Get setting value by key".
-async fn get_recaptcha_setting(
+/// Returns the reCAPTCHA settings (ReadSettings): the `recaptcha` key as masked JSON text
+/// (`siteKey`, `secret` masked, `score`). The generic read of that key, whose path the
+/// dedicated PUT shadows.
+#[utoipa::path(
+    get,
+    path = "/api/settings/recaptcha",
+    tag = "Settings",
+    summary = "Get reCAPTCHA settings",
+    security(("BearerAuth" = [])),
+    responses(
+        (status = 200, description = "The settings as masked JSON text; null when reCAPTCHA is not configured", body = SettingValue),
+        (status = 403, description = "Missing ReadSettings permission", body = ErrorBody)
+    )
+)]
+pub async fn get_recaptcha_setting(
     State(app): State<App>,
-    MaybeAuth(actor): MaybeAuth,
+    Auth(actor): Auth,
 ) -> ApiResult<Json<SettingValue>> {
     let value = brokercrm_app::platform::settings::get(
         &app,
-        actor.as_ref(),
+        Some(&actor),
         brokercrm_app::platform::recaptcha::RECAPTCHA_KEY,
     )
     .await?;
@@ -124,7 +136,7 @@ pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(get_setting, update_setting))
         .routes(routes!(get_captcha_site_key))
+        .routes(routes!(get_recaptcha_setting))
         .merge(providers::routes())
-        .route("/api/settings/recaptcha", axum::routing::get(get_recaptcha_setting))
         .merge(email::routes())
 }

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
+use brokercrm_app::platform::exports;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::customers::affiliate::{
     self, ReferralInput, ReferralQuery, ReferralView,
@@ -341,33 +342,31 @@ pub const CSV_HEADER: [&str; 16] = [
 /// Rows fetched per page of the export.
 const EXPORT_PAGE: u64 = 500;
 
+/// One page of the export through the one CSV writer (cells escaped against formulas).
 fn csv_rows(rows: &[ReferralView], header: bool) -> Result<Vec<u8>, Error> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    if header {
-        w.write_record(CSV_HEADER).map_err(Error::internal)?;
-    }
-    for r in rows {
-        w.write_record([
-            r.id.as_str(),
-            r.account_id.as_str(),
-            r.external_id.as_deref().unwrap_or(""),
-            r.firstname.as_deref().unwrap_or(""),
-            r.lastname.as_deref().unwrap_or(""),
-            r.email.as_str(),
-            r.mobilenumber.as_deref().unwrap_or(""),
-            r.country.as_deref().unwrap_or(""),
-            r.source.as_deref().unwrap_or(""),
-            r.notes.as_deref().unwrap_or(""),
-            r.status.as_str(),
-            r.kyc_status.as_str(),
-            if r.has_ftd { "true" } else { "false" },
-            &r.deposit_count.to_string(),
-            &r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            &r.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        ])
-        .map_err(Error::internal)?;
-    }
-    w.into_inner().map_err(Error::internal)
+    let time =
+        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let records = rows.iter().map(|r| {
+        [
+            r.id.clone(),
+            r.account_id.clone(),
+            r.external_id.clone().unwrap_or_default(),
+            r.firstname.clone().unwrap_or_default(),
+            r.lastname.clone().unwrap_or_default(),
+            r.email.clone(),
+            r.mobilenumber.clone().unwrap_or_default(),
+            r.country.clone().unwrap_or_default(),
+            r.source.clone().unwrap_or_default(),
+            r.notes.clone().unwrap_or_default(),
+            r.status.clone(),
+            r.kyc_status.clone(),
+            if r.has_ftd { "true" } else { "false" }.to_owned(),
+            r.deposit_count.to_string(),
+            time(&r.created_at),
+            time(&r.updated_at),
+        ]
+    });
+    exports::csv::write_rows(header.then_some(&CSV_HEADER[..]), records)
 }
 
 /// The caller's referrals as CSV (RFC 4180, CRLF, header row), streamed page by page.
@@ -419,7 +418,7 @@ pub async fn affiliate_export_customers(
     let body = Body::from_stream(futures_util::StreamExt::chain(head, rest));
     Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(header::CONTENT_TYPE, exports::csv::CONTENT_TYPE)
         .header(header::CONTENT_DISPOSITION, "attachment; filename=\"customers.csv\"")
         .body(body)
         .map_err(|e| Error::internal(e).into())

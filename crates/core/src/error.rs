@@ -28,6 +28,10 @@ pub enum Error {
     /// Authenticated but not allowed.
     #[error("forbidden")]
     Forbidden,
+    /// Authenticated, but steps the caller must complete first are missing (e.g.
+    /// `kycApproved`, `emailConfirmed`); each is named. A 403 like [`Error::Forbidden`].
+    #[error("complete first: {}", .0.join(", "))]
+    Unmet(Vec<String>),
     /// The named resource does not exist (or is not visible to the caller).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -68,7 +72,7 @@ impl Error {
             Self::Validation(_) => "validation_failed",
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden => "forbidden",
+            Self::Forbidden | Self::Unmet(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::RateLimited { .. } => "rate_limited",

@@ -133,7 +133,7 @@ impl IntoResponse for AffError {
             Error::Unauthorized(msg) => {
                 body("MoleculerError", &msg, status, Some("ERROR_AUTHORIZATION"), None)
             }
-            Error::Forbidden => body(
+            Error::Forbidden | Error::Unmet(_) => body(
                 "MoleculerError",
                 "Unauthorized",
                 StatusCode::UNAUTHORIZED,

@@ -22,6 +22,7 @@ mod m0017_calls;
 mod m0018_ledger_created_at;
 mod m0019_crm_leads_triage;
 mod m0020_commission_models;
+mod m0021_ledger_books;
 mod util;
 
 /// Applies every migration in order.
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_ledger_created_at::Migration),
             Box::new(m0019_crm_leads_triage::Migration),
             Box::new(m0020_commission_models::Migration),
+            Box::new(m0021_ledger_books::Migration),
         ]
     }
 }

@@ -157,6 +157,7 @@ pub async fn coins_exchange(
 /// One transaction (ReadTransactions); a transfer that touches no wallet, or only wallets of
 /// customers out of the caller's scope, is 404.
 pub async fn get(app: &App, actor: &Principal, id: &str) -> Result<TransactionView> {
+    actor.require(Permission::ReadTransactions)?;
     let conn = app.db().conn();
     let scope = MoneyScope::of(conn, actor, Permission::ReadTransactions).await?;
     let v = views::one(conn, id.trim()).await?.ok_or(Error::NotFound("transaction"))?;

@@ -62,7 +62,9 @@ impl From<Error> for LpError {
             }
             Error::BadRequest(msg) => (S::BAD_REQUEST, msg, true),
             Error::Unauthorized(msg) => (S::UNAUTHORIZED, msg, false),
-            Error::Forbidden | Error::Unmet(_) => (S::FORBIDDEN, "Access is denied".to_owned(), false),
+            Error::Forbidden | Error::Unmet(_) => {
+                (S::FORBIDDEN, "Access is denied".to_owned(), false)
+            }
             Error::NotFound(what) => (S::NOT_FOUND, format!("Entity not found: {what}"), false),
             Error::Conflict(msg) => (S::CONFLICT, msg, false),
             Error::RateLimited { retry_after_secs } => {

@@ -4,8 +4,8 @@
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::coins::whole_coins;
-use brokercrm_core::{Error, Money};
 use brokercrm_core::money::ledger::AccountKey;
+use brokercrm_core::{Error, Money};
 use brokercrm_store::repo::identity::scope::customers_in;
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::ledger::accounts as account_repo;

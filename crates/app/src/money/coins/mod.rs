@@ -19,8 +19,8 @@ use brokercrm_store::repo::{money::ledger::coins as coin_repo, platform::setting
 use brokercrm_store::{ConnectionTrait, db};
 use chrono::{DateTime, Utc};
 
-use crate::platform::audit::{self, Audit};
 use crate::money::scope::MoneyScope;
+use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// The settings key of the coin settings (JSON; not part of the generic Settings registry).
@@ -150,7 +150,9 @@ pub(crate) async fn payout_wallet<C: ConnectionTrait>(
     wallet_id: Option<i64>,
 ) -> Result<WalletRow> {
     let usable = |w: &WalletRow| {
-        w.user_id == user_id && may_exchange(w.is_demo, false) && w.status == WalletStatus::Active.as_str()
+        w.user_id == user_id
+            && may_exchange(w.is_demo, false)
+            && w.status == WalletStatus::Active.as_str()
     };
     match wallet_id {
         Some(id) => wallets::find(conn, id)

@@ -17,8 +17,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use super::onboarding::{Movement, require_onboarded};
 use super::clearing;
+use super::onboarding::{Movement, require_onboarded};
 use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
 use crate::money::events::DepositPosted;

@@ -16,9 +16,9 @@ use brokercrm_store::repo::money::wallets as wallet_repo;
 use chrono::{DateTime, Utc};
 
 use super::views::{self, TransactionView};
-use crate::money::scope::{MoneyScope, Owners};
 use crate::money::payments::load_all;
 use crate::money::payments::methods::MethodView;
+use crate::money::scope::{MoneyScope, Owners};
 use crate::{App, Principal};
 
 /// Largest page of "Get transactions" (the seed's 10000).

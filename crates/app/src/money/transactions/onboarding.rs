@@ -18,7 +18,11 @@ pub(crate) enum Movement {
 }
 
 /// Refuses `movement` for `actor` when its setting is on and onboarding steps are missing.
-pub(crate) async fn require_onboarded(app: &App, actor: &Principal, movement: Movement) -> Result<()> {
+pub(crate) async fn require_onboarded(
+    app: &App,
+    actor: &Principal,
+    movement: Movement,
+) -> Result<()> {
     let key = match movement {
         Movement::Deposit => keys::KYC_REQUIRED_FOR_DEPOSITS_KEY,
         Movement::Withdrawal => keys::KYC_REQUIRED_KEY,

@@ -19,8 +19,8 @@ use brokercrm_store::repo::money::payment_requests::{self as requests, Decision,
 use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
-use super::onboarding::{Movement, require_onboarded};
 use super::clearing;
+use super::onboarding::{Movement, require_onboarded};
 use super::status::{APPROVED, PENDING, REFUNDED, REJECTED, WITHDRAWAL};
 use super::views::{self, TransactionView};
 use crate::money::ledger::body_hash;

@@ -105,11 +105,12 @@ pub async fn list(
         v.check(flag("onlyShowWalletsWithOpenPositions", q.only_with_open_positions.as_deref()));
     let search = v.check(brokercrm_core::validate::opt_text("search", q.search.as_deref(), 200));
     v.finish()?;
-    let (user_id, scope) = match MoneyScope::of(conn, actor, Permission::ReadWallets).await?.owners() {
-        None => (None, None),
-        Some(Owners::One(u)) => (Some(u), None),
-        Some(Owners::Scope(s)) => (None, Some(s)),
-    };
+    let (user_id, scope) =
+        match MoneyScope::of(conn, actor, Permission::ReadWallets).await?.owners() {
+            None => (None, None),
+            Some(Owners::One(u)) => (Some(u), None),
+            Some(Owners::Scope(s)) => (None, Some(s)),
+        };
     let f = WalletFilter {
         user_id,
         scope,

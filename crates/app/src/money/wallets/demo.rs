@@ -3,7 +3,9 @@
 //! balances stay explainable from their transfers like real ones.
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::money::ledger::{AccountKey, AccountKind, NewTransfer, TransferCode, TransferId};
+use brokercrm_core::money::ledger::{
+    AccountKey, AccountKind, NewTransfer, TransferCode, TransferId,
+};
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::{accounts, apply};

@@ -62,8 +62,7 @@ pub(crate) async fn ledger_accounts<C: ConnectionTrait>(
     w: &WalletRow,
 ) -> Result<(i64, i64)> {
     let currency = currency_of(w)?;
-    let keys = [AccountKind::WalletBalance, AccountKind::WalletCredit]
-        .map(|kind| {
+    let keys = [AccountKind::WalletBalance, AccountKind::WalletCredit].map(|kind| {
         AccountKey::wallet(kind, w.id, currency, w.is_demo).map(|k| (k, kind.default_policy()))
     });
     let [balance, credit] = keys;

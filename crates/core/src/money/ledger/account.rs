@@ -106,7 +106,12 @@ const PROVIDER_RULE: &str = "must be 1-64 characters: lower-case letters, digits
 
 impl AccountKey {
     /// A wallet's balance or credit account, in the demo book when the wallet `demo`.
-    pub fn wallet(kind: AccountKind, wallet_id: i64, currency: Currency, demo: bool) -> Result<Self> {
+    pub fn wallet(
+        kind: AccountKind,
+        wallet_id: i64,
+        currency: Currency,
+        demo: bool,
+    ) -> Result<Self> {
         if !kind.is_wallet() {
             return Err(Error::field("kind", "is not a wallet account kind"));
         }

@@ -58,6 +58,21 @@ async fn owasp_01_demo_money_never_meets_real_money() {
     let demo = own_wallet(&t, &cust, "USD", true).await;
     let demo2 = own_wallet(&t, &cust, "USD", true).await;
     let real_eur = own_wallet(&t, &cust, "EUR", false).await;
+    // Figures count real money only: the dashboard's deposits do not move with a top-up.
+    let now = chrono::Utc::now();
+    let fmt = |d: chrono::DateTime<chrono::Utc>| {
+        d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).replace('+', "%2B")
+    };
+    let day = chrono::Duration::days(1);
+    let board =
+        format!("/api/dashboard?periodStart={}&periodEnd={}", fmt(now - day), fmt(now + day));
+    let figures = || async {
+        let (s, b) = get(&t, &admin, &board).await;
+        assert_eq!(s, 200, "{b}");
+        (b["totalDeposits"].clone(), b["depositsByCurrency"].clone())
+    };
+    let real_figures = figures().await;
+    assert_eq!(real_figures.0, 1, "{real_figures:?}");
     let (s, b) = post(
         &t,
         &cust,
@@ -66,12 +81,14 @@ async fn owasp_01_demo_money_never_meets_real_money() {
     )
     .await;
     assert_eq!(s, 200, "{b}");
+    assert_eq!(figures().await, real_figures, "a demo top-up counted as a deposit");
     // Demo to demo is play money moving within the demo book: allowed.
     let body = json!({"sourceWalletId": demo, "targetWalletId": demo2, "amount": "10"});
     assert_eq!(transfer(&t, &cust, None, body).await.0, 200);
     // Coins to exchange later, and exchange open.
-    let (s, b) = post(&t, &admin, &format!("/api/customers/{}/coins", c.uuid), json!({"amount": 1000}))
-        .await;
+    let (s, b) =
+        post(&t, &admin, &format!("/api/customers/{}/coins", c.uuid), json!({"amount": 1000}))
+            .await;
     assert_eq!(s, 200, "{b}");
     let (s, b) = put(
         &t,
@@ -200,20 +217,18 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
     let tx_of = |id: i64| {
         let (t, admin) = (&t, &admin);
         async move {
-            let (s, b) = get(t, admin, &format!("/api/transactions?limit=100&customerId={id}")).await;
+            let (s, b) =
+                get(t, admin, &format!("/api/transactions?limit=100&customerId={id}")).await;
             assert_eq!(s, 200, "{b}");
             b["transactions"][0]["id"].as_str().unwrap().to_owned()
         }
     };
     let their_tx = tx_of(theirs.id).await;
-    let unknown_customer = post(
-        &t,
-        &admin,
-        "/api/wallets",
-        json!({"customerId": uuid::Uuid::new_v4().to_string()}),
-    )
-    .await;
-    let unknown_coins = get(&t, &admin, &format!("/api/coins/transactions?account={}", u32::MAX)).await;
+    let unknown_customer =
+        post(&t, &admin, "/api/wallets", json!({"customerId": uuid::Uuid::new_v4().to_string()}))
+            .await;
+    let unknown_coins =
+        get(&t, &admin, &format!("/api/coins/transactions?account={}", u32::MAX)).await;
     let wallet_rows = || async {
         let mut all = wallet_rows::Entity::find().all(t.app.db().conn()).await.unwrap();
         all.sort_by_key(|w| w.id);
@@ -221,7 +236,9 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
     };
     let before = (wallet_rows().await, rows(&t).await);
 
-    for (who, token) in [("manager of desk A", &w.manager_a.token), ("deskless manager", &deskless.token)] {
+    for (who, token) in
+        [("manager of desk A", &w.manager_a.token), ("deskless manager", &deskless.token)]
+    {
         for (what, (s, b)) in [
             ("get wallet", get(&t, token, &format!("/api/wallets/{tw}")).await),
             ("wallet balance", get(&t, token, &format!("/api/wallets/{tw}/balance")).await),
@@ -229,14 +246,21 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
                 "wallet transactions",
                 post(&t, token, &format!("/api/wallets/{tw}/transactions"), json!({})).await,
             ),
-            ("update wallet", put(&t, token, &format!("/api/wallets/{tw}"), json!({"leverage": 50})).await),
+            (
+                "update wallet",
+                put(&t, token, &format!("/api/wallets/{tw}"), json!({"leverage": 50})).await,
+            ),
             ("disable wallet", post_empty(&t, token, &format!("/api/wallets/{tw}/disable")).await),
             ("enable wallet", post_empty(&t, token, &format!("/api/wallets/{tw}/enable")).await),
             (
                 "transactions of customer",
-                get(&t, token, &format!("/api/transactions?limit=100&customerId={}", theirs.id)).await,
+                get(&t, token, &format!("/api/transactions?limit=100&customerId={}", theirs.id))
+                    .await,
             ),
-            ("transactions of wallet", get(&t, token, &format!("/api/transactions?limit=100&walletId={tw}")).await),
+            (
+                "transactions of wallet",
+                get(&t, token, &format!("/api/transactions?limit=100&walletId={tw}")).await,
+            ),
             ("transaction", get(&t, token, &format!("/api/transactions/{their_tx}")).await),
             (
                 "loyalty level",
@@ -267,7 +291,10 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
     let m = &w.manager_a.token;
     for (what, (s, b)) in [
         ("get wallet", get(&t, m, &format!("/api/wallets/{ow}")).await),
-        ("transactions", get(&t, m, &format!("/api/transactions?limit=100&customerId={}", ours.id)).await),
+        (
+            "transactions",
+            get(&t, m, &format!("/api/transactions?limit=100&customerId={}", ours.id)).await,
+        ),
         ("loyalty", get(&t, m, &format!("/api/customers/{}/loyalty-level", ours.uuid)).await),
         ("coins", get(&t, m, &format!("/api/coins/transactions?account={}", ours.uuid)).await),
         ("disable", post_empty(&t, m, &format!("/api/wallets/{ow}/disable")).await),
@@ -278,7 +305,8 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
     let (_, b) = get(&t, m, "/api/transactions?limit=100").await;
     assert!(b["transactions"].as_array().unwrap().iter().any(|x| x["walletId"] == ow), "{b}");
     let (_, b) = get(&t, m, "/api/wallets").await;
-    let ids: Vec<i64> = b["wallets"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> =
+        b["wallets"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect();
     assert!(ids.contains(&ow) && !ids.contains(&tw), "{ids:?}");
 }
 
@@ -304,13 +332,20 @@ async fn owasp_07_kyc_required_gates_withdrawals_and_deposits() {
         let body = json!({"provider": "test", "walletId": w, "amount": 10, "walletAddress": "a"});
         post(&t, &cust, "/api/me/withdrawals", body)
     };
-    let deposit =
-        || post(&t, &cust, "/api/me/deposits", json!({"provider": "test", "walletId": w, "amount": 10}));
+    let deposit = || {
+        post(
+            &t,
+            &cust,
+            "/api/me/deposits",
+            json!({"provider": "test", "walletId": w, "amount": 10}),
+        )
+    };
     let set = |key: &'static str, on: bool| {
         let (t, admin) = (&t, &admin);
         async move {
-            let (s, b) = put(t, admin, &format!("/api/settings/{key}"), json!({"val": on.to_string()}))
-                .await;
+            let (s, b) =
+                put(t, admin, &format!("/api/settings/{key}"), json!({"val": on.to_string()}))
+                    .await;
             assert_eq!(s, 200, "{b}");
         }
     };

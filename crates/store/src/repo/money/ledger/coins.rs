@@ -29,7 +29,9 @@ pub async fn transfers<C: ConnectionTrait>(
     if let Some(a) = accounts {
         let ids = || a.iter().copied();
         q = q.filter(
-            Condition::any().add(T::DebitAccountId.is_in(ids())).add(T::CreditAccountId.is_in(ids())),
+            Condition::any()
+                .add(T::DebitAccountId.is_in(ids()))
+                .add(T::CreditAccountId.is_in(ids())),
         );
     }
     let total = q.clone().count(conn).await.db()?;

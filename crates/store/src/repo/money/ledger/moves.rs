@@ -39,7 +39,8 @@ pub async fn apply<C: ConnectionTrait>(
     amount: i64,
 ) -> Result<()> {
     let headroom = || Expr::col(A::Balance).sub(Expr::col(A::PendingDebits));
-    let peer_book = Query::select().column(A::Demo).from(Account).and_where(A::Id.eq(peer)).to_owned();
+    let peer_book =
+        Query::select().column(A::Demo).from(Account).and_where(A::Id.eq(peer)).to_owned();
     let mut q = Account::update_many()
         .filter(A::Id.eq(id))
         .filter(A::Currency.eq(currency.as_str()))

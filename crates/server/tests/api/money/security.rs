@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::helpers::assert::{assert_error, field_of};
 use crate::helpers::http::{get, json_request, post, post_empty, put, send_concurrently};
-use crate::helpers::money::{enable_test_provider, transfer};
+use crate::helpers::money::{assert_verified, enable_test_provider, transfer};
 use crate::helpers::sales::world;
 
 /// Ledger rows and payment requests: what no refused money path may add to.
@@ -188,6 +188,21 @@ async fn owasp_01_demo_money_never_meets_real_money() {
     let policy = key.kind().default_policy();
     assert!(accounts::get_or_create(conn, &key, policy).await.is_err());
     assert_eq!(rows(&t).await, before);
+    // `ledger verify` holds, its rule that no transfer crosses the books included; a real
+    // account moved into the demo book by hand is reported.
+    assert_verified(t.app.db()).await;
+    use brokercrm_store::entities::ledger_accounts::{Column as A, Entity as Accounts};
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let flipped = Accounts::update_many()
+        .col_expr(A::Demo, Expr::value(true))
+        .filter(A::Id.eq(to.id))
+        .exec(conn)
+        .await
+        .unwrap();
+    assert_eq!(flipped.rows_affected, 1);
+    let report = brokercrm_app::money::ledger::verify(t.app.db()).await.unwrap();
+    let found = format!("{:?}", report.violations);
+    assert!(found.contains("between the demo and the real book"), "{found}");
 }
 
 /// Puts customer `customer_id` on sales desk `desk_id`.

@@ -9,6 +9,7 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::identity::scope::CustomerScope;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::identity::scope::customers_in;
 
 use crate::Principal;
 use crate::identity::scope::{customer_scope, holds};
@@ -41,6 +42,14 @@ impl MoneyScope {
         match self {
             Self::Own(me) => Ok(*me == owner_id),
             Self::Customers(s) => holds(conn, s, owner_id).await,
+        }
+    }
+
+    /// The customers whose money this scope holds, by id (`None`: every customer).
+    pub(crate) async fn customers<C: ConnectionTrait>(&self, conn: &C) -> Result<Option<Vec<i64>>> {
+        match self {
+            Self::Own(me) => Ok(Some(vec![*me])),
+            Self::Customers(s) => customers_in(conn, s).await,
         }
     }
 

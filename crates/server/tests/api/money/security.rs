@@ -238,6 +238,25 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
             b["transactions"][0]["id"].as_str().unwrap().to_owned()
         }
     };
+    for c in [&theirs, &ours] {
+        let (s, b) =
+            post(&t, &admin, &format!("/api/customers/{}/coins", c.uuid), json!({"amount": 100}))
+                .await;
+        assert_eq!(s, 200, "{b}");
+    }
+    let coin_owners = |token: String| {
+        let t = &t;
+        async move {
+            let (s, b) = get(t, &token, "/api/reports/coins").await;
+            assert_eq!(s, 200, "{b}");
+            let items = b["report"]["items"].as_array().unwrap().clone();
+            items.iter().map(|x| x["customerId"].as_i64().unwrap()).collect::<Vec<i64>>()
+        }
+    };
+    let all = coin_owners(admin.clone()).await;
+    assert!(all.contains(&theirs.id) && all.contains(&ours.id), "{all:?}");
+    assert_eq!(coin_owners(w.manager_a.token.clone()).await, vec![ours.id]);
+    assert!(coin_owners(deskless.token.clone()).await.is_empty());
     let their_tx = tx_of(theirs.id).await;
     let unknown_customer =
         post(&t, &admin, "/api/wallets", json!({"customerId": uuid::Uuid::new_v4().to_string()}))
@@ -250,6 +269,20 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
         all
     };
     let before = (wallet_rows().await, rows(&t).await);
+    let now = chrono::Utc::now();
+    let stamp = |d: chrono::DateTime<chrono::Utc>| {
+        d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).replace('+', "%2B")
+    };
+    let day = chrono::Duration::days(1);
+    let range = format!("start={}&end={}", stamp(now - day), stamp(now + day));
+    // The admin's reports hold both customers.
+    for report in ["profit-loss", "balance"] {
+        let (s, b) = get(&t, &admin, &format!("/api/reports/{report}?{range}")).await;
+        assert_eq!(s, 200, "{b}");
+        let ids: Vec<&Value> =
+            b["report"].as_array().unwrap().iter().map(|x| &x["walletId"]).collect();
+        assert!(ids.contains(&&json!(tw)) && ids.contains(&&json!(ow)), "{report}: {b}");
+    }
 
     for (who, token) in
         [("manager of desk A", &w.manager_a.token), ("deskless manager", &deskless.token)]
@@ -299,6 +332,13 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
         assert_eq!(s, 200, "{b}");
         let listed = b["transactions"].as_array().unwrap();
         assert!(listed.iter().all(|x| x["walletId"] != tw), "{who} lists {tw}: {b}");
+        // Reports name customers too: only in-scope lines.
+        for report in ["profit-loss", "balance"] {
+            let (s, b) = get(&t, token, &format!("/api/reports/{report}?{range}")).await;
+            assert_eq!(s, 200, "{b}");
+            let lines = b["report"].as_array().unwrap();
+            assert!(lines.iter().all(|x| x["walletId"] != tw), "{who}, {report}: {b}");
+        }
     }
     assert_eq!((wallet_rows().await, rows(&t).await), before, "an out-of-scope call changed data");
 
@@ -319,6 +359,12 @@ async fn owasp_03_managers_reach_only_their_desks_money() {
     }
     let (_, b) = get(&t, m, "/api/transactions?limit=100").await;
     assert!(b["transactions"].as_array().unwrap().iter().any(|x| x["walletId"] == ow), "{b}");
+    for report in ["profit-loss", "balance"] {
+        let (_, b) = get(&t, m, &format!("/api/reports/{report}?{range}")).await;
+        let ids: Vec<&Value> =
+            b["report"].as_array().unwrap().iter().map(|x| &x["walletId"]).collect();
+        assert!(ids.contains(&&json!(ow)) && !ids.contains(&&json!(tw)), "{report}: {b}");
+    }
     let (_, b) = get(&t, m, "/api/wallets").await;
     let ids: Vec<i64> =
         b["wallets"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect();

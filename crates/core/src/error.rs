@@ -32,6 +32,10 @@ pub enum Error {
     /// impersonation token may not take.
     #[error("{0}")]
     Refused(String),
+    /// Authenticated, but steps the caller must complete first are missing (e.g.
+    /// `kycApproved`, `emailConfirmed`); each is named. A 403 like [`Error::Forbidden`].
+    #[error("complete first: {}", .0.join(", "))]
+    Unmet(Vec<String>),
     /// The named resource does not exist (or is not visible to the caller).
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -72,7 +76,7 @@ impl Error {
             Self::Validation(_) => "validation_failed",
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden | Self::Refused(_) => "forbidden",
+            Self::Forbidden | Self::Refused(_) | Self::Unmet(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::RateLimited { .. } => "rate_limited",

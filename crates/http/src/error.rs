@@ -20,7 +20,8 @@ pub struct ErrorDetail {
     #[schema(example = "validation_failed")]
     pub code: String,
     pub message: String,
-    /// For `validation_failed`: `{"fields":[{"field","message"}]}`; otherwise `{}`.
+    /// For `validation_failed`: `{"fields":[{"field","message"}]}`; for a `forbidden`
+    /// that names steps to complete first: `{"missing":[...]}`; otherwise `{}`.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
 }
@@ -44,7 +45,7 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::BadRequest(_) => StatusCode::BAD_REQUEST,
         Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-        Error::Forbidden | Error::Refused(_) => StatusCode::FORBIDDEN,
+        Error::Forbidden | Error::Refused(_) | Error::Unmet(_) => StatusCode::FORBIDDEN,
         Error::NotFound(_) => StatusCode::NOT_FOUND,
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -69,6 +70,7 @@ impl IntoResponse for ApiError {
             Error::RateLimited { retry_after_secs } => {
                 serde_json::json!({ "retryAfter": retry_after_secs })
             }
+            Error::Unmet(missing) => serde_json::json!({ "missing": missing }),
             _ => serde_json::json!({}),
         };
         let body = ErrorBody {

@@ -9,6 +9,7 @@ pub mod oauth;
 pub mod one_time_tokens;
 pub mod password_reset;
 pub mod principal;
+pub mod scope;
 pub mod security;
 pub mod sessions;
 pub mod throttle;

@@ -7,5 +7,6 @@ pub mod fx;
 pub mod ledger;
 pub mod payments;
 pub mod reports;
+pub(crate) mod scope;
 pub mod transactions;
 pub mod wallets;

@@ -17,15 +17,15 @@ pub mod sales_statuses;
 use std::collections::HashMap;
 
 use brokercrm_core::identity::auth::{Permission, Role};
-use brokercrm_core::sales::{Assignment, CustomerScope};
+use brokercrm_core::sales::CustomerScope;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
 use brokercrm_store::repo::identity::users::{self, UserRow};
-use brokercrm_store::repo::sales::{assignments as assignment_repo, sales_desks as desk_repo};
 use serde::Serialize;
 
 use crate::Principal;
+use crate::identity::scope::{customer_scope, holds};
 
 /// A page of the sales CRM lists: `limit` 1..=200 (default 50), `offset` from 0.
 pub type Page = brokercrm_core::paging::Page<200, 50>;
@@ -69,16 +69,10 @@ async fn people<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap<i64
     Ok(users_by_ids(conn, &ids).await?.iter().map(|u| (u.id, Person::from(u))).collect())
 }
 
-/// The caller's customer scope; `Forbidden` without WorkCustomers.
+/// The caller's customer scope (`identity::scope`); `Forbidden` without WorkCustomers.
 pub async fn scope_of<C: ConnectionTrait>(conn: &C, actor: &Principal) -> Result<CustomerScope> {
     actor.require(Permission::WorkCustomers)?;
-    let desk = match actor.role {
-        Role::Manager | Role::ConversionAgent | Role::RetentionAgent => {
-            desk_repo::desk_of(conn, actor.user_id).await?
-        }
-        _ => None,
-    };
-    CustomerScope::of(actor.role, actor.user_id, desk).ok_or(Error::Forbidden)
+    customer_scope(conn, actor).await?.ok_or(Error::Forbidden)
 }
 
 /// The customer `uuid` names if the caller may work it: unknown, not a customer, and out of
@@ -93,15 +87,11 @@ pub async fn customer_in_scope<C: ConnectionTrait>(
         .await?
         .filter(|u| u.role == Role::Customer.as_str())
         .ok_or(Error::NotFound("customer"))?;
-    let a = assignment_repo::find(conn, customer.id)
-        .await?
-        .map(|r| Assignment {
-            desk_id: r.sales_desk_id,
-            conversion_agent_id: r.conversion_agent_id,
-            retention_agent_id: r.retention_agent_id,
-        })
-        .unwrap_or_default();
-    if scope.allows(&a) { Ok(customer) } else { Err(Error::NotFound("customer")) }
+    if holds(conn, &scope, customer.id).await? {
+        Ok(customer)
+    } else {
+        Err(Error::NotFound("customer"))
+    }
 }
 
 /// A fresh public id.

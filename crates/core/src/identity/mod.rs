@@ -1,3 +1,4 @@
 //! Identity: users, sessions, tokens, API keys, OAuth and authentication.
 
 pub mod auth;
+pub mod scope;

@@ -133,7 +133,7 @@ impl IntoResponse for AffError {
             Error::Unauthorized(msg) => {
                 body("MoleculerError", &msg, status, Some("ERROR_AUTHORIZATION"), None)
             }
-            Error::Forbidden | Error::Refused(_) => body(
+            Error::Forbidden | Error::Refused(_) | Error::Unmet(_) => body(
                 "MoleculerError",
                 "Unauthorized",
                 StatusCode::UNAUTHORIZED,

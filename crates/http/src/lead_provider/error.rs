@@ -62,7 +62,9 @@ impl From<Error> for LpError {
             }
             Error::BadRequest(msg) => (S::BAD_REQUEST, msg, true),
             Error::Unauthorized(msg) => (S::UNAUTHORIZED, msg, false),
-            Error::Forbidden => (S::FORBIDDEN, "Access is denied".to_owned(), false),
+            Error::Forbidden | Error::Unmet(_) => {
+                (S::FORBIDDEN, "Access is denied".to_owned(), false)
+            }
             Error::Refused(msg) => (S::FORBIDDEN, msg, false),
             Error::NotFound(what) => (S::NOT_FOUND, format!("Entity not found: {what}"), false),
             Error::Conflict(msg) => (S::CONFLICT, msg, false),

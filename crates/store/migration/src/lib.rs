@@ -23,6 +23,7 @@ mod m0018_ledger_created_at;
 mod m0019_crm_leads_triage;
 mod m0020_commission_models;
 mod m0021_token_generation;
+mod m0022_ledger_books;
 mod util;
 
 /// Applies every migration in order.
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_crm_leads_triage::Migration),
             Box::new(m0020_commission_models::Migration),
             Box::new(m0021_token_generation::Migration),
+            Box::new(m0022_ledger_books::Migration),
         ]
     }
 }

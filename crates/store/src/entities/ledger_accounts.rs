@@ -19,6 +19,9 @@ pub struct Model {
     pub pending_credits: i64,
     pub floor: i64,
     pub allows_overdraft: bool,
+    /// In the demo book (a demo wallet's accounts, the demo provider's clearing account):
+    /// its money never meets an account of the real book.
+    pub demo: bool,
     pub created_at: DateTimeUtc,
 }
 

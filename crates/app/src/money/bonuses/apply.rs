@@ -14,6 +14,7 @@ use brokercrm_core::money::bonuses::{BonusAmount, BonusRule, BonusType, granted}
 use brokercrm_core::money::ledger::{
     AccountKey, AccountKind, NewTransfer, TransferCode, TransferId,
 };
+use brokercrm_core::money::wallets::may_exchange;
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::repo::money::bonuses::{self, BonusRow};
 use brokercrm_store::repo::money::ledger::{accounts, apply};
@@ -167,7 +168,7 @@ async fn on_deposit<C: ConnectionTrait>(
     amount: Money,
     method: Option<&str>,
 ) -> Result<()> {
-    if w.is_demo {
+    if !may_exchange(w.is_demo, false) {
         return Ok(());
     }
     let now = brokercrm_store::db::now();
@@ -187,7 +188,7 @@ async fn on_deposit<C: ConnectionTrait>(
 /// Applies every SIGNUP rule in force when `w` is its owner's first real wallet (it was just
 /// inserted in `tx`). Once per (rule, customer), whatever wallet later opens.
 async fn signup<C: ConnectionTrait>(tx: &C, w: &WalletRow) -> Result<()> {
-    if w.is_demo {
+    if !may_exchange(w.is_demo, false) {
         return Ok(());
     }
     let f = WalletFilter { user_id: Some(w.user_id), is_demo: Some(false), ..Default::default() };

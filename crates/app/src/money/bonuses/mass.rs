@@ -8,16 +8,15 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::{
     AccountKey, AccountKind, NewTransfer, TransferCode, TransferId,
 };
-use brokercrm_core::money::wallets::WalletStatus;
+use brokercrm_core::money::wallets::{WalletStatus, may_exchange};
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::{accounts, apply};
-use brokercrm_store::repo::money::wallets;
 use sha2::{Digest, Sha256};
 
 use crate::money::ledger::body_hash;
-use crate::money::wallets::ledger_accounts;
+use crate::money::wallets::{ledger_accounts, visible};
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -112,11 +111,11 @@ async fn one(
     id: &TransferId,
 ) -> Result<bool> {
     let tx = app.db().begin_write().await?;
-    let w = wallets::find(&tx, wallet_id).await?.ok_or(Error::NotFound("wallet"))?;
+    let w = visible(&tx, actor, wallet_id, Permission::ManageWalletMoney).await?;
     if w.status != WalletStatus::Active.as_str() {
         return Err(Error::field("accounts", "the wallet is disabled"));
     }
-    if w.is_demo {
+    if !may_exchange(w.is_demo, false) {
         return Err(Error::field("accounts", "the wallet is a demo wallet"));
     }
     if w.currency != currency.as_str() {

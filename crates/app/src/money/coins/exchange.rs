@@ -18,6 +18,7 @@ use brokercrm_store::{ConnectionTrait, db};
 
 use super::{EARN_CODE, customer, load, payout_wallet, standing_of};
 use crate::money::ledger::body_hash;
+use crate::money::scope::require_owner;
 use crate::money::wallets::{currency_of, ledger_accounts};
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -164,6 +165,8 @@ pub async fn award(
     let id = transfer_id(actor.user_id, idempotency_key)?;
     let tx = app.db().begin_write().await?;
     let user = customer(&tx, customer_id).await?;
+    let out = || Error::NotFound("customer");
+    require_owner(&tx, actor, user.id, Permission::ManageWalletMoney, out).await?;
     let t = NewTransfer {
         id: id.clone(),
         debit_account_id: house(&tx, COINS).await?,

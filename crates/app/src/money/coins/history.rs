@@ -4,12 +4,16 @@
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::coins::whole_coins;
+use brokercrm_core::money::ledger::AccountKey;
 use brokercrm_core::{Error, Money};
+use brokercrm_store::repo::identity::scope::customers_in;
 use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::money::ledger::accounts as account_repo;
 use brokercrm_store::repo::money::ledger::coins as coin_repo;
 use chrono::{DateTime, Utc};
 
-use super::{coin_account, customer};
+use super::customer;
+use crate::money::scope::MoneyScope;
 use crate::{App, Principal};
 
 /// Default and largest page sizes.
@@ -66,28 +70,37 @@ pub async fn list(
     }
     let newest = newest_first(q.order_by.as_deref())?;
     let conn = app.db().conn();
-    let who = if actor.role.is_staff() {
-        actor.require(Permission::ReadWallets)?;
-        match q.account.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(a) => Some(
-                customer(conn, a)
-                    .await
-                    .map_err(|_| Error::field("account", "no customer has this id"))?
-                    .id,
-            ),
-            None => None,
+    let scope = MoneyScope::of(conn, actor, Permission::ReadWallets).await?;
+    let named = q.account.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    // The customers whose coins are listed (`None`: every customer's). A named customer out
+    // of the caller's scope answers as an unknown one.
+    let who: Option<Vec<i64>> = match (&scope, named) {
+        (MoneyScope::Own(me), _) => Some(vec![*me]),
+        (MoneyScope::Customers(_), Some(a)) => {
+            let unknown = || Error::field("account", "no customer has this id");
+            let id = customer(conn, a).await.map_err(|_| unknown())?.id;
+            scope.require(conn, id, unknown).await?;
+            Some(vec![id])
         }
-    } else {
-        Some(actor.user_id)
+        (MoneyScope::Customers(s), None) => customers_in(conn, s).await?,
     };
-    let account = match who {
-        Some(uid) => match coin_account(conn, uid).await? {
-            Some(a) => Some(a),
-            None => return Ok((Vec::new(), 0)),
-        },
+    let accounts = match who {
+        Some(uids) => {
+            let keys = uids
+                .into_iter()
+                .map(|u| AccountKey::customer_coins(u).map(|k| k.key()))
+                .collect::<Result<Vec<_>>>()?;
+            let accounts: Vec<i64> =
+                account_repo::find_by_keys(conn, &keys).await?.into_iter().map(|a| a.id).collect();
+            if accounts.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            Some(accounts)
+        }
         None => None,
     };
-    let (rows, total) = coin_repo::transfers(conn, account, newest, limit, offset).await?;
+    let (rows, total) =
+        coin_repo::transfers(conn, accounts.as_deref(), newest, limit, offset).await?;
     // The customer side of each transfer: its coin account names the customer.
     let mut out = Vec::with_capacity(rows.len());
     let ids: Vec<i64> =

@@ -10,7 +10,7 @@ pub mod history;
 use brokercrm_core::identity::auth::{Permission, Role};
 use brokercrm_core::money::coins::{CoinSettings, LoyaltyLevel, Standing, loyalty, standing};
 use brokercrm_core::money::ledger::{AccountKey, TransferCode};
-use brokercrm_core::money::wallets::WalletStatus;
+use brokercrm_core::money::wallets::{WalletStatus, may_exchange};
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use brokercrm_store::repo::money::ledger::accounts;
@@ -19,6 +19,7 @@ use brokercrm_store::repo::{money::ledger::coins as coin_repo, platform::setting
 use brokercrm_store::{ConnectionTrait, db};
 use chrono::{DateTime, Utc};
 
+use crate::money::scope::MoneyScope;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -131,20 +132,13 @@ pub(crate) async fn standing_of<C: ConnectionTrait>(
     Ok(standing(now, this_month, last_month))
 }
 
-/// "Get customer loyalty level": staff with ReadWallets for any customer; a customer for
-/// themself (another's is 404).
+/// "Get customer loyalty level": staff with ReadWallets for a customer in their scope; a
+/// customer for themself (another's, or one out of scope, is 404).
 pub async fn customer_level(app: &App, actor: &Principal, id: &str) -> Result<Standing> {
     let conn = app.db().conn();
-    let user = if actor.role.is_staff() {
-        actor.require(Permission::ReadWallets)?;
-        customer(conn, id).await?
-    } else {
-        let u = customer(conn, id).await?;
-        if u.id != actor.user_id {
-            return Err(Error::NotFound("customer"));
-        }
-        u
-    };
+    let scope = MoneyScope::of(conn, actor, Permission::ReadWallets).await?;
+    let user = customer(conn, id).await?;
+    scope.require(conn, user.id, || Error::NotFound("customer")).await?;
     standing_of(conn, user.id, app.clock().now()).await
 }
 
@@ -156,7 +150,9 @@ pub(crate) async fn payout_wallet<C: ConnectionTrait>(
     wallet_id: Option<i64>,
 ) -> Result<WalletRow> {
     let usable = |w: &WalletRow| {
-        w.user_id == user_id && !w.is_demo && w.status == WalletStatus::Active.as_str()
+        w.user_id == user_id
+            && may_exchange(w.is_demo, false)
+            && w.status == WalletStatus::Active.as_str()
     };
     match wallet_id {
         Some(id) => wallets::find(conn, id)

@@ -51,7 +51,7 @@ pub struct WalletAccounts {
     pub credit: i64,
 }
 
-/// Gets or creates the balance and credit accounts of wallet `wallet_id` in `currency`.
+/// Gets or creates the balance and credit accounts of (real) wallet `wallet_id` in `currency`.
 pub async fn open_wallet_accounts(
     db: &Db,
     wallet_id: i64,
@@ -60,7 +60,7 @@ pub async fn open_wallet_accounts(
     let mut ids = [0i64; 2];
     for (slot, kind) in ids.iter_mut().zip([AccountKind::WalletBalance, AccountKind::WalletCredit])
     {
-        let key = AccountKey::wallet(kind, wallet_id, currency)?;
+        let key = AccountKey::wallet(kind, wallet_id, currency, false)?;
         *slot = accounts::get_or_create(db.conn(), &key, kind.default_policy()).await?.id;
     }
     Ok(WalletAccounts { balance: ids[0], credit: ids[1] })

@@ -8,6 +8,7 @@ use brokercrm_store::repo::money::ledger::reports::{self, Window};
 
 use super::figures::{BalanceLine, CoinsLine, ProfitLossLine};
 use super::{Range, statements};
+use crate::money::scope::MoneyScope;
 use crate::platform::exports::{Cell, XlsxExport};
 use crate::{App, Principal};
 
@@ -70,13 +71,14 @@ pub async fn statement(app: &App, actor: &Principal, range: Range) -> Result<std
     out.finish().await
 }
 
-fn chunk(after: Option<i64>, size: u64) -> Window {
+fn chunk(after: Option<i64>, size: u64, owners: Option<&[i64]>) -> Window {
     Window {
         column: String::new(),
         descending: false,
         limit: size,
         offset: 0,
         after: after.or(Some(0)),
+        owners: owners.map(<[i64]>::to_vec),
     }
 }
 
@@ -101,6 +103,8 @@ pub async fn report_in_chunks(
 ) -> Result<std::fs::File> {
     actor.require(Permission::ReadReports)?;
     let conn = app.db().conn();
+    let owners =
+        MoneyScope::of(conn, actor, Permission::ReadReports).await?.customers(conn).await?;
     let need_range = || range.ok_or_else(|| Error::field("start", "is required for this report"));
     let mut after = None;
     match kind {
@@ -127,8 +131,13 @@ pub async fn report_in_chunks(
                 ],
             )?;
             loop {
-                let (rows, _) =
-                    reports::profit_loss(conn, r.start, r.end, &chunk(after, size)).await?;
+                let (rows, _) = reports::profit_loss(
+                    conn,
+                    r.start,
+                    r.end,
+                    &chunk(after, size, owners.as_deref()),
+                )
+                .await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.wallet_id);
                 let done = (rows.len() as u64) < size;
@@ -171,7 +180,8 @@ pub async fn report_in_chunks(
             )?;
             loop {
                 let (rows, _) =
-                    reports::balances(conn, r.start, r.end, &chunk(after, size)).await?;
+                    reports::balances(conn, r.start, r.end, &chunk(after, size, owners.as_deref()))
+                        .await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.wallet_id);
                 let done = (rows.len() as u64) < size;
@@ -200,7 +210,8 @@ pub async fn report_in_chunks(
                 &["Customer", "Coin account", "Earned", "Exchanged", "Balance"],
             )?;
             loop {
-                let (rows, _) = reports::coins(conn, &chunk(after, size)).await?;
+                let (rows, _) =
+                    reports::coins(conn, &chunk(after, size, owners.as_deref())).await?;
                 let Some(last) = rows.last() else { break };
                 after = Some(last.account_id);
                 let done = (rows.len() as u64) < size;

@@ -9,6 +9,7 @@ use brokercrm_store::repo::money::ledger::reports::{
 use serde::Serialize;
 
 use super::{ListInput, Range};
+use crate::money::scope::MoneyScope;
 use crate::{App, Principal};
 
 /// Columns `sortBy` accepts in the profit/loss report.
@@ -142,6 +143,14 @@ impl From<CoinsRow> for CoinsLine {
     }
 }
 
+/// `w` kept to the customers of the caller's scope (ReadReports; a manager: their desk's).
+async fn scoped(app: &App, actor: &Principal, mut w: Window) -> Result<Window> {
+    actor.require(Permission::ReadReports)?;
+    let conn = app.db().conn();
+    w.owners = MoneyScope::of(conn, actor, Permission::ReadReports).await?.customers(conn).await?;
+    Ok(w)
+}
+
 /// Maps the wire column names the store does not know to the ones it does.
 fn store_window(mut w: Window) -> Window {
     w.column = match w.column.as_str() {
@@ -159,8 +168,7 @@ pub async fn profit_loss(
     range: Range,
     list: &ListInput,
 ) -> Result<(Vec<ProfitLossLine>, u64)> {
-    actor.require(Permission::ReadReports)?;
-    let w = store_window(list.window(PNL_SORT, "walletId")?);
+    let w = scoped(app, actor, store_window(list.window(PNL_SORT, "walletId")?)).await?;
     let (rows, total) = reports::profit_loss(app.db().conn(), range.start, range.end, &w).await?;
     Ok((rows.into_iter().map(Into::into).collect(), total))
 }
@@ -172,8 +180,7 @@ pub async fn balance(
     range: Range,
     list: &ListInput,
 ) -> Result<(Vec<BalanceLine>, u64)> {
-    actor.require(Permission::ReadReports)?;
-    let w = list.window(BALANCE_SORT, "walletId")?;
+    let w = scoped(app, actor, list.window(BALANCE_SORT, "walletId")?).await?;
     let (rows, total) = reports::balances(app.db().conn(), range.start, range.end, &w).await?;
     Ok((rows.into_iter().map(Into::into).collect(), total))
 }
@@ -188,8 +195,7 @@ pub struct CoinsReport {
 
 /// "Get coins report": one page of customer coin accounts, and how many there are.
 pub async fn coins(app: &App, actor: &Principal, list: &ListInput) -> Result<CoinsReport> {
-    actor.require(Permission::ReadReports)?;
-    let w = list.window(COINS_SORT, "accountId")?;
+    let w = scoped(app, actor, list.window(COINS_SORT, "accountId")?).await?;
     let (rows, total) = reports::coins(app.db().conn(), &w).await?;
     Ok(CoinsReport { customers: total, items: rows.into_iter().map(Into::into).collect() })
 }

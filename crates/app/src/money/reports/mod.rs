@@ -89,6 +89,13 @@ impl ListInput {
         if !allowed.contains(&column) {
             return Err(Error::field("sortBy", format!("must be one of {}", allowed.join(", "))));
         }
-        Ok(Window { column: column.to_owned(), descending, limit, offset, after: None })
+        Ok(Window {
+            column: column.to_owned(),
+            descending,
+            limit,
+            offset,
+            after: None,
+            owners: None,
+        })
     }
 }

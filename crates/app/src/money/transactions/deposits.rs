@@ -7,7 +7,7 @@
 
 use brokercrm_core::money::ledger::{NewTransfer, TransferCode, TransferId};
 use brokercrm_core::money::payments::MethodType;
-use brokercrm_core::money::wallets::WalletStatus;
+use brokercrm_core::money::wallets::{WalletStatus, may_exchange};
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::apply;
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::clearing;
+use super::onboarding::{Movement, require_onboarded};
 use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
 use crate::money::events::DepositPosted;
@@ -45,6 +46,7 @@ pub async fn start(app: &App, actor: &Principal, input: DepositInput) -> Result<
     if !input.amount.is_positive() {
         return Err(Error::field("amount", "must be greater than zero"));
     }
+    require_onboarded(app, actor, Movement::Deposit).await?;
     let provider =
         super::usable_provider(app, actor, &input.provider, MethodType::Deposit, input.amount)
             .await?;
@@ -53,7 +55,7 @@ pub async fn start(app: &App, actor: &Principal, input: DepositInput) -> Result<
         .await?
         .filter(|w| w.user_id == actor.user_id)
         .ok_or_else(|| Error::field("walletId", "no such wallet"))?;
-    if wallet.is_demo {
+    if !may_exchange(wallet.is_demo, false) {
         return Err(Error::field("walletId", "use the demo top-up for a demo wallet"));
     }
     if wallet.status != WalletStatus::Active.as_str() {

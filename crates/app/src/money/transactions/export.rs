@@ -8,6 +8,7 @@ use brokercrm_store::repo::money::ledger::transactions as repo;
 
 use super::list::{FilterInput, filter};
 use super::views;
+use crate::money::scope::MoneyScope;
 use crate::platform::exports::{Cell, XlsxExport};
 use crate::{App, Principal};
 
@@ -34,7 +35,8 @@ pub const HEADERS: &[&str] = &[
 pub async fn export(app: &App, actor: &Principal, f: &FilterInput) -> Result<std::fs::File> {
     actor.require(Permission::ReadTransactions)?;
     let conn = app.db().conn();
-    let mut tf = filter(conn, f).await?;
+    let scope = MoneyScope::of(conn, actor, Permission::ReadTransactions).await?;
+    let mut tf = filter(conn, &scope, f).await?;
     tf.by_amount = false;
     let mut out = XlsxExport::new("Transactions", HEADERS)?;
     if !tf.accounts.as_ref().is_some_and(Vec::is_empty) {

@@ -9,6 +9,7 @@ use brokercrm_core::money::payments::{MethodType, serves_country};
 use brokercrm_core::validate::CountryCode;
 use brokercrm_core::{Currency, Error, Result};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::ledger::accounts as account_repo;
 use brokercrm_store::repo::money::ledger::transactions::{self as repo, TxFilter};
 use brokercrm_store::repo::money::wallets as wallet_repo;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use super::views::{self, TransactionView};
 use crate::money::payments::load_all;
 use crate::money::payments::methods::MethodView;
+use crate::money::scope::{MoneyScope, Owners};
 use crate::{App, Principal};
 
 /// Largest page of "Get transactions" (the seed's 10000).
@@ -47,8 +49,14 @@ fn trimmed(s: Option<&String>) -> Option<&str> {
     s.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-/// Validates `f` into a store filter (account restrictions resolved in `conn`).
-pub(crate) async fn filter<C: ConnectionTrait>(conn: &C, f: &FilterInput) -> Result<TxFilter> {
+/// Validates `f` into a store filter (account restrictions resolved in `conn`), kept to the
+/// wallets of `scope`: a `customerId` or `walletId` that names no customer or wallet in scope
+/// (unknown, or out of scope alike) is 404.
+pub(crate) async fn filter<C: ConnectionTrait>(
+    conn: &C,
+    scope: &MoneyScope,
+    f: &FilterInput,
+) -> Result<TxFilter> {
     let mut out = TxFilter::default();
     if let Some(k) = trimmed(f.kind.as_ref()) {
         out.code = Some(TransferCode::parse("type", k)?.as_str().to_owned());
@@ -74,13 +82,26 @@ pub(crate) async fn filter<C: ConnectionTrait>(conn: &C, f: &FilterInput) -> Res
     };
     let mut wallets: Option<Vec<i64>> = None;
     if let Some(c) = f.customer_id {
+        if users::find_by_id(conn, c).await?.is_none() {
+            return Err(Error::NotFound("customer"));
+        }
+        scope.require(conn, c, || Error::NotFound("customer")).await?;
         wallets = Some(wallet_repo::ids_of_user(conn, c).await?);
     }
     if let Some(w) = f.wallet_id {
+        let owner = wallet_repo::find(conn, w).await?.ok_or(Error::NotFound("wallet"))?.user_id;
+        scope.require(conn, owner, || Error::NotFound("wallet")).await?;
         wallets = Some(match wallets {
             Some(ws) => ws.into_iter().filter(|x| *x == w).collect(),
             None => vec![w],
         });
+    }
+    if wallets.is_none() {
+        wallets = match scope.owners() {
+            None => None,
+            Some(Owners::One(u)) => Some(wallet_repo::ids_of_user(conn, u).await?),
+            Some(Owners::Scope(s)) => Some(wallet_repo::ids_in_scope(conn, &s).await?),
+        };
     }
     if let Some(ws) = wallets {
         out.accounts = Some(account_repo::ids_for_wallets(conn, &ws).await?);
@@ -101,7 +122,8 @@ pub async fn list(
         return Err(Error::field("limit", format!("must be from 1 to {MAX_LIMIT}")));
     }
     let conn = app.db().conn();
-    let tf = filter(conn, f).await?;
+    let scope = MoneyScope::of(conn, actor, Permission::ReadTransactions).await?;
+    let tf = filter(conn, &scope, f).await?;
     if tf.accounts.as_ref().is_some_and(Vec::is_empty) {
         return Ok((Vec::new(), 0));
     }
@@ -122,7 +144,8 @@ pub async fn coins_exchange(
         return Err(Error::field("limit", format!("must be from 1 to {MAX_COINS_LIMIT}")));
     }
     let conn = app.db().conn();
-    let mut tf = filter(conn, f).await?;
+    let scope = MoneyScope::of(conn, actor, Permission::ReadTransactions).await?;
+    let mut tf = filter(conn, &scope, f).await?;
     tf.code = Some(TransferCode::CoinsExchange.as_str().to_owned());
     if tf.accounts.as_ref().is_some_and(Vec::is_empty) {
         return Ok((Vec::new(), 0));
@@ -131,10 +154,16 @@ pub async fn coins_exchange(
     Ok((views::build(conn, rows).await?, total))
 }
 
-/// One transaction (ReadTransactions); a transfer that touches no wallet is 404.
+/// One transaction (ReadTransactions); a transfer that touches no wallet, or only wallets of
+/// customers out of the caller's scope, is 404.
 pub async fn get(app: &App, actor: &Principal, id: &str) -> Result<TransactionView> {
     actor.require(Permission::ReadTransactions)?;
-    views::one(app.db().conn(), id.trim()).await?.ok_or(Error::NotFound("transaction"))
+    let conn = app.db().conn();
+    let scope = MoneyScope::of(conn, actor, Permission::ReadTransactions).await?;
+    let v = views::one(conn, id.trim()).await?.ok_or(Error::NotFound("transaction"))?;
+    let owner = v.customer_id.ok_or(Error::NotFound("transaction"))?;
+    scope.require(conn, owner, || Error::NotFound("transaction")).await?;
+    Ok(v)
 }
 
 /// Enabled providers offering withdrawals in `country` (any signed-in user).

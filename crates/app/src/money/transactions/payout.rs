@@ -12,6 +12,7 @@ use brokercrm_store::repo::money::payment_requests as requests;
 
 use super::status::{APPROVED, WITHDRAWAL};
 use super::views::{self, TransactionView};
+use crate::money::scope::require_owner;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -42,6 +43,8 @@ pub async fn transfer(
         .await?
         .filter(|r| r.kind == WITHDRAWAL)
         .ok_or(Error::NotFound("transaction"))?;
+    let out = || Error::NotFound("transaction");
+    require_owner(conn, actor, r.user_id, Permission::ManageTransactions, out).await?;
     if r.status != APPROVED {
         return Err(Error::Conflict(format!("the withdrawal is {}, not approved", r.status)));
     }

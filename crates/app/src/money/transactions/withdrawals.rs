@@ -10,7 +10,7 @@ use brokercrm_core::money::ledger::{
     NewTransfer, Resolution, ResolveTransfer, TransferCode, TransferId,
 };
 use brokercrm_core::money::payments::MethodType;
-use brokercrm_core::money::wallets::{WalletStatus, transfer_id};
+use brokercrm_core::money::wallets::{WalletStatus, check_real, transfer_id};
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
@@ -20,9 +20,11 @@ use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::clearing;
+use super::onboarding::{Movement, require_onboarded};
 use super::status::{APPROVED, PENDING, REFUNDED, REJECTED, WITHDRAWAL};
 use super::views::{self, TransactionView};
 use crate::money::ledger::body_hash;
+use crate::money::scope::require_owner;
 use crate::money::wallets::{currency_of, ledger_accounts};
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -61,6 +63,7 @@ pub async fn request(
         None => Currency::USD,
     };
     let id = transfer_id(actor.user_id, idempotency_key)?;
+    require_onboarded(app, actor, Movement::Withdrawal).await?;
     let provider =
         super::usable_provider(app, actor, &input.provider, MethodType::Withdrawal, input.amount)
             .await?;
@@ -85,9 +88,8 @@ pub async fn request(
     if currency_of(&wallet)? != currency {
         return Err(Error::field("currency", "must be the wallet's currency"));
     }
-    if wallet.is_demo {
-        return Err(Error::field("walletId", "a demo wallet cannot withdraw"));
-    }
+    // Demo money never meets the real provider's clearing account.
+    check_real("walletId", wallet.is_demo)?;
     if wallet.status != WalletStatus::Active.as_str() {
         return Err(Error::field("walletId", "the wallet is disabled"));
     }
@@ -155,11 +157,18 @@ pub async fn current(app: &App, actor: &Principal) -> Result<Option<TransactionV
 }
 
 /// The withdrawal `id` for a decision; not one → 404, not in `from` → 409.
-async fn decidable(tx: &DatabaseTransaction, id: &str, from: &str) -> Result<RequestRow> {
+async fn decidable(
+    tx: &DatabaseTransaction,
+    actor: &Principal,
+    id: &str,
+    from: &str,
+) -> Result<RequestRow> {
     let r = requests::find(tx, id)
         .await?
         .filter(|r| r.kind == WITHDRAWAL)
         .ok_or(Error::NotFound("transaction"))?;
+    let out = || Error::NotFound("transaction");
+    require_owner(tx, actor, r.user_id, Permission::ManageTransactions, out).await?;
     if r.status != from {
         return Err(Error::Conflict(format!("the withdrawal is already {}", r.status)));
     }
@@ -205,7 +214,7 @@ pub async fn approve(
     actor.require(Permission::ManageTransactions)?;
     let comment = opt_text("comment", comment, 1000)?;
     let tx = app.db().begin_write().await?;
-    let r = decidable(&tx, id.trim(), PENDING).await?;
+    let r = decidable(&tx, actor, id.trim(), PENDING).await?;
     let posted = match changed_amount {
         Some(a) if !a.is_positive() => {
             return Err(Error::field("changedAmount", "must be greater than zero"));
@@ -246,7 +255,7 @@ pub async fn reject(
     actor.require(Permission::ManageTransactions)?;
     let comment = opt_text("comment", comment, 1000)?;
     let tx = app.db().begin_write().await?;
-    let r = decidable(&tx, id.trim(), PENDING).await?;
+    let r = decidable(&tx, actor, id.trim(), PENDING).await?;
     let d = Decision {
         reviewer_id: Some(actor.user_id),
         comment: comment.clone(),
@@ -271,7 +280,7 @@ pub async fn reject(
 pub async fn refund(app: &App, actor: &Principal, id: &str) -> Result<TransactionView> {
     actor.require(Permission::ManageTransactions)?;
     let tx = app.db().begin_write().await?;
-    let r = decidable(&tx, id.trim(), APPROVED).await?;
+    let r = decidable(&tx, actor, id.trim(), APPROVED).await?;
     transition(&tx, &r.id, APPROVED, REFUNDED, Decision::default()).await?;
     let wallet = wallets::find(&tx, r.wallet_id).await?.ok_or(Error::NotFound("wallet"))?;
     let currency = currency_of(&wallet)?;

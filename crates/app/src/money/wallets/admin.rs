@@ -11,6 +11,7 @@ use brokercrm_store::{ConnectionTrait, DatabaseTransaction, db};
 
 use super::{Page, WalletView, ledger_accounts, views, visible};
 use crate::money::events::WalletOpened;
+use crate::money::scope::{MoneyScope, Owners, require_owner};
 use crate::platform::audit::{self, Audit};
 use crate::platform::events::Reaction;
 use crate::trading::events::GroupDeleting;
@@ -104,8 +105,15 @@ pub async fn list(
         v.check(flag("onlyShowWalletsWithOpenPositions", q.only_with_open_positions.as_deref()));
     let search = v.check(brokercrm_core::validate::opt_text("search", q.search.as_deref(), 200));
     v.finish()?;
+    let (user_id, scope) =
+        match MoneyScope::of(conn, actor, Permission::ReadWallets).await?.owners() {
+            None => (None, None),
+            Some(Owners::One(u)) => (Some(u), None),
+            Some(Owners::Scope(s)) => (None, Some(s)),
+        };
     let f = WalletFilter {
-        user_id: None,
+        user_id,
+        scope,
         search: search.flatten(),
         currencies,
         leverage_from: leverage_from.flatten(),
@@ -186,6 +194,9 @@ pub async fn create(app: &App, actor: &Principal, n: NewWalletInput) -> Result<W
     v.finish()?;
     let tx = app.db().begin_write().await?;
     let owner = customer(&tx, &n.customer_id).await?;
+    // Out of the caller's customer scope answers as an unknown customer.
+    let unknown = || Error::field("customerId", "no customer has this id");
+    require_owner(&tx, actor, owner.id, Permission::ManageWallets, unknown).await?;
     let group = match n.group_id {
         Some(id) => Some(
             trading_groups::find(&tx, id)

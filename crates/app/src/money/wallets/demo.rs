@@ -14,8 +14,6 @@ use super::{currency_of, ledger_accounts, views, visible};
 use crate::money::ledger::body_hash;
 use crate::{App, Principal};
 
-/// The cash-clearing provider demo money comes from.
-const DEMO_PROVIDER: &str = "demo";
 /// Most play money one top-up may add (whole units).
 const MAX_TOP_UP_UNITS: i64 = 1_000_000;
 
@@ -49,7 +47,8 @@ pub async fn top_up(
         return Err(Error::field("currency", format!("must be the wallet's currency {cur}")));
     }
     let (balance, _) = ledger_accounts(&tx, &w).await?;
-    let key = AccountKey::cash_clearing(DEMO_PROVIDER, cur)?;
+    // The demo book's clearing account: demo money never meets a real account.
+    let key = AccountKey::demo_clearing(cur);
     let kind = AccountKind::CashClearing;
     let house = accounts::get_or_create(&tx, &key, kind.default_policy()).await?.id;
     let t = NewTransfer {

@@ -20,6 +20,7 @@ use brokercrm_store::repo::money::ledger::accounts;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 
 use crate::Principal;
+use crate::money::scope::require_owner;
 
 /// Default and largest page sizes of wallet and transaction lists.
 pub const DEFAULT_LIMIT: u64 = 20;
@@ -29,18 +30,22 @@ pub const MAX_LIMIT: u64 = 500;
 /// (default [`DEFAULT_LIMIT`]).
 pub type Page = brokercrm_core::paging::Page<MAX_LIMIT, DEFAULT_LIMIT>;
 
-/// Wallet `id` if `actor` may see it: staff need `perm`; anyone else only their own (a
-/// wallet of someone else is "not found", so its existence is not revealed).
+/// Wallet `id` if `actor` may see it (`money::scope`): staff need `perm` and the owner in
+/// their customer scope; anyone else only their own (a wallet of someone else is "not
+/// found", so its existence is not revealed).
 pub(crate) async fn visible<C: ConnectionTrait>(
     conn: &C,
     actor: &Principal,
     id: i64,
     perm: Permission,
 ) -> Result<WalletRow> {
-    seen(actor, wallets::find(conn, id).await?, perm)
+    let w = seen(actor, wallets::find(conn, id).await?, perm)?;
+    require_owner(conn, actor, w.user_id, perm, || Error::NotFound("wallet")).await?;
+    Ok(w)
 }
 
-/// The rule of [`visible`] on a wallet already read (`None`: it does not exist).
+/// The rule of [`visible`] on a wallet already read (`None`: it does not exist), without the
+/// staff's customer scope (callers check it with [`visible`] or `money::scope`).
 pub(crate) fn seen(actor: &Principal, w: Option<WalletRow>, perm: Permission) -> Result<WalletRow> {
     if actor.role.is_staff() {
         actor.require(perm)?;
@@ -57,8 +62,9 @@ pub(crate) async fn ledger_accounts<C: ConnectionTrait>(
     w: &WalletRow,
 ) -> Result<(i64, i64)> {
     let currency = currency_of(w)?;
-    let keys = [AccountKind::WalletBalance, AccountKind::WalletCredit]
-        .map(|kind| AccountKey::wallet(kind, w.id, currency).map(|k| (k, kind.default_policy())));
+    let keys = [AccountKind::WalletBalance, AccountKind::WalletCredit].map(|kind| {
+        AccountKey::wallet(kind, w.id, currency, w.is_demo).map(|k| (k, kind.default_policy()))
+    });
     let [balance, credit] = keys;
     match accounts::get_or_create_many(conn, &[balance?, credit?]).await?.as_slice() {
         [b, c] => Ok((*b, *c)),
@@ -74,7 +80,7 @@ pub(crate) async fn balance_accounts<C: ConnectionTrait>(
 ) -> Result<(i64, i64)> {
     let kind = AccountKind::WalletBalance;
     let key = |w: &WalletRow| -> Result<_> {
-        Ok((AccountKey::wallet(kind, w.id, currency_of(w)?)?, kind.default_policy()))
+        Ok((AccountKey::wallet(kind, w.id, currency_of(w)?, w.is_demo)?, kind.default_policy()))
     };
     match accounts::get_or_create_many(conn, &[key(a)?, key(b)?]).await?.as_slice() {
         [x, y] => Ok((*x, *y)),

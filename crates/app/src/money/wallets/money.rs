@@ -6,7 +6,7 @@
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::{AccountKey, NewTransfer};
-use brokercrm_core::money::wallets::{MANUAL_PROVIDER, ManualType, transfer_id};
+use brokercrm_core::money::wallets::{MANUAL_PROVIDER, ManualType, check_real, transfer_id};
 use brokercrm_core::validate::opt_text;
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
@@ -50,6 +50,8 @@ pub async fn manual(
     let id = transfer_id(actor.user_id, idempotency_key)?;
     let tx = app.db().begin_write().await?;
     let w = visible(&tx, actor, wallet_id, Permission::ManageWalletMoney).await?;
+    // Manual transactions move real house money; a demo wallet takes the demo top-up.
+    check_real("walletId", w.is_demo)?;
     let currency = currency_of(&w)?;
     if let Some(c) = input.currency.as_deref()
         && Currency::parse("currency", c.trim())? != currency

@@ -83,6 +83,12 @@ pub async fn put(app: &App, actor: &Principal, key: &str, val: &str) -> Result<S
     Ok(shown)
 }
 
+/// Whether boolean setting `key` is on (`"true"`); off when not set. For use cases that obey
+/// a flag (no permission check: the flag is not shown to the caller).
+pub async fn flag(app: &App, key: &str) -> Result<bool> {
+    Ok(settings::get(app.db().conn(), key).await?.is_some_and(|r| r.value == "true"))
+}
+
 /// Stores a structured (JSON) setting after its use case validated it and audits the change.
 /// Secrets the client echoed back masked keep their stored value. Returns the masked value.
 pub(crate) async fn store_config(

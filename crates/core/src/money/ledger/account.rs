@@ -87,25 +87,38 @@ pub enum AccountOwner {
 
 /// The identity of an account: kind, currency and owner. Its [`AccountKey::key`] is unique in
 /// storage, so a house account is found or created by it without a race.
+///
+/// Every account also sits in one book, real or demo ([`AccountKey::demo`]): a demo wallet's
+/// accounts and the demo provider's clearing account hold play money, everything else real
+/// money. A transfer between accounts of two books is refused ([`super::transfer::mixed_books`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AccountKey {
     kind: AccountKind,
     currency: Currency,
     owner: AccountOwner,
+    demo: bool,
 }
+
+/// The payment provider whose clearing account is the other side of demo top-ups.
+pub const DEMO_PROVIDER: &str = "demo";
 
 const PROVIDER_RULE: &str = "must be 1-64 characters: lower-case letters, digits, '_' or '-'";
 
 impl AccountKey {
-    /// A wallet's balance or credit account.
-    pub fn wallet(kind: AccountKind, wallet_id: i64, currency: Currency) -> Result<Self> {
+    /// A wallet's balance or credit account, in the demo book when the wallet `demo`.
+    pub fn wallet(
+        kind: AccountKind,
+        wallet_id: i64,
+        currency: Currency,
+        demo: bool,
+    ) -> Result<Self> {
         if !kind.is_wallet() {
             return Err(Error::field("kind", "is not a wallet account kind"));
         }
         if wallet_id <= 0 {
             return Err(Error::field("walletId", "must be a positive integer"));
         }
-        Ok(Self { kind, currency, owner: AccountOwner::Wallet(wallet_id) })
+        Ok(Self { kind, currency, owner: AccountOwner::Wallet(wallet_id), demo })
     }
 
     /// A house account other than cash clearing.
@@ -115,11 +128,15 @@ impl AccountKey {
         {
             return Err(Error::field("kind", "is not a per-currency house account kind"));
         }
-        Ok(Self { kind, currency, owner: AccountOwner::House })
+        Ok(Self { kind, currency, owner: AccountOwner::House, demo: false })
     }
 
-    /// The cash clearing account of payment provider `provider`.
+    /// The cash clearing account of (real) payment provider `provider`; [`DEMO_PROVIDER`] is
+    /// reserved for [`AccountKey::demo_clearing`].
     pub fn cash_clearing(provider: &str, currency: Currency) -> Result<Self> {
+        if provider == DEMO_PROVIDER {
+            return Err(Error::field("provider", "is reserved for demo money"));
+        }
         let ok = (1..=64).contains(&provider.len())
             && provider
                 .bytes()
@@ -128,7 +145,13 @@ impl AccountKey {
             return Err(Error::field("provider", PROVIDER_RULE));
         }
         let owner = AccountOwner::Provider(provider.to_owned());
-        Ok(Self { kind: AccountKind::CashClearing, currency, owner })
+        Ok(Self { kind: AccountKind::CashClearing, currency, owner, demo: false })
+    }
+
+    /// The clearing account demo money comes from (demo top-ups), in the demo book.
+    pub fn demo_clearing(currency: Currency) -> Self {
+        let owner = AccountOwner::Provider(DEMO_PROVIDER.to_owned());
+        Self { kind: AccountKind::CashClearing, currency, owner, demo: true }
     }
 
     /// A customer's loyalty coins (currency `COINS`, never below zero).
@@ -137,7 +160,7 @@ impl AccountKey {
             return Err(Error::field("customerId", "must be a positive integer"));
         }
         let owner = AccountOwner::Customer(user_id);
-        Ok(Self { kind: AccountKind::CustomerCoins, currency: Currency::COINS, owner })
+        Ok(Self { kind: AccountKind::CustomerCoins, currency: Currency::COINS, owner, demo: false })
     }
 
     pub fn kind(&self) -> AccountKind {
@@ -148,6 +171,10 @@ impl AccountKey {
     }
     pub fn owner(&self) -> &AccountOwner {
         &self.owner
+    }
+    /// Whether the account is in the demo book (play money).
+    pub fn demo(&self) -> bool {
+        self.demo
     }
     pub fn wallet_id(&self) -> Option<i64> {
         match self.owner {
@@ -182,8 +209,8 @@ mod tests {
 
     #[test]
     fn keys_are_distinct_per_owner_kind_and_currency() {
-        let a = AccountKey::wallet(AccountKind::WalletBalance, 42, Currency::USD).unwrap();
-        let b = AccountKey::wallet(AccountKind::WalletCredit, 42, Currency::USD).unwrap();
+        let a = AccountKey::wallet(AccountKind::WalletBalance, 42, Currency::USD, false).unwrap();
+        let b = AccountKey::wallet(AccountKind::WalletCredit, 42, Currency::USD, false).unwrap();
         let c = AccountKey::house(AccountKind::Fees, Currency::USD).unwrap();
         let d = AccountKey::cash_clearing("bitstamp", Currency::BTC).unwrap();
         assert_eq!(a.key(), "wallet:42:wallet_balance:USD");
@@ -196,8 +223,13 @@ mod tests {
 
     #[test]
     fn owners_must_match_kinds() {
-        assert!(AccountKey::wallet(AccountKind::Fees, 1, Currency::USD).is_err());
-        assert!(AccountKey::wallet(AccountKind::WalletBalance, 0, Currency::USD).is_err());
+        assert!(AccountKey::wallet(AccountKind::Fees, 1, Currency::USD, false).is_err());
+        assert!(AccountKey::wallet(AccountKind::WalletBalance, 0, Currency::USD, false).is_err());
+        assert!(AccountKey::cash_clearing(DEMO_PROVIDER, Currency::USD).is_err());
+        let demo = AccountKey::demo_clearing(Currency::USD);
+        assert!(demo.demo() && demo.key() == "provider:demo:cash_clearing:USD");
+        let w = AccountKey::wallet(AccountKind::WalletBalance, 7, Currency::USD, true).unwrap();
+        assert!(w.demo() && w.key() == "wallet:7:wallet_balance:USD");
         assert!(AccountKey::house(AccountKind::WalletBalance, Currency::USD).is_err());
         assert!(AccountKey::house(AccountKind::CashClearing, Currency::USD).is_err());
         for bad in ["", "Bitstamp", "a b", &"x".repeat(65)] {

@@ -39,7 +39,7 @@ pub mod verify;
 #[cfg(test)]
 mod proptests;
 
-pub use account::{AccountKey, AccountKind, AccountOwner, LIMIT, Policy};
+pub use account::{AccountKey, AccountKind, AccountOwner, DEMO_PROVIDER, LIMIT, Policy};
 pub use idempotency::{Replay, compare_replay};
 pub use transfer::{
     NewTransfer, Resolution, ResolveTransfer, TransferCode, TransferId, TransferKind, TransferState,

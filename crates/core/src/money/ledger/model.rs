@@ -8,7 +8,7 @@ use crate::money::ledger::account::{LIMIT, Policy};
 use crate::money::ledger::idempotency::compare_replay;
 use crate::money::ledger::transfer::{
     NewTransfer, ResolveTransfer, TransferId, TransferKind, TransferState, already_resolved,
-    beyond_limit, insufficient_funds,
+    beyond_limit, insufficient_funds, mixed_books,
 };
 use crate::money::ledger::verify::{AccountState, Checker, Sums, Violation};
 use crate::{Currency, Error, Money, Result};
@@ -17,6 +17,8 @@ use crate::{Currency, Error, Money, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub currency: Currency,
+    /// In the demo book (play money): never meets an account of the real book.
+    pub demo: bool,
     pub policy: Policy,
     pub balance: i64,
     pub pending_debits: i64,
@@ -54,7 +56,14 @@ pub struct Ledger {
 impl Ledger {
     /// Opens account `id`.
     pub fn open(&mut self, id: i64, currency: Currency, policy: Policy) {
-        let a = Account { currency, policy, balance: 0, pending_debits: 0, pending_credits: 0 };
+        let a = Account {
+            currency,
+            demo: false,
+            policy,
+            balance: 0,
+            pending_debits: 0,
+            pending_credits: 0,
+        };
         self.accounts.entry(id).or_insert(a);
     }
 
@@ -79,6 +88,9 @@ impl Ledger {
                 _ => return Err(Error::NotFound("ledger account")),
             };
         t.check_currencies(d.currency, c.currency)?;
+        if d.demo != c.demo {
+            return Err(mixed_books());
+        }
         let amt = t.amount.minor();
         let pd = Money::from_minor(d.pending_debits);
         if !d.policy.allows_debit(Money::from_minor(d.balance), pd, t.amount) {

@@ -135,3 +135,28 @@ proptest! {
         prop_assert_eq!(r.is_ok(), reserve + spend <= 1_000);
     }
 }
+
+#[test]
+fn demo_and_real_books_never_meet() {
+    let mut l = ledger();
+    if let Some(a) = l.accounts.get_mut(&3) {
+        a.demo = true;
+    }
+    let before = l.accounts.clone();
+    for (debit, credit) in [(5, 3), (3, 1), (1, 3)] {
+        let t = NewTransfer {
+            id: TransferId::parse("id", &format!("x{debit}{credit}")).unwrap(),
+            debit_account_id: debit,
+            credit_account_id: credit,
+            amount: Money::from_minor(10),
+            currency: Currency::USD,
+            code: TransferCode::WalletTransfer,
+            user_data: None,
+            pending: false,
+        };
+        let e = l.apply(&t).unwrap_err();
+        assert!(format!("{e:?}").contains("demo and real money never meet"), "{e:?}");
+    }
+    assert_eq!(l.accounts, before);
+    assert!(l.transfers.is_empty());
+}

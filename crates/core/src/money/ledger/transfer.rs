@@ -50,6 +50,12 @@ pub fn insufficient_funds() -> Error {
     Error::field("amount", "exceeds the available balance")
 }
 
+/// The two accounts are in different books (one demo, one real): demo and real money never
+/// meet. Paths check their wallets first and name the field; this is the ledger's own refusal.
+pub fn mixed_books() -> Error {
+    Error::field("walletId", "demo and real money never meet")
+}
+
 /// The amount would take an account's balance or pending sums beyond [`LIMIT`].
 pub fn beyond_limit() -> Error {
     Error::field("amount", "would take an account beyond its limit")

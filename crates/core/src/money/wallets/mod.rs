@@ -99,6 +99,39 @@ impl ManualType {
     }
 }
 
+/// Whether money may move between a wallet that `a_is_demo` and one that `b_is_demo`: demo
+/// (play) money and real money never meet, so only two demo wallets or two real wallets may
+/// exchange money. Every money path asks this (transfers single and batched, bonuses, coins,
+/// deposits and withdrawals, manual transactions); the ledger holds the same rule on its
+/// accounts' books (`ledger::AccountKey::demo`), so a path that forgot still cannot mix them.
+pub fn may_exchange(a_is_demo: bool, b_is_demo: bool) -> bool {
+    a_is_demo == b_is_demo
+}
+
+/// [`may_exchange`] as a validation error on `field` (the second wallet's).
+pub fn check_may_exchange(field: &str, a_is_demo: bool, b_is_demo: bool) -> Result<()> {
+    if may_exchange(a_is_demo, b_is_demo) {
+        return Ok(());
+    }
+    let rule = if a_is_demo {
+        "must be a demo wallet: demo money cannot move into a real wallet"
+    } else {
+        "must be a real wallet: demo money cannot move into a real wallet"
+    };
+    Err(Error::field(field, rule))
+}
+
+/// A wallet that `is_demo` on a path that moves real money (deposits, withdrawals, bonuses,
+/// coins, manual transactions): refused on `field`, since the other side is a real house
+/// account ([`may_exchange`] with a real account).
+pub fn check_real(field: &str, is_demo: bool) -> Result<()> {
+    if may_exchange(is_demo, false) {
+        Ok(())
+    } else {
+        Err(Error::field(field, "is a demo wallet: demo and real money never meet"))
+    }
+}
+
 /// The cash-clearing provider name of manual deposits and withdrawals.
 pub const MANUAL_PROVIDER: &str = "manual";
 
@@ -139,6 +172,16 @@ mod tests {
         assert!(
             ManualType::Withdrawal.movement(Money::from_minor(1)).is_ok_and(|m| !m.into_wallet)
         );
+    }
+
+    #[test]
+    fn demo_and_real_never_meet() {
+        assert!(may_exchange(true, true) && may_exchange(false, false));
+        assert!(!may_exchange(true, false) && !may_exchange(false, true));
+        assert!(check_may_exchange("targetWalletId", true, false).is_err());
+        assert!(check_may_exchange("targetWalletId", false, true).is_err());
+        assert!(check_real("walletId", true).is_err());
+        assert!(check_real("walletId", false).is_ok());
     }
 
     #[test]

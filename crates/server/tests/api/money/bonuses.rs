@@ -180,7 +180,8 @@ async fn deposit_bonuses_filter_round_exactly_and_apply_once() {
     let again = balance(&t, &admin, w).await;
     assert_eq!(again, bal);
     assert_eq!(bonus_count(&t, &admin, w, "DEPOSIT_BONUS").await, 6);
-    // A demo wallet gets no bonus.
+    // A demo wallet takes no real deposit (demo and real money never meet), so no bonus: its
+    // play money comes from the demo top-up, which pays none.
     let r = t
         .server
         .post("/api/wallets")
@@ -189,8 +190,14 @@ async fn deposit_bonuses_filter_round_exactly_and_apply_once() {
         .await;
     r.assert_status_ok();
     let demo = r.json::<Value>()["id"].as_i64().unwrap();
-    deposit(&t, &admin, demo, "500", "card", None).await;
-    assert_eq!(money_of(&balance(&t, &admin, demo).await["balance"]), m("500"));
+    let body = json!({"type": "DEPOSIT", "amount": "500", "method": "card"});
+    let (s, b) = manual(&t, &admin, demo, body).await;
+    assert_eq!((s, field_of(&b)), (422, "walletId".to_owned()), "{b}");
+    let body = json!({"walletId": demo, "amount": "500"});
+    let (s, b) = post(&t, &admin, "/api/payment-providers/demo/top-up", body).await;
+    assert_eq!(s, 200, "{b}");
+    let held = balance(&t, &admin, demo).await;
+    assert_eq!((money_of(&held["balance"]), money_of(&held["credit"])), (m("500"), m("0")));
     assert_verified(t.app.db()).await;
 }
 

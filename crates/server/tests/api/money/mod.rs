@@ -7,6 +7,7 @@ pub mod ledger;
 pub mod ledger_model;
 pub mod payment_providers;
 pub mod reports;
+pub mod security;
 pub mod statements;
 pub mod transactions;
 pub mod transactions_deposits;

@@ -3,5 +3,6 @@
 pub mod api_keys;
 pub mod oauth;
 pub mod refresh_tokens;
+pub mod scope;
 pub mod user_tokens;
 pub mod users;

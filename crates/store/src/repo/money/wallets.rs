@@ -3,6 +3,7 @@
 //! accounts. Money is never stored here: balances are ledger accounts.
 
 use brokercrm_core::Result;
+use brokercrm_core::identity::scope::CustomerScope;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -13,6 +14,7 @@ use crate::db::now;
 use crate::entities::users::{Column as U, Entity as User};
 use crate::entities::wallets::{self, Column as W, Entity as Wallet};
 use crate::error::DbResultExt;
+use crate::repo::identity::scope::scope_condition_on;
 
 pub use crate::entities::wallets::Model as WalletRow;
 
@@ -33,6 +35,8 @@ pub struct NewWallet {
 pub struct WalletFilter {
     /// Only this owner's wallets.
     pub user_id: Option<i64>,
+    /// Only the wallets of customers in this scope (a staff member's customer scope).
+    pub scope: Option<CustomerScope>,
     /// Wallet id (when numeric) or part of the owner's e-mail, first or last name.
     pub search: Option<String>,
     pub currencies: Vec<String>,
@@ -87,6 +91,9 @@ fn filtered(f: &WalletFilter) -> Select<Wallet> {
     }
     if let Some(u) = f.user_id {
         q = q.filter(W::UserId.eq(u));
+    }
+    if let Some(cond) = f.scope.as_ref().and_then(|s| scope_condition_on(s, (Wallet, W::UserId))) {
+        q = q.filter(cond);
     }
     if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let lower = |c: U| Expr::expr(Func::lower(Expr::col(c)));
@@ -170,6 +177,12 @@ pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: &str) -> 
 /// Whether any wallet uses group `group_id`.
 pub async fn group_in_use<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<bool> {
     Ok(Wallet::find().filter(W::GroupId.eq(group_id)).count(conn).await.db()? > 0)
+}
+
+/// The wallet ids of the customers in `scope`.
+pub async fn ids_in_scope<C: ConnectionTrait>(conn: &C, scope: &CustomerScope) -> Result<Vec<i64>> {
+    let f = WalletFilter { scope: Some(*scope), ..WalletFilter::default() };
+    filtered(&f).select_only().column(W::Id).into_tuple::<i64>().all(conn).await.db()
 }
 
 /// The wallet ids of user `user_id`.

@@ -1,16 +1,17 @@
 //! Customer assignments: a customer's sales desk, conversion and retention agents and sales
-//! status (one row per assigned customer; no row = unassigned), and the scope condition built
-//! from them.
+//! status (one row per assigned customer; no row = unassigned). The scope condition built from
+//! them is identity's read, re-exported.
 
 use brokercrm_core::Result;
-use brokercrm_core::sales::CustomerScope;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::db::now;
 use crate::entities::customer_assignments::{self as ca, Entity as Assignment};
-use crate::entities::users;
 use crate::error::DbResultExt;
+
+/// The scope condition is identity's read (`repo::identity::scope`), re-exported here.
+pub use crate::repo::identity::scope::scope_condition;
 
 pub use crate::entities::customer_assignments::Model as AssignmentRow;
 
@@ -52,29 +53,4 @@ pub async fn upsert<C: ConnectionTrait>(conn: &C, row: AssignmentRow) -> Result<
         .await
         .db()
         .map(|_| ())
-}
-
-/// A condition on `users.id` that holds for the customers in `scope`; `None` for every
-/// customer.
-pub fn scope_condition(scope: &CustomerScope) -> Option<SimpleExpr> {
-    let CustomerScope::Limited { desk_id, user_id, conversion, retention } = *scope else {
-        return None;
-    };
-    let mut any = Condition::any();
-    if let Some(d) = desk_id {
-        any = any.add(Expr::col(ca::Column::SalesDeskId).eq(d));
-    }
-    if conversion {
-        any = any.add(Expr::col(ca::Column::ConversionAgentId).eq(user_id));
-    }
-    if retention {
-        any = any.add(Expr::col(ca::Column::RetentionAgentId).eq(user_id));
-    }
-    if any.is_empty() {
-        // Nothing is visible (a manager without a desk).
-        return Some(Expr::cust("1 = 0"));
-    }
-    let sub =
-        Query::select().column(ca::Column::CustomerId).from(ca::Entity).cond_where(any).to_owned();
-    Some(Expr::col((users::Entity, users::Column::Id)).in_subquery(sub))
 }

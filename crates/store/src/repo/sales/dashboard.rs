@@ -78,7 +78,8 @@ pub async fn registrations<C: ConnectionTrait>(
 }
 
 /// Deposits into customers' wallets per day and currency within `[from, to]`: posted
-/// `DEPOSIT` transfers crediting a wallet account. `(day, currency, count, minor units)`.
+/// `DEPOSIT` transfers crediting a wallet account of the real book (demo top-ups are play
+/// money and never count). `(day, currency, count, minor units)`.
 pub async fn deposits<C: ConnectionTrait>(
     conn: &C,
     who: Option<&Expr>,
@@ -117,6 +118,7 @@ pub async fn deposits<C: ConnectionTrait>(
                 .equals((wallets::Entity, wallets::Column::UserId)),
         )
         .and_where(Expr::col((ledger_transfers::Entity, T::Code)).eq("DEPOSIT"))
+        .and_where(Expr::col((ledger_accounts::Entity, ledger_accounts::Column::Demo)).eq(false))
         .and_where(Expr::col((ledger_transfers::Entity, T::Kind)).is_in(["single", "post_pending"]))
         .and_where(Expr::col((ledger_transfers::Entity, T::State)).eq("posted"))
         .and_where(created.clone().gte(from))

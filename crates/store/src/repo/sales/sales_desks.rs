@@ -93,10 +93,8 @@ pub async fn members_of<C: ConnectionTrait>(conn: &C, desk_ids: &[i64]) -> Resul
         .db()
 }
 
-/// The desk `user_id` is on, if any.
-pub async fn desk_of<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Option<i64>> {
-    Ok(Member::find_by_id(user_id).one(conn).await.db()?.map(|m| m.desk_id))
-}
+/// The desk `user_id` is on, if any (identity's read, `repo::identity::scope`).
+pub use crate::repo::identity::scope::desk_of;
 
 /// Makes `user_ids` the members of `desk_id`: others leave it, and each of them leaves any
 /// other desk.

@@ -4,7 +4,7 @@
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::TransferId;
-use brokercrm_core::money::wallets::WalletStatus;
+use brokercrm_core::money::wallets::{WalletStatus, check_may_exchange};
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::repo::money::wallets::WalletRow;
 
@@ -47,7 +47,8 @@ pub(super) fn check_input(input: TransferInput) -> Result<()> {
 }
 
 /// The wallets of a transfer as read (`None`: missing), checked: both visible to `actor`, one
-/// owner, both active.
+/// owner, both demo or both real ([`check_may_exchange`]), both active. The single path, the
+/// batch lane and its PostgreSQL statement path all decide through here.
 pub(crate) fn check_pair(
     actor: &Principal,
     src: Option<WalletRow>,
@@ -65,6 +66,7 @@ pub(crate) fn check_pair(
     if src.user_id != dst.user_id {
         return Err(Error::field("targetWalletId", "must belong to the source wallet's owner"));
     }
+    check_may_exchange("targetWalletId", src.is_demo, dst.is_demo)?;
     active("sourceWalletId", &src)?;
     active("targetWalletId", &dst)?;
     Ok((src, dst))

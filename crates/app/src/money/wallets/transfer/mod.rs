@@ -9,10 +9,12 @@ mod plan;
 
 pub use input::TransferInput;
 
-use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::transfer_id;
+use brokercrm_core::{Error, Result};
+use brokercrm_store::repo::money::wallets;
 
+use crate::money::scope::MoneyScope;
 use crate::{App, Principal};
 use input::{Batched, Request, check_input};
 
@@ -30,11 +32,30 @@ pub async fn transfer(
     check_input(input)?;
     let id = transfer_id(actor.user_id, idempotency_key)?;
     if actor.role.is_staff() {
-        actor.require(Permission::ManageWalletMoney)?;
+        in_scope(app, actor, input).await?;
     }
     let request = Request { actor: actor.clone(), input, id: id.clone() };
     match lane::run(app, request).await? {
         Batched::Applied => Ok(()),
         Batched::Alone => alone::transfer_alone(app, actor, input, id).await,
     }
+}
+
+/// Staff need ManageWalletMoney and both wallets' owner in their customer scope (a wallet out
+/// of scope answers as a missing one). Checked before the lane, which decides on wallets it
+/// reads without the scope; a missing wallet is left to the lane's answer.
+async fn in_scope(app: &App, actor: &Principal, input: TransferInput) -> Result<()> {
+    let conn = app.db().conn();
+    let scope = MoneyScope::of(conn, actor, Permission::ManageWalletMoney).await?;
+    if scope.owners().is_none() {
+        return Ok(());
+    }
+    for (id, field) in
+        [(input.source_wallet_id, "sourceWalletId"), (input.target_wallet_id, "targetWalletId")]
+    {
+        if let Some(w) = wallets::find(conn, id).await? {
+            scope.require(conn, w.user_id, || Error::field(field, "no such wallet")).await?;
+        }
+    }
+    Ok(())
 }

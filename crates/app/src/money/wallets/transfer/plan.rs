@@ -111,7 +111,7 @@ pub(super) fn plan(requests: &[&Request], seen: &Seen, accounts: &[AccountRow]) 
 }
 
 fn balance_key(w: &WalletRow) -> Result<String> {
-    Ok(AccountKey::wallet(AccountKind::WalletBalance, w.id, currency_of(w)?)?.key())
+    Ok(AccountKey::wallet(AccountKind::WalletBalance, w.id, currency_of(w)?, w.is_demo)?.key())
 }
 
 /// The locked accounts as the reference model's ledger (no transfers: replays of stored ids
@@ -126,6 +126,7 @@ fn model_of(rows: &[AccountRow]) -> Result<Ledger> {
             Policy { floor: Money::from_minor(a.floor), allows_overdraft: a.allows_overdraft };
         let account = Account {
             currency,
+            demo: a.demo,
             policy,
             balance: a.balance,
             pending_debits: a.pending_debits,

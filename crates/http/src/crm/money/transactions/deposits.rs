@@ -66,7 +66,8 @@ pub struct DepositCallbackResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The pending deposit", body = DepositResponse),
-        (status = 422, description = "Bad provider, wallet or amount", body = ErrorBody)
+        (status = 403, description = "Setting `kyc.required_for_deposits` is on and onboarding steps are missing, named in `details.missing` (`kycApproved`, `emailConfirmed`)", body = ErrorBody),
+        (status = 422, description = "Bad provider, wallet (e.g. a demo wallet) or amount", body = ErrorBody)
     )
 )]
 pub async fn start_deposit(

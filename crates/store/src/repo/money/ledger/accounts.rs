@@ -13,7 +13,7 @@ use crate::entities::ledger_accounts::{self, Entity as Account};
 use crate::error::DbResultExt;
 
 /// The account for `key`, created with `policy` if it does not exist yet. An existing
-/// account keeps the policy it was opened with.
+/// account keeps the policy it was opened with; its book (demo or real) must be the key's.
 pub async fn get_or_create<C: ConnectionTrait>(
     conn: &C,
     key: &AccountKey,
@@ -21,7 +21,7 @@ pub async fn get_or_create<C: ConnectionTrait>(
 ) -> Result<AccountRow> {
     let k = key.key();
     if let Some(row) = find_by_key(conn, &k).await? {
-        return Ok(row);
+        return same_book(row, key);
     }
     let row = ledger_accounts::ActiveModel {
         key: Set(k.clone()),
@@ -34,6 +34,7 @@ pub async fn get_or_create<C: ConnectionTrait>(
         pending_credits: Set(0),
         floor: Set(policy.floor.minor()),
         allows_overdraft: Set(policy.allows_overdraft),
+        demo: Set(key.demo()),
         created_at: Set(now()),
         ..Default::default()
     };
@@ -42,9 +43,19 @@ pub async fn get_or_create<C: ConnectionTrait>(
         .exec_without_returning(conn)
         .await
         .db()?;
-    find_by_key(conn, &k)
+    let row = find_by_key(conn, &k)
         .await?
-        .ok_or_else(|| Error::internal("ledger account not found after insert"))
+        .ok_or_else(|| Error::internal("ledger account not found after insert"))?;
+    same_book(row, key)
+}
+
+/// `row` if it is in `key`'s book (an account never changes book).
+fn same_book(row: AccountRow, key: &AccountKey) -> Result<AccountRow> {
+    if row.demo == key.demo() {
+        Ok(row)
+    } else {
+        Err(brokercrm_core::money::ledger::transfer::mixed_books())
+    }
 }
 
 /// The ids of the accounts under `keys`, in order, each opened with its policy if missing.
@@ -58,7 +69,7 @@ pub async fn get_or_create_many<C: ConnectionTrait>(
     let mut ids = Vec::with_capacity(keys.len());
     for ((key, policy), k) in keys.iter().zip(&wanted) {
         match found.iter().find(|row| &row.key == k) {
-            Some(row) => ids.push(row.id),
+            Some(row) => ids.push(same_book(row.clone(), key)?.id),
             None => ids.push(get_or_create(conn, key, *policy).await?.id),
         }
     }

@@ -27,10 +27,11 @@ pub async fn transfer<C: ConnectionTrait>(
     } else {
         (Move::Debit, Move::Credit)
     };
-    let mut sides = [(t.debit_account_id, debit), (t.credit_account_id, credit)];
-    sides.sort_by_key(|(id, _)| *id);
-    for (id, mv) in sides {
-        moves::apply(conn, id, t.currency, mv, t.amount.minor()).await?;
+    let (d, c) = (t.debit_account_id, t.credit_account_id);
+    let mut sides = [(d, c, debit), (c, d, credit)];
+    sides.sort_by_key(|(id, _, _)| *id);
+    for (id, peer, mv) in sides {
+        moves::apply(conn, id, peer, t.currency, mv, t.amount.minor()).await?;
     }
     Ok(Applied { transfer: row, replayed: false })
 }

@@ -17,17 +17,22 @@ use crate::repo::money::ledger::TransferRow;
 /// The currency code of coin transfers.
 const COINS: &str = "COINS";
 
-/// A page of coin transfers (only `account` when given), with the total count.
+/// A page of coin transfers (only those of `accounts` when given), with the total count.
 pub async fn transfers<C: ConnectionTrait>(
     conn: &C,
-    account: Option<i64>,
+    accounts: Option<&[i64]>,
     newest_first: bool,
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<TransferRow>, u64)> {
     let mut q = Transfer::find().filter(T::Currency.eq(COINS)).filter(T::Kind.eq("single"));
-    if let Some(a) = account {
-        q = q.filter(Condition::any().add(T::DebitAccountId.eq(a)).add(T::CreditAccountId.eq(a)));
+    if let Some(a) = accounts {
+        let ids = || a.iter().copied();
+        q = q.filter(
+            Condition::any()
+                .add(T::DebitAccountId.is_in(ids()))
+                .add(T::CreditAccountId.is_in(ids())),
+        );
     }
     let total = q.clone().count(conn).await.db()?;
     let q = if newest_first { q.order_by_desc(T::Id) } else { q.order_by_asc(T::Id) };

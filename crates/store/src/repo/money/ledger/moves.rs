@@ -1,12 +1,13 @@
 //! Balance movements on account rows, each one conditional `UPDATE` that checks and changes
-//! in the same statement (never read-then-write): the floor/overdraft rule, the currency and
-//! the [`LIMIT`] bounds sit in its `WHERE`. Callers apply the two sides of a transfer in
+//! in the same statement (never read-then-write): the floor/overdraft rule, the currency, the
+//! book (the other side must be demo exactly when this one is) and the [`LIMIT`] bounds sit
+//! in its `WHERE`. Callers apply the two sides of a transfer in
 //! ascending account id order so concurrent transfers lock rows in one order (no deadlocks).
 
 use brokercrm_core::money::ledger::LIMIT;
-use brokercrm_core::money::ledger::transfer::{beyond_limit, insufficient_funds};
+use brokercrm_core::money::ledger::transfer::{beyond_limit, insufficient_funds, mixed_books};
 use brokercrm_core::{Currency, Error, Money, Result};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::accounts;
@@ -26,18 +27,24 @@ pub enum Move {
     ReserveCredit,
 }
 
-/// Applies `mv` of `amount` (> 0, ≤ LIMIT) in `currency` to account `id`. Fails with the
-/// reason when the guard refuses: missing account, other currency, insufficient funds, limit.
+/// Applies `mv` of `amount` (> 0, ≤ LIMIT) in `currency` to account `id`, whose transfer's
+/// other side is account `peer`. Fails with the reason when the guard refuses: missing
+/// account, other currency, other book than `peer`'s, insufficient funds, limit.
 pub async fn apply<C: ConnectionTrait>(
     conn: &C,
     id: i64,
+    peer: i64,
     currency: Currency,
     mv: Move,
     amount: i64,
 ) -> Result<()> {
     let headroom = || Expr::col(A::Balance).sub(Expr::col(A::PendingDebits));
-    let mut q =
-        Account::update_many().filter(A::Id.eq(id)).filter(A::Currency.eq(currency.as_str()));
+    let peer_book =
+        Query::select().column(A::Demo).from(Account).and_where(A::Id.eq(peer)).to_owned();
+    let mut q = Account::update_many()
+        .filter(A::Id.eq(id))
+        .filter(A::Currency.eq(currency.as_str()))
+        .filter(A::Demo.in_subquery(peer_book));
     q = match mv {
         Move::Debit | Move::ReserveDebit => {
             let afford = Condition::any()
@@ -65,24 +72,28 @@ pub async fn apply<C: ConnectionTrait>(
     if q.exec(conn).await.db()?.rows_affected == 1 {
         return Ok(());
     }
-    Err(refusal(conn, id, currency, mv, amount).await)
+    Err(refusal(conn, id, peer, currency, mv, amount).await)
 }
 
 /// Why a guarded update touched no row (read after the refusal, for the error only).
 async fn refusal<C: ConnectionTrait>(
     conn: &C,
     id: i64,
+    peer: i64,
     currency: Currency,
     mv: Move,
     amount: i64,
 ) -> Error {
-    let row = match accounts::find(conn, id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return Error::NotFound("ledger account"),
-        Err(e) => return e,
+    let (row, other) = match (accounts::find(conn, id).await, accounts::find(conn, peer).await) {
+        (Ok(Some(row)), Ok(Some(other))) => (row, other),
+        (Ok(_), Ok(_)) => return Error::NotFound("ledger account"),
+        (Err(e), _) | (_, Err(e)) => return e,
     };
     if row.currency != currency.as_str() {
         return Error::field("currency", "must be the currency of both accounts");
+    }
+    if row.demo != other.demo {
+        return mixed_books();
     }
     let policy = brokercrm_core::money::ledger::Policy {
         floor: Money::from_minor(row.floor),

@@ -133,9 +133,24 @@ pub struct Window {
     /// Keyset paging for exports: only keys above this, ordered by key (sort ignored; the
     /// total is not counted and answers 0).
     pub after: Option<i64>,
+    /// Only these customers' lines (a staff member's customer scope); `None`: every customer.
+    pub owners: Option<Vec<i64>>,
 }
 
 impl Window {
+    /// ` AND <col> IN (...)` keeping the lines of [`Window::owners`] (`col`: a user-id
+    /// column); empty without owners.
+    fn owners_on(&self, col: &str) -> String {
+        match self.owners.as_deref() {
+            None => String::new(),
+            Some([]) => " AND 1 = 0".to_owned(),
+            Some(ids) => {
+                let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!(" AND {col} IN ({})", ids.join(", "))
+            }
+        }
+    }
+
     fn order(&self, exprs: &[(&str, String)], key: &str) -> String {
         if self.after.is_some() {
             return format!("{key} ASC");
@@ -215,7 +230,8 @@ pub async fn profit_loss<C: ConnectionTrait>(
         ("currency", "w.currency".into()),
     ];
     let cols = text_columns(&exprs[..6]);
-    let after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
+    let mut after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
+    after.push_str(&w.owners_on("w.user_id"));
     let from = format!(
         "FROM {moves} m JOIN wallets w ON w.id = m.wallet_id WHERE w.is_demo = {demo}{after} \
          GROUP BY w.id, w.user_id, w.currency"
@@ -306,7 +322,8 @@ pub async fn balances<C: ConnectionTrait>(
         ("currency", "w.currency".into()),
     ];
     let cols = text_columns(&exprs[..6]);
-    let after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
+    let mut after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
+    after.push_str(&w.owners_on("w.user_id"));
     let from = format!(
         "FROM wallets w LEFT JOIN {moves} m ON m.wallet_id = w.id \
          WHERE w.is_demo = {demo} AND w.created_at < {e}{after} \
@@ -370,7 +387,17 @@ pub async fn coins<C: ConnectionTrait>(conn: &C, w: &Window) -> Result<(Vec<Coin
              WHERE currency = {cur} AND kind IN {POSTED_SQL}"
         )
     };
-    let after = w.after.map(|a| format!(" AND a.id > {}", p.add(a))).unwrap_or_default();
+    let mut after = w.after.map(|a| format!(" AND a.id > {}", p.add(a))).unwrap_or_default();
+    if let Some(ids) = w.owners.as_deref() {
+        // Coin accounts name their customer in the key: `customer:<id>:customer_coins:COINS`.
+        let keys: Vec<String> =
+            ids.iter().map(|id| p.add(format!("customer:{id}:customer_coins:COINS"))).collect();
+        if keys.is_empty() {
+            after.push_str(" AND 1 = 0");
+        } else {
+            after.push_str(&format!(" AND a.key IN ({})", keys.join(", ")));
+        }
+    }
     let from = format!(
         "FROM ledger_accounts a LEFT JOIN ({} UNION ALL {}) m ON m.account_id = a.id \
          WHERE a.kind = {kind} AND a.currency = {cur}{after} GROUP BY a.id, a.key",

@@ -85,7 +85,7 @@ pub async fn count_transfers<C: ConnectionTrait>(conn: &C) -> Result<i64> {
 }
 
 /// The rules a transfer row must satisfy, each a query selecting the rows that break it.
-const RULES: [(&str, &str); 6] = [
+const RULES: [(&str, &str); 7] = [
     (
         "amount is not positive or debits and credits one account",
         "SELECT transfer_id FROM ledger_transfers WHERE amount <= 0 OR debit_account_id = credit_account_id",
@@ -96,6 +96,13 @@ const RULES: [(&str, &str); 6] = [
          JOIN ledger_accounts d ON d.id = t.debit_account_id \
          JOIN ledger_accounts c ON c.id = t.credit_account_id \
          WHERE t.currency <> d.currency OR t.currency <> c.currency",
+    ),
+    (
+        "moves money between the demo and the real book",
+        "SELECT t.transfer_id FROM ledger_transfers t \
+         JOIN ledger_accounts d ON d.id = t.debit_account_id \
+         JOIN ledger_accounts c ON c.id = t.credit_account_id \
+         WHERE d.demo <> c.demo",
     ),
     (
         "post or void does not match its pending transfer",

@@ -93,6 +93,22 @@ pub async fn report(
     report_in_chunks(app, actor, kind, range, CHUNK).await
 }
 
+/// "Export report to XLSX" from the query's text: the caller's permission is checked before
+/// the type and range, so a caller without ReadReports learns nothing about the parameters.
+pub async fn report_from_query(
+    app: &App,
+    actor: &Principal,
+    kind: Option<&str>,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<std::fs::File> {
+    actor.require(Permission::ReadReports)?;
+    let kind = ReportType::parse(kind)?;
+    let range =
+        if start.is_some() || end.is_some() { Some(Range::parse(start, end)?) } else { None };
+    report(app, actor, kind, range).await
+}
+
 /// [`report`] reading `size` lines per round trip (tests use a small size to cross chunks).
 pub async fn report_in_chunks(
     app: &App,

@@ -361,11 +361,9 @@ pub async fn export_report(
     Query(q): Query<ExportQuery>,
 ) -> ApiResult<Response> {
     let actor = download(&app, &headers, q.token).await?;
+    let (start, end) = (q.start.as_deref(), q.end.as_deref());
+    let file = export::report_from_query(&app, &actor, q.kind.as_deref(), start, end).await?;
     let kind = ReportType::parse(q.kind.as_deref())?;
-    let has_range = q.start.is_some() || q.end.is_some();
-    let r =
-        if has_range { Some(Range::parse(q.start.as_deref(), q.end.as_deref())?) } else { None };
-    let file = export::report(&app, &actor, kind, r).await?;
     let name = match kind {
         ReportType::ProfitLoss => "profit-loss",
         ReportType::Balance => "balance",

@@ -35,6 +35,9 @@ pub fn calls(doc: &Value, full: bool) -> Vec<Call> {
                     Some("path") => {
                         path = path.replace(&format!("{{{name}}}"), &absent(name, &p["schema"]));
                     }
+                    // A download token in the query is a credential: the caller's bearer
+                    // token speaks for them instead.
+                    Some("query") if name == "token" => {}
                     Some("query") if full || p["required"] == true => {
                         let lower = name.to_ascii_lowercase();
                         let value = match time_like(&lower, &p["schema"]) {

@@ -6,9 +6,9 @@
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::user_tokens::{self, DOWNLOAD};
-use brokercrm_store::repo::identity::users;
 
 use crate::identity::auth::principal_of;
+use crate::identity::one_time_tokens::spend_active;
 use crate::identity::principal::AuthMethod;
 use crate::identity::security::{random_token, token_hash};
 use crate::{App, Principal};
@@ -48,17 +48,7 @@ pub async fn redeem(app: &App, token: &str) -> Result<Principal> {
         return Err(invalid());
     }
     let tx = app.db().begin_write().await?;
-    let row = user_tokens::find_by_hash(&tx, DOWNLOAD, &token_hash(token))
-        .await?
-        .filter(|r| r.is_usable())
-        .ok_or_else(invalid)?;
-    if !user_tokens::consume(&tx, row.id).await? {
-        return Err(invalid());
-    }
-    let user = users::find_by_id(&tx, row.user_id)
-        .await?
-        .filter(|u| u.status == users::ACTIVE)
-        .ok_or_else(invalid)?;
+    let user = spend_active(&tx, DOWNLOAD, &token_hash(token), invalid).await?;
     commit(tx).await?;
     principal_of(&user, AuthMethod::Session, None)
 }

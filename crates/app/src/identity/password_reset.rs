@@ -14,7 +14,7 @@ use brokercrm_store::repo::identity::user_tokens::{self, PASSWORD_RESET};
 use brokercrm_store::repo::identity::users;
 use sea_orm::Set;
 
-use crate::identity::one_time_tokens::{issue_token, reset_link};
+use crate::identity::one_time_tokens::{issue_token, reset_link, spend_active};
 use crate::identity::security::{hash_password, token_hash};
 use crate::platform::email::{self, SendEmail};
 use crate::{App, identity::tokens, platform::recaptcha};
@@ -98,17 +98,7 @@ pub async fn reset(app: &App, reset_token: &str, password: &str, confirmation: &
     let new_hash = hash_password(app.hasher(), pw.expose().to_owned()).await?;
 
     let tx = app.db().begin_write().await?;
-    let row = user_tokens::find_by_hash(&tx, PASSWORD_RESET, &hash)
-        .await?
-        .filter(|r| r.is_usable())
-        .ok_or_else(invalid)?;
-    if !user_tokens::consume(&tx, row.id).await? {
-        return Err(invalid());
-    }
-    let user = users::find_by_id(&tx, row.user_id)
-        .await?
-        .filter(|u| u.status == users::ACTIVE)
-        .ok_or_else(invalid)?;
+    let user = spend_active(&tx, PASSWORD_RESET, &hash, invalid).await?;
     let (user_id, email) = (user.id, user.email.clone());
     let confirm = user.confirmed_at.is_none();
     let mut ch = users::changes(user);

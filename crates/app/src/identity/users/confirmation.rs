@@ -6,10 +6,10 @@ use std::time::Duration;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::{commit, now};
-use brokercrm_store::repo::identity::user_tokens::{self, EMAIL_VERIFY};
+use brokercrm_store::repo::identity::user_tokens::EMAIL_VERIFY;
 use brokercrm_store::repo::identity::users::{self, UserRow};
 
-use crate::identity::one_time_tokens::issue_token;
+use crate::identity::one_time_tokens::{issue_token, spend};
 use crate::identity::security::token_hash;
 use crate::identity::users::current_user;
 use crate::platform::email::{self, SendEmail};
@@ -64,14 +64,7 @@ pub async fn verify(app: &App, token: &str) -> Result<()> {
         return Err(Error::field("verifyToken", "is required"));
     }
     let tx = app.db().begin_write().await?;
-    let row = user_tokens::find_by_hash(&tx, EMAIL_VERIFY, &token_hash(token.trim()))
-        .await?
-        .filter(|r| r.is_usable())
-        .ok_or_else(invalid)?;
-    if !user_tokens::consume(&tx, row.id).await? {
-        return Err(invalid());
-    }
-    let user = users::find_by_id(&tx, row.user_id).await?.ok_or_else(invalid)?;
+    let user = spend(&tx, EMAIL_VERIFY, &token_hash(token.trim()), invalid).await?;
     if user.confirmed_at.is_none() {
         let mut ch = users::changes(user);
         ch.confirmed_at = sea_orm::Set(Some(now()));

@@ -2,26 +2,13 @@
 //! caller's scope. In scope the duplicate is still refused (409); out of scope the lead is
 //! created as if new and the duplicate is reported to the admins who see both.
 
-use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use brokercrm_store::repo::sales::leads;
 use serde_json::json;
 
 use crate::helpers::TestApp;
 use crate::helpers::http::post;
 use crate::helpers::platform::{audit_count, audits};
-use crate::helpers::sales::world;
-
-async fn on_desk(t: &TestApp, customer_id: i64, desk: i64) {
-    let row = AssignmentRow {
-        customer_id,
-        sales_desk_id: Some(desk),
-        conversion_agent_id: None,
-        retention_agent_id: None,
-        sales_status_id: None,
-        updated_at: brokercrm_store::db::now(),
-    };
-    assignments::upsert(t.app.db().conn(), row).await.unwrap();
-}
+use crate::helpers::sales::{on_desk, world};
 
 async fn count_with_email(t: &TestApp, email: &str) -> usize {
     let emails = vec![email.to_owned()];

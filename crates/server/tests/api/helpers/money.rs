@@ -140,3 +140,33 @@ pub async fn instant() -> DateTime<Utc> {
 pub fn q(d: DateTime<Utc>) -> String {
     urlencode(&d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
 }
+
+/// Configures Trustology at `api_url` with `api_key` (the test provider enabled too) and has a
+/// new customer with 100 USD request a 40 withdrawal; returns the withdrawal's id.
+pub async fn trustology_withdrawal(
+    t: &TestApp,
+    admin: &str,
+    api_url: &str,
+    api_key: &str,
+) -> String {
+    enable_test_provider(t, admin).await;
+    t.server
+        .put("/api/payment-providers/trustology")
+        .authorization_bearer(admin)
+        .json(&json!({"enabled": true, "keyValues": [
+            {"key": "apiUrl", "value": api_url},
+            {"key": "walletId", "value": "W-9"},
+            {"key": "apiKey", "value": api_key},
+            {"key": "privateKey", "value": "tr-private"}]}))
+        .await
+        .assert_status_ok();
+    let cust = t.customer().admin(admin).with_wallet("USD", 100).create().await.token;
+    let r = t
+        .server
+        .post("/api/me/withdrawals")
+        .authorization_bearer(&cust)
+        .json(&json!({"provider": "test", "amount": 40, "walletAddress": "0xclient"}))
+        .await;
+    r.assert_status_ok();
+    r.json::<Value>()["withdrawal"]["id"].as_str().expect("withdrawal id").to_owned()
+}

@@ -188,3 +188,17 @@ pub async fn assign_conversion(t: &TestApp, customer_id: i64, agent_id: i64) {
     };
     assignments::upsert(t.app.db().conn(), row).await.unwrap();
 }
+
+/// Puts customer `customer_id` on sales desk `desk_id` (no agents, no status).
+pub async fn on_desk(t: &TestApp, customer_id: i64, desk_id: i64) {
+    use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
+    let row = AssignmentRow {
+        customer_id,
+        sales_desk_id: Some(desk_id),
+        conversion_agent_id: None,
+        retention_agent_id: None,
+        sales_status_id: None,
+        updated_at: brokercrm_store::db::now(),
+    };
+    assignments::upsert(t.app.db().conn(), row).await.unwrap();
+}

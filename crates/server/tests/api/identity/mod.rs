@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod bootstrap;
+mod forgery;
 pub mod forgot_password;
 pub mod oauth;
 pub mod security;

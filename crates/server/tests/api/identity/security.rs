@@ -10,7 +10,6 @@ use brokercrm_core::identity::auth::Role;
 use brokercrm_store::entities::{refresh_tokens, user_tokens};
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::platform::activities::{self, ActivityFilter};
-use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -18,21 +17,8 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::helpers::http::{get, post, put};
 use crate::helpers::money::{balance, enable_test_provider, transfer};
-use crate::helpers::sales::world;
+use crate::helpers::sales::{on_desk, world};
 use crate::helpers::users::{PASSWORD as PW, User};
-
-/// Puts customer `customer_id` on desk `desk_id`.
-async fn on_desk(t: &TestApp, customer_id: i64, desk_id: i64) {
-    let row = AssignmentRow {
-        customer_id,
-        sales_desk_id: Some(desk_id),
-        conversion_agent_id: None,
-        retention_agent_id: None,
-        sales_status_id: None,
-        updated_at: brokercrm_store::db::now(),
-    };
-    assignments::upsert(t.app.db().conn(), row).await.unwrap();
-}
 
 async fn impersonate(t: &TestApp, staff: &str, customer_id: Value) -> (u16, Value) {
     post(t, staff, "/api/sessions/impersonate", json!({ "customerId": customer_id })).await

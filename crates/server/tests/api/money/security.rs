@@ -9,7 +9,6 @@ use brokercrm_core::money::ledger::{NewTransfer, TransferCode, TransferId};
 use brokercrm_store::entities::{ledger_transfers, payment_requests, wallets as wallet_rows};
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::money::ledger::{accounts, apply};
-use brokercrm_store::repo::sales::assignments::{self, AssignmentRow};
 use sea_orm::{EntityTrait, PaginatorTrait, Set};
 use serde_json::{Value, json};
 
@@ -17,7 +16,7 @@ use crate::helpers::TestApp;
 use crate::helpers::assert::{assert_error, field_of};
 use crate::helpers::http::{get, json_request, post, post_empty, put, send_concurrently};
 use crate::helpers::money::{assert_verified, enable_test_provider, transfer};
-use crate::helpers::sales::world;
+use crate::helpers::sales::{on_desk, world};
 
 /// Ledger rows and payment requests: what no refused money path may add to.
 async fn rows(t: &TestApp) -> (u64, u64) {
@@ -203,19 +202,6 @@ async fn owasp_01_demo_money_never_meets_real_money() {
     let report = brokercrm_app::money::ledger::verify(t.app.db()).await.unwrap();
     let found = format!("{:?}", report.violations);
     assert!(found.contains("between the demo and the real book"), "{found}");
-}
-
-/// Puts customer `customer_id` on sales desk `desk_id`.
-async fn on_desk(t: &TestApp, customer_id: i64, desk_id: i64) {
-    let row = AssignmentRow {
-        customer_id,
-        sales_desk_id: Some(desk_id),
-        conversion_agent_id: None,
-        retention_agent_id: None,
-        sales_status_id: None,
-        updated_at: brokercrm_store::db::now(),
-    };
-    assignments::upsert(t.app.db().conn(), row).await.unwrap();
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::TestApp;
-use crate::helpers::money::enable_test_provider;
+use crate::helpers::money::{enable_test_provider, trustology_withdrawal};
 
 #[tokio::test]
 async fn an_approved_withdrawal_is_sent_through_bitstamp_once() {
@@ -95,25 +95,7 @@ async fn an_approved_withdrawal_is_sent_through_trustology_with_its_keys() {
     let mock = MockServer::start().await;
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    enable_test_provider(&t, &admin).await;
-    t.server
-        .put("/api/payment-providers/trustology")
-        .authorization_bearer(&admin)
-        .json(&json!({"enabled": true, "keyValues": [
-            {"key": "apiUrl", "value": mock.uri()},
-            {"key": "walletId", "value": "W-9"},
-            {"key": "apiKey", "value": "tr-key"},
-            {"key": "privateKey", "value": "tr-private"}]}))
-        .await
-        .assert_status_ok();
-    let cust = t.customer().admin(&admin).with_wallet("USD", 100).create().await.token;
-    let r = t
-        .server
-        .post("/api/me/withdrawals")
-        .authorization_bearer(&cust)
-        .json(&json!({"provider": "test", "amount": 40, "walletAddress": "0xclient"}))
-        .await;
-    let id = r.json::<Value>()["withdrawal"]["id"].as_str().unwrap().to_owned();
+    let id = trustology_withdrawal(&t, &admin, &mock.uri(), "tr-key").await;
     t.server
         .post(&format!("/api/transactions/{id}/approve"))
         .authorization_bearer(&admin)

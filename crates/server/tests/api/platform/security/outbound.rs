@@ -11,12 +11,12 @@ use brokercrm_app::platform::email::{SendEmail, queue};
 use brokercrm_core::identity::auth::Role;
 use brokercrm_integrations::outbound::OutboundClient;
 use brokercrm_store::jobs;
-use serde_json::{Value, json};
+use serde_json::json;
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::TestApp;
-use crate::helpers::money::enable_test_provider;
+use crate::helpers::money::trustology_withdrawal;
 
 /// A public-looking provider name; the app's resolver table points it at loopback, as a
 /// DNS record (or a rebinding attack) would.
@@ -112,26 +112,7 @@ async fn owasp_06_a_payout_provider_redirect_is_not_followed() {
     // Loopback mock servers need private targets allowed; redirects are refused regardless.
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    enable_test_provider(&t, &admin).await;
-    t.server
-        .put("/api/payment-providers/trustology")
-        .authorization_bearer(&admin)
-        .json(&json!({"enabled": true, "keyValues": [
-            {"key": "apiUrl", "value": provider.uri()},
-            {"key": "walletId", "value": "W-9"},
-            {"key": "apiKey", "value": "tr-secret-key"},
-            {"key": "privateKey", "value": "tr-private"}]}))
-        .await
-        .assert_status_ok();
-    let cust = t.customer().admin(&admin).with_wallet("USD", 100).create().await.token;
-    let r = t
-        .server
-        .post("/api/me/withdrawals")
-        .authorization_bearer(&cust)
-        .json(&json!({"provider": "test", "amount": 40, "walletAddress": "0xclient"}))
-        .await;
-    r.assert_status_ok();
-    let id = r.json::<Value>()["withdrawal"]["id"].as_str().unwrap().to_owned();
+    let id = trustology_withdrawal(&t, &admin, &provider.uri(), "tr-secret-key").await;
     t.server
         .post(&format!("/api/transactions/{id}/approve"))
         .authorization_bearer(&admin)

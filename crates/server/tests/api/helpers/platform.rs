@@ -48,3 +48,14 @@ pub async fn latest_audits(t: &TestApp, admin: &str, limit: usize) -> (Value, Ve
         .collect();
     (acts, kinds)
 }
+
+/// Every `.rs` file under `dir`, sorted (source-reading tests: inventory, guards, schemas).
+pub fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.expect("readable source tree").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::helpers::TestApp;
+use crate::helpers::platform::rust_files;
 
 /// Routes the server answers that are deliberately not part of the API document.
 const EXCEPTIONS: [(&str, &str); 5] = [
@@ -43,17 +44,6 @@ struct Registration {
     path: String,
     /// Lower-case method-router functions named in the call (`get`, `post`, `any`...).
     methods: Vec<String>,
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The source without line comments (doc comments mention route calls in prose).
@@ -99,9 +89,8 @@ fn methods_in(args: &str) -> Vec<String> {
 
 fn registrations() -> Vec<Registration> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    rust_files(&root.join("../http/src"), &mut files);
-    rust_files(&root.join("src"), &mut files);
+    let mut files = rust_files(&root.join("../http/src"));
+    files.extend(rust_files(&root.join("src")));
     let mut found = Vec::new();
     for file in files {
         let code = code_of(&file);

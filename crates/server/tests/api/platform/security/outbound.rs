@@ -17,6 +17,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::TestApp;
 use crate::helpers::money::trustology_withdrawal;
+use crate::helpers::platform::rust_files;
 
 /// A public-looking provider name; the app's resolver table points it at loopback, as a
 /// DNS record (or a rebinding attack) would.
@@ -132,25 +133,13 @@ async fn owasp_06_a_payout_provider_redirect_is_not_followed() {
     assert!(behind.is_empty(), "the redirect was followed: {behind:?}");
 }
 
-/// Every `.rs` file under `dir`.
-fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn owasp_06_no_http_client_is_built_outside_the_guarded_one() {
     let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = Vec::new();
-    for krate in ["core", "store", "app", "integrations", "http", "server"] {
-        rust_files(&crates.join(krate).join("src"), &mut files);
-    }
+    let files: Vec<_> = ["core", "store", "app", "integrations", "http", "server"]
+        .iter()
+        .flat_map(|krate| rust_files(&crates.join(krate).join("src")))
+        .collect();
     let outbound = crates.join("integrations/src/outbound.rs");
     let offenders: Vec<String> = files
         .iter()

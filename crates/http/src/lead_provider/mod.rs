@@ -76,6 +76,18 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
 }
 
+/// A query string parsed by the one typed query extractor (`crate::extract::query`), its
+/// errors in the seed's body: a bad value is a 400 naming its field.
+pub struct LpQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for LpQuery<T> {
+    type Rejection = LpError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        crate::extract::parse_query(parts.uri.query()).map(LpQuery).map_err(LpError::from)
+    }
+}
+
 /// A JSON body: 415 without a JSON content type, 413 over the limit, 400 naming the field
 /// for malformed JSON or a wrong or missing field — all in the seed's body.
 pub struct LpJson<T>(pub T);

@@ -1,17 +1,17 @@
 //! `GET /proxy/statistic/api/partner/{partnerID}/accounts/view/for-lead-provider` (seed 000
 //! "Getting all leads"): the caller's own leads as a Spring-style page.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::distribution::lead_provider::{self as lp, AccountPage, AccountView, ListQuery};
 use brokercrm_core::Error;
 use brokercrm_core::error::Violations;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::error::{LpErrorBody, LpResult};
-use super::{ProviderAuth, TAG};
+use super::{LpQuery, ProviderAuth, TAG};
 
 /// One lead of the provider.
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,14 +60,21 @@ pub struct LeadAccountPage {
     pub empty: bool,
 }
 
-/// The query parameters, as text: each is checked and a bad one named.
-#[derive(Debug, Default, Deserialize)]
-struct RawParams {
+/// The query of "Getting all leads": parsed and documented by this one type; a bad value is
+/// a 400 naming its field.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Text searched in e-mail, names and phone.
     query: Option<String>,
+    /// Received at or after, RFC 3339 (e.g. `2019-12-11T00:00:00Z`).
     from: Option<String>,
+    /// Received at or before, RFC 3339.
     to: Option<String>,
-    size: Option<String>,
-    page: Option<String>,
+    /// Page size, 1-1000 (default 20).
+    size: Option<u64>,
+    /// Page number from 0 (default 0).
+    page: Option<u64>,
 }
 
 /// Lists the caller's own leads, newest first. `partnerID` must be the token's partner id.
@@ -79,11 +86,7 @@ struct RawParams {
     security(("BearerAuth" = [])),
     params(
         ("partnerID" = i64, Path, description = "The caller's partner id (from the token response)"),
-        ("query" = Option<String>, Query, description = "Text searched in e-mail, names and phone"),
-        ("from" = Option<String>, Query, description = "Received at or after, RFC 3339 (e.g. `2019-12-11T00:00:00Z`)"),
-        ("to" = Option<String>, Query, description = "Received at or before, RFC 3339"),
-        ("size" = Option<u64>, Query, description = "Page size, 1-1000 (default 20)"),
-        ("page" = Option<u64>, Query, description = "Page number from 0 (default 0)")
+        ListParams
     ),
     responses(
         (status = 200, description = "The caller's leads, newest first", body = LeadAccountPage),
@@ -96,20 +99,19 @@ pub async fn get_leads(
     State(app): State<App>,
     ProviderAuth(provider): ProviderAuth,
     Path(partner): Path<String>,
-    RawQuery(raw): RawQuery,
+    LpQuery(params): LpQuery<ListParams>,
 ) -> LpResult<axum::Json<LeadAccountPage>> {
     let partner_id = partner
         .trim()
         .parse::<i64>()
         .map_err(|_| Error::field("partnerID", "must be an integer"))?;
-    let q = parse(raw.as_deref().unwrap_or(""))?;
+    let q = list_query(params)?;
     let page = lp::list_accounts(&app, &provider, partner_id, q).await?;
     Ok(axum::Json(dto(page)))
 }
 
-fn parse(raw: &str) -> Result<ListQuery, Error> {
-    let p: RawParams = serde_urlencoded::from_str(raw)
-        .map_err(|e| Error::BadRequest(format!("query string: {e}")))?;
+/// The use case's query: the dates checked, each bad one named.
+fn list_query(p: ListParams) -> Result<ListQuery, Error> {
     let mut v = Violations::new();
     let mut time = |field: &str, s: Option<String>| match blank(s) {
         None => None,
@@ -123,20 +125,8 @@ fn parse(raw: &str) -> Result<ListQuery, Error> {
     };
     let from = time("from", p.from);
     let to = time("to", p.to);
-    let mut number = |field: &str, s: Option<String>| match blank(s) {
-        None => None,
-        Some(s) => match s.parse::<u64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                v.push(field, "must be a non-negative integer");
-                None
-            }
-        },
-    };
-    let size = number("size", p.size);
-    let page = number("page", p.page);
     v.finish()?;
-    Ok(ListQuery { query: blank(p.query), from, to, size, page })
+    Ok(ListQuery { query: blank(p.query), from, to, size: p.size, page: p.page })
 }
 
 fn blank(s: Option<String>) -> Option<String> {

@@ -1,17 +1,15 @@
 //! `GET /oauth/authorize` (seed: "Redirect to Cashier for authorization").
 
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
-use brokercrm_app::identity::oauth::{
-    self, AuthorizeOutcome, AuthorizeRequest, OAuthError, OAuthErrorCode,
-};
+use brokercrm_app::identity::oauth::{self, AuthorizeOutcome, AuthorizeRequest, OAuthErrorCode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{OAuthErrorBody, OAuthFailure};
+use super::{OAuthErrorBody, OAuthFailure, OAuthQuery};
 
 /// Query of the authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -57,15 +55,8 @@ pub struct AuthorizeQuery {
 pub async fn authorize(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    OAuthQuery(q): OAuthQuery<AuthorizeQuery>,
 ) -> Response {
-    let q: AuthorizeQuery = match serde_urlencoded::from_str(query.as_deref().unwrap_or_default()) {
-        Ok(q) => q,
-        Err(e) => {
-            return OAuthFailure::from(OAuthError::request("query", &e.to_string()))
-                .into_response();
-        }
-    };
     let user = match bearer(&headers) {
         Some(token) => brokercrm_app::identity::auth::authenticate(&app, token).await.ok(),
         None => None,

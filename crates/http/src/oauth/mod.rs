@@ -59,6 +59,23 @@ impl From<brokercrm_core::Error> for OAuthFailure {
     }
 }
 
+/// A query string parsed by the one typed query extractor (`crate::extract::parse_query`),
+/// its errors as RFC 6749 `invalid_request` naming the parameter.
+pub struct OAuthQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for OAuthQuery<T>
+{
+    type Rejection = OAuthFailure;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        crate::extract::parse_query(parts.uri.query()).map(OAuthQuery).map_err(OAuthFailure::from)
+    }
+}
+
 impl IntoResponse for OAuthFailure {
     fn into_response(self) -> Response {
         let retry_after = self.error.retry_after;

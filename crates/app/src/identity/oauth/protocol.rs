@@ -72,13 +72,24 @@ impl OAuthError {
 /// goes to the log only).
 impl From<brokercrm_core::Error> for OAuthError {
     fn from(e: brokercrm_core::Error) -> Self {
-        if let brokercrm_core::Error::RateLimited { retry_after_secs } = e {
-            let mut slow = Self::new(OAuthErrorCode::SlowDown, "too many failed attempts");
-            slow.retry_after = Some(retry_after_secs);
-            return slow;
+        match e {
+            brokercrm_core::Error::RateLimited { retry_after_secs } => {
+                let mut slow = Self::new(OAuthErrorCode::SlowDown, "too many failed attempts");
+                slow.retry_after = Some(retry_after_secs);
+                slow
+            }
+            brokercrm_core::Error::Validation(fields) => match fields.first() {
+                Some(f) => Self::request(&f.field, &f.message),
+                None => Self::new(OAuthErrorCode::InvalidRequest, "invalid request"),
+            },
+            brokercrm_core::Error::BadRequest(msg) => {
+                Self::new(OAuthErrorCode::InvalidRequest, msg)
+            }
+            e => {
+                tracing::error!(error = ?e, "oauth: internal error");
+                Self::new(OAuthErrorCode::ServerError, "internal server error")
+            }
         }
-        tracing::error!(error = ?e, "oauth: internal error");
-        Self::new(OAuthErrorCode::ServerError, "internal server error")
     }
 }
 

@@ -13,7 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
+use crate::paging::PageQuery;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -93,17 +94,17 @@ pub async fn create_api_key(
 #[utoipa::path(
     get, path = "/api/api-keys", tag = "API Keys", summary = "List API keys",
     security(("BearerAuth" = [])),
-    params(crate::paging::PageQuery),
+    params(PageQuery),
     responses(
         (status = 200, description = "Keys", body = [ApiKeyDto]),
-        (status = 422, description = "Bad `offset`", body = ErrorBody),
+        (status = 422, description = "Bad `offset` or `limit`, named in details", body = ErrorBody),
         (status = 403, description = "Not allowed", body = ErrorBody)
     )
 )]
 pub async fn list_api_keys(
     State(app): State<App>,
     Auth(p): Auth,
-    axum::extract::Query(q): axum::extract::Query<crate::paging::PageQuery>,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<ApiKeyDto>>> {
     let (offset, limit) = q.get();
     let keys = api_keys::list(&app, &p, offset, limit).await?;

@@ -1,11 +1,10 @@
 //! Admin management of OAuth clients (our tag "OAuth Clients"; not in the seed): register a
 //! client (its secret is shown once), list clients, revoke one.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use brokercrm_app::App;
 use brokercrm_app::identity::oauth::{self, ClientView};
-use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,7 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Auth, Json};
+use crate::extract::{Auth, Json, Query};
+use crate::paging::PageQuery;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -71,23 +71,21 @@ pub async fn create_oauth_client(
 /// Lists OAuth clients, newest first, without secrets. Admin only.
 #[utoipa::path(
     get, path = "/api/oauth-clients", tag = "OAuth Clients", summary = "List OAuth clients",
-    params(crate::paging::PageQuery),
+    params(PageQuery),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Clients", body = [ClientView]),
-        (status = 403, description = "Not allowed", body = ErrorBody)
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 422, description = "Bad `offset` or `limit`, named in details", body = ErrorBody)
     )
 )]
 pub async fn list_oauth_clients(
     State(app): State<App>,
     Auth(p): Auth,
-    RawQuery(raw): RawQuery,
+    Query(q): Query<PageQuery>,
 ) -> ApiResult<axum::Json<Vec<ClientView>>> {
-    let q: crate::paging::PageQuery =
-        serde_urlencoded::from_str(raw.as_deref().unwrap_or_default())
-            .map_err(|e| Error::BadRequest(format!("query: {e}")))?;
     let rows = oauth::list_clients(&app, &p, q.get().0, q.get().1).await?;
-    Ok(axum::Json(rows.into_iter().collect()))
+    Ok(axum::Json(rows))
 }
 
 /// Revokes an OAuth client and every refresh token issued to it. Admin only; audited.

@@ -39,7 +39,8 @@ pub struct Record {
 /// the same transaction (comments are not contacts).
 pub async fn record<C: ConnectionTrait>(conn: &C, r: Record) -> Result<CommunicationRow> {
     if let (Some(lead), true) = (r.crm_lead_id, r.kind != CommunicationKind::Comment) {
-        brokercrm_store::repo::sales::leads::touch_contact(conn, lead, r.occurred_at).await?;
+        brokercrm_store::repo::distribution::crm_leads::touch_contact(conn, lead, r.occurred_at)
+            .await?;
     }
     repo::insert(
         conn,

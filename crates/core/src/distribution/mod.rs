@@ -1,6 +1,7 @@
 //! The lead-distribution domain: error types of seed 001, lead profiles, and the pure routing
 //! rules (traffic filters, caps, rotation order) the intake use case applies.
 
+pub mod crm_leads;
 pub mod error_type;
 pub mod profile;
 pub mod rules;

@@ -4,7 +4,6 @@
 pub mod calls;
 pub mod colour;
 pub mod customers;
-pub mod leads;
 pub mod scope;
 
 pub use colour::Colour;

@@ -13,8 +13,8 @@ use brokercrm_core::sales::{Assignment, CustomerScope};
 use brokercrm_core::{Error, Result};
 use brokercrm_integrations::voip::{CallRequest, CoperatoClient, VoipProvider, VoisoClient};
 use brokercrm_store::db;
+use brokercrm_store::repo::distribution::crm_leads as lead_repo;
 use brokercrm_store::repo::sales::calls::{self as repo, CallRow, NewCall};
-use brokercrm_store::repo::sales::leads as lead_repo;
 use brokercrm_store::repo::sales::{assignments as assignment_repo, sales_desks as desk_repo};
 use serde_json::json;
 

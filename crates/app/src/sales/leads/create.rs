@@ -14,7 +14,6 @@ use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
 use brokercrm_store::repo::identity::users::customer_ids_matching;
 use brokercrm_store::repo::sales::assignments;
-use brokercrm_store::repo::sales::leads as repo;
 
 use super::{LeadView, scope_of, view_one};
 use crate::platform::audit::{self, Audit};
@@ -78,9 +77,9 @@ pub async fn create(app: &App, actor: &Principal, input: &NewLeadInput) -> Resul
     )
     .await?;
     if matches!(actor.role, Role::ConversionAgent | Role::RetentionAgent) {
-        repo::assign(&tx, row.id, Some(actor.user_id), None).await?;
+        crm_leads::assign(&tx, row.id, Some(actor.user_id), None).await?;
     }
-    let row = repo::find_by_uuid(&tx, &row.uuid).await?.ok_or(Error::NotFound("lead"))?;
+    let row = crm_leads::find_by_uuid(&tx, &row.uuid).await?.ok_or(Error::NotFound("lead"))?;
     let v = view_one(&tx, row).await?;
     audit::record(
         &tx,
@@ -116,7 +115,7 @@ async fn duplicates_out_of_scope<C: ConnectionTrait>(
 ) -> Result<Vec<String>> {
     let (lead_scope, _) = scope_of(conn, actor).await?;
     let mut hidden = Vec::new();
-    for lead in repo::matching(conn, emails, phones).await? {
+    for lead in crm_leads::matching(conn, emails, phones).await? {
         if lead_scope.allows(lead.sales_desk_id, lead.sales_person_id) {
             return Err(Error::Conflict("a lead with this e-mail or mobile number exists".into()));
         }

@@ -3,8 +3,8 @@
 //! modification times and the search term. Each bad value is a field error naming it.
 
 use brokercrm_core::Result;
+use brokercrm_core::distribution::crm_leads::{LeadFilter, Search, parse_time};
 use brokercrm_core::error::Violations;
-use brokercrm_core::sales::leads::{LeadFilter, Search, parse_time};
 use brokercrm_core::validate::CountryCode;
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users;

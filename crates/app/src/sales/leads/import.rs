@@ -12,10 +12,9 @@ use std::collections::{HashMap, HashSet};
 use brokercrm_core::validate::{CountryCode, Email, phone};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
+use brokercrm_store::repo::distribution::crm_leads::{self, LeadPatch, NewCrmLead};
 use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::lead_imports::{self as repo, LeadImportRow, Progress};
-use brokercrm_store::repo::sales::leads::{self as leads_repo, LeadPatch};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -332,7 +331,7 @@ pub async fn upload(
         let tx = app.db().begin_write().await?;
         let emails: Vec<String> = good.iter().filter_map(|(_, p)| p.email.clone()).collect();
         let phones: Vec<String> = good.iter().filter_map(|(_, p)| p.phone.clone()).collect();
-        let existing = leads_repo::matching(&tx, &emails, &phones).await?;
+        let existing = crm_leads::matching(&tx, &emails, &phones).await?;
         let customers = users::customers_matching(&tx, &emails, &phones).await?;
         let cust_emails: HashSet<String> = customers.iter().map(|(e, _)| e.clone()).collect();
         let cust_phones: HashSet<String> =
@@ -360,7 +359,7 @@ pub async fn upload(
             });
             if let Some(lead) = lead {
                 let mut e = if scope.allows(lead.sales_desk_id, lead.sales_person_id) {
-                    leads_repo::patch(
+                    crm_leads::patch(
                         &tx,
                         lead,
                         LeadPatch {

@@ -1,11 +1,11 @@
 //! Reads of the Leads tag: the filtered list, one lead, the sales people, the lead sources
 //! and the (public) signup-code check.
 
-use brokercrm_core::sales::leads::LeadOrder;
+use brokercrm_core::distribution::crm_leads::LeadOrder;
 use brokercrm_core::sales::scope::is_sales_role;
 use brokercrm_core::{Error, Result};
+use brokercrm_store::repo::distribution::crm_leads as repo;
 use brokercrm_store::repo::identity::users::find_by_ref_key as user_by_ref_key;
-use brokercrm_store::repo::sales::leads as repo;
 use brokercrm_store::repo::sales::sales_desks::{self as desk_repo, sales_people as people_repo};
 
 use super::filters::{FilterInput, resolve};

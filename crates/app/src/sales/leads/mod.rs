@@ -14,11 +14,11 @@ pub mod work;
 
 use std::collections::HashMap;
 
+use brokercrm_core::distribution::crm_leads::LeadScope;
 use brokercrm_core::identity::auth::{Permission, Role};
-use brokercrm_core::sales::leads::LeadScope;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::sales::leads::{self as repo, CrmLeadRow};
+use brokercrm_store::repo::distribution::crm_leads::{self as repo, CrmLeadRow};
 use brokercrm_store::repo::sales::{sales_desks as desk_repo, sales_statuses};
 use chrono::{DateTime, Utc};
 use serde::Serialize;

@@ -2,13 +2,13 @@
 //! claiming at once exactly one wins), assign, and bulk edit of status and/or sales person
 //! for every lead in scope matching a filter set. Each is audited in its transaction.
 
-use brokercrm_core::sales::leads::LeadScope;
+use brokercrm_core::distribution::crm_leads::LeadScope;
 use brokercrm_core::sales::scope::is_sales_role;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
+use brokercrm_store::repo::distribution::crm_leads::{self as repo, BulkSet};
 use brokercrm_store::repo::identity::users::{self, UserRow};
-use brokercrm_store::repo::sales::leads::{self as repo, BulkSet};
 use brokercrm_store::repo::sales::{sales_desks as desk_repo, sales_statuses};
 use serde::Serialize;
 

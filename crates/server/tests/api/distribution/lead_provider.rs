@@ -534,8 +534,7 @@ async fn providers_list_only_their_own_leads() {
         .await;
     assert!(assert_seed_error(&r, 400, "BAD_REQUEST").contains("from"));
     // The typed query names a value of the wrong type too, in the seed's body.
-    let r =
-        t.server.get(&list_path(a.partner_id, "page=two")).authorization_bearer(&token_a).await;
+    let r = t.server.get(&list_path(a.partner_id, "page=two")).authorization_bearer(&token_a).await;
     assert!(assert_seed_error(&r, 400, "BAD_REQUEST").contains("page"));
     assert_seed_error(&t.server.get(&list_path(a.partner_id, "")).await, 401, "UNAUTHORIZED");
 }

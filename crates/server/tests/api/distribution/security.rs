@@ -2,7 +2,7 @@
 //! caller's scope. In scope the duplicate is still refused (409); out of scope the lead is
 //! created as if new and the duplicate is reported to the admins who see both.
 
-use brokercrm_store::repo::sales::leads;
+use brokercrm_store::repo::distribution::crm_leads;
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -12,7 +12,7 @@ use crate::helpers::sales::{on_desk, world};
 
 async fn count_with_email(t: &TestApp, email: &str) -> usize {
     let emails = vec![email.to_owned()];
-    leads::matching(t.app.db().conn(), &emails, &[]).await.unwrap().len()
+    crm_leads::matching(t.app.db().conn(), &emails, &[]).await.unwrap().len()
 }
 
 #[tokio::test]

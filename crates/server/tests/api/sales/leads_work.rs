@@ -205,7 +205,7 @@ async fn create_lead_people_sources_and_signup_code() {
     );
     assert_eq!(l["salesPersonId"], w.a1.uuid.as_str(), "an agent's lead is theirs");
     assert_eq!(l["canBeCalled"], true);
-    let row = brokercrm_store::repo::sales::leads::find_by_uuid(
+    let row = brokercrm_store::repo::distribution::crm_leads::find_by_uuid(
         t.app.db().conn(),
         l["id"].as_str().unwrap(),
     )

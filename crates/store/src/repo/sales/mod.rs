@@ -10,7 +10,6 @@ pub mod communications;
 pub mod customers;
 pub mod dashboard;
 pub mod lead_imports;
-pub mod leads;
 pub mod sales_desks;
 pub mod sales_statuses;
 

@@ -5,7 +5,7 @@ use brokercrm_app::App;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::leads::list;
 use brokercrm_core::Error;
-use brokercrm_core::sales::leads::LeadOrder;
+use brokercrm_core::distribution::crm_leads::LeadOrder;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

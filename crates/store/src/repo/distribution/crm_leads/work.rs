@@ -1,26 +1,20 @@
 //! CRM leads as the sales CRM works them: lookups by public id, the claim (one conditional
 //! UPDATE), assignment, status, the distinct sources, the last-contact time kept with each
-//! contact, the CSV upsert; the filtered list and bulk edit in [`filter`]. The `crm_leads`
-//! table's home is `distribution::crm_leads` (distribution delivers into it and sits below
-//! sales); this module adds the sales CRM's queries on it.
-
-mod filter;
+//! contact, the CSV upsert (the filtered list and bulk edit are in `filter`).
 
 use brokercrm_core::Result;
-use brokercrm_core::sales::leads::LeadScope;
+use brokercrm_core::distribution::crm_leads::LeadScope;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::delivery::{CrmLeadRow, name_keys, set_column};
+use super::filter::scope_condition;
 use crate::db::now;
 use crate::entities::crm_leads::{Column as L, Entity as CrmLead};
 use crate::error::DbResultExt;
-use crate::repo::distribution::crm_leads::{self, name_keys};
-
-pub use crate::repo::distribution::crm_leads::CrmLeadRow;
-pub use filter::{BulkSet, bulk_update, list, scope_condition};
 
 /// Most distinct sources "Get lead sources" returns.
 pub const MAX_SOURCES: u64 = 1000;
@@ -71,7 +65,7 @@ pub async fn assign<C: ConnectionTrait>(
 
 /// Sets the sales status of lead `id`.
 pub async fn set_status<C: ConnectionTrait>(conn: &C, id: i64, status: Option<i64>) -> Result<()> {
-    crm_leads::set_column(conn, id, L::SalesStatusId, status).await
+    set_column(conn, id, L::SalesStatusId, status).await
 }
 
 /// The distinct non-empty sources of the leads in `scope`, sorted, at most [`MAX_SOURCES`].

@@ -1,6 +1,5 @@
-//! The `crm_leads` table: leads delivered to the internal CRM (by distribution, a staff member,
-//! a CSV upload or the data generator) and the lookups and links intake and FTD need. The
-//! sales CRM's queries on it are in `sales::leads`.
+//! Leads delivered to the internal CRM: the insert of one, of a batch and of generated rows,
+//! the lookups by id, distribution lead and customer, and the links (password, customer).
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
@@ -175,7 +174,7 @@ pub async fn set_customer<C: ConnectionTrait>(conn: &C, id: i64, customer_id: i6
 }
 
 /// Sets one column of lead `id`, stamping `updated_at`.
-pub(crate) async fn set_column<C: ConnectionTrait>(
+pub(super) async fn set_column<C: ConnectionTrait>(
     conn: &C,
     id: i64,
     col: L,

@@ -5,17 +5,19 @@
 //! a B-tree on both databases.
 
 use brokercrm_core::Result;
-use brokercrm_core::sales::leads::{LeadFilter, LeadOrder, LeadOrderBy, LeadScope, Search};
+use brokercrm_core::distribution::crm_leads::{
+    LeadFilter, LeadOrder, LeadOrderBy, LeadScope, Search,
+};
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, NullOrdering, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
+use super::delivery::CrmLeadRow;
 use crate::db::now;
 use crate::entities::crm_leads::{Column as L, Entity as CrmLead};
 use crate::error::DbResultExt;
-use crate::repo::distribution::crm_leads::CrmLeadRow;
 
 /// How a filter column is compared. `Indexed` is the plain column. `Unindexed` wraps it
 /// (`col + 0`, `col || ''`) so that SQLite's planner, which picks one index by its statistics

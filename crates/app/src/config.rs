@@ -53,7 +53,7 @@ pub struct AppConfig {
     /// The 256-bit key that encrypts stored secrets (payment-provider key values); when
     /// unset, read from (or generated once into) `data_key_file`.
     pub data_key: Option<crate::platform::crypto::DataKey>,
-    /// The data key file (mode 0600, never inside `files_dir`); default `keys/data.key`.
+    /// The data key file (mode 0600, never inside `files_dir`); default `data/keys/data.key`.
     pub data_key_file: PathBuf,
     /// Base URL of Bitstamp's API for payouts (tests point it at a mock server).
     pub bitstamp_api_url: String,

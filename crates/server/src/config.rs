@@ -224,7 +224,7 @@ mod tests {
             assert_eq!(c.metrics_listen, "127.0.0.1:9464");
             assert_ne!(c.metrics_listen, c.listen, "metrics are off the API port");
             assert!(c.docs);
-            assert_eq!(c.data_key_file, PathBuf::from("keys/data.key"));
+            assert_eq!(c.data_key_file, PathBuf::from("data/keys/data.key"));
             Ok(())
         });
     }

@@ -121,8 +121,9 @@ impl DataKey {
     }
 }
 
-/// Default of `data_key_file`: its own directory, apart from the database and the uploads.
-pub const DEFAULT_KEY_FILE: &str = "keys/data.key";
+/// Default of `data_key_file`: its own directory under the data directory, apart from the
+/// database and the uploads (and never inside a checkout's tracked files).
+pub const DEFAULT_KEY_FILE: &str = "data/keys/data.key";
 
 /// Where releases before `data_key_file` kept the generated key: beside the files directory
 /// (`data/files` → `data/data.key`).

@@ -18,18 +18,20 @@ use super::{Page, advertiser, ids, user_uuids};
 use crate::{App, Principal};
 
 /// A lead as staff see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = DistributionLeadDto)]
 pub struct LeadView {
     pub uuid: String,
     pub affiliate_uuid: Option<String>,
-    /// `affiliate_v2`, `lead_provider`...: how the lead came in.
+    /// How the lead came in, e.g. `affiliate_v2`.
     pub channel: String,
     pub offer_uuid: Option<String>,
     pub offer_name: Option<String>,
     pub advertiser_uuid: Option<String>,
     pub advertiser_name: Option<String>,
     pub status: String,
+    /// Seed 001 error type when refused, e.g. `ROTATION_ERROR`.
     pub error_type: Option<String>,
     pub error_message: Option<String>,
     pub ip: String,
@@ -40,8 +42,10 @@ pub struct LeadView {
     pub phone: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    /// Every other profile key sent with the lead, without `password`.
+    /// Every other profile key sent with the lead (never `password`).
+    #[schema(value_type = Object)]
     pub profile: Value,
+    /// The advertiser's id of the lead.
     pub external_id: Option<String>,
     pub has_auto_login_url: bool,
     pub created_at: DateTime<Utc>,
@@ -65,10 +69,12 @@ pub struct LeadEventView {
 }
 
 /// A goal the lead reached.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = LeadConversionDto)]
 pub struct ConversionView {
     pub uuid: String,
+    /// Goal type name, e.g. `FTD`.
     pub goal_type: String,
     pub source: String,
     pub created_at: DateTime<Utc>,

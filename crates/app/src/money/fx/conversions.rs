@@ -14,13 +14,17 @@ use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
 /// A configured conversion path.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ConversionDto)]
 pub struct ConversionView {
     pub id: i64,
+    #[schema(value_type = String, example = "BTC")]
     pub target: Currency,
+    #[schema(value_type = String, example = "EUR")]
     pub source: Currency,
     /// Currency codes from `source` to `target`, joined by `,`.
+    #[schema(example = "EUR,USD,BTC")]
     pub path: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -31,10 +31,12 @@ pub struct KeyInfo {
 }
 
 /// A key value as shown: secret values masked (`abcd****`).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = KeyValueDto)]
 pub struct KeyValueView {
+    #[schema(example = "apiKey")]
     pub key: String,
+    #[schema(example = "k3Yq****")]
     pub value: String,
     pub secret: bool,
 }

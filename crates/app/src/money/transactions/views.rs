@@ -14,37 +14,44 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// One transaction.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = TransactionDto)]
 pub struct TransactionView {
-    /// The ledger transfer id (also the payment request's id).
+    /// The ledger transfer id (a withdrawal's or deposit's id).
     pub id: String,
-    /// The transfer code: DEPOSIT, WITHDRAWAL, BONUS, ...
+    /// CORRECTION, BONUS, DEPOSIT, WITHDRAWAL, DEPOSIT_BONUS, AFFILIATE_TRANSFER, FEE,
+    /// COINS_EXCHANGE, WALLET_TRANSFER or COMMISSION_PAYOUT.
     #[serde(rename = "type")]
+    #[schema(example = "WITHDRAWAL")]
     pub kind: String,
-    /// The payment request's status when there is one (pending, approved, rejected,
-    /// refunded, completed, failed), else the ledger state (posted, pending, voided).
+    /// Payment request status (pending, approved, rejected, refunded, completed, failed) or
+    /// the ledger state (posted, pending, voided).
+    #[schema(example = "pending")]
     pub status: String,
-    /// Signed from the wallet's side: positive into the wallet, negative out of it.
+    /// Decimal string, signed from the wallet's side.
+    #[schema(value_type = String, example = "-100.5")]
     pub amount: Money,
-    /// The amount finally moved when staff changed it on approval.
+    /// The amount finally moved when approval changed it.
+    #[schema(value_type = Option<String>, example = "90")]
     pub final_amount: Option<Money>,
+    #[schema(example = "USD")]
     pub currency: String,
     pub wallet_id: Option<i64>,
-    /// The other wallet of a transfer between wallets.
     pub counterpart_wallet_id: Option<i64>,
-    /// The wallet owner's numeric account id.
+    /// The wallet owner's account id.
     pub customer_id: Option<i64>,
-    /// The payment provider (`test`, `bitstamp`, `manual`...).
+    #[schema(example = "test")]
     pub provider: Option<String>,
-    /// Payout transfer method of a sent withdrawal (`bitstamp`, `trustology`).
+    /// Transfer method of a payout (bitstamp, trustology).
     pub method: Option<String>,
     pub wallet_address: Option<String>,
     pub comment: Option<String>,
     pub reviewer_id: Option<i64>,
     pub reviewed_at: Option<DateTime<Utc>>,
-    /// The provider's reference (deposit callback or payout).
+    /// The provider's reference.
     pub external_id: Option<String>,
+    /// Payout of an approved withdrawal: null, `sending` or `sent`.
     pub payout_status: Option<String>,
     pub created_at: DateTime<Utc>,
 }

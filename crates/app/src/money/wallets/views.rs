@@ -58,19 +58,22 @@ pub struct WalletView {
 }
 
 /// One ledger transfer as seen from a wallet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = WalletTransactionDto)]
 pub struct TransactionView {
     /// The ledger transfer id.
     pub id: String,
     pub wallet_id: i64,
     /// DEPOSIT, WITHDRAWAL, BONUS, CORRECTION, WALLET_TRANSFER, ...
     #[serde(rename = "type")]
+    #[schema(example = "DEPOSIT")]
     pub kind: String,
-    /// Signed from the wallet's side: positive into the wallet, negative out of it.
+    /// Decimal string, signed from the wallet's side (negative: money out).
+    #[schema(value_type = String, example = "100.5")]
     pub amount: Money,
     pub currency: String,
-    /// `posted`, `pending` (reserved) or `voided`.
+    /// `posted`, `pending` or `voided`.
     pub status: String,
     /// Whether it moved the wallet's credit rather than its balance.
     pub add_to_credit: bool,

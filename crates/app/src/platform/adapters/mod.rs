@@ -19,15 +19,22 @@ use crate::platform::mask::{mask_json, restore_masked};
 use crate::{App, Principal};
 
 /// An adapter as shown to staff: configuration secrets masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AdapterDto)]
 pub struct AdapterView {
+    #[schema(example = "acme-broker")]
     pub name: String,
-    #[serde(rename = "type")]
-    pub kind: String,
     pub enabled: bool,
-    pub is_trading: bool,
+    /// `match_trade`, `affiliate_v2`, `http_json`, `internal_crm`, `internal_trading` or `mt5`.
+    #[serde(rename = "type")]
+    #[schema(example = "affiliate_v2")]
+    pub kind: String,
+    /// Per-type settings; secrets (passwords, tokens, keys) masked.
+    #[schema(value_type = Object)]
     pub configuration: Value,
+    /// Whether the type is a trading platform.
+    pub is_trading: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -64,8 +64,9 @@ pub struct CreatedReferral {
 }
 
 /// A referral as its affiliate sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ReferralDto)]
 pub struct ReferralView {
     pub id: String,
     pub account_id: String,
@@ -80,8 +81,11 @@ pub struct ReferralView {
     pub wtreferrer: Option<String>,
     pub source: Option<String>,
     pub notes: Option<String>,
+    /// `ACTIVE` or `DISABLED`.
     pub status: String,
+    /// `NONE`, `PENDING`, `APPROVED` or `REVOKED`.
     pub kyc_status: String,
+    /// Whether a deposit posted.
     #[serde(rename = "hasFTD")]
     pub has_ftd: bool,
     pub deposit_count: i64,

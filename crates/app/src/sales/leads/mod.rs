@@ -27,24 +27,37 @@ use super::{Person, people};
 use crate::Principal;
 
 /// A CRM lead as staff see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = LeadDto)]
 pub struct LeadView {
+    /// Public id (UUID).
     pub id: String,
+    /// "First Last".
+    #[schema(example = "Jane Doe")]
     pub name: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    #[schema(example = "jane@example.com")]
     pub email: Option<String>,
+    /// E.164-like: `+` and digits.
+    #[schema(example = "+35799123456")]
     pub mobilenumber: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    #[schema(example = "CY")]
     pub country: Option<String>,
     pub language: Option<String>,
     pub source: Option<String>,
     /// True when the lead has a phone number.
     pub can_be_called: bool,
+    /// Name of the sales status.
     pub sales_status: Option<String>,
+    /// Id of the sales status.
     pub sales_status_id: Option<i64>,
+    /// Public id of the sales person.
     pub sales_person_id: Option<String>,
     pub sales_person: Option<Person>,
+    /// Last call, e-mail or SMS with the lead.
     pub last_contact_at: Option<DateTime<Utc>>,
     pub is_test: bool,
     pub created_at: DateTime<Utc>,

@@ -5,8 +5,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::fx::conversions::{self, ConversionInput, ConversionView};
-use brokercrm_core::Currency;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,35 +12,6 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody};
-
-/// A currency conversion.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ConversionDto {
-    pub id: i64,
-    #[schema(value_type = String, example = "BTC")]
-    pub target: Currency,
-    #[schema(value_type = String, example = "EUR")]
-    pub source: Currency,
-    /// Currency codes from `source` to `target`, joined by `,`.
-    #[schema(example = "EUR,USD,BTC")]
-    pub path: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<ConversionView> for ConversionDto {
-    fn from(v: ConversionView) -> Self {
-        Self {
-            id: v.id,
-            target: v.target,
-            source: v.source,
-            path: v.path,
-            created_at: v.created_at,
-            updated_at: v.updated_at,
-        }
-    }
-}
 
 /// Body of "Create a new currency conversion".
 #[derive(Deserialize, ToSchema)]
@@ -79,16 +48,16 @@ pub struct ConversionDeleted {
     summary = "List all currency conversions",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Conversions", body = [ConversionDto]),
+        (status = 200, description = "Conversions", body = [ConversionView]),
         (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody)
     )
 )]
 pub async fn list_conversions(
     State(app): State<App>,
     Auth(actor): Auth,
-) -> ApiResult<Json<Vec<ConversionDto>>> {
+) -> ApiResult<Json<Vec<ConversionView>>> {
     let list = conversions::list(&app, &actor).await?;
-    Ok(Json(list.into_iter().map(ConversionDto::from).collect()))
+    Ok(Json(list.into_iter().collect()))
 }
 
 /// Configures the path of a currency pair (ManageExchangeRates; audited).
@@ -100,7 +69,7 @@ pub async fn list_conversions(
     request_body = CreateConversionRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Created", body = ConversionDto),
+        (status = 200, description = "Created", body = ConversionView),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 409, description = "The pair already has a conversion", body = ErrorBody),
         (status = 422, description = "Invalid `source`, `target` or `path` (or a leg without a rate)", body = ErrorBody)
@@ -110,9 +79,9 @@ pub async fn create_conversion(
     State(app): State<App>,
     Auth(actor): Auth,
     JsonBody(b): JsonBody<CreateConversionRequest>,
-) -> ApiResult<Json<ConversionDto>> {
+) -> ApiResult<Json<ConversionView>> {
     let input = ConversionInput { target: b.target, source: b.source, path: b.path };
-    Ok(Json(conversions::create(&app, &actor, input).await?.into()))
+    Ok(Json(conversions::create(&app, &actor, input).await?))
 }
 
 /// Returns one conversion (ReadExchangeRates).
@@ -124,7 +93,7 @@ pub async fn create_conversion(
     params(("id" = String, Path, description = "Conversion id")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The conversion", body = ConversionDto),
+        (status = 200, description = "The conversion", body = ConversionView),
         (status = 403, description = "Missing ReadExchangeRates permission", body = ErrorBody),
         (status = 404, description = "No such conversion", body = ErrorBody)
     )
@@ -133,8 +102,8 @@ pub async fn get_conversion(
     State(app): State<App>,
     Auth(actor): Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<ConversionDto>> {
-    Ok(Json(conversions::get(&app, &actor, &id).await?.into()))
+) -> ApiResult<Json<ConversionView>> {
+    Ok(Json(conversions::get(&app, &actor, &id).await?))
 }
 
 /// Replaces a conversion's path (ManageExchangeRates; audited).
@@ -147,7 +116,7 @@ pub async fn get_conversion(
     request_body = UpdateConversionRequest,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = ConversionDto),
+        (status = 200, description = "Updated", body = ConversionView),
         (status = 403, description = "Missing ManageExchangeRates permission", body = ErrorBody),
         (status = 404, description = "No such conversion", body = ErrorBody),
         (status = 422, description = "Invalid `path` (or a leg without a rate)", body = ErrorBody)
@@ -158,8 +127,8 @@ pub async fn update_conversion(
     Auth(actor): Auth,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<UpdateConversionRequest>,
-) -> ApiResult<Json<ConversionDto>> {
-    Ok(Json(conversions::update(&app, &actor, &id, b.path).await?.into()))
+) -> ApiResult<Json<ConversionView>> {
+    Ok(Json(conversions::update(&app, &actor, &id, b.path).await?))
 }
 
 /// Deletes a conversion (ManageExchangeRates; audited).

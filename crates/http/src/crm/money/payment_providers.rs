@@ -98,22 +98,6 @@ impl From<KeyInfo> for ProviderKeyDto {
     }
 }
 
-/// A stored key value; secret values masked (`abcd****`).
-#[derive(Serialize, ToSchema)]
-pub struct KeyValueDto {
-    #[schema(example = "apiKey")]
-    pub key: String,
-    #[schema(example = "k3Yq****")]
-    pub value: String,
-    pub secret: bool,
-}
-
-impl From<KeyValueView> for KeyValueDto {
-    fn from(k: KeyValueView) -> Self {
-        Self { key: k.key, value: k.value, secret: k.secret }
-    }
-}
-
 /// A payment provider as staff see it.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -132,7 +116,7 @@ pub struct PaymentProviderDto {
     pub sort: i32,
     /// The keys the provider needs.
     pub keys: Vec<ProviderKeyDto>,
-    pub key_values: Vec<KeyValueDto>,
+    pub key_values: Vec<KeyValueView>,
     /// ISO 3166-1 alpha-2 codes; empty: every country.
     #[schema(example = json!(["DE", "AT"]))]
     pub enabled_country_codes: Vec<String>,
@@ -165,7 +149,7 @@ impl From<ProviderView> for PaymentProviderDto {
             enabled: v.enabled,
             sort: v.sort,
             keys: v.keys.into_iter().map(Into::into).collect(),
-            key_values: v.key_values.into_iter().map(Into::into).collect(),
+            key_values: v.key_values.into_iter().collect(),
             enabled_country_codes: v.enabled_country_codes,
             minimum_deposit_amount: v.limits.minimum_deposit_amount,
             maximum_deposit_amount: v.limits.maximum_deposit_amount,

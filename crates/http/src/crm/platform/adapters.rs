@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::platform::adapters::{self, AdapterInput, AdapterView};
 use brokercrm_core::Error;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -24,40 +23,6 @@ pub struct ListAdaptersQuery {
     /// `true`: only trading platforms; `false` or absent: every adapter.
     #[param(value_type = Option<bool>)]
     pub only_trading_adapters: Option<String>,
-}
-
-/// An adapter.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AdapterDto {
-    #[schema(example = "acme-broker")]
-    pub name: String,
-    pub enabled: bool,
-    /// `match_trade`, `affiliate_v2`, `http_json`, `internal_crm`, `internal_trading` or `mt5`.
-    #[serde(rename = "type")]
-    #[schema(example = "affiliate_v2")]
-    pub kind: String,
-    /// Per-type settings; secrets (passwords, tokens, keys) masked.
-    #[schema(value_type = Object)]
-    pub configuration: serde_json::Value,
-    /// Whether the type is a trading platform.
-    pub is_trading: bool,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<AdapterView> for AdapterDto {
-    fn from(a: AdapterView) -> Self {
-        Self {
-            name: a.name,
-            enabled: a.enabled,
-            kind: a.kind,
-            configuration: a.configuration,
-            is_trading: a.is_trading,
-            created_at: a.created_at,
-            updated_at: a.updated_at,
-        }
-    }
 }
 
 /// Body of "Create a new adapter".
@@ -111,7 +76,7 @@ fn only_trading(raw: Option<&str>) -> Result<bool, Error> {
     params(ListAdaptersQuery),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Adapters", body = [AdapterDto]),
+        (status = 200, description = "Adapters", body = [AdapterView]),
         (status = 403, description = "Missing ReadAdapters permission", body = ErrorBody),
         (status = 422, description = "Bad `onlyTradingAdapters`", body = ErrorBody)
     )
@@ -120,10 +85,10 @@ pub async fn list_adapters(
     State(app): State<App>,
     Auth(actor): Auth,
     Query(q): Query<ListAdaptersQuery>,
-) -> ApiResult<Json<Vec<AdapterDto>>> {
+) -> ApiResult<Json<Vec<AdapterView>>> {
     let only = only_trading(q.only_trading_adapters.as_deref())?;
     let list = adapters::list(&app, &actor, only).await?;
-    Ok(Json(list.into_iter().map(AdapterDto::from).collect()))
+    Ok(Json(list.into_iter().collect()))
 }
 
 /// Creates an adapter (ManageAdapters; audited).
@@ -160,7 +125,7 @@ pub async fn create_adapter(
     params(("name" = String, Path, description = "Adapter name")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "The adapter", body = AdapterDto),
+        (status = 200, description = "The adapter", body = AdapterView),
         (status = 403, description = "Missing ReadAdapters permission", body = ErrorBody),
         (status = 404, description = "No such adapter", body = ErrorBody)
     )
@@ -169,8 +134,8 @@ pub async fn get_adapter(
     State(app): State<App>,
     Auth(actor): Auth,
     Path(name): Path<String>,
-) -> ApiResult<Json<AdapterDto>> {
-    Ok(Json(adapters::get(&app, &actor, &name).await?.into()))
+) -> ApiResult<Json<AdapterView>> {
+    Ok(Json(adapters::get(&app, &actor, &name).await?))
 }
 
 /// Replaces an adapter's enabled flag, type and configuration (ManageAdapters; audited).

@@ -14,16 +14,17 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::{FiltersQuery, TransactionDto, TransactionResponse};
+use super::dto::{FiltersQuery, TransactionResponse};
 use crate::crm::money::payment_providers::PaymentMethodDto;
 use crate::crm::money::wallets::dto::money;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody, Query};
+use brokercrm_app::money::transactions::TransactionView;
 
 /// `{"transactions": [...], "pages": n}`.
 #[derive(Serialize, ToSchema)]
 pub struct TransactionsPage {
-    pub transactions: Vec<TransactionDto>,
+    pub transactions: Vec<TransactionView>,
     pub pages: u64,
 }
 
@@ -31,7 +32,7 @@ pub struct TransactionsPage {
 #[derive(Serialize, ToSchema)]
 pub struct ConversionsPage {
     /// COINS_EXCHANGE transactions.
-    pub conversions: Vec<TransactionDto>,
+    pub conversions: Vec<TransactionView>,
     pub count: u64,
 }
 
@@ -62,7 +63,7 @@ pub struct RejectRequest {
 pub struct RefundResponse {
     #[schema(example = "withdrawal 0193... refunded")]
     pub success: String,
-    pub transaction: TransactionDto,
+    pub transaction: TransactionView,
 }
 
 /// Body of "Transfer money transaction".
@@ -82,7 +83,7 @@ pub struct TransferRequest {
 /// `{"withdrawal": {...}}`.
 #[derive(Serialize, ToSchema)]
 pub struct WithdrawalResponse {
-    pub withdrawal: Option<TransactionDto>,
+    pub withdrawal: Option<TransactionView>,
 }
 
 /// `{"balance": "..."}`.
@@ -142,7 +143,7 @@ pub async fn list_transactions(
     let offset = q.offset.unwrap_or(0);
     let f = f.input()?;
     let (list, pages) = list::list(&app, &actor, &f, limit, offset).await?;
-    Ok(Json(TransactionsPage { transactions: list.into_iter().map(Into::into).collect(), pages }))
+    Ok(Json(TransactionsPage { transactions: list.into_iter().collect(), pages }))
 }
 
 /// COINS_EXCHANGE transactions (created by the Coins tag), newest first.
@@ -174,7 +175,7 @@ pub async fn list_coins_exchange_transactions(
     let offset = q.offset.unwrap_or(0);
     let f = f.input()?;
     let (list, count) = list::coins_exchange(&app, &actor, &f, limit, offset).await?;
-    Ok(Json(ConversionsPage { conversions: list.into_iter().map(Into::into).collect(), count }))
+    Ok(Json(ConversionsPage { conversions: list.into_iter().collect(), count }))
 }
 
 /// Enabled providers offering withdrawals in a country.
@@ -214,7 +215,7 @@ pub async fn get_transaction(
     Path(id): Path<String>,
 ) -> ApiResult<Json<TransactionResponse>> {
     let t = list::get(&app, &actor, &id).await?;
-    Ok(Json(TransactionResponse { transaction: t.into() }))
+    Ok(Json(TransactionResponse { transaction: t }))
 }
 
 /// Approves a pending withdrawal: the reservation is posted (all, or `changedAmount`).
@@ -240,7 +241,7 @@ pub async fn approve_withdrawal(
 ) -> ApiResult<Json<TransactionResponse>> {
     let amount = opt_money("changedAmount", b.changed_amount.as_ref())?;
     let t = withdrawals::approve(&app, &actor, &id, b.comment.as_deref(), amount).await?;
-    Ok(Json(TransactionResponse { transaction: t.into() }))
+    Ok(Json(TransactionResponse { transaction: t }))
 }
 
 /// Rejects a pending withdrawal: the reservation is released.
@@ -264,7 +265,7 @@ pub async fn reject_withdrawal(
     JsonBody(b): JsonBody<RejectRequest>,
 ) -> ApiResult<Json<TransactionResponse>> {
     let t = withdrawals::reject(&app, &actor, &id, b.comment.as_deref()).await?;
-    Ok(Json(TransactionResponse { transaction: t.into() }))
+    Ok(Json(TransactionResponse { transaction: t }))
 }
 
 /// Refunds an approved withdrawal: its posted amount goes back to the wallet, once.
@@ -287,7 +288,7 @@ pub async fn refund_withdrawal(
 ) -> ApiResult<Json<RefundResponse>> {
     let t = withdrawals::refund(&app, &actor, &id).await?;
     let success = format!("withdrawal {} refunded", t.id);
-    Ok(Json(RefundResponse { success, transaction: t.into() }))
+    Ok(Json(RefundResponse { success, transaction: t }))
 }
 
 /// Sends an approved withdrawal out through Bitstamp or Trustology (at most once).
@@ -315,7 +316,7 @@ pub async fn transfer_money(
     let amount = opt_money("amount", b.amount.as_ref())?;
     let input = PayoutInput { method: b.method, address: b.address, amount };
     let t = payout::transfer(&app, &actor, &id, input).await?;
-    Ok(Json(WithdrawalResponse { withdrawal: Some(t.into()) }))
+    Ok(Json(WithdrawalResponse { withdrawal: Some(t) }))
 }
 
 /// The calling affiliate's balance (see docs/transactions.md for what it sums).

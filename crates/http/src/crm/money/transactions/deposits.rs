@@ -15,10 +15,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::dto::TransactionDto;
 use crate::crm::money::wallets::dto::money;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody};
+use brokercrm_app::money::transactions::TransactionView;
 
 /// Body of "Start a deposit".
 #[derive(Deserialize, ToSchema)]
@@ -34,7 +34,7 @@ pub struct StartDepositRequest {
 /// `{"deposit": {...}}`.
 #[derive(Serialize, ToSchema)]
 pub struct DepositResponse {
-    pub deposit: TransactionDto,
+    pub deposit: TransactionView,
 }
 
 /// Body a provider sends to the callback (signed as a whole).
@@ -81,7 +81,7 @@ pub async fn start_deposit(
         amount: money("amount", &b.amount)?,
     };
     let d = deposits::start(&app, &actor, input).await?;
-    Ok(Json(DepositResponse { deposit: d.into() }))
+    Ok(Json(DepositResponse { deposit: d }))
 }
 
 /// One of the caller's deposits.
@@ -100,7 +100,7 @@ pub async fn get_my_deposit(
     Path(id): Path<String>,
 ) -> ApiResult<Json<DepositResponse>> {
     let d = deposits::get_own(&app, &actor, &id).await?;
-    Ok(Json(DepositResponse { deposit: d.into() }))
+    Ok(Json(DepositResponse { deposit: d }))
 }
 
 /// The provider's confirmation of a deposit. `X-Signature: sha256=<hex>` is the

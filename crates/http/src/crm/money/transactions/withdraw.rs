@@ -13,10 +13,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::admin::WithdrawalResponse;
-use super::dto::TransactionDto;
 use crate::crm::money::wallets::dto::{idempotency_key, money};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody};
+use brokercrm_app::money::transactions::TransactionView;
 
 /// Body of "Withdraw money".
 #[derive(Deserialize, ToSchema)]
@@ -41,7 +41,7 @@ pub struct WithdrawRequest {
 #[derive(Serialize, ToSchema)]
 pub struct WithdrawAccepted {
     pub accepted: bool,
-    pub withdrawal: TransactionDto,
+    pub withdrawal: TransactionView,
 }
 
 /// Requests a withdrawal: the amount is reserved until staff approve or reject it.
@@ -72,7 +72,7 @@ pub async fn withdraw_money(
         wallet_id: b.wallet_id,
     };
     let w = withdrawals::request(&app, &actor, input, key.as_deref()).await?;
-    Ok(Json(WithdrawAccepted { accepted: true, withdrawal: w.into() }))
+    Ok(Json(WithdrawAccepted { accepted: true, withdrawal: w }))
 }
 
 /// The caller's newest pending withdrawal (`null` when none).
@@ -88,7 +88,7 @@ pub async fn get_current_withdrawal(
     Auth(actor): Auth,
 ) -> ApiResult<Json<WithdrawalResponse>> {
     let w = withdrawals::current(&app, &actor).await?;
-    Ok(Json(WithdrawalResponse { withdrawal: w.map(Into::into) }))
+    Ok(Json(WithdrawalResponse { withdrawal: w }))
 }
 
 pub fn routes() -> OpenApiRouter<App> {

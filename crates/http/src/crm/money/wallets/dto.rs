@@ -59,7 +59,7 @@ pub struct WalletDto {
     #[schema(value_type = Option<String>, example = "1350.5")]
     pub equity: Option<Money>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transactions: Option<Vec<TransactionDto>>,
+    pub transactions: Option<Vec<TransactionView>>,
     /// Instruments the client watches in this wallet (filled by the Watchlists tag).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<Object>>)]
@@ -100,49 +100,9 @@ impl WalletDto {
     /// The client variants' shape: with `transactions` and `instrumentWatchlist`.
     pub fn for_client(w: WalletView, transactions: Vec<TransactionView>) -> Self {
         Self {
-            transactions: Some(transactions.into_iter().map(TransactionDto::from).collect()),
+            transactions: Some(transactions.into_iter().collect()),
             instrument_watchlist: Some(Vec::new()),
             ..Self::from(w)
-        }
-    }
-}
-
-/// A wallet transaction (one ledger transfer seen from the wallet).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = WalletTransactionDto)]
-pub struct TransactionDto {
-    /// The ledger transfer id.
-    pub id: String,
-    pub wallet_id: i64,
-    /// DEPOSIT, WITHDRAWAL, BONUS, CORRECTION, WALLET_TRANSFER, ...
-    #[serde(rename = "type")]
-    #[schema(example = "DEPOSIT")]
-    pub kind: String,
-    /// Decimal string, signed from the wallet's side (negative: money out).
-    #[schema(value_type = String, example = "100.5")]
-    pub amount: Money,
-    pub currency: String,
-    /// `posted`, `pending` or `voided`.
-    pub status: String,
-    /// Whether it moved the wallet's credit rather than its balance.
-    pub add_to_credit: bool,
-    pub comment: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<TransactionView> for TransactionDto {
-    fn from(t: TransactionView) -> Self {
-        Self {
-            id: t.id,
-            wallet_id: t.wallet_id,
-            kind: t.kind,
-            amount: t.amount,
-            currency: t.currency,
-            status: t.status,
-            add_to_credit: t.add_to_credit,
-            comment: t.comment,
-            created_at: t.created_at,
         }
     }
 }
@@ -150,13 +110,13 @@ impl From<TransactionView> for TransactionDto {
 /// `{"transactions": [...], "pages": n}`.
 #[derive(Serialize, ToSchema)]
 pub struct TransactionsResponse {
-    pub transactions: Vec<TransactionDto>,
+    pub transactions: Vec<TransactionView>,
     pub pages: u64,
 }
 
 impl TransactionsResponse {
     pub fn of((list, pages): (Vec<TransactionView>, u64)) -> Self {
-        Self { transactions: list.into_iter().map(TransactionDto::from).collect(), pages }
+        Self { transactions: list.into_iter().collect(), pages }
     }
 }
 

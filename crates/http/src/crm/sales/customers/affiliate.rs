@@ -14,11 +14,10 @@ use brokercrm_app::sales::customers::affiliate::{
 use brokercrm_app::sales::customers::wallet;
 use brokercrm_app::{App, Principal};
 use brokercrm_core::Error;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::crm::money::wallets::dto::{TransactionDto, WalletDto};
+use crate::crm::money::wallets::dto::WalletDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
 
@@ -62,63 +61,6 @@ pub struct AffiliateCreateResponse {
     /// The generated password, only when none was sent (shown once).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-}
-
-/// A referral.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ReferralDto {
-    pub id: String,
-    pub account_id: String,
-    pub external_id: Option<String>,
-    pub name: String,
-    pub firstname: Option<String>,
-    pub lastname: Option<String>,
-    pub email: String,
-    pub mobilenumber: Option<String>,
-    pub country: Option<String>,
-    pub communication_language: Option<String>,
-    pub wtreferrer: Option<String>,
-    pub source: Option<String>,
-    pub notes: Option<String>,
-    /// `ACTIVE` or `DISABLED`.
-    pub status: String,
-    /// `NONE`, `PENDING`, `APPROVED` or `REVOKED`.
-    pub kyc_status: String,
-    /// Whether a deposit posted.
-    #[serde(rename = "hasFTD")]
-    pub has_ftd: bool,
-    pub deposit_count: i64,
-    pub last_deposit_date: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<ReferralView> for ReferralDto {
-    fn from(r: ReferralView) -> Self {
-        Self {
-            id: r.id,
-            account_id: r.account_id,
-            external_id: r.external_id,
-            name: r.name,
-            firstname: r.firstname,
-            lastname: r.lastname,
-            email: r.email,
-            mobilenumber: r.mobilenumber,
-            country: r.country,
-            communication_language: r.communication_language,
-            wtreferrer: r.wtreferrer,
-            source: r.source,
-            notes: r.notes,
-            status: r.status,
-            kyc_status: r.kyc_status,
-            has_ftd: r.has_ftd,
-            deposit_count: r.deposit_count,
-            last_deposit_date: r.last_deposit_date,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
 }
 
 /// Creates a customer referred by the caller.
@@ -201,7 +143,7 @@ pub struct AffiliateCustomersQuery {
 pub struct AffiliateCustomersResponse {
     /// Pages of `limit` customers.
     pub pages: u64,
-    pub customers: Vec<ReferralDto>,
+    pub customers: Vec<ReferralView>,
 }
 
 /// The caller's referrals.
@@ -232,10 +174,7 @@ pub async fn affiliate_get_customers(
         sources: q.sources.unwrap_or_default(),
     };
     let (rows, pages) = affiliate::list(&app, &p, &query).await?;
-    Ok(axum::Json(AffiliateCustomersResponse {
-        pages,
-        customers: rows.into_iter().map(Into::into).collect(),
-    }))
+    Ok(axum::Json(AffiliateCustomersResponse { pages, customers: rows.into_iter().collect() }))
 }
 
 /// "AffiliateUpdateCustomer".
@@ -249,7 +188,7 @@ pub struct AffiliateUpdateRequest {
 /// `{"customer": {...}}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReferralResponse {
-    pub customer: ReferralDto,
+    pub customer: ReferralView,
 }
 
 /// Updates `source` and `notes` of a referral.
@@ -273,7 +212,7 @@ pub async fn affiliate_update_customer(
     Json(b): Json<AffiliateUpdateRequest>,
 ) -> ApiResult<axum::Json<ReferralResponse>> {
     let c = affiliate::update(&app, &p, &id, b.source, b.notes).await?;
-    Ok(axum::Json(ReferralResponse { customer: c.into() }))
+    Ok(axum::Json(ReferralResponse { customer: c }))
 }
 
 /// One referral.
@@ -293,7 +232,7 @@ pub async fn affiliate_show_customer(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<ReferralResponse>> {
-    Ok(axum::Json(ReferralResponse { customer: affiliate::show(&app, &p, &id).await?.into() }))
+    Ok(axum::Json(ReferralResponse { customer: affiliate::show(&app, &p, &id).await? }))
 }
 
 /// `{"count"}`.
@@ -441,7 +380,7 @@ pub struct AffiliateWalletResponse {
     /// The affiliate's wallet with its balance; null without one.
     pub wallet: Option<WalletDto>,
     /// Newest first.
-    pub transactions: Vec<TransactionDto>,
+    pub transactions: Vec<brokercrm_app::money::wallets::views::TransactionView>,
     /// Pages of `limit` transactions.
     pub pages: u64,
 }
@@ -467,7 +406,7 @@ pub async fn get_affiliate_wallet(
     let (w, txs, total) = wallet::of_affiliate(&app, &p, pg).await?;
     Ok(axum::Json(AffiliateWalletResponse {
         wallet: w.map(Into::into),
-        transactions: txs.into_iter().map(Into::into).collect(),
+        transactions: txs,
         pages: pg.pages(total),
     }))
 }

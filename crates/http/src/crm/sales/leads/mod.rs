@@ -13,7 +13,7 @@ use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-pub use dto::{FetchLeadFilters, LeadDto};
+pub use dto::FetchLeadFilters;
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()

@@ -9,10 +9,11 @@ use brokercrm_core::distribution::crm_leads::LeadOrder;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::{FetchLeadFilters, LeadDto};
+use super::dto::FetchLeadFilters;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query, parse_json};
 use brokercrm_app::sales::Person;
+use brokercrm_app::sales::leads::LeadView;
 
 /// Query of "List leads".
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -38,7 +39,7 @@ pub struct ListLeadsQuery {
 /// "List leads".
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeadsPage {
-    pub leads: Vec<LeadDto>,
+    pub leads: Vec<LeadView>,
     /// ceil(count / limit).
     pub pages: u64,
     /// Leads matching the filters.
@@ -73,11 +74,7 @@ pub async fn list_leads(
     };
     let input = filters.into_input(q.search);
     let (rows, count) = list::list(&app, &p, &input, order, pg).await?;
-    Ok(axum::Json(LeadsPage {
-        leads: rows.into_iter().map(Into::into).collect(),
-        pages: pg.pages(count),
-        count,
-    }))
+    Ok(axum::Json(LeadsPage { leads: rows.into_iter().collect(), pages: pg.pages(count), count }))
 }
 
 /// One lead in the caller's scope.
@@ -86,7 +83,7 @@ pub async fn list_leads(
     params(("id" = String, Path, description = "The lead's id")),
     security(("BearerAuth" = []), ("BearerAuthApiKey" = [])),
     responses(
-        (status = 200, description = "The lead", body = LeadDto),
+        (status = 200, description = "The lead", body = LeadView),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "Unknown lead, or not in the caller's scope", body = ErrorBody)
     )
@@ -95,8 +92,8 @@ pub async fn get_lead(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> ApiResult<axum::Json<LeadDto>> {
-    Ok(axum::Json(list::get(&app, &p, &id).await?.into()))
+) -> ApiResult<axum::Json<LeadView>> {
+    Ok(axum::Json(list::get(&app, &p, &id).await?))
 }
 
 /// A sales person.

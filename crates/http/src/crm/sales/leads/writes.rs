@@ -51,7 +51,7 @@ pub async fn create_lead(
         source: b.source,
     };
     let v = create::create(&app, &p, &input).await?;
-    Ok((StatusCode::CREATED, axum::Json(LeadEnvelope { lead: v.into() })))
+    Ok((StatusCode::CREATED, axum::Json(LeadEnvelope { lead: v })))
 }
 
 /// The caller (a manager or agent) becomes the sales person of an unassigned lead in their
@@ -73,7 +73,7 @@ pub async fn claim_lead(
     Path(id): Path<String>,
 ) -> ApiResult<axum::Json<LeadEnvelope>> {
     let v = work::claim(&app, &p, &id).await?;
-    Ok(axum::Json(LeadEnvelope { lead: v.into() }))
+    Ok(axum::Json(LeadEnvelope { lead: v }))
 }
 
 /// Body of "Assign sales person to lead".
@@ -106,7 +106,7 @@ pub async fn assign_sales_person(
     Json(b): Json<AssignRequest>,
 ) -> ApiResult<axum::Json<LeadEnvelope>> {
     let v = work::assign(&app, &p, &id, b.sales_person_id.as_deref()).await?;
-    Ok(axum::Json(LeadEnvelope { lead: v.into() }))
+    Ok(axum::Json(LeadEnvelope { lead: v }))
 }
 
 /// Body of "Bulk edit leads": what to set, and the filters choosing the leads.

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::PageQuery;
+use super::wire::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, StrictQuery};
 

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::PageQuery;
+use super::wire::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, StrictQuery};
 

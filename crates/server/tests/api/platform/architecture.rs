@@ -26,15 +26,6 @@ const LAYERS: [(&str, &str, &[&str]); 4] = [
 /// `workers` (every context's jobs).
 const COMPOSITION_ROOT: [&str; 4] = ["config", "context", "demo", "workers"];
 
-/// Module cycles still tolerated, by folder: each is a `mod.rs` that both routes to its
-/// children and defines what they import back (query helpers, shared DTOs), due to go with
-/// the query extractor and views of the HTTP work under way. The list may only shrink.
-const KNOWN_CYCLES: [&str; 3] = [
-    "crates/http/src/crm/distribution/",
-    "crates/http/src/crm/identity/users/",
-    "crates/http/src/crm/sales/calls/",
-];
-
 fn layer_prefix(krate: &str) -> &'static [&'static str] {
     LAYERS.iter().find(|l| l.0 == krate).map_or(&[], |l| l.2)
 }
@@ -103,13 +94,6 @@ fn cycles(crates: &[Crate], g: &Graph) -> Vec<String> {
     }
     let mut out = Vec::new();
     for component in strongly_connected(g.files.len(), &edges) {
-        let shown = |f: &usize| g.files[*f].1.shown.as_str();
-        let known = KNOWN_CYCLES.iter().any(|dir| {
-            component.iter().all(|f| shown(f).strip_prefix(dir).is_some_and(|r| !r.contains('/')))
-        });
-        if known {
-            continue;
-        }
         let mut lines = vec!["module cycle:".to_string()];
         for from in &component {
             for (to, line) in &edges[from] {

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Success;
+use super::dto::Success;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, ClientIp, Json, MaybeAuth};
 

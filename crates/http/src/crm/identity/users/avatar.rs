@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Success;
+use super::dto::Success;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::Auth;
 

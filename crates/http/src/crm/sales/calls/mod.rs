@@ -2,27 +2,14 @@
 //! started by agents (customer or lead in scope), and the providers' webhooks.
 
 pub mod agents;
+pub mod dto;
 pub mod setup;
 pub mod webhooks;
 
 use brokercrm_app::App;
-use serde::Serialize;
-use utoipa::ToSchema;
+pub use dto::SuccessDto;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// `{"success": true}`.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = CallsSuccessDto)]
-pub struct SuccessDto {
-    pub success: bool,
-}
-
-impl SuccessDto {
-    pub fn ok() -> axum::Json<Self> {
-        axum::Json(Self { success: true })
-    }
-}
 
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()

@@ -7,7 +7,7 @@ use brokercrm_app::sales::calls::config;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::SuccessDto;
+use super::dto::SuccessDto;
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};

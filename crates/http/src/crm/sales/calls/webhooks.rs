@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use super::SuccessDto;
+use super::dto::SuccessDto;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::parse_query;
 use crate::extract::{body_bytes, parse_json};

@@ -4,6 +4,8 @@
 //! scope is not revealed: the lead is created as if new, and a `lead.duplicate` activity
 //! names both for the staff who see every lead (admins) to merge or remove.
 
+use std::collections::HashSet;
+
 use brokercrm_core::error::Violations;
 use brokercrm_core::identity::auth::Role;
 use brokercrm_core::sales::Assignment;
@@ -12,7 +14,7 @@ use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::distribution::crm_leads::{self, NewCrmLead};
-use brokercrm_store::repo::identity::users::customer_ids_matching;
+use brokercrm_store::repo::identity::users::customers_matching;
 use brokercrm_store::repo::sales::assignments;
 
 use super::{LeadView, scope_of, view_one};
@@ -89,18 +91,7 @@ pub async fn create(app: &App, actor: &Principal, input: &NewLeadInput) -> Resul
             .after(&v),
     )
     .await?;
-    if !hidden.is_empty() {
-        audit::record(
-            &tx,
-            Some(actor),
-            Audit::new("lead.duplicate", "lead", v.id.clone()).details(format!(
-                "lead {} has the e-mail or mobile number of {} outside its creator's scope",
-                v.id,
-                hidden.join(", ")
-            )),
-        )
-        .await?;
-    }
+    record_hidden_duplicate(&tx, actor, &v.id, &hidden).await?;
     commit(tx).await?;
     Ok(v)
 }
@@ -121,28 +112,57 @@ async fn duplicates_out_of_scope<C: ConnectionTrait>(
         }
         hidden.push(format!("lead {}", lead.uuid));
     }
-    let ids = customer_ids_matching(conn, emails, phones).await?;
-    if ids.is_empty() {
-        return Ok(hidden);
+    let ids: Vec<i64> =
+        customers_matching(conn, emails, phones).await?.into_iter().map(|(id, ..)| id).collect();
+    let visible = visible_customers(conn, actor, &ids).await?;
+    if !visible.is_empty() {
+        return Err(Error::Conflict("a customer with this e-mail or mobile number exists".into()));
     }
-    let customer_scope = customer_scope_of(conn, actor).await?;
-    let assigned = assignments::find_many(conn, &ids).await?;
-    for id in ids {
+    hidden.extend(ids.iter().map(|id| format!("customer {id}")));
+    Ok(hidden)
+}
+
+/// Which of the customers `ids` the caller may see (their desk, their assignments).
+pub(super) async fn visible_customers<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Principal,
+    ids: &[i64],
+) -> Result<HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let scope = customer_scope_of(conn, actor).await?;
+    let assigned = assignments::find_many(conn, ids).await?;
+    let visible = ids.iter().copied().filter(|id| {
         let a = assigned
             .iter()
-            .find(|r| r.customer_id == id)
+            .find(|r| r.customer_id == *id)
             .map(|r| Assignment {
                 desk_id: r.sales_desk_id,
                 conversion_agent_id: r.conversion_agent_id,
                 retention_agent_id: r.retention_agent_id,
             })
             .unwrap_or_default();
-        if customer_scope.allows(&a) {
-            return Err(Error::Conflict(
-                "a customer with this e-mail or mobile number exists".into(),
-            ));
-        }
-        hidden.push(format!("customer {id}"));
+        scope.allows(&a)
+    });
+    Ok(visible.collect())
+}
+
+/// Records that lead `lead_id` shares a contact with `hidden` (records outside its creator's
+/// scope), for the staff who see every lead to merge or remove.
+pub(super) async fn record_hidden_duplicate<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Principal,
+    lead_id: &str,
+    hidden: &[String],
+) -> Result<()> {
+    if hidden.is_empty() {
+        return Ok(());
     }
-    Ok(hidden)
+    let details = format!(
+        "lead {lead_id} has the e-mail or mobile number of {} outside its creator's scope",
+        hidden.join(", ")
+    );
+    let entry = Audit::new("lead.duplicate", "lead", lead_id.to_owned()).details(details);
+    audit::record(conn, Some(actor), entry).await
 }

@@ -7,7 +7,7 @@
 //! large file through "Get lead import". Row numbers are the CSV's line numbers (the header
 //! is row 1).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use brokercrm_core::validate::{CountryCode, Email, phone};
 use brokercrm_core::{Error, Result};
@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::create::split_name;
+use super::create::{record_hidden_duplicate, visible_customers};
 use super::scope_of;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -84,7 +85,8 @@ pub struct RowError {
     pub row: u64,
     pub field: Option<String>,
     /// `invalid`, `missing_contact`, `duplicate_in_file`, `duplicate_lead` (updated),
-    /// `duplicate_lead_out_of_scope` (not updated), `existing_customer`.
+    /// `existing_customer`. A lead or customer outside the uploader's scope is not revealed:
+    /// the row is created as new and a `lead.duplicate` activity names both.
     pub code: String,
     pub message: String,
     /// The existing lead a `duplicate_lead` row updated.
@@ -333,14 +335,22 @@ pub async fn upload(
         let phones: Vec<String> = good.iter().filter_map(|(_, p)| p.phone.clone()).collect();
         let existing = crm_leads::matching(&tx, &emails, &phones).await?;
         let customers = users::customers_matching(&tx, &emails, &phones).await?;
-        let cust_emails: HashSet<String> = customers.iter().map(|(e, _)| e.clone()).collect();
-        let cust_phones: HashSet<String> =
-            customers.iter().filter_map(|(_, p)| p.clone()).collect();
+        let ids: Vec<i64> = customers.iter().map(|(id, ..)| *id).collect();
+        let visible = visible_customers(&tx, actor, &ids).await?;
         let mut inserts = Vec::new();
+        // Rows created over records the caller may not see: (new lead's uuid, those records).
+        let mut hidden_dups: Vec<(String, Vec<String>)> = Vec::new();
         for (line, p) in good {
-            let customer = p.email.as_ref().is_some_and(|e| cust_emails.contains(e))
-                || p.phone.as_ref().is_some_and(|ph| cust_phones.contains(ph));
-            if customer {
+            let same = |email: &Option<String>, phone: &Option<String>| {
+                (p.email.is_some() && *email == p.email) || (p.phone.is_some() && *phone == p.phone)
+            };
+            let matched: Vec<i64> = customers
+                .iter()
+                .filter(|(_, e, ph)| same(&Some(e.clone()), ph))
+                .map(|(id, ..)| *id)
+                .collect();
+            let mut hidden: Vec<String> = Vec::new();
+            if matched.iter().any(|id| visible.contains(id)) {
                 failed_total += 1;
                 push(
                     &mut errors,
@@ -353,43 +363,44 @@ pub async fn upload(
                 );
                 continue;
             }
-            let lead = existing.iter().find(|l| {
-                (p.email.is_some() && l.email == p.email)
-                    || (p.phone.is_some() && l.phone == p.phone)
-            });
-            if let Some(lead) = lead {
-                let mut e = if scope.allows(lead.sales_desk_id, lead.sales_person_id) {
-                    crm_leads::patch(
-                        &tx,
-                        lead,
-                        LeadPatch {
-                            email: p.email,
-                            phone: p.phone,
-                            first_name: p.first,
-                            last_name: p.last,
-                            country: p.country,
-                            language: p.language,
-                            source: p.source,
-                        },
-                    )
-                    .await?;
-                    progress.updated += 1;
-                    err(line, None, "duplicate_lead", "an existing lead was updated")
-                } else {
-                    failed_total += 1;
-                    err(
-                        line,
-                        None,
-                        "duplicate_lead_out_of_scope",
-                        "a lead with this e-mail or phone exists outside your scope",
-                    )
-                };
+            hidden.extend(matched.iter().map(|id| format!("customer {id}")));
+            let leads: Vec<&crm_leads::CrmLeadRow> =
+                existing.iter().filter(|l| same(&l.email, &l.phone)).collect();
+            let in_scope =
+                leads.iter().find(|l| scope.allows(l.sales_desk_id, l.sales_person_id)).copied();
+            hidden.extend(
+                leads
+                    .iter()
+                    .filter(|l| !scope.allows(l.sales_desk_id, l.sales_person_id))
+                    .map(|l| format!("lead {}", l.uuid)),
+            );
+            if let Some(lead) = in_scope {
+                crm_leads::patch(
+                    &tx,
+                    lead,
+                    LeadPatch {
+                        email: p.email,
+                        phone: p.phone,
+                        first_name: p.first,
+                        last_name: p.last,
+                        country: p.country,
+                        language: p.language,
+                        source: p.source,
+                    },
+                )
+                .await?;
+                progress.updated += 1;
+                let mut e = err(line, None, "duplicate_lead", "an existing lead was updated");
                 e.lead_id = Some(lead.uuid.clone());
                 push(&mut errors, e);
                 continue;
             }
+            let uuid = uuid::Uuid::now_v7().to_string();
+            if !hidden.is_empty() {
+                hidden_dups.push((uuid.clone(), hidden));
+            }
             inserts.push(NewCrmLead {
-                uuid: uuid::Uuid::now_v7().to_string(),
+                uuid,
                 email: p.email,
                 phone: p.phone,
                 first_name: p.first,
@@ -403,6 +414,9 @@ pub async fn upload(
         }
         progress.saved += i32::try_from(inserts.len()).map_err(Error::internal)?;
         crm_leads::insert_many(&tx, inserts).await?;
+        for (uuid, hidden) in &hidden_dups {
+            record_hidden_duplicate(&tx, actor, uuid, hidden).await?;
+        }
         progress.processed += i32::try_from(chunk.len()).map_err(Error::internal)?;
         progress.failed = failed_total;
         progress.errors = serde_json::to_string(&errors).map_err(Error::internal)?;

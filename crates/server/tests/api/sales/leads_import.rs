@@ -3,15 +3,14 @@
 //! upsert of existing leads, the import's progress record, and scope.
 
 use axum_test::multipart::{MultipartForm, Part};
-use brokercrm_core::identity::auth::Role;
 use brokercrm_store::entities::crm_leads;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::http::{get, post};
-use crate::helpers::sales::{generate, world};
-use crate::helpers::users::PASSWORD;
+use crate::helpers::platform::audits;
+use crate::helpers::sales::{generate, on_desk, world};
 
 fn form(csv: &str, mapping: Option<&str>) -> MultipartForm {
     let mut f = MultipartForm::new().add_part(
@@ -34,7 +33,11 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
         .iter()
         .find(|g| g.desk == Some(w.desk_b) && g.person != Some(w.manager_a.id) && g.email.is_some())
         .unwrap();
-    t.create_user(Role::Customer, "client@cust.test", PASSWORD).await;
+    // A customer on the uploader's desk, and one on another desk the uploader may not see.
+    let client = t.customer().email("client@cust.test").create().await;
+    on_desk(&t, client.id, w.desk_a).await;
+    let hidden = t.customer().email("hidden@cust.test").create().await;
+    on_desk(&t, hidden.id, w.desk_b).await;
 
     let csv = format!(
         "Full Name,E-Mail,Tel,Country,Source\n\
@@ -46,7 +49,8 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
          Is Customer,client@cust.test,,CY,fair\n\
          Phone Only,,+44 20 7946 0000,GB,\n\
          No Contact,,,GB,fair\n\
-         Foreign,{},,DE,fair\n",
+         Foreign,{},,DE,fair\n\
+         Hidden Customer,hidden@cust.test,,DE,fair\n",
         old.email.as_deref().unwrap(),
         foreign.email.as_deref().unwrap()
     );
@@ -66,10 +70,10 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
             b["updated"].as_i64(),
             b["failed"].as_i64()
         ),
-        (Some(9), Some(9), Some(2), Some(1), Some(6)),
+        (Some(10), Some(10), Some(4), Some(1), Some(5)),
         "{b}"
     );
-    assert_eq!(b["saved"], "3");
+    assert_eq!(b["saved"], "5");
     assert_eq!(b["status"], "done");
     let rows: Vec<(i64, String, Option<String>)> = b["errors"]
         .as_array()
@@ -90,7 +94,6 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
         (6, "duplicate_lead".to_owned(), None),
         (7, "existing_customer".to_owned(), None),
         (9, "missing_contact".to_owned(), None),
-        (10, "duplicate_lead_out_of_scope".to_owned(), None),
     ];
     let mut got = rows.clone();
     got.sort();
@@ -100,8 +103,28 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
         old.uuid.as_str()
     );
 
-    // Good rows saved on the uploader's desk; the existing lead updated, not duplicated.
+    // Rows matching a lead or customer out of the uploader's scope are created as new, and
+    // nothing names the other record to the uploader; admins get a `lead.duplicate` each.
+    let text = r.text();
+    assert!(!text.contains(&foreign.uuid) && !text.contains("hidden@"), "{text}");
+    let dups = audits(&t, &w.admin.token, "lead.duplicate").await;
+    let details: Vec<String> =
+        dups.iter().map(|a| a["details"].as_str().unwrap_or_default().to_owned()).collect();
+    assert_eq!(details.len(), 2, "{details:?}");
+    assert!(details.iter().any(|d| d.contains(&format!("lead {}", foreign.uuid))), "{details:?}");
+    assert!(details.iter().any(|d| d.contains(&format!("customer {}", hidden.id))), "{details:?}");
     let conn = t.app.db().conn();
+    for email in [foreign.email.as_deref().unwrap(), "hidden@cust.test"] {
+        let mine = crm_leads::Entity::find()
+            .filter(crm_leads::Column::Email.eq(email))
+            .filter(crm_leads::Column::SalesDeskId.eq(w.desk_a))
+            .count(conn)
+            .await
+            .unwrap();
+        assert_eq!(mine, 1, "{email}");
+    }
+
+    // Good rows saved on the uploader's desk; the existing lead updated, not duplicated.
     let ann = crm_leads::Entity::find()
         .filter(crm_leads::Column::Email.eq("ann@new.test"))
         .all(conn)
@@ -146,7 +169,11 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
             0
         );
     }
-    assert_eq!(crm_leads::Entity::find().count(conn).await.unwrap(), 30 + 2);
+    assert_eq!(
+        crm_leads::Entity::find().count(conn).await.unwrap(),
+        30 + 4,
+        "the four created rows"
+    );
     // The search finds the new lead by name.
     let r = t
         .server
@@ -162,7 +189,7 @@ async fn csv_upload_saves_good_rows_and_reports_bad_ones_by_row() {
     assert_eq!(s, 200);
     assert_eq!(
         (g["processed"].clone(), g["saved"].clone(), g["status"].clone()),
-        (json!(9), json!("3"), json!("done"))
+        (json!(10), json!("5"), json!("done"))
     );
     assert_eq!(get(&t, &w.admin.token, &format!("/api/leads/imports/{id}")).await.0, 200);
     assert_eq!(get(&t, &w.a1.token, &format!("/api/leads/imports/{id}")).await.0, 404);

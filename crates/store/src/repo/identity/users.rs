@@ -166,34 +166,18 @@ pub async fn find_by_ref_key<C: ConnectionTrait>(conn: &C, code: &str) -> Result
     User::find().filter(users::Column::RefKey.eq(code)).one(conn).await.db()
 }
 
-/// `(email, mobile number)` of the customers whose e-mail or mobile number is given.
+/// `(id, email, mobile number)` of the customers whose e-mail or mobile number is given, by id.
 pub async fn customers_matching<C: ConnectionTrait>(
     conn: &C,
     emails: &[String],
     phones: &[String],
-) -> Result<Vec<(String, Option<String>)>> {
-    let Some(cond) = customer_contacts(emails, phones) else { return Ok(Vec::new()) };
-    User::find()
-        .select_only()
-        .column(users::Column::Email)
-        .column(users::Column::Mobilenumber)
-        .filter(cond)
-        .into_tuple()
-        .all(conn)
-        .await
-        .db()
-}
-
-/// Ids of the customers whose e-mail or mobile number is given.
-pub async fn customer_ids_matching<C: ConnectionTrait>(
-    conn: &C,
-    emails: &[String],
-    phones: &[String],
-) -> Result<Vec<i64>> {
+) -> Result<Vec<(i64, String, Option<String>)>> {
     let Some(cond) = customer_contacts(emails, phones) else { return Ok(Vec::new()) };
     User::find()
         .select_only()
         .column(users::Column::Id)
+        .column(users::Column::Email)
+        .column(users::Column::Mobilenumber)
         .filter(cond)
         .order_by_asc(users::Column::Id)
         .into_tuple()

@@ -41,7 +41,8 @@ pub struct RowErrorDto {
     pub row: u64,
     pub field: Option<String>,
     /// `invalid`, `missing_contact`, `duplicate_in_file`, `duplicate_lead` (the existing
-    /// lead was updated), `duplicate_lead_out_of_scope`, `existing_customer`.
+    /// lead was updated), `existing_customer` (in the caller's scope; records out of scope are
+    /// not revealed: the row is created).
     pub code: String,
     pub message: String,
     /// The existing lead, for duplicates.

@@ -139,6 +139,38 @@ struct Parsed {
     source: Option<String>,
 }
 
+impl Parsed {
+    /// The row as an update of an existing lead (its non-empty values).
+    fn patch(self) -> LeadPatch {
+        LeadPatch {
+            email: self.email,
+            phone: self.phone,
+            first_name: self.first,
+            last_name: self.last,
+            country: self.country,
+            language: self.language,
+            source: self.source,
+        }
+    }
+
+    /// The row as a new lead `uuid` on `desk`.
+    fn new_lead(self, uuid: String, desk: Option<i64>) -> NewCrmLead {
+        let p = self.patch();
+        NewCrmLead {
+            uuid,
+            email: p.email,
+            phone: p.phone,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            country: p.country,
+            language: p.language,
+            source: p.source,
+            sales_desk_id: desk,
+            ..Default::default()
+        }
+    }
+}
+
 fn err(row: u64, field: Option<Field>, code: &str, message: impl Into<String>) -> RowError {
     RowError {
         row,
@@ -341,12 +373,13 @@ pub async fn upload(
         // Rows created over records the caller may not see: (new lead's uuid, those records).
         let mut hidden_dups: Vec<(String, Vec<String>)> = Vec::new();
         for (line, p) in good {
-            let same = |email: &Option<String>, phone: &Option<String>| {
-                (p.email.is_some() && *email == p.email) || (p.phone.is_some() && *phone == p.phone)
+            let same = |email: Option<&str>, phone: Option<&str>| {
+                (p.email.is_some() && email == p.email.as_deref())
+                    || (p.phone.is_some() && phone == p.phone.as_deref())
             };
             let matched: Vec<i64> = customers
                 .iter()
-                .filter(|(_, e, ph)| same(&Some(e.clone()), ph))
+                .filter(|(_, e, ph)| same(Some(e), ph.as_deref()))
                 .map(|(id, ..)| *id)
                 .collect();
             let mut hidden: Vec<String> = Vec::new();
@@ -365,7 +398,7 @@ pub async fn upload(
             }
             hidden.extend(matched.iter().map(|id| format!("customer {id}")));
             let leads: Vec<&crm_leads::CrmLeadRow> =
-                existing.iter().filter(|l| same(&l.email, &l.phone)).collect();
+                existing.iter().filter(|l| same(l.email.as_deref(), l.phone.as_deref())).collect();
             let in_scope =
                 leads.iter().find(|l| scope.allows(l.sales_desk_id, l.sales_person_id)).copied();
             hidden.extend(
@@ -375,20 +408,7 @@ pub async fn upload(
                     .map(|l| format!("lead {}", l.uuid)),
             );
             if let Some(lead) = in_scope {
-                crm_leads::patch(
-                    &tx,
-                    lead,
-                    LeadPatch {
-                        email: p.email,
-                        phone: p.phone,
-                        first_name: p.first,
-                        last_name: p.last,
-                        country: p.country,
-                        language: p.language,
-                        source: p.source,
-                    },
-                )
-                .await?;
+                crm_leads::patch(&tx, lead, p.patch()).await?;
                 progress.updated += 1;
                 let mut e = err(line, None, "duplicate_lead", "an existing lead was updated");
                 e.lead_id = Some(lead.uuid.clone());
@@ -399,18 +419,7 @@ pub async fn upload(
             if !hidden.is_empty() {
                 hidden_dups.push((uuid.clone(), hidden));
             }
-            inserts.push(NewCrmLead {
-                uuid,
-                email: p.email,
-                phone: p.phone,
-                first_name: p.first,
-                last_name: p.last,
-                country: p.country,
-                language: p.language,
-                source: p.source,
-                sales_desk_id: desk,
-                ..Default::default()
-            });
+            inserts.push(p.new_lead(uuid, desk));
         }
         progress.saved += i32::try_from(inserts.len()).map_err(Error::internal)?;
         crm_leads::insert_many(&tx, inserts).await?;

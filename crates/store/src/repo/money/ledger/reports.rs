@@ -229,28 +229,20 @@ pub async fn profit_loss<C: ConnectionTrait>(
         ("customerId", "w.user_id".into()),
         ("currency", "w.currency".into()),
     ];
-    let cols = text_columns(&exprs[..6]);
-    let mut after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
-    after.push_str(&w.owners_on("w.user_id"));
+    let after = page_filter(&mut p, w);
     let from = format!(
         "FROM {moves} m JOIN wallets w ON w.id = m.wallet_id WHERE w.is_demo = {demo}{after} \
          GROUP BY w.id, w.user_id, w.currency"
     );
-    let total = if w.after.is_some() { 0 } else { count(conn, &p, &from).await? };
-    let (l, o) = (p.add(w.limit as i64), p.add(w.offset as i64));
-    let sql = format!(
-        "SELECT w.id AS wallet_id, w.user_id AS customer_id, w.currency AS currency, {cols} \
-         {from} ORDER BY {} LIMIT {l} OFFSET {o}",
-        w.order(&exprs, "w.id")
-    );
-    let rows = conn.query_all_raw(p.statement(sql)).await.db()?;
+    let (rows, total) = wallet_page(conn, p, &exprs, &from, w).await?;
     let out = rows
         .iter()
         .map(|r| {
+            let (wallet_id, customer_id, currency) = wallet_of(r)?;
             Ok(ProfitLossRow {
-                wallet_id: r.try_get("", "wallet_id").db()?,
-                customer_id: r.try_get("", "customer_id").db()?,
-                currency: r.try_get("", "currency").db()?,
+                wallet_id,
+                customer_id,
+                currency,
                 deposits: sum(r, "deposits")?,
                 withdrawals: sum(r, "withdrawals")?,
                 bonuses: sum(r, "bonuses")?,
@@ -261,6 +253,43 @@ pub async fn profit_loss<C: ConnectionTrait>(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((out, total))
+}
+
+/// The window's keyset and owner conditions on wallets `w`, bound into `p`.
+fn page_filter(p: &mut Params, w: &Window) -> String {
+    let mut after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
+    after.push_str(&w.owners_on("w.user_id"));
+    after
+}
+
+/// One page of the per-wallet report `from` (grouped by wallet): the wallet's id, owner and
+/// currency plus the first six `exprs` as text, in the window's order; and the number of
+/// groups (0 on a keyset page, whose caller does not need it).
+async fn wallet_page<C: ConnectionTrait>(
+    conn: &C,
+    mut p: Params,
+    exprs: &[(&str, String)],
+    from: &str,
+    w: &Window,
+) -> Result<(Vec<sea_orm::QueryResult>, u64)> {
+    let cols = text_columns(&exprs[..6]);
+    let total = if w.after.is_some() { 0 } else { count(conn, &p, from).await? };
+    let (l, o) = (p.add(w.limit as i64), p.add(w.offset as i64));
+    let sql = format!(
+        "SELECT w.id AS wallet_id, w.user_id AS customer_id, w.currency AS currency, {cols} \
+         {from} ORDER BY {} LIMIT {l} OFFSET {o}",
+        w.order(exprs, "w.id")
+    );
+    Ok((conn.query_all_raw(p.statement(sql)).await.db()?, total))
+}
+
+/// `(wallet id, customer id, currency)` of a [`wallet_page`] row.
+fn wallet_of(r: &sea_orm::QueryResult) -> Result<(i64, i64, String)> {
+    Ok((
+        r.try_get("", "wallet_id").db()?,
+        r.try_get("", "customer_id").db()?,
+        r.try_get("", "currency").db()?,
+    ))
 }
 
 /// `COUNT(*)` of the groups of `from` (with the parameters bound so far).
@@ -321,28 +350,20 @@ pub async fn balances<C: ConnectionTrait>(
         ("customerId", "w.user_id".into()),
         ("currency", "w.currency".into()),
     ];
-    let cols = text_columns(&exprs[..6]);
-    let mut after = w.after.map(|a| format!(" AND w.id > {}", p.add(a))).unwrap_or_default();
-    after.push_str(&w.owners_on("w.user_id"));
+    let after = page_filter(&mut p, w);
     let from = format!(
         "FROM wallets w LEFT JOIN {moves} m ON m.wallet_id = w.id \
          WHERE w.is_demo = {demo} AND w.created_at < {e}{after} \
          GROUP BY w.id, w.user_id, w.currency"
     );
-    let total = if w.after.is_some() { 0 } else { count(conn, &p, &from).await? };
-    let (l, o) = (p.add(w.limit as i64), p.add(w.offset as i64));
-    let sql = format!(
-        "SELECT w.id AS wallet_id, w.user_id AS customer_id, w.currency AS currency, {cols} \
-         {from} ORDER BY {} LIMIT {l} OFFSET {o}",
-        w.order(&exprs, "w.id")
-    );
-    let rows = conn.query_all_raw(p.statement(sql)).await.db()?;
+    let (rows, total) = wallet_page(conn, p, &exprs, &from, w).await?;
     rows.iter()
         .map(|r| {
+            let (wallet_id, customer_id, currency) = wallet_of(r)?;
             Ok(BalanceRow {
-                wallet_id: r.try_get("", "wallet_id").db()?,
-                customer_id: r.try_get("", "customer_id").db()?,
-                currency: r.try_get("", "currency").db()?,
+                wallet_id,
+                customer_id,
+                currency,
                 opening_balance: sum(r, "openingBalance")?,
                 money_in: sum(r, "moneyIn")?,
                 money_out: sum(r, "moneyOut")?,

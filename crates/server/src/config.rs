@@ -86,6 +86,9 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Base URL of Bitstamp's API, used to pay out approved withdrawals.
     pub bitstamp_api_url: String,
+    /// Milliseconds between two steps of the built-in price simulator (0: off, e.g. when a
+    /// price provider pushes ticks).
+    pub price_simulator_ms: u64,
 }
 
 /// Defaults, as a serialisable layer.
@@ -123,6 +126,7 @@ struct Defaults {
     lead_profile_keys: Vec<String>,
     trust_forwarded_for: bool,
     bitstamp_api_url: String,
+    price_simulator_ms: u64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -175,6 +179,7 @@ impl Config {
             lead_profile_keys: brokercrm_app::config::default_lead_profile_keys(),
             trust_forwarded_for: false,
             bitstamp_api_url: "https://www.bitstamp.net".into(),
+            price_simulator_ms: 1000,
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

@@ -8,6 +8,7 @@ pub mod http;
 pub mod money;
 pub mod platform;
 pub mod sales;
+pub mod trading;
 pub mod users;
 
 pub use assert::assert_error;

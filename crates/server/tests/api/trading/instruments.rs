@@ -224,3 +224,23 @@ async fn instruments_export_to_xlsx() {
     let r = t.server.get(&format!("/api/instruments/export?token={token}")).await;
     assert_eq!(r.status_code().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn the_demo_adds_six_instruments_with_prices_once() {
+    let t = TestApp::spawn().await;
+    brokercrm_app::demo::load(&t.app, "http://x").await.unwrap();
+    brokercrm_app::demo::load(&t.app, "http://x").await.unwrap();
+    let admin = t.admin_token().await;
+    let (_, b) = get(&t, &admin, "/api/instruments/symbols").await;
+    assert_eq!(b["symbols"], json!(["EURUSD", "GBPUSD", "USDJPY", "XAUUSD", "US500", "BTCUSD"]));
+    let (_, b) = get(&t, &admin, "/api/instruments/USDJPY/quote").await;
+    assert_eq!(
+        (b["quote"]["bid"].as_str(), b["quote"]["ask"].as_str()),
+        (Some("150.000"), Some("150.010"))
+    );
+    let (_, b) = get(&t, &admin, "/api/market-data/1d").await;
+    assert_eq!(b.as_array().unwrap().len(), 6, "{b}");
+    let (_, b) = get(&t, &admin, "/api/instruments/US500").await;
+    assert_eq!(b["instrument"]["timezone"], "America/New_York");
+    assert_eq!(b["instrument"]["tradingHours"].as_array().unwrap().len(), 10);
+}

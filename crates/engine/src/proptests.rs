@@ -153,3 +153,92 @@ proptest! {
         prop_assert_eq!(book.len(), live.len());
     }
 }
+
+proptest! {
+    #[test]
+    fn trailing_buckets_match_one_stop_per_entry(
+        entries in prop::collection::vec((any::<bool>(), 1i64..4, 9_000i64..11_000), 1..60),
+        ticks in prop::collection::vec((9_000i64..11_000, 0i64..20), 1..40),
+    ) {
+        use crate::trailing::{Trailing, stop_behind};
+        let tick = 10;
+        let mut t = Trailing::new(tick);
+        // the model: (key, long, ppm, stop)
+        let mut model: Vec<(u64, bool, i64, i64)> = Vec::new();
+        for (i, (long, pct, price)) in entries.iter().enumerate() {
+            let ppm = pct * 5_000;
+            let side = if *long { Side::Buy } else { Side::Sell };
+            let level = t.insert(i as u64, side, ppm, *price, None);
+            prop_assert_eq!(level, stop_behind(*long, *price, ppm, tick));
+            model.push((i as u64, *long, ppm, level));
+        }
+        for (bid, spread) in ticks {
+            let ask = bid + spread;
+            let mut want: Vec<(u64, i64)> = Vec::new();
+            model.retain_mut(|(k, long, ppm, stop)| {
+                let p = if *long { bid } else { ask };
+                let due = if *long { p <= *stop } else { p >= *stop };
+                if due {
+                    want.push((*k, *stop));
+                    return false;
+                }
+                let s = stop_behind(*long, p, *ppm, tick);
+                *stop = if *long { (*stop).max(s) } else { (*stop).min(s) };
+                true
+            });
+            let mut got = Vec::new();
+            t.on_tick(bid, ask, &mut got);
+            want.sort_unstable();
+            got.sort_unstable();
+            prop_assert_eq!(got, want);
+            for (k, _, _, stop) in &model {
+                prop_assert_eq!(t.level(*k), Some(*stop));
+            }
+        }
+    }
+
+    #[test]
+    fn a_stop_out_threshold_never_fires_late(
+        legs in prop::collection::vec((any::<bool>(), 1i64..500, 9_000i64..11_000), 1..5),
+        balance in 1i64..5_000,
+        level in 1i32..15_000,
+        bids in prop::collection::vec(8_000i64..12_000, 1..30),
+        spread in 0i64..5,
+    ) {
+        use crate::stopout::threshold;
+        let inst = Instrument {
+            contract_size: Decimal::from(1000),
+            profit_mode: CalcMode::Forex,
+            margin_mode: CalcMode::Forex,
+            margin_pct: Decimal::from(100),
+            hedged_margin_pct: Decimal::from(50),
+        };
+        let step = 100_000; // prices in 10^-3
+        let legs: Vec<Leg> = legs.iter().map(|(buy, lots, open)| Leg {
+            side: if *buy { Side::Buy } else { Side::Sell },
+            lots: Lots::from_minor(lots * 1_000_000),
+            open: Price::from_minor(open * step),
+        }).collect();
+        let conv = Conversion::identity();
+        let margin = maths::symbol_margin(&inst, &legs, 100, &conv).unwrap();
+        let fixed = Money::from_units(balance).unwrap();
+        let allowance = 5 * step;
+        let t = threshold(fixed, &inst, &legs, &conv, margin, level, allowance, step);
+        for bid in bids {
+            let (b, a) = (Price::from_minor(bid * step), Price::from_minor((bid + spread) * step));
+            let mut equity = fixed;
+            for l in &legs {
+                let close = if l.side == Side::Buy { b } else { a };
+                equity = equity.checked_add(maths::pnl(&inst, l, close, &conv).unwrap()).unwrap();
+            }
+            if maths::below_level(equity, margin, level) {
+                let fires = match t {
+                    Some((Side::Buy, p)) => b <= p,
+                    Some((Side::Sell, p)) => b >= p,
+                    None => false,
+                };
+                prop_assert!(fires, "stopped out at bid {} but threshold {:?}", bid, t);
+            }
+        }
+    }
+}

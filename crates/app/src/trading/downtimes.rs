@@ -12,7 +12,7 @@ use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db;
 use brokercrm_store::repo::trading::downtimes::{self as repo, DowntimeData, DowntimeRow};
 use brokercrm_store::repo::trading::instruments;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -69,6 +69,11 @@ pub struct DowntimeInput {
 async fn validate<C: ConnectionTrait>(conn: &C, n: DowntimeInput) -> Result<DowntimeData> {
     let mut v = Violations::new();
     let title = v.check(text("title", &n.title, 200));
+    for (field, t) in [("startDate", n.start_date), ("endDate", n.end_date)] {
+        if !(1970..=9999).contains(&t.year()) {
+            v.push(field, "must be a time between the years 1970 and 9999");
+        }
+    }
     if n.end_date <= n.start_date {
         v.push("endDate", "must be after startDate");
     }

@@ -19,7 +19,7 @@ impl MigrationTrait for Migration {
                 .col(string_len("symbol", 32).primary_key())
                 .col(big_integer("bid"))
                 .col(big_integer("ask"))
-                .col(string_len("source", 16))
+                .col(string_len("source", 32))
                 .col(ts("quoted_at"))
                 .to_owned(),
         )

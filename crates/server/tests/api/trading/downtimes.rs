@@ -89,6 +89,9 @@ async fn bad_downtimes_are_named_and_change_nothing() {
     let empty = json!({"title": "x", "startDate": "2026-12-24T00:00:00Z", "endDate": "2026-12-25T00:00:00Z", "symbols": []});
     let (s, b) = post(&t, &admin, "/api/downtimes", empty).await;
     assert_eq!((s, fields(&b)), (422, vec!["symbols".to_owned()]));
+    let far = json!({"title": "x", "startDate": "1900-01-01T00:00:00Z", "endDate": "+20000-01-01T00:00:00Z", "symbols": ["EURUSD"]});
+    let (s, b) = post(&t, &admin, "/api/downtimes", far).await;
+    assert_eq!((s, fields(&b)), (422, vec!["startDate".to_owned(), "endDate".to_owned()]), "{b}");
     let (_, b) = get(&t, &admin, "/api/downtimes").await;
     assert_eq!(b["count"], 0);
     let risk = t.token_for(Role::Risk).await;

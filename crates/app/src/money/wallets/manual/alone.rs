@@ -6,10 +6,11 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::accounts;
 
-use super::post::{Manual, after, check_wallet, keys, transfer_of};
+use super::post::{Manual, audit_entry, check_wallet, hook, keys, transfer_of};
 use crate::App;
 use crate::money::ledger::transfer::apply_in;
 use crate::money::wallets::visible;
+use crate::platform::audit;
 
 /// Checks, opens the accounts if missing, applies and (unless replayed) runs what follows,
 /// all in one write transaction.
@@ -23,7 +24,8 @@ pub(super) async fn manual_alone(app: &App, m: &Manual) -> Result<()> {
     };
     let t = transfer_of(m, *wallet, *house, currency);
     if !apply_in(&tx, &t).await?.replayed {
-        after(app, &tx, m, &w, &t).await?;
+        hook(app, &tx, m, &w, &t).await?;
+        audit::record(&tx, Some(&m.actor), audit_entry(m, &t)).await?;
     }
     db::commit(tx).await
 }

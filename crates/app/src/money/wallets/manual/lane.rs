@@ -5,7 +5,7 @@
 //! account involved locked in ascending id order, each movement decided in order on the
 //! ledger's reference model, the accepted transfers inserted in one statement and every
 //! account moved in one more — the hot row once per batch — then, per posted movement, its
-//! deposit event and audit entry, and one commit.
+//! deposit event, then every audit entry in one statement, and one commit.
 //!
 //! A refused movement (a withdrawal over the balance, a replayed id with another body) is
 //! answered with its error and leaves nothing, without failing the others. If the batch fails
@@ -21,10 +21,11 @@ use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::money::ledger::batch;
 
-use super::post::{Prepared, after};
+use super::post::{Prepared, audit_entry, hook};
 use crate::App;
 use crate::money::ledger::body_hash;
 use crate::money::wallets::transfer::{deltas, model_of};
+use crate::platform::audit;
 use crate::platform::group_commit::Batch;
 
 type Job = crate::platform::group_commit::Job<Prepared, Posted>;
@@ -65,10 +66,18 @@ pub(crate) async fn run(app: &App, p: Prepared) -> Result<Posted> {
 
 /// Writes a batch in one transaction; an `Err` means nothing was written.
 async fn write(app: &App, jobs: &[Job]) -> Result<Vec<Result<Posted>>> {
+    let started = std::time::Instant::now();
     let tx = app.db().begin_write().await?;
     match write_in(app, &tx, jobs).await {
         Ok(answers) => {
+            let committing = std::time::Instant::now();
             commit(tx).await?;
+            tracing::debug!(
+                size = jobs.len(),
+                total_us = started.elapsed().as_micros(),
+                commit_us = committing.elapsed().as_micros(),
+                "manual batch"
+            );
             Ok(answers)
         }
         Err(e) => {
@@ -83,6 +92,7 @@ async fn write_in(
     tx: &DatabaseTransaction,
     jobs: &[Job],
 ) -> Result<Vec<Result<Posted>>> {
+    let started = std::time::Instant::now();
     let ids: Vec<&str> = jobs.iter().map(|j| j.job.transfer.id.as_str()).collect();
     let stored: HashMap<String, String> = batch::existing(tx, &ids)
         .await?
@@ -118,11 +128,24 @@ async fn write_in(
         };
         answers.push(answer);
     }
+    let decided_us = started.elapsed().as_micros();
     batch::insert(tx, &writes).await?;
     batch::apply_deltas(tx, &deltas(&accounts, &ledger)).await?;
+    let written_us = started.elapsed().as_micros();
+    let mut audits = Vec::with_capacity(posted.len());
     for index in posted {
         let p = &jobs[index].job;
-        after(app, tx, &p.manual, &p.wallet, &p.transfer).await?;
+        hook(app, tx, &p.manual, &p.wallet, &p.transfer).await?;
+        audits.push((Some(&p.manual.actor), audit_entry(&p.manual, &p.transfer)));
     }
+    let hooks_us = started.elapsed().as_micros();
+    audit::record_many(tx, audits).await?;
+    tracing::debug!(
+        decided_us,
+        written_us,
+        hooks_us,
+        audited_us = started.elapsed().as_micros(),
+        "manual batch steps"
+    );
     Ok(answers)
 }

@@ -1,6 +1,6 @@
 //! A manual transaction checked: the request, its wallet and accounts read before any write
-//! (`prepare`), and what follows its posting in the writing transaction (`after`: the deposit
-//! event and the audit entry). Imported by `lane` and `alone`; imports neither.
+//! (`prepare`), and what follows its posting in the writing transaction (`hook`: the deposit
+//! event; `audit_entry`). Imported by `lane` and `alone`; imports neither.
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::{AccountKey, AccountKind, NewTransfer, Policy, TransferId};
@@ -12,7 +12,7 @@ use brokercrm_store::repo::money::wallets::WalletRow;
 
 use crate::money::events::DepositPosted;
 use crate::money::wallets::{currency_of, visible};
-use crate::platform::audit::{self, Audit};
+use crate::platform::audit::Audit;
 use crate::{App, Principal};
 
 /// The admin manual transaction of "Get wallet transactions".
@@ -110,8 +110,9 @@ pub(super) async fn prepare(app: &App, m: &Manual) -> Result<Option<Prepared>> {
 }
 
 /// What follows a manual transaction posted in `tx` (not on a replay): a deposit into the
-/// balance publishes `DepositPosted` (FTD, deposit bonuses), and the audit entry.
-pub(super) async fn after(
+/// balance publishes `DepositPosted` (FTD, deposit bonuses). Its audit entry is
+/// [`audit_entry`].
+pub(super) async fn hook(
     app: &App,
     tx: &DatabaseTransaction,
     m: &Manual,
@@ -122,9 +123,14 @@ pub(super) async fn after(
         let posted = DepositPosted::new(w, &t.id, m.input.amount, t.currency, m.method.as_deref());
         app.events().publish(tx, &posted).await?;
     }
+    Ok(())
+}
+
+/// The audit entry of a posted manual transaction.
+pub(super) fn audit_entry(m: &Manual, t: &NewTransfer) -> Audit<'static> {
     let target = if m.input.add_to_credit { "credit" } else { "balance" };
     let currency = t.currency;
-    let entry = Audit::new("wallet.transaction", "wallet", m.wallet_id.to_string())
+    Audit::new("wallet.transaction", "wallet", m.wallet_id.to_string())
         .details(format!(
             "{} of {} {currency} to wallet {} {target} (transfer {}, method {})",
             m.kind.as_str(),
@@ -137,6 +143,5 @@ pub(super) async fn after(
             "transferId": t.id, "type": m.kind.as_str(), "amount": m.input.amount,
             "currency": currency, "addToCredit": m.input.add_to_credit,
             "method": m.method, "comment": m.comment,
-        }));
-    audit::record(tx, Some(&m.actor), entry).await
+        }))
 }

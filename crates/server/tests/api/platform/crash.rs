@@ -32,7 +32,7 @@ fn brokercrm(dir: &std::path::Path) -> Command {
 
 async fn serve(dir: &std::path::Path, url: &str) -> (Child, String) {
     let port = free_port();
-    let child = brokercrm(dir)
+    let mut child = brokercrm(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", url])
         .spawn()
         .unwrap();
@@ -44,6 +44,8 @@ async fn serve(dir: &std::path::Path, url: &str) -> (Child, String) {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    child.kill().ok();
+    child.wait().ok();
     panic!("server did not start");
 }
 

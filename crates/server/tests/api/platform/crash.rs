@@ -30,22 +30,31 @@ fn brokercrm(dir: &std::path::Path) -> Command {
     c
 }
 
-async fn serve(dir: &std::path::Path, url: &str) -> (Child, String) {
+/// A running server, killed and reaped when dropped (also when the test fails).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+async fn serve(dir: &std::path::Path, url: &str) -> (Server, String) {
     let port = free_port();
-    let mut child = brokercrm(dir)
+    let child = brokercrm(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", url])
         .spawn()
         .unwrap();
+    let server = Server(child);
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     for _ in 0..400 {
         if client.get(format!("{base}/api/health")).send().await.is_ok_and(|r| r.status() == 200) {
-            return (child, base);
+            return (server, base);
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    child.kill().ok();
-    child.wait().ok();
     panic!("server did not start");
 }
 
@@ -134,8 +143,8 @@ async fn kill_9_under_load_loses_no_acknowledged_lead_or_deposit() {
         }));
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    child.0.kill().unwrap(); // SIGKILL
+    child.0.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
     for t in tasks {
         t.await.unwrap();
@@ -149,7 +158,7 @@ async fn kill_9_under_load_loses_no_acknowledged_lead_or_deposit() {
     );
 
     // Restart on the same database (recovery runs), then check what was acknowledged.
-    let (mut child, _) = serve(dir.path(), &url).await;
+    let (_server, _) = serve(dir.path(), &url).await;
     let db = brokercrm_store::Db::connect(&url).await.unwrap();
     let email = creds["users"]["admin"]["email"].as_str().unwrap();
     let users = brokercrm_store::repo::identity::users::find_by_email(db.conn(), email);
@@ -169,6 +178,4 @@ async fn kill_9_under_load_loses_no_acknowledged_lead_or_deposit() {
     }
     let report = brokercrm_app::money::ledger::verify(&db).await.unwrap();
     assert!(report.is_clean(), "{:#?}", report.violations);
-    child.kill().unwrap();
-    child.wait().unwrap();
 }

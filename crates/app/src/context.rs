@@ -21,6 +21,7 @@ use crate::distribution::intake::batch::Intake;
 use crate::distribution::intake::gate::{DbGate, MemoryGate, RequestGate};
 use crate::distribution::intake::plan::PlanCache;
 use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
+use crate::money::wallets::manual::lane::ManualMoves;
 use crate::money::wallets::transfer::lane::WalletTransfers;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::crypto::{DataKey, load_key_file};
@@ -112,6 +113,7 @@ struct Inner {
     plans: PlanCache,
     intake: Lanes<Intake>,
     transfers: Lanes<WalletTransfers>,
+    manual: Lanes<ManualMoves>,
     data_key: DataKey,
     events: Events,
     /// Users as authentication last read them (`auth_cache_ttl`).
@@ -170,6 +172,8 @@ impl App {
         Ok(Self(Arc::new_cyclic(|weak| {
             let intake = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
+            // One: every manual movement of a currency shares its house account's row.
+            let manual = Lanes::spawn(&WeakApp(weak.clone()), 1);
             let events = subscriptions();
             Inner {
                 db,
@@ -180,6 +184,7 @@ impl App {
                 plans,
                 intake,
                 transfers,
+                manual,
                 data_key,
                 events,
                 auth_users,
@@ -223,6 +228,11 @@ impl App {
     /// The lead intake batch's writer lanes.
     pub(crate) fn intake(&self) -> &Lanes<Intake> {
         &self.0.intake
+    }
+
+    /// The writer lane of manual transactions.
+    pub(crate) fn manual_lane(&self) -> &Lanes<ManualMoves> {
+        &self.0.manual
     }
 
     /// The writer lanes of wallet transfers.

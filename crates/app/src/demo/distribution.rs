@@ -6,6 +6,7 @@
 use brokercrm_core::Result;
 use brokercrm_core::distribution::rules::TrafficFilter;
 use brokercrm_core::identity::auth::Role;
+use brokercrm_store::repo::identity::users;
 use serde::Serialize;
 
 use crate::distribution::advertisers::{self, AdvertiserInput};
@@ -26,6 +27,8 @@ pub const CLIENT_NAME: &str = "demo-lead-provider";
 pub struct AffiliateV2Credentials {
     pub token: String,
     pub offer_id: i64,
+    /// The affiliate's user id: the push body's `affiliate_id`.
+    pub affiliate_id: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -124,8 +127,12 @@ pub async fn load(
         clients::create_client(app, admin, CLIENT_NAME, &["http://127.0.0.1/callback".to_owned()])
             .await?;
     let (partner_id, username, password) = provider;
+    let affiliate_id = users::find_by_uuid(app.db().conn(), affiliate_uuid)
+        .await?
+        .map(|u| u.id)
+        .ok_or(brokercrm_core::Error::NotFound("user"))?;
     Ok((
-        AffiliateV2Credentials { token: token.token, offer_id: offer.id },
+        AffiliateV2Credentials { token: token.token, offer_id: offer.id, affiliate_id },
         LeadProviderCredentials {
             client_id: client.client.client_id,
             client_secret: client.secret,

@@ -53,20 +53,28 @@ pub async fn record<C: ConnectionTrait>(
     actor: Option<&Principal>,
     entry: Audit<'_>,
 ) -> Result<()> {
-    activities::insert(
-        conn,
-        NewActivity {
-            actor_id: actor.map(|p| p.impersonated_by.unwrap_or(p.user_id)),
-            actor_email: actor.map(|p| p.email.clone()),
-            kind: entry.kind.to_owned(),
-            details: entry.details,
-            entity: entry.entity.map(str::to_owned),
-            entity_id: entry.entity_id,
-            before: entry.before.map(|v| v.to_string()),
-            after: entry.after.map(|v| v.to_string()),
-            ip: None,
-        },
-    )
-    .await
-    .map(|_| ())
+    activities::insert(conn, activity(actor, entry)).await.map(|_| ())
+}
+
+/// Appends every entry, each for its actor, in one statement (a group-commit batch).
+pub async fn record_many<C: ConnectionTrait>(
+    conn: &C,
+    entries: Vec<(Option<&Principal>, Audit<'_>)>,
+) -> Result<()> {
+    let list = entries.into_iter().map(|(actor, entry)| activity(actor, entry)).collect();
+    activities::insert_many(conn, list).await
+}
+
+fn activity(actor: Option<&Principal>, entry: Audit<'_>) -> NewActivity {
+    NewActivity {
+        actor_id: actor.map(|p| p.impersonated_by.unwrap_or(p.user_id)),
+        actor_email: actor.map(|p| p.email.clone()),
+        kind: entry.kind.to_owned(),
+        details: entry.details,
+        entity: entry.entity.map(str::to_owned),
+        entity_id: entry.entity_id,
+        before: entry.before.map(|v| v.to_string()),
+        after: entry.after.map(|v| v.to_string()),
+        ip: None,
+    }
 }

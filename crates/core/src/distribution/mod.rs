@@ -4,6 +4,7 @@
 pub mod crm_leads;
 pub mod error_type;
 pub mod profile;
+pub mod register_fields;
 pub mod rules;
 
 pub use error_type::LeadErrorType;

@@ -18,7 +18,8 @@ pub struct GoalType {
     pub name: String,
 }
 
-/// Affiliates can get all goal names as well as their UUIDs using this request.
+/// Affiliates can get all goal names as well as their UUIDs using this request. Also served
+/// without the `/api` prefix (`/affiliates/v2/goal-types`).
 #[utoipa::path(
     get,
     path = "/api/affiliates/v2/goal-types",

@@ -13,7 +13,8 @@ use super::error::{AffContext, AffErrorBody, AffResult, Op, params_invalid};
 use super::{TAG, caller};
 use crate::extract::ClientIp;
 
-/// Affiliates can get lead data using this request.
+/// Affiliates can get lead data using this request. Also served without the `/api` prefix
+/// (`/affiliates/v2/leads`).
 #[utoipa::path(
     get,
     path = "/api/affiliates/v2/leads",
@@ -29,7 +30,7 @@ use crate::extract::ClientIp;
         ("is_test" = Option<bool>, Query, description = "Only test or only real leads")
     ),
     responses(
-        (status = 200, description = "The caller's leads (one per conversion), newest first; profile keys appear as sent", body = [Object]),
+        (status = 200, description = "The caller's leads (one per conversion), newest first; `uuid` is the conversion's, `leadUuid` (beyond the seed) the lead's as the push returned it; profile keys appear as sent", body = [Object]),
         (status = 401, description = "Authorization error", body = AffErrorBody),
         (status = 422, description = "Parameters validation error", body = AffErrorBody),
         (status = 429, description = "More than 10 requests in 3 seconds", body = AffErrorBody)
@@ -57,6 +58,9 @@ fn view(v: LeadView) -> Value {
         m.insert(k.to_owned(), v);
     };
     put("uuid", json!(v.conversion.uuid));
+    // Not in the seed: the lead's UUID as the push answered it (`lead_uuid`), so an
+    // affiliate can match a pulled conversion to its push.
+    put("leadUuid", json!(v.lead.uuid));
     put("goalTypeUuid", json!(v.goal.uuid));
     put("goalType", json!(v.goal.name));
     put(

@@ -51,7 +51,8 @@ pub struct PushLeadResponse {
     pub advertiser_name: String,
 }
 
-/// Affiliates can push their leads using this request.
+/// Affiliates can push their leads using this request. Also served without the `/api` prefix
+/// (`/affiliates/v2/leads`).
 #[utoipa::path(
     post,
     path = "/api/affiliates/v2/leads",

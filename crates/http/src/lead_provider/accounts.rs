@@ -16,7 +16,9 @@ use crate::extract::ClientIp;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateAccountRequest {
-    /// The offer the lead is for.
+    /// The offer the lead is for; empty or missing: the provider's default offer (the one
+    /// default offer of its affiliate API tokens), else a 400.
+    #[serde(default)]
     pub offer_uuid: String,
     pub account: AccountBody,
 }

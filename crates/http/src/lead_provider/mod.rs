@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod register_fields;
 pub mod statistic;
 pub mod token;
 
@@ -33,6 +34,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .routes(routes!(token::generate_token))
         .routes(routes!(accounts::create_account))
         .routes(routes!(statistic::get_leads))
+        .routes(routes!(register_fields::get_register_fields))
         .route_layer(middleware::map_response(method_not_allowed))
 }
 

@@ -82,3 +82,22 @@ pub fn secret_keys(kind: ExternalKind) -> &'static [&'static str] {
         ExternalKind::HttpTemplate => http_template::SECRET_KEYS,
     }
 }
+
+/// The lead fields an adapter's config declares it needs before it calls out (profile keys
+/// such as `city`); only the HTTP/JSON template declares any (`requiredFields`).
+pub fn required_fields(kind: ExternalKind, config: &Value) -> Vec<String> {
+    match kind {
+        ExternalKind::HttpTemplate => config
+            .get("requiredFields")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::trim).filter(|s| !s.is_empty()))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ExternalKind::LeadProvider | ExternalKind::AffiliateV2 => Vec::new(),
+    }
+}

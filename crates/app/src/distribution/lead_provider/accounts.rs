@@ -114,8 +114,14 @@ fn validate(a: &NewAccount) -> Result<Valid> {
 pub async fn create_account(
     app: &App,
     provider: &Provider,
-    a: NewAccount,
+    mut a: NewAccount,
 ) -> Result<CreatedAccount, AccountError> {
+    // An empty or missing offer is the provider's default offer, when it has one.
+    if a.offer_uuid.trim().is_empty()
+        && let Some(o) = super::default_offer(app, provider.partner_id).await?
+    {
+        a.offer_uuid = o.uuid;
+    }
     let v = validate(&a)?;
     if a.partner_id != provider.partner_id {
         return Err(AccountError::PartnerMismatch);

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod fields;
 
 pub use accounts::{
     AccountError, AccountPage, AccountView, CreatedAccount, ListQuery, NewAccount, create_account,
@@ -13,3 +14,4 @@ pub use auth::{
     GrantError, GrantRequest, Provider, ProviderTokens, REFRESH_CLIENT_PREFIX, TOKEN_ROLE, grant,
     verify,
 };
+pub use fields::{RegisterField, default_offer, register_fields};

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod client;
 pub mod demo;
+pub mod manual;
 pub mod money;
 pub mod transfer;
 pub mod views;

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod affiliate_v2;
 pub mod affiliate_v2_limits;
 pub mod batch;
+pub mod client_compat;
 pub mod ftd;
 pub mod lead_provider;
 pub mod postbacks;

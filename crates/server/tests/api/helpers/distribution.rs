@@ -27,10 +27,21 @@ fn uuid() -> String {
 /// An affiliate user with an API token (optionally IP-restricted) defaulting to `offer_id`.
 pub async fn affiliate(t: &TestApp, offer_id: Option<i64>, ips: Option<&[&str]>) -> Affiliate {
     let user = t.user(Role::Affiliate).create().await;
+    token_for(t, user.id, offer_id, ips).await
+}
+
+/// A new API token of the affiliate user `user_id` (optionally IP-restricted) defaulting to
+/// `offer_id`.
+pub async fn token_for(
+    t: &TestApp,
+    user_id: i64,
+    offer_id: Option<i64>,
+    ips: Option<&[&str]>,
+) -> Affiliate {
     let token = format!("lt_{}", brokercrm_app::identity::security::random_token(30));
     let row = affiliate_tokens::ActiveModel {
         uuid: Set(uuid()),
-        affiliate_id: Set(user.id),
+        affiliate_id: Set(user_id),
         name: Set("test".into()),
         prefix: Set(token[3..11].to_owned()),
         token_hash: Set(brokercrm_app::identity::security::token_hash(&token)),
@@ -46,7 +57,7 @@ pub async fn affiliate(t: &TestApp, offer_id: Option<i64>, ips: Option<&[&str]>)
     .insert(t.app.db().conn())
     .await
     .unwrap();
-    Affiliate { id: user.id, token, token_id: row.id }
+    Affiliate { id: user_id, token, token_id: row.id }
 }
 
 pub async fn offer(t: &TestApp, name: &str, mode: &str) -> offers::Model {

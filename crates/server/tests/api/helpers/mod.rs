@@ -5,6 +5,7 @@
 pub mod assert;
 pub mod distribution;
 pub mod http;
+pub mod lead_provider;
 pub mod money;
 pub mod platform;
 pub mod sales;

@@ -5,6 +5,7 @@ pub mod coins;
 pub mod fx;
 pub mod ledger;
 pub mod ledger_model;
+pub mod manual_batch;
 pub mod payment_providers;
 pub mod reports;
 pub mod security;

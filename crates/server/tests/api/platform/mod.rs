@@ -4,6 +4,7 @@ pub mod activities;
 pub mod adapters;
 mod architecture;
 pub mod countries;
+mod crash;
 pub mod email_delivery;
 pub mod health;
 pub mod http_errors;

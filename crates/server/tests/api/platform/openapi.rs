@@ -70,12 +70,20 @@ const DEFERRED: &[(&str, &str)] = &[
 ];
 
 /// Operations we serve under a seed tag with a title the seed does not list (with the reason).
-const EXTRAS: &[(&str, &str, &str)] = &[(
-    "Settings",
-    "Get reCAPTCHA settings",
-    "the seed's generic read of key `recaptcha`: the dedicated PUT shadows `/api/settings/{key}` \
-     for that key, so the read has its own route, documented (issue 14 finding 13)",
-)];
+const EXTRAS: &[(&str, &str, &str)] = &[
+    (
+        "Settings",
+        "Get reCAPTCHA settings",
+        "the seed's generic read of key `recaptcha`: the dedicated PUT shadows `/api/settings/{key}` \
+         for that key, so the read has its own route, documented (issue 14 finding 13)",
+    ),
+    (
+        "Lead Provider",
+        "Getting register fields",
+        "not in seed 000: a route of the platform the seed comes from, which public lead-provider \
+         clients call first (issue 20)",
+    ),
+];
 
 #[tokio::test]
 async fn openapi_lists_seed_operations_under_their_tags_and_titles() {

@@ -127,3 +127,30 @@ pub async fn touch<C: ConnectionTrait>(conn: &C, id: i64) -> Result<()> {
         .db()
         .map(|_| ())
 }
+
+/// The distinct default offers of an affiliate's usable tokens (active, not revoked), in
+/// token order: the affiliate's default offer when there is exactly one.
+pub async fn default_offer_ids<C: ConnectionTrait>(
+    conn: &C,
+    affiliate_id: i64,
+) -> Result<Vec<i64>> {
+    let rows: Vec<Option<i64>> = AffiliateToken::find()
+        .select_only()
+        .column(affiliate_tokens::Column::DefaultOfferId)
+        .filter(affiliate_tokens::Column::AffiliateId.eq(affiliate_id))
+        .filter(affiliate_tokens::Column::Active.eq(true))
+        .filter(affiliate_tokens::Column::RevokedAt.is_null())
+        .filter(affiliate_tokens::Column::DefaultOfferId.is_not_null())
+        .order_by_asc(affiliate_tokens::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await
+        .db()?;
+    let mut out: Vec<i64> = Vec::new();
+    for id in rows.into_iter().flatten() {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}

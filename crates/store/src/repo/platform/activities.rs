@@ -28,7 +28,23 @@ pub struct NewActivity {
 }
 
 pub async fn insert<C: ConnectionTrait>(conn: &C, a: NewActivity) -> Result<i64> {
-    let row = activities::ActiveModel {
+    Ok(row_of(a).insert(conn).await.db()?.id)
+}
+
+/// Appends several entries in one statement (a group-commit batch's audit).
+pub async fn insert_many<C: ConnectionTrait>(conn: &C, list: Vec<NewActivity>) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    activities::Entity::insert_many(list.into_iter().map(row_of))
+        .exec_without_returning(conn)
+        .await
+        .db()
+        .map(|_| ())
+}
+
+fn row_of(a: NewActivity) -> activities::ActiveModel {
+    activities::ActiveModel {
         actor_id: Set(a.actor_id),
         actor_email: Set(a.actor_email),
         r#type: Set(a.kind),
@@ -40,8 +56,7 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, a: NewActivity) -> Result<i64>
         ip: Set(a.ip),
         created_at: Set(now()),
         ..Default::default()
-    };
-    Ok(row.insert(conn).await.db()?.id)
+    }
 }
 
 /// Filters for listing.

@@ -8,6 +8,7 @@ pub(crate) mod lane;
 mod plan;
 
 pub use input::TransferInput;
+pub(crate) use plan::{deltas, model_of};
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::transfer_id;

@@ -116,7 +116,7 @@ fn balance_key(w: &WalletRow) -> Result<String> {
 
 /// The locked accounts as the reference model's ledger (no transfers: replays of stored ids
 /// are answered from the database before the model sees them).
-fn model_of(rows: &[AccountRow]) -> Result<Ledger> {
+pub(crate) fn model_of(rows: &[AccountRow]) -> Result<Ledger> {
     let mut ledger = Ledger::default();
     for a in rows {
         let currency = Currency::parse("currency", &a.currency).map_err(|_| {
@@ -138,7 +138,7 @@ fn model_of(rows: &[AccountRow]) -> Result<Ledger> {
 }
 
 /// What the model changed on each locked account.
-fn deltas(rows: &[AccountRow], ledger: &Ledger) -> Vec<Delta> {
+pub(crate) fn deltas(rows: &[AccountRow], ledger: &Ledger) -> Vec<Delta> {
     rows.iter()
         .filter_map(|a| {
             let now = ledger.accounts.get(&a.id)?;

@@ -15,12 +15,20 @@ use crate::helpers::TestApp;
 use crate::helpers::platform::rust_files;
 
 /// Routes the server answers that are deliberately not part of the API document.
-const EXCEPTIONS: [(&str, &str); 5] = [
+const EXCEPTIONS: [(&str, &str); 7] = [
     ("/docs", "the Swagger UI serving the document itself (can be turned off: `docs`)"),
     ("/openapi.json", "the API document itself"),
     ("/metrics", "Prometheus metrics, on their own listener (`metrics_listen`), not the API port"),
     ("/api/affiliates/v1", "the retired affiliate API v1: answers 410 Gone, pointing at v2"),
     ("/api/affiliates/v1/{*rest}", "the retired affiliate API v1: answers 410 Gone"),
+    (
+        "/affiliates/v2/leads",
+        "alias of /api/affiliates/v2/leads without the `/api` prefix (same handlers; issue 20)",
+    ),
+    (
+        "/affiliates/v2/goal-types",
+        "alias of /api/affiliates/v2/goal-types without the `/api` prefix (same handler)",
+    ),
 ];
 
 /// Calls that register a route outside `routes!`.

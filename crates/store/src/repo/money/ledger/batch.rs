@@ -125,3 +125,14 @@ pub async fn apply_deltas<C: ConnectionTrait>(conn: &C, deltas: &[Delta]) -> Res
     }
     Ok(())
 }
+
+/// The accounts `ids`, locked until the transaction ends (PostgreSQL `FOR UPDATE` in
+/// ascending id order, like every other money path; SQLite's write transaction already holds
+/// the one write lock).
+pub async fn lock_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
+    let mut q = Account::find().filter(A::Id.is_in(ids.iter().copied())).order_by_asc(A::Id);
+    if conn.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.all(conn).await.db()
+}

@@ -1,0 +1,48 @@
+//! The admin manual transaction of "Get wallet transactions" (DEPOSIT, WITHDRAWAL, BONUS,
+//! CORRECTION, optionally to credit): `post` (the checked movement and what follows its
+//! posting), `lane` (group commit: every manual movement shares one house account per
+//! currency — manual cash clearing, bonus expense, adjustments — so they are written a batch
+//! per transaction, the hot row updated once per batch), `alone` (one movement in its own
+//! transaction, opening missing accounts), depending one way in that order.
+
+mod alone;
+pub(crate) mod lane;
+mod post;
+
+use brokercrm_core::Result;
+use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::money::wallets::{ManualType, transfer_id};
+use brokercrm_core::validate::opt_text;
+
+use crate::{App, Principal};
+use lane::Posted;
+use post::Manual;
+pub use post::ManualInput;
+
+/// Records a manual transaction on wallet `wallet_id` (ManageWalletMoney). Deposits and
+/// withdrawals go against the `manual` cash-clearing account, bonuses against bonus
+/// expense, corrections (positive or negative) against adjustments. Audited. The wallet and
+/// the accounts are read first; the movement is then decided and written in the next batch of
+/// the manual lane, or alone when an account is not opened yet or the batch failed.
+pub async fn manual(
+    app: &App,
+    actor: &Principal,
+    wallet_id: i64,
+    input: ManualInput,
+    idempotency_key: Option<&str>,
+) -> Result<()> {
+    actor.require(Permission::ManageWalletMoney)?;
+    let kind = ManualType::parse("type", input.kind.trim())?;
+    let movement = kind.movement(input.amount)?;
+    let comment = opt_text("comment", input.comment.as_deref(), 1000)?;
+    let method = opt_text("method", input.method.as_deref(), 64)?;
+    let id = transfer_id(actor.user_id, idempotency_key)?;
+    let m = Manual { actor: actor.clone(), wallet_id, kind, movement, input, comment, method, id };
+    match post::prepare(app, &m).await? {
+        Some(prepared) => match lane::run(app, prepared).await? {
+            Posted::Done => Ok(()),
+            Posted::Alone => alone::manual_alone(app, &m).await,
+        },
+        None => alone::manual_alone(app, &m).await,
+    }
+}

@@ -71,6 +71,7 @@ impl Role {
                 ReadReports,
                 ManageCustomers,
                 ReadCommissionModels,
+                ReadMarketData,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -91,9 +92,14 @@ impl Role {
                 ReviewKyc,
                 ReadCommissionModels,
             ],
-            Role::Support => {
-                &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
-            }
+            Role::Support => &[
+                ImpersonateCustomer,
+                WriteActivities,
+                ReadWallets,
+                ReadSalesSetup,
+                WorkCustomers,
+                ReadMarketData,
+            ],
             Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
             Role::Customer => &[],
         }
@@ -182,6 +188,11 @@ pub enum Permission {
     ReadCommissionModels,
     /// Create, change and delete IB commission models.
     ManageCommissionModels,
+    /// Market data: list applications (never their keys), feeds, accounts and their
+    /// subscriptions, agreements and history.
+    ReadMarketData,
+    /// Market data: create, change and revoke applications; create, change and delete feeds.
+    ManageMarketData,
 }
 
 impl Permission {
@@ -219,6 +230,8 @@ impl Permission {
         Permission::ManageReferrals,
         Permission::ReadCommissionModels,
         Permission::ManageCommissionModels,
+        Permission::ReadMarketData,
+        Permission::ManageMarketData,
     ];
 }
 

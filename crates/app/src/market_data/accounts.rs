@@ -132,7 +132,7 @@ pub async fn create(
     .await
     .map_err(|e| match e {
         Error::Conflict(_) => Refusal::AccountAlreadyExists(email.to_string()).into(),
-        e => crate::market_data::MdError::Other(e),
+        e => brokercrm_core::market_data::MdError::Other(e),
     })?;
     let linked = if customer.is_some() { " (linked to the customer of that e-mail)" } else { "" };
     record(
@@ -184,7 +184,7 @@ pub async fn change_email(
     accounts::set_email(&tx, account.id, email.as_str(), app.clock().now()).await.map_err(|e| {
         match e {
             Error::Conflict(_) => Refusal::AccountAlreadyExists(email.to_string()).into(),
-            e => crate::market_data::MdError::Other(e),
+            e => brokercrm_core::market_data::MdError::Other(e),
         }
     })?;
     record(&tx, app, account.id, "account.email_changed", format!("{} → {}", account.email, email))

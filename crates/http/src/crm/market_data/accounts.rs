@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::TAG;
+use super::tag::TAG;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query};
 

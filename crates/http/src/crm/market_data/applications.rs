@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::TAG;
+use super::tag::TAG;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json, Query};
 use crate::paging::PageQuery;

@@ -8,9 +8,9 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod accounts;
 pub mod applications;
 pub mod feeds;
+mod tag;
 
-/// The tag of these operations.
-pub const TAG: &str = "Market Data";
+pub use tag::TAG;
 
 /// The routes of this context.
 pub fn routes() -> OpenApiRouter<App> {

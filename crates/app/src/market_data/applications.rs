@@ -184,3 +184,19 @@ pub async fn list(
     let rows = repo::list(app.db().conn(), offset, limit.clamp(1, 500)).await?;
     Ok(rows.iter().map(ApplicationView::from).collect())
 }
+
+/// Revokes every live application named `name` (demo refresh); returns how many.
+pub async fn revoke_named(app: &App, name: &str) -> Result<usize> {
+    let conn = app.db().conn();
+    let mut n = 0;
+    for row in repo::list(conn, 0, 10_000).await? {
+        if row.name == name
+            && row.revoked_at.is_none()
+            && repo::revoke(conn, &row.uuid, app.clock().now()).await?
+        {
+            n += 1;
+        }
+    }
+    forget_keys(app);
+    Ok(n)
+}

@@ -182,3 +182,9 @@ pub async fn list(app: &App, actor: &Principal, offset: u64, limit: u64) -> Resu
     let rows = repo::list(app.db().conn(), offset, limit.clamp(1, 500)).await?;
     rows.iter().map(FeedView::try_from).collect()
 }
+
+/// The feed named `name` (any case), if any.
+pub async fn find_by_name(app: &App, name: &str) -> Result<Option<FeedView>> {
+    let rows = repo::find_by_names(app.db().conn(), &[name.to_owned()]).await?;
+    rows.first().map(FeedView::try_from).transpose()
+}

@@ -195,3 +195,39 @@ async fn the_verification_key_is_published() {
     assert_eq!(k["alg"], "EdDSA");
     assert_eq!(k["x"].as_str().unwrap().len(), 43);
 }
+
+#[tokio::test]
+async fn the_demo_writes_retail_services_credentials_that_work() {
+    let t = TestApp::spawn().await;
+    let first =
+        serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
+    let creds =
+        serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
+    let rs = &creds["retail_services"];
+    assert_eq!(rs["feeds"].as_array().unwrap().len(), 3);
+    assert_eq!(rs["confirm_feeds"], json!(["DEMO_NASDAQ"]));
+    assert_eq!(rs["single_use_feeds"], json!(["DEMO_TRIAL"]));
+    let key = rs["api_key"].as_str().unwrap();
+    let id = rs["active_account_id"].as_str().unwrap();
+    let (s, b) =
+        call(&t, key, "POST", "/api/v1/token", Some(json!({"accountId": id, "withDetails": true})))
+            .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["status"], "OK", "{b}");
+    assert_eq!(b["details"], json!(["CMEGROUP", "CME"]));
+    // The confirm feed answers with a confirmation id (the wizard is done for its account).
+    let (s, b) = call(
+        &t,
+        key,
+        "POST",
+        &format!("/api/v1/accounts/{id}/subscriptions"),
+        Some(json!({"subscriptions": ["DEMO_NASDAQ"]})),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert!(b["confirmationId"].is_string(), "{b}");
+    // The first run's key was revoked.
+    let old = first["retail_services"]["api_key"].as_str().unwrap();
+    let r = call(&t, old, "GET", &format!("/api/v1/accounts/{id}"), None).await;
+    assert_md_error(r, 401, "AUTHENTICATION FAILED", "Authentication has failed");
+}

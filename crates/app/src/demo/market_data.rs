@@ -30,8 +30,10 @@ pub struct RetailServicesCredentials {
     pub active_account_id: String,
 }
 
-/// (name, QD filters, needs confirmation, single use, default days)
-const FEEDS: [(&str, &[&str], bool, bool, Option<i32>); 3] = [
+/// A demo feed: name, QD filters, needs confirmation, single use, default days.
+type DemoFeed = (&'static str, &'static [&'static str], bool, bool, Option<i32>);
+
+const FEEDS: [DemoFeed; 3] = [
     ("DEMO_CME", &["CMEGROUP", "CME"], false, false, None),
     ("DEMO_NASDAQ", &["NASDAQ"], true, false, None),
     ("DEMO_TRIAL", &["CME", "NASDAQ"], false, true, Some(14)),
@@ -103,7 +105,7 @@ pub async fn load(app: &App) -> Result<RetailServicesCredentials> {
         fields.insert(format!("agree_{}", a.feed_id), "on".into());
     }
     wizard::submit(app, token, WizardForm { fields, ip: Some("127.0.0.1".into()) }).await?;
-    let names = |pick: fn(&(&str, &[&str], bool, bool, Option<i32>)) -> bool| {
+    let names = |pick: fn(&DemoFeed) -> bool| {
         FEEDS.iter().filter(|f| pick(f)).map(|f| f.0.to_owned()).collect::<Vec<_>>()
     };
     Ok(RetailServicesCredentials {

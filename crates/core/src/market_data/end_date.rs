@@ -34,6 +34,7 @@ pub fn parse(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, EndDateErro
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

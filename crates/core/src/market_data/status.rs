@@ -139,6 +139,7 @@ pub fn check_order(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
     use Allowed::*;

@@ -123,11 +123,7 @@ pub fn parse_form(html: &str) -> HtmlForm {
         let name = attr(tag, "name").unwrap();
         match attr(tag, "type").as_deref() {
             Some("text") => form.text.push((name, attr(tag, "value").unwrap_or_default())),
-            Some("radio") => {
-                if !form.radios.contains(&name) {
-                    form.radios.push(name)
-                }
-            }
+            Some("radio") if !form.radios.contains(&name) => form.radios.push(name),
             Some("checkbox") => {
                 form.checkboxes.push((name, attr(tag, "value").unwrap_or_default()))
             }

@@ -109,14 +109,13 @@ pub async fn create(
         Some(s) => Allowed::parse(s.trim())
             .ok_or_else(|| Refusal::bad_request("Invalid value for allowedStatuses"))?,
     };
-    let tx = app.db().begin_write().await?;
-    if accounts::find_by_email(&tx, application.id, email.as_str()).await?.is_some() {
-        return Err(Refusal::AccountAlreadyExists(email.to_string()).into());
-    }
-    let customer = users::find_by_email(&tx, email.as_str())
+    // Read before the write transaction (SQLite has one writer): the unique index on
+    // (application, e-mail) decides a duplicate.
+    let customer = users::find_by_email(app.db().conn(), email.as_str())
         .await?
         .filter(|u| u.role == "customer")
         .map(|u| u.id);
+    let tx = app.db().begin_write().await?;
     let row = accounts::insert(
         &tx,
         NewAccount {

@@ -161,7 +161,7 @@ impl App {
             None => Arc::new(MemoryGate::default()),
         };
         let plans = PlanCache::new(cfg.distribution_cache_ttl);
-        let market_data = crate::market_data::MarketData::load(db.conn(), &data_key).await?;
+        let market_data = crate::market_data::MarketData::default();
         let auth_users = moka::sync::Cache::builder()
             .max_capacity(AUTH_USERS)
             .time_to_live(cfg.auth_cache_ttl.max(std::time::Duration::from_millis(1)))

@@ -106,6 +106,11 @@ impl TokenSigner {
     }
 }
 
+/// The published key set of `app` (loads the signer on first use).
+pub async fn jwks(app: &crate::App) -> Result<serde_json::Value> {
+    Ok(app.market_data().signer(app.db().conn(), app.data_key()).await?.jwks())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

@@ -52,7 +52,7 @@ async fn issue(
         iat: now.timestamp(),
         exp: (now + TOKEN_TTL).timestamp(),
     };
-    let token = app.market_data().signer.sign(&claims)?;
+    let token = app.market_data().signer(app.db().conn(), app.data_key()).await?.sign(&claims)?;
     Ok(TokenOutcome::Issued { token, details: filters })
 }
 

@@ -2,6 +2,9 @@
 
 use axum::extract::State;
 use brokercrm_app::App;
+use brokercrm_app::market_data::signing;
+
+use crate::error::ApiResult;
 
 use super::PAGES_TAG;
 
@@ -11,6 +14,8 @@ use super::PAGES_TAG;
     summary = "Get the market-data token verification keys",
     responses((status = 200, description = "A JWK set with one `OKP`/`Ed25519` key", body = Object))
 )]
-pub async fn get_market_data_keys(State(app): State<App>) -> axum::Json<serde_json::Value> {
-    axum::Json(app.market_data().signer.jwks())
+pub async fn get_market_data_keys(
+    State(app): State<App>,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    Ok(axum::Json(signing::jwks(&app).await?))
 }

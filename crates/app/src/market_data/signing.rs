@@ -1,6 +1,6 @@
 //! Market-data access tokens: EdDSA (Ed25519) JWTs, so a market-data server can check them
 //! offline with the published public key (a JWK set). The private key is generated on first
-//! start and stored sealed with the data key in the settings table.
+//! use and stored sealed with the data key in the settings table.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};

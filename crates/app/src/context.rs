@@ -116,6 +116,8 @@ struct Inner {
     manual: Lanes<ManualMoves>,
     data_key: DataKey,
     events: Events,
+    /// Market data: the token signer and the recently authenticated application keys.
+    market_data: crate::market_data::MarketData,
     /// Users as authentication last read them (`auth_cache_ttl`).
     auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
 }
@@ -161,6 +163,7 @@ impl App {
             None => Arc::new(MemoryGate::default()),
         };
         let plans = PlanCache::new(cfg.distribution_cache_ttl);
+        let market_data = crate::market_data::MarketData::default();
         let auth_users = moka::sync::Cache::builder()
             .max_capacity(AUTH_USERS)
             .time_to_live(cfg.auth_cache_ttl.max(std::time::Duration::from_millis(1)))
@@ -187,6 +190,7 @@ impl App {
                 manual,
                 data_key,
                 events,
+                market_data,
                 auth_users,
             }
         })))
@@ -250,6 +254,11 @@ impl App {
     /// The in-transaction event hook, with every subscriber registered.
     pub fn events(&self) -> &Events {
         &self.0.events
+    }
+
+    /// The market-data context's signer and key cache.
+    pub fn market_data(&self) -> &crate::market_data::MarketData {
+        &self.0.market_data
     }
 
     /// The key that encrypts stored secrets.

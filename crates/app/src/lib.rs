@@ -6,6 +6,7 @@ pub mod context;
 pub mod demo;
 pub mod distribution;
 pub mod identity;
+pub mod market_data;
 pub mod money;
 pub mod partners;
 pub mod platform;

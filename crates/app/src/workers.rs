@@ -1,5 +1,6 @@
 //! Background work of a process: the job runner with every job kind registered, and the
-//! periodic maintenance (resuming interrupted lead routing, pruning expired windows). Part of
+//! periodic maintenance (resuming interrupted lead routing, expiring market-data
+//! subscriptions, pruning expired windows). Part of
 //! the composition root (beside `context`): it names every context's jobs.
 
 use std::time::Duration;
@@ -37,6 +38,10 @@ pub async fn maintain(app: &App) -> brokercrm_core::Result<usize> {
     let n = crate::distribution::recovery::recover_stale(app).await?;
     if n > 0 {
         tracing::warn!(leads = n, "recovered leads whose routing was interrupted");
+    }
+    let expired = crate::market_data::expiry::expire_due(app).await?;
+    if expired > 0 {
+        tracing::info!(subscriptions = expired, "market-data subscriptions expired");
     }
     brokercrm_store::repo::platform::windows::prune_fingerprints(
         app.db().conn(),

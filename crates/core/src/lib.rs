@@ -5,6 +5,7 @@ pub mod distribution;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod market_data;
 pub mod money;
 pub mod onboarding;
 pub mod paging;

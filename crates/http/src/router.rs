@@ -50,6 +50,7 @@ pub fn api_routes() -> OpenApiRouter<App> {
         .merge(crate::auto_login::routes())
         .merge(crate::oauth::routes())
         .merge(crate::lead_provider::routes())
+        .merge(crate::retail::routes())
         .merge(crate::postback::routes());
     crate::openapi::common_responses(routes.get_openapi_mut());
     routes
@@ -121,6 +122,9 @@ async fn not_found(uri: axum::http::Uri) -> Response {
     }
     if crate::lead_provider::owns(uri.path()) {
         return crate::lead_provider::error::not_found();
+    }
+    if crate::retail::owns(uri.path()) {
+        return crate::retail::error::not_found();
     }
     ApiError(Error::NotFound("route")).into_response()
 }

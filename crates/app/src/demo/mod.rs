@@ -2,6 +2,7 @@
 //! newcomer needs. Safe to run again: users get fresh passwords, the old demo key is revoked.
 
 pub mod distribution;
+pub mod market_data;
 pub mod trading;
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;
@@ -27,6 +28,8 @@ pub struct DemoCredentials {
     pub affiliate_v2: crate::demo::distribution::AffiliateV2Credentials,
     /// The lead-provider API (seed 000): OAuth client, user, offer and partner id.
     pub lead_provider: crate::demo::distribution::LeadProviderCredentials,
+    /// The Retail Services API (seed 003): application key, feeds, an active account.
+    pub retail_services: crate::demo::market_data::RetailServicesCredentials,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,12 +72,14 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     )
     .await?;
     crate::demo::trading::load(app, &admin).await?;
+    let retail_services = crate::demo::market_data::load(app).await?;
     Ok(DemoCredentials {
         base_url: base_url.to_owned(),
         users: logins,
         api_key: key.secret,
         affiliate_v2,
         lead_provider,
+        retail_services,
     })
 }
 

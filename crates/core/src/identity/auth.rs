@@ -72,6 +72,7 @@ impl Role {
                 ManageCustomers,
                 ReadCommissionModels,
                 ReadInstruments,
+                ReadMarketData,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -93,9 +94,14 @@ impl Role {
                 ReadCommissionModels,
                 ReadInstruments,
             ],
-            Role::Support => {
-                &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
-            }
+            Role::Support => &[
+                ImpersonateCustomer,
+                WriteActivities,
+                ReadWallets,
+                ReadSalesSetup,
+                WorkCustomers,
+                ReadMarketData,
+            ],
             Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
             Role::Customer => &[],
         }
@@ -190,6 +196,11 @@ pub enum Permission {
     ManageInstruments,
     /// Push price ticks (a price provider's API key).
     PushPrices,
+    /// Market data: list applications (never their keys), feeds, accounts and their
+    /// subscriptions, agreements and history.
+    ReadMarketData,
+    /// Market data: create, change and revoke applications; create, change and delete feeds.
+    ManageMarketData,
 }
 
 impl Permission {
@@ -230,6 +241,8 @@ impl Permission {
         Permission::ReadInstruments,
         Permission::ManageInstruments,
         Permission::PushPrices,
+        Permission::ReadMarketData,
+        Permission::ManageMarketData,
     ];
 }
 

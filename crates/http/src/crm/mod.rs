@@ -5,6 +5,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod distribution;
 pub mod identity;
+pub mod market_data;
 pub mod money;
 pub mod partners;
 pub mod platform;
@@ -21,4 +22,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(money::routes())
         .merge(trading::routes())
         .merge(partners::routes())
+        .merge(market_data::routes())
 }

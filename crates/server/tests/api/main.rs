@@ -6,6 +6,7 @@
 mod distribution;
 mod helpers;
 mod identity;
+mod market_data;
 mod money;
 mod partners;
 mod platform;

@@ -2,6 +2,7 @@
 
 pub mod distribution;
 pub mod identity;
+pub mod market_data;
 pub mod money;
 pub mod partners;
 pub mod platform;

@@ -9,9 +9,18 @@ use std::path::Path;
 use graph::{Crate, Graph, SourceFile};
 
 /// The contexts, bottom first: each may import only those before it. Trading (its groups)
-/// sits below money because every wallet belongs to a trading group.
-const ORDER: [&str; 7] =
-    ["platform", "identity", "trading", "money", "distribution", "sales", "partners"];
+/// sits below money because every wallet belongs to a trading group. Market data sits on top:
+/// it reads the customer record and KYC (identity) and nothing depends on it.
+const ORDER: [&str; 8] = [
+    "platform",
+    "identity",
+    "trading",
+    "money",
+    "distribution",
+    "sales",
+    "partners",
+    "market_data",
+];
 
 /// The scanned layers: crate name, folder (from `crates/`), module path of that folder.
 const LAYERS: [(&str, &str, &[&str]); 4] = [

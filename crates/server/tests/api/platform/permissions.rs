@@ -214,6 +214,12 @@ const PUBLIC: &[&str] = &[
     "GET /api/settings/{key}",
     // Unguessable links: a profile picture's token is its capability.
     "GET /api/profile-pictures/{token}",
+    // Market-data links (seed 003): the single-use signup wizard and the profile page; their
+    // token is their capability. The token verification key is public by design.
+    "GET /market-data/signup/{token}",
+    "POST /market-data/signup/{token}",
+    "GET /market-data/profile/{token}",
+    "GET /.well-known/market-data-jwks.json",
     // Payment providers call back; the callback is verified by the provider's signature.
     "POST /api/payment-providers/{id}/callback",
     "GET /api/health",

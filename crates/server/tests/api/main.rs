@@ -10,3 +10,4 @@ mod money;
 mod partners;
 mod platform;
 mod sales;
+mod web;

@@ -24,6 +24,7 @@ mod m0019_crm_leads_triage;
 mod m0020_commission_models;
 mod m0021_token_generation;
 mod m0022_ledger_books;
+mod m0024_web_sessions;
 mod util;
 
 /// Applies every migration in order.
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_commission_models::Migration),
             Box::new(m0021_token_generation::Migration),
             Box::new(m0022_ledger_books::Migration),
+            Box::new(m0024_web_sessions::Migration),
         ]
     }
 }

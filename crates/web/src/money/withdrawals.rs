@@ -82,9 +82,17 @@ async fn render(
 ) -> Result<Response, WebError> {
     let who = staff.principal();
     let status = q.status.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "pending".into());
+    // The list filters on the ledger state: a pending withdrawal is a pending transfer, an
+    // approved (or later refunded) one a posted transfer, a rejected one a voided transfer.
+    let state = match status.as_str() {
+        "approved" => Some("posted"),
+        "rejected" => Some("voided"),
+        "all" => None,
+        _ => Some("pending"),
+    };
     let f = FilterInput {
         kind: Some("WITHDRAWAL".into()),
-        status: Some(status.clone()).filter(|s| s != "all"),
+        status: state.map(str::to_owned),
         ..Default::default()
     };
     let (ts, pages) = list::list(&web.app, who, &f, LIMIT, q.offset).await?;

@@ -27,17 +27,19 @@ pub struct Browser {
     pub base: String,
     /// What `serve` printed on stdout (the first admin's one-time password).
     pub serve_out: Arc<Mutex<Vec<String>>>,
-    serve: Child,
-    driver: Child,
+    _procs: Procs,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
-impl Drop for Browser {
+/// The child processes, ended when the test ends (passed or panicked).
+struct Procs(Vec<Child>);
+
+impl Drop for Procs {
     fn drop(&mut self) {
-        let _ = self.serve.kill();
-        let _ = self.driver.kill();
-        let _ = self.serve.wait();
-        let _ = self.driver.wait();
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -112,6 +114,7 @@ impl Browser {
                 }
             });
         }
+        let mut procs = Procs(vec![serve]);
         let dport = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={dport}"))
@@ -119,6 +122,7 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
+        procs.0.push(driver);
         wait_port(port, "brokercrm serve");
         wait_port(dport, "chromedriver");
         let mut caps = serde_json::Map::new();
@@ -129,13 +133,16 @@ impl Browser {
                 "--window-size=1280,1000"
             ]}),
         );
+        // fantoccini's TLS stack needs a process-wide crypto provider (chromedriver is plain
+        // HTTP on loopback; nothing is encrypted).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let c = ClientBuilder::rustls()
             .expect("tls")
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{dport}"))
             .await
             .expect("connect to chromedriver");
-        Some(Browser { c, base, serve_out, serve, driver, _turn: turn })
+        Some(Browser { c, base, serve_out, _procs: procs, _turn: turn })
     }
 
     pub async fn goto(&self, path: &str) {
@@ -223,7 +230,7 @@ impl Browser {
         self.fill("#email", email).await;
         self.fill("#password", password).await;
         self.click("#login").await;
-        self.wait_for("main h1").await;
+        self.wait_for("#menu, #login-error").await;
     }
 
     /// Logs out with the menu's button.

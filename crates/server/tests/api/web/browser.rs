@@ -79,7 +79,7 @@ async fn browser_work_a_lead_from_the_list_to_a_comment_and_a_status_change() {
             &t,
             &admin.token,
             "/api/leads",
-            json!({"firstName": first, "lastName": "Lead", "email": email, "country": "CY"}),
+            json!({"name": format!("{first} Lead"), "email": email, "source": "web"}),
         )
         .await;
         assert_eq!(s, 201, "{l}");

@@ -76,11 +76,11 @@ async fn posts_without_the_csrf_token_are_refused_and_change_nothing() {
         &t,
         &admin.token,
         "/api/leads",
-        json!({"firstName": "Ann", "lastName": "Lee", "email": "ann@example.com"}),
+        json!({"name": "Ann Lee", "email": "ann@example.com"}),
     )
     .await;
     assert_eq!(s, 201, "{lead}");
-    let id = lead["id"].as_str().unwrap();
+    let id = lead["lead"]["id"].as_str().unwrap();
     let p = login(&t, &admin.email, PASSWORD).await;
     let path = format!("/admin/leads/{id}/comment");
 

@@ -27,6 +27,12 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::WorkCustomers),
     },
     Screen {
+        label: "Customers",
+        href: "/admin/customers",
+        key: "customers",
+        needs: Some(Permission::WorkCustomers),
+    },
+    Screen {
         label: "Withdrawals",
         href: "/admin/withdrawals",
         key: "withdrawals",

@@ -1,6 +1,7 @@
-//! Sales screens: the dashboard, the leads list and a lead's page (status, assignment, comments,
+//! Sales screens: the dashboard, customers and a customer's 360° page, the leads list and a lead's page (status, assignment, comments,
 //! communications), the CSV import.
 
+pub mod customers;
 pub mod dashboard;
 pub mod import;
 pub mod lead;
@@ -15,6 +16,9 @@ pub fn routes() -> Router<Web> {
     Router::new()
         .route("/admin", get(dashboard::page))
         .route("/admin/", get(dashboard::page))
+        .route("/admin/customers", get(customers::list_page))
+        .route("/admin/customers/{id}", get(customers::page))
+        .route("/admin/customers/{id}/comment", post(customers::comment))
         .route("/admin/leads", get(leads::page))
         .route(
             "/admin/leads/import",

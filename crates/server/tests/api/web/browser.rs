@@ -42,16 +42,19 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
     b.click("#change-password").await;
     b.wait_for("#notice").await;
     assert_eq!(b.text("#notice").await, "Your password was changed.");
-    assert_eq!(b.menu().await, ["dashboard", "leads", "withdrawals", "offers", "audit"]);
+    assert_eq!(
+        b.menu().await,
+        ["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]
+    );
     b.shot("dashboard").await;
     b.logout().await;
 
     let want: &[(Role, &[&str])] = &[
-        (Role::Manager, &["dashboard", "leads", "withdrawals", "offers", "audit"]),
-        (Role::ConversionAgent, &["dashboard", "leads"]),
-        (Role::RetentionAgent, &["dashboard", "leads"]),
-        (Role::Risk, &["dashboard", "leads", "withdrawals", "offers", "audit"]),
-        (Role::Support, &["dashboard", "leads"]),
+        (Role::Manager, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
+        (Role::ConversionAgent, &["dashboard", "leads", "customers"]),
+        (Role::RetentionAgent, &["dashboard", "leads", "customers"]),
+        (Role::Risk, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
+        (Role::Support, &["dashboard", "leads", "customers"]),
     ];
     for (role, email) in &staff {
         b.login(email, PASSWORD).await;
@@ -111,7 +114,7 @@ async fn browser_work_a_lead_from_the_list_to_a_comment_and_a_status_change() {
 #[tokio::test]
 async fn browser_approve_a_withdrawal_and_see_the_ledger_move() {
     let t = TestApp::spawn().await;
-    let (api_admin, cust, _, w) = funded(&t, 1000).await;
+    let (api_admin, cust, cust_uuid, w) = funded(&t, 1000).await;
     let (s, r) = post(
         &t,
         &cust,
@@ -136,6 +139,10 @@ async fn browser_approve_a_withdrawal_and_see_the_ledger_move() {
     b.wait_text(&format!("{row} .status"), "approved", 10).await;
     assert_eq!(b.text(&format!("{row} .balance")).await, "750 USD");
     assert_eq!(balance(&t, &api_admin, w).await["balance"], "750");
+    b.goto(&format!("/admin/customers/{cust_uuid}")).await;
+    b.wait_for("#wallets").await;
+    assert!(b.text("#wallets").await.contains("750"), "the 360 page shows the new balance");
+    b.shot("customer").await;
     b.close().await;
 }
 

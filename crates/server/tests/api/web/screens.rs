@@ -16,6 +16,7 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin", [true, true, true, true, true, true]),
     ("/admin/leads", [true, true, true, true, true, true]),
     ("/admin/leads/import", [true, true, true, true, true, true]),
+    ("/admin/customers", [true, true, true, true, true, true]),
     ("/admin/withdrawals", [true, true, false, false, true, false]),
     ("/admin/offers", [true, true, false, false, true, false]),
     ("/admin/audit", [true, true, false, false, true, false]),
@@ -172,4 +173,36 @@ async fn a_withdrawal_decision_sent_twice_with_one_key_acts_once() {
     assert_eq!(bal["balance"], "700", "posted once");
     let approved = p.get(&t, "/admin/withdrawals?status=approved").await.text();
     assert!(approved.contains("700"), "the queue shows the wallet's new balance");
+}
+
+#[tokio::test]
+async fn a_customers_360_page_shows_profile_wallets_and_comments_within_scope() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let c = t
+        .customer()
+        .name("Cara", "Client")
+        .admin(&admin.token)
+        .with_wallet("USD", 500)
+        .create()
+        .await;
+    let p = login(&t, &admin.email, PASSWORD).await;
+    let list = p.get(&t, "/admin/customers?q=cara").await.text();
+    assert!(list.contains(&format!("/admin/customers/{}", c.uuid)), "{list}");
+    let page = p.get(&t, &format!("/admin/customers/{}", c.uuid)).await;
+    page.assert_status_ok();
+    let html = page.text();
+    assert!(html.contains(&c.email));
+    assert!(html.contains(">500<"), "the wallet's balance: {html}");
+    let r = p.post(&t, &format!("/admin/customers/{}/comment", c.uuid), &[("comment", "")]).await;
+    assert_eq!(r.status_code(), 422);
+    assert!(r.text().contains("id=\"comment-error\""));
+    let r =
+        p.post(&t, &format!("/admin/customers/{}/comment", c.uuid), &[("comment", "VIP")]).await;
+    assert_eq!(r.status_code(), 303);
+    assert!(p.get(&t, &format!("/admin/customers/{}", c.uuid)).await.text().contains("VIP"));
+    // An agent without the customer in scope gets the not-found page, like the API's 404.
+    let agent = t.user(Role::ConversionAgent).create().await;
+    let a = login(&t, &agent.email, PASSWORD).await;
+    assert_eq!(a.get(&t, &format!("/admin/customers/{}", c.uuid)).await.status_code(), 404);
 }

@@ -92,6 +92,21 @@ async fn browser_work_a_lead_from_the_list_to_a_comment_and_a_status_change() {
     b.click("#menu a[data-menu=leads]").await;
     b.wait_for("#leads").await;
     b.shot("leads").await;
+    // First paint of the list, as the browser measured it (loopback, headless).
+    b.goto("/admin/leads").await;
+    b.wait_for("#leads").await;
+    let paint = b
+        .c
+        .execute(
+            "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : -1;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(-1.0);
+    eprintln!("leads page first contentful paint: {paint:.0} ms");
+    assert!((0.0..1500.0).contains(&paint), "first paint {paint} ms");
     b.fill("#f-q", "nora@").await;
     b.click("#filter").await;
     b.wait_text("#pager-status", "1–1 of 1", 10).await;

@@ -206,3 +206,38 @@ async fn a_customers_360_page_shows_profile_wallets_and_comments_within_scope() 
     let a = login(&t, &agent.email, PASSWORD).await;
     assert_eq!(a.get(&t, &format!("/admin/customers/{}", c.uuid)).await.status_code(), 404);
 }
+
+#[tokio::test]
+async fn a_full_leads_page_stays_under_200_kb_and_renders_fast() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    for i in 0..60 {
+        let (s, b) = post(
+            &t,
+            &admin.token,
+            "/api/leads",
+            json!({"name": format!("Lead Number{i} Somebody-Longname"), "email": format!("lead{i}@example.com"),
+                   "mobilenumber": format!("+3579900{i:04}"), "source": "google-ads"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+    }
+    let p = login(&t, &admin.email, PASSWORD).await;
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        let r = p.get(&t, "/admin/leads?source=google-ads&q=lead").await;
+        times.push(start.elapsed());
+        r.assert_status_ok();
+        let html = r.text();
+        assert_eq!(html.matches("class=\"lead-link\"").count(), 50, "a full page");
+        size = html.len();
+    }
+    times.sort();
+    eprintln!(
+        "leads page: {size} bytes, median {:?}, max {:?} (debug build, 60 leads)",
+        times[10], times[19]
+    );
+    assert!(size < 200 * 1024, "HTML of a list page under 200 kB: {size}");
+}

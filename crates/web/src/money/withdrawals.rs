@@ -117,15 +117,12 @@ async fn render(
         rows.push(Row { t, balance, key: crate::once::new_key() });
     }
     let query = vec![("status".to_owned(), status.clone())];
-    let total = pages * LIMIT;
-    let pager = Pager::new(
-        "/admin/withdrawals",
-        &query,
-        q.offset,
-        LIMIT,
-        rows.len(),
-        total.max(rows.len() as u64),
-    );
+    // The list answers the number of pages: on the last page the total is exact, before it
+    // the pages' capacity (enough to offer the next page).
+    let shown = rows.len() as u64;
+    let total =
+        if q.offset / LIMIT + 1 >= pages { q.offset + shown } else { (pages * LIMIT).max(shown) };
+    let pager = Pager::new("/admin/withdrawals", &query, q.offset, LIMIT, rows.len(), total);
     let page = QueuePage {
         ctx: Ctx::new(staff, "Withdrawals", "withdrawals").notice(notice(q.done.as_deref())),
         status,

@@ -155,6 +155,7 @@ async fn a_withdrawal_decision_sent_twice_with_one_key_acts_once() {
     let p = login(&t, &admin.email, PASSWORD).await;
     let page = p.get(&t, "/admin/withdrawals").await.text();
     assert!(page.contains(&format!("id=\"w-{id}\"")));
+    assert!(page.contains("1–1 of 1") && !page.contains("id=\"next-page\""), "one page");
     let path = format!("/admin/withdrawals/{id}/approve");
     let bad = p.post(&t, &path, &[("key", "k1"), ("amount", "301")]).await;
     assert_eq!(bad.status_code(), 422);

@@ -7,11 +7,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use brokercrm_app::distribution::leads_admin::LeadEventView;
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::communications::CommunicationView;
 use brokercrm_app::sales::leads::list::{self, SalesPerson};
 use brokercrm_app::sales::leads::notes;
-use brokercrm_app::sales::leads::{LeadView, status, work};
+use brokercrm_app::sales::leads::{LeadView, status, trace, work};
 use brokercrm_app::sales::sales_statuses::{self, SalesStatusView};
 use brokercrm_core::Error;
 use serde::Deserialize;
@@ -30,6 +31,8 @@ struct LeadPage {
     statuses: Vec<SalesStatusView>,
     people: Vec<SalesPerson>,
     history: Vec<CommunicationView>,
+    /// The routing trace, when the lead came through distribution and the role may read it.
+    trace: Option<Vec<LeadEventView>>,
     errors: FieldErrors,
     comment: String,
 }
@@ -58,6 +61,7 @@ async fn render(
     let people = list::sales_people(&web.app, who).await.unwrap_or_default();
     let (history, _) =
         notes::list_communications(&web.app, who, id, Page::new(Some(50), Some(0))?).await?;
+    let trace = trace::routing_trace(&web.app, who, id).await?;
     let title = if lead.name.is_empty() { "Lead".to_owned() } else { lead.name.clone() };
     html_status(
         code,
@@ -67,6 +71,7 @@ async fn render(
             statuses,
             people,
             history,
+            trace,
             errors,
             comment,
         },

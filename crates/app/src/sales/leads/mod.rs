@@ -11,6 +11,7 @@ pub mod import;
 pub mod list;
 pub mod notes;
 pub mod status;
+pub mod trace;
 pub mod work;
 
 use std::collections::HashMap;

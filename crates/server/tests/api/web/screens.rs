@@ -242,3 +242,30 @@ async fn a_full_leads_page_stays_under_200_kb_and_renders_fast() {
     );
     assert!(size < 200 * 1024, "HTML of a list page under 200 kB: {size}");
 }
+
+#[tokio::test]
+async fn a_distributed_leads_page_shows_why_it_went_there() {
+    let t = TestApp::spawn().await;
+    let (aff, _, _) = crate::helpers::distribution::simple(&t).await;
+    let (_, lead) = crate::helpers::distribution::push_accepted(
+        &t,
+        &aff,
+        &crate::helpers::distribution::seed_body(),
+    )
+    .await;
+    let crm =
+        brokercrm_store::repo::distribution::crm_leads::find_by_lead(t.app.db().conn(), lead.id)
+            .await
+            .unwrap()
+            .unwrap();
+    let admin = t.user(Role::Admin).create().await;
+    let p = login(&t, &admin.email, PASSWORD).await;
+    let html = p.get(&t, &format!("/admin/leads/{}", crm.uuid)).await.text();
+    let trace = &html[html.find("id=\"trace\"").expect("a routing trace")..];
+    assert!(trace.contains("House CRM") && trace.contains(">accepted<"), "{trace}");
+    // An agent may work the lead but not read distribution: no trace.
+    let support = t.user(Role::Support).create().await;
+    let s = login(&t, &support.email, PASSWORD).await;
+    let html = s.get(&t, &format!("/admin/leads/{}", crm.uuid)).await.text();
+    assert!(!html.contains("id=\"trace\""));
+}

@@ -57,6 +57,9 @@ pub struct AppConfig {
     pub data_key_file: PathBuf,
     /// Base URL of Bitstamp's API for payouts (tests point it at a mock server).
     pub bitstamp_api_url: String,
+    /// How often the built-in price simulator ticks every active instrument while its trading
+    /// hours are open (`None`: off, e.g. when a provider pushes prices).
+    pub price_simulator_every: Option<Duration>,
 }
 
 /// The default lead-profile keys.
@@ -114,6 +117,7 @@ impl Default for AppConfig {
             data_key: None,
             data_key_file: PathBuf::from(crate::platform::crypto::DEFAULT_KEY_FILE),
             bitstamp_api_url: "https://www.bitstamp.net".into(),
+            price_simulator_every: Some(Duration::from_secs(1)),
         }
     }
 }

@@ -22,8 +22,14 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
 /// Runs jobs and maintenance until `shutdown` turns true.
 pub async fn run(app: App, worker: String, shutdown: watch::Receiver<bool>) {
     let jobs = tokio::spawn(runner(app.clone(), worker).run(shutdown.clone()));
+    let prices = app.cfg().price_simulator_every.map(|every| {
+        tokio::spawn(crate::trading::prices::simulator::run(app.clone(), every, shutdown.clone()))
+    });
     maintenance(app, shutdown).await;
     let _ = jobs.await;
+    if let Some(p) = prices {
+        let _ = p.await;
+    }
 }
 
 /// One maintenance pass; returns the number of leads recovered.

@@ -90,6 +90,9 @@ pub struct Config {
     pub web_idle_timeout_secs: u64,
     /// The staff portal's session ends this many seconds after the login, however active.
     pub web_absolute_timeout_secs: u64,
+    /// Milliseconds between two steps of the built-in price simulator (0: off, e.g. when a
+    /// price provider pushes ticks).
+    pub price_simulator_ms: u64,
 }
 
 /// Defaults, as a serialisable layer.
@@ -129,6 +132,7 @@ struct Defaults {
     bitstamp_api_url: String,
     web_idle_timeout_secs: u64,
     web_absolute_timeout_secs: u64,
+    price_simulator_ms: u64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/brokercrm.db?mode=rwc";
@@ -183,6 +187,7 @@ impl Config {
             bitstamp_api_url: "https://www.bitstamp.net".into(),
             web_idle_timeout_secs: 30 * 60,
             web_absolute_timeout_secs: 12 * 3600,
+            price_simulator_ms: 1000,
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));
         Figment::from(Serialized::defaults(defaults))

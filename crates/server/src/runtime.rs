@@ -56,6 +56,8 @@ pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
         data_key,
         data_key_file: cfg.data_key_file.clone(),
         bitstamp_api_url: cfg.bitstamp_api_url.trim_end_matches('/').to_owned(),
+        price_simulator_every: (cfg.price_simulator_ms > 0)
+            .then(|| std::time::Duration::from_millis(cfg.price_simulator_ms)),
     })
 }
 

@@ -2,6 +2,7 @@
 //! newcomer needs. Safe to run again: users get fresh passwords, the old demo key is revoked.
 
 pub mod distribution;
+pub mod trading;
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;
 use brokercrm_store::repo::identity::users::{self, NewUser};
@@ -67,6 +68,7 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
         (provider_id, provider_email, provider_password),
     )
     .await?;
+    crate::demo::trading::load(app, &admin).await?;
     Ok(DemoCredentials {
         base_url: base_url.to_owned(),
         users: logins,

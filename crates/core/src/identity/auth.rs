@@ -71,6 +71,7 @@ impl Role {
                 ReadReports,
                 ManageCustomers,
                 ReadCommissionModels,
+                ReadInstruments,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -90,6 +91,7 @@ impl Role {
                 ReadReports,
                 ReviewKyc,
                 ReadCommissionModels,
+                ReadInstruments,
             ],
             Role::Support => {
                 &[ImpersonateCustomer, WriteActivities, ReadWallets, ReadSalesSetup, WorkCustomers]
@@ -182,6 +184,12 @@ pub enum Permission {
     ReadCommissionModels,
     /// Create, change and delete IB commission models.
     ManageCommissionModels,
+    /// List, read and export instruments.
+    ReadInstruments,
+    /// Create, change, sort and delete instruments; set a manual quote.
+    ManageInstruments,
+    /// Push price ticks (a price provider's API key).
+    PushPrices,
 }
 
 impl Permission {
@@ -219,6 +227,9 @@ impl Permission {
         Permission::ManageReferrals,
         Permission::ReadCommissionModels,
         Permission::ManageCommissionModels,
+        Permission::ReadInstruments,
+        Permission::ManageInstruments,
+        Permission::PushPrices,
     ];
 }
 

@@ -1,3 +1,6 @@
-//! Trading: trading groups (instruments, prices, orders and risk next).
+//! Trading rules: trading groups, instruments (fields, trading hours, size grid).
 
+pub mod choices;
 pub mod groups;
+pub mod instruments;
+pub mod prices;

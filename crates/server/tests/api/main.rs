@@ -10,4 +10,5 @@ mod money;
 mod partners;
 mod platform;
 mod sales;
+mod trading;
 mod web;

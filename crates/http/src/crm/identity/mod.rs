@@ -4,6 +4,7 @@ use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
 
 pub mod api_keys;
+pub mod download_links;
 pub mod downloads;
 pub mod forgot_password;
 pub mod oauth_clients;

@@ -3,19 +3,15 @@
 //! token comes as `?token=`, or an Authorization header). Also the XLSX download helpers Statements uses.
 
 use axum::Json;
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use brokercrm_app::App;
 use brokercrm_app::money::reports::export::{self, ReportType};
 use brokercrm_app::money::reports::figures::{self, BalanceLine, CoinsLine, ProfitLossLine};
 use brokercrm_app::money::reports::{ListInput, Range};
-use brokercrm_app::platform::exports::xlsx::CONTENT_TYPE as XLSX;
-use brokercrm_app::{App, Principal};
 use brokercrm_core::{Error, Money};
 use serde::{Deserialize, Serialize};
-use tokio_util::io::ReaderStream;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,41 +19,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Query};
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_owned())
-}
-
-/// The caller of a download: a one-time download token from `?token=` (`POST
-/// /api/downloads/token`; a browser link cannot set a header, and an access token never
-/// travels in a URL), or the Authorization header, checked exactly as bearer auth checks it.
-pub(crate) async fn download(
-    app: &App,
-    headers: &HeaderMap,
-    token: Option<String>,
-) -> Result<Principal, Error> {
-    match (token.filter(|t| !t.trim().is_empty()), bearer(headers)) {
-        (Some(t), _) => brokercrm_app::identity::downloads::redeem(app, &t).await,
-        (None, Some(t)) => brokercrm_app::identity::auth::authenticate(app, t.trim()).await,
-        (None, None) => Err(Error::Unauthorized("missing token".into())),
-    }
-}
-
-/// The workbook `file` streamed as an attachment named `<name>-<UTC time>.xlsx`.
-pub(crate) fn xlsx_response(file: std::fs::File, name: &str) -> Response {
-    let body = Body::from_stream(ReaderStream::new(tokio::fs::File::from_std(file)));
-    let disposition = format!(
-        "attachment; filename=\"{name}-{}.xlsx\"",
-        chrono::Utc::now().format("%Y%m%d-%H%M%S")
-    );
-    let mut resp = body.into_response();
-    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(XLSX));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        resp.headers_mut().insert(CONTENT_DISPOSITION, v);
-    }
-    resp
-}
+pub(crate) use crate::crm::identity::download_links::{download, xlsx_response};
 
 /// Query of the coins report: one page, sorted.
 #[derive(Deserialize, IntoParams)]

@@ -9,6 +9,7 @@ pub mod http;
 pub mod money;
 pub mod platform;
 pub mod sales;
+pub mod trading;
 pub mod users;
 pub mod web;
 

@@ -52,6 +52,11 @@ const REQUIRED_TAGS: &[&str] = &[
     "Customers - Admin APIs",
     "Customers - Affiliate APIs",
     "Leads",
+    "Instruments",
+    "Market Data",
+    "Max Risks",
+    "Position Durations",
+    "Downtimes",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

@@ -1,3 +1,7 @@
-//! Trading: trading groups (instruments, prices, orders and risk next).
+//! Trading: trading groups, instruments, quotes and candles, downtimes (orders and positions
+//! next).
 
+pub mod downtimes;
 pub mod groups;
+pub mod instruments;
+pub mod prices;

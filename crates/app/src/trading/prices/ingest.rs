@@ -1,0 +1,91 @@
+//! Storing ticks: per symbol in time order, a tick not newer than the symbol's stored quote
+//! (out of order, or replayed) or older than [`MAX_AGE`] (stale) is dropped; the rest move the
+//! quote and the candles of every interval, in one transaction. Candles are on the bid.
+
+use std::collections::{BTreeMap, HashMap};
+
+use brokercrm_core::Result;
+use brokercrm_core::trading::prices::Interval;
+use brokercrm_store::db;
+use brokercrm_store::repo::trading::prices::{self as repo, CandleRow, QuoteRow};
+use chrono::{DateTime, Duration, Utc};
+
+use super::feed::Tick;
+use crate::App;
+
+/// Ticks older than this when they arrive are stale.
+pub const MAX_AGE: Duration = Duration::seconds(60);
+
+/// What became of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ingested {
+    pub accepted: usize,
+    /// Out of order, replayed or stale.
+    pub dropped: usize,
+}
+
+fn add(candles: &mut HashMap<(String, Interval, DateTime<Utc>), CandleRow>, t: &Tick) {
+    for i in Interval::ALL {
+        let start = i.start(t.at);
+        let p = t.bid.minor();
+        candles
+            .entry((t.symbol.clone(), i, start))
+            .and_modify(|c| {
+                c.high = c.high.max(p);
+                c.low = c.low.min(p);
+                c.close = p;
+                c.ticks += 1;
+            })
+            .or_insert_with(|| CandleRow {
+                symbol: t.symbol.clone(),
+                interval: i.as_str().to_owned(),
+                open_time: start,
+                open: p,
+                high: p,
+                low: p,
+                close: p,
+                ticks: 1,
+            });
+    }
+}
+
+/// Stores `ticks` from `source` (prices already validated by the caller).
+pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingested> {
+    let now = app.clock().now();
+    let mut by_symbol: BTreeMap<String, Vec<Tick>> = BTreeMap::new();
+    for t in ticks {
+        by_symbol.entry(t.symbol.clone()).or_default().push(t);
+    }
+    let tx = app.db().begin_write().await?;
+    let mut out = Ingested::default();
+    let (mut quotes, mut candles) = (Vec::new(), HashMap::new());
+    for (symbol, mut list) in by_symbol {
+        list.sort_by_key(|t| t.at);
+        let mut last = repo::quote(&tx, &symbol).await?.map(|q| q.quoted_at);
+        let mut newest = None;
+        for t in list {
+            let fresh = t.at >= now - MAX_AGE && last.is_none_or(|l| t.at > l);
+            if !fresh {
+                out.dropped += 1;
+                continue;
+            }
+            last = Some(t.at);
+            add(&mut candles, &t);
+            newest = Some(t);
+            out.accepted += 1;
+        }
+        if let Some(t) = newest {
+            quotes.push(QuoteRow {
+                symbol,
+                bid: t.bid.minor(),
+                ask: t.ask.minor(),
+                source: source.to_owned(),
+                quoted_at: t.at,
+            });
+        }
+    }
+    repo::upsert_quotes(&tx, quotes).await?;
+    repo::upsert_candles(&tx, candles.into_values().collect()).await?;
+    db::commit(tx).await?;
+    Ok(out)
+}

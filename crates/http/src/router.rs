@@ -40,6 +40,9 @@ pub struct HttpConfig {
     /// Take the client IP from `X-Forwarded-For` (only behind a proxy that sets it; otherwise
     /// any caller could claim any IP, e.g. to pass an affiliate token's IP allow-list).
     pub trust_forwarded_for: bool,
+    /// The staff portal (`crates/web`), served beside the API under the same layers
+    /// (request ids, tracing, security headers).
+    pub portal: Option<Router>,
 }
 
 /// The OpenAPI routers of every surface, before state is attached.
@@ -70,6 +73,9 @@ pub fn build_router(app: App, cfg: HttpConfig) -> Router {
     let mut router = api.with_state(app);
     if !cfg.disable_docs {
         router = router.merge(SwaggerUi::new("/docs").url("/openapi.json", doc));
+    }
+    if let Some(portal) = cfg.portal {
+        router = router.merge(portal);
     }
     router = router
         .fallback(not_found)

@@ -86,6 +86,10 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Base URL of Bitstamp's API, used to pay out approved withdrawals.
     pub bitstamp_api_url: String,
+    /// The staff portal's session ends after this many seconds without a request.
+    pub web_idle_timeout_secs: u64,
+    /// The staff portal's session ends this many seconds after the login, however active.
+    pub web_absolute_timeout_secs: u64,
     /// Milliseconds between two steps of the built-in price simulator (0: off, e.g. when a
     /// price provider pushes ticks).
     pub price_simulator_ms: u64,
@@ -126,6 +130,8 @@ struct Defaults {
     lead_profile_keys: Vec<String>,
     trust_forwarded_for: bool,
     bitstamp_api_url: String,
+    web_idle_timeout_secs: u64,
+    web_absolute_timeout_secs: u64,
     price_simulator_ms: u64,
 }
 
@@ -179,6 +185,8 @@ impl Config {
             lead_profile_keys: brokercrm_app::config::default_lead_profile_keys(),
             trust_forwarded_for: false,
             bitstamp_api_url: "https://www.bitstamp.net".into(),
+            web_idle_timeout_secs: 30 * 60,
+            web_absolute_timeout_secs: 12 * 3600,
             price_simulator_ms: 1000,
         };
         let file = file.map(PathBuf::from).unwrap_or_else(|| PathBuf::from("brokercrm.toml"));

@@ -61,6 +61,15 @@ pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
     })
 }
 
+/// The staff portal's settings of `cfg`.
+pub fn web_config(cfg: &Config) -> brokercrm_web::WebConfig {
+    let mut w = brokercrm_web::WebConfig::for_public_url(&cfg.public_url);
+    w.limits.idle = std::time::Duration::from_secs(cfg.web_idle_timeout_secs.max(1));
+    w.limits.absolute = std::time::Duration::from_secs(cfg.web_absolute_timeout_secs.max(1));
+    w.trust_forwarded_for = cfg.trust_forwarded_for;
+    w
+}
+
 /// Connects, migrates and builds the application context.
 pub async fn open(cfg: &Config) -> anyhow::Result<App> {
     let db = Db::connect(cfg.database_url.expose_secret())
@@ -122,6 +131,7 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         metrics,
         trust_forwarded_for: cfg.trust_forwarded_for,
         disable_docs: !cfg.docs,
+        portal: Some(brokercrm_web::router(app.clone(), web_config(&cfg))),
     };
     let metrics_router = brokercrm_http::metrics_router(&http_cfg);
     let router = brokercrm_http::build_router(app.clone(), http_cfg);

@@ -11,7 +11,8 @@ use crate::identity::security::{hash_password, random_token};
 /// Default e-mail of the admin created on an empty database.
 pub const FIRST_ADMIN_EMAIL: &str = "admin@brokercrm.local";
 
-/// Creates an admin with a random one-time password; returns the password (shown once).
+/// Creates an admin with a random one-time password (to be changed at the first portal
+/// login); returns the password (shown once).
 pub async fn create_admin(app: &App, email: &str) -> Result<String> {
     let email = Email::parse("email", email)?;
     let password = format!("{}9a", random_token(12));
@@ -27,6 +28,7 @@ pub async fn create_admin(app: &App, email: &str) -> Result<String> {
             skip_onboarding_steps: "[]".into(),
             ref_key: new_ref_key(),
             confirmed_at: Some(brokercrm_store::db::now()),
+            password_change_required: true,
             ..Default::default()
         },
     )

@@ -15,3 +15,4 @@ pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod web_sessions;

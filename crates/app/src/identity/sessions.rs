@@ -40,6 +40,25 @@ pub async fn login(
     password: &str,
     ip: Option<IpAddr>,
 ) -> Result<Session> {
+    let user = verify_credentials(app, username, password, ip).await?;
+    let tx = app.db().begin_write().await?;
+    let mut ch = users::changes(user);
+    ch.last_login_at = Set(Some(now()));
+    let user = users::save(&tx, ch).await?;
+    let tokens = tokens::issue(app, &tx, &user, None).await?;
+    commit(tx).await?;
+    let outstanding = crate::identity::users::outstanding(&user);
+    Ok(Session { user, tokens, outstanding })
+}
+
+/// The active user these credentials name, under the login throttle (the API's and the
+/// portal's logins share it); a wrong or unknown pair is `Unauthorized`.
+pub async fn verify_credentials(
+    app: &App,
+    username: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<UserRow> {
     let username = username.trim().to_lowercase();
     let attempt = Attempt::login(&username, ip);
     attempt.check(app)?;
@@ -58,14 +77,7 @@ pub async fn login(
         return Err(Error::Unauthorized("the account is disabled".into()));
     }
     attempt.succeeded(app);
-    let tx = app.db().begin_write().await?;
-    let mut ch = users::changes(user);
-    ch.last_login_at = Set(Some(now()));
-    let user = users::save(&tx, ch).await?;
-    let tokens = tokens::issue(app, &tx, &user, None).await?;
-    commit(tx).await?;
-    let outstanding = crate::identity::users::outstanding(&user);
-    Ok(Session { user, tokens, outstanding })
+    Ok(user)
 }
 
 /// Exchanges a refresh token for a new pair (rotation; reuse revokes the family).

@@ -12,3 +12,4 @@ mod partners;
 mod platform;
 mod sales;
 mod trading;
+mod web;

@@ -25,6 +25,7 @@ mod m0020_commission_models;
 mod m0021_token_generation;
 mod m0022_ledger_books;
 mod m0023_market_data;
+mod m0024_web_sessions;
 mod m0025_trading;
 mod m0025a_prices;
 mod m0025b_downtimes;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_token_generation::Migration),
             Box::new(m0022_ledger_books::Migration),
             Box::new(m0023_market_data::Migration),
+            Box::new(m0024_web_sessions::Migration),
             Box::new(m0025_trading::Migration),
             Box::new(m0025a_prices::Migration),
             Box::new(m0025b_downtimes::Migration),

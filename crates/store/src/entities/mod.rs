@@ -65,3 +65,4 @@ pub mod users;
 pub mod voip_call_events;
 pub mod voip_calls;
 pub mod wallets;
+pub mod web_sessions;

@@ -36,6 +36,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// Bumped to end every access token of the user at once (see `identity::tokens`).
     pub token_generation: i64,
+    /// Set on a one-time password (the first admin's): the portal asks for a new one first.
+    pub password_change_required: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

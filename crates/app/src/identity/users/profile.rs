@@ -135,6 +135,7 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
     }
     if let Some(h) = &new_hash {
         ch.password_hash = Set(Some(h.clone()));
+        ch.password_change_required = Set(false);
     }
     let saved = users::save(&tx, ch).await.map_err(|e| match e {
         Error::Conflict(_) => Error::Conflict("email: is already registered".into()),

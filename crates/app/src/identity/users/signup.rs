@@ -167,6 +167,7 @@ pub(crate) fn new_customer(
         skip_onboarding_steps: serde_json::to_string(&skipped).map_err(Error::internal)?,
         ref_key: new_ref_key(),
         confirmed_at: None,
+        password_change_required: false,
     })
 }
 

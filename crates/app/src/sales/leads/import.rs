@@ -302,6 +302,30 @@ pub async fn upload(
     bytes: &[u8],
     mapping: &HashMap<String, String>,
 ) -> Result<ImportView> {
+    start(app, actor, bytes, mapping).await?.run().await
+}
+
+/// An import whose file was read and whose record exists (status `running`, 0 processed);
+/// [`Started::run`] processes its rows. The portal runs it in the background and shows
+/// the progress ("Get lead import") while it runs.
+pub struct Started {
+    app: App,
+    actor: Principal,
+    scope: brokercrm_core::distribution::crm_leads::LeadScope,
+    desk: Option<i64>,
+    rows: Vec<Row>,
+    total: i32,
+    uuid: String,
+    import_id: i64,
+}
+
+/// Checks the caller and the file and records the import; nothing is processed yet.
+pub async fn start(
+    app: &App,
+    actor: &Principal,
+    bytes: &[u8],
+    mapping: &HashMap<String, String>,
+) -> Result<Started> {
     let (scope, desk) = scope_of(app.db().conn(), actor).await?;
     let rows = read(bytes, mapping)?;
     let total = i32::try_from(rows.len()).map_err(Error::internal)?;
@@ -309,7 +333,43 @@ pub async fn upload(
     let tx = app.db().begin_write().await?;
     let import = repo::insert(&tx, &uuid, actor.user_id, total).await?;
     commit(tx).await?;
+    Ok(Started {
+        app: app.clone(),
+        actor: actor.clone(),
+        scope,
+        desk,
+        rows,
+        total,
+        uuid,
+        import_id: import.id,
+    })
+}
 
+impl Started {
+    /// The import's public id.
+    pub fn id(&self) -> &str {
+        &self.uuid
+    }
+
+    /// Processes every row in batches, recording the progress after each; answers the
+    /// finished import.
+    pub async fn run(self) -> Result<ImportView> {
+        let Started { app, actor, scope, desk, rows, total, uuid, import_id } = self;
+        process(&app, &actor, scope, desk, rows, total, uuid, import_id).await
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn process(
+    app: &App,
+    actor: &Principal,
+    scope: brokercrm_core::distribution::crm_leads::LeadScope,
+    desk: Option<i64>,
+    rows: Vec<Row>,
+    total: i32,
+    uuid: String,
+    import_id: i64,
+) -> Result<ImportView> {
     let mut progress = Progress { status: "running", ..Default::default() };
     let mut errors: Vec<RowError> = Vec::new();
     let mut failed_total = 0i32;
@@ -429,7 +489,7 @@ pub async fn upload(
         progress.processed += i32::try_from(chunk.len()).map_err(Error::internal)?;
         progress.failed = failed_total;
         progress.errors = serde_json::to_string(&errors).map_err(Error::internal)?;
-        repo::set_progress(&tx, import.id, &progress).await?;
+        repo::set_progress(&tx, import_id, &progress).await?;
         commit(tx).await?;
     }
 
@@ -437,7 +497,7 @@ pub async fn upload(
     progress.failed = failed_total;
     progress.errors = serde_json::to_string(&errors).map_err(Error::internal)?;
     let tx = app.db().begin_write().await?;
-    repo::set_progress(&tx, import.id, &progress).await?;
+    repo::set_progress(&tx, import_id, &progress).await?;
     audit::record(
         &tx,
         Some(actor),

@@ -10,6 +10,8 @@ pub mod generate;
 pub mod import;
 pub mod list;
 pub mod notes;
+pub mod status;
+pub mod trace;
 pub mod work;
 
 use std::collections::HashMap;

@@ -3,6 +3,7 @@
 //! share live in the files beside this one, by topic.
 
 pub mod assert;
+pub mod browser;
 pub mod distribution;
 pub mod http;
 pub mod lead_provider;
@@ -12,6 +13,7 @@ pub mod platform;
 pub mod sales;
 pub mod trading;
 pub mod users;
+pub mod web;
 
 pub use assert::assert_error;
 
@@ -111,13 +113,24 @@ impl TestApp {
         services.clock = clock.clone();
         tweak_services(&mut services);
         let app = App::build(db, cfg, services, None).await.expect("app");
+        let mut portal = brokercrm_web::WebConfig::for_public_url("http://127.0.0.1");
+        portal.trust_forwarded_for = true;
         let router = brokercrm_http::build_router(
             app.clone(),
             // Tests stand in for a proxy: they set X-Forwarded-For to choose the client IP.
-            HttpConfig { trust_forwarded_for: true, ..HttpConfig::default() },
+            HttpConfig {
+                trust_forwarded_for: true,
+                portal: Some(brokercrm_web::router(app.clone(), portal)),
+                ..HttpConfig::default()
+            },
         );
         let server = TestServer::new(router);
         Self { server, app, emails, sms, db_url, clock, _dir: dir }
+    }
+
+    /// The test's temporary directory (files, the data key).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     /// Creates a user of `role` with `password`, returns its e-mail.

@@ -6,3 +6,4 @@ pub mod refresh_tokens;
 pub mod scope;
 pub mod user_tokens;
 pub mod users;
+pub mod web_sessions;

@@ -36,6 +36,8 @@ pub struct NewUser {
     pub skip_onboarding_steps: String,
     pub ref_key: String,
     pub confirmed_at: Option<DateTime<Utc>>,
+    /// A one-time password: it must be changed at the first portal login.
+    pub password_change_required: bool,
 }
 
 /// Inserts a user; a taken e-mail is a `Conflict`.
@@ -66,6 +68,7 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, u: NewUser) -> Result<UserRow>
         disclaimer_accepted_at: Set(None),
         termination_requested_at: Set(None),
         last_login_at: Set(None),
+        password_change_required: Set(u.password_change_required),
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
@@ -151,6 +154,22 @@ pub async fn end_tokens<C: ConnectionTrait>(
         return Ok(None);
     }
     find_by_id(conn, id).await
+}
+
+/// Sets or clears the user's `password_change_required` flag.
+pub async fn set_password_change_required<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    required: bool,
+) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    User::update_many()
+        .col_expr(users::Column::PasswordChangeRequired, Expr::value(required))
+        .filter(users::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .db()
+        .map(|_| ())
 }
 
 /// Users with these ids (any order), to show their public ids and names next to other records.

@@ -1,0 +1,238 @@
+//! The portal in headless Chromium against a real `brokercrm serve`: each role sees only its
+//! menu (the first admin changes the one-time password first), a lead is worked from the
+//! list to a comment and a status change, a withdrawal is approved and the ledger moves, a
+//! CSV import runs to the end, a bad cap shows its error beside the field, and a post
+//! without the CSRF token is refused. Screenshots: target/screenshots/.
+
+use brokercrm_core::identity::auth::Role;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::helpers::browser::Browser;
+use crate::helpers::http::post;
+use crate::helpers::money::{balance, funded};
+use crate::helpers::users::PASSWORD;
+
+#[tokio::test]
+async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_password() {
+    let t = TestApp::spawn().await;
+    let mut staff = Vec::new();
+    for role in
+        [Role::Manager, Role::ConversionAgent, Role::RetentionAgent, Role::Risk, Role::Support]
+    {
+        staff.push((role, t.user(role).create().await.email));
+    }
+    let Some(b) = Browser::start(&t, "browser_menus").await else { return };
+    // serve created the first admin on this database and printed its one-time password.
+    let mut pw = None;
+    for _ in 0..50 {
+        pw = b.first_admin_password();
+        if pw.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let pw = pw.expect("serve printed the one-time password");
+    b.login("admin@brokercrm.local", &pw).await;
+    assert_eq!(b.path().await, "/admin/password");
+    assert!(b.exists("#must-change").await);
+    b.shot("password-change").await;
+    b.fill("#current", &pw).await;
+    b.fill("#new", "Fresh-passw0rd-1").await;
+    b.click("#change-password").await;
+    b.wait_for("#notice").await;
+    assert_eq!(b.text("#notice").await, "Your password was changed.");
+    assert_eq!(
+        b.menu().await,
+        ["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]
+    );
+    b.shot("dashboard").await;
+    b.logout().await;
+
+    let want: &[(Role, &[&str])] = &[
+        (Role::Manager, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
+        (Role::ConversionAgent, &["dashboard", "leads", "customers"]),
+        (Role::RetentionAgent, &["dashboard", "leads", "customers"]),
+        (Role::Risk, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
+        (Role::Support, &["dashboard", "leads", "customers"]),
+    ];
+    for (role, email) in &staff {
+        b.login(email, PASSWORD).await;
+        let menu = want.iter().find(|(r, _)| r == role).unwrap().1;
+        assert_eq!(b.menu().await, menu, "{role:?}");
+        if !menu.contains(&"withdrawals") {
+            b.goto("/admin/withdrawals").await;
+            assert_eq!(b.text("#error-title").await, "Not allowed", "{role:?}");
+        }
+        b.goto("/admin").await;
+        b.logout().await;
+    }
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_work_a_lead_from_the_list_to_a_comment_and_a_status_change() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let (s, st) =
+        post(&t, &admin.token, "/api/sales-statuses", json!({"status": "Call back"})).await;
+    assert_eq!(s, 201, "{st}");
+    for (first, email) in [("Nora", "nora@example.com"), ("Omar", "omar@example.com")] {
+        let (s, l) = post(
+            &t,
+            &admin.token,
+            "/api/leads",
+            json!({"name": format!("{first} Lead"), "email": email, "source": "web"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{l}");
+    }
+    let Some(b) = Browser::start(&t, "browser_lead").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=leads]").await;
+    b.wait_for("#leads").await;
+    b.shot("leads").await;
+    // First paint of the list, as the browser measured it (loopback, headless).
+    b.goto("/admin/leads").await;
+    b.wait_for("#leads").await;
+    let paint = b
+        .c
+        .execute(
+            "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : -1;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap_or(-1.0);
+    eprintln!("leads page first contentful paint: {paint:.0} ms");
+    assert!((0.0..1500.0).contains(&paint), "first paint {paint} ms");
+    b.fill("#f-q", "nora@").await;
+    b.click("#filter").await;
+    b.wait_text("#pager-status", "1–1 of 1", 10).await;
+    assert!(b.path().await.contains("q=nora%40"), "the filter is in the URL: {}", b.path().await);
+    b.click("#leads a.lead-link").await;
+    b.wait_for("#comment").await;
+    assert_eq!(b.text("#lead-email").await, "nora@example.com");
+    b.fill("#comment", "Called, asked to call back tomorrow").await;
+    b.click("#add-comment").await;
+    b.wait_text("#notice", "Comment added.", 10).await;
+    assert!(b.text("#history").await.contains("Called, asked to call back tomorrow"));
+    b.select("#status", &st["id"].to_string()).await;
+    b.click("#set-status").await;
+    b.wait_text("#notice", "Status changed.", 10).await;
+    assert_eq!(b.text("#lead-status").await, "Call back");
+    b.shot("lead").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_approve_a_withdrawal_and_see_the_ledger_move() {
+    let t = TestApp::spawn().await;
+    let (api_admin, cust, cust_uuid, w) = funded(&t, 1000).await;
+    let (s, r) = post(
+        &t,
+        &cust,
+        "/api/me/withdrawals",
+        json!({"provider": "test", "currency": "USD", "amount": 250, "walletAddress": "addr-1"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let id = r["withdrawal"]["id"].as_str().unwrap().to_owned();
+    let admin = t.user(Role::Admin).create().await;
+    let Some(b) = Browser::start(&t, "browser_withdrawal").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.goto("/admin/withdrawals").await;
+    let row = format!("#w-{id}");
+    assert_eq!(b.text(&format!("{row} .balance")).await, "1000 USD");
+    b.shot("withdrawals").await;
+    b.click(&format!("{row} button.approve")).await;
+    b.wait_text("#notice", "Withdrawal approved.", 10).await;
+    assert!(!b.exists(&row).await, "no longer pending");
+    b.select("#f-status", "approved").await;
+    b.click("form.filters button").await;
+    b.wait_text(&format!("{row} .status"), "approved", 10).await;
+    assert_eq!(b.text(&format!("{row} .balance")).await, "750 USD");
+    assert_eq!(balance(&t, &api_admin, w).await["balance"], "750");
+    b.goto(&format!("/admin/customers/{cust_uuid}")).await;
+    b.wait_for("#wallets").await;
+    assert!(b.text("#wallets").await.contains("750"), "the 360 page shows the new balance");
+    b.shot("customer").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_import_a_csv_and_watch_its_progress_finish() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let mut csv = String::from("firstName,lastName,email,country\n");
+    for i in 0..1200 {
+        csv.push_str(&format!("Imp{i},Row,imp{i}@example.com,CY\n"));
+    }
+    csv.push_str("Bad,Row,not-an-email,CY\n");
+    let file = t.dir().join("leads.csv");
+    std::fs::write(&file, csv).unwrap();
+    let Some(b) = Browser::start(&t, "browser_import").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.goto("/admin/leads").await;
+    b.click("#import-link").await;
+    b.wait_for("#file").await;
+    let input = b.c.find(fantoccini::Locator::Css("#file")).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    b.click("#upload").await;
+    b.wait_for("#import-bar").await;
+    b.wait_text("#import-status", "done", 30).await;
+    assert_eq!(b.text("#import-created").await, "1200");
+    assert_eq!(b.text("#import-failed").await, "1");
+    assert!(b.text("#import-report").await.contains("1202"), "the bad row is named");
+    b.shot("import").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_a_bad_cap_shows_the_error_beside_the_field_and_csrf_less_posts_are_refused() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let offer = crate::helpers::distribution::offer(&t, "Autumn", "priority").await;
+    crate::helpers::distribution::internal_crm(&t, "House").await;
+    let Some(b) = Browser::start(&t, "browser_offer").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=offers]").await;
+    b.click("#offers a.offer-link").await;
+    b.wait_for("#cap-form").await;
+    b.fill("#max_count", "-3").await;
+    b.click("#add-cap").await;
+    b.wait_for("#max_count-error").await;
+    assert!(b.text("#max_count-error").await.contains("must be"));
+    assert_eq!(b.value("#max_count").await, "-3");
+    assert_eq!(
+        b.c.find(fantoccini::Locator::Css("#max_count"))
+            .await
+            .unwrap()
+            .attr("aria-describedby")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("max_count-error")
+    );
+    b.shot("offer-cap-error").await;
+
+    // A form posted without the CSRF token (as another site's page would) is refused.
+    b.c.execute(
+        "const f = document.getElementById('offer-form'); \
+         f.querySelector('input[name=_csrf]').remove(); \
+         document.getElementById('name').value = 'Hacked'; f.submit();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.wait_text("#error-title", "Form refused", 10).await;
+    assert!(!b.text("#request-id").await.is_empty());
+    let stored =
+        brokercrm_store::repo::distribution::offers::find_by_uuid(t.app.db().conn(), &offer.uuid)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(stored.name, "Autumn", "nothing changed");
+    b.close().await;
+}

@@ -1,0 +1,6 @@
+//! The staff portal (`crates/web`): sessions, CSRF, errors and permissions in-process
+//! (`portal`, `screens`), and the main flows in a real browser (`browser`).
+
+mod browser;
+mod portal;
+mod screens;

@@ -1,0 +1,68 @@
+// brokercrm back office: our own small script. Everything works without it; it only
+// enhances: a form marked data-once is sent once (its buttons disable on submit), list
+// filters and paging swap the results in place (the URL still changes, so views stay
+// bookmarkable), and a block marked data-poll refreshes itself until it is done.
+"use strict";
+(function () {
+  function swap(url, push) {
+    return fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+      .then(function (r) { return r.text().then(function (t) { return { r: r, t: t }; }); })
+      .then(function (x) {
+        if (x.r.redirected || !x.r.ok) { window.location.href = url; return; }
+        var doc = new DOMParser().parseFromString(x.t, "text/html");
+        var fresh = doc.getElementById("results");
+        var old = document.getElementById("results");
+        if (!fresh || !old) { window.location.href = url; return; }
+        old.replaceWith(fresh);
+        if (push) { history.pushState({}, "", url); }
+        document.title = doc.title;
+      })
+      .catch(function () { window.location.href = url; });
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.hasAttribute("data-once")) {
+      if (form.dataset.sent === "1") { e.preventDefault(); return; }
+      form.dataset.sent = "1";
+      setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      }, 0);
+    }
+    if (form.hasAttribute("data-filters") && window.fetch && document.getElementById("results")) {
+      e.preventDefault();
+      var params = new URLSearchParams(new FormData(form));
+      var clean = new URLSearchParams();
+      params.forEach(function (v, k) { if (v !== "") { clean.append(k, v); } });
+      var q = clean.toString();
+      swap(form.getAttribute("action") + (q ? "?" + q : ""), true);
+    }
+  });
+
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[data-swap]");
+    if (!a || e.ctrlKey || e.metaKey || e.shiftKey || !window.fetch) { return; }
+    e.preventDefault();
+    swap(a.getAttribute("href"), true);
+  });
+
+  window.addEventListener("popstate", function () { swap(window.location.href, false); });
+
+  function poll() {
+    var el = document.querySelector("[data-poll]");
+    if (!el) { return; }
+    var url = el.getAttribute("data-poll");
+    setTimeout(function () {
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (t) {
+          var doc = new DOMParser().parseFromString(t, "text/html");
+          var fresh = doc.getElementById(el.id);
+          if (fresh) { el.replaceWith(fresh); }
+          poll();
+        })
+        .catch(function () { setTimeout(poll, 3000); });
+    }, 700);
+  }
+  document.addEventListener("DOMContentLoaded", poll);
+})();

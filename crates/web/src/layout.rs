@@ -1,0 +1,135 @@
+//! The frame of every page: title, the menu of the screens the role may open, the user, the
+//! logout form with its CSRF token and the asset URLs. The menu only hides what the role
+//! cannot open; each screen's `app` use case is what refuses it.
+
+use brokercrm_core::Permission;
+use brokercrm_core::identity::auth::Role;
+use serde::Deserialize;
+
+use crate::session::Staff;
+
+/// A screen in the menu: label, URL, key (marks the current one) and what the role needs.
+pub struct Screen {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub key: &'static str,
+    /// `None`: every staff member.
+    pub needs: Option<Permission>,
+}
+
+/// The screens, in menu order.
+pub const SCREENS: &[Screen] = &[
+    Screen { label: "Dashboard", href: "/admin", key: "dashboard", needs: None },
+    Screen {
+        label: "Leads",
+        href: "/admin/leads",
+        key: "leads",
+        needs: Some(Permission::WorkCustomers),
+    },
+    Screen {
+        label: "Customers",
+        href: "/admin/customers",
+        key: "customers",
+        needs: Some(Permission::WorkCustomers),
+    },
+    Screen {
+        label: "Withdrawals",
+        href: "/admin/withdrawals",
+        key: "withdrawals",
+        needs: Some(Permission::ReadTransactions),
+    },
+    Screen {
+        label: "Offers",
+        href: "/admin/offers",
+        key: "offers",
+        needs: Some(Permission::ReadLeadDistribution),
+    },
+    Screen {
+        label: "Audit log",
+        href: "/admin/audit",
+        key: "audit",
+        needs: Some(Permission::ReadActivities),
+    },
+];
+
+/// The menu keys `role` sees.
+pub fn menu_keys(role: Role) -> Vec<&'static str> {
+    SCREENS.iter().filter(|s| s.needs.is_none_or(|p| role.can(p))).map(|s| s.key).collect()
+}
+
+/// One menu entry as rendered.
+pub struct MenuItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub key: &'static str,
+    pub current: bool,
+}
+
+/// What the frame needs.
+pub struct Ctx {
+    pub title: String,
+    pub email: String,
+    pub role: String,
+    pub menu: Vec<MenuItem>,
+    pub csrf: String,
+    pub css: String,
+    pub js: String,
+    /// A confirmation to show once (from `?done=`).
+    pub notice: Option<String>,
+}
+
+impl Ctx {
+    /// The frame of screen `key` for `staff`.
+    pub fn new(staff: &Staff, title: impl Into<String>, key: &str) -> Self {
+        let role = staff.principal().role;
+        Self {
+            title: title.into(),
+            email: staff.principal().email.clone(),
+            role: role.as_str().replace('_', " "),
+            menu: SCREENS
+                .iter()
+                .filter(|s| s.needs.is_none_or(|p| role.can(p)))
+                .map(|s| MenuItem {
+                    label: s.label,
+                    href: s.href,
+                    key: s.key,
+                    current: s.key == key,
+                })
+                .collect(),
+            csrf: staff.csrf(),
+            css: crate::assets::url("app.css"),
+            js: crate::assets::url("app.js"),
+            notice: None,
+        }
+    }
+
+    /// With a one-time confirmation message.
+    pub fn notice(mut self, n: Option<String>) -> Self {
+        self.notice = n;
+        self
+    }
+}
+
+/// `?done=`: what a form that just succeeded did.
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+/// The confirmation of a finished action (`?done=`), from a fixed list.
+pub fn notice(done: Option<&str>) -> Option<String> {
+    let text = match done? {
+        "password" => "Your password was changed.",
+        "comment" => "Comment added.",
+        "status" => "Status changed.",
+        "assign" => "Sales person changed.",
+        "claim" => "Lead claimed.",
+        "approved" => "Withdrawal approved.",
+        "rejected" => "Withdrawal rejected.",
+        "refunded" => "Withdrawal refunded.",
+        "saved" => "Saved.",
+        _ => return None,
+    };
+    Some(text.to_owned())
+}

@@ -1,0 +1,201 @@
+//! Customers: the list ("List customers": search, country, KYC status, sort, paging, all in
+//! the URL) and a customer's 360° page — profile, KYC and documents, wallets and balances,
+//! deposits, comments (with a form) and communications — each part through the API's use
+//! case, so a role sees only what that use case lets it see.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use brokercrm_app::money::wallets::WalletView;
+use brokercrm_app::money::wallets::admin::{self as wallets, ListQuery};
+use brokercrm_app::sales::comments::{self, CommentView};
+use brokercrm_app::sales::communications::{self, CommunicationView};
+use brokercrm_app::sales::customers::documents::{self, DocumentView};
+use brokercrm_app::sales::customers::list::{self, ListParams};
+use brokercrm_app::sales::customers::views::CustomerView;
+use brokercrm_app::sales::{Page, customers};
+use serde::Deserialize;
+
+use crate::Web;
+use crate::error::{WebError, html, html_status};
+use crate::form::{FieldErrors, Posted, is_form_error};
+use crate::layout::{Ctx, DoneQuery, notice};
+use crate::list::{Pager, url};
+use crate::session::Staff;
+
+const LIMIT: u64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct CustomersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    kyc: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    offset: u64,
+}
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+struct CustomersPage {
+    ctx: Ctx,
+    f: CustomersQuery,
+    rows: Vec<CustomerView>,
+    pager: Pager,
+    error: Option<String>,
+    sort_name: String,
+    sort_created: String,
+}
+
+/// `GET /admin/customers`.
+pub async fn list_page(
+    State(web): State<Web>,
+    staff: Staff,
+    Query(f): Query<CustomersQuery>,
+) -> Result<Response, WebError> {
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let params = ListParams {
+        offset: Some(i64::try_from(f.offset).unwrap_or(i64::MAX)),
+        limit: Some(LIMIT as i64),
+        search: some(&f.q),
+        sort_by: some(&f.sort),
+        country: some(&f.country),
+        selected_kyc_statuses: some(&f.kyc).into_iter().collect(),
+        ..Default::default()
+    };
+    let (rows, total, error) = match list::list(&web.app, staff.principal(), &params).await {
+        Ok((rows, total)) => (rows, total, None),
+        Err(e) if is_form_error(&e) => (vec![], 0, Some(e.public_message())),
+        Err(e) => return Err(e.into()),
+    };
+    let query = vec![
+        ("q".to_owned(), f.q.clone()),
+        ("country".to_owned(), f.country.clone()),
+        ("kyc".to_owned(), f.kyc.clone()),
+    ];
+    let with_sort = |s: &str| {
+        let mut q = query.clone();
+        q.push(("sort".into(), s.into()));
+        url("/admin/customers", &q)
+    };
+    let sort_name = with_sort(if f.sort == "name|ASC" { "name|DESC" } else { "name|ASC" });
+    let sort_created =
+        with_sort(if f.sort == "createdAt|ASC" { "createdAt|DESC" } else { "createdAt|ASC" });
+    let mut paged = query.clone();
+    paged.push(("sort".into(), f.sort.clone()));
+    let pager = Pager::new("/admin/customers", &paged, f.offset, LIMIT, rows.len(), total);
+    html(&CustomersPage {
+        ctx: Ctx::new(&staff, "Customers", "customers"),
+        f,
+        rows,
+        pager,
+        error,
+        sort_name,
+        sort_created,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+struct CustomerPage {
+    ctx: Ctx,
+    c: CustomerView,
+    wallets: Vec<WalletView>,
+    documents: Vec<DocumentView>,
+    comments: Vec<CommentView>,
+    history: Vec<CommunicationView>,
+    errors: FieldErrors,
+    comment: String,
+}
+
+async fn render(
+    web: &Web,
+    staff: &Staff,
+    id: &str,
+    done: Option<&str>,
+    errors: FieldErrors,
+    comment: String,
+    code: StatusCode,
+) -> Result<Response, WebError> {
+    let who = staff.principal();
+    let c = customers::get(&web.app, who, id).await?;
+    let page = || Page::new(Some(50), Some(0));
+    // Parts the role may not read are left out (their use cases refuse them).
+    let wallets = match wallets::list(
+        &web.app,
+        who,
+        ListQuery { search: Some(c.email.clone()), ..Default::default() },
+        brokercrm_app::money::wallets::Page::new(Some(100), Some(0))?,
+    )
+    .await
+    {
+        Ok((all, _)) => all.into_iter().filter(|w| w.customer_id == c.id).collect(),
+        Err(_) => Vec::new(),
+    };
+    let documents = documents::list(&web.app, who, id).await.unwrap_or_default();
+    let comments = comments::list(&web.app, who, id, page()?).await.unwrap_or_default();
+    let history =
+        communications::list(&web.app, who, id, page()?).await.map(|(h, _)| h).unwrap_or_default();
+    let title = c.name.clone();
+    html_status(
+        code,
+        &CustomerPage {
+            ctx: Ctx::new(staff, title, "customers").notice(notice(done)),
+            c,
+            wallets,
+            documents,
+            comments,
+            history,
+            errors,
+            comment,
+        },
+    )
+}
+
+/// `GET /admin/customers/{id}`.
+pub async fn page(
+    State(web): State<Web>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, WebError> {
+    render(
+        &web,
+        &staff,
+        &id,
+        q.done.as_deref(),
+        FieldErrors::default(),
+        String::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /admin/customers/{id}/comment`.
+pub async fn comment(
+    State(web): State<Web>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Posted(f): Posted<CommentForm>,
+) -> Result<Response, WebError> {
+    match comments::create(&web.app, staff.principal(), &id, Some(&f.comment)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/customers/{id}?done=comment")).into_response()),
+        Err(e) if is_form_error(&e) => {
+            let errors = FieldErrors::from_error(&e, &[("comment", "comment")]);
+            render(&web, &staff, &id, None, errors, f.comment, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,35 @@
+//! Sales screens: the dashboard, customers and a customer's 360° page, the leads list and a lead's page (status, assignment, comments,
+//! communications), the CSV import.
+
+pub mod customers;
+pub mod dashboard;
+pub mod import;
+pub mod lead;
+pub mod leads;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::Web;
+
+pub fn routes() -> Router<Web> {
+    Router::new()
+        .route("/admin", get(dashboard::page))
+        .route("/admin/", get(dashboard::page))
+        .route("/admin/customers", get(customers::list_page))
+        .route("/admin/customers/{id}", get(customers::page))
+        .route("/admin/customers/{id}/comment", post(customers::comment))
+        .route("/admin/leads", get(leads::page))
+        .route(
+            "/admin/leads/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_FILE)),
+        )
+        .route("/admin/leads/imports/{id}", get(import::progress))
+        .route("/admin/leads/{id}", get(lead::page))
+        .route("/admin/leads/{id}/comment", post(lead::comment))
+        .route("/admin/leads/{id}/status", post(lead::status))
+        .route("/admin/leads/{id}/assign", post(lead::assign))
+        .route("/admin/leads/{id}/claim", post(lead::claim))
+}

@@ -95,16 +95,24 @@ async fn browser_work_a_lead_from_the_list_to_a_comment_and_a_status_change() {
     // First paint of the list, as the browser measured it (loopback, headless).
     b.goto("/admin/leads").await;
     b.wait_for("#leads").await;
-    let paint = b
-        .c
-        .execute(
-            "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : -1;",
-            vec![],
-        )
-        .await
-        .unwrap()
-        .as_f64()
-        .unwrap_or(-1.0);
+    // The paint entry is recorded asynchronously: on a loaded machine it may not exist yet.
+    let mut paint = -1.0;
+    for _ in 0..100 {
+        paint = b
+            .c
+            .execute(
+                "const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : -1;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_f64()
+            .unwrap_or(-1.0);
+        if paint >= 0.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     eprintln!("leads page first contentful paint: {paint:.0} ms");
     assert!((0.0..1500.0).contains(&paint), "first paint {paint} ms");
     b.fill("#f-q", "nora@").await;

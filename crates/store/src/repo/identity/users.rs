@@ -69,6 +69,7 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, u: NewUser) -> Result<UserRow>
         termination_requested_at: Set(None),
         last_login_at: Set(None),
         password_change_required: Set(u.password_change_required),
+        token_generation: Set(0),
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
@@ -291,6 +292,8 @@ pub async fn insert_generated_customers<C: ConnectionTrait>(
         disclaimer_accepted_at: Set(None),
         termination_requested_at: Set(None),
         last_login_at: Set(None),
+        password_change_required: Set(false),
+        token_generation: Set(0),
         created_at: Set(c.created_at),
         updated_at: Set(c.created_at),
         ..Default::default()

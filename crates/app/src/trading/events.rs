@@ -1,5 +1,8 @@
 //! What trading publishes on the in-transaction event hook (`platform::events`).
 
+use brokercrm_core::{Currency, Money};
+use brokercrm_engine::fixed::Lots;
+
 use crate::platform::events::Event;
 
 /// A trading group is about to be deleted, inside the deleting transaction: a subscriber whose
@@ -9,3 +12,29 @@ pub struct GroupDeleting {
 }
 
 impl Event for GroupDeleting {}
+
+/// A position was closed (by the client, staff, a trigger, a stop-out or its duration), inside
+/// the transaction that posted its realised P/L. Published once per position, never on a replay.
+/// Partners accrue per-lot and revenue-share commissions from it.
+#[derive(Debug, Clone)]
+pub struct PositionClosed {
+    pub position_id: i64,
+    /// The wallet the position traded on, and its owner.
+    pub wallet_id: i64,
+    pub customer_id: i64,
+    /// True when the wallet is in the demo book (demo trading earns no commission).
+    pub demo: bool,
+    pub symbol: String,
+    /// The closed volume.
+    pub lots: Lots,
+    /// In the wallet's currency: the realised P/L of the client (negative = the broker won),
+    /// and the commission and swaps the client paid over the position's life (positive = paid).
+    pub currency: Currency,
+    pub realised_pl: Money,
+    pub commission: Money,
+    pub swap: Money,
+    /// The ledger transfer that posted the close (the accrual's exactly-once key).
+    pub transfer_id: String,
+}
+
+impl Event for PositionClosed {}

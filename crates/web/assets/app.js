@@ -1,7 +1,8 @@
 // brokercrm back office: our own small script. Everything works without it; it only
 // enhances: a form marked data-once is sent once (its buttons disable on submit), list
 // filters and paging swap the results in place (the URL still changes, so views stay
-// bookmarkable), and a block marked data-poll refreshes itself until it is done.
+// bookmarkable), a block marked data-poll refreshes itself until it is done, and a form with
+// data-confirm asks first.
 "use strict";
 (function () {
   function swap(url, push) {
@@ -22,6 +23,7 @@
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { e.preventDefault(); return; }
     if (form.hasAttribute("data-once")) {
       if (form.dataset.sent === "1") { e.preventDefault(); return; }
       form.dataset.sent = "1";

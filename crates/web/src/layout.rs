@@ -33,6 +33,12 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::WorkCustomers),
     },
     Screen {
+        label: "Transactions",
+        href: "/admin/transactions",
+        key: "transactions",
+        needs: Some(Permission::ReadTransactions),
+    },
+    Screen {
         label: "Withdrawals",
         href: "/admin/withdrawals",
         key: "withdrawals",
@@ -43,6 +49,42 @@ pub const SCREENS: &[Screen] = &[
         href: "/admin/offers",
         key: "offers",
         needs: Some(Permission::ReadLeadDistribution),
+    },
+    Screen {
+        label: "Advertisers",
+        href: "/admin/advertisers",
+        key: "advertisers",
+        needs: Some(Permission::ReadLeadDistribution),
+    },
+    Screen {
+        label: "Affiliate tokens",
+        href: "/admin/affiliate-tokens",
+        key: "affiliate-tokens",
+        needs: Some(Permission::ReadLeadDistribution),
+    },
+    Screen {
+        label: "Lead rules",
+        href: "/admin/lead-rules",
+        key: "lead-rules",
+        needs: Some(Permission::ReadLeadDistribution),
+    },
+    Screen {
+        label: "Sales setup",
+        href: "/admin/sales-setup",
+        key: "sales-setup",
+        needs: Some(Permission::ReadSalesSetup),
+    },
+    Screen {
+        label: "Users",
+        href: "/admin/users",
+        key: "users",
+        needs: Some(Permission::ManageUsers),
+    },
+    Screen {
+        label: "API keys",
+        href: "/admin/api-keys",
+        key: "api-keys",
+        needs: Some(Permission::ManageApiKeys),
     },
     Screen {
         label: "Audit log",
@@ -129,6 +171,12 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "rejected" => "Withdrawal rejected.",
         "refunded" => "Withdrawal refunded.",
         "saved" => "Saved.",
+        "created" => "Created.",
+        "deleted" => "Deleted.",
+        "revoked" => "Revoked.",
+        "role" => "Role changed; the user's sessions ended.",
+        "enabled" => "Enabled.",
+        "disabled" => "Disabled; the user's sessions and API keys stopped working.",
         _ => return None,
     };
     Some(text.to_owned())

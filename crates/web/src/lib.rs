@@ -13,6 +13,7 @@ pub mod form;
 pub mod layout;
 pub mod list;
 pub mod once;
+pub mod resource;
 pub mod session;
 
 pub mod distribution;

@@ -3,10 +3,11 @@
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;
 use brokercrm_core::validate::Email;
-use brokercrm_store::repo::identity::users::{self, NewUser};
+use brokercrm_store::repo::identity::users;
 
 use crate::App;
-use crate::identity::security::{hash_password, random_token};
+use crate::identity::security::random_token;
+use crate::identity::staff;
 
 /// Default e-mail of the admin created on an empty database.
 pub const FIRST_ADMIN_EMAIL: &str = "admin@brokercrm.local";
@@ -15,30 +16,9 @@ pub const FIRST_ADMIN_EMAIL: &str = "admin@brokercrm.local";
 /// login); returns the password (shown once).
 pub async fn create_admin(app: &App, email: &str) -> Result<String> {
     let email = Email::parse("email", email)?;
-    let password = format!("{}9a", random_token(12));
-    let hash = hash_password(app.hasher(), password.clone()).await?;
-    users::insert(
-        app.db().conn(),
-        NewUser {
-            uuid: uuid::Uuid::now_v7().to_string(),
-            email: email.to_string(),
-            password_hash: Some(hash),
-            role: Role::Admin.as_str().into(),
-            firstname: Some("Admin".into()),
-            skip_onboarding_steps: "[]".into(),
-            ref_key: new_ref_key(),
-            confirmed_at: Some(brokercrm_store::db::now()),
-            password_change_required: true,
-            ..Default::default()
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        brokercrm_core::Error::Conflict(_) => {
-            brokercrm_core::Error::field("email", "is already registered")
-        }
-        other => other,
-    })?;
+    let conn = app.db().conn();
+    let first = Some("Admin".to_owned());
+    let (_, password) = staff::insert_one_time(app, conn, &email, Role::Admin, first, None).await?;
     Ok(password)
 }
 

@@ -12,6 +12,7 @@ pub mod principal;
 pub mod scope;
 pub mod security;
 pub mod sessions;
+pub mod staff;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

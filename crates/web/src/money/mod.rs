@@ -1,5 +1,6 @@
-//! Money screens: the withdrawal queue.
+//! Money screens: the withdrawal queue; transactions with their XLSX export.
 
+pub mod transactions;
 pub mod withdrawals;
 
 use axum::Router;
@@ -9,6 +10,8 @@ use crate::Web;
 
 pub fn routes() -> Router<Web> {
     Router::new()
+        .route("/admin/transactions", get(transactions::page))
+        .route("/admin/transactions/export", get(transactions::export_xlsx))
         .route("/admin/withdrawals", get(withdrawals::page))
         .route("/admin/withdrawals/{id}/approve", post(withdrawals::approve))
         .route("/admin/withdrawals/{id}/reject", post(withdrawals::reject))

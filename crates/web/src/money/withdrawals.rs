@@ -95,7 +95,7 @@ async fn render(
         status: state.map(str::to_owned),
         ..Default::default()
     };
-    let (ts, pages) = list::list(&web.app, who, &f, LIMIT, q.offset).await?;
+    let (ts, total) = list::list(&web.app, who, &f, LIMIT, q.offset).await?;
     let mut balances: HashMap<i64, Option<Money>> = HashMap::new();
     let mut rows = Vec::with_capacity(ts.len());
     for t in ts {
@@ -117,11 +117,6 @@ async fn render(
         rows.push(Row { t, balance, key: crate::once::new_key() });
     }
     let query = vec![("status".to_owned(), status.clone())];
-    // The list answers the number of pages: on the last page the total is exact, before it
-    // the pages' capacity (enough to offer the next page).
-    let shown = rows.len() as u64;
-    let total =
-        if q.offset / LIMIT + 1 >= pages { q.offset + shown } else { (pages * LIMIT).max(shown) };
     let pager = Pager::new("/admin/withdrawals", &query, q.offset, LIMIT, rows.len(), total);
     let page = QueuePage {
         ctx: Ctx::new(staff, "Withdrawals", "withdrawals").notice(notice(q.done.as_deref())),

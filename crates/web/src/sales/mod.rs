@@ -1,8 +1,9 @@
 //! Sales screens: the dashboard, customers and a customer's 360° page, the leads list and a lead's page (status, assignment, comments,
-//! communications), the CSV import.
+//! communications), the CSV import; sales desks and statuses.
 
 pub mod customers;
 pub mod dashboard;
+pub mod desks;
 pub mod import;
 pub mod lead;
 pub mod leads;
@@ -32,4 +33,10 @@ pub fn routes() -> Router<Web> {
         .route("/admin/leads/{id}/status", post(lead::status))
         .route("/admin/leads/{id}/assign", post(lead::assign))
         .route("/admin/leads/{id}/claim", post(lead::claim))
+        .route("/admin/sales-setup", get(desks::page))
+        .route("/admin/sales-setup/desks", post(desks::create_desk))
+        .route("/admin/sales-setup/desks/{id}", get(desks::desk).post(desks::save_desk))
+        .route("/admin/sales-setup/desks/{id}/delete", post(desks::delete_desk))
+        .route("/admin/sales-setup/statuses", post(desks::create_status))
+        .route("/admin/sales-setup/statuses/{id}", get(desks::status).post(desks::save_status))
 }

@@ -109,7 +109,7 @@ pub(crate) async fn filter<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// A page of transactions and the page count (ReadTransactions).
+/// A page of transactions and how many match in all (ReadTransactions).
 pub async fn list(
     app: &App,
     actor: &Principal,
@@ -128,7 +128,7 @@ pub async fn list(
         return Ok((Vec::new(), 0));
     }
     let (rows, total) = repo::list(conn, &tf, limit, offset).await?;
-    Ok((views::build(conn, rows).await?, total.div_ceil(limit)))
+    Ok((views::build(conn, rows).await?, total))
 }
 
 /// COINS_EXCHANGE transactions and their count (ReadTransactions).

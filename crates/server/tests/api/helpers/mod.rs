@@ -39,6 +39,40 @@ pub struct TestApp {
     /// The app's clock: starts at the real time and moves only when a test advances it.
     pub clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
+    /// Dropped last: removes the test's PostgreSQL database.
+    _database: DatabaseGuard,
+}
+
+/// Drops a per-test PostgreSQL database (`bcrm_t_*`) when the test ends, so local runs do not
+/// pile them up; nothing for SQLite (its file goes with the temp directory).
+pub struct DatabaseGuard(Option<String>);
+
+impl DatabaseGuard {
+    pub fn for_url(url: &str) -> Self {
+        let name = url.rsplit_once('/').map(|(_, n)| n).filter(|n| n.starts_with("bcrm_t_"));
+        Self(name.map(str::to_owned))
+    }
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        let (Some(name), Ok(admin_url)) = (self.0.take(), std::env::var("TEST_DATABASE_URL"))
+        else {
+            return;
+        };
+        // Drop runs inside the test's runtime: use a thread with its own runtime.
+        let done = std::thread::spawn(move || {
+            use sea_orm::{ConnectionTrait, Database};
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            rt.block_on(async {
+                let admin = Database::connect(&admin_url).await.ok()?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                admin.execute_unprepared(&sql).await.ok()?;
+                admin.close().await.ok()
+            })
+        });
+        let _ = done.join();
+    }
 }
 
 /// A URL of a database no other test uses.
@@ -92,6 +126,7 @@ impl TestApp {
     ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db_url = fresh_database_url(dir.path()).await;
+        let database = DatabaseGuard::for_url(&db_url);
         let db = Db::connect(&db_url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let mut cfg = AppConfig {
@@ -125,7 +160,7 @@ impl TestApp {
             },
         );
         let server = TestServer::new(router);
-        Self { server, app, emails, sms, db_url, clock, _dir: dir }
+        Self { server, app, emails, sms, db_url, clock, _dir: dir, _database: database }
     }
 
     /// The test's temporary directory (files, the data key).

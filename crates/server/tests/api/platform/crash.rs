@@ -13,7 +13,7 @@ use brokercrm_core::money::wallets::transfer_id;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use crate::helpers::fresh_database_url;
+use crate::helpers::{DatabaseGuard, fresh_database_url};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -80,6 +80,7 @@ async fn post(
 async fn kill_9_under_load_loses_no_acknowledged_lead_or_deposit() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database_url(dir.path()).await;
+    let _database = DatabaseGuard::for_url(&url);
     let creds_path = dir.path().join("demo.json");
     let ok = brokercrm(dir.path())
         .args(["demo", "--database-url", &url, "--out"])

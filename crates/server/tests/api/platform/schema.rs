@@ -4,7 +4,7 @@
 use brokercrm_store::Db;
 use brokercrm_store::introspect::{describe, migrate_down_all};
 
-use crate::helpers::fresh_database_url;
+use crate::helpers::{DatabaseGuard, fresh_database_url};
 
 async fn migrated(url: &str) -> Db {
     let db = Db::connect(url).await.unwrap();
@@ -34,6 +34,7 @@ async fn sqlite_and_postgres_have_the_same_schema() {
     let sqlite =
         migrated(&format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display())).await;
     let pg_url = fresh_database_url(dir.path()).await;
+    let _database = DatabaseGuard::for_url(&pg_url);
     assert!(pg_url.starts_with("postgres"));
     let pg = migrated(&pg_url).await;
     let (a, b) = (describe(&sqlite).await.unwrap(), describe(&pg).await.unwrap());

@@ -44,17 +44,45 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
     assert_eq!(b.text("#notice").await, "Your password was changed.");
     assert_eq!(
         b.menu().await,
-        ["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]
+        [
+            "dashboard",
+            "leads",
+            "customers",
+            "transactions",
+            "withdrawals",
+            "offers",
+            "advertisers",
+            "affiliate-tokens",
+            "lead-rules",
+            "sales-setup",
+            "users",
+            "api-keys",
+            "audit"
+        ]
     );
     b.shot("dashboard").await;
     b.logout().await;
 
+    const DESK: &[&str] = &["dashboard", "leads", "customers", "sales-setup"];
+    const BACK_OFFICE: &[&str] = &[
+        "dashboard",
+        "leads",
+        "customers",
+        "transactions",
+        "withdrawals",
+        "offers",
+        "advertisers",
+        "affiliate-tokens",
+        "lead-rules",
+        "sales-setup",
+        "audit",
+    ];
     let want: &[(Role, &[&str])] = &[
-        (Role::Manager, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
-        (Role::ConversionAgent, &["dashboard", "leads", "customers"]),
-        (Role::RetentionAgent, &["dashboard", "leads", "customers"]),
-        (Role::Risk, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
-        (Role::Support, &["dashboard", "leads", "customers"]),
+        (Role::Manager, BACK_OFFICE),
+        (Role::ConversionAgent, DESK),
+        (Role::RetentionAgent, DESK),
+        (Role::Risk, BACK_OFFICE),
+        (Role::Support, DESK),
     ];
     for (role, email) in &staff {
         b.login(email, PASSWORD).await;

@@ -1,6 +1,11 @@
 //! The staff portal (`crates/web`): sessions, CSRF, errors and permissions in-process
 //! (`portal`, `screens`), and the main flows in a real browser (`browser`).
 
+mod advertisers;
 mod browser;
 mod portal;
+mod rules;
 mod screens;
+mod setup;
+mod tokens;
+mod transactions;

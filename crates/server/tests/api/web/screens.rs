@@ -17,9 +17,16 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/leads", [true, true, true, true, true, true]),
     ("/admin/leads/import", [true, true, true, true, true, true]),
     ("/admin/customers", [true, true, true, true, true, true]),
+    ("/admin/transactions", [true, true, false, false, true, false]),
     ("/admin/withdrawals", [true, true, false, false, true, false]),
     ("/admin/offers", [true, true, false, false, true, false]),
     ("/admin/audit", [true, true, false, false, true, false]),
+    ("/admin/advertisers", [true, true, false, false, true, false]),
+    ("/admin/affiliate-tokens", [true, true, false, false, true, false]),
+    ("/admin/lead-rules", [true, true, false, false, true, false]),
+    ("/admin/sales-setup", [true, true, true, true, true, true]),
+    ("/admin/users", [true, false, false, false, false, false]),
+    ("/admin/api-keys", [true, false, false, false, false, false]),
 ];
 
 const ROLES: [Role; 6] = [

@@ -300,3 +300,46 @@ pub async fn insert_generated_customers<C: ConnectionTrait>(
     });
     users::Entity::insert_many(models).exec_without_returning(conn).await.db().map(|_| ())
 }
+
+/// What a staff list is narrowed to: roles (all staff roles when empty), status, and a search
+/// in e-mail and names.
+#[derive(Debug, Clone, Default)]
+pub struct StaffFilter {
+    pub roles: Vec<String>,
+    pub status: Option<String>,
+    pub search: Option<String>,
+}
+
+/// A page of users in `f`, by e-mail, with the total.
+pub async fn staff_page<C: ConnectionTrait>(
+    conn: &C,
+    f: &StaffFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<UserRow>, u64)> {
+    let mut cond = Condition::all().add(users::Column::Role.is_in(f.roles.clone()));
+    if let Some(s) = &f.status {
+        cond = cond.add(users::Column::Status.eq(s.as_str()));
+    }
+    if let Some(q) = &f.search {
+        use sea_orm::sea_query::{Expr, ExprTrait, Func};
+        let like = format!("%{}%", q.to_lowercase());
+        let lower = |c: users::Column| Expr::expr(Func::lower(Expr::col(c))).like(like.clone());
+        cond = cond.add(
+            Condition::any()
+                .add(users::Column::Email.like(&like))
+                .add(lower(users::Column::Firstname))
+                .add(lower(users::Column::Lastname)),
+        );
+    }
+    let total = User::find().filter(cond.clone()).count(conn).await.db()?;
+    let rows = User::find()
+        .filter(cond)
+        .order_by_asc(users::Column::Email)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()?;
+    Ok((rows, total))
+}

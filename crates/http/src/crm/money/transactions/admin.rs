@@ -142,7 +142,8 @@ pub async fn list_transactions(
     let limit = q.limit.ok_or_else(|| Error::field("limit", "is required"))?;
     let offset = q.offset.unwrap_or(0);
     let f = f.input()?;
-    let (list, pages) = list::list(&app, &actor, &f, limit, offset).await?;
+    let (list, total) = list::list(&app, &actor, &f, limit, offset).await?;
+    let pages = total.div_ceil(limit);
     Ok(Json(TransactionsPage { transactions: list.into_iter().collect(), pages }))
 }
 

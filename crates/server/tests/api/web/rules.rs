@@ -69,7 +69,7 @@ async fn a_dedup_rule_added_in_the_portal_rejects_the_second_push_and_can_be_swi
     let mut again = seed_body();
     again["email"] = first["email"].clone();
     again["aff_sub"] = serde_json::json!("another click");
-    push_rejected(&t, &aff, &again, "DUPLICATION_ERROR").await;
+    push_rejected(&t, &aff, &again, "CRM_DUPLICATION_ERROR").await;
 
     let page = p.get(&t, "/admin/lead-rules").await.text();
     let off = action(&page, "/admin/lead-rules/dedup-rules/");

@@ -39,6 +39,24 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadTransactions),
     },
     Screen {
+        label: "Wallets",
+        href: "/admin/wallets",
+        key: "wallets",
+        needs: Some(Permission::ReadWallets),
+    },
+    Screen {
+        label: "Bonuses",
+        href: "/admin/bonuses",
+        key: "bonuses",
+        needs: Some(Permission::ReadWallets),
+    },
+    Screen {
+        label: "Payment providers",
+        href: "/admin/payment-providers",
+        key: "payment-providers",
+        needs: Some(Permission::ReadPaymentProviders),
+    },
+    Screen {
         label: "Withdrawals",
         href: "/admin/withdrawals",
         key: "withdrawals",
@@ -85,6 +103,12 @@ pub const SCREENS: &[Screen] = &[
         href: "/admin/api-keys",
         key: "api-keys",
         needs: Some(Permission::ManageApiKeys),
+    },
+    Screen {
+        label: "Settings",
+        href: "/admin/settings",
+        key: "settings",
+        needs: Some(Permission::ReadSettings),
     },
     Screen {
         label: "Audit log",

@@ -7,7 +7,8 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
-use brokercrm_core::Error;
+use brokercrm_core::{Error, Money, Violations};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::error::{WebError, html_status};
 use crate::form::FieldErrors;
@@ -237,7 +238,11 @@ impl Form {
     /// Puts back what was typed (`typed`) and each error of `e` beside its field. `names` maps
     /// the use case's field names to the form's; unknown ones go above the form.
     pub fn refused(mut self, typed: &Values, e: &Error, names: &[(&str, &str)]) -> Self {
-        let errors = FieldErrors::from_error(e, names);
+        // An error already named by a form field (checked in `web`) maps to itself.
+        let own: Vec<(&str, &str)> =
+            self.fields.iter().map(|f| (f.name.as_str(), f.name.as_str())).collect();
+        let all: Vec<(&str, &str)> = names.iter().copied().chain(own).collect();
+        let errors = FieldErrors::from_error(e, &all);
         for f in &mut self.fields {
             if f.kind == "checks" {
                 f.selected = typed.all(&f.name);
@@ -290,6 +295,39 @@ impl Values {
     /// The list offset (`offset`, 0 when absent or not a number).
     pub fn offset(&self) -> u64 {
         self.get("offset").parse().unwrap_or(0)
+    }
+    /// Day `name` (`YYYY-MM-DD`) as its first or last second in UTC; blank is `None`, anything
+    /// else is recorded in `v` under `name`.
+    pub fn day(&self, v: &mut Violations, name: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
+        let raw = self.get(name);
+        if raw.is_empty() {
+            return None;
+        }
+        let at =
+            if end_of_day { NaiveTime::from_hms_opt(23, 59, 59) } else { Some(NaiveTime::MIN) };
+        match NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().zip(at) {
+            Some((d, t)) => Some(d.and_time(t).and_utc()),
+            None => {
+                v.push(name, "must be a date (YYYY-MM-DD)");
+                None
+            }
+        }
+    }
+    /// Whole number `name` above zero; blank is `None`, anything else is recorded in `v`.
+    pub fn positive(&self, v: &mut Violations, name: &str) -> Option<i64> {
+        let raw = self.get(name);
+        if raw.is_empty() {
+            return None;
+        }
+        let n = raw.parse::<i64>().ok().filter(|n| *n > 0);
+        if n.is_none() {
+            v.push(name, "must be a positive whole number");
+        }
+        n
+    }
+    /// Amount `name`; blank is `None`, a bad one is recorded in `v`.
+    pub fn money(&self, v: &mut Violations, name: &str) -> Option<Money> {
+        Some(self.get(name)).filter(|s| !s.is_empty()).and_then(|s| v.check(Money::parse(name, s)))
     }
     /// `?done=` of a list after a successful action.
     pub fn done(&self) -> Option<&str> {

@@ -11,7 +11,7 @@ use brokercrm_app::money::transactions::export::export;
 use brokercrm_app::money::transactions::list::{self, FilterInput};
 use brokercrm_core::money::ledger::{TransferCode, TransferState};
 use brokercrm_core::{Error, Violations};
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::Utc;
 
 use crate::Web;
 use crate::error::WebError;
@@ -26,32 +26,6 @@ const FILTERS: [&str; 9] =
     ["type", "status", "currency", "customer", "wallet", "from", "to", "id", "sort"];
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn day(v: &mut Violations, field: &str, raw: &str, end: bool) -> Option<DateTime<Utc>> {
-    if raw.is_empty() {
-        return None;
-    }
-    let at = if end { NaiveTime::from_hms_opt(23, 59, 59) } else { Some(NaiveTime::MIN) };
-    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().zip(at);
-    match parsed {
-        Some((d, t)) => Some(d.and_time(t).and_utc()),
-        None => {
-            v.push(field, "must be a date (YYYY-MM-DD)");
-            None
-        }
-    }
-}
-
-fn number(v: &mut Violations, field: &str, raw: &str) -> Option<i64> {
-    if raw.is_empty() {
-        return None;
-    }
-    let n = raw.parse::<i64>().ok().filter(|n| *n > 0);
-    if n.is_none() {
-        v.push(field, "must be a positive whole number");
-    }
-    n
-}
-
 /// The use case's filter from the URL; each bad value named by its form field.
 fn filter(q: &Values) -> Result<FilterInput, Error> {
     let mut v = Violations::new();
@@ -59,10 +33,10 @@ fn filter(q: &Values) -> Result<FilterInput, Error> {
         kind: q.opt("type"),
         status: q.opt("status"),
         currency: q.opt("currency"),
-        customer_id: number(&mut v, "customer", q.get("customer")),
-        wallet_id: number(&mut v, "wallet", q.get("wallet")),
-        start_date: day(&mut v, "from", q.get("from"), false),
-        end_date: day(&mut v, "to", q.get("to"), true),
+        customer_id: q.positive(&mut v, "customer"),
+        wallet_id: q.positive(&mut v, "wallet"),
+        start_date: q.day(&mut v, "from", false),
+        end_date: q.day(&mut v, "to", true),
         search: q.opt("id"),
         sort_by: q.opt("sort"),
     };

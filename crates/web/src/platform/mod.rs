@@ -1,6 +1,7 @@
-//! Platform screens: the audit log, the assets and the portal's 404.
+//! Platform screens: the audit log, settings, the assets and the portal's 404.
 
 pub mod audit;
+pub mod settings;
 
 use axum::Router;
 use axum::routing::get;
@@ -12,6 +13,7 @@ use crate::session::Staff;
 pub fn routes() -> Router<Web> {
     Router::new()
         .route("/admin/audit", get(audit::page))
+        .route("/admin/settings", get(settings::page).post(settings::save))
         .route("/admin/assets/{name}", get(crate::assets::serve))
         .route("/admin/{*rest}", get(not_found).post(not_found))
 }

@@ -80,7 +80,7 @@ async fn group_ids<C: ConnectionTrait>(conn: &C, field: &str, raw: &[String]) ->
     Ok(ids)
 }
 
-/// "Get wallets" (staff): newest first, filtered; returns the page and the number of pages.
+/// "Get wallets" (staff): newest first, filtered; returns the page and how many match in all.
 /// "Only with open positions" matches no wallet until positions exist.
 pub async fn list(
     app: &App,
@@ -123,7 +123,7 @@ pub async fn list(
         match_none: positions.flatten() == Some(true),
     };
     let (rows, total) = wallets::list(conn, &f, page.limit, page.offset).await?;
-    Ok((views::build(conn, rows, true).await?, page.pages(total)))
+    Ok((views::build(conn, rows, true).await?, total))
 }
 
 /// The customer a staff member opens a wallet for: by UUID or numeric account id.

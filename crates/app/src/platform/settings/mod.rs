@@ -68,19 +68,58 @@ pub async fn put(app: &App, actor: &Principal, key: &str, val: &str) -> Result<S
     let d = lookup(key)?;
     let value = validate(d.kind, "val", val)?;
     let tx = app.db().begin_write().await?;
+    let shown = write(&tx, actor, key, &value, d.secret).await?;
+    db::commit(tx).await?;
+    Ok(shown)
+}
+
+/// Stores a checked value in `tx` with its audit entry; returns it as shown (masked if secret).
+async fn write<C: brokercrm_store::ConnectionTrait>(
+    tx: &C,
+    actor: &Principal,
+    key: &str,
+    value: &str,
+    secret: bool,
+) -> Result<String> {
     let before =
-        settings::get_for_update(&tx, key).await?.map(|r| mask::mask_stored(&r.value, r.secret));
-    settings::put(&tx, key, &value, d.secret).await?;
-    let shown = mask::mask_stored(&value, d.secret);
+        settings::get_for_update(tx, key).await?.map(|r| mask::mask_stored(&r.value, r.secret));
+    settings::put(tx, key, value, secret).await?;
+    let shown = mask::mask_stored(value, secret);
     let mut entry = Audit::new("settings.update", "setting", key)
         .details(format!("setting '{key}' updated"))
         .after(&serde_json::json!({ "value": shown }));
     if let Some(b) = before {
         entry = entry.before(&serde_json::json!({ "value": b }));
     }
-    audit::record(&tx, Some(actor), entry).await?;
-    db::commit(tx).await?;
+    audit::record(tx, Some(actor), entry).await?;
     Ok(shown)
+}
+
+/// Several plain keys at once (the portal's settings form): every value is checked first, a
+/// bad one named by its key, and then all are written in one transaction, each audited; a
+/// refusal changes nothing. Returns the keys written.
+pub async fn put_many(app: &App, actor: &Principal, values: &[(String, String)]) -> Result<usize> {
+    actor.require(Permission::ManageSettings)?;
+    let mut v = brokercrm_core::Violations::new();
+    let mut checked = Vec::with_capacity(values.len());
+    for (key, raw) in values {
+        let Some(d) = v.check(lookup(key).and_then(|d| match d.kind {
+            Kind::Managed(_) => Err(Error::field(key.as_str(), "is set on its own screen")),
+            _ => Ok(d),
+        })) else {
+            continue;
+        };
+        if let Some(value) = v.check(validate(d.kind, key, raw)) {
+            checked.push((key.as_str(), value, d.secret));
+        }
+    }
+    v.finish()?;
+    let tx = app.db().begin_write().await?;
+    for (key, value, secret) in &checked {
+        write(&tx, actor, key, value, *secret).await?;
+    }
+    db::commit(tx).await?;
+    Ok(checked.len())
 }
 
 /// Whether boolean setting `key` is on (`"true"`); off when not set. For use cases that obey

@@ -49,6 +49,9 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
             "leads",
             "customers",
             "transactions",
+            "wallets",
+            "bonuses",
+            "payment-providers",
             "withdrawals",
             "offers",
             "advertisers",
@@ -57,6 +60,7 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
             "sales-setup",
             "users",
             "api-keys",
+            "settings",
             "audit"
         ]
     );
@@ -64,11 +68,14 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
     b.logout().await;
 
     const DESK: &[&str] = &["dashboard", "leads", "customers", "sales-setup"];
-    const BACK_OFFICE: &[&str] = &[
+    const RISK: &[&str] = &[
         "dashboard",
         "leads",
         "customers",
         "transactions",
+        "wallets",
+        "bonuses",
+        "payment-providers",
         "withdrawals",
         "offers",
         "advertisers",
@@ -77,12 +84,16 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
         "sales-setup",
         "audit",
     ];
+    let manager: Vec<&str> = RISK
+        .iter()
+        .flat_map(|k| if *k == "audit" { vec!["settings", "audit"] } else { vec![*k] })
+        .collect();
     let want: &[(Role, &[&str])] = &[
-        (Role::Manager, BACK_OFFICE),
+        (Role::Manager, &manager),
         (Role::ConversionAgent, DESK),
         (Role::RetentionAgent, DESK),
-        (Role::Risk, BACK_OFFICE),
-        (Role::Support, DESK),
+        (Role::Risk, RISK),
+        (Role::Support, &["dashboard", "leads", "customers", "wallets", "bonuses", "sales-setup"]),
     ];
     for (role, email) in &staff {
         b.login(email, PASSWORD).await;

@@ -18,6 +18,9 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/leads/import", [true, true, true, true, true, true]),
     ("/admin/customers", [true, true, true, true, true, true]),
     ("/admin/transactions", [true, true, false, false, true, false]),
+    ("/admin/wallets", [true, true, false, false, true, true]),
+    ("/admin/bonuses", [true, true, false, false, true, true]),
+    ("/admin/payment-providers", [true, true, false, false, true, false]),
     ("/admin/withdrawals", [true, true, false, false, true, false]),
     ("/admin/offers", [true, true, false, false, true, false]),
     ("/admin/audit", [true, true, false, false, true, false]),
@@ -25,6 +28,7 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/affiliate-tokens", [true, true, false, false, true, false]),
     ("/admin/lead-rules", [true, true, false, false, true, false]),
     ("/admin/sales-setup", [true, true, true, true, true, true]),
+    ("/admin/settings", [true, true, false, false, false, false]),
     ("/admin/users", [true, false, false, false, false, false]),
     ("/admin/api-keys", [true, false, false, false, false, false]),
 ];

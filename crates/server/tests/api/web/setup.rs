@@ -181,3 +181,40 @@ async fn desks_and_statuses_are_created_staffed_and_refused_beside_the_field() {
         a.post(&t, "/admin/sales-setup/statuses", &[("status", "X"), ("color", "#000000")]).await;
     assert_eq!(r.status_code(), 403);
 }
+
+#[tokio::test]
+async fn settings_are_saved_together_or_not_at_all() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let p = login(&t, &admin.email, PASSWORD).await;
+    let page = p.get(&t, "/admin/settings").await.text();
+    assert!(page.contains("settings-form-company.name") && page.contains("kyc.sumsub"), "{page}");
+
+    let bad =
+        [("company.name", "Acme FX"), ("company.email", "not-mail"), ("signup.enabled", "true")];
+    let r = p.post(&t, "/admin/settings", &bad).await;
+    assert_eq!(r.status_code(), 422);
+    let html = r.text();
+    assert!(html.contains("id=\"settings-form-company.email-error\""), "{html}");
+    assert!(html.contains("value=\"Acme FX\""), "what was typed is kept");
+    let (_, v) = get(&t, &admin.token, "/api/settings/company.name").await;
+    assert!(!v.to_string().contains("Acme FX"), "nothing written: {v}");
+
+    let ok = [
+        ("company.name", "Acme FX"),
+        ("company.email", "desk@acme.example"),
+        ("signup.enabled", "true"),
+    ];
+    assert_eq!(p.post(&t, "/admin/settings", &ok).await.status_code(), 303);
+    let (_, v) = get(&t, &admin.token, "/api/settings/company.name").await;
+    assert!(v.to_string().contains("Acme FX"), "{v}");
+    assert_eq!(audits(&t, &admin.token, "settings.update").await.len(), 3);
+    // Saving again unchanged writes nothing more.
+    assert_eq!(p.post(&t, "/admin/settings", &ok).await.status_code(), 303);
+    assert_eq!(audits(&t, &admin.token, "settings.update").await.len(), 3);
+
+    let manager = t.user(Role::Manager).create().await;
+    let m = login(&t, &manager.email, PASSWORD).await;
+    assert!(m.get(&t, "/admin/settings").await.text().contains("Acme FX"));
+    assert_eq!(m.post(&t, "/admin/settings", &ok).await.status_code(), 403);
+}

@@ -59,3 +59,104 @@ async fn transactions_filter_page_and_export_from_the_url() {
     assert_eq!(a.get(&t, "/admin/transactions").await.status_code(), 403);
     assert_eq!(a.get(&t, "/admin/transactions/export").await.status_code(), 403);
 }
+
+#[tokio::test]
+async fn wallets_list_with_balances_filters_and_pages() {
+    let t = TestApp::spawn().await;
+    let (_, _, _, wallet) = funded(&t, 100).await;
+    let staff = t.user(Role::Support).create().await;
+    let p = login(&t, &staff.email, PASSWORD).await;
+    let html = p.get(&t, "/admin/wallets").await.text();
+    assert!(
+        html.contains(&format!("<td>{wallet}</td>")) && html.contains("<td>100</td>"),
+        "{html}"
+    );
+    let html = p.get(&t, "/admin/wallets?demo=true").await.text();
+    assert!(!html.contains(&format!("<td>{wallet}</td>")), "a real wallet is not in the demo book");
+    let r = p.get(&t, "/admin/wallets?currency=dollars").await;
+    assert_eq!(r.status_code(), 422);
+    assert!(r.text().contains("id=\"wallet-filters-currency-error\""));
+}
+
+#[tokio::test]
+async fn a_bonus_rule_made_in_the_portal_grants_on_the_next_deposit() {
+    let t = TestApp::spawn().await;
+    let (admin, _, _, wallet) = funded(&t, 100).await;
+    let staff = t.user(Role::Admin).create().await;
+    let p = login(&t, &staff.email, PASSWORD).await;
+    let rule = [
+        ("id", "welcome"),
+        ("type", "DEPOSIT"),
+        ("amount", "5"),
+        ("start", "2020-01-01"),
+        ("end", "2099-12-31"),
+        ("min_deposit", "ten"),
+    ];
+    let r = p.post(&t, "/admin/bonuses", &rule).await;
+    assert_eq!(r.status_code(), 422);
+    assert!(r.text().contains("id=\"bonus-form-min_deposit-error\""), "{}", r.text());
+    assert!(!p.get(&t, "/admin/bonuses").await.text().contains(">welcome<"), "nothing created");
+
+    let mut ok = rule.to_vec();
+    ok[5] = ("min_deposit", "10");
+    assert_eq!(p.post(&t, "/admin/bonuses", &ok).await.status_code(), 303);
+    manual_ok(&t, &admin, wallet, json!({"type": "DEPOSIT", "amount": "50"})).await;
+    let html =
+        p.get(&t, &format!("/admin/transactions?type=DEPOSIT_BONUS&wallet={wallet}")).await.text();
+    assert!(html.contains("<td>5</td>"), "the bonus was granted: {html}");
+
+    let r = p
+        .post(
+            &t,
+            "/admin/bonuses/welcome",
+            &[("type", "DEPOSIT"), ("amount", "0"), ("start", "2020-01-01"), ("end", "2099-12-31")],
+        )
+        .await;
+    assert_eq!(r.status_code(), 422);
+    assert!(r.text().contains("id=\"bonus-form-amount-error\""));
+    assert_eq!(p.post(&t, "/admin/bonuses/welcome/delete", &[]).await.status_code(), 303);
+    assert_eq!(p.get(&t, "/admin/bonuses/welcome").await.status_code(), 404);
+}
+
+#[tokio::test]
+async fn a_payment_provider_is_configured_in_the_portal_without_revealing_its_secret() {
+    let t = TestApp::spawn().await;
+    let staff = t.user(Role::Admin).create().await;
+    let p = login(&t, &staff.email, PASSWORD).await;
+    assert!(
+        p.get(&t, "/admin/payment-providers")
+            .await
+            .text()
+            .contains("/admin/payment-providers/test")
+    );
+    let form = [
+        ("key-signingSecret", "a-long-signing-secret-77"),
+        ("min_deposit", "ten"),
+        ("countries", "DE, FR"),
+        ("sort", "0"),
+        ("enabled", "1"),
+    ];
+    let r = p.post(&t, "/admin/payment-providers/test", &form).await;
+    assert_eq!(r.status_code(), 422);
+    assert!(r.text().contains("id=\"provider-form-min_deposit-error\""), "{}", r.text());
+    let mut ok = form.to_vec();
+    ok[1] = ("min_deposit", "10");
+    assert_eq!(p.post(&t, "/admin/payment-providers/test", &ok).await.status_code(), 303);
+
+    let (s, v) = crate::helpers::http::get(&t, &staff.token, "/api/payment-providers/test").await;
+    assert_eq!(s, 200, "{v}");
+    let text = v.to_string();
+    assert!(
+        text.contains("\"minimumDepositAmount\":\"10\"")
+            || text.contains("\"minimumDepositAmount\":10"),
+        "{text}"
+    );
+    assert!(!text.contains("a-long-signing-secret-77"));
+    let page = p.get(&t, "/admin/payment-providers/test").await.text();
+    assert!(!page.contains("a-long-signing-secret-77"), "the secret is shown masked");
+
+    let risk = t.user(Role::Risk).create().await;
+    let r = login(&t, &risk.email, PASSWORD).await;
+    assert_eq!(r.get(&t, "/admin/payment-providers/test").await.status_code(), 200);
+    assert_eq!(r.post(&t, "/admin/payment-providers/test", &ok).await.status_code(), 403);
+}

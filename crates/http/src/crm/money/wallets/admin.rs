@@ -148,7 +148,8 @@ pub async fn list_wallets(
         groups: q.groups.unwrap_or_default(),
         only_with_open_positions: q.only_show_wallets_with_open_positions,
     };
-    Ok(Json(wallets_response(admin::list(&app, &actor, q, page).await?)))
+    let (list, total) = admin::list(&app, &actor, q, page).await?;
+    Ok(Json(wallets_response((list, page.pages(total)))))
 }
 
 /// Opens a wallet for a customer (ManageWallets; audited).

@@ -196,6 +196,7 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "refunded" => "Withdrawal refunded.",
         "saved" => "Saved.",
         "created" => "Created.",
+        "bulk" => "The leads were updated.",
         "deleted" => "Deleted.",
         "revoked" => "Revoked.",
         "role" => "Role changed; the user's sessions ended.",

@@ -17,6 +17,10 @@ use brokercrm_app::sales::customers::views::CustomerView;
 use brokercrm_app::sales::{Page, customers};
 use serde::Deserialize;
 
+use brokercrm_app::identity::impersonation;
+use brokercrm_app::platform::activities::{self, Activity};
+use brokercrm_app::platform::settings;
+
 use crate::Web;
 use crate::error::{WebError, html, html_status};
 use crate::form::{FieldErrors, Posted, is_form_error};
@@ -109,6 +113,9 @@ struct CustomerPage {
     documents: Vec<DocumentView>,
     comments: Vec<CommentView>,
     history: Vec<CommunicationView>,
+    /// The audit log's entries about the customer (`None`: the role may not read it).
+    activity: Option<Vec<Activity>>,
+    can_impersonate: bool,
     errors: FieldErrors,
     comment: String,
 }
@@ -141,6 +148,13 @@ async fn render(
     let comments = comments::list(&web.app, who, id, page()?).await.unwrap_or_default();
     let history =
         communications::list(&web.app, who, id, page()?).await.map(|(h, _)| h).unwrap_or_default();
+    let params = activities::ListParams {
+        limit: Some("20".into()),
+        offset: Some("0".into()),
+        filter: Some(serde_json::json!({ "entityId": c.id }).to_string()),
+    };
+    let activity = activities::list(&web.app, who, &params).await.ok().map(|(a, _)| a);
+    let can_impersonate = who.role.can(brokercrm_core::Permission::ImpersonateCustomer);
     let title = c.name.clone();
     html_status(
         code,
@@ -151,6 +165,8 @@ async fn render(
             documents,
             comments,
             history,
+            activity,
+            can_impersonate,
             errors,
             comment,
         },
@@ -198,4 +214,30 @@ pub async fn comment(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /admin/customers/{id}/impersonate`: a short-lived access token acting as the customer
+/// (audited; every write made with it is audited too), shown once with a link into the client
+/// portal when `portal.url` is set.
+pub async fn impersonate(
+    State(web): State<Web>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Posted(_): Posted<crate::form::Empty>,
+) -> Result<Response, WebError> {
+    let who = staff.principal();
+    let (customer, token) = impersonation::impersonate(&web.app, who, &id).await?;
+    let portal = settings::get(&web.app, Some(who), "portal.url").await.ok().flatten();
+    let ctx = Ctx::new(&staff, format!("Acting as {}", customer.email), "customers");
+    let mut page = crate::resource::ResourcePage::new(ctx)
+        .back(format!("/admin/customers/{id}"), "The customer")
+        .intro("The token acts as the customer until it expires; it cannot change the e-mail or password, withdraw, transfer or create API keys.")
+        .secret(format!("Access token acting as {}", customer.email), token.clone());
+    if let Some(url) = portal {
+        page = page.link(
+            "Open the client portal as the customer",
+            format!("{}#impersonation={token}", url.trim_end_matches('/')),
+        );
+    }
+    page.render()
 }

@@ -3,16 +3,19 @@
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use brokercrm_app::sales::Page;
 use brokercrm_app::sales::leads::filters::FilterInput;
+use brokercrm_app::sales::leads::list::sales_people;
+use brokercrm_app::sales::leads::work::{self, BulkInput};
 use brokercrm_app::sales::leads::{LeadView, list};
 use brokercrm_app::sales::sales_statuses::{self, SalesStatusView};
 use brokercrm_core::distribution::crm_leads::LeadOrder;
 
 use crate::Web;
-use crate::error::{WebError, html};
-use crate::layout::Ctx;
+use crate::error::{WebError, html_status};
+use crate::layout::{Ctx, notice};
 use crate::list::{Pager, url};
 use crate::session::Staff;
 
@@ -32,7 +35,7 @@ pub struct LeadsQuery {
 }
 
 impl LeadsQuery {
-    fn parse(raw: Option<&str>) -> Self {
+    pub fn parse(raw: Option<&str>) -> Self {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default();
         let mut f = Self::default();
@@ -52,7 +55,7 @@ impl LeadsQuery {
     }
 
     /// The filters (without offset and order) as query pairs.
-    fn pairs(&self) -> Vec<(String, String)> {
+    pub fn pairs(&self) -> Vec<(String, String)> {
         let mut q = vec![("q".to_owned(), self.q.clone())];
         q.extend(self.statuses.iter().map(|s| ("status".to_owned(), s.clone())));
         q.push(("country".into(), self.country.clone()));
@@ -63,6 +66,20 @@ impl LeadsQuery {
         q
     }
 
+    /// The use case's filter.
+    pub fn input(&self) -> FilterInput {
+        FilterInput {
+            statuses: self.statuses.clone(),
+            sources: Some(self.source.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .into_iter()
+                .collect(),
+            only_assigned_to_me: self.mine,
+            country: Some(self.country.clone()).filter(|c| !c.trim().is_empty()),
+            search: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+            ..Default::default()
+        }
+    }
     pub fn has_status(&self, id: &i64) -> bool {
         self.statuses.iter().any(|s| *s == id.to_string())
     }
@@ -110,6 +127,12 @@ struct LeadsPage {
     sort: Vec<SortLink>,
     pager: Pager,
     error: Option<String>,
+    /// The filters as hidden fields of the bulk edit form.
+    hidden: Vec<(String, String)>,
+    /// Sales people the bulk edit may assign (public id, name).
+    people: Vec<(String, String)>,
+    total: u64,
+    bulk_error: Option<String>,
 }
 
 /// `GET /admin/leads`.
@@ -118,18 +141,23 @@ pub async fn page(
     staff: Staff,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, WebError> {
+    render(&web, &staff, raw, None).await
+}
+
+/// The list for the query `raw`; `bulk_error` is a refused bulk edit (answered with 422).
+async fn render(
+    web: &Web,
+    staff: &Staff,
+    raw: Option<String>,
+    bulk_error: Option<String>,
+) -> Result<Response, WebError> {
     let f = LeadsQuery::parse(raw.as_deref());
     let who = staff.principal();
-    let input = FilterInput {
-        statuses: f.statuses.clone(),
-        sources: if f.source.trim().is_empty() { vec![] } else { vec![f.source.trim().to_owned()] },
-        only_assigned_to_me: f.mine,
-        country: Some(f.country.clone()).filter(|c| !c.trim().is_empty()),
-        search: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
-        ..Default::default()
-    };
+    let input = f.input();
     let page = Page::new(Some(LIMIT as i64), Some(f.offset.min(i64::MAX as u64) as i64))?;
     let statuses = sales_statuses::list(&web.app, who).await.unwrap_or_default();
+    let people = sales_people(&web.app, who).await.unwrap_or_default();
+    let people = people.into_iter().map(|p| (p.person.id, p.person.name)).collect();
     // A bad filter value (unknown country, too short a search) is shown above an empty list.
     let (rows, total, error) = match LeadOrder::parse(Some(&f.order)) {
         Err(e) => (vec![], 0, Some(e.public_message())),
@@ -143,13 +171,63 @@ pub async fn page(
     query.push(("order".into(), f.order.clone()));
     let pager = Pager::new("/admin/leads", &query, f.offset, LIMIT, rows.len(), total);
     let sort = sort_links(&f);
-    html(&LeadsPage {
-        ctx: Ctx::new(&staff, "Leads", "leads"),
-        f,
-        statuses,
-        rows,
-        sort,
-        pager,
-        error,
-    })
+    let hidden = f.pairs().into_iter().filter(|(_, v)| !v.is_empty()).collect();
+    let done = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "done")
+        .map(|(_, v)| v);
+    let code = if bulk_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    html_status(
+        code,
+        &LeadsPage {
+            ctx: Ctx::new(staff, "Leads", "leads").notice(notice(done.as_deref())),
+            bulk_error,
+            hidden,
+            people,
+            total,
+            f,
+            statuses,
+            rows,
+            sort,
+            pager,
+            error,
+        },
+    )
+}
+
+/// `POST /admin/leads/bulk`: sets the status and/or sales person of every lead the filters
+/// (posted as the list had them) match, in the caller's scope ("Bulk edit leads").
+pub async fn bulk(
+    State(web): State<Web>,
+    staff: Staff,
+    crate::form::Posted(v): crate::form::Posted<crate::resource::Values>,
+) -> Result<Response, WebError> {
+    let raw = serde_urlencoded::to_string(&v.0).unwrap_or_default();
+    let f = LeadsQuery::parse(Some(&raw));
+    let status = v.opt("selected_status").map(|s| {
+        let bad = || brokercrm_core::Error::field("selectedStatus", "unknown sales status");
+        s.parse::<i64>().map_err(|_| bad())
+    });
+    let edited = match status.transpose() {
+        Ok(selected_status) => {
+            let input = BulkInput {
+                selected_status,
+                selected_sales_person: v.opt("selected_person"),
+                filters: f.input(),
+            };
+            work::bulk_edit(&web.app, staff.principal(), &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match edited {
+        Ok(_) => {}
+        Err(e) if crate::form::is_form_error(&e) => {
+            return render(&web, &staff, Some(raw), Some(e.public_message())).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let mut q = f.pairs();
+    q.push(("done".into(), "bulk".into()));
+    Ok(axum::response::Redirect::to(&url("/admin/leads", &q)).into_response())
 }

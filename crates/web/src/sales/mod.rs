@@ -20,6 +20,7 @@ pub fn routes() -> Router<Web> {
         .route("/admin/customers", get(customers::list_page))
         .route("/admin/customers/{id}", get(customers::page))
         .route("/admin/customers/{id}/comment", post(customers::comment))
+        .route("/admin/customers/{id}/impersonate", post(customers::impersonate))
         .route("/admin/leads", get(leads::page))
         .route(
             "/admin/leads/import",
@@ -28,6 +29,7 @@ pub fn routes() -> Router<Web> {
                 .layer(axum::extract::DefaultBodyLimit::max(import::MAX_FILE)),
         )
         .route("/admin/leads/imports/{id}", get(import::progress))
+        .route("/admin/leads/bulk", post(leads::bulk))
         .route("/admin/leads/{id}", get(lead::page))
         .route("/admin/leads/{id}/comment", post(lead::comment))
         .route("/admin/leads/{id}/status", post(lead::status))

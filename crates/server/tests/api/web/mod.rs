@@ -3,6 +3,7 @@
 
 mod advertisers;
 mod browser;
+mod bulk;
 mod portal;
 mod rules;
 mod screens;

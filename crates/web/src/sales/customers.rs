@@ -18,6 +18,8 @@ use brokercrm_app::sales::{Page, customers};
 use serde::Deserialize;
 
 use brokercrm_app::identity::impersonation;
+use brokercrm_app::money::transactions::list::{self as tx_list, FilterInput};
+use brokercrm_app::money::transactions::views::TransactionView;
 use brokercrm_app::platform::activities::{self, Activity};
 use brokercrm_app::platform::settings;
 
@@ -113,6 +115,8 @@ struct CustomerPage {
     documents: Vec<DocumentView>,
     comments: Vec<CommentView>,
     history: Vec<CommunicationView>,
+    /// The customer's latest transactions (`None`: the role may not read them).
+    transactions: Option<Vec<TransactionView>>,
     /// The audit log's entries about the customer (`None`: the role may not read it).
     activity: Option<Vec<Activity>>,
     can_impersonate: bool,
@@ -155,6 +159,11 @@ async fn render(
     };
     let activity = activities::list(&web.app, who, &params).await.ok().map(|(a, _)| a);
     let can_impersonate = who.role.can(brokercrm_core::Permission::ImpersonateCustomer);
+    let mine = FilterInput { customer_id: c.account_id.parse().ok(), ..Default::default() };
+    let transactions = match mine.customer_id {
+        Some(_) => tx_list::list(&web.app, who, &mine, 20, 0).await.ok().map(|(t, _)| t),
+        None => None,
+    };
     let title = c.name.clone();
     html_status(
         code,
@@ -165,6 +174,7 @@ async fn render(
             documents,
             comments,
             history,
+            transactions,
             activity,
             can_impersonate,
             errors,

@@ -12,7 +12,7 @@ use crate::helpers::web::login;
 #[tokio::test]
 async fn transactions_filter_page_and_export_from_the_url() {
     let t = TestApp::spawn().await;
-    let (admin, _, _, wallet) = funded(&t, 100).await;
+    let (admin, _, customer, wallet) = funded(&t, 100).await;
     manual_ok(
         &t,
         &admin,
@@ -53,6 +53,10 @@ async fn transactions_filter_page_and_export_from_the_url() {
     let ct = x.headers().get("content-type").unwrap().to_str().unwrap().to_owned();
     assert!(ct.contains("spreadsheetml"), "{ct}");
     assert!(x.as_bytes().starts_with(b"PK"), "an XLSX (zip) file");
+
+    // The customer's 360° page lists them too, linked to the full list.
+    let c360 = p.get(&t, &format!("/admin/customers/{customer}")).await.text();
+    assert!(c360.contains("id=\"customer-transactions\"") && c360.contains("-7.25 USD"), "{c360}");
 
     let agent = t.user(Role::RetentionAgent).create().await;
     let a = login(&t, &agent.email, PASSWORD).await;

@@ -286,6 +286,8 @@ fn subscriptions() -> Events {
         .subscribe(ftd::on_deposit_posted)
         .subscribe(bonuses::on_deposit_posted)
         .subscribe(bonuses::on_wallet_opened)
-        .subscribe(crate::money::wallets::admin::on_group_deleting)
         .subscribe(crate::sales::customers::impersonation::on_impersonation_requested)
+        .subscribe(crate::trading::positions::hooks::on_wallet_figures)
+        .subscribe(crate::trading::positions::hooks::on_open_positions)
+        .subscribe(crate::trading::positions::hooks::on_funds_leaving)
 }

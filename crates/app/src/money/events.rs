@@ -50,3 +50,42 @@ pub struct WalletOpened {
 }
 
 impl Event for WalletOpened {}
+
+/// What open trading positions hold on a wallet, in its currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TradingFigures {
+    /// The floating P/L of its open positions at the latest quotes.
+    pub floating: Money,
+    /// The margin they need.
+    pub margin: Money,
+}
+
+/// Asked while wallet money is shown (in a read transaction): a subscriber (trading) answers
+/// the floating P/L and margin of the wallets that hold open positions. No answer: none.
+pub struct WalletFiguresAsked {
+    pub wallets: Vec<WalletRow>,
+    pub answers: std::sync::Mutex<std::collections::HashMap<i64, TradingFigures>>,
+}
+
+impl Event for WalletFiguresAsked {}
+
+/// Asked for the "only with open positions" wallet filter, and by a transfer to choose its
+/// path: the ids of the wallets with open positions (a subscriber adds them).
+#[derive(Default)]
+pub struct OpenPositionsAsked {
+    /// Only these wallets are asked about (`None`: every wallet).
+    pub among: Option<Vec<i64>>,
+    pub wallet_ids: std::sync::Mutex<Vec<i64>>,
+}
+
+impl Event for OpenPositionsAsked {}
+
+/// Money is about to leave `wallet` (a withdrawal request, a transfer to another wallet),
+/// inside the transaction that moves it, before anything moved: a subscriber refuses (422 on
+/// `amount`) money that open positions need as margin.
+pub struct FundsLeaving {
+    pub wallet: WalletRow,
+    pub amount: Money,
+}
+
+impl Event for FundsLeaving {}

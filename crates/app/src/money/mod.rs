@@ -4,6 +4,7 @@ pub mod bonuses;
 pub mod coins;
 pub mod events;
 pub mod fx;
+pub mod groups;
 pub mod ledger;
 pub mod payments;
 pub mod reports;

@@ -5,14 +5,6 @@ use brokercrm_engine::fixed::Lots;
 
 use crate::platform::events::Event;
 
-/// A trading group is about to be deleted, inside the deleting transaction: a subscriber whose
-/// records still use the group refuses with a conflict (and the deletion rolls back).
-pub struct GroupDeleting {
-    pub group_id: i64,
-}
-
-impl Event for GroupDeleting {}
-
 /// A position was closed (by the client, staff, a trigger, a stop-out or its duration), inside
 /// the transaction that posted its realised P/L. Published once per position, never on a replay.
 /// Partners accrue per-lot and revenue-share commissions from it.

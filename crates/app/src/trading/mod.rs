@@ -1,8 +1,8 @@
-//! Trading: trading groups and instruments (prices, orders, positions and risk next).
+//! Trading: instruments, prices, downtimes, NEO choices, orders and positions (risk next).
 
 pub mod choices;
 pub mod downtimes;
 pub mod events;
-pub mod groups;
 pub mod instruments;
+pub mod positions;
 pub mod prices;

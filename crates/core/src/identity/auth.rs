@@ -73,6 +73,7 @@ impl Role {
                 ReadCommissionModels,
                 ReadInstruments,
                 ReadMarketData,
+                ReadPositions,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -93,6 +94,8 @@ impl Role {
                 ReviewKyc,
                 ReadCommissionModels,
                 ReadInstruments,
+                ReadPositions,
+                ManagePositions,
             ],
             Role::Support => &[
                 ImpersonateCustomer,
@@ -196,6 +199,11 @@ pub enum Permission {
     ManageInstruments,
     /// Push price ticks (a price provider's API key).
     PushPrices,
+    /// List, read and export customers' positions and orders (risk figures).
+    ReadPositions,
+    /// Open, close and correct positions on customers' wallets (price overrides, open/close
+    /// price and commission corrections); update and cancel their orders. Audited.
+    ManagePositions,
     /// Market data: list applications (never their keys), feeds, accounts and their
     /// subscriptions, agreements and history.
     ReadMarketData,
@@ -243,6 +251,8 @@ impl Permission {
         Permission::PushPrices,
         Permission::ReadMarketData,
         Permission::ManageMarketData,
+        Permission::ReadPositions,
+        Permission::ManagePositions,
     ];
 }
 

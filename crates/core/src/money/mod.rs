@@ -4,6 +4,7 @@ pub mod amount;
 pub mod bonuses;
 pub mod coins;
 pub mod fx;
+pub mod groups;
 pub mod ledger;
 pub mod payments;
 pub mod wallets;

@@ -1,6 +1,6 @@
-//! Trading rules: trading groups, instruments (fields, trading hours, size grid).
+//! Trading rules: instruments (fields, trading hours, size grid), positions and orders.
 
 pub mod choices;
-pub mod groups;
 pub mod instruments;
+pub mod positions;
 pub mod prices;

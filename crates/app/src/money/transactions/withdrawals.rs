@@ -23,6 +23,7 @@ use super::clearing;
 use super::onboarding::{Movement, require_onboarded};
 use super::status::{APPROVED, PENDING, REFUNDED, REJECTED, WITHDRAWAL};
 use super::views::{self, TransactionView};
+use crate::money::events::FundsLeaving;
 use crate::money::ledger::body_hash;
 use crate::money::scope::require_owner;
 use crate::money::wallets::{currency_of, ledger_accounts};
@@ -93,6 +94,9 @@ pub async fn request(
     if wallet.status != WalletStatus::Active.as_str() {
         return Err(Error::field("walletId", "the wallet is disabled"));
     }
+    app.events()
+        .publish(&tx, &FundsLeaving { wallet: wallet.clone(), amount: input.amount })
+        .await?;
     let (balance, _) = ledger_accounts(&tx, &wallet).await?;
     let house = clearing(&tx, provider.provider.id(), currency).await?;
     let t = NewTransfer {

@@ -5,16 +5,14 @@ use brokercrm_core::identity::auth::{Permission, Role};
 use brokercrm_core::money::wallets::{DEFAULT_LEVERAGE, Platform, WalletStatus, leverage};
 use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::money::groups::{self as trading_groups, GroupRow};
 use brokercrm_store::repo::money::wallets::{self, NewWallet, WalletFilter};
-use brokercrm_store::repo::trading::groups::{self as trading_groups, GroupRow};
-use brokercrm_store::{ConnectionTrait, DatabaseTransaction, db};
+use brokercrm_store::{ConnectionTrait, DatabaseTransaction, DbResultExt, TransactionTrait, db};
 
 use super::{Page, WalletView, ledger_accounts, views, visible};
-use crate::money::events::WalletOpened;
+use crate::money::events::{OpenPositionsAsked, WalletOpened};
 use crate::money::scope::{MoneyScope, Owners, require_owner};
 use crate::platform::audit::{self, Audit};
-use crate::platform::events::Reaction;
-use crate::trading::events::GroupDeleting;
 use crate::{App, Principal};
 
 /// Filters of "Get wallets" as received (validated here).
@@ -81,7 +79,7 @@ async fn group_ids<C: ConnectionTrait>(conn: &C, field: &str, raw: &[String]) ->
 }
 
 /// "Get wallets" (staff): newest first, filtered; returns the page and how many match in all.
-/// "Only with open positions" matches no wallet until positions exist.
+/// "Only with open positions" keeps the wallets trading reports open positions on.
 pub async fn list(
     app: &App,
     actor: &Principal,
@@ -120,10 +118,25 @@ pub async fn list(
         leverage_to: leverage_to.flatten(),
         is_demo: is_demo.flatten(),
         group_ids: group_ids(conn, "groups", &q.groups).await?,
-        match_none: positions.flatten() == Some(true),
+        ids: match positions.flatten() {
+            Some(true) => Some(with_open_positions(app).await?),
+            _ => None,
+        },
+        match_none: false,
     };
     let (rows, total) = wallets::list(conn, &f, page.limit, page.offset).await?;
-    Ok((views::build(conn, rows, true).await?, total))
+    let mut v = views::build(conn, rows.clone(), true).await?;
+    views::views_with_trading(app, &rows, &mut v).await?;
+    Ok((v, total))
+}
+
+/// The wallets holding open positions (asked of trading; none without a subscriber).
+async fn with_open_positions(app: &App) -> Result<Vec<i64>> {
+    let asked = OpenPositionsAsked::default();
+    let tx = app.db().conn().begin().await.db()?;
+    app.events().publish(&tx, &asked).await?;
+    tx.rollback().await.db()?;
+    asked.wallet_ids.into_inner().map_err(|_| Error::internal("open positions lock"))
 }
 
 /// The customer a staff member opens a wallet for: by UUID or numeric account id.
@@ -229,7 +242,10 @@ pub async fn get(app: &App, actor: &Principal, id: i64) -> Result<WalletView> {
     actor.require(Permission::ReadWallets)?;
     let conn = app.db().conn();
     let w = visible(conn, actor, id, Permission::ReadWallets).await?;
-    views::one(conn, w, true).await
+    let mut v = [views::one(conn, w.clone(), true).await?];
+    views::views_with_trading(app, &[w], &mut v).await?;
+    let [v] = v;
+    Ok(v)
 }
 
 /// "Update wallet by ID": group (same currency as the wallet) and leverage. Audited.
@@ -287,14 +303,4 @@ pub async fn set_status(app: &App, actor: &Principal, id: i64, status: WalletSta
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
     Ok(())
-}
-
-/// Subscriber to trading's `GroupDeleting`: a group that wallets still use is not deleted.
-pub fn on_group_deleting<'a>(tx: &'a DatabaseTransaction, e: &'a GroupDeleting) -> Reaction<'a> {
-    Box::pin(async move {
-        if wallets::group_in_use(tx, e.group_id).await? {
-            return Err(Error::Conflict("the group still has wallets".into()));
-        }
-        Ok(())
-    })
 }

@@ -40,7 +40,9 @@ pub async fn list(app: &App, actor: &Principal, page: Page) -> Result<(Vec<Walle
     let conn = app.db().conn();
     let f = WalletFilter { user_id: Some(actor.user_id), ..WalletFilter::default() };
     let (rows, total) = wallets::list(conn, &f, page.limit, page.offset).await?;
-    Ok((views::build(conn, rows, true).await?, page.pages(total)))
+    let mut v = views::build(conn, rows.clone(), true).await?;
+    views::views_with_trading(app, &rows, &mut v).await?;
+    Ok((v, page.pages(total)))
 }
 
 /// "Create wallet" (client): platform and group from the default-wallet setting when the
@@ -84,7 +86,8 @@ pub async fn balances(app: &App, actor: &Principal) -> Result<Vec<WalletBalance>
     let f = WalletFilter { user_id: Some(actor.user_id), ..WalletFilter::default() };
     let (rows, _) = wallets::list(conn, &f, super::MAX_LIMIT, 0).await?;
     let ids: Vec<i64> = rows.iter().map(|w| w.id).collect();
-    let money = views::money_of(conn, &ids).await?;
+    let mut money = views::money_of(conn, &ids).await?;
+    views::with_trading(app, &rows, &mut money).await?;
     rows.into_iter()
         .map(|w| {
             let m = money.get(&w.id).copied().ok_or_else(|| Error::internal("money missing"))?;
@@ -102,7 +105,10 @@ pub fn leverages() -> &'static [i32] {
 pub async fn get(app: &App, actor: &Principal, id: i64) -> Result<WalletView> {
     let conn = app.db().conn();
     let w = visible(conn, actor, id, Permission::ReadWallets).await?;
-    views::one(conn, w, true).await
+    let mut v = [views::one(conn, w.clone(), true).await?];
+    views::views_with_trading(app, &[w], &mut v).await?;
+    let [v] = v;
+    Ok(v)
 }
 
 /// "Get wallet balance by id" (client).

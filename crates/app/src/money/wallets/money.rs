@@ -19,7 +19,8 @@ use crate::{App, Principal};
 pub async fn balance(app: &App, actor: &Principal, id: i64) -> Result<(WalletMoney, String)> {
     let conn = app.db().conn();
     let w = visible(conn, actor, id, Permission::ReadWallets).await?;
-    let m = views::money_of(conn, &[w.id]).await?;
+    let mut m = views::money_of(conn, &[w.id]).await?;
+    views::with_trading(app, std::slice::from_ref(&w), &mut m).await?;
     let money = m.get(&w.id).copied().ok_or_else(|| Error::internal("wallet money missing"))?;
     Ok((money, w.currency))
 }

@@ -7,14 +7,18 @@ use brokercrm_core::money::ledger::AccountKind;
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::money::groups as trading_groups;
 use brokercrm_store::repo::money::ledger::TransferRow;
 use brokercrm_store::repo::money::ledger::accounts as account_repo;
 use brokercrm_store::repo::money::wallets::WalletRow;
-use brokercrm_store::repo::trading::groups as trading_groups;
+use brokercrm_store::{DbResultExt, TransactionTrait};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::trading::groups::GroupView;
+use crate::App;
+use crate::money::events::WalletFiguresAsked;
+use crate::money::groups::GroupView;
 
 /// The owner of a wallet, as embedded in it.
 #[derive(Debug, Clone, Serialize)]
@@ -29,12 +33,19 @@ pub struct CustomerRef {
     pub lastname: Option<String>,
 }
 
-/// A wallet's money, from its ledger accounts. Until trading exists, equity = balance + credit.
+/// A wallet's money, from its ledger accounts, and what open positions hold (answered by
+/// trading through [`WalletFiguresAsked`]): equity = balance + credit + floating P/L, free
+/// margin = equity − margin, margin level = equity / margin in percent (none without margin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WalletMoney {
     pub balance: Money,
     pub credit: Money,
     pub equity: Money,
+    pub margin: Money,
+    pub free_margin: Money,
+    /// Percent, 2 decimals, rounded down.
+    pub margin_level: Option<Decimal>,
 }
 
 /// A wallet.
@@ -142,9 +153,70 @@ pub(crate) async fn money_of<C: ConnectionTrait>(
         let equity = balance
             .checked_add(credit)
             .ok_or_else(|| Error::internal(format!("wallet {id}: equity overflows")))?;
-        out.insert(*id, WalletMoney { balance, credit, equity });
+        let free_margin = equity;
+        out.insert(
+            *id,
+            WalletMoney {
+                balance,
+                credit,
+                equity,
+                margin: Money::ZERO,
+                free_margin,
+                margin_level: None,
+            },
+        );
     }
     Ok(out)
+}
+
+/// Adds what open positions hold to the money of `wallets` (asked of trading in a read
+/// transaction; wallets without positions are unchanged).
+pub(crate) async fn with_trading(
+    app: &App,
+    wallets: &[WalletRow],
+    money: &mut HashMap<i64, WalletMoney>,
+) -> Result<()> {
+    if wallets.is_empty() {
+        return Ok(());
+    }
+    let asked = WalletFiguresAsked { wallets: wallets.to_vec(), answers: Default::default() };
+    let tx = app.db().conn().begin().await.db()?;
+    app.events().publish(&tx, &asked).await?;
+    tx.rollback().await.db()?;
+    let answers = asked.answers.into_inner().map_err(|_| Error::internal("figures lock"))?;
+    let overflow = || Error::internal("wallet figures overflow");
+    for (id, f) in answers {
+        let Some(m) = money.get_mut(&id) else { continue };
+        m.equity = m.equity.checked_add(f.floating).ok_or_else(overflow)?;
+        m.margin = f.margin;
+        m.free_margin = m.equity.checked_sub(f.margin).ok_or_else(overflow)?;
+        m.margin_level = (f.margin.is_positive())
+            .then(|| {
+                let l = (i128::from(m.equity.minor()) * 10_000)
+                    .div_euclid(i128::from(f.margin.minor()));
+                i64::try_from(l).ok().map(|l| Decimal::new(l, 2))
+            })
+            .flatten();
+    }
+    Ok(())
+}
+
+/// [`with_trading`] on built views.
+pub(crate) async fn views_with_trading(
+    app: &App,
+    rows: &[WalletRow],
+    views: &mut [WalletView],
+) -> Result<()> {
+    let mut money: HashMap<i64, WalletMoney> =
+        views.iter().filter_map(|v| v.money.map(|m| (v.id, m))).collect();
+    let with: Vec<WalletRow> = rows.iter().filter(|w| money.contains_key(&w.id)).cloned().collect();
+    with_trading(app, &with, &mut money).await?;
+    for v in views.iter_mut() {
+        if let Some(m) = money.get(&v.id) {
+            v.money = Some(*m);
+        }
+    }
+    Ok(())
 }
 
 /// Views of `rows` (in order); with money when `with_money`.

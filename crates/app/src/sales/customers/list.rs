@@ -9,11 +9,11 @@ use brokercrm_core::validate::CountryCode;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::money::groups as trading_groups;
 use brokercrm_store::repo::sales::customers::list::{
     self as repo, CountRange, CustomerFilter, SortKey,
 };
 use brokercrm_store::repo::sales::sales_statuses;
-use brokercrm_store::repo::trading::groups as trading_groups;
 use chrono::{DateTime, Utc};
 
 use super::views::{self, CustomerView};

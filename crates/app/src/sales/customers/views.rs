@@ -10,13 +10,13 @@ use brokercrm_core::{Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users::UserRow;
 use brokercrm_store::repo::identity::users::find_by_ids as users_by_ids;
+use brokercrm_store::repo::money::groups as trading_groups;
 use brokercrm_store::repo::money::ledger::customer_moves::{self as stats, ByCustomer};
 use brokercrm_store::repo::platform::countries;
 use brokercrm_store::repo::sales::customers::{self as repo, ProfileRow, documents};
 use brokercrm_store::repo::sales::{
     assignments, bookmarks, communications, sales_desks, sales_statuses,
 };
-use brokercrm_store::repo::trading::groups as trading_groups;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

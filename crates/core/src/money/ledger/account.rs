@@ -131,6 +131,12 @@ impl AccountKey {
         Ok(Self { kind, currency, owner: AccountOwner::House, demo: false })
     }
 
+    /// A house account of the real or the demo book (the demo book's trading P/L takes the
+    /// other side of demo wallets' trades; its key starts with `demo:`).
+    pub fn book_house(kind: AccountKind, currency: Currency, demo: bool) -> Result<Self> {
+        Ok(Self { demo, ..Self::house(kind, currency)? })
+    }
+
     /// The cash clearing account of (real) payment provider `provider`; [`DEMO_PROVIDER`] is
     /// reserved for [`AccountKey::demo_clearing`].
     pub fn cash_clearing(provider: &str, currency: Currency) -> Result<Self> {
@@ -195,6 +201,7 @@ impl AccountKey {
         let (k, c) = (self.kind.as_str(), self.currency);
         match &self.owner {
             AccountOwner::Wallet(id) => format!("wallet:{id}:{k}:{c}"),
+            AccountOwner::House if self.demo => format!("demo:house:{k}:{c}"),
             AccountOwner::House => format!("house:{k}:{c}"),
             AccountOwner::Provider(p) => format!("provider:{p}:{k}:{c}"),
             AccountOwner::Customer(id) => format!("customer:{id}:{k}:{c}"),

@@ -17,6 +17,8 @@ wire_code!(
         CoinsExchange = "COINS_EXCHANGE",
         WalletTransfer = "WALLET_TRANSFER",
         CommissionPayout = "COMMISSION_PAYOUT",
+        TradingCommission = "TRADING_COMMISSION",
+        TradingPnl = "TRADING_PNL",
     }
 );
 
@@ -302,7 +304,7 @@ mod tests {
             serde_json::to_string(&TransferCode::WalletTransfer).unwrap(),
             "\"WALLET_TRANSFER\""
         );
-        assert_eq!(TransferCode::ALL.len(), 10);
+        assert_eq!(TransferCode::ALL.len(), 12);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::money::ledger::{AccountKind, TransferCode, TransferId};
 use crate::{Error, Money, Result};
 
 /// Leverage is a trading-group rule; wallets apply the same bounds.
-pub use crate::trading::groups::{MAX_LEVERAGE, leverage};
+pub use crate::money::groups::{MAX_LEVERAGE, leverage};
 
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($var:ident = $s:literal),+ $(,)? }) => {

@@ -102,7 +102,7 @@ pub fn spec(n: &InstrumentInput) -> Result<InstrumentSpec> {
     let decimals = v.check(whole("decimals", n.decimals, 0, 8));
     let profit = v.check(Mode::parse("profitCalcMode", &n.profit_calc_mode));
     let margin = v.check(Mode::parse("marginCalcMode", &n.margin_calc_mode));
-    let sizes = v.check(crate::trading::groups::object_list("sizes", &n.sizes));
+    let sizes = v.check(crate::money::groups::object_list("sizes", &n.sizes));
     let pct = |f: &str, x: f64| number(f, x, 4, Decimal::ZERO, dec(1000));
     let margin_pct = v.check(pct("marginPercentage", n.margin_percentage));
     let hedged_pct = v.check(pct("hedgedMarginPercentage", n.hedged_margin_percentage));

@@ -7,6 +7,7 @@ pub mod bonuses;
 pub mod coins;
 pub mod conversions;
 pub mod exchange_rates;
+pub mod groups;
 pub mod loyalty;
 pub mod mass_bonuses;
 pub mod payment_providers;
@@ -22,6 +23,7 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(coins::routes())
         .merge(conversions::routes())
         .merge(exchange_rates::routes())
+        .merge(groups::routes())
         .merge(loyalty::routes())
         .merge(mass_bonuses::routes())
         .merge(payment_providers::routes())

@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::crm::trading::groups::path_id;
+use crate::crm::money::groups::path_id;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody, Query};
 

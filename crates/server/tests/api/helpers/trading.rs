@@ -40,3 +40,46 @@ pub async fn instrument(t: &TestApp, admin: &str, body: Value) -> Value {
     assert_eq!(s, 200, "{b}");
     b["instrument"].clone()
 }
+
+/// A "Create instrument" body for USDJPY (FOREX, 3 decimals, margin in USD, profit in JPY).
+pub fn usdjpy() -> Value {
+    let mut b = eurusd();
+    b["symbol"] = json!("USDJPY");
+    b["marginCurrency"] = json!("USD");
+    b["currency"] = json!("JPY");
+    b["decimals"] = json!(3);
+    b
+}
+
+/// Sets the quote of `symbol` one second after the previous clock reading.
+pub async fn quote(t: &TestApp, admin: &str, symbol: &str, bid: &str, ask: &str) {
+    t.clock
+        .set(brokercrm_app::platform::clock::Clock::now(&*t.clock) + chrono::Duration::seconds(1));
+    let (s, b) = post(
+        t,
+        admin,
+        &format!("/api/instruments/{symbol}/quote"),
+        json!({"bid": bid, "ask": ask}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+}
+
+/// Creates the exchange rate `from`→`to`.
+pub async fn rate(t: &TestApp, admin: &str, from: &str, to: &str, rate: &str) {
+    let body = json!({"fromCurrency": from, "toCurrency": to, "source": "ecb", "rate": rate});
+    let (s, b) = post(t, admin, "/api/exchange-rates", body).await;
+    assert_eq!(s, 200, "{b}");
+}
+
+/// Opens a position as `token`; returns (status, body).
+pub async fn open(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
+    post(t, token, "/api/positions", body).await
+}
+
+/// EURUSD quoted 1.08500/1.08510 with the rate EUR→USD 1.085.
+pub async fn eurusd_market(t: &TestApp, admin: &str) {
+    instrument(t, admin, eurusd()).await;
+    rate(t, admin, "EUR", "USD", "1.085").await;
+    quote(t, admin, "EURUSD", "1.08500", "1.08510").await;
+}

@@ -245,7 +245,8 @@ async fn manual_transactions_move_balance_and_credit_through_the_ledger() {
     assert_eq!(manual(&t, &admin, w, json!({"type": "CORRECTION", "amount": -10})).await.0, 200);
     assert_eq!(
         balance(&t, &admin, w).await,
-        json!({"balance": "90", "credit": "25", "equity": "115", "currency": "USD"})
+        json!({"balance": "90", "credit": "25", "equity": "115", "currency": "USD",
+               "margin": "0", "freeMargin": "115", "marginLevel": null})
     );
 
     // listing only (empty body), newest first, paged

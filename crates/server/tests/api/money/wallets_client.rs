@@ -53,7 +53,8 @@ async fn client_wallet_operations_see_only_their_own_wallets() {
         t.server.get("/api/me/wallets/balances").authorization_bearer(&cust).await.json();
     assert_eq!(
         bal,
-        json!({"wallets": [{"id": id, "currency": "EUR", "isDemo": false, "balance": "40", "credit": "5", "equity": "45"}]})
+        json!({"wallets": [{"id": id, "currency": "EUR", "isDemo": false, "balance": "40", "credit": "5",
+                             "equity": "45", "margin": "0", "freeMargin": "45", "marginLevel": null}]})
     );
     let lev: Value =
         t.server.get("/api/me/wallets/leverages").authorization_bearer(&cust).await.json();

@@ -8,14 +8,15 @@ use std::path::Path;
 
 use graph::{Crate, Graph, SourceFile};
 
-/// The contexts, bottom first: each may import only those before it. Trading (its groups)
-/// sits below money because every wallet belongs to a trading group. Market data sits on top:
+/// The contexts, bottom first: each may import only those before it. Trading sits above money:
+/// positions post ledger transfers and read wallets (trading groups are money's, the wallet's
+/// account type). Market data sits on top:
 /// it reads the customer record and KYC (identity) and nothing depends on it.
 const ORDER: [&str; 8] = [
     "platform",
     "identity",
-    "trading",
     "money",
+    "trading",
     "distribution",
     "sales",
     "partners",

@@ -57,6 +57,8 @@ const REQUIRED_TAGS: &[&str] = &[
     "Max Risks",
     "Position Durations",
     "Downtimes",
+    "Orders",
+    "Positions",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).

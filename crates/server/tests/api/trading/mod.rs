@@ -1,7 +1,8 @@
-//! Trading: instruments, prices and market data, NEO choices, downtimes (orders and positions
-//! next).
+//! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions.
 
 pub mod choices;
 pub mod downtimes;
 pub mod instruments;
+pub mod margin;
+pub mod positions;
 pub mod prices;

@@ -3,6 +3,7 @@
 
 pub mod bonuses;
 pub mod fx;
+pub mod groups;
 pub mod ledger;
 pub mod payment_providers;
 pub mod payment_requests;

@@ -44,7 +44,9 @@ pub struct WalletFilter {
     pub leverage_to: Option<i32>,
     pub is_demo: Option<bool>,
     pub group_ids: Vec<i64>,
-    /// Matches no wallet (e.g. "only with open positions" before positions exist).
+    /// Only these wallets (`Some(empty)` matches none).
+    pub ids: Option<Vec<i64>>,
+    /// Matches no wallet.
     pub match_none: bool,
 }
 
@@ -71,6 +73,17 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Wallet
     Wallet::find_by_id(id).one(conn).await.db()
 }
 
+/// Wallet `id`, locked until the transaction ends: PostgreSQL `FOR UPDATE`; on SQLite the
+/// write transaction already holds the one write lock. Trading serialises a wallet's fills,
+/// closes and money leaving it on this row.
+pub async fn lock<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<WalletRow>> {
+    let mut q = Wallet::find_by_id(id);
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(conn).await.db()
+}
+
 /// The wallets among `ids` that exist (any order).
 pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<WalletRow>> {
     if ids.is_empty() {
@@ -88,6 +101,9 @@ fn filtered(f: &WalletFilter) -> Select<Wallet> {
     let mut q = Wallet::find();
     if f.match_none {
         return q.filter(Expr::val(1).eq(0));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(W::Id.is_in(ids.iter().copied()));
     }
     if let Some(u) = f.user_id {
         q = q.filter(W::UserId.eq(u));

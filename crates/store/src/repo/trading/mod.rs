@@ -1,7 +1,7 @@
-//! Trading: trading groups, instruments, quotes and candles, downtimes (orders and positions
-//! next).
+//! Trading: instruments, quotes and candles, downtimes, orders and positions.
 
 pub mod downtimes;
-pub mod groups;
 pub mod instruments;
+pub mod orders;
+pub mod positions;
 pub mod prices;

@@ -8,6 +8,7 @@ use brokercrm_store::repo::money::ledger::accounts;
 use brokercrm_store::repo::money::wallets;
 
 use super::input::{TransferInput, check_pair, same_currency_details};
+use crate::money::events::FundsLeaving;
 use crate::money::ledger::transfer::apply_in;
 use crate::money::wallets::{balance_accounts, currency_of};
 use crate::platform::audit::{self, Audit};
@@ -24,6 +25,8 @@ pub(super) async fn transfer_alone(
     let src = wallets::find(&tx, input.source_wallet_id).await?;
     let dst = wallets::find(&tx, input.target_wallet_id).await?;
     let (src, dst) = check_pair(actor, src, dst)?;
+    let leaving = FundsLeaving { wallet: src.clone(), amount: input.amount };
+    app.events().publish(&tx, &leaving).await?;
     let (from, to) = balance_accounts(&tx, &src, &dst).await?;
     let (src_cur, dst_cur) = (currency_of(&src)?, currency_of(&dst)?);
     let leg = |id: TransferId, debit, credit, amount, currency| NewTransfer {

@@ -14,7 +14,9 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::transfer_id;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::money::wallets;
+use brokercrm_store::{DbResultExt, TransactionTrait};
 
+use crate::money::events::OpenPositionsAsked;
 use crate::money::scope::MoneyScope;
 use crate::{App, Principal};
 use input::{Batched, Request, check_input};
@@ -35,11 +37,26 @@ pub async fn transfer(
     if actor.role.is_staff() {
         in_scope(app, actor, input).await?;
     }
+    // A wallet holding open positions keeps their margin: its transfers run alone, where
+    // trading checks the free margin in the moving transaction.
+    if holds_positions(app, input.source_wallet_id).await? {
+        return alone::transfer_alone(app, actor, input, id).await;
+    }
     let request = Request { actor: actor.clone(), input, id: id.clone() };
     match lane::run(app, request).await? {
         Batched::Applied => Ok(()),
         Batched::Alone => alone::transfer_alone(app, actor, input, id).await,
     }
+}
+
+/// Whether wallet `id` holds open positions (asked of trading).
+async fn holds_positions(app: &App, id: i64) -> Result<bool> {
+    let asked = OpenPositionsAsked { among: Some(vec![id]), ..OpenPositionsAsked::default() };
+    let tx = app.db().conn().begin().await.db()?;
+    app.events().publish(&tx, &asked).await?;
+    tx.rollback().await.db()?;
+    let ids = asked.wallet_ids.into_inner().map_err(|_| Error::internal("positions lock"))?;
+    Ok(!ids.is_empty())
 }
 
 /// Staff need ManageWalletMoney and both wallets' owner in their customer scope (a wallet out

@@ -21,7 +21,7 @@ use super::dto::{
     BalanceResponse, SuccessResponse, TransactionsResponse, WalletDto, WalletsResponse,
     idempotency_key, money,
 };
-use crate::crm::trading::groups::path_id;
+use crate::crm::money::groups::path_id;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody, Query};
 use crate::paging::PageNumberQuery;
@@ -41,8 +41,7 @@ pub struct ListWalletsQuery {
     pub is_demo: Option<String>,
     /// Group ids or names.
     pub groups: Option<Vec<String>>,
-    /// `true`: only wallets with open positions. Positions do not exist yet, so `true`
-    /// returns no wallet.
+    /// `true`: only wallets with open positions.
     pub only_show_wallets_with_open_positions: Option<String>,
     /// 1-based page (default 1).
     pub page: Option<u64>,

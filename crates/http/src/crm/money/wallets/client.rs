@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::dto::{
     BalanceResponse, TransactionsResponse, WalletBalanceDto, WalletDto, WalletsResponse,
 };
-use crate::crm::trading::groups::path_id;
+use crate::crm::money::groups::path_id;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody, Query};
 use crate::paging::PageNumberQuery;

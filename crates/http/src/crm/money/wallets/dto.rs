@@ -6,11 +6,12 @@ use brokercrm_app::money::wallets::client::WalletBalance;
 use brokercrm_app::money::wallets::{TransactionView, WalletMoney, WalletView};
 use brokercrm_core::{Error, Money};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::crm::trading::groups::GroupDto;
+use crate::crm::money::groups::GroupDto;
 
 /// A wallet's owner.
 #[derive(Serialize, ToSchema)]
@@ -54,10 +55,22 @@ pub struct WalletDto {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "100")]
     pub credit: Option<Money>,
-    /// Balance + credit (open P/L joins it once trading exists).
+    /// Balance + credit + the floating P/L of open positions.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<String>, example = "1350.5")]
     pub equity: Option<Money>,
+    /// The margin open positions need.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "108.5")]
+    pub margin: Option<Money>,
+    /// Equity − margin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "1242")]
+    pub free_margin: Option<Money>,
+    /// Equity / margin in percent (null without margin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "1244.7")]
+    pub margin_level: Option<Option<Decimal>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<TransactionView>>,
     /// Instruments the client watches in this wallet (filled by the Watchlists tag).
@@ -90,6 +103,9 @@ impl From<WalletView> for WalletDto {
             balance: w.money.map(|m| m.balance),
             credit: w.money.map(|m| m.credit),
             equity: w.money.map(|m| m.equity),
+            margin: w.money.map(|m| m.margin),
+            free_margin: w.money.map(|m| m.free_margin),
+            margin_level: w.money.map(|m| m.margin_level),
             transactions: None,
             instrument_watchlist: None,
         }
@@ -129,20 +145,39 @@ pub struct WalletsResponse {
 
 /// A wallet's money as decimal strings.
 #[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct BalanceResponse {
     #[schema(value_type = String, example = "1250.5")]
     pub balance: Money,
     #[schema(value_type = String, example = "100")]
     pub credit: Money,
+    /// Balance + credit + the floating P/L of open positions.
     #[schema(value_type = String, example = "1350.5")]
     pub equity: Money,
+    /// The margin open positions need.
+    #[schema(value_type = String, example = "108.5")]
+    pub margin: Money,
+    /// Equity − margin.
+    #[schema(value_type = String, example = "1242")]
+    pub free_margin: Money,
+    /// Equity / margin in percent (null without margin).
+    #[schema(value_type = Option<String>, example = "1244.7")]
+    pub margin_level: Option<Decimal>,
     #[schema(example = "USD")]
     pub currency: String,
 }
 
 impl BalanceResponse {
     pub fn of((m, currency): (WalletMoney, String)) -> Self {
-        Self { balance: m.balance, credit: m.credit, equity: m.equity, currency }
+        Self {
+            balance: m.balance,
+            credit: m.credit,
+            equity: m.equity,
+            margin: m.margin,
+            free_margin: m.free_margin,
+            margin_level: m.margin_level,
+            currency,
+        }
     }
 }
 
@@ -159,6 +194,12 @@ pub struct WalletBalanceDto {
     pub credit: Money,
     #[schema(value_type = String)]
     pub equity: Money,
+    #[schema(value_type = String)]
+    pub margin: Money,
+    #[schema(value_type = String)]
+    pub free_margin: Money,
+    #[schema(value_type = Option<String>)]
+    pub margin_level: Option<Decimal>,
 }
 
 impl From<WalletBalance> for WalletBalanceDto {
@@ -170,6 +211,9 @@ impl From<WalletBalance> for WalletBalanceDto {
             balance: b.money.balance,
             credit: b.money.credit,
             equity: b.money.equity,
+            margin: b.money.margin,
+            free_margin: b.money.free_margin,
+            margin_level: b.money.margin_level,
         }
     }
 }

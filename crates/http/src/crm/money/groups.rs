@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use brokercrm_app::App;
-use brokercrm_app::trading::groups::{self as trading_groups, GroupUpdate, GroupView, NewGroup};
+use brokercrm_app::money::groups::{self as trading_groups, GroupUpdate, GroupView, NewGroup};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

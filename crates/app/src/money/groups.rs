@@ -4,17 +4,17 @@
 //! are audited.
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::trading::groups::leverage;
-use brokercrm_core::trading::groups::{self as group, GroupSpec, Level};
+use brokercrm_core::money::groups::leverage;
+use brokercrm_core::money::groups::{self as group, GroupSpec, Level};
 use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_store::db;
+use brokercrm_store::repo::money::groups::{self as trading_groups, GroupData, GroupRow};
+use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::platform::adapters;
-use brokercrm_store::repo::trading::groups::{self as trading_groups, GroupData, GroupRow};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::events::GroupDeleting;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
 
@@ -216,9 +216,10 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
     let tx = app.db().begin_write().await?;
     let old = trading_groups::find(&tx, id).await?.ok_or(Error::NotFound("group"))?;
     let in_use = || Error::Conflict("the group still has wallets".into());
-    // Asked first for a clear answer (money refuses while wallets use the group); the foreign
-    // key still guards a racing insert.
-    app.events().publish(&tx, &GroupDeleting { group_id: id }).await?;
+    // Asked first for a clear answer; the foreign key still guards a racing insert.
+    if wallets::group_in_use(&tx, id).await? {
+        return Err(in_use());
+    }
     trading_groups::delete(&tx, id).await.map_err(|e| match e {
         Error::Conflict(_) => in_use(),
         other => other,

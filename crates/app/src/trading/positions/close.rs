@@ -1,0 +1,158 @@
+//! Closing a position, in the caller's write transaction: at a price (the market's, a
+//! trigger's or staff's), by position id and version (a second close of the same version
+//! is a conflict and changes nothing), its realised P/L posted against the trading P/L house
+//! account, its closing order stored, and `PositionClosed` published — all or nothing.
+
+use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::money::ledger::TransferCode;
+use brokercrm_core::trading::positions::{CloseReason, Side, Status};
+use brokercrm_core::{Currency, Error, Result};
+use brokercrm_engine::{Lots, Price, maths};
+use brokercrm_store::repo::money::wallets::{self, WalletRow};
+use brokercrm_store::repo::trading::orders::{self, OrderRow};
+use brokercrm_store::repo::trading::positions::{self, PositionRow};
+use brokercrm_store::{DatabaseTransaction, db};
+use rust_decimal::Decimal;
+
+use super::figures::{close_price, leg_of};
+use super::ledger::{Shortfall, post};
+use super::market;
+use super::open::leg_side;
+use super::view::PositionView;
+use crate::money::wallets::visible;
+use crate::platform::audit::{self, Audit};
+use crate::trading::events::PositionClosed;
+use crate::{App, Principal};
+
+/// Closes open position `p` (as read in `tx`, on wallet `w` locked in `tx`) at `at`.
+pub async fn close_in(
+    app: &App,
+    tx: &DatabaseTransaction,
+    w: &WalletRow,
+    p: &PositionRow,
+    at: Price,
+    reason: CloseReason,
+) -> Result<PositionRow> {
+    if p.status != Status::Open.as_str() {
+        return Err(Error::Conflict(format!("position {} is not open", p.id)));
+    }
+    let m = market::load(tx, "symbol", &p.symbol).await?;
+    let currency = Currency::parse("currency", &w.currency)?;
+    let conv = market::conversion(tx, m.spec.currency, currency).await?;
+    let leg = leg_of(p)?;
+    let exact = maths::pnl_exact(&m.inst, &leg, at);
+    let overflow = || Error::internal("P/L overflow");
+    let pl = exact.round_money().ok_or_else(overflow)?;
+    let pl_account = conv.apply(&exact).round_money().ok_or_else(overflow)?;
+    let now = db::now();
+    let closed = PositionRow {
+        status: Status::Closed.as_str().to_owned(),
+        close_price: Some(at.minor()),
+        closed_pl: Some(pl.minor()),
+        closed_pl_account: Some(pl_account.minor()),
+        closed_reason: Some(reason.as_str().to_owned()),
+        closed_at: Some(now),
+        version: p.version + 1,
+        ..p.clone()
+    };
+    positions::replace(tx, &closed, Status::Open.as_str(), p.version).await?;
+    orders::insert(tx, close_order(&closed, at)).await?;
+    let transfer_id = format!("trade:{}:close", p.id);
+    post(
+        tx,
+        w,
+        &transfer_id,
+        pl_account,
+        TransferCode::TradingPnl,
+        Shortfall::Protect,
+        format!("realised P/L of position {} ({})", p.id, p.symbol),
+    )
+    .await?;
+    let event = PositionClosed {
+        position_id: p.id,
+        wallet_id: w.id,
+        customer_id: w.user_id,
+        demo: w.is_demo,
+        symbol: p.symbol.clone(),
+        lots: Lots::from_minor(p.size),
+        currency,
+        realised_pl: pl_account,
+        commission: brokercrm_core::Money::from_minor(p.commission),
+        swap: brokercrm_core::Money::from_minor(p.swap),
+        transfer_id,
+    };
+    app.events().publish(tx, &event).await?;
+    Ok(closed)
+}
+
+fn close_order(p: &PositionRow, at: Price) -> OrderRow {
+    let now = db::now();
+    let side = if p.side == Side::Buy.as_str() { Side::Sell } else { Side::Buy };
+    OrderRow {
+        id: 0,
+        position_id: p.id,
+        wallet_id: p.wallet_id,
+        user_id: p.user_id,
+        symbol: p.symbol.clone(),
+        side: side.as_str().to_owned(),
+        kind: "MARKET".to_owned(),
+        purpose: "CLOSE".to_owned(),
+        status: "FILLED".to_owned(),
+        size: p.size,
+        limit_price: None,
+        stop_price: None,
+        fill_price: Some(at.minor()),
+        external_id: uuid::Uuid::now_v7().to_string(),
+        filled_at: Some(now),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Position `id` and its wallet if `actor` may act on them (a client: its own; staff:
+/// `perm` and the customer in scope), else 404.
+pub async fn visible_position<C: brokercrm_store::ConnectionTrait>(
+    conn: &C,
+    actor: &Principal,
+    id: i64,
+    perm: Permission,
+) -> Result<(PositionRow, WalletRow)> {
+    if actor.role.is_staff() {
+        actor.require(perm)?;
+    }
+    let p = positions::find(conn, id).await?.ok_or(Error::NotFound("position"))?;
+    let w = visible(conn, actor, p.wallet_id, perm).await.map_err(|e| {
+        if matches!(e, Error::NotFound(_)) { Error::NotFound("position") } else { e }
+    })?;
+    Ok((p, w))
+}
+
+/// "Close position by ID": at the market (a client only while the symbol trades; staff
+/// with ManagePositions whenever a quote exists, audited).
+pub async fn close(app: &App, actor: &Principal, id: i64) -> Result<PositionView> {
+    let conn = app.db().conn();
+    let (p, w) = visible_position(conn, actor, id, Permission::ManagePositions).await?;
+    if p.status != Status::Open.as_str() {
+        return Err(Error::Conflict(format!("position {id} is not open")));
+    }
+    let m = market::load(conn, "symbol", &p.symbol).await?;
+    let staff = actor.role.is_staff();
+    if !staff {
+        market::require_open(conn, &m, app.clock().now()).await?;
+    }
+    let quote = market::quote(conn, &p.symbol).await?;
+    let at = close_price(leg_side(Side::parse("side", &p.side)?), quote);
+    let tx = app.db().begin_write().await?;
+    let w = wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;
+    let p = positions::find(&tx, id).await?.ok_or(Error::NotFound("position"))?;
+    let reason = if staff { CloseReason::Staff } else { CloseReason::Client };
+    let closed = close_in(app, &tx, &w, &p, at, reason).await?;
+    if staff {
+        let entry = Audit::new("position.close", "position", id.to_string())
+            .details(format!("position {id} closed at {}", Decimal::new(at.minor(), 8).normalize()))
+            .after(&PositionView::of(&closed, m.spec.decimals, None));
+        audit::record(&tx, Some(actor), entry).await?;
+    }
+    db::commit(tx).await?;
+    Ok(PositionView::of(&closed, m.spec.decimals, None))
+}

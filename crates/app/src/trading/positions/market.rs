@@ -1,0 +1,99 @@
+//! What a fill needs from the market: the instrument (its spec and the engine's view of it),
+//! whether it trades now (status, trading hours, downtimes), the latest quote, and the exact
+//! conversion from one currency into a wallet's along money's conversion paths.
+
+use brokercrm_core::trading::instruments::{InstrumentSpec, InstrumentStatus, Mode};
+use brokercrm_core::{Currency, Error, Result};
+use brokercrm_engine::Price;
+use brokercrm_engine::maths::{CalcMode, Conversion, Instrument};
+use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::trading::{instruments, prices};
+use chrono::{DateTime, Utc};
+
+use crate::money::fx::resolve_path;
+use crate::trading::downtimes::down_at;
+use crate::trading::instruments::view::spec_of;
+
+/// An instrument as a fill sees it.
+#[derive(Debug, Clone)]
+pub struct Market {
+    pub spec: InstrumentSpec,
+    pub inst: Instrument,
+}
+
+impl Market {
+    /// The currency the margin is formed in: the margin currency (FOREX) or the profit
+    /// currency (CFD).
+    pub fn margin_currency(&self) -> Currency {
+        match self.spec.margin_calc_mode {
+            Mode::Forex => self.spec.margin_currency,
+            Mode::Cfd => self.spec.currency,
+        }
+    }
+}
+
+fn mode(m: Mode) -> CalcMode {
+    match m {
+        Mode::Forex => CalcMode::Forex,
+        Mode::Cfd => CalcMode::Cfd,
+    }
+}
+
+/// The instrument `symbol`; unknown is 422 on `field`.
+pub async fn load<C: ConnectionTrait>(conn: &C, field: &str, symbol: &str) -> Result<Market> {
+    let row = instruments::find(conn, symbol.trim())
+        .await?
+        .ok_or_else(|| Error::field(field, format!("unknown symbol '{}'", symbol.trim())))?;
+    let spec = spec_of(&row)?;
+    let inst = Instrument {
+        contract_size: spec.contract_size,
+        profit_mode: mode(spec.profit_calc_mode),
+        margin_mode: mode(spec.margin_calc_mode),
+        margin_pct: spec.margin_percentage,
+        hedged_margin_pct: spec.hedged_margin_percentage,
+    };
+    Ok(Market { spec, inst })
+}
+
+/// Trading `m` is open at `at`: the instrument is ACTIVE, within its trading hours and in no
+/// downtime; else 422 on `symbol`.
+pub async fn require_open<C: ConnectionTrait>(
+    conn: &C,
+    m: &Market,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let s = &m.spec;
+    if s.status != InstrumentStatus::Active {
+        return Err(Error::field("symbol", format!("{} is disabled", s.symbol)));
+    }
+    if !s.trading_hours.is_open(at) {
+        return Err(Error::field("symbol", format!("{} is outside its trading hours", s.symbol)));
+    }
+    if down_at(conn, at).await?.contains(&s.symbol) {
+        return Err(Error::field("symbol", format!("{} is in a downtime", s.symbol)));
+    }
+    Ok(())
+}
+
+/// The latest (bid, ask) of `symbol`; none yet is 422 on `symbol`.
+pub async fn quote<C: ConnectionTrait>(conn: &C, symbol: &str) -> Result<(Price, Price)> {
+    let q = prices::quote(conn, symbol)
+        .await?
+        .ok_or_else(|| Error::field("symbol", format!("{symbol} has no price yet")))?;
+    Ok((Price::from_minor(q.bid), Price::from_minor(q.ask)))
+}
+
+/// The exact rate from `from` into `to` along money's conversion path (no path: 422 on
+/// `currency`, naming both).
+pub async fn conversion<C: ConnectionTrait>(
+    conn: &C,
+    from: Currency,
+    to: Currency,
+) -> Result<Conversion> {
+    if from == to {
+        return Ok(Conversion::identity());
+    }
+    let path = resolve_path(conn, from, to).await?;
+    let legs: Vec<_> = path.legs().iter().map(|l| (l.rate.value(), l.inverse)).collect();
+    Conversion::from_legs(&legs).ok_or_else(|| Error::internal("a zero exchange rate"))
+}

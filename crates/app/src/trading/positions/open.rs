@@ -1,0 +1,374 @@
+//! "Create position": a client on its own wallet at market, or as a pending limit/stop order
+//! when it names an `openPrice`; staff (ManagePositions) on a customer's wallet at market or
+//! at an overriding `openPrice` (audited). Every check runs before anything is written; a
+//! fill charges the group's opening commission and needs the free margin for its margin.
+
+use brokercrm_core::identity::auth::Permission;
+use brokercrm_core::money::ledger::TransferCode;
+use brokercrm_core::money::wallets::WalletStatus;
+use brokercrm_core::trading::positions::{self as rules, OrderKind, Platform, Side, Status};
+use brokercrm_core::{Currency, Error, Money, Result, Violations};
+use brokercrm_engine::maths::{self, Leg};
+use brokercrm_engine::{Lots, Price};
+use brokercrm_store::db;
+use brokercrm_store::repo::money::groups as trading_groups;
+use brokercrm_store::repo::money::wallets::{self, WalletRow};
+use brokercrm_store::repo::trading::orders::{self, OrderRow};
+use brokercrm_store::repo::trading::positions::{self, PositionRow};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value;
+
+use super::figures::{self, Prices, close_price};
+use super::ledger::{Shortfall, post};
+use super::market::{self, Market};
+use super::view::PositionView;
+use crate::money::wallets::visible;
+use crate::platform::audit::{self, Audit};
+use crate::{App, Principal};
+
+/// "Create position" as received.
+#[derive(Debug, Clone, Default)]
+pub struct OpenInput {
+    pub size: Value,
+    pub side: String,
+    pub symbol: String,
+    pub platform: Option<String>,
+    pub stop_loss: Option<Value>,
+    pub account_id: Option<i64>,
+    pub open_price: Option<Value>,
+    pub take_profit: Option<Value>,
+    pub trailing_pct: Option<Value>,
+}
+
+/// A decimal from a JSON number or string; null is `None`.
+pub fn decimal(field: &str, raw: Option<&Value>) -> Result<Option<Decimal>> {
+    let bad = || Error::field(field, "must be a decimal number");
+    match raw {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| bad()),
+        Some(Value::Number(n)) => n.to_string().parse().map(Some).map_err(|_| bad()),
+        Some(_) => Err(bad()),
+    }
+}
+
+/// A price of `m` (its decimals) at 10^-8.
+pub fn price_of(m: &Market, field: &str, raw: Option<&Value>) -> Result<Option<Price>> {
+    let Some(d) = decimal(field, raw)? else { return Ok(None) };
+    m.spec.check_price(field, d)?;
+    Price::from_decimal(d).map(Some).ok_or_else(|| Error::field(field, "is out of range"))
+}
+
+/// Stop loss, take profit and trailing percentage of `m`, checked against `reference`.
+pub type Stops = (Option<Price>, Option<Price>, Option<Decimal>);
+
+pub fn stops(
+    m: &Market,
+    side: Side,
+    reference: Price,
+    sl: Option<&Value>,
+    tp: Option<&Value>,
+    trailing: Option<&Value>,
+) -> Result<Stops> {
+    let mut v = Violations::new();
+    let sl = v.check(price_of(m, "stopLoss", sl)).flatten();
+    let tp = v.check(price_of(m, "takeProfit", tp)).flatten();
+    let tr = v
+        .check(decimal("tailingStopLossPct", trailing))
+        .flatten()
+        .and_then(|d| v.check(rules::trailing_pct("tailingStopLossPct", d)));
+    v.finish()?;
+    rules::check_stops(side, reference.minor(), sl.map(Price::minor), tp.map(Price::minor))?;
+    Ok((sl, tp, tr))
+}
+
+fn new_position(
+    w: &WalletRow,
+    m: &Market,
+    side: Side,
+    lots: Lots,
+    platform: Platform,
+) -> PositionRow {
+    let now = brokercrm_store::db::now();
+    PositionRow {
+        id: 0,
+        wallet_id: w.id,
+        user_id: w.user_id,
+        demo: w.is_demo,
+        currency: w.currency.clone(),
+        symbol: m.spec.symbol.clone(),
+        side: side.as_str().to_owned(),
+        status: Status::Open.as_str().to_owned(),
+        platform: platform.as_str().to_owned(),
+        size: lots.minor(),
+        open_price: None,
+        close_price: None,
+        stop_loss: None,
+        take_profit: None,
+        trailing_pct: None,
+        trailing_stop: None,
+        invest: None,
+        close_after_seconds: None,
+        margin: 0,
+        commission: 0,
+        swap: 0,
+        closed_pl: None,
+        closed_pl_account: None,
+        closed_reason: None,
+        external_id: uuid::Uuid::now_v7().to_string(),
+        version: 0,
+        opened_at: None,
+        closed_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn order_of(p: &PositionRow, kind: OrderKind, level: Option<Price>) -> OrderRow {
+    let now = brokercrm_store::db::now();
+    let filled = kind == OrderKind::Market;
+    OrderRow {
+        id: 0,
+        position_id: p.id,
+        wallet_id: p.wallet_id,
+        user_id: p.user_id,
+        symbol: p.symbol.clone(),
+        side: p.side.clone(),
+        kind: kind.as_str().to_owned(),
+        purpose: "OPEN".to_owned(),
+        status: if filled { "FILLED" } else { "PENDING" }.to_owned(),
+        size: p.size,
+        limit_price: (kind == OrderKind::Limit).then_some(level).flatten().map(Price::minor),
+        stop_price: (kind == OrderKind::Stop).then_some(level).flatten().map(Price::minor),
+        fill_price: if filled { p.open_price } else { None },
+        external_id: p.external_id.clone(),
+        filled_at: filled.then_some(now),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Checks the request and the wallet; returns the wallet, market, side, lots and platform.
+async fn check(
+    app: &App,
+    actor: &Principal,
+    n: &OpenInput,
+) -> Result<(WalletRow, Market, Side, Lots, Platform)> {
+    if actor.role.is_staff() {
+        actor.require(Permission::ManagePositions)?;
+    }
+    let mut v = Violations::new();
+    let side = v.check(Side::parse("side", &n.side));
+    let platform = match n.platform.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(p) => v.check(Platform::parse("platform", p)),
+        None => Some(Platform::Pro),
+    };
+    let size = v.check(decimal("size", Some(&n.size)).and_then(|d| {
+        d.filter(|d| d.is_sign_positive() && !d.is_zero())
+            .ok_or_else(|| Error::field("size", "must be a positive number of lots"))
+    }));
+    if n.symbol.trim().is_empty() {
+        v.check::<()>(Err(Error::field("symbol", "is required")));
+    }
+    if n.account_id.is_none() {
+        v.check::<()>(Err(Error::field("accountId", "is required")));
+    }
+    v.finish()?;
+    let (Some(side), Some(platform), Some(size), Some(wallet_id)) =
+        (side, platform, size, n.account_id)
+    else {
+        return Err(Error::internal("checked fields missing"));
+    };
+    let conn = app.db().conn();
+    let w = visible(conn, actor, wallet_id, Permission::ManagePositions).await?;
+    if WalletStatus::parse("status", &w.status)? != WalletStatus::Active {
+        return Err(Error::field("accountId", "the wallet is disabled"));
+    }
+    let m = market::load(conn, "symbol", &n.symbol).await?;
+    m.spec.check_size("size", size)?;
+    let lots = Lots::from_decimal(size).ok_or_else(|| Error::field("size", "is out of range"))?;
+    Ok((w, m, side, lots, platform))
+}
+
+/// "Create position" (see the module docs).
+pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<PositionView> {
+    let (w, m, side, lots, platform) = check(app, actor, &n).await?;
+    let conn = app.db().conn();
+    let level = price_of(&m, "openPrice", n.open_price.as_ref())?;
+    market::require_open(conn, &m, app.clock().now()).await?;
+    let quote = market::quote(conn, &m.spec.symbol).await?;
+    let (bid, ask) = quote;
+    let market_price = if side == Side::Buy { ask } else { bid };
+    let staff = actor.role.is_staff();
+    let (kind, fill) = match level {
+        Some(l) if !staff => (rules::pending_kind(side, l.minor(), market_price.minor()), None),
+        Some(l) => (OrderKind::Market, Some(l)),
+        None => (OrderKind::Market, Some(market_price)),
+    };
+    let reference = fill.or(level).unwrap_or(market_price);
+    let (sl, tp, tr) = stops(
+        &m,
+        side,
+        reference,
+        n.stop_loss.as_ref(),
+        n.take_profit.as_ref(),
+        n.trailing_pct.as_ref(),
+    )?;
+    let mut p = new_position(&w, &m, side, lots, platform);
+    p.stop_loss = sl.map(Price::minor);
+    p.take_profit = tp.map(Price::minor);
+    p.trailing_pct = tr.map(|d| d.to_string());
+    if let (Some(pct), Some(_)) = (tr, fill) {
+        p.trailing_stop = Some(trailing_level(&m, side, close_price(leg_side(side), quote), pct)?);
+    }
+    let tx = app.db().begin_write().await?;
+    let w = wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;
+    let Some(fill) = fill else {
+        p.status = Status::Pending.as_str().to_owned();
+        p.open_price = level.map(Price::minor);
+        let p = positions::insert(&tx, p).await?;
+        orders::insert(&tx, order_of(&p, kind, level)).await?;
+        db::commit(tx).await?;
+        return Ok(PositionView::of(&p, m.spec.decimals, None));
+    };
+    p.open_price = Some(fill.minor());
+    p.opened_at = Some(brokercrm_store::db::now());
+    let p = fill_in(&tx, &w, &m, p).await?;
+    orders::insert(&tx, order_of(&p, OrderKind::Market, None)).await?;
+    if staff {
+        let entry = Audit::new("position.open", "position", p.id.to_string())
+            .details(format!(
+                "position {} opened on wallet {}: {} {} {} at {}{}",
+                p.id,
+                w.id,
+                p.side,
+                Decimal::new(p.size, 8).normalize(),
+                p.symbol,
+                Decimal::new(fill.minor(), 8).normalize(),
+                if level.is_some() { " (price set by staff)" } else { "" }
+            ))
+            .after(&PositionView::of(&p, m.spec.decimals, None));
+        audit::record(&tx, Some(actor), entry).await?;
+    }
+    db::commit(tx).await?;
+    let floating = maths::pnl(
+        &m.inst,
+        &figures::leg_of(&p)?,
+        close_price(leg_side(side), quote),
+        &market::conversion(conn, m.spec.currency, Currency::parse("currency", &w.currency)?)
+            .await?,
+    );
+    Ok(PositionView::of(&p, m.spec.decimals, floating))
+}
+
+/// The engine's side of a wire side.
+pub fn leg_side(s: Side) -> brokercrm_engine::Side {
+    match s {
+        Side::Buy => brokercrm_engine::Side::Buy,
+        Side::Sell => brokercrm_engine::Side::Sell,
+    }
+}
+
+/// The trailing stop `pct` percent behind `price` (below for a buy, above for a sell),
+/// rounded away from the price onto the instrument's tick.
+pub fn trailing_level(m: &Market, side: Side, price: Price, pct: Decimal) -> Result<i64> {
+    let tick = brokercrm_engine::fixed::tick_size(m.spec.decimals)
+        .ok_or_else(|| Error::internal("bad decimals"))?;
+    let dist = Decimal::new(price.minor(), 0) * pct / Decimal::ONE_HUNDRED;
+    let raw = match side {
+        Side::Buy => Decimal::new(price.minor(), 0) - dist,
+        Side::Sell => Decimal::new(price.minor(), 0) + dist,
+    };
+    let t = Decimal::from(tick);
+    let strategy = if side == Side::Buy {
+        RoundingStrategy::ToNegativeInfinity
+    } else {
+        RoundingStrategy::ToPositiveInfinity
+    };
+    let steps = (raw / t).round_dp_with_strategy(0, strategy);
+    i64::try_from(steps * t).map_err(|_| Error::internal("trailing stop out of range"))
+}
+
+/// The margin of `p` alone (unhedged) in the wallet's currency.
+fn own_margin(prices: &Prices, m: &Market, p: &PositionRow, leverage: u32) -> Result<i64> {
+    let (_, _, mc, _) = prices
+        .by_symbol
+        .get(&p.symbol)
+        .ok_or_else(|| Error::internal("symbol prices not loaded"))?;
+    let own: Leg = figures::leg_of(p)?;
+    Ok(maths::symbol_margin(&m.inst, &[own], leverage, mc)
+        .ok_or_else(|| Error::internal("overflow"))?
+        .minor())
+}
+
+/// Fills `p` (open price and time set) on wallet `w` (locked in `tx`): checks the free
+/// margin with `p` added (its margin and the commission), stores it OPEN with its own margin
+/// and commission, and posts the commission.
+pub async fn fill_in<C: brokercrm_store::ConnectionTrait>(
+    tx: &C,
+    w: &WalletRow,
+    m: &Market,
+    mut p: PositionRow,
+) -> Result<PositionRow> {
+    let currency = Currency::parse("currency", &w.currency)?;
+    let open = positions::of_wallets(tx, &[w.id], Status::Open.as_str()).await?;
+    let mut symbols: Vec<String> = open.iter().map(|o| o.symbol.clone()).collect();
+    symbols.push(p.symbol.clone());
+    let prices = Prices::load(tx, symbols, currency).await?;
+    let (balance, credit) = figures::money_of(tx, w).await?;
+    let leverage = figures::leverage_of(w);
+    let before = figures::compute(balance, credit, &open, &prices, leverage)?;
+    let mut after_open = open.clone();
+    after_open.push(p.clone());
+    let margin_after = figures::margin_of(&after_open, &prices, leverage)?;
+    let group = match w.group_id {
+        Some(g) => trading_groups::find(tx, g).await?,
+        None => None,
+    };
+    let per_lot = group
+        .as_ref()
+        .and_then(|g| serde_json::from_str::<Value>(&g.commissions).ok())
+        .map(|c| rules::commission_per_lot(&c, &p.symbol))
+        .unwrap_or_default();
+    let lots = Decimal::new(p.size, 8);
+    let commission = Money::from_decimal_rounded(
+        "commission",
+        per_lot * lots,
+        RoundingStrategy::MidpointNearestEven,
+    )?;
+    let free_after = before
+        .equity
+        .checked_sub(commission)
+        .and_then(|e| e.checked_sub(margin_after))
+        .ok_or_else(|| Error::internal("overflow"))?;
+    if free_after.is_negative() {
+        return Err(Error::field(
+            "size",
+            format!(
+                "not enough free margin: the position needs {} {currency} more",
+                free_after.checked_neg().unwrap_or(Money::MAX).to_decimal().normalize()
+            ),
+        ));
+    }
+    p.margin = own_margin(&prices, m, &p, leverage)?;
+    p.commission = commission.minor();
+    p.status = Status::Open.as_str().to_owned();
+    let p = if p.id == 0 {
+        positions::insert(tx, p).await?
+    } else {
+        positions::replace(tx, &p, Status::Pending.as_str(), p.version).await?;
+        PositionRow { version: p.version + 1, ..p }
+    };
+    let minus = commission.checked_neg().ok_or_else(|| Error::internal("overflow"))?;
+    post(
+        tx,
+        w,
+        &format!("trade:{}:commission", p.id),
+        minus,
+        TransferCode::TradingCommission,
+        Shortfall::Refuse,
+        format!("opening commission of position {} ({})", p.id, p.symbol),
+    )
+    .await?;
+    Ok(p)
+}

@@ -1,0 +1,127 @@
+//! Orders: insert, find, the orders of a position, filtered pages, and the conditional
+//! status change of a pending order.
+
+use brokercrm_core::{Error, Result};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+
+use crate::db::now;
+use crate::entities::orders::{Column as O, Entity as Order};
+use crate::error::DbResultExt;
+
+pub use crate::entities::orders::Model as OrderRow;
+
+/// Filters of an order list; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    /// Only these wallets (`Some(empty)` matches nothing).
+    pub wallet_ids: Option<Vec<i64>>,
+    /// Only these owners (`Some(empty)` matches nothing).
+    pub user_ids: Option<Vec<i64>>,
+    pub statuses: Vec<String>,
+    pub kinds: Vec<String>,
+    pub symbols: Vec<String>,
+    /// Order id or position id (numeric), symbol or external id, in part.
+    pub search: Option<String>,
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, row: OrderRow) -> Result<OrderRow> {
+    let mut am = row.into_active_model();
+    am.id = sea_orm::ActiveValue::NotSet;
+    am.insert(conn).await.db()
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<OrderRow>> {
+    Order::find_by_id(id).one(conn).await.db()
+}
+
+/// The orders of position `position_id`, oldest first.
+pub async fn of_position<C: ConnectionTrait>(conn: &C, position_id: i64) -> Result<Vec<OrderRow>> {
+    Order::find().filter(O::PositionId.eq(position_id)).order_by_asc(O::Id).all(conn).await.db()
+}
+
+/// The pending order of position `position_id`, if any.
+pub async fn pending_of<C: ConnectionTrait>(
+    conn: &C,
+    position_id: i64,
+) -> Result<Option<OrderRow>> {
+    Order::find()
+        .filter(O::PositionId.eq(position_id))
+        .filter(O::Status.eq("PENDING"))
+        .one(conn)
+        .await
+        .db()
+}
+
+fn like(s: &str) -> LikeExpr {
+    let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn filtered(f: &OrderFilter) -> Select<Order> {
+    let mut q = Order::find();
+    if let Some(ids) = &f.wallet_ids {
+        q = q.filter(O::WalletId.is_in(ids.iter().copied()));
+    }
+    if let Some(ids) = &f.user_ids {
+        q = q.filter(O::UserId.is_in(ids.iter().copied()));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(O::Status.is_in(f.statuses.iter().cloned()));
+    }
+    if !f.kinds.is_empty() {
+        q = q.filter(O::Kind.is_in(f.kinds.iter().cloned()));
+    }
+    if !f.symbols.is_empty() {
+        q = q.filter(O::Symbol.is_in(f.symbols.iter().cloned()));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = |c: O| Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(c)));
+        let mut any = Condition::any()
+            .add(lower(O::Symbol).like(like(s)))
+            .add(lower(O::ExternalId).like(like(s)));
+        if let Ok(id) = s.parse::<i64>() {
+            any = any.add(O::Id.eq(id)).add(O::PositionId.eq(id));
+        }
+        q = q.filter(any);
+    }
+    q
+}
+
+/// A page of orders, newest first, with the number matching.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    f: &OrderFilter,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<OrderRow>, u64)> {
+    let q = filtered(f);
+    let total = q.clone().count(conn).await.db()?;
+    let rows = q.order_by_desc(O::Id).limit(limit).offset(offset).all(conn).await.db()?;
+    Ok((rows, total))
+}
+
+/// Moves order `id` from `from` to `to` status, setting its prices and fill; a lost race is
+/// a conflict.
+pub async fn settle<C: ConnectionTrait>(conn: &C, row: &OrderRow, from: &str) -> Result<()> {
+    let res = Order::update_many()
+        .col_expr(O::Status, Expr::value(row.status.clone()))
+        .col_expr(O::LimitPrice, Expr::value(row.limit_price))
+        .col_expr(O::StopPrice, Expr::value(row.stop_price))
+        .col_expr(O::FillPrice, Expr::value(row.fill_price))
+        .col_expr(O::FilledAt, Expr::value(row.filled_at))
+        .col_expr(O::UpdatedAt, Expr::value(now()))
+        .filter(O::Id.eq(row.id))
+        .filter(O::Status.eq(from))
+        .exec(conn)
+        .await
+        .db()?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!("order {} changed meanwhile", row.id)))
+    }
+}

@@ -1,0 +1,214 @@
+//! Positions: insert, find, the open positions of wallets and symbols, filtered pages, and
+//! the conditional updates that move a position (keyed by id and version, so a close or an
+//! edit applies exactly once).
+
+use brokercrm_core::{Error, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+
+use crate::db::now;
+use crate::entities::positions::{self, Column as P, Entity as Position};
+use crate::error::DbResultExt;
+
+pub use crate::entities::positions::Model as PositionRow;
+
+/// Filters of a position list; every one optional.
+#[derive(Debug, Clone, Default)]
+pub struct PositionFilter {
+    /// Only these wallets (`Some(empty)` matches nothing).
+    pub wallet_ids: Option<Vec<i64>>,
+    /// Only these owners (`Some(empty)` matches nothing).
+    pub user_ids: Option<Vec<i64>>,
+    pub statuses: Vec<String>,
+    pub symbols: Vec<String>,
+    pub sides: Vec<String>,
+    pub platforms: Vec<String>,
+    pub demo: Option<bool>,
+    /// Position id (numeric), symbol or external id, in part.
+    pub search: Option<String>,
+    pub opened_from: Option<DateTime<Utc>>,
+    pub opened_to: Option<DateTime<Utc>>,
+}
+
+/// The sortable columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionSort {
+    Id,
+    OpenedAt,
+    ClosedAt,
+    Size,
+    Symbol,
+    ClosedPl,
+}
+
+pub async fn insert<C: ConnectionTrait>(conn: &C, row: PositionRow) -> Result<PositionRow> {
+    let mut am = row.into_active_model();
+    am.id = sea_orm::ActiveValue::NotSet;
+    am.insert(conn).await.db()
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<PositionRow>> {
+    Position::find_by_id(id).one(conn).await.db()
+}
+
+/// Positions of `wallet_ids` in `status`, by id.
+pub async fn of_wallets<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+    status: &str,
+) -> Result<Vec<PositionRow>> {
+    if wallet_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Position::find()
+        .filter(P::WalletId.is_in(wallet_ids.iter().copied()))
+        .filter(P::Status.eq(status))
+        .order_by_asc(P::Id)
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Every position in `status` (the trigger books' rebuild), by id.
+pub async fn with_status<C: ConnectionTrait>(conn: &C, status: &str) -> Result<Vec<PositionRow>> {
+    Position::find().filter(P::Status.eq(status)).order_by_asc(P::Id).all(conn).await.db()
+}
+
+/// The wallets among `wallet_ids` (all when `None`) with a position in `status`.
+pub async fn wallets_with<C: ConnectionTrait>(conn: &C, status: &str) -> Result<Vec<i64>> {
+    Position::find()
+        .select_only()
+        .column(P::WalletId)
+        .distinct()
+        .filter(P::Status.eq(status))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
+}
+
+fn like(s: &str) -> LikeExpr {
+    let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
+fn filtered(f: &PositionFilter) -> Select<Position> {
+    let mut q = Position::find();
+    if let Some(ids) = &f.wallet_ids {
+        q = q.filter(P::WalletId.is_in(ids.iter().copied()));
+    }
+    if let Some(ids) = &f.user_ids {
+        q = q.filter(P::UserId.is_in(ids.iter().copied()));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(P::Status.is_in(f.statuses.iter().cloned()));
+    }
+    if !f.symbols.is_empty() {
+        q = q.filter(P::Symbol.is_in(f.symbols.iter().cloned()));
+    }
+    if !f.sides.is_empty() {
+        q = q.filter(P::Side.is_in(f.sides.iter().cloned()));
+    }
+    if !f.platforms.is_empty() {
+        q = q.filter(P::Platform.is_in(f.platforms.iter().cloned()));
+    }
+    if let Some(d) = f.demo {
+        q = q.filter(P::Demo.eq(d));
+    }
+    if let Some(t) = f.opened_from {
+        q = q.filter(P::OpenedAt.gte(t));
+    }
+    if let Some(t) = f.opened_to {
+        q = q.filter(P::OpenedAt.lt(t));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let lower = |c: P| Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(c)));
+        let mut any = Condition::any()
+            .add(lower(P::Symbol).like(like(s)))
+            .add(lower(P::ExternalId).like(like(s)));
+        if let Ok(id) = s.parse::<i64>() {
+            any = any.add(P::Id.eq(id)).add(P::WalletId.eq(id));
+        }
+        q = q.filter(any);
+    }
+    q
+}
+
+/// A page of positions in the order asked (ties: id), with the number matching.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    f: &PositionFilter,
+    sort: PositionSort,
+    descending: bool,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<PositionRow>, u64)> {
+    let q = filtered(f);
+    let total = q.clone().count(conn).await.db()?;
+    let col = match sort {
+        PositionSort::Id => P::Id,
+        PositionSort::OpenedAt => P::OpenedAt,
+        PositionSort::ClosedAt => P::ClosedAt,
+        PositionSort::Size => P::Size,
+        PositionSort::Symbol => P::Symbol,
+        PositionSort::ClosedPl => P::ClosedPlAccount,
+    };
+    let order = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    let rows = q
+        .order_by(col, order.clone())
+        .order_by(P::Id, order)
+        .limit(limit)
+        .offset(offset)
+        .all(conn)
+        .await
+        .db()?;
+    Ok((rows, total))
+}
+
+/// Replaces the stored row `new` (same id) if it is still at `version` and in `status`;
+/// the stored version becomes `version + 1`. A lost race is a conflict.
+pub async fn replace<C: ConnectionTrait>(
+    conn: &C,
+    new: &PositionRow,
+    status: &str,
+    version: i64,
+) -> Result<()> {
+    let n = new.clone();
+    let res = Position::update_many()
+        .set(positions::ActiveModel {
+            status: Set(n.status),
+            size: Set(n.size),
+            open_price: Set(n.open_price),
+            close_price: Set(n.close_price),
+            stop_loss: Set(n.stop_loss),
+            take_profit: Set(n.take_profit),
+            trailing_pct: Set(n.trailing_pct),
+            trailing_stop: Set(n.trailing_stop),
+            margin: Set(n.margin),
+            commission: Set(n.commission),
+            swap: Set(n.swap),
+            closed_pl: Set(n.closed_pl),
+            closed_pl_account: Set(n.closed_pl_account),
+            closed_reason: Set(n.closed_reason),
+            opened_at: Set(n.opened_at),
+            closed_at: Set(n.closed_at),
+            version: Set(version + 1),
+            updated_at: Set(now()),
+            ..Default::default()
+        })
+        .filter(P::Id.eq(new.id))
+        .filter(P::Version.eq(version))
+        .filter(P::Status.eq(status))
+        .exec(conn)
+        .await
+        .db()?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!("position {} changed meanwhile", new.id)))
+    }
+}

@@ -278,7 +278,7 @@ impl App {
 
 /// Who reacts to which event, in order, inside the publisher's transaction: the lead's FTD
 /// conversion before the deposit bonuses (as before the hook); sales' customer scope decides
-/// who may be impersonated. Partners' commissions go here.
+/// who may be impersonated; partners attribute sign-ups and enqueue commission accruals.
 fn subscriptions() -> Events {
     use crate::distribution::ftd;
     use crate::money::bonuses::apply as bonuses;
@@ -288,4 +288,7 @@ fn subscriptions() -> Events {
         .subscribe(bonuses::on_wallet_opened)
         .subscribe(crate::money::wallets::admin::on_group_deleting)
         .subscribe(crate::sales::customers::impersonation::on_impersonation_requested)
+        .subscribe(crate::partners::introducers::on_customer_signed_up)
+        .subscribe(crate::partners::accrual::on_deposit_posted)
+        .subscribe(crate::partners::accrual::on_position_closed)
 }

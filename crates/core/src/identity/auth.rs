@@ -73,6 +73,7 @@ impl Role {
                 ReadCommissionModels,
                 ReadInstruments,
                 ReadMarketData,
+                ReadCommissions,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -93,6 +94,7 @@ impl Role {
                 ReviewKyc,
                 ReadCommissionModels,
                 ReadInstruments,
+                ReadCommissions,
             ],
             Role::Support => &[
                 ImpersonateCustomer,
@@ -102,8 +104,8 @@ impl Role {
                 WorkCustomers,
                 ReadMarketData,
             ],
-            Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
-            Role::Customer => &[],
+            Role::Affiliate => &[ReadOwnEarnings, ManageReferrals, ReadOwnCommissions],
+            Role::Customer => &[ReadOwnCommissions],
         }
     }
 
@@ -190,6 +192,14 @@ pub enum Permission {
     ReadCommissionModels,
     /// Create, change and delete IB commission models.
     ManageCommissionModels,
+    /// The commission ledger, payout requests, introducers and their trees (read).
+    ReadCommissions,
+    /// Correct commission records, approve and reject payouts, make introducers and assign
+    /// customers to them, issue promotion-link tenant tokens.
+    ManageCommissions,
+    /// An introducer's own commission records, payout requests and links (the user must be
+    /// an introducer; others are 404).
+    ReadOwnCommissions,
     /// List, read and export instruments.
     ReadInstruments,
     /// Create, change, sort and delete instruments; set a manual quote.
@@ -238,6 +248,9 @@ impl Permission {
         Permission::ManageReferrals,
         Permission::ReadCommissionModels,
         Permission::ManageCommissionModels,
+        Permission::ReadCommissions,
+        Permission::ManageCommissions,
+        Permission::ReadOwnCommissions,
         Permission::ReadInstruments,
         Permission::ManageInstruments,
         Permission::PushPrices,

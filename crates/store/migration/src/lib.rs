@@ -29,6 +29,7 @@ mod m0024_web_sessions;
 mod m0025_trading;
 mod m0025a_prices;
 mod m0025b_downtimes;
+mod m0028_partners;
 mod util;
 
 /// Applies every migration in order.
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_trading::Migration),
             Box::new(m0025a_prices::Migration),
             Box::new(m0025b_downtimes::Migration),
+            Box::new(m0028_partners::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ wire_code!(
         CoinsExchange = "COINS_EXCHANGE",
         WalletTransfer = "WALLET_TRANSFER",
         CommissionPayout = "COMMISSION_PAYOUT",
+        Commission = "COMMISSION",
     }
 );
 

@@ -9,6 +9,7 @@ pub mod http;
 pub mod lead_provider;
 pub mod market_data;
 pub mod money;
+pub mod partners;
 pub mod platform;
 pub mod sales;
 pub mod trading;

@@ -17,14 +17,14 @@ fn num(m: Money) -> f64 {
 /// A user named in a record or request.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PersonDto {
+pub struct PartnerPersonDto {
     pub id: String,
     pub email: String,
     pub firstname: Option<String>,
     pub lastname: Option<String>,
 }
 
-impl From<brokercrm_app::partners::Person> for PersonDto {
+impl From<brokercrm_app::partners::Person> for PartnerPersonDto {
     fn from(p: brokercrm_app::partners::Person) -> Self {
         Self { id: p.id, email: p.email, firstname: p.firstname, lastname: p.lastname }
     }
@@ -36,10 +36,10 @@ impl From<brokercrm_app::partners::Person> for PersonDto {
 pub struct CommissionLedgerDto {
     pub id: i64,
     pub introducer_id: Option<String>,
-    pub introducer: Option<PersonDto>,
+    pub introducer: Option<PartnerPersonDto>,
     /// The referred client whose action earned it.
     pub referral_id: Option<String>,
-    pub referral: Option<PersonDto>,
+    pub referral: Option<PartnerPersonDto>,
     /// 1 = the client's own introducer, 2 = its introducer, ...
     pub level: i16,
     /// `CPA`, `LOT` or `REVENUE_SHARE`.
@@ -64,7 +64,7 @@ pub struct CommissionLedgerDto {
     pub admin_comments: Option<String>,
     pub created_at: DateTime<Utc>,
     pub admin_id: Option<String>,
-    pub admin: Option<PersonDto>,
+    pub admin: Option<PartnerPersonDto>,
 }
 
 impl From<RecordView> for CommissionLedgerDto {
@@ -121,7 +121,7 @@ pub struct PayoutTransactionDto {
 pub struct PayoutRequestDto {
     pub id: i64,
     pub introducer_id: Option<String>,
-    pub introducer: Option<PersonDto>,
+    pub introducer: Option<PartnerPersonDto>,
     pub payout_wallet_id: i64,
     pub payout_wallet: PayoutWalletDto,
     /// The whole available commission when requested.
@@ -138,7 +138,7 @@ pub struct PayoutRequestDto {
     pub transaction_id: Option<String>,
     pub transaction: Option<PayoutTransactionDto>,
     pub admin_id: Option<String>,
-    pub admin: Option<PersonDto>,
+    pub admin: Option<PartnerPersonDto>,
 }
 
 impl From<PayoutView> for PayoutRequestDto {

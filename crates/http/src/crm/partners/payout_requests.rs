@@ -96,7 +96,7 @@ pub async fn approve_payout_request(
 /// Body of "Reject a payout request".
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct RejectRequest {
+pub struct RejectPayoutRequest {
     pub reject_reason: Option<String>,
 }
 
@@ -106,7 +106,7 @@ pub struct RejectRequest {
     post, path = "/api/payout-requests/{id}/reject", tag = "Commissions",
     summary = "Reject a payout request",
     params(("id" = i64, Path, description = "Payout request id")),
-    request_body = RejectRequest,
+    request_body = RejectPayoutRequest,
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Rejected", body = PayoutRequestDto),
@@ -120,7 +120,7 @@ pub async fn reject_payout_request(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    Json(b): Json<RejectRequest>,
+    Json(b): Json<RejectPayoutRequest>,
 ) -> ApiResult<axum::Json<PayoutRequestDto>> {
     Ok(axum::Json(payouts::reject(&app, &p, id_of(&id)?, b.reject_reason).await?.into()))
 }

@@ -107,7 +107,7 @@ async fn replayed_and_concurrent_events_accrue_once() {
     t.run_jobs().await;
     let once = (payable(&t, bottom.id).await, payable(&t, mid.id).await, payable(&t, top.id).await);
     assert_eq!(once.0, m("20.602"), "lots 2 × 5 + 20 % of 53.01");
-    let event = AccrualEvent::PositionClosed {
+    let event_with = |transfer_id: &str| AccrualEvent::PositionClosed {
         customer_id: client.id,
         position_id: 1,
         symbol: "EURUSD".into(),
@@ -116,12 +116,13 @@ async fn replayed_and_concurrent_events_accrue_once() {
         realised_pl: m("-50").minor(),
         commission: m("3").minor(),
         swap: m("0.01").minor(),
-        transfer_id: "close-replayed".into(),
+        transfer_id: transfer_id.into(),
         at: brokercrm_store::db::now(),
     };
+    let event = event_with("close-replayed");
     assert!(accrue(&t.app, &event).await.unwrap().is_empty(), "a replay accrues nothing");
     // Eight workers race on a fresh event: one set of accruals in all.
-    let fresh = AccrualEvent::PositionClosed { transfer_id: "close-raced".into(), ..event.clone() };
+    let fresh = event_with("close-raced");
     let runs: Vec<_> = (0..8)
         .map(|_| {
             let (app, e) = (t.app.clone(), fresh.clone());

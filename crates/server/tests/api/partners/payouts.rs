@@ -3,7 +3,6 @@
 //! or reject with a reason, and of the two racing exactly one wins; a correction posts the
 //! difference; an introducer sees only its own (404 otherwise).
 
-use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;

@@ -57,6 +57,7 @@ const REQUIRED_TAGS: &[&str] = &[
     "Max Risks",
     "Position Durations",
     "Downtimes",
+    "Commissions",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
@@ -82,6 +83,12 @@ const EXTRAS: &[(&str, &str, &str)] = &[
         "Getting register fields",
         "not in seed 000: a route of the platform the seed comes from, which public lead-provider \
          clients call first (issue 20)",
+    ),
+    (
+        "Promotion Links",
+        "Follow a promotion link",
+        "the live `displayUrl` of seed 004's links: counts the click and redirects to the target \
+         with the owner's parameter (issue 16, docs/commissions.md)",
     ),
     (
         "Retail Services",

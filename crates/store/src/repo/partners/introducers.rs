@@ -103,7 +103,7 @@ pub async fn reassign<C: ConnectionTrait>(
 
 /// The introducer, its introducer, ... of `customer_id`, nearest first, at most `depth`.
 pub async fn chain<C: ConnectionTrait>(conn: &C, customer_id: i64, depth: usize) -> Result<Vec<i64>> {
-    let mut out = Vec::with_capacity(depth);
+    let mut out = Vec::with_capacity(depth.min(16));
     let mut at = customer_id;
     while out.len() < depth {
         match referral(conn, at).await? {

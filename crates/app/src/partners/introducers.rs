@@ -39,7 +39,11 @@ pub struct IntroducerView {
     pub referral_key: String,
 }
 
-async fn user_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str, what: &'static str) -> Result<UserRow> {
+async fn user_by_uuid<C: ConnectionTrait>(
+    conn: &C,
+    uuid: &str,
+    what: &'static str,
+) -> Result<UserRow> {
     users::find_by_uuid(conn, uuid).await?.ok_or(Error::NotFound(what))
 }
 
@@ -134,7 +138,10 @@ pub async fn assign(
 
 /// Attributes a new customer from its sign-up's referrer code (subscriber of
 /// `identity::events::CustomerSignedUp`).
-pub fn on_customer_signed_up<'a>(tx: &'a DatabaseTransaction, e: &'a CustomerSignedUp) -> Reaction<'a> {
+pub fn on_customer_signed_up<'a>(
+    tx: &'a DatabaseTransaction,
+    e: &'a CustomerSignedUp,
+) -> Reaction<'a> {
     Box::pin(async move {
         let Some(code) = e.referrer.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
             return Ok(());
@@ -166,8 +173,9 @@ async fn attribute(tx: &Tx, customer_id: i64, code: &str) -> Result<()> {
 /// module docs); empty when there is none.
 pub async fn levels_of<C: ConnectionTrait>(conn: &C, ib: i64) -> Result<Vec<CommissionLevel>> {
     let Some(model) = model_of(conn, ib).await? else { return Ok(Vec::new()) };
-    serde_json::from_str(&model.levels)
-        .map_err(|_| Error::internal(format!("commission model {}: stored levels are invalid", model.id)))
+    serde_json::from_str(&model.levels).map_err(|_| {
+        Error::internal(format!("commission model {}: stored levels are invalid", model.id))
+    })
 }
 
 /// The commission model in force for introducer `ib`.

@@ -159,8 +159,15 @@ pub async fn correct(
     }
     if diff != 0 {
         let note = format!("correction of commission record {id}");
-        post(&tx, TransferId::generate(), row.introducer_id, Money::from_minor(diff.abs()), diff > 0, &note)
-            .await?;
+        post(
+            &tx,
+            TransferId::generate(),
+            row.introducer_id,
+            Money::from_minor(diff.abs()),
+            diff > 0,
+            &note,
+        )
+        .await?;
     }
     let row = repo::find(&tx, id).await?.ok_or(Error::NotFound("commission ledger"))?;
     let after = views(&tx, vec![row]).await?.remove(0);

@@ -114,7 +114,8 @@ pub async fn list(
     actor.require(Permission::ReadCommissions)?;
     let conn = app.db().conn();
     let f = PayoutFilter { introducer_id: None, statuses, newest_first: page.newest_first };
-    let (rows, n) = repo::list(conn, &f, page.offset, page.limit.min(super::ledger::MAX_PAGE)).await?;
+    let (rows, n) =
+        repo::list(conn, &f, page.offset, page.limit.min(super::ledger::MAX_PAGE)).await?;
     Ok((views(conn, rows).await?, n))
 }
 
@@ -135,7 +136,8 @@ pub async fn own(
     let conn = app.db().conn();
     let ib = introducer_id(conn, actor).await?;
     let f = PayoutFilter { introducer_id: Some(ib), statuses, newest_first: page.newest_first };
-    let (rows, n) = repo::list(conn, &f, page.offset, page.limit.min(super::ledger::MAX_PAGE)).await?;
+    let (rows, n) =
+        repo::list(conn, &f, page.offset, page.limit.min(super::ledger::MAX_PAGE)).await?;
     Ok((views(conn, rows).await?, n))
 }
 
@@ -191,8 +193,10 @@ pub async fn create(app: &App, actor: &Principal, wallet_id: i64) -> Result<Payo
             format!("the available commission {available} is below the minimum payout {min}"),
         ));
     }
-    let key = AccountKey::wallet(AccountKind::WalletBalance, wallet.id, COMMISSION_CURRENCY, false)?;
-    let credit = accounts::get_or_create(&tx, &key, AccountKind::WalletBalance.default_policy()).await?.id;
+    let key =
+        AccountKey::wallet(AccountKind::WalletBalance, wallet.id, COMMISSION_CURRENCY, false)?;
+    let credit =
+        accounts::get_or_create(&tx, &key, AccountKind::WalletBalance.default_policy()).await?.id;
     let reserve = NewTransfer {
         id: TransferId::generate(),
         debit_account_id: payable,
@@ -229,10 +233,18 @@ pub async fn approve(app: &App, actor: &Principal, id: i64) -> Result<PayoutView
 
 /// "Reject a payout request" (ManageCommissions): voids the reservation and releases the
 /// records; the reason is kept. Audited.
-pub async fn reject(app: &App, actor: &Principal, id: i64, reason: Option<String>) -> Result<PayoutView> {
+pub async fn reject(
+    app: &App,
+    actor: &Principal,
+    id: i64,
+    reason: Option<String>,
+) -> Result<PayoutView> {
     let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
     if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_REASON) {
-        return Err(Error::field("rejectReason", format!("must be at most {MAX_REASON} characters")));
+        return Err(Error::field(
+            "rejectReason",
+            format!("must be at most {MAX_REASON} characters"),
+        ));
     }
     decide(app, actor, id, Some(reason)).await
 }
@@ -277,7 +289,8 @@ async fn decide(
     } else {
         records::detach(&tx, id).await?;
     }
-    let after = view(&tx, repo::find(&tx, id).await?.ok_or(Error::NotFound("payout request"))?).await?;
+    let after =
+        view(&tx, repo::find(&tx, id).await?.ok_or(Error::NotFound("payout request"))?).await?;
     audit::record(
         &tx,
         Some(actor),

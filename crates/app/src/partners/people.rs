@@ -27,12 +27,8 @@ pub async fn people<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<HashMap
         .await?
         .into_iter()
         .map(|u| {
-            let p = Person {
-                id: u.uuid,
-                email: u.email,
-                firstname: u.firstname,
-                lastname: u.lastname,
-            };
+            let p =
+                Person { id: u.uuid, email: u.email, firstname: u.firstname, lastname: u.lastname };
             (u.id, p)
         })
         .collect())

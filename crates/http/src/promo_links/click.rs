@@ -1,8 +1,8 @@
 //! The live `displayUrl` of a promotion link: counts the click and redirects.
 
 use axum::extract::{Query, State};
-use axum::http::header::LOCATION;
 use axum::http::StatusCode;
+use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use brokercrm_app::App;
 use brokercrm_app::partners::promo_links::click::follow;

@@ -63,8 +63,16 @@ pub struct PromotionLinkRequest {
 }
 
 /// The free-form fields, echoed as sent.
-const EXTRAS: [&str; 8] =
-    ["serverId", "vendor", "mtGroup", "accountGroup", "leverage", "ownerType", "ownerId", "ownerName"];
+const EXTRAS: [&str; 8] = [
+    "serverId",
+    "vendor",
+    "mtGroup",
+    "accountGroup",
+    "leverage",
+    "ownerType",
+    "ownerId",
+    "ownerName",
+];
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
@@ -115,10 +123,8 @@ fn input_of(body: &Map<String, Value>) -> Result<CreateLink, Vec<String>> {
     if !bad.is_empty() {
         return Err(bad);
     }
-    let extras = EXTRAS
-        .iter()
-        .filter_map(|k| body.get(*k).map(|v| ((*k).to_owned(), v.clone())))
-        .collect();
+    let extras =
+        EXTRAS.iter().filter_map(|k| body.get(*k).map(|v| ((*k).to_owned(), v.clone()))).collect();
     Ok(CreateLink { link, owner_type, owner_id, extras })
 }
 

@@ -76,7 +76,10 @@ pub fn from_error(e: Error, lang: Option<&str>) -> Envelope {
                 let m = if cn { "用户名为空" } else { "User name is empty" };
                 return fail(NAME_NULL, vec![m.to_owned()]);
             }
-            fail(PARAM_ERROR, errors.into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect())
+            fail(
+                PARAM_ERROR,
+                errors.into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect(),
+            )
         }
         Error::Conflict(m) => fail(PARAM_ERROR, vec![m]),
         Error::NotFound(what) => {
@@ -86,7 +89,11 @@ pub fn from_error(e: Error, lang: Option<&str>) -> Envelope {
         Error::BadRequest(m) => fail(PARAM_ERROR, vec![m]),
         other => {
             tracing::error!(error = ?other, "promotion-link API failed");
-            let m = if cn { "服务异常，请稍后再试" } else { "service exception , try again later" };
+            let m = if cn {
+                "服务异常，请稍后再试"
+            } else {
+                "service exception , try again later"
+            };
             fail(SERVICE, vec![m.to_owned()])
         }
     }

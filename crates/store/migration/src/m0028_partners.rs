@@ -43,8 +43,18 @@ impl MigrationTrait for Migration {
                 .col(big_integer("clicks"))
                 .col(ts_null("last_click_at"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk("promotion_links", "tenant_id", "promo_tenants", ForeignKeyAction::Cascade))
-                .foreign_key(&mut fk("promotion_links", "owner_user_id", "users", ForeignKeyAction::SetNull))
+                .foreign_key(&mut fk(
+                    "promotion_links",
+                    "tenant_id",
+                    "promo_tenants",
+                    ForeignKeyAction::Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "promotion_links",
+                    "owner_user_id",
+                    "users",
+                    ForeignKeyAction::SetNull,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -78,12 +88,14 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null("promotion_link_id"))
                 .col(ts("created_at"))
                 .foreign_key(&mut fk_user("referrals", "customer_id"))
-                .foreign_key(&mut ForeignKey::create()
-                    .name("fk_referrals_introducer_id")
-                    .from("referrals", "introducer_id")
-                    .to("users", "id")
-                    .on_delete(ForeignKeyAction::Restrict)
-                    .to_owned())
+                .foreign_key(
+                    &mut ForeignKey::create()
+                        .name("fk_referrals_introducer_id")
+                        .from("referrals", "introducer_id")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::Restrict)
+                        .to_owned(),
+                )
                 .foreign_key(&mut fk(
                     "referrals",
                     "promotion_link_id",
@@ -149,7 +161,12 @@ impl MigrationTrait for Migration {
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
                 .foreign_key(&mut fk_user("payout_requests", "introducer_id"))
-                .foreign_key(&mut fk("payout_requests", "payout_wallet_id", "wallets", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "payout_requests",
+                    "payout_wallet_id",
+                    "wallets",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;

@@ -3,7 +3,9 @@
 //! commission expense to the beneficiary's commission payable account (in USD, the models'
 //! currency), all in one write transaction. A replay inserts nothing and moves nothing.
 
-use brokercrm_core::money::ledger::{AccountKey, AccountKind, NewTransfer, Policy, TransferCode, TransferId};
+use brokercrm_core::money::ledger::{
+    AccountKey, AccountKind, NewTransfer, Policy, TransferCode, TransferId,
+};
 use brokercrm_core::partners::accrual::{self, CommissionType};
 use brokercrm_core::partners::commissions::CommissionLevel;
 use brokercrm_core::{Currency, Error, Money, Result};
@@ -14,7 +16,7 @@ use brokercrm_store::repo::partners::commission_records::{self as records, NewRe
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::events::AccrualEvent;
+use super::event::AccrualEvent;
 use crate::App;
 use crate::money::fx;
 use crate::money::ledger::transfer::apply_in;
@@ -90,7 +92,15 @@ async fn dues(
             }
         }
         AccrualEvent::PositionClosed {
-            position_id, symbol, lots, currency, realised_pl, commission, swap, transfer_id, ..
+            position_id,
+            symbol,
+            lots,
+            currency,
+            realised_pl,
+            commission,
+            swap,
+            transfer_id,
+            ..
         } => {
             let what = format!(
                 "position {position_id} {symbol} {} lots closed (transfer {transfer_id})",

@@ -3,57 +3,14 @@
 use brokercrm_core::Result;
 use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::partners::introducers as repo;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::event::AccrualEvent;
 use crate::App;
 use crate::money::events::DepositPosted;
 use crate::platform::events::Reaction;
 use crate::platform::jobs::{self, Job};
 use crate::trading::events::PositionClosed;
-
-/// What happened, as the job carries it (amounts in minor units of `currency`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum AccrualEvent {
-    Deposit {
-        customer_id: i64,
-        wallet_id: i64,
-        transfer_id: String,
-        amount: i64,
-        currency: String,
-        at: DateTime<Utc>,
-    },
-    PositionClosed {
-        customer_id: i64,
-        position_id: i64,
-        symbol: String,
-        lots: i64,
-        currency: String,
-        realised_pl: i64,
-        commission: i64,
-        swap: i64,
-        transfer_id: String,
-        at: DateTime<Utc>,
-    },
-}
-
-impl AccrualEvent {
-    pub fn customer_id(&self) -> i64 {
-        match self {
-            Self::Deposit { customer_id, .. } | Self::PositionClosed { customer_id, .. } => {
-                *customer_id
-            }
-        }
-    }
-    pub fn transfer_id(&self) -> &str {
-        match self {
-            Self::Deposit { transfer_id, .. } | Self::PositionClosed { transfer_id, .. } => {
-                transfer_id
-            }
-        }
-    }
-}
 
 /// The job accruing one event's commissions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,7 +26,7 @@ impl Job for Accrue {
     }
 
     async fn run(self, app: App) -> Result<()> {
-        super::accrue(&app, &self.event).await.map(|_| ())
+        super::engine::accrue(&app, &self.event).await.map(|_| ())
     }
 }
 
@@ -101,10 +58,7 @@ pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) 
 }
 
 /// A real closed position earns per-lot and revenue-share commissions.
-pub fn on_position_closed<'a>(
-    tx: &'a DatabaseTransaction,
-    e: &'a PositionClosed,
-) -> Reaction<'a> {
+pub fn on_position_closed<'a>(tx: &'a DatabaseTransaction, e: &'a PositionClosed) -> Reaction<'a> {
     Box::pin(async move {
         if e.demo {
             return Ok(());

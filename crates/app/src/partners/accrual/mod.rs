@@ -8,7 +8,9 @@
 //! introducer's commission payable account, both in one transaction.
 
 mod engine;
+mod event;
 mod events;
 
 pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, payable_account, post};
-pub use events::{Accrue, AccrualEvent, on_deposit_posted, on_position_closed};
+pub use event::AccrualEvent;
+pub use events::{Accrue, on_deposit_posted, on_position_closed};

@@ -26,13 +26,13 @@ pub async fn follow(app: &App, iid: &str, tid: Option<i64>) -> Result<String> {
     let mut url = Url::parse(&target).map_err(|_| Error::NotFound("promotion link"))?;
     let owner_value = match link.owner_user_id {
         Some(id) => users::find_by_id(conn, id).await?.map(|u| u.ref_key),
-        None => serde_json::from_str::<serde_json::Value>(&link.extras)
-            .ok()
-            .and_then(|e| match &e["ownerId"] {
+        None => serde_json::from_str::<serde_json::Value>(&link.extras).ok().and_then(
+            |e| match &e["ownerId"] {
                 serde_json::Value::String(s) => Some(s.clone()),
                 serde_json::Value::Number(n) => Some(n.to_string()),
                 _ => None,
-            }),
+            },
+        ),
     };
     let param = link.parameter_type.as_deref().unwrap_or("uid");
     {

@@ -42,9 +42,8 @@ const CODE_ATTEMPTS: usize = 8;
 
 fn generated_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let tail: String = (0..8)
-        .map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())]))
-        .collect();
+    let tail: String =
+        (0..8).map(|_| char::from(ALPHABET[rand::random_range(0..ALPHABET.len())])).collect();
     format!("EN{tail}")
 }
 
@@ -117,7 +116,8 @@ pub async fn create(app: &App, tenant: &TenantRow, r: CreateLink) -> Result<Link
         name: valid.name.clone(),
         introduce_type: valid.introduce_type.as_str().to_owned(),
         visible_type: valid.visible_type.as_str().to_owned(),
-        visible_user_ids: serde_json::to_string(&valid.visible_user_ids).map_err(Error::internal)?,
+        visible_user_ids: serde_json::to_string(&valid.visible_user_ids)
+            .map_err(Error::internal)?,
         target_url: valid.target_url.clone(),
         parameter_type: valid.parameter_type.clone(),
         repeat_key,

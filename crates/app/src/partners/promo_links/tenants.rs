@@ -2,9 +2,9 @@
 //! once and stored as its SHA-256), and each call is authenticated by `x-api-tenantId` +
 //! `x-api-token` (constant-time comparison).
 
+use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
-use brokercrm_core::Result;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::partners::promo_links::{self as repo, TenantRow};
 

@@ -44,7 +44,13 @@ pub async fn tenant(t: &TestApp, admin: &str) -> (String, String) {
 }
 
 /// A closed position of `customer_id` on `wallet_id`, as trading publishes it.
-pub fn closed(customer_id: i64, wallet_id: i64, transfer_id: &str, lots: &str, pl: &str) -> PositionClosed {
+pub fn closed(
+    customer_id: i64,
+    wallet_id: i64,
+    transfer_id: &str,
+    lots: &str,
+    pl: &str,
+) -> PositionClosed {
     PositionClosed {
         position_id: 1,
         wallet_id,

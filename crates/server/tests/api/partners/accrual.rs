@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::helpers::http::post;
 use crate::helpers::money::{assert_verified, m, manual_ok};
-use crate::helpers::partners::{assign, closed, make_ib, model, own_records, payable, publish_closed};
+use crate::helpers::partners::{
+    assign, closed, make_ib, model, own_records, payable, publish_closed,
+};
 use crate::helpers::users::User;
 
 fn twice(x: brokercrm_core::Money) -> brokercrm_core::Money {
@@ -47,7 +49,11 @@ async fn tree(t: &TestApp) -> (String, [User; 3], User) {
 async fn records_of(t: &TestApp, ib: i64) -> Vec<(String, i16, String)> {
     let f = RecordFilter { introducer_id: Some(ib), ..RecordFilter::default() };
     let (rows, _) = commission_records::list(t.app.db().conn(), &f, 0, 100).await.unwrap();
-    rows.into_iter().map(|r| (r.commission_type, r.level, brokercrm_core::Money::from_minor(r.amount).to_string())).collect()
+    rows.into_iter()
+        .map(|r| {
+            (r.commission_type, r.level, brokercrm_core::Money::from_minor(r.amount).to_string())
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -72,11 +78,20 @@ async fn a_three_level_tree_earns_each_kind_at_each_level_once() {
     publish_closed(&t, &closed(client.id, wallet, "close-1", "1.5", "-100")).await;
     t.run_jobs().await;
     let b = records_of(&t, bottom.id).await;
-    assert_eq!(b[1..], [("LOT".into(), 1, "7.5".into()), ("REVENUE_SHARE".into(), 1, "20.602".into())]);
+    assert_eq!(
+        b[1..],
+        [("LOT".into(), 1, "7.5".into()), ("REVENUE_SHARE".into(), 1, "20.602".into())]
+    );
     let mi = records_of(&t, mid.id).await;
-    assert_eq!(mi[1..], [("LOT".into(), 2, "1.5".into()), ("REVENUE_SHARE".into(), 2, "5.1505".into())]);
+    assert_eq!(
+        mi[1..],
+        [("LOT".into(), 2, "1.5".into()), ("REVENUE_SHARE".into(), 2, "5.1505".into())]
+    );
     let tp = records_of(&t, top.id).await;
-    assert_eq!(tp[1..], [("LOT".into(), 3, "0.75".into()), ("REVENUE_SHARE".into(), 3, "1.0301".into())]);
+    assert_eq!(
+        tp[1..],
+        [("LOT".into(), 3, "0.75".into()), ("REVENUE_SHARE".into(), 3, "1.0301".into())]
+    );
     assert_eq!(payable(&t, bottom.id).await, m("278.102"));
     assert_eq!(payable(&t, mid.id).await, m("56.6505"));
     assert_eq!(payable(&t, top.id).await, m("11.7801"));
@@ -156,15 +171,23 @@ async fn demo_accounts_and_unattributed_clients_earn_nothing() {
         .await;
     r.assert_status_ok();
     let demo = r.json::<Value>()["id"].as_i64().unwrap();
-    let (s, b) = post(&t, &admin, "/api/payment-providers/demo/top-up", json!({"walletId": demo, "amount": "5000"})).await;
+    let (s, b) = post(
+        &t,
+        &admin,
+        "/api/payment-providers/demo/top-up",
+        json!({"walletId": demo, "amount": "5000"}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     let mut e = closed(client.id, demo, "demo-close", "10", "-1000");
     e.demo = true;
     publish_closed(&t, &e).await;
     let stranger = t.customer().admin(&admin).with_wallet("USD", 1000).create().await;
-    publish_closed(&t, &closed(stranger.id, stranger.wallets[0], "stranger-close", "3", "-10")).await;
+    publish_closed(&t, &closed(stranger.id, stranger.wallets[0], "stranger-close", "3", "-10"))
+        .await;
     t.run_jobs().await;
-    let (rows, n) = commission_records::list(t.app.db().conn(), &RecordFilter::default(), 0, 10).await.unwrap();
+    let (rows, n) =
+        commission_records::list(t.app.db().conn(), &RecordFilter::default(), 0, 10).await.unwrap();
     assert_eq!((rows.len(), n), (0, 0));
     assert_eq!(payable(&t, bottom.id).await, m("0"));
     // The real wallet's deposit still earns.

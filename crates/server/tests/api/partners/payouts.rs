@@ -58,7 +58,10 @@ async fn a_payout_is_requested_once_and_exactly_one_racing_decision_wins() {
     let mine = own_requests(&t, &ib.token).await;
     assert_eq!(mine.len(), 1);
     let id = mine[0]["id"].as_i64().unwrap();
-    assert_eq!((mine[0]["amount"].clone(), mine[0]["status"].clone()), (json!(100.0), json!("PENDING")));
+    assert_eq!(
+        (mine[0]["amount"].clone(), mine[0]["status"].clone()),
+        (json!(100.0), json!("PENDING"))
+    );
     assert_eq!(mine[0]["payoutWalletId"], wallet);
     let (s, b) = get(&t, &ib.token, &format!("/api/me/payout-requests/{id}")).await;
     assert_eq!((s, b["payoutRequest"]["id"].clone()), (200, json!(id)));
@@ -73,9 +76,11 @@ async fn a_payout_is_requested_once_and_exactly_one_racing_decision_wins() {
     let body = json!({"correctedCommissionAmount": 90, "adminComments": "typo"});
     assert_eq!(put(&t, &admin, &format!("/api/commission-ledgers/{record}"), body).await.0, 409);
     // Staff list it; approve and reject race: one wins, the other is 409.
-    let (s, b) = get(&t, &admin, "/api/payout-requests?limit=10&offset=0&order=DESC&statuses=PENDING").await;
+    let (s, b) =
+        get(&t, &admin, "/api/payout-requests?limit=10&offset=0&order=DESC&statuses=PENDING").await;
     assert_eq!((s, b["count"].clone()), (200, json!(1)), "{b}");
-    let approve = t.server.post(&format!("/api/payout-requests/{id}/approve")).authorization_bearer(&admin);
+    let approve =
+        t.server.post(&format!("/api/payout-requests/{id}/approve")).authorization_bearer(&admin);
     let reject = t
         .server
         .post(&format!("/api/payout-requests/{id}/reject"))
@@ -93,7 +98,10 @@ async fn a_payout_is_requested_once_and_exactly_one_racing_decision_wins() {
         assert_eq!(payable(&t, ib.id).await, m("0"));
         assert_eq!(own_records(&t, &ib.token).await[0]["status"], "PAIDOUT");
     } else {
-        assert_eq!((b["status"].clone(), b["rejectReason"].clone()), (json!("REJECTED"), json!("documents missing")));
+        assert_eq!(
+            (b["status"].clone(), b["rejectReason"].clone()),
+            (json!("REJECTED"), json!("documents missing"))
+        );
         assert_eq!(money_of(&held["balance"]), m("0"));
         assert_eq!(payable(&t, ib.id).await, m("100"));
         assert_eq!(own_records(&t, &ib.token).await[0]["status"], "PENDING");
@@ -110,9 +118,18 @@ async fn corrections_post_the_difference_and_payouts_respect_the_minimum() {
     let (admin, ib, _) = earned(&t).await;
     let record = own_records(&t, &ib.token).await[0]["id"].as_i64().unwrap();
     let path = format!("/api/commission-ledgers/{record}");
-    let (s, b) = put(&t, &admin, &path, json!({"correctedCommissionAmount": "120.5", "adminComments": "bonus tier"})).await;
+    let (s, b) = put(
+        &t,
+        &admin,
+        &path,
+        json!({"correctedCommissionAmount": "120.5", "adminComments": "bonus tier"}),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!((b["commissionAmount"].clone(), b["correctedCommissionAmount"].clone()), (json!(100.0), json!(120.5)));
+    assert_eq!(
+        (b["commissionAmount"].clone(), b["correctedCommissionAmount"].clone()),
+        (json!(100.0), json!(120.5))
+    );
     assert_eq!(b["adminComments"], "bonus tier");
     assert_eq!(payable(&t, ib.id).await, m("120.5"));
     let (s, b) = put(&t, &admin, &path, json!({"correctedCommissionAmount": 40})).await;
@@ -130,9 +147,14 @@ async fn corrections_post_the_difference_and_payouts_respect_the_minimum() {
     // 40 is below the default minimum of 50; a lower minimum lets it through.
     let (s, b) = ask(&t, &ib.token, ib.wallets[0]).await;
     assert_eq!(s, 422, "{b}");
-    brokercrm_store::repo::platform::settings::put(t.app.db().conn(), "commission_payout_minimum", "25", false)
-        .await
-        .unwrap();
+    brokercrm_store::repo::platform::settings::put(
+        t.app.db().conn(),
+        "commission_payout_minimum",
+        "25",
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(ask(&t, &ib.token, ib.wallets[0]).await.0, 200);
     let id = own_requests(&t, &ib.token).await[0]["id"].as_i64().unwrap();
     let (s, b) = post(&t, &admin, &format!("/api/payout-requests/{id}/approve"), json!({})).await;

@@ -55,10 +55,8 @@ async fn the_seed_sample_is_accepted_as_it_is() {
     assert_eq!(d["displayUrl"], "http://127.0.0.1:8080/introduce?iid=EN03045");
     assert!(b.get("errorMessage").is_none());
     // The token is stored hashed; the owner became an introducer.
-    let stored = promo_links::find_tenant(t.app.db().conn(), tid.parse().unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let stored =
+        promo_links::find_tenant(t.app.db().conn(), tid.parse().unwrap()).await.unwrap().unwrap();
     assert_ne!(stored.token_hash, token);
     assert_eq!(stored.token_hash.len(), 64);
     assert!(introducers::find(t.app.db().conn(), ib.id).await.unwrap().is_some());
@@ -85,7 +83,10 @@ async fn each_error_has_the_seeds_code_and_changes_nothing() {
     assert_eq!(wrong["errorMessage"], json!(["No OPENAPI Permission"]));
     let mut nameless = body.clone();
     nameless["name"] = json!("");
-    assert_eq!(code(&call(&t, Some(&tid), Some(&token), &nameless).await), f("BW_USER_INRR_NAME_NULL"));
+    assert_eq!(
+        code(&call(&t, Some(&tid), Some(&token), &nameless).await),
+        f("BW_USER_INRR_NAME_NULL")
+    );
     let r = t
         .server
         .post(PATH)
@@ -152,7 +153,8 @@ async fn a_click_redirects_to_the_target_and_the_signup_that_follows_is_attribut
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
     let ib = t.user(Role::Affiliate).create().await;
-    let ref_key = make_ib(&t, &admin, &ib.uuid, None).await["referralKey"].as_str().unwrap().to_owned();
+    let ref_key =
+        make_ib(&t, &admin, &ib.uuid, None).await["referralKey"].as_str().unwrap().to_owned();
     let (tid, token) = tenant(&t, &admin).await;
     let body = json!({"name": "Spring", "entityNo": "SPRING", "introduceType": "StraightGuest",
                       "visibleType": "UserAllVisible",

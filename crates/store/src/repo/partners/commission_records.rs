@@ -6,7 +6,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, TryInsertResult,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set, TryInsertResult,
 };
 
 use crate::db::now;
@@ -144,7 +145,11 @@ pub async fn correct<C: ConnectionTrait>(
 }
 
 /// Puts every record of `introducer_id` not yet in a request into request `request_id`.
-pub async fn attach<C: ConnectionTrait>(conn: &C, introducer_id: i64, request_id: i64) -> Result<u64> {
+pub async fn attach<C: ConnectionTrait>(
+    conn: &C,
+    introducer_id: i64,
+    request_id: i64,
+) -> Result<u64> {
     let r = Record::update_many()
         .col_expr(Col::PayoutRequestId, Expr::value(request_id))
         .filter(
@@ -159,7 +164,11 @@ pub async fn attach<C: ConnectionTrait>(conn: &C, introducer_id: i64, request_id
 }
 
 /// Marks the records of request `request_id` paid out at `at`.
-pub async fn mark_paid<C: ConnectionTrait>(conn: &C, request_id: i64, at: DateTime<Utc>) -> Result<()> {
+pub async fn mark_paid<C: ConnectionTrait>(
+    conn: &C,
+    request_id: i64,
+    at: DateTime<Utc>,
+) -> Result<()> {
     Record::update_many()
         .col_expr(Col::PayoutAt, Expr::value(at))
         .filter(Col::PayoutRequestId.eq(request_id))
@@ -179,4 +188,3 @@ pub async fn detach<C: ConnectionTrait>(conn: &C, request_id: i64) -> Result<()>
         .db()?;
     Ok(())
 }
-

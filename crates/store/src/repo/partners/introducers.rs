@@ -55,7 +55,10 @@ pub async fn set_model<C: ConnectionTrait>(
 }
 
 /// Who introduced `customer_id`.
-pub async fn referral<C: ConnectionTrait>(conn: &C, customer_id: i64) -> Result<Option<ReferralRow>> {
+pub async fn referral<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+) -> Result<Option<ReferralRow>> {
     Referral::find_by_id(customer_id).one(conn).await.db()
 }
 
@@ -102,7 +105,11 @@ pub async fn reassign<C: ConnectionTrait>(
 }
 
 /// The introducer, its introducer, ... of `customer_id`, nearest first, at most `depth`.
-pub async fn chain<C: ConnectionTrait>(conn: &C, customer_id: i64, depth: usize) -> Result<Vec<i64>> {
+pub async fn chain<C: ConnectionTrait>(
+    conn: &C,
+    customer_id: i64,
+    depth: usize,
+) -> Result<Vec<i64>> {
     let mut out = Vec::with_capacity(depth.min(16));
     let mut at = customer_id;
     while out.len() < depth {

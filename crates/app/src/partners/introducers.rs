@@ -184,12 +184,13 @@ pub async fn model_of<C: ConnectionTrait>(conn: &C, ib: i64) -> Result<Option<Co
     if let Some(id) = row.commission_model_id {
         return models::find_by_id(conn, id).await;
     }
-    if let Some(parent) = repo::chain(conn, ib, 1).await?.first().copied() {
-        if let Some(pm) = Box::pin(model_of(conn, parent)).await? {
-            if let Some(sub) = pm.sub_commission_model_id {
-                return models::find_by_id(conn, sub).await;
-            }
-        }
+    let parent = repo::chain(conn, ib, 1).await?.first().copied();
+    let parent_model = match parent {
+        Some(p) => Box::pin(model_of(conn, p)).await?,
+        None => None,
+    };
+    if let Some(sub) = parent_model.and_then(|m| m.sub_commission_model_id) {
+        return models::find_by_id(conn, sub).await;
     }
     models::default_model(conn).await
 }

@@ -106,7 +106,7 @@ async fn a_payout_is_requested_once_and_exactly_one_racing_decision_wins() {
         assert_eq!(payable(&t, ib.id).await, m("100"));
         assert_eq!(own_records(&t, &ib.token).await[0]["status"], "PENDING");
     }
-    assert_eq!(b["admin"]["email"].as_str().is_some(), true);
+    assert!(b["admin"]["email"].as_str().is_some());
     let (_, b) = get(&t, &ib.token, "/api/me/payout-requests/pending").await;
     assert_eq!(b["hasPendingPayoutRequest"], false);
     assert_verified(t.app.db()).await;

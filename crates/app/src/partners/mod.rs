@@ -3,6 +3,7 @@
 
 pub mod accrual;
 pub mod commission_models;
+pub mod earnings;
 pub mod introducers;
 pub mod ledger;
 mod people;

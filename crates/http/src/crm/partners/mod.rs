@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod commission_ledgers;
 pub mod commission_models;
 pub mod dto;
+pub mod earnings;
 pub mod introducers;
 pub mod payout_requests;
 
@@ -17,4 +18,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(commission_ledgers::routes())
         .merge(payout_requests::routes())
         .merge(introducers::routes())
+        .merge(earnings::routes())
 }

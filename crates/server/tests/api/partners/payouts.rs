@@ -135,6 +135,13 @@ async fn corrections_post_the_difference_and_payouts_respect_the_minimum() {
     let (s, b) = put(&t, &admin, &path, json!({"correctedCommissionAmount": 40})).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(payable(&t, ib.id).await, m("40"), "the difference goes back");
+    let (s, b) = get(&t, &ib.token, "/api/me/affiliate-earnings").await;
+    assert_eq!((s, b), (200, json!({"earnings": 40.0})), "earnings are the amounts in force");
+    let stranger = t.customer().admin(&admin).create().await;
+    let (s, b) = get(&t, &stranger.token, "/api/me/affiliate-earnings").await;
+    assert_eq!((s, b), (200, json!({"earnings": 0.0})));
+    let manager = t.token_for(brokercrm_core::identity::auth::Role::Manager).await;
+    assert_eq!(get(&t, &manager, "/api/me/affiliate-earnings").await.0, 403);
     let (s, b) = put(&t, &admin, &path, json!({"correctedCommissionAmount": -1})).await;
     assert_eq!((s, json!(field_of(&b))), (422, json!("correctedCommissionAmount")));
     let (s, _) = put(&t, &ib.token, &path, json!({"correctedCommissionAmount": 1000})).await;

@@ -62,8 +62,6 @@ const REQUIRED_TAGS: &[&str] = &[
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
 const DEFERRED: &[(&str, &str)] = &[
-    // Earnings come from the commission ledger, built by the commissions issue.
-    ("Users", "Get affiliate earnings"),
     // Group messages are messaging (their own issue); the tag's trading-group operations are
     // served.
     ("Group Messages", "Get group messages"),

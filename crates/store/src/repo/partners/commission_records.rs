@@ -4,7 +4,7 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, Set, TryInsertResult,
@@ -187,4 +187,35 @@ pub async fn detach<C: ConnectionTrait>(conn: &C, request_id: i64) -> Result<()>
         .await
         .db()?;
     Ok(())
+}
+
+/// Per introducer: (introducer id, records, amount in force, of which paid out), of the
+/// records whose action is in [`from`, `to`), by introducer id; all time when `None`.
+pub async fn totals<C: ConnectionTrait>(
+    conn: &C,
+    introducer_id: Option<i64>,
+    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Result<Vec<(i64, i64, i64, i64)>> {
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back so both databases answer BIGINT.
+    let in_force =
+        Expr::cust("CAST(COALESCE(SUM(COALESCE(corrected_amount, amount)), 0) AS BIGINT)");
+    let paid = Expr::cust(
+        "CAST(COALESCE(SUM(CASE WHEN payout_at IS NULL THEN 0 \
+         ELSE COALESCE(corrected_amount, amount) END), 0) AS BIGINT)",
+    );
+    let mut q = Record::find()
+        .select_only()
+        .column(Col::IntroducerId)
+        .column_as(Expr::col(Col::Id).count(), "records")
+        .column_as(in_force, "total")
+        .column_as(paid, "paid")
+        .group_by(Col::IntroducerId)
+        .order_by_asc(Col::IntroducerId);
+    if let Some(id) = introducer_id {
+        q = q.filter(Col::IntroducerId.eq(id));
+    }
+    if let Some((from, to)) = window {
+        q = q.filter(Col::ActionAt.gte(from)).filter(Col::ActionAt.lt(to));
+    }
+    q.into_tuple().all(conn).await.db()
 }

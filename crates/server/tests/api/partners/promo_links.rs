@@ -212,3 +212,15 @@ async fn a_click_redirects_to_the_target_and_the_signup_that_follows_is_attribut
         .unwrap();
     assert!(introducers::referral(conn, cy.id).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn the_demo_credentials_create_links() {
+    let t = TestApp::spawn().await;
+    let demo = brokercrm_app::demo::load(&t.app, "http://x").await.unwrap();
+    let creds = serde_json::to_value(demo).unwrap();
+    let tid = creds["promotion_links"]["tenant_id"].as_str().unwrap();
+    let token = creds["promotion_links"]["token"].as_str().unwrap();
+    let body = json!({"name": "Demo", "introduceType": "Agent", "visibleType": "UserAllVisible"});
+    let b = call(&t, Some(tid), Some(token), &body).await;
+    assert_eq!((b["result"].clone(), b["mcode"].clone()), (json!(true), json!("m0000000")), "{b}");
+}

@@ -2,6 +2,7 @@
 //! links (seed 004).
 
 pub mod accrual;
+mod bench;
 pub mod commission_models;
 pub mod payouts;
 pub mod promo_links;

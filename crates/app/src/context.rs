@@ -278,7 +278,7 @@ impl App {
 
 /// Who reacts to which event, in order, inside the publisher's transaction: the lead's FTD
 /// conversion before the deposit bonuses (as before the hook); sales' customer scope decides
-/// who may be impersonated. Partners' commissions go here.
+/// who may be impersonated; partners attribute sign-ups and enqueue commission accruals.
 fn subscriptions() -> Events {
     use crate::distribution::ftd;
     use crate::money::bonuses::apply as bonuses;
@@ -290,4 +290,7 @@ fn subscriptions() -> Events {
         .subscribe(crate::trading::positions::hooks::on_wallet_figures)
         .subscribe(crate::trading::positions::hooks::on_open_positions)
         .subscribe(crate::trading::positions::hooks::on_funds_leaving)
+        .subscribe(crate::partners::introducers::on_customer_signed_up)
+        .subscribe(crate::partners::accrual::on_deposit_posted)
+        .subscribe(crate::partners::accrual::on_position_closed)
 }

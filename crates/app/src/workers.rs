@@ -18,6 +18,7 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
     Runner::new(app, worker)
         .register::<crate::platform::email::SendEmail>()
         .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
+        .register::<crate::partners::accrual::Accrue>()
 }
 
 /// Runs jobs and maintenance until `shutdown` turns true.

@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod openapi;
 pub mod paging;
 pub mod postback;
+pub mod promo_links;
 pub mod retail;
 pub mod router;
 

@@ -54,7 +54,8 @@ pub fn api_routes() -> OpenApiRouter<App> {
         .merge(crate::oauth::routes())
         .merge(crate::lead_provider::routes())
         .merge(crate::retail::routes())
-        .merge(crate::postback::routes());
+        .merge(crate::postback::routes())
+        .merge(crate::promo_links::routes());
     crate::openapi::common_responses(routes.get_openapi_mut());
     routes
 }

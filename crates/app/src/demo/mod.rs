@@ -3,6 +3,7 @@
 
 pub mod distribution;
 pub mod market_data;
+pub mod partners;
 pub mod trading;
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;
@@ -13,7 +14,7 @@ use std::collections::BTreeMap;
 
 use crate::App;
 use crate::identity::api_keys;
-use crate::identity::bootstrap::new_ref_key;
+use crate::identity::security::new_ref_key;
 use crate::identity::security::{hash_password, random_token};
 
 /// What `brokercrm demo` writes (keys documented in docs/demo.md).
@@ -30,6 +31,8 @@ pub struct DemoCredentials {
     pub lead_provider: crate::demo::distribution::LeadProviderCredentials,
     /// The Retail Services API (seed 003): application key, feeds, an active account.
     pub retail_services: crate::demo::market_data::RetailServicesCredentials,
+    /// The promotion-link API (seed 004): tenant id and token.
+    pub promotion_links: crate::demo::partners::PromotionLinkCredentials,
 }
 
 #[derive(Debug, Serialize)]
@@ -73,6 +76,7 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     .await?;
     crate::demo::trading::load(app, &admin).await?;
     let retail_services = crate::demo::market_data::load(app).await?;
+    let promotion_links = crate::demo::partners::load(app, affiliate_id).await?;
     Ok(DemoCredentials {
         base_url: base_url.to_owned(),
         users: logins,
@@ -80,6 +84,7 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
         affiliate_v2,
         lead_provider,
         retail_services,
+        promotion_links,
     })
 }
 

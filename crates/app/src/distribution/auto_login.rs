@@ -9,7 +9,7 @@ use brokercrm_store::repo::distribution::crm_leads;
 use brokercrm_store::repo::identity::users::{self, NewUser};
 
 use crate::App;
-use crate::identity::bootstrap::new_ref_key;
+use crate::identity::security::new_ref_key;
 use crate::identity::security::token_hash;
 use crate::identity::tokens::{self, IssuedTokens};
 

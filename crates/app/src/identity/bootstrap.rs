@@ -6,7 +6,6 @@ use brokercrm_core::validate::Email;
 use brokercrm_store::repo::identity::users;
 
 use crate::App;
-use crate::identity::security::random_token;
 use crate::identity::staff;
 
 /// Default e-mail of the admin created on an empty database.
@@ -33,9 +32,4 @@ pub async fn ensure_first_admin(app: &App) -> Result<Option<(String, String)>> {
         Err(brokercrm_core::Error::Validation(_)) => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// A fresh referral key (12 URL-safe characters).
-pub fn new_ref_key() -> String {
-    random_token(9)
 }

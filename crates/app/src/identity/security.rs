@@ -58,6 +58,11 @@ pub async fn verify_password(
     .map_err(Error::internal)
 }
 
+/// A fresh referral key (12 URL-safe characters).
+pub fn new_ref_key() -> String {
+    random_token(9)
+}
+
 /// A random URL-safe token of `bytes` random bytes.
 pub fn random_token(bytes: usize) -> String {
     let buf: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();

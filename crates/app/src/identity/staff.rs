@@ -14,7 +14,7 @@ use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::users::{self, NewUser, StaffFilter, UserRow};
 use chrono::{DateTime, Utc};
 
-use crate::identity::bootstrap::new_ref_key;
+use crate::identity::security::new_ref_key;
 use crate::identity::security::{hash_password, random_token};
 use crate::identity::tokens;
 use crate::platform::audit::{self, Audit};

@@ -1,3 +1,12 @@
-//! Partners: IB and affiliate commission models (the commission engine next).
+//! Partners: IB commission models, introducers and attribution, the commission engine
+//! (accrual, commission ledger, payouts), promotion links (seed 004).
 
+pub mod accrual;
 pub mod commission_models;
+pub mod earnings;
+pub mod introducers;
+pub mod ledger;
+mod people;
+pub use people::Person;
+pub mod payouts;
+pub mod promo_links;

@@ -74,6 +74,7 @@ impl Role {
                 ReadInstruments,
                 ReadMarketData,
                 ReadPositions,
+                ReadCommissions,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -96,6 +97,7 @@ impl Role {
                 ReadInstruments,
                 ReadPositions,
                 ManagePositions,
+                ReadCommissions,
             ],
             Role::Support => &[
                 ImpersonateCustomer,
@@ -105,8 +107,8 @@ impl Role {
                 WorkCustomers,
                 ReadMarketData,
             ],
-            Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
-            Role::Customer => &[],
+            Role::Affiliate => &[ReadOwnEarnings, ManageReferrals, ReadOwnCommissions],
+            Role::Customer => &[ReadOwnCommissions],
         }
     }
 
@@ -193,6 +195,14 @@ pub enum Permission {
     ReadCommissionModels,
     /// Create, change and delete IB commission models.
     ManageCommissionModels,
+    /// The commission ledger, payout requests, introducers and their trees (read).
+    ReadCommissions,
+    /// Correct commission records, approve and reject payouts, make introducers and assign
+    /// customers to them, issue promotion-link tenant tokens.
+    ManageCommissions,
+    /// An introducer's own commission records, payout requests and links (the user must be
+    /// an introducer; others are 404).
+    ReadOwnCommissions,
     /// List, read and export instruments.
     ReadInstruments,
     /// Create, change, sort and delete instruments; set a manual quote.
@@ -246,6 +256,9 @@ impl Permission {
         Permission::ManageReferrals,
         Permission::ReadCommissionModels,
         Permission::ManageCommissionModels,
+        Permission::ReadCommissions,
+        Permission::ManageCommissions,
+        Permission::ReadOwnCommissions,
         Permission::ReadInstruments,
         Permission::ManageInstruments,
         Permission::PushPrices,

@@ -30,6 +30,7 @@ mod m0025_trading;
 mod m0025a_prices;
 mod m0025b_downtimes;
 mod m0027_positions;
+mod m0028_partners;
 mod util;
 
 /// Applies every migration in order.
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025a_prices::Migration),
             Box::new(m0025b_downtimes::Migration),
             Box::new(m0027_positions::Migration),
+            Box::new(m0028_partners::Migration),
         ]
     }
 }

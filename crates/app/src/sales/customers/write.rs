@@ -21,8 +21,8 @@ use sea_orm::Set;
 use serde::Serialize;
 
 use super::views::{self, CustomerView, roles_of};
-use crate::identity::bootstrap::new_ref_key;
 use crate::identity::one_time_tokens::{issue_token, reset_link};
+use crate::identity::security::new_ref_key;
 use crate::identity::users::confirmation::{VERIFY_TTL_HOURS, queue_verification};
 use crate::platform::audit::{self, Audit};
 use crate::sales::customer_in_scope;

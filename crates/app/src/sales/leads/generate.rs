@@ -17,7 +17,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::App;
-use crate::identity::bootstrap::new_ref_key;
+use crate::identity::security::new_ref_key;
 
 /// Rows per statement and transaction.
 pub const BATCH: usize = 1000;

@@ -23,6 +23,7 @@ wire_code!(
         Adjustments = "adjustments",
         FxConversion = "fx_conversion",
         CustomerCoins = "customer_coins",
+        CommissionExpense = "commission_expense",
     }
 );
 
@@ -167,6 +168,16 @@ impl AccountKey {
         }
         let owner = AccountOwner::Customer(user_id);
         Ok(Self { kind: AccountKind::CustomerCoins, currency: Currency::COINS, owner, demo: false })
+    }
+
+    /// What the broker owes introducer (IB) `user_id` in commissions, in `currency`: credited
+    /// by each accrual, debited by payouts; never below zero.
+    pub fn introducer_commissions(user_id: i64, currency: Currency) -> Result<Self> {
+        if user_id <= 0 {
+            return Err(Error::field("introducerId", "must be a positive integer"));
+        }
+        let owner = AccountOwner::Customer(user_id);
+        Ok(Self { kind: AccountKind::CommissionsPayable, currency, owner, demo: false })
     }
 
     pub fn kind(&self) -> AccountKind {

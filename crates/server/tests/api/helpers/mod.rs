@@ -9,6 +9,7 @@ pub mod http;
 pub mod lead_provider;
 pub mod market_data;
 pub mod money;
+pub mod partners;
 pub mod platform;
 pub mod sales;
 pub mod trading;
@@ -185,7 +186,7 @@ impl TestApp {
                 password_hash: Some(hash),
                 role: role.as_str().into(),
                 skip_onboarding_steps: "[]".into(),
-                ref_key: brokercrm_app::identity::bootstrap::new_ref_key(),
+                ref_key: brokercrm_app::identity::security::new_ref_key(),
                 ..Default::default()
             },
         )

@@ -1,3 +1,8 @@
-//! Partners: IB and affiliate commission models (the commission engine next).
+//! Partners: commission models, the commission engine (accrual, ledger, payouts), promotion
+//! links (seed 004).
 
+pub mod accrual;
+mod bench;
 pub mod commission_models;
+pub mod payouts;
+pub mod promo_links;

@@ -59,12 +59,11 @@ const REQUIRED_TAGS: &[&str] = &[
     "Downtimes",
     "Orders",
     "Positions",
+    "Commissions",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
 const DEFERRED: &[(&str, &str)] = &[
-    // Earnings come from the commission ledger, built by the commissions issue.
-    ("Users", "Get affiliate earnings"),
     // Group messages are messaging (their own issue); the tag's trading-group operations are
     // served.
     ("Group Messages", "Get group messages"),
@@ -84,6 +83,12 @@ const EXTRAS: &[(&str, &str, &str)] = &[
         "Getting register fields",
         "not in seed 000: a route of the platform the seed comes from, which public lead-provider \
          clients call first (issue 20)",
+    ),
+    (
+        "Promotion Links",
+        "Follow a promotion link",
+        "the live `displayUrl` of seed 004's links: counts the click and redirects to the target \
+         with the owner's parameter (issue 16, docs/commissions.md)",
     ),
     (
         "Retail Services",

@@ -223,4 +223,9 @@ const PUBLIC: &[&str] = &[
     // Payment providers call back; the callback is verified by the provider's signature.
     "POST /api/payment-providers/{id}/callback",
     "GET /api/health",
+    // Seed 004 authenticates by its tenant headers and answers every refusal in its own
+    // envelope with HTTP 200 (BW_API_0000001/3/4); a promotion link's click is public by
+    // design (docs/commissions.md).
+    "POST /v1/api/introduce/create",
+    "GET /introduce",
 ];

@@ -108,3 +108,8 @@ pub async fn clear_default<C: ConnectionTrait>(conn: &C) -> Result<()> {
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool> {
     Ok(Model::delete_by_id(id).exec(conn).await.db()?.rows_affected == 1)
 }
+
+/// The default model, if any.
+pub async fn default_model<C: ConnectionTrait>(conn: &C) -> Result<Option<CommissionModelRow>> {
+    Model::find().filter(Col::IsDefault.eq(true)).one(conn).await.db()
+}

@@ -1,3 +1,8 @@
-//! Partners: IB and affiliate commission models (the commission engine next).
+//! Partners: commission models, introducers and referrals, the commission ledger, payout
+//! requests, promotion links.
 
 pub mod commission_models;
+pub mod commission_records;
+pub mod introducers;
+pub mod payout_requests;
+pub mod promo_links;

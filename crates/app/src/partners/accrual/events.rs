@@ -1,0 +1,80 @@
+//! The subscribers that turn deposits and closed positions into `Accrue` jobs, and the job.
+
+use brokercrm_core::Result;
+use brokercrm_store::DatabaseTransaction;
+use brokercrm_store::repo::partners::introducers as repo;
+use serde::{Deserialize, Serialize};
+
+use super::event::AccrualEvent;
+use crate::App;
+use crate::money::events::DepositPosted;
+use crate::platform::events::Reaction;
+use crate::platform::jobs::{self, Job};
+use crate::trading::events::PositionClosed;
+
+/// The job accruing one event's commissions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Accrue {
+    pub event: AccrualEvent,
+}
+
+impl Job for Accrue {
+    const KIND: &'static str = "partners.accrue";
+
+    fn dedup_key(&self) -> Option<String> {
+        Some(format!("accrue:{}", self.event.transfer_id()))
+    }
+
+    async fn run(self, app: App) -> Result<()> {
+        super::engine::accrue(&app, &self.event).await.map(|_| ())
+    }
+}
+
+/// Enqueues the accrual of `event` when its customer has an introducer.
+async fn enqueue(tx: &DatabaseTransaction, event: AccrualEvent) -> Result<()> {
+    if repo::referral(tx, event.customer_id()).await?.is_none() {
+        return Ok(());
+    }
+    jobs::enqueue(tx, &Accrue { event }).await?;
+    Ok(())
+}
+
+/// A real deposit may earn a CPA.
+pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
+    Box::pin(async move {
+        if e.wallet.is_demo {
+            return Ok(());
+        }
+        let event = AccrualEvent::Deposit {
+            customer_id: e.customer_id,
+            wallet_id: e.wallet.id,
+            transfer_id: e.transfer.as_str().to_owned(),
+            amount: e.amount.minor(),
+            currency: e.currency.as_str().to_owned(),
+            at: brokercrm_store::db::now(),
+        };
+        enqueue(tx, event).await
+    })
+}
+
+/// A real closed position earns per-lot and revenue-share commissions.
+pub fn on_position_closed<'a>(tx: &'a DatabaseTransaction, e: &'a PositionClosed) -> Reaction<'a> {
+    Box::pin(async move {
+        if e.demo {
+            return Ok(());
+        }
+        let event = AccrualEvent::PositionClosed {
+            customer_id: e.customer_id,
+            position_id: e.position_id,
+            symbol: e.symbol.clone(),
+            lots: e.lots.minor(),
+            currency: e.currency.as_str().to_owned(),
+            realised_pl: e.realised_pl.minor(),
+            commission: e.commission.minor(),
+            swap: e.swap.minor(),
+            transfer_id: e.transfer_id.clone(),
+            at: brokercrm_store::db::now(),
+        };
+        enqueue(tx, event).await
+    })
+}

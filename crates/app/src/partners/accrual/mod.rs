@@ -1,0 +1,16 @@
+//! The commission engine's accrual: money's `DepositPosted` and trading's `PositionClosed`
+//! are turned, inside the publisher's transaction, into an `Accrue` job (a money or trading
+//! write never waits on commissions; demo wallets and customers without an introducer enqueue
+//! nothing). The job pays, for the client's introducer and each ancestor up the levels of the
+//! model in force, the CPA (first deposit reaching the level's minimum, once per client), the
+//! per-lot rebate and the revenue share, each exactly once per (event, kind, beneficiary,
+//! level): a commission record (unique) and a ledger transfer from commission expense to the
+//! introducer's commission payable account, both in one transaction.
+
+mod engine;
+mod event;
+mod events;
+
+pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, payable_account, post};
+pub use event::AccrualEvent;
+pub use events::{Accrue, on_deposit_posted, on_position_closed};

@@ -18,6 +18,9 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
     Runner::new(app, worker)
         .register::<crate::platform::email::SendEmail>()
         .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
+        .register::<crate::messaging::delivery::TriggerEmails>()
+        .register::<crate::messaging::delivery::TemplatedEmail>()
+        .register::<crate::messaging::fanout::FanOut>()
 }
 
 /// Runs jobs and maintenance until `shutdown` turns true.

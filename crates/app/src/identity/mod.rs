@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod bootstrap;
 pub mod downloads;
+pub mod events;
 pub mod impersonation;
 pub mod oauth;
 pub mod one_time_tokens;

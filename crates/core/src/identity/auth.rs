@@ -73,6 +73,7 @@ impl Role {
                 ReadCommissionModels,
                 ReadInstruments,
                 ReadMarketData,
+                SendMessages,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -101,6 +102,7 @@ impl Role {
                 ReadSalesSetup,
                 WorkCustomers,
                 ReadMarketData,
+                SendMessages,
             ],
             Role::Affiliate => &[ReadOwnEarnings, ManageReferrals],
             Role::Customer => &[],
@@ -201,6 +203,12 @@ pub enum Permission {
     ReadMarketData,
     /// Market data: create, change and revoke applications; create, change and delete feeds.
     ManageMarketData,
+    /// Onboarding: the stage of each step and the customer fields of each form.
+    ManageOnboarding,
+    /// E-mail templates: create, change, delete, send a test.
+    ManageEmailTemplates,
+    /// Inbox messages: send to one, several or all customers and to trading groups.
+    SendMessages,
 }
 
 impl Permission {
@@ -243,6 +251,9 @@ impl Permission {
         Permission::PushPrices,
         Permission::ReadMarketData,
         Permission::ManageMarketData,
+        Permission::ManageOnboarding,
+        Permission::ManageEmailTemplates,
+        Permission::SendMessages,
     ];
 }
 

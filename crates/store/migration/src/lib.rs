@@ -29,6 +29,9 @@ mod m0024_web_sessions;
 mod m0025_trading;
 mod m0025a_prices;
 mod m0025b_downtimes;
+mod m0029_onboarding;
+mod m0029a_kyc;
+mod m0029b_messaging;
 mod util;
 
 /// Applies every migration in order.
@@ -65,6 +68,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_trading::Migration),
             Box::new(m0025a_prices::Migration),
             Box::new(m0025b_downtimes::Migration),
+            Box::new(m0029_onboarding::Migration),
+            Box::new(m0029a_kyc::Migration),
+            Box::new(m0029b_messaging::Migration),
         ]
     }
 }

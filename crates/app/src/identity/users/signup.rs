@@ -32,6 +32,7 @@ use brokercrm_store::repo::identity::user_tokens::PASSWORD_RESET;
 use brokercrm_store::repo::identity::users::{self, NewUser, UserRow};
 
 use crate::identity::bootstrap::new_ref_key;
+use crate::identity::events::SigningUp;
 use crate::identity::one_time_tokens::{issue_token, reset_link};
 use crate::identity::security::random_token;
 use crate::identity::users::confirmation::{VERIFY_TTL_HOURS, queue_verification};
@@ -199,6 +200,7 @@ pub async fn sign_up(
         }
         Err(e) => return Err(e),
     };
+    app.events().publish(&tx, &SigningUp { user: user.clone(), by_staff: staff }).await?;
     let ttl = chrono::Duration::hours(VERIFY_TTL_HOURS);
     let pw_token = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
     let pw_link = reset_link(app, &pw_token);

@@ -11,14 +11,16 @@ use graph::{Crate, Graph, SourceFile};
 /// The contexts, bottom first: each may import only those before it. Trading (its groups)
 /// sits below money because every wallet belongs to a trading group. Market data sits on top:
 /// it reads the customer record and KYC (identity) and nothing depends on it.
-const ORDER: [&str; 8] = [
+const ORDER: [&str; 10] = [
     "platform",
     "identity",
+    "onboarding",
     "trading",
     "money",
     "distribution",
     "sales",
     "partners",
+    "messaging",
     "market_data",
 ];
 

@@ -1,0 +1,9 @@
+//! Onboarding rules: the steps, the stages they belong to, the customer fields of each form,
+//! and what a customer still has to do before a stage.
+
+pub mod fields;
+pub mod kyc;
+pub mod stages;
+mod steps;
+
+pub use steps::{OnboardingState, OnboardingStep, outstanding_steps};

@@ -1,0 +1,4 @@
+//! Messaging: e-mail templates and triggers, the inbox, staff messages and the fan-out.
+
+pub mod emails;
+pub mod messages;

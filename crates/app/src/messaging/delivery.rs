@@ -3,9 +3,9 @@
 //! template, recipient) — the job's dedup key makes a repeated event send nothing twice —
 //! sent through the configured provider (`platform::email::sender`).
 
+use brokercrm_core::Result;
 use brokercrm_core::messaging::conditions::{Conditions, Recipient};
 use brokercrm_core::messaging::triggers::Trigger;
-use brokercrm_core::Result;
 use brokercrm_integrations::email::EmailMessage;
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users;
@@ -40,14 +40,25 @@ impl Job for TemplatedEmail {
     async fn run(self, app: App) -> Result<()> {
         let sender = email::sender(&app).await?;
         sender
-            .send(&EmailMessage { to: self.to, subject: self.subject, text: self.text, html: self.html })
+            .send(&EmailMessage {
+                to: self.to,
+                subject: self.subject,
+                text: self.text,
+                html: self.html,
+            })
             .await
     }
 }
 
 /// Queues a rendered e-mail on `conn`.
-pub async fn queue<C: ConnectionTrait>(conn: &C, key: Option<String>, to: &str, r: Rendered) -> Result<()> {
-    let job = TemplatedEmail { key, to: to.to_owned(), subject: r.subject, text: r.text, html: r.html };
+pub async fn queue<C: ConnectionTrait>(
+    conn: &C,
+    key: Option<String>,
+    to: &str,
+    r: Rendered,
+) -> Result<()> {
+    let job =
+        TemplatedEmail { key, to: to.to_owned(), subject: r.subject, text: r.text, html: r.html };
     jobs::enqueue(conn, &job).await.map(|_| ())
 }
 
@@ -97,7 +108,11 @@ impl Job for TriggerEmails {
             let cond: Conditions = serde_json::from_str(&t.conditions).unwrap_or_default();
             if cond.needs_wallets() && !wallets_read {
                 for (demo, group) in wallets::books_and_groups(&tx, user.id).await? {
-                    if demo { recipient.has_demo = true } else { recipient.has_real = true }
+                    if demo {
+                        recipient.has_demo = true
+                    } else {
+                        recipient.has_real = true
+                    }
                     recipient.groups.extend(group);
                 }
                 wallets_read = true;
@@ -112,7 +127,9 @@ impl Job for TriggerEmails {
                     queue(&tx, Some(key), &user.email, r).await?;
                 }
                 // A stored template that no longer renders is skipped, not retried forever.
-                Err(e) => tracing::warn!(template = %t.uuid, error = %e.public_message(), "template not rendered"),
+                Err(e) => {
+                    tracing::warn!(template = %t.uuid, error = %e.public_message(), "template not rendered")
+                }
             }
         }
         brokercrm_store::db::commit(tx).await

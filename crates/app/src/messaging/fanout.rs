@@ -11,7 +11,9 @@
 use brokercrm_core::{Error, Permission, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::users;
-use brokercrm_store::repo::messaging::group_messages::{self as repo, GroupMessageRow, NewGroupMessage};
+use brokercrm_store::repo::messaging::group_messages::{
+    self as repo, GroupMessageRow, NewGroupMessage,
+};
 use brokercrm_store::repo::messaging::messages::{self, NewMessage};
 use brokercrm_store::repo::money::wallets;
 use chrono::{DateTime, Utc};

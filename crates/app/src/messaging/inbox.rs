@@ -56,7 +56,12 @@ fn message_id(raw: &str) -> Result<i64> {
 }
 
 /// A page of the caller's messages, newest first, and the total.
-pub async fn list(app: &App, who: &Principal, limit: u64, offset: u64) -> Result<(Vec<MessageView>, u64)> {
+pub async fn list(
+    app: &App,
+    who: &Principal,
+    limit: u64,
+    offset: u64,
+) -> Result<(Vec<MessageView>, u64)> {
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(Error::field("limit", format!("must be from 1 to {MAX_PAGE}")));
     }

@@ -36,7 +36,9 @@ fn env(escape_html: bool) -> Environment<'static> {
     let mut env = Environment::empty();
     env.set_fuel(Some(FUEL));
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
-    env.set_auto_escape_callback(move |_| if escape_html { AutoEscape::Html } else { AutoEscape::None });
+    env.set_auto_escape_callback(
+        move |_| if escape_html { AutoEscape::Html } else { AutoEscape::None },
+    );
     env
 }
 
@@ -53,8 +55,8 @@ fn render_one(field: &str, src: &str, escape: bool, vars: &Vars) -> Result<Strin
 }
 
 fn mjml_to_html(mjml: &str) -> Result<String> {
-    let parsed = mrml::parse(mjml)
-        .map_err(|e| Error::field("mjml", format!("is not valid MJML: {e}")))?;
+    let parsed =
+        mrml::parse(mjml).map_err(|e| Error::field("mjml", format!("is not valid MJML: {e}")))?;
     parsed
         .element
         .render(&RenderOptions::default())
@@ -99,7 +101,11 @@ mod tests {
 
     #[test]
     fn escapes_html_but_not_text() {
-        let p = Parts { subject: "Hi {{ firstname }}\nBcc: x", mjml: MJML, txt: "Hello {{ firstname }}" };
+        let p = Parts {
+            subject: "Hi {{ firstname }}\nBcc: x",
+            mjml: MJML,
+            txt: "Hello {{ firstname }}",
+        };
         let r = render(p, &vars("<script>alert(1)</script>")).unwrap_or_else(|e| panic!("{e}"));
         let html = r.html.unwrap_or_default();
         assert!(!html.contains("<script>"), "{html}");
@@ -115,7 +121,8 @@ mod tests {
         assert!(e.contains("txt") && e.contains("line"), "{e}");
         let p = Parts { subject: "ok", mjml: "<mjml><mj-body><mj-nope>", txt: "" };
         assert!(check(p, &vars("A")).is_err());
-        let p = Parts { subject: "{% for i in range(100000000) %}x{% endfor %}", mjml: "", txt: "" };
+        let p =
+            Parts { subject: "{% for i in range(100000000) %}x{% endfor %}", mjml: "", txt: "" };
         assert!(render(p, &vars("A")).is_err(), "fuel stops runaway loops");
     }
 }

@@ -21,7 +21,12 @@ use crate::{App, Principal};
 pub const MAX_CUSTOMERS: usize = 1000;
 
 /// Subject and text checked: a subject of at most 300 characters, a text of at most 20,000.
-pub fn content(subject_field: &str, subject: &str, text_field: &str, body: &str) -> Result<(String, String)> {
+pub fn content(
+    subject_field: &str,
+    subject: &str,
+    text_field: &str,
+    body: &str,
+) -> Result<(String, String)> {
     let subject = text(subject_field, subject, 300)?;
     if body.trim().is_empty() {
         return Err(Error::field(text_field, "is required"));
@@ -80,7 +85,8 @@ pub async fn to_customer(
     audit::record(
         &tx,
         Some(who),
-        Audit::new("message.send", "customer", c.uuid.clone()).details(format!("message '{subject}'")),
+        Audit::new("message.send", "customer", c.uuid.clone())
+            .details(format!("message '{subject}'")),
     )
     .await?;
     commit(tx).await?;

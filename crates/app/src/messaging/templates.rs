@@ -8,7 +8,9 @@ use brokercrm_core::messaging::triggers::{CUSTOMER_VARIABLES, Trigger};
 use brokercrm_core::validate::text;
 use brokercrm_core::{Error, Permission, Result};
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::messaging::email_templates::{self as repo, TemplateFields, TemplateRow};
+use brokercrm_store::repo::messaging::email_templates::{
+    self as repo, TemplateFields, TemplateRow,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -77,7 +79,8 @@ pub struct TemplateInput {
 
 /// Sample values for every variable of `trigger` (checks and test sends).
 pub fn sample_vars(trigger: Option<Trigger>) -> Vars {
-    let mut v: Vars = CUSTOMER_VARIABLES.iter().map(|k| ((*k).to_owned(), format!("[{k}]"))).collect();
+    let mut v: Vars =
+        CUSTOMER_VARIABLES.iter().map(|k| ((*k).to_owned(), format!("[{k}]"))).collect();
     for k in trigger.map(Trigger::variables).unwrap_or_default() {
         v.insert((*k).to_owned(), format!("[{k}]"));
     }
@@ -103,7 +106,10 @@ fn checked(input: TemplateInput, base: Option<&TemplateRow>) -> Result<TemplateF
     let title = text("title", &or(input.title, |b| &b.title), 200)?;
     let trigger_name = or(input.trigger, |b| &b.trigger_name);
     let trigger = Trigger::parse(&trigger_name).ok_or_else(|| {
-        Error::field("trigger", format!("unknown trigger '{}'; see GET /api/emails/triggers", trigger_name.trim()))
+        Error::field(
+            "trigger",
+            format!("unknown trigger '{}'; see GET /api/emails/triggers", trigger_name.trim()),
+        )
     })?;
     let subject = or(input.subject, |b| &b.subject);
     if subject.chars().count() > 300 {
@@ -126,7 +132,10 @@ fn checked(input: TemplateInput, base: Option<&TemplateRow>) -> Result<TemplateF
             .transpose()?
             .unwrap_or_default(),
     };
-    render::check(Parts { subject: &subject, mjml: &mjml, txt: &txt }, &sample_vars(Some(trigger)))?;
+    render::check(
+        Parts { subject: &subject, mjml: &mjml, txt: &txt },
+        &sample_vars(Some(trigger)),
+    )?;
     Ok(TemplateFields {
         enabled: input.enabled.or(base.map(|b| b.enabled)).unwrap_or(true),
         title,
@@ -177,7 +186,12 @@ pub async fn create(app: &App, who: &Principal, input: TemplateInput) -> Result<
 }
 
 /// "Update email template by ID".
-pub async fn update(app: &App, who: &Principal, id: &str, input: TemplateInput) -> Result<TemplateView> {
+pub async fn update(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    input: TemplateInput,
+) -> Result<TemplateView> {
     who.require(Permission::ManageEmailTemplates)?;
     let row = find(app, id).await?;
     let fields = checked(input, Some(&row))?;

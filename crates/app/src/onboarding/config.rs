@@ -1,9 +1,9 @@
 //! Reads the onboarding configuration: each step's stage and the field configurations.
 
 use brokercrm_core::Result;
+use brokercrm_core::onboarding::OnboardingStep;
 use brokercrm_core::onboarding::fields::FieldConfig;
 use brokercrm_core::onboarding::stages::Stage;
-use brokercrm_core::onboarding::OnboardingStep;
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::onboarding::{fields, steps};
 

@@ -125,7 +125,8 @@ pub async fn save(
 ) -> Result<Saved> {
     let uuid = uuid::Uuid::now_v7().to_string();
     let size = bytes.len() as i64;
-    let key = format!("documents/{}/{}.{}", customer.id, uuid::Uuid::new_v4().simple(), checked.ext);
+    let key =
+        format!("documents/{}/{}.{}", customer.id, uuid::Uuid::new_v4().simple(), checked.ext);
     app.services().files.put(&key, bytes).await?;
     let saved = async {
         let document = repo::insert(
@@ -205,7 +206,10 @@ mod tests {
     #[test]
     fn sniffs_types_and_cleans_names() {
         assert_eq!(sniff(b"%PDF-1.7 ...").map(|t| t.1), Some("pdf"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']).map(|t| t.1), Some("jpg"));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']).map(|t| t.1),
+            Some("jpg")
+        );
         assert_eq!(sniff(b"<!DOCTYPE html><html><script>x</script></html>"), None);
         assert_eq!(sniff(b"MZ\x90\x00\x03\x00\x00\x00"), None);
         assert_eq!(clean_name(Some("C:\\x\\passport.pdf"), "pdf"), "passport.pdf");

@@ -27,7 +27,11 @@ pub async fn form(app: &App, step: &str) -> Result<Vec<FieldConfig>> {
 }
 
 /// Replaces every configuration with `list`; returns the stored set.
-pub async fn update(app: &App, who: &Principal, list: Vec<FieldConfig>) -> Result<Vec<FieldConfig>> {
+pub async fn update(
+    app: &App,
+    who: &Principal,
+    list: Vec<FieldConfig>,
+) -> Result<Vec<FieldConfig>> {
     who.require(Permission::ManageOnboarding)?;
     if list.len() > MAX_CONFIGS {
         return Err(Error::field("customerFieldConfigurations", format!("at most {MAX_CONFIGS}")));

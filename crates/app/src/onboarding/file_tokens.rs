@@ -53,7 +53,9 @@ pub async fn redeem(app: &App, token: &str) -> Result<(DocumentRow, Vec<u8>)> {
         return Err(Error::NotFound("file"));
     }
     let tx = app.db().begin_write().await?;
-    let id = file_tokens::spend(&tx, &token_hash(token), app.services().clock.now()).await?.ok_or(Error::NotFound("file"))?;
+    let id = file_tokens::spend(&tx, &token_hash(token), app.services().clock.now())
+        .await?
+        .ok_or(Error::NotFound("file"))?;
     let doc = documents::find(&tx, id).await?.ok_or(Error::NotFound("file"))?;
     commit(tx).await?;
     let bytes = app.services().files.get(&doc.file_key).await?.ok_or(Error::NotFound("file"))?;

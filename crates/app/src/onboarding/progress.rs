@@ -60,7 +60,7 @@ pub async fn pending_of<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let config = configured(conn).await?;
-    if !config.iter().any(|(_, st)| st.is_some_and(|st| st <= stage)) {
+    if !config.iter().any(|(_, st)| st.is_some_and(|st| stages::enforced(st, stage))) {
         return Ok(Vec::new());
     }
     let fields = field_configs(conn).await?;
@@ -92,7 +92,7 @@ pub async fn require(app: &App, who: &Principal, stage: Stage) -> Result<()> {
     }
     let conn = app.db().conn();
     let config = configured(conn).await?;
-    if !config.iter().any(|(_, st)| st.is_some_and(|st| st <= stage)) {
+    if !config.iter().any(|(_, st)| st.is_some_and(|st| stages::enforced(st, stage))) {
         return Ok(());
     }
     let user = current_user_in(conn, who).await?;

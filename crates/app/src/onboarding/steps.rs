@@ -73,11 +73,7 @@ pub async fn update(
         &tx,
         Some(who),
         Audit::new("onboarding.step_update", "onboarding_step", step.as_str())
-            .details(format!(
-                "{} -> {}",
-                step.as_str(),
-                stage.map_or("no stage", Stage::as_str)
-            ))
+            .details(format!("{} -> {}", step.as_str(), stage.map_or("no stage", Stage::as_str)))
             .before(&serde_json::json!({ "stage": before.and_then(|b| b.stage) }))
             .after(&serde_json::json!({ "stage": saved.stage })),
     )

@@ -227,7 +227,9 @@ mod tests {
         let body = br#"{"type":"applicantReviewed"}"#;
         let d256 = hmac_hex::<Hmac<Sha256>>(b"s", body).unwrap_or_default();
         assert!(digest_ok("s", Some("HMAC_SHA256_HEX"), &d256, body).unwrap_or(false));
-        assert!(digest_ok("s", Some("HMAC_SHA256_HEX"), &d256.to_uppercase(), body).unwrap_or(false));
+        assert!(
+            digest_ok("s", Some("HMAC_SHA256_HEX"), &d256.to_uppercase(), body).unwrap_or(false)
+        );
         assert!(!digest_ok("s", Some("HMAC_SHA512_HEX"), &d256, body).unwrap_or(true));
         assert!(!digest_ok("t", Some("HMAC_SHA256_HEX"), &d256, body).unwrap_or(true));
         assert!(!digest_ok("s", Some("MD5"), &d256, body).unwrap_or(true));

@@ -51,7 +51,10 @@ impl Conditions {
         for (i, x) in c.languages.iter_mut().enumerate() {
             *x = x.trim().to_ascii_lowercase();
             if x.len() != 2 || !x.chars().all(|ch| ch.is_ascii_lowercase()) {
-                bad.push(format!("conditions.languages[{i}]"), "must be a two-letter language code");
+                bad.push(
+                    format!("conditions.languages[{i}]"),
+                    "must be a two-letter language code",
+                );
             }
         }
         if let Some(a) = &c.account_type
@@ -72,9 +75,13 @@ impl Conditions {
     /// Whether `r` meets every condition.
     pub fn matches(&self, r: &Recipient) -> bool {
         let country = self.countries.is_empty()
-            || r.country.as_ref().is_some_and(|c| self.countries.iter().any(|x| x.eq_ignore_ascii_case(c)));
+            || r.country
+                .as_ref()
+                .is_some_and(|c| self.countries.iter().any(|x| x.eq_ignore_ascii_case(c)));
         let language = self.languages.is_empty()
-            || r.language.as_ref().is_some_and(|l| self.languages.iter().any(|x| x.eq_ignore_ascii_case(l)));
+            || r.language
+                .as_ref()
+                .is_some_and(|l| self.languages.iter().any(|x| x.eq_ignore_ascii_case(l)));
         let book = match self.account_type.as_deref() {
             Some("real") => r.has_real,
             Some("demo") => r.has_demo,
@@ -92,12 +99,18 @@ mod tests {
 
     #[test]
     fn parse_and_match() {
-        let c = Conditions::parse(&json!({"countries": ["de"], "accountType": "real"})).unwrap_or_default();
+        let c = Conditions::parse(&json!({"countries": ["de"], "accountType": "real"}))
+            .unwrap_or_default();
         assert_eq!(c.countries, ["DE"]);
-        let de_real = Recipient { country: Some("DE".into()), has_real: true, ..Default::default() };
+        let de_real =
+            Recipient { country: Some("DE".into()), has_real: true, ..Default::default() };
         assert!(c.matches(&de_real));
         assert!(!c.matches(&Recipient { has_real: true, ..Default::default() }));
-        assert!(!c.matches(&Recipient { country: Some("DE".into()), has_demo: true, ..Default::default() }));
+        assert!(!c.matches(&Recipient {
+            country: Some("DE".into()),
+            has_demo: true,
+            ..Default::default()
+        }));
         assert!(Conditions::default().matches(&Recipient::default()));
         assert!(Conditions::parse(&json!({"countries": ["Germany"]})).is_err());
         assert!(Conditions::parse(&json!({"accountType": "vip"})).is_err());

@@ -91,7 +91,9 @@ mod tests {
 
     #[test]
     fn validation_required_and_editable() {
-        assert!(validate(&[c("email", None, true, false), c("email", Some("KYC"), true, true)]).is_ok());
+        assert!(
+            validate(&[c("email", None, true, false), c("email", Some("KYC"), true, true)]).is_ok()
+        );
         assert!(validate(&[c("shoe", None, true, true)]).is_err());
         assert!(validate(&[c("email", Some("Nope"), true, true)]).is_err());
         assert!(validate(&[c("email", None, true, true), c("email", None, false, true)]).is_err());

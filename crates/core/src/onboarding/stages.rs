@@ -51,7 +51,8 @@ impl Stage {
 }
 
 /// Steps of `config` still to do before `stage`, in the order of [`OnboardingStep::ALL`].
-/// `done` says whether the customer has completed (or skipped) a step.
+/// `done` says whether the customer has completed (or skipped) a step. Steps of the `SignUp`
+/// stage are never pending: signing up enforced them, and a customer cannot sign up again.
 pub fn pending(
     config: &[(OnboardingStep, Option<Stage>)],
     stage: Stage,
@@ -60,10 +61,15 @@ pub fn pending(
     OnboardingStep::ALL
         .into_iter()
         .filter(|step| {
-            config.iter().any(|(s, st)| s == step && st.is_some_and(|st| st <= stage))
+            config.iter().any(|(s, st)| s == step && st.is_some_and(|st| enforced(st, stage)))
         })
         .filter(|step| !done(*step))
         .collect()
+}
+
+/// Whether a step at stage `at` is enforced before `stage` (cumulative, `SignUp` excepted).
+pub fn enforced(at: Stage, stage: Stage) -> bool {
+    at > Stage::SignUp && at <= stage
 }
 
 #[cfg(test)]
@@ -74,6 +80,7 @@ mod tests {
     #[test]
     fn stages_are_cumulative_and_done_steps_drop_out() {
         let config = [
+            (S::SignupRealForm, Some(Stage::SignUp)),
             (S::EmailConfirmation, Some(Stage::BeforeSignIn)),
             (S::KYC, Some(Stage::BeforeDeposit)),
             (S::PhoneConfirmation, Some(Stage::BeforeWithdrawal)),

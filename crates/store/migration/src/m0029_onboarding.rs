@@ -67,21 +67,24 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("customer_field_configs", &["step", "field"], true)).await?;
         let db = m.get_connection();
-        let now = "2026-01-01T00:00:00Z";
         for (step, stage) in STEPS {
             let mut q = Query::insert();
-            q.into_table("onboarding_steps").columns(["step", "stage", "updated_at"]).values_panic([
-                step.into(),
-                stage.map(str::to_owned).into(),
-                now.into(),
-            ]);
+            q.into_table("onboarding_steps")
+                .columns(["step", "stage", "updated_at"])
+                .values_panic([step.into(), stage.map(str::to_owned).into(), Expr::current_timestamp()]);
             m.exec_stmt(q.to_owned()).await?;
         }
         for (field, step, required) in FIELDS {
             let mut q = Query::insert();
             q.into_table("customer_field_configs")
                 .columns(["field", "step", "required", "editable", "updated_at"])
-                .values_panic([field.into(), step.into(), required.into(), true.into(), now.into()]);
+                .values_panic([
+                    field.into(),
+                    step.into(),
+                    required.into(),
+                    true.into(),
+                    Expr::current_timestamp(),
+                ]);
             m.exec_stmt(q.to_owned()).await?;
         }
         // The old settings: withdrawals (and, with the second, deposits) needed KYC approved

@@ -18,15 +18,15 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::clearing;
-use crate::onboarding::progress::require as require_stage;
-use brokercrm_core::onboarding::stages::Stage;
 use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
 use crate::money::events::DepositPosted;
 use crate::money::ledger::body_hash;
 use crate::money::wallets::{currency_of, ledger_accounts};
+use crate::onboarding::progress::require as require_stage;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
+use brokercrm_core::onboarding::stages::Stage;
 
 /// The provider key holding the callback signing secret.
 pub const SIGNING_KEY: &str = "signingSecret";

@@ -20,16 +20,16 @@ use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::clearing;
-use crate::money::events::WithdrawalDecided;
-use crate::onboarding::progress::require as require_stage;
-use brokercrm_core::onboarding::stages::Stage;
 use super::status::{APPROVED, PENDING, REFUNDED, REJECTED, WITHDRAWAL};
 use super::views::{self, TransactionView};
+use crate::money::events::WithdrawalDecided;
 use crate::money::ledger::body_hash;
 use crate::money::scope::require_owner;
 use crate::money::wallets::{currency_of, ledger_accounts};
+use crate::onboarding::progress::require as require_stage;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
+use brokercrm_core::onboarding::stages::Stage;
 
 /// "Withdraw money" input.
 #[derive(Debug, Clone)]

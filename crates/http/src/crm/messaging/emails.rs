@@ -131,9 +131,7 @@ pub async fn create_email(
         (status = 403, description = "Missing ManageEmailTemplates", body = ErrorBody)
     )
 )]
-pub async fn list_email_triggers(
-    Auth(p): Auth,
-) -> ApiResult<Json<EmailTriggersResponse>> {
+pub async fn list_email_triggers(Auth(p): Auth) -> ApiResult<Json<EmailTriggersResponse>> {
     p.require(brokercrm_core::Permission::ManageEmailTemplates)?;
     Ok(Json(EmailTriggersResponse { triggers: templates::triggers() }))
 }
@@ -176,7 +174,9 @@ pub async fn update_email(
     Path(id): Path<String>,
     JsonBody(b): JsonBody<EmailTemplateRequest>,
 ) -> ApiResult<Json<EmailUpdatedResponse>> {
-    Ok(Json(EmailUpdatedResponse { updated_template: templates::update(&app, &p, &id, b.into()).await? }))
+    Ok(Json(EmailUpdatedResponse {
+        updated_template: templates::update(&app, &p, &id, b.into()).await?,
+    }))
 }
 
 /// Deletes a template (audited).

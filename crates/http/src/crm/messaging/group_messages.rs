@@ -73,7 +73,8 @@ pub async fn create_group_message(
     Auth(p): Auth,
     JsonBody(b): JsonBody<GroupMessageRequest>,
 ) -> ApiResult<(StatusCode, Json<GroupMessageCreatedResponse>)> {
-    let message = fanout::to_group(&app, &p, &b.subject, &b.text, &b.kind, b.target_group_id).await?;
+    let message =
+        fanout::to_group(&app, &p, &b.subject, &b.text, &b.kind, b.target_group_id).await?;
     Ok((StatusCode::CREATED, Json(GroupMessageCreatedResponse { success: true, message })))
 }
 

@@ -161,7 +161,9 @@ pub async fn customer_messages(
     Auth(p): Auth,
     Path(customer_id): Path<String>,
 ) -> ApiResult<Json<CustomerMessagesResponse>> {
-    Ok(Json(CustomerMessagesResponse { messages: send::of_customer(&app, &p, &customer_id).await? }))
+    Ok(Json(CustomerMessagesResponse {
+        messages: send::of_customer(&app, &p, &customer_id).await?,
+    }))
 }
 
 /// Sends one message to one customer (SendMessages, customer in scope; audited).
@@ -205,7 +207,10 @@ pub async fn send_to_customer(
         (status = 401, description = "Not signed in", body = ErrorBody)
     )
 )]
-pub async fn unread_count(State(app): State<App>, Auth(p): Auth) -> ApiResult<Json<UnreadCountResponse>> {
+pub async fn unread_count(
+    State(app): State<App>,
+    Auth(p): Auth,
+) -> ApiResult<Json<UnreadCountResponse>> {
     Ok(Json(UnreadCountResponse { unread_count: inbox::unread_count(&app, &p).await? }))
 }
 
@@ -227,7 +232,10 @@ pub async fn list_messages(
     let limit = q.limit.unwrap_or(20);
     let offset = brokercrm_core::validate::offset("offset", q.offset.unwrap_or(0))?;
     let (messages, total) = inbox::list(&app, &p, limit, offset).await?;
-    Ok(Json(MessagesPageResponse { messages, pagination: MessagesPagination { limit, offset, total } }))
+    Ok(Json(MessagesPageResponse {
+        messages,
+        pagination: MessagesPagination { limit, offset, total },
+    }))
 }
 
 /// One of the caller's messages.

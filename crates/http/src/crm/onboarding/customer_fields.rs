@@ -92,6 +92,5 @@ pub async fn update_field_configurations(
 }
 
 pub fn routes() -> OpenApiRouter<App> {
-    OpenApiRouter::new()
-        .routes(routes!(list_field_configurations, update_field_configurations))
+    OpenApiRouter::new().routes(routes!(list_field_configurations, update_field_configurations))
 }

@@ -30,7 +30,8 @@ async fn templates_are_checked_stored_and_listed() {
     let admin = t.admin_token().await;
     let (s, b) = get(&t, &admin, "/api/emails/triggers").await;
     assert_eq!(s, 200, "{b}");
-    let signup_trigger = b["triggers"].as_array().unwrap().iter().find(|x| x["name"] == "user.signed_up");
+    let signup_trigger =
+        b["triggers"].as_array().unwrap().iter().find(|x| x["name"] == "user.signed_up");
     assert!(signup_trigger.unwrap()["variables"].as_array().unwrap().contains(&json!("firstname")));
     let (customer, _) = t.mint_token(Role::Customer).await;
     let (s, b) = get(&t, &customer, "/api/emails").await;
@@ -45,21 +46,35 @@ async fn templates_are_checked_stored_and_listed() {
     let msg = b["error"]["message"].as_str().unwrap();
     assert!(msg.contains("line 2") || msg.contains("line 3"), "{msg}");
     let mut bad_mjml = template("user.signed_up", json!({}));
-    bad_mjml["mjml"] = json!("<mjml><mj-body><mj-section>{{ firstname }</mj-section></mj-body></mjml>");
+    bad_mjml["mjml"] =
+        json!("<mjml><mj-body><mj-section>{{ firstname }</mj-section></mj-body></mjml>");
     assert_eq!(field_of(&post(&t, &admin, "/api/emails", bad_mjml).await.1), "mjml");
     let (s, b) = post(&t, &admin, "/api/emails", template("user.birthday", json!({}))).await;
     assert_eq!((s, field_of(&b)), (422, "trigger".into()), "{b}");
-    let (s, b) = post(&t, &admin, "/api/emails", template("user.signed_up", json!({"countries": ["Germany"]}))).await;
+    let (s, b) = post(
+        &t,
+        &admin,
+        "/api/emails",
+        template("user.signed_up", json!({"countries": ["Germany"]})),
+    )
+    .await;
     assert_eq!((s, field_of(&b)), (422, "conditions.countries[0]".into()), "{b}");
     assert_eq!(get(&t, &admin, "/api/emails").await.1["emails"], json!([]));
 
-    let (s, b) = post(&t, &admin, "/api/emails", template("user.signed_up", json!({"countries": ["de"]}))).await;
+    let (s, b) =
+        post(&t, &admin, "/api/emails", template("user.signed_up", json!({"countries": ["de"]})))
+            .await;
     assert_eq!(s, 201, "{b}");
     let id = b["email"]["id"].as_str().unwrap().to_owned();
     assert_eq!(b["email"]["conditions"], json!({"countries": ["DE"]}));
-    let (s, b) = put(&t, &admin, &format!("/api/emails/{id}"), json!({"title": "Hello", "enabled": false})).await;
+    let (s, b) =
+        put(&t, &admin, &format!("/api/emails/{id}"), json!({"title": "Hello", "enabled": false}))
+            .await;
     assert_eq!(s, 200, "{b}");
-    assert_eq!((b["updatedTemplate"]["title"].as_str(), b["updatedTemplate"]["enabled"].as_bool()), (Some("Hello"), Some(false)));
+    assert_eq!(
+        (b["updatedTemplate"]["title"].as_str(), b["updatedTemplate"]["enabled"].as_bool()),
+        (Some("Hello"), Some(false))
+    );
     assert_eq!(b["updatedTemplate"]["mjml"], MJML, "fields not sent are kept");
     let (s, b) = get(&t, &admin, &format!("/api/emails/{id}")).await;
     assert_eq!((s, b["email"]["title"].as_str()), (200, Some("Hello")));
@@ -82,7 +97,9 @@ async fn templates_are_checked_stored_and_listed() {
 async fn sign_up_sends_the_template_escaped_to_matching_customers_once() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let (s, b) = post(&t, &admin, "/api/emails", template("user.signed_up", json!({"countries": ["DE"]}))).await;
+    let (s, b) =
+        post(&t, &admin, "/api/emails", template("user.signed_up", json!({"countries": ["DE"]})))
+            .await;
     assert_eq!(s, 201, "{b}");
     let evil = "<img src=x onerror=alert(1)>";
     let r = t.server.post("/api/users").json(&signup("eve@example.com", evil, "DE")).await;
@@ -91,7 +108,8 @@ async fn sign_up_sends_the_template_escaped_to_matching_customers_once() {
     assert_eq!(r.status_code().as_u16(), 201, "{}", r.text());
     t.emails.take();
     t.run_jobs().await;
-    let sent: Vec<_> = t.emails.take().into_iter().filter(|m| m.subject.starts_with("Welcome")).collect();
+    let sent: Vec<_> =
+        t.emails.take().into_iter().filter(|m| m.subject.starts_with("Welcome")).collect();
     assert_eq!(sent.len(), 1, "only the customer in DE: {sent:?}");
     let m = &sent[0];
     assert_eq!(m.to, "eve@example.com");
@@ -101,14 +119,21 @@ async fn sign_up_sends_the_template_escaped_to_matching_customers_once() {
     assert_eq!(m.text, format!("Hello {evil}"), "the plain-text part is not HTML");
 
     // The same event twice sends once.
-    let user = brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), "eve@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    for _ in 0..2 {
-        on_event(t.app.db().conn(), Trigger::SignUp, user.id, "signup:again".into(), Default::default())
+    let user =
+        brokercrm_store::repo::identity::users::find_by_email(t.app.db().conn(), "eve@example.com")
             .await
+            .unwrap()
             .unwrap();
+    for _ in 0..2 {
+        on_event(
+            t.app.db().conn(),
+            Trigger::SignUp,
+            user.id,
+            "signup:again".into(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
         t.run_jobs().await;
     }
     assert_eq!(t.emails.take().len(), 1);
@@ -126,5 +151,8 @@ async fn kyc_decisions_send_their_templates() {
     assert_eq!(s, 200, "{b}");
     t.run_jobs().await;
     let mail = t.emails.last().expect("kyc e-mail");
-    assert_eq!((mail.to.as_str(), mail.subject.as_str()), (c.email.as_str(), "You are verified, Ada"));
+    assert_eq!(
+        (mail.to.as_str(), mail.subject.as_str()),
+        (c.email.as_str(), "You are verified, Ada")
+    );
 }

@@ -27,8 +27,13 @@ async fn inbox_shows_own_messages_and_marks_them_read() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
     let (a, b) = (t.customer().create().await, t.customer().create().await);
-    let (s, r) = post(&t, &admin, &format!("/api/customers/{}/messages", a.uuid),
-        json!({"subject": "Hello", "text": "Your account is ready", "type": "Message"})).await;
+    let (s, r) = post(
+        &t,
+        &admin,
+        &format!("/api/customers/{}/messages", a.uuid),
+        json!({"subject": "Hello", "text": "Your account is ready", "type": "Message"}),
+    )
+    .await;
     assert_eq!(s, 200, "{r}");
     let id = r["message"]["id"].as_str().unwrap().to_owned();
     assert_eq!(unread(&t, &a.token).await, 1);
@@ -38,7 +43,10 @@ async fn inbox_shows_own_messages_and_marks_them_read() {
     assert_eq!(page["pagination"], json!({"limit": 10, "offset": 0, "total": 1}));
     assert_eq!(page["messages"][0]["subject"], "Hello");
     let (s, m) = get(&t, &a.token, &format!("/api/me/messages/{id}")).await;
-    assert_eq!((s, m["text"].as_str(), m["readAt"].clone()), (200, Some("Your account is ready"), Value::Null));
+    assert_eq!(
+        (s, m["text"].as_str(), m["readAt"].clone()),
+        (200, Some("Your account is ready"), Value::Null)
+    );
     // Someone else's message does not exist for them.
     assert_eq!(get(&t, &b.token, &format!("/api/me/messages/{id}")).await.0, 404);
     assert_eq!(post_empty(&t, &b.token, &format!("/api/me/messages/{id}/read")).await.0, 404);
@@ -49,11 +57,21 @@ async fn inbox_shows_own_messages_and_marks_them_read() {
     // Staff read the customer's messages; push is not offered; customers send nothing.
     let (s, list) = get(&t, &admin, &format!("/api/customers/{}/messages", a.uuid)).await;
     assert_eq!((s, list["messages"].as_array().unwrap().len()), (200, 1));
-    let (s, r) = post(&t, &admin, &format!("/api/customers/{}/messages", a.uuid),
-        json!({"subject": "x", "text": "y", "type": "Push"})).await;
+    let (s, r) = post(
+        &t,
+        &admin,
+        &format!("/api/customers/{}/messages", a.uuid),
+        json!({"subject": "x", "text": "y", "type": "Push"}),
+    )
+    .await;
     assert_eq!((s, field_of(&r)), (422, "type".into()));
-    let (s, r) = post(&t, &a.token, &format!("/api/customers/{}/messages", b.uuid),
-        json!({"subject": "x", "text": "y"})).await;
+    let (s, r) = post(
+        &t,
+        &a.token,
+        &format!("/api/customers/{}/messages", b.uuid),
+        json!({"subject": "x", "text": "y"}),
+    )
+    .await;
     assert_eq!(s, 403, "{r}");
     assert_error(&r, "forbidden");
 }
@@ -67,7 +85,8 @@ async fn several_customers_get_it_in_one_go_or_nobody_does() {
     let (s, r) = post(&t, &admin, "/api/messages/customers", body(vec![&a.uuid, "nobody"])).await;
     assert_eq!((s, field_of(&r)), (422, "customers[1]".into()), "{r}");
     assert_eq!(inbox_rows(&t).await, 0);
-    let (s, r) = post(&t, &admin, "/api/messages/customers", body(vec![&a.uuid, &b.uuid, &a.uuid])).await;
+    let (s, r) =
+        post(&t, &admin, "/api/messages/customers", body(vec![&a.uuid, &b.uuid, &a.uuid])).await;
     assert_eq!((s, r), (200, json!({"messageRecipients": 2})));
     assert_eq!((unread(&t, &a.token).await, unread(&t, &b.token).await), (json!(1), json!(1)));
 }
@@ -77,7 +96,7 @@ async fn all_customers_get_it_through_one_resumable_fan_out() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
     let now = brokercrm_store::db::now();
-    let gen = (0..2500)
+    let rows: Vec<GenCustomer> = (0..2500)
         .map(|i| GenCustomer {
             uuid: uuid::Uuid::now_v7().to_string(),
             email: format!("gen{i}@fan.test"),
@@ -89,10 +108,18 @@ async fn all_customers_get_it_through_one_resumable_fan_out() {
             created_at: now,
         })
         .collect();
-    insert_generated_customers(t.app.db().conn(), gen).await.unwrap();
+    for chunk in rows.chunks(500) {
+        insert_generated_customers(t.app.db().conn(), chunk.to_vec()).await.unwrap();
+    }
     let c = t.customer().create().await;
     let staff = t.user(Role::Manager).create().await;
-    let (s, r) = post(&t, &admin, "/api/messages/all", json!({"subject": "Holiday", "message": "Closed on Monday"})).await;
+    let (s, r) = post(
+        &t,
+        &admin,
+        "/api/messages/all",
+        json!({"subject": "Holiday", "message": "Closed on Monday"}),
+    )
+    .await;
     assert_eq!((s, r), (200, json!({"messageRecipients": 2501})));
     assert_eq!(inbox_rows(&t).await, 0, "the request only queues the fan-out");
     t.run_jobs().await;
@@ -112,7 +139,11 @@ async fn all_customers_get_it_through_one_resumable_fan_out() {
     group_messages::Entity::update(am).exec(conn).await.unwrap();
     let job = brokercrm_app::messaging::fanout::FanOut { group_message_id: gm.id };
     brokercrm_app::platform::jobs::Job::run(job, t.app.clone()).await.unwrap();
-    let per_c = messages::Entity::find().filter(messages::Column::RecipientId.eq(c.id)).count(conn).await.unwrap();
+    let per_c = messages::Entity::find()
+        .filter(messages::Column::RecipientId.eq(c.id))
+        .count(conn)
+        .await
+        .unwrap();
     assert_eq!((inbox_rows(&t).await, per_c), (2501, 1));
 }
 
@@ -122,7 +153,8 @@ async fn a_trading_group_gets_its_group_message() {
     let admin = t.admin_token().await;
     let g1 = group(&t, &admin, "VIP", "USD").await;
     let g2 = group(&t, &admin, "Standard", "USD").await;
-    let (a, b, c) = (t.customer().create().await, t.customer().create().await, t.customer().create().await);
+    let (a, b, c) =
+        (t.customer().create().await, t.customer().create().await, t.customer().create().await);
     wallet(&t, &admin, &a.uuid, g1).await;
     wallet(&t, &admin, &a.uuid, g1).await;
     wallet(&t, &admin, &b.uuid, g2).await;
@@ -135,7 +167,16 @@ async fn a_trading_group_gets_its_group_message() {
     assert_eq!(unread(&t, &a.token).await, 1, "one message although two wallets");
     assert_eq!(unread(&t, &b.token).await, 0);
     let (_, list) = get(&t, &admin, "/api/group-messages").await;
-    assert_eq!((list["messages"][0]["recipients"].as_i64(), list["messages"][0]["targetGroupId"].as_i64()), (Some(1), Some(g1)));
-    let (s, r) = post(&t, &admin, "/api/group-messages", json!({"subject": "", "text": "x", "type": "Message", "targetGroupId": g1})).await;
+    assert_eq!(
+        (list["messages"][0]["recipients"].as_i64(), list["messages"][0]["targetGroupId"].as_i64()),
+        (Some(1), Some(g1))
+    );
+    let (s, r) = post(
+        &t,
+        &admin,
+        "/api/group-messages",
+        json!({"subject": "", "text": "x", "type": "Message", "targetGroupId": g1}),
+    )
+    .await;
     assert_eq!((s, field_of(&r)), (422, "subject".into()));
 }

@@ -392,9 +392,13 @@ async fn owasp_07_onboarding_stages_gate_withdrawals_and_deposits() {
         let (t, admin) = (&t, &admin);
         async move {
             for step in ["KYC", "EmailConfirmation"] {
-                let (s, b) =
-                    put(t, admin, &format!("/api/onboarding-steps/{step}"), json!({"stage": stage}))
-                        .await;
+                let (s, b) = put(
+                    t,
+                    admin,
+                    &format!("/api/onboarding-steps/{step}"),
+                    json!({"stage": stage}),
+                )
+                .await;
                 assert_eq!(s, 200, "{b}");
             }
         }

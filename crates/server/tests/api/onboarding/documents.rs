@@ -43,7 +43,8 @@ async fn uploads_are_typed_by_content_and_start_kyc() {
     let html = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>".to_vec();
     let (s, b) = upload(&t, &c.token, form(html, "id.pdf", "application/pdf")).await;
     assert_eq!((s, field_of(&b)), (422, "file".into()), "{b}");
-    let (s, b) = upload(&t, &c.token, form(b"#!/bin/sh\nrm -rf /".to_vec(), "a.jpg", "image/jpeg")).await;
+    let (s, b) =
+        upload(&t, &c.token, form(b"#!/bin/sh\nrm -rf /".to_vec(), "a.jpg", "image/jpeg")).await;
     assert_eq!((s, field_of(&b)), (422, "file".into()), "{b}");
     let mut big = pdf();
     big.resize(10 * 1024 * 1024 + 1, b'a');

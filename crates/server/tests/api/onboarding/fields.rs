@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::helpers::assert::{assert_error, field_of, fields};
 use crate::helpers::http::{get, put};
+use crate::helpers::users::PASSWORD;
 
 fn signup(email: &str, country: Option<&str>, skip: &[&str]) -> Value {
     let mut b = json!({
@@ -27,10 +28,18 @@ async fn configurations_are_read_replaced_and_validated() {
     // The sign-up form's defaults, public.
     let b: Value = t.server.get("/api/forms/SignupRealForm").await.json();
     let form = b["customerFieldConfigurations"].as_array().unwrap();
-    assert!(form.contains(&json!({"field": "email", "step": "SignupRealForm", "required": true, "editable": true})), "{b}");
+    assert!(
+        form.contains(
+            &json!({"field": "email", "step": "SignupRealForm", "required": true, "editable": true})
+        ),
+        "{b}"
+    );
     assert_eq!(t.server.get("/api/forms/Nap").await.status_code().as_u16(), 404);
     // The list needs a session.
-    assert_eq!(t.server.get("/api/customer-field-configurations").await.status_code().as_u16(), 401);
+    assert_eq!(
+        t.server.get("/api/customer-field-configurations").await.status_code().as_u16(),
+        401
+    );
 
     let set = json!([
         {"field": "country", "step": "SignupRealForm", "required": true, "editable": true},
@@ -82,15 +91,23 @@ async fn sign_up_and_profile_follow_the_field_configuration() {
     let r = t.server.post("/api/users").json(&signup("a@example.com", Some("DE"), &[])).await;
     assert_eq!(r.status_code().as_u16(), 201, "{}", r.text());
     // Skipping the real form applies the demo form, which does not ask for the country.
-    let r = t.server.post("/api/users").json(&signup("b@example.com", None, &["SignupRealForm"])).await;
+    let r =
+        t.server.post("/api/users").json(&signup("b@example.com", None, &["SignupRealForm"])).await;
     assert_eq!(r.status_code().as_u16(), 201, "{}", r.text());
     // With the real form at no stage, the sign-up form requires nothing extra either.
-    let (s, _) = put(&t, &admin, "/api/onboarding-steps/SignupRealForm", json!({"stage": null})).await;
+    let (s, _) =
+        put(&t, &admin, "/api/onboarding-steps/SignupRealForm", json!({"stage": null})).await;
     assert_eq!(s, 200);
     let r = t.server.post("/api/users").json(&signup("c@example.com", None, &[])).await;
     assert_eq!(r.status_code().as_u16(), 201, "{}", r.text());
     // Staff may create customers with less.
-    let (s, b) = crate::helpers::http::post(&t, &admin, "/api/users", signup("d@example.com", None, &["SignupDemoForm"])).await;
+    let (s, b) = crate::helpers::http::post(
+        &t,
+        &admin,
+        "/api/users",
+        signup("d@example.com", None, &["SignupDemoForm"]),
+    )
+    .await;
     assert_eq!(s, 201, "{b}");
 
     // Profile: the e-mail (not editable in the profile) and the last name (not editable in
@@ -100,13 +117,16 @@ async fn sign_up_and_profile_follow_the_field_configuration() {
         let (t, token) = (&t, c.token.clone());
         async move { put(t, &token, "/api/me", body).await }
     };
-    let (s, b) = upd(json!({"email": "new@example.com"})).await;
+    let (s, b) = upd(json!({"email": "new@example.com", "currentPassword": PASSWORD})).await;
     assert_eq!((s, field_of(&b)), (422, "email".to_owned()), "{b}");
     let (s, b) = upd(json!({"lastname": "Byron"})).await;
     assert_eq!((s, field_of(&b)), (422, "lastname".to_owned()), "{b}");
     let (s, b) = upd(json!({"firstname": "Augusta", "lastname": "Lovelace"})).await;
     assert_eq!(s, 200, "{b}");
     let row = users::find_by_id(t.app.db().conn(), c.id).await.unwrap().unwrap();
-    assert_eq!((row.firstname.as_deref(), row.lastname.as_deref()), (Some("Augusta"), Some("Lovelace")));
+    assert_eq!(
+        (row.firstname.as_deref(), row.lastname.as_deref()),
+        (Some("Augusta"), Some("Lovelace"))
+    );
     assert_eq!(row.email, c.email);
 }

@@ -199,7 +199,8 @@ async fn webhook_verifies_digest_ignores_replays_and_stale_events_and_moves_kyc(
     let stranger = reviewed("no-such-user", "RED", Some("FINAL"), "2026-03-03 08:00:00.000");
     assert_eq!(signed(&t, &stranger, "HMAC_SHA256_HEX").await.0, 200);
     let pending = serde_json::to_vec(&json!({"type": "applicantPending", "externalUserId": c.uuid,
-        "applicantId": "5cb56e8e0a975a35f333cb83", "createdAtMs": "2026-03-04 08:00:00.000"})).unwrap();
+        "applicantId": "5cb56e8e0a975a35f333cb83", "createdAtMs": "2026-03-04 08:00:00.000"}))
+    .unwrap();
     assert_eq!(signed(&t, &pending, "HMAC_SHA256_HEX").await.0, 200);
     assert_eq!(kyc_of(&t, &c.token).await, "APPROVED");
     // A verified body that is not JSON is a 400.

@@ -14,7 +14,8 @@ use crate::helpers::platform::audit_count;
 use crate::helpers::users::PASSWORD;
 
 async fn stage(t: &TestApp, admin: &str, step: &str, stage: Option<&str>) {
-    let (s, b) = put(t, admin, &format!("/api/onboarding-steps/{step}"), json!({"stage": stage})).await;
+    let (s, b) =
+        put(t, admin, &format!("/api/onboarding-steps/{step}"), json!({"stage": stage})).await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["configuration"], json!({"step": step, "stage": stage}));
 }
@@ -28,7 +29,11 @@ async fn confirm_email(t: &TestApp, id: i64) {
 }
 
 async fn login(t: &TestApp, email: &str) -> (u16, Value) {
-    let r = t.server.post("/api/sessions").json(&json!({"username": email, "password": PASSWORD})).await;
+    let r = t
+        .server
+        .post("/api/sessions")
+        .json(&json!({"username": email, "password": PASSWORD}))
+        .await;
     (r.status_code().as_u16(), r.json())
 }
 
@@ -86,14 +91,20 @@ async fn each_stage_blocks_what_it_should_and_nothing_else() {
     let deposit = |token: String| {
         let t = &t;
         async move {
-            post(t, &token, "/api/me/deposits", json!({"provider": "test", "walletId": w, "amount": 10}))
-                .await
+            post(
+                t,
+                &token,
+                "/api/me/deposits",
+                json!({"provider": "test", "walletId": w, "amount": 10}),
+            )
+            .await
         }
     };
     let withdraw = |token: String| {
         let t = &t;
         async move {
-            let body = json!({"provider": "test", "walletId": w, "amount": 10, "walletAddress": "a"});
+            let body =
+                json!({"provider": "test", "walletId": w, "amount": 10, "walletAddress": "a"});
             post(t, &token, "/api/me/withdrawals", body).await
         }
     };
@@ -157,7 +168,9 @@ async fn each_stage_blocks_what_it_should_and_nothing_else() {
     assert_eq!(login(&t, &c.email).await.0, 200);
 
     // Back to no stage: nothing is gated.
-    for step in ["PhoneConfirmation", "CompleteAccountBeforeDepositForm", "KYC", "EmailConfirmation"] {
+    for step in
+        ["PhoneConfirmation", "CompleteAccountBeforeDepositForm", "KYC", "EmailConfirmation"]
+    {
         stage(&t, &admin, step, None).await;
     }
     assert_eq!(withdraw(token.clone()).await.0, 200);

@@ -57,16 +57,19 @@ const REQUIRED_TAGS: &[&str] = &[
     "Max Risks",
     "Position Durations",
     "Downtimes",
+    "Onboarding Step Configuration",
+    "Forms",
+    "Customer Field Configurations",
+    "Documents",
+    "KYC",
+    "Emails",
+    "Messages",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
 const DEFERRED: &[(&str, &str)] = &[
     // Earnings come from the commission ledger, built by the commissions issue.
     ("Users", "Get affiliate earnings"),
-    // Group messages are messaging (their own issue); the tag's trading-group operations are
-    // served.
-    ("Group Messages", "Get group messages"),
-    ("Group Messages", "Create group message"),
 ];
 
 /// Operations we serve under a seed tag with a title the seed does not list (with the reason).

@@ -27,7 +27,11 @@ pub struct TemplateFields {
     pub conditions: String,
 }
 
-pub async fn insert<C: ConnectionTrait>(conn: &C, uuid: &str, f: TemplateFields) -> Result<TemplateRow> {
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    uuid: &str,
+    f: TemplateFields,
+) -> Result<TemplateRow> {
     let t = now();
     et::ActiveModel {
         uuid: Set(uuid.to_owned()),
@@ -47,7 +51,11 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, uuid: &str, f: TemplateFields)
     .db()
 }
 
-pub async fn update<C: ConnectionTrait>(conn: &C, row: TemplateRow, f: TemplateFields) -> Result<TemplateRow> {
+pub async fn update<C: ConnectionTrait>(
+    conn: &C,
+    row: TemplateRow,
+    f: TemplateFields,
+) -> Result<TemplateRow> {
     let mut am: et::ActiveModel = row.into();
     am.enabled = Set(f.enabled);
     am.title = Set(f.title);

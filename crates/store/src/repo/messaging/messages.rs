@@ -71,13 +71,7 @@ pub async fn of_recipient<C: ConnectionTrait>(
 ) -> Result<(Vec<MessageRow>, u64)> {
     let q = Message::find().filter(m::Column::RecipientId.eq(recipient_id));
     let total = q.clone().count(conn).await.db()?;
-    let rows = q
-        .order_by_desc(m::Column::Id)
-        .limit(limit)
-        .offset(offset)
-        .all(conn)
-        .await
-        .db()?;
+    let rows = q.order_by_desc(m::Column::Id).limit(limit).offset(offset).all(conn).await.db()?;
     Ok((rows, total))
 }
 
@@ -87,11 +81,7 @@ pub async fn find_of<C: ConnectionTrait>(
     id: i64,
     recipient_id: i64,
 ) -> Result<Option<MessageRow>> {
-    Message::find_by_id(id)
-        .filter(m::Column::RecipientId.eq(recipient_id))
-        .one(conn)
-        .await
-        .db()
+    Message::find_by_id(id).filter(m::Column::RecipientId.eq(recipient_id)).one(conn).await.db()
 }
 
 /// Unread messages of the recipient (index `recipient_id, read_at`).

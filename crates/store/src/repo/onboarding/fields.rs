@@ -1,7 +1,9 @@
 //! Customer field configurations: the fields of each form (and of the profile).
 
 use brokercrm_core::Result;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::db::now;
 use crate::entities::customer_field_configs::{self as cf, Entity as FieldConfig};
@@ -18,14 +20,9 @@ pub struct NewField {
     pub editable: bool,
 }
 
-/// Every configuration, by step then id (the order they were given).
+/// Every configuration, in the order they were given.
 pub async fn all<C: ConnectionTrait>(conn: &C) -> Result<Vec<FieldRow>> {
-    FieldConfig::find()
-        .order_by_asc(cf::Column::Step)
-        .order_by_asc(cf::Column::Id)
-        .all(conn)
-        .await
-        .db()
+    FieldConfig::find().order_by_asc(cf::Column::Id).all(conn).await.db()
 }
 
 /// The configurations of one form.

@@ -29,7 +29,11 @@ pub async fn save_applicant<C: ConnectionTrait>(conn: &C, row: ApplicantRow) -> 
         reject_type: Set(row.reject_type),
         updated_at: Set(now()),
     };
-    if exists { am.update(conn).await.db()? } else { am.insert(conn).await.db()? };
+    if exists {
+        am.update(conn).await.db()?
+    } else {
+        am.insert(conn).await.db()?
+    };
     Ok(())
 }
 

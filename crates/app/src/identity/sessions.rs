@@ -9,7 +9,7 @@
 
 use std::net::IpAddr;
 
-use brokercrm_core::onboarding::OnboardingStep;
+use brokercrm_core::identity::onboarding_steps::OnboardingStep;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::identity::users::{self, UserRow};

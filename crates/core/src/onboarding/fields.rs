@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::steps::OnboardingStep;
 use crate::error::Violations;
+use crate::identity::onboarding_steps::OnboardingStep;
 use crate::{Error, Result};
 
 /// The configurable customer fields, as named on the wire.

@@ -4,6 +4,4 @@
 pub mod fields;
 pub mod kyc;
 pub mod stages;
-mod steps;
-
-pub use steps::{OnboardingState, OnboardingStep, outstanding_steps};
+pub use crate::identity::onboarding_steps::{OnboardingState, OnboardingStep, outstanding_steps};

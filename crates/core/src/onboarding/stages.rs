@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::steps::OnboardingStep;
+use crate::identity::onboarding_steps::OnboardingStep;
 
 /// A point in the customer's life where steps are enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

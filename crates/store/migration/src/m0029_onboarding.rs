@@ -69,9 +69,9 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         for (step, stage) in STEPS {
             let mut q = Query::insert();
-            q.into_table("onboarding_steps")
-                .columns(["step", "stage", "updated_at"])
-                .values_panic([step.into(), stage.map(str::to_owned).into(), Expr::current_timestamp()]);
+            q.into_table("onboarding_steps").columns(["step", "stage", "updated_at"]).values_panic(
+                [step.into(), stage.map(str::to_owned).into(), Expr::current_timestamp()],
+            );
             m.exec_stmt(q.to_owned()).await?;
         }
         for (field, step, required) in FIELDS {

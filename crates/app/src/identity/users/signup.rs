@@ -24,7 +24,7 @@ use std::net::IpAddr;
 
 use brokercrm_core::error::Violations;
 use brokercrm_core::identity::auth::{Permission, Role};
-use brokercrm_core::onboarding::OnboardingStep;
+use brokercrm_core::identity::onboarding_steps::OnboardingStep;
 use brokercrm_core::validate::{CountryCode, Email, opt_text, phone, text};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;

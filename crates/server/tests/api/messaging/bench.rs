@@ -78,8 +78,11 @@ async fn bench_send_to_all_and_unread_count() {
 #[ignore = "benchmark"]
 fn bench_render_template_with_20_variables() {
     let vars: Vars = (0..20).map(|i| (format!("v{i}"), format!("value <{i}> & more"))).collect();
-    let body: String = (0..20).map(|i| format!("<mj-text>Field {i}: {{{{ v{i} }}}}</mj-text>")).collect();
-    let mjml = format!("<mjml><mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>");
+    let body: String =
+        (0..20).map(|i| format!("<mj-text>Field {i}: {{{{ v{i} }}}}</mj-text>")).collect();
+    let mjml = format!(
+        "<mjml><mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>"
+    );
     let txt: String = (0..20).map(|i| format!("Field {i}: {{{{ v{i} }}}}\n")).collect();
     let parts = Parts { subject: "Hello {{ v0 }}", mjml: &mjml, txt: &txt };
     let n = 5000;
@@ -88,5 +91,8 @@ fn bench_render_template_with_20_variables() {
         render(parts, &vars).unwrap();
     }
     let secs = at.elapsed().as_secs_f64();
-    println!("rendered {n} templates (20 variables, MJML to HTML + text) in {secs:.2}s: {:.0}/s", n as f64 / secs);
+    println!(
+        "rendered {n} templates (20 variables, MJML to HTML + text) in {secs:.2}s: {:.0}/s",
+        n as f64 / secs
+    );
 }

@@ -55,7 +55,7 @@ pub struct Services {
     /// The payment providers this deployment offers.
     pub payments: PaymentRegistry,
     /// Scans uploaded customer documents (no-op by default).
-    pub scanner: Arc<dyn crate::sales::customers::documents::VirusScanner>,
+    pub scanner: Arc<dyn crate::onboarding::documents::VirusScanner>,
 }
 
 impl Services {
@@ -77,7 +77,7 @@ impl Services {
             gate: None,
             adapters: AdapterEnv::with_client(http.clone()),
             payments: PaymentRegistry::builtin(),
-            scanner: Arc::new(crate::sales::customers::documents::NoScan),
+            scanner: Arc::new(crate::onboarding::documents::NoScan),
         })
     }
 }
@@ -293,4 +293,11 @@ fn subscriptions() -> Events {
         .subscribe(crate::partners::introducers::on_customer_signed_up)
         .subscribe(crate::partners::accrual::on_deposit_posted)
         .subscribe(crate::partners::accrual::on_position_closed)
+        .subscribe(crate::onboarding::hooks::on_signing_in)
+        .subscribe(crate::onboarding::hooks::on_signing_up)
+        .subscribe(crate::onboarding::hooks::on_profile_updating)
+        .subscribe(crate::messaging::hooks::on_signing_up)
+        .subscribe(crate::messaging::hooks::on_deposit_posted)
+        .subscribe(crate::messaging::hooks::on_withdrawal_decided)
+        .subscribe(crate::messaging::hooks::on_kyc_decided)
 }

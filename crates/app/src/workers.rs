@@ -19,6 +19,9 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
         .register::<crate::platform::email::SendEmail>()
         .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
         .register::<crate::partners::accrual::Accrue>()
+        .register::<crate::messaging::delivery::TriggerEmails>()
+        .register::<crate::messaging::delivery::TemplatedEmail>()
+        .register::<crate::messaging::fanout::FanOut>()
 }
 
 /// Runs jobs and maintenance until `shutdown` turns true.

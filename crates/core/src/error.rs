@@ -33,7 +33,7 @@ pub enum Error {
     #[error("{0}")]
     Refused(String),
     /// Authenticated, but steps the caller must complete first are missing (e.g.
-    /// `kycApproved`, `emailConfirmed`); each is named. A 403 like [`Error::Forbidden`].
+    /// the onboarding steps `KYC`, `EmailConfirmation`); each is named. A 403 like [`Error::Forbidden`].
     #[error("complete first: {}", .0.join(", "))]
     Unmet(Vec<String>),
     /// The named resource does not exist (or is not visible to the caller).

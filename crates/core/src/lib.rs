@@ -6,6 +6,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod market_data;
+pub mod messaging;
 pub mod money;
 pub mod onboarding;
 pub mod paging;

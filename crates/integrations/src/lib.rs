@@ -7,6 +7,7 @@ pub mod geoip;
 pub mod outbound;
 pub mod payments;
 pub mod sms;
+pub mod sumsub;
 pub mod voip;
 
 pub use email::{EmailMessage, EmailProviderConfig, EmailSender, build_sender};

@@ -4,6 +4,7 @@
 pub mod distribution;
 pub mod market_data;
 pub mod partners;
+pub mod onboarding;
 pub mod trading;
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;
@@ -46,6 +47,7 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     let mut logins = BTreeMap::new();
     let mut affiliate_id = None;
     let mut admin_id = None;
+    let mut customer_id = None;
     for role in Role::ALL {
         let email = format!("demo.{}@brokercrm.local", role.as_str().replace('_', "."));
         let password = format!("Demo-{}1", random_token(9));
@@ -55,6 +57,9 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
         }
         if role == Role::Admin {
             admin_id = Some(id);
+        }
+        if role == Role::Customer {
+            customer_id = Some(id);
         }
         logins.insert(role.as_str().to_owned(), Login { email, password });
     }
@@ -75,6 +80,9 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     )
     .await?;
     crate::demo::trading::load(app, &admin).await?;
+    let customer_id =
+        customer_id.ok_or_else(|| brokercrm_core::Error::internal("demo customer missing"))?;
+    crate::demo::onboarding::load(app, &admin, customer_id).await?;
     let retail_services = crate::demo::market_data::load(app).await?;
     let promotion_links = crate::demo::partners::load(app, affiliate_id).await?;
     Ok(DemoCredentials {

@@ -1,5 +1,6 @@
 //! Sessions: log in with e-mail and password, refresh and log out (impersonation is in
-//! `impersonation`).
+//! `impersonation`). A login publishes [`SigningIn`] in its transaction: a subscriber (the
+//! onboarding stage `BeforeSignIn`) may refuse it.
 //!
 //! Failed logins are throttled by [`crate::identity::throttle`]: growing waits per (account,
 //! client IP), high ceilings per account and per IP; the owner is never locked out from an
@@ -8,13 +9,14 @@
 
 use std::net::IpAddr;
 
-use brokercrm_core::onboarding::OnboardingStep;
+use brokercrm_core::identity::onboarding_steps::OnboardingStep;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::{commit, now};
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
 use crate::App;
+use crate::identity::events::SigningIn;
 use crate::identity::security::verify_password;
 use crate::identity::throttle::Attempt;
 use crate::identity::tokens::{self, IssuedTokens};
@@ -45,6 +47,7 @@ pub async fn login(
     let mut ch = users::changes(user);
     ch.last_login_at = Set(Some(now()));
     let user = users::save(&tx, ch).await?;
+    app.events().publish(&tx, &SigningIn { user: user.clone() }).await?;
     let tokens = tokens::issue(app, &tx, &user, None).await?;
     commit(tx).await?;
     let outstanding = crate::identity::users::outstanding(&user);

@@ -89,3 +89,17 @@ pub struct FundsLeaving {
 }
 
 impl Event for FundsLeaving {}
+/// A pending withdrawal was decided by staff (approved, possibly for a changed amount, or
+/// rejected), inside the transaction that decided it.
+pub struct WithdrawalDecided {
+    /// The withdrawal's id (the payment request).
+    pub id: String,
+    pub customer_id: i64,
+    pub wallet_id: i64,
+    pub approved: bool,
+    /// The amount paid out when approved, else the amount asked for.
+    pub amount: Money,
+    pub currency: String,
+}
+
+impl Event for WithdrawalDecided {}

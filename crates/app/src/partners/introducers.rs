@@ -18,7 +18,7 @@ use brokercrm_store::repo::partners::promo_links;
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction as Tx};
 use serde::Serialize;
 
-use crate::identity::events::CustomerSignedUp;
+use crate::identity::events::SigningUp;
 use crate::platform::audit::{self, Audit};
 use crate::platform::events::Reaction;
 use crate::{App, Principal};
@@ -137,13 +137,14 @@ pub async fn assign(
 }
 
 /// Attributes a new customer from its sign-up's referrer code (subscriber of
-/// `identity::events::CustomerSignedUp`).
+/// `identity::events::SigningUp`).
 pub fn on_customer_signed_up<'a>(
     tx: &'a DatabaseTransaction,
-    e: &'a CustomerSignedUp,
+    e: &'a SigningUp,
 ) -> Reaction<'a> {
     Box::pin(async move {
-        let Some(code) = e.referrer.as_deref().map(str::trim).filter(|c| !c.is_empty()) else {
+        let Some(code) = e.user.wtreferrer.as_deref().map(str::trim).filter(|c| !c.is_empty())
+        else {
             return Ok(());
         };
         attribute(tx, e.user.id, code).await

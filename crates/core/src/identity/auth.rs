@@ -75,6 +75,7 @@ impl Role {
                 ReadMarketData,
                 ReadPositions,
                 ReadCommissions,
+                SendMessages,
             ],
             Role::ConversionAgent | Role::RetentionAgent => {
                 &[WriteActivities, ReadSalesSetup, WorkCustomers]
@@ -106,6 +107,7 @@ impl Role {
                 ReadSalesSetup,
                 WorkCustomers,
                 ReadMarketData,
+                SendMessages,
             ],
             Role::Affiliate => &[ReadOwnEarnings, ManageReferrals, ReadOwnCommissions],
             Role::Customer => &[ReadOwnCommissions],
@@ -219,6 +221,12 @@ pub enum Permission {
     ReadMarketData,
     /// Market data: create, change and revoke applications; create, change and delete feeds.
     ManageMarketData,
+    /// Onboarding: the stage of each step and the customer fields of each form.
+    ManageOnboarding,
+    /// E-mail templates: create, change, delete, send a test.
+    ManageEmailTemplates,
+    /// Inbox messages: send to one, several or all customers and to trading groups.
+    SendMessages,
 }
 
 impl Permission {
@@ -266,6 +274,9 @@ impl Permission {
         Permission::ManageMarketData,
         Permission::ReadPositions,
         Permission::ManagePositions,
+        Permission::ManageOnboarding,
+        Permission::ManageEmailTemplates,
+        Permission::SendMessages,
     ];
 }
 

@@ -141,16 +141,6 @@ pub fn serves_country(enabled: &[String], country: Option<&str>) -> bool {
     enabled.is_empty() || country.is_some_and(|c| enabled.iter().any(|e| e.eq_ignore_ascii_case(c)))
 }
 
-/// The onboarding steps a customer still lacks before moving real money when KYC is
-/// required, by their wire names (`kycApproved`, `emailConfirmed`); empty when none.
-pub fn missing_onboarding(kyc_approved: bool, email_confirmed: bool) -> Vec<String> {
-    [(kyc_approved, "kycApproved"), (email_confirmed, "emailConfirmed")]
-        .into_iter()
-        .filter(|(done, _)| !done)
-        .map(|(_, step)| step.to_owned())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,12 +190,5 @@ mod tests {
         assert!(!serves_country(&["DE".into()], None));
         assert_eq!(MethodType::parse("type", "Deposit").ok(), Some(MethodType::Deposit));
         assert!(MethodType::parse("type", "refund").is_err());
-    }
-
-    #[test]
-    fn onboarding_names_each_missing_step() {
-        assert_eq!(missing_onboarding(false, false), ["kycApproved", "emailConfirmed"]);
-        assert_eq!(missing_onboarding(true, false), ["emailConfirmed"]);
-        assert!(missing_onboarding(true, true).is_empty());
     }
 }

@@ -6,7 +6,9 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod distribution;
 pub mod identity;
 pub mod market_data;
+pub mod messaging;
 pub mod money;
+pub mod onboarding;
 pub mod partners;
 pub mod platform;
 pub mod sales;
@@ -19,8 +21,10 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(identity::routes())
         .merge(distribution::routes())
         .merge(sales::routes())
+        .merge(onboarding::routes())
         .merge(money::routes())
         .merge(trading::routes())
         .merge(partners::routes())
+        .merge(messaging::routes())
         .merge(market_data::routes())
 }

@@ -31,6 +31,9 @@ mod m0025a_prices;
 mod m0025b_downtimes;
 mod m0027_positions;
 mod m0028_partners;
+mod m0029_onboarding;
+mod m0029a_kyc;
+mod m0029b_messaging;
 mod util;
 
 /// Applies every migration in order.
@@ -69,6 +72,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0025b_downtimes::Migration),
             Box::new(m0027_positions::Migration),
             Box::new(m0028_partners::Migration),
+            Box::new(m0029_onboarding::Migration),
+            Box::new(m0029a_kyc::Migration),
+            Box::new(m0029b_messaging::Migration),
         ]
     }
 }

@@ -11,7 +11,9 @@ pub mod profile;
 pub mod signup;
 pub mod status;
 
-use brokercrm_core::onboarding::{OnboardingState, OnboardingStep, outstanding_steps};
+use brokercrm_core::identity::onboarding_steps::{
+    OnboardingState, OnboardingStep, outstanding_steps,
+};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::identity::users;

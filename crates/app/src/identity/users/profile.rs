@@ -10,6 +10,8 @@
 //! sends a new verification link to the new address. Neither is allowed with an impersonation
 //! token. A new mobile number clears the phone confirmation. Wrong `currentPassword` values are
 //! throttled per user like logins (`identity::throttle`: growing waits, 429 with `Retry-After`).
+//! The change is published as [`ProfileUpdating`] in its transaction (the onboarding field
+//! configuration refuses a change of a field the client may not edit).
 
 use brokercrm_core::error::Violations;
 use brokercrm_core::validate::{CountryCode, Email, Password, phone, text};
@@ -18,6 +20,7 @@ use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::users::{self, UserRow};
 use sea_orm::Set;
 
+use crate::identity::events::ProfileUpdating;
 use crate::identity::security::{hash_password, verify_password};
 use crate::identity::throttle::Attempt;
 use crate::identity::users::confirmation::queue_verification;
@@ -110,6 +113,7 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
 
     let tx = app.db().begin_write().await?;
     let user = current_user_in(&tx, who).await?;
+    let before = user.clone();
     let phone_changes =
         p.mobilenumber.as_ref().is_some_and(|m| Some(m) != user.mobilenumber.as_ref());
     let mut ch = users::changes(user);
@@ -141,6 +145,7 @@ pub async fn update(app: &App, who: &Principal, u: UpdateUser) -> Result<UserRow
         Error::Conflict(_) => Error::Conflict("email: is already registered".into()),
         other => other,
     })?;
+    app.events().publish(&tx, &ProfileUpdating { before, after: saved.clone() }).await?;
     if email_changes {
         queue_verification(app, &tx, &saved, None).await?;
     }

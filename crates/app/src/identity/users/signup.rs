@@ -24,14 +24,14 @@ use std::net::IpAddr;
 
 use brokercrm_core::error::Violations;
 use brokercrm_core::identity::auth::{Permission, Role};
-use brokercrm_core::onboarding::OnboardingStep;
+use brokercrm_core::identity::onboarding_steps::OnboardingStep;
 use brokercrm_core::validate::{CountryCode, Email, opt_text, phone, text};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::user_tokens::PASSWORD_RESET;
 use brokercrm_store::repo::identity::users::{self, NewUser, UserRow};
 
-use crate::identity::events::CustomerSignedUp;
+use crate::identity::events::SigningUp;
 use crate::identity::one_time_tokens::{issue_token, reset_link};
 use crate::identity::security::new_ref_key;
 use crate::identity::security::random_token;
@@ -200,8 +200,7 @@ pub async fn sign_up(
         }
         Err(e) => return Err(e),
     };
-    let signed_up = CustomerSignedUp { user: user.clone(), referrer: user.wtreferrer.clone() };
-    app.events().publish(&tx, &signed_up).await?;
+    app.events().publish(&tx, &SigningUp { user: user.clone(), by_staff: staff }).await?;
     let ttl = chrono::Duration::hours(VERIFY_TTL_HOURS);
     let pw_token = issue_token(&tx, user.id, PASSWORD_RESET, ttl).await?;
     let pw_link = reset_link(app, &pw_token);

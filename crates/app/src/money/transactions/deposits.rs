@@ -18,14 +18,15 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::clearing;
-use super::onboarding::{Movement, require_onboarded};
 use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
 use crate::money::events::DepositPosted;
 use crate::money::ledger::body_hash;
 use crate::money::wallets::{currency_of, ledger_accounts};
+use crate::onboarding::progress::require as require_stage;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
+use brokercrm_core::onboarding::stages::Stage;
 
 /// The provider key holding the callback signing secret.
 pub const SIGNING_KEY: &str = "signingSecret";
@@ -46,7 +47,7 @@ pub async fn start(app: &App, actor: &Principal, input: DepositInput) -> Result<
     if !input.amount.is_positive() {
         return Err(Error::field("amount", "must be greater than zero"));
     }
-    require_onboarded(app, actor, Movement::Deposit).await?;
+    require_stage(app, actor, Stage::BeforeDeposit).await?;
     let provider =
         super::usable_provider(app, actor, &input.provider, MethodType::Deposit, input.amount)
             .await?;

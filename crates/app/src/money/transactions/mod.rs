@@ -8,7 +8,6 @@ pub mod affiliate;
 pub mod deposits;
 pub mod export;
 pub mod list;
-mod onboarding;
 pub mod payout;
 pub mod views;
 pub mod withdrawals;

@@ -20,15 +20,17 @@ use brokercrm_store::repo::money::wallets::{self, WalletFilter};
 use brokercrm_store::{ConnectionTrait, DatabaseTransaction};
 
 use super::clearing;
-use super::onboarding::{Movement, require_onboarded};
 use super::status::{APPROVED, PENDING, REFUNDED, REJECTED, WITHDRAWAL};
 use super::views::{self, TransactionView};
 use crate::money::events::FundsLeaving;
+use crate::money::events::WithdrawalDecided;
 use crate::money::ledger::body_hash;
 use crate::money::scope::require_owner;
 use crate::money::wallets::{currency_of, ledger_accounts};
+use crate::onboarding::progress::require as require_stage;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
+use brokercrm_core::onboarding::stages::Stage;
 
 /// "Withdraw money" input.
 #[derive(Debug, Clone)]
@@ -64,7 +66,7 @@ pub async fn request(
         None => Currency::USD,
     };
     let id = transfer_id(actor.user_id, idempotency_key)?;
-    require_onboarded(app, actor, Movement::Withdrawal).await?;
+    require_stage(app, actor, Stage::BeforeWithdrawal).await?;
     let provider =
         super::usable_provider(app, actor, &input.provider, MethodType::Withdrawal, input.amount)
             .await?;
@@ -244,6 +246,15 @@ pub async fn approve(
     };
     res.validate()?;
     resolve::resolve(&tx, &res, &body_hash(&res.fingerprint())).await?;
+    let decided = WithdrawalDecided {
+        id: r.id.clone(),
+        customer_id: r.user_id,
+        wallet_id: r.wallet_id,
+        approved: true,
+        amount: posted,
+        currency: r.currency.clone(),
+    };
+    app.events().publish(&tx, &decided).await?;
     let entry = Audit::new("withdrawal.approve", "transaction", r.id.clone())
         .details(format!("approved withdrawal {} of {posted} {}", r.id, r.currency));
     finish(tx, actor, &r.id, entry).await
@@ -274,6 +285,15 @@ pub async fn reject(
     };
     res.validate()?;
     resolve::resolve(&tx, &res, &body_hash(&res.fingerprint())).await?;
+    let decided = WithdrawalDecided {
+        id: r.id.clone(),
+        customer_id: r.user_id,
+        wallet_id: r.wallet_id,
+        approved: false,
+        amount: Money::from_minor(r.amount),
+        currency: r.currency.clone(),
+    };
+    app.events().publish(&tx, &decided).await?;
     let entry = Audit::new("withdrawal.reject", "transaction", r.id.clone())
         .details(format!("rejected withdrawal {}", r.id));
     finish(tx, actor, &r.id, entry).await

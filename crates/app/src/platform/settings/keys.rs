@@ -8,10 +8,6 @@ use brokercrm_core::{Error, Result};
 pub const VOIP_KEY: &str = "voip.provider";
 /// Setting key of the SumSub KYC configuration (`providers::SumsubConfig`, secret).
 pub const SUMSUB_KEY: &str = "kyc.sumsub";
-/// Setting key: withdrawals need the onboarding steps done (KYC approved, e-mail confirmed).
-pub const KYC_REQUIRED_KEY: &str = "kyc.required";
-/// Setting key: deposits need the same onboarding steps as withdrawals under [`KYC_REQUIRED_KEY`].
-pub const KYC_REQUIRED_FOR_DEPOSITS_KEY: &str = "kyc.required_for_deposits";
 /// Setting key of the default wallet platform and group (`providers::DefaultWallet`).
 pub const DEFAULT_WALLET_KEY: &str = "wallet.default";
 
@@ -77,8 +73,6 @@ pub const KEYS: &[KeyDef] = &[
     def("company.phone", Kind::Text(50), false, true),
     def("portal.url", Kind::Url, false, true),
     def("signup.enabled", Kind::Bool, false, true),
-    def(KYC_REQUIRED_KEY, Kind::Bool, false, false),
-    def(KYC_REQUIRED_FOR_DEPOSITS_KEY, Kind::Bool, false, false),
     def("default.currency", Kind::Currency, false, true),
     def("default.language", Kind::Language, false, true),
     def(CALLS_PROVIDER_KEY, Kind::Managed("PUT /api/calls/provider"), false, false),

@@ -1,6 +1,7 @@
 //! "Approve / Revoke / Reset KYC for customer" (ReviewKyc, customer in scope). Transitions
 //! are `core::customers::KycStatus::after`; a transition that does not apply is a 409. The
-//! reviewer and time are recorded on approve and revoke, cleared on reset. Audited.
+//! reviewer and time are recorded on approve and revoke, cleared on reset. Audited; publishes
+//! onboarding's `KycDecided`.
 
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
@@ -10,6 +11,7 @@ use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::customers as repo;
 
 use super::views::{self, CustomerView};
+use crate::onboarding::kyc::KycDecided;
 use crate::platform::audit::{self, Audit};
 use crate::sales::customer_in_scope;
 use crate::{App, Principal};
@@ -31,6 +33,8 @@ pub async fn decide(
     let Some(saved) = saved else {
         return Err(brokercrm_core::Error::Conflict("KYC status changed meanwhile; reload".into()));
     };
+    let decided = KycDecided { customer: saved.clone(), before, after };
+    app.events().publish(&tx, &decided).await?;
     let mut profile =
         repo::profile(&tx, customer.id).await?.unwrap_or_else(|| repo::empty_profile(customer.id));
     if action == KycAction::Reset {

@@ -1,7 +1,6 @@
 //! Regression tests of the OWASP findings of issue 14 that money owns: demo money never meets
 //! real money (1), the desk scope applies to every money route that names a customer, a
-//! wallet or a transaction (3), and `kyc.required` gates withdrawals (and deposits when
-//! `kyc.required_for_deposits` says so) (7).
+//! wallet or a transaction (3), and the onboarding stages gate withdrawals and deposits (7).
 
 use brokercrm_core::Money;
 use brokercrm_core::identity::auth::Role;
@@ -368,7 +367,7 @@ async fn onboard(t: &TestApp, id: i64, kyc: &str, confirmed: bool) {
 }
 
 #[tokio::test]
-async fn owasp_07_kyc_required_gates_withdrawals_and_deposits() {
+async fn owasp_07_onboarding_stages_gate_withdrawals_and_deposits() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
     enable_test_provider(&t, &admin).await;
@@ -387,13 +386,21 @@ async fn owasp_07_kyc_required_gates_withdrawals_and_deposits() {
             json!({"provider": "test", "walletId": w, "amount": 10}),
         )
     };
-    let set = |key: &'static str, on: bool| {
+    // The stage of the KYC and e-mail confirmation steps (what the settings `kyc.required`
+    // and `kyc.required_for_deposits` used to say).
+    let set = |stage: Option<&'static str>| {
         let (t, admin) = (&t, &admin);
         async move {
-            let (s, b) =
-                put(t, admin, &format!("/api/settings/{key}"), json!({"val": on.to_string()}))
-                    .await;
-            assert_eq!(s, 200, "{b}");
+            for step in ["KYC", "EmailConfirmation"] {
+                let (s, b) = put(
+                    t,
+                    admin,
+                    &format!("/api/onboarding-steps/{step}"),
+                    json!({"stage": stage}),
+                )
+                .await;
+                assert_eq!(s, 200, "{b}");
+            }
         }
     };
     let forbidden = |what: &str, (s, b): (u16, Value), missing: &[&str]| {
@@ -405,34 +412,33 @@ async fn owasp_07_kyc_required_gates_withdrawals_and_deposits() {
         }
     };
 
-    set("kyc.required", true).await;
+    set(Some("BeforeWithdrawal")).await;
     let before = (rows(&t).await, money(&t, &admin, w).await);
-    forbidden("withdrawal", withdraw().await, &["kycApproved", "emailConfirmed"]);
+    forbidden("withdrawal", withdraw().await, &["EmailConfirmation", "KYC"]);
     assert_eq!((rows(&t).await, money(&t, &admin, w).await), before, "a refused withdrawal wrote");
-    // Deposits are gated only when their own setting says so (default off).
+    // Deposits are gated only when the steps are at their stage (or earlier).
     let (s, b) = deposit().await;
     assert_eq!(s, 200, "{b}");
-    set("kyc.required_for_deposits", true).await;
+    set(Some("BeforeDeposit")).await;
     let before = (rows(&t).await, money(&t, &admin, w).await);
-    forbidden("deposit", deposit().await, &["kycApproved", "emailConfirmed"]);
+    forbidden("deposit", deposit().await, &["EmailConfirmation", "KYC"]);
     assert_eq!((rows(&t).await, money(&t, &admin, w).await), before, "a refused deposit wrote");
 
     onboard(&t, c.id, "approved", false).await;
-    forbidden("withdrawal", withdraw().await, &["emailConfirmed"]);
-    forbidden("deposit", deposit().await, &["emailConfirmed"]);
+    forbidden("withdrawal", withdraw().await, &["EmailConfirmation"]);
+    forbidden("deposit", deposit().await, &["EmailConfirmation"]);
     onboard(&t, c.id, "pending", true).await;
-    forbidden("withdrawal", withdraw().await, &["kycApproved"]);
+    forbidden("withdrawal", withdraw().await, &["KYC"]);
     onboard(&t, c.id, "approved", true).await;
     let (s, b) = withdraw().await;
     assert_eq!(s, 200, "{b}");
     let (s, b) = deposit().await;
     assert_eq!(s, 200, "{b}");
 
-    // With the settings off, nothing is gated.
+    // With the steps at no stage, nothing is gated.
     let other = t.customer().admin(&admin).with_wallet("USD", 500).create().await;
     onboard(&t, other.id, "none", false).await;
-    set("kyc.required", false).await;
-    set("kyc.required_for_deposits", false).await;
+    set(None).await;
     let body = json!({"provider": "test", "walletId": other.wallets[0], "amount": 10, "walletAddress": "a"});
     let (s, b) = post(&t, &other.token, "/api/me/withdrawals", body).await;
     assert_eq!(s, 200, "{b}");

@@ -10,16 +10,19 @@ use graph::{Crate, Graph, SourceFile};
 
 /// The contexts, bottom first: each may import only those before it. Trading sits above money:
 /// positions post ledger transfers and read wallets (trading groups are money's, the wallet's
-/// account type). Market data sits on top:
+/// account type). Onboarding sits below money, whose deposits and withdrawals it gates; messaging
+/// above partners. Market data sits on top:
 /// it reads the customer record and KYC (identity) and nothing depends on it.
-const ORDER: [&str; 8] = [
+const ORDER: [&str; 10] = [
     "platform",
     "identity",
+    "onboarding",
     "money",
     "trading",
     "distribution",
     "sales",
     "partners",
+    "messaging",
     "market_data",
 ];
 

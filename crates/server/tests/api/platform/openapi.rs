@@ -60,6 +60,13 @@ const REQUIRED_TAGS: &[&str] = &[
     "Orders",
     "Positions",
     "Commissions",
+    "Onboarding Step Configuration",
+    "Forms",
+    "Customer Field Configurations",
+    "Documents",
+    "KYC",
+    "Emails",
+    "Messages",
 ];
 
 /// Seed operations of the required tags that wait for a later issue (with the reason).
@@ -68,6 +75,8 @@ const DEFERRED: &[(&str, &str)] = &[
     // served.
     ("Group Messages", "Get group messages"),
     ("Group Messages", "Create group message"),
+    // Earnings come from the commission ledger, built by the commissions issue.
+    ("Users", "Get affiliate earnings"),
 ];
 
 /// Operations we serve under a seed tag with a title the seed does not list (with the reason).

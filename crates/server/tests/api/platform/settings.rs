@@ -41,14 +41,14 @@ async fn generic_keys_round_trip_with_public_and_staff_reads() {
     assert_eq!(get_value(&t, &admin, "company.website").await, Value::Null);
 
     // staff-only key
-    assert_eq!(put(&t, &admin, "/api/settings/kyc.required", json!({"val": "true"})).await.0, 200);
-    let r = t.server.get("/api/settings/kyc.required").await;
+    assert_eq!(put(&t, &admin, "/api/settings/custom.flag", json!({"val": "true"})).await.0, 200);
+    let r = t.server.get("/api/settings/custom.flag").await;
     r.assert_status_unauthorized();
     assert_error(&r.json(), "unauthorized");
     let (manager, _) = t.mint_token(Role::Manager).await;
-    assert_eq!(get_value(&t, &manager, "kyc.required").await, "true");
+    assert_eq!(get_value(&t, &manager, "custom.flag").await, "true");
     let (customer, _) = t.mint_token(Role::Customer).await;
-    let r = t.server.get("/api/settings/kyc.required").authorization_bearer(&customer).await;
+    let r = t.server.get("/api/settings/custom.flag").authorization_bearer(&customer).await;
     r.assert_status_forbidden();
 
     // custom namespace

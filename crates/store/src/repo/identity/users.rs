@@ -343,3 +343,24 @@ pub async fn staff_page<C: ConnectionTrait>(
         .db()?;
     Ok((rows, total))
 }
+
+/// Customer ids above `after`, ascending, at most `limit` (messaging's fan-out to all
+/// customers walks them in batches).
+pub async fn customer_ids_after<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    User::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(users::Column::Role.eq("customer"))
+        .filter(users::Column::Id.gt(after))
+        .order_by_asc(users::Column::Id)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
+}

@@ -212,3 +212,54 @@ pub async fn ids_of_user<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<V
         .await
         .db()
 }
+
+/// Owners of a wallet in trading group `group_id` with ids above `after`, ascending, at most
+/// `limit` (messaging's fan-out to a trading group reads its recipients here).
+pub async fn holders_of_group_after<C: ConnectionTrait>(
+    conn: &C,
+    group_id: i64,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>> {
+    Wallet::find()
+        .select_only()
+        .column(W::UserId)
+        .distinct()
+        .filter(W::GroupId.eq(group_id))
+        .filter(W::UserId.gt(after))
+        .order_by_asc(W::UserId)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
+}
+
+/// How many customers hold a wallet in trading group `group_id`.
+pub async fn count_holders_of_group<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<u64> {
+    let n = Wallet::find()
+        .select_only()
+        .expr(Func::count_distinct(Expr::col(W::UserId)))
+        .filter(W::GroupId.eq(group_id))
+        .into_tuple::<i64>()
+        .one(conn)
+        .await
+        .db()?;
+    Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
+}
+
+/// (is_demo, group) of each wallet of user `user_id` (e-mail template conditions).
+pub async fn books_and_groups<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+) -> Result<Vec<(bool, Option<i64>)>> {
+    Wallet::find()
+        .select_only()
+        .column(W::IsDemo)
+        .column(W::GroupId)
+        .filter(W::UserId.eq(user_id))
+        .into_tuple::<(bool, Option<i64>)>()
+        .all(conn)
+        .await
+        .db()
+}

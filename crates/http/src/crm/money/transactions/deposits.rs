@@ -66,7 +66,7 @@ pub struct DepositCallbackResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The pending deposit", body = DepositResponse),
-        (status = 403, description = "Setting `kyc.required_for_deposits` is on and onboarding steps are missing, named in `details.missing` (`kycApproved`, `emailConfirmed`)", body = ErrorBody),
+        (status = 403, description = "Onboarding steps of the stages up to `BeforeDeposit` are pending, named in `details.missing` (e.g. `KYC`, `EmailConfirmation`)", body = ErrorBody),
         (status = 422, description = "Bad provider, wallet (e.g. a demo wallet) or amount", body = ErrorBody)
     )
 )]

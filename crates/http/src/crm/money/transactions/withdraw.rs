@@ -52,7 +52,7 @@ pub struct WithdrawAccepted {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Accepted; the amount is reserved", body = WithdrawAccepted),
-        (status = 403, description = "Setting `kyc.required` is on and onboarding steps are missing, named in `details.missing` (`kycApproved`, `emailConfirmed`)", body = ErrorBody),
+        (status = 403, description = "Onboarding steps of the stages up to `BeforeWithdrawal` are pending, named in `details.missing` (e.g. `KYC`, `EmailConfirmation`)", body = ErrorBody),
         (status = 409, description = "Idempotency-Key reused with another body", body = ErrorBody),
         (status = 422, description = "Bad provider, amount (e.g. above the available balance), currency or address", body = ErrorBody)
     )

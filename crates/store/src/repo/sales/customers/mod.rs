@@ -2,7 +2,7 @@
 //! reviewer), assigned groups, documents and the filtered list ([`list`]); their deposit and
 //! withdrawal figures are read from the ledger (`money::ledger::customer_moves`).
 
-pub mod documents;
+pub use crate::repo::onboarding::documents;
 pub mod list;
 
 use brokercrm_core::Result;

@@ -1,4 +1,5 @@
-//! A customer's uploaded documents (metadata; the bytes are in the FileStore).
+//! A customer's uploaded documents (metadata; the bytes are in the FileStore). Onboarding owns
+//! the table; sales re-exports this module for its staff views.
 
 use brokercrm_core::Result;
 use sea_orm::{
@@ -61,4 +62,14 @@ pub async fn of_customer<C: ConnectionTrait>(
 /// How many documents the customer has.
 pub async fn count<C: ConnectionTrait>(conn: &C, customer_id: i64) -> Result<u64> {
     Document::find().filter(cd::Column::CustomerId.eq(customer_id)).count(conn).await.db()
+}
+
+/// The document with public id `uuid`.
+pub async fn find_by_uuid<C: ConnectionTrait>(conn: &C, uuid: &str) -> Result<Option<DocumentRow>> {
+    Document::find().filter(cd::Column::Uuid.eq(uuid)).one(conn).await.db()
+}
+
+/// The document with internal id `id`.
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<DocumentRow>> {
+    Document::find_by_id(id).one(conn).await.db()
 }

@@ -1,4 +1,6 @@
-//! Onboarding steps a customer must complete, as the seed's `skipOnboardingSteps` enum names them.
+//! Onboarding steps a customer must complete, as the seed's `skipOnboardingSteps` enum names them
+//! (identity's: the user record holds the skipped ones; onboarding re-exports them),
+//! and the informational list of steps a customer has not done (returned at sign-in).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,5 @@
+//! Messaging: e-mail templates and triggers, the inbox, staff messages and the fan-out.
+
+pub mod bench;
+pub mod emails;
+pub mod messages;

@@ -1,0 +1,6 @@
+//! Onboarding: stages and their enforcement, forms and field configurations.
+
+pub mod documents;
+pub mod fields;
+pub mod kyc;
+pub mod stages;

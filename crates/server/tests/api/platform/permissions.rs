@@ -212,6 +212,10 @@ const PUBLIC: &[&str] = &[
     "GET /api/leads/signup-code",
     "GET /api/settings/captcha-site-key",
     "GET /api/settings/{key}",
+    // Which fields a form (sign-up included) shows and requires: configuration, no data.
+    "GET /api/forms/{step}",
+    "GET /api/onboarding-stages",
+    "GET /api/onboarding-steps",
     // Unguessable links: a profile picture's token is its capability.
     "GET /api/profile-pictures/{token}",
     // "Get file by token": a 60-second single-use file token is its capability.

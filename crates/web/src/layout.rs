@@ -45,6 +45,12 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadLeadDistribution),
     },
     Screen {
+        label: "Market data",
+        href: "/admin/market-data/applications",
+        key: "market_data",
+        needs: Some(Permission::ReadMarketData),
+    },
+    Screen {
         label: "Audit log",
         href: "/admin/audit",
         key: "audit",
@@ -129,6 +135,7 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "rejected" => "Withdrawal rejected.",
         "refunded" => "Withdrawal refunded.",
         "saved" => "Saved.",
+        "created" => "Created.",
         _ => return None,
     };
     Some(text.to_owned())

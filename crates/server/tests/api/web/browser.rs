@@ -1,8 +1,9 @@
 //! The portal in headless Chromium against a real `brokercrm serve`: each role sees only its
 //! menu (the first admin changes the one-time password first), a lead is worked from the
 //! list to a comment and a status change, a withdrawal is approved and the ledger moves, a
-//! CSV import runs to the end, a bad cap shows its error beside the field, and a post
-//! without the CSRF token is refused. Screenshots: target/screenshots/.
+//! CSV import runs to the end, a bad cap shows its error beside the field, a post without the
+//! CSRF token is refused, and a market-data feed with a bad value shows its error, then saves
+//! once fixed. Screenshots: target/screenshots/.
 
 use brokercrm_core::identity::auth::Role;
 use serde_json::json;
@@ -44,17 +45,20 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
     assert_eq!(b.text("#notice").await, "Your password was changed.");
     assert_eq!(
         b.menu().await,
-        ["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]
+        ["dashboard", "leads", "customers", "withdrawals", "offers", "market_data", "audit"]
     );
     b.shot("dashboard").await;
     b.logout().await;
 
     let want: &[(Role, &[&str])] = &[
-        (Role::Manager, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
+        (
+            Role::Manager,
+            &["dashboard", "leads", "customers", "withdrawals", "offers", "market_data", "audit"],
+        ),
         (Role::ConversionAgent, &["dashboard", "leads", "customers"]),
         (Role::RetentionAgent, &["dashboard", "leads", "customers"]),
         (Role::Risk, &["dashboard", "leads", "customers", "withdrawals", "offers", "audit"]),
-        (Role::Support, &["dashboard", "leads", "customers"]),
+        (Role::Support, &["dashboard", "leads", "customers", "market_data"]),
     ];
     for (role, email) in &staff {
         b.login(email, PASSWORD).await;
@@ -242,5 +246,42 @@ async fn browser_a_bad_cap_shows_the_error_beside_the_field_and_csrf_less_posts_
             .unwrap()
             .unwrap();
     assert_eq!(stored.name, "Autumn", "nothing changed");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_a_market_data_feed_with_a_bad_value_shows_the_error_then_saves_when_fixed() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let Some(b) = Browser::start(&t, "browser_md_feed").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=market_data]").await;
+    b.wait_for("#applications").await;
+    b.click(".subnav a[href='/admin/market-data/feeds']").await;
+    b.click("#new-feed").await;
+    b.wait_for("#feed-form").await;
+    b.fill("#name", "cme-top").await;
+    b.fill("#qd_filters", "CME").await;
+    b.fill("#default_days", "forty").await;
+    b.fill("#agreement_title", "CME subscriber agreement").await;
+    b.fill("#agreement_text", "You agree to the exchange's terms.").await;
+    b.click("#save-feed").await;
+    b.wait_for("#default_days-error").await;
+    assert!(b.text("#default_days-error").await.contains("whole number"));
+    assert_eq!(b.value("#default_days").await, "forty", "what was typed is kept");
+    assert_eq!(b.value("#name").await, "cme-top");
+    b.shot("md-feed-error").await;
+    b.fill("#default_days", "30").await;
+    b.click("#save-feed").await;
+    b.wait_text("#notice", "Created.", 10).await;
+    assert_eq!(b.value("#name").await, "CME-TOP");
+    assert_eq!(b.value("#default_days").await, "30");
+    assert!(!b.exists("#default_days-error").await);
+    let stored = brokercrm_app::market_data::feeds::find_by_name(&t.app, "cme-top")
+        .await
+        .unwrap()
+        .expect("the feed is stored");
+    assert_eq!((stored.default_days, stored.qd_filters), (Some(30), vec!["CME".to_owned()]));
+    b.shot("md-feed").await;
     b.close().await;
 }

@@ -2,5 +2,6 @@
 //! (`portal`, `screens`), and the main flows in a real browser (`browser`).
 
 mod browser;
+mod market_data;
 mod portal;
 mod screens;

@@ -56,7 +56,8 @@ async fn the_credentials_email_job_holds_no_password_at_rest() {
     assert!(stored.contains("\"sealed\""), "{stored}");
 
     // Reset password: a new password, sealed the same way.
-    let (s, _) = call(&t, &a.key, "POST", &format!("/api/v1/accounts/{id}/reset-password"), None).await;
+    let (s, _) =
+        call(&t, &a.key, "POST", &format!("/api/v1/accounts/{id}/reset-password"), None).await;
     assert_eq!(s, 200);
     let job = jobs::list_by_kind(t.app.db(), "email.send", 1).await.unwrap().remove(0);
     t.run_jobs().await;
@@ -118,7 +119,10 @@ async fn accounts_created_at_the_same_moment_each_get_their_answer() {
     let a = application(&t, &admin, json!({})).await;
     // 40 distinct e-mails and the same one 4 times (in any case), all at once.
     let mut emails: Vec<String> = (0..40).map(|i| format!("batch{i}@example.com")).collect();
-    emails.extend(["Twice@Example.com", "twice@example.com", "TWICE@example.com", "twice@Example.com"].map(String::from));
+    emails.extend(
+        ["Twice@Example.com", "twice@example.com", "TWICE@example.com", "twice@Example.com"]
+            .map(String::from),
+    );
     let requests = emails
         .iter()
         .map(|e| json_request("/api/v1/accounts", &a.key, None, &json!({ "email": e })))

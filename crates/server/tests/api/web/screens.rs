@@ -48,7 +48,10 @@ async fn each_screen_opens_for_the_roles_its_use_case_admits_and_the_menu_matche
             // The menu links exactly the screens the role may open.
             let linked = home.contains(&format!("<a href=\"{path}\" data-menu="));
             // One menu entry opens the market-data screens (their tabs lead to the others).
-            if !matches!(*path, "/admin/leads/import" | "/admin/market-data/feeds" | "/admin/market-data/accounts") {
+            if !matches!(
+                *path,
+                "/admin/leads/import" | "/admin/market-data/feeds" | "/admin/market-data/accounts"
+            ) {
                 assert_eq!(linked, allowed[i], "{role:?}: menu link to {path}");
             }
         }

@@ -40,7 +40,9 @@ impl Batch for NewAccounts {
                     }
                     return;
                 }
-                Err(e) => tracing::debug!(error = %e, size = jobs.len(), "account batch failed; writing its accounts one by one"),
+                Err(e) => {
+                    tracing::debug!(error = %e, size = jobs.len(), "account batch failed; writing its accounts one by one")
+                }
             }
         }
         for job in jobs {

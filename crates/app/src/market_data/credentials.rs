@@ -32,7 +32,8 @@ pub async fn issue<C: ConnectionTrait>(
     let login = account.login.clone().unwrap_or_else(new_login);
     let password = random_token(12);
     let hash = hash_password(app.hasher(), password.clone()).await?;
-    let change = AccountChange { credentials: Some((login.as_str(), hash.as_str())), ..Default::default() };
+    let change =
+        AccountChange { credentials: Some((login.as_str(), hash.as_str())), ..Default::default() };
     accounts::update(conn, account.id, change, app.clock().now()).await?;
     let (subject, what) = if account.login.is_some() {
         ("Your new market-data password", "Your market-data password was reset.")

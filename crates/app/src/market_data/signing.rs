@@ -52,15 +52,11 @@ impl TokenSigner {
         let kid = hex::encode(&Sha256::digest(public)[..8]);
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(kid.clone());
-        let header =
-            format!("{}.", URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).map_err(Error::internal)?));
-        Ok(Self {
-            sk,
-            header,
-            dec: DecodingKey::from_ed_der(&public),
-            public,
-            kid,
-        })
+        let header = format!(
+            "{}.",
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).map_err(Error::internal)?)
+        );
+        Ok(Self { sk, header, dec: DecodingKey::from_ed_der(&public), public, kid })
     }
 
     /// Loads the key from settings, generating and storing it (sealed) on first use.

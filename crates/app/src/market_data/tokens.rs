@@ -35,7 +35,8 @@ async fn filters_of(app: &App, feed_ids: &[i64]) -> Result<Vec<Arc<Vec<String>>>
     let missing: Vec<i64> = feed_ids.iter().copied().filter(|id| !cache.contains_key(id)).collect();
     if !missing.is_empty() {
         for row in feeds::find_by_ids(app.db().conn(), &missing).await? {
-            let list: Vec<String> = serde_json::from_str(&row.qd_filters).map_err(Error::internal)?;
+            let list: Vec<String> =
+                serde_json::from_str(&row.qd_filters).map_err(Error::internal)?;
             cache.insert(row.id, Arc::new(list));
         }
     }

@@ -211,7 +211,8 @@ pub async fn submit(app: &App, token: &str, form: WizardForm) -> Result<Option<S
         return Err(Error::NotFound("link"));
     }
     let personal = serde_json::Value::Object(personal).to_string();
-    let change = AccountChange { profile: Some((personal.as_str(), status.as_str())), ..Default::default() };
+    let change =
+        AccountChange { profile: Some((personal.as_str(), status.as_str())), ..Default::default() };
     accounts::update(&tx, l.account.id, change, now).await?;
     let account = AccountRow {
         personal: Some(personal),

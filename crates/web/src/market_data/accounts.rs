@@ -5,7 +5,9 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use brokercrm_app::market_data::admin_accounts::{self, AccountDetail, AccountQuery, AccountRowView};
+use brokercrm_app::market_data::admin_accounts::{
+    self, AccountDetail, AccountQuery, AccountRowView,
+};
 use brokercrm_app::market_data::applications::{self, ApplicationView};
 use serde::Deserialize;
 
@@ -66,8 +68,7 @@ pub async fn list_page(
     let who = staff.principal();
     let apps = applications::list(&web.app, who, 0, 500).await?;
     let q = AccountQuery { application: Some(f.application.as_str()), email: Some(f.q.as_str()) };
-    let (rows, total, error) = match admin_accounts::list(&web.app, who, q, f.offset, LIMIT).await
-    {
+    let (rows, total, error) = match admin_accounts::list(&web.app, who, q, f.offset, LIMIT).await {
         Ok(p) => (p.rows, p.total, None),
         Err(e) if is_form_error(&e) => (vec![], 0, Some(e.public_message())),
         Err(e) => return Err(e.into()),
@@ -76,7 +77,8 @@ pub async fn list_page(
         .into_iter()
         .map(|(a, app_id)| Row { application: name_of(&apps, &app_id), a })
         .collect();
-    let query = vec![("q".to_owned(), f.q.clone()), ("application".to_owned(), f.application.clone())];
+    let query =
+        vec![("q".to_owned(), f.q.clone()), ("application".to_owned(), f.application.clone())];
     let pager =
         Pager::new("/admin/market-data/accounts", &query, f.offset, LIMIT, rows.len(), total);
     html(&ListPage {
@@ -108,9 +110,7 @@ fn fields_of(json: Option<&str>) -> Vec<(String, String)> {
     };
     v.as_object()
         .map(|o| {
-            o.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned())))
-                .collect()
+            o.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_owned()))).collect()
         })
         .unwrap_or_default()
 }

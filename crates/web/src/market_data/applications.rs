@@ -12,7 +12,6 @@ use brokercrm_core::Error;
 use brokercrm_core::identity::auth::Permission;
 use serde::Deserialize;
 
-use super::opt;
 use crate::Web;
 use crate::error::{WebError, html, html_status};
 use crate::form::{Empty, FieldErrors, Posted, is_form_error};
@@ -102,6 +101,11 @@ impl AppForm {
     }
 }
 
+/// `Some(value)` unless blank.
+fn opt(s: &str) -> Option<String> {
+    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
 /// `app` field names → form field names.
 const FIELDS: &[(&str, &str)] = &[
     ("name", "name"),
@@ -172,7 +176,12 @@ struct KeyPage {
 }
 
 /// The key, once: not cached, not stored anywhere but as its hash.
-fn key_page(staff: &Staff, app: ApplicationView, key: String, rotated: bool) -> Result<Response, WebError> {
+fn key_page(
+    staff: &Staff,
+    app: ApplicationView,
+    key: String,
+    rotated: bool,
+) -> Result<Response, WebError> {
     let title = format!("API key of {}", app.name);
     let page = KeyPage { ctx: Ctx::new(staff, title, "market_data"), tab: TAB, app, key, rotated };
     let mut r = html_status(StatusCode::OK, &page)?;

@@ -37,8 +37,3 @@ pub fn routes() -> Router<Web> {
         .route("/admin/market-data/accounts", get(accounts::list_page))
         .route("/admin/market-data/accounts/{id}", get(accounts::page))
 }
-
-/// `Some(value)` unless blank.
-pub(crate) fn opt(s: &str) -> Option<String> {
-    Some(s.trim().to_owned()).filter(|s| !s.is_empty())
-}

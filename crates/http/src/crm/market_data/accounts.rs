@@ -120,9 +120,8 @@ pub async fn list_market_data_accounts(
         application: q.application_id.as_deref(),
         email: q.email.as_deref(),
     };
-    let page =
-        admin_accounts::list(&app, &p, query, q.offset.unwrap_or(0), q.limit.unwrap_or(100))
-            .await?;
+    let page = admin_accounts::list(&app, &p, query, q.offset.unwrap_or(0), q.limit.unwrap_or(100))
+        .await?;
     Ok(axum::Json(page.rows.into_iter().map(|(a, app_id)| dto(a, app_id)).collect()))
 }
 

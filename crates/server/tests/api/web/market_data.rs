@@ -126,14 +126,14 @@ async fn an_application_is_created_with_its_key_shown_once_and_the_key_is_rotate
     assert_eq!(r.status_code(), 200, "{}", r.text());
     let fresh = by_id(&r.text(), "api-key").to_owned();
     assert_ne!(fresh, key);
-    let (s, _) = call(&t, &key, "GET", "/api/v1/accounts/email/k@example.com", None).await;
+    let (s, _) = call(&t, &key, "GET", "/api/v1/accounts/by-email/k@example.com", None).await;
     assert_eq!(s, 401);
-    let (s, b) = call(&t, &fresh, "GET", "/api/v1/accounts/email/k@example.com", None).await;
+    let (s, b) = call(&t, &fresh, "GET", "/api/v1/accounts/by-email/k@example.com", None).await;
     assert_eq!(s, 200, "{b}");
     // Without the CSRF token nothing happens.
     let r = p.post_raw(&t, &format!("{app_path}/rotate"), &[]).await;
     assert_eq!(r.status_code(), 403);
-    let (s, _) = call(&t, &fresh, "GET", "/api/v1/accounts/email/k@example.com", None).await;
+    let (s, _) = call(&t, &fresh, "GET", "/api/v1/accounts/by-email/k@example.com", None).await;
     assert_eq!(s, 200);
 }
 
@@ -293,6 +293,7 @@ async fn accounts_are_searched_paged_and_shown_with_subscriptions_and_history() 
     assert!(app_page.contains("<fieldset disabled>") && !app_page.contains("id=\"rotate-key\""));
     let r = p.post(&t, &format!("/admin/market-data/applications/{}/rotate", a.id), &[]).await;
     assert_eq!(r.status_code(), 403);
-    let (s, _) = call(&t, &a.key, "GET", "/api/v1/accounts/email/page00@example.com", None).await;
+    let (s, _) =
+        call(&t, &a.key, "GET", "/api/v1/accounts/by-email/page00@example.com", None).await;
     assert_eq!(s, 200, "the key still works");
 }

@@ -110,10 +110,10 @@ fn filtered(f: &AccountFilter) -> sea_orm::Select<Accounts> {
         q = q.filter(Col::ApplicationId.eq(a));
     }
     if let Some(e) = f.email.as_deref().filter(|e| !e.is_empty()) {
-        let escaped = e.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        q = q.filter(
-            Expr::col(Col::Email).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+        let escaped =
+            e.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        q = q
+            .filter(Expr::col(Col::Email).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
     }
     q
 }

@@ -139,18 +139,15 @@ pub async fn entitled<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Option<Entitled>> {
     use md_accounts::{Column as A, Entity as Accounts};
-    let to_account: sea_orm::RelationDef = Subs::belongs_to(Accounts).from(Col::AccountId).to(A::Id).into();
-    let active = to_account
-        .rev()
-        .on_condition(move |_, subs| {
-            Condition::all()
-                .add(Expr::col((subs.clone(), Col::Status)).eq(ACTIVE))
-                .add(
-                    Condition::any()
-                        .add(Expr::col((subs.clone(), Col::ExpiresAt)).is_null())
-                        .add(Expr::col((subs, Col::ExpiresAt)).gt(now)),
-                )
-        });
+    let to_account: sea_orm::RelationDef =
+        Subs::belongs_to(Accounts).from(Col::AccountId).to(A::Id).into();
+    let active = to_account.rev().on_condition(move |_, subs| {
+        Condition::all().add(Expr::col((subs.clone(), Col::Status)).eq(ACTIVE)).add(
+            Condition::any()
+                .add(Expr::col((subs.clone(), Col::ExpiresAt)).is_null())
+                .add(Expr::col((subs, Col::ExpiresAt)).gt(now)),
+        )
+    });
     let mut q = Accounts::find()
         .select_only()
         .column(A::Id)

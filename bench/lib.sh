@@ -9,8 +9,11 @@
 bench_init() {
   backend="$1"
   target="${CARGO_TARGET_DIR:-$(pwd)/target}"
-  cargo build --release -q --bin brokercrm
-  bin="$target/release/brokercrm"
+  # BENCH_BIN: a release binary already built (skips the build).
+  if [ -n "${BENCH_BIN:-}" ]; then bin="$BENCH_BIN"; else
+    cargo build --release -q --bin brokercrm
+    bin="$target/release/brokercrm"
+  fi
   work=$(mktemp -d)
   port=$((20000 + RANDOM % 20000))
   case "$backend" in

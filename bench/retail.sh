@@ -5,7 +5,8 @@
 #            an Ed25519 JWT signed) — target >= 5,000/s at 32 connections, p99 < 20 ms;
 #   accounts: POST /api/v1/accounts with a new e-mail each time — target >= 1,000/s.
 # Every answer is checked: a token run counts only 200s with status OK (wrk counts non-2xx).
-# Usage: bench/retail.sh [sqlite|postgres] [connections] [seconds]
+# Usage: bench/retail.sh [sqlite|postgres] [connections] [seconds]   (one command per database;
+#        BENCH_BIN=path/to/release/brokercrm skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"; conns="${2:-32}"; secs="${3:-20}"

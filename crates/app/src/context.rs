@@ -114,6 +114,8 @@ struct Inner {
     intake: Lanes<Intake>,
     transfers: Lanes<WalletTransfers>,
     manual: Lanes<ManualMoves>,
+    /// Writer lanes of market-data account creation.
+    md_accounts: Lanes<crate::market_data::account_batch::NewAccounts>,
     data_key: DataKey,
     events: Events,
     /// Market data: the token signer and the recently authenticated application keys.
@@ -177,6 +179,7 @@ impl App {
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
             // One: every manual movement of a currency shares its house account's row.
             let manual = Lanes::spawn(&WeakApp(weak.clone()), 1);
+            let md_accounts = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let events = subscriptions();
             Inner {
                 db,
@@ -188,6 +191,7 @@ impl App {
                 intake,
                 transfers,
                 manual,
+                md_accounts,
                 data_key,
                 events,
                 market_data,
@@ -237,6 +241,11 @@ impl App {
     /// The writer lane of manual transactions.
     pub(crate) fn manual_lane(&self) -> &Lanes<ManualMoves> {
         &self.0.manual
+    }
+
+    /// The writer lanes of market-data account creation.
+    pub(crate) fn md_accounts(&self) -> &Lanes<crate::market_data::account_batch::NewAccounts> {
+        &self.0.md_accounts
     }
 
     /// The writer lanes of wallet transfers.

@@ -16,7 +16,7 @@ const MAINTENANCE_EVERY: Duration = Duration::from_secs(10);
 /// A runner for `app` identified as `worker` (host/pid), with all job kinds registered.
 pub fn runner(app: App, worker: impl Into<String>) -> Runner {
     Runner::new(app, worker)
-        .register::<crate::platform::email::SendEmail>()
+        .register::<crate::platform::email::EmailJob>()
         .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
         .register::<crate::partners::accrual::Accrue>()
         .register::<crate::messaging::delivery::TriggerEmails>()

@@ -111,6 +111,12 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadSettings),
     },
     Screen {
+        label: "Market data",
+        href: "/admin/market-data/applications",
+        key: "market_data",
+        needs: Some(Permission::ReadMarketData),
+    },
+    Screen {
         label: "Audit log",
         href: "/admin/audit",
         key: "audit",

@@ -18,6 +18,7 @@ pub mod session;
 
 pub mod distribution;
 pub mod identity;
+pub mod market_data;
 pub mod money;
 pub mod platform;
 pub mod sales;
@@ -73,6 +74,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(sales::routes())
         .merge(money::routes())
         .merge(distribution::routes())
+        .merge(market_data::routes())
         .layer(axum::middleware::from_fn(error::render_errors))
         .with_state(state)
 }

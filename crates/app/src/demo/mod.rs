@@ -3,8 +3,8 @@
 
 pub mod distribution;
 pub mod market_data;
-pub mod partners;
 pub mod onboarding;
+pub mod partners;
 pub mod trading;
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;

@@ -59,6 +59,7 @@ pub async fn request(
             .await?;
     let link = reset_link(app, &token);
     email::queue(
+        app,
         &tx,
         SendEmail {
             to: user.email.clone(),

@@ -8,11 +8,12 @@ use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::users;
-use brokercrm_store::repo::market_data::accounts::{self, AccountRow, NewAccount};
+use brokercrm_store::repo::market_data::accounts::{self, AccountChange, AccountRow, NewAccount};
 use brokercrm_store::repo::market_data::applications::ApplicationRow;
 use brokercrm_store::repo::market_data::history;
 
 use crate::App;
+use crate::market_data::account_batch::{self, Creation};
 
 /// The wizard fields `metadata` may pre-fill, in the seed's order.
 pub const METADATA_FIELDS: [&str; 10] = [
@@ -115,35 +116,23 @@ pub async fn create(
         .await?
         .filter(|u| u.role == "customer")
         .map(|u| u.id);
-    let tx = app.db().begin_write().await?;
-    let row = accounts::insert(
-        &tx,
-        NewAccount {
+    let email_text = email.to_string();
+    let linked = if customer.is_some() { " (linked to the customer of that e-mail)" } else { "" };
+    let creation = Creation {
+        account: NewAccount {
             uuid: uuid::Uuid::now_v7().to_string(),
             application_id: application.id,
-            email: email.to_string(),
+            email: email_text.clone(),
             metadata: serde_json::Value::Object(meta).to_string(),
             allowed_statuses: allowed.as_str().into(),
             customer_user_id: customer,
         },
-        app.clock().now(),
-    )
-    .await
-    .map_err(|e| match e {
-        Error::Conflict(_) => Refusal::AccountAlreadyExists(email.to_string()).into(),
+        history: format!("created by application '{}'{linked}", application.name),
+    };
+    account_batch::create(app, creation).await.map_err(|e| match e {
+        Error::Conflict(_) => Refusal::AccountAlreadyExists(email_text).into(),
         e => brokercrm_core::market_data::MdError::Other(e),
-    })?;
-    let linked = if customer.is_some() { " (linked to the customer of that e-mail)" } else { "" };
-    record(
-        &tx,
-        app,
-        row.id,
-        "account.created",
-        format!("created by application '{}'{linked}", application.name),
-    )
-    .await?;
-    commit(tx).await?;
-    Ok(row.uuid)
+    })
 }
 
 /// "Get account by ID".
@@ -180,11 +169,10 @@ pub async fn change_email(
     if accounts::find_by_email(&tx, application.id, email.as_str()).await?.is_some() {
         return Err(Refusal::AccountAlreadyExists(email.to_string()).into());
     }
-    accounts::set_email(&tx, account.id, email.as_str(), app.clock().now()).await.map_err(|e| {
-        match e {
-            Error::Conflict(_) => Refusal::AccountAlreadyExists(email.to_string()).into(),
-            e => brokercrm_core::market_data::MdError::Other(e),
-        }
+    let change = AccountChange { email: Some(email.as_str()), ..Default::default() };
+    accounts::update(&tx, account.id, change, app.clock().now()).await.map_err(|e| match e {
+        Error::Conflict(_) => Refusal::AccountAlreadyExists(email.to_string()).into(),
+        e => brokercrm_core::market_data::MdError::Other(e),
     })?;
     record(&tx, app, account.id, "account.email_changed", format!("{} → {}", account.email, email))
         .await?;

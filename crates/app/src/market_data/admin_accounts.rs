@@ -3,7 +3,7 @@
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result};
-use brokercrm_store::repo::market_data::accounts::{self, AccountRow};
+use brokercrm_store::repo::market_data::accounts::{self, AccountFilter, AccountRow};
 use brokercrm_store::repo::market_data::agreements::{self, AgreementRow};
 use brokercrm_store::repo::market_data::applications;
 use brokercrm_store::repo::market_data::history::{self, HistoryRow};
@@ -23,18 +23,37 @@ pub struct AccountDetail {
     pub history: Vec<HistoryRow>,
 }
 
-/// Accounts by creation (of the application with public id `application`, if given).
+/// What the staff's account list filters on.
+#[derive(Debug, Clone, Default)]
+pub struct AccountQuery<'a> {
+    /// An application's public id.
+    pub application: Option<&'a str>,
+    /// Part of the e-mail (any case).
+    pub email: Option<&'a str>,
+}
+
+/// A page of accounts with the application id of each, and how many match in all.
+pub struct AccountPage {
+    pub rows: Vec<(AccountRow, String)>,
+    pub total: u64,
+}
+
+/// Accounts by creation matching `q`, one page, with the total.
 pub async fn list(
     app: &App,
     actor: &Principal,
-    application: Option<&str>,
+    q: AccountQuery<'_>,
     offset: u64,
     limit: u64,
-) -> Result<Vec<(AccountRow, String)>> {
+) -> Result<AccountPage> {
     actor.require(Permission::ReadMarketData)?;
     let conn = app.db().conn();
     let offset = brokercrm_core::validate::offset("offset", offset)?;
-    let app_id = match application.filter(|s| !s.trim().is_empty()) {
+    let email = q.email.map(str::trim).filter(|e| !e.is_empty());
+    if email.is_some_and(|e| e.chars().count() > 254) {
+        return Err(Error::field("email", "at most 254 characters"));
+    }
+    let app_id = match q.application.filter(|s| !s.trim().is_empty()) {
         Some(u) => Some(
             applications::find_by_uuid(conn, u.trim())
                 .await?
@@ -43,9 +62,11 @@ pub async fn list(
         ),
         None => None,
     };
-    let rows = accounts::list(conn, app_id, offset, limit.clamp(1, 500)).await?;
+    let filter = AccountFilter { application_id: app_id, email: email.map(str::to_owned) };
+    let rows = accounts::list(conn, &filter, offset, limit.clamp(1, 500)).await?;
+    let total = accounts::count(conn, &filter).await?;
     let apps = applications::list(conn, 0, 10_000).await?;
-    Ok(rows
+    let rows = rows
         .into_iter()
         .map(|r| {
             let a = apps
@@ -55,7 +76,8 @@ pub async fn list(
                 .unwrap_or_default();
             (r, a)
         })
-        .collect())
+        .collect();
+    Ok(AccountPage { rows, total })
 }
 
 /// One account by its public id, with everything it did.

@@ -87,6 +87,13 @@ fn parse(i: &AppInput) -> Result<AppRules> {
     })
 }
 
+/// A new API key and its prefix.
+fn new_key() -> (String, String) {
+    let prefix = random_token(6).replace(['-', '_'], "x");
+    let key = format!("{KEY_PREFIX}{prefix}_{}", random_token(32));
+    (prefix, key)
+}
+
 /// Creates an application; returns it and its API key (shown once). `actor: None` is the CLI
 /// or the demo.
 pub async fn create(
@@ -99,8 +106,7 @@ pub async fn create(
         a.require(Permission::ManageMarketData)?;
     }
     let rules = parse(input)?;
-    let prefix = random_token(6).replace(['-', '_'], "x");
-    let key = format!("{KEY_PREFIX}{prefix}_{}", random_token(32));
+    let (prefix, key) = new_key();
     let tx = app.db().begin_write().await?;
     let row = repo::insert(
         &tx,
@@ -170,6 +176,41 @@ pub async fn revoke(app: &App, actor: &Principal, id: &str) -> Result<()> {
     commit(tx).await?;
     forget_keys(app);
     Ok(())
+}
+
+/// Gives a live application a new API key (returned, shown once); the old key stops working
+/// at once on this instance, on others within the key cache's lifetime. Audited.
+pub async fn rotate_key(app: &App, actor: &Principal, id: &str) -> Result<String> {
+    actor.forbid_impersonation("rotate a market-data application key")?;
+    actor.require(Permission::ManageMarketData)?;
+    let (prefix, key) = new_key();
+    let tx = app.db().begin_write().await?;
+    let old = repo::find_by_uuid(&tx, id).await?.ok_or(Error::NotFound("application"))?;
+    if !repo::set_key(&tx, id, prefix.clone(), token_hash(&key), app.clock().now()).await? {
+        return Err(Error::Conflict("a revoked application's key cannot be rotated".into()));
+    }
+    audit::record(
+        &tx,
+        Some(actor),
+        Audit::new("market_data.application.rotate_key", "market_data_application", id)
+            .details(format!(
+                "market-data application '{}' key rotated ({KEY_PREFIX}{}_… → {KEY_PREFIX}{prefix}_…)",
+                old.name, old.key_prefix
+            )),
+    )
+    .await?;
+    commit(tx).await?;
+    forget_keys(app);
+    Ok(key)
+}
+
+/// One application (ReadMarketData).
+pub async fn get(app: &App, actor: &Principal, id: &str) -> Result<ApplicationView> {
+    actor.require(Permission::ReadMarketData)?;
+    let row = repo::find_by_uuid(app.db().conn(), id.trim())
+        .await?
+        .ok_or(Error::NotFound("application"))?;
+    Ok(ApplicationView::from(&row))
 }
 
 /// Applications by creation, one page (`limit` at most 500).

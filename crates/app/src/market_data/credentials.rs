@@ -6,7 +6,7 @@ use brokercrm_core::Result;
 use brokercrm_core::market_data::{MdResult, Refusal};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
-use brokercrm_store::repo::market_data::accounts::{self, AccountRow};
+use brokercrm_store::repo::market_data::accounts::{self, AccountChange, AccountRow};
 use brokercrm_store::repo::market_data::applications::ApplicationRow;
 
 use crate::App;
@@ -32,13 +32,16 @@ pub async fn issue<C: ConnectionTrait>(
     let login = account.login.clone().unwrap_or_else(new_login);
     let password = random_token(12);
     let hash = hash_password(app.hasher(), password.clone()).await?;
-    accounts::set_credentials(conn, account.id, &login, &hash, app.clock().now()).await?;
+    let change =
+        AccountChange { credentials: Some((login.as_str(), hash.as_str())), ..Default::default() };
+    accounts::update(conn, account.id, change, app.clock().now()).await?;
     let (subject, what) = if account.login.is_some() {
         ("Your new market-data password", "Your market-data password was reset.")
     } else {
         ("Your market-data access", "Your market-data access is ready.")
     };
     email::queue(
+        app,
         conn,
         SendEmail {
             to: account.email.clone(),

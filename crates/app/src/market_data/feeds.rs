@@ -152,6 +152,7 @@ pub async fn update(app: &App, actor: &Principal, id: i64, input: &FeedInput) ->
     )
     .await?;
     commit(tx).await?;
+    app.market_data().feed_filters.invalidate(&id);
     Ok(after)
 }
 
@@ -172,7 +173,16 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
             .before(&FeedView::try_from(&row)?),
     )
     .await?;
-    commit(tx).await
+    commit(tx).await?;
+    app.market_data().feed_filters.invalidate(&id);
+    Ok(())
+}
+
+/// One feed (ReadMarketData).
+pub async fn get(app: &App, actor: &Principal, id: i64) -> Result<FeedView> {
+    actor.require(Permission::ReadMarketData)?;
+    let row = repo::find_by_id(app.db().conn(), id).await?.ok_or(Error::NotFound("feed"))?;
+    FeedView::try_from(&row)
 }
 
 /// Feeds by id, one page (`limit` at most 500).

@@ -4,6 +4,7 @@
 //! credentials, signed access tokens, profile links, trial tracking; the staff's admin of
 //! applications, feeds and accounts.
 
+pub mod account_batch;
 pub mod accounts;
 pub mod activation;
 pub mod admin_accounts;

@@ -7,9 +7,8 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use brokercrm_core::{Error, Result};
 use brokercrm_store::DatabaseConnection;
 use brokercrm_store::repo::platform::settings;
-use ed25519_dalek::SigningKey;
-use ed25519_dalek::pkcs8::EncodePrivateKey;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ed25519_dalek::{Signer, SigningKey};
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -34,10 +33,12 @@ pub struct MdClaims {
     pub exp: i64,
 }
 
-/// The signing key, its public half and key id.
+/// The signing key (expanded once), its public half and key id.
 #[derive(Clone)]
 pub struct TokenSigner {
-    enc: EncodingKey,
+    sk: SigningKey,
+    /// The JWT header, base64url, with the `.` that follows it (the same for every token).
+    header: String,
     dec: DecodingKey,
     public: [u8; 32],
     kid: String,
@@ -47,15 +48,15 @@ impl TokenSigner {
     /// A signer from a 32-byte Ed25519 seed.
     pub fn from_seed(seed: &[u8; 32]) -> Result<Self> {
         let sk = SigningKey::from_bytes(seed);
-        let der = sk.to_pkcs8_der().map_err(Error::internal)?;
         let public = sk.verifying_key().to_bytes();
         let kid = hex::encode(&Sha256::digest(public)[..8]);
-        Ok(Self {
-            enc: EncodingKey::from_ed_der(der.as_bytes()),
-            dec: DecodingKey::from_ed_der(&public),
-            public,
-            kid,
-        })
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(kid.clone());
+        let header = format!(
+            "{}.",
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).map_err(Error::internal)?)
+        );
+        Ok(Self { sk, header, dec: DecodingKey::from_ed_der(&public), public, kid })
     }
 
     /// Loads the key from settings, generating and storing it (sealed) on first use.
@@ -70,10 +71,18 @@ impl TokenSigner {
         Self::from_seed(&seed)
     }
 
+    /// A compact JWS (RFC 7515) of `claims`: the fixed header, the claims, the Ed25519
+    /// signature of both — what `jsonwebtoken::encode` makes, without parsing the key anew
+    /// for each token.
     pub fn sign(&self, claims: &MdClaims) -> Result<String> {
-        let mut header = Header::new(Algorithm::EdDSA);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.enc).map_err(Error::internal)
+        let payload = serde_json::to_vec(claims).map_err(Error::internal)?;
+        let mut out = String::with_capacity(self.header.len() + payload.len() * 4 / 3 + 90);
+        out.push_str(&self.header);
+        URL_SAFE_NO_PAD.encode_string(&payload, &mut out);
+        let sig = self.sk.sign(out.as_bytes());
+        out.push('.');
+        URL_SAFE_NO_PAD.encode_string(sig.to_bytes(), &mut out);
+        Ok(out)
     }
 
     /// Verifies signature, issuer and expiry (what a market-data server does).

@@ -1,11 +1,17 @@
 //! "Request token" by account id or by credentials: a signed token (see `signing`) carrying
 //! the account, the QD filters of its active subscriptions and an expiry. The seed answers the
 //! application's mistakes with 200 and a reason, which [`TokenOutcome`] names.
+//!
+//! The hot path writes nothing and reads once: the account with the feeds of its active
+//! subscriptions (`subscriptions::entitled`); the feeds' filters come from memory
+//! (`MarketData::feed_filters`), the signing key too.
 
-use brokercrm_core::Result;
-use brokercrm_store::repo::market_data::accounts::{self, AccountRow};
+use std::sync::Arc;
+
+use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::market_data::applications::ApplicationRow;
-use brokercrm_store::repo::market_data::subscriptions;
+use brokercrm_store::repo::market_data::feeds;
+use brokercrm_store::repo::market_data::subscriptions::{self, AccountKey, Entitled};
 
 use crate::App;
 use crate::identity::security::verify_password;
@@ -23,37 +29,45 @@ pub enum TokenOutcome {
     InvalidCredentials,
 }
 
-/// The token of `account`, or `NoActiveSubscriptions`.
-async fn issue(
-    app: &App,
-    application: &ApplicationRow,
-    account: &AccountRow,
-) -> Result<TokenOutcome> {
-    let now = app.clock().now();
-    let rows = subscriptions::active_filters(app.db().conn(), account.id, now).await?;
-    if rows.is_empty() {
+/// The QD filters of `feed_ids`, in order, from the cache (the missing ones read at once).
+async fn filters_of(app: &App, feed_ids: &[i64]) -> Result<Vec<Arc<Vec<String>>>> {
+    let cache = &app.market_data().feed_filters;
+    let missing: Vec<i64> = feed_ids.iter().copied().filter(|id| !cache.contains_key(id)).collect();
+    if !missing.is_empty() {
+        for row in feeds::find_by_ids(app.db().conn(), &missing).await? {
+            let list: Vec<String> =
+                serde_json::from_str(&row.qd_filters).map_err(Error::internal)?;
+            cache.insert(row.id, Arc::new(list));
+        }
+    }
+    // A feed deleted meanwhile has no subscription left, so it cannot be missing here twice.
+    Ok(feed_ids.iter().filter_map(|id| cache.get(id)).collect())
+}
+
+/// The token of the entitled account, or `NoActiveSubscriptions`.
+async fn issue(app: &App, application: &ApplicationRow, e: &Entitled) -> Result<TokenOutcome> {
+    if e.feed_ids.is_empty() {
         return Ok(TokenOutcome::NoActiveSubscriptions);
     }
     let mut filters: Vec<String> = Vec::new();
-    for raw in rows {
-        let list: Vec<String> =
-            serde_json::from_str(&raw).map_err(brokercrm_core::Error::internal)?;
-        for f in list {
-            if !filters.contains(&f) {
-                filters.push(f);
+    for list in filters_of(app, &e.feed_ids).await? {
+        for f in list.iter() {
+            if !filters.contains(f) {
+                filters.push(f.clone());
             }
         }
     }
+    let now = app.clock().now();
     let claims = MdClaims {
         iss: ISSUER.into(),
-        sub: account.uuid.clone(),
+        sub: e.account_uuid.clone(),
         app: application.uuid.clone(),
-        filters: filters.clone(),
+        filters,
         iat: now.timestamp(),
         exp: (now + TOKEN_TTL).timestamp(),
     };
     let token = app.market_data().signer(app.db().conn(), app.data_key()).await?.sign(&claims)?;
-    Ok(TokenOutcome::Issued { token, details: filters })
+    Ok(TokenOutcome::Issued { token, details: claims.filters })
 }
 
 /// "Request token by account ID".
@@ -62,8 +76,11 @@ pub async fn by_account(
     application: &ApplicationRow,
     uuid: &str,
 ) -> Result<TokenOutcome> {
-    match accounts::find(app.db().conn(), application.id, uuid).await? {
-        Some(a) => issue(app, application, &a).await,
+    let now = app.clock().now();
+    match subscriptions::entitled(app.db().conn(), application.id, AccountKey::Uuid(uuid), now)
+        .await?
+    {
+        Some(e) => issue(app, application, &e).await,
         None => Ok(TokenOutcome::AccountNotFound),
     }
 }
@@ -75,7 +92,9 @@ pub async fn by_credentials(
     login: &str,
     password: &str,
 ) -> Result<TokenOutcome> {
-    let account = accounts::find_by_login(app.db().conn(), application.id, login.trim()).await?;
+    let now = app.clock().now();
+    let key = AccountKey::Login(login.trim());
+    let account = subscriptions::entitled(app.db().conn(), application.id, key, now).await?;
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
     if !verify_password(app.hasher(), password.to_owned(), hash).await? {
         return Ok(TokenOutcome::InvalidCredentials);

@@ -13,7 +13,7 @@ use brokercrm_core::{Error, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::identity::users;
-use brokercrm_store::repo::market_data::accounts::{self, AccountRow};
+use brokercrm_store::repo::market_data::accounts::{self, AccountChange, AccountRow};
 use brokercrm_store::repo::market_data::agreements::{self, NewAgreement};
 use brokercrm_store::repo::market_data::applications::{self, ApplicationRow};
 use brokercrm_store::repo::market_data::feeds::{self, FeedRow};
@@ -211,8 +211,16 @@ pub async fn submit(app: &App, token: &str, form: WizardForm) -> Result<Option<S
         return Err(Error::NotFound("link"));
     }
     let personal = serde_json::Value::Object(personal).to_string();
-    let account =
-        accounts::complete_profile(&tx, l.account.clone(), personal, status.as_str(), now).await?;
+    let change =
+        AccountChange { profile: Some((personal.as_str(), status.as_str())), ..Default::default() };
+    accounts::update(&tx, l.account.id, change, now).await?;
+    let account = AccountRow {
+        personal: Some(personal),
+        subscriber_status: Some(status.as_str().to_owned()),
+        profile_completed_at: Some(now),
+        updated_at: now,
+        ..l.account.clone()
+    };
     for f in &l.feeds {
         agreements::insert(
             &tx,

@@ -138,10 +138,7 @@ pub async fn assign(
 
 /// Attributes a new customer from its sign-up's referrer code (subscriber of
 /// `identity::events::SigningUp`).
-pub fn on_customer_signed_up<'a>(
-    tx: &'a DatabaseTransaction,
-    e: &'a SigningUp,
-) -> Reaction<'a> {
+pub fn on_customer_signed_up<'a>(tx: &'a DatabaseTransaction, e: &'a SigningUp) -> Reaction<'a> {
     Box::pin(async move {
         let Some(code) = e.user.wtreferrer.as_deref().map(str::trim).filter(|c| !c.is_empty())
         else {

@@ -46,6 +46,7 @@ pub async fn queue_verification<C: ConnectionTrait>(
         text.push_str(&format!("\nChoose the password of your account here:\n{pw_link}\n"));
     }
     email::queue(
+        app,
         conn,
         SendEmail {
             to: user.email.clone(),

@@ -248,7 +248,8 @@ async fn already_registered(app: &App, email: &str) -> Result<SignedUp> {
             public_link(app, "/"),
         );
         let subject = "Sign-up attempt with your e-mail address".to_owned();
-        email::queue(&tx, SendEmail { to: owner.email.clone(), subject, text, html: None }).await?;
+        email::queue(app, &tx, SendEmail { to: owner.email.clone(), subject, text, html: None })
+            .await?;
     }
     commit(tx).await?;
     Ok(SignedUp {

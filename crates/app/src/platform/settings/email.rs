@@ -102,6 +102,7 @@ pub async fn send_test(app: &App, actor: &Principal, to: &str) -> Result<()> {
     };
     let tx = app.db().begin_write().await?;
     crate::platform::email::queue(
+        app,
         &tx,
         SendEmail {
             to: to.as_str().to_owned(),

@@ -32,6 +32,7 @@ pub async fn send(
     let tx = app.db().begin_write().await?;
     let customer = customer_in_scope(&tx, who, id).await?;
     outbox::queue(
+        app,
         &tx,
         SendEmail {
             to: customer.email.clone(),

@@ -150,8 +150,12 @@ pub async fn send_email(
         .email
         .clone()
         .ok_or_else(|| Error::field("email", "the lead has no e-mail address"))?;
-    email::queue(&tx, SendEmail { to, subject: subject.clone(), text: body.clone(), html: None })
-        .await?;
+    email::queue(
+        app,
+        &tx,
+        SendEmail { to, subject: subject.clone(), text: body.clone(), html: None },
+    )
+    .await?;
     let row = communications::record(
         &tx,
         Record {

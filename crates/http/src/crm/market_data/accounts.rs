@@ -20,6 +20,8 @@ use crate::extract::{Auth, Query};
 pub struct MarketDataAccountQuery {
     /// Only this application's accounts.
     pub application_id: Option<String>,
+    /// Only accounts whose e-mail contains this (any case).
+    pub email: Option<String>,
     /// Rows to skip (default 0).
     pub offset: Option<u64>,
     /// Rows to return (default 100, at most 500).
@@ -114,15 +116,13 @@ pub async fn list_market_data_accounts(
     Auth(p): Auth,
     Query(q): Query<MarketDataAccountQuery>,
 ) -> ApiResult<axum::Json<Vec<MarketDataAccountDto>>> {
-    let rows = admin_accounts::list(
-        &app,
-        &p,
-        q.application_id.as_deref(),
-        q.offset.unwrap_or(0),
-        q.limit.unwrap_or(100),
-    )
-    .await?;
-    Ok(axum::Json(rows.into_iter().map(|(a, app_id)| dto(a, app_id)).collect()))
+    let query = admin_accounts::AccountQuery {
+        application: q.application_id.as_deref(),
+        email: q.email.as_deref(),
+    };
+    let page = admin_accounts::list(&app, &p, query, q.offset.unwrap_or(0), q.limit.unwrap_or(100))
+        .await?;
+    Ok(axum::Json(page.rows.into_iter().map(|(a, app_id)| dto(a, app_id)).collect()))
 }
 
 /// One account with its subscriptions, agreements and history (ReadMarketData).

@@ -4,5 +4,6 @@
 pub mod accounts;
 pub mod activation;
 pub mod admin;
+pub mod hot_paths;
 pub mod tokens;
 pub mod wizard;

@@ -29,7 +29,7 @@ async fn queue_one(t: &TestApp, to: &str) {
         text: "Hello there".into(),
         html: None,
     };
-    queue(t.app.db().conn(), email).await.unwrap();
+    queue(&t.app, t.app.db().conn(), email).await.unwrap();
 }
 
 /// Spawns an app without the recording override, configures `provider` against `mock`,

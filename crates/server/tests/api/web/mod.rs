@@ -4,6 +4,7 @@
 mod advertisers;
 mod browser;
 mod bulk;
+mod market_data;
 mod permissions;
 mod portal;
 mod rules;

@@ -3,9 +3,9 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
 };
 
@@ -96,68 +96,78 @@ pub async fn find_by_login<C: ConnectionTrait>(
         .db()
 }
 
-/// Accounts of an application (all when `None`), by id, one page.
+/// What the staff's account list filters on: an application, part of the e-mail.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    pub application_id: Option<i64>,
+    /// Matched anywhere in the (lower-case) e-mail.
+    pub email: Option<String>,
+}
+
+fn filtered(f: &AccountFilter) -> sea_orm::Select<Accounts> {
+    let mut q = Accounts::find();
+    if let Some(a) = f.application_id {
+        q = q.filter(Col::ApplicationId.eq(a));
+    }
+    if let Some(e) = f.email.as_deref().filter(|e| !e.is_empty()) {
+        let escaped =
+            e.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        q = q
+            .filter(Expr::col(Col::Email).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    q
+}
+
+/// Accounts matching `f`, by id, one page.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
-    application_id: Option<i64>,
+    f: &AccountFilter,
     offset: u64,
     limit: u64,
 ) -> Result<Vec<AccountRow>> {
-    let mut q = Accounts::find();
-    if let Some(a) = application_id {
-        q = q.filter(Col::ApplicationId.eq(a));
+    filtered(f).order_by_asc(Col::Id).offset(offset).limit(limit).all(conn).await.db()
+}
+
+/// How many accounts match `f`.
+pub async fn count<C: ConnectionTrait>(conn: &C, f: &AccountFilter) -> Result<u64> {
+    filtered(f).count(conn).await.db()
+}
+
+/// What an update changes; fields left `None` keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange<'a> {
+    pub email: Option<&'a str>,
+    /// The generated login and the argon2id hash of the password.
+    pub credentials: Option<(&'a str, &'a str)>,
+    /// What the wizard confirmed: personal data (JSON) and the declared status; the profile
+    /// is then complete.
+    pub profile: Option<(&'a str, &'a str)>,
+}
+
+/// Applies `change` to account `id` (and its `updated_at`). A taken e-mail or login is a
+/// `Conflict`.
+pub async fn update<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    change: AccountChange<'_>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let mut q = Accounts::update_many().col_expr(Col::UpdatedAt, Expr::value(at));
+    if let Some(email) = change.email {
+        q = q.col_expr(Col::Email, Expr::value(email));
     }
-    q.order_by_asc(Col::Id).offset(offset).limit(limit).all(conn).await.db()
-}
-
-pub async fn set_email<C: ConnectionTrait>(
-    conn: &C,
-    id: i64,
-    email: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    Accounts::update_many()
-        .col_expr(Col::Email, Expr::value(email))
-        .col_expr(Col::UpdatedAt, Expr::value(at))
-        .filter(Col::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
-}
-
-/// Stores what the wizard confirmed: personal data (JSON) and the declared status.
-pub async fn complete_profile<C: ConnectionTrait>(
-    conn: &C,
-    row: AccountRow,
-    personal: String,
-    status: &str,
-    at: DateTime<Utc>,
-) -> Result<AccountRow> {
-    let mut m = row.into_active_model();
-    m.personal = Set(Some(personal));
-    m.subscriber_status = Set(Some(status.to_owned()));
-    m.profile_completed_at = Set(Some(at));
-    m.updated_at = Set(at);
-    m.update(conn).await.db()
-}
-
-pub async fn set_credentials<C: ConnectionTrait>(
-    conn: &C,
-    id: i64,
-    login: &str,
-    password_hash: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    Accounts::update_many()
-        .col_expr(Col::Login, Expr::value(login))
-        .col_expr(Col::PasswordHash, Expr::value(password_hash))
-        .col_expr(Col::UpdatedAt, Expr::value(at))
-        .filter(Col::Id.eq(id))
-        .exec(conn)
-        .await
-        .db()
-        .map(|_| ())
+    if let Some((login, hash)) = change.credentials {
+        q = q
+            .col_expr(Col::Login, Expr::value(login))
+            .col_expr(Col::PasswordHash, Expr::value(hash));
+    }
+    if let Some((personal, status)) = change.profile {
+        q = q
+            .col_expr(Col::Personal, Expr::value(personal))
+            .col_expr(Col::SubscriberStatus, Expr::value(status))
+            .col_expr(Col::ProfileCompletedAt, Expr::value(at));
+    }
+    q.filter(Col::Id.eq(id)).exec(conn).await.db().map(|_| ())
 }
 
 /// Any application's account with public id `uuid` (staff views only).

@@ -109,3 +109,23 @@ pub async fn revoke<C: ConnectionTrait>(conn: &C, uuid: &str, at: DateTime<Utc>)
         .db()?;
     Ok(res.rows_affected == 1)
 }
+
+/// Replaces the key of a live application; false when unknown or revoked.
+pub async fn set_key<C: ConnectionTrait>(
+    conn: &C,
+    uuid: &str,
+    key_prefix: String,
+    key_hash: String,
+    at: DateTime<Utc>,
+) -> Result<bool> {
+    let res = Apps::update_many()
+        .col_expr(Col::KeyPrefix, Expr::value(key_prefix))
+        .col_expr(Col::KeyHash, Expr::value(key_hash))
+        .col_expr(Col::UpdatedAt, Expr::value(at))
+        .filter(Col::Uuid.eq(uuid))
+        .filter(Col::RevokedAt.is_null())
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}

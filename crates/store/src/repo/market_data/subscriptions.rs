@@ -1,17 +1,17 @@
 //! Subscriptions: one row per account and feed (a unique index), `ACTIVE` or `EXPIRED`, an
 //! optional end; re-activation reuses the row and counts activations, so a single-use feed's
-//! past is never lost. The token's entitled QD filters come from one join with the feeds.
+//! past is never lost. The token path reads an account and its active feeds in one query.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::entities::md_feeds;
-use crate::entities::md_subscriptions::{self as t, Column as Col, Entity as Subs, Relation};
+use crate::entities::md_accounts;
+use crate::entities::md_subscriptions::{self as t, Column as Col, Entity as Subs};
 use crate::error::DbResultExt;
 
 pub use crate::entities::md_subscriptions::Model as SubscriptionRow;
@@ -113,24 +113,61 @@ pub async fn expire<C: ConnectionTrait>(conn: &C, id: i64, now: DateTime<Utc>) -
     Ok(res.rows_affected == 1)
 }
 
-/// The QD filters (JSON arrays, one per feed) of the account's subscriptions active at `now`.
-pub async fn active_filters<C: ConnectionTrait>(
+/// How the token path finds an account: by its public id or by its market-data login.
+#[derive(Debug, Clone, Copy)]
+pub enum AccountKey<'a> {
+    Uuid(&'a str),
+    Login(&'a str),
+}
+
+/// An account and the feeds it is entitled to at a given instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entitled {
+    pub account_id: i64,
+    pub account_uuid: String,
+    pub password_hash: Option<String>,
+    /// Feeds of its active subscriptions, by subscription id.
+    pub feed_ids: Vec<i64>,
+}
+
+/// The application's account `key` with the feeds of its subscriptions active at `now`, in
+/// one query (the account left-joined with those subscriptions): the token path's only read.
+pub async fn entitled<C: ConnectionTrait>(
     conn: &C,
-    account_id: i64,
+    application_id: i64,
+    key: AccountKey<'_>,
     now: DateTime<Utc>,
-) -> Result<Vec<String>> {
-    Subs::find()
+) -> Result<Option<Entitled>> {
+    use md_accounts::{Column as A, Entity as Accounts};
+    let to_account: sea_orm::RelationDef =
+        Subs::belongs_to(Accounts).from(Col::AccountId).to(A::Id).into();
+    let active = to_account.rev().on_condition(move |_, subs| {
+        Condition::all().add(Expr::col((subs.clone(), Col::Status)).eq(ACTIVE)).add(
+            Condition::any()
+                .add(Expr::col((subs.clone(), Col::ExpiresAt)).is_null())
+                .add(Expr::col((subs, Col::ExpiresAt)).gt(now)),
+        )
+    });
+    let mut q = Accounts::find()
         .select_only()
-        .column(md_feeds::Column::QdFilters)
-        .join(JoinType::InnerJoin, Relation::Feed.def())
-        .filter(Col::AccountId.eq(account_id))
-        .filter(Col::Status.eq(ACTIVE))
-        .filter(Condition::any().add(Col::ExpiresAt.is_null()).add(Col::ExpiresAt.gt(now)))
-        .order_by_asc(Col::Id)
-        .into_tuple::<String>()
-        .all(conn)
-        .await
-        .db()
+        .column(A::Id)
+        .column(A::Uuid)
+        .column(A::PasswordHash)
+        .column(Col::FeedId)
+        .join(JoinType::LeftJoin, active)
+        .filter(A::ApplicationId.eq(application_id));
+    q = match key {
+        AccountKey::Uuid(u) => q.filter(A::Uuid.eq(u)),
+        AccountKey::Login(l) => q.filter(A::Login.eq(l)),
+    };
+    let rows: Vec<(i64, String, Option<String>, Option<i64>)> =
+        q.order_by_asc(Col::Id).into_tuple().all(conn).await.db()?;
+    let mut it = rows.into_iter();
+    let Some((account_id, account_uuid, password_hash, first)) = it.next() else {
+        return Ok(None);
+    };
+    let feed_ids = first.into_iter().chain(it.filter_map(|r| r.3)).collect();
+    Ok(Some(Entitled { account_id, account_uuid, password_hash, feed_ids }))
 }
 
 /// How many subscriptions (any state) name the feed.

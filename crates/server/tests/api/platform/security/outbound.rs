@@ -74,7 +74,7 @@ async fn owasp_06_a_provider_name_resolving_to_loopback_is_refused_at_connect_ti
         text: "Hello".into(),
         html: None,
     };
-    queue(t.app.db().conn(), mail).await.unwrap();
+    queue(&t.app, t.app.db().conn(), mail).await.unwrap();
     t.run_jobs().await;
     let job = email_job(&t).await;
     assert_ne!(job.status, jobs::DONE, "the e-mail was not delivered");

@@ -96,7 +96,9 @@ mod tests {
     #[test]
     fn per_lot_and_revenue_share_are_exact_and_round_down() {
         assert_eq!(per_lot(&level(), 150_000_000).unwrap(), Some(m("7.5")));
-        assert_eq!(per_lot(&level(), -1).unwrap(), None, "5e-8 rounds down to nothing");
+        // Exact to Money's last minor unit (10^-8); the sign of the lots is ignored.
+        assert_eq!(per_lot(&level(), -1).unwrap(), Some(m("0.00000005")));
+        assert_eq!(per_lot(&level(), 0).unwrap(), None);
         let net = net_revenue(m("-100"), m("3"), m("0.01")).unwrap();
         assert_eq!(net, m("103.01"));
         assert_eq!(revenue_share(&level(), net).unwrap(), Some(m("12.87625")));

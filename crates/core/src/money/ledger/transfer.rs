@@ -305,7 +305,7 @@ mod tests {
             serde_json::to_string(&TransferCode::WalletTransfer).unwrap(),
             "\"WALLET_TRANSFER\""
         );
-        assert_eq!(TransferCode::ALL.len(), 12);
+        assert_eq!(TransferCode::ALL.len(), 13);
     }
 
     #[test]

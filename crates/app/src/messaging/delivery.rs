@@ -145,9 +145,23 @@ pub async fn on_event<C: ConnectionTrait>(
     event_key: String,
     vars: Vars,
 ) -> Result<()> {
-    if email_templates::enabled_for(conn, trigger.as_str()).await?.is_empty() {
+    on_events(conn, trigger, vec![(user_id, event_key, vars)]).await
+}
+
+/// [`on_event`] for a batch of events of one trigger, each `(user id, event key, variables)`:
+/// the templates are read once for the batch.
+pub async fn on_events<C: ConnectionTrait>(
+    conn: &C,
+    trigger: Trigger,
+    events: Vec<(i64, String, Vars)>,
+) -> Result<()> {
+    if events.is_empty() || email_templates::enabled_for(conn, trigger.as_str()).await?.is_empty()
+    {
         return Ok(());
     }
-    let job = TriggerEmails { trigger: trigger.as_str().to_owned(), user_id, event_key, vars };
-    jobs::enqueue(conn, &job).await.map(|_| ())
+    for (user_id, event_key, vars) in events {
+        let job = TriggerEmails { trigger: trigger.as_str().to_owned(), user_id, event_key, vars };
+        jobs::enqueue(conn, &job).await?;
+    }
+    Ok(())
 }

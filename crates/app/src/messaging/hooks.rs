@@ -6,7 +6,7 @@ use brokercrm_core::messaging::triggers::Trigger;
 use brokercrm_core::onboarding::kyc::KycStatus;
 use brokercrm_store::DatabaseTransaction;
 
-use super::delivery::on_event;
+use super::delivery::{on_event, on_events};
 use super::render::Vars;
 use crate::identity::events::SigningUp;
 use crate::money::events::{DepositPosted, WithdrawalDecided};
@@ -27,12 +27,20 @@ pub fn on_signing_up<'a>(tx: &'a DatabaseTransaction, e: &'a SigningUp) -> React
     })
 }
 
-/// Subscriber to money's [`DepositPosted`].
-pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
+/// Subscriber to money's [`DepositPosted`], a batch at a time (the templates read once).
+pub fn on_deposits_posted<'a>(
+    tx: &'a DatabaseTransaction,
+    es: &'a [DepositPosted],
+) -> Reaction<'a> {
     Box::pin(async move {
-        let vars = money_vars(e.amount.to_string(), e.currency.as_str(), e.wallet.id);
-        on_event(tx, Trigger::DepositPosted, e.customer_id, format!("deposit:{}", e.transfer), vars)
-            .await
+        let events = es
+            .iter()
+            .map(|e| {
+                let vars = money_vars(e.amount.to_string(), e.currency.as_str(), e.wallet.id);
+                (e.customer_id, format!("deposit:{}", e.transfer), vars)
+            })
+            .collect();
+        on_events(tx, Trigger::DepositPosted, events).await
     })
 }
 

@@ -137,16 +137,18 @@ async fn render(
     let c = customers::get(&web.app, who, id).await?;
     let page = || Page::new(Some(50), Some(0));
     // Parts the role may not read are left out (their use cases refuse them).
-    let wallets = match wallets::list(
-        &web.app,
-        who,
-        ListQuery { search: Some(c.email.clone()), ..Default::default() },
-        brokercrm_app::money::wallets::Page::new(Some(100), Some(0))?,
-    )
-    .await
-    {
-        Ok((all, _)) => all.into_iter().filter(|w| w.customer_id == c.id).collect(),
-        Err(_) => Vec::new(),
+    let account = c.account_id.parse::<i64>().ok();
+    let wallets = match account {
+        Some(id) => wallets::list(
+            &web.app,
+            who,
+            ListQuery { customer_id: Some(id), ..Default::default() },
+            brokercrm_app::money::wallets::Page::new(Some(100), Some(0))?,
+        )
+        .await
+        .map(|(all, _)| all)
+        .unwrap_or_default(),
+        None => Vec::new(),
     };
     let documents = documents::list(&web.app, who, id).await.unwrap_or_default();
     let comments = comments::list(&web.app, who, id, page()?).await.unwrap_or_default();
@@ -159,7 +161,7 @@ async fn render(
     };
     let activity = activities::list(&web.app, who, &params).await.ok().map(|(a, _)| a);
     let can_impersonate = who.role.can(brokercrm_core::Permission::ImpersonateCustomer);
-    let mine = FilterInput { customer_id: c.account_id.parse().ok(), ..Default::default() };
+    let mine = FilterInput { customer_id: account, ..Default::default() };
     let transactions = match mine.customer_id {
         Some(_) => tx_list::list(&web.app, who, &mine, 20, 0).await.ok().map(|(t, _)| t),
         None => None,

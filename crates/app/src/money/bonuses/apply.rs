@@ -149,9 +149,26 @@ async fn deposit_amount<C: ConnectionTrait>(
     Ok(granted(rule.amount, base, cap))
 }
 
-/// Subscriber to `DepositPosted`: the deposit bonuses.
-pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
-    Box::pin(on_deposit(tx, &e.wallet, &e.transfer, e.amount, e.method.as_deref()))
+/// Subscriber to `DepositPosted`, a batch at a time: the deposit bonuses. The rules in force
+/// are read once per batch (and not at all for a batch of demo deposits).
+pub fn on_deposits_posted<'a>(
+    tx: &'a DatabaseTransaction,
+    es: &'a [DepositPosted],
+) -> Reaction<'a> {
+    Box::pin(async move {
+        let real: Vec<&DepositPosted> =
+            es.iter().filter(|e| may_exchange(e.wallet.is_demo, false)).collect();
+        if real.is_empty() {
+            return Ok(());
+        }
+        let now = brokercrm_store::db::now();
+        let kinds = [BonusType::Deposit.as_str(), BonusType::DepositProportional.as_str()];
+        let rules = bonuses::in_force(tx, &kinds, now).await?;
+        for e in real {
+            on_deposit(tx, &rules, &e.wallet, &e.transfer, e.amount, e.method.as_deref()).await?;
+        }
+        Ok(())
+    })
 }
 
 /// Subscriber to `WalletOpened`: the signup bonuses.
@@ -159,23 +176,19 @@ pub fn on_wallet_opened<'a>(tx: &'a DatabaseTransaction, e: &'a WalletOpened) ->
     Box::pin(signup(tx, &e.wallet))
 }
 
-/// Applies every DEPOSIT / DEPOSIT_PROPORTIONAL rule in force to a deposit of `amount` into
-/// wallet `w` by `method`, posted under transfer `deposit`. Demo wallets get no bonus.
+/// Applies the DEPOSIT / DEPOSIT_PROPORTIONAL `rules` in force to a deposit of `amount` into
+/// real wallet `w` by `method`, posted under transfer `deposit`.
 async fn on_deposit<C: ConnectionTrait>(
     tx: &C,
+    rules: &[BonusRow],
     w: &WalletRow,
     deposit: &TransferId,
     amount: Money,
     method: Option<&str>,
 ) -> Result<()> {
-    if !may_exchange(w.is_demo, false) {
-        return Ok(());
-    }
-    let now = brokercrm_store::db::now();
-    let kinds = [BonusType::Deposit.as_str(), BonusType::DepositProportional.as_str()];
     let currency = currency_of(w)?;
-    for row in bonuses::in_force(tx, &kinds, now).await? {
-        let Some(rule) = readable(&row) else { continue };
+    for row in rules {
+        let Some(rule) = readable(row) else { continue };
         let Some(bonus) = deposit_amount(tx, &rule, currency, amount, method).await? else {
             continue;
         };

@@ -18,6 +18,8 @@ use crate::{App, Principal};
 /// Filters of "Get wallets" as received (validated here).
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
+    /// Only this customer's wallets (the customer 360° page).
+    pub customer_id: Option<i64>,
     pub search: Option<String>,
     pub currencies: Vec<String>,
     pub leverage_from: Option<String>,
@@ -109,6 +111,11 @@ pub async fn list(
             Some(Owners::One(u)) => (Some(u), None),
             Some(Owners::Scope(s)) => (None, Some(s)),
         };
+    // One customer's wallets: within the caller's own wallets only their own.
+    let (user_id, match_none) = match (user_id, q.customer_id) {
+        (Some(own), Some(asked)) => (Some(own), own != asked),
+        (own, asked) => (own.or(asked), false),
+    };
     let f = WalletFilter {
         user_id,
         scope,
@@ -122,7 +129,7 @@ pub async fn list(
             Some(true) => Some(with_open_positions(app).await?),
             _ => None,
         },
-        match_none: false,
+        match_none,
     };
     let (rows, total) = wallets::list(conn, &f, page.limit, page.offset).await?;
     let mut v = views::build(conn, rows.clone(), true).await?;

@@ -39,21 +39,29 @@ async fn enqueue(tx: &DatabaseTransaction, event: AccrualEvent) -> Result<()> {
     Ok(())
 }
 
-/// A real deposit may earn a CPA.
-pub fn on_deposit_posted<'a>(tx: &'a DatabaseTransaction, e: &'a DepositPosted) -> Reaction<'a> {
+/// A real deposit may earn a CPA; taken a batch at a time (the referrals read once).
+pub fn on_deposits_posted<'a>(
+    tx: &'a DatabaseTransaction,
+    es: &'a [DepositPosted],
+) -> Reaction<'a> {
     Box::pin(async move {
-        if e.wallet.is_demo {
-            return Ok(());
+        let real: Vec<&DepositPosted> = es.iter().filter(|e| !e.wallet.is_demo).collect();
+        let mut customers: Vec<i64> = real.iter().map(|e| e.customer_id).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        let referred = repo::referred_among(tx, &customers).await?;
+        for e in real.into_iter().filter(|e| referred.contains(&e.customer_id)) {
+            let event = AccrualEvent::Deposit {
+                customer_id: e.customer_id,
+                wallet_id: e.wallet.id,
+                transfer_id: e.transfer.as_str().to_owned(),
+                amount: e.amount.minor(),
+                currency: e.currency.as_str().to_owned(),
+                at: brokercrm_store::db::now(),
+            };
+            jobs::enqueue(tx, &Accrue { event }).await?;
         }
-        let event = AccrualEvent::Deposit {
-            customer_id: e.customer_id,
-            wallet_id: e.wallet.id,
-            transfer_id: e.transfer.as_str().to_owned(),
-            amount: e.amount.minor(),
-            currency: e.currency.as_str().to_owned(),
-            at: brokercrm_store::db::now(),
-        };
-        enqueue(tx, event).await
+        Ok(())
     })
 }
 

@@ -13,4 +13,4 @@ mod events;
 
 pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, payable_account, post};
 pub use event::AccrualEvent;
-pub use events::{Accrue, on_deposit_posted, on_position_closed};
+pub use events::{Accrue, on_deposits_posted, on_position_closed};

@@ -62,6 +62,24 @@ pub async fn referral<C: ConnectionTrait>(
     Referral::find_by_id(customer_id).one(conn).await.db()
 }
 
+/// The customers among `customer_ids` who have an introducer.
+pub async fn referred_among<C: ConnectionTrait>(
+    conn: &C,
+    customer_ids: &[i64],
+) -> Result<Vec<i64>> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Referral::find()
+        .select_only()
+        .column(RCol::CustomerId)
+        .filter(RCol::CustomerId.is_in(customer_ids.iter().copied()))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
+}
+
 /// Records that `introducer_id` introduced `customer_id`; `false` when the customer already
 /// has an introducer (the first one stays).
 pub async fn refer<C: ConnectionTrait>(

@@ -6,7 +6,7 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::accounts;
 
-use super::post::{Manual, audit_entry, check_wallet, hook, keys, transfer_of};
+use super::post::{Manual, audit_entry, check_wallet, event_of, keys, transfer_of};
 use crate::App;
 use crate::money::ledger::transfer::apply_in;
 use crate::money::wallets::visible;
@@ -24,7 +24,9 @@ pub(super) async fn manual_alone(app: &App, m: &Manual) -> Result<()> {
     };
     let t = transfer_of(m, *wallet, *house, currency);
     if !apply_in(&tx, &t).await?.replayed {
-        hook(app, &tx, m, &w, &t).await?;
+        if let Some(posted) = event_of(m, &w, &t) {
+            app.events().publish(&tx, &posted).await?;
+        }
         audit::record(&tx, Some(&m.actor), audit_entry(m, &t)).await?;
     }
     db::commit(tx).await

@@ -4,8 +4,9 @@
 //! busy are written in one write transaction: the stored ids among them read (replays), every
 //! account involved locked in ascending id order, each movement decided in order on the
 //! ledger's reference model, the accepted transfers inserted in one statement and every
-//! account moved in one more — the hot row once per batch — then, per posted movement, its
-//! deposit event, then every audit entry in one statement, and one commit.
+//! account moved in one more — the hot row once per batch — then the batch's deposit events
+//! published together (each subscriber reads what it needs once per batch), then every audit
+//! entry in one statement, and one commit.
 //!
 //! A refused movement (a withdrawal over the balance, a replayed id with another body) is
 //! answered with its error and leaves nothing, without failing the others. If the batch fails
@@ -21,7 +22,7 @@ use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::money::ledger::batch;
 
-use super::post::{Prepared, audit_entry, hook};
+use super::post::{Prepared, audit_entry, event_of};
 use crate::App;
 use crate::money::ledger::body_hash;
 use crate::money::wallets::transfer::{deltas, model_of};
@@ -133,11 +134,13 @@ async fn write_in(
     batch::apply_deltas(tx, &deltas(&accounts, &ledger)).await?;
     let written_us = started.elapsed().as_micros();
     let mut audits = Vec::with_capacity(posted.len());
+    let mut events = Vec::new();
     for index in posted {
         let p = &jobs[index].job;
-        hook(app, tx, &p.manual, &p.wallet, &p.transfer).await?;
+        events.extend(event_of(&p.manual, &p.wallet, &p.transfer));
         audits.push((Some(&p.manual.actor), audit_entry(&p.manual, &p.transfer)));
     }
+    app.events().publish_all(tx, &events).await?;
     let hooks_us = started.elapsed().as_micros();
     audit::record_many(tx, audits).await?;
     tracing::debug!(

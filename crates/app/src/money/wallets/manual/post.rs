@@ -6,7 +6,6 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::{AccountKey, AccountKind, NewTransfer, Policy, TransferId};
 use brokercrm_core::money::wallets::{MANUAL_PROVIDER, ManualMove, ManualType, check_real};
 use brokercrm_core::{Currency, Error, Money, Result};
-use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::money::ledger::accounts;
 use brokercrm_store::repo::money::wallets::WalletRow;
 
@@ -109,21 +108,12 @@ pub(super) async fn prepare(app: &App, m: &Manual) -> Result<Option<Prepared>> {
     Ok(Some(Prepared { manual: m.clone(), wallet: w, transfer }))
 }
 
-/// What follows a manual transaction posted in `tx` (not on a replay): a deposit into the
-/// balance publishes `DepositPosted` (FTD, deposit bonuses). Its audit entry is
-/// [`audit_entry`].
-pub(super) async fn hook(
-    app: &App,
-    tx: &DatabaseTransaction,
-    m: &Manual,
-    w: &WalletRow,
-    t: &NewTransfer,
-) -> Result<()> {
-    if m.kind == ManualType::Deposit && !m.input.add_to_credit {
-        let posted = DepositPosted::new(w, &t.id, m.input.amount, t.currency, m.method.as_deref());
-        app.events().publish(tx, &posted).await?;
-    }
-    Ok(())
+/// The event a manual transaction posted in the writing transaction publishes there (not on
+/// a replay): a deposit into the balance is a `DepositPosted` (FTD, deposit bonuses, CPA,
+/// e-mail). Its audit entry is [`audit_entry`].
+pub(super) fn event_of(m: &Manual, w: &WalletRow, t: &NewTransfer) -> Option<DepositPosted> {
+    (m.kind == ManualType::Deposit && !m.input.add_to_credit)
+        .then(|| DepositPosted::new(w, &t.id, m.input.amount, t.currency, m.method.as_deref()))
 }
 
 /// The audit entry of a posted manual transaction.

@@ -139,6 +139,7 @@ pub async fn list_wallets(
 ) -> ApiResult<Json<WalletsResponse>> {
     let page = Page::numbered(q.page, q.limit)?;
     let q = ListQuery {
+        customer_id: None,
         search: q.search,
         currencies: q.currencies.unwrap_or_default(),
         leverage_from: q.leverage_from,

@@ -5,7 +5,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TryInsertResult,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TryInsertResult,
 };
 
 use crate::db::now;
@@ -166,6 +167,22 @@ pub async fn find_by_customer<C: ConnectionTrait>(
     customer_id: i64,
 ) -> Result<Option<CrmLeadRow>> {
     CrmLead::find().filter(L::CustomerId.eq(customer_id)).one(conn).await.db()
+}
+
+/// The CRM leads of the customers among `customer_ids` who came in as leads.
+pub async fn find_by_customers<C: ConnectionTrait>(
+    conn: &C,
+    customer_ids: &[i64],
+) -> Result<Vec<CrmLeadRow>> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    CrmLead::find()
+        .filter(L::CustomerId.is_in(customer_ids.iter().copied()))
+        .order_by_asc(L::Id)
+        .all(conn)
+        .await
+        .db()
 }
 
 /// Links the customer account created for this lead.

@@ -61,48 +61,61 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option
     Ok(Some(row.insert(conn).await.db()?.id))
 }
 
-/// Claims up to `limit` due jobs (queued and due, or running with an expired lease) for
-/// `worker`, holding them for `lease`. Each claim counts as an attempt.
+/// Claims up to `limit` due jobs (queued and due, oldest first, then running ones whose lease
+/// expired) for `worker`, holding them for `lease`. Each claim counts as an attempt. Two
+/// ordered reads, each along the `(status, run_at, id)` index (one `OR` of both would sort every
+/// due job on each poll while a backlog builds), then one update of all claimed rows.
 pub async fn claim(db: &Db, worker: &str, lease: Duration, limit: u64) -> Result<Vec<JobRow>> {
     let tx = db.begin_write().await?;
     let t = now();
-    let due = Condition::any()
-        .add(jobs::Column::Status.eq(QUEUED).and(jobs::Column::RunAt.lte(t)))
-        .add(jobs::Column::Status.eq(RUNNING).and(jobs::Column::LockedUntil.lt(t)));
-    let candidates = Job::find()
-        .filter(due.clone())
-        .order_by_asc(jobs::Column::RunAt)
-        .order_by_asc(jobs::Column::Id)
+    let due = |status: &str, c: Condition| {
+        Job::find()
+            .filter(jobs::Column::Status.eq(status))
+            .filter(c)
+            .order_by_asc(jobs::Column::RunAt)
+            .order_by_asc(jobs::Column::Id)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+    };
+    let mut candidates = due(QUEUED, Condition::all().add(jobs::Column::RunAt.lte(t)))
         .limit(limit)
-        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .all(&tx)
         .await
         .db()?;
-    let mut claimed = Vec::with_capacity(candidates.len());
-    for job in candidates {
-        let res = Job::update_many()
-            .col_expr(jobs::Column::Status, Expr::value(RUNNING))
-            .col_expr(jobs::Column::LockedBy, Expr::value(worker))
-            .col_expr(jobs::Column::LockedUntil, Expr::value(t + lease))
-            .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).add(1))
-            .col_expr(jobs::Column::UpdatedAt, Expr::value(t))
-            .filter(jobs::Column::Id.eq(job.id))
-            .filter(due.clone())
-            .exec(&tx)
+    let room = limit.saturating_sub(candidates.len() as u64);
+    if room > 0 {
+        let expired = due(RUNNING, Condition::all().add(jobs::Column::LockedUntil.lt(t)))
+            .limit(room)
+            .all(&tx)
             .await
             .db()?;
-        if res.rows_affected == 1 {
-            claimed.push(JobRow {
-                status: RUNNING.into(),
-                locked_by: Some(worker.into()),
-                locked_until: Some(t + lease),
-                attempts: job.attempts + 1,
-                ..job
-            });
-        }
+        candidates.extend(expired);
     }
+    if candidates.is_empty() {
+        tx.commit().await.db()?;
+        return Ok(Vec::new());
+    }
+    // The candidates are locked (PostgreSQL) or behind the write lock (SQLite): all update.
+    Job::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(RUNNING))
+        .col_expr(jobs::Column::LockedBy, Expr::value(worker))
+        .col_expr(jobs::Column::LockedUntil, Expr::value(t + lease))
+        .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).add(1))
+        .col_expr(jobs::Column::UpdatedAt, Expr::value(t))
+        .filter(jobs::Column::Id.is_in(candidates.iter().map(|j| j.id)))
+        .exec(&tx)
+        .await
+        .db()?;
     tx.commit().await.db()?;
-    Ok(claimed)
+    Ok(candidates
+        .into_iter()
+        .map(|job| JobRow {
+            status: RUNNING.into(),
+            locked_by: Some(worker.into()),
+            locked_until: Some(t + lease),
+            attempts: job.attempts + 1,
+            ..job
+        })
+        .collect())
 }
 
 /// Marks a claimed job done (only if `worker` still holds it).

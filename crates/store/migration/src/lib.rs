@@ -34,7 +34,7 @@ mod m0028_partners;
 mod m0029_onboarding;
 mod m0029a_kyc;
 mod m0029b_messaging;
-mod m0030_activity_entity;
+mod m0030_hot_indexes;
 mod util;
 
 /// Applies every migration in order.
@@ -76,7 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_onboarding::Migration),
             Box::new(m0029a_kyc::Migration),
             Box::new(m0029b_messaging::Migration),
-            Box::new(m0030_activity_entity::Migration),
+            Box::new(m0030_hot_indexes::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType};
+use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -59,6 +59,36 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option
         ..Default::default()
     };
     Ok(Some(row.insert(conn).await.db()?.id))
+}
+
+/// Inserts `batch` in one statement using `conn` (the business transaction); a job whose
+/// `dedup_key` is already taken (stored, or earlier in the batch) is skipped.
+pub async fn enqueue_many<C: ConnectionTrait>(conn: &C, batch: Vec<NewJob>) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let t = now();
+    let rows = batch.into_iter().map(|job| jobs::ActiveModel {
+        kind: Set(job.kind),
+        payload: Set(job.payload.to_string()),
+        status: Set(QUEUED.into()),
+        attempts: Set(0),
+        max_attempts: Set(Ord::max(job.max_attempts, 1)),
+        run_at: Set(job.run_at.unwrap_or(t)),
+        locked_until: Set(None),
+        locked_by: Set(None),
+        last_error: Set(None),
+        dedup_key: Set(job.dedup_key),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    });
+    Job::insert_many(rows)
+        .on_conflict(OnConflict::column(jobs::Column::DedupKey).do_nothing().to_owned())
+        .exec_without_returning(conn)
+        .await
+        .db()
+        .map(drop)
 }
 
 /// Claims up to `limit` due jobs (queued and due, oldest first, then running ones whose lease

@@ -159,9 +159,14 @@ pub async fn on_events<C: ConnectionTrait>(
     {
         return Ok(());
     }
-    for (user_id, event_key, vars) in events {
-        let job = TriggerEmails { trigger: trigger.as_str().to_owned(), user_id, event_key, vars };
-        jobs::enqueue(conn, &job).await?;
-    }
-    Ok(())
+    let batch: Vec<TriggerEmails> = events
+        .into_iter()
+        .map(|(user_id, event_key, vars)| TriggerEmails {
+            trigger: trigger.as_str().to_owned(),
+            user_id,
+            event_key,
+            vars,
+        })
+        .collect();
+    jobs::enqueue_all(conn, &batch).await
 }

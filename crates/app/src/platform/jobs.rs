@@ -46,6 +46,24 @@ pub async fn enqueue<C: ConnectionTrait, J: Job>(conn: &C, job: &J) -> Result<Op
     .await
 }
 
+/// Enqueues every job of `batch` on `conn` in one statement (the business transaction, so
+/// they commit with it); those whose dedup key is taken are skipped.
+pub async fn enqueue_all<C: ConnectionTrait, J: Job>(conn: &C, batch: &[J]) -> Result<()> {
+    let rows = batch
+        .iter()
+        .map(|job| {
+            Ok(NewJob {
+                kind: J::KIND.to_owned(),
+                payload: serde_json::to_value(job).map_err(Error::internal)?,
+                max_attempts: J::MAX_ATTEMPTS,
+                run_at: None,
+                dedup_key: job.dedup_key(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    store_jobs::enqueue_many(conn, rows).await
+}
+
 type Handler = Arc<
     dyn Fn(App, serde_json::Value) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>
         + Send

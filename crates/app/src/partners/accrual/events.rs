@@ -50,18 +50,21 @@ pub fn on_deposits_posted<'a>(
         customers.sort_unstable();
         customers.dedup();
         let referred = repo::referred_among(tx, &customers).await?;
-        for e in real.into_iter().filter(|e| referred.contains(&e.customer_id)) {
-            let event = AccrualEvent::Deposit {
-                customer_id: e.customer_id,
-                wallet_id: e.wallet.id,
-                transfer_id: e.transfer.as_str().to_owned(),
-                amount: e.amount.minor(),
-                currency: e.currency.as_str().to_owned(),
-                at: brokercrm_store::db::now(),
-            };
-            jobs::enqueue(tx, &Accrue { event }).await?;
-        }
-        Ok(())
+        let batch: Vec<Accrue> = real
+            .into_iter()
+            .filter(|e| referred.contains(&e.customer_id))
+            .map(|e| Accrue {
+                event: AccrualEvent::Deposit {
+                    customer_id: e.customer_id,
+                    wallet_id: e.wallet.id,
+                    transfer_id: e.transfer.as_str().to_owned(),
+                    amount: e.amount.minor(),
+                    currency: e.currency.as_str().to_owned(),
+                    at: brokercrm_store::db::now(),
+                },
+            })
+            .collect();
+        jobs::enqueue_all(tx, &batch).await
     })
 }
 

@@ -248,6 +248,21 @@ impl Browser {
         out
     }
 
+    /// The menu's entries as (key, link).
+    pub async fn menu_links(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for a in self.c.find_all(Locator::Css("#menu a[data-menu]")).await.unwrap() {
+            let key = a.attr("data-menu").await.unwrap().unwrap_or_default();
+            out.push((key, a.attr("href").await.unwrap().unwrap_or_default()));
+        }
+        out
+    }
+
+    /// How many elements match `css` on the current page.
+    pub async fn count(&self, css: &str) -> usize {
+        self.c.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
     /// Saves a screenshot as `target/screenshots/<name>.png`.
     pub async fn shot(&self, name: &str) {
         let png = self.c.screenshot().await.unwrap();

@@ -47,6 +47,15 @@ async fn browser_each_role_sees_only_its_menu_and_the_first_admin_changes_the_pa
     // browser shows exactly the role's menu.
     assert_eq!(b.menu().await, menu_keys(Role::Admin));
     b.shot("dashboard").await;
+    // Every screen of the admin's menu opens (no error page, no redirect) and is kept as a
+    // screenshot for review: target/screenshots/menu-<key>.png.
+    for (key, href) in b.menu_links().await {
+        b.goto(&href).await;
+        assert_eq!(b.path().await, href, "{key}");
+        assert_eq!(b.count("#error-title").await, 0, "{key}: {}", b.text("h1").await);
+        assert!(b.count("h1").await > 0, "{key}");
+        b.shot(&format!("menu-{key}")).await;
+    }
     b.logout().await;
 
     for (role, email) in &staff {

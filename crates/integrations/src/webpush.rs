@@ -55,8 +55,7 @@ impl VapidKey {
 
 /// Decodes base64url, with or without padding (standard-alphabet input is accepted too).
 pub fn decode_b64(raw: &str) -> Option<Vec<u8>> {
-    let s: String =
-        raw.trim().trim_end_matches('=').replace('+', "-").replace('/', "_");
+    let s: String = raw.trim().trim_end_matches('=').replace('+', "-").replace('/', "_");
     URL_SAFE_NO_PAD.decode(s).ok()
 }
 

@@ -43,8 +43,15 @@ impl Job for PushJob {
         let vapid = keys::ensure(&app).await?;
         let to = Target { endpoint: &sub.endpoint, p256dh: &sub.p256dh, auth: &sub.auth };
         let http = &app.services().http;
-        match webpush::send(http, &vapid, &keys::contact(&app), &to, self.payload.as_bytes(), self.ttl)
-            .await?
+        match webpush::send(
+            http,
+            &vapid,
+            &keys::contact(&app),
+            &to,
+            self.payload.as_bytes(),
+            self.ttl,
+        )
+        .await?
         {
             Outcome::Delivered => Ok(()),
             Outcome::Gone => {

@@ -89,7 +89,12 @@ fn topic_filter(raw: Option<&str>) -> Result<Option<String>> {
 }
 
 fn expiration(v: Option<&serde_json::Value>) -> Result<Option<DateTime<Utc>>> {
-    let bad = || Error::field("subscription.expirationTime", "must be null, epoch milliseconds or a date-time");
+    let bad = || {
+        Error::field(
+            "subscription.expirationTime",
+            "must be null, epoch milliseconds or a date-time",
+        )
+    };
     match v {
         None | Some(serde_json::Value::Null) => Ok(None),
         Some(serde_json::Value::Number(n)) => {
@@ -122,7 +127,10 @@ pub async fn create(
     let endpoint = url_guard::check_url(app, "subscription.endpoint", endpoint)?;
     let p256dh = input.p256dh.unwrap_or_default().trim().to_owned();
     if !valid_p256dh(&p256dh) {
-        return Err(Error::field("subscription.keys.p256dh", "must be a P-256 public key (base64url)"));
+        return Err(Error::field(
+            "subscription.keys.p256dh",
+            "must be a P-256 public key (base64url)",
+        ));
     }
     let auth = input.auth.unwrap_or_default().trim().to_owned();
     if !valid_auth(&auth) {

@@ -5,9 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use brokercrm_app::App;
+use brokercrm_app::messaging::push::keys;
 use brokercrm_app::messaging::push::send::{self, SendInput};
 use brokercrm_app::messaging::push::subscriptions::{self, SubscriptionInput, SubscriptionView};
-use brokercrm_app::messaging::push::keys;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -151,8 +151,12 @@ pub async fn create_subscription(
         keys: None,
     });
     let (p256dh, auth) = s.keys.map(|k| (k.p256dh, k.auth)).unwrap_or((None, None));
-    let input =
-        SubscriptionInput { endpoint: s.endpoint, expiration_time: s.expiration_time, p256dh, auth };
+    let input = SubscriptionInput {
+        endpoint: s.endpoint,
+        expiration_time: s.expiration_time,
+        p256dh,
+        auth,
+    };
     let view = subscriptions::create(&app, &p, input, b.topic.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }

@@ -87,7 +87,8 @@ async fn a_notification_reaches_the_browser_encrypted_and_vapid_signed() {
     assert_eq!((s, list["subscriptions"].as_array().unwrap().len()), (200, 1), "{list}");
     assert_eq!(list["subscriptions"][0]["id"], sub["id"]);
 
-    let notification = json!({"title": "Margin call", "body": "Your margin level is 80%", "url": "/wallets"});
+    let notification =
+        json!({"title": "Margin call", "body": "Your margin level is 80%", "url": "/wallets"});
     let (s, r) = post(
         &t,
         &admin,
@@ -102,7 +103,8 @@ async fn a_notification_reaches_the_browser_encrypted_and_vapid_signed() {
     let got = push.received_requests().await.unwrap();
     assert_eq!(got.len(), 1);
     let req = &got[0];
-    let h = |n: &str| req.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let h =
+        |n: &str| req.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     assert_eq!((h("content-encoding"), h("ttl")), ("aes128gcm".into(), "60".into()));
     // The payload is RFC 8291 ciphertext only the browser can open.
     assert!(!String::from_utf8_lossy(&req.body).contains("Margin call"));
@@ -236,7 +238,9 @@ async fn bad_input_is_refused_naming_the_field_and_only_staff_send() {
     )
     .await;
     assert_eq!((s, r["topic"].as_str()), (201, Some("admin")), "{r}");
-    let (s, r) = post(&t, &c.token, "/api/push-notifications/subscriptions", json!({"subscription": good})).await;
+    let (s, r) =
+        post(&t, &c.token, "/api/push-notifications/subscriptions", json!({"subscription": good}))
+            .await;
     assert_eq!(s, 201, "{r}");
     let id = r["id"].as_i64().unwrap();
     // Someone else's subscription is not theirs to see or delete.
@@ -255,8 +259,14 @@ async fn bad_input_is_refused_naming_the_field_and_only_staff_send() {
         (json!({"notification": {"title": "x"}}), "customerId"),
         (json!({"customerId": c.uuid, "notification": "hello"}), "notification"),
         (json!({"customerId": c.uuid, "notification": {"body": "no title"}}), "notification.title"),
-        (json!({"customerId": c.uuid, "notification": {"title": "x", "body": 3}}), "notification.body"),
-        (json!({"customerId": c.uuid, "notification": {"title": "x", "data": "y".repeat(4000)}}), "notification"),
+        (
+            json!({"customerId": c.uuid, "notification": {"title": "x", "body": 3}}),
+            "notification.body",
+        ),
+        (
+            json!({"customerId": c.uuid, "notification": {"title": "x", "data": "y".repeat(4000)}}),
+            "notification",
+        ),
         (json!({"customerId": c.uuid, "notification": {"title": "x"}, "ttl": -1}), "ttl"),
         (json!({"customerId": c.uuid, "notification": {"title": "x"}, "ttl": 1.5}), "ttl"),
         (json!({"customerId": c.uuid, "notification": {"title": "x"}, "topic": "a b"}), "topic"),

@@ -18,12 +18,20 @@ async fn staff_send_a_message_to_one_customer_and_to_all() {
 
     // Unknown customer and an empty subject: beside their fields, nothing sent.
     let r = p
-        .post(&t, "/admin/messages/customer", &[("customer", "nobody"), ("subject", "Hi"), ("text", "x")])
+        .post(
+            &t,
+            "/admin/messages/customer",
+            &[("customer", "nobody"), ("subject", "Hi"), ("text", "x")],
+        )
         .await;
     assert_eq!(r.status_code(), 422);
     assert!(r.text().contains("id=\"one-form-customer-error\""), "{}", r.text());
     let r = p
-        .post(&t, "/admin/messages/customer", &[("customer", &a.uuid), ("subject", ""), ("text", "x")])
+        .post(
+            &t,
+            "/admin/messages/customer",
+            &[("customer", &a.uuid), ("subject", ""), ("text", "x")],
+        )
         .await;
     assert_eq!(r.status_code(), 422);
     let html = r.text();
@@ -46,13 +54,17 @@ async fn staff_send_a_message_to_one_customer_and_to_all() {
     let r = p.post(&t, "/admin/messages/all", &[("subject", "Holiday"), ("message", "")]).await;
     assert_eq!(r.status_code(), 422);
     assert!(r.text().contains("id=\"all-form-message-error\""), "{}", r.text());
-    let r =
-        p.post(&t, "/admin/messages/all", &[("subject", "Holiday"), ("message", "Closed Monday")]).await;
+    let r = p
+        .post(&t, "/admin/messages/all", &[("subject", "Holiday"), ("message", "Closed Monday")])
+        .await;
     assert_eq!((r.status_code(), location(&r)), (303, "/admin/messages?done=queued".to_owned()));
     t.run_jobs().await;
     assert_eq!(get(&t, &b.token, "/api/me/messages/unread-count").await.1["unreadCount"], 1);
     let page = p.get(&t, "/admin/messages?done=queued").await.text();
-    assert!(page.contains("Holiday") && page.contains("Message queued for every customer."), "{page}");
+    assert!(
+        page.contains("Holiday") && page.contains("Message queued for every customer."),
+        "{page}"
+    );
 
     // An agent without SendMessages is refused.
     let agent = t.user(Role::ConversionAgent).create().await;

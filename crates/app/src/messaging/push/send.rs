@@ -95,7 +95,7 @@ pub fn notification(raw: Option<&serde_json::Value>) -> Result<String> {
 /// `ttl` checked: whole seconds from 0 to [`MAX_TTL`]; default [`DEFAULT_TTL`].
 pub fn ttl(raw: Option<f64>) -> Result<u32> {
     let Some(t) = raw else { return Ok(DEFAULT_TTL as u32) };
-    if t.fract() != 0.0 || t < 0.0 || t > MAX_TTL as f64 {
+    if t.fract() != 0.0 || !(0.0..=MAX_TTL as f64).contains(&t) {
         return Err(Error::field("ttl", format!("must be whole seconds from 0 to {MAX_TTL}")));
     }
     Ok(t as u32)

@@ -22,6 +22,7 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
         .register::<crate::messaging::delivery::TriggerEmails>()
         .register::<crate::messaging::delivery::TemplatedEmail>()
         .register::<crate::messaging::fanout::FanOut>()
+        .register::<crate::messaging::push::send::PushJob>()
 }
 
 /// Runs jobs and maintenance until `shutdown` turns true.

@@ -1,5 +1,5 @@
 //! Outbound integrations of brokercrm behind traits: advertiser adapters, email providers,
-//! payment providers, SMS and GeoIP lookup, and the SSRF-guarded outbound HTTP client.
+//! payment providers, SMS, web push and GeoIP lookup, and the SSRF-guarded outbound HTTP client.
 
 pub mod advertisers;
 pub mod email;
@@ -9,6 +9,7 @@ pub mod payments;
 pub mod sms;
 pub mod sumsub;
 pub mod voip;
+pub mod webpush;
 
 pub use email::{EmailMessage, EmailProviderConfig, EmailSender, build_sender};
 pub use geoip::{GeoIp, MaxMindGeoIp, NoGeoIp};

@@ -120,6 +120,8 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         println!("  email:    {email}");
         println!("  password: {password}");
     }
+    // The VAPID key pair exists from the first start on (browsers subscribe with its public key).
+    brokercrm_app::messaging::push::keys::ensure(&app).await?;
     let metrics = if cfg.metrics {
         metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok()
     } else {

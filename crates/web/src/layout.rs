@@ -117,6 +117,12 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadMarketData),
     },
     Screen {
+        label: "Messages",
+        href: "/admin/messages",
+        key: "messages",
+        needs: Some(Permission::SendMessages),
+    },
+    Screen {
         label: "Audit log",
         href: "/admin/audit",
         key: "audit",
@@ -208,6 +214,8 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "role" => "Role changed; the user's sessions ended.",
         "enabled" => "Enabled.",
         "disabled" => "Disabled; the user's sessions and API keys stopped working.",
+        "sent" => "Message sent.",
+        "queued" => "Message queued for every customer.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -19,6 +19,7 @@ pub mod session;
 pub mod distribution;
 pub mod identity;
 pub mod market_data;
+pub mod messaging;
 pub mod money;
 pub mod platform;
 pub mod sales;
@@ -75,6 +76,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(money::routes())
         .merge(distribution::routes())
         .merge(market_data::routes())
+        .merge(messaging::routes())
         .layer(axum::middleware::from_fn(error::render_errors))
         .with_state(state)
 }

@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod fanout;
 pub mod hooks;
 pub mod inbox;
+pub mod push;
 pub mod render;
 pub mod send;
 pub mod templates;

@@ -47,7 +47,11 @@ pub fn kind(raw: Option<&str>) -> Result<()> {
 }
 
 /// The customer `uuid` names if `who` may work it; `NotFound` otherwise.
-async fn customer<C: ConnectionTrait>(conn: &C, who: &Principal, uuid: &str) -> Result<UserRow> {
+pub(crate) async fn customer<C: ConnectionTrait>(
+    conn: &C,
+    who: &Principal,
+    uuid: &str,
+) -> Result<UserRow> {
     let scope = customer_scope(conn, who).await?.ok_or(Error::Forbidden)?;
     let c = users::find_by_uuid(conn, uuid.trim())
         .await?

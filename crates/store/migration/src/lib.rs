@@ -35,6 +35,7 @@ mod m0029_onboarding;
 mod m0029a_kyc;
 mod m0029b_messaging;
 mod m0030_hot_indexes;
+mod m0031_push;
 mod util;
 
 /// Applies every migration in order.
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029a_kyc::Migration),
             Box::new(m0029b_messaging::Migration),
             Box::new(m0030_hot_indexes::Migration),
+            Box::new(m0031_push::Migration),
         ]
     }
 }

@@ -65,6 +65,7 @@ pub mod payout_requests;
 pub mod positions;
 pub mod promo_tenants;
 pub mod promotion_links;
+pub mod push_subscriptions;
 pub mod quotes;
 pub mod rate_limit_hits;
 pub mod referrals;

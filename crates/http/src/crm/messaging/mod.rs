@@ -1,5 +1,5 @@
-//! Messaging: e-mail templates, the inbox and staff messages (seed 002 tags Emails, Messages,
-//! Group Messages).
+//! Messaging: e-mail templates, the inbox, staff messages and web push (seed 002 tags Emails,
+//! Messages, Group Messages, Push Notifications).
 
 use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod emails;
 pub mod group_messages;
 pub mod messages;
+pub mod push_notifications;
 
 /// The routes of every tag of this context.
 pub fn routes() -> OpenApiRouter<App> {
@@ -14,4 +15,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(emails::routes())
         .merge(messages::routes())
         .merge(group_messages::routes())
+        .merge(push_notifications::routes())
 }

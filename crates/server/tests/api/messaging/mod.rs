@@ -3,3 +3,4 @@
 pub mod bench;
 pub mod emails;
 pub mod messages;
+pub mod push;

@@ -5,6 +5,7 @@ mod advertisers;
 mod browser;
 mod bulk;
 mod market_data;
+mod messaging;
 mod permissions;
 mod portal;
 mod rules;

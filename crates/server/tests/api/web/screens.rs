@@ -34,6 +34,7 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/market-data/applications", [true, true, false, false, false, true]),
     ("/admin/market-data/feeds", [true, true, false, false, false, true]),
     ("/admin/market-data/accounts", [true, true, false, false, false, true]),
+    ("/admin/messages", [true, true, false, false, false, true]),
 ];
 
 const ROLES: [Role; 6] = [

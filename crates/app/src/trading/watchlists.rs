@@ -14,7 +14,12 @@ use crate::money::wallets::visible;
 use crate::{App, Principal};
 
 /// The current wallet of `actor`: `named` (the header), else its first active wallet.
-async fn current(app: &App, actor: &Principal, named: Option<i64>, perm: Permission) -> Result<i64> {
+async fn current(
+    app: &App,
+    actor: &Principal,
+    named: Option<i64>,
+    perm: Permission,
+) -> Result<i64> {
     let conn = app.db().conn();
     if let Some(id) = named {
         return Ok(visible(conn, actor, id, perm).await?.id);

@@ -120,7 +120,8 @@ pub async fn exposures(app: &App, actor: &Principal, q: RiskQuery) -> Result<Ris
                 .mul(&Frac::dec(m.inst.contract_size))
                 .mul(&Frac::fixed(at.minor()));
             let client = maths::pnl_exact(&m.inst, &leg, at);
-            let slot = if leg.side == Side::Buy { &mut a.notional_long } else { &mut a.notional_short };
+            let slot =
+                if leg.side == Side::Buy { &mut a.notional_long } else { &mut a.notional_short };
             if let Some(n) = slot.as_mut() {
                 *n = n.add(&notional);
             }

@@ -152,7 +152,11 @@ pub async fn statistics(app: &App, actor: &Principal, q: RiskQuery) -> Result<Ri
     for p in &open {
         clients.insert(p.user_id);
         let e = per_symbol.entry(p.symbol.clone()).or_default();
-        if p.side == "BUY" { e.0 += p.size } else { e.1 += p.size }
+        if p.side == "BUY" {
+            e.0 += p.size
+        } else {
+            e.1 += p.size
+        }
         if !markets.contains_key(&p.symbol) {
             let m = market::load(conn, "symbol", &p.symbol).await?;
             let q = market::quote(conn, &p.symbol).await.ok();
@@ -190,7 +194,8 @@ pub async fn statistics(app: &App, actor: &Principal, q: RiskQuery) -> Result<Ri
     trending.truncate(10);
     let mut months = Vec::new();
     for (month, m) in &by_month {
-        months.push(MonthProfitLoss { month: month.clone(), profit_loss: dec(sums.total(m).await?) });
+        months
+            .push(MonthProfitLoss { month: month.clone(), profit_loss: dec(sums.total(m).await?) });
     }
     let mut per: Vec<InstrumentLots> = per_symbol
         .into_iter()

@@ -116,12 +116,7 @@ impl Books {
                 };
                 book.set_trailing(id, side, ppm_of(pct)?, bid, ask, stored);
             }
-            *self
-                .holders
-                .entry(p.symbol.clone())
-                .or_default()
-                .entry(p.wallet_id)
-                .or_default() += 1;
+            *self.holders.entry(p.symbol.clone()).or_default().entry(p.wallet_id).or_default() += 1;
         } else {
             let level = p.open_price.ok_or_else(|| Error::internal("pending without a price"))?;
             let ty = match kind {

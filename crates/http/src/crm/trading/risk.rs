@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use brokercrm_app::App;
+use brokercrm_app::trading::risk::RiskQuery;
 use brokercrm_app::trading::risk::exposures::{self, RiskExposures};
 use brokercrm_app::trading::risk::statistics::{self, RiskStatistics};
-use brokercrm_app::trading::risk::RiskQuery;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;

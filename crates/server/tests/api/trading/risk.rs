@@ -41,7 +41,10 @@ async fn statistics_and_exposures_are_exact_by_group_and_demo() {
     );
     assert_eq!((x["netLots"].as_f64(), x["grossLots"].as_f64()), (Some(1.0), Some(2.0)));
     // notional: 150000 × 1.08610 = 162915 long; 50000 × 1.08620 = 54310 short (USD)
-    assert_eq!((x["notionalLong"].as_f64(), x["notionalShort"].as_f64()), (Some(162915.0), Some(54310.0)));
+    assert_eq!(
+        (x["notionalLong"].as_f64(), x["notionalShort"].as_f64()),
+        (Some(162915.0), Some(54310.0))
+    );
     // clients: long +(1.08610 − 1.08510)·150000 = 150, short −(1.08620 − 1.08500)·50000 = −60
     assert_eq!(x["brokerFloatingProfitLoss"].as_f64(), Some(-90.0));
     assert_eq!(x["currency"], "USD");

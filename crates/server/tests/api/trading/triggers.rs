@@ -55,8 +55,7 @@ async fn stop_loss_take_profit_and_trailing_stop_close_on_ticks() {
     )
     .await;
     let short = opened(&t, &cust, order(w, "SELL", "1", json!({"stopLoss": "1.08700"}))).await;
-    let trail =
-        opened(&t, &cust, order(w, "BUY", "1", json!({"tailingStopLossPct": "0.1"}))).await;
+    let trail = opened(&t, &cust, order(w, "BUY", "1", json!({"tailingStopLossPct": "0.1"}))).await;
     let mut ev = Evaluator::new("a");
     let pass = ev.pass(&t.app).await.unwrap();
     assert!(pass.leader && pass.rebuilt, "{pass:?}");
@@ -82,10 +81,10 @@ async fn stop_loss_take_profit_and_trailing_stop_close_on_ticks() {
     closed_as(&t, &cust, trail, "TRAILING_STOP", "1.08780").await;
     // nothing fires twice; the P/L went to the ledger once each:
     // short −(1.08710 − 1.08500)·100000 = −210; long +390; trailing +270
-    assert_eq!(ev.pass(&t.app).await.unwrap(), brokercrm_app::trading::triggers::Pass {
-        leader: true,
-        ..Default::default()
-    });
+    assert_eq!(
+        ev.pass(&t.app).await.unwrap(),
+        brokercrm_app::trading::triggers::Pass { leader: true, ..Default::default() }
+    );
     assert_eq!(ev.book_entries(), 0);
     assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("10450"));
     assert_verified(t.app.db()).await;
@@ -119,7 +118,10 @@ async fn pending_orders_fill_and_a_gap_fills_at_the_gap_price() {
     // a gap over the sell stop and the new long's stop loss: both at the gap's bid
     quote(&t, &admin, "EURUSD", "1.08100", "1.08110").await;
     let pass = ev.pass(&t.app).await.unwrap();
-    assert_eq!((pass.filled.as_slice(), pass.closed.as_slice()), ([stop].as_slice(), [limit].as_slice()));
+    assert_eq!(
+        (pass.filled.as_slice(), pass.closed.as_slice()),
+        ([stop].as_slice(), [limit].as_slice())
+    );
     let s = position(&t, &cust, stop).await;
     assert_eq!((s["status"].as_str(), s["openPrice"].as_str()), (Some("OPEN"), Some("1.08100")));
     closed_as(&t, &cust, limit, "STOP_LOSS", "1.08100").await;
@@ -183,7 +185,8 @@ async fn a_restarted_evaluator_fires_what_became_due_exactly_once() {
     quote(&t, &admin, "EURUSD", "1.08200", "1.08210").await;
     let mut second = Evaluator::new("second");
     assert!(!second.pass(&t.app).await.unwrap().leader, "the lease is still held");
-    t.clock.set(brokercrm_app::platform::clock::Clock::now(&*t.clock) + chrono::Duration::seconds(11));
+    t.clock
+        .set(brokercrm_app::platform::clock::Clock::now(&*t.clock) + chrono::Duration::seconds(11));
     let pass = second.pass(&t.app).await.unwrap();
     assert!(pass.leader && pass.rebuilt);
     assert_eq!(pass.closed, [id]);
@@ -193,9 +196,10 @@ async fn a_restarted_evaluator_fires_what_became_due_exactly_once() {
     assert!(!back.leader && back.closed.is_empty());
     assert_eq!(first.book_entries(), 0);
     // a late commit of the same trigger (same id and version) and a client's close change nothing
-    let late = fire::close(&t.app, id, version, Price::from_minor(108_200_000), CloseReason::StopLoss)
-        .await
-        .unwrap();
+    let late =
+        fire::close(&t.app, id, version, Price::from_minor(108_200_000), CloseReason::StopLoss)
+            .await
+            .unwrap();
     assert_eq!(late, fire::Outcome::Moved);
     let (s, _) = post_empty(&t, &cust, &format!("/api/positions/{id}/close")).await;
     assert_eq!(s, 409);

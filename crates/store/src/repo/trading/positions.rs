@@ -187,7 +187,10 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Every position matching `f`, by id (the risk figures aggregate them).
-pub async fn matching<C: ConnectionTrait>(conn: &C, f: &PositionFilter) -> Result<Vec<PositionRow>> {
+pub async fn matching<C: ConnectionTrait>(
+    conn: &C,
+    f: &PositionFilter,
+) -> Result<Vec<PositionRow>> {
     filtered(f).order_by_asc(P::Id).all(conn).await.db()
 }
 

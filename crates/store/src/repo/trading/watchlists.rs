@@ -2,7 +2,9 @@
 
 use brokercrm_core::Result;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::db::now;
 use crate::entities::watchlist_entries::{self, Column as E, Entity as Entry};

@@ -11,6 +11,10 @@ use crate::helpers::http::{delete, get, post, post_empty};
 use crate::helpers::money::funded;
 use crate::helpers::trading::{eurusd_market, open, quote};
 
+fn wallet_header() -> axum::http::HeaderName {
+    axum::http::HeaderName::from_static("x-wallet-id")
+}
+
 fn trade(wallet: i64, side: &str, size: &str) -> Value {
     json!({"accountId": wallet, "symbol": "EURUSD", "side": side, "size": size})
 }
@@ -106,7 +110,7 @@ async fn a_wallet_watchlist_by_bearer_and_header() {
         .server
         .get("/api/watchlist")
         .authorization_bearer(&admin)
-        .add_header("X-Wallet-Id", w.to_string())
+        .add_header(wallet_header(), axum::http::HeaderValue::from_str(&w.to_string()).unwrap())
         .await;
     assert_eq!(r.json::<Value>(), json!({"watchlist": ["EURUSD"]}));
     let (s, b) = get(&t, &admin, "/api/watchlist").await;
@@ -118,7 +122,7 @@ async fn a_wallet_watchlist_by_bearer_and_header() {
         .server
         .get("/api/watchlist")
         .authorization_bearer(&other.token)
-        .add_header("X-Wallet-Id", w.to_string())
+        .add_header(wallet_header(), axum::http::HeaderValue::from_str(&w.to_string()).unwrap())
         .await;
     assert_eq!(r.status_code().as_u16(), 404);
     let (s, _) = delete(&t, &cust, "/api/watchlist/EURUSD").await;

@@ -1,6 +1,6 @@
 //! Background work of a process: the job runner with every job kind registered, and the
 //! periodic maintenance (resuming interrupted lead routing, expiring market-data
-//! subscriptions, pruning expired windows). Part of
+//! subscriptions, pruning expired windows) and the trading trigger evaluator. Part of
 //! the composition root (beside `context`): it names every context's jobs.
 
 use std::time::Duration;
@@ -12,6 +12,8 @@ use crate::platform::jobs::Runner;
 
 /// How often maintenance runs.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(10);
+/// How often the trigger evaluator passes over the latest quotes.
+const TRIGGERS_EVERY: Duration = Duration::from_millis(100);
 
 /// A runner for `app` identified as `worker` (host/pid), with all job kinds registered.
 pub fn runner(app: App, worker: impl Into<String>) -> Runner {
@@ -27,12 +29,20 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
 
 /// Runs jobs and maintenance until `shutdown` turns true.
 pub async fn run(app: App, worker: String, shutdown: watch::Receiver<bool>) {
+    let worker_name = worker.clone();
     let jobs = tokio::spawn(runner(app.clone(), worker).run(shutdown.clone()));
     let prices = app.cfg().price_simulator_every.map(|every| {
         tokio::spawn(crate::trading::prices::simulator::run(app.clone(), every, shutdown.clone()))
     });
+    let triggers = tokio::spawn(crate::trading::triggers::run(
+        app.clone(),
+        format!("{worker_name}/{}", uuid::Uuid::now_v7()),
+        TRIGGERS_EVERY,
+        shutdown.clone(),
+    ));
     maintenance(app, shutdown).await;
     let _ = jobs.await;
+    let _ = triggers.await;
     if let Some(p) = prices {
         let _ = p.await;
     }

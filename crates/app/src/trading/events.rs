@@ -30,3 +30,20 @@ pub struct PositionClosed {
 }
 
 impl Event for PositionClosed {}
+
+/// A wallet's margin level fell to its group's margin-call level (published once per fall,
+/// in its own transaction, by the trigger evaluator; messaging may notify the client).
+#[derive(Debug, Clone)]
+pub struct MarginCalled {
+    pub wallet_id: i64,
+    pub customer_id: i64,
+    pub demo: bool,
+    pub currency: Currency,
+    pub equity: Money,
+    pub margin: Money,
+    /// Hundredths of a percent (equity / margin), and the group's margin-call level.
+    pub margin_level: i64,
+    pub margin_call_level: i32,
+}
+
+impl Event for MarginCalled {}

@@ -1,4 +1,4 @@
-//! Trading: instruments, prices, downtimes, NEO choices, orders and positions (risk next).
+//! Trading: instruments, prices, downtimes, NEO choices, orders and positions, the trigger evaluator, risk, watchlists.
 
 pub mod choices;
 pub mod downtimes;
@@ -6,3 +6,6 @@ pub mod events;
 pub mod instruments;
 pub mod positions;
 pub mod prices;
+pub mod risk;
+pub mod triggers;
+pub mod watchlists;

@@ -36,6 +36,7 @@ mod m0029a_kyc;
 mod m0029b_messaging;
 mod m0030_hot_indexes;
 mod m0031_push;
+mod m0033_triggers;
 mod util;
 
 /// Applies every migration in order.
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029b_messaging::Migration),
             Box::new(m0030_hot_indexes::Migration),
             Box::new(m0031_push::Migration),
+            Box::new(m0033_triggers::Migration),
         ]
     }
 }

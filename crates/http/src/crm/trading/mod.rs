@@ -1,5 +1,5 @@
 //! Trading: instruments, prices and market data, downtimes, NEO choices, positions and
-//! orders. Its CRM API tags (seed 002).
+//! orders, risk, watchlists. Its CRM API tags (seed 002).
 
 use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
@@ -10,6 +10,8 @@ pub mod instruments;
 pub mod market_data;
 pub mod orders;
 pub mod positions;
+pub mod risk;
+pub mod watchlists;
 
 /// The routes of every tag of this context.
 pub fn routes() -> OpenApiRouter<App> {
@@ -20,4 +22,6 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(market_data::routes())
         .merge(positions::routes())
         .merge(orders::routes())
+        .merge(risk::routes())
+        .merge(watchlists::routes())
 }

@@ -6,3 +6,5 @@ pub mod instruments;
 pub mod margin;
 pub mod positions;
 pub mod prices;
+pub mod risk;
+pub mod triggers;

@@ -202,6 +202,18 @@ pub async fn ids_in_scope<C: ConnectionTrait>(conn: &C, scope: &CustomerScope) -
 }
 
 /// The wallet ids of user `user_id`.
+/// The ids of the wallets in trading group `group_id`.
+pub async fn ids_of_group<C: ConnectionTrait>(conn: &C, group_id: i64) -> Result<Vec<i64>> {
+    Wallet::find()
+        .select_only()
+        .column(wallets::Column::Id)
+        .filter(wallets::Column::GroupId.eq(group_id))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
+}
+
 pub async fn ids_of_user<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Vec<i64>> {
     Wallet::find()
         .select_only()

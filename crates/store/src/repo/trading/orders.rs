@@ -56,6 +56,11 @@ pub async fn pending_of<C: ConnectionTrait>(
         .db()
 }
 
+/// Every pending order (the trigger books' rebuild), by id.
+pub async fn pending_all<C: ConnectionTrait>(conn: &C) -> Result<Vec<OrderRow>> {
+    Order::find().filter(O::Status.eq("PENDING")).order_by_asc(O::Id).all(conn).await.db()
+}
+
 fn like(s: &str) -> LikeExpr {
     let escaped = s.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')

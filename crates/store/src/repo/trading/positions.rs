@@ -78,6 +78,23 @@ pub async fn with_status<C: ConnectionTrait>(conn: &C, status: &str) -> Result<V
     Position::find().filter(P::Status.eq(status)).order_by_asc(P::Id).all(conn).await.db()
 }
 
+/// Positions whose row changed at or after `since` (the trigger evaluator follows changes),
+/// oldest change first, at most `limit`.
+pub async fn changed_since<C: ConnectionTrait>(
+    conn: &C,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<PositionRow>> {
+    Position::find()
+        .filter(P::UpdatedAt.gte(since))
+        .order_by_asc(P::UpdatedAt)
+        .order_by_asc(P::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}
+
 /// The wallets among `wallet_ids` (all when `None`) with a position in `status`.
 pub async fn wallets_with<C: ConnectionTrait>(conn: &C, status: &str) -> Result<Vec<i64>> {
     Position::find()
@@ -167,6 +184,14 @@ pub async fn list<C: ConnectionTrait>(
         .await
         .db()?;
     Ok((rows, total))
+}
+
+/// Every position matching `f`, by id (the risk figures aggregate them).
+pub async fn matching<C: ConnectionTrait>(
+    conn: &C,
+    f: &PositionFilter,
+) -> Result<Vec<PositionRow>> {
+    filtered(f).order_by_asc(P::Id).all(conn).await.db()
 }
 
 /// Replaces the stored row `new` (same id) if it is still at `version` and in `status`;

@@ -1,0 +1,327 @@
+//! The evaluator: the lease, the books' rebuild and change following, and one pass.
+//!
+//! Changes are read from the database, not pushed: every pass reads the positions whose row
+//! changed since the previous pass (minus [`OVERLAP`], for transactions that commit after a
+//! later one) and loads the ones newer than the books' version. So an order placed or a stop
+//! moved on any instance reaches the books within a pass, and a new lease holder starts from
+//! the database alone.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use brokercrm_core::Result;
+use brokercrm_core::trading::instruments::InstrumentStatus;
+use brokercrm_core::trading::positions::{CloseReason, OrderKind, Status};
+use brokercrm_engine::book::Kind;
+use brokercrm_engine::{Price, fixed};
+use brokercrm_store::db;
+use brokercrm_store::repo::trading::{instruments, leases, orders, positions, prices};
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use super::books::Books;
+use super::fire::{self, Outcome};
+use super::stopout;
+use crate::App;
+use crate::trading::downtimes::down_at;
+use crate::trading::instruments::view::spec_of;
+
+/// The lease's name and how long a holder keeps it without renewing.
+pub const LEASE: &str = "trading.triggers";
+const LEASE_FOR: chrono::Duration = chrono::Duration::seconds(10);
+/// How far back each pass reads changed positions again.
+const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
+/// Changed positions read in one pass at most (the rest on the next).
+const CHANGES_PER_PASS: u64 = 10_000;
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pass {
+    /// Whether this process held the lease (else it did nothing).
+    pub leader: bool,
+    /// Whether the books were rebuilt from the database (start or takeover).
+    pub rebuilt: bool,
+    /// Positions closed by SL/TP/trailing, pending orders filled, cancelled (no margin),
+    /// positions closed by stop-out, and margin calls published.
+    pub closed: Vec<i64>,
+    pub filled: Vec<i64>,
+    pub cancelled: Vec<i64>,
+    pub stopped_out: Vec<i64>,
+    pub margin_calls: Vec<i64>,
+}
+
+/// One evaluating process's state.
+pub struct Evaluator {
+    holder: String,
+    epoch: Option<i64>,
+    books: Books,
+    since: Option<DateTime<Utc>>,
+    /// Positions to read again (a commit found them moved, or failed).
+    reread: HashSet<i64>,
+    /// The quote time each symbol was last evaluated at.
+    seen: HashMap<String, DateTime<Utc>>,
+    /// Wallets at or below their margin-call level (notified once per fall).
+    called: HashSet<i64>,
+}
+
+struct Symbol {
+    tick: i64,
+    open: bool,
+}
+
+impl Evaluator {
+    /// An evaluator for the process `holder` (unique per process).
+    pub fn new(holder: impl Into<String>) -> Self {
+        Self {
+            holder: holder.into(),
+            epoch: None,
+            books: Books::default(),
+            since: None,
+            reread: HashSet::new(),
+            seen: HashMap::new(),
+            called: HashSet::new(),
+        }
+    }
+
+    /// Entries in the books (0 when not the leader).
+    pub fn book_entries(&self) -> usize {
+        self.books.len()
+    }
+
+    /// Gives the lease up (a clean shutdown).
+    pub async fn release(&mut self, app: &App) -> Result<()> {
+        self.epoch = None;
+        self.books.clear();
+        leases::release(app.db().conn(), LEASE, &self.holder, app.clock().now()).await
+    }
+
+    /// Takes or renews the lease, follows the database, and fires what is due.
+    pub async fn pass(&mut self, app: &App) -> Result<Pass> {
+        let now = app.clock().now();
+        let conn = app.db().conn();
+        let epoch = leases::acquire(conn, LEASE, &self.holder, now, now + LEASE_FOR).await?;
+        let mut out = Pass { leader: epoch.is_some(), ..Pass::default() };
+        let Some(epoch) = epoch else {
+            if self.epoch.take().is_some() {
+                tracing::warn!(holder = %self.holder, "trigger evaluator: lease lost");
+            }
+            self.books.clear();
+            return Ok(out);
+        };
+        let symbols = self.symbols(app, now).await?;
+        let quotes: HashMap<String, (Price, Price, DateTime<Utc>)> = prices::quotes(conn)
+            .await?
+            .into_iter()
+            .map(|q| (q.symbol, (Price::from_minor(q.bid), Price::from_minor(q.ask), q.quoted_at)))
+            .collect();
+        if self.epoch != Some(epoch) {
+            self.rebuild(app, &symbols, &quotes).await?;
+            self.epoch = Some(epoch);
+            out.rebuilt = true;
+        } else {
+            self.follow(app, &symbols, &quotes).await?;
+        }
+        let mut moved: HashSet<String> = HashSet::new();
+        let names: Vec<String> = self.books.books.keys().cloned().collect();
+        for symbol in names {
+            let Some(s) = symbols.get(&symbol) else { continue };
+            let Some(&(bid, ask, at)) = quotes.get(&symbol) else { continue };
+            if !s.open {
+                continue; // due triggers fire at the first price after the window
+            }
+            if self.seen.get(&symbol) != Some(&at) {
+                moved.insert(symbol.clone());
+                self.seen.insert(symbol.clone(), at);
+            }
+            let Some(book) = self.books.books.get_mut(&symbol) else { continue };
+            let tick = book.on_tick(bid, ask);
+            for f in tick.fired {
+                let id = i64::try_from(f.id).unwrap_or_default();
+                self.commit(app, id, f.kind, f.price, &mut out).await;
+            }
+        }
+        self.stop_outs(app, &moved, &symbols, &mut out).await;
+        Ok(out)
+    }
+
+    async fn symbols(&self, app: &App, now: DateTime<Utc>) -> Result<HashMap<String, Symbol>> {
+        let conn = app.db().conn();
+        let down = down_at(conn, now).await?;
+        let mut out = HashMap::new();
+        for row in instruments::list(conn).await? {
+            let spec = spec_of(&row)?;
+            let open = spec.status == InstrumentStatus::Active
+                && spec.trading_hours.is_open(now)
+                && !down.contains(&spec.symbol);
+            let tick = fixed::tick_size(spec.decimals).unwrap_or(1);
+            out.insert(spec.symbol, Symbol { tick, open });
+        }
+        Ok(out)
+    }
+
+    fn load(
+        &mut self,
+        p: &positions::PositionRow,
+        kind: Option<OrderKind>,
+        symbols: &HashMap<String, Symbol>,
+        quotes: &HashMap<String, (Price, Price, DateTime<Utc>)>,
+    ) {
+        let tick = symbols.get(&p.symbol).map_or(1, |s| s.tick);
+        let quote = quotes.get(&p.symbol).map(|&(b, a, _)| (b, a));
+        if let Err(e) = self.books.apply(p, kind, tick, quote) {
+            tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load");
+        }
+    }
+
+    /// Start or takeover: the books from the open positions and pending orders alone.
+    async fn rebuild(
+        &mut self,
+        app: &App,
+        symbols: &HashMap<String, Symbol>,
+        quotes: &HashMap<String, (Price, Price, DateTime<Utc>)>,
+    ) -> Result<()> {
+        let conn = app.db().conn();
+        self.books.clear();
+        self.reread.clear();
+        self.seen.clear();
+        self.since = Some(db::now());
+        for p in positions::with_status(conn, Status::Open.as_str()).await? {
+            self.load(&p, None, symbols, quotes);
+        }
+        let kinds: HashMap<i64, OrderKind> = orders::pending_all(conn)
+            .await?
+            .into_iter()
+            .filter_map(|o| OrderKind::parse("type", &o.kind).ok().map(|k| (o.position_id, k)))
+            .collect();
+        for p in positions::with_status(conn, Status::Pending.as_str()).await? {
+            self.load(&p, kinds.get(&p.id).copied(), symbols, quotes);
+        }
+        tracing::info!(entries = self.books.len(), "trigger evaluator: books rebuilt");
+        Ok(())
+    }
+
+    /// The positions changed since the last pass, and those to read again.
+    async fn follow(
+        &mut self,
+        app: &App,
+        symbols: &HashMap<String, Symbol>,
+        quotes: &HashMap<String, (Price, Price, DateTime<Utc>)>,
+    ) -> Result<()> {
+        let conn = app.db().conn();
+        let started = db::now();
+        let since = self.since.unwrap_or(started) - OVERLAP;
+        let mut changed = positions::changed_since(conn, since, CHANGES_PER_PASS).await?;
+        self.since = match changed.last() {
+            Some(last) if changed.len() as u64 == CHANGES_PER_PASS => Some(last.updated_at),
+            _ => Some(started),
+        };
+        for id in std::mem::take(&mut self.reread) {
+            self.books.drop_position(id);
+            if let Some(p) = positions::find(conn, id).await? {
+                changed.push(p);
+            }
+        }
+        for p in changed {
+            let kind = if p.status == Status::Pending.as_str() {
+                if self.books.known.get(&p.id).is_some_and(|k| k.version >= p.version) {
+                    continue;
+                }
+                match orders::pending_of(conn, p.id).await? {
+                    Some(o) => OrderKind::parse("type", &o.kind).ok(),
+                    None => continue,
+                }
+            } else {
+                None
+            };
+            self.load(&p, kind, symbols, quotes);
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self, app: &App, id: i64, kind: Kind, at: Price, out: &mut Pass) {
+        let Some(version) = self.books.known.get(&id).map(|k| k.version) else { return };
+        self.books.drop_position(id);
+        let reason = match kind {
+            Kind::StopLoss => Some(CloseReason::StopLoss),
+            Kind::TakeProfit => Some(CloseReason::TakeProfit),
+            Kind::Trailing => Some(CloseReason::TrailingStop),
+            Kind::Limit | Kind::Stop => None,
+            Kind::StopOut => return,
+        };
+        let done = match reason {
+            Some(r) => fire::close(app, id, version, at, r).await,
+            None => fire::fill(app, id, version, at).await,
+        };
+        match done {
+            Ok(Outcome::Done(p)) if reason.is_some() => out.closed.push(p.id),
+            Ok(Outcome::Done(p)) => {
+                out.filled.push(p.id);
+                self.reread.insert(p.id);
+            }
+            Ok(Outcome::Cancelled) => out.cancelled.push(id),
+            Ok(Outcome::Moved) => _ = self.reread.insert(id),
+            Err(e) => {
+                tracing::error!(error = ?e, position = id, "trigger evaluator: commit failed");
+                self.reread.insert(id);
+            }
+        }
+    }
+
+    /// Stop-out and margin calls of the wallets holding open positions on moved symbols.
+    async fn stop_outs(
+        &mut self,
+        app: &App,
+        moved: &HashSet<String>,
+        symbols: &HashMap<String, Symbol>,
+        out: &mut Pass,
+    ) {
+        let mut wallets: Vec<i64> = moved
+            .iter()
+            .filter(|s| symbols.get(*s).is_some_and(|s| s.open))
+            .flat_map(|s| self.books.wallets_on(s))
+            .collect();
+        wallets.sort_unstable();
+        wallets.dedup();
+        for w in wallets {
+            let notify = !self.called.contains(&w);
+            match stopout::check(app, w, notify).await {
+                Ok(c) => {
+                    for id in &c.closed {
+                        self.books.drop_position(*id);
+                    }
+                    out.stopped_out.extend(c.closed);
+                    if c.margin_call {
+                        if notify {
+                            out.margin_calls.push(w);
+                        }
+                        self.called.insert(w);
+                    } else {
+                        self.called.remove(&w);
+                    }
+                }
+                Err(e) => tracing::error!(error = ?e, wallet = w, "stop-out check failed"),
+            }
+        }
+    }
+}
+
+/// Runs an evaluator for process `holder` every `every` until `shutdown` turns true, then
+/// gives the lease up.
+pub async fn run(app: App, holder: String, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut ev = Evaluator::new(holder);
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        if let Err(e) = ev.pass(&app).await {
+            tracing::error!(error = ?e, "trigger evaluator pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    if let Err(e) = ev.release(&app).await {
+        tracing::warn!(error = ?e, "trigger evaluator: releasing the lease failed");
+    }
+}

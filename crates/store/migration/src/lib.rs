@@ -34,6 +34,7 @@ mod m0028_partners;
 mod m0029_onboarding;
 mod m0029a_kyc;
 mod m0029b_messaging;
+mod m0032_partner_marketing;
 mod util;
 
 /// Applies every migration in order.
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_onboarding::Migration),
             Box::new(m0029a_kyc::Migration),
             Box::new(m0029b_messaging::Migration),
+            Box::new(m0032_partner_marketing::Migration),
         ]
     }
 }

@@ -71,8 +71,8 @@ pub async fn new_key(app: &App, actor: &Principal) -> Result<String> {
     }
     let name = format!("affiliate key {}", actor.user_uuid);
     api_keys::revoke_by_name(app.db().conn(), &name).await?;
-    let key = create_key(app, &name, Role::Affiliate, Some(actor.user_id), Some(actor.user_id))
-        .await?;
+    let key =
+        create_key(app, &name, Role::Affiliate, Some(actor.user_id), Some(actor.user_id)).await?;
     audit::record(
         app.db().conn(),
         Some(actor),
@@ -101,10 +101,9 @@ pub async fn landing_pages(app: &App, actor: &Principal) -> Result<Vec<LandingPa
         Some(s) => serde_json::from_str(&s.value).map_err(|_| {
             Error::internal("setting affiliate_landing_pages is not a list of {name, url}")
         })?,
-        None => vec![LandingPage {
-            name: "Registration".into(),
-            url: public_link(app, "/register"),
-        }],
+        None => {
+            vec![LandingPage { name: "Registration".into(), url: public_link(app, "/register") }]
+        }
     };
     Ok(pages
         .into_iter()

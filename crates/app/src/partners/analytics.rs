@@ -81,9 +81,16 @@ pub async fn own(app: &App, actor: &Principal) -> Result<Vec<LevelStats>> {
 
 /// "Get downline statistics for admin": introducer `user_id`'s (its public id; required;
 /// not an introducer: 404). ReadCommissions.
-pub async fn for_staff(app: &App, actor: &Principal, user_id: Option<&str>) -> Result<Vec<LevelStats>> {
+pub async fn for_staff(
+    app: &App,
+    actor: &Principal,
+    user_id: Option<&str>,
+) -> Result<Vec<LevelStats>> {
     actor.require(Permission::ReadCommissions)?;
-    let uuid = user_id.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| Error::field("userId", "is required"))?;
+    let uuid = user_id
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::field("userId", "is required"))?;
     let conn = app.db().conn();
     let user = users::find_by_uuid(conn, uuid).await?.ok_or(Error::NotFound("introducer"))?;
     ib_repo::find(conn, user.id).await?.ok_or(Error::NotFound("introducer"))?;

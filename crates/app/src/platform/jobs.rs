@@ -190,9 +190,14 @@ impl Runner {
         loop {
             for (kind, size, handler) in &self.batches {
                 loop {
-                    let jobs =
-                        store_jobs::claim_kind(self.app.db(), &self.worker, self.lease, kind, *size)
-                            .await?;
+                    let jobs = store_jobs::claim_kind(
+                        self.app.db(),
+                        &self.worker,
+                        self.lease,
+                        kind,
+                        *size,
+                    )
+                    .await?;
                     if jobs.is_empty() {
                         break;
                     }
@@ -209,7 +214,7 @@ impl Runner {
             let mut grouped: HashMap<&'static str, Vec<JobRow>> = HashMap::new();
             for job in batch {
                 match self.batches.iter().find(|(kind, _, _)| *kind == job.kind) {
-                    Some((kind, _, _)) => grouped.entry(kind).or_default().push(job),
+                    Some((kind, _, _)) => grouped.entry(*kind).or_default().push(job),
                     None => self.run_one(job).await?,
                 }
             }

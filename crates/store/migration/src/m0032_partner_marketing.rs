@@ -38,7 +38,12 @@ impl MigrationTrait for Migration {
                 .col(big_integer("file_id"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("banners", "file_id", "partner_files", ForeignKeyAction::Restrict))
+                .foreign_key(&mut fk(
+                    "banners",
+                    "file_id",
+                    "partner_files",
+                    ForeignKeyAction::Restrict,
+                ))
                 .to_owned(),
         )
         .await?;

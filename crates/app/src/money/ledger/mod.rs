@@ -9,8 +9,8 @@ pub mod resolve;
 pub mod transfer;
 pub mod verify;
 
-pub use batch::apply_many_in;
 pub use accounts::{Balance, WalletAccounts, balance, house_account, open_wallet_accounts};
+pub use batch::apply_many_in;
 pub(crate) use outcome::body_hash;
 pub use outcome::{Outcome, Transfer};
 pub use resolve::{post, void};

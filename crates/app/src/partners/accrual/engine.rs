@@ -64,7 +64,6 @@ struct Cache {
     levels: HashMap<i64, Arc<Vec<CommissionLevel>>>,
     paths: HashMap<String, Arc<ConversionPath>>,
     payables: HashMap<i64, i64>,
-    expense: Option<i64>,
 }
 
 impl Cache {
@@ -117,6 +116,7 @@ impl Cache {
 /// Accrues every event of `events` in one write transaction; returns the commissions newly
 /// recorded (none for events already accrued).
 pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accrual>> {
+    let started = std::time::Instant::now();
     let tx = app.db().begin_write().await?;
     let mut cache = Cache::default();
     let mut records = Vec::new();
@@ -139,7 +139,9 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
             }
         }
     }
+    let decided_us = started.elapsed().as_micros();
     let inserted = records::insert_many_new(&tx, records).await?;
+    let recorded_us = started.elapsed().as_micros();
     let mut transfers = Vec::with_capacity(inserted.len());
     let mut out = Vec::with_capacity(inserted.len());
     if !inserted.is_empty() {
@@ -147,10 +149,9 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
         for row in inserted {
             let payable = cache.payable(&tx, row.introducer_id).await?;
             let amount = Money::from_minor(row.amount);
-            let kind = kinds
-                .get(&row.transfer_id)
-                .copied()
-                .ok_or_else(|| Error::internal("an inserted commission record was not asked for"))?;
+            let kind = kinds.get(&row.transfer_id).copied().ok_or_else(|| {
+                Error::internal("an inserted commission record was not asked for")
+            })?;
             transfers.push(NewTransfer {
                 id: TransferId::parse("transferId", &row.transfer_id)?,
                 debit_account_id: expense,
@@ -171,7 +172,17 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
         }
     }
     apply_many_in(&tx, &transfers).await?;
+    let posted_us = started.elapsed().as_micros();
     commit(tx).await?;
+    tracing::debug!(
+        events = events.len(),
+        accrued = out.len(),
+        decided_us,
+        recorded_us,
+        posted_us,
+        total_us = started.elapsed().as_micros(),
+        "accrual batch"
+    );
     Ok(out)
 }
 

@@ -179,7 +179,9 @@ pub async fn create(app: &App, actor: &Principal, input: BannerInput) -> Result<
         audit::record(
             &tx,
             Some(actor),
-            Audit::new("banner.create", "banner", v.id.to_string()).details(v.name.clone()).after(&v),
+            Audit::new("banner.create", "banner", v.id.to_string())
+                .details(v.name.clone())
+                .after(&v),
         )
         .await?;
         Ok::<_, Error>(v)

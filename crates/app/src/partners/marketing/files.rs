@@ -53,12 +53,7 @@ pub async fn store<C: ConnectionTrait>(
     app.services().files.put(&key, image.bytes).await?;
     let row = repo::insert_file(
         conn,
-        NewFile {
-            token,
-            file_key: key.clone(),
-            content_type: image.content_type.to_owned(),
-            size,
-        },
+        NewFile { token, file_key: key.clone(), content_type: image.content_type.to_owned(), size },
     )
     .await;
     if row.is_err() {

@@ -76,7 +76,9 @@ pub async fn upload(
     v.finish()?;
     let (Some(rect), Some(sq)) = (rect, sq) else { return Err(Error::internal("logo check")) };
     if !enabled_for(app.db().conn(), ib).await? {
-        return Err(Error::Refused("grey labeling is not enabled for your commission model".into()));
+        return Err(Error::Refused(
+            "grey labeling is not enabled for your commission model".into(),
+        ));
     }
     let tx = app.db().begin_write().await?;
     let old = repo::logos(&tx, ib).await?;
@@ -136,8 +138,12 @@ pub async fn delete(app: &App, actor: &Principal) -> Result<()> {
     for f in &files {
         repo::delete_file(&tx, f.id).await?;
     }
-    audit::record(&tx, Some(actor), Audit::new("grey_label_logos.delete", "user", actor.user_uuid.clone()))
-        .await?;
+    audit::record(
+        &tx,
+        Some(actor),
+        Audit::new("grey_label_logos.delete", "user", actor.user_uuid.clone()),
+    )
+    .await?;
     commit(tx).await?;
     for f in files {
         files::forget(app, &f.file_key).await;

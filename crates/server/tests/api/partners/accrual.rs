@@ -202,6 +202,7 @@ async fn a_batch_accrues_every_event_once_and_a_failing_batch_runs_its_events_al
     let (admin, [top, mid, bottom], client) = tree(&t).await;
     let other = t.customer().admin(&admin).with_wallet("USD", 0).create().await;
     assign(&t, &admin, &other.uuid, &mid.uuid).await;
+    t.run_jobs().await;
     for i in 0..40 {
         publish_closed(&t, &closed(client.id, client.wallets[0], &format!("b-{i}"), "1", "-10"))
             .await;
@@ -226,7 +227,8 @@ async fn a_batch_accrues_every_event_once_and_a_failing_batch_runs_its_events_al
         commission_records::list(t.app.db().conn(), &RecordFilter::default(), 0, 1).await.unwrap();
     assert_eq!(n, 40 * 6 + 10 * 4);
     // The bad event ran alone and waits for its retry; the others are done.
-    let jobs = brokercrm_store::jobs::list_by_kind(t.app.db(), "partners.accrue", 100).await.unwrap();
+    let jobs =
+        brokercrm_store::jobs::list_by_kind(t.app.db(), "partners.accrue", 100).await.unwrap();
     let waiting: Vec<_> = jobs.iter().filter(|j| j.status != "done").collect();
     assert_eq!(waiting.len(), 1);
     assert_eq!((waiting[0].status.as_str(), waiting[0].attempts), ("queued", 1));

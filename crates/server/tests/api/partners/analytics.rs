@@ -56,7 +56,8 @@ async fn downline_statistics_count_each_level_of_the_callers_own_tree() {
     assert_eq!(level(&b, 1)["commissions"], 10.0);
     assert_eq!(level(&b, 2)["referredClients"], 0);
     // Staff see any introducer's; a non-introducer is 404, a missing id 422, an IB 403.
-    let (s, staff) = get(&t, &admin, &format!("/api/downline-statistics?userId={}", top.uuid)).await;
+    let (s, staff) =
+        get(&t, &admin, &format!("/api/downline-statistics?userId={}", top.uuid)).await;
     assert_eq!(s, 200);
     assert_eq!(level(&staff, 2)["netDeposits"], 250.0);
     let (s, _) = get(&t, &admin, &format!("/api/downline-statistics?userId={}", deep.uuid)).await;

@@ -41,7 +41,10 @@ pub async fn set_ref_key<C: ConnectionTrait>(conn: &C, user_id: i64, key: &str) 
 
 /// The distinct sign-up sources (`users.source`) of the customers `introducer_id` referred
 /// directly, in alphabetical order.
-pub async fn referred_sources<C: ConnectionTrait>(conn: &C, introducer_id: i64) -> Result<Vec<String>> {
+pub async fn referred_sources<C: ConnectionTrait>(
+    conn: &C,
+    introducer_id: i64,
+) -> Result<Vec<String>> {
     let referred = Query::select()
         .column(RCol::CustomerId)
         .from(Referral)

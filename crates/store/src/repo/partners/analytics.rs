@@ -45,7 +45,11 @@ fn level_set(ib: i64, level: u8) -> SelectStatement {
 }
 
 fn big(s: &str) -> Result<i128> {
-    s.split('.').next().unwrap_or("0").parse::<i128>().map_err(|e| Error::internal(format!("sum {s}: {e}")))
+    s.split('.')
+        .next()
+        .unwrap_or("0")
+        .parse::<i128>()
+        .map_err(|e| Error::internal(format!("sum {s}: {e}")))
 }
 
 async fn scalar<C: ConnectionTrait>(conn: &C, q: &SelectStatement) -> Result<String> {
@@ -61,11 +65,17 @@ async fn by_currency<C: ConnectionTrait>(
     credit: bool,
 ) -> Result<Vec<(String, i128)>> {
     let q = moves(code, credit)
-        .column((crate::entities::ledger_transfers::Entity, crate::entities::ledger_transfers::Column::Currency))
+        .column((
+            crate::entities::ledger_transfers::Entity,
+            crate::entities::ledger_transfers::Column::Currency,
+        ))
         .expr_as(Expr::cust("CAST(SUM(ledger_transfers.amount) AS TEXT)"), Alias::new("total"))
         .and_where(Expr::col((w::Entity, w::Column::IsDemo)).eq(false))
         .and_where(Expr::col((w::Entity, w::Column::UserId)).in_subquery(set))
-        .group_by_col((crate::entities::ledger_transfers::Entity, crate::entities::ledger_transfers::Column::Currency))
+        .group_by_col((
+            crate::entities::ledger_transfers::Entity,
+            crate::entities::ledger_transfers::Column::Currency,
+        ))
         .to_owned();
     let stmt = conn.get_database_backend().build(&q);
     let mut out = Vec::new();

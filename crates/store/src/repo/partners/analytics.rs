@@ -8,6 +8,7 @@ use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 
 use crate::entities::commission_records as cr;
+use crate::entities::ledger_transfers as lt;
 use crate::entities::positions as pos;
 use crate::entities::referrals::{Column as RCol, Entity as Referral};
 use crate::entities::wallets as w;
@@ -64,18 +65,19 @@ async fn by_currency<C: ConnectionTrait>(
     code: &str,
     credit: bool,
 ) -> Result<Vec<(String, i128)>> {
-    let q = moves(code, credit)
-        .column((
-            crate::entities::ledger_transfers::Entity,
-            crate::entities::ledger_transfers::Column::Currency,
-        ))
-        .expr_as(Expr::cust("CAST(SUM(ledger_transfers.amount) AS TEXT)"), Alias::new("total"))
+    // `moves` selects `wallets.user_id`: sum its rows in an outer query (PostgreSQL refuses an
+    // ungrouped column next to an aggregate).
+    let inner = moves(code, credit)
+        .column((lt::Entity, lt::Column::Currency))
+        .column((lt::Entity, lt::Column::Amount))
         .and_where(Expr::col((w::Entity, w::Column::IsDemo)).eq(false))
         .and_where(Expr::col((w::Entity, w::Column::UserId)).in_subquery(set))
-        .group_by_col((
-            crate::entities::ledger_transfers::Entity,
-            crate::entities::ledger_transfers::Column::Currency,
-        ))
+        .to_owned();
+    let q = Query::select()
+        .column(Alias::new("currency"))
+        .expr_as(Expr::cust("CAST(SUM(m.amount) AS TEXT)"), Alias::new("total"))
+        .from_subquery(inner, Alias::new("m"))
+        .group_by_col(Alias::new("currency"))
         .to_owned();
     let stmt = conn.get_database_backend().build(&q);
     let mut out = Vec::new();

@@ -120,7 +120,7 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
     let tx = app.db().begin_write().await?;
     let mut cache = Cache::default();
     let mut records = Vec::new();
-    let mut kinds = HashMap::new();
+    let mut asked: HashMap<String, (i64, u8, i64, CommissionType)> = HashMap::new();
     let mut seen = HashSet::new();
     for event in events {
         let chain = cache.chain(&tx, event.customer_id()).await?;
@@ -133,7 +133,7 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
                 let r = record_of(event, ib, level.level, due)?;
                 // Twice in one batch (a CPA's second deposit, a repeated event): once.
                 if seen.insert(r.transfer_id.clone()) {
-                    kinds.insert(r.transfer_id.clone(), kind);
+                    asked.insert(r.transfer_id.clone(), (ib, level.level, r.amount, kind));
                     records.push(r);
                 }
             }
@@ -146,14 +146,15 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
     let mut out = Vec::with_capacity(inserted.len());
     if !inserted.is_empty() {
         let expense = expense_account(&tx).await?;
-        for row in inserted {
-            let payable = cache.payable(&tx, row.introducer_id).await?;
-            let amount = Money::from_minor(row.amount);
-            let kind = kinds.get(&row.transfer_id).copied().ok_or_else(|| {
-                Error::internal("an inserted commission record was not asked for")
-            })?;
+        for (record_id, transfer_id) in inserted {
+            let (ib, level, minor, kind) = asked
+                .get(&transfer_id)
+                .copied()
+                .ok_or_else(|| Error::internal("an inserted commission record was not asked for"))?;
+            let payable = cache.payable(&tx, ib).await?;
+            let amount = Money::from_minor(minor);
             transfers.push(NewTransfer {
-                id: TransferId::parse("transferId", &row.transfer_id)?,
+                id: TransferId::parse("transferId", &transfer_id)?,
                 debit_account_id: expense,
                 credit_account_id: payable,
                 amount,
@@ -162,13 +163,7 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
                 user_data: Some("commission accrual".to_owned()),
                 pending: false,
             });
-            out.push(Accrual {
-                record_id: row.id,
-                introducer_id: row.introducer_id,
-                level: u8::try_from(row.level).map_err(Error::internal)?,
-                kind,
-                amount,
-            });
+            out.push(Accrual { record_id, introducer_id: ib, level, kind, amount });
         }
     }
     apply_many_in(&tx, &transfers).await?;

@@ -4,10 +4,10 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set, TryInsertResult,
+    QuerySelect, QueryTrait, Select, Set, TryInsertResult,
 };
 
 use crate::db::now;
@@ -63,31 +63,34 @@ pub async fn insert_new<C: ConnectionTrait>(conn: &C, r: NewRecord) -> Result<Op
 /// Rows of one multi-row insert (18 columns: well under either database's bind limit).
 const INSERT_CHUNK: usize = 400;
 
-/// Inserts `list` in multi-row statements; returns the rows inserted, leaving out those whose
-/// (source, kind, beneficiary, level) already had a record (a replay inserts nothing).
+/// Inserts `list` in multi-row statements; returns `(id, transfer_id)` of the rows inserted,
+/// leaving out those whose (source, kind, beneficiary, level) already had a record (a replay
+/// inserts nothing). Only the two columns come back (`RETURNING id, transfer_id`).
 pub async fn insert_many_new<C: ConnectionTrait>(
     conn: &C,
     list: Vec<NewRecord>,
-) -> Result<Vec<RecordRow>> {
+) -> Result<Vec<(i64, String)>> {
     let t = now();
     let mut out = Vec::with_capacity(list.len());
     let mut rows = list.into_iter().map(|r| active(r, t)).peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
-        let done = Record::insert_many(chunk)
-            .on_conflict_do_nothing_on([
-                Col::SourceKey,
-                Col::CommissionType,
-                Col::IntroducerId,
-                Col::Level,
-            ])
-            .exec_with_returning_many(conn)
-            .await;
-        match done {
-            Ok(TryInsertResult::Inserted(rows)) => out.extend(rows),
-            Ok(TryInsertResult::Conflicted | TryInsertResult::Empty)
-            | Err(sea_orm::DbErr::RecordNotFound(_) | sea_orm::DbErr::RecordNotInserted) => {}
-            Err(e) => return Err(crate::error::map_db_err(e)),
+        let mut q = Record::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([
+                    Col::SourceKey,
+                    Col::CommissionType,
+                    Col::IntroducerId,
+                    Col::Level,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .into_query();
+        q.returning(Query::returning().columns([Col::Id, Col::TransferId]));
+        let stmt = conn.get_database_backend().build(&q);
+        for row in conn.query_all_raw(stmt).await.db()? {
+            out.push((row.try_get("", "id").db()?, row.try_get("", "transfer_id").db()?));
         }
     }
     Ok(out)

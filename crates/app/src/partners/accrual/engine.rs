@@ -147,10 +147,9 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
     if !inserted.is_empty() {
         let expense = expense_account(&tx).await?;
         for (record_id, transfer_id) in inserted {
-            let (ib, level, minor, kind) = asked
-                .get(&transfer_id)
-                .copied()
-                .ok_or_else(|| Error::internal("an inserted commission record was not asked for"))?;
+            let (ib, level, minor, kind) = asked.get(&transfer_id).copied().ok_or_else(|| {
+                Error::internal("an inserted commission record was not asked for")
+            })?;
             let payable = cache.payable(&tx, ib).await?;
             let amount = Money::from_minor(minor);
             transfers.push(NewTransfer {

@@ -52,7 +52,7 @@ pub struct LogosUpload {
 
 /// `{"success": true}`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuccessDto {
+pub struct PartnerSuccessDto {
     pub success: bool,
 }
 
@@ -121,16 +121,16 @@ pub async fn get_grey_label_logos(
     summary = "Delete grey label logos",
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Deleted", body = SuccessDto),
+        (status = 200, description = "Deleted", body = PartnerSuccessDto),
         (status = 404, description = "No logos, or the caller is not an introducer", body = ErrorBody)
     )
 )]
 pub async fn delete_grey_label_logos(
     State(app): State<App>,
     Auth(p): Auth,
-) -> ApiResult<axum::Json<SuccessDto>> {
+) -> ApiResult<axum::Json<PartnerSuccessDto>> {
     logos::delete(&app, &p).await?;
-    Ok(axum::Json(SuccessDto { success: true }))
+    Ok(axum::Json(PartnerSuccessDto { success: true }))
 }
 
 /// Whether the caller's commission model in force has `greyLabelingEnabled`.
@@ -157,7 +157,7 @@ pub async fn is_grey_labeling_enabled(
     request_body = RefKeyBody,
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Updated", body = SuccessDto),
+        (status = 200, description = "Updated", body = PartnerSuccessDto),
         (status = 403, description = "Not an affiliate", body = ErrorBody),
         (status = 409, description = "Taken (regardless of case)", body = ErrorBody),
         (status = 422, description = "Not 5–20 letters, digits, `_` or `-`", body = ErrorBody)
@@ -167,9 +167,9 @@ pub async fn update_ref_key(
     State(app): State<App>,
     Auth(p): Auth,
     Json(body): Json<RefKeyBody>,
-) -> ApiResult<axum::Json<SuccessDto>> {
+) -> ApiResult<axum::Json<PartnerSuccessDto>> {
     affiliates::set_ref_key(&app, &p, body.ref_key.as_deref()).await?;
-    Ok(axum::Json(SuccessDto { success: true }))
+    Ok(axum::Json(PartnerSuccessDto { success: true }))
 }
 
 /// The distinct sign-up sources of the customers the caller referred.

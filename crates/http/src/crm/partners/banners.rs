@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::affiliates::SuccessDto;
+use super::affiliates::PartnerSuccessDto;
 use super::form::{Form, MULTIPART_OVERHEAD};
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Auth;
@@ -170,7 +170,7 @@ pub async fn update_banner(
     params(("id" = i64, Path, description = "The banner's id")),
     security(("BearerAuth" = [])),
     responses(
-        (status = 200, description = "Deleted", body = SuccessDto),
+        (status = 200, description = "Deleted", body = PartnerSuccessDto),
         (status = 403, description = "Not allowed", body = ErrorBody),
         (status = 404, description = "No such banner", body = ErrorBody)
     )
@@ -179,9 +179,9 @@ pub async fn delete_banner(
     State(app): State<App>,
     Auth(p): Auth,
     Path(id): Path<i64>,
-) -> ApiResult<axum::Json<SuccessDto>> {
+) -> ApiResult<axum::Json<PartnerSuccessDto>> {
     banners::delete(&app, &p, id).await?;
-    Ok(axum::Json(SuccessDto { success: true }))
+    Ok(axum::Json(PartnerSuccessDto { success: true }))
 }
 
 /// The banner whose date window holds now (the latest start); anyone signed in.

@@ -20,7 +20,7 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
     Runner::new(app, worker)
         .register::<crate::platform::email::EmailJob>()
         .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
-        .register::<crate::partners::accrual::Accrue>()
+        .register_batch::<crate::partners::accrual::Accrue>()
         .register::<crate::messaging::delivery::TriggerEmails>()
         .register::<crate::messaging::delivery::TemplatedEmail>()
         .register::<crate::messaging::fanout::FanOut>()

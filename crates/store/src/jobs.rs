@@ -163,6 +163,81 @@ pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool> {
     Ok(res.rows_affected == 1)
 }
 
+/// Claims up to `limit` due jobs of `kind` for `worker` in two statements (a select, then one
+/// update of them all), for a handler that runs them as one batch. Each claim counts as an
+/// attempt.
+pub async fn claim_kind(
+    db: &Db,
+    worker: &str,
+    lease: Duration,
+    kind: &str,
+    limit: u64,
+) -> Result<Vec<JobRow>> {
+    let tx = db.begin_write().await?;
+    let t = now();
+    let due = Condition::any()
+        .add(jobs::Column::Status.eq(QUEUED).and(jobs::Column::RunAt.lte(t)))
+        .add(jobs::Column::Status.eq(RUNNING).and(jobs::Column::LockedUntil.lt(t)));
+    let candidates = Job::find()
+        .filter(jobs::Column::Kind.eq(kind))
+        .filter(due.clone())
+        .order_by_asc(jobs::Column::RunAt)
+        .order_by_asc(jobs::Column::Id)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(&tx)
+        .await
+        .db()?;
+    if candidates.is_empty() {
+        tx.commit().await.db()?;
+        return Ok(Vec::new());
+    }
+    let res = Job::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(RUNNING))
+        .col_expr(jobs::Column::LockedBy, Expr::value(worker))
+        .col_expr(jobs::Column::LockedUntil, Expr::value(t + lease))
+        .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).add(1))
+        .col_expr(jobs::Column::UpdatedAt, Expr::value(t))
+        .filter(jobs::Column::Id.is_in(candidates.iter().map(|j| j.id)))
+        .filter(due)
+        .exec(&tx)
+        .await
+        .db()?;
+    // The rows are locked (PostgreSQL) or the write lock is held (SQLite): all of them move.
+    if res.rows_affected != candidates.len() as u64 {
+        return Err(brokercrm_core::Error::internal("a batch claim moved fewer jobs than it read"));
+    }
+    tx.commit().await.db()?;
+    Ok(candidates
+        .into_iter()
+        .map(|job| JobRow {
+            status: RUNNING.into(),
+            locked_by: Some(worker.into()),
+            locked_until: Some(t + lease),
+            attempts: job.attempts + 1,
+            ..job
+        })
+        .collect())
+}
+
+/// Marks the claimed jobs `ids` done in one statement (those `worker` still holds).
+pub async fn complete_many(db: &Db, ids: &[i64], worker: &str) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let res = Job::update_many()
+        .col_expr(jobs::Column::Status, Expr::value(DONE))
+        .col_expr(jobs::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(jobs::Column::LockedBy, Expr::value(Option::<String>::None))
+        .col_expr(jobs::Column::UpdatedAt, Expr::value(now()))
+        .filter(jobs::Column::Id.is_in(ids.iter().copied()))
+        .filter(jobs::Column::LockedBy.eq(worker))
+        .exec(db.conn())
+        .await
+        .db()?;
+    Ok(res.rows_affected)
+}
+
 /// Records a failed attempt: back to `queued` at `retry_at`, or `dead` when attempts are used up.
 pub async fn fail(
     db: &Db,

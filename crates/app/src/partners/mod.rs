@@ -2,10 +2,13 @@
 //! (accrual, commission ledger, payouts), promotion links (seed 004).
 
 pub mod accrual;
+pub mod affiliates;
+pub mod analytics;
 pub mod commission_models;
 pub mod earnings;
 pub mod introducers;
 pub mod ledger;
+pub mod marketing;
 mod people;
 pub use people::Person;
 pub mod payouts;

@@ -31,6 +31,17 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn run(self, app: App) -> impl Future<Output = Result<()>> + Send;
 }
 
+/// A job whose claimed instances may run together: the runner claims up to [`Self::BATCH`]
+/// of them at once and hands them to [`Self::run_batch`] (one transaction, say); when the
+/// batch fails, each runs alone through [`Job::run`] with its own retry and backoff, so one bad
+/// job never holds the others back.
+pub trait BatchJob: Job {
+    /// At most this many per batch.
+    const BATCH: u64 = 500;
+    /// Does the work of all of `jobs`, or none of it (an `Err`).
+    fn run_batch(jobs: Vec<Self>, app: App) -> impl Future<Output = Result<()>> + Send;
+}
+
 /// Enqueues `job` on `conn` — pass the business transaction so both commit together.
 pub async fn enqueue<C: ConnectionTrait, J: Job>(conn: &C, job: &J) -> Result<Option<i64>> {
     store_jobs::enqueue(
@@ -70,12 +81,19 @@ type Handler = Arc<
         + Sync,
 >;
 
+type BatchHandler = Arc<
+    dyn Fn(App, Vec<serde_json::Value>) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>
+        + Send
+        + Sync,
+>;
+
 /// Dispatches claimed jobs to their typed handlers.
 #[derive(Clone)]
 pub struct Runner {
     app: App,
     worker: String,
     handlers: HashMap<&'static str, Handler>,
+    batches: Vec<(&'static str, u64, BatchHandler)>,
     lease: chrono::Duration,
     batch: u64,
 }
@@ -86,6 +104,7 @@ impl Runner {
             app,
             worker: worker.into(),
             handlers: HashMap::new(),
+            batches: Vec::new(),
             lease: chrono::Duration::minutes(5),
             batch: 16,
         }
@@ -101,6 +120,46 @@ impl Runner {
         });
         self.handlers.insert(J::KIND, h);
         self
+    }
+
+    /// Registers `J` to run in batches (and alone, when its batch fails).
+    pub fn register_batch<J: BatchJob>(self) -> Self {
+        let mut me = self.register::<J>();
+        let h: BatchHandler = Arc::new(|app, payloads| {
+            Box::pin(async move {
+                let jobs = payloads
+                    .into_iter()
+                    .map(serde_json::from_value::<J>)
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(Error::internal)?;
+                J::run_batch(jobs, app).await
+            })
+        });
+        me.batches.push((J::KIND, J::BATCH, h));
+        me
+    }
+
+    /// Runs claimed jobs of one batch kind together; on failure each runs alone.
+    async fn run_batch(&self, handler: &BatchHandler, jobs: Vec<JobRow>) -> Result<()> {
+        let payloads: std::result::Result<Vec<serde_json::Value>, _> =
+            jobs.iter().map(|j| serde_json::from_str(&j.payload)).collect();
+        let outcome = match payloads {
+            Ok(p) => handler(self.app.clone(), p).await,
+            Err(e) => Err(Error::internal(format!("bad payload: {e}"))),
+        };
+        match outcome {
+            Ok(()) => {
+                let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
+                store_jobs::complete_many(self.app.db(), &ids, &self.worker).await?;
+            }
+            Err(e) => {
+                tracing::warn!(size = jobs.len(), kind = %jobs[0].kind, error = %e, "job batch failed; running its jobs alone");
+                for job in jobs {
+                    self.run_one(job).await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Backoff before retry `attempt` (1-based): 5 s doubling, capped at one hour.
@@ -147,14 +206,40 @@ impl Runner {
     pub async fn run_until_idle(&self) -> Result<usize> {
         let mut n = 0;
         loop {
+            for (kind, size, handler) in &self.batches {
+                loop {
+                    let jobs = store_jobs::claim_kind(
+                        self.app.db(),
+                        &self.worker,
+                        self.lease,
+                        kind,
+                        *size,
+                    )
+                    .await?;
+                    if jobs.is_empty() {
+                        break;
+                    }
+                    n += jobs.len();
+                    self.run_batch(handler, jobs).await?;
+                }
+            }
             let batch =
                 store_jobs::claim(self.app.db(), &self.worker, self.lease, self.batch).await?;
             if batch.is_empty() {
                 return Ok(n);
             }
             n += batch.len();
+            let mut grouped: HashMap<&'static str, Vec<JobRow>> = HashMap::new();
             for job in batch {
-                self.run_one(job).await?;
+                match self.batches.iter().find(|(kind, _, _)| *kind == job.kind) {
+                    Some((kind, _, _)) => grouped.entry(*kind).or_default().push(job),
+                    None => self.run_one(job).await?,
+                }
+            }
+            for (kind, jobs) in grouped {
+                if let Some((_, _, handler)) = self.batches.iter().find(|(k, _, _)| *k == kind) {
+                    self.run_batch(handler, jobs).await?;
+                }
             }
         }
     }

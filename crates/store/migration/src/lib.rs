@@ -36,6 +36,7 @@ mod m0029a_kyc;
 mod m0029b_messaging;
 mod m0030_hot_indexes;
 mod m0031_push;
+mod m0032_partner_marketing;
 mod m0033_triggers;
 mod util;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029b_messaging::Migration),
             Box::new(m0030_hot_indexes::Migration),
             Box::new(m0031_push::Migration),
+            Box::new(m0032_partner_marketing::Migration),
             Box::new(m0033_triggers::Migration),
         ]
     }

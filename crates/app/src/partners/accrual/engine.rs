@@ -1,8 +1,15 @@
-//! Accruing one event: for each level of the model in force for the client's introducer,
-//! what that level's beneficiary earns, recorded once and posted as a ledger transfer from
-//! commission expense to the beneficiary's commission payable account (in USD, the models'
-//! currency), all in one write transaction. A replay inserts nothing and moves nothing.
+//! Accruing a batch of events: for each event and each level of the model in force for the
+//! client's introducer, what that level's beneficiary earns, recorded once and posted as a
+//! ledger transfer from commission expense to the beneficiary's commission payable account (in
+//! USD, the models' currency), the whole batch in one write transaction. The tree, the models,
+//! the conversion paths and the accounts are read once per batch; the records go in multi-row
+//! inserts that skip the ones already there, and only the records inserted are posted (the
+//! ledger's batch apply). A replay inserts nothing and moves nothing.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use brokercrm_core::money::fx::ConversionPath;
 use brokercrm_core::money::ledger::{
     AccountKey, AccountKind, NewTransfer, Policy, TransferCode, TransferId,
 };
@@ -19,6 +26,7 @@ use sha2::{Digest, Sha256};
 use super::event::AccrualEvent;
 use crate::App;
 use crate::money::fx;
+use crate::money::ledger::apply_many_in;
 use crate::money::ledger::transfer::apply_in;
 use crate::partners::introducers::{ancestors, levels_of};
 
@@ -46,30 +54,135 @@ struct Due {
 
 /// Accrues `event`'s commissions; returns those newly recorded (none on a replay).
 pub async fn accrue(app: &App, event: &AccrualEvent) -> Result<Vec<Accrual>> {
+    accrue_many(app, std::slice::from_ref(event)).await
+}
+
+/// What a batch reads once: chains, models, conversion paths and accounts.
+#[derive(Default)]
+struct Cache {
+    chains: HashMap<i64, Arc<Vec<i64>>>,
+    levels: HashMap<i64, Arc<Vec<CommissionLevel>>>,
+    paths: HashMap<String, Arc<ConversionPath>>,
+    payables: HashMap<i64, i64>,
+}
+
+impl Cache {
+    async fn chain(&mut self, tx: &DatabaseTransaction, customer: i64) -> Result<Arc<Vec<i64>>> {
+        if let Some(c) = self.chains.get(&customer) {
+            return Ok(c.clone());
+        }
+        let c = Arc::new(ancestors(tx, customer).await?);
+        self.chains.insert(customer, c.clone());
+        Ok(c)
+    }
+
+    async fn levels(
+        &mut self,
+        tx: &DatabaseTransaction,
+        ib: i64,
+    ) -> Result<Arc<Vec<CommissionLevel>>> {
+        if let Some(l) = self.levels.get(&ib) {
+            return Ok(l.clone());
+        }
+        let l = Arc::new(levels_of(tx, ib).await?);
+        self.levels.insert(ib, l.clone());
+        Ok(l)
+    }
+
+    /// `minor` units of `currency` in [`COMMISSION_CURRENCY`].
+    async fn usd(&mut self, tx: &DatabaseTransaction, minor: i64, currency: &str) -> Result<Money> {
+        let path = match self.paths.get(currency) {
+            Some(p) => p.clone(),
+            None => {
+                let from = Currency::parse("currency", currency)?;
+                let p = Arc::new(fx::resolve_path(tx, from, COMMISSION_CURRENCY).await?);
+                self.paths.insert(currency.to_owned(), p.clone());
+                p
+            }
+        };
+        Ok(brokercrm_core::money::fx::convert(Money::from_minor(minor), &path)?.amount)
+    }
+
+    async fn payable(&mut self, tx: &DatabaseTransaction, ib: i64) -> Result<i64> {
+        if let Some(id) = self.payables.get(&ib) {
+            return Ok(*id);
+        }
+        let id = payable_account(tx, ib).await?;
+        self.payables.insert(ib, id);
+        Ok(id)
+    }
+}
+
+/// Accrues every event of `events` in one write transaction; returns the commissions newly
+/// recorded (none for events already accrued).
+pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accrual>> {
+    let started = std::time::Instant::now();
     let tx = app.db().begin_write().await?;
-    let chain = ancestors(&tx, event.customer_id()).await?;
-    let Some(first) = chain.first().copied() else { return Ok(Vec::new()) };
-    let levels = levels_of(&tx, first).await?;
-    let mut out = Vec::new();
-    for level in &levels {
-        let Some(ib) = chain.get(usize::from(level.level) - 1).copied() else { break };
-        for due in dues(&tx, event, level).await? {
-            if let Some(a) = book(&tx, event, ib, level.level, due).await? {
-                out.push(a);
+    let mut cache = Cache::default();
+    let mut records = Vec::new();
+    let mut asked: HashMap<String, (i64, u8, i64, CommissionType)> = HashMap::new();
+    let mut seen = HashSet::new();
+    for event in events {
+        let chain = cache.chain(&tx, event.customer_id()).await?;
+        let Some(first) = chain.first().copied() else { continue };
+        let levels = cache.levels(&tx, first).await?;
+        for level in levels.iter() {
+            let Some(ib) = chain.get(usize::from(level.level) - 1).copied() else { break };
+            for due in dues(&tx, &mut cache, event, level).await? {
+                let kind = due.kind;
+                let r = record_of(event, ib, level.level, due)?;
+                // Twice in one batch (a CPA's second deposit, a repeated event): once.
+                if seen.insert(r.transfer_id.clone()) {
+                    asked.insert(r.transfer_id.clone(), (ib, level.level, r.amount, kind));
+                    records.push(r);
+                }
             }
         }
     }
+    let decided_us = started.elapsed().as_micros();
+    let inserted = records::insert_many_new(&tx, records).await?;
+    let recorded_us = started.elapsed().as_micros();
+    let mut transfers = Vec::with_capacity(inserted.len());
+    let mut out = Vec::with_capacity(inserted.len());
+    if !inserted.is_empty() {
+        let expense = expense_account(&tx).await?;
+        for (record_id, transfer_id) in inserted {
+            let (ib, level, minor, kind) = asked.get(&transfer_id).copied().ok_or_else(|| {
+                Error::internal("an inserted commission record was not asked for")
+            })?;
+            let payable = cache.payable(&tx, ib).await?;
+            let amount = Money::from_minor(minor);
+            transfers.push(NewTransfer {
+                id: TransferId::parse("transferId", &transfer_id)?,
+                debit_account_id: expense,
+                credit_account_id: payable,
+                amount,
+                currency: COMMISSION_CURRENCY,
+                code: TransferCode::Commission,
+                user_data: Some("commission accrual".to_owned()),
+                pending: false,
+            });
+            out.push(Accrual { record_id, introducer_id: ib, level, kind, amount });
+        }
+    }
+    apply_many_in(&tx, &transfers).await?;
+    let posted_us = started.elapsed().as_micros();
     commit(tx).await?;
+    tracing::debug!(
+        events = events.len(),
+        accrued = out.len(),
+        decided_us,
+        recorded_us,
+        posted_us,
+        total_us = started.elapsed().as_micros(),
+        "accrual batch"
+    );
     Ok(out)
-}
-
-async fn usd(tx: &DatabaseTransaction, minor: i64, currency: &str) -> Result<Money> {
-    let from = Currency::parse("currency", currency)?;
-    Ok(fx::convert_with(tx, Money::from_minor(minor), &from, &COMMISSION_CURRENCY).await?.amount)
 }
 
 async fn dues(
     tx: &DatabaseTransaction,
+    cache: &mut Cache,
     event: &AccrualEvent,
     level: &CommissionLevel,
 ) -> Result<Vec<Due>> {
@@ -77,7 +190,7 @@ async fn dues(
     match event {
         AccrualEvent::Deposit { customer_id, amount, currency, transfer_id, .. } => {
             if level.cpa.is_positive() {
-                let deposit = usd(tx, *amount, currency).await?;
+                let deposit = cache.usd(tx, *amount, currency).await?;
                 if let Some(cpa) = accrual::cpa(level, deposit) {
                     out.push(Due {
                         kind: CommissionType::Cpa,
@@ -121,7 +234,7 @@ async fn dues(
                     Money::from_minor(*swap),
                 )?;
                 if net.is_positive() {
-                    let net_usd = usd(tx, net.minor(), currency).await?;
+                    let net_usd = cache.usd(tx, net.minor(), currency).await?;
                     if let Some(m) = accrual::revenue_share(level, net_usd)? {
                         out.push(Due {
                             kind: CommissionType::RevenueShare,
@@ -147,18 +260,12 @@ fn transfer_id_of(kind: CommissionType, source: &str, ib: i64, level: u8) -> Res
     TransferId::parse("transferId", &format!("comm:{hash}"))
 }
 
-async fn book(
-    tx: &DatabaseTransaction,
-    event: &AccrualEvent,
-    ib: i64,
-    level: u8,
-    due: Due,
-) -> Result<Option<Accrual>> {
+fn record_of(event: &AccrualEvent, ib: i64, level: u8, due: Due) -> Result<NewRecord> {
     let id = transfer_id_of(due.kind, &due.source, ib, level)?;
     let at: DateTime<Utc> = match event {
         AccrualEvent::Deposit { at, .. } | AccrualEvent::PositionClosed { at, .. } => *at,
     };
-    let record = NewRecord {
+    Ok(NewRecord {
         introducer_id: ib,
         referral_id: event.customer_id(),
         level: i16::from(level),
@@ -170,10 +277,13 @@ async fn book(
         currency: COMMISSION_CURRENCY.as_str().to_owned(),
         transfer_id: id.as_str().to_owned(),
         action_at: at,
-    };
-    let Some(record_id) = records::insert_new(tx, record).await? else { return Ok(None) };
-    post(tx, id, ib, due.amount, true, "commission accrual").await?;
-    Ok(Some(Accrual { record_id, introducer_id: ib, level, kind: due.kind, amount: due.amount }))
+    })
+}
+
+/// The house commission expense account (USD).
+async fn expense_account(tx: &DatabaseTransaction) -> Result<i64> {
+    let key = AccountKey::house(AccountKind::CommissionExpense, COMMISSION_CURRENCY)?;
+    Ok(accounts::get_or_create(tx, &key, AccountKind::CommissionExpense.default_policy()).await?.id)
 }
 
 /// The introducer's commission payable account (never below zero).
@@ -193,11 +303,7 @@ pub async fn post(
     to_introducer: bool,
     note: &str,
 ) -> Result<()> {
-    let expense_key = AccountKey::house(AccountKind::CommissionExpense, COMMISSION_CURRENCY)?;
-    let expense =
-        accounts::get_or_create(tx, &expense_key, AccountKind::CommissionExpense.default_policy())
-            .await?
-            .id;
+    let expense = expense_account(tx).await?;
     let payable = payable_account(tx, ib).await?;
     let (debit, credit) = if to_introducer { (expense, payable) } else { (payable, expense) };
     let t = NewTransfer {

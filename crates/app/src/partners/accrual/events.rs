@@ -9,10 +9,10 @@ use super::event::AccrualEvent;
 use crate::App;
 use crate::money::events::DepositPosted;
 use crate::platform::events::Reaction;
-use crate::platform::jobs::{self, Job};
+use crate::platform::jobs::{self, BatchJob, Job};
 use crate::trading::events::PositionClosed;
 
-/// The job accruing one event's commissions.
+/// The job accruing one event's commissions (claimed and run in batches of up to 500).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Accrue {
     pub event: AccrualEvent,
@@ -27,6 +27,13 @@ impl Job for Accrue {
 
     async fn run(self, app: App) -> Result<()> {
         super::engine::accrue(&app, &self.event).await.map(|_| ())
+    }
+}
+
+impl BatchJob for Accrue {
+    async fn run_batch(jobs: Vec<Self>, app: App) -> Result<()> {
+        let events: Vec<AccrualEvent> = jobs.into_iter().map(|j| j.event).collect();
+        super::engine::accrue_many(&app, &events).await.map(|_| ())
     }
 }
 

@@ -5,12 +5,13 @@
 //! model in force, the CPA (first deposit reaching the level's minimum, once per client), the
 //! per-lot rebate and the revenue share, each exactly once per (event, kind, beneficiary,
 //! level): a commission record (unique) and a ledger transfer from commission expense to the
-//! introducer's commission payable account, both in one transaction.
+//! introducer's commission payable account, both in one transaction. The runner claims the
+//! jobs in batches and accrues each batch in one transaction (a failed batch: each alone).
 
 mod engine;
 mod event;
 mod events;
 
-pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, payable_account, post};
+pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, accrue_many, payable_account, post};
 pub use event::AccrualEvent;
 pub use events::{Accrue, on_deposits_posted, on_position_closed};

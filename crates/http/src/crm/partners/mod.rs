@@ -4,12 +4,20 @@
 use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
 
+pub mod affiliate_keys;
+pub mod affiliates;
+pub mod analytics;
+pub mod banners;
 pub mod commission_ledgers;
 pub mod commission_models;
 pub mod dto;
 pub mod earnings;
+mod form;
 pub mod introducers;
+pub mod landing_pages;
 pub mod payout_requests;
+pub mod referrers;
+pub mod target_groups;
 
 /// The routes of every tag of this context.
 pub fn routes() -> OpenApiRouter<App> {
@@ -19,4 +27,11 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(payout_requests::routes())
         .merge(introducers::routes())
         .merge(earnings::routes())
+        .merge(affiliates::routes())
+        .merge(affiliate_keys::routes())
+        .merge(analytics::routes())
+        .merge(banners::routes())
+        .merge(referrers::routes())
+        .merge(landing_pages::routes())
+        .merge(target_groups::routes())
 }

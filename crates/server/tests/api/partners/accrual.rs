@@ -3,7 +3,7 @@
 //! replayed and concurrent events; demo accounts earn nothing; each accrual a ledger transfer
 //! and the ledger verifies.
 
-use brokercrm_app::partners::accrual::{AccrualEvent, accrue};
+use brokercrm_app::partners::accrual::{AccrualEvent, accrue, accrue_many};
 use brokercrm_core::identity::auth::Role;
 use brokercrm_store::repo::partners::commission_records::{self, RecordFilter};
 use serde_json::{Value, json};
@@ -194,4 +194,61 @@ async fn demo_accounts_and_unattributed_clients_earn_nothing() {
     manual_ok(&t, &admin, client.wallets[0], json!({"type": "DEPOSIT", "amount": 250})).await;
     t.run_jobs().await;
     assert_eq!(payable(&t, bottom.id).await, m("250"));
+}
+
+#[tokio::test]
+async fn a_batch_accrues_every_event_once_and_a_failing_batch_runs_its_events_alone() {
+    let t = TestApp::spawn().await;
+    let (admin, [top, mid, bottom], client) = tree(&t).await;
+    let other = t.customer().admin(&admin).with_wallet("USD", 0).create().await;
+    assign(&t, &admin, &other.uuid, &mid.uuid).await;
+    t.run_jobs().await;
+    for i in 0..40 {
+        publish_closed(&t, &closed(client.id, client.wallets[0], &format!("b-{i}"), "1", "-10"))
+            .await;
+    }
+    for i in 0..10 {
+        publish_closed(&t, &closed(other.id, other.wallets[0], &format!("o-{i}"), "2", "-10"))
+            .await;
+    }
+    // No rate from XTS to USD: this event cannot be accrued, so its batch fails.
+    let mut bad = closed(client.id, client.wallets[0], "bad", "1", "-10");
+    bad.currency = brokercrm_core::Currency::parse("currency", "XTS").unwrap();
+    publish_closed(&t, &bad).await;
+    assert_eq!(t.run_jobs().await, 51);
+    // Net revenue per close: 10 lost + 3 commission + 0.01 swap = 13.01.
+    // bottom (level 1 of client): 40 × (5 + 20 % × 13.01) = 40 × 7.602.
+    assert_eq!(payable(&t, bottom.id).await, m("304.08"));
+    // mid: level 2 of client 40 × (1 + 5 % × 13.01), level 1 of other 10 × (2 × 5 + 2.602).
+    assert_eq!(payable(&t, mid.id).await, m("192.04"));
+    // top: level 3 of client 40 × (0.5 + 1 % × 13.01), level 2 of other 10 × (2 + 0.6505).
+    assert_eq!(payable(&t, top.id).await, m("51.709"));
+    let (_, n) =
+        commission_records::list(t.app.db().conn(), &RecordFilter::default(), 0, 1).await.unwrap();
+    assert_eq!(n, 40 * 6 + 10 * 4);
+    // The bad event ran alone and waits for its retry; the others are done.
+    let jobs =
+        brokercrm_store::jobs::list_by_kind(t.app.db(), "partners.accrue", 100).await.unwrap();
+    let waiting: Vec<_> = jobs.iter().filter(|j| j.status != "done").collect();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!((waiting[0].status.as_str(), waiting[0].attempts), ("queued", 1));
+    assert!(waiting[0].payload.contains("\"bad\""), "{}", waiting[0].payload);
+    // A replay of the whole batch adds nothing.
+    let events: Vec<AccrualEvent> = (0..40)
+        .map(|i| AccrualEvent::PositionClosed {
+            customer_id: client.id,
+            position_id: 1,
+            symbol: "EURUSD".into(),
+            lots: m("1").minor(),
+            currency: "USD".into(),
+            realised_pl: m("-10").minor(),
+            commission: m("3").minor(),
+            swap: m("0.01").minor(),
+            transfer_id: format!("b-{i}"),
+            at: brokercrm_store::db::now(),
+        })
+        .collect();
+    assert!(accrue_many(&t.app, &events).await.unwrap().is_empty());
+    assert_eq!(payable(&t, bottom.id).await, m("304.08"));
+    assert_verified(t.app.db()).await;
 }

@@ -2,7 +2,9 @@
 //! links (seed 004).
 
 pub mod accrual;
+pub mod analytics;
 mod bench;
 pub mod commission_models;
+pub mod marketing;
 pub mod payouts;
 pub mod promo_links;

@@ -220,6 +220,7 @@ const PUBLIC: &[&str] = &[
     "GET /api/profile-pictures/{token}",
     // "Get file by token": a 60-second single-use file token is its capability.
     "GET /api/files/{token}",
+    "GET /api/banners/files/{token}",
     // Market-data links (seed 003): the single-use signup wizard and the profile page; their
     // token is their capability. The token verification key is public by design.
     "GET /market-data/signup/{token}",

@@ -4,10 +4,10 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set, TryInsertResult,
+    QuerySelect, QueryTrait, Select, Set, TryInsertResult,
 };
 
 use crate::db::now;
@@ -34,28 +34,8 @@ pub struct NewRecord {
 
 /// Inserts `r`; `None` when a record for the same (source, kind, beneficiary, level) exists.
 pub async fn insert_new<C: ConnectionTrait>(conn: &C, r: NewRecord) -> Result<Option<i64>> {
-    let t = now();
-    let row = commission_records::ActiveModel {
-        introducer_id: Set(r.introducer_id),
-        referral_id: Set(r.referral_id),
-        level: Set(r.level),
-        commission_type: Set(r.commission_type),
-        action_type: Set(r.action_type),
-        action_details: Set(r.action_details),
-        source_key: Set(r.source_key.clone()),
-        amount: Set(r.amount),
-        corrected_amount: Set(None),
-        currency: Set(r.currency),
-        transfer_id: Set(r.transfer_id.clone()),
-        action_at: Set(r.action_at),
-        payout_request_id: Set(None),
-        payout_at: Set(None),
-        admin_id: Set(None),
-        admin_comments: Set(None),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    };
+    let transfer_id = r.transfer_id.clone();
+    let row = active(r, now());
     let done = Record::insert(row)
         .on_conflict_do_nothing_on([
             Col::SourceKey,
@@ -70,7 +50,7 @@ pub async fn insert_new<C: ConnectionTrait>(conn: &C, r: NewRecord) -> Result<Op
         return Ok(None);
     }
     let id = Record::find()
-        .filter(Col::TransferId.eq(r.transfer_id))
+        .filter(Col::TransferId.eq(transfer_id))
         .select_only()
         .column(Col::Id)
         .into_tuple::<i64>()
@@ -78,6 +58,66 @@ pub async fn insert_new<C: ConnectionTrait>(conn: &C, r: NewRecord) -> Result<Op
         .await
         .db()?;
     Ok(id)
+}
+
+/// Rows of one multi-row insert (18 columns: well under either database's bind limit).
+const INSERT_CHUNK: usize = 400;
+
+/// Inserts `list` in multi-row statements; returns `(id, transfer_id)` of the rows inserted,
+/// leaving out those whose (source, kind, beneficiary, level) already had a record (a replay
+/// inserts nothing). Only the two columns come back (`RETURNING id, transfer_id`).
+pub async fn insert_many_new<C: ConnectionTrait>(
+    conn: &C,
+    list: Vec<NewRecord>,
+) -> Result<Vec<(i64, String)>> {
+    let t = now();
+    let mut out = Vec::with_capacity(list.len());
+    let mut rows = list.into_iter().map(|r| active(r, t)).peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
+        let mut q = Record::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([
+                    Col::SourceKey,
+                    Col::CommissionType,
+                    Col::IntroducerId,
+                    Col::Level,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .into_query();
+        q.returning(Query::returning().columns([Col::Id, Col::TransferId]));
+        let stmt = conn.get_database_backend().build(&q);
+        for row in conn.query_all_raw(stmt).await.db()? {
+            out.push((row.try_get("", "id").db()?, row.try_get("", "transfer_id").db()?));
+        }
+    }
+    Ok(out)
+}
+
+fn active(r: NewRecord, t: DateTime<Utc>) -> commission_records::ActiveModel {
+    commission_records::ActiveModel {
+        introducer_id: Set(r.introducer_id),
+        referral_id: Set(r.referral_id),
+        level: Set(r.level),
+        commission_type: Set(r.commission_type),
+        action_type: Set(r.action_type),
+        action_details: Set(r.action_details),
+        source_key: Set(r.source_key),
+        amount: Set(r.amount),
+        corrected_amount: Set(None),
+        currency: Set(r.currency),
+        transfer_id: Set(r.transfer_id),
+        action_at: Set(r.action_at),
+        payout_request_id: Set(None),
+        payout_at: Set(None),
+        admin_id: Set(None),
+        admin_comments: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
 }
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<RecordRow>> {

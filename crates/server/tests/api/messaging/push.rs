@@ -252,8 +252,8 @@ async fn bad_input_is_refused_naming_the_field_and_only_staff_send() {
     assert_eq!((s, field_of(&r)), (422, "id".into()));
 
     let send = |body: Value| {
-        let t = &t;
-        async move { post(t, &admin, "/api/push-notifications/send", body).await }
+        let (t, admin) = (&t, &admin);
+        async move { post(t, admin, "/api/push-notifications/send", body).await }
     };
     for (body, field) in [
         (json!({"notification": {"title": "x"}}), "customerId"),

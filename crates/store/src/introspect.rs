@@ -63,7 +63,10 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo> {
                     let unique: i32 = i.try_get("", "unique").db()?;
                     let mut columns = Vec::new();
                     for c in rows(db, &format!("PRAGMA index_info(\"{name}\")")).await? {
-                        columns.push(c.try_get("", "name").db()?);
+                        // An expression (`lower(ref_key)`) has no column name; PostgreSQL's
+                        // side leaves expressions out of the list too.
+                        let column: Option<String> = c.try_get("", "name").db()?;
+                        columns.extend(column);
                     }
                     idx.push(IndexInfo { columns, unique: unique == 1 });
                 }

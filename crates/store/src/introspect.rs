@@ -101,7 +101,11 @@ pub async fn describe(db: &Db) -> Result<SchemaInfo> {
                 for i in rows(db, &sql).await? {
                     let cols_s: String = i.try_get("", "cols").db()?;
                     idx.push(IndexInfo {
-                        columns: cols_s.split(',').map(str::to_owned).collect(),
+                        columns: cols_s
+                            .split(',')
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
                         unique: i.try_get("", "uniq").db()?,
                     });
                 }

@@ -155,8 +155,7 @@ pub async fn on_events<C: ConnectionTrait>(
     trigger: Trigger,
     events: Vec<(i64, String, Vars)>,
 ) -> Result<()> {
-    if events.is_empty() || email_templates::enabled_for(conn, trigger.as_str()).await?.is_empty()
-    {
+    if events.is_empty() || email_templates::enabled_for(conn, trigger.as_str()).await?.is_empty() {
         return Ok(());
     }
     let batch: Vec<TriggerEmails> = events

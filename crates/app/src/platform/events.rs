@@ -83,7 +83,11 @@ impl Events {
     /// Runs every subscriber of `E` over `events`, in registration order: a batch subscriber
     /// once with all of them, the others once per event, in order. The first error stops and
     /// is returned (the caller's transaction then rolls back).
-    pub async fn publish_all<E: Event>(&self, tx: &DatabaseTransaction, events: &[E]) -> Result<()> {
+    pub async fn publish_all<E: Event>(
+        &self,
+        tx: &DatabaseTransaction,
+        events: &[E],
+    ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }

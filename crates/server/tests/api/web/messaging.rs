@@ -46,7 +46,10 @@ async fn staff_send_a_message_to_one_customer_and_to_all() {
             &[("customer", &a.uuid), ("subject", "Welcome"), ("text", "Your account is ready")],
         )
         .await;
-    assert_eq!((r.status_code().as_u16(), location(&r)), (303, "/admin/messages?done=sent".to_owned()));
+    assert_eq!(
+        (r.status_code().as_u16(), location(&r)),
+        (303, "/admin/messages?done=sent".to_owned())
+    );
     let (_, inbox) = get(&t, &a.token, "/api/me/messages").await;
     assert_eq!(inbox["messages"][0]["subject"], "Welcome");
     assert_eq!(get(&t, &b.token, "/api/me/messages/unread-count").await.1["unreadCount"], 0);
@@ -57,7 +60,10 @@ async fn staff_send_a_message_to_one_customer_and_to_all() {
     let r = p
         .post(&t, "/admin/messages/all", &[("subject", "Holiday"), ("message", "Closed Monday")])
         .await;
-    assert_eq!((r.status_code().as_u16(), location(&r)), (303, "/admin/messages?done=queued".to_owned()));
+    assert_eq!(
+        (r.status_code().as_u16(), location(&r)),
+        (303, "/admin/messages?done=queued".to_owned())
+    );
     t.run_jobs().await;
     assert_eq!(get(&t, &b.token, "/api/me/messages/unread-count").await.1["unreadCount"], 1);
     let page = p.get(&t, "/admin/messages?done=queued").await.text();

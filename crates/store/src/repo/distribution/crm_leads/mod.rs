@@ -9,8 +9,8 @@ mod work;
 
 pub use delivery::{
     CrmLeadRow, GenLead, NEW, NewCrmLead, find_by_customer, find_by_customers, find_by_id,
-    find_by_lead,
-    insert_for_lead, insert_generated, insert_many, name_keys, set_customer, set_password_hash,
+    find_by_lead, insert_for_lead, insert_generated, insert_many, name_keys, set_customer,
+    set_password_hash,
 };
 pub use filter::{BulkSet, bulk_update, list, scope_condition};
 pub use work::{

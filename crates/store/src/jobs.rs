@@ -43,7 +43,12 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option
             return Ok(None);
         }
     }
-    let row = jobs::ActiveModel {
+    Ok(Some(row(job, t).insert(conn).await.db()?.id))
+}
+
+/// The queued row of `job`, enqueued at `t`.
+fn row(job: NewJob, t: DateTime<Utc>) -> jobs::ActiveModel {
+    jobs::ActiveModel {
         kind: Set(job.kind),
         payload: Set(job.payload.to_string()),
         status: Set(QUEUED.into()),
@@ -57,8 +62,7 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option
         created_at: Set(t),
         updated_at: Set(t),
         ..Default::default()
-    };
-    Ok(Some(row.insert(conn).await.db()?.id))
+    }
 }
 
 /// Inserts `batch` in one statement using `conn` (the business transaction); a job whose
@@ -68,21 +72,7 @@ pub async fn enqueue_many<C: ConnectionTrait>(conn: &C, batch: Vec<NewJob>) -> R
         return Ok(());
     }
     let t = now();
-    let rows = batch.into_iter().map(|job| jobs::ActiveModel {
-        kind: Set(job.kind),
-        payload: Set(job.payload.to_string()),
-        status: Set(QUEUED.into()),
-        attempts: Set(0),
-        max_attempts: Set(Ord::max(job.max_attempts, 1)),
-        run_at: Set(job.run_at.unwrap_or(t)),
-        locked_until: Set(None),
-        locked_by: Set(None),
-        last_error: Set(None),
-        dedup_key: Set(job.dedup_key),
-        created_at: Set(t),
-        updated_at: Set(t),
-        ..Default::default()
-    });
+    let rows = batch.into_iter().map(|job| row(job, t));
     Job::insert_many(rows)
         .on_conflict(OnConflict::column(jobs::Column::DedupKey).do_nothing().to_owned())
         .exec_without_returning(conn)

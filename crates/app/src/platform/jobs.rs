@@ -44,34 +44,24 @@ pub trait BatchJob: Job {
 
 /// Enqueues `job` on `conn` — pass the business transaction so both commit together.
 pub async fn enqueue<C: ConnectionTrait, J: Job>(conn: &C, job: &J) -> Result<Option<i64>> {
-    store_jobs::enqueue(
-        conn,
-        NewJob {
-            kind: J::KIND.to_owned(),
-            payload: serde_json::to_value(job).map_err(Error::internal)?,
-            max_attempts: J::MAX_ATTEMPTS,
-            run_at: None,
-            dedup_key: job.dedup_key(),
-        },
-    )
-    .await
+    store_jobs::enqueue(conn, new_job(job)?).await
+}
+
+/// The row `job` is stored as, due now.
+fn new_job<J: Job>(job: &J) -> Result<NewJob> {
+    Ok(NewJob {
+        kind: J::KIND.to_owned(),
+        payload: serde_json::to_value(job).map_err(Error::internal)?,
+        max_attempts: J::MAX_ATTEMPTS,
+        run_at: None,
+        dedup_key: job.dedup_key(),
+    })
 }
 
 /// Enqueues every job of `batch` on `conn` in one statement (the business transaction, so
 /// they commit with it); those whose dedup key is taken are skipped.
 pub async fn enqueue_all<C: ConnectionTrait, J: Job>(conn: &C, batch: &[J]) -> Result<()> {
-    let rows = batch
-        .iter()
-        .map(|job| {
-            Ok(NewJob {
-                kind: J::KIND.to_owned(),
-                payload: serde_json::to_value(job).map_err(Error::internal)?,
-                max_attempts: J::MAX_ATTEMPTS,
-                run_at: None,
-                dedup_key: job.dedup_key(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let rows = batch.iter().map(new_job).collect::<Result<Vec<_>>>()?;
     store_jobs::enqueue_many(conn, rows).await
 }
 

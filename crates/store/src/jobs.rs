@@ -86,13 +86,35 @@ pub async fn enqueue_many<C: ConnectionTrait>(conn: &C, batch: Vec<NewJob>) -> R
 /// ordered reads, each along the `(status, run_at, id)` index (one `OR` of both would sort every
 /// due job on each poll while a backlog builds), then one update of all claimed rows.
 pub async fn claim(db: &Db, worker: &str, lease: Duration, limit: u64) -> Result<Vec<JobRow>> {
+    claim_where(db, worker, lease, None, limit).await
+}
+
+/// [`claim`] for the jobs of `kind` only, for a handler that runs them as one batch.
+pub async fn claim_kind(
+    db: &Db,
+    worker: &str,
+    lease: Duration,
+    kind: &str,
+    limit: u64,
+) -> Result<Vec<JobRow>> {
+    claim_where(db, worker, lease, Some(kind), limit).await
+}
+
+async fn claim_where(
+    db: &Db,
+    worker: &str,
+    lease: Duration,
+    kind: Option<&str>,
+    limit: u64,
+) -> Result<Vec<JobRow>> {
     let tx = db.begin_write().await?;
     let t = now();
     let due = |status: &str, c: Condition| {
-        Job::find()
-            .filter(jobs::Column::Status.eq(status))
-            .filter(c)
-            .order_by_asc(jobs::Column::RunAt)
+        let mut q = Job::find().filter(jobs::Column::Status.eq(status)).filter(c);
+        if let Some(kind) = kind {
+            q = q.filter(jobs::Column::Kind.eq(kind));
+        }
+        q.order_by_asc(jobs::Column::RunAt)
             .order_by_asc(jobs::Column::Id)
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
     };
@@ -114,8 +136,7 @@ pub async fn claim(db: &Db, worker: &str, lease: Duration, limit: u64) -> Result
         tx.commit().await.db()?;
         return Ok(Vec::new());
     }
-    // The candidates are locked (PostgreSQL) or behind the write lock (SQLite): all update.
-    Job::update_many()
+    let res = Job::update_many()
         .col_expr(jobs::Column::Status, Expr::value(RUNNING))
         .col_expr(jobs::Column::LockedBy, Expr::value(worker))
         .col_expr(jobs::Column::LockedUntil, Expr::value(t + lease))
@@ -125,6 +146,10 @@ pub async fn claim(db: &Db, worker: &str, lease: Duration, limit: u64) -> Result
         .exec(&tx)
         .await
         .db()?;
+    // The rows are locked (PostgreSQL) or the write lock is held (SQLite): all of them move.
+    if res.rows_affected != candidates.len() as u64 {
+        return Err(brokercrm_core::Error::internal("a claim moved fewer jobs than it read"));
+    }
     tx.commit().await.db()?;
     Ok(candidates
         .into_iter()
@@ -151,63 +176,6 @@ pub async fn complete(db: &Db, id: i64, worker: &str) -> Result<bool> {
         .await
         .db()?;
     Ok(res.rows_affected == 1)
-}
-
-/// Claims up to `limit` due jobs of `kind` for `worker` in two statements (a select, then one
-/// update of them all), for a handler that runs them as one batch. Each claim counts as an
-/// attempt.
-pub async fn claim_kind(
-    db: &Db,
-    worker: &str,
-    lease: Duration,
-    kind: &str,
-    limit: u64,
-) -> Result<Vec<JobRow>> {
-    let tx = db.begin_write().await?;
-    let t = now();
-    let due = Condition::any()
-        .add(jobs::Column::Status.eq(QUEUED).and(jobs::Column::RunAt.lte(t)))
-        .add(jobs::Column::Status.eq(RUNNING).and(jobs::Column::LockedUntil.lt(t)));
-    let candidates = Job::find()
-        .filter(jobs::Column::Kind.eq(kind))
-        .filter(due.clone())
-        .order_by_asc(jobs::Column::RunAt)
-        .order_by_asc(jobs::Column::Id)
-        .limit(limit)
-        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-        .all(&tx)
-        .await
-        .db()?;
-    if candidates.is_empty() {
-        tx.commit().await.db()?;
-        return Ok(Vec::new());
-    }
-    let res = Job::update_many()
-        .col_expr(jobs::Column::Status, Expr::value(RUNNING))
-        .col_expr(jobs::Column::LockedBy, Expr::value(worker))
-        .col_expr(jobs::Column::LockedUntil, Expr::value(t + lease))
-        .col_expr(jobs::Column::Attempts, Expr::col(jobs::Column::Attempts).add(1))
-        .col_expr(jobs::Column::UpdatedAt, Expr::value(t))
-        .filter(jobs::Column::Id.is_in(candidates.iter().map(|j| j.id)))
-        .filter(due)
-        .exec(&tx)
-        .await
-        .db()?;
-    // The rows are locked (PostgreSQL) or the write lock is held (SQLite): all of them move.
-    if res.rows_affected != candidates.len() as u64 {
-        return Err(brokercrm_core::Error::internal("a batch claim moved fewer jobs than it read"));
-    }
-    tx.commit().await.db()?;
-    Ok(candidates
-        .into_iter()
-        .map(|job| JobRow {
-            status: RUNNING.into(),
-            locked_by: Some(worker.into()),
-            locked_until: Some(t + lease),
-            attempts: job.attempts + 1,
-            ..job
-        })
-        .collect())
 }
 
 /// Marks the claimed jobs `ids` done in one statement (those `worker` still holds).

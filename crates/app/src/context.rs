@@ -302,6 +302,7 @@ fn subscriptions() -> Events {
         .subscribe(crate::partners::introducers::on_customer_signed_up)
         .subscribe_many(crate::partners::accrual::on_deposits_posted)
         .subscribe(crate::partners::accrual::on_position_closed)
+        .subscribe(crate::partners::accrual::on_deposit_reversed)
         .subscribe(crate::onboarding::hooks::on_signing_in)
         .subscribe(crate::onboarding::hooks::on_signing_up)
         .subscribe(crate::onboarding::hooks::on_profile_updating)
@@ -309,4 +310,7 @@ fn subscriptions() -> Events {
         .subscribe_many(crate::messaging::hooks::on_deposits_posted)
         .subscribe(crate::messaging::hooks::on_withdrawal_decided)
         .subscribe(crate::messaging::hooks::on_kyc_decided)
+        .subscribe(crate::messaging::hooks::on_margin_called)
+        .subscribe(crate::messaging::hooks::on_stopped_out)
+        .subscribe(crate::messaging::hooks::on_payout_decided)
 }

@@ -6,8 +6,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::{Db, now};
@@ -44,6 +44,17 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option
         }
     }
     Ok(Some(row(job, t).insert(conn).await.db()?.id))
+}
+
+/// Whether the job with `dedup_key` exists and has not finished (queued or running).
+pub async fn unfinished<C: ConnectionTrait>(conn: &C, dedup_key: &str) -> Result<bool> {
+    let n = Job::find()
+        .filter(jobs::Column::DedupKey.eq(dedup_key))
+        .filter(jobs::Column::Status.is_in([QUEUED, RUNNING]))
+        .count(conn)
+        .await
+        .db()?;
+    Ok(n > 0)
 }
 
 /// The queued row of `job`, enqueued at `t`.

@@ -83,6 +83,29 @@ pub async fn load(app: &App, admin: &Principal, customer_id: i64) -> Result<()> 
             ),
             "We could not verify your documents. Please upload them again.",
         ),
+        (
+            "Margin call",
+            "trading.margin_call",
+            "Margin call on wallet {{ walletId }}",
+            mjml(
+                "Your margin level is {{ marginLevel }} %",
+                "Equity {{ equity }} {{ currency }} against a margin of {{ margin }}. Deposit \
+                 or close positions to avoid a stop-out.",
+            ),
+            "Your margin level is {{ marginLevel }} %. Deposit or close positions to avoid a \
+             stop-out.",
+        ),
+        (
+            "Stop-out",
+            "trading.stop_out",
+            "Positions closed on wallet {{ walletId }}",
+            mjml(
+                "{{ positionsClosed }} positions were closed",
+                "Your margin level reached the stop-out level.",
+            ),
+            "{{ positionsClosed }} positions were closed: your margin level reached the \
+             stop-out level.",
+        ),
     ];
     for (title, trigger, subject, body, txt) in wanted {
         if existing.iter().any(|t| t == title) {

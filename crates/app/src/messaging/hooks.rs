@@ -1,6 +1,7 @@
 //! The product's events that send e-mail templates: a sign-up (identity), a deposit posted
-//! and a withdrawal decided (money), a KYC decision (onboarding). Each subscriber queues one
-//! trigger job in the publisher's transaction when the trigger has an enabled template.
+//! and a withdrawal decided (money), a KYC decision (onboarding), a margin call and a
+//! stop-out (trading), a payout decision (partners). Each subscriber queues one trigger job in
+//! the publisher's transaction when the trigger has an enabled template.
 
 use brokercrm_core::messaging::triggers::Trigger;
 use brokercrm_core::onboarding::kyc::KycStatus;
@@ -11,13 +12,16 @@ use super::render::Vars;
 use crate::identity::events::SigningUp;
 use crate::money::events::{DepositPosted, WithdrawalDecided};
 use crate::onboarding::kyc::KycDecided;
+use crate::partners::events::PayoutDecided;
 use crate::platform::events::Reaction;
+use crate::trading::events::{MarginCalled, StoppedOut};
+
+fn vars<const N: usize>(pairs: [(&str, String); N]) -> Vars {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
 
 fn money_vars(amount: String, currency: &str, wallet: i64) -> Vars {
-    [("amount", amount), ("currency", currency.to_owned()), ("walletId", wallet.to_string())]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+    vars([("amount", amount), ("currency", currency.to_owned()), ("walletId", wallet.to_string())])
 }
 
 /// Subscriber to identity's [`SigningUp`].
@@ -78,5 +82,52 @@ pub fn on_kyc_decided<'a>(tx: &'a DatabaseTransaction, e: &'a KycDecided) -> Rea
             e.customer.updated_at.timestamp_micros()
         );
         on_event(tx, trigger, e.customer.id, key, Vars::new()).await
+    })
+}
+
+/// Subscriber to trading's [`MarginCalled`]: published once per fall, so each is its own
+/// notification.
+pub fn on_margin_called<'a>(tx: &'a DatabaseTransaction, e: &'a MarginCalled) -> Reaction<'a> {
+    Box::pin(async move {
+        let level = rust_decimal::Decimal::new(e.margin_level, 2).to_string();
+        let vars = vars([
+            ("currency", e.currency.as_str().to_owned()),
+            ("walletId", e.wallet_id.to_string()),
+            ("equity", e.equity.to_string()),
+            ("margin", e.margin.to_string()),
+            ("marginLevel", level),
+        ]);
+        let key = format!("margin_call:{}:{}", e.wallet_id, uuid::Uuid::new_v4().simple());
+        on_event(tx, Trigger::MarginCall, e.customer_id, key, vars).await
+    })
+}
+
+/// Subscriber to trading's [`StoppedOut`] (a position closes once, so the first closed names
+/// the stop-out).
+pub fn on_stopped_out<'a>(tx: &'a DatabaseTransaction, e: &'a StoppedOut) -> Reaction<'a> {
+    Box::pin(async move {
+        let first = e.positions.first().copied().unwrap_or_default();
+        let vars = vars([
+            ("currency", e.currency.as_str().to_owned()),
+            ("walletId", e.wallet_id.to_string()),
+            ("equity", e.equity.to_string()),
+            ("positionsClosed", e.positions.len().to_string()),
+        ]);
+        let key = format!("stop_out:{}:{first}", e.wallet_id);
+        on_event(tx, Trigger::StopOut, e.customer_id, key, vars).await
+    })
+}
+
+/// Subscriber to partners' [`PayoutDecided`] (a decision is final: once per request).
+pub fn on_payout_decided<'a>(tx: &'a DatabaseTransaction, e: &'a PayoutDecided) -> Reaction<'a> {
+    Box::pin(async move {
+        let mut vars = money_vars(e.amount.to_string(), &e.currency, e.payout_wallet_id);
+        let trigger = if e.approved {
+            Trigger::PayoutApproved
+        } else {
+            vars.insert("reason".to_owned(), e.reason.clone().unwrap_or_default());
+            Trigger::PayoutRejected
+        };
+        on_event(tx, trigger, e.introducer_id, format!("payout:{}", e.id), vars).await
     })
 }

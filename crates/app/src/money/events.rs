@@ -44,6 +44,24 @@ impl DepositPosted {
     }
 }
 
+/// A completed provider deposit was charged back (the payer's bank took it back), inside the
+/// transaction that moved the money back. Published once per deposit. Partners claw back the
+/// CPA the deposit earned.
+#[derive(Debug, Clone)]
+pub struct DepositReversed {
+    pub wallet_id: i64,
+    pub customer_id: i64,
+    pub demo: bool,
+    /// The deposit's ledger transfer (the one `DepositPosted` named).
+    pub deposit: TransferId,
+    pub amount: Money,
+    /// How much of it the wallet still held (the rest was the broker's loss).
+    pub from_wallet: Money,
+    pub currency: Currency,
+}
+
+impl Event for DepositReversed {}
+
 /// A wallet and its ledger accounts were opened, inside the transaction that inserted them.
 pub struct WalletOpened {
     pub wallet: WalletRow,

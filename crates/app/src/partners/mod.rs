@@ -6,6 +6,7 @@ pub mod affiliates;
 pub mod analytics;
 pub mod commission_models;
 pub mod earnings;
+pub mod events;
 pub mod introducers;
 pub mod ledger;
 pub mod marketing;

@@ -5,6 +5,7 @@
 //! `COMMISSION_PAYOUT` transfer from its payable account to the wallet) and the records it
 //! pays are attached; staff approve (the reservation is posted: the transaction) or reject
 //! with a reason (voided, records released). Of two racing decisions exactly one wins (409).
+//! A decision publishes [`PayoutDecided`].
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::{
@@ -26,6 +27,7 @@ use serde::Serialize;
 use crate::money::ledger::body_hash;
 use crate::money::ledger::transfer::apply_in;
 use crate::partners::accrual::{COMMISSION_CURRENCY, payable_account};
+use crate::partners::events::PayoutDecided;
 use crate::partners::ledger::{Page, introducer_id};
 use crate::partners::people::{Person, people};
 use crate::platform::audit::{self, Audit};
@@ -291,6 +293,16 @@ async fn decide(
     }
     let after =
         view(&tx, repo::find(&tx, id).await?.ok_or(Error::NotFound("payout request"))?).await?;
+    let event = PayoutDecided {
+        id,
+        introducer_id: req.introducer_id,
+        approved: reject.is_none(),
+        payout_wallet_id: req.payout_wallet_id,
+        amount: after.amount,
+        currency: after.currency.clone(),
+        reason: after.reject_reason.clone(),
+    };
+    app.events().publish(&tx, &event).await?;
     audit::record(
         &tx,
         Some(actor),

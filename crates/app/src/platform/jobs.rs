@@ -47,6 +47,11 @@ pub async fn enqueue<C: ConnectionTrait, J: Job>(conn: &C, job: &J) -> Result<Op
     store_jobs::enqueue(conn, new_job(job)?).await
 }
 
+/// Whether the job with `dedup_key` is still to run (queued, or running elsewhere).
+pub async fn unfinished<C: ConnectionTrait>(conn: &C, dedup_key: &str) -> Result<bool> {
+    store_jobs::unfinished(conn, dedup_key).await
+}
+
 /// The row `job` is stored as, due now.
 fn new_job<J: Job>(job: &J) -> Result<NewJob> {
     Ok(NewJob {

@@ -47,3 +47,20 @@ pub struct MarginCalled {
 }
 
 impl Event for MarginCalled {}
+
+/// A wallet reached its group's stop-out level and positions were closed to recover it
+/// (published once per stop-out, in the transaction that closed them; messaging may notify
+/// the client).
+#[derive(Debug, Clone)]
+pub struct StoppedOut {
+    pub wallet_id: i64,
+    pub customer_id: i64,
+    pub demo: bool,
+    pub currency: Currency,
+    /// The equity when the level was reached.
+    pub equity: Money,
+    /// The positions closed, in the order they closed (never empty).
+    pub positions: Vec<i64>,
+}
+
+impl Event for StoppedOut {}

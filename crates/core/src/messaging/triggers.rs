@@ -12,13 +12,17 @@ pub enum Trigger {
     KycApproved,
     KycRejected,
     KycRetry,
+    MarginCall,
+    StopOut,
+    PayoutApproved,
+    PayoutRejected,
 }
 
 /// The customer's variables, offered by every trigger.
 pub const CUSTOMER_VARIABLES: [&str; 5] = ["firstname", "lastname", "email", "country", "language"];
 
 impl Trigger {
-    pub const ALL: [Trigger; 7] = [
+    pub const ALL: [Trigger; 11] = [
         Trigger::SignUp,
         Trigger::DepositPosted,
         Trigger::WithdrawalApproved,
@@ -26,6 +30,10 @@ impl Trigger {
         Trigger::KycApproved,
         Trigger::KycRejected,
         Trigger::KycRetry,
+        Trigger::MarginCall,
+        Trigger::StopOut,
+        Trigger::PayoutApproved,
+        Trigger::PayoutRejected,
     ];
 
     /// The name stored and shown (`trigger` of a template).
@@ -38,6 +46,10 @@ impl Trigger {
             Self::KycApproved => "kyc.approved",
             Self::KycRejected => "kyc.rejected",
             Self::KycRetry => "kyc.retry",
+            Self::MarginCall => "trading.margin_call",
+            Self::StopOut => "trading.stop_out",
+            Self::PayoutApproved => "payout.approved",
+            Self::PayoutRejected => "payout.rejected",
         }
     }
 
@@ -55,6 +67,10 @@ impl Trigger {
             Self::KycApproved => "A customer's KYC was approved",
             Self::KycRejected => "A customer's KYC was rejected for good",
             Self::KycRetry => "A customer's KYC was rejected with a chance to resubmit",
+            Self::MarginCall => "A wallet's margin level fell to its group's margin-call level",
+            Self::StopOut => "Positions of a wallet were closed at its group's stop-out level",
+            Self::PayoutApproved => "An introducer's commission payout was approved",
+            Self::PayoutRejected => "An introducer's commission payout was rejected",
         }
     }
 
@@ -62,9 +78,13 @@ impl Trigger {
     pub fn variables(self) -> &'static [&'static str] {
         match self {
             Self::SignUp | Self::KycApproved | Self::KycRejected | Self::KycRetry => &[],
-            Self::DepositPosted | Self::WithdrawalApproved | Self::WithdrawalRejected => {
-                &["amount", "currency", "walletId"]
-            }
+            Self::DepositPosted
+            | Self::WithdrawalApproved
+            | Self::WithdrawalRejected
+            | Self::PayoutApproved => &["amount", "currency", "walletId"],
+            Self::PayoutRejected => &["amount", "currency", "walletId", "reason"],
+            Self::MarginCall => &["currency", "walletId", "equity", "margin", "marginLevel"],
+            Self::StopOut => &["currency", "walletId", "equity", "positionsClosed"],
         }
     }
 }

@@ -38,6 +38,7 @@ mod m0030_hot_indexes;
 mod m0031_push;
 mod m0032_partner_marketing;
 mod m0033_triggers;
+mod m0034_clawback;
 mod util;
 
 /// Applies every migration in order.
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_push::Migration),
             Box::new(m0032_partner_marketing::Migration),
             Box::new(m0033_triggers::Migration),
+            Box::new(m0034_clawback::Migration),
         ]
     }
 }

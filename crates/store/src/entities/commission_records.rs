@@ -26,6 +26,8 @@ pub struct Model {
     pub admin_comments: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The ledger transfer of the event that earned the record (the deposit or the close).
+    pub event_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,13 +3,19 @@
 //! by `X-Signature: sha256=<hex HMAC-SHA256 of the raw body under the provider's
 //! signingSecret>`, compared in constant time; a confirmed deposit posts one DEPOSIT ledger
 //! transfer (its id is the request's id) and runs `after_deposit` in the same transaction.
-//! A redelivered callback changes nothing and gets the same answer.
+//! A redelivered callback changes nothing and gets the same answer. A completed deposit may
+//! later be reported `chargeback`: the amount goes back to the provider's clearing account,
+//! from the wallet as far as it holds it and the rest from the broker's adjustments
+//! (`DepositReversed` is published, so partners claw back the CPA it earned).
 
-use brokercrm_core::money::ledger::{NewTransfer, TransferCode, TransferId};
+use brokercrm_core::money::ledger::{
+    AccountKey, AccountKind, NewTransfer, TransferCode, TransferId,
+};
 use brokercrm_core::money::payments::MethodType;
 use brokercrm_core::money::wallets::{WalletStatus, may_exchange};
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::db;
+use brokercrm_store::repo::money::ledger::accounts as ledger_accounts_repo;
 use brokercrm_store::repo::money::ledger::apply;
 use brokercrm_store::repo::money::payment_requests::{self as requests, Decision, RequestRow};
 use brokercrm_store::repo::money::wallets;
@@ -18,9 +24,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::clearing;
-use super::status::{COMPLETED, DEPOSIT, FAILED, PENDING};
+use super::status::{CHARGEBACK, COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
-use crate::money::events::DepositPosted;
+use crate::money::events::{DepositPosted, DepositReversed};
 use crate::money::ledger::body_hash;
 use crate::money::wallets::{currency_of, ledger_accounts};
 use crate::onboarding::progress::require as require_stage;
@@ -134,7 +140,7 @@ fn pending_view(
 #[serde(rename_all = "camelCase")]
 pub struct CallbackBody {
     pub deposit_id: String,
-    /// `completed` or `failed`.
+    /// `completed` or `failed`; later, for a completed deposit, `chargeback`.
     pub status: String,
     /// The provider's reference for the payment.
     pub reference: Option<String>,
@@ -191,7 +197,8 @@ pub async fn callback(
     let outcome = match body.status.trim() {
         COMPLETED => COMPLETED,
         FAILED => FAILED,
-        _ => return Err(Error::field("status", "must be completed or failed")),
+        CHARGEBACK => CHARGEBACK,
+        _ => return Err(Error::field("status", "must be completed, failed or chargeback")),
     };
     let reference =
         brokercrm_core::validate::opt_text("reference", body.reference.as_deref(), 128)?;
@@ -201,6 +208,14 @@ pub async fn callback(
         .filter(|r| r.kind == DEPOSIT && r.provider == provider.provider.id())
         .ok_or(Error::NotFound("deposit"))?;
     let answer = CallbackAnswer { deposit_id: r.id.clone(), status: outcome.to_owned() };
+    if outcome == CHARGEBACK && r.status != CHARGEBACK {
+        if r.status != COMPLETED {
+            return Err(Error::Conflict(format!("the deposit is {}, not completed", r.status)));
+        }
+        charge_back(app, &tx, &r, reference).await?;
+        db::commit(tx).await?;
+        return Ok(answer);
+    }
     if r.status != PENDING {
         // A redelivery: the same outcome answers the same; another one is a conflict.
         return if r.status == outcome {
@@ -253,12 +268,82 @@ pub async fn callback(
     Ok(answer)
 }
 
+/// Takes completed deposit `r` back (its `chargeback` callback): the request moves to
+/// `chargeback` (conditional: a racing delivery changes nothing), the amount goes from the
+/// wallet's balance to the provider's clearing account as far as the wallet holds it, the rest
+/// from the broker's adjustments account (both CORRECTION transfers, ids
+/// `chargeback:<id>` and `chargeback:<id>:loss`), then [`DepositReversed`] is published.
+async fn charge_back(
+    app: &App,
+    tx: &brokercrm_store::DatabaseTransaction,
+    r: &RequestRow,
+    reference: Option<String>,
+) -> Result<()> {
+    let d = Decision { external_id: reference, ..Decision::default() };
+    if !requests::transition(tx, &r.id, COMPLETED, CHARGEBACK, d).await? {
+        return Ok(());
+    }
+    let wallet = wallets::find(tx, r.wallet_id).await?.ok_or(Error::NotFound("wallet"))?;
+    let currency = currency_of(&wallet)?;
+    let (balance, _) = ledger_accounts(tx, &wallet).await?;
+    let house = clearing(tx, &r.provider, currency).await?;
+    let amount = Money::from_minor(r.amount);
+    let held = ledger_accounts_repo::find(tx, balance)
+        .await?
+        .map(|a| a.balance - a.pending_debits)
+        .unwrap_or_default();
+    let covered = Money::from_minor(held.clamp(0, r.amount));
+    let loss = amount.checked_sub(covered).ok_or_else(|| Error::internal("chargeback overflow"))?;
+    let key = AccountKey::house(AccountKind::Adjustments, currency)?;
+    let adjustments =
+        ledger_accounts_repo::get_or_create(tx, &key, AccountKind::Adjustments.default_policy())
+            .await?
+            .id;
+    let parts = [
+        (balance, covered, format!("chargeback:{}", r.id)),
+        (adjustments, loss, format!("chargeback:{}:loss", r.id)),
+    ];
+    for (debit, part, id) in parts {
+        if !part.is_positive() {
+            continue;
+        }
+        let t = NewTransfer {
+            id: TransferId::parse("depositId", &id)?,
+            debit_account_id: debit,
+            credit_account_id: house,
+            amount: part,
+            currency,
+            code: TransferCode::Correction,
+            user_data: Some(format!("chargeback of deposit {}", r.id)),
+            pending: false,
+        };
+        t.validate()?;
+        apply::transfer(tx, &t, &body_hash(&t.fingerprint())).await?;
+    }
+    let event = DepositReversed {
+        wallet_id: wallet.id,
+        customer_id: wallet.user_id,
+        demo: wallet.is_demo,
+        deposit: TransferId::parse("depositId", &r.id)?,
+        amount,
+        from_wallet: covered,
+        currency,
+    };
+    app.events().publish(tx, &event).await?;
+    let entry = Audit::new("deposit.chargeback", "transaction", r.id.clone()).details(format!(
+        "provider {} charged back deposit {}: {covered} {currency} from the wallet, {loss} \
+         from adjustments",
+        r.provider, r.id
+    ));
+    audit::record(tx, None, entry).await
+}
+
 /// A deposit's current view (for the client who started it, or staff).
 pub async fn get_own(app: &App, actor: &Principal, id: &str) -> Result<TransactionView> {
     let conn = app.db().conn();
     let r = requests::find(conn, id.trim()).await?.filter(|r| r.kind == DEPOSIT);
     let r = r.filter(|r| r.user_id == actor.user_id).ok_or(Error::NotFound("deposit"))?;
-    if r.status == COMPLETED {
+    if r.status == COMPLETED || r.status == CHARGEBACK {
         return views::one(conn, &r.id).await?.ok_or(Error::NotFound("deposit"));
     }
     let input = DepositInput {

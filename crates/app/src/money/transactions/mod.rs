@@ -34,6 +34,8 @@ pub mod status {
     pub const REFUNDED: &str = "refunded";
     pub const COMPLETED: &str = "completed";
     pub const FAILED: &str = "failed";
+    /// A completed deposit the payer's bank took back (a chargeback).
+    pub const CHARGEBACK: &str = "chargeback";
 }
 
 /// The cash-clearing account of `provider` in `currency` (opened if missing).

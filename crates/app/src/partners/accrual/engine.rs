@@ -20,7 +20,6 @@ use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::money::ledger::accounts;
 use brokercrm_store::repo::partners::commission_records::{self as records, NewRecord};
-use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::event::AccrualEvent;
@@ -166,6 +165,10 @@ pub async fn accrue_many(app: &App, events: &[AccrualEvent]) -> Result<Vec<Accru
         }
     }
     apply_many_in(&tx, &transfers).await?;
+    if events.iter().any(|e| matches!(e, AccrualEvent::DepositReversed { .. })) {
+        let accrued: HashSet<String> = events.iter().map(AccrualEvent::key).collect();
+        out.extend(super::clawback::claw_back(&tx, events, &accrued).await?);
+    }
     let posted_us = started.elapsed().as_micros();
     commit(tx).await?;
     tracing::debug!(
@@ -246,12 +249,18 @@ async fn dues(
                 }
             }
         }
+        AccrualEvent::DepositReversed { .. } => {}
     }
     Ok(out)
 }
 
 /// The ledger transfer id of a commission: readable, or hashed when too long.
-fn transfer_id_of(kind: CommissionType, source: &str, ib: i64, level: u8) -> Result<TransferId> {
+pub(super) fn transfer_id_of(
+    kind: CommissionType,
+    source: &str,
+    ib: i64,
+    level: u8,
+) -> Result<TransferId> {
     let id = format!("comm:{}:{source}:{ib}:{level}", kind.as_str());
     if id.len() <= 128 {
         return TransferId::parse("transferId", &id);
@@ -262,9 +271,6 @@ fn transfer_id_of(kind: CommissionType, source: &str, ib: i64, level: u8) -> Res
 
 fn record_of(event: &AccrualEvent, ib: i64, level: u8, due: Due) -> Result<NewRecord> {
     let id = transfer_id_of(due.kind, &due.source, ib, level)?;
-    let at: DateTime<Utc> = match event {
-        AccrualEvent::Deposit { at, .. } | AccrualEvent::PositionClosed { at, .. } => *at,
-    };
     Ok(NewRecord {
         introducer_id: ib,
         referral_id: event.customer_id(),
@@ -276,7 +282,8 @@ fn record_of(event: &AccrualEvent, ib: i64, level: u8, due: Due) -> Result<NewRe
         amount: due.amount.minor(),
         currency: COMMISSION_CURRENCY.as_str().to_owned(),
         transfer_id: id.as_str().to_owned(),
-        action_at: at,
+        action_at: event.at(),
+        event_id: Some(event.key()),
     })
 }
 

@@ -27,21 +27,40 @@ pub enum AccrualEvent {
         transfer_id: String,
         at: DateTime<Utc>,
     },
+    /// A deposit was charged back: the CPA it earned is clawed back.
+    DepositReversed {
+        customer_id: i64,
+        /// The deposit's ledger transfer.
+        deposit_id: String,
+        at: DateTime<Utc>,
+    },
 }
 
 impl AccrualEvent {
     pub fn customer_id(&self) -> i64 {
         match self {
-            Self::Deposit { customer_id, .. } | Self::PositionClosed { customer_id, .. } => {
-                *customer_id
-            }
+            Self::Deposit { customer_id, .. }
+            | Self::PositionClosed { customer_id, .. }
+            | Self::DepositReversed { customer_id, .. } => *customer_id,
         }
     }
-    pub fn transfer_id(&self) -> &str {
+
+    /// What makes the event's job unique: its ledger transfer (a reversal: the deposit's,
+    /// marked).
+    pub fn key(&self) -> String {
         match self {
             Self::Deposit { transfer_id, .. } | Self::PositionClosed { transfer_id, .. } => {
-                transfer_id
+                transfer_id.clone()
             }
+            Self::DepositReversed { deposit_id, .. } => format!("reversed:{deposit_id}"),
+        }
+    }
+
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            Self::Deposit { at, .. }
+            | Self::PositionClosed { at, .. }
+            | Self::DepositReversed { at, .. } => *at,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The subscribers that turn deposits and closed positions into `Accrue` jobs, and the job.
+//! The subscribers that turn deposits, charged-back deposits and closed positions into
+//! `Accrue` jobs, and the job.
 
 use brokercrm_core::Result;
 use brokercrm_store::DatabaseTransaction;
@@ -7,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::AccrualEvent;
 use crate::App;
-use crate::money::events::DepositPosted;
+use crate::money::events::{DepositPosted, DepositReversed};
 use crate::platform::events::Reaction;
 use crate::platform::jobs::{self, BatchJob, Job};
 use crate::trading::events::PositionClosed;
@@ -22,7 +23,7 @@ impl Job for Accrue {
     const KIND: &'static str = "partners.accrue";
 
     fn dedup_key(&self) -> Option<String> {
-        Some(format!("accrue:{}", self.event.transfer_id()))
+        Some(job_key(&self.event.key()))
     }
 
     async fn run(self, app: App) -> Result<()> {
@@ -35,6 +36,11 @@ impl BatchJob for Accrue {
         let events: Vec<AccrualEvent> = jobs.into_iter().map(|j| j.event).collect();
         super::engine::accrue_many(&app, &events).await.map(|_| ())
     }
+}
+
+/// The dedup key of the job accruing the event keyed `key` (see [`AccrualEvent::key`]).
+pub(super) fn job_key(key: &str) -> String {
+    format!("accrue:{key}")
 }
 
 /// Enqueues the accrual of `event` when its customer has an introducer.
@@ -91,6 +97,24 @@ pub fn on_position_closed<'a>(tx: &'a DatabaseTransaction, e: &'a PositionClosed
             commission: e.commission.minor(),
             swap: e.swap.minor(),
             transfer_id: e.transfer_id.clone(),
+            at: brokercrm_store::db::now(),
+        };
+        enqueue(tx, event).await
+    })
+}
+
+/// A charged-back real deposit claws back the CPA it earned.
+pub fn on_deposit_reversed<'a>(
+    tx: &'a DatabaseTransaction,
+    e: &'a DepositReversed,
+) -> Reaction<'a> {
+    Box::pin(async move {
+        if e.demo {
+            return Ok(());
+        }
+        let event = AccrualEvent::DepositReversed {
+            customer_id: e.customer_id,
+            deposit_id: e.deposit.as_str().to_owned(),
             at: brokercrm_store::db::now(),
         };
         enqueue(tx, event).await

@@ -7,11 +7,14 @@
 //! level): a commission record (unique) and a ledger transfer from commission expense to the
 //! introducer's commission payable account, both in one transaction. The runner claims the
 //! jobs in batches and accrues each batch in one transaction (a failed batch: each alone).
+//! A charged-back deposit (money's `DepositReversed`) claws back the CPA it earned
+//! (`clawback`).
 
+mod clawback;
 mod engine;
 mod event;
 mod events;
 
 pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, accrue_many, payable_account, post};
 pub use event::AccrualEvent;
-pub use events::{Accrue, on_deposits_posted, on_position_closed};
+pub use events::{Accrue, on_deposit_reversed, on_deposits_posted, on_position_closed};

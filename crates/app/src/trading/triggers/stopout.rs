@@ -2,7 +2,8 @@
 //! below the group's stop-out level the position losing most is closed first (ties: lower id)
 //! and closing repeats until the level recovers (`engine::stopout::liquidation_order`), all in
 //! one transaction with the wallet locked, each close through `close_in` (reason STOP_OUT);
-//! at or below the margin-call level `MarginCalled` is published once per fall.
+//! `StoppedOut` is published when any closed; at or below the margin-call level `MarginCalled`
+//! is published once per fall.
 
 use brokercrm_core::trading::positions::{CloseReason, Status};
 use brokercrm_core::{Currency, Error, Result};
@@ -14,7 +15,7 @@ use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
 use crate::App;
-use crate::trading::events::MarginCalled;
+use crate::trading::events::{MarginCalled, StoppedOut};
 use crate::trading::positions::close::close_in;
 use crate::trading::positions::figures::{self, Prices, close_price, leg_of};
 
@@ -77,6 +78,17 @@ pub async fn check(app: &App, wallet_id: i64, notify: bool) -> Result<Checked> {
             let at = close_price(leg_of(p)?.side, *quote);
             close_in(app, &tx, &w, p, at, CloseReason::StopOut).await?;
             out.closed.push(p.id);
+        }
+        if !out.closed.is_empty() {
+            let event = StoppedOut {
+                wallet_id: w.id,
+                customer_id: w.user_id,
+                demo: w.is_demo,
+                currency,
+                equity: f.equity,
+                positions: out.closed.clone(),
+            };
+            app.events().publish(&tx, &event).await?;
         }
     }
     let rest: Vec<PositionRow> =

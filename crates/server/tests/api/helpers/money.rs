@@ -1,7 +1,9 @@
 //! Money set-ups through the real router: trading groups, wallets, manual transactions,
 //! transfers, the test payment provider, and the ledger check every money test ends with.
 
+use axum::http::{HeaderName, HeaderValue};
 use brokercrm_app::money::ledger;
+use brokercrm_app::money::transactions::deposits::sign;
 use brokercrm_core::Money;
 use brokercrm_core::money::ledger::TransferId;
 use brokercrm_store::Db;
@@ -169,4 +171,35 @@ pub async fn trustology_withdrawal(
         .await;
     r.assert_status_ok();
     r.json::<Value>()["withdrawal"]["id"].as_str().expect("withdrawal id").to_owned()
+}
+
+/// Starts a deposit of `amount` into `wallet` with the test provider (the client's call).
+pub async fn start_deposit(t: &TestApp, token: &str, wallet: i64, amount: i64) -> (u16, Value) {
+    let r = t
+        .server
+        .post("/api/me/deposits")
+        .authorization_bearer(token)
+        .json(&json!({"provider": "test", "walletId": wallet, "amount": amount}))
+        .await;
+    (r.status_code().as_u16(), r.json())
+}
+
+/// The test provider's callback with the raw body `raw`, signed with `signature` if any.
+pub async fn callback(t: &TestApp, raw: &str, signature: Option<&str>) -> (u16, Value) {
+    let mut req = t
+        .server
+        .post("/api/payment-providers/test/callback")
+        .content_type("application/json")
+        .bytes(raw.as_bytes().to_vec().into());
+    if let Some(s) = signature {
+        req = req
+            .add_header(HeaderName::from_static("x-signature"), HeaderValue::from_str(s).unwrap());
+    }
+    let r = req.await;
+    (r.status_code().as_u16(), r.json())
+}
+
+/// `raw` signed with the test provider's secret.
+pub fn signed(raw: &str) -> String {
+    sign(SECRET.as_bytes(), raw.as_bytes()).unwrap()
 }

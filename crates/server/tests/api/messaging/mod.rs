@@ -2,5 +2,6 @@
 
 pub mod bench;
 pub mod emails;
+pub mod event_triggers;
 pub mod messages;
 pub mod push;

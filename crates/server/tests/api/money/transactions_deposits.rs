@@ -9,37 +9,10 @@ use serde_json::{Value, json};
 use crate::helpers::assert::field_of;
 use crate::helpers::distribution as fx;
 use crate::helpers::money::{
-    SECRET, assert_verified, balance, enable_test_provider, funded, group, wallet,
+    assert_verified, balance, callback, enable_test_provider, funded, group, signed,
+    start_deposit as start, wallet,
 };
 use crate::helpers::{TestApp, assert_error};
-
-async fn start(t: &TestApp, token: &str, wallet: i64, amount: i64) -> (u16, Value) {
-    let r = t
-        .server
-        .post("/api/me/deposits")
-        .authorization_bearer(token)
-        .json(&json!({"provider": "test", "walletId": wallet, "amount": amount}))
-        .await;
-    (r.status_code().as_u16(), r.json())
-}
-
-async fn callback(t: &TestApp, raw: &str, signature: Option<&str>) -> (u16, Value) {
-    let mut req = t
-        .server
-        .post("/api/payment-providers/test/callback")
-        .content_type("application/json")
-        .bytes(raw.as_bytes().to_vec().into());
-    if let Some(s) = signature {
-        req = req
-            .add_header(HeaderName::from_static("x-signature"), HeaderValue::from_str(s).unwrap());
-    }
-    let r = req.await;
-    (r.status_code().as_u16(), r.json())
-}
-
-fn signed(raw: &str) -> String {
-    sign(SECRET.as_bytes(), raw.as_bytes()).unwrap()
-}
 
 #[tokio::test]
 async fn a_signed_callback_posts_one_deposit_and_replays_change_nothing() {

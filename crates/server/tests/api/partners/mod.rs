@@ -4,6 +4,7 @@
 pub mod accrual;
 pub mod analytics;
 mod bench;
+pub mod clawback;
 pub mod commission_models;
 pub mod marketing;
 pub mod payouts;

@@ -30,6 +30,8 @@ pub struct NewRecord {
     pub currency: String,
     pub transfer_id: String,
     pub action_at: DateTime<Utc>,
+    /// The ledger transfer of the event that earned it.
+    pub event_id: Option<String>,
 }
 
 /// Inserts `r`; `None` when a record for the same (source, kind, beneficiary, level) exists.
@@ -60,7 +62,7 @@ pub async fn insert_new<C: ConnectionTrait>(conn: &C, r: NewRecord) -> Result<Op
     Ok(id)
 }
 
-/// Rows of one multi-row insert (18 columns: well under either database's bind limit).
+/// Rows of one multi-row insert (19 columns: well under either database's bind limit).
 const INSERT_CHUNK: usize = 400;
 
 /// Inserts `list` in multi-row statements; returns `(id, transfer_id)` of the rows inserted,
@@ -116,8 +118,24 @@ fn active(r: NewRecord, t: DateTime<Utc>) -> commission_records::ActiveModel {
         admin_comments: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
+        event_id: Set(r.event_id),
         ..Default::default()
     }
+}
+
+/// The records of `kind` earned by event `event_id` (a ledger transfer id), oldest first.
+pub async fn of_event<C: ConnectionTrait>(
+    conn: &C,
+    event_id: &str,
+    kind: &str,
+) -> Result<Vec<RecordRow>> {
+    Record::find()
+        .filter(Col::EventId.eq(event_id))
+        .filter(Col::CommissionType.eq(kind))
+        .order_by_asc(Col::Id)
+        .all(conn)
+        .await
+        .db()
 }
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<RecordRow>> {

@@ -42,7 +42,8 @@ pub struct DepositResponse {
 #[serde(rename_all = "camelCase")]
 pub struct DepositCallbackRequest {
     pub deposit_id: String,
-    /// `completed` or `failed`.
+    /// `completed` or `failed`; later, for a completed deposit, `chargeback` (the payer's
+    /// bank took it back).
     #[schema(example = "completed")]
     pub status: String,
     pub reference: Option<String>,
@@ -118,7 +119,7 @@ pub async fn get_my_deposit(
         (status = 200, description = "Recorded (or already recorded)", body = DepositCallbackResponse),
         (status = 401, description = "Missing or bad signature", body = ErrorBody),
         (status = 404, description = "No such deposit of this provider", body = ErrorBody),
-        (status = 409, description = "The deposit already has the other outcome", body = ErrorBody)
+        (status = 409, description = "The deposit already has another outcome, or a chargeback of a deposit that is not completed", body = ErrorBody)
     )
 )]
 pub async fn deposit_callback(

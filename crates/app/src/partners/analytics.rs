@@ -31,7 +31,7 @@ pub struct LevelStats {
     pub commissions: Money,
 }
 
-async fn usd<C: ConnectionTrait>(conn: &C, list: &[(String, i128)]) -> Result<Money> {
+pub(crate) async fn usd<C: ConnectionTrait>(conn: &C, list: &[(String, i128)]) -> Result<Money> {
     let mut total = Money::ZERO;
     for (currency, minor) in list {
         let minor = i64::try_from(*minor).map_err(|_| Error::internal("sum out of range"))?;
@@ -44,7 +44,7 @@ async fn usd<C: ConnectionTrait>(conn: &C, list: &[(String, i128)]) -> Result<Mo
     Ok(total)
 }
 
-fn money(minor: i128) -> Result<Money> {
+pub(crate) fn money(minor: i128) -> Result<Money> {
     Ok(Money::from_minor(i64::try_from(minor).map_err(|_| Error::internal("sum out of range"))?))
 }
 

@@ -14,3 +14,4 @@ mod people;
 pub use people::Person;
 pub mod payouts;
 pub mod promo_links;
+pub mod report;

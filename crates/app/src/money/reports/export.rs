@@ -83,7 +83,7 @@ fn chunk(after: Option<i64>, size: u64, owners: Option<&[i64]>) -> Window {
 }
 
 /// A report as XLSX (ReadReports). Profit/loss and balance need `range` (422 on `start`
-/// without it); affiliation is 422 on `type` until the IB issue defines it.
+/// without it); affiliation is partners' (`partners::report`), not written here.
 pub async fn report(
     app: &App,
     actor: &Principal,
@@ -124,10 +124,9 @@ pub async fn report_in_chunks(
     let need_range = || range.ok_or_else(|| Error::field("start", "is required for this report"));
     let mut after = None;
     match kind {
-        ReportType::Affiliation => Err(Error::field(
-            "type",
-            "the affiliation report waits for the IB/commissions issue; not available yet",
-        )),
+        // Partners' figures, above money: `partners::report::affiliation_xlsx` writes it and
+        // the surfaces call that for this type.
+        ReportType::Affiliation => Err(Error::internal("the affiliation report is partners'")),
         ReportType::ProfitLoss => {
             let r = need_range()?;
             let mut out = XlsxExport::new(

@@ -75,7 +75,7 @@ pub struct ExportQuery {
     /// header); an access token here is refused
     #[param(value_type = String, required = true)]
     pub token: Option<String>,
-    /// profitloss, balance, coins or affiliation (422: waits for the IB issue)
+    /// profitloss, balance, coins or affiliation (one line per introducer)
     #[param(rename = "type", value_type = String, required = true)]
     #[serde(rename = "type")]
     pub kind: Option<String>,
@@ -243,7 +243,7 @@ pub struct CoinsResponse {
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = ProfitLossResponse),
-        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports (and ReadCommissions for affiliation)", body = ErrorBody),
         (status = 422, description = "A bad parameter", body = ErrorBody)
     )
 )]
@@ -265,7 +265,7 @@ pub async fn profit_loss_report(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = BalanceResponse),
-        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports (and ReadCommissions for affiliation)", body = ErrorBody),
         (status = 422, description = "A bad parameter", body = ErrorBody)
     )
 )]
@@ -286,7 +286,7 @@ pub async fn balance_report(
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "One page of the report", body = CoinsResponse),
-        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports (and ReadCommissions for affiliation)", body = ErrorBody),
         (status = 422, description = "A bad parameter", body = ErrorBody)
     )
 )]
@@ -313,7 +313,7 @@ pub async fn coins_report(
     responses(
         (status = 200, description = "The workbook",
          content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 403, description = "Missing ReadReports", body = ErrorBody),
+        (status = 403, description = "Missing ReadReports (and ReadCommissions for affiliation)", body = ErrorBody),
         (status = 422, description = "A bad `type`, `start` or `end`", body = ErrorBody)
     )
 )]
@@ -324,7 +324,11 @@ pub async fn export_report(
 ) -> ApiResult<Response> {
     let actor = download(&app, &headers, q.token).await?;
     let (start, end) = (q.start.as_deref(), q.end.as_deref());
-    let file = export::report_from_query(&app, &actor, q.kind.as_deref(), start, end).await?;
+    let file = if q.kind.as_deref().map(str::trim) == Some("affiliation") {
+        brokercrm_app::partners::report::affiliation_xlsx(&app, &actor).await?
+    } else {
+        export::report_from_query(&app, &actor, q.kind.as_deref(), start, end).await?
+    };
     let kind = ReportType::parse(q.kind.as_deref())?;
     let name = match kind {
         ReportType::ProfitLoss => "profit-loss",

@@ -9,3 +9,4 @@ pub mod commission_models;
 pub mod marketing;
 pub mod payouts;
 pub mod promo_links;
+pub mod report;

@@ -3,6 +3,8 @@
 //! count, first-time depositors, deposits and withdrawals per currency (money's ledger
 //! moves), closed lots (real positions) and what the introducer earned at that level.
 
+use std::collections::HashMap;
+
 use brokercrm_core::{Error, Result};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
@@ -10,7 +12,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use crate::entities::commission_records as cr;
 use crate::entities::ledger_transfers as lt;
 use crate::entities::positions as pos;
-use crate::entities::referrals::{Column as RCol, Entity as Referral};
+use crate::entities::referrals::{self as rf, Column as RCol, Entity as Referral};
 use crate::entities::wallets as w;
 use crate::error::DbResultExt;
 use crate::repo::money::ledger::customer_moves::moves;
@@ -133,4 +135,98 @@ pub async fn level<C: ConnectionTrait>(conn: &C, ib: i64, level: u8) -> Result<L
         lots: big(&scalar(conn, &lots).await?)?,
         commissions: big(&scalar(conn, &commissions).await?)?,
     })
+}
+
+/// The figures of the customers each of `ibs` introduced directly (level 1), by introducer;
+/// an introducer with none is absent. Five grouped queries for the whole list.
+pub async fn direct<C: ConnectionTrait>(
+    conn: &C,
+    ibs: &[i64],
+) -> Result<HashMap<i64, LevelFigures>> {
+    let mut out: HashMap<i64, LevelFigures> = HashMap::new();
+    if ibs.is_empty() {
+        return Ok(out);
+    }
+    let ib_col = || Expr::col((rf::Entity, RCol::IntroducerId));
+    let clients = Query::select()
+        .expr_as(ib_col(), Alias::new("ib"))
+        .expr_as(Expr::cust("CAST(COUNT(*) AS TEXT)"), Alias::new("v"))
+        .from(Referral)
+        .and_where(ib_col().is_in(ibs.iter().copied()))
+        .group_by_col((rf::Entity, RCol::IntroducerId))
+        .to_owned();
+    for row in rows(conn, &clients).await? {
+        out.entry(row.0).or_default().clients =
+            i64::try_from(big(&row.2)?).map_err(Error::internal)?;
+    }
+    // The real wallets' moves of the introducers' direct customers, one row per move (`moves`
+    // selects `wallets.user_id`: PostgreSQL wants it aggregated in an outer query).
+    let of_referred = |code: &str, credit: bool| {
+        moves(code, credit)
+            .expr_as(ib_col(), Alias::new("ib"))
+            .column((lt::Entity, lt::Column::Currency))
+            .column((lt::Entity, lt::Column::Amount))
+            .inner_join(
+                rf::Entity,
+                Expr::col((rf::Entity, RCol::CustomerId)).equals((w::Entity, w::Column::UserId)),
+            )
+            .and_where(Expr::col((w::Entity, w::Column::IsDemo)).eq(false))
+            .and_where(ib_col().is_in(ibs.iter().copied()))
+            .to_owned()
+    };
+    let ftds = Query::select()
+        .column(Alias::new("ib"))
+        .expr_as(Expr::cust("CAST(COUNT(DISTINCT m.user_id) AS TEXT)"), Alias::new("v"))
+        .from_subquery(of_referred("DEPOSIT", true), Alias::new("m"))
+        .group_by_col(Alias::new("ib"))
+        .to_owned();
+    for (ib, _, v) in rows(conn, &ftds).await? {
+        out.entry(ib).or_default().ftds = i64::try_from(big(&v)?).map_err(Error::internal)?;
+    }
+    for (code, credit) in [("DEPOSIT", true), ("WITHDRAWAL", false)] {
+        let q = Query::select()
+            .column(Alias::new("ib"))
+            .column(Alias::new("currency"))
+            .expr_as(Expr::cust("CAST(SUM(m.amount) AS TEXT)"), Alias::new("v"))
+            .from_subquery(of_referred(code, credit), Alias::new("m"))
+            .group_by_col(Alias::new("ib"))
+            .group_by_col(Alias::new("currency"))
+            .to_owned();
+        for (ib, currency, v) in rows(conn, &q).await? {
+            let f = out.entry(ib).or_default();
+            let list = if credit { &mut f.deposits } else { &mut f.withdrawals };
+            list.push((currency, big(&v)?));
+        }
+    }
+    let lots = Query::select()
+        .expr_as(ib_col(), Alias::new("ib"))
+        .expr_as(Expr::cust("CAST(COALESCE(SUM(positions.size), 0) AS TEXT)"), Alias::new("v"))
+        .from(pos::Entity)
+        .inner_join(
+            rf::Entity,
+            Expr::col((rf::Entity, RCol::CustomerId)).equals((pos::Entity, pos::Column::UserId)),
+        )
+        .and_where(Expr::col((pos::Entity, pos::Column::Demo)).eq(false))
+        .and_where(Expr::col((pos::Entity, pos::Column::ClosedAt)).is_not_null())
+        .and_where(ib_col().is_in(ibs.iter().copied()))
+        .group_by_col((rf::Entity, RCol::IntroducerId))
+        .to_owned();
+    for (ib, _, v) in rows(conn, &lots).await? {
+        out.entry(ib).or_default().lots = big(&v)?;
+    }
+    Ok(out)
+}
+
+/// Rows `(ib, currency, v)` of a grouped query (`currency` empty when it has none).
+async fn rows<C: ConnectionTrait>(
+    conn: &C,
+    q: &SelectStatement,
+) -> Result<Vec<(i64, String, String)>> {
+    let stmt = conn.get_database_backend().build(q);
+    let mut out = Vec::new();
+    for row in conn.query_all_raw(stmt).await.db()? {
+        let currency = row.try_get::<String>("", "currency").unwrap_or_default();
+        out.push((row.try_get("", "ib").db()?, currency, row.try_get("", "v").db()?));
+    }
+    Ok(out)
 }

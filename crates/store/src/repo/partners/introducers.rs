@@ -54,6 +54,21 @@ pub async fn set_model<C: ConnectionTrait>(
     Ok(r.rows_affected == 1)
 }
 
+/// Up to `limit` introducers after user id `after`, by user id (a keyset page).
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<IntroducerRow>> {
+    Introducer::find()
+        .filter(introducers::Column::UserId.gt(after))
+        .order_by_asc(introducers::Column::UserId)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}
+
 /// Who introduced `customer_id`.
 pub async fn referral<C: ConnectionTrait>(
     conn: &C,

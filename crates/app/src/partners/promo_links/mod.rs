@@ -4,3 +4,4 @@
 pub mod click;
 pub mod create;
 pub mod tenants;
+pub mod visible;

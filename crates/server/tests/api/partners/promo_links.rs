@@ -7,6 +7,7 @@ use brokercrm_store::repo::partners::{introducers, promo_links};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use crate::helpers::http::get;
 use crate::helpers::partners::{make_ib, tenant};
 
 const PATH: &str = "/v1/api/introduce/create";
@@ -223,4 +224,58 @@ async fn the_demo_credentials_create_links() {
     let body = json!({"name": "Demo", "introduceType": "Agent", "visibleType": "UserAllVisible"});
     let b = call(&t, Some(tid), Some(token), &body).await;
     assert_eq!((b["result"].clone(), b["mcode"].clone()), (json!(true), json!("m0000000")), "{b}");
+}
+
+#[tokio::test]
+async fn an_introducer_lists_the_links_it_owns_or_is_shown() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let (tid, token) = tenant(&t, &admin).await;
+    let [a, b, c] = [
+        t.user(Role::Affiliate).create().await,
+        t.user(Role::Affiliate).create().await,
+        t.user(Role::Affiliate).create().await,
+    ];
+    make_ib(&t, &admin, &c.uuid, None).await;
+    let link = |code: &str, owner: i64, visible: &str, users: Value| {
+        json!({"entityNo": code, "name": code, "introduceType": "StraightGuest",
+               "visibleType": visible, "visibleUserId": users, "ownerId": owner.to_string(),
+               "targetUrl": format!("https://broker.test/{code}"), "parameterType": "uid"})
+    };
+    for body in [
+        link("ALL", a.id, "UserAllVisible", json!([])),
+        link("HIDDEN", a.id, "UserNotVisible", json!([])),
+        link("FORC", b.id, "UserPartVisible", json!([c.id])),
+    ] {
+        let r = call(&t, Some(&tid), Some(&token), &body).await;
+        assert_eq!(r["mcode"], "m0000000", "{r}");
+    }
+    let codes = |token: String| {
+        let t = &t;
+        async move {
+            let (s, b) = get(t, &token, "/api/me/promotion-links").await;
+            assert_eq!(s, 200, "{b}");
+            b["links"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| (l["entityNo"].as_str().unwrap().to_owned(), l["own"].as_bool().unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    // The owner sees both of its own (newest first); B its own; C the public one and the one
+    // shown to it by id.
+    let own = |s: &str| (s.to_owned(), true);
+    let other = |s: &str| (s.to_owned(), false);
+    assert_eq!(codes(a.token.clone()).await, [own("HIDDEN"), own("ALL")]);
+    assert_eq!(codes(b.token.clone()).await, [own("FORC"), other("ALL")]);
+    assert_eq!(codes(c.token.clone()).await, [other("FORC"), other("ALL")]);
+    let (_, body) = get(&t, &c.token, "/api/me/promotion-links").await;
+    let url = body["links"][1]["displayUrl"].as_str().unwrap();
+    assert_eq!(url, format!("http://127.0.0.1:8080/introduce?iid=ALL&tid={tid}"));
+    // Not an introducer: 404; a role without commissions of its own: 403.
+    let d = t.user(Role::Affiliate).create().await;
+    assert_eq!(get(&t, &d.token, "/api/me/promotion-links").await.0, 404);
+    let support = t.mint_token(Role::Support).await.0;
+    assert_eq!(get(&t, &support, "/api/me/promotion-links").await.0, 403);
 }

@@ -100,6 +100,12 @@ const EXTRAS: &[(&str, &str, &str)] = &[
          with the owner's parameter (issue 16, docs/commissions.md)",
     ),
     (
+        "Promotion Links",
+        "List my promotion links",
+        "the IB portal's list of seed 004's links an introducer owns or is shown by their \
+         `visibleType` (issue 16, docs/commissions.md)",
+    ),
+    (
         "Retail Services",
         "Confirm subscription v2",
         "seed 003's one \"Confirm subscription\" is served on the v1 and the v2 path (as the order \

@@ -123,6 +123,11 @@ pub async fn by_code<C: ConnectionTrait>(
         .db()
 }
 
+/// The newest `limit` links, newest first.
+pub async fn newest<C: ConnectionTrait>(conn: &C, limit: u64) -> Result<Vec<LinkRow>> {
+    Link::find().order_by_desc(Col::Id).limit(limit).all(conn).await.db()
+}
+
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<LinkRow>> {
     Link::find_by_id(id).one(conn).await.db()
 }

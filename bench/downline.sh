@@ -30,7 +30,16 @@ def call(method, path, body=None):
         raise SystemExit(f"{method} {path}: {r.status} {data[:300]!r}")
     return json.loads(data) if data else None
 groups = call("GET", "/api/groups")["groups"]
-group = next(g["id"] for g in groups if g.get("currency") == "USD")
+group = next((g["id"] for g in groups if g.get("currency") == "USD"), None)
+if group is None:
+    adapters = call("GET", "/api/adapters")
+    adapters = adapters.get("adapters", []) if isinstance(adapters, dict) else adapters
+    adapter = adapters[0]["name"] if adapters else None
+    if adapter is None:
+        adapter = "bench"
+        call("POST", "/api/adapters", {"name": adapter, "enabled": True, "type": "internal_trading", "configuration": {}})
+    group = call("POST", "/api/groups", {"name": "Bench USD", "leverage": 100, "currency": "USD",
+                                         "adapterName": adapter, "disableSwapCharges": False})["group"]["id"]
 random.seed(16)
 n = [0]
 lock = threading.Lock()
@@ -38,7 +47,8 @@ def customer(ib, deposit):
     with lock:
         n[0] += 1; k = n[0]
     uuid = call("POST", "/api/customers", {"fullname": f"Client {k}", "email": f"dl{k}@bench.test",
-                                            "country": "DE", "currency": "USD"})["id"]
+                                            "country": "DE", "currency": "USD",
+                                            "mobilenumber": f"+4915{k:09d}"})["id"]
     if ib:
         call("PUT", f"/api/customers/{uuid}/introducer", {"introducerId": ib})
     if deposit:

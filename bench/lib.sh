@@ -32,7 +32,9 @@ bench_init() {
 bench_cleanup() {
   [ -n "${BENCH_CLEANUP_EXTRA:-}" ] && eval "$BENCH_CLEANUP_EXTRA"
   [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
-  [ "$backend" = postgres ] && psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres
+  # BENCH_KEEP_DB=1 keeps the PostgreSQL database for a look afterwards (its name is printed).
+  if [ "$backend" = postgres ] && [ -n "${BENCH_KEEP_DB:-}" ]; then echo "kept database $db"
+  elif [ "$backend" = postgres ]; then psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres; fi
   rm -rf "$work"
 }
 

@@ -53,8 +53,7 @@ async fn of<C: ConnectionTrait>(conn: &C, ib: i64) -> Result<Vec<LevelStats>> {
     let n = u8::try_from(levels_of(conn, ib).await?.len()).unwrap_or(DEFAULT_LEVELS);
     let n = if n == 0 { DEFAULT_LEVELS } else { n };
     let mut out = Vec::with_capacity(usize::from(n));
-    for level in 1..=n {
-        let f = repo::level(conn, ib, level).await?;
+    for (f, level) in repo::levels(conn, ib, n).await?.into_iter().zip(1..=n) {
         let deposits = usd(conn, &f.deposits).await?;
         let withdrawals = usd(conn, &f.withdrawals).await?;
         out.push(LevelStats {

@@ -1,5 +1,6 @@
-//! Downline statistics: the customers `level` steps below an introducer (a nested subquery
-//! on `referrals(introducer_id, customer_id)`, one level per step) and their figures —
+//! Downline statistics: the customers up to `levels` steps below an introducer (a recursive
+//! table expression over `referrals(introducer_id, customer_id)`, each with its level) and
+//! their figures per level —
 //! count, first-time depositors, deposits and withdrawals per currency (money's ledger
 //! moves), closed lots (real positions) and what the introducer earned at that level.
 
@@ -7,7 +8,9 @@ use std::collections::HashMap;
 
 use brokercrm_core::{Error, Result};
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, CommonTableExpression, Expr, ExprTrait, Query, SelectStatement, UnionType, WithClause,
+};
 
 use crate::entities::commission_records as cr;
 use crate::entities::ledger_transfers as lt;
@@ -30,93 +33,142 @@ pub struct LevelFigures {
     pub commissions: i128,
 }
 
-/// The ids of the customers `level` (≥ 1) steps below introducer `ib`.
-fn level_set(ib: i64, level: u8) -> SelectStatement {
-    let mut q = Query::select()
+/// The name of the downline table expression: `(customer_id, lvl)`.
+const DOWN: &str = "down";
+
+/// `WITH RECURSIVE down(customer_id, lvl)`: the customers 1..=`levels` steps below introducer
+/// `ib`, each with its level (the tree cannot loop: attribution refuses it; `lvl` bounds it).
+fn downline(ib: i64, levels: u8) -> WithClause {
+    let down = || Alias::new(DOWN);
+    let mut base = Query::select()
         .column(RCol::CustomerId)
+        .expr_as(Expr::val(1), Alias::new("lvl"))
         .from(Referral)
         .and_where(Expr::col(RCol::IntroducerId).eq(ib))
         .to_owned();
-    for _ in 1..level {
-        q = Query::select()
-            .column(RCol::CustomerId)
-            .from(Referral)
-            .and_where(Expr::col(RCol::IntroducerId).in_subquery(q))
-            .to_owned();
-    }
-    q
+    let step = Query::select()
+        .column((rf::Entity, RCol::CustomerId))
+        .expr(Expr::col((down(), Alias::new("lvl"))).add(1))
+        .from(Referral)
+        .inner_join(
+            down(),
+            Expr::col((down(), Alias::new("customer_id"))).equals((rf::Entity, RCol::IntroducerId)),
+        )
+        .and_where(Expr::col((down(), Alias::new("lvl"))).lt(i32::from(levels)))
+        .to_owned();
+    let cte = CommonTableExpression::new()
+        .query(base.union(UnionType::All, step).to_owned())
+        .columns([Alias::new("customer_id"), Alias::new("lvl")])
+        .table_name(down())
+        .to_owned();
+    WithClause::new().recursive(true).cte(cte).to_owned()
 }
 
-fn big(s: &str) -> Result<i128> {
-    s.split('.')
-        .next()
-        .unwrap_or("0")
-        .parse::<i128>()
-        .map_err(|e| Error::internal(format!("sum {s}: {e}")))
-}
-
-async fn scalar<C: ConnectionTrait>(conn: &C, q: &SelectStatement) -> Result<String> {
-    let stmt = conn.get_database_backend().build(q);
-    let row = conn.query_one_raw(stmt).await.db()?.ok_or_else(|| Error::internal("no row"))?;
-    row.try_get::<String>("", "v").db()
-}
-
-async fn by_currency<C: ConnectionTrait>(
+/// Rows `(lvl, currency, v)` of `q` under the downline expression.
+async fn by_level<C: ConnectionTrait>(
     conn: &C,
-    set: SelectStatement,
-    code: &str,
-    credit: bool,
-) -> Result<Vec<(String, i128)>> {
-    // `moves` selects `wallets.user_id`: sum its rows in an outer query (PostgreSQL refuses an
-    // ungrouped column next to an aggregate).
-    let inner = moves(code, credit)
-        .column((lt::Entity, lt::Column::Currency))
-        .column((lt::Entity, lt::Column::Amount))
-        .and_where(Expr::col((w::Entity, w::Column::IsDemo)).eq(false))
-        .and_where(Expr::col((w::Entity, w::Column::UserId)).in_subquery(set))
-        .to_owned();
-    let q = Query::select()
-        .column(Alias::new("currency"))
-        .expr_as(Expr::cust("CAST(SUM(m.amount) AS TEXT)"), Alias::new("total"))
-        .from_subquery(inner, Alias::new("m"))
-        .group_by_col(Alias::new("currency"))
-        .to_owned();
-    let stmt = conn.get_database_backend().build(&q);
+    with: &WithClause,
+    q: SelectStatement,
+) -> Result<Vec<(i64, String, String)>> {
+    let stmt = conn.get_database_backend().build(&q.with(with.clone()));
     let mut out = Vec::new();
     for row in conn.query_all_raw(stmt).await.db()? {
-        let currency: String = row.try_get("", "currency").db()?;
-        let total: String = row.try_get("", "total").db()?;
-        out.push((currency, big(&total)?));
+        let lvl: i64 = match row.try_get::<i64>("", "lvl") {
+            Ok(l) => l,
+            Err(_) => i64::from(row.try_get::<i32>("", "lvl").db()?),
+        };
+        let currency = row.try_get::<String>("", "currency").unwrap_or_default();
+        out.push((lvl, currency, row.try_get("", "v").db()?));
     }
-    out.sort();
     Ok(out)
 }
 
-/// The figures of the customers `level` steps below `ib`.
-pub async fn level<C: ConnectionTrait>(conn: &C, ib: i64, level: u8) -> Result<LevelFigures> {
-    let set = || level_set(ib, level);
+/// The figures of the customers 1..=`levels` steps below `ib`, one entry per level (level 1
+/// first): six queries for all the levels, each over the downline expression.
+pub async fn levels<C: ConnectionTrait>(
+    conn: &C,
+    ib: i64,
+    levels: u8,
+) -> Result<Vec<LevelFigures>> {
+    let mut out = vec![LevelFigures::default(); usize::from(levels)];
+    let with = downline(ib, levels);
+    let down = || Alias::new(DOWN);
+    let lvl = || Expr::col((down(), Alias::new("lvl")));
+    let slot = |out: &mut Vec<LevelFigures>, l: i64| -> Result<usize> {
+        usize::try_from(l - 1)
+            .ok()
+            .filter(|i| *i < out.len())
+            .ok_or_else(|| Error::internal(format!("level {l} out of range")))
+    };
     let clients = Query::select()
+        .expr_as(lvl(), Alias::new("lvl"))
         .expr_as(Expr::cust("CAST(COUNT(*) AS TEXT)"), Alias::new("v"))
-        .from_subquery(set(), Alias::new("s"))
+        .from(down())
+        .group_by_col((down(), Alias::new("lvl")))
         .to_owned();
+    for (l, _, v) in by_level(conn, &with, clients).await? {
+        let i = slot(&mut out, l)?;
+        out[i].clients = i64::try_from(big(&v)?).map_err(Error::internal)?;
+    }
+    // Real wallets' moves of the downline, one row per move (`moves` selects
+    // `wallets.user_id`: aggregated in an outer query for PostgreSQL).
+    let of_down = |code: &str, credit: bool| {
+        moves(code, credit)
+            .expr_as(lvl(), Alias::new("lvl"))
+            .column((lt::Entity, lt::Column::Currency))
+            .column((lt::Entity, lt::Column::Amount))
+            .inner_join(
+                down(),
+                Expr::col((down(), Alias::new("customer_id")))
+                    .equals((w::Entity, w::Column::UserId)),
+            )
+            .and_where(Expr::col((w::Entity, w::Column::IsDemo)).eq(false))
+            .to_owned()
+    };
     let ftds = Query::select()
-        .expr_as(Expr::cust("CAST(COUNT(DISTINCT d.user_id) AS TEXT)"), Alias::new("v"))
-        .from_subquery(
-            moves("DEPOSIT", true)
-                .and_where(Expr::col((w::Entity, w::Column::IsDemo)).eq(false))
-                .and_where(Expr::col((w::Entity, w::Column::UserId)).in_subquery(set()))
-                .to_owned(),
-            Alias::new("d"),
-        )
+        .column(Alias::new("lvl"))
+        .expr_as(Expr::cust("CAST(COUNT(DISTINCT m.user_id) AS TEXT)"), Alias::new("v"))
+        .from_subquery(of_down("DEPOSIT", true), Alias::new("m"))
+        .group_by_col(Alias::new("lvl"))
         .to_owned();
+    for (l, _, v) in by_level(conn, &with, ftds).await? {
+        let i = slot(&mut out, l)?;
+        out[i].ftds = i64::try_from(big(&v)?).map_err(Error::internal)?;
+    }
+    for (code, credit) in [("DEPOSIT", true), ("WITHDRAWAL", false)] {
+        let q = Query::select()
+            .column(Alias::new("lvl"))
+            .column(Alias::new("currency"))
+            .expr_as(Expr::cust("CAST(SUM(m.amount) AS TEXT)"), Alias::new("v"))
+            .from_subquery(of_down(code, credit), Alias::new("m"))
+            .group_by_col(Alias::new("lvl"))
+            .group_by_col(Alias::new("currency"))
+            .to_owned();
+        for (l, currency, v) in by_level(conn, &with, q).await? {
+            let i = slot(&mut out, l)?;
+            let list = if credit { &mut out[i].deposits } else { &mut out[i].withdrawals };
+            list.push((currency, big(&v)?));
+        }
+    }
     let lots = Query::select()
+        .expr_as(lvl(), Alias::new("lvl"))
         .expr_as(Expr::cust("CAST(COALESCE(SUM(positions.size), 0) AS TEXT)"), Alias::new("v"))
         .from(pos::Entity)
+        .inner_join(
+            down(),
+            Expr::col((down(), Alias::new("customer_id")))
+                .equals((pos::Entity, pos::Column::UserId)),
+        )
         .and_where(Expr::col((pos::Entity, pos::Column::Demo)).eq(false))
         .and_where(Expr::col((pos::Entity, pos::Column::ClosedAt)).is_not_null())
-        .and_where(Expr::col((pos::Entity, pos::Column::UserId)).in_subquery(set()))
+        .group_by_col((down(), Alias::new("lvl")))
         .to_owned();
+    for (l, _, v) in by_level(conn, &with, lots).await? {
+        let i = slot(&mut out, l)?;
+        out[i].lots = big(&v)?;
+    }
     let commissions = Query::select()
+        .expr_as(Expr::col((cr::Entity, cr::Column::Level)), Alias::new("lvl"))
         .expr_as(
             Expr::cust(
                 "CAST(COALESCE(SUM(COALESCE(commission_records.corrected_amount, commission_records.amount)), 0) AS TEXT)",
@@ -125,16 +177,28 @@ pub async fn level<C: ConnectionTrait>(conn: &C, ib: i64, level: u8) -> Result<L
         )
         .from(cr::Entity)
         .and_where(Expr::col((cr::Entity, cr::Column::IntroducerId)).eq(ib))
-        .and_where(Expr::col((cr::Entity, cr::Column::Level)).eq(i16::from(level)))
+        .and_where(Expr::col((cr::Entity, cr::Column::Level)).lte(i16::from(levels)))
+        .group_by_col((cr::Entity, cr::Column::Level))
         .to_owned();
-    Ok(LevelFigures {
-        clients: i64::try_from(big(&scalar(conn, &clients).await?)?).map_err(Error::internal)?,
-        ftds: i64::try_from(big(&scalar(conn, &ftds).await?)?).map_err(Error::internal)?,
-        deposits: by_currency(conn, set(), "DEPOSIT", true).await?,
-        withdrawals: by_currency(conn, set(), "WITHDRAWAL", false).await?,
-        lots: big(&scalar(conn, &lots).await?)?,
-        commissions: big(&scalar(conn, &commissions).await?)?,
-    })
+    let stmt = conn.get_database_backend().build(&commissions);
+    for row in conn.query_all_raw(stmt).await.db()? {
+        let l: i16 = row.try_get("", "lvl").db()?;
+        let i = slot(&mut out, i64::from(l))?;
+        out[i].commissions = big(&row.try_get::<String>("", "v").db()?)?;
+    }
+    for f in &mut out {
+        f.deposits.sort();
+        f.withdrawals.sort();
+    }
+    Ok(out)
+}
+
+fn big(s: &str) -> Result<i128> {
+    s.split('.')
+        .next()
+        .unwrap_or("0")
+        .parse::<i128>()
+        .map_err(|e| Error::internal(format!("sum {s}: {e}")))
 }
 
 /// The figures of the customers each of `ibs` introduced directly (level 1), by introducer;

@@ -14,9 +14,8 @@ use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::money::ledger::accounts;
 use brokercrm_store::repo::partners::commission_records::{self as records, NewRecord};
 
-use super::engine::{Accrual, COMMISSION_CURRENCY, payable_account, post, transfer_id_of};
-use super::event::AccrualEvent;
-use super::events::job_key;
+use super::book::{Accrual, COMMISSION_CURRENCY, payable_account, post, transfer_id_of};
+use super::event::{AccrualEvent, job_key};
 use crate::platform::jobs;
 
 /// The `actionType` of a clawback record.

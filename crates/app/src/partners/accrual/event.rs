@@ -64,3 +64,8 @@ impl AccrualEvent {
         }
     }
 }
+
+/// The dedup key of the job accruing the event keyed `key` (see [`AccrualEvent::key`]).
+pub(super) fn job_key(key: &str) -> String {
+    format!("accrue:{key}")
+}

@@ -6,7 +6,7 @@ use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::partners::introducers as repo;
 use serde::{Deserialize, Serialize};
 
-use super::event::AccrualEvent;
+use super::event::{AccrualEvent, job_key};
 use crate::App;
 use crate::money::events::{DepositPosted, DepositReversed};
 use crate::platform::events::Reaction;
@@ -36,11 +36,6 @@ impl BatchJob for Accrue {
         let events: Vec<AccrualEvent> = jobs.into_iter().map(|j| j.event).collect();
         super::engine::accrue_many(&app, &events).await.map(|_| ())
     }
-}
-
-/// The dedup key of the job accruing the event keyed `key` (see [`AccrualEvent::key`]).
-pub(super) fn job_key(key: &str) -> String {
-    format!("accrue:{key}")
 }
 
 /// Enqueues the accrual of `event` when its customer has an introducer.

@@ -10,11 +10,13 @@
 //! A charged-back deposit (money's `DepositReversed`) claws back the CPA it earned
 //! (`clawback`).
 
+mod book;
 mod clawback;
 mod engine;
 mod event;
 mod events;
 
-pub use engine::{Accrual, COMMISSION_CURRENCY, accrue, accrue_many, payable_account, post};
+pub use book::{Accrual, COMMISSION_CURRENCY, payable_account, post};
+pub use engine::{accrue, accrue_many};
 pub use event::AccrualEvent;
 pub use events::{Accrue, on_deposit_reversed, on_deposits_posted, on_position_closed};

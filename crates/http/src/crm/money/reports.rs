@@ -1,13 +1,10 @@
 //! Seed tag Reports (staff, ReadReports): profit/loss and balance per wallet over a range,
-//! coins per customer, and "Export report to XLSX" (a download link: a one-time download
-//! token comes as `?token=`, or an Authorization header). Also the XLSX download helpers Statements uses.
+//! coins per customer. "Export report to XLSX" is served by partners' `report_export` (it
+//! also writes partners' affiliation report). Also the XLSX download helpers Statements uses.
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use brokercrm_app::App;
-use brokercrm_app::money::reports::export::{self, ReportType};
 use brokercrm_app::money::reports::figures::{self, BalanceLine, CoinsLine, ProfitLossLine};
 use brokercrm_app::money::reports::{ListInput, Range};
 use brokercrm_core::{Error, Money};
@@ -65,24 +62,6 @@ impl RangeQuery {
         let range = Range::parse(self.start.as_deref(), self.end.as_deref())?;
         Ok((range, ListInput { limit: self.limit, offset: self.offset, sort_by: self.sort_by }))
     }
-}
-
-/// Query of "Export report to XLSX".
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ExportQuery {
-    /// A one-time download token from `POST /api/downloads/token` (or an Authorization
-    /// header); an access token here is refused
-    #[param(value_type = String, required = true)]
-    pub token: Option<String>,
-    /// profitloss, balance, coins or affiliation (one line per introducer)
-    #[param(rename = "type", value_type = String, required = true)]
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    /// Required for profitloss and balance, RFC 3339
-    pub start: Option<String>,
-    /// Required for profitloss and balance, RFC 3339
-    pub end: Option<String>,
 }
 
 /// One wallet's profit/loss (decimal strings in the wallet's currency).
@@ -305,43 +284,9 @@ pub async fn coins_report(
     }))
 }
 
-/// A whole report as an XLSX workbook, ordered by its key.
-#[utoipa::path(
-    get, path = "/api/reports/export", tag = "Reports", summary = "Export report to XLSX",
-    params(ExportQuery),
-    security(("BearerAuth" = [])),
-    responses(
-        (status = 200, description = "The workbook",
-         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 403, description = "Missing ReadReports (and ReadCommissions for affiliation)", body = ErrorBody),
-        (status = 422, description = "A bad `type`, `start` or `end`", body = ErrorBody)
-    )
-)]
-pub async fn export_report(
-    State(app): State<App>,
-    headers: HeaderMap,
-    Query(q): Query<ExportQuery>,
-) -> ApiResult<Response> {
-    let actor = download(&app, &headers, q.token).await?;
-    let (start, end) = (q.start.as_deref(), q.end.as_deref());
-    let file = if q.kind.as_deref().map(str::trim) == Some("affiliation") {
-        brokercrm_app::partners::report::affiliation_xlsx(&app, &actor).await?
-    } else {
-        export::report_from_query(&app, &actor, q.kind.as_deref(), start, end).await?
-    };
-    let kind = ReportType::parse(q.kind.as_deref())?;
-    let name = match kind {
-        ReportType::ProfitLoss => "profit-loss",
-        ReportType::Balance => "balance",
-        ReportType::Coins | ReportType::Affiliation => "coins",
-    };
-    Ok(xlsx_response(file, name))
-}
-
 pub fn routes() -> OpenApiRouter<App> {
     OpenApiRouter::new()
         .routes(routes!(profit_loss_report))
         .routes(routes!(balance_report))
         .routes(routes!(coins_report))
-        .routes(routes!(export_report))
 }

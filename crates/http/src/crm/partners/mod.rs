@@ -17,6 +17,7 @@ pub mod introducers;
 pub mod landing_pages;
 pub mod payout_requests;
 pub mod referrers;
+pub mod report_export;
 pub mod target_groups;
 
 /// The routes of every tag of this context.
@@ -34,4 +35,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(referrers::routes())
         .merge(landing_pages::routes())
         .merge(target_groups::routes())
+        .merge(report_export::routes())
 }

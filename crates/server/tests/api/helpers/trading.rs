@@ -83,3 +83,20 @@ pub async fn eurusd_market(t: &TestApp, admin: &str) {
     rate(t, admin, "EUR", "USD", "1.085").await;
     quote(t, admin, "EURUSD", "1.08500", "1.08510").await;
 }
+
+/// Sets the USD group's leverage to 200 and its margin-call and stop-out levels (percent).
+pub async fn margin_levels(t: &TestApp, admin: &str, margin_call: i32, stop_out: i32) {
+    let group = super::money::currency_group(t, admin, "USD").await;
+    let (s, b) = super::http::put(
+        t,
+        admin,
+        &format!("/api/groups/{group}"),
+        json!({
+            "leverage": 200, "markups": [], "commissions": [],
+            "marginCallLevel": margin_call, "stopOutLevel": stop_out, "adapterName": "neo",
+            "disableSwapCharges": false
+        }),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+}

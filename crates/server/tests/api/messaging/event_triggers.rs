@@ -6,10 +6,10 @@ use brokercrm_app::trading::triggers::Evaluator;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::helpers::http::{get, post, put};
-use crate::helpers::money::{currency_group, enable_test_provider, manual_ok};
+use crate::helpers::http::{get, post};
+use crate::helpers::money::{enable_test_provider, manual_ok};
 use crate::helpers::partners::{assign, make_ib, model};
-use crate::helpers::trading::{eurusd_market, open, quote};
+use crate::helpers::trading::{eurusd_market, margin_levels, open, quote};
 
 fn template(trigger: &str, subject: &str, txt: &str) -> Value {
     json!({"enabled": true, "title": trigger, "subject": subject, "txt": txt,
@@ -50,12 +50,7 @@ async fn a_margin_call_and_a_stop_out_send_their_templates() {
         ),
     )
     .await;
-    let group = currency_group(&t, &admin, "USD").await;
-    let (s, b) = put(&t, &admin, &format!("/api/groups/{group}"), json!({
-        "leverage": 200, "markups": [], "commissions": [],
-        "marginCallLevel": 100, "stopOutLevel": 50, "adapterName": "neo", "disableSwapCharges": false
-    })).await;
-    assert_eq!(s, 200, "{b}");
+    margin_levels(&t, &admin, 100, 50).await;
     // three half lots at 1.08510: margin 3 × 271.25 = 813.75
     for _ in 0..3 {
         let body = json!({"accountId": w, "symbol": "EURUSD", "side": "BUY", "size": "0.5"});

@@ -10,9 +10,9 @@ use brokercrm_engine::Price;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::helpers::http::{get, post_empty, put};
-use crate::helpers::money::{assert_verified, balance, currency_group, funded, m, money_of};
-use crate::helpers::trading::{eurusd_market, open, quote};
+use crate::helpers::http::{get, post_empty};
+use crate::helpers::money::{assert_verified, balance, funded, m, money_of};
+use crate::helpers::trading::{eurusd_market, margin_levels, open, quote};
 
 fn order(wallet: i64, side: &str, size: &str, extra: Value) -> Value {
     let mut b = json!({"accountId": wallet, "symbol": "EURUSD", "side": side, "size": size});
@@ -136,12 +136,7 @@ async fn stop_out_closes_the_biggest_loser_first_until_the_level_recovers() {
     let t = TestApp::spawn().await;
     let (admin, cust, _, w) = funded(&t, 1000).await;
     eurusd_market(&t, &admin).await;
-    let group = currency_group(&t, &admin, "USD").await;
-    let (s, b) = put(&t, &admin, &format!("/api/groups/{group}"), json!({
-        "leverage": 200, "markups": [], "commissions": [],
-        "marginCallLevel": 100, "stopOutLevel": 50, "adapterName": "neo", "disableSwapCharges": false
-    })).await;
-    assert_eq!(s, 200, "{b}");
+    margin_levels(&t, &admin, 100, 50).await;
     // three half lots opened at 1.08510, 1.08410 and 1.08610: margin 3 × 271.25 = 813.75
     let a = opened(&t, &cust, order(w, "BUY", "0.5", json!({}))).await;
     quote(&t, &admin, "EURUSD", "1.08400", "1.08410").await;

@@ -318,6 +318,7 @@ async fn browser_preview_and_save_an_email_template() {
     b.click("#preview").await;
     b.wait_for("#preview-html").await;
     assert_eq!(b.text("#preview-subject").await, "Welcome, [firstname]");
+    b.c.execute("document.getElementById('preview').scrollIntoView();", vec![]).await.unwrap();
     b.shot("email-template-preview").await;
     b.click("#template-form-submit").await;
     b.wait_text("#notice", "Created.", 10).await;

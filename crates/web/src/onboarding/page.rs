@@ -73,10 +73,10 @@ pub fn matrix(configs: &[FieldConfig]) -> Vec<FormTable> {
             let step = (key != PROFILE).then_some(key);
             let rows = FIELDS
                 .iter()
-                .map(|field| {
-                    let c = configs.iter().find(|c| c.field == *field && c.step.as_deref() == step);
+                .map(|&field| {
+                    let c = configs.iter().find(|c| c.field == field && c.step.as_deref() == step);
                     FieldRow {
-                        field: *field,
+                        field,
                         boxes: [
                             ("shown", c.is_some()),
                             ("required", c.is_some_and(|c| c.required)),

@@ -33,6 +33,12 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::WorkCustomers),
     },
     Screen {
+        label: "KYC review",
+        href: "/admin/kyc",
+        key: "kyc",
+        needs: Some(Permission::WorkCustomers),
+    },
+    Screen {
         label: "Transactions",
         href: "/admin/transactions",
         key: "transactions",
@@ -122,6 +128,13 @@ pub const SCREENS: &[Screen] = &[
         key: "messages",
         needs: Some(Permission::SendMessages),
     },
+    Screen {
+        label: "E-mail templates",
+        href: "/admin/email-templates",
+        key: "email-templates",
+        needs: Some(Permission::ManageEmailTemplates),
+    },
+    Screen { label: "Onboarding", href: "/admin/onboarding", key: "onboarding", needs: None },
     Screen {
         label: "Audit log",
         href: "/admin/audit",
@@ -216,6 +229,10 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "disabled" => "Disabled; the user's sessions and API keys stopped working.",
         "sent" => "Message sent.",
         "queued" => "Message queued for every customer.",
+        "test" => "A test e-mail was queued to your address.",
+        "kyc-approved" => "KYC approved.",
+        "kyc-revoked" => "KYC approval revoked.",
+        "kyc-reset" => "KYC reset.",
         _ => return None,
     };
     Some(text.to_owned())

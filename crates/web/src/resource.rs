@@ -106,8 +106,8 @@ impl Table {
     }
 }
 
-/// One input of a form. `kind` is the HTML input type, or `select`, `textarea`, `checkbox`,
-/// `checks` (several choices).
+/// One input of a form. `kind` is the HTML input type, or `select`, `textarea`, `code` (a
+/// tall monospace textarea), `checkbox`, `checks` (several choices).
 pub struct Field {
     pub name: String,
     pub label: String,
@@ -203,6 +203,8 @@ pub struct Form {
     pub fields: Vec<Field>,
     pub general: Vec<String>,
     pub disabled: bool,
+    /// More submit buttons posting the same fields elsewhere: `(id, label, formaction)`.
+    pub buttons: Vec<(String, String, String)>,
 }
 
 impl Form {
@@ -216,6 +218,7 @@ impl Form {
             fields: Vec::new(),
             general: Vec::new(),
             disabled: false,
+            buttons: Vec::new(),
         }
     }
     /// A filter bar over `action`, its fields filled from the query.
@@ -228,6 +231,11 @@ impl Form {
     }
     pub fn field(mut self, f: Field) -> Self {
         self.fields.push(f);
+        self
+    }
+    /// Another submit button sending the fields to `action` (e.g. a preview).
+    pub fn button(mut self, id: &str, label: &str, action: impl Into<String>) -> Self {
+        self.buttons.push((id.to_owned(), label.to_owned(), action.into()));
         self
     }
     /// Greyed out (the role may read but not change).

@@ -1,7 +1,8 @@
 //! Seed 002 tag Emails: templates (enabled, title, subject, MJML body, plain-text part,
-//! trigger, conditions) — list, create, get, update, delete, send a test to the caller — and
-//! the triggers. ManageEmailTemplates; writes audited. A template is checked before it is
-//! stored: its trigger exists, its conditions parse, and every part compiles and renders.
+//! trigger, conditions) — list, create, get, update, delete, send a test to the caller, preview
+//! an unsaved one with sample values (the portal's) — and the triggers. ManageEmailTemplates;
+//! writes audited. A template is checked before it is stored: its trigger exists, its
+//! conditions parse, and every part compiles and renders.
 
 use brokercrm_core::messaging::conditions::Conditions;
 use brokercrm_core::messaging::triggers::{CUSTOMER_VARIABLES, Trigger};
@@ -227,6 +228,15 @@ pub async fn delete(app: &App, who: &Principal, id: &str) -> Result<()> {
     .await?;
     commit(tx).await?;
     Ok(())
+}
+
+/// A preview of a template as typed, not stored: the same checks as a save (trigger,
+/// conditions, every part compiles), then rendered with the trigger's sample values.
+pub fn preview(who: &Principal, input: TemplateInput) -> Result<render::Rendered> {
+    who.require(Permission::ManageEmailTemplates)?;
+    let fields = checked(input, None)?;
+    let parts = Parts { subject: &fields.subject, mjml: &fields.mjml, txt: &fields.txt };
+    render::render(parts, &sample_vars(Trigger::parse(&fields.trigger_name)))
 }
 
 /// "Send test email": the template with sample values, to the caller's own address; returns

@@ -70,3 +70,33 @@ pub async fn sumsub_token(app: &App, who: &Principal) -> Result<String> {
     }
     Ok(token)
 }
+
+/// Where a customer stands with SumSub, for a reviewer.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SumsubState {
+    /// SumSub's applicant id, once a webhook named it.
+    pub applicant_id: Option<String>,
+    /// The last review applied (`GREEN`, `RED`).
+    pub review_answer: Option<String>,
+    /// With `RED`: `FINAL` or `RETRY`.
+    pub reject_type: Option<String>,
+    /// When the last applied event was created at SumSub.
+    pub last_event_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The SumSub state of customer `user_id` (`None`: never started with SumSub). The caller
+/// checks that the customer may be seen (`sales::customers::kyc::sumsub`).
+pub async fn sumsub_state<C: brokercrm_store::ConnectionTrait>(
+    conn: &C,
+    user_id: i64,
+) -> Result<Option<SumsubState>> {
+    Ok(repo::applicant(conn, user_id).await?.map(|a| SumsubState {
+        applicant_id: a.applicant_id,
+        review_answer: a.review_answer,
+        reject_type: a.reject_type,
+        last_event_at: a.last_event_at,
+        updated_at: a.updated_at,
+    }))
+}

@@ -1,10 +1,13 @@
-//! Sales screens: the dashboard, customers and a customer's 360° page, the leads list and a lead's page (status, assignment, comments,
+//! Sales screens: the dashboard, customers and a customer's 360° page, the KYC review queue
+//! and a customer's KYC page, the leads list and a lead's page (status, assignment, comments,
 //! communications), the CSV import; sales desks and statuses.
 
 pub mod customers;
 pub mod dashboard;
 pub mod desks;
 pub mod import;
+pub mod kyc;
+pub mod kyc_review;
 pub mod lead;
 pub mod leads;
 
@@ -21,6 +24,12 @@ pub fn routes() -> Router<Web> {
         .route("/admin/customers/{id}", get(customers::page))
         .route("/admin/customers/{id}/comment", post(customers::comment))
         .route("/admin/customers/{id}/impersonate", post(customers::impersonate))
+        .route("/admin/kyc", get(kyc::page))
+        .route("/admin/kyc/{id}", get(kyc_review::page))
+        .route("/admin/kyc/{id}/approve", post(kyc_review::approve))
+        .route("/admin/kyc/{id}/revoke", post(kyc_review::revoke))
+        .route("/admin/kyc/{id}/reset", post(kyc_review::reset))
+        .route("/admin/kyc/{id}/documents/{doc}", post(kyc_review::open))
         .route("/admin/leads", get(leads::page))
         .route(
             "/admin/leads/import",

@@ -1,7 +1,7 @@
 //! "Approve / Revoke / Reset KYC for customer" (ReviewKyc, customer in scope). Transitions
 //! are `core::customers::KycStatus::after`; a transition that does not apply is a 409. The
 //! reviewer and time are recorded on approve and revoke, cleared on reset. Audited; publishes
-//! onboarding's `KycDecided`.
+//! onboarding's `KycDecided`. A reviewer also reads the customer's SumSub state (`sumsub`).
 
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
@@ -11,7 +11,7 @@ use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::sales::customers as repo;
 
 use super::views::{self, CustomerView};
-use crate::onboarding::kyc::KycDecided;
+use crate::onboarding::kyc::{KycDecided, SumsubState, sumsub_state};
 use crate::platform::audit::{self, Audit};
 use crate::sales::customer_in_scope;
 use crate::{App, Principal};
@@ -62,4 +62,11 @@ pub async fn decide(
     let view = views::one(&tx, who.user_id, saved).await?;
     commit(tx).await?;
     Ok(view)
+}
+
+/// The customer's SumSub state (WorkCustomers, in scope); `None` when SumSub never saw them.
+pub async fn sumsub(app: &App, who: &Principal, id: &str) -> Result<Option<SumsubState>> {
+    let conn = app.db().conn();
+    let customer = customer_in_scope(conn, who, id).await?;
+    sumsub_state(conn, customer.id).await
 }

@@ -1,8 +1,9 @@
 //! The portal in headless Chromium against a real `brokercrm serve`: each role sees only its
 //! menu (the first admin changes the one-time password first), a lead is worked from the
 //! list to a comment and a status change, a withdrawal is approved and the ledger moves, a
-//! CSV import runs to the end, a bad cap shows its error beside the field, and a post
-//! without the CSRF token is refused. Screenshots: target/screenshots/.
+//! CSV import runs to the end, a bad cap shows its error beside the field, a post without
+//! the CSRF token is refused, an onboarding stage is changed, a KYC is reviewed and approved,
+//! and an e-mail template is previewed and saved. Screenshots: target/screenshots/.
 
 use brokercrm_core::identity::auth::Role;
 use brokercrm_web::layout::menu_keys;
@@ -244,5 +245,86 @@ async fn browser_a_bad_cap_shows_the_error_beside_the_field_and_csrf_less_posts_
             .unwrap()
             .unwrap();
     assert_eq!(stored.name, "Autumn", "nothing changed");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_place_an_onboarding_step_at_a_stage() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let Some(b) = Browser::start(&t, "browser_onboarding").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=onboarding]").await;
+    b.wait_for("#steps-form").await;
+    b.select("#step-KYC", "BeforeSignIn").await;
+    b.click("#save-steps").await;
+    b.wait_for("#step-KYC-error").await;
+    assert!(b.text("#step-KYC-error").await.contains("cannot be required"));
+    b.shot("onboarding-error").await;
+    b.select("#step-KYC", "BeforeDeposit").await;
+    b.click("#save-steps").await;
+    b.wait_text("#notice", "Saved.", 10).await;
+    assert_eq!(b.value("#step-KYC").await, "BeforeDeposit");
+    b.click("#SignupRealForm-mobilenumber-required").await;
+    b.click("#save-fields").await;
+    b.wait_text("#notice", "Saved.", 10).await;
+    b.shot("onboarding").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_review_a_kyc_and_approve_it() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let c = t.customer().create().await;
+    super::kyc::upload(&t, &c.token, "passport.pdf").await;
+    let Some(b) = Browser::start(&t, "browser_kyc").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=kyc]").await;
+    b.wait_for("#kyc-customers").await;
+    assert!(b.text("#kyc-customers").await.contains(&c.email));
+    b.shot("kyc-queue").await;
+    b.click("#kyc-customers a").await;
+    b.wait_for("#documents").await;
+    assert_eq!(b.text("#kyc-status").await, "PENDING");
+    assert!(b.text("#documents").await.contains("passport.pdf"));
+    b.shot("kyc-customer").await;
+    b.c.execute("window.confirm = function () { return true; };", vec![]).await.unwrap();
+    b.click("#kyc-approve").await;
+    b.wait_text("#notice", "KYC approved.", 10).await;
+    assert_eq!(b.text("#kyc-status").await, "APPROVED");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_preview_and_save_an_email_template() {
+    let t = TestApp::spawn().await;
+    let admin = t.user(Role::Admin).create().await;
+    let Some(b) = Browser::start(&t, "browser_email_template").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=email-templates]").await;
+    b.goto("/admin/email-templates/new").await;
+    b.wait_for("#template-form").await;
+    b.fill("#template-form-title", "Welcome").await;
+    b.select("#template-form-trigger", "user.signed_up").await;
+    b.fill("#template-form-subject", "Welcome, {{ firstname }}").await;
+    b.fill("#template-form-mjml", "<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ firstname }}\n{% if x %}</mj-text></mj-column></mj-section></mj-body></mjml>").await;
+    b.fill("#template-form-txt", "Hello {{ firstname }}").await;
+    b.click("#preview").await;
+    b.wait_for("#template-form-mjml-error").await;
+    assert!(b.text("#template-form-mjml-error").await.contains("line"));
+    b.shot("email-template-error").await;
+    b.fill("#template-form-mjml", "<mjml><mj-body><mj-section><mj-column><mj-text>Hi {{ firstname }}</mj-text></mj-column></mj-section></mj-body></mjml>").await;
+    b.click("#preview").await;
+    b.wait_for("#preview-html").await;
+    assert_eq!(b.text("#preview-subject").await, "Welcome, [firstname]");
+    b.c.execute("document.getElementById('preview').scrollIntoView();", vec![]).await.unwrap();
+    b.shot("email-template-preview").await;
+    b.click("#template-form-submit").await;
+    b.wait_text("#notice", "Created.", 10).await;
+    assert!(b.exists("#send-test").await);
+    b.goto("/admin/email-templates").await;
+    assert!(b.text("#email-templates").await.contains("user.signed_up"));
+    b.shot("email-templates").await;
     b.close().await;
 }

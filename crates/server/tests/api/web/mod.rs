@@ -4,8 +4,11 @@
 mod advertisers;
 mod browser;
 mod bulk;
+mod email_templates;
+mod kyc;
 mod market_data;
 mod messaging;
+mod onboarding;
 mod permissions;
 mod portal;
 mod rules;

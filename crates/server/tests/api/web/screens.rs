@@ -35,6 +35,9 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/market-data/feeds", [true, true, false, false, false, true]),
     ("/admin/market-data/accounts", [true, true, false, false, false, true]),
     ("/admin/messages", [true, true, false, false, false, true]),
+    ("/admin/kyc", [true, true, true, true, true, true]),
+    ("/admin/onboarding", [true, true, true, true, true, true]),
+    ("/admin/email-templates", [true, false, false, false, false, false]),
 ];
 
 const ROLES: [Role; 6] = [

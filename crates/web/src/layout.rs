@@ -63,6 +63,30 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadTransactions),
     },
     Screen {
+        label: "Introducers",
+        href: "/admin/partners",
+        key: "partners",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
+        label: "Commissions",
+        href: "/admin/commissions",
+        key: "commissions",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
+        label: "Payouts",
+        href: "/admin/payouts",
+        key: "payouts",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
+        label: "Banners",
+        href: "/admin/banners",
+        key: "banners",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
         label: "Offers",
         href: "/admin/offers",
         key: "offers",
@@ -216,6 +240,10 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "disabled" => "Disabled; the user's sessions and API keys stopped working.",
         "sent" => "Message sent.",
         "queued" => "Message queued for every customer.",
+        "corrected" => "Correction posted: the difference was transferred.",
+        "paid" => "Payout approved: the amount was paid into the wallet.",
+        "declined" => "Payout rejected: the commission is available again.",
+        "uploaded" => "Banner uploaded.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -21,6 +21,7 @@ pub mod identity;
 pub mod market_data;
 pub mod messaging;
 pub mod money;
+pub mod partners;
 pub mod platform;
 pub mod sales;
 
@@ -77,6 +78,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(distribution::routes())
         .merge(market_data::routes())
         .merge(messaging::routes())
+        .merge(partners::routes())
         .layer(axum::middleware::from_fn(error::render_errors))
         .with_state(state)
 }

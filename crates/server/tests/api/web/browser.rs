@@ -1,8 +1,9 @@
 //! The portal in headless Chromium against a real `brokercrm serve`: each role sees only its
 //! menu (the first admin changes the one-time password first), a lead is worked from the
 //! list to a comment and a status change, a withdrawal is approved and the ledger moves, a
-//! CSV import runs to the end, a bad cap shows its error beside the field, and a post
-//! without the CSRF token is refused. Screenshots: target/screenshots/.
+//! CSV import runs to the end, a bad cap shows its error beside the field, a post without
+//! the CSRF token is refused, and an introducer's payout is approved from its page's queue.
+//! Screenshots: target/screenshots/.
 
 use brokercrm_core::identity::auth::Role;
 use brokercrm_web::layout::menu_keys;
@@ -244,5 +245,42 @@ async fn browser_a_bad_cap_shows_the_error_beside_the_field_and_csrf_less_posts_
             .unwrap()
             .unwrap();
     assert_eq!(stored.name, "Autumn", "nothing changed");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn browser_open_an_introducers_tree_and_approve_its_payout() {
+    let t = TestApp::spawn().await;
+    let (api_admin, ib, client) = super::partners::earned(&t).await;
+    let id = super::partners::ask_payout(&t, &ib).await;
+    let admin = t.user(Role::Admin).create().await;
+    let Some(b) = Browser::start(&t, "browser_partners").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=partners]").await;
+    b.wait_for("#introducers").await;
+    b.fill("#partner-filters-q", "ida").await;
+    b.click("#partner-filters-submit").await;
+    b.wait_text("#introducers tbody td", &ib.email, 10).await;
+    b.shot("partners").await;
+    b.click("#introducers tbody a").await;
+    b.wait_for("#downline-1").await;
+    assert!(b.text("#downline-1").await.contains(&client.email));
+    assert!(b.text("#balance").await.contains("100"), "reserved by the pending payout");
+    b.shot("partner").await;
+    b.click("#menu a[data-menu=payouts]").await;
+    let row = format!("#p-{id}");
+    b.wait_for(&row).await;
+    b.shot("payouts").await;
+    b.click(&format!("{row} button.approve")).await;
+    b.wait_text("#notice", "Payout approved: the amount was paid into the wallet.", 10).await;
+    assert!(!b.exists(&row).await, "no longer pending");
+    b.select("#f-status", "approved").await;
+    b.click("form.filters button").await;
+    b.wait_text(&format!("{row} .status"), "APPROVED", 10).await;
+    assert_eq!(balance(&t, &api_admin, ib.wallets[0]).await["balance"], "100");
+    b.click("#menu a[data-menu=commissions]").await;
+    b.wait_for("#commissions").await;
+    assert!(b.text("#commissions").await.contains("PAIDOUT"));
+    b.shot("commissions").await;
     b.close().await;
 }

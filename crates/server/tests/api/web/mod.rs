@@ -6,6 +6,7 @@ mod browser;
 mod bulk;
 mod market_data;
 mod messaging;
+mod partners;
 mod permissions;
 mod portal;
 mod rules;

@@ -110,7 +110,8 @@ pub struct IntroducerDetail {
 pub async fn get(app: &App, actor: &Principal, uuid: &str) -> Result<IntroducerDetail> {
     actor.require(Permission::ReadCommissions)?;
     let conn = app.db().conn();
-    let user = users::find_by_uuid(conn, uuid.trim()).await?.ok_or(Error::NotFound("introducer"))?;
+    let user =
+        users::find_by_uuid(conn, uuid.trim()).await?.ok_or(Error::NotFound("introducer"))?;
     let row = repo::find(conn, user.id).await?.ok_or(Error::NotFound("introducer"))?;
     let model = match model_of(conn, user.id).await? {
         Some(m) => {
@@ -127,7 +128,9 @@ pub async fn get(app: &App, actor: &Principal, uuid: &str) -> Result<IntroducerD
     };
     let key = AccountKey::introducer_commissions(user.id, COMMISSION_CURRENCY)?.key();
     let (available, reserved) = match accounts::find_by_key(conn, &key).await? {
-        Some(a) => (Money::from_minor(a.balance - a.pending_debits), Money::from_minor(a.pending_debits)),
+        Some(a) => {
+            (Money::from_minor(a.balance - a.pending_debits), Money::from_minor(a.pending_debits))
+        }
         None => (Money::ZERO, Money::ZERO),
     };
     let depth = model.as_ref().map_or(0, |m| m.2.len());
@@ -143,7 +146,8 @@ pub async fn get(app: &App, actor: &Principal, uuid: &str) -> Result<IntroducerD
         let refs: Vec<_> = refs.into_iter().take(MAX_PER_LEVEL as usize).collect();
         let ids: Vec<i64> = refs.iter().flat_map(|r| [r.customer_id, r.introducer_id]).collect();
         let who = people(conn, &ids).await?;
-        let ibs = repo::among(conn, &refs.iter().map(|r| r.customer_id).collect::<Vec<_>>()).await?;
+        let ibs =
+            repo::among(conn, &refs.iter().map(|r| r.customer_id).collect::<Vec<_>>()).await?;
         let members = refs
             .iter()
             .filter_map(|r| {

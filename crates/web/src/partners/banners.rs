@@ -50,6 +50,9 @@ impl BannersPage {
     fn typed(&self, name: &str) -> &str {
         self.typed.get(name)
     }
+    fn is_target(&self, t: &str) -> bool {
+        self.typed.get("target") == t
+    }
     fn window_failed(&self, id: &i64) -> Option<&FieldErrors> {
         self.window.as_ref().filter(|(w, _, _)| w == id).map(|(_, e, _)| e)
     }
@@ -59,6 +62,12 @@ impl BannersPage {
             Some((w, _, typed)) if *w == b.id => typed.get(field).to_owned(),
             _ => (if end { b.end_at } else { b.start_at }).format("%Y-%m-%d").to_string(),
         }
+    }
+    fn window_start(&self, b: &BannerView) -> String {
+        self.window_value(b, false)
+    }
+    fn window_end(&self, b: &BannerView) -> String {
+        self.window_value(b, true)
     }
 }
 

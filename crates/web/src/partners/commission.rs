@@ -3,8 +3,8 @@
 //! amount and the one in force as a new ledger transfer — history is never rewritten
 //! (`partners::ledger::{get, correct_typed}`).
 
-use axum::extract::{Path, State};
 use axum::extract::Query;
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use brokercrm_app::partners::ledger::{self, RecordView};
 use brokercrm_core::Permission;
@@ -38,8 +38,8 @@ fn form(r: &RecordView) -> Form {
 }
 
 fn record_page(staff: &Staff, r: &RecordView, done: Option<&str>, f: Form) -> ResourcePage {
-    let ctx = Ctx::new(staff, format!("Commission record #{}", r.id), "commissions")
-        .notice(notice(done));
+    let ctx =
+        Ctx::new(staff, format!("Commission record #{}", r.id), "commissions").notice(notice(done));
     let table = Table::new("record", "The record", &HEADERS).rows(vec![Row::new(cells(r))]);
     ResourcePage::new(ctx).back(BASE, "Commission ledger").table(table).form(f)
 }

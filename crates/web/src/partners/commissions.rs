@@ -59,8 +59,17 @@ pub fn cells(r: &RecordView) -> Vec<Cell> {
 
 /// The headers of [`cells`].
 pub const HEADERS: [&str; 11] = [
-    "Record", "Action at", "Introducer", "Client", "Level", "Type", "Action", "Amount",
-    "Corrected", "Status", "Comment",
+    "Record",
+    "Action at",
+    "Introducer",
+    "Client",
+    "Level",
+    "Type",
+    "Action",
+    "Amount",
+    "Corrected",
+    "Status",
+    "Comment",
 ];
 
 /// `GET /admin/commissions`.

@@ -89,7 +89,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let who = staff.principal();
     let d = directory::get(&web.app, who, &id).await?;
-    let stats = analytics::for_staff(&web.app, who, Some(&d.person.id)).await?;
+    let stats = analytics::for_staff(&web.app, who, Some(d.person.id.as_str())).await?;
     let balance = Table::new("balance", "Commission balance (USD)", &["Available", "Reserved"])
         .rows(vec![Row::new(vec![Cell::text(d.available), Cell::text(d.reserved)])]);
     let headers =

@@ -80,8 +80,7 @@ async fn render(
     };
     let page = Page { offset: q.offset, limit: LIMIT, newest_first: status != "pending" };
     let (list, total) = payouts::list(&web.app, who, page, statuses).await?;
-    let rows: Vec<Row> =
-        list.into_iter().map(|p| Row { p, key: crate::once::new_key() }).collect();
+    let rows: Vec<Row> = list.into_iter().map(|p| Row { p, key: crate::once::new_key() }).collect();
     let query = vec![("status".to_owned(), status.clone())];
     let pager = Pager::new(PATH, &query, q.offset, LIMIT, rows.len(), total);
     let page = QueuePage {

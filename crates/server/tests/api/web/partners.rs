@@ -216,7 +216,13 @@ fn png(size: usize) -> Vec<u8> {
     b
 }
 
-fn banner_form(csrf: Option<&str>, name: &str, start: &str, end: &str, file: Vec<u8>) -> MultipartForm {
+fn banner_form(
+    csrf: Option<&str>,
+    name: &str,
+    start: &str,
+    end: &str,
+    file: Vec<u8>,
+) -> MultipartForm {
     let mut f = MultipartForm::new();
     if let Some(c) = csrf {
         f = f.add_text("_csrf", c.to_owned());
@@ -247,21 +253,24 @@ async fn a_banner_is_uploaded_with_its_token_first_sniffed_moved_and_deleted() {
     let r = upload(&t, &p, banner_form(None, "Spring", &from, &to, png(500))).await;
     assert_eq!(r.status_code(), 403);
     // Not an image (whatever its declared type), and an end before the start: beside the fields.
-    let r = upload(&t, &p, banner_form(Some(&csrf), "Spring", &to, &from, b"GIF89a..".to_vec()))
-        .await;
+    let r =
+        upload(&t, &p, banner_form(Some(&csrf), "Spring", &to, &from, b"GIF89a..".to_vec())).await;
     assert_eq!(r.status_code(), 422);
     let html = r.text();
     assert!(html.contains("id=\"banner-file-error\""), "{html}");
     assert!(html.contains("id=\"banner-end-error\""), "{html}");
     assert!(html.contains("value=\"Spring\""), "what was typed is kept");
-    let big = upload(&t, &p, banner_form(Some(&csrf), "Big", &from, &to, png(5 * 1024 * 1024 + 1)))
-        .await;
+    let big =
+        upload(&t, &p, banner_form(Some(&csrf), "Big", &from, &to, png(5 * 1024 * 1024 + 1))).await;
     assert_eq!(big.status_code(), 422);
     assert!(big.text().contains("at most 5120 KiB"), "{}", big.text());
     assert!(p.get(&t, "/admin/banners").await.text().contains("No banners."));
 
     let r = upload(&t, &p, banner_form(Some(&csrf), "Spring", &from, &to, png(500))).await;
-    assert_eq!((r.status_code().as_u16(), location(&r)), (303, "/admin/banners?done=uploaded".into()));
+    assert_eq!(
+        (r.status_code().as_u16(), location(&r)),
+        (303, "/admin/banners?done=uploaded".into())
+    );
     let admin = t.admin_token().await;
     let (_, b) = get(&t, &admin, "/api/banners").await;
     let id = b["banners"][0]["id"].as_i64().unwrap_or_else(|| panic!("{b}"));

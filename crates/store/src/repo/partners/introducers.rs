@@ -178,10 +178,7 @@ pub async fn page<C: ConnectionTrait>(
     use sea_orm::Condition;
     use sea_orm::sea_query::{ExprTrait, Func, Query};
 
-    let ibs = Query::select()
-        .column(introducers::Column::UserId)
-        .from(Introducer)
-        .to_owned();
+    let ibs = Query::select().column(introducers::Column::UserId).from(Introducer).to_owned();
     let mut cond = Condition::all().add(users::Column::Id.in_subquery(ibs));
     if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
         let like = format!("%{}%", q.to_lowercase());

@@ -176,9 +176,10 @@ async fn a_payout_approved_in_the_queue_moves_the_money_once() {
     assert!(approved.contains(&format!("id=\"p-{id}\"")) && approved.contains("APPROVED"));
     let (_, b) = get(&t, &admin, &format!("/api/payout-requests/{id}")).await;
     assert_eq!(b["status"], "APPROVED", "{b}");
-    // Decided: a new decision is a conflict page, not a second payment.
+    // Decided: a new decision is refused with the reason above the queue, not paid twice.
     let r = p.post(&t, &approve, &[("key", "fresh-key")]).await;
-    assert_eq!(r.status_code(), 409);
+    assert_eq!(r.status_code(), 422);
+    assert!(r.text().contains("no longer pending"), "{}", r.text());
     assert_eq!(money_of(&balance(&t, &admin, ib.wallets[0]).await["balance"]), m("100"));
 }
 

@@ -41,7 +41,8 @@ fn record_page(staff: &Staff, r: &RecordView, done: Option<&str>, f: Form) -> Re
     let ctx =
         Ctx::new(staff, format!("Commission record #{}", r.id), "commissions").notice(notice(done));
     let table = Table::new("record", "The record", &HEADERS).rows(vec![Row::new(cells(r))]);
-    ResourcePage::new(ctx).back(BASE, "Commission ledger").table(table).form(f)
+    let what = format!("Earned by: {} {}", r.action_type, r.action_details);
+    ResourcePage::new(ctx).back(BASE, "Commission ledger").intro(what).table(table).form(f)
 }
 
 /// `GET /admin/commissions/{id}`.

@@ -49,7 +49,7 @@ pub fn cells(r: &RecordView) -> Vec<Cell> {
         person(&r.referral, "/admin/customers"),
         Cell::text(r.level),
         Cell::text(&r.commission_type),
-        Cell::text(format!("{} {}", r.action_type, r.action_details).trim()),
+        Cell::text(&r.action_type),
         Cell::text(format!("{} {}", r.commission_amount, r.currency)),
         Cell::opt(r.corrected_commission_amount),
         Cell::text(r.status),

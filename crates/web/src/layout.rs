@@ -69,6 +69,30 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadTransactions),
     },
     Screen {
+        label: "Introducers",
+        href: "/admin/partners",
+        key: "partners",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
+        label: "Commissions",
+        href: "/admin/commissions",
+        key: "commissions",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
+        label: "Payouts",
+        href: "/admin/payouts",
+        key: "payouts",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
+        label: "Banners",
+        href: "/admin/banners",
+        key: "banners",
+        needs: Some(Permission::ReadCommissions),
+    },
+    Screen {
         label: "Offers",
         href: "/admin/offers",
         key: "offers",
@@ -233,6 +257,10 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "kyc-approved" => "KYC approved.",
         "kyc-revoked" => "KYC approval revoked.",
         "kyc-reset" => "KYC reset.",
+        "corrected" => "Correction posted: the difference was transferred.",
+        "paid" => "Payout approved: the amount was paid into the wallet.",
+        "declined" => "Payout rejected: the commission is available again.",
+        "uploaded" => "Banner uploaded.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -22,6 +22,7 @@ pub mod market_data;
 pub mod messaging;
 pub mod money;
 pub mod onboarding;
+pub mod partners;
 pub mod platform;
 pub mod sales;
 
@@ -79,6 +80,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(market_data::routes())
         .merge(messaging::routes())
         .merge(onboarding::routes())
+        .merge(partners::routes())
         .layer(axum::middleware::from_fn(error::render_errors))
         .with_state(state)
 }

@@ -8,6 +8,7 @@ use brokercrm_core::money::ledger::TransferId;
 use brokercrm_core::{Error, Money, Result};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::db::commit;
+use brokercrm_store::repo::identity::users;
 use brokercrm_store::repo::partners::commission_records::{self as repo, RecordFilter, RecordRow};
 use brokercrm_store::repo::partners::introducers;
 use brokercrm_store::repo::partners::payout_requests as payouts;
@@ -89,9 +90,36 @@ pub struct Page {
 
 /// "Get a list of commission ledgers" (ReadCommissions): every record, with the total.
 pub async fn list(app: &App, actor: &Principal, page: Page) -> Result<(Vec<RecordView>, u64)> {
+    search(app, actor, page, &StaffFilter::default()).await
+}
+
+/// What a staff list of records is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct StaffFilter {
+    /// Only this introducer's (its public id; an unknown one matches nothing).
+    pub introducer: Option<String>,
+    /// `Some(false)`: PENDING (not paid out); `Some(true)`: PAIDOUT.
+    pub paid: Option<bool>,
+}
+
+/// The records in `f` (ReadCommissions), with the total: the staff list narrowed to an
+/// introducer and/or a payout status.
+pub async fn search(
+    app: &App,
+    actor: &Principal,
+    page: Page,
+    f: &StaffFilter,
+) -> Result<(Vec<RecordView>, u64)> {
     actor.require(Permission::ReadCommissions)?;
     let conn = app.db().conn();
-    let f = RecordFilter { newest_first: page.newest_first, ..RecordFilter::default() };
+    let introducer_id = match f.introducer.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(uuid) => match users::find_by_uuid(conn, uuid).await? {
+            Some(u) => Some(u.id),
+            None => return Ok((Vec::new(), 0)),
+        },
+        None => None,
+    };
+    let f = RecordFilter { introducer_id, paid: f.paid, newest_first: page.newest_first };
     let (rows, n) = repo::list(conn, &f, page.offset, page.limit.min(MAX_PAGE)).await?;
     Ok((views(conn, rows).await?, n))
 }
@@ -125,6 +153,25 @@ pub async fn own(
     let f = RecordFilter { introducer_id: Some(ib), paid, newest_first: page.newest_first };
     let (rows, n) = repo::list(conn, &f, page.offset, page.limit.min(MAX_PAGE)).await?;
     Ok((views(conn, rows).await?, n))
+}
+
+/// The correction as typed in a form: the permission is checked first, then the amount
+/// (`correctedCommissionAmount`, a decimal of 0 or more) is read; see [`correct`].
+pub async fn correct_typed(
+    app: &App,
+    actor: &Principal,
+    id: i64,
+    corrected: &str,
+    comments: Option<String>,
+) -> Result<RecordView> {
+    actor.require(Permission::ManageCommissions)?;
+    let corrected = corrected.trim();
+    if corrected.is_empty() {
+        return Err(Error::field("correctedCommissionAmount", "is required"));
+    }
+    let amount = Money::parse("correctedCommissionAmount", corrected)?;
+    let comments = comments.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    correct(app, actor, id, amount, comments).await
 }
 
 /// "Update a commission ledger" (ManageCommissions): sets the corrected amount (0 or more)

@@ -5,6 +5,7 @@ pub mod accrual;
 pub mod affiliates;
 pub mod analytics;
 pub mod commission_models;
+pub mod directory;
 pub mod earnings;
 pub mod events;
 pub mod introducers;

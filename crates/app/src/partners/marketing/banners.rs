@@ -262,6 +262,28 @@ pub async fn update(
     Ok(v)
 }
 
+/// Moves banner `id`'s date window (`startDate`, `endDate` as RFC 3339), keeping the rest:
+/// [`update`] without a new file (ManageCommissions; audited).
+pub async fn set_window(
+    app: &App,
+    actor: &Principal,
+    id: i64,
+    start_date: Option<String>,
+    end_date: Option<String>,
+) -> Result<BannerView> {
+    actor.require(Permission::ManageCommissions)?;
+    let row = repo::banner(app.db().conn(), id).await?.ok_or(Error::NotFound("banner"))?;
+    let input = BannerInput {
+        name: Some(row.name),
+        start_date,
+        end_date,
+        link: row.link,
+        link_target: Some(row.link_target),
+        file: None,
+    };
+    update(app, actor, id, input).await
+}
+
 /// "Delete a banner" (ManageCommissions; audited); its image goes with it.
 pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
     actor.require(Permission::ManageCommissions)?;

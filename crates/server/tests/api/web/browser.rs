@@ -3,7 +3,8 @@
 //! list to a comment and a status change, a withdrawal is approved and the ledger moves, a
 //! CSV import runs to the end, a bad cap shows its error beside the field, a post without
 //! the CSRF token is refused, an onboarding stage is changed, a KYC is reviewed and approved,
-//! and an e-mail template is previewed and saved. Screenshots: target/screenshots/.
+//! an e-mail template is previewed and saved, and an introducer's payout is approved from its
+//! page's queue. Screenshots: target/screenshots/.
 
 use brokercrm_core::identity::auth::Role;
 use brokercrm_web::layout::menu_keys;
@@ -326,5 +327,38 @@ async fn browser_preview_and_save_an_email_template() {
     b.goto("/admin/email-templates").await;
     assert!(b.text("#email-templates").await.contains("user.signed_up"));
     b.shot("email-templates").await;
+async fn browser_open_an_introducers_tree_and_approve_its_payout() {
+    let t = TestApp::spawn().await;
+    let (api_admin, ib, client) = super::partners::earned(&t).await;
+    let id = super::partners::ask_payout(&t, &ib).await;
+    let admin = t.user(Role::Admin).create().await;
+    let Some(b) = Browser::start(&t, "browser_partners").await else { return };
+    b.login(&admin.email, PASSWORD).await;
+    b.click("#menu a[data-menu=partners]").await;
+    b.wait_for("#introducers").await;
+    b.fill("#partner-filters-q", "ida").await;
+    b.click("#partner-filters-submit").await;
+    b.wait_text("#introducers tbody td", &ib.email, 10).await;
+    b.shot("partners").await;
+    b.click("#introducers tbody a").await;
+    b.wait_for("#downline-1").await;
+    assert!(b.text("#downline-1").await.contains(&client.email));
+    assert!(b.text("#balance").await.contains("100"), "reserved by the pending payout");
+    b.shot("partner").await;
+    b.click("#menu a[data-menu=payouts]").await;
+    let row = format!("#p-{id}");
+    b.wait_for(&row).await;
+    b.shot("payouts").await;
+    b.click(&format!("{row} button.approve")).await;
+    b.wait_text("#notice", "Payout approved: the amount was paid into the wallet.", 10).await;
+    assert!(!b.exists(&row).await, "no longer pending");
+    b.select("#f-status", "approved").await;
+    b.click("form.filters button").await;
+    b.wait_text(&format!("{row} .status"), "APPROVED", 10).await;
+    assert_eq!(balance(&t, &api_admin, ib.wallets[0]).await["balance"], "100");
+    b.click("#menu a[data-menu=commissions]").await;
+    b.wait_for("#commissions").await;
+    assert!(b.text("#commissions").await.contains("PAIDOUT"));
+    b.shot("commissions").await;
     b.close().await;
 }

@@ -9,6 +9,7 @@ mod kyc;
 mod market_data;
 mod messaging;
 mod onboarding;
+mod partners;
 mod permissions;
 mod portal;
 mod rules;

@@ -77,7 +77,7 @@ fn routes() -> Vec<(&'static str, String)> {
 }
 
 /// Multipart forms (their CSRF token travels in the multipart body): tested by their own flows.
-const MULTIPART: [&str; 1] = ["POST /admin/leads/import"];
+const MULTIPART: [&str; 2] = ["POST /admin/banners", "POST /admin/leads/import"];
 
 /// `path` with each id naming nothing and each action a real one (so the use case's gate, not
 /// the handler's parsing, answers).

@@ -11,10 +11,12 @@ use sea_orm::{
 use crate::db::now;
 use crate::entities::introducers::{self, Entity as Introducer};
 use crate::entities::referrals::{self, Column as RCol, Entity as Referral};
+use crate::entities::users::{self, Entity as User};
 use crate::error::DbResultExt;
 
 pub use crate::entities::introducers::Model as IntroducerRow;
 pub use crate::entities::referrals::Model as ReferralRow;
+pub use crate::entities::users::Model as UserRow;
 
 pub async fn find<C: ConnectionTrait>(conn: &C, user_id: i64) -> Result<Option<IntroducerRow>> {
     Introducer::find_by_id(user_id).one(conn).await.db()
@@ -178,4 +180,63 @@ pub async fn referred_by<C: ConnectionTrait>(
 /// How many customers `introducer_id` introduced directly.
 pub async fn count_referred<C: ConnectionTrait>(conn: &C, introducer_id: i64) -> Result<u64> {
     Referral::find().filter(RCol::IntroducerId.eq(introducer_id)).count(conn).await.db()
+}
+
+/// A page of introducers (with their users), by e-mail, whose e-mail or name holds `search`
+/// (any case), with the total.
+pub async fn page<C: ConnectionTrait>(
+    conn: &C,
+    search: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<(IntroducerRow, UserRow)>, u64)> {
+    use sea_orm::Condition;
+    use sea_orm::sea_query::{ExprTrait, Func, Query};
+
+    let ibs = Query::select().column(introducers::Column::UserId).from(Introducer).to_owned();
+    let mut cond = Condition::all().add(users::Column::Id.in_subquery(ibs));
+    if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
+        let like = format!("%{}%", q.to_lowercase());
+        let lower = |c: users::Column| Expr::expr(Func::lower(Expr::col(c))).like(like.clone());
+        cond = cond.add(
+            Condition::any()
+                .add(lower(users::Column::Email))
+                .add(lower(users::Column::Firstname))
+                .add(lower(users::Column::Lastname)),
+        );
+    }
+    let total = User::find().filter(cond.clone()).count(conn).await.db()?;
+    let people = User::find()
+        .filter(cond)
+        .order_by_asc(users::Column::Email)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()?;
+    let rows = Introducer::find()
+        .filter(introducers::Column::UserId.is_in(people.iter().map(|u| u.id)))
+        .all(conn)
+        .await
+        .db()?;
+    let out = people
+        .into_iter()
+        .filter_map(|u| rows.iter().find(|r| r.user_id == u.id).map(|r| (r.clone(), u)))
+        .collect();
+    Ok((out, total))
+}
+
+/// The introducers among `user_ids`.
+pub async fn among<C: ConnectionTrait>(conn: &C, user_ids: &[i64]) -> Result<Vec<i64>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Introducer::find()
+        .select_only()
+        .column(introducers::Column::UserId)
+        .filter(introducers::Column::UserId.is_in(user_ids.iter().copied()))
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()
 }

@@ -62,7 +62,7 @@ pub async fn affiliation_xlsx(app: &App, actor: &Principal) -> Result<std::fs::F
     let mut out = XlsxExport::new("Affiliation", HEADERS)?;
     let mut after = 0;
     loop {
-        let page = introducers::page(conn, after, PAGE).await?;
+        let page = introducers::after(conn, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.user_id;
         let ids: Vec<i64> = page.iter().map(|i| i.user_id).collect();

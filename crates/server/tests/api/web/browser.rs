@@ -327,6 +327,10 @@ async fn browser_preview_and_save_an_email_template() {
     b.goto("/admin/email-templates").await;
     assert!(b.text("#email-templates").await.contains("user.signed_up"));
     b.shot("email-templates").await;
+    b.close().await;
+}
+
+#[tokio::test]
 async fn browser_open_an_introducers_tree_and_approve_its_payout() {
     let t = TestApp::spawn().await;
     let (api_admin, ib, client) = super::partners::earned(&t).await;

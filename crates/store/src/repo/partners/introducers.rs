@@ -57,7 +57,7 @@ pub async fn set_model<C: ConnectionTrait>(
 }
 
 /// Up to `limit` introducers after user id `after`, by user id (a keyset page).
-pub async fn page<C: ConnectionTrait>(
+pub async fn after<C: ConnectionTrait>(
     conn: &C,
     after: i64,
     limit: u64,

@@ -257,6 +257,8 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "kyc-approved" => "KYC approved.",
         "kyc-revoked" => "KYC approval revoked.",
         "kyc-reset" => "KYC reset.",
+        "kyc-rejected" => "KYC rejected.",
+        "kyc-retry" => "A new attempt was asked for.",
         "corrected" => "Correction posted: the difference was transferred.",
         "paid" => "Payout approved: the amount was paid into the wallet.",
         "declined" => "Payout rejected: the commission is available again.",

@@ -26,6 +26,10 @@ pub enum KycAction {
     Approve,
     Revoke,
     Reset,
+    /// Rejected for good (the reviewer gives a reason).
+    Reject,
+    /// Rejected with a chance to resubmit (the reviewer says why).
+    AskRetry,
 }
 
 impl KycStatus {
@@ -77,7 +81,9 @@ impl KycStatus {
     }
 
     /// The status after `action`, or a `Conflict` naming why it is not allowed: approve from
-    /// anything but approved; revoke only an approval; reset anything but a fresh status.
+    /// anything but approved; revoke only an approval; reset anything but a fresh status;
+    /// reject or ask for a retry from anything but an approval (revoke it first) and a final
+    /// rejection (reset it first), and not twice.
     pub fn after(self, action: KycAction) -> Result<Self> {
         match (action, self) {
             (KycAction::Approve, Self::Approved) => {
@@ -88,6 +94,17 @@ impl KycStatus {
             (KycAction::Revoke, _) => Err(Error::Conflict("KYC is not approved".into())),
             (KycAction::Reset, Self::None) => Err(Error::Conflict("KYC is already reset".into())),
             (KycAction::Reset, _) => Ok(Self::None),
+            (KycAction::Reject | KycAction::AskRetry, Self::Approved) => {
+                Err(Error::Conflict("KYC is approved; revoke the approval first".into()))
+            }
+            (KycAction::Reject | KycAction::AskRetry, Self::Rejected) => {
+                Err(Error::Conflict("KYC is rejected for good; reset it first".into()))
+            }
+            (KycAction::Reject, _) => Ok(Self::Rejected),
+            (KycAction::AskRetry, Self::Retry) => {
+                Err(Error::Conflict("a new attempt is already asked for".into()))
+            }
+            (KycAction::AskRetry, _) => Ok(Self::Retry),
         }
     }
 }
@@ -119,5 +136,23 @@ mod tests {
             assert_eq!(KycStatus::parse("s", k.wire()).ok(), Some(k));
         }
         assert_eq!(KycStatus::Rejected.after(KycAction::Approve).ok(), Some(KycStatus::Approved));
+    }
+
+    #[test]
+    fn a_reviewer_rejects_or_asks_for_a_retry_but_not_over_an_approval_or_a_final_no() {
+        use KycAction::{AskRetry, Reject};
+        use KycStatus::*;
+        for from in [None, Pending, Revoked, Retry] {
+            assert_eq!(from.after(Reject).ok(), Some(Rejected), "{from:?}");
+        }
+        for from in [None, Pending, Revoked] {
+            assert_eq!(from.after(AskRetry).ok(), Some(Retry), "{from:?}");
+        }
+        for (from, action) in
+            [(Approved, Reject), (Approved, AskRetry), (Rejected, Reject), (Rejected, AskRetry)]
+        {
+            assert!(matches!(from.after(action), Err(Error::Conflict(_))), "{from:?} {action:?}");
+        }
+        assert!(matches!(Retry.after(AskRetry), Err(Error::Conflict(_))));
     }
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<Web> {
         .route("/admin/kyc/{id}/approve", post(kyc_review::approve))
         .route("/admin/kyc/{id}/revoke", post(kyc_review::revoke))
         .route("/admin/kyc/{id}/reset", post(kyc_review::reset))
+        .route("/admin/kyc/{id}/reject", post(kyc_review::reject))
         .route("/admin/kyc/{id}/documents/{doc}", post(kyc_review::open))
         .route("/admin/leads", get(leads::page))
         .route(

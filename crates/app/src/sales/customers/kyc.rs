@@ -1,7 +1,10 @@
-//! "Approve / Revoke / Reset KYC for customer" (ReviewKyc, customer in scope). Transitions
-//! are `core::customers::KycStatus::after`; a transition that does not apply is a 409. The
-//! reviewer and time are recorded on approve and revoke, cleared on reset. Audited; publishes
-//! onboarding's `KycDecided`. A reviewer also reads the customer's SumSub state (`sumsub`).
+//! "Approve / Revoke / Reset KYC for customer" (ReviewKyc, customer in scope), and a
+//! reviewer's rejection — for good, or asking for a new attempt — with a reason (the portal's
+//! KYC review; SumSub's review does the same through its webhook). Transitions are
+//! `core::customers::KycStatus::after`; a transition that does not apply is a 409. The
+//! reviewer and time are recorded on every decision but a reset, which clears them. Audited
+//! (with the reason); publishes onboarding's `KycDecided`. A reviewer also reads the
+//! customer's SumSub state (`sumsub`).
 
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
@@ -16,12 +19,53 @@ use crate::platform::audit::{self, Audit};
 use crate::sales::customer_in_scope;
 use crate::{App, Principal};
 
-/// Applies `action` to the customer's KYC; returns the customer.
+/// Longest rejection reason.
+const MAX_REASON: usize = 1000;
+
+/// Applies `action` (approve, revoke or reset) to the customer's KYC; returns the customer.
+/// A rejection needs a reason: [`reject`].
 pub async fn decide(
     app: &App,
     who: &Principal,
     id: &str,
     action: KycAction,
+) -> Result<CustomerView> {
+    if matches!(action, KycAction::Reject | KycAction::AskRetry) {
+        return Err(brokercrm_core::Error::field("reason", "is required"));
+    }
+    apply(app, who, id, action, None).await
+}
+
+/// A reviewer's rejection of the customer's KYC: for good (`retry` false) or asking for a new
+/// attempt; `reason` (required, at most 1,000 characters) goes into the audit entry.
+pub async fn reject(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    retry: bool,
+    reason: &str,
+) -> Result<CustomerView> {
+    who.require(Permission::ReviewKyc)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(brokercrm_core::Error::field("reason", "is required"));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(brokercrm_core::Error::field(
+            "reason",
+            format!("must be at most {MAX_REASON} characters"),
+        ));
+    }
+    let action = if retry { KycAction::AskRetry } else { KycAction::Reject };
+    apply(app, who, id, action, Some(reason)).await
+}
+
+async fn apply(
+    app: &App,
+    who: &Principal,
+    id: &str,
+    action: KycAction,
+    reason: Option<&str>,
 ) -> Result<CustomerView> {
     who.require(Permission::ReviewKyc)?;
     let tx = app.db().begin_write().await?;
@@ -49,14 +93,22 @@ pub async fn decide(
         KycAction::Approve => "customer.kyc_approve",
         KycAction::Revoke => "customer.kyc_revoke",
         KycAction::Reset => "customer.kyc_reset",
+        KycAction::Reject => "customer.kyc_reject",
+        KycAction::AskRetry => "customer.kyc_retry",
     };
+    let because = reason.map(|r| format!(" ({r})")).unwrap_or_default();
     audit::record(
         &tx,
         Some(who),
         Audit::new(kind, "customer", saved.uuid.clone())
-            .details(format!("KYC of {}: {} -> {}", saved.email, before.wire(), after.wire()))
+            .details(format!(
+                "KYC of {}: {} -> {}{because}",
+                saved.email,
+                before.wire(),
+                after.wire()
+            ))
             .before(&serde_json::json!({ "kycStatus": before.wire() }))
-            .after(&serde_json::json!({ "kycStatus": after.wire() })),
+            .after(&serde_json::json!({ "kycStatus": after.wire(), "reason": reason })),
     )
     .await?;
     let view = views::one(&tx, who.user_id, saved).await?;

@@ -81,7 +81,11 @@ pub fn on_kyc_decided<'a>(tx: &'a DatabaseTransaction, e: &'a KycDecided) -> Rea
             e.after.as_str(),
             e.customer.updated_at.timestamp_micros()
         );
-        on_event(tx, trigger, e.customer.id, key, Vars::new()).await
+        let mut vars = Vars::new();
+        if matches!(trigger, Trigger::KycRejected | Trigger::KycRetry) {
+            vars.insert("reason".to_owned(), e.reason.clone().unwrap_or_default());
+        }
+        on_event(tx, trigger, e.customer.id, key, vars).await
     })
 }
 

@@ -25,6 +25,9 @@ pub struct KycDecided {
     pub customer: UserRow,
     pub before: KycStatus,
     pub after: KycStatus,
+    /// Why, when a reviewer rejected or asked for a new attempt (the `reason` of the
+    /// `kyc.rejected` and `kyc.retry` e-mails).
+    pub reason: Option<String>,
 }
 impl Event for KycDecided {}
 

@@ -214,7 +214,7 @@ async fn apply(
             .after(&serde_json::json!({ "kycStatus": after.wire(), "reviewAnswer": answer })),
     )
     .await?;
-    app.events().publish(tx, &KycDecided { customer: saved, before, after }).await?;
+    app.events().publish(tx, &KycDecided { customer: saved, before, after, reason: None }).await?;
     Ok(Outcome::Applied)
 }
 

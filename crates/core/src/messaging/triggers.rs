@@ -77,7 +77,8 @@ impl Trigger {
     /// The event's own variables.
     pub fn variables(self) -> &'static [&'static str] {
         match self {
-            Self::SignUp | Self::KycApproved | Self::KycRejected | Self::KycRetry => &[],
+            Self::SignUp | Self::KycApproved => &[],
+            Self::KycRejected | Self::KycRetry => &["reason"],
             Self::DepositPosted
             | Self::WithdrawalApproved
             | Self::WithdrawalRejected

@@ -77,7 +77,8 @@ async fn apply(
     let Some(saved) = saved else {
         return Err(brokercrm_core::Error::Conflict("KYC status changed meanwhile; reload".into()));
     };
-    let decided = KycDecided { customer: saved.clone(), before, after };
+    let reason_text = reason.map(str::to_owned);
+    let decided = KycDecided { customer: saved.clone(), before, after, reason: reason_text };
     app.events().publish(&tx, &decided).await?;
     let mut profile =
         repo::profile(&tx, customer.id).await?.unwrap_or_else(|| repo::empty_profile(customer.id));

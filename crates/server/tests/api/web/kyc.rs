@@ -124,7 +124,7 @@ async fn a_reviewer_rejects_with_a_reason_or_asks_for_a_new_attempt() {
     let t = TestApp::spawn().await;
     let admin = t.user(Role::Admin).create().await;
     let body = serde_json::json!({"enabled": true, "title": "Retry", "subject": "Please try again",
-        "mjml": "", "txt": "Hello {{ firstname }}", "trigger": "kyc.retry", "conditions": {}});
+        "mjml": "", "txt": "Why: {{ reason }}", "trigger": "kyc.retry", "conditions": {}});
     let (s, b) = crate::helpers::http::post(&t, &admin.token, "/api/emails", body).await;
     assert_eq!(s, 201, "{b}");
     let c = t.customer().create().await;
@@ -144,7 +144,11 @@ async fn a_reviewer_rejects_with_a_reason_or_asks_for_a_new_attempt() {
     assert_eq!((r.status_code().as_u16(), location(&r)), (303, format!("{path}?done=kyc-retry")));
     assert_eq!(kyc_status(&t, &admin.token, &c.uuid).await, "RETRY");
     t.run_jobs().await;
-    assert_eq!(t.emails.last().map(|m| m.subject), Some("Please try again".to_owned()));
+    let mail = t.emails.last().expect("the kyc.retry e-mail");
+    assert_eq!(
+        (mail.subject.as_str(), mail.text.as_str()),
+        ("Please try again", "Why: The photo is blurred")
+    );
     // Rejecting for good; then neither is offered any more (reset first).
     let form = [("reason", "Document forged"), ("outcome", "reject")];
     let r = p.post(&t, &format!("{path}/reject"), &form).await;

@@ -322,16 +322,29 @@ pub async fn staff_page<C: ConnectionTrait>(
         cond = cond.add(users::Column::Status.eq(s.as_str()));
     }
     if let Some(q) = &f.search {
-        use sea_orm::sea_query::{Expr, ExprTrait, Func};
-        let like = format!("%{}%", q.to_lowercase());
-        let lower = |c: users::Column| Expr::expr(Func::lower(Expr::col(c))).like(like.clone());
-        cond = cond.add(
-            Condition::any()
-                .add(users::Column::Email.like(&like))
-                .add(lower(users::Column::Firstname))
-                .add(lower(users::Column::Lastname)),
-        );
+        cond = cond.add(matching(q));
     }
+    page_where(conn, cond, offset, limit).await
+}
+
+/// Users whose e-mail, first or last name holds `q` (any case).
+pub fn matching(q: &str) -> Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func};
+    let like = format!("%{}%", q.to_lowercase());
+    let lower = |c: users::Column| Expr::expr(Func::lower(Expr::col(c))).like(like.clone());
+    Condition::any()
+        .add(users::Column::Email.like(&like))
+        .add(lower(users::Column::Firstname))
+        .add(lower(users::Column::Lastname))
+}
+
+/// A page of the users in `cond`, by e-mail, with the total.
+pub async fn page_where<C: ConnectionTrait>(
+    conn: &C,
+    cond: Condition,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<UserRow>, u64)> {
     let total = User::find().filter(cond.clone()).count(conn).await.db()?;
     let rows = User::find()
         .filter(cond)

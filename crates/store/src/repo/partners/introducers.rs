@@ -11,8 +11,9 @@ use sea_orm::{
 use crate::db::now;
 use crate::entities::introducers::{self, Entity as Introducer};
 use crate::entities::referrals::{self, Column as RCol, Entity as Referral};
-use crate::entities::users::{self, Entity as User};
+use crate::entities::users;
 use crate::error::DbResultExt;
+use crate::repo::identity::users as user_repo;
 
 pub use crate::entities::introducers::Model as IntroducerRow;
 pub use crate::entities::referrals::Model as ReferralRow;
@@ -191,29 +192,14 @@ pub async fn page<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<(Vec<(IntroducerRow, UserRow)>, u64)> {
     use sea_orm::Condition;
-    use sea_orm::sea_query::{ExprTrait, Func, Query};
+    use sea_orm::sea_query::Query;
 
     let ibs = Query::select().column(introducers::Column::UserId).from(Introducer).to_owned();
     let mut cond = Condition::all().add(users::Column::Id.in_subquery(ibs));
     if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
-        let like = format!("%{}%", q.to_lowercase());
-        let lower = |c: users::Column| Expr::expr(Func::lower(Expr::col(c))).like(like.clone());
-        cond = cond.add(
-            Condition::any()
-                .add(lower(users::Column::Email))
-                .add(lower(users::Column::Firstname))
-                .add(lower(users::Column::Lastname)),
-        );
+        cond = cond.add(user_repo::matching(q));
     }
-    let total = User::find().filter(cond.clone()).count(conn).await.db()?;
-    let people = User::find()
-        .filter(cond)
-        .order_by_asc(users::Column::Email)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await
-        .db()?;
+    let (people, total) = user_repo::page_where(conn, cond, offset, limit).await?;
     let rows = Introducer::find()
         .filter(introducers::Column::UserId.is_in(people.iter().map(|u| u.id)))
         .all(conn)

@@ -177,8 +177,9 @@ impl App {
         Ok(Self(Arc::new_cyclic(|weak| {
             let intake = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
-            // One: every manual movement of a currency shares its house account's row.
-            let manual = Lanes::spawn(&WeakApp(weak.clone()), 1);
+            // Every manual movement of a currency shares its house account's row, which a
+            // batch locks last (manual::lane), so PostgreSQL's lanes overlap up to it.
+            let manual = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let md_accounts = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let events = subscriptions();
             Inner {

@@ -158,3 +158,14 @@ fn ensure_sqlite_dir(url: &str) -> Result<()> {
 pub async fn commit(tx: DatabaseTransaction) -> Result<()> {
     tx.commit().await.db()
 }
+
+/// A PostgreSQL `text[]` parameter whose elements may be NULL, as two arrays (the binder
+/// takes only arrays of plain values): the texts (empty where NULL) and whether each is
+/// present; a statement takes `CASE WHEN present THEN text END`.
+pub fn nullable_texts(
+    values: impl IntoIterator<Item = Option<String>>,
+) -> (sea_orm::Value, sea_orm::Value) {
+    let (texts, present): (Vec<String>, Vec<bool>) =
+        values.into_iter().map(|v| (v.clone().unwrap_or_default(), v.is_some())).unzip();
+    (texts.into(), present.into())
+}

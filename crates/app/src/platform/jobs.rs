@@ -40,6 +40,11 @@ pub trait BatchJob: Job {
     const BATCH: u64 = 500;
     /// Does the work of all of `jobs`, or none of it (an `Err`).
     fn run_batch(jobs: Vec<Self>, app: App) -> impl Future<Output = Result<()>> + Send;
+    /// Whether this job may run at the same time as jobs queued before it (in another batch):
+    /// only then does the runner keep two batches in flight. `false` keeps queue order.
+    fn in_any_order(&self) -> bool {
+        false
+    }
 }
 
 /// Enqueues `job` on `conn` — pass the business transaction so both commit together.
@@ -82,13 +87,19 @@ type BatchHandler = Arc<
         + Sync,
 >;
 
+/// Whether a stored payload of a batch kind may run out of queue order.
+type InAnyOrder = fn(&str) -> bool;
+
+/// A batch kind: its name, batch size, handler and order check.
+type BatchKind = (&'static str, u64, BatchHandler, InAnyOrder);
+
 /// Dispatches claimed jobs to their typed handlers.
 #[derive(Clone)]
 pub struct Runner {
     app: App,
     worker: String,
     handlers: HashMap<&'static str, Handler>,
-    batches: Vec<(&'static str, u64, BatchHandler)>,
+    batches: Vec<BatchKind>,
     lease: chrono::Duration,
     batch: u64,
 }
@@ -130,7 +141,9 @@ impl Runner {
                 J::run_batch(jobs, app).await
             })
         });
-        me.batches.push((J::KIND, J::BATCH, h));
+        let in_any_order: InAnyOrder =
+            |payload| serde_json::from_str::<J>(payload).is_ok_and(|j| j.in_any_order());
+        me.batches.push((J::KIND, J::BATCH, h, in_any_order));
         me
     }
 
@@ -197,26 +210,49 @@ impl Runner {
         Ok(())
     }
 
+    /// Claims and runs batches of one kind until none is due; returns how many jobs ran. Two
+    /// batches run at once when every job of both may run in any order (their transactions
+    /// then overlap everywhere but on the rows they share); otherwise one after the other, in
+    /// queue order.
+    async fn drain_batch_kind(
+        &self,
+        (kind, size, handler, in_any_order): &BatchKind,
+    ) -> Result<usize> {
+        let claim = || store_jobs::claim_kind(self.app.db(), &self.worker, self.lease, kind, *size);
+        let unordered = |jobs: &[JobRow]| jobs.iter().all(|j| in_any_order(&j.payload));
+        let mut n = 0;
+        loop {
+            let first = claim().await?;
+            if first.is_empty() {
+                return Ok(n);
+            }
+            n += first.len();
+            if !unordered(&first) {
+                self.run_batch(handler, first).await?;
+                continue;
+            }
+            let second = claim().await?;
+            n += second.len();
+            if second.is_empty() || !unordered(&second) {
+                self.run_batch(handler, first).await?;
+                if !second.is_empty() {
+                    self.run_batch(handler, second).await?;
+                }
+                continue;
+            }
+            let (a, b) =
+                tokio::join!(self.run_batch(handler, first), self.run_batch(handler, second));
+            a?;
+            b?;
+        }
+    }
+
     /// Claims and runs due jobs until none is left; returns how many ran (tests, CLI).
     pub async fn run_until_idle(&self) -> Result<usize> {
         let mut n = 0;
         loop {
-            for (kind, size, handler) in &self.batches {
-                loop {
-                    let jobs = store_jobs::claim_kind(
-                        self.app.db(),
-                        &self.worker,
-                        self.lease,
-                        kind,
-                        *size,
-                    )
-                    .await?;
-                    if jobs.is_empty() {
-                        break;
-                    }
-                    n += jobs.len();
-                    self.run_batch(handler, jobs).await?;
-                }
+            for kind in &self.batches {
+                n += self.drain_batch_kind(kind).await?;
             }
             let batch =
                 store_jobs::claim(self.app.db(), &self.worker, self.lease, self.batch).await?;
@@ -226,13 +262,13 @@ impl Runner {
             n += batch.len();
             let mut grouped: HashMap<&'static str, Vec<JobRow>> = HashMap::new();
             for job in batch {
-                match self.batches.iter().find(|(kind, _, _)| *kind == job.kind) {
-                    Some((kind, _, _)) => grouped.entry(*kind).or_default().push(job),
+                match self.batches.iter().find(|(kind, ..)| *kind == job.kind) {
+                    Some((kind, ..)) => grouped.entry(*kind).or_default().push(job),
                     None => self.run_one(job).await?,
                 }
             }
             for (kind, jobs) in grouped {
-                if let Some((_, _, handler)) = self.batches.iter().find(|(k, _, _)| *k == kind) {
+                if let Some((_, _, handler, _)) = self.batches.iter().find(|(k, ..)| *k == kind) {
                     self.run_batch(handler, jobs).await?;
                 }
             }

@@ -36,6 +36,12 @@ impl BatchJob for Accrue {
         let events: Vec<AccrualEvent> = jobs.into_iter().map(|j| j.event).collect();
         super::engine::accrue_many(&app, &events).await.map(|_| ())
     }
+
+    /// A charge-back claws back what earlier events accrued, so it waits for them; every other
+    /// event earns on its own key (a CPA once per customer by its unique record).
+    fn in_any_order(&self) -> bool {
+        !matches!(self.event, AccrualEvent::DepositReversed { .. })
+    }
 }
 
 /// Enqueues the accrual of `event` when its customer has an introducer.

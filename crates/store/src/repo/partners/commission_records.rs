@@ -6,11 +6,11 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, Set, TryInsertResult,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select, Set, Statement, TryInsertResult, Value,
 };
 
-use crate::db::now;
+use crate::db::{now, nullable_texts};
 use crate::entities::commission_records::{self, Column as Col, Entity as Record};
 use crate::error::DbResultExt;
 
@@ -73,6 +73,9 @@ pub async fn insert_many_new<C: ConnectionTrait>(
     list: Vec<NewRecord>,
 ) -> Result<Vec<(i64, String)>> {
     let t = now();
+    if conn.get_database_backend() == DbBackend::Postgres {
+        return insert_many_new_pg(conn, list, t).await;
+    }
     let mut out = Vec::with_capacity(list.len());
     let mut rows = list.into_iter().map(|r| active(r, t)).peekable();
     while rows.peek().is_some() {
@@ -94,6 +97,65 @@ pub async fn insert_many_new<C: ConnectionTrait>(
         for row in conn.query_all_raw(stmt).await.db()? {
             out.push((row.try_get("", "id").db()?, row.try_get("", "transfer_id").db()?));
         }
+    }
+    Ok(out)
+}
+
+const INSERT_PG: &str = r#"
+INSERT INTO commission_records (introducer_id, referral_id, level, commission_type,
+    action_type, action_details, source_key, amount, currency, transfer_id, action_at,
+    event_id, created_at, updated_at)
+SELECT r.introducer_id, r.referral_id, r.level, r.commission_type, r.action_type,
+       r.action_details, r.source_key, r.amount, r.currency, r.transfer_id, r.action_at,
+       CASE WHEN r.has_event_id THEN r.event_id END, $13, $13
+FROM UNNEST($1::int8[], $2::int8[], $3::int2[], $4::text[], $5::text[], $6::text[],
+            $7::text[], $8::int8[], $9::text[], $10::text[], $11::timestamptz[], $12::text[],
+            $14::bool[])
+    WITH ORDINALITY
+    AS r(introducer_id, referral_id, level, commission_type, action_type, action_details,
+         source_key, amount, currency, transfer_id, action_at, event_id, has_event_id, n)
+ORDER BY r.n
+ON CONFLICT (source_key, commission_type, introducer_id, level) DO NOTHING
+RETURNING id, transfer_id
+"#;
+
+/// [`insert_many_new`] on PostgreSQL: one statement of arrays (one per column) whose text
+/// never changes, so it is prepared once per connection and never planned per row count.
+async fn insert_many_new_pg<C: ConnectionTrait>(
+    conn: &C,
+    list: Vec<NewRecord>,
+    t: DateTime<Utc>,
+) -> Result<Vec<(i64, String)>> {
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    fn col<T: Into<Value>>(list: &[NewRecord], f: impl Fn(&NewRecord) -> T) -> Value
+    where
+        Vec<T>: Into<Value>,
+    {
+        list.iter().map(f).collect::<Vec<T>>().into()
+    }
+    let (event_id, has_event_id) = nullable_texts(list.iter().map(|r| r.event_id.clone()));
+    let values = vec![
+        col(&list, |r| r.introducer_id),
+        col(&list, |r| r.referral_id),
+        col(&list, |r| r.level),
+        col(&list, |r| r.commission_type.clone()),
+        col(&list, |r| r.action_type.clone()),
+        col(&list, |r| r.action_details.clone()),
+        col(&list, |r| r.source_key.clone()),
+        col(&list, |r| r.amount),
+        col(&list, |r| r.currency.clone()),
+        col(&list, |r| r.transfer_id.clone()),
+        col(&list, |r| r.action_at),
+        event_id,
+        t.into(),
+        has_event_id,
+    ];
+    let stmt = Statement::from_sql_and_values(DbBackend::Postgres, INSERT_PG, values);
+    let mut out = Vec::with_capacity(list.len());
+    for row in conn.query_all_raw(stmt).await.db()? {
+        out.push((row.try_get("", "id").db()?, row.try_get("", "transfer_id").db()?));
     }
     Ok(out)
 }

@@ -1,19 +1,14 @@
 //! Group commit of manual transactions. Every manual movement of a currency shares one house
 //! account (manual cash clearing, bonus expense or adjustments), so one transaction per
-//! movement queues on that account's row lock. Here the movements queued while the writer was
-//! busy are written in one write transaction: the stored ids among them read (replays), every
-//! account involved locked in ascending id order, each movement decided in order on the
-//! ledger's reference model, the accepted transfers inserted in one statement and every
-//! account moved in one more — the hot row once per batch — then the batch's deposit events
-//! published together (each subscriber reads what it needs once per batch), then every audit
-//! entry in one statement, and one commit.
-//!
-//! A refused movement (a withdrawal over the balance, a replayed id with another body) is
-//! answered with its error and leaves nothing, without failing the others. If the batch fails
-//! as a whole (a hook failed, a deadlock), nothing of it is written and each movement runs
-//! alone in its own transaction. Nobody is answered before the commit that carries their
-//! answer.
-
+//! movement queues on that account's row lock. Here the movements queued while a writer was
+//! busy are written in one write transaction: the stored ids among them read (replays), the
+//! accounts that may refuse (wallets) locked in ascending id order and the house accounts read
+//! (they allow an overdraft, so nothing is decided on their sums), each movement decided in
+//! order on the ledger's reference model, the accepted transfers inserted in one statement and
+//! the wallet accounts moved in one more, then the batch's deposit events published together
+//! (each subscriber reads what it needs once per batch), every audit entry in one statement,
+//! and last the house accounts locked and moved — the hot row once per batch, held only for
+//! that update and the commit, so the lanes of PostgreSQL overlap everywhere else.
 use std::collections::HashMap;
 
 use brokercrm_core::Result;
@@ -106,7 +101,7 @@ async fn write_in(
         .collect();
     account_ids.sort_unstable();
     account_ids.dedup();
-    let accounts = batch::lock_accounts(tx, &account_ids).await?;
+    let accounts = batch::lock_refusing(tx, &account_ids).await?;
     let mut ledger = model_of(&accounts)?;
     let mut answers = Vec::with_capacity(jobs.len());
     let mut writes = Vec::new();
@@ -131,7 +126,10 @@ async fn write_in(
     }
     let decided_us = started.elapsed().as_micros();
     batch::insert(tx, &writes).await?;
-    batch::apply_deltas(tx, &deltas(&accounts, &ledger)).await?;
+    let (hot, cold): (Vec<_>, Vec<_>) = deltas(&accounts, &ledger)
+        .into_iter()
+        .partition(|d| accounts.iter().any(|a| a.id == d.account_id && a.allows_overdraft));
+    batch::apply_deltas(tx, &cold).await?;
     let written_us = started.elapsed().as_micros();
     let mut audits = Vec::with_capacity(posted.len());
     let mut events = Vec::new();
@@ -143,6 +141,10 @@ async fn write_in(
     app.events().publish_all(tx, &events).await?;
     let hooks_us = started.elapsed().as_micros();
     audit::record_many(tx, audits).await?;
+    // The house accounts every lane shares, last: locked only for this update and the commit.
+    let hot_ids: Vec<i64> = hot.iter().filter(|d| !d.is_zero()).map(|d| d.account_id).collect();
+    batch::lock_hot(tx, &hot_ids).await?;
+    batch::apply_deltas(tx, &hot).await?;
     tracing::debug!(
         decided_us,
         written_us,

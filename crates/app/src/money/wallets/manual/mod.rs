@@ -41,8 +41,25 @@ pub async fn manual(
     match post::prepare(app, &m).await? {
         Some(prepared) => match lane::run(app, prepared).await? {
             Posted::Done => Ok(()),
-            Posted::Alone => alone::manual_alone(app, &m).await,
+            Posted::Alone => alone_again(app, &m).await,
         },
-        None => alone::manual_alone(app, &m).await,
+        None => alone_again(app, &m).await,
+    }
+}
+
+/// Attempts of a movement alone that the database aborted for the moment (a deadlock with
+/// another writer of the same accounts): each runs the whole transaction again.
+const ALONE_ATTEMPTS: usize = 4;
+
+/// [`alone::manual_alone`], run again while the database aborts it for the moment.
+async fn alone_again(app: &App, m: &Manual) -> Result<()> {
+    let mut attempt = 1;
+    loop {
+        match alone::manual_alone(app, m).await {
+            Err(e) if attempt < ALONE_ATTEMPTS && brokercrm_store::error::is_transient(&e) => {
+                attempt += 1;
+            }
+            done => return done,
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 use brokercrm_core::Result;
 use brokercrm_core::money::ledger::{AccountKind, NewTransfer};
-use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -86,6 +86,9 @@ pub async fn insert<C: ConnectionTrait>(
         return Ok(());
     }
     let at = now();
+    if conn.get_database_backend() == DbBackend::Postgres {
+        return super::batch_pg::insert(conn, transfers, at).await;
+    }
     Transfer::insert_many(transfers.iter().map(|(t, hash)| new_row(t, hash, at)))
         .exec_without_returning(conn)
         .await
@@ -126,13 +129,63 @@ pub async fn apply_deltas<C: ConnectionTrait>(conn: &C, deltas: &[Delta]) -> Res
     Ok(())
 }
 
-/// The accounts `ids`, locked until the transaction ends (PostgreSQL `FOR UPDATE` in
+/// The accounts `ids`, locked until the transaction ends (PostgreSQL `FOR NO KEY UPDATE` in
 /// ascending id order, like every other money path; SQLite's write transaction already holds
 /// the one write lock).
 pub async fn lock_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
     let mut q = Account::find().filter(A::Id.is_in(ids.iter().copied())).order_by_asc(A::Id);
     if conn.get_database_backend() == DbBackend::Postgres {
-        q = q.lock_exclusive();
+        // NO KEY UPDATE: excludes every other mover of these accounts, but not the key-share
+        // locks of transfer rows being inserted against them (their foreign keys).
+        q = q.lock(LockType::NoKeyUpdate);
     }
     q.all(conn).await.db()
+}
+
+/// The accounts `ids` for a batch that moves its hot accounts last: those that may refuse a
+/// debit (no overdraft) locked now, in ascending id order; those that allow an overdraft (the
+/// house accounts every movement shares) read without a lock, since no decision depends on
+/// their sums — the batch moves them by adding its deltas, after [`lock_hot`]. (SQLite's
+/// write transaction already holds the one write lock.)
+pub async fn lock_refusing<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
+    if conn.get_database_backend() != DbBackend::Postgres {
+        return lock_accounts(conn, ids).await;
+    }
+    let in_ids = || A::Id.is_in(ids.iter().copied());
+    let mut rows = Account::find()
+        .filter(in_ids())
+        .filter(A::AllowsOverdraft.eq(false))
+        .order_by_asc(A::Id)
+        .lock(LockType::NoKeyUpdate)
+        .all(conn)
+        .await
+        .db()?;
+    rows.extend(
+        Account::find()
+            .filter(in_ids())
+            .filter(A::AllowsOverdraft.eq(true))
+            .all(conn)
+            .await
+            .db()?,
+    );
+    Ok(rows)
+}
+
+/// Locks the accounts `ids` (hot house accounts) in ascending id order, as the last step
+/// before moving them: a batch holds their row locks only for that update and its commit.
+pub async fn lock_hot<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() || conn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    Account::find()
+        .select_only()
+        .column(A::Id)
+        .filter(A::Id.is_in(ids.iter().copied()))
+        .order_by_asc(A::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+        .db()?;
+    Ok(())
 }

@@ -1,10 +1,12 @@
-//! Writing a decided batch of transfers on PostgreSQL in one statement, without a transaction
-//! around it: the batch was decided in memory on account sums and wallet statuses the deciding
-//! lane remembered, so the statement locks those accounts (ascending id) and only if every one
-//! still holds those sums and every wallet still has that status does it move the accounts and
-//! insert the transfer rows (a transfer id stored already fails it on the unique index). One statement is atomic on its own,
-//! so the whole batch costs one round trip and one WAL flush. Its text is the same for every
-//! batch size (arrays, not lists of placeholders), so each connection prepares it once.
+//! PostgreSQL's array statements for batches of transfers: inserting many rows in one
+//! statement whose text never changes (`insert`), and writing a decided batch in one statement,
+//! without a transaction around it (`write_if_unchanged`): the batch was decided in memory on
+//! account sums and wallet statuses the deciding lane remembered, so the statement locks those
+//! accounts (ascending id) and only if every one still holds those sums and every wallet still
+//! has that status does it move the accounts and insert the transfer rows (a transfer id stored
+//! already fails it on the unique index). One statement is atomic on its own, so the whole
+//! batch costs one round trip and one WAL flush. Its text is the same for every batch size
+//! (arrays, not lists of placeholders), so each connection prepares it once.
 
 use brokercrm_core::money::ledger::{NewTransfer, TransferState};
 use brokercrm_core::{Error, Result};
@@ -12,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use super::AccountRow;
 use super::batch::Delta;
-use crate::db::now;
+use crate::db::{now, nullable_texts};
 use crate::error::DbResultExt;
 
 const WRITE_IF_UNCHANGED: &str = r#"
@@ -153,4 +155,58 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
         return Err(Error::internal("a batch write moved or inserted other than it decided"));
     }
     Ok(true)
+}
+
+const INSERT: &str = r#"
+INSERT INTO ledger_transfers (transfer_id, debit_account_id, credit_account_id, amount,
+                              currency, code, kind, state, user_data, body_hash, created_at)
+SELECT t.transfer_id, t.debit_account_id, t.credit_account_id, t.amount,
+       t.currency, t.code, t.kind, t.state,
+       CASE WHEN t.has_user_data THEN t.user_data END, t.body_hash, $11
+FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::text[], $6::text[],
+            $7::text[], $8::text[], $9::text[], $10::text[], $12::bool[])
+    WITH ORDINALITY
+    AS t(transfer_id, debit_account_id, credit_account_id, amount, currency, code, kind,
+         state, user_data, body_hash, has_user_data, n)
+ORDER BY t.n
+"#;
+
+/// Inserts new transfers (decided by the caller, none resolving a pending one) in one
+/// statement whose text is the same for any number of rows (arrays, one per column), so each
+/// connection prepares it once and the server never plans a list of thousands of
+/// placeholders. An id taken meanwhile fails the whole statement.
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    transfers: &[(NewTransfer, String)],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let texts = |f: &dyn Fn(&NewTransfer, &str) -> String| -> Value {
+        transfers.iter().map(|(t, h)| f(t, h)).collect::<Vec<String>>().into()
+    };
+    let ints = |f: &dyn Fn(&NewTransfer) -> i64| -> Value {
+        transfers.iter().map(|(t, _)| f(t)).collect::<Vec<i64>>().into()
+    };
+    let state = |t: &NewTransfer| {
+        if t.pending { TransferState::Pending } else { TransferState::Posted }.as_str().to_owned()
+    };
+    let (user_data, has_user_data) =
+        nullable_texts(transfers.iter().map(|(t, _)| t.user_data.clone()));
+    let values = vec![
+        texts(&|t, _| t.id.as_str().to_owned()),
+        ints(&|t| t.debit_account_id),
+        ints(&|t| t.credit_account_id),
+        ints(&|t| t.amount.minor()),
+        texts(&|t, _| t.currency.as_str().to_owned()),
+        texts(&|t, _| t.code.as_str().to_owned()),
+        texts(&|t, _| t.kind().as_str().to_owned()),
+        texts(&|t, _| state(t)),
+        user_data,
+        texts(&|_, h| h.to_owned()),
+        at.into(),
+        has_user_data,
+    ];
+    conn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, INSERT, values))
+        .await
+        .db()?;
+    Ok(())
 }

@@ -74,18 +74,16 @@ pub fn hours_text(sessions: &Value) -> String {
         .unwrap_or_default()
 }
 
-/// A weekday: `Sun`..`Sat` (any case, or the full name) or `0`..`6`.
+/// A weekday: a name (`Mon`, `monday`, any case, at least three letters) or `0`..`6`.
 fn weekday(raw: &str) -> Option<u8> {
     if let Ok(n) = raw.parse::<u8>() {
         return (n <= 6).then_some(n);
     }
+    const NAMES: [&str; 7] =
+        ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
     let lower = raw.to_ascii_lowercase();
-    (0u8..7).find(|i| {
-        let d = DAYS[usize::from(*i)].to_ascii_lowercase();
-        lower.len() >= 3
-            && d.starts_with(&lower[..3])
-            && lower.chars().all(|c| c.is_ascii_alphabetic())
-    })
+    let i = NAMES.iter().position(|n| lower.len() >= 3 && n.starts_with(lower.as_str()))?;
+    u8::try_from(i).ok()
 }
 
 /// Lines `Mon 09:00-17:00` (or `1 09:00 17:00`) as the sessions the use case takes; the first

@@ -41,9 +41,10 @@ async fn the_demo_customer_trades_on_a_real_and_a_demo_wallet_once() {
 
     for (w, is_demo) in [(real, false), (demo, true)] {
         let (_, b) = get(&t, &admin, &format!("/api/wallets/{w}")).await;
-        assert_eq!(b["isDemo"], is_demo, "{b}");
-        assert_eq!(b["customer"]["email"], "demo.customer@brokercrm.local", "{b}");
-        assert_eq!(b["currency"], "USD");
+        let w = &b["wallet"];
+        assert_eq!(w["isDemo"], is_demo, "{b}");
+        assert_eq!(w["customer"]["email"], "demo.customer@brokercrm.local", "{b}");
+        assert_eq!(w["currency"], "USD");
     }
     let open = positions(&t, &admin, real, "OPEN").await;
     let mut symbols: Vec<&str> = open.iter().map(|p| p["symbol"].as_str().unwrap()).collect();
@@ -63,6 +64,6 @@ async fn the_demo_customer_trades_on_a_real_and_a_demo_wallet_once() {
     explained(&t, &admin, demo, "100000", &demo_closed).await;
     // The open positions' margin shows in the wallet's figures.
     let (_, b) = get(&t, &admin, &format!("/api/wallets/{real}")).await;
-    assert!(money_of(&b["margin"]).is_positive(), "{b}");
+    assert!(money_of(&b["wallet"]["margin"]).is_positive(), "{b}");
     assert_verified(t.app.db()).await;
 }

@@ -1,7 +1,7 @@
 //! The instrument screens: an admin creates one through the form (every field the use case
 //! takes, trading hours as lines), a refusal is shown beside its fields with what was typed
-//! kept and nothing stored, edits reach the API, the list filters from the URL, delete; other
-//! roles read without the form working for them.
+//! kept and nothing stored, edits reach the API, the list filters from the URL, delete; a manager
+//! reads without the form working for them, support not at all.
 
 use brokercrm_core::identity::auth::Role;
 use serde_json::json;
@@ -127,14 +127,14 @@ async fn an_admin_creates_edits_filters_and_deletes_an_instrument() {
 }
 
 #[tokio::test]
-async fn support_reads_instruments_but_cannot_change_them() {
+async fn a_manager_reads_instruments_but_cannot_change_them() {
     let t = TestApp::spawn().await;
     let admin = t.user(Role::Admin).create().await;
     let a = login(&t, &admin.email, PASSWORD).await;
     let r = a.post(&t, "/admin/instruments", &gbpusd(&[])).await;
     assert_eq!(r.status_code(), 303);
-    let support = t.user(Role::Support).create().await;
-    let p = login(&t, &support.email, PASSWORD).await;
+    let manager = t.user(Role::Manager).create().await;
+    let p = login(&t, &manager.email, PASSWORD).await;
     let list = p.get(&t, "/admin/instruments").await.text();
     assert!(list.contains("GBPUSD") && !list.contains("/delete"), "no delete offered: {list}");
     let page = p.get(&t, "/admin/instruments/GBPUSD").await;
@@ -146,4 +146,8 @@ async fn support_reads_instruments_but_cannot_change_them() {
     assert_eq!(p.post(&t, "/admin/instruments/GBPUSD/delete", &[]).await.status_code(), 403);
     let (_, b) = get(&t, &admin.token, "/api/instruments/GBPUSD").await;
     assert_eq!(b["instrument"]["sort"], 2);
+    // Support works customers, not instruments.
+    let support = t.user(Role::Support).create().await;
+    let s = login(&t, &support.email, PASSWORD).await;
+    assert_eq!(s.get(&t, "/admin/instruments").await.status_code(), 403);
 }

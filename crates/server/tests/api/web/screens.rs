@@ -42,7 +42,7 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/kyc", [true, true, true, true, true, true]),
     ("/admin/onboarding", [true, true, true, true, true, true]),
     ("/admin/email-templates", [true, false, false, false, false, false]),
-    ("/admin/instruments", [true, true, false, false, true, true]),
+    ("/admin/instruments", [true, true, false, false, true, false]),
     ("/admin/positions", [true, true, false, false, true, false]),
     ("/admin/orders", [true, true, false, false, true, false]),
     ("/admin/risk", [true, true, false, false, true, false]),

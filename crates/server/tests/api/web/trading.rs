@@ -1,12 +1,16 @@
 //! The position screens: the list with the API's filters, a position with its orders and the
 //! staff close (a ledger transfer, verified), the pending orders and their cancel, and the
-//! exposures page with its live JSON following a new quote; a manager reads but may not close.
+//! exposures page with its live JSON following a new quote; a manager reads (their desk's
+//! customers only) but may not close.
 
 use brokercrm_core::identity::auth::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::helpers::http::{get, post_empty};
+use brokercrm_store::repo::sales::sales_desks;
+
+use crate::helpers::http::{get, post, post_empty};
+use crate::helpers::sales::on_desk;
 use crate::helpers::money::assert_verified;
 use crate::helpers::trading::{eurusd_market, open, quote};
 use crate::helpers::users::PASSWORD;
@@ -79,7 +83,7 @@ async fn risk_staff_filter_positions_close_one_and_cancel_an_order() {
     let r = p.post(&t, &format!("/admin/orders/{order}/cancel"), &[]).await;
     assert_eq!(location(&r), "/admin/orders?done=cancelled");
     let (_, b) = get(&t, &admin, &format!("/api/orders/{order}")).await;
-    assert_eq!(b["status"], "CANCELLED", "{b}");
+    assert_eq!(b["order"]["status"], "CANCELLED", "{b}");
     assert!(p.get(&t, "/admin/orders").await.text().contains("No pending order."));
     assert_verified(t.app.db()).await;
 }
@@ -88,9 +92,19 @@ async fn risk_staff_filter_positions_close_one_and_cancel_an_order() {
 async fn a_manager_reads_positions_but_may_not_close_or_cancel() {
     let t = TestApp::spawn().await;
     let admin = t.admin_token().await;
-    let (_, _, open_id, _, pending_id) = book(&t, &admin).await;
+    let (customer, _, open_id, _, pending_id) = book(&t, &admin).await;
     let manager = t.user(Role::Manager).create().await;
     let p = login(&t, &manager.email, PASSWORD).await;
+    // A manager sees the customers of their sales desk only.
+    let html = p.get(&t, "/admin/positions").await.text();
+    assert!(html.contains("No position matches."), "{html}");
+    let (s, d) = post(&t, &admin, "/api/sales-desks", json!({"name": "North", "salesPeople": [manager.uuid]})).await;
+    assert_eq!(s, 201, "{d}");
+    let desk = sales_desks::find_by_uuid(t.app.db().conn(), d["id"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    on_desk(&t, customer, desk.id).await;
     let html = p.get(&t, "/admin/positions").await.text();
     assert!(html.contains(&format!("href=\"/admin/positions/{open_id}\"")), "{html}");
     assert!(!html.contains("/close\""), "no close offered: {html}");

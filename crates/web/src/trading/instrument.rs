@@ -280,6 +280,9 @@ async fn render(
         t.empty = "No quote yet.";
         page = page.table(t).link("Positions", format!("/admin/positions?symbol={}", i.symbol));
     }
+    if f.fields.iter().any(|x| x.error.is_some()) {
+        page = page.intro("Not saved: each problem is shown beside its field below.");
+    }
     page.form(f).render()
 }
 

@@ -30,10 +30,10 @@ async fn the_demo_customer_trades_on_a_real_and_a_demo_wallet_once() {
     let t = TestApp::spawn().await;
     // A Wednesday noon UTC: every demo market trades.
     t.clock.set(chrono::Utc.with_ymd_and_hms(2025, 6, 11, 12, 0, 0).unwrap());
-    let first = serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap())
-        .unwrap();
-    let again = serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap())
-        .unwrap();
+    let first =
+        serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
+    let again =
+        serde_json::to_value(brokercrm_app::demo::load(&t.app, "http://x").await.unwrap()).unwrap();
     assert_eq!(first["trading"], again["trading"], "the same wallets");
     let real = first["trading"]["real_wallet_id"].as_i64().unwrap();
     let demo = first["trading"]["demo_wallet_id"].as_i64().unwrap();
@@ -52,7 +52,8 @@ async fn the_demo_customer_trades_on_a_real_and_a_demo_wallet_once() {
     assert_eq!(symbols, ["BTCUSD", "EURUSD", "US500", "USDJPY", "XAUUSD"]);
     let closed = positions(&t, &admin, real, "CLOSED").await;
     assert_eq!(closed.len(), 4);
-    let pl: Vec<f64> = closed.iter().map(|p| p["closedPLInAccountCurrency"].as_f64().unwrap()).collect();
+    let pl: Vec<f64> =
+        closed.iter().map(|p| p["closedPLInAccountCurrency"].as_f64().unwrap()).collect();
     assert!(pl.iter().any(|x| *x > 0.0) && pl.iter().any(|x| *x < 0.0), "gains and losses: {pl:?}");
     assert!(closed.iter().all(|p| p["closedReason"] == "CLIENT"));
     assert_eq!(positions(&t, &admin, real, "PENDING").await.len(), 1);

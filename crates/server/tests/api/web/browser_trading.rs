@@ -18,9 +18,7 @@ async fn browser_edit_an_instrument_close_a_position_and_watch_the_exposures() {
     let admin = t.user(Role::Admin).create().await;
     eurusd_market(&t, &admin.token).await;
     let c = t.customer().admin(&admin.token).with_wallet("USD", 10_000).create().await;
-    let body = |size: &str| {
-        json!({"accountId": c.wallets[0], "symbol": "EURUSD", "side": "BUY", "size": size})
-    };
+    let body = |size: &str| json!({"accountId": c.wallets[0], "symbol": "EURUSD", "side": "BUY", "size": size});
     let (s, kept) = open(&t, &c.token, body("1")).await;
     assert_eq!(s, 200, "{kept}");
     let (s, closing) = open(&t, &c.token, body("0.3")).await;

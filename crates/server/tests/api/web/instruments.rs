@@ -72,7 +72,8 @@ async fn an_admin_creates_edits_filters_and_deletes_an_instrument() {
     let (s, _) = get(&t, &admin.token, "/api/instruments/GBPUSD").await;
     assert_eq!(s, 404);
     // The use case's own reading of the hours lands beside the field too.
-    let r = p.post(&t, "/admin/instruments", &gbpusd(&[("trading_hours", "Tue 10:00-09:00")])).await;
+    let r =
+        p.post(&t, "/admin/instruments", &gbpusd(&[("trading_hours", "Tue 10:00-09:00")])).await;
     assert_eq!(r.status_code(), 422);
     assert!(r.text().contains("session 1 (to): must be after from"), "{}", r.text());
 
@@ -83,7 +84,10 @@ async fn an_admin_creates_edits_filters_and_deletes_an_instrument() {
     );
     let (_, b) = get(&t, &admin.token, "/api/instruments/GBPUSD").await;
     let i = &b["instrument"];
-    assert_eq!((i["marginCurrency"].as_str(), i["timezone"].as_str()), (Some("GBP"), Some("Europe/London")));
+    assert_eq!(
+        (i["marginCurrency"].as_str(), i["timezone"].as_str()),
+        (Some("GBP"), Some("Europe/London"))
+    );
     assert_eq!(
         i["tradingHours"],
         json!([{"weekday": 1, "from": "00:00", "to": "24:00"}, {"weekday": 5, "from": "00:00", "to": "22:00"}])
@@ -110,15 +114,24 @@ async fn an_admin_creates_edits_filters_and_deletes_an_instrument() {
     assert_eq!(location(&r), "/admin/instruments/GBPUSD?done=saved");
     let (_, b) = get(&t, &admin.token, "/api/instruments/GBPUSD").await;
     let i = &b["instrument"];
-    assert_eq!((i["marginPercentage"].clone(), i["status"].clone()), (json!(3.5), json!("DISABLED")));
-    assert_eq!((i["swapMode"].clone(), i["swap3DayWeekday"].clone()), (json!("DISABLED"), json!(null)));
+    assert_eq!(
+        (i["marginPercentage"].clone(), i["status"].clone()),
+        (json!(3.5), json!("DISABLED"))
+    );
+    assert_eq!(
+        (i["swapMode"].clone(), i["swap3DayWeekday"].clone()),
+        (json!("DISABLED"), json!(null))
+    );
     assert_eq!(i["tradingHours"], json!([]));
 
     // The list filters from the URL.
     let list = p.get(&t, "/admin/instruments?status=DISABLED&category=indices&q=gbp").await.text();
     assert!(list.contains("href=\"/admin/instruments/GBPUSD\""), "{list}");
     let list = p.get(&t, "/admin/instruments?status=ACTIVE").await.text();
-    assert!(!list.contains("href=\"/admin/instruments/GBPUSD\"") && list.contains("No instrument matches."));
+    assert!(
+        !list.contains("href=\"/admin/instruments/GBPUSD\"")
+            && list.contains("No instrument matches.")
+    );
 
     let r = p.post(&t, "/admin/instruments/GBPUSD/delete", &[]).await;
     assert_eq!(location(&r), "/admin/instruments?done=deleted");

@@ -10,8 +10,8 @@ use crate::helpers::TestApp;
 use brokercrm_store::repo::sales::sales_desks;
 
 use crate::helpers::http::{get, post, post_empty};
-use crate::helpers::sales::on_desk;
 use crate::helpers::money::assert_verified;
+use crate::helpers::sales::on_desk;
 use crate::helpers::trading::{eurusd_market, open, quote};
 use crate::helpers::users::PASSWORD;
 use crate::helpers::web::{location, login};
@@ -98,7 +98,13 @@ async fn a_manager_reads_positions_but_may_not_close_or_cancel() {
     // A manager sees the customers of their sales desk only.
     let html = p.get(&t, "/admin/positions").await.text();
     assert!(html.contains("No position matches."), "{html}");
-    let (s, d) = post(&t, &admin, "/api/sales-desks", json!({"name": "North", "salesPeople": [manager.uuid]})).await;
+    let (s, d) = post(
+        &t,
+        &admin,
+        "/api/sales-desks",
+        json!({"name": "North", "salesPeople": [manager.uuid]}),
+    )
+    .await;
     assert_eq!(s, 201, "{d}");
     let desk = sales_desks::find_by_uuid(t.app.db().conn(), d["id"].as_str().unwrap())
         .await
@@ -108,7 +114,10 @@ async fn a_manager_reads_positions_but_may_not_close_or_cancel() {
     let html = p.get(&t, "/admin/positions").await.text();
     assert!(html.contains(&format!("href=\"/admin/positions/{open_id}\"")), "{html}");
     assert!(!html.contains("/close\""), "no close offered: {html}");
-    assert_eq!(p.post(&t, &format!("/admin/positions/{open_id}/close"), &[]).await.status_code(), 403);
+    assert_eq!(
+        p.post(&t, &format!("/admin/positions/{open_id}/close"), &[]).await.status_code(),
+        403
+    );
     let (_, orders) = get(&t, &admin, &format!("/api/positions/{pending_id}/orders")).await;
     let order = orders[0]["id"].as_i64().unwrap();
     assert_eq!(p.post(&t, &format!("/admin/orders/{order}/cancel"), &[]).await.status_code(), 403);
@@ -130,7 +139,10 @@ async fn the_exposures_page_and_its_live_figures_follow_the_quotes() {
     let p = login(&t, &risk.email, PASSWORD).await;
     let html = p.get(&t, "/admin/risk").await.text();
     assert!(html.contains("data-live=\"/admin/risk/live\""), "{html}");
-    assert!(html.contains("<tr data-key=\"EURUSD\"><td>EURUSD</td><td class=\"num\">1</td>"), "{html}");
+    assert!(
+        html.contains("<tr data-key=\"EURUSD\"><td>EURUSD</td><td class=\"num\">1</td>"),
+        "{html}"
+    );
     assert!(html.contains("1.08500"), "the latest quote: {html}");
 
     let r = p.get(&t, "/admin/risk/live?demo=false").await;

@@ -9,26 +9,12 @@ pub mod orders;
 pub mod position;
 pub mod positions;
 pub mod risk;
+pub mod tabs;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 use crate::Web;
-
-/// The tabs of the position screens: label, URL, key.
-pub const TABS: [(&str, &str, &str); 3] = [
-    ("Positions", "/admin/positions", "positions"),
-    ("Pending orders", "/admin/orders", "orders"),
-    ("Exposures", "/admin/risk", "risk"),
-];
-
-/// The tab links above the position screens, with `current` marked.
-pub fn tabs(current: &str) -> Vec<(String, String)> {
-    TABS.iter()
-        .filter(|(_, _, key)| *key != current)
-        .map(|(label, href, _)| ((*label).to_owned(), (*href).to_owned()))
-        .collect()
-}
 
 pub fn routes() -> Router<Web> {
     Router::new()

@@ -57,8 +57,9 @@ pub async fn page(
     let who = staff.principal();
     let ctx = Ctx::new(&staff, "Pending orders", KEY).notice(notice(q.done()));
     let symbols = read::symbols(&web.app, who).await?;
-    let page =
-        super::tabs("orders").into_iter().fold(ResourcePage::new(ctx), |p, (l, h)| p.link(l, h));
+    let page = super::tabs::tabs("orders")
+        .into_iter()
+        .fold(ResourcePage::new(ctx), |p, (l, h)| p.link(l, h));
     let result = match query(&q) {
         Ok(query) => orders::list(&web.app, who, query).await,
         Err(e) => Err(e),

@@ -135,7 +135,7 @@ pub async fn page(
     let who = staff.principal();
     let ctx = Ctx::new(&staff, "Positions", KEY).notice(notice(q.done()));
     let symbols = read::symbols(&web.app, who).await?;
-    let tabs = super::tabs(KEY);
+    let tabs = super::tabs::tabs(KEY);
     let result = match query(&q) {
         Ok(query) => list::list(&web.app, who, query).await,
         Err(e) => Err(e),

@@ -105,7 +105,7 @@ pub async fn page(
     let pairs: Vec<(String, String)> = q.pairs(&["group", "demo"]);
     let mut page = RiskPage {
         ctx: Ctx::new(&staff, "Exposures", KEY),
-        tabs: super::tabs("risk"),
+        tabs: super::tabs::tabs("risk"),
         group: q.get("group").to_owned(),
         demo: q.get("demo").to_owned(),
         live: None,

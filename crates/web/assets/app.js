@@ -2,7 +2,7 @@
 // enhances: a form marked data-once is sent once (its buttons disable on submit), list
 // filters and paging swap the results in place (the URL still changes, so views stay
 // bookmarkable), a block marked data-poll refreshes itself until it is done, and a form with
-// data-confirm asks first.
+// data-confirm asks first; a block marked data-live redraws its tables from a JSON route.
 "use strict";
 (function () {
   function swap(url, push) {
@@ -67,4 +67,55 @@
     }, 700);
   }
   document.addEventListener("DOMContentLoaded", poll);
+
+  // A block marked data-live re-reads its JSON every data-every ms and redraws each table
+  // inside it marked data-rows (the JSON list it shows) from the columns in data-cols.
+  function text(v) { return v === null || v === undefined ? "" : String(v); }
+  function draw(box, data) {
+    box.querySelectorAll("table[data-rows]").forEach(function (t) {
+      var rows = data[t.getAttribute("data-rows")] || [];
+      var cols = t.getAttribute("data-cols").split(" ");
+      var heads = t.tHead ? t.tHead.rows[0].cells : [];
+      var body = document.createElement("tbody");
+      rows.forEach(function (r) {
+        var tr = document.createElement("tr");
+        tr.setAttribute("data-key", text(r[t.getAttribute("data-key")]));
+        cols.forEach(function (c, i) {
+          var td = document.createElement("td");
+          var v = text(r[c]);
+          td.textContent = c === "time" ? v.replace(/\.\d+Z$/, "Z") : v;
+          if (heads[i] && heads[i].classList.contains("num")) { td.className = "num"; }
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      });
+      if (!rows.length) {
+        var tr = document.createElement("tr"), td = document.createElement("td");
+        td.colSpan = cols.length;
+        td.textContent = t.getAttribute("data-empty") || "";
+        tr.appendChild(td);
+        body.appendChild(tr);
+      }
+      t.tBodies[0].replaceWith(body);
+    });
+    box.querySelectorAll("[data-field]").forEach(function (el) {
+      el.textContent = text(data[el.getAttribute("data-field")]);
+    });
+  }
+  function live() {
+    var box = document.querySelector("[data-live]");
+    if (!box || !window.fetch) { return; }
+    var url = box.getAttribute("data-live");
+    var every = parseInt(box.getAttribute("data-every"), 10) || 3000;
+    function tick() {
+      setTimeout(function () {
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+          .then(function (d) { draw(box, d); tick(); })
+          .catch(function () { setTimeout(tick, every * 3); });
+      }, every);
+    }
+    tick();
+  }
+  document.addEventListener("DOMContentLoaded", live);
 })();

@@ -69,6 +69,18 @@ pub const SCREENS: &[Screen] = &[
         needs: Some(Permission::ReadTransactions),
     },
     Screen {
+        label: "Instruments",
+        href: "/admin/instruments",
+        key: "instruments",
+        needs: Some(Permission::ReadInstruments),
+    },
+    Screen {
+        label: "Positions",
+        href: "/admin/positions",
+        key: "positions",
+        needs: Some(Permission::ReadPositions),
+    },
+    Screen {
         label: "Introducers",
         href: "/admin/partners",
         key: "partners",
@@ -263,6 +275,8 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "paid" => "Payout approved: the amount was paid into the wallet.",
         "declined" => "Payout rejected: the commission is available again.",
         "uploaded" => "Banner uploaded.",
+        "closed" => "Position closed at the market.",
+        "cancelled" => "Order cancelled, with its position.",
         _ => return None,
     };
     Some(text.to_owned())

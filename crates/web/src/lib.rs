@@ -25,6 +25,7 @@ pub mod onboarding;
 pub mod partners;
 pub mod platform;
 pub mod sales;
+pub mod trading;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,6 +82,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(messaging::routes())
         .merge(onboarding::routes())
         .merge(partners::routes())
+        .merge(trading::routes())
         .layer(axum::middleware::from_fn(error::render_errors))
         .with_state(state)
 }

@@ -5,6 +5,7 @@ pub mod distribution;
 pub mod market_data;
 pub mod onboarding;
 pub mod partners;
+pub mod positions;
 pub mod trading;
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Role;
@@ -34,6 +35,15 @@ pub struct DemoCredentials {
     pub retail_services: crate::demo::market_data::RetailServicesCredentials,
     /// The promotion-link API (seed 004): tenant id and token.
     pub promotion_links: crate::demo::partners::PromotionLinkCredentials,
+    /// The demo customer's trading wallets (with open positions and closed history).
+    pub trading: TradingWallets,
+}
+
+/// The demo customer's wallets.
+#[derive(Debug, Serialize)]
+pub struct TradingWallets {
+    pub real_wallet_id: i64,
+    pub demo_wallet_id: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,6 +95,9 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
     crate::demo::onboarding::load(app, &admin, customer_id).await?;
     let retail_services = crate::demo::market_data::load(app).await?;
     let promotion_links = crate::demo::partners::load(app, affiliate_id).await?;
+    let customer = principal_of(app, Some(customer_id)).await?;
+    let (real_wallet_id, demo_wallet_id) =
+        crate::demo::positions::load(app, &admin, &customer).await?;
     Ok(DemoCredentials {
         base_url: base_url.to_owned(),
         users: logins,
@@ -93,6 +106,7 @@ pub async fn load(app: &App, base_url: &str) -> Result<DemoCredentials> {
         lead_provider,
         retail_services,
         promotion_links,
+        trading: TradingWallets { real_wallet_id, demo_wallet_id },
     })
 }
 

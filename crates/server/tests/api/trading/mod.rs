@@ -1,6 +1,7 @@
 //! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions.
 
 pub mod choices;
+pub mod demo;
 pub mod downtimes;
 pub mod instruments;
 pub mod margin;

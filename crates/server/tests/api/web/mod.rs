@@ -3,8 +3,10 @@
 
 mod advertisers;
 mod browser;
+mod browser_trading;
 mod bulk;
 mod email_templates;
+mod instruments;
 mod kyc;
 mod market_data;
 mod messaging;
@@ -16,4 +18,5 @@ mod rules;
 mod screens;
 mod setup;
 mod tokens;
+mod trading;
 mod transactions;

@@ -42,6 +42,10 @@ const SCREENS: &[(&str, [bool; 6])] = &[
     ("/admin/kyc", [true, true, true, true, true, true]),
     ("/admin/onboarding", [true, true, true, true, true, true]),
     ("/admin/email-templates", [true, false, false, false, false, false]),
+    ("/admin/instruments", [true, true, false, false, true, false]),
+    ("/admin/positions", [true, true, false, false, true, false]),
+    ("/admin/orders", [true, true, false, false, true, false]),
+    ("/admin/risk", [true, true, false, false, true, false]),
 ];
 
 const ROLES: [Role; 6] = [
@@ -69,7 +73,11 @@ async fn each_screen_opens_for_the_roles_its_use_case_admits_and_the_menu_matche
             // One menu entry opens the market-data screens (their tabs lead to the others).
             if !matches!(
                 *path,
-                "/admin/leads/import" | "/admin/market-data/feeds" | "/admin/market-data/accounts"
+                "/admin/leads/import"
+                    | "/admin/market-data/feeds"
+                    | "/admin/market-data/accounts"
+                    | "/admin/orders"
+                    | "/admin/risk"
             ) {
                 assert_eq!(linked, allowed[i], "{role:?}: menu link to {path}");
             }

@@ -1,0 +1,32 @@
+//! Trading screens: instruments (list, one to view and edit, create, delete; ReadInstruments,
+//! changes ManageInstruments), positions (list with the API's filters, one with its orders,
+//! staff close), pending orders (cancel) and the risk exposures with live quotes (ReadPositions,
+//! changes ManagePositions) — over the same `app::trading` use cases as the API.
+
+pub mod instrument;
+pub mod instruments;
+pub mod orders;
+pub mod position;
+pub mod positions;
+pub mod risk;
+pub mod tabs;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::Web;
+
+pub fn routes() -> Router<Web> {
+    Router::new()
+        .route("/admin/instruments", get(instruments::page).post(instrument::create))
+        .route("/admin/instruments/new", get(instrument::new_page))
+        .route("/admin/instruments/{id}", get(instrument::page).post(instrument::save))
+        .route("/admin/instruments/{id}/delete", post(instruments::delete))
+        .route("/admin/positions", get(positions::page))
+        .route("/admin/positions/{id}", get(position::page))
+        .route("/admin/positions/{id}/close", post(position::close))
+        .route("/admin/orders", get(orders::page))
+        .route("/admin/orders/{id}/cancel", post(orders::cancel))
+        .route("/admin/risk", get(risk::page))
+        .route("/admin/risk/live", get(risk::live))
+}

@@ -7,4 +7,5 @@ pub mod margin;
 pub mod positions;
 pub mod prices;
 pub mod risk;
+pub mod swaps;
 pub mod triggers;

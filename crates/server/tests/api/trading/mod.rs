@@ -4,6 +4,8 @@ pub mod choices;
 pub mod downtimes;
 pub mod instruments;
 pub mod margin;
+pub mod markups;
+pub mod neo;
 pub mod positions;
 pub mod prices;
 pub mod risk;

@@ -76,7 +76,7 @@ async fn rollover_charges_once_per_day_triple_on_its_day() {
     assert!(again.charged.is_empty() && again.failed.is_empty(), "{again:?}");
     assert_eq!(swap_of(&t, &c.token, long).await, json!(-6.5));
     assert_eq!(swap_of(&t, &c.token, short).await, json!(2.4));
-    assert_eq!(swap_of(&t, &c.token, flat).await, json!(0));
+    assert_eq!(swap_of(&t, &c.token, flat).await, json!(0.0));
     assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9995.9"));
 
     // Wednesday is EURUSD's triple day: three nights.

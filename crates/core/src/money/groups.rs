@@ -134,7 +134,7 @@ pub fn markups(v: &Value) -> Result<Value> {
             .is_some_and(|p| p.fract() == 0.0 && (0.0..=MAX_MARKUP_POINTS as f64).contains(&p));
         if !points_ok {
             return Err(Error::field(
-                &format!("markups[{i}].points"),
+                format!("markups[{i}].points"),
                 format!("must be a whole number of points from 0 to {MAX_MARKUP_POINTS}"),
             ));
         }
@@ -143,13 +143,13 @@ pub fn markups(v: &Value) -> Result<Value> {
             Some(Value::String(s)) if symbol_like(s.trim()) => s.trim().to_owned(),
             Some(_) => {
                 return Err(Error::field(
-                    &format!("markups[{i}].symbol"),
+                    format!("markups[{i}].symbol"),
                     "must be an instrument symbol or \"*\"",
                 ));
             }
         };
         if seen.contains(&symbol) {
-            return Err(Error::field(&format!("markups[{i}].symbol"), "appears twice"));
+            return Err(Error::field(format!("markups[{i}].symbol"), "appears twice"));
         }
         seen.push(symbol);
     }

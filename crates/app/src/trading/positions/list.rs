@@ -108,14 +108,17 @@ pub async fn views<C: ConnectionTrait>(
             let key = format!("{}/{}", p.symbol, p.wallet_id);
             if !prices.contains_key(&key) {
                 let c = Currency::parse("currency", &p.currency)?;
-                if !markups.contains_key(&p.wallet_id) {
-                    let mk = match wallets::find(conn, p.wallet_id).await? {
-                        Some(w) => Markups::of_wallet(conn, &w).await?,
-                        None => Markups::none(),
-                    };
-                    markups.insert(p.wallet_id, mk);
-                }
-                let mk = markups.get(&p.wallet_id).cloned().unwrap_or_default();
+                let mk = match markups.get(&p.wallet_id) {
+                    Some(mk) => mk.clone(),
+                    None => {
+                        let mk = match wallets::find(conn, p.wallet_id).await? {
+                            Some(w) => Markups::of_wallet(conn, &w).await?,
+                            None => Markups::none(),
+                        };
+                        markups.insert(p.wallet_id, mk.clone());
+                        mk
+                    }
+                };
                 let loaded = Prices::load(conn, vec![p.symbol.clone()], c, &mk).await.ok();
                 prices.insert(key.clone(), loaded);
             }

@@ -11,10 +11,8 @@ use brokercrm_core::{Error, Money, Result, Violations};
 use brokercrm_engine::maths::{self, Conversion, Frac, Leg};
 use brokercrm_engine::{Lots, Price};
 use rust_decimal::Decimal;
-use serde_json::Value;
 
 use super::market::Market;
-use super::open::{decimal, leg_side};
 use crate::App;
 use crate::trading::choices;
 
@@ -36,17 +34,15 @@ fn listed(field: &str, d: Decimal, values: &[Decimal]) -> Result<Decimal> {
     Err(Error::field(field, format!("must be one of {}", all.join(", "))))
 }
 
+/// A parsed decimal field (`Err`: not a number, named).
+type Field = Result<Option<Decimal>>;
+
 /// Checks `invest` (above 0, at most 8 decimals), `maxRisk` (one of the Max Risks, the
 /// default when absent) and `closePositionAfterSeconds` (one of the Position Durations, or
 /// none), each a 422 naming it.
-pub async fn check(
-    app: &App,
-    invest: Option<&Value>,
-    max_risk: Option<&Value>,
-    duration: Option<&Value>,
-) -> Result<Neo> {
+pub async fn check(app: &App, invest: Field, max_risk: Field, duration: Field) -> Result<Neo> {
     let mut v = Violations::new();
-    let invest = v.check(decimal("invest", invest).and_then(|d| {
+    let invest = v.check(invest.and_then(|d| {
         let d = d.ok_or_else(|| Error::field("invest", "is required for a NEO position"))?;
         if d <= Decimal::ZERO {
             return Err(Error::field("invest", "must be above 0"));
@@ -54,12 +50,12 @@ pub async fn check(
         Money::from_decimal("invest", d)
     }));
     let risks = choices::get(app, Kind::MaxRisk).await?;
-    let risk = v.check(decimal("maxRisk", max_risk).and_then(|d| match d {
+    let risk = v.check(max_risk.and_then(|d| match d {
         None => Ok(risks.default),
         Some(d) => listed("maxRisk", d, &risks.values),
     }));
     let durations = choices::get(app, Kind::Duration).await?;
-    let duration = v.check(decimal("closePositionAfterSeconds", duration).and_then(|d| match d {
+    let duration = v.check(duration.and_then(|d| match d {
         None => Ok(None),
         Some(d) => {
             let d = listed("closePositionAfterSeconds", d, &durations.values)?;
@@ -88,7 +84,8 @@ pub fn lots(
     fill: Price,
     margin_conv: &Conversion,
 ) -> Result<Lots> {
-    let one = Leg { side: leg_side(side), lots: Lots::from_minor(100_000_000), open: fill };
+    let side = if side == Side::Buy { maths::Side::Buy } else { maths::Side::Sell };
+    let one = Leg { side, lots: Lots::from_minor(100_000_000), open: fill };
     let per_lot = margin_conv.apply(&maths::symbol_margin_exact(&m.inst, &[one], leverage));
     let raw = Frac::money(invest)
         .div(&per_lot)

@@ -221,8 +221,13 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
     let conn = app.db().conn();
     let neo = match platform {
         Platform::Neo => Some(
-            neo::check(app, n.invest.as_ref(), n.max_risk.as_ref(), n.close_after_seconds.as_ref())
-                .await?,
+            neo::check(
+                app,
+                decimal("invest", n.invest.as_ref()),
+                decimal("maxRisk", n.max_risk.as_ref()),
+                decimal("closePositionAfterSeconds", n.close_after_seconds.as_ref()),
+            )
+            .await?,
         ),
         Platform::Pro => None,
     };

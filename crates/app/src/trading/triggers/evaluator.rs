@@ -222,13 +222,20 @@ impl Evaluator {
     ) {
         let tick = symbols.get(&p.symbol).map_or(1, |s| s.tick);
         let quote = quotes.get(&p.symbol).map(|&(b, a, _)| (b, a));
-        if !self.wallet_groups.contains_key(&p.wallet_id) {
-            match wallets::find(app.db().conn(), p.wallet_id).await {
-                Ok(w) => _ = self.wallet_groups.insert(p.wallet_id, w.and_then(|w| w.group_id)),
-                Err(e) => tracing::error!(error = ?e, wallet = p.wallet_id, "cannot read wallet"),
-            }
-        }
-        let group = self.wallet_groups.get(&p.wallet_id).copied().flatten();
+        let group = match self.wallet_groups.get(&p.wallet_id) {
+            Some(g) => *g,
+            None => match wallets::find(app.db().conn(), p.wallet_id).await {
+                Ok(w) => {
+                    let g = w.and_then(|w| w.group_id);
+                    self.wallet_groups.insert(p.wallet_id, g);
+                    g
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, wallet = p.wallet_id, "cannot read wallet");
+                    None
+                }
+            },
+        };
         let points = group.and_then(|g| self.markups.get(&g)).map_or(0, |m| m.points(&p.symbol));
         let markup = points.saturating_mul(tick); // a point is one price step
         if let Err(e) = self.books.apply(p, kind, tick, quote, markup) {

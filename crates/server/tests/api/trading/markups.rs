@@ -26,9 +26,12 @@ async fn a_groups_markup_widens_fills_closes_and_triggers() {
     let w = c.wallets[0];
     let group = currency_group(&t, &admin, "USD").await;
     let url = format!("/api/groups/{group}");
-    let (s, b) = put(&t, &admin, &url, group_body(json!([{"symbol": "EURUSD", "points": 1.5}]))).await;
+    let (s, b) =
+        put(&t, &admin, &url, group_body(json!([{"symbol": "EURUSD", "points": 1.5}]))).await;
     assert_eq!((s, fields(&b)), (422, vec!["markups[0].points".to_owned()]), "{b}");
-    let (s, b) = put(&t, &admin, &url, group_body(json!([{"points": 2}, {"symbol": "*", "points": 3}]))).await;
+    let (s, b) =
+        put(&t, &admin, &url, group_body(json!([{"points": 2}, {"symbol": "*", "points": 3}])))
+            .await;
     assert_eq!((s, fields(&b)), (422, vec!["markups[1].symbol".to_owned()]), "{b}");
     let markups = json!([{"symbol": "EURUSD", "points": 20}, {"symbol": "*", "points": 5}]);
     let (s, b) = put(&t, &admin, &url, group_body(markups.clone())).await;
@@ -64,8 +67,11 @@ async fn a_groups_markup_widens_fills_closes_and_triggers() {
     quote(&t, &admin, "EURUSD", "1.08415", "1.08425").await; // marked bid 1.08395
     assert_eq!(ev.pass(&t.app).await.unwrap().closed, vec![sl]);
     let (_, p) = get(&t, &c.token, &format!("/api/positions/{sl}")).await;
-    assert_eq!((p["closedReason"].as_str(), p["closePrice"].as_str()),
-        (Some("STOP_LOSS"), Some("1.08395")), "{p}");
+    assert_eq!(
+        (p["closedReason"].as_str(), p["closePrice"].as_str()),
+        (Some("STOP_LOSS"), Some("1.08395")),
+        "{p}"
+    );
     // (1.08395 − 1.08530) × 100000 = −135
     assert_eq!(p["closedPLInAccountCurrency"], json!(-135.0));
     assert_verified(t.app.db()).await;

@@ -56,8 +56,11 @@ async fn invest_sizes_the_position_places_the_risk_stop_and_the_duration_closes_
     let pass = ev.pass(&t.app).await.unwrap();
     assert_eq!(pass.expired, vec![id]);
     let (_, closed) = get(&t, &c.token, &format!("/api/positions/{id}")).await;
-    assert_eq!((closed["status"].as_str(), closed["closedReason"].as_str()),
-        (Some("CLOSED"), Some("DURATION")), "{closed}");
+    assert_eq!(
+        (closed["status"].as_str(), closed["closedReason"].as_str()),
+        (Some("CLOSED"), Some("DURATION")),
+        "{closed}"
+    );
     assert_eq!(closed["closePrice"], "1.08500");
     // a second pass closes nothing more
     assert!(ev.pass(&t.app).await.unwrap().expired.is_empty());

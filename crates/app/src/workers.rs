@@ -1,7 +1,8 @@
 //! Background work of a process: the job runner with every job kind registered, and the
 //! periodic maintenance (resuming interrupted lead routing, expiring market-data
-//! subscriptions, pruning expired windows) and the trading trigger evaluator. Part of
-//! the composition root (beside `context`): it names every context's jobs.
+//! subscriptions, pruning expired windows, enqueuing the day's swap rollover) and the
+//! trading trigger evaluator. Part of the composition root (beside `context`): it names
+//! every context's jobs.
 
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
         .register::<crate::messaging::delivery::TemplatedEmail>()
         .register::<crate::messaging::fanout::FanOut>()
         .register::<crate::messaging::push::send::PushJob>()
+        .register::<crate::trading::swaps::SwapRollover>()
 }
 
 /// Runs jobs and maintenance until `shutdown` turns true.
@@ -58,6 +60,7 @@ pub async fn maintain(app: &App) -> brokercrm_core::Result<usize> {
     if expired > 0 {
         tracing::info!(subscriptions = expired, "market-data subscriptions expired");
     }
+    crate::trading::swaps::schedule(app).await?;
     brokercrm_store::repo::platform::windows::prune_fingerprints(
         app.db().conn(),
         app.clock().now(),

@@ -202,6 +202,23 @@ pub fn pnl(inst: &Instrument, leg: &Leg, close: Price, conv: &Conversion) -> Opt
     conv.apply(&pnl_exact(inst, leg, close)).round_money()
 }
 
+/// The swap of `lots` for `nights`, exact, in the profit currency: `points` (signed: negative
+/// is a charge) × one point (10^-`decimals` of the price) × lots × contract size × nights.
+pub fn swap_exact(
+    inst: &Instrument,
+    lots: Lots,
+    points: Decimal,
+    decimals: u32,
+    nights: u32,
+) -> Frac {
+    let point = Frac { n: BigInt::from(1), d: BigInt::from(10).pow(decimals) };
+    Frac::dec(points)
+        .mul(&point)
+        .mul(&Frac::fixed(lots.minor()))
+        .mul(&Frac::dec(inst.contract_size))
+        .mul(&Frac::int(i64::from(nights)))
+}
+
 /// The margin base of one leg before any percentage: lots × contract size / leverage (FOREX)
 /// or lots × contract size × open price (CFD).
 fn base(inst: &Instrument, leg: &Leg, leverage: u32) -> Frac {

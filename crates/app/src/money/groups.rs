@@ -112,7 +112,7 @@ fn spec(n: &NewGroup) -> Result<GroupSpec> {
     let currency = v.check(Currency::parse("currency", n.currency.trim()));
     let adapter = v.check(brokercrm_core::validate::text("adapterName", &n.adapter_name, 64));
     let empty = Value::Array(Vec::new());
-    let markups = v.check(group::object_list("markups", n.markups.as_ref().unwrap_or(&empty)));
+    let markups = v.check(group::markups(n.markups.as_ref().unwrap_or(&empty)));
     let commissions =
         v.check(group::object_list("commissions", n.commissions.as_ref().unwrap_or(&empty)));
     let levels = group::check_levels(&mut v, n.margin_call_level, n.stop_out_level);

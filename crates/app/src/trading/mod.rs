@@ -1,4 +1,4 @@
-//! Trading: instruments, prices, downtimes, NEO choices, orders and positions, the trigger evaluator, risk, watchlists.
+//! Trading: instruments, prices, downtimes, NEO choices, orders and positions, the trigger evaluator, swaps, risk, watchlists.
 
 pub mod choices;
 pub mod downtimes;
@@ -7,5 +7,6 @@ pub mod instruments;
 pub mod positions;
 pub mod prices;
 pub mod risk;
+pub mod swaps;
 pub mod triggers;
 pub mod watchlists;

@@ -1,5 +1,5 @@
-//! Trading-group rules: name, leverage, currency, adapter name, markups and commissions
-//! (arrays of objects kept as given) and the margin-call and stop-out levels in percent.
+//! Trading-group rules: name, leverage, currency, adapter name, markups (points per symbol)
+//! and commissions (arrays of objects) and the margin-call and stop-out levels in percent.
 
 use std::fmt;
 
@@ -116,6 +116,73 @@ pub fn object_list(field: &str, v: &Value) -> Result<Value> {
     }
 }
 
+/// Largest markup, in points.
+pub const MAX_MARKUP_POINTS: i64 = 100_000;
+
+/// A group's `markups`: at most 500 objects `{"symbol": "EURUSD" | "*", "points": 15}` — the
+/// spread widening, in points of the instrument (one point = its price step), that a fill
+/// and a quote of the group's wallets get on each side (bid − points, ask + points). `symbol`
+/// absent or `"*"` is the default for every other symbol; `points` is a whole number from 0
+/// to 100000. A bad entry is named (`markups[1].points`); a symbol may appear once.
+pub fn markups(v: &Value) -> Result<Value> {
+    let list = object_list("markups", v)?;
+    let mut seen: Vec<String> = Vec::new();
+    for (i, e) in list.as_array().into_iter().flatten().enumerate() {
+        let points_ok = e
+            .get("points")
+            .and_then(Value::as_f64)
+            .is_some_and(|p| p.fract() == 0.0 && (0.0..=MAX_MARKUP_POINTS as f64).contains(&p));
+        if !points_ok {
+            return Err(Error::field(
+                format!("markups[{i}].points"),
+                format!("must be a whole number of points from 0 to {MAX_MARKUP_POINTS}"),
+            ));
+        }
+        let symbol = match e.get("symbol") {
+            None | Some(Value::Null) => "*".to_owned(),
+            Some(Value::String(s)) if symbol_like(s.trim()) => s.trim().to_owned(),
+            Some(_) => {
+                return Err(Error::field(
+                    format!("markups[{i}].symbol"),
+                    "must be an instrument symbol or \"*\"",
+                ));
+            }
+        };
+        if seen.contains(&symbol) {
+            return Err(Error::field(format!("markups[{i}].symbol"), "appears twice"));
+        }
+        seen.push(symbol);
+    }
+    Ok(list)
+}
+
+/// `*` or 1-32 of the instrument symbol's characters (`A-Z a-z 0-9 . _ # -`).
+fn symbol_like(s: &str) -> bool {
+    s == "*"
+        || ((1..=32).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._#-".contains(&b)))
+}
+
+/// The markup in points `markups` set for `symbol`: its own entry, else the default (`"*"`
+/// or no symbol), else 0. Entries without whole non-negative `points` are skipped (groups
+/// stored before markups were read).
+pub fn markup_points(markups: &Value, symbol: &str) -> i64 {
+    let mut any = None;
+    for e in markups.as_array().into_iter().flatten() {
+        let Some(p) =
+            e.get("points").and_then(Value::as_i64).filter(|p| (0..=MAX_MARKUP_POINTS).contains(p))
+        else {
+            continue;
+        };
+        match e.get("symbol").and_then(Value::as_str).map(str::trim) {
+            Some(s) if s == symbol => return p,
+            Some("*") | None => any = any.or(Some(p)),
+            Some(_) => {}
+        }
+    }
+    any.unwrap_or_default()
+}
+
 /// Checks the two levels (`None`: the default): percentages from 0 to 10000 with at most 2
 /// decimals, stop-out below margin call.
 pub fn check_levels(
@@ -146,6 +213,18 @@ mod tests {
     fn lists_and_levels() {
         assert!(object_list("markups", &serde_json::json!([{"a": 1}])).is_ok());
         assert!(object_list("markups", &serde_json::json!([1])).is_err());
+        let ok = serde_json::json!([{"symbol": "EURUSD", "points": 15}, {"points": 3}]);
+        assert!(markups(&ok).is_ok());
+        assert_eq!((markup_points(&ok, "EURUSD"), markup_points(&ok, "GBPUSD")), (15, 3));
+        assert_eq!(markup_points(&serde_json::json!([{"value": 0.5}]), "X"), 0);
+        for (bad, field) in [
+            (serde_json::json!([{"points": 1.5}]), "markups[0].points"),
+            (serde_json::json!([{"points": 1}, {"symbol": "*", "points": 2}]), "markups[1].symbol"),
+            (serde_json::json!([{"symbol": 7, "points": 2}]), "markups[0].symbol"),
+        ] {
+            let Err(Error::Validation(f)) = markups(&bad) else { panic!("{bad}") };
+            assert_eq!(f[0].field, field);
+        }
         let mut v = Violations::new();
         assert_eq!(check_levels(&mut v, Some(50.0), Some(80.0)), None);
         assert!(v.finish().is_err());

@@ -39,6 +39,7 @@ mod m0031_push;
 mod m0032_partner_marketing;
 mod m0033_triggers;
 mod m0034_clawback;
+mod m0035_trading_swaps;
 mod m0037_partial_indexes;
 mod util;
 
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_partner_marketing::Migration),
             Box::new(m0033_triggers::Migration),
             Box::new(m0034_clawback::Migration),
+            Box::new(m0035_trading_swaps::Migration),
             Box::new(m0037_partial_indexes::Migration),
         ]
     }

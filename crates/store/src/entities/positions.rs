@@ -32,6 +32,10 @@ pub struct Model {
     pub closed_pl_account: Option<i64>,
     pub closed_reason: Option<String>,
     pub external_id: String,
+    /// The last rollover day (`YYYY-MM-DD`) whose swap was applied.
+    pub swap_date: Option<String>,
+    /// When a position with a duration closes by itself.
+    pub close_due_at: Option<DateTimeUtc>,
     pub version: i64,
     pub opened_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,

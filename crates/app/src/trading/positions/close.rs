@@ -78,7 +78,8 @@ pub async fn close_in(
         currency,
         realised_pl: pl_account,
         commission: brokercrm_core::Money::from_minor(p.commission),
-        swap: brokercrm_core::Money::from_minor(p.swap),
+        // The position's swap is signed as the client's P/L; the event counts what was paid.
+        swap: brokercrm_core::Money::from_minor(p.swap.saturating_neg()),
         transfer_id,
     };
     app.events().publish(tx, &event).await?;
@@ -140,7 +141,7 @@ pub async fn close(app: &App, actor: &Principal, id: i64) -> Result<PositionView
     if !staff {
         market::require_open(conn, &m, app.clock().now()).await?;
     }
-    let quote = market::quote(conn, &p.symbol).await?;
+    let quote = market::quote_for(conn, &w, &m).await?;
     let at = close_price(leg_side(Side::parse("side", &p.side)?), quote);
     let tx = app.db().begin_write().await?;
     let w = wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;

@@ -115,7 +115,7 @@ pub async fn update(
         return Err(Error::field("stopLoss", "the position is no longer open"));
     }
     let quote = if p.status == Status::Open.as_str() {
-        Some(market::quote(conn, &p.symbol).await?)
+        Some(market::quote_for(conn, &w, &m).await?)
     } else {
         None
     };

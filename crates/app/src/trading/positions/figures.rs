@@ -16,7 +16,7 @@ use brokercrm_store::repo::money::wallets::WalletRow;
 use brokercrm_store::repo::trading::positions::PositionRow;
 use rust_decimal::Decimal;
 
-use super::market::{self, Market};
+use super::market::{self, Market, Markups};
 
 /// A wallet's figures in its currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,8 +46,8 @@ pub fn leg_of(p: &PositionRow) -> Result<Leg> {
     Ok(Leg { side, lots: Lots::from_minor(p.size), open: Price::from_minor(open) })
 }
 
-/// The market of every symbol among `open`, with its quote and the conversions of its margin
-/// and profit currencies into `currency`.
+/// The market of every symbol among `open`, with its quote (the group's markup applied) and
+/// the conversions of its margin and profit currencies into `currency`.
 pub struct Prices {
     pub by_symbol: HashMap<String, (Market, (Price, Price), Conversion, Conversion)>,
 }
@@ -57,6 +57,7 @@ impl Prices {
         conn: &C,
         symbols: Vec<String>,
         currency: Currency,
+        markups: &Markups,
     ) -> Result<Self> {
         let mut by_symbol = HashMap::new();
         for s in symbols {
@@ -64,7 +65,7 @@ impl Prices {
                 continue;
             }
             let m = market::load(conn, "symbol", &s).await?;
-            let q = market::quote(conn, &s).await?;
+            let q = markups.apply(&m, market::quote(conn, &s).await?);
             let mc = market::conversion(conn, m.margin_currency(), currency).await?;
             let pc = market::conversion(conn, m.spec.currency, currency).await?;
             by_symbol.insert(s, (m, q, mc, pc));
@@ -129,7 +130,8 @@ pub async fn figures<C: ConnectionTrait>(
 ) -> Result<Figures> {
     let currency = Currency::parse("currency", &w.currency)?;
     let symbols: Vec<String> = open.iter().map(|p| p.symbol.clone()).collect();
-    let prices = Prices::load(conn, symbols, currency).await?;
+    let markups = Markups::of_wallet(conn, w).await?;
+    let prices = Prices::load(conn, symbols, currency, &markups).await?;
     let (balance, credit) = money_of(conn, w).await?;
     compute(balance, credit, open, &prices, leverage_of(w))
 }

@@ -11,6 +11,7 @@ use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
 use super::figures::{self, Prices};
+use super::market::Markups;
 use crate::money::events::{FundsLeaving, OpenPositionsAsked, TradingFigures, WalletFiguresAsked};
 use crate::platform::events::Reaction;
 
@@ -21,7 +22,7 @@ async fn figures_of(
 ) -> Result<TradingFigures> {
     let currency = Currency::parse("currency", &w.currency)?;
     let symbols: Vec<String> = open.iter().map(|p| p.symbol.clone()).collect();
-    let prices = Prices::load(tx, symbols, currency).await?;
+    let prices = Prices::load(tx, symbols, currency, &Markups::of_wallet(tx, w).await?).await?;
     let f = figures::compute(Money::ZERO, Money::ZERO, open, &prices, figures::leverage_of(w))?;
     Ok(TradingFigures { floating: f.floating, margin: f.margin })
 }

@@ -9,13 +9,14 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::trading::positions::{Platform, Side, Status};
 use brokercrm_core::{Currency, Error, Money, Result, Violations};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::orders;
 use brokercrm_store::repo::trading::positions::{self, PositionFilter, PositionRow, PositionSort};
 use chrono::{DateTime, Utc};
 
 use super::close::visible_position;
 use super::figures::{Prices, floating_of};
-use super::market;
+use super::market::{self, Markups};
 use super::view::{OrderView, PositionView};
 use crate::money::scope::MoneyScope;
 use crate::money::wallets::visible;
@@ -95,6 +96,7 @@ pub async fn views<C: ConnectionTrait>(
 ) -> Result<Vec<PositionView>> {
     let mut decimals: HashMap<String, u32> = HashMap::new();
     let mut prices: HashMap<String, Option<Prices>> = HashMap::new();
+    let mut markups: HashMap<i64, Markups> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
         if !decimals.contains_key(&p.symbol) {
@@ -103,11 +105,22 @@ pub async fn views<C: ConnectionTrait>(
         }
         let mut floating: Option<Money> = None;
         if p.status == Status::Open.as_str() {
-            let key = format!("{}/{}", p.symbol, p.currency);
+            let key = format!("{}/{}", p.symbol, p.wallet_id);
             if !prices.contains_key(&key) {
                 let c = Currency::parse("currency", &p.currency)?;
-                prices
-                    .insert(key.clone(), Prices::load(conn, vec![p.symbol.clone()], c).await.ok());
+                let mk = match markups.get(&p.wallet_id) {
+                    Some(mk) => mk.clone(),
+                    None => {
+                        let mk = match wallets::find(conn, p.wallet_id).await? {
+                            Some(w) => Markups::of_wallet(conn, &w).await?,
+                            None => Markups::none(),
+                        };
+                        markups.insert(p.wallet_id, mk.clone());
+                        mk
+                    }
+                };
+                let loaded = Prices::load(conn, vec![p.symbol.clone()], c, &mk).await.ok();
+                prices.insert(key.clone(), loaded);
             }
             floating =
                 prices.get(&key).and_then(Option::as_ref).and_then(|pr| floating_of(p, pr).ok());

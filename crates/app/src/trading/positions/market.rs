@@ -1,14 +1,19 @@
 //! What a fill needs from the market: the instrument (its spec and the engine's view of it),
 //! whether it trades now (status, trading hours, downtimes), the latest quote, and the exact
-//! conversion from one currency into a wallet's along money's conversion paths.
+//! conversion from one currency into a wallet's along money's conversion paths, and the
+//! trading group's markups a wallet's fills and quotes carry.
 
+use brokercrm_core::money::groups::markup_points;
 use brokercrm_core::trading::instruments::{InstrumentSpec, InstrumentStatus, Mode};
 use brokercrm_core::{Currency, Error, Result};
 use brokercrm_engine::Price;
 use brokercrm_engine::maths::{CalcMode, Conversion, Instrument};
 use brokercrm_store::ConnectionTrait;
+use brokercrm_store::repo::money::groups;
+use brokercrm_store::repo::money::wallets::WalletRow;
 use brokercrm_store::repo::trading::{instruments, prices};
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use crate::money::fx::resolve_path;
 use crate::trading::downtimes::down_at;
@@ -81,6 +86,61 @@ pub async fn quote<C: ConnectionTrait>(conn: &C, symbol: &str) -> Result<(Price,
         .await?
         .ok_or_else(|| Error::field("symbol", format!("{symbol} has no price yet")))?;
     Ok((Price::from_minor(q.bid), Price::from_minor(q.ask)))
+}
+
+/// A trading group's markups (`money::groups::markups`), as fills and quotes read them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Markups(Value);
+
+impl Markups {
+    /// No markup.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// From a group's stored `markups` text (unreadable: none).
+    pub fn parse(stored: &str) -> Self {
+        Self(serde_json::from_str(stored).unwrap_or(Value::Null))
+    }
+
+    /// The markups of wallet `w`'s trading group.
+    pub async fn of_wallet<C: ConnectionTrait>(conn: &C, w: &WalletRow) -> Result<Self> {
+        Ok(match w.group_id {
+            Some(g) => {
+                groups::find(conn, g).await?.map_or_else(Self::none, |g| Self::parse(&g.markups))
+            }
+            None => Self::none(),
+        })
+    }
+
+    /// The markup on `symbol` in points.
+    pub fn points(&self, symbol: &str) -> i64 {
+        markup_points(&self.0, symbol)
+    }
+
+    /// The markup on `symbol` in price units (10^-8): its points × the price step of
+    /// `decimals`.
+    pub fn units(&self, symbol: &str, decimals: u32) -> i64 {
+        let tick = brokercrm_engine::fixed::tick_size(decimals).unwrap_or(1);
+        markup_points(&self.0, symbol).saturating_mul(tick)
+    }
+
+    /// `quote` of `m` as the group's wallets see it: bid − markup, ask + markup.
+    pub fn apply(&self, m: &Market, (bid, ask): (Price, Price)) -> (Price, Price) {
+        let mk = self.units(&m.spec.symbol, m.spec.decimals);
+        (Price::from_minor(bid.minor() - mk), Price::from_minor(ask.minor() + mk))
+    }
+}
+
+/// The latest quote of `m` as wallet `w` sees it (its group's markup applied); none yet is
+/// 422 on `symbol`.
+pub async fn quote_for<C: ConnectionTrait>(
+    conn: &C,
+    w: &WalletRow,
+    m: &Market,
+) -> Result<(Price, Price)> {
+    let q = quote(conn, &m.spec.symbol).await?;
+    Ok(Markups::of_wallet(conn, w).await?.apply(m, q))
 }
 
 /// The exact rate from `from` into `to` along money's conversion path (no path: 422 on

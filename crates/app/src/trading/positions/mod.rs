@@ -12,6 +12,7 @@ pub mod hooks;
 pub mod ledger;
 pub mod list;
 pub mod market;
+pub mod neo;
 pub mod open;
 pub mod orders;
 pub mod view;

@@ -20,7 +20,8 @@ use serde_json::Value;
 
 use super::figures::{self, Prices, close_price};
 use super::ledger::{Shortfall, post};
-use super::market::{self, Market};
+use super::market::{self, Market, Markups};
+use super::neo;
 use super::view::PositionView;
 use crate::money::wallets::visible;
 use crate::platform::audit::{self, Audit};
@@ -38,6 +39,10 @@ pub struct OpenInput {
     pub open_price: Option<Value>,
     pub take_profit: Option<Value>,
     pub trailing_pct: Option<Value>,
+    /// NEO: the invested amount, the maximum risk (percent) and the duration (seconds).
+    pub invest: Option<Value>,
+    pub max_risk: Option<Value>,
+    pub close_after_seconds: Option<Value>,
 }
 
 /// A decimal from a JSON number or string; null is `None`.
@@ -116,6 +121,8 @@ fn new_position(
         closed_pl_account: None,
         closed_reason: None,
         external_id: uuid::Uuid::now_v7().to_string(),
+        swap_date: None,
+        close_due_at: None,
         version: 0,
         opened_at: None,
         closed_at: None,
@@ -163,10 +170,25 @@ async fn check(
         Some(p) => v.check(Platform::parse("platform", p)),
         None => Some(Platform::Pro),
     };
-    let size = v.check(decimal("size", Some(&n.size)).and_then(|d| {
-        d.filter(|d| d.is_sign_positive() && !d.is_zero())
-            .ok_or_else(|| Error::field("size", "must be a positive number of lots"))
-    }));
+    let size = if platform == Some(Platform::Neo) {
+        Some(Decimal::ZERO) // derived from `invest` at the fill price
+    } else {
+        v.check(decimal("size", Some(&n.size)).and_then(|d| {
+            d.filter(|d| d.is_sign_positive() && !d.is_zero())
+                .ok_or_else(|| Error::field("size", "must be a positive number of lots"))
+        }))
+    };
+    if platform != Some(Platform::Neo) {
+        for (field, raw) in [
+            ("invest", &n.invest),
+            ("maxRisk", &n.max_risk),
+            ("closePositionAfterSeconds", &n.close_after_seconds),
+        ] {
+            if raw.as_ref().is_some_and(|r| !r.is_null()) {
+                v.check::<()>(Err(Error::field(field, "is for NEO positions only")));
+            }
+        }
+    }
     if n.symbol.trim().is_empty() {
         v.check::<()>(Err(Error::field("symbol", "is required")));
     }
@@ -185,6 +207,9 @@ async fn check(
         return Err(Error::field("accountId", "the wallet is disabled"));
     }
     let m = market::load(conn, "symbol", &n.symbol).await?;
+    if platform == Platform::Neo {
+        return Ok((w, m, side, Lots::from_minor(0), platform));
+    }
     m.spec.check_size("size", size)?;
     let lots = Lots::from_decimal(size).ok_or_else(|| Error::field("size", "is out of range"))?;
     Ok((w, m, side, lots, platform))
@@ -192,20 +217,50 @@ async fn check(
 
 /// "Create position" (see the module docs).
 pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<PositionView> {
-    let (w, m, side, lots, platform) = check(app, actor, &n).await?;
+    let (w, m, side, mut lots, platform) = check(app, actor, &n).await?;
     let conn = app.db().conn();
+    let neo = match platform {
+        Platform::Neo => Some(
+            neo::check(
+                app,
+                decimal("invest", n.invest.as_ref()),
+                decimal("maxRisk", n.max_risk.as_ref()),
+                decimal("closePositionAfterSeconds", n.close_after_seconds.as_ref()),
+            )
+            .await?,
+        ),
+        Platform::Pro => None,
+    };
+    let staff = actor.role.is_staff();
+    if neo.is_some() {
+        let given = |v: &Option<Value>| v.as_ref().is_some_and(|v| !v.is_null());
+        if given(&n.stop_loss) {
+            return Err(Error::field("stopLoss", "a NEO position's stop loss follows maxRisk"));
+        }
+        if !staff && given(&n.open_price) {
+            return Err(Error::field("openPrice", "a NEO position opens at the market"));
+        }
+    }
     let level = price_of(&m, "openPrice", n.open_price.as_ref())?;
     market::require_open(conn, &m, app.clock().now()).await?;
-    let quote = market::quote(conn, &m.spec.symbol).await?;
+    let quote = market::quote_for(conn, &w, &m).await?;
     let (bid, ask) = quote;
     let market_price = if side == Side::Buy { ask } else { bid };
-    let staff = actor.role.is_staff();
     let (kind, fill) = match level {
         Some(l) if !staff => (rules::pending_kind(side, l.minor(), market_price.minor()), None),
         Some(l) => (OrderKind::Market, Some(l)),
         None => (OrderKind::Market, Some(market_price)),
     };
     let reference = fill.or(level).unwrap_or(market_price);
+    let currency = Currency::parse("currency", &w.currency)?;
+    let mut neo_stop = None;
+    if let (Some(neo), Some(fill)) = (&neo, fill) {
+        let leverage = figures::leverage_of(&w);
+        let mc = market::conversion(conn, m.margin_currency(), currency).await?;
+        lots = neo::lots(&m, side, neo.invest, leverage, fill, &mc)?;
+        let pc = market::conversion(conn, m.spec.currency, currency).await?;
+        neo_stop = neo::stop_loss(&m, side, lots, fill, neo, &pc)?;
+    }
     let (sl, tp, tr) = stops(
         &m,
         side,
@@ -215,7 +270,11 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         n.trailing_pct.as_ref(),
     )?;
     let mut p = new_position(&w, &m, side, lots, platform);
-    p.stop_loss = sl.map(Price::minor);
+    p.stop_loss = sl.or(neo_stop).map(Price::minor);
+    if let Some(neo) = &neo {
+        p.invest = Some(neo.invest.minor());
+        p.close_after_seconds = neo.close_after_seconds;
+    }
     p.take_profit = tp.map(Price::minor);
     p.trailing_pct = tr.map(|d| d.to_string());
     if let (Some(pct), Some(_)) = (tr, fill) {
@@ -232,7 +291,9 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         return Ok(PositionView::of(&p, m.spec.decimals, None));
     };
     p.open_price = Some(fill.minor());
-    p.opened_at = Some(brokercrm_store::db::now());
+    let now = brokercrm_store::db::now();
+    p.opened_at = Some(now);
+    p.close_due_at = p.close_after_seconds.map(|s| now + chrono::Duration::seconds(s));
     let p = fill_in(&tx, &w, &m, p).await?;
     orders::insert(&tx, order_of(&p, OrderKind::Market, None)).await?;
     if staff {
@@ -255,8 +316,7 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         &m.inst,
         &figures::leg_of(&p)?,
         close_price(leg_side(side), quote),
-        &market::conversion(conn, m.spec.currency, Currency::parse("currency", &w.currency)?)
-            .await?,
+        &market::conversion(conn, m.spec.currency, currency).await?,
     );
     Ok(PositionView::of(&p, m.spec.decimals, floating))
 }
@@ -314,7 +374,7 @@ pub async fn fill_in<C: brokercrm_store::ConnectionTrait>(
     let open = positions::of_wallets(tx, &[w.id], Status::Open.as_str()).await?;
     let mut symbols: Vec<String> = open.iter().map(|o| o.symbol.clone()).collect();
     symbols.push(p.symbol.clone());
-    let prices = Prices::load(tx, symbols, currency).await?;
+    let prices = Prices::load(tx, symbols, currency, &Markups::of_wallet(tx, w).await?).await?;
     let (balance, credit) = figures::money_of(tx, w).await?;
     let leverage = figures::leverage_of(w);
     let before = figures::compute(balance, credit, &open, &prices, leverage)?;

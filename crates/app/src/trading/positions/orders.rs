@@ -168,7 +168,10 @@ pub async fn update(app: &App, actor: &Principal, id: i64, u: OrderUpdate) -> Re
         Some(v) => price_of(&m, own.0, Some(v))?.map_or(old_level, Price::minor),
     };
     let side = Side::parse("side", &o.side)?;
-    let (bid, ask) = market::quote(conn, &o.symbol).await?;
+    let w = brokercrm_store::repo::money::wallets::find(conn, o.wallet_id)
+        .await?
+        .ok_or(Error::NotFound("wallet"))?;
+    let (bid, ask) = market::quote_for(conn, &w, &m).await?;
     let market_price = if side == Side::Buy { ask } else { bid };
     if rules::pending_kind(side, level, market_price.minor()) != kind {
         return Err(Error::field(

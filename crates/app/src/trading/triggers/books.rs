@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use brokercrm_core::trading::positions::{OrderKind, Side as WireSide, Status};
 use brokercrm_core::{Error, Result};
 use brokercrm_engine::Price;
+use brokercrm_engine::Side;
 use brokercrm_engine::book::{OrderType, SymbolBook};
 use brokercrm_store::repo::trading::positions::PositionRow;
 use rust_decimal::Decimal;
@@ -78,14 +79,18 @@ impl Books {
 
     /// Loads position `p` (newer than what is known) into the books: an open position's
     /// stops, a pending position's order (`kind`: its order's type), nothing for a closed or
-    /// cancelled one. `tick` is the symbol's price step, `quote` its latest (bid, ask).
-    /// Returns false when `p` is not newer than what the books hold.
+    /// cancelled one. `tick` is the symbol's price step, `quote` its latest raw (bid, ask),
+    /// `markup` the wallet's group markup in price units: the books run on raw ticks, so a
+    /// level on the bid (a buy's stops, a sell order) sits `markup` higher and one on the ask
+    /// (a sell's stops, a buy order) `markup` lower — it fires when the marked-up price
+    /// reaches the level. Returns false when `p` is not newer than what the books hold.
     pub fn apply(
         &mut self,
         p: &PositionRow,
         kind: Option<OrderKind>,
         tick: i64,
         quote: Option<(Price, Price)>,
+        markup: i64,
     ) -> Result<bool> {
         if self.known.get(&p.id).is_some_and(|k| k.version >= p.version) {
             return Ok(false);
@@ -99,15 +104,19 @@ impl Books {
             return Ok(true);
         }
         let book = self.books.entry(p.symbol.clone()).or_insert_with(|| SymbolBook::new(tick));
+        // A position closes on the bid when long; an order fills on the bid when selling.
+        let on_bid = (side == Side::Buy) == open;
+        let raw =
+            |level: i64| Price::from_minor(if on_bid { level + markup } else { level - markup });
         if open {
             if let Some(sl) = p.stop_loss {
-                book.set_stop_loss(id, side, Some(Price::from_minor(sl)));
+                book.set_stop_loss(id, side, Some(raw(sl)));
             }
             if let Some(tp) = p.take_profit {
-                book.set_take_profit(id, side, Some(Price::from_minor(tp)));
+                book.set_take_profit(id, side, Some(raw(tp)));
             }
             if let Some(pct) = &p.trailing_pct {
-                let stored = p.trailing_stop.map(Price::from_minor);
+                let stored = p.trailing_stop.map(raw);
                 // Without a quote the stored level stands (a price at the level keeps it).
                 let (bid, ask) = match (quote, stored) {
                     (Some(q), _) => q,
@@ -124,7 +133,7 @@ impl Books {
                 Some(OrderKind::Stop) => OrderType::Stop,
                 _ => return Err(Error::internal("pending position without its order")),
             };
-            book.set_order(id, side, ty, Price::from_minor(level));
+            book.set_order(id, side, ty, raw(level));
         }
         self.known.insert(
             p.id,

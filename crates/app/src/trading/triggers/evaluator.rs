@@ -1,4 +1,5 @@
-//! The evaluator: the lease, the books' rebuild and change following, and one pass.
+//! The evaluator: the lease, the books' rebuild and change following, and one pass (which
+//! also closes the NEO positions whose duration ran out).
 //!
 //! Changes are read from the database, not pushed: every pass reads the positions whose row
 //! changed since the previous pass (minus [`OVERLAP`], for transactions that commit after a
@@ -11,10 +12,11 @@ use std::time::Duration;
 
 use brokercrm_core::Result;
 use brokercrm_core::trading::instruments::InstrumentStatus;
-use brokercrm_core::trading::positions::{CloseReason, OrderKind, Status};
+use brokercrm_core::trading::positions::{CloseReason, OrderKind, Side as WireSide, Status};
 use brokercrm_engine::book::Kind;
 use brokercrm_engine::{Price, fixed};
 use brokercrm_store::db;
+use brokercrm_store::repo::money::{groups, wallets};
 use brokercrm_store::repo::trading::{instruments, leases, orders, positions, prices};
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
@@ -25,6 +27,9 @@ use super::stopout;
 use crate::App;
 use crate::trading::downtimes::down_at;
 use crate::trading::instruments::view::spec_of;
+use crate::trading::positions::figures::close_price;
+use crate::trading::positions::market::Markups;
+use crate::trading::positions::open::leg_side;
 
 /// The lease's name and how long a holder keeps it without renewing.
 pub const LEASE: &str = "trading.triggers";
@@ -48,6 +53,8 @@ pub struct Pass {
     pub cancelled: Vec<i64>,
     pub stopped_out: Vec<i64>,
     pub margin_calls: Vec<i64>,
+    /// Positions closed because their duration ran out (NEO, reason DURATION).
+    pub expired: Vec<i64>,
 }
 
 /// One evaluating process's state.
@@ -62,6 +69,12 @@ pub struct Evaluator {
     seen: HashMap<String, DateTime<Utc>>,
     /// Wallets at or below their margin-call level (notified once per fall).
     called: HashSet<i64>,
+    /// The trading groups' markups (by group id) and their stored text: a change rebuilds
+    /// the books, whose levels carry the markups.
+    markups: HashMap<i64, Markups>,
+    markups_text: Vec<(i64, String)>,
+    /// Each wallet's trading group, read once per rebuild.
+    wallet_groups: HashMap<i64, Option<i64>>,
 }
 
 struct Symbol {
@@ -80,6 +93,9 @@ impl Evaluator {
             reread: HashSet::new(),
             seen: HashMap::new(),
             called: HashSet::new(),
+            markups: HashMap::new(),
+            markups_text: Vec::new(),
+            wallet_groups: HashMap::new(),
         }
     }
 
@@ -109,6 +125,13 @@ impl Evaluator {
             return Ok(out);
         };
         let symbols = self.symbols(app, now).await?;
+        let text: Vec<(i64, String)> =
+            groups::list(conn).await?.into_iter().map(|g| (g.id, g.markups)).collect();
+        if text != self.markups_text {
+            self.markups = text.iter().map(|(id, t)| (*id, Markups::parse(t))).collect();
+            self.markups_text = text;
+            self.epoch = None; // the books' levels carry the markups: rebuild
+        }
         let quotes: HashMap<String, (Price, Price, DateTime<Utc>)> = prices::quotes(conn)
             .await?
             .into_iter()
@@ -140,8 +163,38 @@ impl Evaluator {
                 self.commit(app, id, f.kind, f.price, &mut out).await;
             }
         }
+        self.expire(app, now, &symbols, &quotes, &mut out).await?;
         self.stop_outs(app, &moved, &symbols, &mut out).await;
         Ok(out)
+    }
+
+    /// Closes the open positions whose duration ran out at `now`, at the latest quote, while
+    /// their symbol trades (else at the first quote after).
+    async fn expire(
+        &mut self,
+        app: &App,
+        now: DateTime<Utc>,
+        symbols: &HashMap<String, Symbol>,
+        quotes: &HashMap<String, (Price, Price, DateTime<Utc>)>,
+        out: &mut Pass,
+    ) -> Result<()> {
+        for p in positions::due_to_close(app.db().conn(), now, CHANGES_PER_PASS).await? {
+            if !symbols.get(&p.symbol).is_some_and(|s| s.open) {
+                continue;
+            }
+            let Some(&(bid, ask, _)) = quotes.get(&p.symbol) else { continue };
+            let side = leg_side(WireSide::parse("side", &p.side)?);
+            let at = close_price(side, (bid, ask));
+            match fire::close(app, p.id, p.version, at, CloseReason::Duration).await {
+                Ok(Outcome::Done(c)) => {
+                    self.books.drop_position(c.id);
+                    out.expired.push(c.id);
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, position = p.id, "duration close failed"),
+            }
+        }
+        Ok(())
     }
 
     async fn symbols(&self, app: &App, now: DateTime<Utc>) -> Result<HashMap<String, Symbol>> {
@@ -159,8 +212,9 @@ impl Evaluator {
         Ok(out)
     }
 
-    fn load(
+    async fn load(
         &mut self,
+        app: &App,
         p: &positions::PositionRow,
         kind: Option<OrderKind>,
         symbols: &HashMap<String, Symbol>,
@@ -168,7 +222,23 @@ impl Evaluator {
     ) {
         let tick = symbols.get(&p.symbol).map_or(1, |s| s.tick);
         let quote = quotes.get(&p.symbol).map(|&(b, a, _)| (b, a));
-        if let Err(e) = self.books.apply(p, kind, tick, quote) {
+        let group = match self.wallet_groups.get(&p.wallet_id) {
+            Some(g) => *g,
+            None => match wallets::find(app.db().conn(), p.wallet_id).await {
+                Ok(w) => {
+                    let g = w.and_then(|w| w.group_id);
+                    self.wallet_groups.insert(p.wallet_id, g);
+                    g
+                }
+                Err(e) => {
+                    tracing::error!(error = ?e, wallet = p.wallet_id, "cannot read wallet");
+                    None
+                }
+            },
+        };
+        let points = group.and_then(|g| self.markups.get(&g)).map_or(0, |m| m.points(&p.symbol));
+        let markup = points.saturating_mul(tick); // a point is one price step
+        if let Err(e) = self.books.apply(p, kind, tick, quote, markup) {
             tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load");
         }
     }
@@ -184,9 +254,10 @@ impl Evaluator {
         self.books.clear();
         self.reread.clear();
         self.seen.clear();
+        self.wallet_groups.clear();
         self.since = Some(db::now());
         for p in positions::with_status(conn, Status::Open.as_str()).await? {
-            self.load(&p, None, symbols, quotes);
+            self.load(app, &p, None, symbols, quotes).await;
         }
         let kinds: HashMap<i64, OrderKind> = orders::pending_all(conn)
             .await?
@@ -194,7 +265,7 @@ impl Evaluator {
             .filter_map(|o| OrderKind::parse("type", &o.kind).ok().map(|k| (o.position_id, k)))
             .collect();
         for p in positions::with_status(conn, Status::Pending.as_str()).await? {
-            self.load(&p, kinds.get(&p.id).copied(), symbols, quotes);
+            self.load(app, &p, kinds.get(&p.id).copied(), symbols, quotes).await;
         }
         tracing::info!(entries = self.books.len(), "trigger evaluator: books rebuilt");
         Ok(())
@@ -233,7 +304,7 @@ impl Evaluator {
             } else {
                 None
             };
-            self.load(&p, kind, symbols, quotes);
+            self.load(app, &p, kind, symbols, quotes).await;
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::trading::positions::close::close_in;
 use crate::trading::positions::figures::close_price;
-use crate::trading::positions::market;
+use crate::trading::positions::market::{self, Market, Markups};
 use crate::trading::positions::open::{fill_in, leg_side, trailing_level};
 
 /// What became of a commit.
@@ -49,6 +49,8 @@ pub async fn close(
     if p.version != version || p.status != Status::Open.as_str() {
         return Ok(Outcome::Moved);
     }
+    let m = market::load(&tx, "symbol", &p.symbol).await?;
+    let at = executed(&Markups::of_wallet(&tx, &w).await?, &m, &p.side, at, false)?;
     let closed = match close_in(app, &tx, &w, &p, at, reason).await {
         Err(Error::Conflict(_)) => return Ok(Outcome::Moved),
         other => other?,
@@ -72,7 +74,8 @@ pub async fn fill(app: &App, id: i64, version: i64, at: Price) -> Result<Outcome
     let Some(order) = orders::pending_of(&tx, id).await? else { return Ok(Outcome::Moved) };
     let m = market::load(&tx, "symbol", &p.symbol).await?;
     let side = Side::parse("side", &p.side)?;
-    let quote = market::quote(&tx, &p.symbol).await?;
+    let quote = market::quote_for(&tx, &w, &m).await?;
+    let at = executed(&Markups::of_wallet(&tx, &w).await?, &m, &p.side, at, true)?;
     let now = db::now();
     p.open_price = Some(at.minor());
     p.opened_at = Some(now);
@@ -98,6 +101,15 @@ pub async fn fill(app: &App, id: i64, version: i64, at: Price) -> Result<Outcome
     orders::settle(&tx, &settled, OrderStatus::Pending.as_str()).await?;
     db::commit(tx).await?;
     Ok(Outcome::Done(Box::new(filled)))
+}
+
+/// The price a `side` position executes at when the raw tick price is `at`: the group's
+/// markup taken off a bid (a buy's close, a sell's fill) and added to an ask (a sell's close,
+/// a buy's fill).
+fn executed(mk: &Markups, m: &Market, side: &str, at: Price, fill: bool) -> Result<Price> {
+    let units = mk.units(&m.spec.symbol, m.spec.decimals);
+    let on_ask = (Side::parse("side", side)? == Side::Buy) == fill;
+    Ok(Price::from_minor(if on_ask { at.minor() + units } else { at.minor() - units }))
 }
 
 /// Cancels a pending order that cannot fill, and its position.

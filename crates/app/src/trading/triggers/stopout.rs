@@ -18,6 +18,7 @@ use crate::App;
 use crate::trading::events::{MarginCalled, StoppedOut};
 use crate::trading::positions::close::close_in;
 use crate::trading::positions::figures::{self, Prices, close_price, leg_of};
+use crate::trading::positions::market::Markups;
 
 /// What the check found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,7 +46,8 @@ pub async fn check(app: &App, wallet_id: i64, notify: bool) -> Result<Checked> {
     }
     let currency = Currency::parse("currency", &w.currency)?;
     let symbols: Vec<String> = open.iter().map(|p| p.symbol.clone()).collect();
-    let prices = Prices::load(&tx, symbols, currency).await?;
+    let markups = Markups::of_wallet(&tx, &w).await?;
+    let prices = Prices::load(&tx, symbols, currency, &markups).await?;
     let (balance, credit) = figures::money_of(&tx, &w).await?;
     let leverage = figures::leverage_of(&w);
     let f = figures::compute(balance, credit, &open, &prices, leverage)?;

@@ -19,6 +19,7 @@ wire_code!(
         CommissionPayout = "COMMISSION_PAYOUT",
         TradingCommission = "TRADING_COMMISSION",
         TradingPnl = "TRADING_PNL",
+        TradingSwap = "TRADING_SWAP",
         Commission = "COMMISSION",
     }
 );

@@ -98,7 +98,8 @@ pub struct AccountPositionsResponse {
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatePositionRequest {
-    /// Lots, on the instrument's size grid.
+    /// Lots, on the instrument's size grid (PRO; a NEO position's size follows `invest`).
+    #[serde(default)]
     #[schema(value_type = f64, example = 0.1)]
     pub size: Value,
     /// BUY or SELL.
@@ -122,6 +123,17 @@ pub struct CreatePositionRequest {
     /// Trailing stop in percent (the seed's spelling).
     #[schema(value_type = Option<String>)]
     pub tailing_stop_loss_pct: Option<Value>,
+    /// NEO: the amount invested, in the wallet's currency (required for NEO); the size is
+    /// `invest` over the margin of one lot, rounded down to the size grid.
+    #[schema(value_type = Option<f64>, example = 100)]
+    pub invest: Option<Value>,
+    /// NEO: the maximum risk in percent of `invest`, one of Max Risks (default: its
+    /// default); the stop loss is placed where the loss reaches it.
+    #[schema(value_type = Option<f64>, example = 50)]
+    pub max_risk: Option<Value>,
+    /// NEO: seconds after which the position closes by itself, one of Position Durations.
+    #[schema(value_type = Option<i64>, example = 3600)]
+    pub close_position_after_seconds: Option<Value>,
 }
 
 /// Body of "Update position by ID": absent fields are unchanged; null removes a stop loss,
@@ -201,6 +213,9 @@ pub async fn create_position(
         open_price: b.open_price,
         take_profit: b.take_profit,
         trailing_pct: b.tailing_stop_loss_pct,
+        invest: b.invest,
+        max_risk: b.max_risk,
+        close_after_seconds: b.close_position_after_seconds,
     };
     let _ = b.margin_rate;
     Ok(Json(open::create(&app, &actor, input).await?))

@@ -30,7 +30,7 @@ async fn trading_groups_crud_validation_and_permissions() {
     assert_eq!(g["marginCallLevel"], 100.0);
     assert_eq!(g["stopOutLevel"], 50.0);
 
-    let upd = json!({"leverage": 100, "markups": [{"symbol": "EURUSD", "value": 0.5}],
+    let upd = json!({"leverage": 100, "markups": [{"symbol": "EURUSD", "points": 5}],
         "commissions": [{"symbol": "EURUSD", "perLot": 3}], "marginCallLevel": 80.25,
         "stopOutLevel": 30, "adapterName": "neo", "disableSwapCharges": true});
     let r =
@@ -71,6 +71,10 @@ async fn trading_groups_crud_validation_and_permissions() {
         (
             json!({"name": "x", "leverage": 10, "currency": "USD", "adapterName": "neo", "disableSwapCharges": false, "markups": [1]}),
             "markups",
+        ),
+        (
+            json!({"name": "x", "leverage": 10, "currency": "USD", "adapterName": "neo", "disableSwapCharges": false, "markups": [{"symbol": "EURUSD", "value": 0.5}]}),
+            "markups[0].points",
         ),
     ] {
         let r = t.server.post("/api/groups").authorization_bearer(&admin).json(&body).await;

@@ -237,3 +237,62 @@ pub async fn replace<C: ConnectionTrait>(
         Err(Error::Conflict(format!("position {} changed meanwhile", new.id)))
     }
 }
+
+/// Open positions opened before `before` with an id above `after`, by id, at most `limit`
+/// (the swap rollover walks them in pages).
+pub async fn open_before<C: ConnectionTrait>(
+    conn: &C,
+    before: DateTime<Utc>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<PositionRow>> {
+    Position::find()
+        .filter(P::Status.eq("OPEN"))
+        .filter(P::OpenedAt.lt(before))
+        .filter(P::Id.gt(after))
+        .order_by_asc(P::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}
+
+/// Adds `amount` (10^-8) to the swap of open position `id` and records rollover `day`, if
+/// the position is still open and `day` is later than the last day it was charged for; the
+/// version is bumped (a stale edit then conflicts). Returns whether it applied.
+pub async fn add_swap<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    day: &str,
+    amount: i64,
+) -> Result<bool> {
+    let res = Position::update_many()
+        .col_expr(P::Swap, Expr::col(P::Swap).add(amount))
+        .col_expr(P::SwapDate, Expr::value(day))
+        .col_expr(P::Version, Expr::col(P::Version).add(1))
+        .col_expr(P::UpdatedAt, Expr::value(now()))
+        .filter(P::Id.eq(id))
+        .filter(P::Status.eq("OPEN"))
+        .filter(Condition::any().add(P::SwapDate.is_null()).add(P::SwapDate.lt(day)))
+        .exec(conn)
+        .await
+        .db()?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Open positions whose duration ran out at `now`, soonest first, at most `limit`.
+pub async fn due_to_close<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<PositionRow>> {
+    Position::find()
+        .filter(P::Status.eq("OPEN"))
+        .filter(P::CloseDueAt.lte(now))
+        .order_by_asc(P::CloseDueAt)
+        .order_by_asc(P::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+        .db()
+}

@@ -154,6 +154,10 @@ impl Field {
         f.options = options.into_iter().map(|(v, l)| (v.into(), l.into())).collect();
         f
     }
+    /// The `demo` filter of a list: real and demo, real only or demo only.
+    pub fn book() -> Self {
+        Self::select("demo", "Book", [("", "real and demo"), ("false", "real"), ("true", "demo")])
+    }
     /// Several choices of `(value, label)`, as checkboxes; `chosen` are ticked.
     pub fn checks(
         name: impl Into<String>,

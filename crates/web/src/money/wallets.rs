@@ -26,14 +26,7 @@ fn filters(q: &Values) -> Form {
             Field::input("search", "q", "Search (customer, e-mail, wallet id)").value(q.get("q")),
         )
         .field(Field::text("currency", "Currency").value(q.get("currency")))
-        .field(
-            Field::select(
-                "demo",
-                "Book",
-                [("", "real and demo"), ("false", "real"), ("true", "demo")],
-            )
-            .value(q.get("demo")),
-        )
+        .field(Field::book().value(q.get("demo")))
 }
 
 /// `GET /admin/wallets`.

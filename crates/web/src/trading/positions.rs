@@ -44,14 +44,7 @@ fn filters(q: &Values, symbols: &[String]) -> Form {
         .field(Field::select("symbol", "Symbol", symbols).value(q.get("symbol")))
         .field(Field::text("customer", "Customer (account id)").value(q.get("customer")))
         .field(Field::text("wallet", "Wallet").value(q.get("wallet")))
-        .field(
-            Field::select(
-                "demo",
-                "Book",
-                [("", "real and demo"), ("false", "real"), ("true", "demo")],
-            )
-            .value(q.get("demo")),
-        )
+        .field(Field::book().value(q.get("demo")))
         .field(Field::input("search", "q", "Search (id, wallet, external id)").value(q.get("q")))
 }
 

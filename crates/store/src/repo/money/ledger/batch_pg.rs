@@ -116,22 +116,8 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
         }
     }
     let mut values: Vec<Value> = account.into_iter().map(Value::from).collect();
-    let texts = |f: &dyn Fn(&NewTransfer, &str) -> String| -> Value {
-        transfers.iter().map(|(t, h)| f(t, h)).collect::<Vec<String>>().into()
-    };
-    let ints = |f: &dyn Fn(&NewTransfer) -> i64| -> Value {
-        transfers.iter().map(|(t, _)| f(t)).collect::<Vec<i64>>().into()
-    };
+    values.extend(transfer_arrays(transfers));
     values.extend([
-        texts(&|t, _| t.id.as_str().to_owned()),
-        ints(&|t| t.debit_account_id),
-        ints(&|t| t.credit_account_id),
-        ints(&|t| t.amount.minor()),
-        texts(&|t, _| t.currency.as_str().to_owned()),
-        texts(&|t, _| t.code.as_str().to_owned()),
-        texts(&|t, _| t.kind().as_str().to_owned()),
-        texts(&|_, _| TransferState::Posted.as_str().to_owned()),
-        texts(&|_, h| h.to_owned()),
         now().into(),
         on.wallets.iter().map(|(id, _)| *id).collect::<Vec<i64>>().into(),
         on.wallets.iter().map(|(_, s)| s.clone()).collect::<Vec<String>>().into(),
@@ -157,17 +143,42 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
     Ok(true)
 }
 
+/// The columns of `transfers` every array statement takes, as `$n..$n+8`: transfer id, debit
+/// and credit account, amount, currency, code, kind, state, body hash.
+fn transfer_arrays(transfers: &[(NewTransfer, String)]) -> [Value; 9] {
+    let texts = |f: &dyn Fn(&NewTransfer, &str) -> String| -> Value {
+        transfers.iter().map(|(t, h)| f(t, h)).collect::<Vec<String>>().into()
+    };
+    let ints = |f: &dyn Fn(&NewTransfer) -> i64| -> Value {
+        transfers.iter().map(|(t, _)| f(t)).collect::<Vec<i64>>().into()
+    };
+    let state = |t: &NewTransfer| {
+        if t.pending { TransferState::Pending } else { TransferState::Posted }.as_str().to_owned()
+    };
+    [
+        texts(&|t, _| t.id.as_str().to_owned()),
+        ints(&|t| t.debit_account_id),
+        ints(&|t| t.credit_account_id),
+        ints(&|t| t.amount.minor()),
+        texts(&|t, _| t.currency.as_str().to_owned()),
+        texts(&|t, _| t.code.as_str().to_owned()),
+        texts(&|t, _| t.kind().as_str().to_owned()),
+        texts(&|t, _| state(t)),
+        texts(&|_, h| h.to_owned()),
+    ]
+}
+
 const INSERT: &str = r#"
 INSERT INTO ledger_transfers (transfer_id, debit_account_id, credit_account_id, amount,
-                              currency, code, kind, state, user_data, body_hash, created_at)
+                              currency, code, kind, state, body_hash, user_data, created_at)
 SELECT t.transfer_id, t.debit_account_id, t.credit_account_id, t.amount,
-       t.currency, t.code, t.kind, t.state,
-       CASE WHEN t.has_user_data THEN t.user_data END, t.body_hash, $11
+       t.currency, t.code, t.kind, t.state, t.body_hash,
+       CASE WHEN t.has_user_data THEN t.user_data END, $12
 FROM UNNEST($1::text[], $2::int8[], $3::int8[], $4::int8[], $5::text[], $6::text[],
-            $7::text[], $8::text[], $9::text[], $10::text[], $12::bool[])
+            $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[])
     WITH ORDINALITY
     AS t(transfer_id, debit_account_id, credit_account_id, amount, currency, code, kind,
-         state, user_data, body_hash, has_user_data, n)
+         state, body_hash, user_data, has_user_data, n)
 ORDER BY t.n
 "#;
 
@@ -180,31 +191,10 @@ pub async fn insert<C: ConnectionTrait>(
     transfers: &[(NewTransfer, String)],
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    let texts = |f: &dyn Fn(&NewTransfer, &str) -> String| -> Value {
-        transfers.iter().map(|(t, h)| f(t, h)).collect::<Vec<String>>().into()
-    };
-    let ints = |f: &dyn Fn(&NewTransfer) -> i64| -> Value {
-        transfers.iter().map(|(t, _)| f(t)).collect::<Vec<i64>>().into()
-    };
-    let state = |t: &NewTransfer| {
-        if t.pending { TransferState::Pending } else { TransferState::Posted }.as_str().to_owned()
-    };
     let (user_data, has_user_data) =
         nullable_texts(transfers.iter().map(|(t, _)| t.user_data.clone()));
-    let values = vec![
-        texts(&|t, _| t.id.as_str().to_owned()),
-        ints(&|t| t.debit_account_id),
-        ints(&|t| t.credit_account_id),
-        ints(&|t| t.amount.minor()),
-        texts(&|t, _| t.currency.as_str().to_owned()),
-        texts(&|t, _| t.code.as_str().to_owned()),
-        texts(&|t, _| t.kind().as_str().to_owned()),
-        texts(&|t, _| state(t)),
-        user_data,
-        texts(&|_, h| h.to_owned()),
-        at.into(),
-        has_user_data,
-    ];
+    let mut values = transfer_arrays(transfers).to_vec();
+    values.extend([user_data, has_user_data, at.into()]);
     conn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, INSERT, values))
         .await
         .db()?;

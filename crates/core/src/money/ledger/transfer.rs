@@ -306,7 +306,8 @@ mod tests {
             serde_json::to_string(&TransferCode::WalletTransfer).unwrap(),
             "\"WALLET_TRANSFER\""
         );
-        assert_eq!(TransferCode::ALL.len(), 13);
+        assert_eq!(TransferCode::TradingSwap.as_str(), "TRADING_SWAP");
+        assert_eq!(TransferCode::ALL.len(), 14);
     }
 
     #[test]

@@ -11,28 +11,13 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+pub use super::Delta;
 use super::apply::new_row;
 use super::{AccountRow, TransferRow};
 use crate::db::now;
 use crate::entities::ledger_accounts::{Column as A, Entity as Account};
 use crate::entities::ledger_transfers::{Column as T, Entity as Transfer};
 use crate::error::DbResultExt;
-
-/// The change of one account's sums (minor units; zero for "unchanged").
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Delta {
-    pub account_id: i64,
-    pub balance: i64,
-    pub pending_debits: i64,
-    pub pending_credits: i64,
-}
-
-impl Delta {
-    /// Whether it leaves the account as it was.
-    pub fn is_zero(&self) -> bool {
-        self.balance == 0 && self.pending_debits == 0 && self.pending_credits == 0
-    }
-}
 
 /// The accounts of `kind` of the wallets `wallet_ids`, locked until the transaction ends.
 /// PostgreSQL locks them `FOR UPDATE` in ascending id order, the order every other money path

@@ -13,7 +13,7 @@ use brokercrm_core::{Error, Result};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use super::AccountRow;
-use super::batch::Delta;
+use super::Delta;
 use crate::db::{now, nullable_texts};
 use crate::error::DbResultExt;
 

@@ -27,3 +27,19 @@ pub struct Applied {
     /// True when the id was already applied with the same body (nothing changed now).
     pub replayed: bool,
 }
+
+/// The change of one account's sums (minor units; zero for "unchanged").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub account_id: i64,
+    pub balance: i64,
+    pub pending_debits: i64,
+    pub pending_credits: i64,
+}
+
+impl Delta {
+    /// Whether it leaves the account as it was.
+    pub fn is_zero(&self) -> bool {
+        self.balance == 0 && self.pending_debits == 0 && self.pending_credits == 0
+    }
+}

@@ -25,6 +25,10 @@ use crate::trading::positions::market::Markups;
 /// Wallets read per statement (an `IN` list stays well under every database's limit).
 const CHUNK: usize = 1_000;
 
+/// A symbol's threshold: `(Buy, p)` checks the wallet when the raw bid falls to `p`, `(Sell,
+/// p)` when it rises to it; none when that symbol's price alone cannot reach the level.
+pub type Threshold = (String, Option<(Side, Price)>);
+
 /// What the screen found for one wallet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screened {
@@ -35,7 +39,7 @@ pub struct Screened {
     pub margin_call: bool,
     /// Per symbol the wallet holds open: its threshold for the books (none: that symbol's
     /// price alone cannot reach the level, or the group has no stop-out level).
-    pub thresholds: Vec<(String, Option<(Side, Price)>)>,
+    pub thresholds: Vec<Threshold>,
 }
 
 /// What the books tell the screen about a symbol: its price step and the spread allowance
@@ -136,7 +140,7 @@ fn thresholds(
     level: i32,
     terms: &HashMap<String, BookTerms>,
     markups: &Markups,
-) -> Result<Vec<(String, Option<(Side, Price)>)>> {
+) -> Result<Vec<Threshold>> {
     let mut by_symbol: HashMap<&str, Vec<&PositionRow>> = HashMap::new();
     for p in held {
         by_symbol.entry(p.symbol.as_str()).or_default().push(p);

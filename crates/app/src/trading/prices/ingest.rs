@@ -87,5 +87,8 @@ pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingeste
     repo::upsert_quotes(&tx, quotes).await?;
     repo::upsert_candles(&tx, candles.into_values().collect()).await?;
     db::commit(tx).await?;
+    if out.accepted > 0 {
+        app.ticked().notify_one();
+    }
     Ok(out)
 }

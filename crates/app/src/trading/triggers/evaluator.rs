@@ -72,6 +72,8 @@ pub struct Evaluator {
     /// Wallets to screen for stop-out on this pass (their positions changed, their threshold
     /// fired, or their symbol's spread outgrew the thresholds' allowance).
     dirty: HashSet<i64>,
+    /// When this process last took or renewed the lease.
+    renewed: Option<DateTime<Utc>>,
     /// When every wallet holding open positions was last screened.
     swept: Option<std::time::Instant>,
     /// Wallets at or below their margin-call level (notified once per fall).
@@ -100,6 +102,7 @@ impl Evaluator {
             reread: HashSet::new(),
             dirty: HashSet::new(),
             swept: None,
+            renewed: None,
             called: HashSet::new(),
             markups: HashMap::new(),
             markups_text: Vec::new(),
@@ -123,7 +126,17 @@ impl Evaluator {
     pub async fn pass(&mut self, app: &App) -> Result<Pass> {
         let now = app.clock().now();
         let conn = app.db().conn();
-        let epoch = leases::acquire(conn, LEASE, &self.holder, now, now + LEASE_FOR).await?;
+        // The lease is renewed once half its term has passed, not on every pass (a pass
+        // follows every tick committed here).
+        let fresh = self.renewed.is_some_and(|r| now < r + LEASE_FOR / 2 && now >= r);
+        let epoch = match self.epoch {
+            Some(e) if fresh => Some(e),
+            _ => {
+                let e = leases::acquire(conn, LEASE, &self.holder, now, now + LEASE_FOR).await?;
+                self.renewed = e.map(|_| now);
+                e
+            }
+        };
         let mut out = Pass { leader: epoch.is_some(), ..Pass::default() };
         let Some(epoch) = epoch else {
             if self.epoch.take().is_some() {
@@ -232,7 +245,6 @@ impl Evaluator {
     ) {
         let tick = symbols.get(&p.symbol).map_or(1, |s| s.tick);
         let quote = quotes.get(&p.symbol).map(|&(b, a, _)| (b, a));
-        self.dirty.insert(p.wallet_id); // its margin and equity changed: a new threshold
         let group = match self.wallet_groups.get(&p.wallet_id) {
             Some(g) => *g,
             None => match wallets::find(app.db().conn(), p.wallet_id).await {
@@ -249,8 +261,11 @@ impl Evaluator {
         };
         let points = group.and_then(|g| self.markups.get(&g)).map_or(0, |m| m.points(&p.symbol));
         let markup = points.saturating_mul(tick); // a point is one price step
-        if let Err(e) = self.books.apply(p, kind, tick, quote, markup) {
-            tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load");
+        match self.books.apply(p, kind, tick, quote, markup) {
+            // its margin and equity changed: the wallet gets a new threshold
+            Ok(true) => _ = self.dirty.insert(p.wallet_id),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load"),
         }
     }
 
@@ -442,6 +457,7 @@ pub async fn run(app: App, holder: String, every: Duration, mut shutdown: watch:
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
+            _ = app.ticked().notified() => {}
             _ = shutdown.changed() => {}
         }
     }

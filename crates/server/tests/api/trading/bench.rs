@@ -47,7 +47,7 @@ async fn tick_to_close() {
     let mut stops: HashMap<i64, (bool, i64)> = HashMap::new();
     let started = Instant::now();
     for i in 0..positions {
-        let long = i % 2 == 0;
+        let long = i.is_multiple_of(2);
         let away = 20 + (i as i64 * 7919) % 380;
         let sl = if long { MID - away * POINT } else { MID + 10 * POINT + away * POINT };
         let body = json!({
@@ -96,7 +96,7 @@ async fn tick_to_close() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        bid += if seed % 2 == 0 { POINT } else { -POINT };
+        bid += if seed.is_multiple_of(2) { POINT } else { -POINT };
         let at = base + chrono::Duration::microseconds(i64::try_from(n).unwrap() * 100 + 100);
         let tick = Tick {
             symbol: "EURUSD".into(),

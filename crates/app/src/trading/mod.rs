@@ -6,6 +6,7 @@ pub mod events;
 pub mod instruments;
 pub mod positions;
 pub mod prices;
+pub mod quotes;
 pub mod risk;
 pub mod swaps;
 pub mod triggers;

@@ -16,7 +16,7 @@ use crate::money::wallets::visible;
 use crate::{App, Principal};
 
 /// The current wallet of `actor`: `named` (the header), else its first active wallet.
-async fn current(
+pub(crate) async fn current(
     app: &App,
     actor: &Principal,
     named: Option<i64>,

@@ -265,7 +265,9 @@ impl Evaluator {
             // its margin and equity changed: the wallet gets a new threshold
             Ok(true) => _ = self.dirty.insert(p.wallet_id),
             Ok(false) => {}
-            Err(e) => tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load"),
+            Err(e) => {
+                tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load")
+            }
         }
     }
 

@@ -4,9 +4,11 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use brokercrm_app::App;
 use brokercrm_app::trading::prices::manual::{self, QuoteView, RawTick};
 use brokercrm_app::trading::prices::market_data::{self, CandleView, MarketRow};
+use brokercrm_app::trading::quotes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -14,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::watchlists::named;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::{Auth, Json as JsonBody, Query};
 
@@ -104,22 +107,30 @@ pub async fn set_quote(
     Ok(Json(QuoteResponse { quote: Some(q) }))
 }
 
-/// The latest quote of a symbol (`null` before its first tick; anyone signed in).
+/// The latest quote of a symbol as the caller trades it (`null` before its first tick; anyone
+/// signed in): with the markup of the trading group of the current wallet (`X-Wallet-Id`, else
+/// a client's first active wallet); staff naming no wallet see the raw quote.
 #[utoipa::path(
     get, path = "/api/instruments/{symbol}/quote", tag = "Prices", summary = "Get the latest quote",
-    params(("symbol" = String, Path, description = "The symbol")),
+    params(
+        ("symbol" = String, Path, description = "The symbol"),
+        ("X-Wallet-Id" = Option<i64>, Header, description = "The wallet whose group's markup applies (default: a client's first active wallet; staff: none, the raw quote)")
+    ),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "The quote", body = QuoteResponse),
-        (status = 404, description = "No such instrument", body = ErrorBody)
+        (status = 404, description = "No such instrument, or the named wallet is not the caller's", body = ErrorBody),
+        (status = 422, description = "A bad `X-Wallet-Id`", body = ErrorBody)
     )
 )]
 pub async fn get_quote(
     State(app): State<App>,
-    Auth(_actor): Auth,
+    Auth(actor): Auth,
     Path(symbol): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<QuoteResponse>> {
-    Ok(Json(QuoteResponse { quote: manual::latest(&app, &symbol).await? }))
+    let wallet = named(&headers)?;
+    Ok(Json(QuoteResponse { quote: quotes::latest_for(&app, &actor, wallet, &symbol).await? }))
 }
 
 /// One pushed tick.

@@ -37,7 +37,7 @@ pub struct WatchlistSuccess {
 }
 
 /// The `X-Wallet-Id` header, if any (422 on it when not a wallet id).
-fn named(headers: &HeaderMap) -> Result<Option<i64>, Error> {
+pub(super) fn named(headers: &HeaderMap) -> Result<Option<i64>, Error> {
     let Some(v) = headers.get("x-wallet-id") else { return Ok(None) };
     v.to_str()
         .ok()

@@ -1,16 +1,16 @@
 //! Group markups: a group's `markups` (points per symbol) widen the spread its wallets trade
 //! at — a buy fills at ask + markup and closes at bid − markup, the floating P/L reads the
-//! same prices, and a stop loss fires when the marked-up bid reaches it, at that price. A bad
-//! markup is a 422 naming the entry's field.
+//! same prices, the client's quote shows them, and a stop loss fires when the marked-up bid
+//! reaches it, at that price. A bad markup is a 422 naming the entry's field.
 
 use brokercrm_app::trading::triggers::Evaluator;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::helpers::assert::fields;
+use crate::helpers::assert::{field_of, fields};
 use crate::helpers::http::{get, post_empty, put};
 use crate::helpers::money::{assert_verified, balance, currency_group, m, money_of};
-use crate::helpers::trading::{eurusd_market, open, quote};
+use crate::helpers::trading::{eurusd_market, open, quote, wallet_header};
 
 fn group_body(markups: Value) -> Value {
     json!({"leverage": 200, "markups": markups, "commissions": [], "marginCallLevel": 100,
@@ -43,7 +43,34 @@ async fn a_groups_markup_widens_fills_closes_and_triggers() {
         b.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         b
     };
-    // 20 points = 0.00020 on each side
+    // 20 points = 0.00020 on each side: the client's quote shows it, staff see the raw feed
+    let (s, q) = get(&t, &c.token, "/api/instruments/EURUSD/quote").await;
+    assert_eq!(
+        (s, &q["quote"]["bid"], &q["quote"]["ask"]),
+        (200, &json!("1.08480"), &json!("1.08530")),
+        "{q}"
+    );
+    let (_, q) = get(&t, &admin, "/api/instruments/EURUSD/quote").await;
+    assert_eq!(
+        (&q["quote"]["bid"], &q["quote"]["ask"]),
+        (&json!("1.08500"), &json!("1.08510")),
+        "{q}"
+    );
+    let named = t
+        .server
+        .get("/api/instruments/EURUSD/quote")
+        .authorization_bearer(&admin)
+        .add_header(wallet_header(), axum::http::HeaderValue::from_str(&w.to_string()).unwrap())
+        .await;
+    assert_eq!(named.json::<Value>()["quote"]["bid"], json!("1.08480"));
+    let bad = t
+        .server
+        .get("/api/instruments/EURUSD/quote")
+        .authorization_bearer(&c.token)
+        .add_header(wallet_header(), axum::http::HeaderValue::from_static("x"))
+        .await;
+    assert_eq!(bad.status_code().as_u16(), 422);
+    assert_eq!(field_of(&bad.json()), "X-Wallet-Id");
     let (s, p) = open(&t, &c.token, buy(json!({}))).await;
     assert_eq!(s, 200, "{p}");
     assert_eq!(p["openPrice"], "1.08530");

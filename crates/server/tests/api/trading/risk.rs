@@ -9,11 +9,7 @@ use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
 use crate::helpers::http::{delete, get, post, post_empty};
 use crate::helpers::money::funded;
-use crate::helpers::trading::{eurusd_market, open, quote};
-
-fn wallet_header() -> axum::http::HeaderName {
-    axum::http::HeaderName::from_static("x-wallet-id")
-}
+use crate::helpers::trading::{eurusd_market, open, quote, wallet_header};
 
 fn trade(wallet: i64, side: &str, size: &str) -> Value {
     json!({"accountId": wallet, "symbol": "EURUSD", "side": side, "size": size})

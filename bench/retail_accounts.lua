@@ -1,11 +1,6 @@
 -- wrk script: market-data account creation for bench/retail.sh. POST /api/v1/accounts with a
 -- new e-mail each request (thread id, counter and a run id keep them unique).
-local thread_id = 0
-
-function setup(thread)
-  thread:set("tid", thread_id)
-  thread_id = thread_id + 1
-end
+dofile("bench/wrk_threads.lua")
 
 function init(args)
   counter = 0

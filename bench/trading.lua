@@ -1,12 +1,7 @@
 -- wrk script for bench/trading.sh: market round trips. Each thread keeps the ids of the
 -- positions it opened; a request closes the oldest of them (POST /api/positions/{id}/close)
 -- or, when it has none, opens one at market on a random wallet (POST /api/positions).
-local thread_id = 0
-
-function setup(thread)
-  thread:set("tid", thread_id)
-  thread_id = thread_id + 1
-end
+dofile("bench/wrk_threads.lua")
 
 function init(args)
   token = "Bearer " .. os.getenv("BENCH_TOKEN")

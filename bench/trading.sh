@@ -14,32 +14,7 @@ backend="${1:-sqlite}"; conns="${2:-16}"; secs="${3:-20}"; nwallets="${4:-64}"
 bench_init "$backend"
 bench_serve
 
-eval "$(python3 - "http://127.0.0.1:$port" "$work/demo.json" "$nwallets" <<'PY'
-import json, sys, urllib.request
-base, demo, n = sys.argv[1], json.load(open(sys.argv[2])), int(sys.argv[3])
-def call(method, path, body=None, token=None, key=None):
-    req = urllib.request.Request(base + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"})
-    if token: req.add_header("Authorization", "Bearer " + token)
-    if key: req.add_header("Idempotency-Key", key)
-    with urllib.request.urlopen(req) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
-def login(role):
-    u = demo["users"][role]
-    return call("POST", "/api/sessions", {"username": u["email"], "password": u["password"]})
-admin, customer = login("admin"), login("customer")
-ids = []
-for i in range(n):
-    w = call("POST", "/api/wallets", {"customerId": customer["user"]["id"]}, admin["token"])
-    w = w.get("data", w) if isinstance(w, dict) else w
-    ids.append(w["id"])
-    call("POST", f"/api/wallets/{w['id']}/transactions",
-         {"type": "DEPOSIT", "amount": "1000000", "method": "bench"}, admin["token"], f"fund-{w['id']}")
-print(f"export BENCH_TOKEN={customer['token']} WALLETS={','.join(map(str, ids))}")
-PY
-)"
+eval "$(python3 bench/demo_wallets.py "http://127.0.0.1:$port" "$work/demo.json" "$nwallets" 1000000 customer)"
 
 closed() { bench_sql "SELECT count(*) FROM positions WHERE status = 'CLOSED'"; }
 before=$(closed)

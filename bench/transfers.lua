@@ -2,12 +2,7 @@
 -- two random wallets of the one owner (POST /api/wallets/transfer). MODE=hot: a staff manual
 -- DEPOSIT of 0.01 into a random wallet, so every transfer debits the one manual cash-clearing
 -- house account. Every request carries a unique Idempotency-Key.
-local thread_id = 0
-
-function setup(thread)
-  thread:set("tid", thread_id)
-  thread_id = thread_id + 1
-end
+dofile("bench/wrk_threads.lua")
 
 function init(args)
   counter = 0

@@ -16,33 +16,8 @@ bench_init "$backend"
 bench_serve
 
 # Set-up over HTTP: $nwallets USD wallets of the demo customer, each funded with 1,000,000.
-eval "$(python3 - "http://127.0.0.1:$port" "$work/demo.json" "$nwallets" "$mode" <<'PY'
-import json, sys, urllib.request
-base, demo, n, mode = sys.argv[1], json.load(open(sys.argv[2])), int(sys.argv[3]), sys.argv[4]
-def call(method, path, body=None, token=None, key=None):
-    req = urllib.request.Request(base + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"})
-    if token: req.add_header("Authorization", "Bearer " + token)
-    if key: req.add_header("Idempotency-Key", key)
-    with urllib.request.urlopen(req) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
-def login(role):
-    u = demo["users"][role]
-    return call("POST", "/api/sessions", {"username": u["email"], "password": u["password"]})
-admin, customer = login("admin"), login("customer")
-ids = []
-for i in range(n):
-    w = call("POST", "/api/wallets", {"customerId": customer["user"]["id"]}, admin["token"])
-    w = w.get("data", w) if isinstance(w, dict) else w
-    ids.append(w["id"])
-    call("POST", f"/api/wallets/{w['id']}/transactions",
-         {"type": "DEPOSIT", "amount": "1000000", "method": "bench"}, admin["token"], f"fund-{w['id']}")
-token = admin["token"] if mode == "hot" else customer["token"]
-print(f"export BENCH_TOKEN={token} WALLETS={','.join(map(str, ids))}")
-PY
-)"
+role=customer; [ "$mode" = hot ] && role=admin
+eval "$(python3 bench/demo_wallets.py "http://127.0.0.1:$port" "$work/demo.json" "$nwallets" 1000000 "$role")"
 
 count_transfers() { bench_sql "SELECT count(*) FROM ledger_transfers"; }
 before=$(count_transfers)

@@ -13,30 +13,8 @@ backend="${1:-sqlite}"; rows="${2:-1000000}"
 bench_init "$backend"
 bench_serve
 # 10 funded wallets of the demo customer (opens their ledger accounts), and the admin's token.
-token=$(python3 - "http://127.0.0.1:$port" "$work/demo.json" <<'PY'
-import json, sys, urllib.request
-base, demo = sys.argv[1], json.load(open(sys.argv[2]))
-def call(method, path, body=None, token=None, key=None):
-    req = urllib.request.Request(base + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"})
-    if token: req.add_header("Authorization", "Bearer " + token)
-    if key: req.add_header("Idempotency-Key", key)
-    with urllib.request.urlopen(req) as r:
-        raw = r.read()
-        return json.loads(raw) if raw else None
-def login(role):
-    u = demo["users"][role]
-    return call("POST", "/api/sessions", {"username": u["email"], "password": u["password"]})
-admin, customer = login("admin"), login("customer")
-for i in range(10):
-    w = call("POST", "/api/wallets", {"customerId": customer["user"]["id"]}, admin["token"])
-    w = w.get("data", w) if isinstance(w, dict) else w
-    call("POST", f"/api/wallets/{w['id']}/transactions",
-         {"type": "DEPOSIT", "amount": "1", "method": "bench"}, admin["token"], f"fund-{w['id']}")
-print(admin["token"])
-PY
-)
+eval "$(python3 bench/demo_wallets.py "http://127.0.0.1:$port" "$work/demo.json" 10 1 admin)"
+token="$BENCH_TOKEN"
 bench_stop
 
 echo "--- $backend: writing $rows ledger transfers"

@@ -22,6 +22,9 @@ pub struct Known {
     pub wallet_id: i64,
     pub version: i64,
     pub open: bool,
+    /// An open position's trailing stop: its side, the markup its raw level carries, and the
+    /// stored level (as the position row has it, or as last written back).
+    pub trailing: Option<(Side, i64, i64)>,
 }
 
 /// Every symbol's book and what was loaded into it.
@@ -77,6 +80,27 @@ impl Books {
         }
     }
 
+    /// The trailing stops whose level moved since it was stored: `(id, version, level)` with
+    /// the level as the position row keeps it (the markup taken off again). Each is then
+    /// taken as stored.
+    pub fn moved_trailing(&mut self) -> Vec<(i64, i64, i64)> {
+        let mut out = Vec::new();
+        for (id, k) in &mut self.known {
+            let Some((side, markup, stored)) = k.trailing.as_mut() else { continue };
+            let Some(book) = self.books.get(&k.symbol) else { continue };
+            let key = u64::try_from(*id).unwrap_or_default();
+            let Some(raw) = book.trailing_level(key, *side) else { continue };
+            // An open position's stop sits on the bid when long (raw = level + markup).
+            let level =
+                if *side == Side::Buy { raw.minor() - *markup } else { raw.minor() + *markup };
+            if level != *stored {
+                *stored = level;
+                out.push((*id, k.version, level));
+            }
+        }
+        out
+    }
+
     /// Drops what the books hold of position `id` (it fired, or must be read again).
     pub fn drop_position(&mut self, id: i64) {
         self.forget(id);
@@ -113,6 +137,7 @@ impl Books {
         let on_bid = (side == Side::Buy) == open;
         let raw =
             |level: i64| Price::from_minor(if on_bid { level + markup } else { level - markup });
+        let mut trailing = None;
         if open {
             if let Some(sl) = p.stop_loss {
                 book.set_stop_loss(id, side, Some(raw(sl)));
@@ -129,6 +154,7 @@ impl Books {
                     (None, None) => return Err(Error::internal("trailing stop without a price")),
                 };
                 book.set_trailing(id, side, ppm_of(pct)?, bid, ask, stored);
+                trailing = Some((side, markup, p.trailing_stop.unwrap_or(i64::MIN)));
             }
             *self.holders.entry(p.symbol.clone()).or_default().entry(p.wallet_id).or_default() += 1;
         } else {
@@ -142,7 +168,13 @@ impl Books {
         }
         self.known.insert(
             p.id,
-            Known { symbol: p.symbol.clone(), wallet_id: p.wallet_id, version: p.version, open },
+            Known {
+                symbol: p.symbol.clone(),
+                wallet_id: p.wallet_id,
+                version: p.version,
+                open,
+                trailing,
+            },
         );
         Ok(true)
     }

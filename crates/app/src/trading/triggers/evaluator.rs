@@ -40,6 +40,8 @@ const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
 /// How often every wallet holding open positions is screened for stop-out, beside the
 /// wallets whose thresholds fired or whose positions changed.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
+/// How often the trailing stops' moved levels are written back.
+const TRAILED_EVERY: Duration = Duration::from_secs(1);
 /// Changed positions read in one pass at most (the rest on the next).
 const CHANGES_PER_PASS: u64 = 10_000;
 
@@ -72,6 +74,8 @@ pub struct Evaluator {
     /// Wallets to screen for stop-out on this pass (their positions changed, their threshold
     /// fired, or their symbol's spread outgrew the thresholds' allowance).
     dirty: HashSet<i64>,
+    /// When the trailing stops' levels were last written back.
+    trailed: Option<std::time::Instant>,
     /// When this process last took or renewed the lease.
     renewed: Option<DateTime<Utc>>,
     /// When every wallet holding open positions was last screened.
@@ -103,6 +107,7 @@ impl Evaluator {
             dirty: HashSet::new(),
             swept: None,
             renewed: None,
+            trailed: None,
             called: HashSet::new(),
             markups: HashMap::new(),
             markups_text: Vec::new(),
@@ -188,6 +193,7 @@ impl Evaluator {
         }
         self.expire(app, now, &symbols, &quotes, &mut out).await?;
         self.stop_outs(app, &symbols, &mut out).await?;
+        self.write_trailing(app).await?;
         Ok(out)
     }
 
@@ -365,6 +371,22 @@ impl Evaluator {
                 self.reread.insert(id);
             }
         }
+    }
+
+    /// Writes back the levels trailing stops moved to (at most once per [`TRAILED_EVERY`]), so
+    /// a new lease holder's rebuild, or a restart, trails on from them.
+    async fn write_trailing(&mut self, app: &App) -> Result<()> {
+        if self.trailed.is_some_and(|t| t.elapsed() < TRAILED_EVERY) {
+            return Ok(());
+        }
+        self.trailed = Some(std::time::Instant::now());
+        let moved = self.books.moved_trailing();
+        if moved.is_empty() {
+            return Ok(());
+        }
+        let tx = app.db().begin_write().await?;
+        positions::set_trailing_levels(&tx, &moved).await?;
+        db::commit(tx).await
     }
 
     /// Stop-out and margin calls: the wallets marked dirty (and every wallet holding open

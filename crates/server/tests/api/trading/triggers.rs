@@ -63,9 +63,15 @@ async fn stop_loss_take_profit_and_trailing_stop_close_on_ticks() {
     // four triggers, and the wallet's stop-out threshold on EURUSD
     assert_eq!(ev.book_entries(), 5);
 
-    // the trailing stop follows the bid up (0.1 % behind 1.08650 is 1.08541)
+    // the trailing stop follows the bid up (0.1 % behind 1.08650 is 1.08541), and its level is
+    // written back (at most once a second), so a restart trails on from it
     quote(&t, &admin, "EURUSD", "1.08650", "1.08660").await;
     assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    tokio::time::sleep(std::time::Duration::from_millis(1_050)).await;
+    assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    let conn = t.app.db().conn();
+    let row = brokercrm_store::repo::trading::positions::find(conn, trail).await.unwrap().unwrap();
+    assert_eq!(row.trailing_stop, Some(108_541_000));
     // the short's stop loss (ask at or above 1.08700) fires at the ask of the tick
     quote(&t, &admin, "EURUSD", "1.08700", "1.08710").await;
     assert_eq!(ev.pass(&t.app).await.unwrap().closed, [short]);

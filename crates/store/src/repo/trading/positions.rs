@@ -280,6 +280,27 @@ pub async fn add_swap<C: ConnectionTrait>(
     Ok(res.rows_affected == 1)
 }
 
+/// Records the levels the trigger evaluator's trailing stops moved to, each `(id, version,
+/// level)` only while the position is open at that version (an edit since then placed its own
+/// stop). Neither the version nor `updated_at` moves: the level is the engine's bookkeeping,
+/// so a client's edit does not conflict with it and the evaluator does not read it back.
+pub async fn set_trailing_levels<C: ConnectionTrait>(
+    conn: &C,
+    levels: &[(i64, i64, i64)],
+) -> Result<()> {
+    for &(id, version, level) in levels {
+        Position::update_many()
+            .col_expr(P::TrailingStop, Expr::value(level))
+            .filter(P::Id.eq(id))
+            .filter(P::Version.eq(version))
+            .filter(P::Status.eq("OPEN"))
+            .exec(conn)
+            .await
+            .db()?;
+    }
+    Ok(())
+}
+
 /// Open positions whose duration ran out at `now`, soonest first, at most `limit`.
 pub async fn due_to_close<C: ConnectionTrait>(
     conn: &C,

@@ -309,6 +309,7 @@ fn subscriptions() -> Events {
         .subscribe(crate::sales::customers::impersonation::on_impersonation_requested)
         .subscribe(crate::trading::positions::hooks::on_wallet_figures)
         .subscribe(crate::trading::positions::hooks::on_open_positions)
+        .subscribe(crate::trading::watchlists::on_watchlists_asked)
         .subscribe(crate::trading::positions::hooks::on_funds_leaving)
         .subscribe(crate::partners::introducers::on_customer_signed_up)
         .subscribe_many(crate::partners::accrual::on_deposits_posted)

@@ -87,6 +87,17 @@ pub struct WalletFiguresAsked {
 
 impl Event for WalletFiguresAsked {}
 
+/// Asked while a client's wallets are shown (in a read transaction): a subscriber (trading)
+/// answers the symbols each wallet watches (its watchlist), in the order added. No answer:
+/// none watched.
+#[derive(Default)]
+pub struct WatchlistsAsked {
+    pub wallet_ids: Vec<i64>,
+    pub answers: std::sync::Mutex<std::collections::HashMap<i64, Vec<String>>>,
+}
+
+impl Event for WatchlistsAsked {}
+
 /// Asked for the "only with open positions" wallet filter, and by a transfer to choose its
 /// path: the ids of the wallets with open positions (a subscriber adds them).
 #[derive(Default)]

@@ -9,10 +9,13 @@ use std::collections::HashMap;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::WalletStatus;
 use brokercrm_core::{Error, Result};
+use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::{instruments, watchlists};
 
+use crate::money::events::WatchlistsAsked;
 use crate::money::wallets::visible;
+use crate::platform::events::Reaction;
 use crate::{App, Principal};
 
 /// The current wallet of `actor`: `named` (the header), else its first active wallet.
@@ -42,15 +45,20 @@ pub async fn get(app: &App, actor: &Principal, named: Option<i64>) -> Result<Vec
     watchlists::symbols(app.db().conn(), id).await
 }
 
-/// The watchlists of `wallet_ids` (the `instrumentWatchlist` of the client's wallet views),
-/// each in the order its symbols were added; a wallet watching nothing is absent. The caller
-/// has already read these wallets as `actor`'s (this reads nothing else of them).
-pub async fn of_wallets(app: &App, wallet_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
-    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-    for (wallet, symbol) in watchlists::symbols_of(app.db().conn(), wallet_ids).await? {
-        out.entry(wallet).or_default().push(symbol);
-    }
-    Ok(out)
+/// Subscriber to money's `WatchlistsAsked` (the `instrumentWatchlist` of the client's wallet
+/// views): each wallet's symbols in the order they were added.
+pub fn on_watchlists_asked<'a>(
+    tx: &'a DatabaseTransaction,
+    e: &'a WatchlistsAsked,
+) -> Reaction<'a> {
+    Box::pin(async move {
+        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+        for (wallet, symbol) in watchlists::symbols_of(tx, &e.wallet_ids).await? {
+            out.entry(wallet).or_default().push(symbol);
+        }
+        e.answers.lock().map_err(|_| Error::internal("watchlists lock"))?.extend(out);
+        Ok(())
+    })
 }
 
 /// "Add instrument to watchlist for current wallet": an instrument's symbol (422 on `symbol`

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::App;
-use crate::money::events::WalletFiguresAsked;
+use crate::money::events::{WalletFiguresAsked, WatchlistsAsked};
 use crate::money::groups::GroupView;
 
 /// The owner of a wallet, as embedded in it.
@@ -167,6 +167,20 @@ pub(crate) async fn money_of<C: ConnectionTrait>(
         );
     }
     Ok(out)
+}
+
+/// The watchlists of `wallet_ids` (the `instrumentWatchlist` of the client's wallet views,
+/// asked of trading in a read transaction): each wallet's symbols in the order added; a
+/// wallet watching nothing is absent. The caller has read these wallets as its own.
+pub async fn watchlists_of(app: &App, wallet_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+    if wallet_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let asked = WatchlistsAsked { wallet_ids: wallet_ids.to_vec(), answers: Default::default() };
+    let tx = app.db().conn().begin().await.db()?;
+    app.events().publish(&tx, &asked).await?;
+    tx.rollback().await.db()?;
+    asked.answers.into_inner().map_err(|_| Error::internal("watchlists lock"))
 }
 
 /// Adds what open positions hold to the money of `wallets` (asked of trading in a read

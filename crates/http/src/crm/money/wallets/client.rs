@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::wallets::Page;
 use brokercrm_app::money::wallets::client::{self, ClientWalletInput};
-use brokercrm_app::trading::watchlists;
+use brokercrm_app::money::wallets::views::watchlists_of;
 use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -93,7 +93,7 @@ pub async fn list_my_wallets(
     let page = q.page()?;
     let (list, pages) = client::list(&app, &actor, page).await?;
     let ids: Vec<i64> = list.iter().map(|w| w.id).collect();
-    let mut watched = watchlists::of_wallets(&app, &ids).await?;
+    let mut watched = watchlists_of(&app, &ids).await?;
     let wallets = list
         .into_iter()
         .map(|w| {
@@ -176,7 +176,7 @@ pub async fn get_my_wallet(
     let recent = Page::numbered(Some(1), Some(RECENT))?;
     let (tx, _) =
         brokercrm_app::money::wallets::money::transactions(&app, &actor, id, None, recent).await?;
-    let symbols = watchlists::of_wallets(&app, &[id]).await?.remove(&id).unwrap_or_default();
+    let symbols = watchlists_of(&app, &[id]).await?.remove(&id).unwrap_or_default();
     Ok(Json(WalletDto::for_client(w, tx, symbols)))
 }
 

@@ -25,6 +25,7 @@ use crate::money::wallets::manual::lane::ManualMoves;
 use crate::money::wallets::transfer::lane::WalletTransfers;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::crypto::{DataKey, load_key_file};
+use crate::platform::after_commit::Bus;
 use crate::platform::events::Events;
 use crate::platform::files::{FileStore, LocalFileStore};
 use crate::platform::group_commit::Lanes;
@@ -118,6 +119,8 @@ struct Inner {
     md_accounts: Lanes<crate::market_data::account_batch::NewAccounts>,
     data_key: DataKey,
     events: Events,
+    /// What committed transactions announce to this process's live streams.
+    bus: Bus,
     /// Market data: the token signer and the recently authenticated application keys.
     market_data: crate::market_data::MarketData,
     /// Users as authentication last read them (`auth_cache_ttl`).
@@ -195,6 +198,7 @@ impl App {
                 md_accounts,
                 data_key,
                 events,
+                bus: Bus::default(),
                 market_data,
                 auth_users,
             }
@@ -264,6 +268,11 @@ impl App {
     /// The in-transaction event hook, with every subscriber registered.
     pub fn events(&self) -> &Events {
         &self.0.events
+    }
+
+    /// The in-process after-commit channels (`platform::after_commit`).
+    pub fn bus(&self) -> &Bus {
+        &self.0.bus
     }
 
     /// The market-data context's signer and key cache.

@@ -1,6 +1,7 @@
 //! Platform: the plumbing every context stands on.
 
 pub mod activities;
+pub mod after_commit;
 pub mod adapters;
 pub mod audit;
 pub mod backoff;

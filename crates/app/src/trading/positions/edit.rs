@@ -18,7 +18,7 @@ use super::close::visible_position;
 use super::figures::{close_price, leg_of};
 use super::ledger::{Shortfall, post};
 use super::market::{self, Market};
-use super::open::{decimal, leg_side, price_of, trailing_level};
+use super::open::{announce_commit, decimal, leg_side, price_of, trailing_level};
 use super::view::PositionView;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -198,6 +198,6 @@ pub async fn update(
             .after(&after);
         audit::record(&tx, Some(actor), entry).await?;
     }
-    db::commit(tx).await?;
+    announce_commit(app, tx, &n).await?;
     Ok(after)
 }

@@ -6,6 +6,7 @@ pub mod assert;
 pub mod browser;
 pub mod distribution;
 pub mod http;
+pub mod live;
 pub mod lead_provider;
 pub mod market_data;
 pub mod money;

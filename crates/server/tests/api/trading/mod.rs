@@ -1,4 +1,4 @@
-//! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions.
+//! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions, live updates.
 
 pub mod choices;
 pub mod demo;
@@ -10,5 +10,6 @@ pub mod neo;
 pub mod positions;
 pub mod prices;
 pub mod risk;
+pub mod stream;
 pub mod swaps;
 pub mod triggers;

@@ -9,7 +9,6 @@ use brokercrm_core::money::ledger::TransferCode;
 use brokercrm_core::trading::positions::{self as rules, Side, Status};
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_engine::{Price, maths};
-use brokercrm_store::db;
 use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions;
 use serde_json::{Map, Value};

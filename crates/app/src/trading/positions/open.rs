@@ -10,7 +10,6 @@ use brokercrm_core::trading::positions::{self as rules, OrderKind, Platform, Sid
 use brokercrm_core::{Currency, Error, Money, Result, Violations};
 use brokercrm_engine::maths::{self, Leg};
 use brokercrm_engine::{Lots, Price};
-use brokercrm_store::db;
 use brokercrm_store::repo::money::groups as trading_groups;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::orders::{self, OrderRow};

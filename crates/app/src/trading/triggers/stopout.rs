@@ -9,7 +9,6 @@ use brokercrm_core::trading::positions::{CloseReason, Status};
 use brokercrm_core::{Currency, Error, Result};
 use brokercrm_engine::maths::below_level;
 use brokercrm_engine::stopout::{Open, liquidation_order};
-use brokercrm_store::db;
 use brokercrm_store::repo::money::groups;
 use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};

@@ -209,3 +209,41 @@ async fn staff_follow_the_exposures() {
     ws.send(json!({"type": "ping"})).await;
     let (_, _) = ws.until("pong").await;
 }
+
+#[tokio::test]
+async fn a_stop_loss_and_a_pending_fill_fired_by_the_evaluator_arrive() {
+    use brokercrm_app::trading::triggers::Evaluator;
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    eurusd_market(&t, &admin).await;
+    let c = t.customer().admin(&admin).with_wallet("USD", 10_000).create().await;
+    let w = c.wallets[0];
+    let mut sl = buy(w, "1");
+    sl["stopLoss"] = json!("1.08300");
+    let (s, p) = open(&t, &c.token, sl).await;
+    assert_eq!(s, 200, "{p}");
+    let long = p["id"].as_i64().unwrap();
+    let mut limit = buy(w, "0.5");
+    limit["openPrice"] = json!("1.08200");
+    let (s, p) = open(&t, &c.token, limit).await;
+    assert_eq!((s, p["status"].as_str()), (200, Some("PENDING")), "{p}");
+    let pending = p["id"].as_i64().unwrap();
+
+    let base = t.listen().await;
+    let mut ws = Ws::open(&format!("{base}/api/trading/stream?walletId={w}"), Some(&c.token)).await;
+    assert!(ws.sync().await.is_empty());
+    let mut ev = Evaluator::new("stream");
+    assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    // A gap under both: the limit fills and the stop loss closes, each its own commit.
+    quote(&t, &admin, "EURUSD", "1.08100", "1.08110").await;
+    ev.pass(&t.app).await.unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    while seen.len() < 2 {
+        let (m, _) = ws.until("position").await;
+        seen.insert(m["position"]["id"].as_i64().unwrap(), m["position"]["status"].clone());
+    }
+    assert_eq!(seen.get(&long), Some(&json!("CLOSED")), "{seen:?}");
+    assert_eq!(seen.get(&pending), Some(&json!("OPEN")), "{seen:?}");
+    let (wm, _) = ws.until("wallet").await;
+    assert_eq!(wm["wallet"]["id"], w);
+}

@@ -8,7 +8,8 @@ use brokercrm_app::trading::live::Session;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{StreamAuth, send, upgrade, wire};
+use super::socket::{StreamAuth, send, upgrade};
+use super::wire;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
 

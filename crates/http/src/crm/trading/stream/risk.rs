@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
 
-use super::{StreamAuth, send, upgrade, wire};
+use super::socket::{StreamAuth, send, upgrade};
+use super::wire;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
 

@@ -1,8 +1,8 @@
 //! Platform: the plumbing every context stands on.
 
 pub mod activities;
-pub mod after_commit;
 pub mod adapters;
+pub mod after_commit;
 pub mod audit;
 pub mod backoff;
 pub mod clock;

@@ -36,7 +36,10 @@ pub struct Batch {
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.quotes.is_empty() && self.positions.is_empty() && self.wallets.is_empty() && !self.lagged
+        self.quotes.is_empty()
+            && self.positions.is_empty()
+            && self.wallets.is_empty()
+            && !self.lagged
     }
 }
 
@@ -119,7 +122,9 @@ impl Inbox {
 
     /// Whether nothing waits.
     pub fn is_empty(&self) -> bool {
-        self.with(|s| s.quotes.is_empty() && s.positions.is_empty() && s.wallets.is_empty() && !s.lagged)
+        self.with(|s| {
+            s.quotes.is_empty() && s.positions.is_empty() && s.wallets.is_empty() && !s.lagged
+        })
     }
 
     /// Waits until something is there (takes nothing: safe to cancel).
@@ -165,7 +170,10 @@ mod tests {
         // An older quote arriving late does not replace the newer one kept.
         inbox.put_quote(quote("EURUSD", 1, 0));
         let b = inbox.take();
-        assert_eq!(b.quotes, [quote("EURUSD", 8500 + 9_999 % 50, 9_999), quote("GBPUSD", 2700 + 9_999 % 50, 9_999)]);
+        assert_eq!(
+            b.quotes,
+            [quote("EURUSD", 8500 + 9_999 % 50, 9_999), quote("GBPUSD", 2700 + 9_999 % 50, 9_999)]
+        );
         assert_eq!(inbox.replaced(), 2 * 9_999 + 1);
         assert!(inbox.take().is_empty(), "taken once");
     }
@@ -197,7 +205,10 @@ mod tests {
         tokio::task::yield_now().await;
         assert!(!waiting.is_finished());
         inbox.put_quote(quote("EURUSD", 8500, 1));
-        let b = tokio::time::timeout(std::time::Duration::from_secs(5), waiting).await.unwrap().unwrap();
+        let b = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(b.quotes.len(), 1);
     }
 }

@@ -43,8 +43,14 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     /// The symbols added or removed, and every symbol followed now.
-    Subscribed { added: Vec<String>, symbols: Vec<String> },
-    Unsubscribed { removed: Vec<String>, symbols: Vec<String> },
+    Subscribed {
+        added: Vec<String>,
+        symbols: Vec<String>,
+    },
+    Unsubscribed {
+        removed: Vec<String>,
+        symbols: Vec<String>,
+    },
     Pong,
 }
 
@@ -151,8 +157,17 @@ impl Session {
         };
         let subs = Arc::new(Subscriptions::default());
         let inbox = Arc::new(Inbox::default());
-        let pump = tokio::spawn(pump(app.clone(), follow, quotes, changes, subs.clone(), inbox.clone()));
-        Ok(Self { app: app.clone(), staff: actor.role.is_staff(), follow, markups, subs, inbox, pump })
+        let pump =
+            tokio::spawn(pump(app.clone(), follow, quotes, changes, subs.clone(), inbox.clone()));
+        Ok(Self {
+            app: app.clone(),
+            staff: actor.role.is_staff(),
+            follow,
+            markups,
+            subs,
+            inbox,
+            pump,
+        })
     }
 
     /// Answers `c`; a refused subscription (an unknown symbol) changes nothing and is a 422
@@ -212,7 +227,8 @@ impl Session {
         for (p, view) in rows.iter().zip(views(conn, &rows).await?) {
             out.push(Push::Position(Box::new(view)));
             if let Some(o) = orders::of_position(conn, p.id).await?.last() {
-                let d = market::load(conn, "symbol", &p.symbol).await.map_or(8, |m| m.spec.decimals);
+                let d =
+                    market::load(conn, "symbol", &p.symbol).await.map_or(8, |m| m.spec.decimals);
                 out.push(Push::Order(Box::new(OrderView::of(o, Some(p), d))));
             }
         }

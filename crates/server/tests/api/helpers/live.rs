@@ -72,7 +72,9 @@ impl Ws {
         loop {
             let msg = tokio::time::timeout_at(deadline, self.0.next()).await.ok()?;
             match msg {
-                Some(Ok(Message::Text(t))) => return Some(serde_json::from_str(t.as_str()).unwrap()),
+                Some(Ok(Message::Text(t))) => {
+                    return Some(serde_json::from_str(t.as_str()).unwrap());
+                }
                 Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
                 other => panic!("the stream ended: {other:?}"),
             }

@@ -36,7 +36,8 @@ async fn subscribed_quotes_arrive_and_bad_messages_name_the_field() {
     let c = t.customer().admin(&admin).with_wallet("USD", 1_000).create().await;
     let base = t.listen().await;
     // A browser's way: the token in the query.
-    let mut ws = Ws::open(&format!("{base}/api/trading/stream?accessToken={}", c.token), None).await;
+    let mut ws =
+        Ws::open(&format!("{base}/api/trading/stream?accessToken={}", c.token), None).await;
 
     ws.send(json!({"type": "subscribe", "symbols": ["EURUSD"]})).await;
     let r = ws.next().await;
@@ -51,7 +52,10 @@ async fn subscribed_quotes_arrive_and_bad_messages_name_the_field() {
     quote(&t, &admin, "EURUSD", "1.0852", "1.0853").await;
     let (q, before) = ws.until("quote").await;
     assert!(before.is_empty(), "{before:?}");
-    assert_eq!((q["symbol"].as_str(), q["bid"].as_str(), q["ask"].as_str()), (Some("EURUSD"), Some("1.08520"), Some("1.08530")));
+    assert_eq!(
+        (q["symbol"].as_str(), q["bid"].as_str(), q["ask"].as_str()),
+        (Some("EURUSD"), Some("1.08520"), Some("1.08530"))
+    );
     let now = brokercrm_app::platform::clock::Clock::now(&*t.clock);
     assert_eq!(q["time"], now.to_rfc3339_opts(SecondsFormat::Micros, true));
 
@@ -83,7 +87,10 @@ async fn subscribed_quotes_arrive_and_bad_messages_name_the_field() {
 
     // Unsubscribed: no more quotes.
     ws.send(json!({"type": "unsubscribe", "symbols": ["EURUSD"]})).await;
-    assert_eq!(ws.next().await, json!({"type": "unsubscribed", "removed": ["EURUSD"], "symbols": []}));
+    assert_eq!(
+        ws.next().await,
+        json!({"type": "unsubscribed", "removed": ["EURUSD"], "symbols": []})
+    );
     quote(&t, &admin, "EURUSD", "1.0870", "1.0871").await;
     let before = ws.sync().await;
     assert!(quotes(&before).is_empty(), "{before:?}");
@@ -137,7 +144,10 @@ async fn a_clients_own_position_order_and_wallet_arrive_after_the_commit() {
     let (s, closed) = post_empty(&t, &c.token, &format!("/api/positions/{id}/close")).await;
     assert_eq!(s, 200, "{closed}");
     let (m, _) = ws.until("position").await;
-    assert_eq!((m["position"]["id"].as_i64(), m["position"]["status"].as_str()), (Some(id), Some("CLOSED")));
+    assert_eq!(
+        (m["position"]["id"].as_i64(), m["position"]["status"].as_str()),
+        (Some(id), Some("CLOSED"))
+    );
     let (wm, _) = ws.until("wallet").await;
     assert_eq!(wm["wallet"]["margin"], "0");
     assert_eq!(wm["wallet"]["balance"], balance(&t, &admin, w).await["balance"]);
@@ -205,7 +215,10 @@ async fn staff_follow_the_exposures() {
     // A price move changes the broker's floating P/L: sent within the period.
     quote(&t, &admin, "EURUSD", "1.0900", "1.0901").await;
     let (m2, _) = ws.until("exposures").await;
-    assert_ne!(m2["exposures"][0]["brokerFloatingProfitLoss"], m["exposures"][0]["brokerFloatingProfitLoss"]);
+    assert_ne!(
+        m2["exposures"][0]["brokerFloatingProfitLoss"],
+        m["exposures"][0]["brokerFloatingProfitLoss"]
+    );
     ws.send(json!({"type": "ping"})).await;
     let (_, _) = ws.until("pong").await;
 }

@@ -1,7 +1,9 @@
 //! `GET /api/trading/stream`: a client's live quotes, positions, orders and wallets.
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
+use axum::extract::ws::{
+    Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
+};
 use axum::response::Response;
 use brokercrm_app::App;
 use brokercrm_app::trading::live::Session;

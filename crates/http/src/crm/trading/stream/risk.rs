@@ -1,7 +1,9 @@
 //! `GET /api/risk/stream`: the risk exposures, live (staff with ReadPositions).
 
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
+use axum::extract::ws::{
+    Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
+};
 use axum::response::Response;
 use brokercrm_app::App;
 use brokercrm_app::trading::live::exposures::ExposureFeed;

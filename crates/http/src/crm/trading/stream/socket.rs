@@ -2,7 +2,9 @@
 //! checked after the caller, and sending a JSON text frame.
 
 use axum::extract::FromRequestParts;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
+use axum::extract::ws::{
+    Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
+};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use brokercrm_app::{App, Principal};

@@ -19,7 +19,8 @@ fn symbols(v: &Value) -> Result<Vec<String>, Error> {
     let Some(list) = v.get("symbols") else {
         return Err(Error::field("symbols", "is required"));
     };
-    let list = list.as_array().ok_or_else(|| Error::field("symbols", "must be an array of symbols"))?;
+    let list =
+        list.as_array().ok_or_else(|| Error::field("symbols", "must be an array of symbols"))?;
     if list.len() > MAX_NAMED {
         return Err(Error::field("symbols", format!("at most {MAX_NAMED} symbols")));
     }

@@ -7,6 +7,7 @@ use axum::extract::ws::{
 use axum::response::Response;
 use brokercrm_app::App;
 use brokercrm_app::trading::live::Session;
+use futures_util::SinkExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -86,10 +87,15 @@ async fn run(mut socket: WebSocket, session: Session) {
                         vec![]
                     }
                 };
+                // One write for the whole batch: frames are queued, then flushed once.
                 for p in &pushes {
-                    if !send(&mut socket, &wire::push(p)).await {
+                    let text = wire::push(p).to_string();
+                    if socket.feed(Message::Text(text.into())).await.is_err() {
                         return;
                     }
+                }
+                if socket.flush().await.is_err() {
+                    return;
                 }
             }
         }

@@ -1,14 +1,14 @@
 //! The staff stream of risk exposures (`GET /api/risk/stream`): the body of the Risk
-//! exposures operation, formed once on connecting, then again every [`PERIOD`] and at once
-//! when a position changes in this process, and sent only when it differs from the last one
-//! sent.
+//! exposures operation, formed once on connecting, then again every [`PERIOD`] and soon
+//! after a position changes in this process (at most every [`MIN_GAP`]), and sent only when
+//! it differs from the last one sent.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use brokercrm_core::{Error, Result};
 use tokio::sync::broadcast::Receiver;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use crate::trading::events::TradeChanged;
 use crate::trading::risk::RiskQuery;
@@ -17,6 +17,10 @@ use crate::{App, Principal};
 
 /// How often the exposures are formed again (prices move them without any trade).
 pub const PERIOD: Duration = Duration::from_secs(1);
+
+/// The least time between two formings woken by trades (a busy book is not recomputed per
+/// trade).
+pub const MIN_GAP: Duration = Duration::from_millis(200);
 
 /// One staff connection's feed.
 pub struct ExposureFeed {
@@ -59,6 +63,12 @@ impl ExposureFeed {
                     if let Err(RecvError::Closed) = c {
                         return Err(Error::internal("the change channel closed"));
                     }
+                    // A burst of trades is one recomputation, at most every MIN_GAP.
+                    tokio::time::sleep(MIN_GAP).await;
+                    while !matches!(
+                        self.changes.try_recv(),
+                        Err(TryRecvError::Empty | TryRecvError::Closed)
+                    ) {}
                 }
             }
             let now = exposures(&self.app, &self.actor, self.query.clone()).await?;

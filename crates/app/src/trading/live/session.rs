@@ -11,7 +11,9 @@ use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::WalletStatus;
 use brokercrm_core::trading::positions::Status;
 use brokercrm_core::{Money, Result};
+use brokercrm_engine::Price;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
+use brokercrm_store::repo::trading::prices as prices_repo;
 use brokercrm_store::repo::trading::{orders, positions};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -28,7 +30,7 @@ use crate::trading::positions::figures;
 use crate::trading::positions::list::views;
 use crate::trading::positions::market::{self, Markups};
 use crate::trading::positions::view::{OrderView, PositionView};
-use crate::trading::prices::QuotesStored;
+use crate::trading::prices::{QuotesStored, Tick};
 use crate::{App, Principal};
 
 /// What a client asks on an open connection.
@@ -180,11 +182,13 @@ impl Session {
                 let added = self.subs.add(conn, &self.markups, &symbols, self.staff).await?;
                 // The latest stored quote of each, so the client starts with a price.
                 for s in &added {
-                    if let Ok((bid, ask)) = market::quote(conn, s).await {
-                        let at = brokercrm_store::repo::trading::prices::quote(conn, s)
-                            .await?
-                            .map_or_else(|| self.app.clock().now(), |q| q.quoted_at);
-                        let t = crate::trading::prices::Tick { symbol: s.clone(), bid, ask, at };
+                    if let Some(q) = prices_repo::quote(conn, s).await? {
+                        let t = Tick {
+                            symbol: q.symbol,
+                            bid: Price::from_minor(q.bid),
+                            ask: Price::from_minor(q.ask),
+                            at: q.quoted_at,
+                        };
                         if let Some(q) = self.subs.quote(&t) {
                             self.inbox.put_quote(q);
                         }

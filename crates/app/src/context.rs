@@ -123,6 +123,8 @@ struct Inner {
     bus: Bus,
     /// Market data: the token signer and the recently authenticated application keys.
     market_data: crate::market_data::MarketData,
+    /// Woken after every commit of ticks in this process (the trigger evaluator waits on it).
+    ticked: tokio::sync::Notify,
     /// Users as authentication last read them (`auth_cache_ttl`).
     auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
 }
@@ -200,6 +202,7 @@ impl App {
                 events,
                 bus: Bus::default(),
                 market_data,
+                ticked: tokio::sync::Notify::new(),
                 auth_users,
             }
         })))
@@ -273,6 +276,13 @@ impl App {
     /// The in-process after-commit channels (`platform::after_commit`).
     pub fn bus(&self) -> &Bus {
         &self.0.bus
+    }
+
+    /// Notified after every commit of ticks in this process: the trigger evaluator passes at
+    /// once instead of at its next interval (`notify_one`, so a burst of commits wakes one
+    /// pass, which reads the latest quotes).
+    pub fn ticked(&self) -> &tokio::sync::Notify {
+        &self.0.ticked
     }
 
     /// The market-data context's signer and key cache.

@@ -6,8 +6,8 @@ use brokercrm_core::Result;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::db::{Db, now};
@@ -35,15 +35,17 @@ pub struct NewJob {
 /// Inserts a job using `conn` — pass the business transaction so both commit together.
 /// Returns the job id, or `None` when a job with the same `dedup_key` already exists.
 pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Option<i64>> {
-    let t = now();
-    if let Some(key) = &job.dedup_key {
-        let existing =
-            Job::find().filter(jobs::Column::DedupKey.eq(key.as_str())).one(conn).await.db()?;
-        if existing.is_some() {
-            return Ok(None);
-        }
+    // One statement, so two callers enqueueing the same key at once (concurrent maintenance
+    // passes) get one row and no unique violation.
+    let inserted = Job::insert(row(job, now()))
+        .on_conflict(OnConflict::column(jobs::Column::DedupKey).do_nothing().to_owned())
+        .exec(conn)
+        .await;
+    match inserted {
+        Ok(r) => Ok(Some(r.last_insert_id)),
+        Err(sea_orm::DbErr::RecordNotInserted) => Ok(None),
+        Err(e) => Err(e).db(),
     }
-    Ok(Some(row(job, t).insert(conn).await.db()?.id))
 }
 
 /// Whether the job with `dedup_key` exists and has not finished (queued or running).

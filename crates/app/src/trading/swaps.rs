@@ -6,7 +6,9 @@
 //! nothing), skipping wallets whose trading group has `disableSwapCharges`. Each swap is a
 //! ledger transfer `trade:<id>:swap:<day>` against the trading P/L house account, committed
 //! with the position's `swap` and `swap_date` (the per-day fence), so a re-run or a crash
-//! mid-run charges nothing twice. See docs/trading.md ("Swaps").
+//! mid-run charges nothing twice. A job also catches up on the days of the week before it that
+//! a position missed (the service was down over their rollover), oldest first. See
+//! docs/trading.md ("Swaps").
 
 use std::collections::HashMap;
 
@@ -91,13 +93,19 @@ pub async fn rollover(app: &App, day: NaiveDate) -> Result<Rollover> {
                 }
             }
             let Some(m) = markets.get(&p.symbol) else { continue };
-            match charge(app, &p, m, day).await {
-                Ok(true) => out.charged.push(p.id),
-                Ok(false) => {}
-                Err(e) => {
-                    tracing::error!(error = ?e, position = p.id, %day, "swap rollover failed");
-                    out.failed.push(p.id);
+            let mut charged = false;
+            for d in due_days(&p, day) {
+                match charge(app, &p, m, d).await {
+                    Ok(c) => charged |= c,
+                    Err(e) => {
+                        tracing::error!(error = ?e, position = p.id, day = %d, "swap rollover failed");
+                        out.failed.push(p.id);
+                        break; // the later days wait for this one (the fence only moves forward)
+                    }
                 }
+            }
+            if charged {
+                out.charged.push(p.id);
             }
         }
     }
@@ -105,6 +113,22 @@ pub async fn rollover(app: &App, day: NaiveDate) -> Result<Rollover> {
         tracing::info!(%day, positions = out.charged.len(), "swaps rolled over");
     }
     Ok(out)
+}
+
+/// Rollover days a job catches up on: when maintenance did not run over a rollover (the
+/// service was down), the next day's job also charges the days missed, up to this many days
+/// back in all, each as its own transfer and in day order.
+pub const CATCH_UP_DAYS: i64 = 7;
+
+/// The days up to `day` (oldest first, at most [`CATCH_UP_DAYS`]) that position `p`, as read,
+/// was open over at their rollover and has not been charged for (after its `swap_date`).
+fn due_days(p: &PositionRow, day: NaiveDate) -> Vec<NaiveDate> {
+    (0..CATCH_UP_DAYS)
+        .rev()
+        .map(|back| day - chrono::Duration::days(back))
+        .filter(|d| p.opened_at.is_some_and(|o| o < swaps::rollover_at(*d)))
+        .filter(|d| p.swap_date.as_deref().is_none_or(|done| d.to_string().as_str() > done))
+        .collect()
 }
 
 /// The swap of `p` for `day` in its wallet's currency (exact, rounded once); none when
@@ -132,22 +156,28 @@ async fn amount<C: brokercrm_store::ConnectionTrait>(
 }
 
 /// One position's swap of `day`, in its own transaction; false when nothing was due or it
-/// was applied before (the fence) or the position closed meanwhile.
+/// was applied before (the fence) or the position closed meanwhile. A day with nothing due
+/// (a weekend night, swaps disabled for the instrument or the wallet's group) still moves the
+/// fence, so a later catch-up never charges it.
 async fn charge(app: &App, p: &PositionRow, m: &Market, day: NaiveDate) -> Result<bool> {
     let tx = app.db().begin_write().await?;
     let Some(w) = wallets::lock(&tx, p.wallet_id).await? else { return Ok(false) };
-    if let Some(g) = w.group_id
-        && groups::find(&tx, g).await?.is_some_and(|g| g.disable_swap_charges)
-    {
-        return Ok(false);
-    }
     let Some(p) = positions::find(&tx, p.id).await? else { return Ok(false) };
     let key = day.to_string();
     let done = p.swap_date.as_deref().is_some_and(|d| d >= key.as_str());
     if p.status != "OPEN" || done {
         return Ok(false);
     }
-    let Some(amount) = amount(&tx, &p, m, day).await? else { return Ok(false) };
+    let disabled = match w.group_id {
+        Some(g) => groups::find(&tx, g).await?.is_some_and(|g| g.disable_swap_charges),
+        None => false,
+    };
+    let due = if disabled { None } else { amount(&tx, &p, m, day).await? };
+    let Some(amount) = due else {
+        positions::add_swap(&tx, p.id, &key, 0).await?;
+        db::commit(tx).await?;
+        return Ok(false);
+    };
     let posted = post(
         &tx,
         &w,

@@ -4,6 +4,8 @@
 //! lowest id). Clients use their own wallets; staff must name one (ReadWallets to read,
 //! ManageWallets to change, in their customer scope).
 
+use std::collections::HashMap;
+
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::WalletStatus;
 use brokercrm_core::{Error, Result};
@@ -38,6 +40,17 @@ async fn current(
 pub async fn get(app: &App, actor: &Principal, named: Option<i64>) -> Result<Vec<String>> {
     let id = current(app, actor, named, Permission::ReadWallets).await?;
     watchlists::symbols(app.db().conn(), id).await
+}
+
+/// The watchlists of `wallet_ids` (the `instrumentWatchlist` of the client's wallet views),
+/// each in the order its symbols were added; a wallet watching nothing is absent. The caller
+/// has already read these wallets as `actor`'s (this reads nothing else of them).
+pub async fn of_wallets(app: &App, wallet_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for (wallet, symbol) in watchlists::symbols_of(app.db().conn(), wallet_ids).await? {
+        out.entry(wallet).or_default().push(symbol);
+    }
+    Ok(out)
 }
 
 /// "Add instrument to watchlist for current wallet": an instrument's symbol (422 on `symbol`

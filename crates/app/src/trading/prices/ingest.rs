@@ -111,5 +111,8 @@ pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingeste
         after.push(QuotesStored { quotes: stored });
     }
     after.commit(tx).await?;
+    if out.accepted > 0 {
+        app.ticked().notify_one();
+    }
     Ok(out)
 }

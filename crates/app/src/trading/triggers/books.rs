@@ -49,6 +49,11 @@ impl Books {
         self.books.values().map(SymbolBook::len).sum()
     }
 
+    /// The wallets with open positions on any symbol.
+    pub fn holders(&self) -> HashSet<i64> {
+        self.holders.values().flat_map(|h| h.keys().copied()).collect()
+    }
+
     /// The wallets with open positions on `symbol`.
     pub fn wallets_on(&self, symbol: &str) -> HashSet<i64> {
         self.holders.get(symbol).map(|h| h.keys().copied().collect()).unwrap_or_default()

@@ -23,6 +23,7 @@ use tokio::sync::watch;
 
 use super::books::Books;
 use super::fire::{self, Outcome};
+use super::screen::{BookTerms, screen};
 use super::stopout;
 use crate::App;
 use crate::trading::downtimes::down_at;
@@ -36,6 +37,9 @@ pub const LEASE: &str = "trading.triggers";
 const LEASE_FOR: chrono::Duration = chrono::Duration::seconds(10);
 /// How far back each pass reads changed positions again.
 const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
+/// How often every wallet holding open positions is screened for stop-out, beside the
+/// wallets whose thresholds fired or whose positions changed.
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// Changed positions read in one pass at most (the rest on the next).
 const CHANGES_PER_PASS: u64 = 10_000;
 
@@ -65,8 +69,13 @@ pub struct Evaluator {
     since: Option<DateTime<Utc>>,
     /// Positions to read again (a commit found them moved, or failed).
     reread: HashSet<i64>,
-    /// The quote time each symbol was last evaluated at.
-    seen: HashMap<String, DateTime<Utc>>,
+    /// Wallets to screen for stop-out on this pass (their positions changed, their threshold
+    /// fired, or their symbol's spread outgrew the thresholds' allowance).
+    dirty: HashSet<i64>,
+    /// When this process last took or renewed the lease.
+    renewed: Option<DateTime<Utc>>,
+    /// When every wallet holding open positions was last screened.
+    swept: Option<std::time::Instant>,
     /// Wallets at or below their margin-call level (notified once per fall).
     called: HashSet<i64>,
     /// The trading groups' markups (by group id) and their stored text: a change rebuilds
@@ -91,7 +100,9 @@ impl Evaluator {
             books: Books::default(),
             since: None,
             reread: HashSet::new(),
-            seen: HashMap::new(),
+            dirty: HashSet::new(),
+            swept: None,
+            renewed: None,
             called: HashSet::new(),
             markups: HashMap::new(),
             markups_text: Vec::new(),
@@ -115,7 +126,17 @@ impl Evaluator {
     pub async fn pass(&mut self, app: &App) -> Result<Pass> {
         let now = app.clock().now();
         let conn = app.db().conn();
-        let epoch = leases::acquire(conn, LEASE, &self.holder, now, now + LEASE_FOR).await?;
+        // The lease is renewed once half its term has passed, not on every pass (a pass
+        // follows every tick committed here).
+        let fresh = self.renewed.is_some_and(|r| now < r + LEASE_FOR / 2 && now >= r);
+        let epoch = match self.epoch {
+            Some(e) if fresh => Some(e),
+            _ => {
+                let e = leases::acquire(conn, LEASE, &self.holder, now, now + LEASE_FOR).await?;
+                self.renewed = e.map(|_| now);
+                e
+            }
+        };
         let mut out = Pass { leader: epoch.is_some(), ..Pass::default() };
         let Some(epoch) = epoch else {
             if self.epoch.take().is_some() {
@@ -144,27 +165,29 @@ impl Evaluator {
         } else {
             self.follow(app, &symbols, &quotes).await?;
         }
-        let mut moved: HashSet<String> = HashSet::new();
         let names: Vec<String> = self.books.books.keys().cloned().collect();
         for symbol in names {
             let Some(s) = symbols.get(&symbol) else { continue };
-            let Some(&(bid, ask, at)) = quotes.get(&symbol) else { continue };
+            let Some(&(bid, ask, _)) = quotes.get(&symbol) else { continue };
             if !s.open {
                 continue; // due triggers fire at the first price after the window
             }
-            if self.seen.get(&symbol) != Some(&at) {
-                moved.insert(symbol.clone());
-                self.seen.insert(symbol.clone(), at);
-            }
             let Some(book) = self.books.books.get_mut(&symbol) else { continue };
             let tick = book.on_tick(bid, ask);
+            if tick.rekey_stop_outs {
+                self.dirty.extend(self.books.wallets_on(&symbol));
+            }
             for f in tick.fired {
                 let id = i64::try_from(f.id).unwrap_or_default();
-                self.commit(app, id, f.kind, f.price, &mut out).await;
+                if f.kind == Kind::StopOut {
+                    self.dirty.insert(id); // a wallet's threshold: screen it exactly
+                } else {
+                    self.commit(app, id, f.kind, f.price, &mut out).await;
+                }
             }
         }
         self.expire(app, now, &symbols, &quotes, &mut out).await?;
-        self.stop_outs(app, &moved, &symbols, &mut out).await;
+        self.stop_outs(app, &symbols, &mut out).await?;
         Ok(out)
     }
 
@@ -238,8 +261,11 @@ impl Evaluator {
         };
         let points = group.and_then(|g| self.markups.get(&g)).map_or(0, |m| m.points(&p.symbol));
         let markup = points.saturating_mul(tick); // a point is one price step
-        if let Err(e) = self.books.apply(p, kind, tick, quote, markup) {
-            tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load");
+        match self.books.apply(p, kind, tick, quote, markup) {
+            // its margin and equity changed: the wallet gets a new threshold
+            Ok(true) => _ = self.dirty.insert(p.wallet_id),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = ?e, position = p.id, "trigger evaluator: cannot load"),
         }
     }
 
@@ -253,7 +279,8 @@ impl Evaluator {
         let conn = app.db().conn();
         self.books.clear();
         self.reread.clear();
-        self.seen.clear();
+        self.dirty.clear();
+        self.swept = None; // the first pass screens every wallet
         self.wallet_groups.clear();
         self.since = Some(db::now());
         for p in positions::with_status(conn, Status::Open.as_str()).await? {
@@ -338,24 +365,61 @@ impl Evaluator {
         }
     }
 
-    /// Stop-out and margin calls of the wallets holding open positions on moved symbols.
+    /// Stop-out and margin calls: the wallets marked dirty (and every wallet holding open
+    /// positions each [`SWEEP_EVERY`], for what the thresholds do not follow: deposits and
+    /// withdrawals, other symbols' moves, conversion rates) are screened read-only; each gets
+    /// its new thresholds in the books, and the exact check (in a write transaction) runs only
+    /// for a wallet at or below a level while one of its symbols trades.
     async fn stop_outs(
         &mut self,
         app: &App,
-        moved: &HashSet<String>,
         symbols: &HashMap<String, Symbol>,
         out: &mut Pass,
-    ) {
-        let mut wallets: Vec<i64> = moved
-            .iter()
-            .filter(|s| symbols.get(*s).is_some_and(|s| s.open))
-            .flat_map(|s| self.books.wallets_on(s))
-            .collect();
+    ) -> Result<()> {
+        if self.swept.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
+            self.swept = Some(std::time::Instant::now());
+            self.dirty.extend(self.books.holders());
+        }
+        if self.dirty.is_empty() {
+            return Ok(());
+        }
+        let mut wallets: Vec<i64> = std::mem::take(&mut self.dirty).into_iter().collect();
         wallets.sort_unstable();
-        wallets.dedup();
-        for w in wallets {
-            let notify = !self.called.contains(&w);
-            match stopout::check(app, w, notify).await {
+        let terms: HashMap<String, BookTerms> = self
+            .books
+            .books
+            .iter()
+            .map(|(s, b)| {
+                let tick = symbols.get(s).map_or(1, |x| x.tick);
+                (s.clone(), BookTerms { tick, spread_allowance: b.spread_allowance() })
+            })
+            .collect();
+        let screened = match screen(app, &wallets, &terms, &self.called).await {
+            Ok(s) => s,
+            Err(e) => {
+                self.dirty.extend(wallets); // again on the next pass
+                return Err(e);
+            }
+        };
+        for s in screened {
+            let account = u64::try_from(s.wallet_id).unwrap_or_default();
+            for book in self.books.books.values_mut() {
+                book.set_stop_out(account, None);
+            }
+            for (symbol, t) in &s.thresholds {
+                if let Some(book) = self.books.books.get_mut(symbol) {
+                    book.set_stop_out(account, *t);
+                }
+            }
+            let trades = s.thresholds.iter().any(|(x, _)| symbols.get(x).is_some_and(|x| x.open));
+            let notify = !self.called.contains(&s.wallet_id);
+            if !s.margin_call {
+                self.called.remove(&s.wallet_id);
+            }
+            if !trades || !(s.stop_out || (s.margin_call && notify)) {
+                continue;
+            }
+            match stopout::check(app, s.wallet_id, notify).await {
                 Ok(c) => {
                     for id in &c.closed {
                         self.books.drop_position(*id);
@@ -363,16 +427,20 @@ impl Evaluator {
                     out.stopped_out.extend(c.closed);
                     if c.margin_call {
                         if notify {
-                            out.margin_calls.push(w);
+                            out.margin_calls.push(s.wallet_id);
                         }
-                        self.called.insert(w);
+                        self.called.insert(s.wallet_id);
                     } else {
-                        self.called.remove(&w);
+                        self.called.remove(&s.wallet_id);
                     }
                 }
-                Err(e) => tracing::error!(error = ?e, wallet = w, "stop-out check failed"),
+                Err(e) => {
+                    tracing::error!(error = ?e, wallet = s.wallet_id, "stop-out check failed");
+                    self.dirty.insert(s.wallet_id);
+                }
             }
         }
+        Ok(())
     }
 }
 
@@ -389,6 +457,7 @@ pub async fn run(app: App, holder: String, every: Duration, mut shutdown: watch:
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
+            _ = app.ticked().notified() => {}
             _ = shutdown.changed() => {}
         }
     }

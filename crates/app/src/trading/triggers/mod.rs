@@ -2,12 +2,14 @@
 //! holding the lease `trading.triggers`) keeps every symbol's engine book current from the
 //! database and, on each pass, fires what the latest quotes made due — stop losses, take
 //! profits, trailing stops and pending limit/stop orders — committing each close or fill
-//! through the positions use cases by id and version, then checks stop-out and margin calls
-//! of the wallets whose symbols moved. See docs/trading.md ("Triggers").
+//! through the positions use cases by id and version, then screens for stop-out and margin
+//! calls the wallets whose book thresholds fired or whose positions changed (`screen`). See
+//! docs/trading.md ("Triggers").
 
 mod books;
 mod evaluator;
 pub mod fire;
+mod screen;
 pub mod stopout;
 
 pub use evaluator::{Evaluator, LEASE, Pass, run};

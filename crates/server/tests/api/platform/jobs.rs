@@ -127,3 +127,36 @@ async fn concurrent_claims_never_hand_out_a_job_twice() {
     all.dedup();
     assert_eq!((n, all.len()), (40, 40));
 }
+
+/// A job with a de-duplication key.
+#[derive(Serialize, Deserialize)]
+struct Keyed;
+
+impl Job for Keyed {
+    const KIND: &'static str = "test.keyed";
+    fn dedup_key(&self) -> Option<String> {
+        Some("test.keyed:once".into())
+    }
+    async fn run(self, _app: App) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_enqueues_of_one_key_store_one_job_without_an_error() {
+    let t = TestApp::spawn().await;
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let db = t.app.db().clone();
+            tokio::spawn(async move { enqueue(db.conn(), &Keyed).await })
+        })
+        .collect();
+    let mut stored = 0;
+    for task in tasks {
+        // every caller gets an answer: the id of the one stored row, or None
+        stored += usize::from(task.await.unwrap().expect("no unique violation").is_some());
+    }
+    assert_eq!(stored, 1);
+    let queued = brokercrm_app::platform::jobs::unfinished(t.app.db().conn(), "test.keyed:once");
+    assert!(queued.await.unwrap());
+}

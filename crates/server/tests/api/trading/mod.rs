@@ -1,5 +1,6 @@
 //! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions, live updates.
 
+pub mod bench;
 pub mod choices;
 pub mod demo;
 pub mod downtimes;

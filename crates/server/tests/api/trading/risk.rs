@@ -105,6 +105,12 @@ async fn a_wallet_watchlist_by_bearer_and_header() {
     assert_eq!(field_of(&b), "symbol");
     let (_, l) = get(&t, &cust, "/api/watchlist").await;
     assert_eq!(l, json!({"watchlist": ["EURUSD"]}));
+    // the client's wallet views carry it as `instrumentWatchlist`
+    let (_, one) = get(&t, &cust, &format!("/api/me/wallets/{w}")).await;
+    assert_eq!(one["instrumentWatchlist"], json!(["EURUSD"]), "{one}");
+    let (_, all) = get(&t, &cust, "/api/me/wallets").await;
+    let mine = all["wallets"].as_array().unwrap().iter().find(|x| x["id"] == json!(w)).unwrap();
+    assert_eq!(mine["instrumentWatchlist"], json!(["EURUSD"]), "{all}");
     // the same wallet named in the header; staff must name it
     let r = t
         .server
@@ -131,4 +137,6 @@ async fn a_wallet_watchlist_by_bearer_and_header() {
     assert_eq!(s, 404);
     let (_, l) = get(&t, &cust, "/api/watchlist").await;
     assert_eq!(l, json!({"watchlist": []}));
+    let (_, one) = get(&t, &cust, &format!("/api/me/wallets/{w}")).await;
+    assert_eq!(one["instrumentWatchlist"], json!([]), "{one}");
 }

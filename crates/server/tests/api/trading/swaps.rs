@@ -1,7 +1,8 @@
 //! Swaps: the daily rollover charges a buy and credits a sell by the instrument's points
 //! (triple on its triple day, nothing on a weekend day), nothing for a DISABLED instrument or
 //! a group with `disableSwapCharges`; a replay of a day adds nothing; the swaps are ledger
-//! transfers against the trading P/L house account; maintenance enqueues the day's job once.
+//! transfers against the trading P/L house account; days missed are caught up in order, days
+//! a group had swaps disabled are not; maintenance enqueues the day's job once.
 
 use brokercrm_app::trading::swaps::rollover;
 use brokercrm_store::repo::money::ledger::transfers;
@@ -79,24 +80,33 @@ async fn rollover_charges_once_per_day_triple_on_its_day() {
     assert_eq!(swap_of(&t, &c.token, flat).await, json!(0.0));
     assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9995.9"));
 
-    // Wednesday is EURUSD's triple day: three nights.
+    // Wednesday, EURUSD's triple day (three nights), with Tuesday missed (the service was
+    // down over its rollover): Tuesday is caught up first, as its own transfer.
     let r = rollover(&t.app, monday + Duration::days(2)).await.unwrap();
     assert_eq!(r.charged, vec![long, short]);
-    assert_eq!(swap_of(&t, &c.token, long).await, json!(-26.0));
-    assert_eq!(swap_of(&t, &c.token, short).await, json!(9.6));
+    assert_eq!(swap_of(&t, &c.token, long).await, json!(-32.5));
+    assert_eq!(swap_of(&t, &c.token, short).await, json!(12.0));
+    let tuesday = format!("trade:{long}:swap:{}", monday + Duration::days(1));
+    let tr = transfers::find(t.app.db().conn(), &tuesday).await.unwrap().expect("Tuesday");
+    assert_eq!(tr.amount, m("6.5").minor());
     // a replay of an earlier day after a later one adds nothing either
     assert!(rollover(&t.app, monday).await.unwrap().charged.is_empty());
-    // Saturday carries no night (Wednesday carried the weekend)
+    // Saturday carries no night (Wednesday carried the weekend); Thursday and Friday were
+    // missed and are caught up
+    let r = rollover(&t.app, monday + Duration::days(5)).await.unwrap();
+    assert_eq!(r.charged, vec![long, short]);
+    assert_eq!(swap_of(&t, &c.token, long).await, json!(-45.5));
     assert!(rollover(&t.app, monday + Duration::days(5)).await.unwrap().charged.is_empty());
 
-    // a group with disableSwapCharges is never charged
+    // a group with disableSwapCharges is never charged, and the days it was disabled are not
+    // caught up once it is enabled again
     swaps_disabled(&t, &admin, group, true).await;
     assert!(rollover(&t.app, monday + Duration::days(7)).await.unwrap().charged.is_empty());
-    assert_eq!(swap_of(&t, &c.token, long).await, json!(-26.0));
+    assert_eq!(swap_of(&t, &c.token, long).await, json!(-45.5));
 
-    // 10000 − 6.5 + 2.4 − 19.5 + 7.2: the house holds the other side
-    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9983.6"));
-    assert_eq!(account_balance(&t, "house:trading_pnl:USD").await, m("16.4"));
+    // 10000 − 6.5 + 2.4 − 6.5 + 2.4 − 19.5 + 7.2 − 13 + 4.8: the house holds the other side
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9971.3"));
+    assert_eq!(account_balance(&t, "house:trading_pnl:USD").await, m("28.7"));
     let id = format!("trade:{long}:swap:{}", monday + Duration::days(2));
     let tr = transfers::find(t.app.db().conn(), &id).await.unwrap().expect("the triple swap");
     assert_eq!((tr.code.as_str(), tr.amount), ("TRADING_SWAP", m("19.5").minor()));
@@ -106,13 +116,14 @@ async fn rollover_charges_once_per_day_triple_on_its_day() {
     assert_eq!(s, 200, "{closed}");
     assert_eq!(
         (closed["swap"].clone(), closed["closedPLInAccountCurrency"].clone()),
-        (json!(-26.0), json!(-10.0))
+        (json!(-45.5), json!(-10.0))
     );
-    // a closed position rolls over no more
+    // a closed position rolls over no more; the short pays the next Tuesday only
     swaps_disabled(&t, &admin, group, false).await;
     let r = rollover(&t.app, monday + Duration::days(8)).await.unwrap();
     assert_eq!(r.charged, vec![short]);
-    assert_eq!(swap_of(&t, &c.token, long).await, json!(-26.0));
+    assert_eq!(swap_of(&t, &c.token, long).await, json!(-45.5));
+    assert_eq!(swap_of(&t, &c.token, short).await, json!(19.2));
     assert_verified(t.app.db()).await;
 }
 

@@ -23,6 +23,26 @@ pub async fn symbols<C: ConnectionTrait>(conn: &C, wallet_id: i64) -> Result<Vec
         .db()
 }
 
+/// The symbols each of `wallet_ids` watches, as `(wallet id, symbol)` in the order added.
+pub async fn symbols_of<C: ConnectionTrait>(
+    conn: &C,
+    wallet_ids: &[i64],
+) -> Result<Vec<(i64, String)>> {
+    if wallet_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entry::find()
+        .select_only()
+        .column(E::WalletId)
+        .column(E::Symbol)
+        .filter(E::WalletId.is_in(wallet_ids.iter().copied()))
+        .order_by_asc(E::Id)
+        .into_tuple::<(i64, String)>()
+        .all(conn)
+        .await
+        .db()
+}
+
 /// Adds `symbol` (nothing when it is already there).
 pub async fn add<C: ConnectionTrait>(conn: &C, wallet_id: i64, symbol: &str) -> Result<()> {
     let row = watchlist_entries::ActiveModel {

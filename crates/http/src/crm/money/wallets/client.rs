@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use brokercrm_app::App;
 use brokercrm_app::money::wallets::Page;
 use brokercrm_app::money::wallets::client::{self, ClientWalletInput};
+use brokercrm_app::trading::watchlists;
 use brokercrm_core::Error;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -91,7 +92,15 @@ pub async fn list_my_wallets(
 ) -> ApiResult<Json<WalletsResponse>> {
     let page = q.page()?;
     let (list, pages) = client::list(&app, &actor, page).await?;
-    let wallets = list.into_iter().map(|w| WalletDto::for_client(w, Vec::new())).collect();
+    let ids: Vec<i64> = list.iter().map(|w| w.id).collect();
+    let mut watched = watchlists::of_wallets(&app, &ids).await?;
+    let wallets = list
+        .into_iter()
+        .map(|w| {
+            let symbols = watched.remove(&w.id).unwrap_or_default();
+            WalletDto::for_client(w, Vec::new(), symbols)
+        })
+        .collect();
     Ok(Json(WalletsResponse { wallets, pages }))
 }
 
@@ -114,7 +123,7 @@ pub async fn create_my_wallet(
 ) -> ApiResult<Json<WalletDto>> {
     let n = ClientWalletInput { leverage: b.leverage, currency: b.currency, is_demo: b.is_demo };
     let w = client::create(&app, &actor, n).await?;
-    Ok(Json(WalletDto::for_client(w, Vec::new())))
+    Ok(Json(WalletDto::for_client(w, Vec::new(), Vec::new())))
 }
 
 /// Balance, credit and equity of each of the caller's wallets.
@@ -167,7 +176,8 @@ pub async fn get_my_wallet(
     let recent = Page::numbered(Some(1), Some(RECENT))?;
     let (tx, _) =
         brokercrm_app::money::wallets::money::transactions(&app, &actor, id, None, recent).await?;
-    Ok(Json(WalletDto::for_client(w, tx)))
+    let symbols = watchlists::of_wallets(&app, &[id]).await?.remove(&id).unwrap_or_default();
+    Ok(Json(WalletDto::for_client(w, tx, symbols)))
 }
 
 /// Money of one of the caller's wallets.

@@ -73,10 +73,9 @@ pub struct WalletDto {
     pub margin_level: Option<Option<Decimal>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transactions: Option<Vec<TransactionView>>,
-    /// Instruments the client watches in this wallet (filled by the Watchlists tag).
+    /// The symbols the client watches in this wallet (the Watchlists tag), in the order added.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub instrument_watchlist: Option<Vec<Value>>,
+    pub instrument_watchlist: Option<Vec<String>>,
 }
 
 impl From<WalletView> for WalletDto {
@@ -114,10 +113,14 @@ impl From<WalletView> for WalletDto {
 
 impl WalletDto {
     /// The client variants' shape: with `transactions` and `instrumentWatchlist`.
-    pub fn for_client(w: WalletView, transactions: Vec<TransactionView>) -> Self {
+    pub fn for_client(
+        w: WalletView,
+        transactions: Vec<TransactionView>,
+        watchlist: Vec<String>,
+    ) -> Self {
         Self {
             transactions: Some(transactions.into_iter().collect()),
-            instrument_watchlist: Some(Vec::new()),
+            instrument_watchlist: Some(watchlist),
             ..Self::from(w)
         }
     }

@@ -1,0 +1,143 @@
+//! Tick to committed stop-loss close (ignored; run by hand, docs/benchmarks.md): open
+//! positions with stop losses spread around the price, ticks stored at a fixed rate through
+//! `prices::ingest` while an evaluator loop (as `triggers::run`: woken by each tick commit, else
+//! every 100 ms) fires what they make due; each close's latency is measured from the end of
+//! the ingest of the first tick that crossed its stop to the end of the pass that committed
+//! it. Ends with `ledger verify`.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use brokercrm_app::trading::prices::{Tick, ingest};
+use brokercrm_app::trading::triggers::Evaluator;
+use brokercrm_engine::Price;
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::helpers::TestApp;
+use crate::helpers::money::{assert_verified, enable_test_provider};
+use crate::helpers::trading::{eurusd_market, open};
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// 1.08500 in price units (10^-8) and one EURUSD point.
+const MID: i64 = 108_500_000;
+const POINT: i64 = 1_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement: TICK_POSITIONS=10000 cargo test --release -p brokercrm-server --test api tick_to_close -- --ignored --nocapture"]
+async fn tick_to_close() {
+    let positions = env("TICK_POSITIONS", 10_000);
+    let wallets = env("TICK_WALLETS", 100).max(1);
+    let rate = env("TICK_RATE", 1_000).max(1);
+    let seconds = env("TICK_SECONDS", 20);
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    enable_test_provider(&t, &admin).await;
+    eurusd_market(&t, &admin).await;
+    let mut builder = t.customer().admin(&admin);
+    for _ in 0..wallets {
+        builder = builder.with_wallet("USD", 10_000_000);
+    }
+    let c = builder.create().await;
+
+    // Stops from 20 to 400 points away: longs below the bid, shorts above the ask.
+    let mut stops: HashMap<i64, (bool, i64)> = HashMap::new();
+    let started = Instant::now();
+    for i in 0..positions {
+        let long = i.is_multiple_of(2);
+        let away = 20 + (i as i64 * 7919) % 380;
+        let sl = if long { MID - away * POINT } else { MID + 10 * POINT + away * POINT };
+        let body = json!({
+            "accountId": c.wallets[i % wallets], "symbol": "EURUSD",
+            "side": if long { "BUY" } else { "SELL" }, "size": "0.01",
+            "stopLoss": format!("{}.{:05}", sl / 100_000_000, (sl % 100_000_000) / 1_000),
+        });
+        let (s, p) = open(&t, &c.token, body).await;
+        assert_eq!(s, 200, "{p}");
+        stops.insert(p["id"].as_i64().unwrap(), (long, sl));
+    }
+    println!("opened {positions} positions on {wallets} wallets in {:?}", started.elapsed());
+
+    // The evaluator, as `triggers::run` drives it, reporting when each close was committed.
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let app = t.app.clone();
+    let evaluator = tokio::spawn(async move {
+        let mut ev = Evaluator::new("bench");
+        let mut closed: Vec<(i64, Instant)> = Vec::new();
+        let mut passes = 0usize;
+        loop {
+            let pass = ev.pass(&app).await.expect("pass");
+            passes += 1;
+            let now = Instant::now();
+            closed.extend(pass.closed.into_iter().map(|id| (id, now)));
+            if *stop_rx.borrow() {
+                return (closed, passes);
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                _ = app.ticked().notified() => {}
+                _ = stop_rx.changed() => {}
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await; // the rebuild
+
+    // A random walk of one point per tick, ticks stored one per ingest at `rate`.
+    let mut ticks: Vec<(Instant, i64)> = Vec::with_capacity(rate * seconds);
+    let mut bid = MID;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let every = Duration::from_secs(1) / u32::try_from(rate).unwrap();
+    let mut next = Instant::now();
+    let base = brokercrm_app::platform::clock::Clock::now(&*t.clock);
+    for n in 0..rate * seconds {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        bid += if seed.is_multiple_of(2) { POINT } else { -POINT };
+        let at = base + chrono::Duration::microseconds(i64::try_from(n).unwrap() * 100 + 100);
+        let tick = Tick {
+            symbol: "EURUSD".into(),
+            bid: Price::from_minor(bid),
+            ask: Price::from_minor(bid + 10 * POINT),
+            at,
+        };
+        ingest(&t.app, "bench", vec![tick]).await.expect("ingest");
+        ticks.push((Instant::now(), bid));
+        next += every;
+        if let Some(wait) = next.checked_duration_since(Instant::now()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+    let ticking = ticks.last().map(|l| l.0).unwrap() - ticks[0].0;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop_tx.send(true).unwrap();
+    let (closed, passes) = evaluator.await.unwrap();
+
+    let mut latencies: Vec<Duration> = Vec::with_capacity(closed.len());
+    for (id, done) in &closed {
+        let (long, sl) = stops[id];
+        let crossed =
+            ticks.iter().find(|(_, b)| if long { *b <= sl } else { b + 10 * POINT >= sl });
+        let (at, _) = crossed.expect("a close without a crossing tick");
+        latencies.push(done.saturating_duration_since(*at));
+    }
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+    };
+    println!(
+        "{} ticks in {ticking:?} ({:.0}/s), {passes} passes, {} stop-loss closes: p50 {:?}, p99 {:?}, max {:?}",
+        ticks.len(),
+        ticks.len() as f64 / ticking.as_secs_f64(),
+        latencies.len(),
+        pct(0.50),
+        pct(0.99),
+        latencies.last()
+    );
+    assert!(!latencies.is_empty(), "the walk crossed no stop");
+    assert_verified(t.app.db()).await;
+}

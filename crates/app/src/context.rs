@@ -23,6 +23,7 @@ use crate::distribution::intake::plan::PlanCache;
 use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
 use crate::money::wallets::manual::lane::ManualMoves;
 use crate::money::wallets::transfer::lane::WalletTransfers;
+use crate::platform::after_commit::Bus;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::crypto::{DataKey, load_key_file};
 use crate::platform::events::Events;
@@ -118,6 +119,8 @@ struct Inner {
     md_accounts: Lanes<crate::market_data::account_batch::NewAccounts>,
     data_key: DataKey,
     events: Events,
+    /// What committed transactions announce to this process's live streams.
+    bus: Bus,
     /// Market data: the token signer and the recently authenticated application keys.
     market_data: crate::market_data::MarketData,
     /// Woken after every commit of ticks in this process (the trigger evaluator waits on it).
@@ -197,6 +200,7 @@ impl App {
                 md_accounts,
                 data_key,
                 events,
+                bus: Bus::default(),
                 market_data,
                 ticked: tokio::sync::Notify::new(),
                 auth_users,
@@ -267,6 +271,11 @@ impl App {
     /// The in-transaction event hook, with every subscriber registered.
     pub fn events(&self) -> &Events {
         &self.0.events
+    }
+
+    /// The in-process after-commit channels (`platform::after_commit`).
+    pub fn bus(&self) -> &Bus {
+        &self.0.bus
     }
 
     /// Notified after every commit of ticks in this process: the trigger evaluator passes at

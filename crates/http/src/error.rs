@@ -26,6 +26,23 @@ pub struct ErrorDetail {
     pub details: serde_json::Value,
 }
 
+impl ErrorBody {
+    /// The body of `e` (its public message only; also sent as a WebSocket error message).
+    pub fn of(e: &Error) -> Self {
+        let details = match e {
+            Error::Validation(fields) => serde_json::json!({ "fields": fields }),
+            Error::RateLimited { retry_after_secs } => {
+                serde_json::json!({ "retryAfter": retry_after_secs })
+            }
+            Error::Unmet(missing) => serde_json::json!({ "missing": missing }),
+            _ => serde_json::json!({}),
+        };
+        ErrorBody {
+            error: ErrorDetail { code: e.code().to_owned(), message: e.public_message(), details },
+        }
+    }
+}
+
 /// The internal error on its way out of a CRM handler.
 #[derive(Debug)]
 pub struct ApiError(pub Error);
@@ -65,17 +82,7 @@ impl IntoResponse for ApiError {
             Error::Upstream(cause) => tracing::warn!(%cause, "upstream error"),
             _ => {}
         }
-        let details = match &e {
-            Error::Validation(fields) => serde_json::json!({ "fields": fields }),
-            Error::RateLimited { retry_after_secs } => {
-                serde_json::json!({ "retryAfter": retry_after_secs })
-            }
-            Error::Unmet(missing) => serde_json::json!({ "missing": missing }),
-            _ => serde_json::json!({}),
-        };
-        let body = ErrorBody {
-            error: ErrorDetail { code: e.code().to_owned(), message: e.public_message(), details },
-        };
+        let body = ErrorBody::of(&e);
         let mut resp = (status, axum::Json(body)).into_response();
         if let Error::RateLimited { retry_after_secs } = e
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod adapters;
+pub mod after_commit;
 pub mod audit;
 pub mod backoff;
 pub mod clock;

@@ -1,8 +1,10 @@
-//! What trading publishes on the in-transaction event hook (`platform::events`).
+//! What trading publishes on the in-transaction event hook (`platform::events`), and what it
+//! announces after commit to this process's live streams (`platform::after_commit`).
 
 use brokercrm_core::{Currency, Money};
 use brokercrm_engine::fixed::Lots;
 
+use crate::platform::after_commit::Notice;
 use crate::platform::events::Event;
 
 /// A position was closed (by the client, staff, a trigger, a stop-out or its duration), inside
@@ -64,3 +66,23 @@ pub struct StoppedOut {
 }
 
 impl Event for StoppedOut {}
+
+/// A client's position (and its orders) or wallet changed: opened, filled, edited, closed,
+/// cancelled. Announced after the commit, once per position and transaction; the live stream
+/// of the wallet's owner reads the committed state back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TradeChanged {
+    /// The wallet's owner.
+    pub user_id: i64,
+    pub wallet_id: i64,
+    pub position_id: i64,
+}
+
+impl Notice for TradeChanged {}
+
+impl TradeChanged {
+    /// The change of position `p` (a stored position row).
+    pub fn of(p: &brokercrm_store::repo::trading::positions::PositionRow) -> Self {
+        Self { user_id: p.user_id, wallet_id: p.wallet_id, position_id: p.id }
+    }
+}

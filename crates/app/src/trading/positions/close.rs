@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use super::figures::{close_price, leg_of};
 use super::ledger::{Shortfall, post};
 use super::market;
-use super::open::leg_side;
+use super::open::{announce_commit, leg_side};
 use super::view::PositionView;
 use crate::money::wallets::visible;
 use crate::platform::audit::{self, Audit};
@@ -154,6 +154,6 @@ pub async fn close(app: &App, actor: &Principal, id: i64) -> Result<PositionView
             .after(&PositionView::of(&closed, m.spec.decimals, None));
         audit::record(&tx, Some(actor), entry).await?;
     }
-    db::commit(tx).await?;
+    announce_commit(app, tx, &closed).await?;
     Ok(PositionView::of(&closed, m.spec.decimals, None))
 }

@@ -9,7 +9,6 @@ use brokercrm_core::money::ledger::TransferCode;
 use brokercrm_core::trading::positions::{self as rules, Side, Status};
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_engine::{Price, maths};
-use brokercrm_store::db;
 use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions;
 use serde_json::{Map, Value};
@@ -18,7 +17,7 @@ use super::close::visible_position;
 use super::figures::{close_price, leg_of};
 use super::ledger::{Shortfall, post};
 use super::market::{self, Market};
-use super::open::{decimal, leg_side, price_of, trailing_level};
+use super::open::{announce_commit, decimal, leg_side, price_of, trailing_level};
 use super::view::PositionView;
 use crate::platform::audit::{self, Audit};
 use crate::{App, Principal};
@@ -198,6 +197,6 @@ pub async fn update(
             .after(&after);
         audit::record(&tx, Some(actor), entry).await?;
     }
-    db::commit(tx).await?;
+    announce_commit(app, tx, &n).await?;
     Ok(after)
 }

@@ -10,7 +10,6 @@ use brokercrm_core::trading::positions::{self as rules, OrderKind, Platform, Sid
 use brokercrm_core::{Currency, Error, Money, Result, Violations};
 use brokercrm_engine::maths::{self, Leg};
 use brokercrm_engine::{Lots, Price};
-use brokercrm_store::db;
 use brokercrm_store::repo::money::groups as trading_groups;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::orders::{self, OrderRow};
@@ -287,7 +286,7 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         p.open_price = level.map(Price::minor);
         let p = positions::insert(&tx, p).await?;
         orders::insert(&tx, order_of(&p, kind, level)).await?;
-        db::commit(tx).await?;
+        announce_commit(app, tx, &p).await?;
         return Ok(PositionView::of(&p, m.spec.decimals, None));
     };
     p.open_price = Some(fill.minor());
@@ -311,7 +310,7 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
             .after(&PositionView::of(&p, m.spec.decimals, None));
         audit::record(&tx, Some(actor), entry).await?;
     }
-    db::commit(tx).await?;
+    announce_commit(app, tx, &p).await?;
     let floating = maths::pnl(
         &m.inst,
         &figures::leg_of(&p)?,
@@ -319,6 +318,17 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         &market::conversion(conn, m.spec.currency, currency).await?,
     );
     Ok(PositionView::of(&p, m.spec.decimals, floating))
+}
+
+/// Commits `tx`, then announces the change of `p` to the live streams.
+pub async fn announce_commit(
+    app: &App,
+    tx: brokercrm_store::DatabaseTransaction,
+    p: &PositionRow,
+) -> Result<()> {
+    let mut after = app.bus().pending();
+    after.push(crate::trading::events::TradeChanged::of(p));
+    after.commit(tx).await
 }
 
 /// The engine's side of a wire side.

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::close::visible_position;
 use super::list::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::market;
-use super::open::{decimal, price_of};
+use super::open::{announce_commit, decimal, price_of};
 use super::view::{OrderView, PositionView};
 use crate::money::scope::MoneyScope;
 use crate::platform::audit::{self, Audit};
@@ -213,7 +213,7 @@ pub async fn update(app: &App, actor: &Principal, id: i64, u: OrderUpdate) -> Re
             .after(&view);
         audit::record(&tx, Some(actor), entry).await?;
     }
-    db::commit(tx).await?;
+    announce_commit(app, tx, &np).await?;
     Ok(view)
 }
 
@@ -237,5 +237,5 @@ pub async fn cancel(app: &App, actor: &Principal, id: i64) -> Result<()> {
             .before(&PositionView::of(&p, d, None));
         audit::record(&tx, Some(actor), entry).await?;
     }
-    db::commit(tx).await
+    announce_commit(app, tx, &np).await
 }

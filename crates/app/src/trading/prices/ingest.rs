@@ -1,20 +1,31 @@
 //! Storing ticks: per symbol in time order, a tick not newer than the symbol's stored quote
 //! (out of order, or replayed) or older than [`MAX_AGE`] (stale) is dropped; the rest move the
 //! quote and the candles of every interval, in one transaction. Candles are on the bid.
+//! Once it commits, the new quotes go to this process's live streams ([`QuotesStored`]).
 
 use std::collections::{BTreeMap, HashMap};
 
 use brokercrm_core::Result;
 use brokercrm_core::trading::prices::Interval;
-use brokercrm_store::db;
+use brokercrm_engine::Price;
 use brokercrm_store::repo::trading::prices::{self as repo, CandleRow, QuoteRow};
 use chrono::{DateTime, Duration, Utc};
 
 use super::feed::Tick;
 use crate::App;
+use crate::platform::after_commit::Notice;
 
 /// Ticks older than this when they arrive are stale.
 pub const MAX_AGE: Duration = Duration::seconds(60);
+
+/// The quotes a batch moved, announced after its commit (`platform::after_commit`): per
+/// symbol the newest accepted tick, raw (no group markup).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotesStored {
+    pub quotes: Vec<Tick>,
+}
+
+impl Notice for QuotesStored {}
 
 /// What became of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -84,9 +95,22 @@ pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingeste
             });
         }
     }
+    let stored = quotes
+        .iter()
+        .map(|q| Tick {
+            symbol: q.symbol.clone(),
+            bid: Price::from_minor(q.bid),
+            ask: Price::from_minor(q.ask),
+            at: q.quoted_at,
+        })
+        .collect::<Vec<_>>();
     repo::upsert_quotes(&tx, quotes).await?;
     repo::upsert_candles(&tx, candles.into_values().collect()).await?;
-    db::commit(tx).await?;
+    let mut after = app.bus().pending();
+    if !stored.is_empty() {
+        after.push(QuotesStored { quotes: stored });
+    }
+    after.commit(tx).await?;
     if out.accepted > 0 {
         app.ticked().notify_one();
     }

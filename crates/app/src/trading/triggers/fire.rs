@@ -18,7 +18,7 @@ use crate::App;
 use crate::trading::positions::close::close_in;
 use crate::trading::positions::figures::close_price;
 use crate::trading::positions::market::{self, Market, Markups};
-use crate::trading::positions::open::{fill_in, leg_side, trailing_level};
+use crate::trading::positions::open::{announce_commit, fill_in, leg_side, trailing_level};
 
 /// What became of a commit.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +55,7 @@ pub async fn close(
         Err(Error::Conflict(_)) => return Ok(Outcome::Moved),
         other => other?,
     };
-    db::commit(tx).await?;
+    announce_commit(app, tx, &closed).await?;
     Ok(Outcome::Done(Box::new(closed)))
 }
 
@@ -99,7 +99,7 @@ pub async fn fill(app: &App, id: i64, version: i64, at: Price) -> Result<Outcome
         ..order
     };
     orders::settle(&tx, &settled, OrderStatus::Pending.as_str()).await?;
-    db::commit(tx).await?;
+    announce_commit(app, tx, &filled).await?;
     Ok(Outcome::Done(Box::new(filled)))
 }
 
@@ -128,7 +128,7 @@ async fn cancel(app: &App, id: i64, version: i64) -> Result<Outcome> {
         Err(Error::Conflict(_)) => return Ok(Outcome::Moved),
         other => other?,
     }
-    db::commit(tx).await?;
+    announce_commit(app, tx, &np).await?;
     tracing::info!(position = id, "pending order cancelled: not enough free margin to fill");
     Ok(Outcome::Cancelled)
 }

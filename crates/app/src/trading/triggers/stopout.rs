@@ -9,13 +9,12 @@ use brokercrm_core::trading::positions::{CloseReason, Status};
 use brokercrm_core::{Currency, Error, Result};
 use brokercrm_engine::maths::below_level;
 use brokercrm_engine::stopout::{Open, liquidation_order};
-use brokercrm_store::db;
 use brokercrm_store::repo::money::groups;
 use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
 use crate::App;
-use crate::trading::events::{MarginCalled, StoppedOut};
+use crate::trading::events::{MarginCalled, StoppedOut, TradeChanged};
 use crate::trading::positions::close::close_in;
 use crate::trading::positions::figures::{self, Prices, close_price, leg_of};
 use crate::trading::positions::market::Markups;
@@ -52,6 +51,7 @@ pub async fn check(app: &App, wallet_id: i64, notify: bool) -> Result<Checked> {
     let leverage = figures::leverage_of(&w);
     let f = figures::compute(balance, credit, &open, &prices, leverage)?;
     let mut out = Checked::default();
+    let mut after = app.bus().pending();
     // "reaches the level": at or below, so compare with the level plus one hundredth.
     let at_or_below = |level: i32| below_level(f.equity, f.margin, level.saturating_add(1));
     if g.stop_out_level > 0 && at_or_below(g.stop_out_level) {
@@ -78,7 +78,8 @@ pub async fn check(app: &App, wallet_id: i64, notify: bool) -> Result<Checked> {
                 .get(&p.symbol)
                 .ok_or_else(|| Error::internal("symbol prices not loaded"))?;
             let at = close_price(leg_of(p)?.side, *quote);
-            close_in(app, &tx, &w, p, at, CloseReason::StopOut).await?;
+            let closed = close_in(app, &tx, &w, p, at, CloseReason::StopOut).await?;
+            after.push(TradeChanged::of(&closed));
             out.closed.push(p.id);
         }
         if !out.closed.is_empty() {
@@ -114,6 +115,6 @@ pub async fn check(app: &App, wallet_id: i64, notify: bool) -> Result<Checked> {
         };
         app.events().publish(&tx, &event).await?;
     }
-    db::commit(tx).await?;
+    after.commit(tx).await?;
     Ok(out)
 }

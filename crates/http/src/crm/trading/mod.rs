@@ -1,5 +1,5 @@
 //! Trading: instruments, prices and market data, downtimes, NEO choices, positions and
-//! orders, risk, watchlists. Its CRM API tags (seed 002).
+//! orders, risk, watchlists. Its CRM API tags (seed 002), and the live-update streams.
 
 use brokercrm_app::App;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,6 +11,7 @@ pub mod market_data;
 pub mod orders;
 pub mod positions;
 pub mod risk;
+pub mod stream;
 pub mod watchlists;
 
 /// The routes of every tag of this context.
@@ -24,4 +25,5 @@ pub fn routes() -> OpenApiRouter<App> {
         .merge(orders::routes())
         .merge(risk::routes())
         .merge(watchlists::routes())
+        .merge(stream::routes())
 }

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod distribution;
 pub mod http;
 pub mod lead_provider;
+pub mod live;
 pub mod market_data;
 pub mod money;
 pub mod partners;

@@ -1,4 +1,4 @@
-//! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions.
+//! Trading: instruments, prices and market data, NEO choices, downtimes, orders and positions, live updates.
 
 pub mod bench;
 pub mod choices;
@@ -11,5 +11,6 @@ pub mod neo;
 pub mod positions;
 pub mod prices;
 pub mod risk;
+pub mod stream;
 pub mod swaps;
 pub mod triggers;

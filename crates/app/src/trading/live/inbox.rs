@@ -1,0 +1,214 @@
+//! One connection's inbox: what waits to be sent while the client reads slowly. Quotes are
+//! kept per symbol, the latest only (a newer one replaces the one not yet sent), and changes
+//! per position and wallet, once each; so the inbox never holds more than one quote per
+//! subscribed symbol plus the client's own positions and wallets, however slow the client.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+/// A quote as the client sees it: prices at the instrument's decimals, its group's markup
+/// applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub symbol: String,
+    pub bid: String,
+    pub ask: String,
+    /// When the price was quoted at its source.
+    pub time: DateTime<Utc>,
+}
+
+/// What the inbox held when it was taken, oldest change first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    /// Per symbol the latest quote, by symbol.
+    pub quotes: Vec<Quote>,
+    /// Positions that changed, by id.
+    pub positions: Vec<i64>,
+    /// Wallets whose figures changed, by id.
+    pub wallets: Vec<i64>,
+    /// Changes were missed (this process fell behind): the client should read its positions
+    /// again.
+    pub lagged: bool,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.quotes.is_empty()
+            && self.positions.is_empty()
+            && self.wallets.is_empty()
+            && !self.lagged
+    }
+}
+
+#[derive(Default)]
+struct State {
+    quotes: BTreeMap<String, Quote>,
+    positions: BTreeSet<i64>,
+    wallets: BTreeSet<i64>,
+    lagged: bool,
+    /// Quotes replaced before they were sent.
+    replaced: u64,
+}
+
+/// The inbox of one connection.
+#[derive(Default)]
+pub struct Inbox {
+    state: Mutex<State>,
+    ready: Notify,
+}
+
+impl Inbox {
+    fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut s)
+    }
+
+    /// Keeps `q` as its symbol's quote to send (replacing an unsent older one; an older
+    /// quote than the one kept is ignored).
+    pub fn put_quote(&self, q: Quote) {
+        self.with(|s| match s.quotes.get(&q.symbol) {
+            Some(kept) if kept.time > q.time => s.replaced += 1,
+            Some(_) => {
+                s.replaced += 1;
+                s.quotes.insert(q.symbol.clone(), q);
+            }
+            None => {
+                s.quotes.insert(q.symbol.clone(), q);
+            }
+        });
+        self.ready.notify_one();
+    }
+
+    /// Forgets the unsent quote of `symbol` (after an unsubscribe).
+    pub fn forget(&self, symbol: &str) {
+        self.with(|s| s.quotes.remove(symbol));
+    }
+
+    /// Notes that position `position` of wallet `wallet` changed.
+    pub fn put_change(&self, position: i64, wallet: i64) {
+        self.with(|s| {
+            s.positions.insert(position);
+            s.wallets.insert(wallet);
+        });
+        self.ready.notify_one();
+    }
+
+    /// Notes that changes were missed; `wallets` are to be sent again.
+    pub fn put_lagged(&self, wallets: &[i64]) {
+        self.with(|s| {
+            s.lagged = true;
+            s.wallets.extend(wallets);
+        });
+        self.ready.notify_one();
+    }
+
+    /// How many quotes were replaced before they were sent.
+    pub fn replaced(&self) -> u64 {
+        self.with(|s| s.replaced)
+    }
+
+    /// Takes everything waiting (possibly nothing).
+    pub fn take(&self) -> Batch {
+        self.with(|s| Batch {
+            quotes: std::mem::take(&mut s.quotes).into_values().collect(),
+            positions: std::mem::take(&mut s.positions).into_iter().collect(),
+            wallets: std::mem::take(&mut s.wallets).into_iter().collect(),
+            lagged: std::mem::take(&mut s.lagged),
+        })
+    }
+
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.with(|s| {
+            s.quotes.is_empty() && s.positions.is_empty() && s.wallets.is_empty() && !s.lagged
+        })
+    }
+
+    /// Waits until something is there (takes nothing: safe to cancel).
+    pub async fn ready(&self) {
+        while self.is_empty() {
+            self.ready.notified().await;
+        }
+    }
+
+    /// Waits until something is there, then takes it.
+    pub async fn next(&self) -> Batch {
+        loop {
+            self.ready().await;
+            let b = self.take();
+            if !b.is_empty() {
+                return b;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn quote(symbol: &str, bid: u32, secs: i64) -> Quote {
+        Quote {
+            symbol: symbol.into(),
+            bid: format!("1.{bid:05}"),
+            ask: format!("1.{:05}", bid + 2),
+            time: DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_slow_client_gets_only_the_latest_quote_per_symbol() {
+        let inbox = Inbox::default();
+        for i in 0..10_000 {
+            inbox.put_quote(quote("EURUSD", 8500 + i % 50, i64::from(i)));
+            inbox.put_quote(quote("GBPUSD", 2700 + i % 50, i64::from(i)));
+        }
+        // An older quote arriving late does not replace the newer one kept.
+        inbox.put_quote(quote("EURUSD", 1, 0));
+        let b = inbox.take();
+        assert_eq!(
+            b.quotes,
+            [quote("EURUSD", 8500 + 9_999 % 50, 9_999), quote("GBPUSD", 2700 + 9_999 % 50, 9_999)]
+        );
+        assert_eq!(inbox.replaced(), 2 * 9_999 + 1);
+        assert!(inbox.take().is_empty(), "taken once");
+    }
+
+    #[test]
+    fn changes_are_kept_once_each_and_unsubscribed_quotes_dropped() {
+        let inbox = Inbox::default();
+        inbox.put_change(7, 1);
+        inbox.put_change(7, 1);
+        inbox.put_change(3, 2);
+        inbox.put_quote(quote("EURUSD", 8500, 1));
+        inbox.forget("EURUSD");
+        let b = inbox.take();
+        assert_eq!((b.positions, b.wallets), (vec![3, 7], vec![1, 2]));
+        assert!(b.quotes.is_empty() && !b.lagged);
+        inbox.put_lagged(&[5]);
+        let b = inbox.take();
+        assert!(b.lagged);
+        assert_eq!(b.wallets, [5]);
+    }
+
+    #[tokio::test]
+    async fn next_waits_for_something_to_send() {
+        let inbox = std::sync::Arc::new(Inbox::default());
+        let waiting = tokio::spawn({
+            let inbox = inbox.clone();
+            async move { inbox.next().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        inbox.put_quote(quote("EURUSD", 8500, 1));
+        let b = tokio::time::timeout(std::time::Duration::from_secs(5), waiting)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(b.quotes.len(), 1);
+    }
+}

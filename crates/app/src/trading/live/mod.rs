@@ -10,4 +10,4 @@ pub mod session;
 pub mod subscriptions;
 
 pub use inbox::{Batch, Inbox, Quote};
-pub use session::{Command, Push, Reply, Session, WalletFigures};
+pub use session::{Command, Push, Reply, Session};

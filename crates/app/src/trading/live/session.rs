@@ -7,24 +7,22 @@
 
 use std::sync::Arc;
 
+use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::WalletStatus;
 use brokercrm_core::trading::positions::Status;
-use brokercrm_core::{Money, Result};
 use brokercrm_engine::Price;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::prices as prices_repo;
 use brokercrm_store::repo::trading::{orders, positions};
-use rust_decimal::Decimal;
-use serde::Serialize;
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
-use utoipa::ToSchema;
 
 use super::inbox::{Inbox, Quote};
 use super::subscriptions::Subscriptions;
-use crate::money::wallets::visible;
+use crate::money::wallets::client::WalletBalance;
+use crate::money::wallets::{WalletMoney, visible};
 use crate::trading::events::TradeChanged;
 use crate::trading::positions::figures;
 use crate::trading::positions::list::views;
@@ -56,35 +54,14 @@ pub enum Reply {
     Pong,
 }
 
-/// A wallet's figures in its currency, as the balance views show them.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct WalletFigures {
-    pub id: i64,
-    pub currency: String,
-    pub is_demo: bool,
-    #[schema(value_type = String)]
-    pub balance: Money,
-    #[schema(value_type = String)]
-    pub credit: Money,
-    #[schema(value_type = String)]
-    pub equity: Money,
-    #[schema(value_type = String)]
-    pub margin: Money,
-    #[schema(value_type = String)]
-    pub free_margin: Money,
-    /// Equity / margin in percent (null without margin).
-    #[schema(value_type = Option<String>)]
-    pub margin_level: Option<Decimal>,
-}
-
 /// Something sent to the client without its asking.
 #[derive(Debug, Clone)]
 pub enum Push {
     Quote(Quote),
     Position(Box<PositionView>),
     Order(Box<OrderView>),
-    Wallet(WalletFigures),
+    /// A wallet's figures, as "Get wallets balance" shows them.
+    Wallet(WalletBalance),
     /// Changes were missed: read positions and orders again.
     Lagged,
 }
@@ -260,7 +237,7 @@ impl Session {
 
 /// The figures of `w` now (without the floating P/L and margin when a quote or conversion
 /// path is missing, as the balance views).
-async fn wallet_figures(app: &App, w: &WalletRow) -> Result<WalletFigures> {
+async fn wallet_figures(app: &App, w: &WalletRow) -> Result<WalletBalance> {
     let conn = app.db().conn();
     let open = positions::of_wallets(conn, &[w.id], Status::Open.as_str()).await?;
     let f = match figures::figures(conn, w, &open).await {
@@ -271,16 +248,18 @@ async fn wallet_figures(app: &App, w: &WalletRow) -> Result<WalletFigures> {
             figures::Figures { balance, credit, equity, free_margin: equity, ..Default::default() }
         }
     };
-    Ok(WalletFigures {
+    Ok(WalletBalance {
         id: w.id,
         currency: w.currency.clone(),
         is_demo: w.is_demo,
-        balance: f.balance,
-        credit: f.credit,
-        equity: f.equity,
-        margin: f.margin,
-        free_margin: f.free_margin,
-        margin_level: f.margin_level,
+        money: WalletMoney {
+            balance: f.balance,
+            credit: f.credit,
+            equity: f.equity,
+            margin: f.margin,
+            free_margin: f.free_margin,
+            margin_level: f.margin_level,
+        },
     })
 }
 

@@ -61,19 +61,14 @@ async fn run(mut socket: WebSocket, session: Session) {
     loop {
         tokio::select! {
             msg = socket.recv() => {
-                let answer = match msg {
-                    Some(Ok(Message::Text(text))) => match wire::command(text.as_str()) {
-                        Ok(c) => match session.command(c).await {
-                            Ok(r) => wire::reply(&r),
-                            Err(e) => wire::error(&e),
-                        },
+                let answer = match wire::incoming(msg) {
+                    wire::Incoming::Command(c) => match session.command(c).await {
+                        Ok(r) => wire::reply(&r),
                         Err(e) => wire::error(&e),
                     },
-                    Some(Ok(Message::Binary(_))) => wire::error(&brokercrm_core::Error::BadRequest(
-                        "messages are JSON text frames".into(),
-                    )),
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    wire::Incoming::Answer(a) => a,
+                    wire::Incoming::Skip => continue,
+                    wire::Incoming::Closed => return,
                 };
                 if !send(&mut socket, &answer).await {
                     return;

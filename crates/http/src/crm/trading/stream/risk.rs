@@ -1,9 +1,7 @@
 //! `GET /api/risk/stream`: the risk exposures, live (staff with ReadPositions).
 
 use axum::extract::State;
-use axum::extract::ws::{
-    Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
-};
+use axum::extract::ws::{WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::response::Response;
 use brokercrm_app::App;
 use brokercrm_app::trading::live::exposures::ExposureFeed;
@@ -62,20 +60,17 @@ async fn run(mut socket: WebSocket, mut feed: ExposureFeed) {
     loop {
         tokio::select! {
             msg = socket.recv() => {
-                let answer = match msg {
-                    Some(Ok(Message::Text(text))) => match wire::command(text.as_str()) {
-                        Ok(brokercrm_app::trading::live::Command::Ping) => json!({"type": "pong"}),
-                        Ok(_) => wire::error(&brokercrm_core::Error::field(
-                            "type",
-                            "this stream takes only ping",
-                        )),
-                        Err(e) => wire::error(&e),
-                    },
-                    Some(Ok(Message::Binary(_))) => wire::error(&brokercrm_core::Error::BadRequest(
-                        "messages are JSON text frames".into(),
+                let answer = match wire::incoming(msg) {
+                    wire::Incoming::Command(brokercrm_app::trading::live::Command::Ping) => {
+                        json!({"type": "pong"})
+                    }
+                    wire::Incoming::Command(_) => wire::error(&brokercrm_core::Error::field(
+                        "type",
+                        "this stream takes only ping",
                     )),
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                    wire::Incoming::Answer(a) => a,
+                    wire::Incoming::Skip => continue,
+                    wire::Incoming::Closed => return,
                 };
                 if !send(&mut socket, &answer).await {
                     return;

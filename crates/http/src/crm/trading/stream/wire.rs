@@ -4,6 +4,7 @@
 //! `position`, `order`, `wallet`, `lagged`, `exposures` and `error` (the CRM error body under
 //! `error`, naming the field).
 
+use axum::extract::ws::Message;
 use brokercrm_app::trading::live::{Command, Push, Reply};
 use brokercrm_app::trading::risk::exposures::RiskExposures;
 use brokercrm_core::Error;
@@ -96,6 +97,34 @@ pub fn push(p: &Push) -> Value {
 /// The exposures message: the Risk exposures body with `"type":"exposures"`.
 pub fn exposures(e: &RiskExposures) -> Value {
     json!({"type": "exposures", "exposures": e.exposures})
+}
+
+/// What a frame from the client asks of a stream.
+pub enum Incoming {
+    /// A command to carry out.
+    Command(Command),
+    /// An answer due at once (an error naming what was wrong).
+    Answer(Value),
+    /// Nothing (a protocol ping or pong).
+    Skip,
+    /// The client closed, or the socket failed.
+    Closed,
+}
+
+/// Reads one received frame: JSON text frames are commands, anything else is answered with an
+/// error or ends the stream.
+pub fn incoming(msg: Option<Result<Message, axum::Error>>) -> Incoming {
+    match msg {
+        Some(Ok(Message::Text(text))) => match command(text.as_str()) {
+            Ok(c) => Incoming::Command(c),
+            Err(e) => Incoming::Answer(error(&e)),
+        },
+        Some(Ok(Message::Binary(_))) => {
+            Incoming::Answer(error(&Error::BadRequest("messages are JSON text frames".into())))
+        }
+        Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Skip,
+        Some(Ok(Message::Close(_)) | Err(_)) | None => Incoming::Closed,
+    }
 }
 
 #[cfg(test)]

@@ -210,10 +210,10 @@ impl Runner {
         Ok(())
     }
 
-    /// Claims and runs batches of one kind until none is due; returns how many jobs ran. Two
-    /// batches run at once when every job of both may run in any order (their transactions
-    /// then overlap everywhere but on the rows they share); otherwise one after the other, in
-    /// queue order.
+    /// Claims and runs batches of one kind until none is due; returns how many jobs ran. While
+    /// batches of jobs that may run in any order run, the next is claimed, and up to two run at
+    /// once (their transactions then overlap everywhere but on the rows they share); a batch
+    /// holding a job that keeps queue order runs alone, after every batch claimed before it.
     async fn drain_batch_kind(
         &self,
         (kind, size, handler, in_any_order): &BatchKind,
@@ -221,29 +221,52 @@ impl Runner {
         let claim = || store_jobs::claim_kind(self.app.db(), &self.worker, self.lease, kind, *size);
         let unordered = |jobs: &[JobRow]| jobs.iter().all(|j| in_any_order(&j.payload));
         let mut n = 0;
+        let mut running: Option<BatchRun<'_>> = None;
         loop {
-            let first = claim().await?;
-            if first.is_empty() {
-                return Ok(n);
-            }
-            n += first.len();
-            if !unordered(&first) {
-                self.run_batch(handler, first).await?;
-                continue;
-            }
-            let second = claim().await?;
-            n += second.len();
-            if second.is_empty() || !unordered(&second) {
-                self.run_batch(handler, first).await?;
-                if !second.is_empty() {
-                    self.run_batch(handler, second).await?;
+            let jobs = match running.as_mut() {
+                None => claim().await,
+                Some(run) => {
+                    let next = claim();
+                    tokio::pin!(next);
+                    let (jobs, finished) = tokio::select! {
+                        jobs = &mut next => (jobs, None),
+                        done = run.as_mut() => (next.await, Some(done)),
+                    };
+                    if let Some(done) = finished {
+                        running = None;
+                        done?;
+                    }
+                    jobs
                 }
+            };
+            let jobs = match jobs {
+                Ok(jobs) => jobs,
+                Err(e) => return finish(running, Err(e)).await,
+            };
+            if jobs.is_empty() {
+                return finish(running, Ok(n)).await;
+            }
+            n += jobs.len();
+            if !unordered(&jobs) {
+                finish(running.take(), Ok(())).await?;
+                self.run_batch(handler, jobs).await?;
                 continue;
             }
-            let (a, b) =
-                tokio::join!(self.run_batch(handler, first), self.run_batch(handler, second));
-            a?;
-            b?;
+            let mut new: BatchRun<'_> = Box::pin(self.run_batch(handler, jobs));
+            running = match running.take() {
+                None => Some(new),
+                Some(mut old) => {
+                    let (done, old_done) = tokio::select! {
+                        done = old.as_mut() => (done, true),
+                        done = new.as_mut() => (done, false),
+                    };
+                    let other = if old_done { new } else { old };
+                    if let Err(e) = done {
+                        return finish(Some(other), Err(e)).await;
+                    }
+                    Some(other)
+                }
+            };
         }
     }
 
@@ -302,6 +325,19 @@ impl Runner {
             Err(e) => tracing::error!(error = ?e, "releasing job leases failed"),
         }
     }
+}
+
+/// A batch being run by [`Runner::drain_batch_kind`].
+type BatchRun<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
+
+/// Waits for the batch still running, if any, then returns `out` (or that batch's error).
+async fn finish<T>(running: Option<BatchRun<'_>>, out: Result<T>) -> Result<T> {
+    let done = match running {
+        Some(run) => run.await,
+        None => Ok(()),
+    };
+    let out = out?;
+    done.map(|()| out)
 }
 
 #[cfg(test)]

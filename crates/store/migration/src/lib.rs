@@ -41,6 +41,7 @@ mod m0033_triggers;
 mod m0034_clawback;
 mod m0035_trading_swaps;
 mod m0037_partial_indexes;
+mod m0038_append_only_checks;
 mod util;
 
 /// Applies every migration in order.
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_clawback::Migration),
             Box::new(m0035_trading_swaps::Migration),
             Box::new(m0037_partial_indexes::Migration),
+            Box::new(m0038_append_only_checks::Migration),
         ]
     }
 }

@@ -13,9 +13,6 @@ use brokercrm_store::repo::money::ledger::batch;
 use super::outcome::body_hash;
 use crate::money::wallets::transfer::{deltas, model_of};
 
-/// Rows of one multi-row transfer insert (13 columns: under either database's bind limit).
-const INSERT_CHUNK: usize = 1000;
-
 /// Posts (or reserves, per `pending`) every transfer of `list`, all new, in `tx`.
 pub async fn apply_many_in<C: ConnectionTrait>(tx: &C, list: &[NewTransfer]) -> Result<()> {
     if list.is_empty() {
@@ -26,9 +23,7 @@ pub async fn apply_many_in<C: ConnectionTrait>(tx: &C, list: &[NewTransfer]) -> 
     account_ids.sort_unstable();
     account_ids.dedup();
     let writes: Vec<_> = list.iter().map(|t| (t.clone(), body_hash(&t.fingerprint()))).collect();
-    for chunk in writes.chunks(INSERT_CHUNK) {
-        batch::insert(tx, chunk).await?;
-    }
+    batch::insert(tx, &writes).await?;
     let accounts = batch::lock_accounts(tx, &account_ids).await?;
     let mut ledger = model_of(&accounts)?;
     for t in list {

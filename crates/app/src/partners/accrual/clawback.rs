@@ -38,7 +38,7 @@ pub(super) async fn claw_back(
             )));
         }
         let source = format!("clawback:{deposit_id}");
-        for cpa in records::of_event(tx, deposit_id, CommissionType::Cpa.as_str()).await? {
+        for cpa in records::cpa_of_event(tx, deposit_id).await? {
             let in_force = Money::from_minor(cpa.corrected_amount.unwrap_or(cpa.amount));
             if !in_force.is_positive() {
                 continue;

@@ -243,3 +243,39 @@ async fn verify_command_passes_on_a_sound_ledger_and_fails_on_a_corrupted_one() 
     assert!(stdout.contains(&format!("account {}", w.balance)), "{stdout}");
     assert!(stdout.contains("USD: balances sum to 1"), "{stdout}");
 }
+
+#[tokio::test]
+async fn a_transfer_naming_a_missing_account_is_refused_or_reported() {
+    use brokercrm_store::db::Backend;
+    use sea_orm::{ConnectionTrait, Statement};
+    let t = TestApp::spawn().await;
+    let db = t.app.db();
+    let (w, _) = funded_wallet(db, 9, units(5)).await;
+    // SQLite keeps the foreign key; PostgreSQL dropped it (m0038) and `ledger verify` reports.
+    let corrupt = db
+        .conn()
+        .execute_raw(Statement::from_string(
+            db.db_backend(),
+            format!(
+                "UPDATE ledger_transfers SET debit_account_id = 987654 \
+                 WHERE credit_account_id = {}",
+                w.balance
+            ),
+        ))
+        .await;
+    if db.backend() == Backend::Sqlite {
+        assert!(corrupt.is_err(), "SQLite's foreign key refuses a missing account");
+        assert_verified(db).await;
+        return;
+    }
+    assert_eq!(corrupt.unwrap().rows_affected(), 1);
+    let report = ledger::verify(db).await.unwrap();
+    assert!(
+        report
+            .violations
+            .iter()
+            .any(|v| v.to_string().contains("names an account that does not exist")),
+        "{:#?}",
+        report.violations
+    );
+}

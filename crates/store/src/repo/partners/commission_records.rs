@@ -185,15 +185,12 @@ fn active(r: NewRecord, t: DateTime<Utc>) -> commission_records::ActiveModel {
     }
 }
 
-/// The records of `kind` earned by event `event_id` (a ledger transfer id), oldest first.
-pub async fn of_event<C: ConnectionTrait>(
-    conn: &C,
-    event_id: &str,
-    kind: &str,
-) -> Result<Vec<RecordRow>> {
+/// The CPA records earned by deposit `event_id` (its ledger transfer id), oldest first. The
+/// kind is a literal: the `event_id` index holds the CPA rows only (m0038).
+pub async fn cpa_of_event<C: ConnectionTrait>(conn: &C, event_id: &str) -> Result<Vec<RecordRow>> {
     Record::find()
         .filter(Col::EventId.eq(event_id))
-        .filter(Col::CommissionType.eq(kind))
+        .filter(Expr::cust("commission_records.commission_type = 'CPA'"))
         .order_by_asc(Col::Id)
         .all(conn)
         .await

@@ -74,12 +74,18 @@ pub async fn insert<C: ConnectionTrait>(
     if conn.get_database_backend() == DbBackend::Postgres {
         return super::batch_pg::insert(conn, transfers, at).await;
     }
-    Transfer::insert_many(transfers.iter().map(|(t, hash)| new_row(t, hash, at)))
-        .exec_without_returning(conn)
-        .await
-        .db()?;
+    for chunk in transfers.chunks(SQLITE_CHUNK) {
+        Transfer::insert_many(chunk.iter().map(|(t, hash)| new_row(t, hash, at)))
+            .exec_without_returning(conn)
+            .await
+            .db()?;
+    }
     Ok(())
 }
+
+/// Rows of one multi-row transfer insert on SQLite (13 columns: under its bind limit).
+/// PostgreSQL takes any number in one statement of arrays.
+const SQLITE_CHUNK: usize = 1000;
 
 /// Which sum of a [`Delta`] a column takes.
 type DeltaOf = fn(&Delta) -> i64;

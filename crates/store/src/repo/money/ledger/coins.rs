@@ -17,6 +17,12 @@ use crate::repo::money::ledger::TransferRow;
 /// The currency code of coin transfers.
 const COINS: &str = "COINS";
 
+/// `currency = 'COINS'` as a literal, so both databases use the partial index of the coin
+/// rows (m0038), which a bound parameter would not prove applicable.
+fn coins_only() -> Expr {
+    Expr::cust(format!("ledger_transfers.currency = '{COINS}'"))
+}
+
 /// A page of coin transfers (only those of `accounts` when given), with the total count.
 pub async fn transfers<C: ConnectionTrait>(
     conn: &C,
@@ -25,7 +31,7 @@ pub async fn transfers<C: ConnectionTrait>(
     limit: u64,
     offset: u64,
 ) -> Result<(Vec<TransferRow>, u64)> {
-    let mut q = Transfer::find().filter(T::Currency.eq(COINS)).filter(T::Kind.eq("single"));
+    let mut q = Transfer::find().filter(coins_only()).filter(T::Kind.eq("single"));
     if let Some(a) = accounts {
         let ids = || a.iter().copied();
         q = q.filter(

@@ -85,7 +85,14 @@ pub async fn count_transfers<C: ConnectionTrait>(conn: &C) -> Result<i64> {
 }
 
 /// The rules a transfer row must satisfy, each a query selecting the rows that break it.
-const RULES: [(&str, &str); 7] = [
+const RULES: [(&str, &str); 8] = [
+    (
+        "names an account that does not exist",
+        "SELECT t.transfer_id FROM ledger_transfers t \
+         LEFT JOIN ledger_accounts d ON d.id = t.debit_account_id \
+         LEFT JOIN ledger_accounts c ON c.id = t.credit_account_id \
+         WHERE d.id IS NULL OR c.id IS NULL",
+    ),
     (
         "amount is not positive or debits and credits one account",
         "SELECT transfer_id FROM ledger_transfers WHERE amount <= 0 OR debit_account_id = credit_account_id",

@@ -126,8 +126,7 @@ pub async fn apply_deltas<C: ConnectionTrait>(conn: &C, deltas: &[Delta]) -> Res
 pub async fn lock_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
     let mut q = Account::find().filter(A::Id.is_in(ids.iter().copied())).order_by_asc(A::Id);
     if conn.get_database_backend() == DbBackend::Postgres {
-        // NO KEY UPDATE: excludes every other mover of these accounts, but not the key-share
-        // locks of transfer rows being inserted against them (their foreign keys).
+        // NO KEY UPDATE: excludes every other mover of these accounts, and no more than that.
         q = q.lock(LockType::NoKeyUpdate);
     }
     q.all(conn).await.db()

@@ -159,6 +159,17 @@ pub async fn commit(tx: DatabaseTransaction) -> Result<()> {
     tx.commit().await.db()
 }
 
+/// A savepoint in `tx`: committing it keeps its writes in `tx`, [`rollback`] undoes only them
+/// (and on PostgreSQL recovers `tx` from a failed statement).
+pub async fn savepoint(tx: &DatabaseTransaction) -> Result<DatabaseTransaction> {
+    sea_orm::TransactionTrait::begin(tx).await.db()
+}
+
+/// Rolls `tx` (a transaction or a [`savepoint`]) back, mapping the error.
+pub async fn rollback(tx: DatabaseTransaction) -> Result<()> {
+    tx.rollback().await.db()
+}
+
 /// A PostgreSQL `text[]` parameter whose elements may be NULL, as two arrays (the binder
 /// takes only arrays of plain values): the texts (empty where NULL) and whether each is
 /// present; a statement takes `CASE WHEN present THEN text END`.

@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use super::books::Books;
+use super::closes::{Due, close_many};
 use super::fire::{self, Outcome};
 use super::screen::{BookTerms, screen};
 use super::stopout;
@@ -171,6 +172,7 @@ impl Evaluator {
             self.follow(app, &symbols, &quotes).await?;
         }
         let names: Vec<String> = self.books.books.keys().cloned().collect();
+        let mut closes = Vec::new();
         for symbol in names {
             let Some(s) = symbols.get(&symbol) else { continue };
             let Some(&(bid, ask, _)) = quotes.get(&symbol) else { continue };
@@ -187,7 +189,17 @@ impl Evaluator {
                 if f.kind == Kind::StopOut {
                     self.dirty.insert(id); // a wallet's threshold: screen it exactly
                 } else {
-                    self.commit(app, id, f.kind, f.price, &mut out).await;
+                    self.commit(app, id, f.kind, f.price, &mut closes, &mut out).await;
+                }
+            }
+        }
+        for (id, done) in close_many(app, &closes).await {
+            match done {
+                Ok(Outcome::Done(p)) => out.closed.push(p.id),
+                Ok(_) => _ = self.reread.insert(id),
+                Err(e) => {
+                    tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
+                    self.reread.insert(id);
                 }
             }
         }
@@ -344,22 +356,35 @@ impl Evaluator {
         Ok(())
     }
 
-    async fn commit(&mut self, app: &App, id: i64, kind: Kind, at: Price, out: &mut Pass) {
+    /// Fills a pending order that fired now; a close joins `closes`, committed together after
+    /// every book has seen its tick.
+    async fn commit(
+        &mut self,
+        app: &App,
+        id: i64,
+        kind: Kind,
+        at: Price,
+        closes: &mut Vec<Due>,
+        out: &mut Pass,
+    ) {
         let Some(version) = self.books.known.get(&id).map(|k| k.version) else { return };
         self.books.drop_position(id);
         let reason = match kind {
-            Kind::StopLoss => Some(CloseReason::StopLoss),
-            Kind::TakeProfit => Some(CloseReason::TakeProfit),
-            Kind::Trailing => Some(CloseReason::TrailingStop),
-            Kind::Limit | Kind::Stop => None,
+            Kind::StopLoss => CloseReason::StopLoss,
+            Kind::TakeProfit => CloseReason::TakeProfit,
+            Kind::Trailing => CloseReason::TrailingStop,
+            Kind::Limit | Kind::Stop => {
+                let done = fire::fill(app, id, version, at).await;
+                return self.filled(id, done, out);
+            }
             Kind::StopOut => return,
         };
-        let done = match reason {
-            Some(r) => fire::close(app, id, version, at, r).await,
-            None => fire::fill(app, id, version, at).await,
-        };
+        closes.push(Due { id, version, at, reason });
+    }
+
+    /// Records what became of a fill.
+    fn filled(&mut self, id: i64, done: Result<Outcome>, out: &mut Pass) {
         match done {
-            Ok(Outcome::Done(p)) if reason.is_some() => out.closed.push(p.id),
             Ok(Outcome::Done(p)) => {
                 out.filled.push(p.id);
                 self.reread.insert(p.id);

@@ -106,7 +106,13 @@ pub async fn fill(app: &App, id: i64, version: i64, at: Price) -> Result<Outcome
 /// The price a `side` position executes at when the raw tick price is `at`: the group's
 /// markup taken off a bid (a buy's close, a sell's fill) and added to an ask (a sell's close,
 /// a buy's fill).
-fn executed(mk: &Markups, m: &Market, side: &str, at: Price, fill: bool) -> Result<Price> {
+pub(super) fn executed(
+    mk: &Markups,
+    m: &Market,
+    side: &str,
+    at: Price,
+    fill: bool,
+) -> Result<Price> {
     let units = mk.units(&m.spec.symbol, m.spec.decimals);
     let on_ask = (Side::parse("side", side)? == Side::Buy) == fill;
     Ok(Price::from_minor(if on_ask { at.minor() + units } else { at.minor() - units }))

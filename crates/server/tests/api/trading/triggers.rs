@@ -210,3 +210,49 @@ async fn a_restarted_evaluator_fires_what_became_due_exactly_once() {
     assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9690"));
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn the_closes_of_one_tick_commit_together_and_a_moved_one_is_left_alone() {
+    use brokercrm_app::trading::triggers::closes::{Due, close_many};
+    let t = TestApp::spawn().await;
+    let (admin, cust, _, w) = funded(&t, 10_000).await;
+    let other = t.customer().admin(&admin).with_wallet("USD", 10_000).create().await;
+    eurusd_market(&t, &admin).await;
+    let sl = |level: &str| json!({ "stopLoss": level });
+    let a = opened(&t, &cust, order(w, "BUY", "1", sl("1.08400"))).await;
+    let b = opened(&t, &cust, order(w, "BUY", "1", sl("1.08350"))).await;
+    let c = opened(&t, &other.token, order(other.wallets[0], "BUY", "1", sl("1.08300"))).await;
+    let mut ev = Evaluator::new("a");
+    assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    // one gap under all three stops: one pass closes them all, each at the gap's bid
+    quote(&t, &admin, "EURUSD", "1.08200", "1.08210").await;
+    let mut closed = ev.pass(&t.app).await.unwrap().closed;
+    closed.sort_unstable();
+    assert_eq!(closed, [a, b, c]);
+    for id in [a, b] {
+        closed_as(&t, &cust, id, "STOP_LOSS", "1.08200").await;
+    }
+    closed_as(&t, &other.token, c, "STOP_LOSS", "1.08200").await;
+    // bought at the ask: (1.08200 − 1.08510) · 100000 = −310 each
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9380"));
+    assert_eq!(money_of(&balance(&t, &admin, other.wallets[0]).await["balance"]), m("9690"));
+
+    // a batch where one close names a version that moved on: that one is left, the other closes
+    let d = opened(&t, &cust, order(w, "BUY", "1", json!({}))).await;
+    let e = opened(&t, &cust, order(w, "BUY", "1", json!({}))).await;
+    let conn = t.app.db().conn();
+    let version = |id| async move {
+        brokercrm_store::repo::trading::positions::find(conn, id).await.unwrap().unwrap().version
+    };
+    let at = Price::from_minor(108_200_000);
+    let due = [
+        Due { id: d, version: version(d).await + 1, at, reason: CloseReason::StopLoss },
+        Due { id: e, version: version(e).await, at, reason: CloseReason::StopLoss },
+    ];
+    let out = close_many(&t.app, &due).await;
+    assert!(matches!(out[0], (id, Ok(fire::Outcome::Moved)) if id == d), "{out:?}");
+    assert!(matches!(&out[1], (id, Ok(fire::Outcome::Done(_))) if *id == e), "{out:?}");
+    assert_eq!(position(&t, &cust, d).await["status"], "OPEN");
+    closed_as(&t, &cust, e, "STOP_LOSS", "1.08200").await;
+    assert_verified(t.app.db()).await;
+}

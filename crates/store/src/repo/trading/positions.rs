@@ -55,6 +55,14 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Positi
     Position::find_by_id(id).one(conn).await.db()
 }
 
+/// The positions among `ids` that exist (any order).
+pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<PositionRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Position::find().filter(P::Id.is_in(ids.iter().copied())).all(conn).await.db()
+}
+
 /// Positions of `wallet_ids` in `status`, by id.
 pub async fn of_wallets<C: ConnectionTrait>(
     conn: &C,

@@ -40,6 +40,9 @@ pub struct AppConfig {
     /// How long authentication reuses a user's status and role read from the database (0: read
     /// on every request). A disabled user or a role change takes effect within it.
     pub auth_cache_ttl: Duration,
+    /// How often an open live stream checks its token again; one that no longer
+    /// authenticates (expired, revoked, user disabled) is closed.
+    pub stream_recheck: Duration,
     /// Lifetime of auto-login links.
     pub auto_login_ttl: Duration,
     /// Keep the affiliate API's rate-limit and duplicate-body windows in the database so
@@ -110,6 +113,7 @@ impl Default for AppConfig {
             lead_global_timeout: Duration::from_secs(85),
             distribution_cache_ttl: Duration::from_secs(2),
             auth_cache_ttl: Duration::from_secs(2),
+            stream_recheck: Duration::from_secs(15),
             auto_login_ttl: Duration::from_secs(24 * 3600),
             shared_request_windows: false,
             lead_profile_keys: default_lead_profile_keys(),

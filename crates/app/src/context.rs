@@ -125,6 +125,8 @@ struct Inner {
     market_data: crate::market_data::MarketData,
     /// Woken after every commit of ticks in this process (the trigger evaluator waits on it).
     ticked: tokio::sync::Notify,
+    /// The live streams open in this process, and the shutdown signal they follow.
+    streams: crate::platform::streams::Streams,
     /// Users as authentication last read them (`auth_cache_ttl`).
     auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
 }
@@ -203,6 +205,7 @@ impl App {
                 bus: Bus::default(),
                 market_data,
                 ticked: tokio::sync::Notify::new(),
+                streams: Default::default(),
                 auth_users,
             }
         })))
@@ -283,6 +286,11 @@ impl App {
     /// pass, which reads the latest quotes).
     pub fn ticked(&self) -> &tokio::sync::Notify {
         &self.0.ticked
+    }
+
+    /// The live streams (WebSockets) open in this process (`platform::streams`).
+    pub fn streams(&self) -> &crate::platform::streams::Streams {
+        &self.0.streams
     }
 
     /// The market-data context's signer and key cache.

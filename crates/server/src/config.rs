@@ -73,6 +73,9 @@ pub struct Config {
     pub distribution_cache_ttl_ms: u64,
     /// How long authentication reuses a user's status and role, in milliseconds (0: never).
     pub auth_cache_ttl_ms: u64,
+    /// How often an open live stream checks its token again, in milliseconds; one that no
+    /// longer authenticates is closed (code 1008).
+    pub stream_recheck_ms: u64,
     /// Lifetime of auto-login links, in seconds.
     pub auto_login_ttl_secs: u64,
     /// Lifetime of the lead-provider API's (seed 000) access tokens (`expires_in`), in seconds.
@@ -124,6 +127,7 @@ struct Defaults {
     lead_global_timeout_secs: u64,
     distribution_cache_ttl_ms: u64,
     auth_cache_ttl_ms: u64,
+    stream_recheck_ms: u64,
     auto_login_ttl_secs: u64,
     lead_provider_token_ttl_secs: u64,
     shared_request_windows: bool,
@@ -179,6 +183,7 @@ impl Config {
             lead_global_timeout_secs: 85,
             distribution_cache_ttl_ms: 2000,
             auth_cache_ttl_ms: 2000,
+            stream_recheck_ms: 15_000,
             auto_login_ttl_secs: 24 * 3600,
             lead_provider_token_ttl_secs: 3600,
             shared_request_windows: false,

@@ -47,6 +47,7 @@ pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
         lead_global_timeout: std::time::Duration::from_secs(cfg.lead_global_timeout_secs),
         distribution_cache_ttl: std::time::Duration::from_millis(cfg.distribution_cache_ttl_ms),
         auth_cache_ttl: std::time::Duration::from_millis(cfg.auth_cache_ttl_ms),
+        stream_recheck: std::time::Duration::from_millis(cfg.stream_recheck_ms.max(10)),
         auto_login_ttl: std::time::Duration::from_secs(cfg.auto_login_ttl_secs),
         lead_provider_token_ttl: std::time::Duration::from_secs(
             cfg.lead_provider_token_ttl_secs.max(1),
@@ -168,10 +169,22 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     } else {
         println!("brokercrm listening on http://{}", cfg.listen);
     }
+    // On the signal, live streams are told to close too: upgraded connections are not part
+    // of the graceful shutdown's wait, so it waits for them below (briefly).
+    let stopping = {
+        let app = app.clone();
+        async move {
+            shutdown_signal().await;
+            app.streams().stop();
+        }
+    };
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stopping)
         .await
         .context("serving HTTP")?;
+    if !app.streams().all_closed(std::time::Duration::from_secs(5)).await {
+        tracing::warn!(open = app.streams().open(), "live streams still open at shutdown");
+    }
     let _ = stop_tx.send(true);
     if let Some(r) = runner {
         let _ = r.await;

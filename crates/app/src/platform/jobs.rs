@@ -252,7 +252,7 @@ impl Runner {
                 self.run_batch(handler, jobs).await?;
                 continue;
             }
-            let mut new: BatchRun<'_> = Box::pin(self.run_batch(handler, jobs));
+            let mut new = self.spawn_batch(handler, jobs);
             running = match running.take() {
                 None => Some(new),
                 Some(mut old) => {
@@ -268,6 +268,16 @@ impl Runner {
                 }
             };
         }
+    }
+
+    /// Runs a batch as its own task, so two batches in flight use two threads (their
+    /// decoding and building, not only their database time, overlap).
+    fn spawn_batch(&self, handler: &BatchHandler, jobs: Vec<JobRow>) -> BatchRun<'static> {
+        let (runner, handler) = (self.clone(), handler.clone());
+        let task = tokio::spawn(async move { runner.run_batch(&handler, jobs).await });
+        Box::pin(
+            async move { task.await.map_err(|e| Error::internal(format!("batch task: {e}")))? },
+        )
     }
 
     /// Claims and runs due jobs until none is left; returns how many ran (tests, CLI).

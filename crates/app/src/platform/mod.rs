@@ -19,4 +19,5 @@ pub mod mask;
 pub mod ratelimit;
 pub mod recaptcha;
 pub mod settings;
+pub mod streams;
 pub mod url_guard;

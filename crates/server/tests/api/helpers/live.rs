@@ -98,6 +98,21 @@ impl Ws {
         }
     }
 
+    /// The close frame the server sends next (code, reason), skipping other messages; fails
+    /// after [`WAIT`] or when the connection ends without one.
+    pub async fn closed(&mut self) -> (u16, String) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.0.next()).await.expect("a close");
+            match msg {
+                Some(Ok(Message::Close(Some(f)))) => return (f.code.into(), f.reason.to_string()),
+                Some(Ok(Message::Close(None))) | None => panic!("closed without a close frame"),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => panic!("the stream failed before its close frame: {e}"),
+            }
+        }
+    }
+
     /// Sends a ping and reads up to its pong; returns every message read before it.
     pub async fn sync(&mut self) -> Vec<Value> {
         self.send(serde_json::json!({"type": "ping"})).await;

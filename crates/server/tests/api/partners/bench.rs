@@ -12,7 +12,9 @@ use crate::helpers::TestApp;
 use crate::helpers::money::assert_verified;
 use crate::helpers::partners::{assign, closed, make_ib, model, payable, publish_closed};
 
-#[tokio::test]
+// Two worker threads, as `brokercrm serve` or `worker` has on this 2-core machine
+// (`#[tokio::main]`): the runner's two batches in flight then build and decode in parallel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement: cargo test -p brokercrm-server --test api accrual_throughput -- --ignored --nocapture"]
 async fn accrual_throughput() {
     let n: usize =

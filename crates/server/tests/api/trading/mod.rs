@@ -12,5 +12,6 @@ pub mod positions;
 pub mod prices;
 pub mod risk;
 pub mod stream;
+pub mod stream_ending;
 pub mod swaps;
 pub mod triggers;

@@ -11,7 +11,7 @@ use futures_util::SinkExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::socket::{StreamAuth, send, upgrade};
+use super::socket::{StreamAuth, Watch, close, send, upgrade};
 use super::wire;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
@@ -47,19 +47,25 @@ pub struct StreamParams {
 )]
 pub async fn stream_trading(
     State(app): State<App>,
-    StreamAuth(actor): StreamAuth,
+    StreamAuth(actor, token): StreamAuth,
     Query(q): Query<StreamParams>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     let session = Session::open(&app, &actor, q.wallet_id).await?;
     let ws = upgrade(ws)?;
-    Ok(ws.on_upgrade(move |socket| run(socket, session)))
+    let watch = Watch::new(app, token);
+    Ok(ws.on_upgrade(move |socket| run(socket, session, watch)))
 }
 
-/// Answers the client's messages and sends what the session has, until either side closes.
-async fn run(mut socket: WebSocket, session: Session) {
+/// Answers the client's messages and sends what the session has, until either side closes
+/// (the server on shutdown, or when the token no longer authenticates).
+async fn run(mut socket: WebSocket, session: Session, mut watch: Watch) {
     loop {
         tokio::select! {
+            why = watch.ending() => {
+                close(&mut socket, why).await;
+                return;
+            }
             msg = socket.recv() => {
                 let answer = match wire::incoming(msg) {
                     wire::Incoming::Command(c) => match session.command(c).await {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
 
-use super::socket::{StreamAuth, send, upgrade};
+use super::socket::{StreamAuth, Watch, close, send, upgrade};
 use super::wire;
 use crate::error::{ApiResult, ErrorBody};
 use crate::extract::Query;
@@ -46,19 +46,24 @@ pub struct RiskStreamParams {
 )]
 pub async fn stream_risk(
     State(app): State<App>,
-    StreamAuth(actor): StreamAuth,
+    StreamAuth(actor, token): StreamAuth,
     Query(q): Query<RiskStreamParams>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     let query = RiskQuery { group: q.group, is_demo: q.is_demo };
     let feed = ExposureFeed::open(&app, &actor, query).await?;
     let ws = upgrade(ws)?;
-    Ok(ws.on_upgrade(move |socket| run(socket, feed)))
+    let watch = Watch::new(app, token);
+    Ok(ws.on_upgrade(move |socket| run(socket, feed, watch)))
 }
 
-async fn run(mut socket: WebSocket, mut feed: ExposureFeed) {
+async fn run(mut socket: WebSocket, mut feed: ExposureFeed, mut watch: Watch) {
     loop {
         tokio::select! {
+            why = watch.ending() => {
+                close(&mut socket, why).await;
+                return;
+            }
             msg = socket.recv() => {
                 let answer = match wire::incoming(msg) {
                     wire::Incoming::Command(brokercrm_app::trading::live::Command::Ping) => {

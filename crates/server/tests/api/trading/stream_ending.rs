@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::helpers::live::Ws;
 
-/// An admin API key: its secret and its id.
+/// A risk-desk API key (ReadPositions): its secret and its id.
 async fn admin_key(t: &TestApp, admin: &str) -> (String, String) {
     let r = t
         .server
         .post("/api/api-keys")
         .authorization_bearer(admin)
-        .json(&json!({"name": "Risk screen", "role": "admin"}))
+        .json(&json!({"name": "Risk screen", "role": "risk"}))
         .await;
     r.assert_status(axum::http::StatusCode::CREATED);
     let b: Value = r.json();

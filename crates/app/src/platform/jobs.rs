@@ -2,7 +2,7 @@
 //! claim with a lease, run, complete or retry with exponential backoff, dead-letter after the
 //! job's maximum attempts, release leases on shutdown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -16,6 +16,10 @@ use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use crate::App;
+
+/// Batches of one kind run at once when their jobs may run in any order: three keep both cores
+/// of the benchmark machine busy while one batch waits on the database (docs/benchmarks.md).
+pub const IN_FLIGHT: usize = 3;
 
 /// A kind of background job. The payload is the job value itself, stored as JSON.
 pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -41,7 +45,7 @@ pub trait BatchJob: Job {
     /// Does the work of all of `jobs`, or none of it (an `Err`).
     fn run_batch(jobs: Vec<Self>, app: App) -> impl Future<Output = Result<()>> + Send;
     /// Whether this job may run at the same time as jobs queued before it (in another batch):
-    /// only then does the runner keep two batches in flight. `false` keeps queue order.
+    /// only then does the runner keep several batches in flight. `false` keeps queue order.
     fn in_any_order(&self) -> bool {
         false
     }
@@ -210,10 +214,11 @@ impl Runner {
         Ok(())
     }
 
-    /// Claims and runs batches of one kind until none is due; returns how many jobs ran. While
-    /// batches of jobs that may run in any order run, the next is claimed, and up to two run at
-    /// once (their transactions then overlap everywhere but on the rows they share); a batch
-    /// holding a job that keeps queue order runs alone, after every batch claimed before it.
+    /// Claims and runs batches of one kind until none is due; returns how many jobs ran.
+    /// Batches of jobs that may run in any order run as their own tasks, up to
+    /// [`IN_FLIGHT`] at once (their transactions overlap everywhere but on the rows they
+    /// share), the next claimed while they run; a batch holding a job that keeps queue order
+    /// runs alone, after every batch claimed before it.
     async fn drain_batch_kind(
         &self,
         (kind, size, handler, in_any_order): &BatchKind,
@@ -221,25 +226,9 @@ impl Runner {
         let claim = || store_jobs::claim_kind(self.app.db(), &self.worker, self.lease, kind, *size);
         let unordered = |jobs: &[JobRow]| jobs.iter().all(|j| in_any_order(&j.payload));
         let mut n = 0;
-        let mut running: Option<BatchRun<'_>> = None;
+        let mut running: VecDeque<BatchRun<'static>> = VecDeque::new();
         loop {
-            let jobs = match running.as_mut() {
-                None => claim().await,
-                Some(run) => {
-                    let next = claim();
-                    tokio::pin!(next);
-                    let (jobs, finished) = tokio::select! {
-                        jobs = &mut next => (jobs, None),
-                        done = run.as_mut() => (next.await, Some(done)),
-                    };
-                    if let Some(done) = finished {
-                        running = None;
-                        done?;
-                    }
-                    jobs
-                }
-            };
-            let jobs = match jobs {
+            let jobs = match claim().await {
                 Ok(jobs) => jobs,
                 Err(e) => return finish(running, Err(e)).await,
             };
@@ -248,25 +237,17 @@ impl Runner {
             }
             n += jobs.len();
             if !unordered(&jobs) {
-                finish(running.take(), Ok(())).await?;
+                finish(std::mem::take(&mut running), Ok(())).await?;
                 self.run_batch(handler, jobs).await?;
                 continue;
             }
-            let mut new = self.spawn_batch(handler, jobs);
-            running = match running.take() {
-                None => Some(new),
-                Some(mut old) => {
-                    let (done, old_done) = tokio::select! {
-                        done = old.as_mut() => (done, true),
-                        done = new.as_mut() => (done, false),
-                    };
-                    let other = if old_done { new } else { old };
-                    if let Err(e) = done {
-                        return finish(Some(other), Err(e)).await;
-                    }
-                    Some(other)
-                }
-            };
+            running.push_back(self.spawn_batch(handler, jobs));
+            if running.len() >= IN_FLIGHT
+                && let Some(oldest) = running.pop_front()
+                && let Err(e) = oldest.await
+            {
+                return finish(running, Err(e)).await;
+            }
         }
     }
 
@@ -340,14 +321,16 @@ impl Runner {
 /// A batch being run by [`Runner::drain_batch_kind`].
 type BatchRun<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 
-/// Waits for the batch still running, if any, then returns `out` (or that batch's error).
-async fn finish<T>(running: Option<BatchRun<'_>>, out: Result<T>) -> Result<T> {
-    let done = match running {
-        Some(run) => run.await,
-        None => Ok(()),
-    };
+/// Waits for every batch still running, then returns `out` (or the first error).
+async fn finish<T>(running: VecDeque<BatchRun<'_>>, out: Result<T>) -> Result<T> {
+    let mut first_err = None;
+    for run in running {
+        if let Err(e) = run.await {
+            first_err.get_or_insert(e);
+        }
+    }
     let out = out?;
-    done.map(|()| out)
+    first_err.map_or(Ok(out), Err)
 }
 
 #[cfg(test)]

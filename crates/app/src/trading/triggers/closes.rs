@@ -5,6 +5,7 @@
 //! ascending id order. If the transaction itself fails, each close runs alone (`fire::close`).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use brokercrm_core::trading::positions::{CloseReason, Status};
 use brokercrm_core::{Error, Result};
@@ -98,12 +99,11 @@ async fn one(
     p: &PositionRow,
     d: &Due,
 ) -> Result<Outcome> {
-    if !cache.markets.contains_key(&p.symbol) {
-        let m = market::load(tx, "symbol", &p.symbol).await?;
-        cache.markets.insert(p.symbol.clone(), m);
+    if let Entry::Vacant(e) = cache.markets.entry(p.symbol.clone()) {
+        e.insert(market::load(tx, "symbol", &p.symbol).await?);
     }
-    if !cache.markups.contains_key(&w.id) {
-        cache.markups.insert(w.id, Markups::of_wallet(tx, w).await?);
+    if let Entry::Vacant(e) = cache.markups.entry(w.id) {
+        e.insert(Markups::of_wallet(tx, w).await?);
     }
     let (Some(m), Some(mk)) = (cache.markets.get(&p.symbol), cache.markups.get(&w.id)) else {
         return Err(Error::internal("batch cache missing an entry"));

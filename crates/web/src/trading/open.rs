@@ -100,7 +100,9 @@ pub async fn create(
         ..OpenInput::default()
     };
     match open::create(&web.app, who, input).await.map_err(|e| wallet_named(e, f.get("wallet"))) {
-        Ok(p) => Ok(Redirect::to(&format!("/admin/positions/{}?done=opened", p.id)).into_response()),
+        Ok(p) => {
+            Ok(Redirect::to(&format!("/admin/positions/{}?done=opened", p.id)).into_response())
+        }
         Err(e) if is_form_error(&e) => {
             let symbols = read::symbols(&web.app, who).await?;
             let names: Vec<(&str, &str)> = NAMES.into_iter().chain(STOPS).collect();

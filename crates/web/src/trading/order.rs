@@ -15,16 +15,18 @@ use crate::form::{Posted, is_form_error};
 use crate::resource::{Field, Form, Values};
 use crate::session::Staff;
 
+/// `app` field names → form field names (the price field is named after the order's type).
+const NAMES: [(&str, &str); 2] = [("limitPrice", "limit_price"), ("stopPrice", "stop_price")];
+
 fn empty(o: &OrderView) -> Form {
     let legend = format!("Move the pending {} order {}", o.kind.to_lowercase(), o.id);
-    let label = if o.kind == "LIMIT" { "Limit price" } else { "Stop price" };
+    let (name, label, price) = match &o.limit_price {
+        Some(p) => ("limit_price", "Limit price", p.clone()),
+        None => ("stop_price", "Stop price", o.stop_price.clone().unwrap_or_default()),
+    };
     Form::post("order-form", format!("/admin/orders/{}", o.id), legend)
         .submit("Move order")
-        .field(
-            Field::text("price", label)
-                .value(o.limit_price.clone().or(o.stop_price.clone()).unwrap_or_default())
-                .required(),
-        )
+        .field(Field::text(name, label).value(price).required())
 }
 
 /// The form of pending order `o` (its price and its position's stops).
@@ -41,25 +43,23 @@ pub async fn save(
     Posted(f): Posted<Values>,
 ) -> Result<Response, WebError> {
     let who = staff.principal();
-    let o = orders::get(&web.app, who, id).await?;
-    let price = typed(&f, "price");
-    let (limit_price, stop_price) =
-        if o.kind == "LIMIT" { (price, None) } else { (None, price) };
     let u = OrderUpdate {
-        limit_price,
-        stop_price,
+        limit_price: typed(&f, "limit_price"),
+        stop_price: typed(&f, "stop_price"),
         stop_loss: typed(&f, "stop_loss"),
         take_profit: typed(&f, "take_profit"),
         trailing_pct: typed(&f, "trailing_pct"),
     };
-    let position = o.position_id;
     match orders::update(&web.app, who, id, u).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/positions/{position}?done=moved")).into_response()),
+        Ok(o) => {
+            let to = format!("/admin/positions/{}?done=moved", o.position_id);
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(e) if is_form_error(&e) => {
-            let names: Vec<(&str, &str)> =
-                [("limitPrice", "price"), ("stopPrice", "price")].into_iter().chain(STOPS).collect();
+            let o = orders::get(&web.app, who, id).await?;
+            let names: Vec<(&str, &str)> = NAMES.into_iter().chain(STOPS).collect();
             let refused = fields(empty(&o), None, None, None).refused(&f, &e, &names);
-            super::position::render(&web, &staff, position, Some(refused), None).await
+            super::position::render(&web, &staff, o.position_id, Some(refused), None).await
         }
         Err(e) => Err(e.into()),
     }

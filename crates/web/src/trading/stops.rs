@@ -1,5 +1,5 @@
 //! An open position's stops on its page: stop loss, take profit and trailing stop %, each
-//! replaced by what is posted (blank removes it), through the API's "Update position by ID"
+//! replaced by what is posted (blank removes it, a field not sent is kept), through the API's "Update position by ID"
 //! (ManagePositions; the use case checks them against the market and audits the change)
 //! (`app::trading::positions::edit::update`). The stop fields and their names are shared with
 //! the pending order and the new position forms.
@@ -24,14 +24,20 @@ pub const NAMES: [(&str, &str); 4] = [
     ("trailingStopLossPct", "trailing_pct"),
 ];
 
-/// Field `name` as the use cases read a typed decimal (blank: none).
+/// Field `name` as the use cases read a typed decimal: not sent, `None` (unchanged); blank,
+/// an empty string (none, or removed).
 pub fn typed(f: &Values, name: &str) -> Option<Value> {
-    Some(Value::String(f.get(name).to_owned()))
+    f.has(name).then(|| Value::String(f.get(name).to_owned()))
 }
 
 /// `form` with the stop loss, take profit and trailing stop fields, filled with the current
 /// values.
-pub fn fields(form: Form, sl: Option<String>, tp: Option<String>, trailing: Option<String>) -> Form {
+pub fn fields(
+    form: Form,
+    sl: Option<String>,
+    tp: Option<String>,
+    trailing: Option<String>,
+) -> Form {
     let blank = "Blank: none.";
     form.field(Field::text("stop_loss", "Stop loss").value(sl.unwrap_or_default()).hint(blank))
         .field(Field::text("take_profit", "Take profit").value(tp.unwrap_or_default()).hint(blank))

@@ -1,8 +1,8 @@
 //! One instrument: its page (every field "Update instrument by symbol" takes — currencies,
 //! category, decimals, calculation modes, contract size, margin percentages, order sizes and
 //! size presets, trading hours and their time zone, swap settings, stake mode, status, sort,
-//! icon — with its latest quote and the manual quote form, `quote`), saving it, a new one and
-//! creating it. Read with ReadInstruments, changed with ManageInstruments
+//! icon — with its latest quote and the manual quote form, posted to `quote`), saving it, a
+//! new one and creating it. Read with ReadInstruments, changed with ManageInstruments
 //! (`app::trading::instruments`); a refusal is shown beside its field with what was typed kept.
 
 use axum::extract::{Path, Query, State};
@@ -247,6 +247,15 @@ pub fn form(i: Option<&InstrumentView>, can_edit: bool) -> Form {
         .field(Field::text("file", "Icon URL or file key").value(pick(i.and_then(|i| i.file.clone()), "")))
 }
 
+/// The manual quote form of `symbol` (posted to `quote`), greyed out unless `can_set`.
+pub fn quote_form(symbol: &str, can_set: bool) -> Form {
+    Form::post("quote-form", format!("{BASE}/{symbol}/quote"), "Manual quote")
+        .submit("Set quote")
+        .disabled(!can_set)
+        .field(Field::text("bid", "Bid").required())
+        .field(Field::text("ask", "Ask").required().hint("Not below the bid."))
+}
+
 /// The page of `i` (`None`: a new instrument) around `f`; `quote`: its quote form sent back
 /// with its errors.
 pub async fn render(
@@ -281,7 +290,7 @@ pub async fn render(
         let mut t = Table::new("quote", "Latest quote", &headers).rows(vec![row]);
         t.empty = "No quote yet.";
         page = page.table(t).link("Positions", format!("/admin/positions?symbol={}", i.symbol));
-        page = page.form(quote.unwrap_or_else(|| super::quote::form(&i.symbol, can_edit)));
+        page = page.form(quote.unwrap_or_else(|| quote_form(&i.symbol, can_edit)));
     }
     if f.fields.iter().any(|x| x.error.is_some()) {
         page = page.intro("Not saved: each problem is shown beside its field below.");

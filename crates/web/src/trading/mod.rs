@@ -4,6 +4,7 @@
 //! cancel) and the risk exposures with live quotes (ReadPositions, changes ManagePositions) —
 //! over the same `app::trading` use cases as the API.
 
+pub mod forms;
 pub mod instrument;
 pub mod instruments;
 pub mod open;

@@ -10,8 +10,8 @@ use brokercrm_app::trading::positions::open::{self, OpenInput};
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, FieldError};
 
+use super::forms::{STOPS, typed, with_stops};
 use super::positions::KEY;
-use super::stops::{NAMES as STOPS, fields, typed};
 use crate::Web;
 use crate::error::WebError;
 use crate::form::{Posted, is_form_error};
@@ -36,7 +36,7 @@ fn form(symbols: &[String], wallet: &str) -> Form {
         .field(Field::select("symbol", "Symbol", symbols))
         .field(Field::select("side", "Side", [("BUY", "buy"), ("SELL", "sell")]))
         .field(Field::text("size", "Lots").required());
-    fields(f, None, None, None).field(
+    with_stops(f, None, None, None).field(
         Field::text("open_price", "Price")
             .hint("Blank: at the market. A price given here is the fill price (audited)."),
     )

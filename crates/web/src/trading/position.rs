@@ -2,8 +2,8 @@
 //! wallet and customer, its orders (the opening one, a pending limit or stop, the closing
 //! one), and a staff close at the market (ManagePositions, audited by the use case; reason
 //! STAFF) (`app::trading::positions::{list::get, list::orders_of, close::close}`). With
-//! ManagePositions an open position offers its stops form (`stops`), a pending one its order's
-//! form (`order`).
+//! ManagePositions an open position offers its stops form (posted to `stops`), a pending one
+//! its order's form (posted to `order`).
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -11,6 +11,7 @@ use brokercrm_app::money::wallets::admin as wallets;
 use brokercrm_app::trading::positions::{close, list};
 use brokercrm_core::identity::auth::Permission;
 
+use super::forms;
 use super::positions::{KEY, close_action, money, when};
 use crate::Web;
 use crate::error::WebError;
@@ -67,8 +68,8 @@ pub async fn render(
     let can_manage = who.role.can(Permission::ManagePositions);
     let form = match p.status.as_str() {
         _ if !can_manage => None,
-        "OPEN" => Some(super::stops::form(&p)),
-        "PENDING" => orders.iter().find(|o| o.status == "PENDING").map(super::order::form),
+        "OPEN" => Some(forms::stops(&p)),
+        "PENDING" => orders.iter().find(|o| o.status == "PENDING").map(|o| forms::order(o, false)),
         _ => None,
     };
     if let Some(a) = close_action(&p, can_manage) {

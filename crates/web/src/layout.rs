@@ -277,6 +277,10 @@ pub fn notice(done: Option<&str>) -> Option<String> {
         "uploaded" => "Banner uploaded.",
         "closed" => "Position closed at the market.",
         "cancelled" => "Order cancelled, with its position.",
+        "stops" => "Stops saved.",
+        "moved" => "Order moved.",
+        "quoted" => "Quote set.",
+        "opened" => "Position opened.",
         _ => return None,
     };
     Some(text.to_owned())

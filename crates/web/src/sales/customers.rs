@@ -120,6 +120,9 @@ struct CustomerPage {
     /// The audit log's entries about the customer (`None`: the role may not read it).
     activity: Option<Vec<Activity>>,
     can_impersonate: bool,
+    /// Links from each wallet to its positions (ReadPositions) and a new one (ManagePositions).
+    can_read_positions: bool,
+    can_open_position: bool,
     errors: FieldErrors,
     comment: String,
 }
@@ -161,6 +164,8 @@ async fn render(
     };
     let activity = activities::list(&web.app, who, &params).await.ok().map(|(a, _)| a);
     let can_impersonate = who.role.can(brokercrm_core::Permission::ImpersonateCustomer);
+    let can_read_positions = who.role.can(brokercrm_core::Permission::ReadPositions);
+    let can_open_position = who.role.can(brokercrm_core::Permission::ManagePositions);
     let mine = FilterInput { customer_id: account, ..Default::default() };
     let transactions = match mine.customer_id {
         Some(_) => tx_list::list(&web.app, who, &mine, 20, 0).await.ok().map(|(t, _)| t),
@@ -179,6 +184,8 @@ async fn render(
             transactions,
             activity,
             can_impersonate,
+            can_read_positions,
+            can_open_position,
             errors,
             comment,
         },

@@ -1,9 +1,9 @@
 //! One instrument: its page (every field "Update instrument by symbol" takes — currencies,
 //! category, decimals, calculation modes, contract size, margin percentages, order sizes and
 //! size presets, trading hours and their time zone, swap settings, stake mode, status, sort,
-//! icon — with its latest quote), saving it, a new one and creating it. Read with
-//! ReadInstruments, changed with ManageInstruments (`app::trading::instruments`); a refusal is
-//! shown beside its field with what was typed kept.
+//! icon — with its latest quote and the manual quote form, posted to `quote`), saving it, a
+//! new one and creating it. Read with ReadInstruments, changed with ManageInstruments
+//! (`app::trading::instruments`); a refusal is shown beside its field with what was typed kept.
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,7 +23,7 @@ use crate::layout::{Ctx, notice};
 use crate::resource::{Action, Cell, Field, Form, ResourcePage, Row, Table, Values};
 use crate::session::Staff;
 
-const BASE: &str = "/admin/instruments";
+pub const BASE: &str = "/admin/instruments";
 /// The menu key of the instrument screens.
 pub const KEY: &str = "instruments";
 
@@ -178,7 +178,7 @@ fn with_hours(e: Error, hours_error: Option<String>) -> Error {
 }
 
 /// The form, filled from `i` (or the defaults of a new FOREX pair).
-fn form(i: Option<&InstrumentView>, can_edit: bool) -> Form {
+pub fn form(i: Option<&InstrumentView>, can_edit: bool) -> Form {
     let d = |v: &rust_decimal::Decimal| v.normalize().to_string();
     let pick = |a: Option<String>, b: &str| a.unwrap_or_else(|| b.to_owned());
     let (action, legend) = match i {
@@ -247,12 +247,23 @@ fn form(i: Option<&InstrumentView>, can_edit: bool) -> Form {
         .field(Field::text("file", "Icon URL or file key").value(pick(i.and_then(|i| i.file.clone()), "")))
 }
 
-/// The page of `i` (`None`: a new instrument) around `f`.
-async fn render(
+/// The manual quote form of `symbol` (posted to `quote`), greyed out unless `can_set`.
+pub fn quote_form(symbol: &str, can_set: bool) -> Form {
+    Form::post("quote-form", format!("{BASE}/{symbol}/quote"), "Manual quote")
+        .submit("Set quote")
+        .disabled(!can_set)
+        .field(Field::text("bid", "Bid").required())
+        .field(Field::text("ask", "Ask").required().hint("Not below the bid."))
+}
+
+/// The page of `i` (`None`: a new instrument) around `f`; `quote`: its quote form sent back
+/// with its errors.
+pub async fn render(
     web: &Web,
     staff: &Staff,
     i: Option<&InstrumentView>,
     f: Form,
+    quote: Option<Form>,
     done: Option<&str>,
 ) -> Result<Response, WebError> {
     let title =
@@ -279,6 +290,7 @@ async fn render(
         let mut t = Table::new("quote", "Latest quote", &headers).rows(vec![row]);
         t.empty = "No quote yet.";
         page = page.table(t).link("Positions", format!("/admin/positions?symbol={}", i.symbol));
+        page = page.form(quote.unwrap_or_else(|| quote_form(&i.symbol, can_edit)));
     }
     if f.fields.iter().any(|x| x.error.is_some()) {
         page = page.intro("Not saved: each problem is shown beside its field below.");
@@ -292,7 +304,7 @@ pub async fn new_page(State(web): State<Web>, staff: Staff) -> Result<Response, 
     if !staff.principal().role.can(Permission::ManageInstruments) {
         return Err(Error::Forbidden.into());
     }
-    render(&web, &staff, None, form(None, true), None).await
+    render(&web, &staff, None, form(None, true), None, None).await
 }
 
 /// `POST /admin/instruments`: creates one.
@@ -306,7 +318,7 @@ pub async fn create(
         Ok(i) => Ok(Redirect::to(&format!("{BASE}/{}?done=created", i.symbol)).into_response()),
         Err(e) if is_form_error(&e) => {
             let e = with_hours(e, hours_error);
-            render(&web, &staff, None, form(None, true).refused(&f, &e, &NAMES), None).await
+            render(&web, &staff, None, form(None, true).refused(&f, &e, &NAMES), None, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -321,7 +333,7 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let i = read::get(&web.app, staff.principal(), &symbol).await?;
     let can_edit = staff.principal().role.can(Permission::ManageInstruments);
-    render(&web, &staff, Some(&i), form(Some(&i), can_edit), q.done()).await
+    render(&web, &staff, Some(&i), form(Some(&i), can_edit), None, q.done()).await
 }
 
 /// `POST /admin/instruments/{symbol}`: replaces every field (the symbol may change).
@@ -337,7 +349,8 @@ pub async fn save(
         Err(e) if is_form_error(&e) => {
             let i = read::get(&web.app, staff.principal(), &symbol).await?;
             let e = with_hours(e, hours_error);
-            render(&web, &staff, Some(&i), form(Some(&i), true).refused(&f, &e, &NAMES), None).await
+            let f = form(Some(&i), true).refused(&f, &e, &NAMES);
+            render(&web, &staff, Some(&i), f, None, None).await
         }
         Err(e) => Err(e.into()),
     }

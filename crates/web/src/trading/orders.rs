@@ -1,7 +1,8 @@
 //! Pending orders (ReadPositions, in the customer scope): the limit and stop orders waiting
 //! for their price, filtered by symbol, wallet and a search from the URL, paged; a cancel
 //! (ManagePositions, asked to confirm) cancels the order and its position
-//! (`app::trading::positions::orders::{list, cancel}`).
+//! (`app::trading::positions::orders::{list, cancel}`). An order links to its position's page,
+//! where it is moved (`order`).
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -76,7 +77,7 @@ pub async fn page(
         .iter()
         .map(|o| {
             let r = Row::new(vec![
-                Cell::text(o.id),
+                Cell::link(o.id, format!("/admin/positions/{}#order-form", o.position_id)),
                 Cell::link(o.position_id, format!("/admin/positions/{}", o.position_id)),
                 Cell::link(o.account_id, format!("/admin/positions?wallet={}", o.account_id)),
                 Cell::text(&o.symbol),

@@ -1,7 +1,9 @@
 //! One position (ReadPositions, in the customer scope): what it is and what it made, its
 //! wallet and customer, its orders (the opening one, a pending limit or stop, the closing
 //! one), and a staff close at the market (ManagePositions, audited by the use case; reason
-//! STAFF) (`app::trading::positions::{list::get, list::orders_of, close::close}`).
+//! STAFF) (`app::trading::positions::{list::get, list::orders_of, close::close}`). With
+//! ManagePositions an open position offers its stops form (posted to `stops`), a pending one
+//! its order's form (posted to `order`).
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,12 +11,13 @@ use brokercrm_app::money::wallets::admin as wallets;
 use brokercrm_app::trading::positions::{close, list};
 use brokercrm_core::identity::auth::Permission;
 
+use super::forms;
 use super::positions::{KEY, close_action, money, when};
 use crate::Web;
 use crate::error::WebError;
 use crate::form::{Empty, Posted};
 use crate::layout::{Ctx, notice};
-use crate::resource::{Cell, ResourcePage, Row, Table, Values};
+use crate::resource::{Cell, Form, ResourcePage, Row, Table, Values};
 use crate::session::Staff;
 
 fn pair(k: &str, v: impl ToString) -> Row {
@@ -31,6 +34,17 @@ pub async fn page(
     staff: Staff,
     Path(id): Path<i64>,
     Query(q): Query<Values>,
+) -> Result<Response, WebError> {
+    render(&web, &staff, id, None, q.done()).await
+}
+
+/// The page of position `id`; `refused`: its stops or order form sent back with its errors.
+pub async fn render(
+    web: &Web,
+    staff: &Staff,
+    id: i64,
+    refused: Option<Form>,
+    done: Option<&str>,
 ) -> Result<Response, WebError> {
     let who = staff.principal();
     let p = list::get(&web.app, who, id).await?;
@@ -51,7 +65,14 @@ pub async fn page(
         Cell::link(p.account_id, format!("/admin/positions?wallet={}", p.account_id)),
         customer,
     ]);
-    if let Some(a) = close_action(&p, who.role.can(Permission::ManagePositions)) {
+    let can_manage = who.role.can(Permission::ManagePositions);
+    let form = match p.status.as_str() {
+        _ if !can_manage => None,
+        "OPEN" => Some(forms::stops(&p)),
+        "PENDING" => orders.iter().find(|o| o.status == "PENDING").map(|o| forms::order(o, false)),
+        _ => None,
+    };
+    if let Some(a) = close_action(&p, can_manage) {
         summary = summary.action(a);
     }
     let headers = ["Symbol", "Side", "Lots", "Status", "P/L", "Wallet", "Customer"];
@@ -104,13 +125,16 @@ pub async fn page(
         "Filled",
     ];
     let orders = Table::new("orders", "Orders", &headers).rows(order_rows);
-    let ctx = Ctx::new(&staff, format!("Position {id}"), KEY).notice(notice(q.done()));
-    ResourcePage::new(ctx)
+    let ctx = Ctx::new(staff, format!("Position {id}"), KEY).notice(notice(done));
+    let page = ResourcePage::new(ctx)
         .back("/admin/positions", "Positions")
         .table(summary)
         .table(details)
-        .table(orders)
-        .render()
+        .table(orders);
+    match refused.or(form) {
+        Some(f) => page.form(f).render(),
+        None => page.render(),
+    }
 }
 
 /// `POST /admin/positions/{id}/close`: closes at the market.

@@ -1,7 +1,8 @@
 //! Positions (ReadPositions, in the customer scope): the list with the API's filters — status,
 //! symbol, customer, wallet, demo or real, a search on position or wallet id, symbol or
 //! external id — from the URL, paged, each open one with its floating P/L and a staff close
-//! (ManagePositions, asked to confirm) (`app::trading::positions::list`).
+//! (ManagePositions, asked to confirm) (`app::trading::positions::list`); with ManagePositions
+//! a link to open a new one (on the filtered wallet).
 
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -156,6 +157,11 @@ pub async fn page(
     let mut table = Table::new("positions", "Positions", &headers)
         .rows(found.positions.iter().map(|p| row(p, can_close)).collect());
     table.empty = "No position matches.";
-    let page = tabs.into_iter().fold(ResourcePage::new(ctx), |p, (l, h)| p.link(l, h));
+    let mut page = ResourcePage::new(ctx);
+    if can_close {
+        let wallet = q.get("wallet").parse::<i64>().map(|w| format!("?wallet={w}"));
+        page = page.link("New position", format!("{PATH}/new{}", wallet.unwrap_or_default()));
+    }
+    let page = tabs.into_iter().fold(page, |p, (l, h)| p.link(l, h));
     page.filters(filters(&q, &symbols)).table(table).pager(pager).render()
 }

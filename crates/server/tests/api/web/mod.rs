@@ -19,4 +19,5 @@ mod screens;
 mod setup;
 mod tokens;
 mod trading;
+mod trading_forms;
 mod transactions;

@@ -18,7 +18,7 @@ use crate::helpers::web::{location, login};
 
 /// A customer with a USD wallet: one open buy, one closed sell and a pending buy limit on
 /// EURUSD. Returns (customer id, wallet, open id, closed id, pending position id).
-async fn book(t: &TestApp, admin: &str) -> (i64, i64, i64, i64, i64) {
+pub(super) async fn book(t: &TestApp, admin: &str) -> (i64, i64, i64, i64, i64) {
     eurusd_market(t, admin).await;
     let c = t.customer().admin(admin).with_wallet("USD", 10_000).create().await;
     let w = c.wallets[0];

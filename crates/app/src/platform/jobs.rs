@@ -251,7 +251,7 @@ impl Runner {
         }
     }
 
-    /// Runs a batch as its own task, so two batches in flight use two threads (their
+    /// Runs a batch as its own task, so batches in flight use every thread (their
     /// decoding and building, not only their database time, overlap).
     fn spawn_batch(&self, handler: &BatchHandler, jobs: Vec<JobRow>) -> BatchRun<'static> {
         let (runner, handler) = (self.clone(), handler.clone());

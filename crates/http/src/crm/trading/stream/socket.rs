@@ -86,6 +86,7 @@ pub struct Watch {
 
 impl Watch {
     pub fn new(app: App, token: String) -> Self {
+        // The one floor of the setting: a zero period would make the interval panic.
         let every = app.cfg().stream_recheck.max(std::time::Duration::from_millis(10));
         let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);

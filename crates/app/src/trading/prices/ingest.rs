@@ -1,7 +1,8 @@
 //! Storing ticks: per symbol in time order, a tick not newer than the symbol's stored quote
 //! (out of order, or replayed) or older than [`MAX_AGE`] (stale) is dropped; the rest move the
 //! quote and the candles of every interval, in one transaction. Candles are on the bid.
-//! Once it commits, the new quotes go to this process's live streams ([`QuotesStored`]).
+//! Once it commits, the new quotes go to this process's live streams ([`QuotesStored`]) and
+//! every accepted tick, in order, to the trigger evaluator ([`TicksStored`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,6 +27,16 @@ pub struct QuotesStored {
 }
 
 impl Notice for QuotesStored {}
+
+/// Every tick a batch accepted, per symbol in time order, announced after its commit: the
+/// trigger evaluator runs each through its books, so a stop touched between two of its passes
+/// still fires (at the price that touched it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicksStored {
+    pub ticks: Vec<Tick>,
+}
+
+impl Notice for TicksStored {}
 
 /// What became of a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,7 +80,7 @@ pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingeste
     }
     let tx = app.db().begin_write().await?;
     let mut out = Ingested::default();
-    let (mut quotes, mut candles) = (Vec::new(), HashMap::new());
+    let (mut quotes, mut candles, mut accepted) = (Vec::new(), HashMap::new(), Vec::new());
     for (symbol, mut list) in by_symbol {
         list.sort_by_key(|t| t.at);
         let mut last = repo::quote(&tx, &symbol).await?.map(|q| q.quoted_at);
@@ -82,6 +93,7 @@ pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingeste
             }
             last = Some(t.at);
             add(&mut candles, &t);
+            accepted.push(t.clone());
             newest = Some(t);
             out.accepted += 1;
         }
@@ -109,6 +121,7 @@ pub async fn ingest(app: &App, source: &str, ticks: Vec<Tick>) -> Result<Ingeste
     let mut after = app.bus().pending();
     if !stored.is_empty() {
         after.push(QuotesStored { quotes: stored });
+        after.push(TicksStored { ticks: accepted });
     }
     after.commit(tx).await?;
     if out.accepted > 0 {

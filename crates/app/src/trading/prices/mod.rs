@@ -11,4 +11,4 @@ pub mod market_data;
 pub mod simulator;
 
 pub use feed::{PriceFeed, Tick};
-pub use ingest::{Ingested, QuotesStored, ingest};
+pub use ingest::{Ingested, QuotesStored, TicksStored, ingest};

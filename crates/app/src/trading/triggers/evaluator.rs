@@ -26,6 +26,7 @@ use super::closes::{Due, close_many};
 use super::fire::{self, Outcome};
 use super::screen::{BookTerms, screen};
 use super::stopout;
+use super::tape::Tape;
 use crate::App;
 use crate::trading::downtimes::down_at;
 use crate::trading::instruments::view::spec_of;
@@ -89,6 +90,8 @@ pub struct Evaluator {
     markups_text: Vec<(i64, String)>,
     /// Each wallet's trading group, read once per rebuild.
     wallet_groups: HashMap<i64, Option<i64>>,
+    /// The ticks this process committed since the last pass.
+    tape: Tape,
 }
 
 struct Symbol {
@@ -113,6 +116,7 @@ impl Evaluator {
             markups: HashMap::new(),
             markups_text: Vec::new(),
             wallet_groups: HashMap::new(),
+            tape: Tape::default(),
         }
     }
 
@@ -125,6 +129,7 @@ impl Evaluator {
     pub async fn release(&mut self, app: &App) -> Result<()> {
         self.epoch = None;
         self.books.clear();
+        self.tape.stop();
         leases::release(app.db().conn(), LEASE, &self.holder, app.clock().now()).await
     }
 
@@ -149,6 +154,7 @@ impl Evaluator {
                 tracing::warn!(holder = %self.holder, "trigger evaluator: lease lost");
             }
             self.books.clear();
+            self.tape.stop();
             return Ok(out);
         };
         let symbols = self.symbols(app, now).await?;
@@ -159,50 +165,40 @@ impl Evaluator {
             self.markups_text = text;
             self.epoch = None; // the books' levels carry the markups: rebuild
         }
-        let quotes: HashMap<String, (Price, Price, DateTime<Utc>)> = prices::quotes(conn)
-            .await?
-            .into_iter()
-            .map(|q| (q.symbol, (Price::from_minor(q.bid), Price::from_minor(q.ask), q.quoted_at)))
-            .collect();
-        if self.epoch != Some(epoch) {
+        let mut closes = Vec::new();
+        let quotes = if self.epoch != Some(epoch) {
+            self.tape.listen(app); // before the rebuild reads: later ticks come through
+            let quotes = latest(app).await?;
             self.rebuild(app, &symbols, &quotes).await?;
             self.epoch = Some(epoch);
             out.rebuilt = true;
+            quotes
         } else {
-            self.follow(app, &symbols, &quotes).await?;
-        }
+            // The ticks committed since the last pass first, through the books as they stand,
+            // and their closes committed before anything else this pass reads.
+            self.feed(app, &symbols, &mut closes, &mut out).await;
+            self.close(app, std::mem::take(&mut closes), &mut out).await;
+            let changed = self.follow(app).await?;
+            // Ticks committed while the changes were read run before the changed rows load:
+            // they may be older than a position opened meanwhile.
+            self.feed(app, &symbols, &mut closes, &mut out).await;
+            let quotes = latest(app).await?;
+            for (p, kind) in changed {
+                self.load(app, &p, kind, &symbols, &quotes).await;
+            }
+            quotes
+        };
+        // The latest quote of each symbol, read after every row loaded: for what was just
+        // loaded, and for ticks the tape did not bring (stored by another instance).
         let names: Vec<String> = self.books.books.keys().cloned().collect();
-        let mut closes = Vec::new();
         for symbol in names {
-            let Some(s) = symbols.get(&symbol) else { continue };
-            let Some(&(bid, ask, _)) = quotes.get(&symbol) else { continue };
-            if !s.open {
-                continue; // due triggers fire at the first price after the window
-            }
-            let Some(book) = self.books.books.get_mut(&symbol) else { continue };
-            let tick = book.on_tick(bid, ask);
-            if tick.rekey_stop_outs {
-                self.dirty.extend(self.books.wallets_on(&symbol));
-            }
-            for f in tick.fired {
-                let id = i64::try_from(f.id).unwrap_or_default();
-                if f.kind == Kind::StopOut {
-                    self.dirty.insert(id); // a wallet's threshold: screen it exactly
-                } else {
-                    self.commit(app, id, f.kind, f.price, &mut closes, &mut out).await;
-                }
+            let Some(&(bid, ask, at)) = quotes.get(&symbol) else { continue };
+            if symbols.get(&symbol).is_some_and(|s| s.open) {
+                self.tape.saw(&symbol, at);
+                self.on_tick(app, &symbol, bid, ask, &mut closes, &mut out).await;
             }
         }
-        for (id, done) in close_many(app, &closes).await {
-            match done {
-                Ok(Outcome::Done(p)) => out.closed.push(p.id),
-                Ok(_) => _ = self.reread.insert(id),
-                Err(e) => {
-                    tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
-                    self.reread.insert(id);
-                }
-            }
-        }
+        self.close(app, closes, &mut out).await;
         self.expire(app, now, &symbols, &quotes, &mut out).await?;
         self.stop_outs(app, &symbols, &mut out).await?;
         self.write_trailing(app).await?;
@@ -318,13 +314,12 @@ impl Evaluator {
         Ok(())
     }
 
-    /// The positions changed since the last pass, and those to read again.
+    /// The positions changed since the last pass, and those to read again (dropped from the
+    /// books), with a pending one's order type; the caller loads them.
     async fn follow(
         &mut self,
         app: &App,
-        symbols: &HashMap<String, Symbol>,
-        quotes: &HashMap<String, (Price, Price, DateTime<Utc>)>,
-    ) -> Result<()> {
+    ) -> Result<Vec<(positions::PositionRow, Option<OrderKind>)>> {
         let conn = app.db().conn();
         let started = db::now();
         let since = self.since.unwrap_or(started) - OVERLAP;
@@ -339,11 +334,12 @@ impl Evaluator {
                 changed.push(p);
             }
         }
+        let mut out = Vec::with_capacity(changed.len());
         for p in changed {
+            if self.books.known.get(&p.id).is_some_and(|k| k.version >= p.version) {
+                continue;
+            }
             let kind = if p.status == Status::Pending.as_str() {
-                if self.books.known.get(&p.id).is_some_and(|k| k.version >= p.version) {
-                    continue;
-                }
                 match orders::pending_of(conn, p.id).await? {
                     Some(o) => OrderKind::parse("type", &o.kind).ok(),
                     None => continue,
@@ -351,9 +347,67 @@ impl Evaluator {
             } else {
                 None
             };
-            self.load(app, &p, kind, symbols, quotes).await;
+            out.push((p, kind));
         }
-        Ok(())
+        Ok(out)
+    }
+
+    /// Runs the ticks on the tape through the books of the symbols that trade now.
+    async fn feed(
+        &mut self,
+        app: &App,
+        symbols: &HashMap<String, Symbol>,
+        closes: &mut Vec<Due>,
+        out: &mut Pass,
+    ) {
+        for t in self.tape.drain() {
+            if symbols.get(&t.symbol).is_some_and(|s| s.open) {
+                self.on_tick(app, &t.symbol, t.bid, t.ask, closes, out).await;
+            }
+        }
+    }
+
+    /// One price of `symbol` through its book: closes join `closes`, fills commit now, fired
+    /// stop-out thresholds mark their wallets for screening.
+    async fn on_tick(
+        &mut self,
+        app: &App,
+        symbol: &str,
+        bid: Price,
+        ask: Price,
+        closes: &mut Vec<Due>,
+        out: &mut Pass,
+    ) {
+        let Some(book) = self.books.books.get_mut(symbol) else { return };
+        let tick = book.on_tick(bid, ask);
+        if tick.rekey_stop_outs {
+            self.dirty.extend(self.books.wallets_on(symbol));
+        }
+        for f in tick.fired {
+            let id = i64::try_from(f.id).unwrap_or_default();
+            if f.kind == Kind::StopOut {
+                self.dirty.insert(id); // a wallet's threshold: screen it exactly
+            } else {
+                self.commit(app, id, f.kind, f.price, closes, out).await;
+            }
+        }
+    }
+
+    /// Commits `due` together and records each outcome.
+    async fn close(&mut self, app: &App, due: Vec<Due>, out: &mut Pass) {
+        if due.is_empty() {
+            return;
+        }
+        for (id, done) in close_many(app, &due).await {
+            match done {
+                Ok(Outcome::Done(p)) => out.closed.push(p.id),
+                Ok(_) => _ = self.reread.insert(id),
+                Err(e) => {
+                    tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
+                    self.reread.insert(id);
+                }
+            }
+        }
     }
 
     /// Fills a pending order that fired now; a close joins `closes`, committed together after
@@ -491,6 +545,15 @@ impl Evaluator {
         }
         Ok(())
     }
+}
+
+/// Every symbol's latest quote: raw (bid, ask) and when it was quoted.
+async fn latest(app: &App) -> Result<HashMap<String, (Price, Price, DateTime<Utc>)>> {
+    Ok(prices::quotes(app.db().conn())
+        .await?
+        .into_iter()
+        .map(|q| (q.symbol, (Price::from_minor(q.bid), Price::from_minor(q.ask), q.quoted_at)))
+        .collect())
 }
 
 /// Runs an evaluator for process `holder` every `every` until `shutdown` turns true, then

@@ -3,7 +3,7 @@
 //! `prices::ingest` while an evaluator loop (as `triggers::run`: woken by each tick commit, else
 //! every 100 ms) fires what they make due; each close's latency is measured from the end of
 //! the ingest of the first tick that crossed its stop to the end of the pass that committed
-//! it. Ends with `ledger verify`.
+//! it. Prints the passes' durations too. Ends with `ledger verify`.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -67,11 +67,12 @@ async fn tick_to_close() {
     let evaluator = tokio::spawn(async move {
         let mut ev = Evaluator::new("bench");
         let mut closed: Vec<(i64, Instant)> = Vec::new();
-        let mut passes = 0usize;
+        let mut passes: Vec<Duration> = Vec::new();
         loop {
+            let began = Instant::now();
             let pass = ev.pass(&app).await.expect("pass");
-            passes += 1;
             let now = Instant::now();
+            passes.push(now - began);
             closed.extend(pass.closed.into_iter().map(|id| (id, now)));
             if *stop_rx.borrow() {
                 return (closed, passes);
@@ -114,7 +115,17 @@ async fn tick_to_close() {
     let ticking = ticks.last().map(|l| l.0).unwrap() - ticks[0].0;
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop_tx.send(true).unwrap();
-    let (closed, passes) = evaluator.await.unwrap();
+    let (closed, mut passes) = evaluator.await.unwrap();
+    passes.sort();
+    let at = |p: f64| passes[((passes.len() as f64 * p) as usize).min(passes.len() - 1)];
+    println!(
+        "{} passes: p50 {:?}, p90 {:?}, p99 {:?}, max {:?}",
+        passes.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        passes.last().unwrap()
+    );
 
     let mut latencies: Vec<Duration> = Vec::with_capacity(closed.len());
     for (id, done) in &closed {
@@ -130,7 +141,7 @@ async fn tick_to_close() {
             .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
     };
     println!(
-        "{} ticks in {ticking:?} ({:.0}/s), {passes} passes, {} stop-loss closes: p50 {:?}, p99 {:?}, max {:?}",
+        "{} ticks in {ticking:?} ({:.0}/s), {} stop-loss closes: p50 {:?}, p99 {:?}, max {:?}",
         ticks.len(),
         ticks.len() as f64 / ticking.as_secs_f64(),
         latencies.len(),

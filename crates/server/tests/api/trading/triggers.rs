@@ -256,3 +256,33 @@ async fn the_closes_of_one_tick_commit_together_and_a_moved_one_is_left_alone() 
     closed_as(&t, &cust, e, "STOP_LOSS", "1.08200").await;
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn a_stop_touched_between_two_passes_fires_at_the_price_that_touched_it() {
+    let t = TestApp::spawn().await;
+    let (admin, cust, _, w) = funded(&t, 10_000).await;
+    eurusd_market(&t, &admin).await;
+    let long = opened(&t, &cust, order(w, "BUY", "1", json!({"stopLoss": "1.08300"}))).await;
+    let mut ev = Evaluator::new("a");
+    assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    // between two passes the bid dips under the stop loss and comes back: the pass sees every
+    // tick, not only the latest quote, and closes at the dip's bid
+    quote(&t, &admin, "EURUSD", "1.08290", "1.08300").await;
+    quote(&t, &admin, "EURUSD", "1.08500", "1.08510").await;
+    assert_eq!(ev.pass(&t.app).await.unwrap().closed, [long]);
+    closed_as(&t, &cust, long, "STOP_LOSS", "1.08290").await;
+
+    // a trailing stop runs the ticks in their order: up to 1.08900 (the stop moves to 1.08791),
+    // down to 1.08780 (it fires there), up again — all between two passes
+    let trail = opened(&t, &cust, order(w, "BUY", "1", json!({"tailingStopLossPct": "0.1"}))).await;
+    assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    quote(&t, &admin, "EURUSD", "1.08900", "1.08910").await;
+    quote(&t, &admin, "EURUSD", "1.08780", "1.08790").await;
+    quote(&t, &admin, "EURUSD", "1.08900", "1.08910").await;
+    assert_eq!(ev.pass(&t.app).await.unwrap().closed, [trail]);
+    closed_as(&t, &cust, trail, "TRAILING_STOP", "1.08780").await;
+    // P/L: (1.08290 − 1.08510)·100000 = −220, (1.08780 − 1.08510)·100000 = +270
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("10050"));
+    assert_eq!(ev.book_entries(), 0);
+    assert_verified(t.app.db()).await;
+}

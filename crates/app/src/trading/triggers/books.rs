@@ -112,7 +112,8 @@ impl Books {
     /// `markup` the wallet's group markup in price units: the books run on raw ticks, so a
     /// level on the bid (a buy's stops, a sell order) sits `markup` higher and one on the ask
     /// (a sell's stops, a buy order) `markup` lower — it fires when the marked-up price
-    /// reaches the level. Returns false when `p` is not newer than what the books hold.
+    /// reaches the level. Returns whether the wallet's margin may have changed: false when `p`
+    /// is not newer than what the books hold, or is closed and was not held.
     pub fn apply(
         &mut self,
         p: &PositionRow,
@@ -121,16 +122,19 @@ impl Books {
         quote: Option<(Price, Price)>,
         markup: i64,
     ) -> Result<bool> {
-        if self.known.get(&p.id).is_some_and(|k| k.version >= p.version) {
-            return Ok(false);
-        }
+        let held = match self.known.get(&p.id) {
+            Some(k) if k.version >= p.version => return Ok(false),
+            held => held.is_some(),
+        };
         self.forget(p.id);
         let id = u64::try_from(p.id).map_err(|_| Error::internal("negative position id"))?;
         let side = leg_side(WireSide::parse("side", &p.side)?);
         let open = p.status == Status::Open.as_str();
         let pending = p.status == Status::Pending.as_str();
         if !open && !pending {
-            return Ok(true);
+            // Closed or cancelled: news only if the books held it (one they fired, or never
+            // loaded, changes nothing here; whoever closed it marked its wallet).
+            return Ok(held);
         }
         let book = self.books.entry(p.symbol.clone()).or_insert_with(|| SymbolBook::new(tick));
         // A position closes on the bid when long; an order fills on the bid when selling.

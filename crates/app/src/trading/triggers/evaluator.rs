@@ -42,8 +42,14 @@ const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
 /// How often every wallet holding open positions is screened for stop-out, beside the
 /// wallets whose thresholds fired or whose positions changed.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
+/// A sweep is spread over this many passes (a pass runs at least every 100 ms, so a sweep
+/// ends well within [`SWEEP_EVERY`]), at least [`SWEEP_MIN`] wallets a pass.
+const SWEEP_SHARES: usize = 20;
+const SWEEP_MIN: usize = 64;
 /// How often the trailing stops' moved levels are written back.
 const TRAILED_EVERY: Duration = Duration::from_secs(1);
+/// A pass taking this long logs its steps' times (debug).
+const SLOW_PASS: Duration = Duration::from_millis(20);
 /// Changed positions read in one pass at most (the rest on the next).
 const CHANGES_PER_PASS: u64 = 10_000;
 
@@ -80,8 +86,11 @@ pub struct Evaluator {
     trailed: Option<std::time::Instant>,
     /// When this process last took or renewed the lease.
     renewed: Option<DateTime<Utc>>,
-    /// When every wallet holding open positions was last screened.
+    /// When the sweep of every wallet holding open positions last began, the wallets it has
+    /// still to screen, and how many of them each pass takes (0: none swept since a rebuild).
     swept: Option<std::time::Instant>,
+    sweep: Vec<i64>,
+    sweep_share: usize,
     /// Wallets at or below their margin-call level (notified once per fall).
     called: HashSet<i64>,
     /// The trading groups' markups (by group id) and their stored text: a change rebuilds
@@ -110,6 +119,8 @@ impl Evaluator {
             reread: HashSet::new(),
             dirty: HashSet::new(),
             swept: None,
+            sweep: Vec::new(),
+            sweep_share: 0,
             renewed: None,
             trailed: None,
             called: HashSet::new(),
@@ -135,6 +146,9 @@ impl Evaluator {
 
     /// Takes or renews the lease, follows the database, and fires what is due.
     pub async fn pass(&mut self, app: &App) -> Result<Pass> {
+        let began = std::time::Instant::now();
+        let mut laps: Vec<(&str, u128)> = Vec::new();
+        let mut lap = |name| laps.push((name, began.elapsed().as_micros()));
         let now = app.clock().now();
         let conn = app.db().conn();
         // The lease is renewed once half its term has passed, not on every pass (a pass
@@ -165,6 +179,7 @@ impl Evaluator {
             self.markups_text = text;
             self.epoch = None; // the books' levels carry the markups: rebuild
         }
+        lap("setup");
         let mut closes = Vec::new();
         let quotes = if self.epoch != Some(epoch) {
             self.tape.listen(app); // before the rebuild reads: later ticks come through
@@ -177,8 +192,11 @@ impl Evaluator {
             // The ticks committed since the last pass first, through the books as they stand,
             // and their closes committed before anything else this pass reads.
             self.feed(app, &symbols, &mut closes, &mut out).await;
+            lap("fed");
             self.close(app, std::mem::take(&mut closes), &mut out).await;
+            lap("closed");
             let changed = self.follow(app).await?;
+            lap("followed");
             // Ticks committed while the changes were read run before the changed rows load:
             // they may be older than a position opened meanwhile.
             self.feed(app, &symbols, &mut closes, &mut out).await;
@@ -198,10 +216,18 @@ impl Evaluator {
                 self.on_tick(app, &symbol, bid, ask, &mut closes, &mut out).await;
             }
         }
+        lap("loaded");
         self.close(app, closes, &mut out).await;
+        lap("closed_latest");
         self.expire(app, now, &symbols, &quotes, &mut out).await?;
+        lap("expired");
         self.stop_outs(app, &symbols, &mut out).await?;
+        lap("screened");
         self.write_trailing(app).await?;
+        lap("trailed");
+        if began.elapsed() >= SLOW_PASS {
+            tracing::debug!(closed = out.closed.len(), ?laps, "trigger evaluator: slow pass (µs)");
+        }
         Ok(out)
     }
 
@@ -297,6 +323,8 @@ impl Evaluator {
         self.reread.clear();
         self.dirty.clear();
         self.swept = None; // the first pass screens every wallet
+        self.sweep.clear();
+        self.sweep_share = 0;
         self.wallet_groups.clear();
         self.since = Some(db::now());
         for p in positions::with_status(conn, Status::Open.as_str()).await? {
@@ -400,7 +428,10 @@ impl Evaluator {
         }
         for (id, done) in close_many(app, &due).await {
             match done {
-                Ok(Outcome::Done(p)) => out.closed.push(p.id),
+                Ok(Outcome::Done(p)) => {
+                    self.dirty.insert(p.wallet_id); // its margin and balance moved
+                    out.closed.push(p.id);
+                }
                 Ok(_) => _ = self.reread.insert(id),
                 Err(e) => {
                     tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
@@ -481,8 +512,20 @@ impl Evaluator {
     ) -> Result<()> {
         if self.swept.is_none_or(|t| t.elapsed() >= SWEEP_EVERY) {
             self.swept = Some(std::time::Instant::now());
-            self.dirty.extend(self.books.holders());
+            let mut all: Vec<i64> = self.books.holders().into_iter().collect();
+            all.sort_unstable();
+            // The first sweep after a rebuild at once; later ones a share per pass, so no one
+            // pass reads every open position while ticks wait.
+            if self.sweep.is_empty() && self.sweep_share == 0 {
+                self.dirty.extend(all);
+                self.sweep_share = 1;
+            } else {
+                self.sweep_share = all.len().div_ceil(SWEEP_SHARES).max(SWEEP_MIN);
+                self.sweep = all;
+            }
         }
+        let take = self.sweep.len().min(self.sweep_share);
+        self.dirty.extend(self.sweep.drain(..take));
         if self.dirty.is_empty() {
             return Ok(());
         }

@@ -29,6 +29,10 @@ const POINT: i64 = 1_000;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement: TICK_POSITIONS=10000 cargo test --release -p brokercrm-server --test api tick_to_close -- --ignored --nocapture"]
 async fn tick_to_close() {
+    if let Ok(filter) = std::env::var("TICK_LOG") {
+        // e.g. TICK_LOG=brokercrm_app::trading::triggers=debug: the slow passes' steps
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    }
     let positions = env("TICK_POSITIONS", 10_000);
     let wallets = env("TICK_WALLETS", 100).max(1);
     let rate = env("TICK_RATE", 1_000).max(1);

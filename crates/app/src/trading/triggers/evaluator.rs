@@ -50,6 +50,8 @@ const SWEEP_MIN: usize = 64;
 const TRAILED_EVERY: Duration = Duration::from_secs(1);
 /// A pass taking this long logs its steps' times (debug).
 const SLOW_PASS: Duration = Duration::from_millis(20);
+/// Positions read whole per statement (an `IN` list well under every database's limit).
+const READ_CHUNK: usize = 1_000;
 /// Changed positions read in one pass at most (the rest on the next).
 const CHANGES_PER_PASS: u64 = 10_000;
 
@@ -101,6 +103,8 @@ pub struct Evaluator {
     wallet_groups: HashMap<i64, Option<i64>>,
     /// The ticks this process committed since the last pass.
     tape: Tape,
+    /// Positions seen closed or cancelled, at which version and when (kept for the overlap).
+    settled: HashMap<i64, (i64, DateTime<Utc>)>,
 }
 
 struct Symbol {
@@ -128,6 +132,7 @@ impl Evaluator {
             markups_text: Vec::new(),
             wallet_groups: HashMap::new(),
             tape: Tape::default(),
+            settled: HashMap::new(),
         }
     }
 
@@ -301,6 +306,9 @@ impl Evaluator {
         };
         let points = group.and_then(|g| self.markups.get(&g)).map_or(0, |m| m.points(&p.symbol));
         let markup = points.saturating_mul(tick); // a point is one price step
+        if p.status != Status::Open.as_str() && p.status != Status::Pending.as_str() {
+            self.settled.insert(p.id, (p.version, db::now()));
+        }
         match self.books.apply(p, kind, tick, quote, markup) {
             // its margin and equity changed: the wallet gets a new threshold
             Ok(true) => _ = self.dirty.insert(p.wallet_id),
@@ -326,6 +334,7 @@ impl Evaluator {
         self.sweep.clear();
         self.sweep_share = 0;
         self.wallet_groups.clear();
+        self.settled.clear();
         self.since = Some(db::now());
         for p in positions::with_status(conn, Status::Open.as_str()).await? {
             self.load(app, &p, None, symbols, quotes).await;
@@ -351,16 +360,31 @@ impl Evaluator {
         let conn = app.db().conn();
         let started = db::now();
         let since = self.since.unwrap_or(started) - OVERLAP;
-        let mut changed = positions::changed_since(conn, since, CHANGES_PER_PASS).await?;
+        let changed = positions::changed_since(conn, since, CHANGES_PER_PASS).await?;
         self.since = match changed.last() {
-            Some(last) if changed.len() as u64 == CHANGES_PER_PASS => Some(last.updated_at),
+            Some(&(_, _, at)) if changed.len() as u64 == CHANGES_PER_PASS => Some(at),
             _ => Some(started),
         };
+        // The overlap reads the same changes again pass after pass: only rows at a version
+        // the books do not hold, and not settled (closed or cancelled) at it, are read whole.
+        self.settled.retain(|_, (_, at)| *at >= since - OVERLAP);
+        let mut wanted: Vec<i64> = changed
+            .into_iter()
+            .filter(|&(id, version, _)| {
+                !self.books.known.get(&id).is_some_and(|k| k.version >= version)
+                    && !self.settled.get(&id).is_some_and(|&(v, _)| v >= version)
+            })
+            .map(|(id, _, _)| id)
+            .collect();
         for id in std::mem::take(&mut self.reread) {
             self.books.drop_position(id);
-            if let Some(p) = positions::find(conn, id).await? {
-                changed.push(p);
-            }
+            wanted.push(id);
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut changed = Vec::with_capacity(wanted.len());
+        for chunk in wanted.chunks(READ_CHUNK) {
+            changed.extend(positions::find_many(conn, chunk).await?);
         }
         let mut out = Vec::with_capacity(changed.len());
         for p in changed {
@@ -430,6 +454,7 @@ impl Evaluator {
             match done {
                 Ok(Outcome::Done(p)) => {
                     self.dirty.insert(p.wallet_id); // its margin and balance moved
+                    self.settled.insert(p.id, (p.version, db::now()));
                     out.closed.push(p.id);
                 }
                 Ok(_) => _ = self.reread.insert(id),

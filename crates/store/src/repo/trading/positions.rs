@@ -86,18 +86,21 @@ pub async fn with_status<C: ConnectionTrait>(conn: &C, status: &str) -> Result<V
     Position::find().filter(P::Status.eq(status)).order_by_asc(P::Id).all(conn).await.db()
 }
 
-/// Positions whose row changed at or after `since` (the trigger evaluator follows changes),
-/// oldest change first, at most `limit`.
+/// `(id, version, updated_at)` of the positions whose row changed at or after `since`, oldest
+/// first, at most `limit` (the evaluator then reads in full only those it has not seen).
 pub async fn changed_since<C: ConnectionTrait>(
     conn: &C,
     since: DateTime<Utc>,
     limit: u64,
-) -> Result<Vec<PositionRow>> {
+) -> Result<Vec<(i64, i64, DateTime<Utc>)>> {
     Position::find()
+        .select_only()
+        .columns([P::Id, P::Version, P::UpdatedAt])
         .filter(P::UpdatedAt.gte(since))
         .order_by_asc(P::UpdatedAt)
         .order_by_asc(P::Id)
         .limit(limit)
+        .into_tuple()
         .all(conn)
         .await
         .db()

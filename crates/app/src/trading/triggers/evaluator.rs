@@ -371,8 +371,8 @@ impl Evaluator {
         let mut wanted: Vec<i64> = changed
             .into_iter()
             .filter(|&(id, version, _)| {
-                !self.books.known.get(&id).is_some_and(|k| k.version >= version)
-                    && !self.settled.get(&id).is_some_and(|&(v, _)| v >= version)
+                self.books.known.get(&id).is_none_or(|k| k.version < version)
+                    && self.settled.get(&id).is_none_or(|&(v, _)| v < version)
             })
             .map(|(id, _, _)| id)
             .collect();

@@ -1,0 +1,121 @@
+//! Firing: the tape's ticks and the latest quotes run through the books; closes committed
+//! together (`closes`), fills one by one, fired stop-out thresholds marking their wallets.
+
+use std::collections::HashMap;
+
+use brokercrm_core::Result;
+use brokercrm_core::trading::positions::CloseReason;
+use brokercrm_engine::Price;
+use brokercrm_engine::book::Kind;
+use brokercrm_store::db;
+
+use super::{Evaluator, Pass, Symbol};
+use crate::App;
+use crate::trading::triggers::closes::{Due, close_many};
+use crate::trading::triggers::fire::{self, Outcome};
+
+impl Evaluator {
+    /// Runs the ticks on the tape through the books of the symbols that trade now.
+    pub(super) async fn feed(
+        &mut self,
+        app: &App,
+        symbols: &HashMap<String, Symbol>,
+        closes: &mut Vec<Due>,
+        out: &mut Pass,
+    ) {
+        for t in self.tape.drain() {
+            if symbols.get(&t.symbol).is_some_and(|s| s.open) {
+                self.on_tick(app, &t.symbol, t.bid, t.ask, closes, out).await;
+            }
+        }
+    }
+
+    /// One price of `symbol` through its book: closes join `closes`, fills commit now, fired
+    /// stop-out thresholds mark their wallets for screening.
+    pub(super) async fn on_tick(
+        &mut self,
+        app: &App,
+        symbol: &str,
+        bid: Price,
+        ask: Price,
+        closes: &mut Vec<Due>,
+        out: &mut Pass,
+    ) {
+        let Some(book) = self.books.books.get_mut(symbol) else { return };
+        let tick = book.on_tick(bid, ask);
+        if tick.rekey_stop_outs {
+            self.dirty.extend(self.books.wallets_on(symbol));
+        }
+        for f in tick.fired {
+            let id = i64::try_from(f.id).unwrap_or_default();
+            if f.kind == Kind::StopOut {
+                self.dirty.insert(id); // a wallet's threshold: screen it exactly
+            } else {
+                self.commit(app, id, f.kind, f.price, closes, out).await;
+            }
+        }
+    }
+
+    /// Commits `due` together and records each outcome.
+    pub(super) async fn close(&mut self, app: &App, due: Vec<Due>, out: &mut Pass) {
+        if due.is_empty() {
+            return;
+        }
+        for (id, done) in close_many(app, &due).await {
+            match done {
+                Ok(Outcome::Done(p)) => {
+                    self.dirty.insert(p.wallet_id); // its margin and balance moved
+                    self.settled.insert(p.id, (p.version, db::now()));
+                    out.closed.push(p.id);
+                }
+                Ok(_) => _ = self.reread.insert(id),
+                Err(e) => {
+                    tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
+                    self.reread.insert(id);
+                }
+            }
+        }
+    }
+
+    /// Fills a pending order that fired now; a close joins `closes`, committed together after
+    /// every book has seen its tick.
+    pub(super) async fn commit(
+        &mut self,
+        app: &App,
+        id: i64,
+        kind: Kind,
+        at: Price,
+        closes: &mut Vec<Due>,
+        out: &mut Pass,
+    ) {
+        let Some(version) = self.books.known.get(&id).map(|k| k.version) else { return };
+        self.books.drop_position(id);
+        let reason = match kind {
+            Kind::StopLoss => CloseReason::StopLoss,
+            Kind::TakeProfit => CloseReason::TakeProfit,
+            Kind::Trailing => CloseReason::TrailingStop,
+            Kind::Limit | Kind::Stop => {
+                let done = fire::fill(app, id, version, at).await;
+                return self.filled(id, done, out);
+            }
+            Kind::StopOut => return,
+        };
+        closes.push(Due { id, version, at, reason });
+    }
+
+    /// Records what became of a fill.
+    pub(super) fn filled(&mut self, id: i64, done: Result<Outcome>, out: &mut Pass) {
+        match done {
+            Ok(Outcome::Done(p)) => {
+                out.filled.push(p.id);
+                self.reread.insert(p.id);
+            }
+            Ok(Outcome::Cancelled) => out.cancelled.push(id),
+            Ok(Outcome::Moved) => _ = self.reread.insert(id),
+            Err(e) => {
+                tracing::error!(error = ?e, position = id, "trigger evaluator: commit failed");
+                self.reread.insert(id);
+            }
+        }
+    }
+}

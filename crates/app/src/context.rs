@@ -334,7 +334,7 @@ fn subscriptions() -> Events {
         .subscribe(crate::trading::positions::hooks::on_funds_leaving)
         .subscribe(crate::partners::introducers::on_customer_signed_up)
         .subscribe_many(crate::partners::accrual::on_deposits_posted)
-        .subscribe(crate::partners::accrual::on_position_closed)
+        .subscribe_many(crate::partners::accrual::on_positions_closed)
         .subscribe(crate::partners::accrual::on_deposit_reversed)
         .subscribe(crate::onboarding::hooks::on_signing_in)
         .subscribe(crate::onboarding::hooks::on_signing_up)

@@ -53,6 +53,20 @@ async fn enqueue(tx: &DatabaseTransaction, event: AccrualEvent) -> Result<()> {
     Ok(())
 }
 
+/// The customers among `ids` who have an introducer (one read; none for no ids).
+async fn referred(
+    tx: &DatabaseTransaction,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashSet<i64>> {
+    let mut customers: Vec<i64> = ids.collect();
+    customers.sort_unstable();
+    customers.dedup();
+    if customers.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    Ok(repo::referred_among(tx, &customers).await?.into_iter().collect())
+}
+
 /// A real deposit may earn a CPA; taken a batch at a time (the referrals read once).
 pub fn on_deposits_posted<'a>(
     tx: &'a DatabaseTransaction,
@@ -60,10 +74,7 @@ pub fn on_deposits_posted<'a>(
 ) -> Reaction<'a> {
     Box::pin(async move {
         let real: Vec<&DepositPosted> = es.iter().filter(|e| !e.wallet.is_demo).collect();
-        let mut customers: Vec<i64> = real.iter().map(|e| e.customer_id).collect();
-        customers.sort_unstable();
-        customers.dedup();
-        let referred = repo::referred_among(tx, &customers).await?;
+        let referred = referred(tx, real.iter().map(|e| e.customer_id)).await?;
         let batch: Vec<Accrue> = real
             .into_iter()
             .filter(|e| referred.contains(&e.customer_id))
@@ -82,25 +93,35 @@ pub fn on_deposits_posted<'a>(
     })
 }
 
-/// A real closed position earns per-lot and revenue-share commissions.
-pub fn on_position_closed<'a>(tx: &'a DatabaseTransaction, e: &'a PositionClosed) -> Reaction<'a> {
+/// A real closed position earns per-lot and revenue-share commissions; taken a batch at a
+/// time (a pass of the trigger evaluator closes many: the referrals read once).
+pub fn on_positions_closed<'a>(
+    tx: &'a DatabaseTransaction,
+    es: &'a [PositionClosed],
+) -> Reaction<'a> {
     Box::pin(async move {
-        if e.demo {
-            return Ok(());
-        }
-        let event = AccrualEvent::PositionClosed {
-            customer_id: e.customer_id,
-            position_id: e.position_id,
-            symbol: e.symbol.clone(),
-            lots: e.lots.minor(),
-            currency: e.currency.as_str().to_owned(),
-            realised_pl: e.realised_pl.minor(),
-            commission: e.commission.minor(),
-            swap: e.swap.minor(),
-            transfer_id: e.transfer_id.clone(),
-            at: brokercrm_store::db::now(),
-        };
-        enqueue(tx, event).await
+        let real: Vec<&PositionClosed> = es.iter().filter(|e| !e.demo).collect();
+        let referred = referred(tx, real.iter().map(|e| e.customer_id)).await?;
+        let at = brokercrm_store::db::now();
+        let batch: Vec<Accrue> = real
+            .into_iter()
+            .filter(|e| referred.contains(&e.customer_id))
+            .map(|e| Accrue {
+                event: AccrualEvent::PositionClosed {
+                    customer_id: e.customer_id,
+                    position_id: e.position_id,
+                    symbol: e.symbol.clone(),
+                    lots: e.lots.minor(),
+                    currency: e.currency.as_str().to_owned(),
+                    realised_pl: e.realised_pl.minor(),
+                    commission: e.commission.minor(),
+                    swap: e.swap.minor(),
+                    transfer_id: e.transfer_id.clone(),
+                    at,
+                },
+            })
+            .collect();
+        jobs::enqueue_all(tx, &batch).await
     })
 }
 

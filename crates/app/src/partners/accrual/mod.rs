@@ -19,4 +19,4 @@ mod events;
 pub use book::{Accrual, COMMISSION_CURRENCY, payable_account, post};
 pub use engine::{accrue, accrue_many};
 pub use event::AccrualEvent;
-pub use events::{Accrue, on_deposit_reversed, on_deposits_posted, on_position_closed};
+pub use events::{Accrue, on_deposit_reversed, on_deposits_posted, on_positions_closed};

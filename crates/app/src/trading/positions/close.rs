@@ -6,7 +6,8 @@
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::ledger::TransferCode;
 use brokercrm_core::trading::positions::{CloseReason, Side, Status};
-use brokercrm_core::{Currency, Error, Result};
+use brokercrm_core::{Currency, Error, Money, Result};
+use brokercrm_engine::maths::Conversion;
 use brokercrm_engine::{Lots, Price, maths};
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::orders::{self, OrderRow};
@@ -16,13 +17,81 @@ use rust_decimal::Decimal;
 
 use super::figures::{close_price, leg_of};
 use super::ledger::{Shortfall, post};
-use super::market;
+use super::market::{self, Market};
 use super::open::{announce_commit, leg_side};
 use super::view::PositionView;
 use crate::money::wallets::visible;
 use crate::platform::audit::{self, Audit};
 use crate::trading::events::PositionClosed;
 use crate::{App, Principal};
+
+/// A close decided in memory: the row as it becomes, its closing order, the realised P/L
+/// in the account currency and the event to publish once it is posted.
+#[derive(Debug, Clone)]
+pub(crate) struct Settled {
+    pub closed: PositionRow,
+    pub order: OrderRow,
+    pub pl_account: Money,
+    pub event: PositionClosed,
+}
+
+impl Settled {
+    /// The ledger transfer's id of this close.
+    pub fn transfer_id(&self) -> &str {
+        &self.event.transfer_id
+    }
+
+    /// The note of the P/L transfer.
+    pub fn note(&self) -> String {
+        format!("realised P/L of position {} ({})", self.closed.id, self.closed.symbol)
+    }
+}
+
+/// Decides the close of open position `p` on wallet `w` at `at` on market `m`, its P/L
+/// converted into the wallet's currency by `conv` (rounded once); writes nothing.
+pub(crate) fn settle(
+    m: &Market,
+    conv: &Conversion,
+    w: &WalletRow,
+    p: &PositionRow,
+    at: Price,
+    reason: CloseReason,
+) -> Result<Settled> {
+    if p.status != Status::Open.as_str() {
+        return Err(Error::Conflict(format!("position {} is not open", p.id)));
+    }
+    let currency = Currency::parse("currency", &w.currency)?;
+    let leg = leg_of(p)?;
+    let exact = maths::pnl_exact(&m.inst, &leg, at);
+    let overflow = || Error::internal("P/L overflow");
+    let pl = exact.round_money().ok_or_else(overflow)?;
+    let pl_account = conv.apply(&exact).round_money().ok_or_else(overflow)?;
+    let closed = PositionRow {
+        status: Status::Closed.as_str().to_owned(),
+        close_price: Some(at.minor()),
+        closed_pl: Some(pl.minor()),
+        closed_pl_account: Some(pl_account.minor()),
+        closed_reason: Some(reason.as_str().to_owned()),
+        closed_at: Some(db::now()),
+        version: p.version + 1,
+        ..p.clone()
+    };
+    let event = PositionClosed {
+        position_id: p.id,
+        wallet_id: w.id,
+        customer_id: w.user_id,
+        demo: w.is_demo,
+        symbol: p.symbol.clone(),
+        lots: Lots::from_minor(p.size),
+        currency,
+        realised_pl: pl_account,
+        commission: Money::from_minor(p.commission),
+        // The position's swap is signed as the client's P/L; the event counts what was paid.
+        swap: Money::from_minor(p.swap.saturating_neg()),
+        transfer_id: format!("trade:{}:close", p.id),
+    };
+    Ok(Settled { order: close_order(&closed, at), closed, pl_account, event })
+}
 
 /// Closes open position `p` (as read in `tx`, on wallet `w` locked in `tx`) at `at`.
 pub async fn close_in(
@@ -39,51 +108,14 @@ pub async fn close_in(
     let m = market::load(tx, "symbol", &p.symbol).await?;
     let currency = Currency::parse("currency", &w.currency)?;
     let conv = market::conversion(tx, m.spec.currency, currency).await?;
-    let leg = leg_of(p)?;
-    let exact = maths::pnl_exact(&m.inst, &leg, at);
-    let overflow = || Error::internal("P/L overflow");
-    let pl = exact.round_money().ok_or_else(overflow)?;
-    let pl_account = conv.apply(&exact).round_money().ok_or_else(overflow)?;
-    let now = db::now();
-    let closed = PositionRow {
-        status: Status::Closed.as_str().to_owned(),
-        close_price: Some(at.minor()),
-        closed_pl: Some(pl.minor()),
-        closed_pl_account: Some(pl_account.minor()),
-        closed_reason: Some(reason.as_str().to_owned()),
-        closed_at: Some(now),
-        version: p.version + 1,
-        ..p.clone()
-    };
-    positions::replace(tx, &closed, Status::Open.as_str(), p.version).await?;
-    orders::insert(tx, close_order(&closed, at)).await?;
-    let transfer_id = format!("trade:{}:close", p.id);
-    post(
-        tx,
-        w,
-        &transfer_id,
-        pl_account,
-        TransferCode::TradingPnl,
-        Shortfall::Protect,
-        format!("realised P/L of position {} ({})", p.id, p.symbol),
-    )
-    .await?;
-    let event = PositionClosed {
-        position_id: p.id,
-        wallet_id: w.id,
-        customer_id: w.user_id,
-        demo: w.is_demo,
-        symbol: p.symbol.clone(),
-        lots: Lots::from_minor(p.size),
-        currency,
-        realised_pl: pl_account,
-        commission: brokercrm_core::Money::from_minor(p.commission),
-        // The position's swap is signed as the client's P/L; the event counts what was paid.
-        swap: brokercrm_core::Money::from_minor(p.swap.saturating_neg()),
-        transfer_id,
-    };
-    app.events().publish(tx, &event).await?;
-    Ok(closed)
+    let s = settle(&m, &conv, w, p, at, reason)?;
+    positions::replace(tx, &s.closed, Status::Open.as_str(), p.version).await?;
+    orders::insert(tx, s.order.clone()).await?;
+    let note = s.note();
+    post(tx, w, s.transfer_id(), s.pl_account, TransferCode::TradingPnl, Shortfall::Protect, note)
+        .await?;
+    app.events().publish(tx, &s.event).await?;
+    Ok(s.closed)
 }
 
 fn close_order(p: &PositionRow, at: Price) -> OrderRow {

@@ -3,6 +3,8 @@
 //! conversion from one currency into a wallet's along money's conversion paths, and the
 //! trading group's markups a wallet's fills and quotes carry.
 
+use std::collections::hash_map::Entry;
+
 use brokercrm_core::money::groups::markup_points;
 use brokercrm_core::trading::instruments::{InstrumentSpec, InstrumentStatus, Mode};
 use brokercrm_core::{Currency, Error, Result};
@@ -156,4 +158,49 @@ pub async fn conversion<C: ConnectionTrait>(
     let path = resolve_path(conn, from, to).await?;
     let legs: Vec<_> = path.legs().iter().map(|l| (l.rate.value(), l.inverse)).collect();
     Conversion::from_legs(&legs).ok_or_else(|| Error::internal("a zero exchange rate"))
+}
+
+/// What a batch of fills or closes reads once per batch: markets by symbol, markups by
+/// trading group, conversions by currency pair.
+#[derive(Default)]
+pub struct Lookups {
+    markets: std::collections::HashMap<String, Market>,
+    markups: std::collections::HashMap<Option<i64>, Markups>,
+    conversions: std::collections::HashMap<(Currency, Currency), Conversion>,
+}
+
+impl Lookups {
+    /// The market of `symbol` (unknown: 422 on `symbol`).
+    pub async fn market<C: ConnectionTrait>(&mut self, conn: &C, symbol: &str) -> Result<&Market> {
+        if !self.markets.contains_key(symbol) {
+            let m = load(conn, "symbol", symbol).await?;
+            self.markets.insert(symbol.to_owned(), m);
+        }
+        self.markets.get(symbol).ok_or_else(|| Error::internal("market cache"))
+    }
+
+    /// The markups of wallet `w`'s trading group.
+    pub async fn markups<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        w: &WalletRow,
+    ) -> Result<&Markups> {
+        Ok(match self.markups.entry(w.group_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(Markups::of_wallet(conn, w).await?),
+        })
+    }
+
+    /// The exact rate from `from` into `to` ([`conversion`]).
+    pub async fn conversion<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        from: Currency,
+        to: Currency,
+    ) -> Result<&Conversion> {
+        Ok(match self.conversions.entry((from, to)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(conversion(conn, from, to).await?),
+        })
+    }
 }

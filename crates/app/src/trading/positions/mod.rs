@@ -5,6 +5,7 @@
 //! house account of the wallet's book.
 
 pub mod close;
+pub mod close_all;
 pub mod edit;
 pub mod export;
 pub mod figures;

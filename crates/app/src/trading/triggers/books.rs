@@ -57,6 +57,11 @@ impl Books {
         self.holders.values().flat_map(|h| h.keys().copied()).collect()
     }
 
+    /// Whether wallet `id` has open positions on any symbol.
+    pub fn holds(&self, id: i64) -> bool {
+        self.holders.values().any(|h| h.contains_key(&id))
+    }
+
     /// The wallets with open positions on `symbol`.
     pub fn wallets_on(&self, symbol: &str) -> HashSet<i64> {
         self.holders.get(symbol).map(|h| h.keys().copied().collect()).unwrap_or_default()

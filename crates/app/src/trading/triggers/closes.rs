@@ -1,25 +1,23 @@
 //! The closes one evaluator pass made due, committed together: one write transaction for all
-//! of them (one wait for the writer, one commit, one flush), each close in its own savepoint
-//! so one that cannot apply (the position moved on, a refusal) leaves the others. Each close
-//! is the single close's use case (`positions::close::close_in`); wallets are locked in
-//! ascending id order. If the transaction itself fails, each close runs alone (`fire::close`).
+//! of them (one wait for the writer, one commit, one flush) with one statement per table
+//! (`positions::close_all`, each close decided as a single close is). Wallets are locked in
+//! ascending id order and the positions read after, so a position that moved on is left out
+//! before anything is written. If the batch fails (a refusal, a race), it rolls back and
+//! each close runs alone (`fire::close`), so one bad close never holds the others back.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
+use brokercrm_core::Result;
 use brokercrm_core::trading::positions::{CloseReason, Status};
-use brokercrm_core::{Error, Result};
 use brokercrm_engine::Price;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
-use brokercrm_store::{DatabaseTransaction, db};
 
 use super::fire::{self, Outcome, executed};
 use crate::App;
-use crate::platform::after_commit::Pending;
 use crate::trading::events::TradeChanged;
-use crate::trading::positions::close::close_in;
-use crate::trading::positions::market::{self, Market, Markups};
+use crate::trading::positions::close_all::{Closing, close_all_in};
+use crate::trading::positions::market::Lookups;
 
 /// A close a tick made due: position `id`, if still OPEN at `version`, at raw price `at`.
 #[derive(Debug, Clone, Copy)]
@@ -47,13 +45,6 @@ pub async fn close_many(app: &App, due: &[Due]) -> Vec<(i64, Result<Outcome>)> {
     out
 }
 
-/// What a batch reads once: markets by symbol, markups by wallet.
-#[derive(Default)]
-struct Cache {
-    markets: HashMap<String, Market>,
-    markups: HashMap<i64, Markups>,
-}
-
 async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>> {
     let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
     let mut wallet_ids: Vec<i64> = positions::find_many(app.db().conn(), &ids)
@@ -65,63 +56,45 @@ async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>>
     wallet_ids.sort_unstable();
     wallet_ids.dedup();
     let tx = app.db().begin_write().await?;
-    let mut locked: HashMap<i64, WalletRow> = HashMap::new();
-    for id in wallet_ids {
-        if let Some(w) = wallets::lock(&tx, id).await? {
-            locked.insert(id, w);
-        }
-    }
+    let locked: HashMap<i64, WalletRow> =
+        wallets::lock_many(&tx, &wallet_ids).await?.into_iter().map(|w| (w.id, w)).collect();
     let rows: HashMap<i64, PositionRow> =
         positions::find_many(&tx, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
-    let mut cache = Cache::default();
-    let mut after = app.bus().pending();
+    let mut look = Lookups::default();
+    let mut taken: HashSet<i64> = HashSet::new();
+    let mut closing = Vec::with_capacity(due.len());
     let mut out = Vec::with_capacity(due.len());
     for d in due {
-        let current =
-            rows.get(&d.id).filter(|p| p.version == d.version && p.status == Status::Open.as_str());
-        let outcome = match current.and_then(|p| Some((p, locked.get(&p.wallet_id)?))) {
-            Some((p, w)) => one(app, &tx, &mut cache, &mut after, w, p, d).await,
-            None => Ok(Outcome::Moved),
+        let current = rows
+            .get(&d.id)
+            .filter(|p| p.version == d.version && p.status == Status::Open.as_str())
+            .and_then(|p| Some((p, locked.get(&p.wallet_id)?)))
+            .filter(|_| taken.insert(d.id));
+        let Some((p, w)) = current else {
+            out.push((d.id, Ok(Outcome::Moved)));
+            continue;
         };
-        out.push((d.id, outcome));
+        let m = look.market(&tx, &p.symbol).await?.clone();
+        let at = executed(look.markups(&tx, w).await?, &m, &p.side, d.at, false);
+        match at {
+            Ok(at) => {
+                closing.push(Closing { wallet: w, position: p, at, reason: d.reason });
+                out.push((d.id, Ok(Outcome::Moved))); // Done once committed, below
+            }
+            Err(e) => out.push((d.id, Err(e))),
+        }
+    }
+    let closed = close_all_in(app, &tx, &mut look, &closing).await?;
+    let mut after = app.bus().pending();
+    for p in &closed {
+        after.push(TradeChanged::of(p));
     }
     after.commit(tx).await?;
+    let mut closed: HashMap<i64, PositionRow> = closed.into_iter().map(|p| (p.id, p)).collect();
+    for (id, outcome) in &mut out {
+        if let Some(p) = closed.remove(id) {
+            *outcome = Ok(Outcome::Done(Box::new(p)));
+        }
+    }
     Ok(out)
-}
-
-/// One close of the batch, in its own savepoint of `tx`.
-async fn one(
-    app: &App,
-    tx: &DatabaseTransaction,
-    cache: &mut Cache,
-    after: &mut Pending<'_>,
-    w: &WalletRow,
-    p: &PositionRow,
-    d: &Due,
-) -> Result<Outcome> {
-    if let Entry::Vacant(e) = cache.markets.entry(p.symbol.clone()) {
-        e.insert(market::load(tx, "symbol", &p.symbol).await?);
-    }
-    if let Entry::Vacant(e) = cache.markups.entry(w.id) {
-        e.insert(Markups::of_wallet(tx, w).await?);
-    }
-    let (Some(m), Some(mk)) = (cache.markets.get(&p.symbol), cache.markups.get(&w.id)) else {
-        return Err(Error::internal("batch cache missing an entry"));
-    };
-    let at = executed(mk, m, &p.side, d.at, false)?;
-    let sp = db::savepoint(tx).await?;
-    match close_in(app, &sp, w, p, at, d.reason).await {
-        Ok(closed) => {
-            db::commit(sp).await?;
-            after.push(TradeChanged::of(&closed));
-            Ok(Outcome::Done(Box::new(closed)))
-        }
-        Err(e) => {
-            db::rollback(sp).await?;
-            match e {
-                Error::Conflict(_) => Ok(Outcome::Moved),
-                e => Err(e),
-            }
-        }
-    }
 }

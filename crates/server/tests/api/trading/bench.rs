@@ -65,7 +65,8 @@ async fn tick_to_close() {
     }
     println!("opened {positions} positions on {wallets} wallets in {:?}", started.elapsed());
 
-    // The evaluator, as `triggers::run` drives it, reporting when each close was committed.
+    // The evaluator, as `triggers::run` drives it, reporting when each close was committed
+    // (stamped as its batch's commit returned, not at the end of its pass).
     let (stop_tx, mut stop_rx) = watch::channel(false);
     let app = t.app.clone();
     let evaluator = tokio::spawn(async move {
@@ -77,7 +78,7 @@ async fn tick_to_close() {
             let pass = ev.pass(&app).await.expect("pass");
             let now = Instant::now();
             passes.push(now - began);
-            closed.extend(pass.closed.into_iter().map(|id| (id, now)));
+            closed.extend(pass.closed.into_iter().zip(pass.closed_at));
             if *stop_rx.borrow() {
                 return (closed, passes);
             }

@@ -258,6 +258,40 @@ async fn the_closes_of_one_tick_commit_together_and_a_moved_one_is_left_alone() 
 }
 
 #[tokio::test]
+async fn a_batch_of_closes_protects_the_balance_in_order_and_stores_every_closing_order() {
+    let t = TestApp::spawn().await;
+    let (admin, cust, _, w) = funded(&t, 250).await;
+    eurusd_market(&t, &admin).await;
+    margin_levels(&t, &admin, 50, 20).await;
+    // 0.1 lot each: 10000 / 200 = 50 EUR = 54.25 USD of margin
+    let a = opened(&t, &cust, order(w, "BUY", "0.1", json!({"stopLoss": "1.08300"}))).await;
+    let b = opened(&t, &cust, order(w, "BUY", "0.1", json!({"stopLoss": "1.08250"}))).await;
+    let mut ev = Evaluator::new("a");
+    assert!(ev.pass(&t.app).await.unwrap().closed.is_empty());
+    // a gap under both: (1.06000 − 1.08510) · 10000 = −251 each, 502 in all against 250
+    quote(&t, &admin, "EURUSD", "1.06000", "1.06010").await;
+    let pass = ev.pass(&t.app).await.unwrap();
+    let mut closed = pass.closed.clone();
+    closed.sort_unstable();
+    assert_eq!((closed, pass.closed_at.len()), (vec![a, b], 2));
+    for id in [a, b] {
+        closed_as(&t, &cust, id, "STOP_LOSS", "1.06000").await;
+        let p = position(&t, &cust, id).await;
+        assert_eq!(p["closedPLInAccountCurrency"].as_f64(), Some(-251.0), "{p}");
+        let (s, orders) = get(&t, &cust, &format!("/api/positions/{id}/orders")).await;
+        assert_eq!(s, 200, "{orders}");
+        let purposes: Vec<_> =
+            orders.as_array().unwrap().iter().map(|o| o["purpose"].as_str().unwrap()).collect();
+        assert_eq!(purposes, ["OPEN", "CLOSE"], "{orders}");
+        assert_eq!(orders[1]["fillPrice"], "1.06000", "{orders}");
+    }
+    // the first close takes 250 of its 251, the second finds nothing left: never negative
+    assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("0"));
+    assert_eq!(ev.book_entries(), 0);
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
 async fn a_stop_touched_between_two_passes_fires_at_the_price_that_touched_it() {
     let t = TestApp::spawn().await;
     let (admin, cust, _, w) = funded(&t, 10_000).await;

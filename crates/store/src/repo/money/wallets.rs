@@ -84,6 +84,20 @@ pub async fn lock<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Wallet
     q.one(conn).await.db()
 }
 
+/// The wallets among `ids`, locked until the transaction ends, in one statement: PostgreSQL
+/// `FOR UPDATE` in ascending id order (the order every single [`lock`] taker holds at most
+/// one of, so the two never deadlock); SQLite's write transaction already holds the lock.
+pub async fn lock_many<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<WalletRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Wallet::find().filter(W::Id.is_in(ids.iter().copied())).order_by_asc(W::Id);
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.all(conn).await.db()
+}
+
 /// The wallets among `ids` that exist (any order).
 pub async fn find_many<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<WalletRow>> {
     if ids.is_empty() {

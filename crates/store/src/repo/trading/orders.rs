@@ -34,6 +34,22 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, row: OrderRow) -> Result<Order
     am.insert(conn).await.db()
 }
 
+/// Rows of one multi-row order insert (17 columns: under SQLite's bind limit).
+const INSERT_CHUNK: usize = 1000;
+
+/// Inserts `rows` (their ids left to the database) in one statement per [`INSERT_CHUNK`].
+pub async fn insert_many<C: ConnectionTrait>(conn: &C, rows: &[OrderRow]) -> Result<()> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let models = chunk.iter().map(|r| {
+            let mut am = r.clone().into_active_model();
+            am.id = sea_orm::ActiveValue::NotSet;
+            am
+        });
+        Order::insert_many(models).exec_without_returning(conn).await.db()?;
+    }
+    Ok(())
+}
+
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<OrderRow>> {
     Order::find_by_id(id).one(conn).await.db()
 }

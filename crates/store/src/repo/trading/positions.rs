@@ -4,7 +4,7 @@
 
 use brokercrm_core::{Error, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
@@ -247,6 +247,45 @@ pub async fn replace<C: ConnectionTrait>(
     } else {
         Err(Error::Conflict(format!("position {} changed meanwhile", new.id)))
     }
+}
+
+/// Rows of one [`close_many`] statement: six `CASE` columns of two binds each, well under
+/// every database's bind limit.
+const CLOSE_CHUNK: usize = 500;
+
+/// Stores many closes decided by the caller in one statement per [`CLOSE_CHUNK`] rows: each of
+/// `closed` (its close price, P/L, reason, time and status as decided, its version one above
+/// the stored one) replaces its row if that row is still in `status` at `version - 1`. A row
+/// that moved meanwhile fails the whole call as a conflict (the caller rolls back).
+pub async fn close_many<C: ConnectionTrait>(
+    conn: &C,
+    closed: &[PositionRow],
+    status: &str,
+) -> Result<()> {
+    for chunk in closed.chunks(CLOSE_CHUNK) {
+        let case = |of: &dyn Fn(&PositionRow) -> sea_orm::Value| {
+            chunk.iter().fold(CaseStatement::new(), |c, p| c.case(P::Id.eq(p.id), Expr::val(of(p))))
+        };
+        let res = Position::update_many()
+            .col_expr(P::Status, case(&|p| p.status.clone().into()).into())
+            .col_expr(P::ClosePrice, case(&|p| p.close_price.into()).into())
+            .col_expr(P::ClosedPl, case(&|p| p.closed_pl.into()).into())
+            .col_expr(P::ClosedPlAccount, case(&|p| p.closed_pl_account.into()).into())
+            .col_expr(P::ClosedReason, case(&|p| p.closed_reason.clone().into()).into())
+            .col_expr(P::ClosedAt, case(&|p| p.closed_at.into()).into())
+            .col_expr(P::Version, Expr::col(P::Version).add(1))
+            .col_expr(P::UpdatedAt, Expr::val(now()))
+            .filter(P::Id.is_in(chunk.iter().map(|p| p.id)))
+            .filter(P::Status.eq(status))
+            .filter(Expr::col(P::Version).eq(case(&|p| (p.version - 1).into())))
+            .exec(conn)
+            .await
+            .db()?;
+        if res.rows_affected != chunk.len() as u64 {
+            return Err(Error::Conflict("a position of the batch changed meanwhile".into()));
+        }
+    }
+    Ok(())
 }
 
 /// Open positions opened before `before` with an id above `after`, by id, at most `limit`

@@ -61,12 +61,15 @@ impl Evaluator {
         if due.is_empty() {
             return;
         }
-        for (id, done) in close_many(app, &due).await {
+        let done = close_many(app, &due).await;
+        let committed = std::time::Instant::now();
+        for (id, done) in done {
             match done {
                 Ok(Outcome::Done(p)) => {
-                    self.dirty.insert(p.wallet_id); // its margin and balance moved
+                    self.closed_on(p.wallet_id);
                     self.settled.insert(p.id, (p.version, db::now()));
                     out.closed.push(p.id);
+                    out.closed_at.push(committed);
                 }
                 Ok(_) => _ = self.reread.insert(id),
                 Err(e) => {
@@ -75,6 +78,21 @@ impl Evaluator {
                 }
             }
         }
+    }
+
+    /// After a close of the evaluator's own on wallet `id`: a wallet left without open
+    /// positions loses its stop-out thresholds now (nothing to screen); one still holding some
+    /// is re-keyed within [`super::REKEY_EVERY`].
+    fn closed_on(&mut self, id: i64) {
+        if self.books.holds(id) {
+            self.rekey.insert(id);
+            return;
+        }
+        let account = u64::try_from(id).unwrap_or_default();
+        for book in self.books.books.values_mut() {
+            book.set_stop_out(account, None);
+        }
+        self.called.remove(&id);
     }
 
     /// Fills a pending order that fired now; a close joins `closes`, committed together after

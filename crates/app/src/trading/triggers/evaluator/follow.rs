@@ -66,6 +66,7 @@ impl Evaluator {
         self.books.clear();
         self.reread.clear();
         self.dirty.clear();
+        self.rekey.clear();
         self.swept = None; // the first pass screens every wallet
         self.sweep.clear();
         self.sweep_share = 0;

@@ -46,6 +46,8 @@ const SWEEP_EVERY: Duration = Duration::from_secs(5);
 /// ends well within [`SWEEP_EVERY`]), at least [`SWEEP_MIN`] wallets a pass.
 const SWEEP_SHARES: usize = 20;
 const SWEEP_MIN: usize = 64;
+/// How often the wallets of the evaluator's own closes are screened again at most.
+const REKEY_EVERY: Duration = Duration::from_millis(250);
 /// How often the trailing stops' moved levels are written back.
 const TRAILED_EVERY: Duration = Duration::from_secs(1);
 /// A pass taking this long logs its steps' times (debug).
@@ -65,6 +67,8 @@ pub struct Pass {
     /// Positions closed by SL/TP/trailing, pending orders filled, cancelled (no margin),
     /// positions closed by stop-out, and margin calls published.
     pub closed: Vec<i64>,
+    /// When each of `closed` was committed (a measurement's end; same order).
+    pub closed_at: Vec<std::time::Instant>,
     pub filled: Vec<i64>,
     pub cancelled: Vec<i64>,
     pub stopped_out: Vec<i64>,
@@ -84,6 +88,12 @@ pub struct Evaluator {
     /// Wallets to screen for stop-out on this pass (their positions changed, their threshold
     /// fired, or their symbol's spread outgrew the thresholds' allowance).
     dirty: HashSet<i64>,
+    /// Wallets whose positions this evaluator closed: a close at the market only raises the
+    /// margin level, so they are screened (their thresholds re-keyed) at most every
+    /// [`REKEY_EVERY`], not in the pass of the close, where the screen would hold back the
+    /// next ticks' closes.
+    rekey: HashSet<i64>,
+    rekeyed: Option<std::time::Instant>,
     /// When the trailing stops' levels were last written back.
     trailed: Option<std::time::Instant>,
     /// When this process last took or renewed the lease.
@@ -122,6 +132,8 @@ impl Evaluator {
             since: None,
             reread: HashSet::new(),
             dirty: HashSet::new(),
+            rekey: HashSet::new(),
+            rekeyed: None,
             swept: None,
             sweep: Vec::new(),
             sweep_share: 0,

@@ -7,7 +7,9 @@ use brokercrm_core::Result;
 use brokercrm_store::db;
 use brokercrm_store::repo::trading::positions;
 
-use super::{Evaluator, Pass, SWEEP_EVERY, SWEEP_MIN, SWEEP_SHARES, Symbol, TRAILED_EVERY};
+use super::{
+    Evaluator, Pass, REKEY_EVERY, SWEEP_EVERY, SWEEP_MIN, SWEEP_SHARES, Symbol, TRAILED_EVERY,
+};
 use crate::App;
 use crate::trading::triggers::screen::{BookTerms, screen};
 use crate::trading::triggers::stopout;
@@ -29,7 +31,8 @@ impl Evaluator {
         db::commit(tx).await
     }
 
-    /// Stop-out and margin calls: the wallets marked dirty (and every wallet holding open
+    /// Stop-out and margin calls: the wallets marked dirty, those of the evaluator's own
+    /// closes at most every [`REKEY_EVERY`] (and every wallet holding open
     /// positions each [`SWEEP_EVERY`], for what the thresholds do not follow: deposits and
     /// withdrawals, other symbols' moves, conversion rates) are screened read-only; each gets
     /// its new thresholds in the books, and the exact check (in a write transaction) runs only
@@ -53,6 +56,10 @@ impl Evaluator {
                 self.sweep_share = all.len().div_ceil(SWEEP_SHARES).max(SWEEP_MIN);
                 self.sweep = all;
             }
+        }
+        if !self.rekey.is_empty() && self.rekeyed.is_none_or(|t| t.elapsed() >= REKEY_EVERY) {
+            self.rekeyed = Some(std::time::Instant::now());
+            self.dirty.extend(self.rekey.drain());
         }
         let take = self.sweep.len().min(self.sweep_share);
         self.dirty.extend(self.sweep.drain(..take));

@@ -1,0 +1,71 @@
+//! Closing many positions in the caller's write transaction with one statement per table:
+//! each close decided in memory exactly as a single close is (`close::settle`), then the rows
+//! replaced together by id and version, the closing orders inserted together, the realised
+//! P/L posted together (`ledger::post_many`, losses protected in order) and the
+//! `PositionClosed` events published as one batch. Any failure fails the whole call: the
+//! caller rolls back (and may close each alone).
+
+use brokercrm_core::money::ledger::TransferCode;
+use brokercrm_core::trading::positions::{CloseReason, Status};
+use brokercrm_core::{Currency, Result};
+use brokercrm_engine::Price;
+use brokercrm_store::DatabaseTransaction;
+use brokercrm_store::repo::money::wallets::WalletRow;
+use brokercrm_store::repo::trading::orders::{self, OrderRow};
+use brokercrm_store::repo::trading::positions::{self, PositionRow};
+
+use super::close::{Settled, settle};
+use super::ledger::{Posting, Shortfall, post_many};
+use super::market::Lookups;
+use crate::App;
+use crate::trading::events::PositionClosed;
+
+/// One close of a batch: open position `position` (read in the transaction) on wallet
+/// `wallet` (locked in it) at executed price `at`.
+pub struct Closing<'a> {
+    pub wallet: &'a WalletRow,
+    pub position: &'a PositionRow,
+    pub at: Price,
+    pub reason: CloseReason,
+}
+
+/// Closes every one of `list` in `tx`; returns the closed rows, in order. A position twice
+/// in `list`, or one that moved since it was read, fails the whole call as a conflict.
+pub async fn close_all_in(
+    app: &App,
+    tx: &DatabaseTransaction,
+    look: &mut Lookups,
+    list: &[Closing<'_>],
+) -> Result<Vec<PositionRow>> {
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut settled: Vec<Settled> = Vec::with_capacity(list.len());
+    for c in list {
+        let to = Currency::parse("currency", &c.wallet.currency)?;
+        let from = look.market(tx, &c.position.symbol).await?.spec.currency;
+        let conv = look.conversion(tx, from, to).await?.clone();
+        let m = look.market(tx, &c.position.symbol).await?;
+        settled.push(settle(m, &conv, c.wallet, c.position, c.at, c.reason)?);
+    }
+    let rows: Vec<PositionRow> = settled.iter().map(|s| s.closed.clone()).collect();
+    positions::close_many(tx, &rows, Status::Open.as_str()).await?;
+    let orders: Vec<OrderRow> = settled.iter().map(|s| s.order.clone()).collect();
+    orders::insert_many(tx, &orders).await?;
+    let postings: Vec<Posting> = list
+        .iter()
+        .zip(&settled)
+        .map(|(c, s)| Posting {
+            wallet: c.wallet,
+            id: s.transfer_id(),
+            amount: s.pl_account,
+            code: TransferCode::TradingPnl,
+            shortfall: Shortfall::Protect,
+            note: s.note(),
+        })
+        .collect();
+    post_many(tx, &postings).await?;
+    let events: Vec<PositionClosed> = settled.into_iter().map(|s| s.event).collect();
+    app.events().publish_all(tx, &events).await?;
+    Ok(rows)
+}

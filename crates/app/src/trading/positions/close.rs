@@ -102,9 +102,7 @@ pub async fn close_in(
     at: Price,
     reason: CloseReason,
 ) -> Result<PositionRow> {
-    if p.status != Status::Open.as_str() {
-        return Err(Error::Conflict(format!("position {} is not open", p.id)));
-    }
+    // `settle` refuses a position that is not open (a conflict), before anything is written.
     let m = market::load(tx, "symbol", &p.symbol).await?;
     let currency = Currency::parse("currency", &w.currency)?;
     let conv = market::conversion(tx, m.spec.currency, currency).await?;

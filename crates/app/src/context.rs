@@ -135,6 +135,10 @@ struct Inner {
     streams: crate::platform::streams::Streams,
     /// Users as authentication last read them (`auth_cache_ttl`).
     auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
+    /// The live relay (`trading::live::relay`), started by the first client stream.
+    relay: std::sync::OnceLock<tokio::task::JoinHandle<()>>,
+    /// This application, not kept alive (for tasks it starts after it was built).
+    weak: WeakApp,
 }
 
 /// Shared application state handed to every use case.
@@ -211,6 +215,8 @@ impl App {
                 ticked: tokio::sync::Notify::new(),
                 streams: Default::default(),
                 auth_users,
+                relay: std::sync::OnceLock::new(),
+                weak: WeakApp(weak.clone()),
             }
         })))
     }
@@ -290,6 +296,11 @@ impl App {
     /// pass, which reads the latest quotes).
     pub fn ticked(&self) -> &tokio::sync::Notify {
         &self.0.ticked
+    }
+
+    /// Starts this process's live relay unless it runs already (`trading::live::relay`).
+    pub(crate) fn start_relay(&self) {
+        self.0.relay.get_or_init(|| crate::trading::live::relay::spawn(self.0.weak.clone()));
     }
 
     /// The live streams (WebSockets) open in this process (`platform::streams`).

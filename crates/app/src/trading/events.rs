@@ -68,14 +68,19 @@ pub struct StoppedOut {
 impl Event for StoppedOut {}
 
 /// A client's position (and its orders) or wallet changed: opened, filled, edited, closed,
-/// cancelled. Announced after the commit, once per position and transaction; the live stream
-/// of the wallet's owner reads the committed state back.
+/// cancelled. Announced after the commit, once per position and transaction, by the process
+/// that committed it, and again by every process's live relay (`trading::live::relay`), which
+/// follows the positions table; the live stream of the wallet's owner reads the committed
+/// state back and sends each version of a position once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TradeChanged {
     /// The wallet's owner.
     pub user_id: i64,
     pub wallet_id: i64,
     pub position_id: i64,
+    /// The version the relay saw; `None` when the committing transaction announced it (the
+    /// stream then sends it whatever it sent before).
+    pub seen: Option<i64>,
 }
 
 impl Notice for TradeChanged {}
@@ -83,6 +88,19 @@ impl Notice for TradeChanged {}
 impl TradeChanged {
     /// The change of position `p` (a stored position row).
     pub fn of(p: &brokercrm_store::repo::trading::positions::PositionRow) -> Self {
-        Self { user_id: p.user_id, wallet_id: p.wallet_id, position_id: p.id }
+        Self { user_id: p.user_id, wallet_id: p.wallet_id, position_id: p.id, seen: None }
     }
 }
+
+/// Money moved on a client's wallet (a deposit, a withdrawal, a transfer, a bonus, a swap
+/// charge, a trade's P/L or commission: any ledger transfer touching one of its accounts),
+/// committed by any instance. Announced by the live relay (`trading::live::relay`), which
+/// follows the ledger; the owner's live stream sends the wallet's figures as they stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletMoved {
+    /// The wallet's owner.
+    pub user_id: i64,
+    pub wallet_id: i64,
+}
+
+impl Notice for WalletMoved {}

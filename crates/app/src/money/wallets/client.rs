@@ -25,7 +25,7 @@ pub struct ClientWalletInput {
 }
 
 /// One wallet's money in "Get wallets balance".
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WalletBalance {
     pub id: i64,

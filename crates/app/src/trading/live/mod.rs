@@ -6,6 +6,7 @@
 
 pub mod exposures;
 pub mod inbox;
+pub mod relay;
 pub mod session;
 pub mod subscriptions;
 

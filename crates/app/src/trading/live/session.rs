@@ -2,10 +2,12 @@
 //! the quotes of the symbols it subscribes to (its trading group's markup applied) and the
 //! changes of its own positions, orders and wallets, each sent after the transaction that
 //! made it committed, read back from the database. A pump task moves what this process
-//! announces (`platform::after_commit`) into the connection's [`Inbox`]; the connection takes
-//! from it as fast as its client reads.
+//! announces (`platform::after_commit`) and what the live relay finds any instance committed
+//! (`relay`) into the connection's [`Inbox`]; the connection takes from it as fast as its
+//! client reads, sending each version of a position once.
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
@@ -23,7 +25,7 @@ use super::inbox::{Inbox, Quote};
 use super::subscriptions::Subscriptions;
 use crate::money::wallets::client::WalletBalance;
 use crate::money::wallets::{WalletMoney, visible};
-use crate::trading::events::TradeChanged;
+use crate::trading::events::{TradeChanged, WalletMoved};
 use crate::trading::positions::figures;
 use crate::trading::positions::list::views;
 use crate::trading::positions::market::{self, Markups};
@@ -76,12 +78,19 @@ enum Follow {
 }
 
 impl Follow {
-    fn wants(self, c: &TradeChanged) -> bool {
+    fn wants(self, user_id: i64, wallet_id: i64) -> bool {
         match self {
-            Self::User(u) => c.user_id == u,
-            Self::Wallet(w) => c.wallet_id == w,
+            Self::User(u) => user_id == u,
+            Self::Wallet(w) => wallet_id == w,
         }
     }
+}
+
+/// What a connection sent last: each position's version and each wallet's figures.
+#[derive(Default)]
+struct Sent {
+    versions: HashMap<i64, i64>,
+    wallets: HashMap<i64, WalletBalance>,
 }
 
 /// One connection.
@@ -92,6 +101,7 @@ pub struct Session {
     markups: Markups,
     subs: Arc<Subscriptions>,
     inbox: Arc<Inbox>,
+    sent: Mutex<Sent>,
     pump: JoinHandle<()>,
 }
 
@@ -125,6 +135,8 @@ impl Session {
     pub async fn open(app: &App, actor: &Principal, wallet: Option<i64>) -> Result<Self> {
         let quotes = app.bus().subscribe::<QuotesStored>();
         let changes = app.bus().subscribe::<TradeChanged>();
+        let moved = app.bus().subscribe::<WalletMoved>();
+        app.start_relay();
         let w = current(app, actor, wallet).await?;
         let markups = match &w {
             Some(w) => Markups::of_wallet(app.db().conn(), w).await?,
@@ -136,8 +148,8 @@ impl Session {
         };
         let subs = Arc::new(Subscriptions::default());
         let inbox = Arc::new(Inbox::default());
-        let pump =
-            tokio::spawn(pump(app.clone(), follow, quotes, changes, subs.clone(), inbox.clone()));
+        let listen = Listen { quotes, changes, moved };
+        let pump = tokio::spawn(pump(app.clone(), follow, listen, subs.clone(), inbox.clone()));
         Ok(Self {
             app: app.clone(),
             staff: actor.role.is_staff(),
@@ -145,6 +157,7 @@ impl Session {
             markups,
             subs,
             inbox,
+            sent: Mutex::default(),
             pump,
         })
     }
@@ -191,21 +204,34 @@ impl Session {
 
     /// What is to be sent now (possibly nothing): the latest quote of each symbol that
     /// moved, then each changed position with its latest order, then the changed wallets'
-    /// figures, all as committed now.
+    /// figures, all as committed now. A position the relay announced at a version already
+    /// sent is left out, and so are a wallet's figures after money moved when they equal the
+    /// ones sent last.
     pub async fn take(&self) -> Result<Vec<Push>> {
         let b = self.inbox.take();
         let conn = self.app.db().conn();
         let mut out: Vec<Push> = b.quotes.into_iter().map(Push::Quote).collect();
         if b.lagged {
             out.push(Push::Lagged);
+            self.sent().wallets.clear();
         }
+        let mut wallets: BTreeMap<i64, bool> = b.wallets.into_iter().collect();
         let mut rows = Vec::with_capacity(b.positions.len());
-        for id in b.positions {
-            if let Some(p) = positions::find(conn, id).await? {
+        for c in b.positions {
+            let last = self.sent().versions.get(&c.position).copied();
+            if c.seen.is_some_and(|v| last.is_some_and(|l| l >= v)) {
+                continue;
+            }
+            if let Some(p) = positions::find(conn, c.position).await? {
+                if c.seen.is_some() && last.is_some_and(|l| l >= p.version) {
+                    continue;
+                }
+                wallets.insert(p.wallet_id, true);
                 rows.push(p);
             }
         }
         for (p, view) in rows.iter().zip(views(conn, &rows).await?) {
+            self.sent().versions.insert(p.id, p.version);
             out.push(Push::Position(Box::new(view)));
             if let Some(o) = orders::of_position(conn, p.id).await?.last() {
                 let d =
@@ -213,12 +239,22 @@ impl Session {
                 out.push(Push::Order(Box::new(OrderView::of(o, Some(p), d))));
             }
         }
-        for id in b.wallets {
+        for (id, always) in wallets {
             if let Some(w) = wallets::find(conn, id).await? {
-                out.push(Push::Wallet(wallet_figures(&self.app, &w).await?));
+                let figures = wallet_figures(&self.app, &w).await?;
+                let same = self.sent().wallets.get(&id) == Some(&figures);
+                if always || !same {
+                    self.sent().wallets.insert(id, figures.clone());
+                    out.push(Push::Wallet(figures));
+                }
             }
         }
         Ok(out)
+    }
+
+    /// What this connection sent last.
+    fn sent(&self) -> std::sync::MutexGuard<'_, Sent> {
+        self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// How many quotes this connection's client never saw because a newer one replaced them.
@@ -263,18 +299,31 @@ async fn wallet_figures(app: &App, w: &WalletRow) -> Result<WalletBalance> {
     })
 }
 
+/// What a session's pump listens to.
+struct Listen {
+    quotes: Receiver<Arc<QuotesStored>>,
+    changes: Receiver<Arc<TradeChanged>>,
+    moved: Receiver<Arc<WalletMoved>>,
+}
+
 /// Moves this process's announcements into `inbox` until the session ends.
 async fn pump(
     app: App,
     follow: Follow,
-    mut quotes: Receiver<Arc<QuotesStored>>,
-    mut changes: Receiver<Arc<TradeChanged>>,
+    mut l: Listen,
     subs: Arc<Subscriptions>,
     inbox: Arc<Inbox>,
 ) {
+    let lagged = |app: App, inbox: Arc<Inbox>| async move {
+        let wallets = match follow {
+            Follow::Wallet(w) => vec![w],
+            Follow::User(u) => wallets::ids_of_user(app.db().conn(), u).await.unwrap_or_default(),
+        };
+        inbox.put_lagged(&wallets);
+    };
     loop {
         tokio::select! {
-            q = quotes.recv() => match q {
+            q = l.quotes.recv() => match q {
                 Ok(batch) => {
                     for t in &batch.quotes {
                         if let Some(q) = subs.quote(t) {
@@ -286,16 +335,18 @@ async fn pump(
                 Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
             },
-            c = changes.recv() => match c {
-                Ok(c) if follow.wants(&c) => inbox.put_change(c.position_id, c.wallet_id),
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => {
-                    let wallets = match follow {
-                        Follow::Wallet(w) => vec![w],
-                        Follow::User(u) => wallets::ids_of_user(app.db().conn(), u).await.unwrap_or_default(),
-                    };
-                    inbox.put_lagged(&wallets);
+            c = l.changes.recv() => match c {
+                Ok(c) if follow.wants(c.user_id, c.wallet_id) => {
+                    inbox.put_change(c.position_id, c.wallet_id, c.seen);
                 }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => lagged(app.clone(), inbox.clone()).await,
+                Err(RecvError::Closed) => return,
+            },
+            m = l.moved.recv() => match m {
+                Ok(m) if follow.wants(m.user_id, m.wallet_id) => inbox.put_wallet(m.wallet_id),
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => lagged(app.clone(), inbox.clone()).await,
                 Err(RecvError::Closed) => return,
             },
         }

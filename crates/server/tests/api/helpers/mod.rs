@@ -96,6 +96,22 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     }
 }
 
+/// The real router (API and staff portal) of `app` on the test transport.
+fn serve(app: &App) -> TestServer {
+    let mut portal = brokercrm_web::WebConfig::for_public_url("http://127.0.0.1");
+    portal.trust_forwarded_for = true;
+    let router = brokercrm_http::build_router(
+        app.clone(),
+        // Tests stand in for a proxy: they set X-Forwarded-For to choose the client IP.
+        HttpConfig {
+            trust_forwarded_for: true,
+            portal: Some(brokercrm_web::router(app.clone(), portal)),
+            ..HttpConfig::default()
+        },
+    );
+    TestServer::new(router)
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
@@ -150,19 +166,27 @@ impl TestApp {
         services.clock = clock.clone();
         tweak_services(&mut services);
         let app = App::build(db, cfg, services, None).await.expect("app");
-        let mut portal = brokercrm_web::WebConfig::for_public_url("http://127.0.0.1");
-        portal.trust_forwarded_for = true;
-        let router = brokercrm_http::build_router(
-            app.clone(),
-            // Tests stand in for a proxy: they set X-Forwarded-For to choose the client IP.
-            HttpConfig {
-                trust_forwarded_for: true,
-                portal: Some(brokercrm_web::router(app.clone(), portal)),
-                ..HttpConfig::default()
-            },
-        );
-        let server = TestServer::new(router);
+        let server = serve(&app);
         Self { server, app, emails, sms, db_url, clock, _dir: dir, _database: database }
+    }
+
+    /// A second instance of this application on the same database (as a second `serve`
+    /// behind a load balancer): its own process state (lanes, bus, caches), the same
+    /// configuration, data key and clock. Its database outlives it with this one.
+    pub async fn another_instance(&self) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::connect(&self.db_url).await.expect("connect");
+        let cfg = self.app.cfg().clone();
+        let emails = Arc::new(RecordingEmailSender::default());
+        let sms = Arc::new(RecordingSmsSender::default());
+        let mut services = Services::for_config(&cfg).expect("services");
+        services.email_override = Some(emails.clone());
+        services.sms = sms.clone();
+        services.clock = self.clock.clone();
+        let app = App::build(db, cfg, services, None).await.expect("app");
+        let server = serve(&app);
+        let (db_url, clock) = (self.db_url.clone(), self.clock.clone());
+        Self { server, app, emails, sms, db_url, clock, _dir: dir, _database: DatabaseGuard(None) }
     }
 
     /// The test's temporary directory (files, the data key).

@@ -13,5 +13,6 @@ pub mod prices;
 pub mod risk;
 pub mod stream;
 pub mod stream_ending;
+pub mod stream_relay;
 pub mod swaps;
 pub mod triggers;

@@ -16,7 +16,7 @@ use crate::helpers::trading::{eurusd, eurusd_market, instrument, open, quote};
 use crate::trading::positions::account_balance;
 
 /// The first day on or after today that is a Monday.
-fn next_monday() -> NaiveDate {
+pub(crate) fn next_monday() -> NaiveDate {
     let today = Utc::now().date_naive();
     let ahead = (7 - today.weekday().num_days_from_monday()) % 7;
     today + Duration::days(i64::from(ahead))
@@ -34,7 +34,7 @@ async fn swap_of(t: &TestApp, token: &str, id: i64) -> Value {
     p["swap"].clone()
 }
 
-async fn swaps_disabled(t: &TestApp, admin: &str, group: i64, disabled: bool) {
+pub(crate) async fn swaps_disabled(t: &TestApp, admin: &str, group: i64, disabled: bool) {
     let (s, b) = put(
         t,
         admin,

@@ -106,6 +106,36 @@ pub async fn changed_since<C: ConnectionTrait>(
         .db()
 }
 
+/// A position's row that changed: which version, when, and whose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct Changed {
+    pub id: i64,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+    pub wallet_id: i64,
+    pub user_id: i64,
+}
+
+/// The positions whose row changed at or after `since` with their owners, oldest first, at
+/// most `limit` (the live relay announces them).
+pub async fn owners_changed_since<C: ConnectionTrait>(
+    conn: &C,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Changed>> {
+    Position::find()
+        .select_only()
+        .columns([P::Id, P::Version, P::UpdatedAt, P::WalletId, P::UserId])
+        .filter(P::UpdatedAt.gte(since))
+        .order_by_asc(P::UpdatedAt)
+        .order_by_asc(P::Id)
+        .limit(limit)
+        .into_model::<Changed>()
+        .all(conn)
+        .await
+        .db()
+}
+
 /// The wallets among `wallet_ids` (all when `None`) with a position in `status`.
 pub async fn wallets_with<C: ConnectionTrait>(conn: &C, status: &str) -> Result<Vec<i64>> {
     Position::find()

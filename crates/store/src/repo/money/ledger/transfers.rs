@@ -1,5 +1,6 @@
 //! Reads of transfers: one by its transfer id, an account's transfers newest first with
-//! keyset paging on the row sequence, and a page of a wallet's transfers with their count.
+//! keyset paging on the row sequence, a page of a wallet's transfers with their count, and
+//! the transfers stored since a moment (what the live relay follows).
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
@@ -63,4 +64,24 @@ pub async fn page_for_accounts<C: ConnectionTrait>(
     let total = q.clone().count(conn).await.db()?;
     let rows = q.order_by_desc(T::Id).limit(limit).offset(offset).all(conn).await.db()?;
     Ok((rows, total))
+}
+
+/// `(row id, created_at, debit account, credit account)` of the transfers stored at or after
+/// `since`, oldest first, at most `limit` (the live relay maps them to the wallets they moved).
+pub async fn since<C: ConnectionTrait>(
+    conn: &C,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<(i64, DateTime<Utc>, i64, i64)>> {
+    Transfer::find()
+        .select_only()
+        .columns([T::Id, T::CreatedAt, T::DebitAccountId, T::CreditAccountId])
+        .filter(T::CreatedAt.gte(since))
+        .order_by_asc(T::CreatedAt)
+        .order_by_asc(T::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await
+        .db()
 }

@@ -242,3 +242,65 @@ impl Relay {
         Ok(ids.iter().filter_map(|id| self.owners.get(id).copied().flatten()).collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(ms: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(1_700_000_000_000 + ms).unwrap_or_default()
+    }
+
+    fn sorted(set: HashSet<i64>) -> Vec<i64> {
+        let mut v: Vec<i64> = set.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn a_window_read_again_announces_each_row_and_version_once() {
+        let mut c = Cursor::default();
+        // The first read only marks where to start.
+        assert!(c.advance((at(0), at(100)), [(1, 1, at(50))]).is_empty());
+        assert_eq!(c.since, Some(at(100)));
+        // The overlap brings row 1 again, and two new rows; one of them committed late
+        // (stamped before the previous read began).
+        let new = c.advance(
+            (at(100) - OVERLAP, at(200)),
+            [(1, 1, at(50)), (2, 1, at(90)), (3, 1, at(150))],
+        );
+        assert_eq!(sorted(new), [2, 3]);
+        // Row 1 at a new version is new again; the others are not.
+        let new = c.advance(
+            (at(200) - OVERLAP, at(300)),
+            [(1, 2, at(250)), (2, 1, at(90)), (3, 1, at(150))],
+        );
+        assert_eq!(sorted(new), [1]);
+        // What falls out of the overlap is forgotten.
+        let late = at(300) + OVERLAP * 3;
+        assert!(c.advance((late - OVERLAP, late), []).is_empty());
+        assert!(c.seen.is_empty(), "{:?}", c.seen);
+        c.reset();
+        assert_eq!(c.since, None);
+    }
+
+    #[test]
+    fn a_full_read_continues_from_its_last_row() {
+        let mut c = Cursor { since: Some(at(0)), seen: HashMap::new() };
+        let rows: Vec<(i64, i64, DateTime<Utc>)> =
+            (0..PER_READ).map(|i| (i64::try_from(i).unwrap_or_default(), 0, at(10))).collect();
+        let new = c.advance((at(0) - OVERLAP, at(500)), rows);
+        assert_eq!(new.len() as u64, PER_READ);
+        assert_eq!(c.since, Some(at(10)), "not from when the read began: rows may be left");
+    }
+
+    #[test]
+    fn a_quote_is_newer_only_once() {
+        let mut r = Relay::default();
+        assert!(r.newer("EURUSD", at(1)));
+        assert!(!r.newer("EURUSD", at(1)));
+        assert!(!r.newer("EURUSD", at(0)));
+        assert!(r.newer("EURUSD", at(2)));
+        assert!(r.newer("GBPUSD", at(0)));
+    }
+}

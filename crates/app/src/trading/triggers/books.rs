@@ -57,6 +57,11 @@ impl Books {
         self.holders.values().flat_map(|h| h.keys().copied()).collect()
     }
 
+    /// How many open positions wallet `id` holds in the books.
+    pub fn held_by(&self, id: i64) -> usize {
+        self.holders.values().filter_map(|h| h.get(&id)).sum()
+    }
+
     /// Whether wallet `id` has open positions on any symbol.
     pub fn holds(&self, id: i64) -> bool {
         self.holders.values().any(|h| h.contains_key(&id))

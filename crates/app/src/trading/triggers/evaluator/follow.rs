@@ -12,7 +12,7 @@ use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::{orders, positions};
 use chrono::{DateTime, Utc};
 
-use super::{CHANGES_PER_PASS, Evaluator, OVERLAP, READ_CHUNK, Symbol};
+use super::{CHANGES_PER_PASS, DEEP_EVERY, Evaluator, NEAR_OVERLAP, OVERLAP, READ_CHUNK, Symbol};
 use crate::App;
 
 impl Evaluator {
@@ -96,7 +96,11 @@ impl Evaluator {
     ) -> Result<Vec<(positions::PositionRow, Option<OrderKind>)>> {
         let conn = app.db().conn();
         let started = db::now();
-        let since = self.since.unwrap_or(started) - OVERLAP;
+        let deep = self.deep_followed.is_none_or(|t| t.elapsed() >= DEEP_EVERY);
+        if deep {
+            self.deep_followed = Some(std::time::Instant::now());
+        }
+        let since = self.since.unwrap_or(started) - if deep { OVERLAP } else { NEAR_OVERLAP };
         let changed = positions::changed_since(conn, since, CHANGES_PER_PASS).await?;
         self.since = match changed.last() {
             Some(&(_, _, at)) if changed.len() as u64 == CHANGES_PER_PASS => Some(at),
@@ -104,7 +108,8 @@ impl Evaluator {
         };
         // The overlap reads the same changes again pass after pass: only rows at a version
         // the books do not hold, and not settled (closed or cancelled) at it, are read whole.
-        self.settled.retain(|_, (_, at)| *at >= since - OVERLAP);
+        let horizon = self.since.unwrap_or(started) - OVERLAP - OVERLAP;
+        self.settled.retain(|_, (_, at)| *at >= horizon);
         let mut wanted: Vec<i64> = changed
             .into_iter()
             .filter(|&(id, version, _)| {

@@ -3,8 +3,9 @@
 //! through the books, closes and fills) and `stopouts` (screening, trailing levels).
 //!
 //! Changes are read from the database, not pushed: every pass reads the positions whose row
-//! changed since the previous pass (minus [`OVERLAP`], for transactions that commit after a
-//! later one) and loads the ones newer than the books' version. So an order placed or a stop
+//! changed since the previous pass (minus [`NEAR_OVERLAP`], and once every [`DEEP_EVERY`]
+//! minus [`OVERLAP`], for transactions that commit after a later one) and loads the ones newer
+//! than the books' version. So an order placed or a stop
 //! moved on any instance reaches the books within a pass, and a new lease holder starts from
 //! the database alone.
 
@@ -37,15 +38,26 @@ use crate::trading::positions::open::leg_side;
 /// The lease's name and how long a holder keeps it without renewing.
 pub const LEASE: &str = "trading.triggers";
 const LEASE_FOR: chrono::Duration = chrono::Duration::seconds(10);
-/// How far back each pass reads changed positions again.
+/// How far back a pass reads changed positions again once every [`DEEP_EVERY`] (a
+/// transaction committing this long after its stamp is still followed)...
 const OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
+const DEEP_EVERY: Duration = Duration::from_secs(1);
+/// ...and every other pass: re-reading five seconds of changes on every pass cost each pass
+/// 3-7 ms on SQLite while the evaluator's own closes filled them.
+const NEAR_OVERLAP: chrono::Duration = chrono::Duration::milliseconds(250);
 /// How often every wallet holding open positions is screened for stop-out, beside the
 /// wallets whose thresholds fired or whose positions changed.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
-/// A sweep is spread over this many passes (a pass runs at least every 100 ms, so a sweep
-/// ends well within [`SWEEP_EVERY`]), at least [`SWEEP_MIN`] wallets a pass.
-const SWEEP_SHARES: usize = 20;
-const SWEEP_MIN: usize = 64;
+/// A sweep is spread over at most this many passes (a pass runs at least every 100 ms, so a
+/// sweep ends within [`SWEEP_EVERY`]); a pass takes more of it while the wallets it takes
+/// hold fewer than [`SCREEN_BUDGET`] open positions together.
+const SWEEP_SHARES: usize = 50;
+/// Open positions the wallets screened for upkeep in one pass (swept, or re-keyed after the
+/// evaluator's closes) may hold together, beyond the share above: the screen reads every one
+/// of them, and the next ticks' closes wait for the pass (a 64-wallet share of 100-position
+/// wallets took 50-150 ms on SQLite). Wallets whose threshold fired are screened at once,
+/// whatever they hold.
+const SCREEN_BUDGET: usize = 300;
 /// How often the wallets of the evaluator's own closes are screened again at most.
 const REKEY_EVERY: Duration = Duration::from_millis(250);
 /// How often the trailing stops' moved levels are written back.
@@ -98,11 +110,14 @@ pub struct Evaluator {
     trailed: Option<std::time::Instant>,
     /// When this process last took or renewed the lease.
     renewed: Option<DateTime<Utc>>,
-    /// When the sweep of every wallet holding open positions last began, the wallets it has
-    /// still to screen, and how many of them each pass takes (0: none swept since a rebuild).
+    /// When the sweep of every wallet holding open positions last began, the wallets waiting
+    /// for an upkeep screen (the evaluator's closes' wallets first, then the sweep's), and how
+    /// many of them each pass takes at least (0: none swept since a rebuild).
     swept: Option<std::time::Instant>,
     sweep: Vec<i64>,
     sweep_share: usize,
+    /// When changed positions were last read [`OVERLAP`] back.
+    deep_followed: Option<std::time::Instant>,
     /// Wallets at or below their margin-call level (notified once per fall).
     called: HashSet<i64>,
     /// The trading groups' markups (by group id) and their stored text: a change rebuilds
@@ -137,6 +152,7 @@ impl Evaluator {
             swept: None,
             sweep: Vec::new(),
             sweep_share: 0,
+            deep_followed: None,
             renewed: None,
             trailed: None,
             called: HashSet::new(),

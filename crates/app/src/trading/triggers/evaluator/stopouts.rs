@@ -1,14 +1,14 @@
 //! After the closes: stop-out and margin-call screening (the dirty wallets, and the 5 s sweep
 //! spread over passes) and the trailing stops' moved levels written back.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use brokercrm_core::Result;
 use brokercrm_store::db;
 use brokercrm_store::repo::trading::positions;
 
 use super::{
-    Evaluator, Pass, REKEY_EVERY, SWEEP_EVERY, SWEEP_MIN, SWEEP_SHARES, Symbol, TRAILED_EVERY,
+    Evaluator, Pass, REKEY_EVERY, SCREEN_BUDGET, SWEEP_EVERY, SWEEP_SHARES, Symbol, TRAILED_EVERY,
 };
 use crate::App;
 use crate::trading::triggers::screen::{BookTerms, screen};
@@ -53,15 +53,27 @@ impl Evaluator {
                 self.dirty.extend(all);
                 self.sweep_share = 1;
             } else {
-                self.sweep_share = all.len().div_ceil(SWEEP_SHARES).max(SWEEP_MIN);
-                self.sweep = all;
+                self.sweep_share = all.len().div_ceil(SWEEP_SHARES);
+                let queued: HashSet<i64> = self.sweep.iter().copied().collect();
+                self.sweep.extend(all.into_iter().filter(|w| !queued.contains(w)));
             }
         }
         if !self.rekey.is_empty() && self.rekeyed.is_none_or(|t| t.elapsed() >= REKEY_EVERY) {
             self.rekeyed = Some(std::time::Instant::now());
-            self.dirty.extend(self.rekey.drain());
+            // The closes' wallets before the sweep's.
+            let mut first: Vec<i64> = self.rekey.drain().collect();
+            first.sort_unstable();
+            let ahead: HashSet<i64> = first.iter().copied().collect();
+            first.extend(self.sweep.drain(..).filter(|w| !ahead.contains(w)));
+            self.sweep = first;
         }
-        let take = self.sweep.len().min(self.sweep_share);
+        // The share, and more while the wallets taken hold fewer positions than the budget.
+        let mut held = 0;
+        let mut take = 0;
+        while take < self.sweep.len() && (take < self.sweep_share.max(1) || held < SCREEN_BUDGET) {
+            held += self.books.held_by(self.sweep[take]);
+            take += 1;
+        }
         self.dirty.extend(self.sweep.drain(..take));
         if self.dirty.is_empty() {
             return Ok(());

@@ -40,6 +40,9 @@ pub async fn close_all_in(
     if list.is_empty() {
         return Ok(Vec::new());
     }
+    let began = std::time::Instant::now();
+    let mut laps: Vec<(&str, u128)> = Vec::new();
+    let mut lap = |name| laps.push((name, began.elapsed().as_micros()));
     let mut settled: Vec<Settled> = Vec::with_capacity(list.len());
     for c in list {
         let to = Currency::parse("currency", &c.wallet.currency)?;
@@ -48,10 +51,13 @@ pub async fn close_all_in(
         let m = look.market(tx, &c.position.symbol).await?;
         settled.push(settle(m, &conv, c.wallet, c.position, c.at, c.reason)?);
     }
+    lap("settled");
     let rows: Vec<PositionRow> = settled.iter().map(|s| s.closed.clone()).collect();
     positions::close_many(tx, &rows, Status::Open.as_str()).await?;
+    lap("updated");
     let orders: Vec<OrderRow> = settled.iter().map(|s| s.order.clone()).collect();
     orders::insert_many(tx, &orders).await?;
+    lap("ordered");
     let postings: Vec<Posting> = list
         .iter()
         .zip(&settled)
@@ -65,7 +71,10 @@ pub async fn close_all_in(
         })
         .collect();
     post_many(tx, &postings).await?;
+    lap("posted");
     let events: Vec<PositionClosed> = settled.into_iter().map(|s| s.event).collect();
     app.events().publish_all(tx, &events).await?;
+    lap("published");
+    tracing::debug!(closes = rows.len(), ?laps, "positions: close_all steps (µs)");
     Ok(rows)
 }

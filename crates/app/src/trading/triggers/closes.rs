@@ -46,6 +46,9 @@ pub async fn close_many(app: &App, due: &[Due]) -> Vec<(i64, Result<Outcome>)> {
 }
 
 async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>> {
+    let began = std::time::Instant::now();
+    let mut laps: Vec<(&str, u128)> = Vec::new();
+    let mut lap = |name| laps.push((name, began.elapsed().as_micros()));
     let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
     let mut wallet_ids: Vec<i64> = positions::find_many(app.db().conn(), &ids)
         .await?
@@ -55,11 +58,15 @@ async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>>
         .collect();
     wallet_ids.sort_unstable();
     wallet_ids.dedup();
+    lap("wallets_read");
     let tx = app.db().begin_write().await?;
+    lap("begun");
     let locked: HashMap<i64, WalletRow> =
         wallets::lock_many(&tx, &wallet_ids).await?.into_iter().map(|w| (w.id, w)).collect();
+    lap("locked");
     let rows: HashMap<i64, PositionRow> =
         positions::find_many(&tx, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    lap("read");
     let mut look = Lookups::default();
     let mut taken: HashSet<i64> = HashSet::new();
     let mut closing = Vec::with_capacity(due.len());
@@ -84,12 +91,16 @@ async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>>
             Err(e) => out.push((d.id, Err(e))),
         }
     }
+    lap("priced");
     let closed = close_all_in(app, &tx, &mut look, &closing).await?;
+    lap("written");
     let mut after = app.bus().pending();
     for p in &closed {
         after.push(TradeChanged::of(p));
     }
     after.commit(tx).await?;
+    lap("committed");
+    tracing::debug!(closes = closed.len(), ?laps, "trigger closes: batch steps (µs)");
     let mut closed: HashMap<i64, PositionRow> = closed.into_iter().map(|p| (p.id, p)).collect();
     for (id, outcome) in &mut out {
         if let Some(p) = closed.remove(id) {

@@ -182,7 +182,7 @@ impl Relay {
         }
 
         let window = self.positions.window();
-        let rows = positions::owners_changed_since(conn, window.0, PER_READ).await?;
+        let rows = positions::changed_since(conn, window.0, PER_READ).await?;
         let marks = rows.iter().map(|c| (c.id, c.version, c.updated_at));
         let new = self.positions.advance(window, marks);
         for c in rows.iter().filter(|c| new.contains(&c.id)) {

@@ -86,26 +86,6 @@ pub async fn with_status<C: ConnectionTrait>(conn: &C, status: &str) -> Result<V
     Position::find().filter(P::Status.eq(status)).order_by_asc(P::Id).all(conn).await.db()
 }
 
-/// `(id, version, updated_at)` of the positions whose row changed at or after `since`, oldest
-/// first, at most `limit` (the evaluator then reads in full only those it has not seen).
-pub async fn changed_since<C: ConnectionTrait>(
-    conn: &C,
-    since: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<(i64, i64, DateTime<Utc>)>> {
-    Position::find()
-        .select_only()
-        .columns([P::Id, P::Version, P::UpdatedAt])
-        .filter(P::UpdatedAt.gte(since))
-        .order_by_asc(P::UpdatedAt)
-        .order_by_asc(P::Id)
-        .limit(limit)
-        .into_tuple()
-        .all(conn)
-        .await
-        .db()
-}
-
 /// A position's row that changed: which version, when, and whose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::FromQueryResult)]
 pub struct Changed {
@@ -117,8 +97,9 @@ pub struct Changed {
 }
 
 /// The positions whose row changed at or after `since` with their owners, oldest first, at
-/// most `limit` (the live relay announces them).
-pub async fn owners_changed_since<C: ConnectionTrait>(
+/// most `limit` (the trigger evaluator reads in full only those it has not seen; the live
+/// relay announces them).
+pub async fn changed_since<C: ConnectionTrait>(
     conn: &C,
     since: DateTime<Utc>,
     limit: u64,

@@ -103,7 +103,7 @@ impl Evaluator {
         let since = self.since.unwrap_or(started) - if deep { OVERLAP } else { NEAR_OVERLAP };
         let changed = positions::changed_since(conn, since, CHANGES_PER_PASS).await?;
         self.since = match changed.last() {
-            Some(&(_, _, at)) if changed.len() as u64 == CHANGES_PER_PASS => Some(at),
+            Some(c) if changed.len() as u64 == CHANGES_PER_PASS => Some(c.updated_at),
             _ => Some(started),
         };
         // The overlap reads the same changes again pass after pass: only rows at a version
@@ -112,11 +112,11 @@ impl Evaluator {
         self.settled.retain(|_, (_, at)| *at >= horizon);
         let mut wanted: Vec<i64> = changed
             .into_iter()
-            .filter(|&(id, version, _)| {
-                self.books.known.get(&id).is_none_or(|k| k.version < version)
-                    && self.settled.get(&id).is_none_or(|&(v, _)| v < version)
+            .filter(|c| {
+                self.books.known.get(&c.id).is_none_or(|k| k.version < c.version)
+                    && self.settled.get(&c.id).is_none_or(|&(v, _)| v < c.version)
             })
-            .map(|(id, _, _)| id)
+            .map(|c| c.id)
             .collect();
         for id in std::mem::take(&mut self.reread) {
             self.books.drop_position(id);

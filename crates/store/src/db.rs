@@ -170,13 +170,20 @@ pub async fn rollback(tx: DatabaseTransaction) -> Result<()> {
     tx.rollback().await.db()
 }
 
-/// A PostgreSQL `text[]` parameter whose elements may be NULL, as two arrays (the binder
-/// takes only arrays of plain values): the texts (empty where NULL) and whether each is
-/// present; a statement takes `CASE WHEN present THEN text END`.
-pub fn nullable_texts(
-    values: impl IntoIterator<Item = Option<String>>,
-) -> (sea_orm::Value, sea_orm::Value) {
-    let (texts, present): (Vec<String>, Vec<bool>) =
-        values.into_iter().map(|v| (v.clone().unwrap_or_default(), v.is_some())).unzip();
-    (texts.into(), present.into())
+/// A PostgreSQL array parameter whose elements may be NULL, as two arrays (the binder takes
+/// only arrays of plain values): the values (the type's default where NULL) and whether each
+/// is present; a statement takes `CASE WHEN present THEN value END`.
+pub fn nullable<T>(values: impl IntoIterator<Item = Option<T>>) -> (sea_orm::Value, sea_orm::Value)
+where
+    T: Default,
+    Vec<T>: Into<sea_orm::Value>,
+{
+    let (values, present): (Vec<T>, Vec<bool>) = values
+        .into_iter()
+        .map(|v| {
+            let present = v.is_some();
+            (v.unwrap_or_default(), present)
+        })
+        .unzip();
+    (values.into(), present.into())
 }

@@ -10,7 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, QueryTrait, Select, Set, Statement, TryInsertResult, Value,
 };
 
-use crate::db::{now, nullable_texts};
+use crate::db::{now, nullable};
 use crate::entities::commission_records::{self, Column as Col, Entity as Record};
 use crate::error::DbResultExt;
 
@@ -135,7 +135,7 @@ async fn insert_many_new_pg<C: ConnectionTrait>(
     {
         list.iter().map(f).collect::<Vec<T>>().into()
     }
-    let (event_id, has_event_id) = nullable_texts(list.iter().map(|r| r.event_id.clone()));
+    let (event_id, has_event_id) = nullable(list.iter().map(|r| r.event_id.clone()));
     let values = vec![
         col(&list, |r| r.introducer_id),
         col(&list, |r| r.referral_id),

@@ -2,13 +2,15 @@
 //! status change of a pending order.
 
 use brokercrm_core::{Error, Result};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
+    Value,
 };
 
-use crate::db::now;
+use crate::db::{now, nullable};
 use crate::entities::orders::{Column as O, Entity as Order};
 use crate::error::DbResultExt;
 
@@ -39,6 +41,9 @@ const INSERT_CHUNK: usize = 1000;
 
 /// Inserts `rows` (their ids left to the database) in one statement per [`INSERT_CHUNK`].
 pub async fn insert_many<C: ConnectionTrait>(conn: &C, rows: &[OrderRow]) -> Result<()> {
+    if conn.get_database_backend() == DbBackend::Postgres {
+        return insert_many_pg(conn, rows).await;
+    }
     for chunk in rows.chunks(INSERT_CHUNK) {
         let models = chunk.iter().map(|r| {
             let mut am = r.clone().into_active_model();
@@ -47,6 +52,72 @@ pub async fn insert_many<C: ConnectionTrait>(conn: &C, rows: &[OrderRow]) -> Res
         });
         Order::insert_many(models).exec_without_returning(conn).await.db()?;
     }
+    Ok(())
+}
+
+const INSERT_PG: &str = r#"
+INSERT INTO orders (position_id, wallet_id, user_id, symbol, side, kind, purpose, status, size,
+                    limit_price, stop_price, fill_price, external_id, filled_at, created_at,
+                    updated_at)
+SELECT o.position_id, o.wallet_id, o.user_id, o.symbol, o.side, o.kind, o.purpose, o.status,
+       o.size, CASE WHEN o.has_limit_price THEN o.limit_price END,
+       CASE WHEN o.has_stop_price THEN o.stop_price END,
+       CASE WHEN o.has_fill_price THEN o.fill_price END, o.external_id,
+       CASE WHEN o.has_filled_at THEN o.filled_at END, o.created_at, o.updated_at
+FROM UNNEST($1::int8[], $2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[],
+            $8::text[], $9::int8[], $10::int8[], $11::bool[], $12::int8[], $13::bool[],
+            $14::int8[], $15::bool[], $16::text[], $17::timestamptz[], $18::bool[],
+            $19::timestamptz[], $20::timestamptz[])
+    WITH ORDINALITY
+    AS o(position_id, wallet_id, user_id, symbol, side, kind, purpose, status, size,
+         limit_price, has_limit_price, stop_price, has_stop_price, fill_price, has_fill_price,
+         external_id, filled_at, has_filled_at, created_at, updated_at, n)
+ORDER BY o.n
+"#;
+
+/// [`insert_many`] on PostgreSQL: one statement of arrays (one per column) whose text is the
+/// same for any number of rows, so each connection prepares it once.
+async fn insert_many_pg<C: ConnectionTrait>(conn: &C, rows: &[OrderRow]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ints =
+        |f: &dyn Fn(&OrderRow) -> i64| -> Value { rows.iter().map(f).collect::<Vec<i64>>().into() };
+    let texts = |f: &dyn Fn(&OrderRow) -> &str| -> Value {
+        rows.iter().map(|r| f(r).to_owned()).collect::<Vec<String>>().into()
+    };
+    let times = |f: &dyn Fn(&OrderRow) -> DateTime<Utc>| -> Value {
+        rows.iter().map(f).collect::<Vec<DateTime<Utc>>>().into()
+    };
+    let (limit_price, has_limit_price) = nullable(rows.iter().map(|r| r.limit_price));
+    let (stop_price, has_stop_price) = nullable(rows.iter().map(|r| r.stop_price));
+    let (fill_price, has_fill_price) = nullable(rows.iter().map(|r| r.fill_price));
+    let (filled_at, has_filled_at) = nullable(rows.iter().map(|r| r.filled_at));
+    let values = vec![
+        ints(&|r| r.position_id),
+        ints(&|r| r.wallet_id),
+        ints(&|r| r.user_id),
+        texts(&|r| &r.symbol),
+        texts(&|r| &r.side),
+        texts(&|r| &r.kind),
+        texts(&|r| &r.purpose),
+        texts(&|r| &r.status),
+        ints(&|r| r.size),
+        limit_price,
+        has_limit_price,
+        stop_price,
+        has_stop_price,
+        fill_price,
+        has_fill_price,
+        texts(&|r| &r.external_id),
+        filled_at,
+        has_filled_at,
+        times(&|r| r.created_at),
+        times(&|r| r.updated_at),
+    ];
+    conn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, INSERT_PG, values))
+        .await
+        .db()?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use super::AccountRow;
 use super::Delta;
-use crate::db::{now, nullable_texts};
+use crate::db::{now, nullable};
 use crate::error::DbResultExt;
 
 const WRITE_IF_UNCHANGED: &str = r#"
@@ -191,8 +191,7 @@ pub async fn insert<C: ConnectionTrait>(
     transfers: &[(NewTransfer, String)],
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<()> {
-    let (user_data, has_user_data) =
-        nullable_texts(transfers.iter().map(|(t, _)| t.user_data.clone()));
+    let (user_data, has_user_data) = nullable(transfers.iter().map(|(t, _)| t.user_data.clone()));
     let mut values = transfer_arrays(transfers).to_vec();
     values.extend([user_data, has_user_data, at.into()]);
     conn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, INSERT, values))

@@ -121,6 +121,8 @@ struct Inner {
     intake: Lanes<Intake>,
     transfers: Lanes<WalletTransfers>,
     manual: Lanes<ManualMoves>,
+    /// The writer lane of market opens and closes (one: they share the house accounts).
+    trades: Lanes<crate::trading::positions::lane::TradeMoves>,
     /// Writer lanes of market-data account creation.
     md_accounts: Lanes<crate::market_data::account_batch::NewAccounts>,
     data_key: DataKey,
@@ -195,6 +197,7 @@ impl App {
             let intake = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
             let manual = Lanes::spawn(&WeakApp(weak.clone()), MANUAL_LANES);
+            let trades = Lanes::spawn(&WeakApp(weak.clone()), 1);
             let md_accounts = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let events = subscriptions();
             Inner {
@@ -207,6 +210,7 @@ impl App {
                 intake,
                 transfers,
                 manual,
+                trades,
                 md_accounts,
                 data_key,
                 events,
@@ -262,6 +266,11 @@ impl App {
     /// The writer lane of manual transactions.
     pub(crate) fn manual_lane(&self) -> &Lanes<ManualMoves> {
         &self.0.manual
+    }
+
+    /// The writer lane of market opens and closes.
+    pub(crate) fn trade_lane(&self) -> &Lanes<crate::trading::positions::lane::TradeMoves> {
+        &self.0.trades
     }
 
     /// The writer lanes of market-data account creation.

@@ -16,6 +16,7 @@ use brokercrm_store::{DatabaseTransaction, db};
 use rust_decimal::Decimal;
 
 use super::figures::{close_price, leg_of};
+use super::lane;
 use super::ledger::{Shortfall, post};
 use super::market::{self, Market};
 use super::open::{announce_commit, leg_side};
@@ -158,6 +159,14 @@ pub async fn visible_position<C: brokercrm_store::ConnectionTrait>(
     Ok((p, w))
 }
 
+/// The audit entry of staff closing position `closed` (as closed).
+pub(crate) fn closed_audit(closed: &PositionRow, decimals: u32) -> Audit<'static> {
+    let at = Decimal::new(closed.close_price.unwrap_or_default(), 8).normalize();
+    Audit::new("position.close", "position", closed.id.to_string())
+        .details(format!("position {} closed at {at}", closed.id))
+        .after(&PositionView::of(closed, decimals, None))
+}
+
 /// "Close position by ID": at the market (a client only while the symbol trades; staff
 /// with ManagePositions whenever a quote exists, audited).
 pub async fn close(app: &App, actor: &Principal, id: i64) -> Result<PositionView> {
@@ -173,16 +182,24 @@ pub async fn close(app: &App, actor: &Principal, id: i64) -> Result<PositionView
     }
     let quote = market::quote_for(conn, &w, &m).await?;
     let at = close_price(leg_side(Side::parse("side", &p.side)?), quote);
+    let reason = if staff { CloseReason::Staff } else { CloseReason::Client };
+    let mv = lane::Move::Close {
+        id,
+        wallet_id: w.id,
+        at,
+        reason,
+        staff: staff.then(|| actor.clone()),
+        decimals: m.spec.decimals,
+    };
+    if let lane::Done::Row(closed) = lane::run(app, mv).await? {
+        return Ok(PositionView::of(&closed, m.spec.decimals, None));
+    }
     let tx = app.db().begin_write().await?;
     let w = wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;
     let p = positions::find(&tx, id).await?.ok_or(Error::NotFound("position"))?;
-    let reason = if staff { CloseReason::Staff } else { CloseReason::Client };
     let closed = close_in(app, &tx, &w, &p, at, reason).await?;
     if staff {
-        let entry = Audit::new("position.close", "position", id.to_string())
-            .details(format!("position {id} closed at {}", Decimal::new(at.minor(), 8).normalize()))
-            .after(&PositionView::of(&closed, m.spec.decimals, None));
-        audit::record(&tx, Some(actor), entry).await?;
+        audit::record(&tx, Some(actor), closed_audit(&closed, m.spec.decimals)).await?;
     }
     announce_commit(app, tx, &closed).await?;
     Ok(PositionView::of(&closed, m.spec.decimals, None))

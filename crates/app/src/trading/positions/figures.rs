@@ -11,12 +11,12 @@ use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_engine::maths::{self, Conversion, Leg, Side};
 use brokercrm_engine::{Lots, Price};
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::money::ledger::accounts;
+use brokercrm_store::repo::money::ledger::{AccountRow, accounts};
 use brokercrm_store::repo::money::wallets::WalletRow;
 use brokercrm_store::repo::trading::positions::PositionRow;
 use rust_decimal::Decimal;
 
-use super::market::{self, Market, Markups};
+use super::market::{Lookups, Market, Markups};
 
 /// A wallet's figures in its currency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,15 +59,27 @@ impl Prices {
         currency: Currency,
         markups: &Markups,
     ) -> Result<Self> {
+        Self::looked_up(&mut Lookups::default(), conn, symbols, currency, markups).await
+    }
+
+    /// [`Prices::load`] through `look`, so a batch reads each market, quote and conversion
+    /// once.
+    pub async fn looked_up<C: ConnectionTrait>(
+        look: &mut Lookups,
+        conn: &C,
+        symbols: Vec<String>,
+        currency: Currency,
+        markups: &Markups,
+    ) -> Result<Self> {
         let mut by_symbol = HashMap::new();
         for s in symbols {
             if by_symbol.contains_key(&s) {
                 continue;
             }
-            let m = market::load(conn, "symbol", &s).await?;
-            let q = markups.apply(&m, market::quote(conn, &s).await?);
-            let mc = market::conversion(conn, m.margin_currency(), currency).await?;
-            let pc = market::conversion(conn, m.spec.currency, currency).await?;
+            let m = look.market(conn, &s).await?.clone();
+            let q = markups.apply(&m, look.quote(conn, &s).await?);
+            let mc = look.conversion(conn, m.margin_currency(), currency).await?.clone();
+            let pc = look.conversion(conn, m.spec.currency, currency).await?.clone();
             by_symbol.insert(s, (m, q, mc, pc));
         }
         Ok(Self { by_symbol })
@@ -110,8 +122,14 @@ pub fn margin_of(open: &[PositionRow], prices: &Prices, leverage: u32) -> Result
 
 /// The balance (available) and credit of wallet `w`.
 pub async fn money_of<C: ConnectionTrait>(conn: &C, w: &WalletRow) -> Result<(Money, Money)> {
+    Ok(money_in(&accounts::for_wallet(conn, w.id).await?, w.id))
+}
+
+/// The balance (available) and credit of wallet `wallet_id` among `rows` (accounts of any
+/// wallets; none: zero).
+pub fn money_in(rows: &[AccountRow], wallet_id: i64) -> (Money, Money) {
     let (mut balance, mut credit) = (Money::ZERO, Money::ZERO);
-    for a in accounts::for_wallet(conn, w.id).await? {
+    for a in rows.iter().filter(|a| a.wallet_id == Some(wallet_id)) {
         let available = Money::from_minor(a.balance - a.pending_debits);
         if a.kind == AccountKind::WalletBalance.as_str() {
             balance = available;
@@ -119,7 +137,7 @@ pub async fn money_of<C: ConnectionTrait>(conn: &C, w: &WalletRow) -> Result<(Mo
             credit = available;
         }
     }
-    Ok((balance, credit))
+    (balance, credit)
 }
 
 /// The figures of wallet `w` holding the open positions `open`.

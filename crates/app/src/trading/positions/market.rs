@@ -165,7 +165,8 @@ pub async fn conversion<C: ConnectionTrait>(
 #[derive(Default)]
 pub struct Lookups {
     markets: std::collections::HashMap<String, Market>,
-    markups: std::collections::HashMap<Option<i64>, Markups>,
+    groups: std::collections::HashMap<i64, Option<groups::GroupRow>>,
+    quotes: std::collections::HashMap<String, (Price, Price)>,
     conversions: std::collections::HashMap<(Currency, Currency), Conversion>,
 }
 
@@ -179,16 +180,46 @@ impl Lookups {
         self.markets.get(symbol).ok_or_else(|| Error::internal("market cache"))
     }
 
+    /// Trading group `id` (none: deleted meanwhile).
+    pub async fn group<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        id: i64,
+    ) -> Result<Option<&groups::GroupRow>> {
+        Ok(match self.groups.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(groups::find(conn, id).await?),
+        }
+        .as_ref())
+    }
+
     /// The markups of wallet `w`'s trading group.
     pub async fn markups<C: ConnectionTrait>(
         &mut self,
         conn: &C,
         w: &WalletRow,
-    ) -> Result<&Markups> {
-        Ok(match self.markups.entry(w.group_id) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(Markups::of_wallet(conn, w).await?),
+    ) -> Result<Markups> {
+        Ok(match w.group_id {
+            Some(g) => self
+                .group(conn, g)
+                .await?
+                .map_or_else(Markups::none, |g| Markups::parse(&g.markups)),
+            None => Markups::none(),
         })
+    }
+
+    /// The latest raw quote of `symbol` ([`quote`]).
+    pub async fn quote<C: ConnectionTrait>(
+        &mut self,
+        conn: &C,
+        symbol: &str,
+    ) -> Result<(Price, Price)> {
+        if let Some(q) = self.quotes.get(symbol) {
+            return Ok(*q);
+        }
+        let q = quote(conn, symbol).await?;
+        self.quotes.insert(symbol.to_owned(), q);
+        Ok(q)
     }
 
     /// The exact rate from `from` into `to` ([`conversion`]).

@@ -9,12 +9,15 @@ pub mod close_all;
 pub mod edit;
 pub mod export;
 pub mod figures;
+pub mod fill;
 pub mod hooks;
+pub mod lane;
 pub mod ledger;
 pub mod list;
 pub mod market;
 pub mod neo;
 pub mod open;
+pub mod open_all;
 pub mod orders;
 pub mod view;
 

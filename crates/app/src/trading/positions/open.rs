@@ -4,22 +4,20 @@
 //! fill charges the group's opening commission and needs the free margin for its margin.
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::money::ledger::TransferCode;
 use brokercrm_core::money::wallets::WalletStatus;
 use brokercrm_core::trading::positions::{self as rules, OrderKind, Platform, Side, Status};
-use brokercrm_core::{Currency, Error, Money, Result, Violations};
-use brokercrm_engine::maths::{self, Leg};
+use brokercrm_core::{Currency, Error, Result, Violations};
+use brokercrm_engine::maths;
 use brokercrm_engine::{Lots, Price};
-use brokercrm_store::repo::money::groups as trading_groups;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::orders::{self, OrderRow};
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
 
-use super::figures::{self, Prices, close_price};
-use super::ledger::{Shortfall, post};
-use super::market::{self, Market, Markups};
+use super::figures::{self, close_price};
+use super::lane;
+use super::market::{self, Market};
 use super::neo;
 use super::view::PositionView;
 use crate::money::wallets::visible;
@@ -130,7 +128,7 @@ fn new_position(
     }
 }
 
-fn order_of(p: &PositionRow, kind: OrderKind, level: Option<Price>) -> OrderRow {
+pub(crate) fn order_of(p: &PositionRow, kind: OrderKind, level: Option<Price>) -> OrderRow {
     let now = brokercrm_store::db::now();
     let filled = kind == OrderKind::Market;
     OrderRow {
@@ -279,9 +277,9 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
     if let (Some(pct), Some(_)) = (tr, fill) {
         p.trailing_stop = Some(trailing_level(&m, side, close_price(leg_side(side), quote), pct)?);
     }
-    let tx = app.db().begin_write().await?;
-    let w = wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;
     let Some(fill) = fill else {
+        let tx = app.db().begin_write().await?;
+        wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;
         p.status = Status::Pending.as_str().to_owned();
         p.open_price = level.map(Price::minor);
         let p = positions::insert(&tx, p).await?;
@@ -293,24 +291,11 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
     let now = brokercrm_store::db::now();
     p.opened_at = Some(now);
     p.close_due_at = p.close_after_seconds.map(|s| now + chrono::Duration::seconds(s));
-    let p = fill_in(&tx, &w, &m, p).await?;
-    orders::insert(&tx, order_of(&p, OrderKind::Market, None)).await?;
-    if staff {
-        let entry = Audit::new("position.open", "position", p.id.to_string())
-            .details(format!(
-                "position {} opened on wallet {}: {} {} {} at {}{}",
-                p.id,
-                w.id,
-                p.side,
-                Decimal::new(p.size, 8).normalize(),
-                p.symbol,
-                Decimal::new(fill.minor(), 8).normalize(),
-                if level.is_some() { " (price set by staff)" } else { "" }
-            ))
-            .after(&PositionView::of(&p, m.spec.decimals, None));
-        audit::record(&tx, Some(actor), entry).await?;
-    }
-    announce_commit(app, tx, &p).await?;
+    let staff = staff.then(|| (actor.clone(), level.is_some()));
+    let p = match fill_in_lane(app, &m, p, staff).await? {
+        (p, None) => p,
+        (p, Some(staff)) => fill_alone(app, &w, &m, p, staff).await?,
+    };
     let floating = maths::pnl(
         &m.inst,
         &figures::leg_of(&p)?,
@@ -318,6 +303,63 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         &market::conversion(conn, m.spec.currency, currency).await?,
     );
     Ok(PositionView::of(&p, m.spec.decimals, floating))
+}
+
+/// Who opened a fill, if staff, and whether at a price they named.
+type StaffFill = Option<(Principal, bool)>;
+
+/// Fills `p` in the trade lane's next batch: the stored row, or `p` back with its staff
+/// when the batch failed and it must be filled alone.
+async fn fill_in_lane(
+    app: &App,
+    m: &Market,
+    p: PositionRow,
+    staff: StaffFill,
+) -> Result<(PositionRow, Option<StaffFill>)> {
+    let mv = lane::Move::Open {
+        market: Box::new(m.clone()),
+        position: Box::new(p.clone()),
+        staff: staff.clone(),
+    };
+    Ok(match lane::run(app, mv).await? {
+        lane::Done::Row(stored) => (*stored, None),
+        lane::Done::Alone => (p, Some(staff)),
+    })
+}
+
+/// Fills `p` on wallet `w` in its own write transaction.
+async fn fill_alone(
+    app: &App,
+    w: &WalletRow,
+    m: &Market,
+    p: PositionRow,
+    staff: StaffFill,
+) -> Result<PositionRow> {
+    let tx = app.db().begin_write().await?;
+    let w = wallets::lock(&tx, w.id).await?.ok_or(Error::NotFound("wallet"))?;
+    let p = super::fill::fill_in(&tx, &w, m, p).await?;
+    orders::insert(&tx, order_of(&p, OrderKind::Market, None)).await?;
+    if let Some((actor, price_set)) = &staff {
+        audit::record(&tx, Some(actor), opened_audit(&p, m.spec.decimals, *price_set)).await?;
+    }
+    announce_commit(app, tx, &p).await?;
+    Ok(p)
+}
+
+/// The audit entry of staff opening `p` (filled; `price_set`: at a price staff named).
+pub(crate) fn opened_audit(p: &PositionRow, decimals: u32, price_set: bool) -> Audit<'static> {
+    Audit::new("position.open", "position", p.id.to_string())
+        .details(format!(
+            "position {} opened on wallet {}: {} {} {} at {}{}",
+            p.id,
+            p.wallet_id,
+            p.side,
+            Decimal::new(p.size, 8).normalize(),
+            p.symbol,
+            Decimal::new(p.open_price.unwrap_or_default(), 8).normalize(),
+            if price_set { " (price set by staff)" } else { "" }
+        ))
+        .after(&PositionView::of(p, decimals, None))
 }
 
 /// Commits `tx`, then announces the change of `p` to the live streams.
@@ -357,88 +399,4 @@ pub fn trailing_level(m: &Market, side: Side, price: Price, pct: Decimal) -> Res
     };
     let steps = (raw / t).round_dp_with_strategy(0, strategy);
     i64::try_from(steps * t).map_err(|_| Error::internal("trailing stop out of range"))
-}
-
-/// The margin of `p` alone (unhedged) in the wallet's currency.
-fn own_margin(prices: &Prices, m: &Market, p: &PositionRow, leverage: u32) -> Result<i64> {
-    let (_, _, mc, _) = prices
-        .by_symbol
-        .get(&p.symbol)
-        .ok_or_else(|| Error::internal("symbol prices not loaded"))?;
-    let own: Leg = figures::leg_of(p)?;
-    Ok(maths::symbol_margin(&m.inst, &[own], leverage, mc)
-        .ok_or_else(|| Error::internal("overflow"))?
-        .minor())
-}
-
-/// Fills `p` (open price and time set) on wallet `w` (locked in `tx`): checks the free
-/// margin with `p` added (its margin and the commission), stores it OPEN with its own margin
-/// and commission, and posts the commission.
-pub async fn fill_in<C: brokercrm_store::ConnectionTrait>(
-    tx: &C,
-    w: &WalletRow,
-    m: &Market,
-    mut p: PositionRow,
-) -> Result<PositionRow> {
-    let currency = Currency::parse("currency", &w.currency)?;
-    let open = positions::of_wallets(tx, &[w.id], Status::Open.as_str()).await?;
-    let mut symbols: Vec<String> = open.iter().map(|o| o.symbol.clone()).collect();
-    symbols.push(p.symbol.clone());
-    let prices = Prices::load(tx, symbols, currency, &Markups::of_wallet(tx, w).await?).await?;
-    let (balance, credit) = figures::money_of(tx, w).await?;
-    let leverage = figures::leverage_of(w);
-    let before = figures::compute(balance, credit, &open, &prices, leverage)?;
-    let mut after_open = open.clone();
-    after_open.push(p.clone());
-    let margin_after = figures::margin_of(&after_open, &prices, leverage)?;
-    let group = match w.group_id {
-        Some(g) => trading_groups::find(tx, g).await?,
-        None => None,
-    };
-    let per_lot = group
-        .as_ref()
-        .and_then(|g| serde_json::from_str::<Value>(&g.commissions).ok())
-        .map(|c| rules::commission_per_lot(&c, &p.symbol))
-        .unwrap_or_default();
-    let lots = Decimal::new(p.size, 8);
-    let commission = Money::from_decimal_rounded(
-        "commission",
-        per_lot * lots,
-        RoundingStrategy::MidpointNearestEven,
-    )?;
-    let free_after = before
-        .equity
-        .checked_sub(commission)
-        .and_then(|e| e.checked_sub(margin_after))
-        .ok_or_else(|| Error::internal("overflow"))?;
-    if free_after.is_negative() {
-        return Err(Error::field(
-            "size",
-            format!(
-                "not enough free margin: the position needs {} {currency} more",
-                free_after.checked_neg().unwrap_or(Money::MAX).to_decimal().normalize()
-            ),
-        ));
-    }
-    p.margin = own_margin(&prices, m, &p, leverage)?;
-    p.commission = commission.minor();
-    p.status = Status::Open.as_str().to_owned();
-    let p = if p.id == 0 {
-        positions::insert(tx, p).await?
-    } else {
-        positions::replace(tx, &p, Status::Pending.as_str(), p.version).await?;
-        PositionRow { version: p.version + 1, ..p }
-    };
-    let minus = commission.checked_neg().ok_or_else(|| Error::internal("overflow"))?;
-    post(
-        tx,
-        w,
-        &format!("trade:{}:commission", p.id),
-        minus,
-        TransferCode::TradingCommission,
-        Shortfall::Refuse,
-        format!("opening commission of position {} ({})", p.id, p.symbol),
-    )
-    .await?;
-    Ok(p)
 }

@@ -82,7 +82,7 @@ async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>>
             continue;
         };
         let m = look.market(&tx, &p.symbol).await?.clone();
-        let at = executed(look.markups(&tx, w).await?, &m, &p.side, d.at, false);
+        let at = executed(&look.markups(&tx, w).await?, &m, &p.side, d.at, false);
         match at {
             Ok(at) => {
                 closing.push(Closing { wallet: w, position: p, at, reason: d.reason });

@@ -1,7 +1,7 @@
 //! Committing what a tick made due, through the same use cases as the HTTP routes: a close
 //! by position id and version (`positions::close::close_in`: realised P/L to the ledger,
 //! the closing order, `PositionClosed`), and the fill of a pending order
-//! (`positions::open::fill_in`: free margin, commission). Each is one write transaction that
+//! (`positions::fill::fill_in`: free margin, commission). Each is one write transaction that
 //! applies once: a position that moved on (another close, an edit, a fill) since the books
 //! loaded it is left alone and read again.
 
@@ -17,8 +17,9 @@ use rust_decimal::Decimal;
 use crate::App;
 use crate::trading::positions::close::close_in;
 use crate::trading::positions::figures::close_price;
+use crate::trading::positions::fill::fill_in;
 use crate::trading::positions::market::{self, Market, Markups};
-use crate::trading::positions::open::{announce_commit, fill_in, leg_side, trailing_level};
+use crate::trading::positions::open::{announce_commit, leg_side, trailing_level};
 
 /// What became of a commit.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,6 +5,7 @@ pub mod choices;
 pub mod demo;
 pub mod downtimes;
 pub mod instruments;
+pub mod lane;
 pub mod margin;
 pub mod markups;
 pub mod neo;

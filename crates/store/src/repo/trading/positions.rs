@@ -52,6 +52,36 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, row: PositionRow) -> Result<Po
     am.insert(conn).await.db()
 }
 
+/// Rows of one multi-row position insert (31 columns: well under either database's bind
+/// limit).
+const INSERT_CHUNK: usize = 500;
+
+/// Inserts `rows` (their ids left to the database); returns them stored, in `rows`' order
+/// (matched back by their unique external id).
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    rows: &[PositionRow],
+) -> Result<Vec<PositionRow>> {
+    let mut stored = std::collections::HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let models = chunk.iter().map(|r| {
+            let mut am = r.clone().into_active_model();
+            am.id = sea_orm::ActiveValue::NotSet;
+            am
+        });
+        for row in Position::insert_many(models).exec_with_returning(conn).await.db()? {
+            stored.insert(row.external_id.clone(), row);
+        }
+    }
+    rows.iter()
+        .map(|r| {
+            stored
+                .remove(&r.external_id)
+                .ok_or_else(|| Error::internal("an inserted position came back missing"))
+        })
+        .collect()
+}
+
 pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<PositionRow>> {
     Position::find_by_id(id).one(conn).await.db()
 }

@@ -78,17 +78,19 @@ pub struct TradeChanged {
     pub user_id: i64,
     pub wallet_id: i64,
     pub position_id: i64,
-    /// The version the relay saw; `None` when the committing transaction announced it (the
-    /// stream then sends it whatever it sent before).
+    /// The version announced: the one the relay read, or the one the committing transaction
+    /// stored, so a stream that already sent it (by either way, in either order) sends it
+    /// once; `None`: send it whatever was sent before.
     pub seen: Option<i64>,
 }
 
 impl Notice for TradeChanged {}
 
 impl TradeChanged {
-    /// The change of position `p` (a stored position row).
+    /// The change of position `p` (a stored position row, at the version it was stored at).
     pub fn of(p: &brokercrm_store::repo::trading::positions::PositionRow) -> Self {
-        Self { user_id: p.user_id, wallet_id: p.wallet_id, position_id: p.id, seen: None }
+        let seen = Some(p.version);
+        Self { user_id: p.user_id, wallet_id: p.wallet_id, position_id: p.id, seen }
     }
 }
 

@@ -227,6 +227,7 @@ pub async fn cancel(app: &App, actor: &Principal, id: i64) -> Result<()> {
     let np = PositionRow {
         status: Status::Cancelled.as_str().to_owned(),
         closed_at: Some(db::now()),
+        version: p.version + 1, // as stored below
         ..p.clone()
     };
     positions::replace(&tx, &np, Status::Pending.as_str(), p.version).await?;

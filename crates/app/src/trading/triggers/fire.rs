@@ -129,6 +129,7 @@ async fn cancel(app: &App, id: i64, version: i64) -> Result<Outcome> {
     let np = PositionRow {
         status: Status::Cancelled.as_str().to_owned(),
         closed_at: Some(db::now()),
+        version: version + 1, // as stored below
         ..p
     };
     match positions::replace(&tx, &np, Status::Pending.as_str(), version).await {

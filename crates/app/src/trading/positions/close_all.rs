@@ -1,5 +1,5 @@
 //! Closing many positions in the caller's write transaction with one statement per table:
-//! each close decided in memory exactly as a single close is (`close::settle`), then the rows
+//! each close decided in memory exactly as a single close is (`settle::settle`), then the rows
 //! replaced together by id and version, the closing orders inserted together, the realised
 //! P/L posted together (`ledger::post_many`, losses protected in order) and the
 //! `PositionClosed` events published as one batch. Any failure fails the whole call: the
@@ -14,9 +14,9 @@ use brokercrm_store::repo::money::wallets::WalletRow;
 use brokercrm_store::repo::trading::orders::{self, OrderRow};
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
-use super::close::{Settled, settle};
 use super::ledger::{Posting, Shortfall, post_many};
 use super::market::Lookups;
+use super::settle::{Settled, settle};
 use crate::App;
 use crate::trading::events::PositionClosed;
 

@@ -1,14 +1,17 @@
 //! A fill's money: the free margin with the new position added (its margin and the opening
 //! commission) checked on the wallet's book, the position's own margin and commission set,
 //! the row stored OPEN and the commission posted. The decision is made on a [`Book`] held in
-//! memory, so a single fill and a batch of fills on one wallet (`open_all`) decide alike.
+//! memory, so a single fill and a batch of fills on one wallet (`open_all`) decide alike;
+//! the opening order and staff's audit entry of a fill are formed here for both.
 
 use brokercrm_core::money::ledger::TransferCode;
-use brokercrm_core::trading::positions::{self as rules, Status};
+use brokercrm_core::trading::positions::{self as rules, OrderKind, Status};
 use brokercrm_core::{Currency, Error, Money, Result};
+use brokercrm_engine::Price;
 use brokercrm_engine::maths::{self, Leg};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::money::wallets::WalletRow;
+use brokercrm_store::repo::trading::orders::OrderRow;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
@@ -16,6 +19,8 @@ use serde_json::Value;
 use super::figures::{self, Prices};
 use super::ledger::{Shortfall, post};
 use super::market::{Lookups, Market};
+use super::view::PositionView;
+use crate::platform::audit::Audit;
 
 /// What a fill on one wallet is decided on: its open positions, their prices (and the new
 /// positions'), its balance and credit, its leverage and its group's commissions.
@@ -153,4 +158,46 @@ pub async fn fill_in<C: ConnectionTrait>(
     let (id, note) = commission_transfer(&p);
     post(tx, w, &id, minus, TransferCode::TradingCommission, Shortfall::Refuse, note).await?;
     Ok(p)
+}
+
+/// The opening order of `p`: a MARKET order filled at its open price, or a pending LIMIT or
+/// STOP order at `level`.
+pub(crate) fn order_of(p: &PositionRow, kind: OrderKind, level: Option<Price>) -> OrderRow {
+    let now = brokercrm_store::db::now();
+    let filled = kind == OrderKind::Market;
+    OrderRow {
+        id: 0,
+        position_id: p.id,
+        wallet_id: p.wallet_id,
+        user_id: p.user_id,
+        symbol: p.symbol.clone(),
+        side: p.side.clone(),
+        kind: kind.as_str().to_owned(),
+        purpose: "OPEN".to_owned(),
+        status: if filled { "FILLED" } else { "PENDING" }.to_owned(),
+        size: p.size,
+        limit_price: (kind == OrderKind::Limit).then_some(level).flatten().map(Price::minor),
+        stop_price: (kind == OrderKind::Stop).then_some(level).flatten().map(Price::minor),
+        fill_price: if filled { p.open_price } else { None },
+        external_id: p.external_id.clone(),
+        filled_at: filled.then_some(now),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The audit entry of staff opening `p` (filled; `price_set`: at a price staff named).
+pub(crate) fn opened_audit(p: &PositionRow, decimals: u32, price_set: bool) -> Audit<'static> {
+    Audit::new("position.open", "position", p.id.to_string())
+        .details(format!(
+            "position {} opened on wallet {}: {} {} {} at {}{}",
+            p.id,
+            p.wallet_id,
+            p.side,
+            Decimal::new(p.size, 8).normalize(),
+            p.symbol,
+            Decimal::new(p.open_price.unwrap_or_default(), 8).normalize(),
+            if price_set { " (price set by staff)" } else { "" }
+        ))
+        .after(&PositionView::of(p, decimals, None))
 }

@@ -17,11 +17,11 @@ use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
-use super::close::closed_audit;
 use super::close_all::{Closing, close_all_in};
+use super::fill::opened_audit;
 use super::market::{Lookups, Market};
-use super::open::opened_audit;
 use super::open_all::{Opening, open_all_in};
+use super::settle::closed_audit;
 use crate::platform::audit::{self, Audit};
 use crate::platform::group_commit::Batch;
 use crate::trading::events::TradeChanged;

@@ -19,6 +19,7 @@ pub mod neo;
 pub mod open;
 pub mod open_all;
 pub mod orders;
+pub mod settle;
 pub mod view;
 
 pub use view::{OrderView, PositionView};

@@ -10,18 +10,19 @@ use brokercrm_core::{Currency, Error, Result, Violations};
 use brokercrm_engine::maths;
 use brokercrm_engine::{Lots, Price};
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
-use brokercrm_store::repo::trading::orders::{self, OrderRow};
+use brokercrm_store::repo::trading::orders;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
 
 use super::figures::{self, close_price};
+use super::fill::{opened_audit, order_of};
 use super::lane;
 use super::market::{self, Market};
 use super::neo;
 use super::view::PositionView;
 use crate::money::wallets::visible;
-use crate::platform::audit::{self, Audit};
+use crate::platform::audit;
 use crate::{App, Principal};
 
 /// "Create position" as received.
@@ -123,30 +124,6 @@ fn new_position(
         version: 0,
         opened_at: None,
         closed_at: None,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
-pub(crate) fn order_of(p: &PositionRow, kind: OrderKind, level: Option<Price>) -> OrderRow {
-    let now = brokercrm_store::db::now();
-    let filled = kind == OrderKind::Market;
-    OrderRow {
-        id: 0,
-        position_id: p.id,
-        wallet_id: p.wallet_id,
-        user_id: p.user_id,
-        symbol: p.symbol.clone(),
-        side: p.side.clone(),
-        kind: kind.as_str().to_owned(),
-        purpose: "OPEN".to_owned(),
-        status: if filled { "FILLED" } else { "PENDING" }.to_owned(),
-        size: p.size,
-        limit_price: (kind == OrderKind::Limit).then_some(level).flatten().map(Price::minor),
-        stop_price: (kind == OrderKind::Stop).then_some(level).flatten().map(Price::minor),
-        fill_price: if filled { p.open_price } else { None },
-        external_id: p.external_id.clone(),
-        filled_at: filled.then_some(now),
         created_at: now,
         updated_at: now,
     }
@@ -344,22 +321,6 @@ async fn fill_alone(
     }
     announce_commit(app, tx, &p).await?;
     Ok(p)
-}
-
-/// The audit entry of staff opening `p` (filled; `price_set`: at a price staff named).
-pub(crate) fn opened_audit(p: &PositionRow, decimals: u32, price_set: bool) -> Audit<'static> {
-    Audit::new("position.open", "position", p.id.to_string())
-        .details(format!(
-            "position {} opened on wallet {}: {} {} {} at {}{}",
-            p.id,
-            p.wallet_id,
-            p.side,
-            Decimal::new(p.size, 8).normalize(),
-            p.symbol,
-            Decimal::new(p.open_price.unwrap_or_default(), 8).normalize(),
-            if price_set { " (price set by staff)" } else { "" }
-        ))
-        .after(&PositionView::of(p, decimals, None))
 }
 
 /// Commits `tx`, then announces the change of `p` to the live streams.

@@ -19,10 +19,10 @@ use brokercrm_store::repo::trading::orders::{self, OrderRow};
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
 use super::figures::money_in;
+use super::fill::order_of;
 use super::fill::{Book, commission_transfer};
 use super::ledger::{Posting, Shortfall, post_many};
 use super::market::{Lookups, Market};
-use super::open::order_of;
 
 /// One fill of a batch: position `position` (open price and time set, not stored) on wallet
 /// `wallet` (locked in the transaction) on market `market`.

@@ -3,15 +3,18 @@
 //! committed batch left them, reads only accounts it has not seen (on the read pool, before
 //! any transaction), decides the batch in memory, then in its write transaction moves every
 //! account, inserts the transfers and checks — under the lock of every account involved,
-//! ascending — that each account that may refuse a debit still holds the remembered sums
-//! (`batch_pg::write_moves_if_unchanged`), before the deposit hooks and the audit follow in
-//! the same transaction. The house accounts allow an overdraft, so no decision depends on
-//! their sums: they are only added to. If anything moved meanwhile (another money path wrote
-//! a wallet account) or a transfer id is stored already (a replay), nothing is written: the
-//! lane forgets what it remembered and the caller decides the batch again under a lock from
-//! fresh reads. Stored ids are not read first: the unique index answers for them.
+//! ascending — that each account the batch debits and that may refuse a debit still holds
+//! the remembered sums (`batch_pg::write_moves_if_unchanged`), before the deposit hooks and
+//! the audit follow in the same transaction. No other decision depends on a sum: a credit is
+//! accepted whatever the account holds, and the house accounts allow an overdraft; those
+//! accounts are only added to, so their remembered sums may drift (a deposit hook's bonus
+//! moves a wallet behind the lane) without harm until they are debited. If a checked account
+//! moved meanwhile (another money path, a hook) or a transfer id is stored already (a
+//! replay), nothing is written: the lane forgets what it remembered and the caller decides
+//! the batch again under a lock from fresh reads. Stored ids are not read first: the unique
+//! index answers for them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use brokercrm_core::{Error, Result};
 use brokercrm_store::db::commit;
@@ -58,8 +61,14 @@ pub(super) async fn write(
     }
     let decided = decide(jobs, &HashMap::new(), &accounts)?;
     let moves = deltas(&accounts, &decided.ledger);
-    let checked: Vec<AccountRow> =
-        accounts.iter().filter(|a| !a.allows_overdraft).cloned().collect();
+    // Only a debit of an account that may refuse depends on its sums (a credit is accepted
+    // whatever the account holds), so only those are checked; the others are only added to.
+    let debited: HashSet<i64> = jobs.iter().map(|j| j.job.transfer.debit_account_id).collect();
+    let checked: Vec<AccountRow> = accounts
+        .iter()
+        .filter(|a| !a.allows_overdraft && debited.contains(&a.id))
+        .cloned()
+        .collect();
     let read_us = started.elapsed().as_micros();
     let written = written(app, jobs, &checked, &moves, &decided).await;
     tracing::debug!(

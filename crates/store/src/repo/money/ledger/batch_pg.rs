@@ -192,10 +192,10 @@ SELECT (SELECT yes FROM unchanged) AS unchanged,
 /// Writes a batch decided in memory on remembered account sums, in one statement inside the
 /// caller's transaction (the manual lane's, whose deposit hooks follow in it): locks every
 /// account of `deltas` (ascending id, `FOR NO KEY UPDATE`), and only if each account of
-/// `checked` (those whose sums the decision depended on: the ones that may refuse a debit)
-/// still holds the sums given there does it move every account by its delta and insert
-/// `transfers` (each with its body hash; user data allowed). The accounts that allow an
-/// overdraft (house accounts) are only added to, so their remembered sums may be stale.
+/// `checked` (those whose sums the decision depended on: the debited ones that may refuse a
+/// debit) still holds the sums given there does it move every account by its delta and
+/// insert `transfers` (each with its body hash; user data allowed). The other accounts are
+/// only added to, so the sums the caller remembers of them may be stale.
 /// Answers whether it wrote (`false`: nothing was written; decide again under a lock from
 /// fresh reads). A transfer id stored already fails the statement on the unique index
 /// (`Conflict`), which aborts the caller's transaction. Pending transfers answer `false`.

@@ -206,7 +206,7 @@ async fn a_batch_decided_on_stale_sums_is_decided_again() {
     let of = |kind: &str| -> Vec<&str> {
         list.iter().filter(|x| x["type"] == kind).filter_map(|x| x["amount"].as_str()).collect()
     };
-    assert_eq!(of("WITHDRAWAL"), ["20"], "{page}");
+    assert_eq!(of("WITHDRAWAL"), ["-20"], "{page}");
     let mut deposits = of("DEPOSIT");
     deposits.sort_unstable();
     assert_eq!(deposits, ["1", "100", "2"], "{page}");

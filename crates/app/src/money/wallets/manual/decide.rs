@@ -96,6 +96,14 @@ pub(super) async fn follow(
         events.extend(event_of(&p.manual, &p.wallet, &p.transfer));
         audits.push((Some(&p.manual.actor), audit_entry(&p.manual, &p.transfer)));
     }
+    let started = std::time::Instant::now();
     app.events().publish_all(tx, &events).await?;
-    audit::record_many(tx, audits).await
+    let hooks_us = started.elapsed().as_micros();
+    audit::record_many(tx, audits).await?;
+    tracing::debug!(
+        hooks_us,
+        audit_us = started.elapsed().as_micros() - hooks_us,
+        "manual batch follow-up"
+    );
+    Ok(())
 }

@@ -108,20 +108,38 @@ async fn written(
     moves: &[batch::Delta],
     decided: &super::decide::Decided,
 ) -> Result<bool> {
+    let started = std::time::Instant::now();
     let tx = app.db().begin_write().await?;
+    let begun_us = started.elapsed().as_micros();
     let done = async {
         if !write_moves_if_unchanged(&tx, checked, moves, &decided.writes).await? {
-            return Ok(false);
+            return Ok(None);
         }
+        let written_us = started.elapsed().as_micros();
         follow(app, &tx, jobs, &decided.posted).await?;
-        Ok(true)
+        Ok(Some(written_us))
     }
     .await;
     match done {
-        Ok(true) => commit(tx).await.map(|_| true),
-        other => {
+        Ok(Some(written_us)) => {
+            let followed_us = started.elapsed().as_micros();
+            commit(tx).await?;
+            tracing::debug!(
+                begun_us,
+                written_us,
+                followed_us,
+                committed_us = started.elapsed().as_micros(),
+                "manual batch steps (remembered sums)"
+            );
+            Ok(true)
+        }
+        Ok(None) => {
             let _ = tx.rollback().await;
-            other
+            Ok(false)
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
         }
     }
 }

@@ -7,12 +7,13 @@
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::{Error, Result};
 use brokercrm_store::repo::money::ledger::transfers;
+use brokercrm_store::repo::money::wallets::WalletRow;
 use chrono::{DateTime, Utc};
 
-pub use super::manual::{ManualInput, manual};
+pub use super::manual::{ManualInput, Recorded, manual};
 pub use super::transfer::{TransferInput, transfer};
 use super::views::{self, TransactionView, WalletMoney};
-use super::{Page, visible};
+use super::{Page, seen, visible};
 use crate::{App, Principal};
 
 /// Balance, credit and equity of a wallet the actor may see (staff: ReadWallets).
@@ -43,6 +44,38 @@ pub async fn transactions(
     let w = visible(conn, actor, id, Permission::ReadWallets).await?;
     let ids = views::account_ids(conn, &[w.id]).await?;
     let (b, c) = ids.get(&w.id).copied().unwrap_or_default();
+    page_of(app, w, (b, c), range, page).await
+}
+
+/// The page [`transactions`] answers for the wallet of a manual transaction just recorded by
+/// the same actor, without reading again what the movement read: the wallet (its customer
+/// scope was checked then; ReadWallets is checked here) and, where known, its accounts.
+pub async fn transactions_after(
+    app: &App,
+    actor: &Principal,
+    recorded: Recorded,
+    page: Page,
+) -> Result<(Vec<TransactionView>, u64)> {
+    let w = seen(actor, Some(recorded.wallet), Permission::ReadWallets)?;
+    let accounts = match recorded.accounts {
+        Some(ids) => ids,
+        None => {
+            let ids = views::account_ids(app.db().conn(), &[w.id]).await?;
+            ids.get(&w.id).copied().unwrap_or_default()
+        }
+    };
+    page_of(app, w, accounts, None, page).await
+}
+
+/// A page of the transfers of wallet `w`'s balance and credit accounts `(b, c)`.
+async fn page_of(
+    app: &App,
+    w: WalletRow,
+    (b, c): (Option<i64>, Option<i64>),
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    page: Page,
+) -> Result<(Vec<TransactionView>, u64)> {
+    let conn = app.db().conn();
     let accounts: Vec<i64> = [b, c].into_iter().flatten().collect();
     let (rows, total) =
         transfers::page_for_accounts(conn, &accounts, range, page.limit, page.offset).await?;

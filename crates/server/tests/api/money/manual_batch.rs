@@ -11,7 +11,7 @@ use tower::ServiceExt;
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::money::{assert_verified, balance};
+use crate::helpers::money::{assert_verified, balance, manual, transfer};
 
 /// One request: wallet, Idempotency-Key, body.
 type Call = (i64, Option<String>, Value);
@@ -168,4 +168,75 @@ async fn concurrent_deposits_through_the_house_account_all_post() {
     assert_eq!(balance(&t, &admin, a).await["balance"], "1.3");
     assert_eq!(balance(&t, &admin, b).await["balance"], "1.3");
     assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn a_batch_decided_on_stale_sums_is_decided_again() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let owner = t.customer().admin(&admin).with_wallet("USD", 100).with_wallet("USD", 0);
+    let owner = owner.create().await;
+    let [a, b] = owner.wallet_ids();
+    let deposit = |amount: &str| json!({"type": "DEPOSIT", "amount": amount, "method": "bank"});
+    // The manual lane sees a's sums (on PostgreSQL it remembers them: 101).
+    let (s, body) = send_one(&t, &admin, a, "d1", deposit("1")).await;
+    assert_eq!(s, 200, "{body}");
+    // Another path moves a's balance behind the lane's back: a staff transfer of 81 to b.
+    let moved = json!({"sourceWalletId": a, "targetWalletId": b, "amount": "81"});
+    let (s, body) = transfer(&t, &admin, Some("behind"), moved).await;
+    assert_eq!(s, 200, "{body}");
+    // a holds 20: a withdrawal of 50 decided on the remembered 101 would pass; the write finds
+    // the sums moved, writes nothing, and the batch is decided again on what a holds.
+    let (s, body) =
+        send_one(&t, &admin, a, "w50", json!({"type": "WITHDRAWAL", "amount": "50"})).await;
+    assert_eq!((s, field_of(&body).as_str()), (422, "amount"), "{body}");
+    let (s, body) =
+        send_one(&t, &admin, a, "w20", json!({"type": "WITHDRAWAL", "amount": "20"})).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = send_one(&t, &admin, a, "d2", deposit("2")).await;
+    assert_eq!(s, 200, "{body}");
+    // Replays after the fallback change nothing.
+    let (s, body) = send_one(&t, &admin, a, "d2", deposit("2")).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(balance(&t, &admin, a).await["balance"], "2");
+    assert_eq!(balance(&t, &admin, b).await["balance"], "81");
+    // The ledger rows of a: exactly one withdrawal (20) and one deposit of 2 after the move.
+    let (_, page) = manual(&t, &admin, a, json!({})).await;
+    let list = page["transactions"].as_array().unwrap_or_else(|| panic!("{page}"));
+    let of = |kind: &str| -> Vec<&str> {
+        list.iter().filter(|x| x["type"] == kind).filter_map(|x| x["amount"].as_str()).collect()
+    };
+    assert_eq!(of("WITHDRAWAL"), ["-20"], "{page}");
+    let mut deposits = of("DEPOSIT");
+    deposits.sort_unstable();
+    assert_eq!(deposits, ["1", "100", "2"], "{page}");
+    // The replay answered the same page the list answers.
+    assert_eq!(body, page);
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn the_answer_of_a_movement_is_the_wallets_page() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    let a = t.customer().admin(&admin).with_wallet("USD", 5).create().await.wallets[0];
+    let credit = json!({"type": "DEPOSIT", "amount": "3", "addToCredit": true});
+    for (key, body) in [("c1", credit.clone()), ("b1", json!({"type": "BONUS", "amount": "1"}))] {
+        let (s, answer) = send_one(&t, &admin, a, key, body).await;
+        assert_eq!(s, 200, "{answer}");
+        let (_, page) = manual(&t, &admin, a, json!({})).await;
+        assert_eq!(answer, page, "{key}");
+    }
+    let (_, page) = manual(&t, &admin, a, json!({})).await;
+    assert_eq!(page["transactions"].as_array().map(Vec::len), Some(3), "{page}");
+    // A page past the end still counts the pages.
+    let r = t
+        .server
+        .post(&format!("/api/wallets/{a}/transactions?page=5&limit=2"))
+        .authorization_bearer(&admin)
+        .add_header("Idempotency-Key", "b2")
+        .json(&json!({"type": "BONUS", "amount": "1"}))
+        .await;
+    let v: Value = r.json();
+    assert_eq!((v["transactions"].as_array().map(Vec::len), &v["pages"]), (Some(0), &json!(2)));
 }

@@ -3,11 +3,11 @@
 use brokercrm_core::Result;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, Value,
 };
 
-use crate::db::now;
+use crate::db::{now, nullable};
 use crate::entities::activities::{self, Entity as Activity};
 use crate::error::DbResultExt;
 
@@ -31,13 +31,77 @@ pub async fn insert<C: ConnectionTrait>(conn: &C, a: NewActivity) -> Result<i64>
     Ok(row_of(a).insert(conn).await.db()?.id)
 }
 
-/// Appends several entries in one statement (a group-commit batch's audit).
+const INSERT_ARRAYS: &str = r#"
+INSERT INTO activities (actor_id, actor_email, type, details, entity, entity_id, before, after,
+                        ip, created_at)
+SELECT CASE WHEN a.has_actor_id THEN a.actor_id END,
+       CASE WHEN a.has_actor_email THEN a.actor_email END,
+       a.type, a.details,
+       CASE WHEN a.has_entity THEN a.entity END,
+       CASE WHEN a.has_entity_id THEN a.entity_id END,
+       CASE WHEN a.has_before THEN a.before END,
+       CASE WHEN a.has_after THEN a.after END,
+       CASE WHEN a.has_ip THEN a.ip END,
+       $17
+FROM UNNEST($1::int8[], $2::bool[], $3::text[], $4::bool[], $5::text[], $6::text[],
+            $7::text[], $8::bool[], $9::text[], $10::bool[], $11::text[], $12::bool[],
+            $13::text[], $14::bool[], $15::text[], $16::bool[])
+    WITH ORDINALITY
+    AS a(actor_id, has_actor_id, actor_email, has_actor_email, type, details, entity,
+         has_entity, entity_id, has_entity_id, before, has_before, after, has_after, ip,
+         has_ip, n)
+ORDER BY a.n
+"#;
+
+/// Appends several entries in one statement (a group-commit batch's audit). On PostgreSQL a
+/// statement of arrays whose text is the same for any number of entries (prepared once per
+/// connection); on SQLite a multi-row insert.
 pub async fn insert_many<C: ConnectionTrait>(conn: &C, list: Vec<NewActivity>) -> Result<()> {
     if list.is_empty() {
         return Ok(());
     }
+    if conn.get_database_backend() == DbBackend::Postgres {
+        return insert_arrays(conn, list).await;
+    }
     activities::Entity::insert_many(list.into_iter().map(row_of))
         .exec_without_returning(conn)
+        .await
+        .db()
+        .map(|_| ())
+}
+
+async fn insert_arrays<C: ConnectionTrait>(conn: &C, list: Vec<NewActivity>) -> Result<()> {
+    let texts = |f: &dyn Fn(&NewActivity) -> String| -> Value {
+        list.iter().map(f).collect::<Vec<String>>().into()
+    };
+    let opt = |f: &dyn Fn(&NewActivity) -> Option<String>| nullable(list.iter().map(f));
+    let (actor_id, has_actor_id) = nullable(list.iter().map(|a| a.actor_id));
+    let (actor_email, has_actor_email) = opt(&|a| a.actor_email.clone());
+    let (entity, has_entity) = opt(&|a| a.entity.clone());
+    let (entity_id, has_entity_id) = opt(&|a| a.entity_id.clone());
+    let (before, has_before) = opt(&|a| a.before.clone());
+    let (after, has_after) = opt(&|a| a.after.clone());
+    let (ip, has_ip) = opt(&|a| a.ip.clone());
+    let values = vec![
+        actor_id,
+        has_actor_id,
+        actor_email,
+        has_actor_email,
+        texts(&|a| a.kind.clone()),
+        texts(&|a| a.details.clone()),
+        entity,
+        has_entity,
+        entity_id,
+        has_entity_id,
+        before,
+        has_before,
+        after,
+        has_after,
+        ip,
+        has_ip,
+        now().into(),
+    ];
+    conn.execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, INSERT_ARRAYS, values))
         .await
         .db()
         .map(|_| ())

@@ -5,6 +5,7 @@ use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::accounts;
+use brokercrm_store::repo::money::wallets::WalletRow;
 
 use super::post::{Manual, audit_entry, check_wallet, event_of, keys, transfer_of};
 use crate::App;
@@ -13,8 +14,8 @@ use crate::money::wallets::visible;
 use crate::platform::audit;
 
 /// Checks, opens the accounts if missing, applies and (unless replayed) runs what follows,
-/// all in one write transaction.
-pub(super) async fn manual_alone(app: &App, m: &Manual) -> Result<()> {
+/// all in one write transaction; answers the wallet as read there.
+pub(super) async fn manual_alone(app: &App, m: &Manual) -> Result<WalletRow> {
     let tx = app.db().begin_write().await?;
     let w = visible(&tx, &m.actor, m.wallet_id, Permission::ManageWalletMoney).await?;
     let currency = check_wallet(m, &w)?;
@@ -29,5 +30,6 @@ pub(super) async fn manual_alone(app: &App, m: &Manual) -> Result<()> {
         }
         audit::record(&tx, Some(&m.actor), audit_entry(m, &t)).await?;
     }
-    db::commit(tx).await
+    db::commit(tx).await?;
+    Ok(w)
 }

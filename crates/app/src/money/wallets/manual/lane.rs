@@ -1,39 +1,34 @@
 //! Group commit of manual transactions. Every manual movement of a currency shares one house
 //! account (manual cash clearing, bonus expense or adjustments), so one transaction per
-//! movement queues on that account's row lock. Here the movements queued while a writer was
-//! busy are written in one write transaction: the stored ids among them read (replays), the
-//! accounts that may refuse (wallets) locked in ascending id order and the house accounts read
-//! (they allow an overdraft, so nothing is decided on their sums), each movement decided in
-//! order on the ledger's reference model, the accepted transfers inserted in one statement and
-//! the wallet accounts moved in one more, then the batch's deposit events published together
-//! (each subscriber reads what it needs once per batch), every audit entry in one statement,
-//! and last the house accounts locked and moved — the hot row once per batch, held only for
-//! that update and the commit, so the lanes of PostgreSQL overlap everywhere else.
+//! movement queues on that account's row lock. Here the movements queued while the writer was
+//! busy are written in one write transaction.
+//!
+//! - PostgreSQL: decided on the sums the lane remembers and written in one statement, the
+//!   hooks and the audit after it (`remembered`); if anything moved, decided again as below.
+//! - SQLite, and that fallback (`locked`): the stored ids among them read (replays), the
+//!   accounts that may refuse (wallets) locked in ascending id order and the house accounts
+//!   read (they allow an overdraft, so nothing is decided on their sums), each movement
+//!   decided in order on the ledger's reference model, the accepted transfers inserted in one
+//!   statement and the wallet accounts moved in one more, then the batch's deposit events
+//!   published together, every audit entry in one statement, and last the house accounts
+//!   locked and moved — the hot row once per batch.
+//!
+//! A refused movement gets its own error; a failed batch writes nothing and each of its
+//! movements runs alone. Nobody is answered before the commit that carries the answer.
 use std::collections::HashMap;
 
 use brokercrm_core::Result;
-use brokercrm_core::money::ledger::compare_replay;
-use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::db::commit;
 use brokercrm_store::repo::money::ledger::batch;
+use brokercrm_store::{Backend, DatabaseTransaction};
 
-use super::post::{Prepared, audit_entry, event_of};
+pub(crate) use super::decide::Posted;
+use super::decide::{Job, account_ids, decide, follow};
+use super::post::Prepared;
+use super::remembered::{self, Remembered};
 use crate::App;
-use crate::money::ledger::body_hash;
-use crate::money::wallets::transfer::{deltas, model_of};
-use crate::platform::audit;
+use crate::money::wallets::transfer::deltas;
 use crate::platform::group_commit::Batch;
-
-type Job = crate::platform::group_commit::Job<Prepared, Posted>;
-
-/// What the batch did with a movement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Posted {
-    /// Posted now, or before (a replay of the same body).
-    Done,
-    /// The batch failed: the requester runs it in its own transaction.
-    Alone,
-}
 
 /// Manual transactions, queued on one writer lane (they share their house accounts).
 pub struct ManualMoves;
@@ -41,10 +36,18 @@ pub struct ManualMoves;
 impl Batch for ManualMoves {
     type Job = Prepared;
     type Answer = Posted;
-    type Lane = ();
+    type Lane = Remembered;
     const MAX: usize = 128;
-    async fn store(app: App, _lane: &mut (), jobs: Vec<Job>) {
-        let answers = write(&app, &jobs).await;
+    async fn store(app: App, lane: &mut Remembered, jobs: Vec<Job>) {
+        let answers = if app.db().backend() == Backend::Postgres {
+            match remembered::write(&app, lane, &jobs).await {
+                Ok(Some(answers)) => Ok(answers),
+                Ok(None) => locked(&app, &jobs).await,
+                Err(e) => Err(e),
+            }
+        } else {
+            locked(&app, &jobs).await
+        };
         let answers = answers.unwrap_or_else(|e| {
             tracing::warn!(error = %e, size = jobs.len(), "manual batch failed; running its movements alone");
             jobs.iter().map(|_| Ok(Posted::Alone)).collect()
@@ -60,11 +63,12 @@ pub(crate) async fn run(app: &App, p: Prepared) -> Result<Posted> {
     app.manual_lane().run(p).await
 }
 
-/// Writes a batch in one transaction; an `Err` means nothing was written.
-async fn write(app: &App, jobs: &[Job]) -> Result<Vec<Result<Posted>>> {
+/// Writes a batch in one transaction, deciding under locks on what it reads there; an `Err`
+/// means nothing was written.
+async fn locked(app: &App, jobs: &[Job]) -> Result<Vec<Result<Posted>>> {
     let started = std::time::Instant::now();
     let tx = app.db().begin_write().await?;
-    match write_in(app, &tx, jobs).await {
+    match locked_in(app, &tx, jobs).await {
         Ok(answers) => {
             let committing = std::time::Instant::now();
             commit(tx).await?;
@@ -83,7 +87,7 @@ async fn write(app: &App, jobs: &[Job]) -> Result<Vec<Result<Posted>>> {
     }
 }
 
-async fn write_in(
+async fn locked_in(
     app: &App,
     tx: &DatabaseTransaction,
     jobs: &[Job],
@@ -95,62 +99,30 @@ async fn write_in(
         .into_iter()
         .map(|t| (t.transfer_id, t.body_hash))
         .collect();
-    let mut account_ids: Vec<i64> = jobs
-        .iter()
-        .flat_map(|j| [j.job.transfer.debit_account_id, j.job.transfer.credit_account_id])
-        .collect();
-    account_ids.sort_unstable();
-    account_ids.dedup();
-    let accounts = batch::lock_refusing(tx, &account_ids).await?;
-    let mut ledger = model_of(&accounts)?;
-    let mut answers = Vec::with_capacity(jobs.len());
-    let mut writes = Vec::new();
-    let mut posted = Vec::new();
-    for (index, job) in jobs.iter().enumerate() {
-        let t = &job.job.transfer;
-        let hash = body_hash(&t.fingerprint());
-        let answer = match stored.get(t.id.as_str()) {
-            Some(earlier) => compare_replay(earlier, &hash).map(|_| Posted::Done),
-            None => match ledger.apply(t) {
-                // The same id earlier in this batch, with the same body.
-                Ok((_, true)) => Ok(Posted::Done),
-                Ok((_, false)) => {
-                    writes.push((t.clone(), hash));
-                    posted.push(index);
-                    Ok(Posted::Done)
-                }
-                Err(e) => Err(e),
-            },
-        };
-        answers.push(answer);
-    }
+    let accounts = batch::lock_refusing(tx, &account_ids(jobs)).await?;
+    let decided = decide(jobs, &stored, &accounts)?;
     let decided_us = started.elapsed().as_micros();
-    batch::insert(tx, &writes).await?;
-    let (hot, cold): (Vec<_>, Vec<_>) = deltas(&accounts, &ledger)
-        .into_iter()
-        .partition(|d| accounts.iter().any(|a| a.id == d.account_id && a.allows_overdraft));
+    batch::insert(tx, &decided.writes).await?;
+    let all = deltas(&accounts, &decided.ledger);
+    let postgres = app.db().backend() == Backend::Postgres;
+    // SQLite's one writer holds every row already: every account moves in one statement.
+    let (hot, cold): (Vec<_>, Vec<_>) = all.into_iter().partition(|d| {
+        postgres && accounts.iter().any(|a| a.id == d.account_id && a.allows_overdraft)
+    });
     batch::apply_deltas(tx, &cold).await?;
     let written_us = started.elapsed().as_micros();
-    let mut audits = Vec::with_capacity(posted.len());
-    let mut events = Vec::new();
-    for index in posted {
-        let p = &jobs[index].job;
-        events.extend(event_of(&p.manual, &p.wallet, &p.transfer));
-        audits.push((Some(&p.manual.actor), audit_entry(&p.manual, &p.transfer)));
-    }
-    app.events().publish_all(tx, &events).await?;
-    let hooks_us = started.elapsed().as_micros();
-    audit::record_many(tx, audits).await?;
-    // The house accounts every lane shares, last: locked only for this update and the commit.
+    follow(app, tx, jobs, &decided.posted).await?;
+    let followed_us = started.elapsed().as_micros();
+    // The house accounts every writer shares, last: locked only for this update and the commit.
     let hot_ids: Vec<i64> = hot.iter().filter(|d| !d.is_zero()).map(|d| d.account_id).collect();
     batch::lock_hot(tx, &hot_ids).await?;
     batch::apply_deltas(tx, &hot).await?;
     tracing::debug!(
         decided_us,
         written_us,
-        hooks_us,
-        audited_us = started.elapsed().as_micros(),
+        followed_us,
+        hot_us = started.elapsed().as_micros(),
         "manual batch steps"
     );
-    Ok(answers)
+    Ok(decided.answers)
 }

@@ -1,23 +1,37 @@
 //! The admin manual transaction of "Get wallet transactions" (DEPOSIT, WITHDRAWAL, BONUS,
 //! CORRECTION, optionally to credit): `post` (the checked movement and what follows its
-//! posting), `lane` (group commit: every manual movement shares one house account per
-//! currency — manual cash clearing, bonus expense, adjustments — so they are written a batch
-//! per transaction, the hot row updated once per batch), `alone` (one movement in its own
+//! posting), `decide` (a batch decided on the reference model, and its hooks and audit),
+//! `remembered` (PostgreSQL: a batch decided on remembered sums, written in one statement),
+//! `lane` (group commit: every manual movement shares one house account per currency —
+//! manual cash clearing, bonus expense, adjustments — so they are written a batch per
+//! transaction, the hot row updated once per batch), `alone` (one movement in its own
 //! transaction, opening missing accounts), depending one way in that order.
 
 mod alone;
+mod decide;
 pub(crate) mod lane;
 mod post;
+mod remembered;
 
 use brokercrm_core::Result;
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::wallets::{ManualType, transfer_id};
 use brokercrm_core::validate::opt_text;
 
+use brokercrm_store::repo::money::wallets::WalletRow;
+
 use crate::{App, Principal};
 use lane::Posted;
 use post::Manual;
 pub use post::ManualInput;
+
+/// What a recorded manual transaction read on the way: its wallet (visible to the actor with
+/// ManageWalletMoney) and, when read before the write, the wallet's balance and credit
+/// account ids (`None`: not read; an account not opened then is opened by the movement).
+pub struct Recorded {
+    pub(crate) wallet: WalletRow,
+    pub(crate) accounts: Option<(Option<i64>, Option<i64>)>,
+}
 
 /// Records a manual transaction on wallet `wallet_id` (ManageWalletMoney). Deposits and
 /// withdrawals go against the `manual` cash-clearing account, bonuses against bonus
@@ -30,7 +44,7 @@ pub async fn manual(
     wallet_id: i64,
     input: ManualInput,
     idempotency_key: Option<&str>,
-) -> Result<()> {
+) -> Result<Recorded> {
     actor.require(Permission::ManageWalletMoney)?;
     let kind = ManualType::parse("type", input.kind.trim())?;
     let movement = kind.movement(input.amount)?;
@@ -39,10 +53,13 @@ pub async fn manual(
     let id = transfer_id(actor.user_id, idempotency_key)?;
     let m = Manual { actor: actor.clone(), wallet_id, kind, movement, input, comment, method, id };
     match post::prepare(app, &m).await? {
-        Some(prepared) => match lane::run(app, prepared).await? {
-            Posted::Done => Ok(()),
-            Posted::Alone => alone_again(app, &m).await,
-        },
+        Some(prepared) => {
+            let (wallet, accounts) = (prepared.wallet.clone(), prepared.accounts);
+            match lane::run(app, prepared).await? {
+                Posted::Done => Ok(Recorded { wallet, accounts: Some(accounts) }),
+                Posted::Alone => alone_again(app, &m).await,
+            }
+        }
         None => alone_again(app, &m).await,
     }
 }
@@ -52,14 +69,14 @@ pub async fn manual(
 const ALONE_ATTEMPTS: usize = 4;
 
 /// [`alone::manual_alone`], run again while the database aborts it for the moment.
-async fn alone_again(app: &App, m: &Manual) -> Result<()> {
+async fn alone_again(app: &App, m: &Manual) -> Result<Recorded> {
     let mut attempt = 1;
     loop {
         match alone::manual_alone(app, m).await {
             Err(e) if attempt < ALONE_ATTEMPTS && brokercrm_store::error::is_transient(&e) => {
                 attempt += 1;
             }
-            done => return done,
+            done => return done.map(|wallet| Recorded { wallet, accounts: None }),
         }
     }
 }

@@ -44,6 +44,8 @@ pub(crate) struct Prepared {
     pub manual: Manual,
     pub wallet: WalletRow,
     pub transfer: NewTransfer,
+    /// The wallet's balance and credit accounts, where opened (for the answer's page).
+    pub accounts: (Option<i64>, Option<i64>),
 }
 
 /// The wallet `m` is for, checked: visible to the actor, real, in the currency asked.
@@ -98,14 +100,23 @@ pub(super) async fn prepare(app: &App, m: &Manual) -> Result<Option<Prepared>> {
     let w = visible(conn, &m.actor, m.wallet_id, Permission::ManageWalletMoney).await?;
     let currency = check_wallet(m, &w)?;
     let [(wallet_key, _), (house_key, _)] = keys(m, &w, currency)?;
-    let wanted = [wallet_key.key(), house_key.key()];
+    // The wallet's other side too, in the same read: the answer lists both sides' transfers.
+    let other =
+        if m.input.add_to_credit { AccountKind::WalletBalance } else { AccountKind::WalletCredit };
+    let other_key = AccountKey::wallet(other, w.id, currency, w.is_demo)?;
+    let wanted = [wallet_key.key(), house_key.key(), other_key.key()];
     let found = accounts::find_by_keys(conn, &wanted).await?;
     let id_of = |k: &str| found.iter().find(|a| a.key == k).map(|a| a.id);
     let (Some(wallet), Some(house)) = (id_of(&wanted[0]), id_of(&wanted[1])) else {
         return Ok(None);
     };
+    let accounts = if m.input.add_to_credit {
+        (id_of(&wanted[2]), Some(wallet))
+    } else {
+        (Some(wallet), id_of(&wanted[2]))
+    };
     let transfer = transfer_of(m, wallet, house, currency);
-    Ok(Some(Prepared { manual: m.clone(), wallet: w, transfer }))
+    Ok(Some(Prepared { manual: m.clone(), wallet: w, transfer, accounts }))
 }
 
 /// The event a manual transaction posted in the writing transaction publishes there (not on

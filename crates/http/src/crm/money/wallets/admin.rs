@@ -334,8 +334,8 @@ pub async fn wallet_transactions(
 ) -> ApiResult<Json<TransactionsResponse>> {
     let id = wallet_id(&id)?;
     let page = q.page()?;
-    match (b.kind, b.amount) {
-        (None, None) => {}
+    let recorded = match (b.kind, b.amount) {
+        (None, None) => None,
         (None, Some(_)) => return Err(Error::field("type", "is required with amount").into()),
         (Some(_), None) => return Err(Error::field("amount", "is required with type").into()),
         (Some(kind), Some(amount)) => {
@@ -348,10 +348,14 @@ pub async fn wallet_transactions(
                 amount: money("amount", &amount)?,
             };
             let key = idempotency_key(&headers)?;
-            money::manual(&app, &actor, id, input, key.as_deref()).await?;
+            Some(money::manual(&app, &actor, id, input, key.as_deref()).await?)
         }
-    }
-    let list = money::transactions(&app, &actor, id, None, page).await?;
+    };
+    // After a movement, the page is read without reading again what the movement read.
+    let list = match recorded {
+        Some(r) => money::transactions_after(&app, &actor, r, page).await?,
+        None => money::transactions(&app, &actor, id, None, page).await?,
+    };
     Ok(Json(TransactionsResponse::of(list)))
 }
 

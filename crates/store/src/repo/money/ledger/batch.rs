@@ -132,6 +132,17 @@ pub async fn lock_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<
     q.all(conn).await.db()
 }
 
+/// The accounts `ids`, read without a lock (for a lane that remembers sums and writes with
+/// [`super::batch_pg::write_moves_if_unchanged`], which checks them under its lock).
+pub async fn read_accounts<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<Vec<AccountRow>> {
+    Account::find()
+        .filter(A::Id.is_in(ids.iter().copied()))
+        .order_by_asc(A::Id)
+        .all(conn)
+        .await
+        .db()
+}
+
 /// The accounts `ids` for a batch that moves its hot accounts last: those that may refuse a
 /// debit (no overdraft) locked now, in ascending id order; those that allow an overdraft (the
 /// house accounts every movement shares) read without a lock, since no decision depends on

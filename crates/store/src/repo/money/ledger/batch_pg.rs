@@ -7,6 +7,9 @@
 //! already fails it on the unique index). One statement is atomic on its own, so the whole
 //! batch costs one round trip and one WAL flush. Its text is the same for every batch size
 //! (arrays, not lists of placeholders), so each connection prepares it once.
+//! `write_moves_if_unchanged` is its form for the manual lane: the same check and writes as
+//! one statement inside the lane's transaction (the deposit hooks follow in it), checking only
+//! the accounts that may refuse a debit and adding to the house accounts.
 
 use brokercrm_core::money::ledger::{NewTransfer, TransferState};
 use brokercrm_core::{Error, Result};
@@ -138,6 +141,112 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
     if moved != to_move as i64 || inserted != transfers.len() as i64 {
         // Already committed, so a bug in the statement rather than a race; the caller then runs
         // each transfer alone, which answers the stored ones as replays.
+        return Err(Error::internal("a batch write moved or inserted other than it decided"));
+    }
+    Ok(true)
+}
+
+const WRITE_MOVES_IF_UNCHANGED: &str = r#"
+WITH locked AS (
+    SELECT id, balance, pending_debits, pending_credits FROM ledger_accounts
+    WHERE id = ANY($1::int8[]) ORDER BY id FOR NO KEY UPDATE
+), unchanged AS (
+    SELECT (SELECT count(*) FROM locked) = cardinality($1::int8[])
+       AND (SELECT count(*) FROM locked l
+            JOIN UNNEST($5::int8[], $6::int8[], $7::int8[], $8::int8[])
+                AS e(id, balance, pending_debits, pending_credits) USING (id)
+            WHERE l.balance = e.balance AND l.pending_debits = e.pending_debits
+              AND l.pending_credits = e.pending_credits) = cardinality($5::int8[])
+       AS yes
+), moved AS (
+    UPDATE ledger_accounts a
+    SET balance = a.balance + d.balance,
+        pending_debits = a.pending_debits + d.pending_debits,
+        pending_credits = a.pending_credits + d.pending_credits
+    FROM UNNEST($1::int8[], $2::int8[], $3::int8[], $4::int8[])
+        AS d(id, balance, pending_debits, pending_credits)
+    WHERE a.id = d.id
+      AND (d.balance <> 0 OR d.pending_debits <> 0 OR d.pending_credits <> 0)
+      AND (SELECT yes FROM unchanged)
+    RETURNING a.id
+), inserted AS (
+    INSERT INTO ledger_transfers (transfer_id, debit_account_id, credit_account_id, amount,
+                                  currency, code, kind, state, body_hash, user_data, created_at)
+    SELECT t.transfer_id, t.debit_account_id, t.credit_account_id, t.amount,
+           t.currency, t.code, t.kind, t.state, t.body_hash,
+           CASE WHEN t.has_user_data THEN t.user_data END, $20
+    FROM UNNEST($9::text[], $10::int8[], $11::int8[], $12::int8[], $13::text[], $14::text[],
+                $15::text[], $16::text[], $17::text[], $18::text[], $19::bool[])
+        WITH ORDINALITY
+        AS t(transfer_id, debit_account_id, credit_account_id, amount, currency, code, kind,
+             state, body_hash, user_data, has_user_data, n)
+    WHERE (SELECT yes FROM unchanged)
+    ORDER BY t.n
+    RETURNING 1
+)
+SELECT (SELECT yes FROM unchanged) AS unchanged,
+       (SELECT count(*) FROM moved) AS moved,
+       (SELECT count(*) FROM inserted) AS inserted
+"#;
+
+/// Writes a batch decided in memory on remembered account sums, in one statement inside the
+/// caller's transaction (the manual lane's, whose deposit hooks follow in it): locks every
+/// account of `deltas` (ascending id, `FOR NO KEY UPDATE`), and only if each account of
+/// `checked` (those whose sums the decision depended on: the debited ones that may refuse a
+/// debit) still holds the sums given there does it move every account by its delta and
+/// insert `transfers` (each with its body hash; user data allowed). The other accounts are
+/// only added to, so the sums the caller remembers of them may be stale.
+/// Answers whether it wrote (`false`: nothing was written; decide again under a lock from
+/// fresh reads). A transfer id stored already fails the statement on the unique index
+/// (`Conflict`), which aborts the caller's transaction. Pending transfers answer `false`.
+/// The text is the same for every batch size.
+pub async fn write_moves_if_unchanged<C: ConnectionTrait>(
+    conn: &C,
+    checked: &[AccountRow],
+    deltas: &[Delta],
+    transfers: &[(NewTransfer, String)],
+) -> Result<bool> {
+    if transfers.iter().any(|(t, _)| t.pending) {
+        return Ok(false);
+    }
+    if checked.iter().any(|a| !deltas.iter().any(|d| d.account_id == a.id)) {
+        return Err(Error::internal("a batch checks an account it does not lock"));
+    }
+    let mut moved: Vec<Delta> = deltas.to_vec();
+    moved.sort_unstable_by_key(|d| d.account_id);
+    moved.dedup_by_key(|d| d.account_id);
+    let column =
+        |f: fn(&Delta) -> i64| -> Value { moved.iter().map(f).collect::<Vec<i64>>().into() };
+    let sums =
+        |f: fn(&AccountRow) -> i64| -> Value { checked.iter().map(f).collect::<Vec<i64>>().into() };
+    let mut values: Vec<Value> = vec![
+        column(|d| d.account_id),
+        column(|d| d.balance),
+        column(|d| d.pending_debits),
+        column(|d| d.pending_credits),
+        sums(|a| a.id),
+        sums(|a| a.balance),
+        sums(|a| a.pending_debits),
+        sums(|a| a.pending_credits),
+    ];
+    let (user_data, has_user_data) = nullable(transfers.iter().map(|(t, _)| t.user_data.clone()));
+    values.extend(transfer_arrays(transfers));
+    values.extend([user_data, has_user_data, now().into()]);
+    let stmt =
+        Statement::from_sql_and_values(DbBackend::Postgres, WRITE_MOVES_IF_UNCHANGED, values);
+    let row = conn
+        .query_one_raw(stmt)
+        .await
+        .db()?
+        .ok_or_else(|| Error::internal("a batch write returned no row"))?;
+    let unchanged: bool = row.try_get("", "unchanged").db()?;
+    if !unchanged {
+        return Ok(false);
+    }
+    let moved_rows: i64 = row.try_get("", "moved").db()?;
+    let inserted: i64 = row.try_get("", "inserted").db()?;
+    let to_move = moved.iter().filter(|d| !d.is_zero()).count();
+    if moved_rows != to_move as i64 || inserted != transfers.len() as i64 {
         return Err(Error::internal("a batch write moved or inserted other than it decided"));
     }
     Ok(true)

@@ -4,9 +4,10 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::TransferRow;
@@ -39,7 +40,8 @@ pub async fn for_account<C: ConnectionTrait>(
 
 /// Transfers touching any of `accounts` (a wallet's balance and credit accounts), newest
 /// first, with their count: single transfers and reservations (a post or void row is shown
-/// through its pending row's state). `from..to` bounds `created_at` when given.
+/// through its pending row's state). `from..to` bounds `created_at` when given. One query
+/// (the count as a window over the matches) unless the page is past the end.
 pub async fn page_for_accounts<C: ConnectionTrait>(
     conn: &C,
     accounts: &[i64],
@@ -61,8 +63,21 @@ pub async fn page_for_accounts<C: ConnectionTrait>(
     if let Some((from, to)) = range {
         q = q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to));
     }
-    let total = q.clone().count(conn).await.db()?;
-    let rows = q.order_by_desc(T::Id).limit(limit).offset(offset).all(conn).await.db()?;
+    // The page and the number of matches in one query; only a page past the end (no rows to
+    // carry the count) asks for the count alone.
+    let page = q.clone().expr_as(Expr::cust("COUNT(*) OVER ()"), "total_rows");
+    let page = page.order_by_desc(T::Id).limit(limit).offset(offset);
+    let mut rows = Vec::new();
+    let mut total = None;
+    for row in conn.query_all_raw(page.build(conn.get_database_backend())).await.db()? {
+        total = Some(row.try_get::<i64>("", "total_rows").db()?);
+        rows.push(TransferRow::from_query_result(&row, "").db()?);
+    }
+    let total = match total {
+        Some(n) => u64::try_from(n).unwrap_or_default(),
+        None if offset == 0 => 0,
+        None => q.count(conn).await.db()?,
+    };
     Ok((rows, total))
 }
 

@@ -3,7 +3,7 @@
 //! `PositionClosed` event, and staff's audit entry of it. A single close (`close`), a batch
 //! (`close_all`) and the trade lane share it.
 
-use brokercrm_core::trading::positions::{CloseReason, Side, Status};
+use brokercrm_core::trading::positions::{CloseReason, OrderKind, Side, Status};
 use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_engine::maths::Conversion;
 use brokercrm_engine::{Lots, Price, maths};
@@ -14,6 +14,7 @@ use brokercrm_store::repo::trading::positions::PositionRow;
 use rust_decimal::Decimal;
 
 use super::figures::leg_of;
+use super::fill::order_of;
 use super::market::Market;
 use super::view::PositionView;
 use crate::platform::audit::Audit;
@@ -87,27 +88,15 @@ pub(crate) fn settle(
     Ok(Settled { order: close_order(&closed, at), closed, pl_account, event })
 }
 
+/// The closing order of `p`: a MARKET order on the other side, filled at `at`.
 fn close_order(p: &PositionRow, at: Price) -> OrderRow {
-    let now = db::now();
     let side = if p.side == Side::Buy.as_str() { Side::Sell } else { Side::Buy };
     OrderRow {
-        id: 0,
-        position_id: p.id,
-        wallet_id: p.wallet_id,
-        user_id: p.user_id,
-        symbol: p.symbol.clone(),
         side: side.as_str().to_owned(),
-        kind: "MARKET".to_owned(),
         purpose: "CLOSE".to_owned(),
-        status: "FILLED".to_owned(),
-        size: p.size,
-        limit_price: None,
-        stop_price: None,
         fill_price: Some(at.minor()),
         external_id: uuid::Uuid::now_v7().to_string(),
-        filled_at: Some(now),
-        created_at: now,
-        updated_at: now,
+        ..order_of(p, OrderKind::Market, None)
     }
 }
 

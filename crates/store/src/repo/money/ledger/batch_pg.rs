@@ -126,6 +126,19 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
         on.wallets.iter().map(|(_, s)| s.clone()).collect::<Vec<String>>().into(),
     ]);
     let stmt = Statement::from_sql_and_values(DbBackend::Postgres, WRITE_IF_UNCHANGED, values);
+    written(conn, stmt, deltas, transfers.len()).await
+}
+
+/// Runs a conditional batch write `stmt` (answering `unchanged`, `moved`, `inserted`):
+/// whether it wrote; a count other than decided (`deltas` that move, `transfers` rows) is an
+/// error — already written, so a bug in the statement rather than a race; the caller then
+/// runs each transfer alone, which answers the stored ones as replays.
+async fn written<C: ConnectionTrait>(
+    conn: &C,
+    stmt: Statement,
+    deltas: &[Delta],
+    transfers: usize,
+) -> Result<bool> {
     let row = conn
         .query_one_raw(stmt)
         .await
@@ -138,9 +151,7 @@ pub async fn write_if_unchanged<C: ConnectionTrait>(
     let moved: i64 = row.try_get("", "moved").db()?;
     let inserted: i64 = row.try_get("", "inserted").db()?;
     let to_move = deltas.iter().filter(|d| !d.is_zero()).count();
-    if moved != to_move as i64 || inserted != transfers.len() as i64 {
-        // Already committed, so a bug in the statement rather than a race; the caller then runs
-        // each transfer alone, which answers the stored ones as replays.
+    if moved != to_move as i64 || inserted != transfers as i64 {
         return Err(Error::internal("a batch write moved or inserted other than it decided"));
     }
     Ok(true)
@@ -234,22 +245,7 @@ pub async fn write_moves_if_unchanged<C: ConnectionTrait>(
     values.extend([user_data, has_user_data, now().into()]);
     let stmt =
         Statement::from_sql_and_values(DbBackend::Postgres, WRITE_MOVES_IF_UNCHANGED, values);
-    let row = conn
-        .query_one_raw(stmt)
-        .await
-        .db()?
-        .ok_or_else(|| Error::internal("a batch write returned no row"))?;
-    let unchanged: bool = row.try_get("", "unchanged").db()?;
-    if !unchanged {
-        return Ok(false);
-    }
-    let moved_rows: i64 = row.try_get("", "moved").db()?;
-    let inserted: i64 = row.try_get("", "inserted").db()?;
-    let to_move = moved.iter().filter(|d| !d.is_zero()).count();
-    if moved_rows != to_move as i64 || inserted != transfers.len() as i64 {
-        return Err(Error::internal("a batch write moved or inserted other than it decided"));
-    }
-    Ok(true)
+    written(conn, stmt, &moved, transfers.len()).await
 }
 
 /// The columns of `transfers` every array statement takes, as `$n..$n+8`: transfer id, debit

@@ -5,7 +5,7 @@
 #   bench_serve / bench_stop      start and stop `brokercrm serve` (pid)
 #   bench_login <role>            prints a session token of the demo user of that role
 #   bench_sql "<sql>"             runs SQL on the benchmark database, rows as a|b|c
-# Scripts may set BENCH_CLEANUP_EXTRA to a command run first on exit.
+# BENCH_LOG=file keeps the server's log. Scripts may set BENCH_CLEANUP_EXTRA to a command run first on exit.
 bench_init() {
   backend="$1"
   target="${CARGO_TARGET_DIR:-$(pwd)/target}"
@@ -32,6 +32,8 @@ bench_init() {
 bench_cleanup() {
   [ -n "${BENCH_CLEANUP_EXTRA:-}" ] && eval "$BENCH_CLEANUP_EXTRA"
   [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true
+  # BENCH_LOG=file keeps the server's log (with BROKERCRM_LOG_LEVEL=...=debug: batch laps).
+  if [ -n "${BENCH_LOG:-}" ] && [ -f "$work/server.log" ]; then cp "$work/server.log" "$BENCH_LOG"; fi
   # BENCH_KEEP_DB=1 keeps the PostgreSQL database for a look afterwards (its name is printed).
   if [ "$backend" = postgres ] && [ -n "${BENCH_KEEP_DB:-}" ]; then echo "kept database $db"
   elif [ "$backend" = postgres ]; then psql -qX -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" postgres; fi

@@ -40,6 +40,10 @@ pub struct AppConfig {
     /// How long authentication reuses a user's status and role read from the database (0: read
     /// on every request). A disabled user or a role change takes effect within it.
     pub auth_cache_ttl: Duration,
+    /// How long the trading request path reuses the instruments, downtimes and trading groups
+    /// it read (0: read on every request). A change made in this process takes effect at once;
+    /// other instances see it within it.
+    pub trading_cache_ttl: Duration,
     /// How often an open live stream checks its token again; one that no longer
     /// authenticates (expired, revoked, user disabled) is closed.
     pub stream_recheck: Duration,
@@ -113,6 +117,7 @@ impl Default for AppConfig {
             lead_global_timeout: Duration::from_secs(85),
             distribution_cache_ttl: Duration::from_secs(2),
             auth_cache_ttl: Duration::from_secs(2),
+            trading_cache_ttl: Duration::from_secs(2),
             stream_recheck: Duration::from_secs(15),
             auto_login_ttl: Duration::from_secs(24 * 3600),
             shared_request_windows: false,

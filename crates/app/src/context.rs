@@ -11,7 +11,10 @@ use brokercrm_integrations::outbound::OutboundClient;
 use brokercrm_integrations::sms::{LogSmsSender, SmsSender};
 use brokercrm_store::Db;
 use brokercrm_store::db::Backend;
+use brokercrm_store::repo::money::groups::GroupRow;
 use brokercrm_store::repo::platform::settings;
+use brokercrm_store::repo::trading::downtimes::DowntimeRow;
+use brokercrm_store::repo::trading::instruments::InstrumentRow;
 
 use brokercrm_integrations::advertisers::AdapterEnv;
 use brokercrm_integrations::payments::Registry as PaymentRegistry;
@@ -24,6 +27,7 @@ use crate::identity::security::{JwtKeys, PasswordHasherCfg, random_token};
 use crate::money::wallets::manual::lane::ManualMoves;
 use crate::money::wallets::transfer::lane::WalletTransfers;
 use crate::platform::after_commit::Bus;
+use crate::platform::cached::Cached;
 use crate::platform::clock::{Clock, SystemClock};
 use crate::platform::crypto::{DataKey, load_key_file};
 use crate::platform::events::Events;
@@ -111,6 +115,9 @@ const MANUAL_LANES: usize = 1;
 /// Most users authentication remembers at once.
 const AUTH_USERS: u64 = 100_000;
 
+/// Most instruments or trading groups the trading request path remembers at once.
+const REFERENCE_ROWS: u64 = 10_000;
+
 struct Inner {
     db: Db,
     cfg: AppConfig,
@@ -137,6 +144,12 @@ struct Inner {
     streams: crate::platform::streams::Streams,
     /// Users as authentication last read them (`auth_cache_ttl`).
     auth_users: moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>>,
+    /// Instruments by symbol, as the trading request path last read them (`trading_cache_ttl`).
+    instruments: Cached<String, Arc<InstrumentRow>>,
+    /// The downtimes not over when last read, and when that was (`trading_cache_ttl`).
+    downtimes: Cached<(), Arc<(chrono::DateTime<chrono::Utc>, Vec<DowntimeRow>)>>,
+    /// Trading groups by id, as the trading request path last read them (`trading_cache_ttl`).
+    groups: Cached<i64, Arc<GroupRow>>,
     /// The live relay (`trading::live::relay`), started by the first client stream.
     relay: std::sync::OnceLock<tokio::task::JoinHandle<()>>,
     /// This application, not kept alive (for tasks it starts after it was built).
@@ -189,6 +202,9 @@ impl App {
             .max_capacity(AUTH_USERS)
             .time_to_live(cfg.auth_cache_ttl.max(std::time::Duration::from_millis(1)))
             .build();
+        let instruments = Cached::new(cfg.trading_cache_ttl, REFERENCE_ROWS);
+        let downtimes = Cached::new(cfg.trading_cache_ttl, 1);
+        let groups = Cached::new(cfg.trading_cache_ttl, REFERENCE_ROWS);
         let intake_lanes = match db.backend() {
             Backend::Sqlite => 1,
             Backend::Postgres => WRITER_LANES_POSTGRES,
@@ -219,6 +235,9 @@ impl App {
                 ticked: tokio::sync::Notify::new(),
                 streams: Default::default(),
                 auth_users,
+                instruments,
+                downtimes,
+                groups,
                 relay: std::sync::OnceLock::new(),
                 weak: WeakApp(weak.clone()),
             }
@@ -288,6 +307,23 @@ impl App {
         &self,
     ) -> &moka::sync::Cache<i64, Arc<brokercrm_store::repo::identity::users::UserRow>> {
         &self.0.auth_users
+    }
+
+    /// Instruments as the trading request path last read them, for `trading_cache_ttl`.
+    pub(crate) fn instruments(&self) -> &Cached<String, Arc<InstrumentRow>> {
+        &self.0.instruments
+    }
+
+    /// The downtimes not over when last read, for `trading_cache_ttl`.
+    pub(crate) fn downtimes(
+        &self,
+    ) -> &Cached<(), Arc<(chrono::DateTime<chrono::Utc>, Vec<DowntimeRow>)>> {
+        &self.0.downtimes
+    }
+
+    /// Trading groups as the trading request path last read them, for `trading_cache_ttl`.
+    pub(crate) fn groups(&self) -> &Cached<i64, Arc<GroupRow>> {
+        &self.0.groups
     }
 
     /// The in-transaction event hook, with every subscriber registered.

@@ -73,6 +73,9 @@ pub struct Config {
     pub distribution_cache_ttl_ms: u64,
     /// How long authentication reuses a user's status and role, in milliseconds (0: never).
     pub auth_cache_ttl_ms: u64,
+    /// How long the trading request path reuses instruments, downtimes and trading groups, in
+    /// milliseconds (0: read on every request).
+    pub trading_cache_ttl_ms: u64,
     /// How often an open live stream checks its token again, in milliseconds; one that no
     /// longer authenticates is closed (code 1008).
     pub stream_recheck_ms: u64,
@@ -127,6 +130,7 @@ struct Defaults {
     lead_global_timeout_secs: u64,
     distribution_cache_ttl_ms: u64,
     auth_cache_ttl_ms: u64,
+    trading_cache_ttl_ms: u64,
     stream_recheck_ms: u64,
     auto_login_ttl_secs: u64,
     lead_provider_token_ttl_secs: u64,
@@ -183,6 +187,7 @@ impl Config {
             lead_global_timeout_secs: 85,
             distribution_cache_ttl_ms: 2000,
             auth_cache_ttl_ms: 2000,
+            trading_cache_ttl_ms: 2000,
             stream_recheck_ms: 15_000,
             auto_login_ttl_secs: 24 * 3600,
             lead_provider_token_ttl_secs: 3600,

@@ -7,6 +7,12 @@ mod runtime;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: requests allocate and free many small buffers
+/// across threads, where glibc's malloc spent ~12 % of the server's CPU in a trading profile
+/// (docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();

@@ -47,6 +47,7 @@ pub fn app_config(cfg: &Config) -> anyhow::Result<AppConfig> {
         lead_global_timeout: std::time::Duration::from_secs(cfg.lead_global_timeout_secs),
         distribution_cache_ttl: std::time::Duration::from_millis(cfg.distribution_cache_ttl_ms),
         auth_cache_ttl: std::time::Duration::from_millis(cfg.auth_cache_ttl_ms),
+        trading_cache_ttl: std::time::Duration::from_millis(cfg.trading_cache_ttl_ms),
         stream_recheck: std::time::Duration::from_millis(cfg.stream_recheck_ms),
         auto_login_ttl: std::time::Duration::from_secs(cfg.auto_login_ttl_secs),
         lead_provider_token_ttl: std::time::Duration::from_secs(

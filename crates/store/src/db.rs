@@ -60,7 +60,11 @@ impl Db {
                 .connect_timeout(Duration::from_secs(10))
                 .acquire_timeout(Duration::from_secs(30))
                 .max_connections(size)
-                .min_connections(1);
+                .min_connections(1)
+                // Ping only a connection idle long enough to have been dropped; a ping on
+                // every checkout is one more round trip (on SQLite one more thread hop) per
+                // statement outside a transaction and per transaction.
+                .test_before_acquire_if_idle_for(Duration::from_secs(30));
             if backend == Backend::Sqlite {
                 opts.map_sqlx_sqlite_opts(|o| {
                     o.journal_mode(SqliteJournalMode::Wal)

@@ -3,6 +3,8 @@
 //! wallets inherit. Staff read them with ReadWallets; writes need ManageTradingGroups and
 //! are audited.
 
+use std::sync::Arc;
+
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::money::groups::leverage;
 use brokercrm_core::money::groups::{self as group, GroupSpec, Level};
@@ -176,7 +178,15 @@ pub async fn create(app: &App, actor: &Principal, n: NewGroup) -> Result<GroupVi
         .after(&view);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.groups().forget_all();
     Ok(view)
+}
+
+/// Trading group `id` through this process's cache (`trading_cache_ttl`): what the trading
+/// request path reads for a wallet's markups. `update` and `delete` drop the cache.
+pub async fn cached(app: &App, id: i64) -> Result<Option<Arc<GroupRow>>> {
+    let read = async { Ok(trading_groups::find(app.db().conn(), id).await?.map(Arc::new)) };
+    app.groups().get_or_read(id, read).await
 }
 
 /// "Update group by ID": replaces everything but name and currency. Audited.
@@ -207,6 +217,7 @@ pub async fn update(app: &App, actor: &Principal, id: i64, u: GroupUpdate) -> Re
         .after(&view);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.groups().forget_all();
     Ok(view)
 }
 
@@ -230,5 +241,6 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
         .before(&before);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.groups().forget_all();
     Ok(())
 }

@@ -5,6 +5,7 @@ pub mod adapters;
 pub mod after_commit;
 pub mod audit;
 pub mod backoff;
+pub mod cached;
 pub mod clock;
 pub mod countries;
 pub mod crypto;

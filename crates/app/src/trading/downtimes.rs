@@ -4,6 +4,7 @@
 //! symbol is in a window now.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use brokercrm_core::identity::auth::Permission;
 use brokercrm_core::validate::text;
@@ -130,6 +131,7 @@ pub async fn create(app: &App, actor: &Principal, n: DowntimeInput) -> Result<Do
         .after(&view);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.downtimes().forget_all();
     Ok(view)
 }
 
@@ -152,6 +154,7 @@ pub async fn update(
         .after(&view);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.downtimes().forget_all();
     Ok(view)
 }
 
@@ -167,7 +170,26 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
         .before(&before);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.downtimes().forget_all();
     Ok(())
+}
+
+/// Whether `symbol` is in a downtime at `at`, on the downtimes not over when this process last
+/// read them (within `trading_cache_ttl`; a change through this process drops them).
+pub async fn is_down(app: &App, symbol: &str, at: DateTime<Utc>) -> Result<bool> {
+    let read_at = app.clock().now();
+    let read = async {
+        let rows = repo::ending_after(app.db().conn(), read_at).await?;
+        Ok(Some(Arc::new((read_at, rows))))
+    };
+    let Some(kept) = app.downtimes().get_or_read((), read).await? else { return Ok(false) };
+    let (read_at, rows) = &*kept;
+    if at < *read_at {
+        // The kept list has no window that ended before it was read.
+        return Ok(down_at(app.db().conn(), at).await?.contains(symbol));
+    }
+    let open = rows.iter().filter(|r| r.start_date <= at && r.end_date > at);
+    Ok(open.flat_map(symbols_of).any(|s| s == symbol))
 }
 
 /// The symbols in a downtime at `at`.

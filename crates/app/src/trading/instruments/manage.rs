@@ -35,6 +35,7 @@ pub async fn create(app: &App, actor: &Principal, n: InstrumentInput) -> Result<
         .after(&view);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.instruments().forget_all();
     Ok(view)
 }
 
@@ -66,6 +67,7 @@ pub async fn update(
         .after(&view);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.instruments().forget_all();
     Ok(view)
 }
 
@@ -83,6 +85,7 @@ pub async fn delete(app: &App, actor: &Principal, symbol: &str) -> Result<()> {
         .before(&before);
     audit::record(&tx, Some(actor), entry).await?;
     db::commit(tx).await?;
+    app.instruments().forget_all();
     Ok(())
 }
 
@@ -119,5 +122,6 @@ pub async fn sort(
     audit::record(&tx, Some(actor), entry).await?;
     let all = repo::list(&tx).await?.iter().map(InstrumentView::of).collect::<Result<_>>()?;
     db::commit(tx).await?;
+    app.instruments().forget_all();
     Ok(all)
 }

@@ -73,12 +73,12 @@ pub async fn close(app: &App, actor: &Principal, id: i64) -> Result<PositionView
     if p.status != Status::Open.as_str() {
         return Err(Error::Conflict(format!("position {id} is not open")));
     }
-    let m = market::load(conn, "symbol", &p.symbol).await?;
+    let m = market::cached(app, "symbol", &p.symbol).await?;
     let staff = actor.role.is_staff();
     if !staff {
-        market::require_open(conn, &m, app.clock().now()).await?;
+        market::require_open_now(app, &m).await?;
     }
-    let quote = market::quote_for(conn, &w, &m).await?;
+    let quote = market::quote_now(app, &w, &m).await?;
     let at = close_price(leg_side(Side::parse("side", &p.side)?), quote);
     let reason = if staff { CloseReason::Staff } else { CloseReason::Client };
     let mv = lane::Move::Close {

@@ -88,6 +88,7 @@ pub(crate) async fn run(app: &App, m: Move) -> Result<Done> {
 /// Writes a batch in one transaction; answers each move.
 async fn write(app: &App, moves: &[&Move]) -> Vec<Result<Done>> {
     let alone = || moves.iter().map(|_| Ok(Done::Alone)).collect();
+    let started = std::time::Instant::now();
     let tx = match app.db().begin_write().await {
         Ok(tx) => tx,
         Err(e) => {
@@ -95,7 +96,8 @@ async fn write(app: &App, moves: &[&Move]) -> Vec<Result<Done>> {
             return alone();
         }
     };
-    let answers = match write_in(app, &tx, moves).await {
+    let mut laps = Laps { begun_us: started.elapsed().as_micros(), ..Laps::default() };
+    let answers = match write_in(app, &tx, moves, (started, &mut laps)).await {
         Ok(answers) => answers,
         Err(e) => {
             tracing::warn!(error = ?e, size = moves.len(), "trade batch failed; running its moves alone");
@@ -110,7 +112,18 @@ async fn write(app: &App, moves: &[&Move]) -> Vec<Result<Done>> {
         }
     }
     match after.commit(tx).await {
-        Ok(()) => answers,
+        Ok(()) => {
+            tracing::debug!(
+                size = moves.len(),
+                begun_us = laps.begun_us,
+                locked_us = laps.locked_us,
+                opened_us = laps.opened_us,
+                closed_us = laps.closed_us,
+                committed_us = started.elapsed().as_micros(),
+                "trade batch steps"
+            );
+            answers
+        }
         // Whether it committed is unknown: no move may run again (an open would be doubled).
         Err(e) => {
             tracing::error!(error = ?e, size = moves.len(), "trade batch: the commit failed");
@@ -119,16 +132,27 @@ async fn write(app: &App, moves: &[&Move]) -> Vec<Result<Done>> {
     }
 }
 
+/// When a batch's steps ended, in µs since it began (the debug log's laps).
+#[derive(Default)]
+struct Laps {
+    begun_us: u128,
+    locked_us: u128,
+    opened_us: u128,
+    closed_us: u128,
+}
+
 async fn write_in(
     app: &App,
     tx: &DatabaseTransaction,
     moves: &[&Move],
+    (started, laps): (std::time::Instant, &mut Laps),
 ) -> Result<Vec<Result<Done>>> {
     let mut wallet_ids: Vec<i64> = moves.iter().map(|m| m.wallet_id()).collect();
     wallet_ids.sort_unstable();
     wallet_ids.dedup();
     let locked: HashMap<i64, WalletRow> =
         wallets::lock_many(tx, &wallet_ids).await?.into_iter().map(|w| (w.id, w)).collect();
+    laps.locked_us = started.elapsed().as_micros();
     let mut look = Lookups::default();
     let mut answers: Vec<Result<Done>> = Vec::with_capacity(moves.len());
     let mut audits: Vec<(Option<&Principal>, Audit)> = Vec::new();
@@ -155,6 +179,7 @@ async fn write_in(
         });
     }
 
+    laps.opened_us = started.elapsed().as_micros();
     let ids: Vec<i64> = moves
         .iter()
         .filter_map(|m| if let Move::Close { id, .. } = m { Some(*id) } else { None })
@@ -186,6 +211,7 @@ async fn write_in(
         }
         answers[at] = Ok(Done::Row(Box::new(p)));
     }
+    laps.closed_us = started.elapsed().as_micros();
     if !audits.is_empty() {
         audit::record_many(tx, audits).await?;
     }

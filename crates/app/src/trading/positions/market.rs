@@ -1,9 +1,12 @@
 //! What a fill needs from the market: the instrument (its spec and the engine's view of it),
 //! whether it trades now (status, trading hours, downtimes), the latest quote, and the exact
 //! conversion from one currency into a wallet's along money's conversion paths, and the
-//! trading group's markups a wallet's fills and quotes carry.
+//! trading group's markups a wallet's fills and quotes carry. The request path reads the
+//! instrument, the downtimes and the group through this process's cache (`cached`,
+//! `require_open_now`, `quote_now`); a batch reads them in its transaction (`Lookups`).
 
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use brokercrm_core::money::groups::markup_points;
 use brokercrm_core::trading::instruments::{InstrumentSpec, InstrumentStatus, Mode};
@@ -17,8 +20,10 @@ use brokercrm_store::repo::trading::{instruments, prices};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::App;
 use crate::money::fx::resolve_path;
-use crate::trading::downtimes::down_at;
+use crate::money::groups::cached as group_cached;
+use crate::trading::downtimes::{down_at, is_down};
 use crate::trading::instruments::view::spec_of;
 
 /// An instrument as a fill sees it.
@@ -48,10 +53,19 @@ fn mode(m: Mode) -> CalcMode {
 
 /// The instrument `symbol`; unknown is 422 on `field`.
 pub async fn load<C: ConnectionTrait>(conn: &C, field: &str, symbol: &str) -> Result<Market> {
-    let row = instruments::find(conn, symbol.trim())
-        .await?
-        .ok_or_else(|| Error::field(field, format!("unknown symbol '{}'", symbol.trim())))?;
-    let spec = spec_of(&row)?;
+    market_of(field, symbol, instruments::find(conn, symbol.trim()).await?.as_ref())
+}
+
+/// [`load`] through this process's cache (`trading_cache_ttl`): the request path's read.
+pub async fn cached(app: &App, field: &str, symbol: &str) -> Result<Market> {
+    let symbol = symbol.trim();
+    let read = async { Ok(instruments::find(app.db().conn(), symbol).await?.map(Arc::new)) };
+    market_of(field, symbol, app.instruments().get_or_read(symbol.to_owned(), read).await?.as_deref())
+}
+
+fn market_of(field: &str, symbol: &str, row: Option<&instruments::InstrumentRow>) -> Result<Market> {
+    let row = row.ok_or_else(|| Error::field(field, format!("unknown symbol '{}'", symbol.trim())))?;
+    let spec = spec_of(row)?;
     let inst = Instrument {
         contract_size: spec.contract_size,
         profit_mode: mode(spec.profit_calc_mode),
@@ -69,6 +83,20 @@ pub async fn require_open<C: ConnectionTrait>(
     m: &Market,
     at: DateTime<Utc>,
 ) -> Result<()> {
+    trades_at(m, at)?;
+    refuse_down(m, down_at(conn, at).await?.contains(&m.spec.symbol))
+}
+
+/// [`require_open`] now, on the downtimes this process read within `trading_cache_ttl`: the
+/// request path's check.
+pub async fn require_open_now(app: &App, m: &Market) -> Result<()> {
+    let at = app.clock().now();
+    trades_at(m, at)?;
+    refuse_down(m, is_down(app, &m.spec.symbol, at).await?)
+}
+
+/// Status and trading hours.
+fn trades_at(m: &Market, at: DateTime<Utc>) -> Result<()> {
     let s = &m.spec;
     if s.status != InstrumentStatus::Active {
         return Err(Error::field("symbol", format!("{} is disabled", s.symbol)));
@@ -76,8 +104,12 @@ pub async fn require_open<C: ConnectionTrait>(
     if !s.trading_hours.is_open(at) {
         return Err(Error::field("symbol", format!("{} is outside its trading hours", s.symbol)));
     }
-    if down_at(conn, at).await?.contains(&s.symbol) {
-        return Err(Error::field("symbol", format!("{} is in a downtime", s.symbol)));
+    Ok(())
+}
+
+fn refuse_down(m: &Market, down: bool) -> Result<()> {
+    if down {
+        return Err(Error::field("symbol", format!("{} is in a downtime", m.spec.symbol)));
     }
     Ok(())
 }
@@ -143,6 +175,17 @@ pub async fn quote_for<C: ConnectionTrait>(
 ) -> Result<(Price, Price)> {
     let q = quote(conn, &m.spec.symbol).await?;
     Ok(Markups::of_wallet(conn, w).await?.apply(m, q))
+}
+
+/// [`quote_for`] with the wallet's trading group read through this process's cache
+/// (`trading_cache_ttl`): the request path's quote.
+pub async fn quote_now(app: &App, w: &WalletRow, m: &Market) -> Result<(Price, Price)> {
+    let q = quote(app.db().conn(), &m.spec.symbol).await?;
+    let markups = match w.group_id {
+        Some(g) => group_cached(app, g).await?.map_or_else(Markups::none, |g| Markups::parse(&g.markups)),
+        None => Markups::none(),
+    };
+    Ok(markups.apply(m, q))
 }
 
 /// The exact rate from `from` into `to` along money's conversion path (no path: 422 on

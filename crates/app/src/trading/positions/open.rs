@@ -180,7 +180,7 @@ async fn check(
     if WalletStatus::parse("status", &w.status)? != WalletStatus::Active {
         return Err(Error::field("accountId", "the wallet is disabled"));
     }
-    let m = market::load(conn, "symbol", &n.symbol).await?;
+    let m = market::cached(app, "symbol", &n.symbol).await?;
     if platform == Platform::Neo {
         return Ok((w, m, side, Lots::from_minor(0), platform));
     }
@@ -216,8 +216,8 @@ pub async fn create(app: &App, actor: &Principal, n: OpenInput) -> Result<Positi
         }
     }
     let level = price_of(&m, "openPrice", n.open_price.as_ref())?;
-    market::require_open(conn, &m, app.clock().now()).await?;
-    let quote = market::quote_for(conn, &w, &m).await?;
+    market::require_open_now(app, &m).await?;
+    let quote = market::quote_now(app, &w, &m).await?;
     let (bid, ask) = quote;
     let market_price = if side == Side::Buy { ask } else { bid };
     let (kind, fill) = match level {

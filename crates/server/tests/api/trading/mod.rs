@@ -10,6 +10,7 @@ pub mod margin;
 pub mod markups;
 pub mod neo;
 pub mod positions;
+pub mod reference_cache;
 pub mod prices;
 pub mod risk;
 pub mod stream;

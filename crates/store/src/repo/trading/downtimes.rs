@@ -1,5 +1,5 @@
-//! Downtimes: list (newest start first), find, insert, replace, delete, and the windows open
-//! at a moment.
+//! Downtimes: list (newest start first), find, insert, replace, delete, the windows open at
+//! a moment and those not over yet.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
@@ -48,6 +48,15 @@ pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Downti
 /// The downtimes open at `at` (start ≤ at < end).
 pub async fn open_at<C: ConnectionTrait>(conn: &C, at: DateTime<Utc>) -> Result<Vec<DowntimeRow>> {
     Downtime::find().filter(D::StartDate.lte(at)).filter(D::EndDate.gt(at)).all(conn).await.db()
+}
+
+/// The downtimes not over at `at` (open now or still to come): what a cache read at `at` must
+/// hold to answer "open at" for any later moment.
+pub async fn ending_after<C: ConnectionTrait>(
+    conn: &C,
+    at: DateTime<Utc>,
+) -> Result<Vec<DowntimeRow>> {
+    Downtime::find().filter(D::EndDate.gt(at)).all(conn).await.db()
 }
 
 pub async fn insert<C: ConnectionTrait>(conn: &C, d: DowntimeData) -> Result<DowntimeRow> {

@@ -1,10 +1,10 @@
 //! Payment requests (deposits and withdrawals through providers): insert, find, the client's
-//! current withdrawal, and status transitions as one conditional update each, so of two
-//! concurrent decisions exactly one changes the row.
+//! current withdrawal, and status transitions as one conditional update each (or one for a
+//! whole batch, `transition_many`), so of two concurrent decisions exactly one changes the row.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::now;
@@ -87,6 +87,35 @@ pub async fn transition<C: ConnectionTrait>(
         q = q.col_expr(P::ExternalId, Expr::value(e));
     }
     Ok(q.exec(conn).await.db()?.rows_affected == 1)
+}
+
+/// Moves every request among `items` (id, and the provider's reference to record, if any)
+/// from `from` to `to` in one conditional statement (`UPDATE … WHERE id IN (…) AND status =
+/// from RETURNING …`, on both databases); returns the rows it moved, as updated. A request not
+/// in `from` (decided meanwhile, or missing) is not among them. An id listed twice takes the
+/// first reference given for it.
+pub async fn transition_many<C: ConnectionTrait>(
+    conn: &C,
+    items: &[(&str, Option<&str>)],
+    from: &str,
+    to: &str,
+) -> Result<Vec<RequestRow>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Request::update_many()
+        .col_expr(P::Status, Expr::value(to))
+        .col_expr(P::UpdatedAt, Expr::value(now()))
+        .filter(P::Id.is_in(items.iter().map(|(id, _)| (*id).to_owned())))
+        .filter(P::Status.eq(from));
+    let mut referenced = items.iter().filter_map(|(id, r)| r.map(|r| (*id, r))).peekable();
+    if referenced.peek().is_some() {
+        let by_id = referenced
+            .fold(CaseStatement::new(), |case, (id, r)| case.case(P::Id.eq(id), Expr::val(r)))
+            .finally(Expr::col(P::ExternalId));
+        q = q.col_expr(P::ExternalId, by_id.into());
+    }
+    q.exec_with_returning(conn).await.db()
 }
 
 /// Claims the payout of approved withdrawal `id` (payout status null → `sending`); false when

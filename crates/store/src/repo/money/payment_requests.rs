@@ -108,14 +108,24 @@ pub async fn transition_many<C: ConnectionTrait>(
         .col_expr(P::UpdatedAt, Expr::value(now()))
         .filter(P::Id.is_in(items.iter().map(|(id, _)| (*id).to_owned())))
         .filter(P::Status.eq(from));
-    let mut referenced = items.iter().filter_map(|(id, r)| r.map(|r| (*id, r))).peekable();
-    if referenced.peek().is_some() {
-        let by_id = referenced
-            .fold(CaseStatement::new(), |case, (id, r)| case.case(P::Id.eq(id), Expr::val(r)))
-            .finally(Expr::col(P::ExternalId));
-        q = q.col_expr(P::ExternalId, by_id.into());
+    if let Some(by_id) = references(items) {
+        q = q.col_expr(P::ExternalId, by_id);
     }
     q.exec_with_returning(conn).await.db()
+}
+
+/// `CASE id WHEN … THEN reference … ELSE external_id END` over the items with a reference
+/// (the first one of an id wins); `None` when none has one.
+fn references(items: &[(&str, Option<&str>)]) -> Option<Expr> {
+    let mut case = CaseStatement::new();
+    let mut any = false;
+    for (id, r) in items {
+        if let Some(r) = r {
+            case = case.case(P::Id.eq(*id), Expr::val(*r));
+            any = true;
+        }
+    }
+    any.then(|| case.finally(Expr::col(P::ExternalId)).into())
 }
 
 /// Claims the payout of approved withdrawal `id` (payout status null → `sending`); false when

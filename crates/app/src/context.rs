@@ -124,7 +124,7 @@ struct Inner {
     /// The writer lane of market opens and closes (one: they share the house accounts).
     trades: Lanes<crate::trading::positions::lane::TradeMoves>,
     /// The writer lane of completed provider deposits (one: they share the clearing accounts).
-    deposits: Lanes<crate::money::transactions::DepositCompletions>,
+    deposits: Lanes<crate::money::transactions::deposit_lane::DepositCompletions>,
     /// Writer lanes of market-data account creation.
     md_accounts: Lanes<crate::market_data::account_batch::NewAccounts>,
     data_key: DataKey,
@@ -278,7 +278,9 @@ impl App {
     }
 
     /// The writer lane of completed provider deposits.
-    pub(crate) fn deposit_lane(&self) -> &Lanes<crate::money::transactions::DepositCompletions> {
+    pub(crate) fn deposit_lane(
+        &self,
+    ) -> &Lanes<crate::money::transactions::deposit_lane::DepositCompletions> {
         &self.0.deposits
     }
 

@@ -5,7 +5,7 @@
 //! when staff decide; a deposit posts when the provider's signed callback confirms it.
 
 pub mod affiliate;
-mod deposit_lane;
+pub(crate) mod deposit_lane;
 pub mod deposits;
 pub mod export;
 pub mod list;
@@ -13,7 +13,6 @@ pub mod payout;
 pub mod views;
 pub mod withdrawals;
 
-pub use deposit_lane::DepositCompletions;
 pub use views::TransactionView;
 
 use brokercrm_core::money::ledger::{AccountKey, AccountKind};

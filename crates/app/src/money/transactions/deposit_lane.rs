@@ -108,11 +108,8 @@ async fn write_in(app: &App, tx: &DatabaseTransaction, jobs: &[Job]) -> Result<V
         .map(|j| (j.job.request.id.as_str(), j.job.reference.as_deref()))
         .filter(|(id, _)| seen.insert(*id))
         .collect();
-    let moved: HashSet<String> = requests::transition_many(tx, &items, PENDING, COMPLETED)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
+    let moved: HashSet<String> =
+        requests::transition_many(tx, &items, PENDING, COMPLETED).await?.into_iter().collect();
     // The first job of each moved request posts its deposit.
     let mut posting = Vec::with_capacity(moved.len());
     let mut first = HashSet::new();

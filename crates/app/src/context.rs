@@ -130,6 +130,8 @@ struct Inner {
     manual: Lanes<ManualMoves>,
     /// The writer lane of market opens and closes (one: they share the house accounts).
     trades: Lanes<crate::trading::positions::lane::TradeMoves>,
+    /// The writer lane of completed provider deposits (one: they share the clearing accounts).
+    deposits: Lanes<crate::money::transactions::deposit_lane::DepositCompletions>,
     /// Writer lanes of market-data account creation.
     md_accounts: Lanes<crate::market_data::account_batch::NewAccounts>,
     data_key: DataKey,
@@ -214,6 +216,7 @@ impl App {
             let transfers = Lanes::spawn(&WeakApp(weak.clone()), TRANSFER_LANES);
             let manual = Lanes::spawn(&WeakApp(weak.clone()), MANUAL_LANES);
             let trades = Lanes::spawn(&WeakApp(weak.clone()), 1);
+            let deposits = Lanes::spawn(&WeakApp(weak.clone()), 1);
             let md_accounts = Lanes::spawn(&WeakApp(weak.clone()), intake_lanes);
             let events = subscriptions();
             Inner {
@@ -227,6 +230,7 @@ impl App {
                 transfers,
                 manual,
                 trades,
+                deposits,
                 md_accounts,
                 data_key,
                 events,
@@ -290,6 +294,13 @@ impl App {
     /// The writer lane of market opens and closes.
     pub(crate) fn trade_lane(&self) -> &Lanes<crate::trading::positions::lane::TradeMoves> {
         &self.0.trades
+    }
+
+    /// The writer lane of completed provider deposits.
+    pub(crate) fn deposit_lane(
+        &self,
+    ) -> &Lanes<crate::money::transactions::deposit_lane::DepositCompletions> {
+        &self.0.deposits
     }
 
     /// The writer lanes of market-data account creation.

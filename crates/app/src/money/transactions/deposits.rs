@@ -13,17 +13,18 @@ use brokercrm_core::money::ledger::{
 };
 use brokercrm_core::money::payments::MethodType;
 use brokercrm_core::money::wallets::{WalletStatus, may_exchange};
-use brokercrm_core::{Error, Money, Result};
+use brokercrm_core::{Currency, Error, Money, Result};
 use brokercrm_store::db;
 use brokercrm_store::repo::money::ledger::accounts as ledger_accounts_repo;
 use brokercrm_store::repo::money::ledger::apply;
 use brokercrm_store::repo::money::payment_requests::{self as requests, Decision, RequestRow};
-use brokercrm_store::repo::money::wallets;
+use brokercrm_store::repo::money::wallets::{self, WalletRow};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::clearing;
+use super::deposit_lane::{self, Completed, Completion, callback_audit};
 use super::status::{CHARGEBACK, COMPLETED, DEPOSIT, FAILED, PENDING};
 use super::views::{self, TransactionView};
 use crate::money::events::{DepositPosted, DepositReversed};
@@ -176,7 +177,10 @@ fn verify(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
 
 /// Handles provider `provider_id`'s callback: `signature` is the `X-Signature` header and
 /// `raw` the body exactly as received. A bad or missing signature (or no secret configured)
-/// is 401 and changes nothing.
+/// is 401 and changes nothing. A `completed` callback is checked here and written in the next
+/// batch of the deposit lane ([`super::deposit_lane`]: one transaction, the provider's hot
+/// clearing account moved once per batch); `failed` and `chargeback` callbacks — rare, and
+/// moving other rows — stay on the single path, as does a completion whose batch failed.
 pub async fn callback(
     app: &App,
     provider_id: &str,
@@ -202,35 +206,173 @@ pub async fn callback(
     };
     let reference =
         brokercrm_core::validate::opt_text("reference", body.reference.as_deref(), 128)?;
-    let tx = app.db().begin_write().await?;
-    let r = requests::find(&tx, body.deposit_id.trim())
-        .await?
-        .filter(|r| r.kind == DEPOSIT && r.provider == provider.provider.id())
-        .ok_or(Error::NotFound("deposit"))?;
-    let answer = CallbackAnswer { deposit_id: r.id.clone(), status: outcome.to_owned() };
-    if outcome == CHARGEBACK && r.status != CHARGEBACK {
-        if r.status != COMPLETED {
-            return Err(Error::Conflict(format!("the deposit is {}, not completed", r.status)));
-        }
-        charge_back(app, &tx, &r, reference).await?;
-        db::commit(tx).await?;
+    let called = Called { provider: provider.provider.id(), body: &body, outcome, reference };
+    if outcome == COMPLETED
+        && let Some(answer) = complete_in_lane(app, &called).await?
+    {
         return Ok(answer);
     }
-    if r.status != PENDING {
-        // A redelivery: the same outcome answers the same; another one is a conflict.
-        return if r.status == outcome {
-            Ok(answer)
-        } else {
-            Err(Error::Conflict(format!("the deposit is already {}", r.status)))
-        };
+    alone_again(app, &called).await
+}
+
+/// Attempts of a callback alone that the database aborted for the moment (a deadlock with a
+/// batch or another writer of the same accounts): each runs the whole transaction again,
+/// which reads the request afresh, so nothing is applied twice.
+const ALONE_ATTEMPTS: usize = 4;
+
+/// [`alone`], run again while the database aborts it for the moment.
+async fn alone_again(app: &App, c: &Called<'_>) -> Result<CallbackAnswer> {
+    let mut attempt = 1;
+    loop {
+        match alone(app, c).await {
+            Err(e) if attempt < ALONE_ATTEMPTS && brokercrm_store::error::is_transient(&e) => {
+                attempt += 1;
+            }
+            done => return done,
+        }
     }
-    if let Some(a) = body.amount.as_deref() {
+}
+
+/// A callback checked: signed by `provider`, its body and outcome parsed, its reference valid.
+struct Called<'a> {
+    provider: &'a str,
+    body: &'a CallbackBody,
+    outcome: &'static str,
+    reference: Option<String>,
+}
+
+/// The request `c` is about, if it is a deposit through its provider; else 404.
+async fn request_of<C: brokercrm_store::ConnectionTrait>(
+    conn: &C,
+    c: &Called<'_>,
+) -> Result<RequestRow> {
+    requests::find(conn, c.body.deposit_id.trim())
+        .await?
+        .filter(|r| r.kind == DEPOSIT && r.provider == c.provider)
+        .ok_or(Error::NotFound("deposit"))
+}
+
+/// The answer to a redelivery: the same outcome answers the same; another one is a conflict.
+fn redelivered(answer: CallbackAnswer, status: &str, outcome: &str) -> Result<CallbackAnswer> {
+    if status == outcome {
+        Ok(answer)
+    } else {
+        Err(Error::Conflict(format!("the deposit is already {status}")))
+    }
+}
+
+/// When present, the callback's amount must be the request's.
+fn check_amount(c: &Called<'_>, r: &RequestRow) -> Result<()> {
+    if let Some(a) = c.body.amount.as_deref() {
         let a = Money::parse("amount", a.trim())?;
         if a.minor() != r.amount {
             return Err(Error::field("amount", "must equal the deposit's amount"));
         }
     }
-    let d = Decision { external_id: reference, ..Decision::default() };
+    Ok(())
+}
+
+/// A completed callback through the deposit lane: the request, its wallet and accounts read
+/// (on the read pool) and checked as the single path checks them, then written in the lane's
+/// next batch. `None`: run it alone (the batch failed).
+async fn complete_in_lane(app: &App, c: &Called<'_>) -> Result<Option<CallbackAnswer>> {
+    let conn = app.db().conn();
+    let r = request_of(conn, c).await?;
+    let answer = CallbackAnswer { deposit_id: r.id.clone(), status: c.outcome.to_owned() };
+    if r.status != PENDING {
+        return redelivered(answer, &r.status, c.outcome).map(Some);
+    }
+    check_amount(c, &r)?;
+    let wallet = wallets::find(conn, r.wallet_id).await?.ok_or(Error::NotFound("wallet"))?;
+    let currency = currency_of(&wallet)?;
+    let (balance, house) = deposit_accounts(app, &wallet, &r.provider, currency).await?;
+    let transfer = deposit_transfer(&r, house, balance, currency)?;
+    let completion = Completion { request: r, wallet, reference: c.reference.clone(), transfer };
+    match deposit_lane::run(app, completion).await? {
+        Completed::Posted => Ok(Some(answer)),
+        Completed::Decided(Some(status)) => redelivered(answer, &status, c.outcome).map(Some),
+        Completed::Decided(None) => Err(Error::NotFound("deposit")),
+        Completed::Alone => Ok(None),
+    }
+}
+
+/// The balance account of `wallet` and the clearing account of `provider` in `currency`: read
+/// on the read pool, or opened (empty) in a short transaction of their own when missing.
+async fn deposit_accounts(
+    app: &App,
+    wallet: &WalletRow,
+    provider: &str,
+    currency: Currency,
+) -> Result<(i64, i64)> {
+    let kind = AccountKind::WalletBalance;
+    let keys = [
+        (AccountKey::wallet(kind, wallet.id, currency, wallet.is_demo)?, kind.default_policy()),
+        (
+            AccountKey::cash_clearing(provider, currency)?,
+            AccountKind::CashClearing.default_policy(),
+        ),
+    ];
+    let wanted: Vec<String> = keys.iter().map(|(k, _)| k.key()).collect();
+    let found = ledger_accounts_repo::find_by_keys(app.db().conn(), &wanted).await?;
+    let ids = if found.len() == wanted.len() {
+        wanted
+            .iter()
+            .filter_map(|k| found.iter().find(|a| &a.key == k).map(|a| a.id))
+            .collect::<Vec<_>>()
+    } else {
+        // Not all opened yet (a first deposit): open them, empty, with the writer.
+        let tx = app.db().begin_write().await?;
+        let ids = ledger_accounts_repo::get_or_create_many(&tx, &keys).await?;
+        db::commit(tx).await?;
+        ids
+    };
+    match ids.as_slice() {
+        [balance, house] => Ok((*balance, *house)),
+        _ => Err(Error::internal("deposit accounts missing")),
+    }
+}
+
+/// The DEPOSIT transfer of request `r`: from clearing account `house` to balance account
+/// `balance`; its id is the request's.
+fn deposit_transfer(
+    r: &RequestRow,
+    house: i64,
+    balance: i64,
+    currency: Currency,
+) -> Result<NewTransfer> {
+    let t = NewTransfer {
+        id: TransferId::parse("depositId", &r.id)?,
+        debit_account_id: house,
+        credit_account_id: balance,
+        amount: Money::from_minor(r.amount),
+        currency,
+        code: TransferCode::Deposit,
+        user_data: None,
+        pending: false,
+    };
+    t.validate()?;
+    Ok(t)
+}
+
+/// A callback in its own write transaction (every outcome; a completion whose batch failed).
+async fn alone(app: &App, c: &Called<'_>) -> Result<CallbackAnswer> {
+    let outcome = c.outcome;
+    let tx = app.db().begin_write().await?;
+    let r = request_of(&tx, c).await?;
+    let answer = CallbackAnswer { deposit_id: r.id.clone(), status: outcome.to_owned() };
+    if outcome == CHARGEBACK && r.status != CHARGEBACK {
+        if r.status != COMPLETED {
+            return Err(Error::Conflict(format!("the deposit is {}, not completed", r.status)));
+        }
+        charge_back(app, &tx, &r, c.reference.clone()).await?;
+        db::commit(tx).await?;
+        return Ok(answer);
+    }
+    if r.status != PENDING {
+        return redelivered(answer, &r.status, outcome);
+    }
+    check_amount(c, &r)?;
+    let d = Decision { external_id: c.reference.clone(), ..Decision::default() };
     if !requests::transition(&tx, &r.id, PENDING, outcome, d).await? {
         let now = requests::find(&tx, &r.id).await?.map(|r| r.status);
         return match now.as_deref() {
@@ -243,27 +385,14 @@ pub async fn callback(
         let currency = currency_of(&wallet)?;
         let (balance, _) = ledger_accounts(&tx, &wallet).await?;
         let house = clearing(&tx, &r.provider, currency).await?;
-        let amount = Money::from_minor(r.amount);
-        let t = NewTransfer {
-            id: TransferId::parse("depositId", &r.id)?,
-            debit_account_id: house,
-            credit_account_id: balance,
-            amount,
-            currency,
-            code: TransferCode::Deposit,
-            user_data: None,
-            pending: false,
-        };
-        t.validate()?;
+        let t = deposit_transfer(&r, house, balance, currency)?;
         let applied = apply::transfer(&tx, &t, &body_hash(&t.fingerprint())).await?;
         if !applied.replayed {
-            let posted = DepositPosted::new(&wallet, &t.id, amount, currency, Some(&r.provider));
+            let posted = DepositPosted::new(&wallet, &t.id, t.amount, currency, Some(&r.provider));
             app.events().publish(&tx, &posted).await?;
         }
     }
-    let entry = Audit::new("deposit.callback", "transaction", r.id.clone())
-        .details(format!("provider {} reported deposit {} {outcome}", r.provider, r.id));
-    audit::record(&tx, None, entry).await?;
+    audit::record(&tx, None, callback_audit(&r, outcome)).await?;
     db::commit(tx).await?;
     Ok(answer)
 }

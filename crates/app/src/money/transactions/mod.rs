@@ -5,6 +5,7 @@
 //! when staff decide; a deposit posts when the provider's signed callback confirms it.
 
 pub mod affiliate;
+pub(crate) mod deposit_lane;
 pub mod deposits;
 pub mod export;
 pub mod list;

@@ -203,3 +203,18 @@ pub async fn callback(t: &TestApp, raw: &str, signature: Option<&str>) -> (u16, 
 pub fn signed(raw: &str) -> String {
     sign(SECRET.as_bytes(), raw.as_bytes()).unwrap()
 }
+
+/// Holds the database's write lock, and on PostgreSQL every ledger account, until the
+/// returned transaction ends: money movements sent meanwhile queue up behind it (so a lane
+/// takes them in one batch).
+pub async fn hold_writes(t: &TestApp) -> brokercrm_store::DatabaseTransaction {
+    use brokercrm_store::ConnectionTrait;
+    let db = t.app.db();
+    let hold = db.begin_write().await.unwrap();
+    if db.backend() == brokercrm_store::Backend::Postgres {
+        hold.execute_unprepared("SELECT id FROM ledger_accounts ORDER BY id FOR UPDATE")
+            .await
+            .unwrap();
+    }
+    hold
+}

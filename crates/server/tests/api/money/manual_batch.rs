@@ -5,29 +5,15 @@
 //! still run their hook (deposit bonuses), every posted one is audited once, and the ledger
 //! verifies.
 
-use brokercrm_store::ConnectionTrait;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::money::{assert_verified, balance, manual, transfer};
+use crate::helpers::money::{assert_verified, balance, hold_writes, manual, transfer};
 
 /// One request: wallet, Idempotency-Key, body.
 type Call = (i64, Option<String>, Value);
-
-/// Holds the database's write lock, and on PostgreSQL every ledger account, until the
-/// returned transaction ends.
-async fn hold_writes(t: &TestApp) -> brokercrm_store::DatabaseTransaction {
-    let db = t.app.db();
-    let hold = db.begin_write().await.unwrap();
-    if db.backend() == brokercrm_store::Backend::Postgres {
-        hold.execute_unprepared("SELECT id FROM ledger_accounts ORDER BY id FOR UPDATE")
-            .await
-            .unwrap();
-    }
-    hold
-}
 
 fn send(
     router: &axum::Router,

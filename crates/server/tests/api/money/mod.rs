@@ -2,6 +2,7 @@
 
 pub mod bonuses;
 pub mod coins;
+pub mod deposit_batch;
 pub mod fx;
 pub mod ledger;
 pub mod ledger_model;

@@ -4,32 +4,18 @@
 //! its own answer, the rest of the batch is unaffected, and the ledger verifies.
 
 use brokercrm_core::Money;
-use brokercrm_store::ConnectionTrait;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
 use crate::helpers::money::{
-    assert_verified, balance, currency_group, group, manual, transfer, wallet,
+    assert_verified, balance, currency_group, group, hold_writes, manual, transfer, wallet,
 };
 use crate::helpers::users::customer;
 
 /// One request: bearer token, Idempotency-Key, body.
 type Call = (String, Option<String>, Value);
-
-/// Holds the database's write lock, and on PostgreSQL every ledger account, until the
-/// returned transaction ends: transfers sent meanwhile queue up behind it.
-async fn hold_writes(t: &TestApp) -> brokercrm_store::DatabaseTransaction {
-    let db = t.app.db();
-    let hold = db.begin_write().await.unwrap();
-    if db.backend() == brokercrm_store::Backend::Postgres {
-        hold.execute_unprepared("SELECT id FROM ledger_accounts ORDER BY id FOR UPDATE")
-            .await
-            .unwrap();
-    }
-    hold
-}
 
 /// Sends one transfer through the router in a task; answers its status and body.
 fn send(router: &axum::Router, (token, key, body): Call) -> tokio::task::JoinHandle<(u16, Value)> {

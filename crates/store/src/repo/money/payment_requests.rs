@@ -1,13 +1,15 @@
 //! Payment requests (deposits and withdrawals through providers): insert, find, the client's
-//! current withdrawal, and status transitions as one conditional update each, so of two
-//! concurrent decisions exactly one changes the row.
+//! current withdrawal, and status transitions as one conditional update each (or one for a
+//! whole batch, `transition_many`), so of two concurrent decisions exactly one changes the row.
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Statement, Value,
+};
 
-use crate::db::now;
+use crate::db::{now, nullable};
 use crate::entities::payment_requests::{self, Column as P, Entity as Request};
 use crate::error::DbResultExt;
 
@@ -87,6 +89,78 @@ pub async fn transition<C: ConnectionTrait>(
         q = q.col_expr(P::ExternalId, Expr::value(e));
     }
     Ok(q.exec(conn).await.db()?.rows_affected == 1)
+}
+
+/// Moves every request among `items` (id, and the provider's reference to record, if any)
+/// from `from` to `to` in one conditional statement (`UPDATE … WHERE id … AND status = from
+/// RETURNING id`); returns the ids it moved. A request not in `from` (decided meanwhile, or
+/// missing) is not among them. An id listed twice takes the first reference given for it.
+/// PostgreSQL takes the items as arrays (`TRANSITION_MANY_PG`: the same text for every batch
+/// size, prepared once per connection); SQLite a list of ids and a `CASE` of the references.
+pub async fn transition_many<C: ConnectionTrait>(
+    conn: &C,
+    items: &[(&str, Option<&str>)],
+    from: &str,
+    to: &str,
+) -> Result<Vec<String>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    if conn.get_database_backend() == DbBackend::Postgres {
+        return transition_many_pg(conn, items, from, to).await;
+    }
+    let mut q = Request::update_many()
+        .col_expr(P::Status, Expr::value(to))
+        .col_expr(P::UpdatedAt, Expr::value(now()))
+        .filter(P::Id.is_in(items.iter().map(|(id, _)| (*id).to_owned())))
+        .filter(P::Status.eq(from));
+    if let Some(by_id) = references(items) {
+        q = q.col_expr(P::ExternalId, by_id);
+    }
+    Ok(q.exec_with_returning(conn).await.db()?.into_iter().map(|r| r.id).collect())
+}
+
+/// [`transition_many`] on PostgreSQL: $1 ids, $2 references ('' when absent), $3 whether
+/// present, $4 the new status, $5 the time, $6 the status required.
+const TRANSITION_MANY_PG: &str = r#"
+UPDATE payment_requests p
+SET status = $4, updated_at = $5,
+    external_id = CASE WHEN r.has_reference THEN r.reference ELSE p.external_id END
+FROM (SELECT DISTINCT ON (id) id, reference, has_reference
+      FROM UNNEST($1::text[], $2::text[], $3::bool[]) WITH ORDINALITY
+          AS u(id, reference, has_reference, n)
+      ORDER BY id, n) r
+WHERE p.id = r.id AND p.status = $6
+RETURNING p.id
+"#;
+
+async fn transition_many_pg<C: ConnectionTrait>(
+    conn: &C,
+    items: &[(&str, Option<&str>)],
+    from: &str,
+    to: &str,
+) -> Result<Vec<String>> {
+    let ids: Vec<String> = items.iter().map(|(id, _)| (*id).to_owned()).collect();
+    let (references, present) = nullable(items.iter().map(|(_, r)| r.map(str::to_owned)));
+    let values: Vec<Value> =
+        vec![ids.into(), references, present, to.into(), now().into(), from.into()];
+    let stmt = Statement::from_sql_and_values(DbBackend::Postgres, TRANSITION_MANY_PG, values);
+    let rows = conn.query_all_raw(stmt).await.db()?;
+    rows.iter().map(|row| row.try_get::<String>("", "id").db()).collect()
+}
+
+/// `CASE id WHEN … THEN reference … ELSE external_id END` over the items with a reference
+/// (the first one of an id wins); `None` when none has one.
+fn references(items: &[(&str, Option<&str>)]) -> Option<Expr> {
+    let mut case = CaseStatement::new();
+    let mut any = false;
+    for (id, r) in items {
+        if let Some(r) = r {
+            case = case.case(P::Id.eq(*id), Expr::val(*r));
+            any = true;
+        }
+    }
+    any.then(|| case.finally(Expr::col(P::ExternalId)).into())
 }
 
 /// Claims the payout of approved withdrawal `id` (payout status null → `sending`); false when

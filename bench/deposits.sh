@@ -5,7 +5,8 @@
 # HTTP: <deposits> pending deposits of 0.01 started by the demo customer over <wallets>
 # wallets, one signed callback each prepared in a file; wrk then sends them (a run that
 # outlasts them starts over with redeliveries: 200, nothing posted). Afterwards: deposits
-# completed and DEPOSIT transfers written during the run, `brokercrm ledger verify`.
+# completed and DEPOSIT transfers written during the run, `brokercrm ledger verify`, and the
+# raw single-row durable INSERT rate of the same database.
 # Usage: bench/deposits.sh [sqlite|postgres] [connections] [seconds] [deposits] [wallets]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,3 +29,5 @@ echo "deposits completed during the run: $((after - before)) of $ndeposits"
 echo "DEPOSIT transfers from the test provider's clearing account: $(bench_sql "SELECT count(*) FROM ledger_transfers t JOIN ledger_accounts a ON a.id = t.debit_account_id WHERE a.key LIKE 'provider:test:%'")"
 echo "--- brokercrm ledger verify"
 "$bin" ledger verify --database-url "$url" | tail -n 5
+
+bench_raw_insert "$conns"

@@ -60,11 +60,20 @@ pub async fn load<C: ConnectionTrait>(conn: &C, field: &str, symbol: &str) -> Re
 pub async fn cached(app: &App, field: &str, symbol: &str) -> Result<Market> {
     let symbol = symbol.trim();
     let read = async { Ok(instruments::find(app.db().conn(), symbol).await?.map(Arc::new)) };
-    market_of(field, symbol, app.instruments().get_or_read(symbol.to_owned(), read).await?.as_deref())
+    market_of(
+        field,
+        symbol,
+        app.instruments().get_or_read(symbol.to_owned(), read).await?.as_deref(),
+    )
 }
 
-fn market_of(field: &str, symbol: &str, row: Option<&instruments::InstrumentRow>) -> Result<Market> {
-    let row = row.ok_or_else(|| Error::field(field, format!("unknown symbol '{}'", symbol.trim())))?;
+fn market_of(
+    field: &str,
+    symbol: &str,
+    row: Option<&instruments::InstrumentRow>,
+) -> Result<Market> {
+    let row =
+        row.ok_or_else(|| Error::field(field, format!("unknown symbol '{}'", symbol.trim())))?;
     let spec = spec_of(row)?;
     let inst = Instrument {
         contract_size: spec.contract_size,
@@ -182,7 +191,9 @@ pub async fn quote_for<C: ConnectionTrait>(
 pub async fn quote_now(app: &App, w: &WalletRow, m: &Market) -> Result<(Price, Price)> {
     let q = quote(app.db().conn(), &m.spec.symbol).await?;
     let markups = match w.group_id {
-        Some(g) => group_cached(app, g).await?.map_or_else(Markups::none, |g| Markups::parse(&g.markups)),
+        Some(g) => {
+            group_cached(app, g).await?.map_or_else(Markups::none, |g| Markups::parse(&g.markups))
+        }
         None => Markups::none(),
     };
     Ok(markups.apply(m, q))

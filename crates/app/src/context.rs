@@ -13,7 +13,6 @@ use brokercrm_store::Db;
 use brokercrm_store::db::Backend;
 use brokercrm_store::repo::money::groups::GroupRow;
 use brokercrm_store::repo::platform::settings;
-use brokercrm_store::repo::trading::downtimes::DowntimeRow;
 use brokercrm_store::repo::trading::instruments::InstrumentRow;
 
 use brokercrm_integrations::advertisers::AdapterEnv;
@@ -149,7 +148,7 @@ struct Inner {
     /// Instruments by symbol, as the trading request path last read them (`trading_cache_ttl`).
     instruments: Cached<String, Arc<InstrumentRow>>,
     /// The downtimes not over when last read, and when that was (`trading_cache_ttl`).
-    downtimes: Cached<(), Arc<(chrono::DateTime<chrono::Utc>, Vec<DowntimeRow>)>>,
+    downtimes: Cached<(), crate::trading::downtimes::Kept>,
     /// Trading groups by id, as the trading request path last read them (`trading_cache_ttl`).
     groups: Cached<i64, Arc<GroupRow>>,
     /// The live relay (`trading::live::relay`), started by the first client stream.
@@ -326,9 +325,7 @@ impl App {
     }
 
     /// The downtimes not over when last read, for `trading_cache_ttl`.
-    pub(crate) fn downtimes(
-        &self,
-    ) -> &Cached<(), Arc<(chrono::DateTime<chrono::Utc>, Vec<DowntimeRow>)>> {
+    pub(crate) fn downtimes(&self) -> &Cached<(), crate::trading::downtimes::Kept> {
         &self.0.downtimes
     }
 

@@ -174,6 +174,9 @@ pub async fn delete(app: &App, actor: &Principal, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The downtimes not over when they were read, and when that was (the request path's cache).
+pub(crate) type Kept = Arc<(DateTime<Utc>, Vec<DowntimeRow>)>;
+
 /// Whether `symbol` is in a downtime at `at`, on the downtimes not over when this process last
 /// read them (within `trading_cache_ttl`; a change through this process drops them).
 pub async fn is_down(app: &App, symbol: &str, at: DateTime<Utc>) -> Result<bool> {

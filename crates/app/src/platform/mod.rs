@@ -19,6 +19,7 @@ pub mod links;
 pub mod mask;
 pub mod ratelimit;
 pub mod recaptcha;
+pub mod retry;
 pub mod settings;
 pub mod streams;
 pub mod url_guard;

@@ -215,22 +215,10 @@ pub async fn callback(
     alone_again(app, &called).await
 }
 
-/// Attempts of a callback alone that the database aborted for the moment (a deadlock with a
-/// batch or another writer of the same accounts): each runs the whole transaction again,
-/// which reads the request afresh, so nothing is applied twice.
-const ALONE_ATTEMPTS: usize = 4;
-
-/// [`alone`], run again while the database aborts it for the moment.
+/// [`alone`], run again while the database aborts it for the moment (a deadlock with a batch
+/// or another writer of the same accounts); each attempt reads the request afresh.
 async fn alone_again(app: &App, c: &Called<'_>) -> Result<CallbackAnswer> {
-    let mut attempt = 1;
-    loop {
-        match alone(app, c).await {
-            Err(e) if attempt < ALONE_ATTEMPTS && brokercrm_store::error::is_transient(&e) => {
-                attempt += 1;
-            }
-            done => return done,
-        }
-    }
+    crate::platform::retry::transient(|| alone(app, c)).await
 }
 
 /// A callback checked: signed by `provider`, its body and outcome parsed, its reference valid.

@@ -146,12 +146,15 @@ impl Markups {
         Self(serde_json::from_str(stored).unwrap_or(Value::Null))
     }
 
+    /// The markups of trading group `g` (none: no group, or deleted meanwhile).
+    pub fn of_group(g: Option<&groups::GroupRow>) -> Self {
+        g.map_or_else(Self::none, |g| Self::parse(&g.markups))
+    }
+
     /// The markups of wallet `w`'s trading group.
     pub async fn of_wallet<C: ConnectionTrait>(conn: &C, w: &WalletRow) -> Result<Self> {
         Ok(match w.group_id {
-            Some(g) => {
-                groups::find(conn, g).await?.map_or_else(Self::none, |g| Self::parse(&g.markups))
-            }
+            Some(g) => Self::of_group(groups::find(conn, g).await?.as_ref()),
             None => Self::none(),
         })
     }
@@ -191,9 +194,7 @@ pub async fn quote_for<C: ConnectionTrait>(
 pub async fn quote_now(app: &App, w: &WalletRow, m: &Market) -> Result<(Price, Price)> {
     let q = quote(app.db().conn(), &m.spec.symbol).await?;
     let markups = match w.group_id {
-        Some(g) => {
-            group_cached(app, g).await?.map_or_else(Markups::none, |g| Markups::parse(&g.markups))
-        }
+        Some(g) => Markups::of_group(group_cached(app, g).await?.as_deref()),
         None => Markups::none(),
     };
     Ok(markups.apply(m, q))
@@ -254,10 +255,7 @@ impl Lookups {
         w: &WalletRow,
     ) -> Result<Markups> {
         Ok(match w.group_id {
-            Some(g) => self
-                .group(conn, g)
-                .await?
-                .map_or_else(Markups::none, |g| Markups::parse(&g.markups)),
+            Some(g) => self.group(conn, g).await.map(Markups::of_group)?,
             None => Markups::none(),
         })
     }

@@ -64,19 +64,9 @@ pub async fn manual(
     }
 }
 
-/// Attempts of a movement alone that the database aborted for the moment (a deadlock with
-/// another writer of the same accounts): each runs the whole transaction again.
-const ALONE_ATTEMPTS: usize = 4;
-
-/// [`alone::manual_alone`], run again while the database aborts it for the moment.
+/// [`alone::manual_alone`], run again while the database aborts it for the moment (a deadlock
+/// with another writer of the same accounts).
 async fn alone_again(app: &App, m: &Manual) -> Result<Recorded> {
-    let mut attempt = 1;
-    loop {
-        match alone::manual_alone(app, m).await {
-            Err(e) if attempt < ALONE_ATTEMPTS && brokercrm_store::error::is_transient(&e) => {
-                attempt += 1;
-            }
-            done => return done.map(|wallet| Recorded { wallet, accounts: None }),
-        }
-    }
+    let wallet = crate::platform::retry::transient(|| alone::manual_alone(app, m)).await?;
+    Ok(Recorded { wallet, accounts: None })
 }

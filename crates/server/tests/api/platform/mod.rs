@@ -15,3 +15,4 @@ mod permissions;
 pub mod schema;
 mod security;
 pub mod settings;
+mod sqlite_wal;

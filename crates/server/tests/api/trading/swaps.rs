@@ -203,7 +203,8 @@ async fn a_close_after_midnight_before_the_job_pays_the_nights_owed() {
     // The job ran up to Sunday (charging whatever was due before); Monday rolls over at
     // midnight and the client closes at 00:00:30, before Monday's job ran.
     rollover(&t.app, monday - Duration::days(1)).await.unwrap();
-    let (swap0, balance0) = (num(&swap_of(&t, &token, long).await), balance_of(&t, &admin, w).await);
+    let (swap0, balance0) =
+        (num(&swap_of(&t, &token, long).await), balance_of(&t, &admin, w).await);
     t.clock.set(just_after(monday));
     let closed = close(&t, &token, long).await;
     // the close pays Monday's night: 6.5 USD, as its own transfer, and shows it

@@ -328,3 +328,43 @@ async fn a_stop_loss_after_midnight_pays_the_night() {
     assert!(rollover(&t.app, monday).await.unwrap().charged.is_empty());
     assert_verified(t.app.db()).await;
 }
+
+#[tokio::test]
+async fn the_swaps_a_close_charges_count_in_the_revenue_share() {
+    use brokercrm_core::identity::auth::Role;
+    use brokercrm_store::repo::partners::commission_records::{self, RecordFilter};
+
+    use crate::helpers::partners::{assign, make_ib, model};
+
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    eurusd_market(&t, &admin).await;
+    let levels = json!([{"level": 1, "cpaAmount": 0, "cpaMinDeposit": 0, "lotAmount": 0,
+                         "revSharePercent": 20}]);
+    let model = model(&t, &admin, "Revenue share", levels).await;
+    let ib = t.user(Role::Affiliate).create().await;
+    make_ib(&t, &admin, &ib.uuid, Some(model)).await;
+    let client = t.customer().admin(&admin).with_wallet("USD", 10_000).create().await;
+    assign(&t, &admin, &client.uuid, &ib.uuid).await;
+    let group = currency_group(&t, &admin, "USD").await;
+    swaps_disabled(&t, &admin, group, false).await;
+    let (token, w) = (client.token, client.wallets[0]);
+    let buy = json!({"accountId": w, "symbol": "EURUSD", "side": "BUY", "size": "1"});
+    let long = opened(&t, &token, buy).await;
+    let monday = next_monday();
+    rollover(&t.app, monday - Duration::days(1)).await.unwrap();
+    let swap0 = num(&swap_of(&t, &token, long).await);
+    t.clock.set(just_after(monday));
+    let closed = close(&t, &token, long).await;
+    // the client lost the spread (10 USD) and paid every swap, Monday's 6.5 included: the
+    // broker's revenue, of which the introducer earns 20%
+    let pl = num(&closed["closedPLInAccountCurrency"]);
+    assert_eq!(pl, u("-10"));
+    t.run_jobs().await;
+    let f = RecordFilter { introducer_id: Some(ib.id), ..RecordFilter::default() };
+    let (rows, _) = commission_records::list(t.app.db().conn(), &f, 0, 100).await.unwrap();
+    let share: Vec<i64> =
+        rows.iter().filter(|r| r.commission_type == "REVENUE_SHARE").map(|r| r.amount).collect();
+    assert_eq!(share, [(u("16.5") - swap0) / 5]);
+    assert_verified(t.app.db()).await;
+}

@@ -7,24 +7,23 @@
 //! ledger transfer `trade:<id>:swap:<day>` against the trading P/L house account, committed
 //! with the position's `swap` and `swap_date` (the per-day fence), so a re-run or a crash
 //! mid-run charges nothing twice. A job also catches up on the days of the week before it that
-//! a position missed (the service was down over their rollover), oldest first. See
-//! docs/trading.md ("Swaps").
+//! a position missed (the service was down over their rollover), oldest first. A position
+//! closed before the job ran was charged by its close (`positions::swaps`, the same amounts
+//! and writes), so the job finds it closed. See docs/trading.md ("Swaps").
 
 use std::collections::HashMap;
 
-use brokercrm_core::money::ledger::TransferCode;
-use brokercrm_core::trading::positions::Side;
+use brokercrm_core::trading::positions::Status;
 use brokercrm_core::trading::swaps;
-use brokercrm_core::{Currency, Error, Money, Result};
-use brokercrm_engine::{Lots, maths};
+use brokercrm_core::{Error, Result};
 use brokercrm_store::db;
-use brokercrm_store::repo::money::{groups, wallets};
+use brokercrm_store::repo::money::wallets;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::positions::ledger::{Shortfall, post};
-use super::positions::market::{self, Market};
+use super::positions::market::{self, Lookups, Market};
+use super::positions::swaps as owing;
 use crate::App;
 use crate::platform::jobs::{self, Job};
 
@@ -94,7 +93,7 @@ pub async fn rollover(app: &App, day: NaiveDate) -> Result<Rollover> {
             }
             let Some(m) = markets.get(&p.symbol) else { continue };
             let mut charged = false;
-            for d in due_days(&p, day) {
+            for d in swaps::due_days(p.opened_at, p.swap_date.as_deref(), day) {
                 match charge(app, &p, m, d).await {
                     Ok(c) => charged |= c,
                     Err(e) => {
@@ -115,82 +114,30 @@ pub async fn rollover(app: &App, day: NaiveDate) -> Result<Rollover> {
     Ok(out)
 }
 
-/// Rollover days a job catches up on: when maintenance did not run over a rollover (the
-/// service was down), the next day's job also charges the days missed, up to this many days
-/// back in all, each as its own transfer and in day order.
-pub const CATCH_UP_DAYS: i64 = 7;
-
-/// The days up to `day` (oldest first, at most [`CATCH_UP_DAYS`]) that position `p`, as read,
-/// was open over at their rollover and has not been charged for (after its `swap_date`).
-fn due_days(p: &PositionRow, day: NaiveDate) -> Vec<NaiveDate> {
-    (0..CATCH_UP_DAYS)
-        .rev()
-        .map(|back| day - chrono::Duration::days(back))
-        .filter(|d| p.opened_at.is_some_and(|o| o < swaps::rollover_at(*d)))
-        .filter(|d| p.swap_date.as_deref().is_none_or(|done| d.to_string().as_str() > done))
-        .collect()
-}
-
-/// The swap of `p` for `day` in its wallet's currency (exact, rounded once); none when
-/// nothing is due (swaps disabled, no night that day, zero points).
-async fn amount<C: brokercrm_store::ConnectionTrait>(
-    conn: &C,
-    p: &PositionRow,
-    m: &Market,
-    day: NaiveDate,
-) -> Result<Option<Money>> {
-    let s = &m.spec;
-    let side = Side::parse("side", &p.side)?;
-    let Some(points) = swaps::points(s.swap_mode, side, s.swap_long, s.swap_short) else {
-        return Ok(None);
-    };
-    let nights = swaps::nights(day, s.swap_3day_weekday);
-    if nights == 0 || points.is_zero() {
-        return Ok(None);
-    }
-    let exact = maths::swap_exact(&m.inst, Lots::from_minor(p.size), points, s.decimals, nights);
-    let conv =
-        market::conversion(conn, s.currency, Currency::parse("currency", &p.currency)?).await?;
-    let money = conv.apply(&exact).round_money().ok_or_else(|| Error::internal("swap overflow"))?;
-    Ok((!money.is_zero()).then_some(money))
-}
+/// Rollover days a job (or a close) catches up on: core's window.
+pub use swaps::CATCH_UP_DAYS;
 
 /// One position's swap of `day`, in its own transaction; false when nothing was due or it
-/// was applied before (the fence) or the position closed meanwhile. A day with nothing due
-/// (a weekend night, swaps disabled for the instrument or the wallet's group) still moves the
-/// fence, so a later catch-up never charges it.
+/// was applied before (the fence) or the position closed meanwhile (its close charged it).
+/// A day with nothing due (a weekend night, swaps disabled for the instrument or the
+/// wallet's group) still moves the fence, so a later catch-up never charges it. The amount
+/// and the writes are the ones a close makes (`positions::swaps`).
 async fn charge(app: &App, p: &PositionRow, m: &Market, day: NaiveDate) -> Result<bool> {
     let tx = app.db().begin_write().await?;
     let Some(w) = wallets::lock(&tx, p.wallet_id).await? else { return Ok(false) };
     let Some(p) = positions::find(&tx, p.id).await? else { return Ok(false) };
     let key = day.to_string();
     let done = p.swap_date.as_deref().is_some_and(|d| d >= key.as_str());
-    if p.status != "OPEN" || done {
+    if p.status != Status::Open.as_str() || done {
         return Ok(false);
     }
-    let disabled = match w.group_id {
-        Some(g) => groups::find(&tx, g).await?.is_some_and(|g| g.disable_swap_charges),
-        None => false,
-    };
-    let due = if disabled { None } else { amount(&tx, &p, m, day).await? };
-    let Some(amount) = due else {
-        positions::add_swap(&tx, p.id, &key, 0).await?;
-        db::commit(tx).await?;
-        return Ok(false);
-    };
-    let posted = post(
-        &tx,
-        &w,
-        &format!("trade:{}:swap:{key}", p.id),
-        amount,
-        TransferCode::TradingSwap,
-        Shortfall::Protect,
-        format!("swap of position {} ({}) for {key}", p.id, p.symbol),
-    )
-    .await?;
-    if !positions::add_swap(&tx, p.id, &key, posted.minor()).await? {
-        return Ok(false); // dropped: rolled back
+    let off = owing::disabled(&tx, &mut Lookups::default(), &w).await?;
+    let o = owing::owed(&tx, &w, &p, m, off, vec![day]).await?;
+    let due = o.any_due();
+    let charged = owing::charge_in(&tx, &[o]).await;
+    match charged {
+        Ok(_) => db::commit(tx).await.map(|()| due),
+        Err(Error::Conflict(_)) => Ok(false), // moved meanwhile: rolled back
+        Err(e) => Err(e),
     }
-    db::commit(tx).await?;
-    Ok(true)
 }

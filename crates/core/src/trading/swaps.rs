@@ -1,5 +1,6 @@
-//! Swap rules: the rollover day a run charges, how many nights a day counts for (the
-//! instrument's triple day), and the points a side pays. See docs/trading.md ("Swaps").
+//! Swap rules: the rollover day a run charges, the days a position owes (open over their
+//! rollover, after its fence, within the catch-up window), how many nights a day counts for
+//! (the instrument's triple day), and the points a side pays. See docs/trading.md ("Swaps").
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -16,6 +17,27 @@ pub fn last_rollover_day(now: DateTime<Utc>) -> NaiveDate {
 /// and still open is charged for `day`.
 pub fn rollover_at(day: NaiveDate) -> DateTime<Utc> {
     (day + Duration::days(1)).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// Rollover days owed at once: when no rollover job ran over a midnight (the service was
+/// down) or a position closed before the job ran, its swaps are charged up to this many days
+/// back in all (the last rollover day included), each as its own transfer and in day order.
+pub const CATCH_UP_DAYS: i64 = 7;
+
+/// The rollover days up to `last` (oldest first, at most [`CATCH_UP_DAYS`]) that a position
+/// opened at `opened_at` was open over at their rollover and has not been charged for: after
+/// `fence`, the last day it was charged (its `swap_date`, `YYYY-MM-DD`).
+pub fn due_days(
+    opened_at: Option<DateTime<Utc>>,
+    fence: Option<&str>,
+    last: NaiveDate,
+) -> Vec<NaiveDate> {
+    (0..CATCH_UP_DAYS)
+        .rev()
+        .map(|back| last - Duration::days(back))
+        .filter(|d| opened_at.is_some_and(|o| o < rollover_at(*d)))
+        .filter(|d| fence.is_none_or(|done| d.to_string().as_str() > done))
+        .collect()
 }
 
 /// Nights a rollover of `day` charges. Without a triple day (`None`) every day counts once
@@ -69,5 +91,20 @@ mod tests {
         let (l, s) = (Decimal::new(-65, 1), Decimal::new(12, 1));
         assert_eq!(points(SwapMode::Points, Side::Sell, l, s), Some(s));
         assert_eq!(points(SwapMode::Disabled, Side::Buy, l, s), None);
+    }
+
+    #[test]
+    fn days_owed_after_the_fence_within_the_window() {
+        let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        let last = d("2024-06-10");
+        // opened before the rollover of the 8th (midnight of the 9th), charged up to the 8th
+        let owed = due_days(at("2024-06-08T23:59:59Z"), Some("2024-06-08"), last);
+        assert_eq!(owed, vec![d("2024-06-09"), d("2024-06-10")]);
+        // opened after the last rollover: nothing
+        assert!(due_days(at("2024-06-11T00:00:00Z"), None, last).is_empty());
+        // never charged, opened long ago: the window's seven days, oldest first
+        let all = due_days(at("2024-01-01T00:00:00Z"), None, last);
+        assert_eq!((all.len(), all[0], all[6]), (7, d("2024-06-04"), last));
+        assert!(due_days(None, None, last).is_empty());
     }
 }

@@ -1,30 +1,30 @@
 //! Closing a position, in the caller's write transaction: at a price (the market's, a
 //! trigger's or staff's), by position id and version (a second close of the same version
-//! is a conflict and changes nothing), its realised P/L posted against the trading P/L house
-//! account, its closing order stored, and `PositionClosed` published — all or nothing.
+//! is a conflict and changes nothing), the swaps it still owes charged, its realised P/L
+//! posted against the trading P/L house account, its closing order stored, and
+//! `PositionClosed` published — all or nothing, through `close_all` (a batch of one).
 
 use brokercrm_core::identity::auth::Permission;
-use brokercrm_core::money::ledger::TransferCode;
 use brokercrm_core::trading::positions::{CloseReason, Side, Status};
-use brokercrm_core::{Currency, Error, Result};
+use brokercrm_core::{Error, Result};
 use brokercrm_engine::Price;
 use brokercrm_store::DatabaseTransaction;
 use brokercrm_store::repo::money::wallets::{self, WalletRow};
-use brokercrm_store::repo::trading::orders;
 use brokercrm_store::repo::trading::positions::{self, PositionRow};
 
+use super::close_all::{Closing, close_all_in};
 use super::figures::close_price;
 use super::lane;
-use super::ledger::{Shortfall, post};
-use super::market;
+use super::market::{self, Lookups};
 use super::open::{announce_commit, leg_side};
-use super::settle::{closed_audit, settle};
+use super::settle::closed_audit;
 use super::view::PositionView;
 use crate::money::wallets::visible;
 use crate::platform::audit;
 use crate::{App, Principal};
 
-/// Closes open position `p` (as read in `tx`, on wallet `w` locked in `tx`) at `at`.
+/// Closes open position `p` (as read in `tx`, on wallet `w` locked in `tx`) at `at`: a
+/// batch of one (`close_all`), so every close settles the same way (owed swaps first).
 pub async fn close_in(
     app: &App,
     tx: &DatabaseTransaction,
@@ -33,18 +33,9 @@ pub async fn close_in(
     at: Price,
     reason: CloseReason,
 ) -> Result<PositionRow> {
-    // `settle` refuses a position that is not open (a conflict), before anything is written.
-    let m = market::load(tx, "symbol", &p.symbol).await?;
-    let currency = Currency::parse("currency", &w.currency)?;
-    let conv = market::conversion(tx, m.spec.currency, currency).await?;
-    let s = settle(&m, &conv, w, p, at, reason)?;
-    positions::replace(tx, &s.closed, Status::Open.as_str(), p.version).await?;
-    orders::insert(tx, s.order.clone()).await?;
-    let note = s.note();
-    post(tx, w, s.transfer_id(), s.pl_account, TransferCode::TradingPnl, Shortfall::Protect, note)
-        .await?;
-    app.events().publish(tx, &s.event).await?;
-    Ok(s.closed)
+    let one = [Closing { wallet: w, position: p, at, reason }];
+    let mut closed = close_all_in(app, tx, &mut Lookups::default(), &one).await?;
+    closed.pop().ok_or_else(|| Error::internal("close: no row"))
 }
 
 /// Position `id` and its wallet if `actor` may act on them (a client: its own; staff:

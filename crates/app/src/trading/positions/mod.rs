@@ -20,6 +20,7 @@ pub mod open;
 pub mod open_all;
 pub mod orders;
 pub mod settle;
+pub mod swaps;
 pub mod view;
 
 pub use view::{OrderView, PositionView};

@@ -1,6 +1,6 @@
 //! Committing what a tick made due, through the same use cases as the HTTP routes: a close
-//! by position id and version (`positions::close::close_in`: realised P/L to the ledger,
-//! the closing order, `PositionClosed`), and the fill of a pending order
+//! by position id and version (`positions::close::close_in`: the swaps it owes, realised
+//! P/L to the ledger, the closing order, `PositionClosed`), and the fill of a pending order
 //! (`positions::fill::fill_in`: free margin, commission). Each is one write transaction that
 //! applies once: a position that moved on (another close, an edit, a fill) since the books
 //! loaded it is left alone and read again.

@@ -2,11 +2,17 @@
 //! (triple on its triple day, nothing on a weekend day), nothing for a DISABLED instrument or
 //! a group with `disableSwapCharges`; a replay of a day adds nothing; the swaps are ledger
 //! transfers against the trading P/L house account; days missed are caught up in order, days
-//! a group had swaps disabled are not; maintenance enqueues the day's job once.
+//! a group had swaps disabled are not; maintenance enqueues the day's job once. A position
+//! closed after a midnight but before the job ran (by the client, staff, or a trigger) is
+//! charged the nights it owes by its close, and the job then adds nothing.
 
 use brokercrm_app::trading::swaps::rollover;
+use brokercrm_app::trading::triggers::Evaluator;
+use brokercrm_core::Money;
+use brokercrm_core::trading::swaps::rollover_at;
 use brokercrm_store::repo::money::ledger::transfers;
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use brokercrm_store::repo::trading::positions;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
@@ -140,5 +146,225 @@ async fn maintenance_enqueues_the_days_rollover_once() {
     assert!(!brokercrm_app::platform::jobs::unfinished(conn, &key).await.unwrap());
     brokercrm_app::workers::maintain(&t.app).await.unwrap();
     assert!(!brokercrm_app::platform::jobs::unfinished(conn, &key).await.unwrap());
+    assert_verified(t.app.db()).await;
+}
+
+/// 30 seconds after `day` rolled over (00:00:30 UTC the next day): the job has not run yet.
+fn just_after(day: NaiveDate) -> DateTime<Utc> {
+    rollover_at(day) + Duration::seconds(30)
+}
+
+/// A JSON number of a response (a position's `swap`, its P/L) in minor units.
+fn num(v: &Value) -> i64 {
+    u(&v.as_f64().unwrap_or_else(|| panic!("not a number: {v}")).to_string())
+}
+
+/// A decimal in minor units.
+fn u(s: &str) -> i64 {
+    m(s).minor()
+}
+
+/// The amount and code of ledger transfer `id`, if posted.
+async fn transfer(t: &TestApp, id: &str) -> Option<(Money, String)> {
+    let tr = transfers::find(t.app.db().conn(), id).await.unwrap()?;
+    Some((Money::from_minor(tr.amount), tr.code.as_str().to_owned()))
+}
+
+/// Closes `id` as `token` through the HTTP API (the trade lane); returns the closed position.
+async fn close(t: &TestApp, token: &str, id: i64) -> Value {
+    let (s, closed) = post_empty(t, token, &format!("/api/positions/{id}/close")).await;
+    assert_eq!((s, closed["status"].as_str()), (200, Some("CLOSED")), "{closed}");
+    closed
+}
+
+async fn balance_of(t: &TestApp, admin: &str, wallet: i64) -> i64 {
+    money_of(&balance(t, admin, wallet).await["balance"]).minor()
+}
+
+/// A USD customer with 10,000 on EURUSD (swap long −6.5 points, short 1.2, Wednesday triple)
+/// in a group charging swaps: (admin, customer token, wallet, group).
+async fn market(t: &TestApp) -> (String, String, i64, i64) {
+    let admin = t.admin_token().await;
+    eurusd_market(t, &admin).await;
+    let c = t.customer().admin(&admin).with_wallet("USD", 10_000).create().await;
+    let group = currency_group(t, &admin, "USD").await;
+    swaps_disabled(t, &admin, group, false).await;
+    (admin, c.token, c.wallets[0], group)
+}
+
+#[tokio::test]
+async fn a_close_after_midnight_before_the_job_pays_the_nights_owed() {
+    let t = TestApp::spawn().await;
+    let (admin, token, w, _) = market(&t).await;
+    let buy = json!({"accountId": w, "symbol": "EURUSD", "side": "BUY", "size": "1"});
+    let long = opened(&t, &token, buy.clone()).await;
+    let held = opened(&t, &token, buy.clone()).await;
+    let monday = next_monday();
+    // The job ran up to Sunday (charging whatever was due before); Monday rolls over at
+    // midnight and the client closes at 00:00:30, before Monday's job ran.
+    rollover(&t.app, monday - Duration::days(1)).await.unwrap();
+    let (swap0, balance0) =
+        (num(&swap_of(&t, &token, long).await), balance_of(&t, &admin, w).await);
+    t.clock.set(just_after(monday));
+    let closed = close(&t, &token, long).await;
+    // the close pays Monday's night: 6.5 USD, as its own transfer, and shows it
+    assert_eq!(num(&closed["swap"]), swap0 - u("6.5"));
+    assert_eq!(num(&swap_of(&t, &token, long).await), swap0 - u("6.5"));
+    let monday_id = format!("trade:{long}:swap:{monday}");
+    assert_eq!(transfer(&t, &monday_id).await, Some((m("6.5"), "TRADING_SWAP".into())));
+    let pl = num(&closed["closedPLInAccountCurrency"]);
+    assert_eq!(balance_of(&t, &admin, w).await, balance0 - u("6.5") + pl);
+    let row = positions::find(t.app.db().conn(), long).await.unwrap().unwrap();
+    assert_eq!(row.swap_date, Some(monday.to_string()));
+
+    // Monday's job runs afterwards: the open position pays, the closed one nothing more
+    let before_job = balance_of(&t, &admin, w).await;
+    let r = rollover(&t.app, monday).await.unwrap();
+    assert_eq!((r.charged, r.failed), (vec![held], vec![]));
+    assert_eq!(num(&swap_of(&t, &token, long).await), swap0 - u("6.5"));
+    assert_eq!(balance_of(&t, &admin, w).await, before_job - u("6.5"));
+    assert_eq!(transfer(&t, &monday_id).await, Some((m("6.5"), "TRADING_SWAP".into())));
+
+    // Wednesday is EURUSD's triple day: the job ran Tuesday, and a close just after
+    // Wednesday's midnight pays three nights (19.5 USD)
+    let wednesday = monday + Duration::days(2);
+    rollover(&t.app, wednesday - Duration::days(1)).await.unwrap();
+    let swap1 = num(&swap_of(&t, &token, held).await);
+    t.clock.set(just_after(wednesday));
+    let closed = close(&t, &token, held).await;
+    assert_eq!(num(&closed["swap"]), swap1 - u("19.5"));
+    let id = format!("trade:{held}:swap:{wednesday}");
+    assert_eq!(transfer(&t, &id).await, Some((m("19.5"), "TRADING_SWAP".into())));
+    assert!(rollover(&t.app, wednesday).await.unwrap().charged.is_empty());
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn a_close_catches_up_the_nights_no_job_ran() {
+    let t = TestApp::spawn().await;
+    let (admin, token, w, _) = market(&t).await;
+    let sell = json!({"accountId": w, "symbol": "EURUSD", "side": "SELL", "size": "2"});
+    let short = opened(&t, &token, sell).await;
+    let monday = next_monday();
+    rollover(&t.app, monday - Duration::days(1)).await.unwrap();
+    let swap0 = num(&swap_of(&t, &token, short).await);
+    // no worker ran from Monday to Thursday's midnight: staff close the short on Friday at
+    // 00:00:30; it earns Monday, Tuesday, Wednesday (3) and Thursday: 6 nights × 2.4 USD
+    t.clock.set(just_after(monday + Duration::days(3)));
+    let (s, closed) = post_empty(&t, &admin, &format!("/api/positions/{short}/close")).await;
+    assert_eq!((s, closed["closedReason"].as_str()), (200, Some("STAFF")), "{closed}");
+    assert_eq!(num(&closed["swap"]), swap0 + u("14.4"));
+    for (back, amount) in [(0, "2.4"), (1, "2.4"), (2, "7.2"), (3, "2.4")] {
+        let id = format!("trade:{short}:swap:{}", monday + Duration::days(back));
+        assert_eq!(transfer(&t, &id).await, Some((m(amount), "TRADING_SWAP".into())), "{id}");
+    }
+    assert!(rollover(&t.app, monday + Duration::days(3)).await.unwrap().charged.is_empty());
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn a_close_charges_nothing_when_swaps_are_disabled_or_no_midnight_passed() {
+    let t = TestApp::spawn().await;
+    let (admin, token, w, group) = market(&t).await;
+    let buy = json!({"accountId": w, "symbol": "EURUSD", "side": "BUY", "size": "1"});
+
+    // opened after the last rollover: a close owes nothing
+    let fresh = opened(&t, &token, buy.clone()).await;
+    let balance0 = balance_of(&t, &admin, w).await;
+    let closed = close(&t, &token, fresh).await;
+    assert_eq!(closed["swap"], json!(0.0));
+    let pl = num(&closed["closedPLInAccountCurrency"]);
+    assert_eq!(balance_of(&t, &admin, w).await, balance0 + pl);
+    let today = Utc::now().date_naive();
+    for day in [today - Duration::days(1), today] {
+        assert_eq!(transfer(&t, &format!("trade:{fresh}:swap:{day}")).await, None);
+    }
+
+    // a group with disableSwapCharges: the close charges nothing, and the fence still moves
+    let long = opened(&t, &token, buy).await;
+    let monday = next_monday();
+    rollover(&t.app, monday - Duration::days(1)).await.unwrap();
+    let swap0 = num(&swap_of(&t, &token, long).await);
+    swaps_disabled(&t, &admin, group, true).await;
+    t.clock.set(just_after(monday));
+    let balance1 = balance_of(&t, &admin, w).await;
+    let closed = close(&t, &token, long).await;
+    assert_eq!(num(&closed["swap"]), swap0);
+    let pl = num(&closed["closedPLInAccountCurrency"]);
+    assert_eq!(balance_of(&t, &admin, w).await, balance1 + pl);
+    assert_eq!(transfer(&t, &format!("trade:{long}:swap:{monday}")).await, None);
+    let row = positions::find(t.app.db().conn(), long).await.unwrap().unwrap();
+    assert_eq!(row.swap_date, Some(monday.to_string()));
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn a_stop_loss_after_midnight_pays_the_night() {
+    let t = TestApp::spawn().await;
+    let (admin, token, w, _) = market(&t).await;
+    let buy = json!({"accountId": w, "symbol": "EURUSD", "side": "BUY", "size": "1",
+                     "stopLoss": "1.08300"});
+    let first = opened(&t, &token, buy.clone()).await;
+    let second = opened(&t, &token, buy).await;
+    let monday = next_monday();
+    rollover(&t.app, monday - Duration::days(1)).await.unwrap();
+    let swap0 = num(&swap_of(&t, &token, first).await);
+    t.clock.set(just_after(monday));
+    let mut ev = Evaluator::new("swaps");
+    assert!(ev.pass(&t.app).await.unwrap().leader);
+    // both stop losses fire on one tick and close together, each paying Monday first
+    quote(&t, &admin, "EURUSD", "1.08200", "1.08210").await;
+    let mut pass = ev.pass(&t.app).await.unwrap();
+    pass.closed.sort_unstable();
+    assert_eq!(pass.closed, [first, second]);
+    for id in [first, second] {
+        let (s, p) = get(&t, &token, &format!("/api/positions/{id}")).await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!(p["closedReason"].as_str(), Some("STOP_LOSS"), "{p}");
+        assert_eq!(num(&p["swap"]), swap0 - u("6.5"));
+        let tid = format!("trade:{id}:swap:{monday}");
+        assert_eq!(transfer(&t, &tid).await, Some((m("6.5"), "TRADING_SWAP".into())));
+    }
+    assert!(rollover(&t.app, monday).await.unwrap().charged.is_empty());
+    assert_verified(t.app.db()).await;
+}
+
+#[tokio::test]
+async fn the_swaps_a_close_charges_count_in_the_revenue_share() {
+    use brokercrm_core::identity::auth::Role;
+    use brokercrm_store::repo::partners::commission_records::{self, RecordFilter};
+
+    use crate::helpers::partners::{assign, make_ib, model};
+
+    let t = TestApp::spawn().await;
+    let admin = t.admin_token().await;
+    eurusd_market(&t, &admin).await;
+    let levels = json!([{"level": 1, "cpaAmount": 0, "cpaMinDeposit": 0, "lotAmount": 0,
+                         "revSharePercent": 20}]);
+    let model = model(&t, &admin, "Revenue share", levels).await;
+    let ib = t.user(Role::Affiliate).create().await;
+    make_ib(&t, &admin, &ib.uuid, Some(model)).await;
+    let client = t.customer().admin(&admin).with_wallet("USD", 10_000).create().await;
+    assign(&t, &admin, &client.uuid, &ib.uuid).await;
+    let group = currency_group(&t, &admin, "USD").await;
+    swaps_disabled(&t, &admin, group, false).await;
+    let (token, w) = (client.token, client.wallets[0]);
+    let buy = json!({"accountId": w, "symbol": "EURUSD", "side": "BUY", "size": "1"});
+    let long = opened(&t, &token, buy).await;
+    let monday = next_monday();
+    rollover(&t.app, monday - Duration::days(1)).await.unwrap();
+    let swap0 = num(&swap_of(&t, &token, long).await);
+    t.clock.set(just_after(monday));
+    let closed = close(&t, &token, long).await;
+    // the client lost the spread (10 USD) and paid every swap, Monday's 6.5 included: the
+    // broker's revenue, of which the introducer earns 20%
+    let pl = num(&closed["closedPLInAccountCurrency"]);
+    assert_eq!(pl, u("-10"));
+    t.run_jobs().await;
+    let f = RecordFilter { introducer_id: Some(ib.id), ..RecordFilter::default() };
+    let (rows, _) = commission_records::list(t.app.db().conn(), &f, 0, 100).await.unwrap();
+    let share: Vec<i64> =
+        rows.iter().filter(|r| r.commission_type == "REVENUE_SHARE").map(|r| r.amount).collect();
+    assert_eq!(share, [(u("16.5") - swap0) / 5]);
     assert_verified(t.app.db()).await;
 }

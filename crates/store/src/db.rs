@@ -1,6 +1,5 @@
 //! Connecting to SQLite or PostgreSQL from a URL, pragmas, migrations and write transactions.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use brokercrm_core::{Error, Result};
@@ -13,7 +12,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 use crate::error::DbResultExt;
-use crate::{Migrator, checkpoints};
+use crate::Migrator;
 
 /// Which database engine a connection talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +33,14 @@ pub struct Db {
     conn: DatabaseConnection,
     write: DatabaseConnection,
     backend: Backend,
-    /// SQLite: keeps the WAL checkpoint task running ([`crate::checkpoints`]).
-    _checkpoints: Option<Arc<checkpoints::Alive>>,
 }
 
-/// SQLite's page cache of the writer and of each reader connection, in KiB.
+/// SQLite's page cache of the writer, in KiB (docs/decisions.md "SQLite's writer keeps a
+/// 64 MiB page cache"). Readers keep SQLite's default (2 MiB): a reader drops its cache at
+/// the start of a read whenever another connection wrote since its last one, which under load
+/// is nearly every read, so a larger one would not be kept.
 const WRITE_CACHE_KIB: u32 = 65_536;
-const READ_CACHE_KIB: u32 = 16_384;
+const READ_CACHE_KIB: u32 = 2_048;
 
 /// Current time truncated to microseconds, so values round-trip equally on both backends.
 pub fn now() -> DateTime<Utc> {
@@ -49,8 +49,8 @@ pub fn now() -> DateTime<Utc> {
 
 impl Db {
     /// Connects to `url` (`sqlite://...` or `postgres://...`) with production settings:
-    /// SQLite in WAL mode, `synchronous=FULL`, foreign keys on, a busy timeout, and WAL
-    /// checkpoints run beside the writer rather than in its commits ([`checkpoints`]).
+    /// SQLite in WAL mode, `synchronous=FULL`, foreign keys on, a busy timeout, and a larger
+    /// page cache for the writer.
     pub async fn connect(url: &str) -> Result<Self> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -80,7 +80,6 @@ impl Db {
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(10))
                         .create_if_missing(true)
-                        .pragma("wal_autocheckpoint", "0")
                         // Pages kept per connection (SQLite's default is 2 MiB): with millions
                         // of rows an insert's index pages are mostly not among the last used.
                         .pragma("cache_size", format!("-{cache_kib}"))
@@ -92,12 +91,11 @@ impl Db {
             Backend::Sqlite => {
                 let conn = Database::connect(pool(8, READ_CACHE_KIB)).await.db()?;
                 let write = Database::connect(pool(1, WRITE_CACHE_KIB)).await.db()?;
-                let alive = checkpoints::start(Database::connect(pool(1, 2_048)).await.db()?);
-                Ok(Self { conn, write, backend, _checkpoints: Some(alive) })
+                Ok(Self { conn, write, backend })
             }
             Backend::Postgres => {
                 let conn = Database::connect(pool(32, 0)).await.db()?;
-                Ok(Self { write: conn.clone(), conn, backend, _checkpoints: None })
+                Ok(Self { write: conn.clone(), conn, backend })
             }
         }
     }

@@ -1,7 +1,6 @@
 //! Persistence for brokercrm: SeaORM entities, migrations and repositories. The only crate
 //! that builds SQL; one query code path for SQLite and PostgreSQL.
 
-pub mod checkpoints;
 pub mod db;
 pub mod entities;
 pub mod error;

@@ -15,4 +15,3 @@ mod permissions;
 pub mod schema;
 mod security;
 pub mod settings;
-mod sqlite_wal;

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
-use crate::error::DbResultExt;
 use crate::Migrator;
+use crate::error::DbResultExt;
 
 /// Which database engine a connection talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,8 +11,6 @@
 //! closed before the job ran was charged by its close (`positions::swaps`, the same amounts
 //! and writes), so the job finds it closed. See docs/trading.md ("Swaps").
 
-use std::collections::HashMap;
-
 use brokercrm_core::trading::positions::Status;
 use brokercrm_core::trading::swaps;
 use brokercrm_core::{Error, Result};
@@ -22,7 +20,7 @@ use brokercrm_store::repo::trading::positions::{self, PositionRow};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::positions::market::{self, Lookups, Market};
+use super::positions::market::Lookups;
 use super::positions::swaps as owing;
 use crate::App;
 use crate::platform::jobs::{self, Job};
@@ -74,27 +72,22 @@ pub async fn schedule(app: &App) -> Result<()> {
 pub async fn rollover(app: &App, day: NaiveDate) -> Result<Rollover> {
     let at = swaps::rollover_at(day);
     let mut out = Rollover::default();
-    let mut markets: HashMap<String, Market> = HashMap::new();
+    // Instruments, groups and conversions read once for the whole run.
+    let mut look = Lookups::default();
     let mut after = 0;
     loop {
         let page = positions::open_before(app.db().conn(), at, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for p in page {
-            if !markets.contains_key(&p.symbol) {
-                match market::load(app.db().conn(), "symbol", &p.symbol).await {
-                    Ok(m) => _ = markets.insert(p.symbol.clone(), m),
-                    Err(e) => {
-                        tracing::error!(error = ?e, position = p.id, "swap: instrument missing");
-                        out.failed.push(p.id);
-                        continue;
-                    }
-                }
+            if let Err(e) = look.market(app.db().conn(), &p.symbol).await {
+                tracing::error!(error = ?e, position = p.id, "swap: instrument missing");
+                out.failed.push(p.id);
+                continue;
             }
-            let Some(m) = markets.get(&p.symbol) else { continue };
             let mut charged = false;
             for d in swaps::due_days(p.opened_at, p.swap_date.as_deref(), day) {
-                match charge(app, &p, m, d).await {
+                match charge(app, &mut look, &p, d).await {
                     Ok(c) => charged |= c,
                     Err(e) => {
                         tracing::error!(error = ?e, position = p.id, day = %d, "swap rollover failed");
@@ -122,7 +115,7 @@ pub use swaps::CATCH_UP_DAYS;
 /// A day with nothing due (a weekend night, swaps disabled for the instrument or the
 /// wallet's group) still moves the fence, so a later catch-up never charges it. The amount
 /// and the writes are the ones a close makes (`positions::swaps`).
-async fn charge(app: &App, p: &PositionRow, m: &Market, day: NaiveDate) -> Result<bool> {
+async fn charge(app: &App, look: &mut Lookups, p: &PositionRow, day: NaiveDate) -> Result<bool> {
     let tx = app.db().begin_write().await?;
     let Some(w) = wallets::lock(&tx, p.wallet_id).await? else { return Ok(false) };
     let Some(p) = positions::find(&tx, p.id).await? else { return Ok(false) };
@@ -131,8 +124,8 @@ async fn charge(app: &App, p: &PositionRow, m: &Market, day: NaiveDate) -> Resul
     if p.status != Status::Open.as_str() || done {
         return Ok(false);
     }
-    let off = owing::disabled(&tx, &mut Lookups::default(), &w).await?;
-    let o = owing::owed(&tx, &w, &p, m, off, vec![day]).await?;
+    let off = owing::disabled(&tx, look, &w).await?;
+    let o = owing::owed(&tx, look, &w, &p, off, vec![day]).await?;
     let due = o.any_due();
     let charged = owing::charge_in(&tx, &[o]).await;
     match charged {

@@ -15,7 +15,6 @@ use brokercrm_core::money::ledger::TransferCode;
 use brokercrm_core::trading::positions::Side;
 use brokercrm_core::trading::swaps;
 use brokercrm_core::{Currency, Error, Money, Result};
-use brokercrm_engine::maths::Conversion;
 use brokercrm_engine::{Lots, maths};
 use brokercrm_store::ConnectionTrait;
 use brokercrm_store::repo::money::wallets::WalletRow;
@@ -23,7 +22,7 @@ use brokercrm_store::repo::trading::positions::{self, PositionRow};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::ledger::{Posting, Shortfall, post_many};
-use super::market::{self, Lookups, Market};
+use super::market::{Lookups, Market};
 
 /// The swaps position `position` (on wallet `wallet`) owes: each due day, oldest first, and
 /// its amount in the wallet's currency (none: nothing due that day; its fence still moves).
@@ -57,32 +56,31 @@ pub(crate) async fn disabled<C: ConnectionTrait>(
     })
 }
 
-/// What `p` on wallet `w` owes for `days` on market `m` (nothing when `disabled`). The
-/// conversion into the wallet's currency is read only when a day has an amount due.
+/// What `p` on wallet `w` owes for `days` (nothing when `disabled`), its instrument and the
+/// conversion into the wallet's currency read through `look` (the conversion only when a day
+/// has an amount due).
 pub(crate) async fn owed<'a, C: ConnectionTrait>(
     conn: &C,
+    look: &mut Lookups,
     w: &'a WalletRow,
     p: &'a PositionRow,
-    m: &Market,
     disabled: bool,
     days: Vec<NaiveDate>,
 ) -> Result<Owed<'a>> {
-    let mut conv: Option<Conversion> = None;
-    let mut out = Vec::with_capacity(days.len());
+    let m = look.market(conn, &p.symbol).await?;
+    let from = m.spec.currency;
+    let mut exacts = Vec::with_capacity(days.len());
     for day in days {
-        let exact = if disabled { None } else { exact(p, m, day)? };
+        exacts.push((day, if disabled { None } else { exact(p, m, day)? }));
+    }
+    let mut out = Vec::with_capacity(exacts.len());
+    for (day, exact) in exacts {
         let amount = match exact {
             None => None,
             Some(exact) => {
-                let c = match conv.take() {
-                    Some(c) => c,
-                    None => {
-                        let to = Currency::parse("currency", &p.currency)?;
-                        market::conversion(conn, m.spec.currency, to).await?
-                    }
-                };
-                let money = c.apply(&exact).round_money().ok_or_else(overflow)?;
-                conv = Some(c);
+                let to = Currency::parse("currency", &p.currency)?;
+                let conv = look.conversion(conn, from, to).await?;
+                let money = conv.apply(&exact).round_money().ok_or_else(overflow)?;
                 (!money.is_zero()).then_some(money)
             }
         };
@@ -182,8 +180,7 @@ pub(crate) async fn charge_before_close<C: ConnectionTrait>(
             continue;
         }
         let off = disabled(tx, look, w).await?;
-        let m = look.market(tx, &p.symbol).await?;
-        owing.push(owed(tx, w, p, m, off, days).await?);
+        owing.push(owed(tx, look, w, p, off, days).await?);
     }
     if owing.is_empty() {
         return Ok(HashMap::new());

@@ -47,6 +47,13 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// `t` as the SQLite driver stores a time (RFC 3339, as many fraction digits as needed,
+/// `+00:00`), for a statement that passes times inside a JSON text (`json_each`): they must
+/// compare equal to, and sort with, the times bound as parameters.
+pub fn sqlite_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
 impl Db {
     /// Connects to `url` (`sqlite://...` or `postgres://...`) with production settings:
     /// SQLite in WAL mode, `synchronous=FULL`, foreign keys on, a busy timeout, and a larger

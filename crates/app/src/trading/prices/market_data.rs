@@ -1,6 +1,8 @@
 //! "Get market data for a given interval": per active instrument the open, high, low, close
 //! and change of its latest candle of that interval; with `symbol`, that symbol's candles
-//! (oldest first, the newest `limit`). Anyone signed in (clients draw charts from it).
+//! (oldest first, the newest `limit`). Anyone signed in (clients draw charts from it). The
+//! candles are of the bid, as the caller sees it: with the markup of the trading group of its
+//! current wallet (`quotes::caller_markups`; staff naming no wallet see the raw feed).
 
 use brokercrm_core::trading::prices::Interval;
 use brokercrm_core::{Error, Result};
@@ -13,6 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::format::price_text;
+use crate::trading::quotes::caller_markups;
 use crate::{App, Principal};
 
 /// Most candles one call returns.
@@ -54,13 +57,16 @@ pub struct CandleView {
     pub ticks: i64,
 }
 
-fn row(symbol: String, c: &CandleRow, d: u32) -> MarketRow {
-    let p = |m: i64| price_text(Price::from_minor(m), d);
+/// Candle `c` as one row, its prices lowered by `markup` (price units: the group's markup on
+/// the bid).
+fn row(symbol: String, c: &CandleRow, d: u32, markup: i64) -> MarketRow {
+    let p = |m: i64| price_text(Price::from_minor(m - markup), d);
     let change = Decimal::new(c.close - c.open, 8);
-    let pct = if c.open == 0 {
+    let open = c.open - markup;
+    let pct = if open == 0 {
         Decimal::ZERO
     } else {
-        (change * Decimal::ONE_HUNDRED / Decimal::new(c.open, 8)).round_dp(2)
+        (change * Decimal::ONE_HUNDRED / Decimal::new(open, 8)).round_dp(2)
     };
     MarketRow {
         symbol,
@@ -74,24 +80,34 @@ fn row(symbol: String, c: &CandleRow, d: u32) -> MarketRow {
     }
 }
 
-/// The latest candle of `interval` of every active instrument that has one.
-pub async fn summary(app: &App, _actor: &Principal, interval: &str) -> Result<Vec<MarketRow>> {
+/// The latest candle of `interval` of every active instrument that has one, as `actor` sees
+/// it through the wallet `named` (`X-Wallet-Id`).
+pub async fn summary(
+    app: &App,
+    actor: &Principal,
+    named: Option<i64>,
+    interval: &str,
+) -> Result<Vec<MarketRow>> {
     let i = Interval::parse("interval", interval)?;
+    let markups = caller_markups(app, actor, named).await?;
     let conn = app.db().conn();
     let mut out = Vec::new();
     for inst in instruments_repo::list_with_status(conn, "ACTIVE").await? {
         let d = u32::try_from(inst.decimals).unwrap_or(8);
         if let Some(c) = repo::last_candle(conn, &inst.symbol, i.as_str()).await? {
-            out.push(row(inst.symbol, &c, d));
+            let mk = markups.units(&inst.symbol, d);
+            out.push(row(inst.symbol, &c, d, mk));
         }
     }
     Ok(out)
 }
 
-/// The candles of `symbol` at `interval`, the newest `limit` (default 100, at most 1000).
+/// The candles of `symbol` at `interval`, the newest `limit` (default 100, at most 1000), as
+/// `actor` sees them through the wallet `named`.
 pub async fn candles(
     app: &App,
-    _actor: &Principal,
+    actor: &Principal,
+    named: Option<i64>,
     interval: &str,
     symbol: &str,
     limit: Option<u64>,
@@ -106,7 +122,8 @@ pub async fn candles(
         .await?
         .ok_or_else(|| Error::field("symbol", "no instrument has this symbol"))?;
     let d = u32::try_from(inst.decimals).unwrap_or(8);
-    let p = |m: i64| price_text(Price::from_minor(m), d);
+    let mk = caller_markups(app, actor, named).await?.units(&inst.symbol, d);
+    let p = |m: i64| price_text(Price::from_minor(m - mk), d);
     Ok(repo::candles(conn, &inst.symbol, i.as_str(), None, limit)
         .await?
         .into_iter()

@@ -19,10 +19,12 @@ use crate::trading::events::TradeChanged;
 use crate::trading::positions::close_all::{Closing, close_all_in};
 use crate::trading::positions::market::Lookups;
 
-/// A close a tick made due: position `id`, if still OPEN at `version`, at raw price `at`.
+/// A close a tick made due: position `id` of wallet `wallet_id`, if still OPEN at `version`,
+/// at raw price `at`.
 #[derive(Debug, Clone, Copy)]
 pub struct Due {
     pub id: i64,
+    pub wallet_id: i64,
     pub version: i64,
     pub at: Price,
     pub reason: CloseReason,
@@ -50,15 +52,10 @@ async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>>
     let mut laps: Vec<(&str, u128)> = Vec::new();
     let mut lap = |name| laps.push((name, began.elapsed().as_micros()));
     let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
-    let mut wallet_ids: Vec<i64> = positions::find_many(app.db().conn(), &ids)
-        .await?
-        .iter()
-        .filter(|p| p.status == Status::Open.as_str())
-        .map(|p| p.wallet_id)
-        .collect();
+    // A position never changes wallet: the books' wallet is the row's.
+    let mut wallet_ids: Vec<i64> = due.iter().map(|d| d.wallet_id).collect();
     wallet_ids.sort_unstable();
     wallet_ids.dedup();
-    lap("wallets_read");
     let tx = app.db().begin_write().await?;
     lap("begun");
     let locked: HashMap<i64, WalletRow> =
@@ -74,7 +71,11 @@ async fn together(app: &App, due: &[Due]) -> Result<Vec<(i64, Result<Outcome>)>>
     for d in due {
         let current = rows
             .get(&d.id)
-            .filter(|p| p.version == d.version && p.status == Status::Open.as_str())
+            .filter(|p| {
+                p.version == d.version
+                    && p.status == Status::Open.as_str()
+                    && p.wallet_id == d.wallet_id
+            })
             .and_then(|p| Some((p, locked.get(&p.wallet_id)?)))
             .filter(|_| taken.insert(d.id));
         let Some((p, w)) = current else {

@@ -65,6 +65,11 @@ impl Tape {
         }
     }
 
+    /// Whether ticks committed since the last [`Tape::drain`] are waiting.
+    pub fn waiting(&self) -> bool {
+        self.rx.as_ref().is_some_and(|rx| !rx.is_empty())
+    }
+
     /// Records that the books of `symbol` saw its price of `at`: older ticks still on the tape
     /// are left out (they would run the books backwards).
     pub fn saw(&mut self, symbol: &str, at: DateTime<Utc>) {

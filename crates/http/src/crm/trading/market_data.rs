@@ -40,16 +40,23 @@ pub enum MarketDataResponse {
 
 /// Per active instrument the open, high, low, close and change of its latest candle of
 /// `interval` (`1m 5m 15m 1h 4h 1d 1w 1M`); with `symbol=`, that symbol's candles, oldest
-/// first (anyone signed in).
+/// first (anyone signed in). Candles of the bid, with the markup of the trading group of the
+/// current wallet (`X-Wallet-Id`, else a client's first active wallet); staff naming no
+/// wallet see the raw feed.
 #[utoipa::path(
     get, path = "/api/market-data/{interval}", tag = "Market Data",
     summary = "Get market data for a given interval",
-    params(("interval" = String, Path, description = "The interval for which to get market data"), MarketDataQuery),
+    params(
+        ("interval" = String, Path, description = "The interval for which to get market data"),
+        MarketDataQuery,
+        ("X-Wallet-Id" = Option<i64>, Header, description = "The wallet whose group's markup applies (default: a client's first active wallet; staff: none, the raw feed)")
+    ),
     security(("BearerAuth" = [])),
     responses(
         (status = 200, description = "Market data", body = MarketDataResponse),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 422, description = "Unknown `interval`, `symbol` or a bad `limit`", body = ErrorBody)
+        (status = 404, description = "The named wallet is not the caller's", body = ErrorBody),
+        (status = 422, description = "Unknown `interval`, `symbol`, a bad `limit` or `X-Wallet-Id`", body = ErrorBody)
     )
 )]
 pub async fn get_market_data(
@@ -57,12 +64,16 @@ pub async fn get_market_data(
     Auth(actor): Auth,
     Path(interval): Path<String>,
     Query(q): Query<MarketDataQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<MarketDataResponse>> {
+    let wallet = named(&headers)?;
     Ok(Json(match q.symbol {
         Some(s) => MarketDataResponse::Candles(
-            market_data::candles(&app, &actor, &interval, &s, q.limit).await?,
+            market_data::candles(&app, &actor, wallet, &interval, &s, q.limit).await?,
         ),
-        None => MarketDataResponse::Summary(market_data::summary(&app, &actor, &interval).await?),
+        None => MarketDataResponse::Summary(
+            market_data::summary(&app, &actor, wallet, &interval).await?,
+        ),
     }))
 }
 

@@ -17,6 +17,12 @@ pub async fn get(t: &TestApp, token: &str, path: &str) -> (u16, Value) {
     answer(t.server.get(path).authorization_bearer(token).await)
 }
 
+/// `GET path` as the bearer of `token` naming its current wallet: `X-Wallet-Id: wallet`.
+pub async fn get_as_wallet(t: &TestApp, token: &str, path: &str, wallet: &str) -> (u16, Value) {
+    let value = axum::http::HeaderValue::from_str(wallet).unwrap_or_else(|e| panic!("{e}"));
+    answer(t.server.get(path).authorization_bearer(token).add_header("x-wallet-id", value).await)
+}
+
 /// `POST path` with a JSON body as the bearer of `token`.
 pub async fn post(t: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
     answer(t.server.post(path).authorization_bearer(token).json(&body).await)

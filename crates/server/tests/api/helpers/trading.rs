@@ -72,11 +72,6 @@ pub async fn rate(t: &TestApp, admin: &str, from: &str, to: &str, rate: &str) {
     assert_eq!(s, 200, "{b}");
 }
 
-/// The `X-Wallet-Id` header (the current wallet of the client trading routes).
-pub fn wallet_header() -> axum::http::HeaderName {
-    axum::http::HeaderName::from_static("x-wallet-id")
-}
-
 /// Opens a position as `token`; returns (status, body).
 pub async fn open(t: &TestApp, token: &str, body: Value) -> (u16, Value) {
     post(t, token, "/api/positions", body).await

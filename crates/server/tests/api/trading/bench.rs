@@ -74,7 +74,7 @@ async fn tick_to_close() {
     let evaluator = tokio::spawn(async move {
         let mut ev = Evaluator::new("bench");
         let mut closed: Vec<(i64, Instant)> = Vec::new();
-        let mut passes: Vec<Duration> = Vec::new();
+        let mut passes: Vec<(Instant, Duration)> = Vec::new();
         // The first pass (the rebuild and the first screening of every wallet) is the start,
         // not a measurement: the ticks begin once it is over.
         let began = Instant::now();
@@ -85,7 +85,7 @@ async fn tick_to_close() {
             let began = Instant::now();
             let pass = ev.pass(&app).await.expect("pass");
             let now = Instant::now();
-            passes.push(now - began);
+            passes.push((began, now - began));
             closed.extend(pass.closed.into_iter().zip(pass.closed_at));
             if *stop_rx.borrow() {
                 return (closed, passes);
@@ -142,7 +142,8 @@ async fn tick_to_close() {
     println!("{total} ticks stored in {batches} ingests");
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop_tx.send(true).unwrap();
-    let (closed, mut passes) = evaluator.await.unwrap();
+    let (closed, timeline) = evaluator.await.unwrap();
+    let mut passes: Vec<Duration> = timeline.iter().map(|(_, d)| *d).collect();
     passes.sort();
     let at = |p: f64| passes[((passes.len() as f64 * p) as usize).min(passes.len() - 1)];
     println!(
@@ -155,14 +156,34 @@ async fn tick_to_close() {
     );
 
     let mut latencies: Vec<Duration> = Vec::with_capacity(closed.len());
+    let mut worst: Option<(Duration, Instant, Instant)> = None;
     for (id, done) in &closed {
         let (long, sl) = stops[id];
         let crossed =
             ticks.iter().find(|(_, b)| if long { *b <= sl } else { b + 10 * POINT >= sl });
         let (at, _) = crossed.expect("a close without a crossing tick");
-        latencies.push(done.saturating_duration_since(*at));
+        let took = done.saturating_duration_since(*at);
+        latencies.push(took);
+        if worst.is_none_or(|(w, _, _)| took > w) {
+            worst = Some((took, *at, *done));
+        }
     }
     latencies.sort();
+    // Where the slowest close waited: its crossing tick, its commit, and the passes between.
+    if let Some((took, crossed, done)) = worst {
+        let ms = |i: Instant| i.saturating_duration_since(start).as_secs_f64() * 1e3;
+        let between: Vec<String> = timeline
+            .iter()
+            .filter(|(b, d)| *b + *d >= crossed && *b <= done)
+            .map(|(b, d)| format!("+{:.1} ms for {:.1} ms", ms(*b), d.as_secs_f64() * 1e3))
+            .collect();
+        println!(
+            "slowest close: {took:?}, its stop crossed at +{:.1} ms, committed at +{:.1} ms; passes between: {}",
+            ms(crossed),
+            ms(done),
+            between.join(", ")
+        );
+    }
     let pct = |p: f64| {
         latencies
             .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))

@@ -1,16 +1,16 @@
 //! Group markups: a group's `markups` (points per symbol) widen the spread its wallets trade
 //! at — a buy fills at ask + markup and closes at bid − markup, the floating P/L reads the
-//! same prices, the client's quote shows them, and a stop loss fires when the marked-up bid
-//! reaches it, at that price. A bad markup is a 422 naming the entry's field.
+//! same prices, the client's quote and Market Data's candles show them, and a stop loss
+//! fires when the marked-up bid reaches it, at that price. A bad markup is a 422 naming the entry's field.
 
 use brokercrm_app::trading::triggers::Evaluator;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::{field_of, fields};
-use crate::helpers::http::{get, post_empty, put};
+use crate::helpers::http::{get, get_as_wallet, post_empty, put};
 use crate::helpers::money::{assert_verified, balance, currency_group, m, money_of};
-use crate::helpers::trading::{eurusd_market, open, quote, wallet_header};
+use crate::helpers::trading::{eurusd_market, open, quote};
 
 fn group_body(markups: Value) -> Value {
     json!({"leverage": 200, "markups": markups, "commissions": [], "marginCallLevel": 100,
@@ -56,21 +56,34 @@ async fn a_groups_markup_widens_fills_closes_and_triggers() {
         (&json!("1.08500"), &json!("1.08510")),
         "{q}"
     );
-    let named = t
-        .server
-        .get("/api/instruments/EURUSD/quote")
-        .authorization_bearer(&admin)
-        .add_header(wallet_header(), axum::http::HeaderValue::from_str(&w.to_string()).unwrap())
-        .await;
-    assert_eq!(named.json::<Value>()["quote"]["bid"], json!("1.08480"));
-    let bad = t
-        .server
-        .get("/api/instruments/EURUSD/quote")
-        .authorization_bearer(&c.token)
-        .add_header(wallet_header(), axum::http::HeaderValue::from_static("x"))
-        .await;
-    assert_eq!(bad.status_code().as_u16(), 422);
-    assert_eq!(field_of(&bad.json()), "X-Wallet-Id");
+    let named = get_as_wallet(&t, &admin, "/api/instruments/EURUSD/quote", &w.to_string()).await;
+    assert_eq!(named.1["quote"]["bid"], json!("1.08480"));
+    // Market Data's candles (of the bid) too: the client's are marked, staff's raw
+    let (s, md) = get(&t, &c.token, "/api/market-data/1m").await;
+    assert_eq!(s, 200, "{md}");
+    let eurusd = md.as_array().unwrap().iter().find(|r| r["symbol"] == "EURUSD").unwrap();
+    assert_eq!(
+        (&eurusd["open"], &eurusd["low"], &eurusd["close"], &eurusd["change"]),
+        (&json!("1.08480"), &json!("1.08480"), &json!("1.08480"), &json!("0.00000")),
+        "{md}"
+    );
+    let (_, candles) = get(&t, &c.token, "/api/market-data/1m?symbol=EURUSD").await;
+    assert_eq!(
+        (&candles[0]["open"], &candles[0]["high"], &candles[0]["close"]),
+        (&json!("1.08480"), &json!("1.08480"), &json!("1.08480")),
+        "{candles}"
+    );
+    let (_, raw) = get(&t, &admin, "/api/market-data/1m?symbol=EURUSD").await;
+    assert_eq!(raw[0]["close"], json!("1.08500"), "{raw}");
+    let marked =
+        get_as_wallet(&t, &admin, "/api/market-data/1m?symbol=EURUSD", &w.to_string()).await;
+    assert_eq!(marked.1[0]["close"], json!("1.08480"));
+    let other = t.customer().admin(&admin).with_wallet("USD", 10).create().await;
+    let foreign = get_as_wallet(&t, &other.token, "/api/market-data/1m", &w.to_string()).await;
+    assert_eq!(foreign.0, 404, "another client's wallet");
+    let bad = get_as_wallet(&t, &c.token, "/api/instruments/EURUSD/quote", "x").await;
+    assert_eq!(bad.0, 422);
+    assert_eq!(field_of(&bad.1), "X-Wallet-Id");
     let (s, p) = open(&t, &c.token, buy(json!({}))).await;
     assert_eq!(s, 200, "{p}");
     assert_eq!(p["openPrice"], "1.08530");

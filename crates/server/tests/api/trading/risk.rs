@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::helpers::assert::field_of;
-use crate::helpers::http::{delete, get, post, post_empty};
+use crate::helpers::http::{delete, get, get_as_wallet, post, post_empty};
 use crate::helpers::money::funded;
-use crate::helpers::trading::{eurusd_market, open, quote, wallet_header};
+use crate::helpers::trading::{eurusd_market, open, quote};
 
 fn trade(wallet: i64, side: &str, size: &str) -> Value {
     json!({"accountId": wallet, "symbol": "EURUSD", "side": side, "size": size})
@@ -108,25 +108,15 @@ async fn a_wallet_watchlist_by_bearer_and_header() {
     let mine = all["wallets"].as_array().unwrap().iter().find(|x| x["id"] == json!(w)).unwrap();
     assert_eq!(mine["instrumentWatchlist"], json!(["EURUSD"]), "{all}");
     // the same wallet named in the header; staff must name it
-    let r = t
-        .server
-        .get("/api/watchlist")
-        .authorization_bearer(&admin)
-        .add_header(wallet_header(), axum::http::HeaderValue::from_str(&w.to_string()).unwrap())
-        .await;
-    assert_eq!(r.json::<Value>(), json!({"watchlist": ["EURUSD"]}));
+    let r = get_as_wallet(&t, &admin, "/api/watchlist", &w.to_string()).await;
+    assert_eq!(r, (200, json!({"watchlist": ["EURUSD"]})));
     let (s, b) = get(&t, &admin, "/api/watchlist").await;
     assert_eq!(s, 422, "{b}");
     assert_eq!(field_of(&b), "X-Wallet-Id");
     // another customer's wallet is not found
     let other = t.customer().admin(&admin).with_wallet("USD", 10).create().await;
-    let r = t
-        .server
-        .get("/api/watchlist")
-        .authorization_bearer(&other.token)
-        .add_header(wallet_header(), axum::http::HeaderValue::from_str(&w.to_string()).unwrap())
-        .await;
-    assert_eq!(r.status_code().as_u16(), 404);
+    let r = get_as_wallet(&t, &other.token, "/api/watchlist", &w.to_string()).await;
+    assert_eq!(r.0, 404, "{}", r.1);
     let (s, _) = delete(&t, &cust, "/api/watchlist/EURUSD").await;
     assert_eq!(s, 200);
     let (s, _) = delete(&t, &cust, "/api/watchlist/EURUSD").await;

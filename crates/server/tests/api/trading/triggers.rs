@@ -246,8 +246,14 @@ async fn the_closes_of_one_tick_commit_together_and_a_moved_one_is_left_alone() 
     };
     let at = Price::from_minor(108_200_000);
     let due = [
-        Due { id: d, version: version(d).await + 1, at, reason: CloseReason::StopLoss },
-        Due { id: e, version: version(e).await, at, reason: CloseReason::StopLoss },
+        Due {
+            id: d,
+            wallet_id: w,
+            version: version(d).await + 1,
+            at,
+            reason: CloseReason::StopLoss,
+        },
+        Due { id: e, wallet_id: w, version: version(e).await, at, reason: CloseReason::StopLoss },
     ];
     let out = close_many(&t.app, &due).await;
     assert!(matches!(out[0], (id, Ok(fire::Outcome::Moved)) if id == d), "{out:?}");

@@ -4,14 +4,14 @@
 
 use brokercrm_core::{Error, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
     IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set, Statement,
     Value,
 };
 
-use crate::db::{now, nullable};
+use crate::db::{now, nullable, sqlite_time};
 use crate::entities::positions::{self, Column as P, Entity as Position};
 use crate::error::DbResultExt;
 
@@ -291,46 +291,67 @@ pub async fn replace<C: ConnectionTrait>(
     }
 }
 
-/// Rows of one [`close_many`] statement: six `CASE` columns of two binds each, well under
-/// every database's bind limit.
-const CLOSE_CHUNK: usize = 500;
-
-/// Stores many closes decided by the caller in one statement per [`CLOSE_CHUNK`] rows: each of
-/// `closed` (its close price, P/L, reason, time and status as decided, its version one above
-/// the stored one) replaces its row if that row is still in `status` at `version - 1`. A row
-/// that moved meanwhile fails the whole call as a conflict (the caller rolls back).
+/// Stores many closes decided by the caller in one statement: each of `closed` (its close
+/// price, P/L, reason, time and status as decided, its version one above the stored one)
+/// replaces its row if that row is still in `status` at `version - 1`. A row that moved
+/// meanwhile fails the whole call as a conflict (the caller rolls back).
 pub async fn close_many<C: ConnectionTrait>(
     conn: &C,
     closed: &[PositionRow],
     status: &str,
 ) -> Result<()> {
-    if conn.get_database_backend() == DbBackend::Postgres {
-        return close_many_pg(conn, closed, status).await;
+    if closed.is_empty() {
+        return Ok(());
     }
-    for chunk in closed.chunks(CLOSE_CHUNK) {
-        let case = |of: &dyn Fn(&PositionRow) -> sea_orm::Value| {
-            chunk.iter().fold(CaseStatement::new(), |c, p| c.case(P::Id.eq(p.id), Expr::val(of(p))))
-        };
-        let res = Position::update_many()
-            .col_expr(P::Status, case(&|p| p.status.clone().into()).into())
-            .col_expr(P::ClosePrice, case(&|p| p.close_price.into()).into())
-            .col_expr(P::ClosedPl, case(&|p| p.closed_pl.into()).into())
-            .col_expr(P::ClosedPlAccount, case(&|p| p.closed_pl_account.into()).into())
-            .col_expr(P::ClosedReason, case(&|p| p.closed_reason.clone().into()).into())
-            .col_expr(P::ClosedAt, case(&|p| p.closed_at.into()).into())
-            .col_expr(P::Version, Expr::col(P::Version).add(1))
-            .col_expr(P::UpdatedAt, Expr::val(now()))
-            .filter(P::Id.is_in(chunk.iter().map(|p| p.id)))
-            .filter(P::Status.eq(status))
-            .filter(Expr::col(P::Version).eq(case(&|p| (p.version - 1).into())))
-            .exec(conn)
-            .await
-            .db()?;
-        if res.rows_affected != chunk.len() as u64 {
-            return Err(Error::Conflict("a position of the batch changed meanwhile".into()));
-        }
+    let res = if conn.get_database_backend() == DbBackend::Postgres {
+        close_many_pg(conn, closed, status).await?
+    } else {
+        close_many_sqlite(conn, closed, status).await?
+    };
+    if res != closed.len() as u64 {
+        return Err(Error::Conflict("a position of the batch changed meanwhile".into()));
     }
     Ok(())
+}
+
+/// [`close_many`] on SQLite: the rows as one JSON array joined on id (`json_each`), so the
+/// text is the same for any number of rows (prepared once per connection) and the cost is
+/// linear. (A `CASE` per column with an arm per row cost 39 ms for 185 closes.) The unary
+/// `+` keeps the planner off the status index: it must walk the array and find each row by
+/// its id, not scan every open position for each element.
+const CLOSE_SQLITE: &str = r#"
+UPDATE positions
+SET status = c.status, close_price = c.close_price, closed_pl = c.closed_pl,
+    closed_pl_account = c.closed_pl_account, closed_reason = c.closed_reason,
+    closed_at = c.closed_at, version = positions.version + 1, updated_at = ?
+FROM (SELECT value ->> 'id' AS id, value ->> 'version' AS version, value ->> 'status' AS status,
+             value ->> 'close_price' AS close_price, value ->> 'closed_pl' AS closed_pl,
+             value ->> 'closed_pl_account' AS closed_pl_account,
+             value ->> 'closed_reason' AS closed_reason, value ->> 'closed_at' AS closed_at
+      FROM json_each(?)) AS c
+WHERE positions.id = c.id AND +positions.version = c.version - 1 AND +positions.status = ?
+"#;
+
+async fn close_many_sqlite<C: ConnectionTrait>(
+    conn: &C,
+    closed: &[PositionRow],
+    status: &str,
+) -> Result<u64> {
+    let rows: Vec<serde_json::Value> = closed
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id, "version": p.version, "status": p.status,
+                "close_price": p.close_price, "closed_pl": p.closed_pl,
+                "closed_pl_account": p.closed_pl_account, "closed_reason": p.closed_reason,
+                "closed_at": p.closed_at.map(sqlite_time),
+            })
+        })
+        .collect();
+    let values: Vec<Value> =
+        vec![now().into(), serde_json::Value::from(rows).to_string().into(), status.into()];
+    let sql = Statement::from_sql_and_values(DbBackend::Sqlite, CLOSE_SQLITE, values);
+    Ok(conn.execute_raw(sql).await.db()?.rows_affected())
 }
 
 const CLOSE_PG: &str = r#"
@@ -359,10 +380,7 @@ async fn close_many_pg<C: ConnectionTrait>(
     conn: &C,
     closed: &[PositionRow],
     status: &str,
-) -> Result<()> {
-    if closed.is_empty() {
-        return Ok(());
-    }
+) -> Result<u64> {
     let col = |f: &dyn Fn(&PositionRow) -> i64| -> Value {
         closed.iter().map(f).collect::<Vec<i64>>().into()
     };
@@ -389,14 +407,8 @@ async fn close_many_pg<C: ConnectionTrait>(
         has_closed_at,
         status.into(),
     ];
-    let res = conn
-        .execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, CLOSE_PG, values))
-        .await
-        .db()?;
-    if res.rows_affected() != closed.len() as u64 {
-        return Err(Error::Conflict("a position of the batch changed meanwhile".into()));
-    }
-    Ok(())
+    let sql = Statement::from_sql_and_values(DbBackend::Postgres, CLOSE_PG, values);
+    Ok(conn.execute_raw(sql).await.db()?.rows_affected())
 }
 
 /// Open positions opened before `before` with an id above `after`, by id, at most `limit`

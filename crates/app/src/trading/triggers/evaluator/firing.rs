@@ -106,7 +106,11 @@ impl Evaluator {
         closes: &mut Vec<Due>,
         out: &mut Pass,
     ) {
-        let Some(version) = self.books.known.get(&id).map(|k| k.version) else { return };
+        let Some((version, wallet_id)) =
+            self.books.known.get(&id).map(|k| (k.version, k.wallet_id))
+        else {
+            return;
+        };
         self.books.drop_position(id);
         let reason = match kind {
             Kind::StopLoss => CloseReason::StopLoss,
@@ -118,7 +122,7 @@ impl Evaluator {
             }
             Kind::StopOut => return,
         };
-        closes.push(Due { id, version, at, reason });
+        closes.push(Due { id, wallet_id, version, at, reason });
     }
 
     /// Records what became of a fill.

@@ -9,6 +9,7 @@ use brokercrm_store::repo::trading::positions;
 
 use super::{
     Evaluator, Pass, REKEY_EVERY, SCREEN_BUDGET, SWEEP_EVERY, SWEEP_SHARES, Symbol, TRAILED_EVERY,
+    UPKEEP_YIELDS,
 };
 use crate::App;
 use crate::trading::triggers::screen::{BookTerms, screen};
@@ -67,14 +68,22 @@ impl Evaluator {
             first.extend(self.sweep.drain(..).filter(|w| !ahead.contains(w)));
             self.sweep = first;
         }
-        // The share, and more while the wallets taken hold fewer positions than the budget.
-        let mut held = 0;
-        let mut take = 0;
-        while take < self.sweep.len() && (take < self.sweep_share.max(1) || held < SCREEN_BUDGET) {
-            held += self.books.held_by(self.sweep[take]);
-            take += 1;
+        // The share, and more while the wallets taken hold fewer positions than the budget;
+        // none while ticks wait on the tape, for up to UPKEEP_YIELDS since the last upkeep.
+        let yields =
+            self.tape.waiting() && self.upkept.is_some_and(|t| t.elapsed() < UPKEEP_YIELDS);
+        if !yields && !self.sweep.is_empty() {
+            self.upkept = Some(std::time::Instant::now());
+            let mut held = 0;
+            let mut take = 0;
+            while take < self.sweep.len()
+                && (take < self.sweep_share.max(1) || held < SCREEN_BUDGET)
+            {
+                held += self.books.held_by(self.sweep[take]);
+                take += 1;
+            }
+            self.dirty.extend(self.sweep.drain(..take));
         }
-        self.dirty.extend(self.sweep.drain(..take));
         if self.dirty.is_empty() {
             return Ok(());
         }

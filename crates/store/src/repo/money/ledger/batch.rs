@@ -6,9 +6,10 @@
 
 use brokercrm_core::Result;
 use brokercrm_core::money::ledger::{AccountKind, NewTransfer};
-use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, LockType};
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement, Value,
 };
 
 pub use super::Delta;
@@ -87,8 +88,30 @@ pub async fn insert<C: ConnectionTrait>(
 /// PostgreSQL takes any number in one statement of arrays.
 const SQLITE_CHUNK: usize = 1000;
 
-/// Which sum of a [`Delta`] a column takes.
-type DeltaOf = fn(&Delta) -> i64;
+/// [`apply_deltas`] on PostgreSQL: the deltas as arrays joined on id, one text for any
+/// number of accounts.
+const DELTAS_PG: &str = r#"
+UPDATE ledger_accounts a
+SET balance = a.balance + d.balance, pending_debits = a.pending_debits + d.pending_debits,
+    pending_credits = a.pending_credits + d.pending_credits
+FROM UNNEST($1::int8[], $2::int8[], $3::int8[], $4::int8[])
+    AS d(id, balance, pending_debits, pending_credits)
+WHERE a.id = d.id
+"#;
+
+/// [`apply_deltas`] on SQLite: the deltas as one JSON array (`json_each`) joined on id, one
+/// text for any number of accounts and a cost linear in them (a `CASE` arm per account was
+/// quadratic). The array is walked and each account found by its id.
+const DELTAS_SQLITE: &str = r#"
+UPDATE ledger_accounts
+SET balance = ledger_accounts.balance + d.balance,
+    pending_debits = ledger_accounts.pending_debits + d.pending_debits,
+    pending_credits = ledger_accounts.pending_credits + d.pending_credits
+FROM (SELECT value ->> 0 AS id, value ->> 1 AS balance, value ->> 2 AS pending_debits,
+             value ->> 3 AS pending_credits
+      FROM json_each(?)) AS d
+WHERE ledger_accounts.id = d.id
+"#;
 
 /// Adds each delta to its account, all in one statement.
 pub async fn apply_deltas<C: ConnectionTrait>(conn: &C, deltas: &[Delta]) -> Result<()> {
@@ -96,25 +119,27 @@ pub async fn apply_deltas<C: ConnectionTrait>(conn: &C, deltas: &[Delta]) -> Res
     if deltas.is_empty() {
         return Ok(());
     }
-    let mut q = Account::update_many().filter(A::Id.is_in(deltas.iter().map(|d| d.account_id)));
-    let columns: [(A, DeltaOf); 3] = [
-        (A::Balance, |d| d.balance),
-        (A::PendingDebits, |d| d.pending_debits),
-        (A::PendingCredits, |d| d.pending_credits),
-    ];
-    for (col, of) in columns {
-        let changed: Vec<&&Delta> = deltas.iter().filter(|d| of(d) != 0).collect();
-        if changed.is_empty() {
-            continue;
-        }
-        let by_id = changed
+    let sql = if conn.get_database_backend() == DbBackend::Postgres {
+        let col = |f: fn(&Delta) -> i64| -> Value {
+            deltas.iter().map(|d| f(d)).collect::<Vec<i64>>().into()
+        };
+        let values = vec![
+            col(|d| d.account_id),
+            col(|d| d.balance),
+            col(|d| d.pending_debits),
+            col(|d| d.pending_credits),
+        ];
+        Statement::from_sql_and_values(DbBackend::Postgres, DELTAS_PG, values)
+    } else {
+        let rows: Vec<[i64; 4]> = deltas
             .iter()
-            .fold(CaseStatement::new(), |case, d| case.case(A::Id.eq(d.account_id), of(d)))
-            .finally(0i64);
-        q = q.col_expr(col, Expr::col(col).add(by_id));
-    }
-    let res = q.exec(conn).await.db()?;
-    if res.rows_affected != deltas.len() as u64 {
+            .map(|d| [d.account_id, d.balance, d.pending_debits, d.pending_credits])
+            .collect();
+        let json = serde_json::to_string(&rows).map_err(brokercrm_core::Error::internal)?;
+        Statement::from_sql_and_values(DbBackend::Sqlite, DELTAS_SQLITE, vec![json.into()])
+    };
+    let res = conn.execute_raw(sql).await.db()?;
+    if res.rows_affected() != deltas.len() as u64 {
         return Err(brokercrm_core::Error::internal("a batch moved fewer accounts than it locked"));
     }
     Ok(())

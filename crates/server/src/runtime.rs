@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use brokercrm_app::context::Services;
 use brokercrm_app::{App, AppConfig};
 use brokercrm_http::HttpConfig;
@@ -139,9 +140,16 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     };
     let metrics_router = brokercrm_http::metrics_router(&http_cfg);
     let router = brokercrm_http::build_router(app.clone(), http_cfg);
+    // TCP_NODELAY on every connection: an answer written in more than one segment must not
+    // wait for the client's delayed ACK (Nagle), ~40 ms on Linux.
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
-        .with_context(|| format!("binding {}", cfg.listen))?;
+        .with_context(|| format!("binding {}", cfg.listen))?
+        .tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
     let (stop_tx, stop_rx) = watch::channel(false);
     if let Some(metrics_router) = metrics_router {
         let metrics_listener = tokio::net::TcpListener::bind(&cfg.metrics_listen)

@@ -237,9 +237,11 @@ async fn the_closes_of_one_tick_commit_together_and_a_moved_one_is_left_alone() 
     assert_eq!(money_of(&balance(&t, &admin, w).await["balance"]), m("9380"));
     assert_eq!(money_of(&balance(&t, &admin, other.wallets[0]).await["balance"]), m("9690"));
 
-    // a batch where one close names a version that moved on: that one is left, the other closes
+    // a batch where one close names a version that moved on and one another wallet than its
+    // own: those are left, the other closes
     let d = opened(&t, &cust, order(w, "BUY", "1", json!({}))).await;
     let e = opened(&t, &cust, order(w, "BUY", "1", json!({}))).await;
+    let f = opened(&t, &cust, order(w, "BUY", "1", json!({}))).await;
     let conn = t.app.db().conn();
     let version = |id| async move {
         brokercrm_store::repo::trading::positions::find(conn, id).await.unwrap().unwrap().version
@@ -254,11 +256,20 @@ async fn the_closes_of_one_tick_commit_together_and_a_moved_one_is_left_alone() 
             reason: CloseReason::StopLoss,
         },
         Due { id: e, wallet_id: w, version: version(e).await, at, reason: CloseReason::StopLoss },
+        Due {
+            id: f,
+            wallet_id: other.wallets[0],
+            version: version(f).await,
+            at,
+            reason: CloseReason::StopLoss,
+        },
     ];
     let out = close_many(&t.app, &due).await;
     assert!(matches!(out[0], (id, Ok(fire::Outcome::Moved)) if id == d), "{out:?}");
     assert!(matches!(&out[1], (id, Ok(fire::Outcome::Done(_))) if *id == e), "{out:?}");
+    assert!(matches!(out[2], (id, Ok(fire::Outcome::Moved)) if id == f), "{out:?}");
     assert_eq!(position(&t, &cust, d).await["status"], "OPEN");
+    assert_eq!(position(&t, &cust, f).await["status"], "OPEN");
     closed_as(&t, &cust, e, "STOP_LOSS", "1.08200").await;
     assert_verified(t.app.db()).await;
 }

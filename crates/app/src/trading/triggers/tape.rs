@@ -6,11 +6,15 @@
 //!
 //! Ticks stored by another instance do not come through here (the bus is per process): for
 //! those the latest quote stands in, as it does for ticks lost when the evaluator falls more
-//! than `after_commit::CAPACITY` batches behind.
+//! than `after_commit::CAPACITY` batches behind. A latest quote newer than the tape is held
+//! back one pass ([`Tape::latest`]): it is most likely a tick of ours whose notice follows its
+//! commit, and taking it first would leave out the ticks before it (a stop one of them
+//! touched would wait until the price came back).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use brokercrm_engine::Price;
 use chrono::{DateTime, Utc};
 use tokio::sync::broadcast::Receiver;
 use tokio::sync::broadcast::error::TryRecvError;
@@ -18,11 +22,16 @@ use tokio::sync::broadcast::error::TryRecvError;
 use crate::App;
 use crate::trading::prices::{Tick, TicksStored};
 
-/// The evaluator's subscription and, per symbol, the time of the newest price its books saw.
+/// The newest price the books of a symbol saw: when it was quoted, bid and ask.
+type Seen = (DateTime<Utc>, Price, Price);
+
+/// The evaluator's subscription and, per symbol, the newest price its books saw and a latest
+/// quote held back.
 #[derive(Default)]
 pub struct Tape {
     rx: Option<Receiver<Arc<TicksStored>>>,
-    fed: HashMap<String, DateTime<Utc>>,
+    fed: HashMap<String, Seen>,
+    held: HashMap<String, DateTime<Utc>>,
 }
 
 impl Tape {
@@ -31,12 +40,14 @@ impl Tape {
     pub fn listen(&mut self, app: &App) {
         self.rx = Some(app.bus().subscribe::<TicksStored>());
         self.fed.clear();
+        self.held.clear();
     }
 
     /// Stops listening (the lease is lost).
     pub fn stop(&mut self) {
         self.rx = None;
         self.fed.clear();
+        self.held.clear();
     }
 
     /// Takes the ticks committed since the last call, each symbol's in time order, leaving out
@@ -48,8 +59,8 @@ impl Tape {
             match rx.try_recv() {
                 Ok(batch) => {
                     for t in &batch.ticks {
-                        if self.fed.get(&t.symbol).is_none_or(|f| t.at > *f) {
-                            self.fed.insert(t.symbol.clone(), t.at);
+                        if self.fed.get(&t.symbol).is_none_or(|f| t.at > f.0) {
+                            self.fed.insert(t.symbol.clone(), (t.at, t.bid, t.ask));
                             out.push(t.clone());
                         }
                     }
@@ -70,13 +81,36 @@ impl Tape {
         self.rx.as_ref().is_some_and(|rx| !rx.is_empty())
     }
 
-    /// Records that the books of `symbol` saw its price of `at`: older ticks still on the tape
-    /// are left out (they would run the books backwards).
-    pub fn saw(&mut self, symbol: &str, at: DateTime<Utc>) {
-        match self.fed.get_mut(symbol) {
-            Some(f) => *f = (*f).max(at),
-            None => _ = self.fed.insert(symbol.to_owned(), at),
+    /// The price to run the books of `symbol` on after reading its latest stored quote
+    /// (`bid`, `ask`, quoted `at`), so that positions just loaded meet the current price: the
+    /// quote itself when the tape has brought nothing newer and nothing older is still to come;
+    /// else the newest price the books saw (running them on an older one would run them
+    /// backwards). A quote newer than the tape is taken only when the one held back on the pass
+    /// before has not come through the tape since (another instance stored it, or the tape
+    /// lagged).
+    pub fn latest(
+        &mut self,
+        symbol: &str,
+        bid: Price,
+        ask: Price,
+        at: DateTime<Utc>,
+    ) -> Option<(Price, Price)> {
+        let seen = self.fed.get(symbol).copied();
+        let take = match seen {
+            None => true,
+            Some((f, _, _)) if at <= f => false,
+            // Held on the pass before and still not brought by the tape: it will not be.
+            Some((f, _, _)) => self.rx.is_none() || self.held.get(symbol).is_some_and(|h| *h > f),
+        };
+        if !take && seen.is_some_and(|(f, _, _)| at > f) {
+            self.held.insert(symbol.to_owned(), at);
         }
+        if take {
+            self.held.remove(symbol);
+            self.fed.insert(symbol.to_owned(), (at, bid, ask));
+            return Some((bid, ask));
+        }
+        seen.map(|(_, b, a)| (b, a))
     }
 }
 
@@ -97,7 +131,7 @@ mod tests {
     #[test]
     fn the_tape_gives_each_tick_once_in_order_and_never_one_older_than_what_was_seen() {
         let bus = Bus::default();
-        let mut tape = Tape { rx: Some(bus.subscribe::<TicksStored>()), fed: HashMap::new() };
+        let mut tape = Tape { rx: Some(bus.subscribe::<TicksStored>()), ..Tape::default() };
         bus.send(TicksStored { ticks: vec![tick("EURUSD", 1), tick("EURUSD", 2)] });
         bus.send(TicksStored { ticks: vec![tick("GBPUSD", 1), tick("EURUSD", 3)] });
         let got: Vec<(String, i64)> =
@@ -113,10 +147,28 @@ mod tests {
         );
         assert!(tape.drain().is_empty(), "each tick once");
 
-        tape.saw("EURUSD", tick("EURUSD", 5).at);
-        bus.send(TicksStored { ticks: vec![tick("EURUSD", 4), tick("EURUSD", 6)] });
+        let five = tick("EURUSD", 5);
+        let held = tape.latest("EURUSD", five.bid, five.ask, five.at);
+        assert_eq!(held.map(|(b, _)| b.minor()), Some(3), "a newer quote is held back a pass");
+        bus.send(TicksStored { ticks: vec![tick("EURUSD", 4), five.clone()] });
         let got: Vec<i64> = tape.drain().into_iter().map(|t| t.bid.minor()).collect();
-        assert_eq!(got, [6], "a tick older than the quote the books saw is left out");
+        assert_eq!(got, [4, 5], "the ticks before it still come through");
+        let again = tape.latest("EURUSD", five.bid, five.ask, five.at);
+        assert_eq!(again.map(|(b, _)| b.minor()), Some(5), "the same quote runs again");
+        let older = tick("EURUSD", 2);
+        let got = tape.latest("EURUSD", older.bid, older.ask, older.at);
+        assert_eq!(got.map(|(b, _)| b.minor()), Some(5), "never an older price");
+
+        let (seven, eight) = (tick("EURUSD", 7), tick("EURUSD", 8));
+        assert_eq!(tape.latest("EURUSD", seven.bid, seven.ask, seven.at).unwrap().0.minor(), 5);
+        let got = tape.latest("EURUSD", eight.bid, eight.ask, eight.at);
+        assert_eq!(got.map(|(b, _)| b.minor()), Some(8), "not on the tape: taken a pass later");
+        bus.send(TicksStored { ticks: vec![tick("EURUSD", 6)] });
+        assert!(tape.drain().is_empty(), "a tick older than the quote the books saw is left out");
+
+        let jpy = tick("USDJPY", 9);
+        let got = tape.latest("USDJPY", jpy.bid, jpy.ask, jpy.at);
+        assert_eq!(got.map(|(b, _)| b.minor()), Some(9), "a symbol the tape never brought");
 
         tape.stop();
         bus.send(TicksStored { ticks: vec![tick("EURUSD", 7)] });

@@ -1,5 +1,6 @@
 //! Firing: the tape's ticks and the latest quotes run through the books; closes committed
-//! together (`closes`), fills one by one, fired stop-out thresholds marking their wallets.
+//! together (`closes`) in a task while the pass goes on, fills one by one, fired stop-out
+//! thresholds marking their wallets.
 
 use std::collections::HashMap;
 
@@ -56,25 +57,59 @@ impl Evaluator {
         }
     }
 
-    /// Commits `due` together and records each outcome.
-    pub(super) async fn close(&mut self, app: &App, due: Vec<Due>, out: &mut Pass) {
+    /// Starts committing `due` together, in a task of its own: the pass goes on with its reads
+    /// (following changes, screening) while the batch writes, and [`Self::settle_closes`] at
+    /// its end records the outcomes. Until then the closes count as settled at the version
+    /// they will have, so following does not load them back into the books.
+    pub(super) fn dispatch(&mut self, app: &App, due: Vec<Due>) {
         if due.is_empty() {
             return;
         }
-        let done = close_many(app, &due).await;
-        let committed = std::time::Instant::now();
-        for (id, done) in done {
-            match done {
-                Ok(Outcome::Done(p)) => {
-                    self.closed_on(p.wallet_id);
-                    self.settled.insert(p.id, (p.version, db::now()));
-                    out.closed.push(p.id);
-                    out.closed_at.push(committed);
-                }
-                Ok(_) => _ = self.reread.insert(id),
+        let now = db::now();
+        let ids: Vec<i64> = due.iter().map(|d| d.id).collect();
+        for d in &due {
+            self.settled.insert(d.id, (d.version + 1, now));
+        }
+        let app = app.clone();
+        let batch = tokio::spawn(async move {
+            let done = close_many(&app, &due).await;
+            (done, std::time::Instant::now())
+        });
+        self.in_flight.push((ids, batch));
+    }
+
+    /// Waits for every dispatched batch and records each outcome; a close that did not
+    /// commit is read again (its row is whatever the database holds).
+    pub(super) async fn settle_closes(&mut self, out: &mut Pass) {
+        for (ids, batch) in std::mem::take(&mut self.in_flight) {
+            let (done, committed) = match batch.await {
+                Ok(d) => d,
                 Err(e) => {
-                    tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
-                    self.reread.insert(id);
+                    tracing::error!(error = ?e, "trigger evaluator: a close batch panicked");
+                    for id in ids {
+                        self.settled.remove(&id);
+                        self.reread.insert(id);
+                    }
+                    continue;
+                }
+            };
+            for (id, done) in done {
+                match done {
+                    Ok(Outcome::Done(p)) => {
+                        self.closed_on(p.wallet_id);
+                        self.settled.insert(p.id, (p.version, db::now()));
+                        out.closed.push(p.id);
+                        out.closed_at.push(committed);
+                    }
+                    Ok(_) => {
+                        self.settled.remove(&id);
+                        self.reread.insert(id);
+                    }
+                    Err(e) => {
+                        tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
+                        self.settled.remove(&id);
+                        self.reread.insert(id);
+                    }
                 }
             }
         }

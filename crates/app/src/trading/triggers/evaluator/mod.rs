@@ -134,9 +134,15 @@ pub struct Evaluator {
     wallet_groups: HashMap<i64, Option<i64>>,
     /// The ticks this process committed since the last pass.
     tape: Tape,
-    /// Positions seen closed or cancelled, at which version and when (kept for the overlap).
+    /// Positions seen closed or cancelled (or being closed), at which version and when (kept
+    /// for the overlap).
     settled: HashMap<i64, (i64, DateTime<Utc>)>,
+    /// Close batches committing while the pass goes on, with their positions' ids.
+    in_flight: Vec<(Vec<i64>, InFlight)>,
 }
+
+/// A close batch's task: each position's outcome and when the batch committed.
+type InFlight = tokio::task::JoinHandle<(Vec<(i64, Result<Outcome>)>, std::time::Instant)>;
 
 struct Symbol {
     tick: i64,
@@ -168,6 +174,7 @@ impl Evaluator {
             wallet_groups: HashMap::new(),
             tape: Tape::default(),
             settled: HashMap::new(),
+            in_flight: Vec::new(),
         }
     }
 
@@ -229,12 +236,11 @@ impl Evaluator {
             out.rebuilt = true;
             quotes
         } else {
-            // The ticks committed since the last pass first, through the books as they stand,
-            // and their closes committed before anything else this pass reads.
+            // The ticks committed since the last pass first, through the books as they stand;
+            // their closes commit while the changes are read.
             self.feed(app, &symbols, &mut closes, &mut out).await;
             lap("fed");
-            self.close(app, std::mem::take(&mut closes), &mut out).await;
-            lap("closed");
+            self.dispatch(app, std::mem::take(&mut closes));
             let changed = self.follow(app).await?;
             lap("followed");
             // Ticks committed while the changes were read run before the changed rows load:
@@ -249,20 +255,26 @@ impl Evaluator {
         // The latest quote of each symbol, read after every row loaded: for what was just
         // loaded, and for ticks the tape did not bring (stored by another instance).
         let names: Vec<String> = self.books.books.keys().cloned().collect();
+        // Ticks of ours committed before that read are on the tape by now: first those.
+        self.feed(app, &symbols, &mut closes, &mut out).await;
         for symbol in names {
             let Some(&(bid, ask, at)) = quotes.get(&symbol) else { continue };
             if symbols.get(&symbol).is_some_and(|s| s.open) {
-                self.tape.saw(&symbol, at);
+                let Some((bid, ask)) = self.tape.latest(&symbol, bid, ask, at) else { continue };
                 self.on_tick(app, &symbol, bid, ask, &mut closes, &mut out).await;
             }
         }
         lap("loaded");
-        self.close(app, closes, &mut out).await;
-        lap("closed_latest");
+        self.dispatch(app, std::mem::take(&mut closes));
         self.expire(app, now, &symbols, &quotes, &mut out).await?;
         lap("expired");
         self.stop_outs(app, &symbols, &mut out).await?;
         lap("screened");
+        // What ticked during the screen, before waiting for the batches.
+        self.feed(app, &symbols, &mut closes, &mut out).await;
+        self.dispatch(app, closes);
+        self.settle_closes(&mut out).await;
+        lap("closed");
         self.write_trailing(app).await?;
         lap("trailed");
         if began.elapsed() >= SLOW_PASS {

@@ -42,6 +42,7 @@ mod m0034_clawback;
 mod m0035_trading_swaps;
 mod m0037_partial_indexes;
 mod m0038_append_only_checks;
+mod m0039_open_due_index;
 mod util;
 
 /// Applies every migration in order.
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_trading_swaps::Migration),
             Box::new(m0037_partial_indexes::Migration),
             Box::new(m0038_append_only_checks::Migration),
+            Box::new(m0039_open_due_index::Migration),
         ]
     }
 }

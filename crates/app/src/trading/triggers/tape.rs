@@ -94,23 +94,22 @@ impl Tape {
         bid: Price,
         ask: Price,
         at: DateTime<Utc>,
-    ) -> Option<(Price, Price)> {
-        let seen = self.fed.get(symbol).copied();
-        let take = match seen {
-            None => true,
-            Some((f, _, _)) if at <= f => false,
-            // Held on the pass before and still not brought by the tape: it will not be.
-            Some((f, _, _)) => self.rx.is_none() || self.held.get(symbol).is_some_and(|h| *h > f),
+    ) -> (Price, Price) {
+        let take = |tape: &mut Self| {
+            tape.held.remove(symbol);
+            tape.fed.insert(symbol.to_owned(), (at, bid, ask));
+            (bid, ask)
         };
-        if !take && seen.is_some_and(|(f, _, _)| at > f) {
-            self.held.insert(symbol.to_owned(), at);
+        let Some((seen, b, a)) = self.fed.get(symbol).copied() else { return take(self) };
+        if at <= seen {
+            return (b, a);
         }
-        if take {
-            self.held.remove(symbol);
-            self.fed.insert(symbol.to_owned(), (at, bid, ask));
-            return Some((bid, ask));
+        // Held on the pass before and still not brought by the tape: it will not be.
+        if self.rx.is_none() || self.held.get(symbol).is_some_and(|h| *h > seen) {
+            return take(self);
         }
-        seen.map(|(_, b, a)| (b, a))
+        self.held.insert(symbol.to_owned(), at);
+        (b, a)
     }
 }
 
@@ -149,26 +148,26 @@ mod tests {
 
         let five = tick("EURUSD", 5);
         let held = tape.latest("EURUSD", five.bid, five.ask, five.at);
-        assert_eq!(held.map(|(b, _)| b.minor()), Some(3), "a newer quote is held back a pass");
+        assert_eq!(held.0.minor(), 3, "a newer quote is held back a pass");
         bus.send(TicksStored { ticks: vec![tick("EURUSD", 4), five.clone()] });
         let got: Vec<i64> = tape.drain().into_iter().map(|t| t.bid.minor()).collect();
         assert_eq!(got, [4, 5], "the ticks before it still come through");
         let again = tape.latest("EURUSD", five.bid, five.ask, five.at);
-        assert_eq!(again.map(|(b, _)| b.minor()), Some(5), "the same quote runs again");
+        assert_eq!(again.0.minor(), 5, "the same quote runs again");
         let older = tick("EURUSD", 2);
         let got = tape.latest("EURUSD", older.bid, older.ask, older.at);
-        assert_eq!(got.map(|(b, _)| b.minor()), Some(5), "never an older price");
+        assert_eq!(got.0.minor(), 5, "never an older price");
 
         let (seven, eight) = (tick("EURUSD", 7), tick("EURUSD", 8));
-        assert_eq!(tape.latest("EURUSD", seven.bid, seven.ask, seven.at).unwrap().0.minor(), 5);
+        assert_eq!(tape.latest("EURUSD", seven.bid, seven.ask, seven.at).0.minor(), 5);
         let got = tape.latest("EURUSD", eight.bid, eight.ask, eight.at);
-        assert_eq!(got.map(|(b, _)| b.minor()), Some(8), "not on the tape: taken a pass later");
+        assert_eq!(got.0.minor(), 8, "not on the tape: taken a pass later");
         bus.send(TicksStored { ticks: vec![tick("EURUSD", 6)] });
         assert!(tape.drain().is_empty(), "a tick older than the quote the books saw is left out");
 
         let jpy = tick("USDJPY", 9);
         let got = tape.latest("USDJPY", jpy.bid, jpy.ask, jpy.at);
-        assert_eq!(got.map(|(b, _)| b.minor()), Some(9), "a symbol the tape never brought");
+        assert_eq!(got.0.minor(), 9, "a symbol the tape never brought");
 
         tape.stop();
         bus.send(TicksStored { ticks: vec![tick("EURUSD", 7)] });

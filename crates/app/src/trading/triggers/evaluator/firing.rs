@@ -86,10 +86,7 @@ impl Evaluator {
                 Ok(d) => d,
                 Err(e) => {
                     tracing::error!(error = ?e, "trigger evaluator: a close batch panicked");
-                    for id in ids {
-                        self.settled.remove(&id);
-                        self.reread.insert(id);
-                    }
+                    ids.into_iter().for_each(|id| self.read_again(id));
                     continue;
                 }
             };
@@ -101,18 +98,20 @@ impl Evaluator {
                         out.closed.push(p.id);
                         out.closed_at.push(committed);
                     }
-                    Ok(_) => {
-                        self.settled.remove(&id);
-                        self.reread.insert(id);
-                    }
+                    Ok(_) => self.read_again(id),
                     Err(e) => {
                         tracing::error!(error = ?e, position = id, "trigger evaluator: close failed");
-                        self.settled.remove(&id);
-                        self.reread.insert(id);
+                        self.read_again(id);
                     }
                 }
             }
         }
+    }
+
+    /// A dispatched close that did not commit: no longer counted as settled, and read again.
+    fn read_again(&mut self, id: i64) {
+        self.settled.remove(&id);
+        self.reread.insert(id);
     }
 
     /// After a close of the evaluator's own on wallet `id`: a wallet left without open

@@ -260,7 +260,7 @@ impl Evaluator {
         for symbol in names {
             let Some(&(bid, ask, at)) = quotes.get(&symbol) else { continue };
             if symbols.get(&symbol).is_some_and(|s| s.open) {
-                let Some((bid, ask)) = self.tape.latest(&symbol, bid, ask, at) else { continue };
+                let (bid, ask) = self.tape.latest(&symbol, bid, ask, at);
                 self.on_tick(app, &symbol, bid, ask, &mut closes, &mut out).await;
             }
         }

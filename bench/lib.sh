@@ -5,6 +5,7 @@
 #   bench_serve / bench_stop      start and stop `brokercrm serve` (pid)
 #   bench_login <role>            prints a session token of the demo user of that role
 #   bench_sql "<sql>"             runs SQL on the benchmark database, rows as a|b|c
+#   bench_analyze                 PostgreSQL: ANALYZE, as autovacuum does on a running server
 # BENCH_LOG=file keeps the server's log. Scripts may set BENCH_CLEANUP_EXTRA to a command run first on exit.
 bench_init() {
   backend="$1"
@@ -67,6 +68,19 @@ bench_sql() {
     psql -qAtX -h 127.0.0.1 -U postgres -d "$db" -c "$1"
   else
     python3 -c "import sqlite3,sys; [print('|'.join(map(str, r))) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]" "$work/bench.db" "$1"
+  fi
+}
+
+# PostgreSQL plans a prepared statement once for its connection and keeps that plan until the
+# table's statistics change. A server running autovacuum analyzes a table again each time it
+# grows by a tenth; a server with `autovacuum = off` (as on the machines these figures come
+# from) keeps the plans made on the empty demo tables however large they grow. A load script
+# warms up, then calls this, so the measured run sees the statistics autovacuum would have
+# gathered by then.
+bench_analyze() {
+  if [ "$backend" = postgres ]; then
+    echo "PostgreSQL autovacuum = $(bench_sql 'SHOW autovacuum'); ANALYZE after the warm-up"
+    bench_sql "ANALYZE"
   fi
 }
 

@@ -5,6 +5,7 @@
 #           customer (POST /api/wallets/transfer, the customer's own token);
 #   hot:    every request a staff manual DEPOSIT into a random wallet, so every transfer
 #           debits the one manual cash-clearing house account.
+# A warm-up of the same load runs first (WARMUP seconds, default 5; see bench_analyze).
 # Afterwards: ledger transfers counted against wrk's requests, `brokercrm ledger verify`, and
 # the raw single-row durable INSERT rate of the same database.
 # Usage: bench/transfers.sh [sqlite|postgres] [random|hot] [connections] [seconds] [wallets]
@@ -20,6 +21,11 @@ role=customer; [ "$mode" = hot ] && role=admin
 eval "$(python3 bench/demo_wallets.py "http://127.0.0.1:$port" "$work/demo.json" "$nwallets" 1000000 "$role")"
 
 count_transfers() { bench_sql "SELECT count(*) FROM ledger_transfers"; }
+# Warm-up (WARMUP seconds, default 5; 0 skips it), then statistics (bench_analyze).
+if [ "${WARMUP:-5}" != 0 ]; then
+  MODE="$mode" RUN_ID="w$$" wrk -t2 -c"$conns" -d"${WARMUP:-5}s" -s bench/transfers.lua "http://127.0.0.1:$port" > /dev/null
+  bench_analyze
+fi
 before=$(count_transfers)
 echo "--- $backend $mode: $conns connections, ${secs}s, $nwallets wallets, 2 wrk threads"
 MODE="$mode" RUN_ID="b$$" wrk -t2 -c"$conns" -d"${secs}s" --latency -s bench/transfers.lua "http://127.0.0.1:$port" | sed -n '1,22p'

@@ -181,37 +181,33 @@ impl Runner {
     }
 
     async fn run_one(&self, job: JobRow) -> Result<()> {
-        let outcome = match self.handlers.get(job.kind.as_str()) {
+        match self.attempt(&job).await {
+            Ok(()) => store_jobs::complete(self.app.db(), job.id, &self.worker).await.map(|_| ()),
+            Err(e) => self.failed(&job, e).await,
+        }
+    }
+
+    /// Runs `job`'s handler once.
+    async fn attempt(&self, job: &JobRow) -> Result<()> {
+        match self.handlers.get(job.kind.as_str()) {
             Some(h) => match serde_json::from_str(&job.payload) {
                 Ok(payload) => h(self.app.clone(), payload).await,
                 Err(e) => Err(Error::internal(format!("bad payload: {e}"))),
             },
             None => Err(Error::internal(format!("no handler for job kind {}", job.kind))),
-        };
-        let db = self.app.db();
-        match outcome {
-            Ok(()) => {
-                store_jobs::complete(db, job.id, &self.worker).await?;
-            }
-            Err(e) => {
-                let detail = match &e {
-                    Error::Internal(s) | Error::Upstream(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, error = %detail, "job failed");
-                let delay =
-                    chrono::Duration::from_std(Self::backoff(job.attempts)).unwrap_or_default();
-                store_jobs::fail(
-                    db,
-                    &job,
-                    &self.worker,
-                    &detail,
-                    brokercrm_store::db::now() + delay,
-                )
-                .await?;
-            }
         }
-        Ok(())
+    }
+
+    /// Records that an attempt of `job` failed with `e`: retried after its backoff, or dead.
+    async fn failed(&self, job: &JobRow, e: Error) -> Result<()> {
+        let detail = match &e {
+            Error::Internal(s) | Error::Upstream(s) => s.clone(),
+            other => other.to_string(),
+        };
+        tracing::warn!(job_id = job.id, kind = %job.kind, attempt = job.attempts, error = %detail, "job failed");
+        let delay = chrono::Duration::from_std(Self::backoff(job.attempts)).unwrap_or_default();
+        let retry_at = brokercrm_store::db::now() + delay;
+        store_jobs::fail(self.app.db(), job, &self.worker, &detail, retry_at).await.map(|_| ())
     }
 
     /// Claims and runs batches of one kind until none is due; returns how many jobs ran.
@@ -275,12 +271,18 @@ impl Runner {
             }
             n += batch.len();
             let mut grouped: HashMap<&'static str, Vec<JobRow>> = HashMap::new();
+            // The jobs that ran are marked done together, in one statement after the last.
+            let mut done = Vec::new();
             for job in batch {
                 match self.batches.iter().find(|(kind, ..)| *kind == job.kind) {
                     Some((kind, ..)) => grouped.entry(*kind).or_default().push(job),
-                    None => self.run_one(job).await?,
+                    None => match self.attempt(&job).await {
+                        Ok(()) => done.push(job.id),
+                        Err(e) => self.failed(&job, e).await?,
+                    },
                 }
             }
+            store_jobs::complete_many(self.app.db(), &done, &self.worker).await?;
             for (kind, jobs) in grouped {
                 if let Some((_, _, handler, _)) = self.batches.iter().find(|(k, ..)| *k == kind) {
                     self.run_batch(handler, jobs).await?;

@@ -43,6 +43,7 @@ mod m0035_trading_swaps;
 mod m0037_partial_indexes;
 mod m0038_append_only_checks;
 mod m0039_open_due_index;
+mod m0040_jobs_kind_index;
 mod util;
 
 /// Applies every migration in order.
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0037_partial_indexes::Migration),
             Box::new(m0038_append_only_checks::Migration),
             Box::new(m0039_open_due_index::Migration),
+            Box::new(m0040_jobs_kind_index::Migration),
         ]
     }
 }

@@ -4,10 +4,10 @@
 
 use brokercrm_core::Result;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Asterisk, Expr, Order, Query, SelectStatement, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use super::TransferRow;
@@ -42,6 +42,13 @@ pub async fn for_account<C: ConnectionTrait>(
 /// first, with their count: single transfers and reservations (a post or void row is shown
 /// through its pending row's state). `from..to` bounds `created_at` when given. One query
 /// (the count as a window over the matches) unless the page is past the end.
+///
+/// The matches are read as two branches, the debits along `(debit_account_id, id)` and the
+/// credits along `(credit_account_id, id)` (a transfer between two of `accounts` once, in the
+/// first), then sorted. One `debit IN … OR credit IN …` ordered by id with a limit invites
+/// PostgreSQL to walk the primary key backwards, filtering every transfer of the ledger, since
+/// it does not see that the count's window needs every match before the first row: 4 ms per
+/// page at 8,000 transfers, growing with the ledger, where the branches take 0.3 ms.
 pub async fn page_for_accounts<C: ConnectionTrait>(
     conn: &C,
     accounts: &[i64],
@@ -52,33 +59,61 @@ pub async fn page_for_accounts<C: ConnectionTrait>(
     if accounts.is_empty() {
         return Ok((Vec::new(), 0));
     }
-    let ids = || accounts.iter().copied();
-    let mut q = Transfer::find()
-        .filter(
-            Condition::any()
-                .add(T::DebitAccountId.is_in(ids()))
-                .add(T::CreditAccountId.is_in(ids())),
-        )
-        .filter(T::Kind.is_in(["single", "pending"]));
-    if let Some((from, to)) = range {
-        q = q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to));
-    }
-    // The page and the number of matches in one query; only a page past the end (no rows to
-    // carry the count) asks for the count alone.
-    let page = q.clone().expr_as(Expr::cust("COUNT(*) OVER ()"), "total_rows");
-    let page = page.order_by_desc(T::Id).limit(limit).offset(offset);
+    let matches = matching(accounts, range);
+    let page = Query::select()
+        .column(Asterisk)
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total_rows"))
+        .from_subquery(matches.clone(), Alias::new("m"))
+        .order_by(T::Id, Order::Desc)
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    let backend = conn.get_database_backend();
     let mut rows = Vec::new();
     let mut total = None;
-    for row in conn.query_all_raw(page.build(conn.get_database_backend())).await.db()? {
+    for row in conn.query_all_raw(backend.build(&page)).await.db()? {
         total = Some(row.try_get::<i64>("", "total_rows").db()?);
         rows.push(TransferRow::from_query_result(&row, "").db()?);
     }
     let total = match total {
-        Some(n) => u64::try_from(n).unwrap_or_default(),
+        Some(n) => n,
         None if offset == 0 => 0,
-        None => q.count(conn).await.db()?,
+        None => {
+            // A page past the end carries no count: ask for it alone.
+            let count = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("total_rows"))
+                .from_subquery(matches, Alias::new("m"))
+                .to_owned();
+            match conn.query_one_raw(backend.build(&count)).await.db()? {
+                Some(row) => row.try_get::<i64>("", "total_rows").db()?,
+                None => 0,
+            }
+        }
     };
-    Ok((rows, total))
+    Ok((rows, u64::try_from(total).unwrap_or_default()))
+}
+
+/// The transfers of `accounts` a wallet page lists, as the union of their debits and of the
+/// credits not already among them (see [`page_for_accounts`]).
+fn matching(accounts: &[i64], range: Option<(DateTime<Utc>, DateTime<Utc>)>) -> SelectStatement {
+    let ids = || accounts.iter().copied();
+    let shown = |q: sea_orm::Select<Transfer>| {
+        let q = q.filter(T::Kind.is_in(["single", "pending"]));
+        match range {
+            Some((from, to)) => q.filter(T::CreatedAt.gte(from)).filter(T::CreatedAt.lte(to)),
+            None => q,
+        }
+    };
+    let debits = shown(Transfer::find().filter(T::DebitAccountId.is_in(ids()))).into_query();
+    let credits = shown(
+        Transfer::find()
+            .filter(T::CreditAccountId.is_in(ids()))
+            .filter(T::DebitAccountId.is_not_in(ids())),
+    )
+    .into_query();
+    let mut union = debits;
+    union.union(UnionType::All, credits);
+    union
 }
 
 /// `(row id, created_at, debit account, credit account)` of the transfers stored at or after

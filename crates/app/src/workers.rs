@@ -22,7 +22,7 @@ pub fn runner(app: App, worker: impl Into<String>) -> Runner {
         .register::<crate::platform::email::EmailJob>()
         .register::<crate::distribution::intake::internal_crm::HashLeadPassword>()
         .register_batch::<crate::partners::accrual::Accrue>()
-        .register_batch::<crate::messaging::delivery::TriggerEmails>()
+        .register::<crate::messaging::delivery::TriggerEmails>()
         .register::<crate::messaging::delivery::TemplatedEmail>()
         .register::<crate::messaging::fanout::FanOut>()
         .register::<crate::messaging::push::send::PushJob>()

@@ -3,22 +3,20 @@
 //! template, recipient) — the job's dedup key makes a repeated event send nothing twice —
 //! sent through the configured provider (`platform::email::sender`).
 
-use std::collections::HashMap;
-
 use brokercrm_core::Result;
 use brokercrm_core::messaging::conditions::{Conditions, Recipient};
 use brokercrm_core::messaging::triggers::Trigger;
 use brokercrm_integrations::email::EmailMessage;
 use brokercrm_store::ConnectionTrait;
-use brokercrm_store::repo::identity::users::{self, UserRow};
-use brokercrm_store::repo::messaging::email_templates::{self, TemplateRow};
+use brokercrm_store::repo::identity::users;
+use brokercrm_store::repo::messaging::email_templates;
 use brokercrm_store::repo::money::wallets;
 use serde::{Deserialize, Serialize};
 
 use super::render::{self, Parts, Rendered, Vars};
 use crate::App;
 use crate::platform::email;
-use crate::platform::jobs::{self, BatchJob, Job};
+use crate::platform::jobs::{self, Job};
 
 /// The `messaging.email` job: one rendered e-mail.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,62 +81,12 @@ impl Job for TriggerEmails {
     }
 
     async fn run(self, app: App) -> Result<()> {
-        Self::run_batch(vec![self], app).await
-    }
-}
-
-impl BatchJob for TriggerEmails {
-    const BATCH: u64 = 200;
-
-    /// Every event's recipient read in one query and each trigger's templates once; every
-    /// e-mail of the batch queued in one statement, in one transaction.
-    async fn run_batch(jobs: Vec<Self>, app: App) -> Result<()> {
         let conn = app.db().conn();
-        let mut ids: Vec<i64> = jobs.iter().map(|j| j.user_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let users: HashMap<i64, UserRow> =
-            users::find_by_ids(conn, &ids).await?.into_iter().map(|u| (u.id, u)).collect();
-        let mut templates: HashMap<&str, Vec<TemplateRow>> = HashMap::new();
-        for job in &jobs {
-            if !templates.contains_key(job.trigger.as_str()) {
-                let enabled = email_templates::enabled_for(conn, &job.trigger).await?;
-                templates.insert(job.trigger.as_str(), enabled);
-            }
-        }
-        if templates.values().all(Vec::is_empty) {
+        let Some(user) = users::find_by_id(conn, self.user_id).await? else { return Ok(()) };
+        let templates = email_templates::enabled_for(conn, &self.trigger).await?;
+        if templates.is_empty() {
             return Ok(());
         }
-        let tx = app.db().begin_write().await?;
-        let mut emails = Vec::new();
-        for job in &jobs {
-            let (Some(user), Some(templates)) =
-                (users.get(&job.user_id), templates.get(job.trigger.as_str()))
-            else {
-                continue;
-            };
-            emails.extend(job.emails(&tx, user, templates).await?);
-        }
-        jobs::enqueue_all(&tx, &emails).await?;
-        brokercrm_store::db::commit(tx).await
-    }
-
-    /// E-mails of different events go out in any order.
-    fn in_any_order(&self) -> bool {
-        true
-    }
-}
-
-impl TriggerEmails {
-    /// The e-mails of this event to `user`: each of `templates` (the trigger's enabled ones)
-    /// whose conditions the user matches, rendered (the wallets read on `conn` when a
-    /// condition needs them).
-    async fn emails<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        user: &UserRow,
-        templates: &[TemplateRow],
-    ) -> Result<Vec<TemplatedEmail>> {
         let mut recipient = Recipient {
             country: user.country.clone(),
             language: user.communication_language.clone(),
@@ -155,11 +103,11 @@ impl TriggerEmails {
             vars.insert(k.to_owned(), v.unwrap_or_default());
         }
         let mut wallets_read = false;
-        let mut emails = Vec::new();
+        let tx = app.db().begin_write().await?;
         for t in templates {
             let cond: Conditions = serde_json::from_str(&t.conditions).unwrap_or_default();
             if cond.needs_wallets() && !wallets_read {
-                for (demo, group) in wallets::books_and_groups(conn, user.id).await? {
+                for (demo, group) in wallets::books_and_groups(&tx, user.id).await? {
                     if demo {
                         recipient.has_demo = true
                     } else {
@@ -174,20 +122,17 @@ impl TriggerEmails {
             }
             let parts = Parts { subject: &t.subject, mjml: &t.mjml, txt: &t.txt };
             match render::render(parts, &vars) {
-                Ok(r) => emails.push(TemplatedEmail {
-                    key: Some(format!("{}:{}:{}", self.event_key, t.uuid, user.id)),
-                    to: user.email.clone(),
-                    subject: r.subject,
-                    text: r.text,
-                    html: r.html,
-                }),
+                Ok(r) => {
+                    let key = format!("{}:{}:{}", self.event_key, t.uuid, user.id);
+                    queue(&tx, Some(key), &user.email, r).await?;
+                }
                 // A stored template that no longer renders is skipped, not retried forever.
                 Err(e) => {
                     tracing::warn!(template = %t.uuid, error = %e.public_message(), "template not rendered")
                 }
             }
         }
-        Ok(emails)
+        brokercrm_store::db::commit(tx).await
     }
 }
 

@@ -73,6 +73,9 @@ async fn rollover_charges_once_per_day_triple_on_its_day() {
     let short = opened(&t, &c.token, pair("SELL", "EURUSD", "2")).await;
     let flat = opened(&t, &c.token, pair("BUY", "GBPUSD", "1")).await;
     let monday = next_monday();
+    // Opened just after Sunday's rollover, whatever today is: a rollover catches up the days
+    // a position was open over (up to a week back), and this test counts from Monday's.
+    opened_since(&t, &[long, short, flat], just_after(monday - Duration::days(1))).await;
 
     // Monday: a buy pays 6.5 points × 1 lot × 100000 × 0.00001 = 6.5 USD, a sell of 2 lots
     // earns 1.2 × 2 = 2.4 USD; the DISABLED instrument nothing.
@@ -150,6 +153,20 @@ async fn maintenance_enqueues_the_days_rollover_once() {
 }
 
 /// 30 seconds after `day` rolled over (00:00:30 UTC the next day): the job has not run yet.
+/// Moves the opening time of `ids` to `at`.
+async fn opened_since(t: &TestApp, ids: &[i64], at: DateTime<Utc>) {
+    use brokercrm_store::entities::positions::{Column, Entity};
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let moved = Entity::update_many()
+        .col_expr(Column::OpenedAt, Expr::value(at))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .exec(t.app.db().conn())
+        .await
+        .unwrap();
+    assert_eq!(moved.rows_affected, ids.len() as u64);
+}
+
 fn just_after(day: NaiveDate) -> DateTime<Utc> {
     rollover_at(day) + Duration::seconds(30)
 }
